@@ -1,0 +1,70 @@
+"""Domain errors.
+
+Class names are part of the state machine's contract: the ASL `Retry` and `Catch`
+blocks match them by name, because Lambda reports an unhandled exception's class
+name as its error type.
+"""
+
+from collections.abc import Sequence
+from typing import Any
+
+from pydantic import BaseModel
+
+
+class FieldError(BaseModel):
+    """One problem in one input file, precise enough to fix without guessing."""
+
+    file: str
+    path: str
+    value: str | None = None
+    message: str
+    expected: str
+
+    def __str__(self) -> str:
+        shown = f" (got {self.value})" if self.value is not None else ""
+        return f"{self.file}: {self.path}: {self.message}{shown}; expected {self.expected}"
+
+
+class Spec2ListingError(Exception):
+    """Base class of every error this package raises on purpose."""
+
+
+class InvalidSpec(Spec2ListingError):
+    """A spec or catalog cannot be used as given; never retried."""
+
+    def __init__(self, errors: Sequence[FieldError]) -> None:
+        self.errors = list(errors)
+        super().__init__("; ".join(str(error) for error in self.errors) or "invalid spec")
+
+
+class ProviderThrottled(Spec2ListingError):
+    """A provider rate-limited the request (HTTP 429); retried with backoff."""
+
+    def __init__(self, message: str, retry_after_seconds: float | None = None) -> None:
+        self.retry_after_seconds = retry_after_seconds
+        super().__init__(message)
+
+
+class ProviderUnavailable(Spec2ListingError):
+    """A provider failed transiently (5xx, timeout, connection); retried with backoff."""
+
+
+class ContentBlocked(Spec2ListingError):
+    """A provider refused the content on safety or moderation grounds; never retried."""
+
+
+class ProviderOutputInvalid(Spec2ListingError):
+    """A provider answered with output that fails validation; one repair retry."""
+
+
+class ProviderAuthFailed(Spec2ListingError):
+    """A provider rejected the credentials (HTTP 401 or 403); never retried."""
+
+
+class ArtifactMissing(Spec2ListingError):
+    """An object a step depends on is not in the bucket."""
+
+
+def error_payload(error: BaseException) -> dict[str, Any]:
+    """Describe an exception the way Lambda reports an unhandled one."""
+    return {"errorType": type(error).__name__, "errorMessage": str(error)}

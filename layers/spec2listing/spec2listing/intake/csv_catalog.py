@@ -1,0 +1,219 @@
+"""The canonical CSV catalog: one row per variant, rows sharing `sku` form one product.
+
+List cells (materials, features, targets, anchors, mandatory elements) separate
+items with ';'. Product-level columns must repeat the same value on every row of
+a SKU, so a half-edited row is reported instead of silently winning.
+"""
+
+import csv
+import io
+import re
+from collections.abc import Callable
+from typing import Any
+
+from spec2listing.errors import FieldError
+from spec2listing.intake.field_errors import show_value
+from spec2listing.intake.parse import ReadResult, Rejection, SpecCandidate, file_rejection
+from spec2listing.intake.text import decode_utf8
+
+REQUIRED_COLUMNS = ("sku", "name", "brand", "category", "price", "currency")
+LIST_COLUMNS = ("materials", "features", "targets", "anchors", "mandatory_elements", "reference_photos")
+TEXT_COLUMNS = ("summary", "brand_guide", "style", "campaign")
+MEASURE_COLUMNS = ("weight", "weight_unit", "volume", "volume_unit")
+VARIANT_COLUMNS = ("color", "color_hex", "variant_sku", "finish", "material")
+KNOWN_COLUMNS = REQUIRED_COLUMNS + LIST_COLUMNS + TEXT_COLUMNS + MEASURE_COLUMNS + VARIANT_COLUMNS
+PRODUCT_COLUMNS = tuple(column for column in KNOWN_COLUMNS if column not in VARIANT_COLUMNS)
+
+# Spec field (first part of a validation location) to the CSV column it came from.
+_FIELD_TO_COLUMN = {
+    "price": "price",
+    "weight": "weight",
+    "volume": "volume",
+    "visual": "anchors",
+}
+
+
+def split_list(cell: str) -> list[str]:
+    return [item.strip() for item in cell.split(";") if item.strip()]
+
+
+def slug(text: str) -> str:
+    return re.sub(r"[^A-Za-z0-9]+", "-", text).strip("-").upper()
+
+
+def read_csv_catalog(file: str, data: bytes) -> ReadResult:
+    text = decode_utf8(file, data)
+    if isinstance(text, FieldError):
+        return ReadResult(rejections=[Rejection(origin="(file)", errors=[text])])
+    if not text.strip():
+        return ReadResult(
+            rejections=[file_rejection(file, "(file)", "the file is empty", "a header row and one row per variant")]
+        )
+
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    header = [name.strip() for name in reader.fieldnames or []]
+    reader.fieldnames = header
+    problems = _header_problems(file, header)
+    if problems:
+        return ReadResult(rejections=[Rejection(origin="(header)", errors=problems)])
+
+    groups: dict[str, list[tuple[int, dict[str, str]]]] = {}
+    result = ReadResult()
+    for line_number, row in enumerate(reader, start=2):
+        if None in row:
+            result.rejections.append(
+                file_rejection(
+                    file,
+                    f"row {line_number}",
+                    f"the row has {len(header) + len(row[None])} cells but the header has {len(header)}",
+                    "one cell per header column; quote cells that contain commas",
+                )
+            )
+            continue
+        cells = {key: (value or "").strip() for key, value in row.items()}
+        if not any(cells.values()):
+            continue
+        groups.setdefault(cells["sku"], []).append((line_number, cells))
+
+    for sku, rows in groups.items():
+        conflicts = _conflicting_columns(file, rows)
+        if conflicts:
+            result.rejections.append(Rejection(sku=sku or None, origin=_rows_label(rows), errors=conflicts))
+            continue
+        result.candidates.append(
+            SpecCandidate(origin=_rows_label(rows), data=_product_fields(rows), locate=_locator(rows))
+        )
+    return result
+
+
+def _header_problems(file: str, header: list[str]) -> list[FieldError]:
+    problems = []
+    missing = [column for column in REQUIRED_COLUMNS if column not in header]
+    if missing:
+        problems.append(
+            FieldError(
+                file=file,
+                path="(header)",
+                value=show_value(",".join(header)),
+                message="missing required column" + ("s " if len(missing) > 1 else " ") + ", ".join(missing),
+                expected="a header row with " + ", ".join(REQUIRED_COLUMNS),
+            )
+        )
+    for column in header:
+        if column not in KNOWN_COLUMNS:
+            problems.append(
+                FieldError(
+                    file=file,
+                    path=f"(header).{column or '(blank)'}",
+                    message="unknown column",
+                    expected="only the catalog columns: " + ", ".join(KNOWN_COLUMNS),
+                )
+            )
+    duplicated = sorted({column for column in header if header.count(column) > 1})
+    for column in duplicated:
+        problems.append(
+            FieldError(
+                file=file,
+                path=f"(header).{column}",
+                message="column appears more than once",
+                expected="each column once",
+            )
+        )
+    return problems
+
+
+def _conflicting_columns(file: str, rows: list[tuple[int, dict[str, str]]]) -> list[FieldError]:
+    first_line, first = rows[0]
+    errors = []
+    for line_number, cells in rows[1:]:
+        for column in PRODUCT_COLUMNS:
+            if column in first and cells.get(column, "") != first[column]:
+                errors.append(
+                    FieldError(
+                        file=file,
+                        path=f"row {line_number}, column {column}",
+                        value=show_value(cells.get(column, "")),
+                        message=f"differs from row {first_line} ({show_value(first[column])}) of the same sku",
+                        expected="the same product-level value on every row of a sku",
+                    )
+                )
+    return errors
+
+
+def _product_fields(rows: list[tuple[int, dict[str, str]]]) -> dict[str, Any]:
+    first = rows[0][1]
+    data: dict[str, Any] = {
+        "sku": first["sku"],
+        "name": first["name"],
+        "brand": first["brand"],
+        "category": first["category"],
+        "price": {"amount": first["price"], "currency": first["currency"]},
+    }
+    for column in ("summary", "brand_guide", "campaign"):
+        if first.get(column):
+            data[column] = first[column]
+    for column in ("materials", "features", "targets", "reference_photos"):
+        if first.get(column):
+            data[column] = split_list(first[column])
+    for measure in ("weight", "volume"):
+        if first.get(measure):
+            data[measure] = {"value": first[measure], "unit": first.get(f"{measure}_unit") or ""}
+    visual: dict[str, Any] = {}
+    if first.get("anchors"):
+        visual["anchors"] = split_list(first["anchors"])
+    if first.get("mandatory_elements"):
+        visual["mandatory_elements"] = split_list(first["mandatory_elements"])
+    if first.get("style"):
+        visual["style"] = first["style"]
+    if visual:
+        data["visual"] = visual
+
+    variants = []
+    for _, cells in rows:
+        if not (cells.get("color") or cells.get("color_hex") or cells.get("variant_sku")):
+            continue
+        variant = {
+            "sku": cells.get("variant_sku") or f"{first['sku']}-{slug(cells.get('color', ''))}".rstrip("-"),
+            "color": cells.get("color", ""),
+            "color_hex": cells.get("color_hex", ""),
+        }
+        for optional in ("finish", "material"):
+            if cells.get(optional):
+                variant[optional] = cells[optional]
+        variants.append(variant)
+    if variants:
+        data["variants"] = variants
+    return data
+
+
+def _rows_label(rows: list[tuple[int, dict[str, str]]]) -> str:
+    numbers = [line for line, _ in rows]
+    if len(numbers) == 1:
+        return f"row {numbers[0]}"
+    return "rows " + ", ".join(str(number) for number in numbers)
+
+
+def _locator(rows: list[tuple[int, dict[str, str]]]) -> Callable[[tuple[int | str, ...]], str]:
+    """Map a validation location back to the CSV row and column it was read from."""
+
+    def locate(location: tuple[int | str, ...]) -> str:
+        if not location:
+            return _rows_label(rows)
+        field = str(location[0])
+        if field == "variants" and len(location) > 1 and isinstance(location[1], int):
+            line = rows[location[1]][0] if location[1] < len(rows) else rows[0][0]
+            column = str(location[2]) if len(location) > 2 else "color"
+            column = "variant_sku" if column == "sku" else column
+            return f"row {line}, column {column}"
+        column = _FIELD_TO_COLUMN.get(field, field)
+        if field == "price" and len(location) > 1 and location[1] == "currency":
+            column = "currency"
+        if field in ("weight", "volume") and len(location) > 1 and location[1] == "unit":
+            column = f"{field}_unit"
+        if field == "visual" and len(location) > 1:
+            column = "style" if location[1] == "style" else str(location[1])
+        item = location[1] if field in LIST_COLUMNS and len(location) > 1 else None
+        where = f"row {rows[0][0]}, column {column}"
+        return where if item is None else f"{where}, item {item}"
+
+    return locate

@@ -1,0 +1,1 @@
+"""Pydantic models of specs, copy, image jobs, reports, records and task payloads."""

@@ -1,0 +1,42 @@
+"""Brand guides: how a brand speaks and what its images must look like."""
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from spec2listing.types import HexColor, NonEmptyStr
+
+
+class BrandVoice(BaseModel):
+    """Tone and wording rules for copy."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    tone: list[NonEmptyStr] = Field(default_factory=list)
+    reading_level: str | None = None
+    banned_phrases: list[NonEmptyStr] = Field(default_factory=list)
+    always: list[NonEmptyStr] = Field(default_factory=list)
+
+    @field_validator("tone", mode="before")
+    @classmethod
+    def _tone_as_list(cls, value: object) -> object:
+        return [value] if isinstance(value, str) else value
+
+
+class BrandVisual(BaseModel):
+    """Visual rules every image of the brand follows."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    mandatory_elements: list[NonEmptyStr] = Field(default_factory=list)
+    palette: list[HexColor] = Field(default_factory=list)
+    lighting: str | None = None
+    forbidden: list[NonEmptyStr] = Field(default_factory=list)
+
+
+class BrandGuide(BaseModel):
+    """A brand's voice and visual rules, stored as brands/<name>.json or given inline."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    brand: NonEmptyStr
+    voice: BrandVoice = Field(default_factory=BrandVoice)
+    visual: BrandVisual = Field(default_factory=BrandVisual)

@@ -1,0 +1,29 @@
+"""A validated product as the pipeline stores it for its steps."""
+
+import hashlib
+import json
+
+from pydantic import BaseModel
+
+from spec2listing.models.brand import BrandGuide
+from spec2listing.models.spec import ProductSpec
+
+
+class NormalizedProduct(BaseModel):
+    """The spec with its brand guide resolved, and where it came from."""
+
+    spec: ProductSpec
+    brand: BrandGuide | None = None
+    spec_hash: str
+    source_file: str
+    origin: str = ""
+
+
+def content_hash(spec: ProductSpec, brand: BrandGuide | None) -> str:
+    """SHA-256 over the canonical JSON of spec and brand guide; equal inputs give equal hashes."""
+    document = {
+        "spec": spec.model_dump(mode="json"),
+        "brand": brand.model_dump(mode="json") if brand else None,
+    }
+    canonical = json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()

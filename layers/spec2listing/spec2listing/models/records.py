@@ -1,0 +1,82 @@
+"""Product and run records as kept in the table."""
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+from spec2listing.errors import FieldError
+
+
+class ProductStatus(StrEnum):
+    """Outcome of one product in one run."""
+
+    COMPLETE = "COMPLETE"
+    NEEDS_REVIEW = "NEEDS_REVIEW"
+    FAILED = "FAILED"
+    REJECTED = "REJECTED"
+
+
+class RunStatus(StrEnum):
+    """Lifecycle of a run."""
+
+    RUNNING = "RUNNING"
+    SUCCEEDED = "SUCCEEDED"
+    FAILED = "FAILED"
+
+
+class Usage(BaseModel):
+    """Provider usage of one call, with its cost."""
+
+    step: str
+    provider: str
+    model: str
+    calls: int = 1
+    input_tokens: int = 0
+    output_tokens: int = 0
+    thinking_tokens: int = 0
+    images: int = 0
+    cost_usd: float = 0.0
+
+
+class ProductRecord(BaseModel):
+    """One product's outcome in one run."""
+
+    sku: str
+    run_id: str
+    status: ProductStatus
+    name: str | None = None
+    spec_hash: str | None = None
+    source: str | None = None
+    started_at: datetime | None = None
+    finished_at: datetime | None = None
+    duration_ms: int | None = None
+    timings_ms: dict[str, int] = Field(default_factory=dict)
+    artifacts: dict[str, str] = Field(default_factory=dict)
+    score: float | None = None
+    flags: int = 0
+    images: int = 0
+    providers: dict[str, str] = Field(default_factory=dict)
+    usage: list[Usage] = Field(default_factory=list)
+    cost_usd: float = 0.0
+    error: str | None = None
+    errors: list[FieldError] = Field(default_factory=list)
+
+
+class RunRecord(BaseModel):
+    """One run: a spec file or event, from intake to summary."""
+
+    run_id: str
+    status: RunStatus
+    source: str
+    execution_id: str | None = None
+    started_at: datetime
+    finished_at: datetime | None = None
+    duration_ms: int | None = None
+    counts: dict[str, int] = Field(default_factory=dict)
+    product_count: int = 0
+    cost_usd: float = 0.0
+    summary_key: str | None = None
+    error: str | None = None
+    details: dict[str, Any] = Field(default_factory=dict)

@@ -1,0 +1,142 @@
+"""Inputs and outputs of the state machine's tasks.
+
+States pass S3 keys and small fields only; documents and images stay in the
+bucket, because a Step Functions payload is limited to 256 KB.
+"""
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from spec2listing.models.records import ProductStatus, Usage
+
+
+class TaskModel(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    execution_id: str | None = None
+
+
+class PipelineConfig(TaskModel):
+    """Knobs the state machine reads from Intake's output (MaxConcurrencyPath and friends)."""
+
+    product_concurrency: int = Field(ge=0)
+    image_concurrency: int = Field(ge=0)
+    tolerated_failure_percentage: float = Field(ge=0, le=100)
+
+
+class IntakeTask(TaskModel):
+    trigger: dict[str, Any]
+    execution_name: str
+    started_at: datetime
+
+
+class IntakeResult(TaskModel):
+    run_id: str
+    products_key: str
+    product_count: int
+    rejected_count: int
+    duplicate_count: int = 0
+    config: PipelineConfig
+
+
+class ProductTask(TaskModel):
+    """One item of the Products map, read from products.json."""
+
+    run_id: str
+    sku: str
+    spec_key: str
+
+
+class StepResult(TaskModel):
+    duration_ms: int = 0
+    usage: list[Usage] = Field(default_factory=list)
+    provider: str = ""
+
+
+class CopyResult(StepResult):
+    copy_key: str
+
+
+class PlanTask(ProductTask):
+    copy_key: str
+
+
+class PlanResult(StepResult):
+    jobs_key: str
+    job_ids: list[str]
+
+
+class RenderTask(TaskModel):
+    run_id: str
+    sku: str
+    spec_key: str
+    jobs_key: str
+    job_id: str
+
+
+class RenderStatus(StrEnum):
+    RENDERED = "RENDERED"
+    BLOCKED = "BLOCKED"
+    FAILED = "FAILED"
+
+
+class RenderResult(StepResult):
+    job_id: str
+    status: RenderStatus = RenderStatus.RENDERED
+    image_key: str | None = None
+    error: str | None = None
+
+
+class RenderFailure(TaskModel):
+    """A render that ended in a caught error, as the Catch block hands it on."""
+
+    job_id: str
+    error: dict[str, Any]
+
+
+class CheckTask(ProductTask):
+    copy_key: str
+    jobs_key: str
+    renders: list[dict[str, Any]]
+
+
+class CheckResult(StepResult):
+    report_key: str
+    score: float
+    passed: bool
+    flags: int
+
+
+class FinalizeTask(ProductTask):
+    started_at: datetime | None = None
+    copywriting: CopyResult
+    plan: PlanResult
+    renders: list[RenderResult]
+    check: CheckResult
+
+
+class ProductOutcome(BaseModel):
+    sku: str
+    status: ProductStatus
+
+
+class FailureTask(TaskModel):
+    """What a Catch block passes on: where it failed and the error Step Functions caught."""
+
+    run_id: str | None = None
+    sku: str | None = None
+    spec_key: str | None = None
+    error: dict[str, Any]
+
+
+class SummarizeTask(TaskModel):
+    run_id: str
+
+
+class SummaryResult(BaseModel):
+    run_id: str
+    summary_key: str
+    counts: dict[str, int]

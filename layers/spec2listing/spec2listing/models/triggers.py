@@ -1,0 +1,73 @@
+"""The events that start a run: an S3 upload under incoming/ or a PIM's ProductSpecChanged."""
+
+from typing import Any, Literal
+from urllib.parse import unquote_plus
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+S3_OBJECT_CREATED = "Object Created"
+PRODUCT_SPEC_CHANGED = "ProductSpecChanged"
+
+
+class S3Bucket(BaseModel):
+    name: str
+
+
+class S3Object(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    key: str
+    size: int | None = None
+    etag: str | None = None
+    version_id: str | None = Field(default=None, alias="version-id")
+
+
+class S3ObjectCreatedDetail(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    bucket: S3Bucket
+    object: S3Object
+
+
+class SpecPointer(BaseModel):
+    """An S3 location of a spec file in the application's bucket."""
+
+    bucket: str | None = None
+    key: str = Field(min_length=1)
+
+
+class ProductSpecChangedDetail(BaseModel):
+    """A PIM's notice that a product changed: the spec inline, or a pointer to it."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    source_system: str = Field(default="pim", pattern=r"^[A-Za-z0-9._-]{1,64}$")
+    spec: dict[str, Any] | list[Any] | None = None
+    spec_s3: SpecPointer | None = None
+    file_name: str | None = Field(default=None, pattern=r"^[^/\\]{1,200}$")
+
+    @model_validator(mode="after")
+    def _one_source(self) -> "ProductSpecChangedDetail":
+        if (self.spec is None) == (self.spec_s3 is None):
+            raise ValueError("give exactly one of detail.spec (inline) or detail.spec_s3 (bucket and key)")
+        return self
+
+
+class TriggerEvent(BaseModel):
+    """The EventBridge envelope around either trigger."""
+
+    model_config = ConfigDict(extra="ignore", populate_by_name=True)
+
+    id: str
+    source: str
+    detail_type: Literal["Object Created", "ProductSpecChanged"] = Field(alias="detail-type")
+    detail: dict[str, Any]
+
+    def s3_object(self) -> S3ObjectCreatedDetail:
+        detail = S3ObjectCreatedDetail.model_validate(self.detail)
+        # Keys in S3 event notifications are URL-encoded (spaces as '+').
+        detail.object.key = unquote_plus(detail.object.key)
+        return detail
+
+    def spec_changed(self) -> ProductSpecChangedDetail:
+        return ProductSpecChangedDetail.model_validate(self.detail)
