@@ -1,0 +1,56 @@
+"""Run every check on one product and score it.
+
+Score: the weighted share of checks that pass. Every check weighs 1 unless it
+says otherwise; a product with a failed check goes to NEEDS_REVIEW.
+"""
+
+from collections.abc import Mapping
+
+from spec2listing.consistency import image_checks, text_checks
+from spec2listing.models.brand import BrandGuide
+from spec2listing.models.consistency import CheckResult, ConsistencyReport, DriftFlag
+from spec2listing.models.copy import ProductCopy
+from spec2listing.models.jobs import ImagePlan
+from spec2listing.models.spec import ProductSpec
+from spec2listing.models.tasks import RenderResult, RenderStatus
+
+
+def check_product(
+    *,
+    spec: ProductSpec,
+    brand: BrandGuide | None,
+    listing: ProductCopy,
+    plan: ImagePlan,
+    renders: list[RenderResult],
+    images: Mapping[str, bytes],
+) -> ConsistencyReport:
+    """Check copy, plan and rendered images of one product against each other."""
+    checks: list[CheckResult] = []
+    checks += text_checks.coverage(spec, listing, plan, renders)
+    checks += text_checks.platform_limits(listing)
+    checks += text_checks.banned_phrases(listing, brand)
+
+    by_job = {render.job_id: render for render in renders}
+    for job in plan.jobs:
+        render = by_job.get(job.job_id)
+        if render is None or render.status != RenderStatus.RENDERED or job.job_id not in images:
+            checks.append(image_checks.not_rendered(job, render))
+            continue
+        checks += image_checks.check_image(job, images[job.job_id])
+
+    return build_report(spec.sku, checks)
+
+
+def build_report(sku: str, checks: list[CheckResult]) -> ConsistencyReport:
+    total = sum(check.weight for check in checks)
+    passed_weight = sum(check.weight for check in checks if check.passed)
+    score = round(passed_weight / total, 4) if total else 1.0
+    flags = [to_flag(check) for check in checks if not check.passed]
+    return ConsistencyReport(sku=sku, score=score, passed=not flags, checks=checks, flags=flags)
+
+
+def to_flag(check: CheckResult) -> DriftFlag:
+    measured = check.detail or ", ".join(f"{key}={value}" for key, value in check.measured.items())
+    return DriftFlag(
+        kind=check.check, promised=f"{check.subject}: {check.expected}", measured=measured, where=check.where
+    )

@@ -1,0 +1,1 @@
+"""Listing copy: platform rules and the offline copywriter."""

@@ -1,0 +1,90 @@
+"""Plain-language facts drawn from a spec, shared by the offline copywriter and the checks."""
+
+from decimal import Decimal
+
+from spec2listing.models.spec import ProductSpec
+
+
+def _number(value: float | Decimal) -> str:
+    text = f"{value:.2f}".rstrip("0").rstrip(".")
+    return text
+
+
+def weight_text(spec: ProductSpec) -> str | None:
+    """Weight as written in copy; grams for g and kg so brands that ask for grams get them."""
+    if spec.weight is None:
+        return None
+    value, unit = spec.weight.value, spec.weight.unit
+    if unit == "kg" and value < 10:
+        value, unit = value * 1000, "g"
+    text = f"{_number(value)} {unit}"
+    return f"{text} ({spec.weight.note})" if spec.weight.note else text
+
+
+def volume_text(spec: ProductSpec) -> str | None:
+    if spec.volume is None:
+        return None
+    return f"{_number(spec.volume.value)} {spec.volume.unit}"
+
+
+def dimensions_text(spec: ProductSpec) -> str | None:
+    dims = spec.dimensions
+    if dims is None:
+        return None
+    parts = [
+        f"{label} {_number(value)}"
+        for label, value in (("W", dims.width), ("D", dims.depth), ("H", dims.height))
+        if value is not None
+    ]
+    text = " x ".join(parts) + f" {dims.unit}"
+    return f"{text} ({dims.note})" if dims.note else text
+
+
+def spec_label(key: str) -> str:
+    """Turn a spec key such as heel_to_toe_drop_mm into 'Heel to toe drop (mm)'."""
+    words = key.replace("-", "_").split("_")
+    unit = None
+    if len(words) > 1 and words[-1] in {"mm", "cm", "m", "kg", "g", "w", "v", "ml", "l", "in"}:
+        unit = words.pop()
+        unit = unit.upper() if unit in {"w", "v"} else unit
+    label = " ".join(words).strip().capitalize()
+    return f"{label} ({unit})" if unit else label
+
+
+def spec_value(value: str | int | float | bool) -> str:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float):
+        return _number(value)
+    return str(value)
+
+
+def spec_lines(spec: ProductSpec) -> list[str]:
+    return [f"{spec_label(key)}: {spec_value(value)}" for key, value in spec.specs.items()]
+
+
+def display_name(spec: ProductSpec) -> str:
+    """Brand and product name without repeating a brand the name already starts with."""
+    if spec.name.lower().startswith(spec.brand.lower()):
+        return spec.name
+    return f"{spec.brand} {spec.name}"
+
+
+def category_leaf(spec: ProductSpec) -> str:
+    return spec.category.split(">")[-1].strip()
+
+
+def join_words(items: list[str], last: str = "and") -> str:
+    if not items:
+        return ""
+    if len(items) == 1:
+        return items[0]
+    return ", ".join(items[:-1]) + f" {last} " + items[-1]
+
+
+def sentence(text: str) -> str:
+    text = text.strip()
+    if not text:
+        return text
+    text = text[0].upper() + text[1:]
+    return text if text[-1] in ".!?" else text + "."

@@ -1,0 +1,247 @@
+"""Offline copywriter: real copy assembled from the spec's own facts and the brand guide.
+
+It states only what the spec says, so every number and material in its output
+traces back to a spec field. Sentences that would carry a banned phrase are left out.
+"""
+
+import html
+import re
+
+from spec2listing.copywriting.facts import (
+    category_leaf,
+    dimensions_text,
+    display_name,
+    join_words,
+    sentence,
+    spec_lines,
+    volume_text,
+    weight_text,
+)
+from spec2listing.copywriting.platforms import AMAZON_FORBIDDEN_TITLE_CHARS, RULES, fit
+from spec2listing.models.brand import BrandGuide
+from spec2listing.models.copy import (
+    AmazonCopy,
+    GoogleMerchantCopy,
+    InstagramCopy,
+    PlatformCopy,
+    ProductCopy,
+    ShopifyCopy,
+)
+from spec2listing.models.records import Usage
+from spec2listing.models.spec import Platform, ProductSpec
+from spec2listing.providers import CopyDraft
+
+BULLET_COUNT = 5
+
+
+class OfflineCopyWriter:
+    """Deterministic copy from facts; costs nothing."""
+
+    name = "offline"
+    model = "offline-template-v1"
+
+    def write(self, spec: ProductSpec, brand: BrandGuide | None) -> CopyDraft:
+        banned = [phrase.lower() for phrase in (brand.voice.banned_phrases if brand else [])]
+        allowed = _BannedFilter(banned)
+
+        title = self._title(spec)
+        description = self._description(spec, allowed)
+        bullets = self._bullets(spec, allowed)
+        listing = ProductCopy(
+            title=title,
+            short_description=fit(
+                allowed.join([sentence(spec.summary or f"{display_name(spec)}, {category_leaf(spec).lower()}")]), 300
+            ),
+            description=description,
+            bullets=bullets,
+            comparison_bullets=self._comparisons(spec, allowed),
+            visual_anchors=list(spec.visual.anchors),
+            platforms=self._platforms(spec, title, description, bullets, allowed),
+        )
+        usage = Usage(step="copy", provider=self.name, model=self.model)
+        return CopyDraft(listing=listing, usage=[usage])
+
+    def _title(self, spec: ProductSpec) -> str:
+        parts = [display_name(spec)]
+        details = []
+        if spec.materials:
+            details.append(_headline_material(spec.materials[0]))
+        size = weight_text(spec) if spec.weight else volume_text(spec)
+        if size:
+            details.append(size.split(" (")[0])
+        if details:
+            parts.append(", ".join(details))
+        shown = " ".join(parts).lower()
+        colors = [variant.color for variant in spec.variants if variant.color.lower() not in shown]
+        if colors and len(spec.variants) <= 4:
+            parts.append(" / ".join(colors))
+        return fit(" – ".join(parts), RULES["amazon"].title_max)
+
+    def _description(self, spec: ProductSpec, allowed: "_BannedFilter") -> str:
+        paragraphs = []
+        opening = [sentence(spec.summary)] if spec.summary else []
+        if spec.materials:
+            opening.append(sentence(f"Made from {join_words(spec.materials)}"))
+        paragraphs.append(allowed.join(opening))
+
+        if spec.features:
+            paragraphs.append(allowed.join([sentence(feature) for feature in spec.features]))
+
+        if spec.visual.anchors:
+            shown = [sentence(f"Pictured {anchor}") for anchor in spec.visual.anchors]
+            paragraphs.append(allowed.join(shown))
+
+        facts = []
+        for label, value in (
+            ("Dimensions", dimensions_text(spec)),
+            ("Weight", weight_text(spec)),
+            ("Volume", volume_text(spec)),
+        ):
+            if value:
+                facts.append(f"{label}: {value}.")
+        facts.extend(sentence(line) for line in spec_lines(spec))
+        if facts:
+            paragraphs.append(allowed.join(facts))
+
+        if spec.variants:
+            colors = join_words([variant.color for variant in spec.variants], last="or")
+            paragraphs.append(allowed.join([sentence(f"Available in {colors}")]))
+        if spec.audience and spec.audience.persona:
+            paragraphs.append(allowed.join([sentence(f"Made for {_lower_first(spec.audience.persona)}")]))
+        return "\n\n".join(paragraph for paragraph in paragraphs if paragraph)
+
+    def _bullets(self, spec: ProductSpec, allowed: "_BannedFilter") -> list[str]:
+        candidates = [sentence(feature) for feature in spec.features]
+        if spec.summary:
+            candidates.insert(0, sentence(spec.summary))
+        if spec.materials:
+            candidates.append(sentence(f"Materials: {join_words(spec.materials)}"))
+        for label, value in (
+            ("Size", dimensions_text(spec)),
+            ("Weight", weight_text(spec)),
+            ("Volume", volume_text(spec)),
+        ):
+            if value:
+                candidates.append(f"{label}: {value}.")
+        candidates.extend(sentence(line) for line in spec_lines(spec))
+        if spec.variants:
+            candidates.append(sentence(f"Colours: {join_words([v.color for v in spec.variants])}"))
+        if spec.audience and spec.audience.persona:
+            candidates.append(sentence(f"Made for {_lower_first(spec.audience.persona)}"))
+        bullets = [bullet for bullet in candidates if allowed.keeps(bullet)]
+        return [fit(bullet, RULES["amazon"].bullet_max or 500) for bullet in bullets[:BULLET_COUNT]]
+
+    def _comparisons(self, spec: ProductSpec, allowed: "_BannedFilter") -> list[str]:
+        lines = []
+        strength = _lower_first(spec.features[0]) if spec.features else _lower_first(spec.summary or spec.name)
+        for competitor in spec.competitors:
+            line = f"Compared with {competitor.product}"
+            if competitor.positioning:
+                line += f" ({_lower_first(competitor.positioning)})"
+            line += f": {strength.rstrip('.')}"
+            if competitor.price and competitor.price.currency == spec.price.currency:
+                line += f"; {spec.price.format()} against {competitor.price.format()}"
+            lines.append(sentence(line))
+        return [line for line in lines if allowed.keeps(line)]
+
+    def _platforms(
+        self,
+        spec: ProductSpec,
+        title: str,
+        description: str,
+        bullets: list[str],
+        allowed: "_BannedFilter",
+    ) -> PlatformCopy:
+        platforms = PlatformCopy()
+        if Platform.AMAZON in spec.targets:
+            amazon_title = "".join(ch for ch in title if ch not in AMAZON_FORBIDDEN_TITLE_CHARS)
+            platforms.amazon = AmazonCopy(
+                title=fit(amazon_title, RULES["amazon"].title_max),
+                bullets=bullets,
+                description=fit(description.replace("\n\n", " "), RULES["amazon"].description_max or 2000),
+                search_terms=_search_terms(spec),
+            )
+        if Platform.SHOPIFY in spec.targets:
+            body = "".join(f"<p>{html.escape(paragraph)}</p>" for paragraph in description.split("\n\n"))
+            body += "<ul>" + "".join(f"<li>{html.escape(bullet)}</li>" for bullet in bullets) + "</ul>"
+            meta = spec.summary or description.split("\n\n", maxsplit=1)[0]
+            platforms.shopify = ShopifyCopy(
+                title=fit(display_name(spec), RULES["shopify"].title_max),
+                body_html=body,
+                seo_title=fit(_seo_title(spec), RULES["shopify"].seo_title_max or 70),
+                meta_description=fit(allowed.join([sentence(meta)]) or display_name(spec), 160),
+            )
+        if Platform.INSTAGRAM in spec.targets:
+            platforms.instagram = self._instagram(spec, allowed)
+        if Platform.GOOGLE_MERCHANT in spec.targets:
+            platforms.google_merchant = GoogleMerchantCopy(
+                title=fit(title, RULES["google_merchant"].title_max),
+                description=fit(description.replace("\n\n", " "), RULES["google_merchant"].description_max or 5000),
+            )
+        return platforms
+
+    def _instagram(self, spec: ProductSpec, allowed: "_BannedFilter") -> InstagramCopy:
+        lines = [sentence(spec.summary or display_name(spec))]
+        if spec.visual.anchors:
+            lines.append(sentence(f"Shown {spec.visual.anchors[0]}"))
+        if spec.variants:
+            lines.append(sentence(f"In {join_words([v.color for v in spec.variants], last='or')}"))
+        if spec.campaign:
+            lines.append(sentence(f"Ready for {spec.campaign}"))
+        hashtags = _hashtags(spec)
+        caption = allowed.join(lines) + "\n\n" + " ".join(hashtags)
+        return InstagramCopy(caption=fit(caption, RULES["instagram"].caption_max or 2200), hashtags=hashtags)
+
+
+class _BannedFilter:
+    """Drops sentences that contain a banned phrase."""
+
+    def __init__(self, banned: list[str]) -> None:
+        self._banned = banned
+
+    def keeps(self, text: str) -> bool:
+        lowered = text.lower()
+        return not any(phrase in lowered for phrase in self._banned)
+
+    def join(self, sentences: list[str]) -> str:
+        return " ".join(text for text in sentences if text and self.keeps(text))
+
+
+def _seo_title(spec: ProductSpec) -> str:
+    name = display_name(spec)
+    leaf = category_leaf(spec)
+    if leaf.lower().rstrip("s") in name.lower():
+        return name
+    return f"{name} | {leaf}"
+
+
+def _lower_first(text: str) -> str:
+    if len(text) > 1 and text[1].islower():
+        return text[0].lower() + text[1:]
+    return text
+
+
+def _headline_material(material: str) -> str:
+    words = material.split()
+    return " ".join(words[:4]).title() if words else material
+
+
+def _hashtags(spec: ProductSpec) -> list[str]:
+    words = [spec.brand, category_leaf(spec)]
+    if spec.campaign:
+        words.append(spec.campaign)
+    tags = []
+    for word in words:
+        tag = "#" + re.sub(r"[^0-9A-Za-z]+", "", word.title())
+        if len(tag) > 1 and tag not in tags:
+            tags.append(tag)
+    return tags[: RULES["instagram"].hashtags_max or 5]
+
+
+def _search_terms(spec: ProductSpec) -> list[str]:
+    terms: list[str] = []
+    for text in [category_leaf(spec), *spec.materials[:2], *(v.color for v in spec.variants)]:
+        term = text.lower()
+        if term not in terms:
+            terms.append(term)
+    return terms

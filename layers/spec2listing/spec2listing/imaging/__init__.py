@@ -1,0 +1,1 @@
+"""Image planning, offline rendering and pixel measurements."""

@@ -1,0 +1,154 @@
+"""Turn copy, spec and brand guide into image jobs.
+
+A product gets one packshot (its first variant on seamless white, the marketplace
+main image), one lifestyle scene per visual anchor (or one scene in the spec's
+style when it names no anchor), and one image on white for every further colour
+variant. Each job carries the anchors, mandatory elements and colour it must show,
+so the checks can hold the image to them.
+"""
+
+import re
+
+from spec2listing.copywriting.facts import display_name, join_words
+from spec2listing.models.brand import BrandGuide
+from spec2listing.models.copy import ProductCopy
+from spec2listing.models.jobs import ImageJob, ImageKind, ImagePlan, ImageQuality, ImageSize
+from spec2listing.models.spec import Platform, ProductSpec, Variant
+
+WHITE_BACKDROP = "white"
+
+
+def plan_images(
+    spec: ProductSpec,
+    listing: ProductCopy,
+    brand: BrandGuide | None,
+    *,
+    size: ImageSize = "1024x1024",
+    lifestyle_size: ImageSize = "1536x1024",
+    quality: ImageQuality = "medium",
+) -> ImagePlan:
+    mandatory = _mandatory_elements(spec, brand)
+    references = list(spec.reference_photos)
+    variants: list[Variant | None] = list(spec.variants) or [None]
+    main = variants[0]
+
+    jobs = [
+        ImageJob(
+            job_id="packshot",
+            kind=ImageKind.PACKSHOT,
+            prompt=_packshot_prompt(spec, main, mandatory),
+            size=size,
+            quality=quality,
+            backdrop=WHITE_BACKDROP,
+            mandatory_elements=mandatory,
+            reference_images=references,
+            platforms=_main_image_platforms(spec),
+            **_variant_fields(main),
+        )
+    ]
+
+    anchors = listing.visual_anchors or []
+    scenes: list[str | None] = list(anchors) if anchors else [None]
+    for index, anchor in enumerate(scenes, start=1):
+        jobs.append(
+            ImageJob(
+                job_id=f"lifestyle-{index}",
+                kind=ImageKind.LIFESTYLE,
+                prompt=_lifestyle_prompt(spec, main, anchor, mandatory, brand),
+                size=lifestyle_size,
+                quality=quality,
+                backdrop=anchor or (spec.visual.style or "lifestyle scene"),
+                anchors=[anchor] if anchor else [],
+                mandatory_elements=mandatory,
+                reference_images=references,
+                platforms=[p.value for p in spec.targets if p != Platform.AMAZON] or ["shopify"],
+                **_variant_fields(main),
+            )
+        )
+
+    for variant in spec.variants[1:]:
+        jobs.append(
+            ImageJob(
+                job_id=f"variant-{_slug(variant.sku)}",
+                kind=ImageKind.VARIANT,
+                prompt=_packshot_prompt(spec, variant, mandatory),
+                size=size,
+                quality=quality,
+                backdrop=WHITE_BACKDROP,
+                mandatory_elements=mandatory,
+                reference_images=references,
+                platforms=[p.value for p in spec.targets],
+                **_variant_fields(variant),
+            )
+        )
+    return ImagePlan(sku=spec.sku, jobs=jobs)
+
+
+def _mandatory_elements(spec: ProductSpec, brand: BrandGuide | None) -> list[str]:
+    elements = list(spec.visual.mandatory_elements)
+    for element in brand.visual.mandatory_elements if brand else []:
+        if element not in elements:
+            elements.append(element)
+    return elements
+
+
+def _main_image_platforms(spec: ProductSpec) -> list[str]:
+    return [platform.value for platform in spec.targets]
+
+
+def _variant_fields(variant: Variant | None) -> dict[str, str | None]:
+    if variant is None:
+        return {}
+    return {"variant_sku": variant.sku, "color": variant.color, "color_hex": variant.color_hex}
+
+
+def _product_phrase(spec: ProductSpec, variant: Variant | None) -> str:
+    phrase = display_name(spec)
+    if variant is not None:
+        finish = f", {variant.finish} finish" if variant.finish else ""
+        material = f", {variant.material}" if variant.material else ""
+        phrase += f" in {variant.color} ({variant.color_hex}){finish}{material}"
+    return phrase
+
+
+def _packshot_prompt(spec: ProductSpec, variant: Variant | None, mandatory: list[str]) -> str:
+    lines = [
+        f"Studio packshot of the {_product_phrase(spec, variant)}.",
+        "Seamless pure white background (RGB 255,255,255) to every edge, no shadow on the background.",
+        "The product is centred and fills at least 85% of the frame.",
+    ]
+    if spec.materials:
+        lines.append(f"Materials visible: {join_words(spec.materials)}.")
+    if mandatory:
+        lines.append(f"Must show: {join_words(mandatory)}.")
+    lines.append("No text, no watermark, no props, no people.")
+    return " ".join(lines)
+
+
+def _lifestyle_prompt(
+    spec: ProductSpec,
+    variant: Variant | None,
+    anchor: str | None,
+    mandatory: list[str],
+    brand: BrandGuide | None,
+) -> str:
+    scene = f"the product {anchor}" if anchor else "the product in use"
+    lines = [f"Lifestyle photograph of the {_product_phrase(spec, variant)}, {scene}."]
+    if spec.visual.style:
+        lines.append(f"Style: {spec.visual.style}.")
+    if brand and brand.visual.lighting:
+        lines.append(f"Lighting: {brand.visual.lighting}.")
+    if brand and brand.visual.palette:
+        lines.append(f"Brand palette: {', '.join(brand.visual.palette)}.")
+    if mandatory:
+        lines.append(f"Must show: {join_words(mandatory)}.")
+    if spec.campaign:
+        lines.append(f"Campaign mood: {spec.campaign}.")
+    avoid = list(brand.visual.forbidden) if brand else []
+    avoid.append("text or watermarks")
+    lines.append(f"Avoid: {join_words(avoid, last='or')}.")
+    return " ".join(lines)
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:72]

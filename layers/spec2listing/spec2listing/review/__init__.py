@@ -1,0 +1,1 @@
+"""Review sheets: self-contained HTML pages for the people who approve listings."""
