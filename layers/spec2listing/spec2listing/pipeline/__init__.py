@@ -1,0 +1,1 @@
+"""One domain function per state of the listing pipeline; handlers call these."""

@@ -1,0 +1,306 @@
+"""Intake: read the upload or event, validate every product, keep originals, reject with reasons."""
+
+import hashlib
+import json
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import PurePosixPath
+from urllib.parse import unquote_plus
+
+from pydantic import BaseModel, Field, ValidationError
+
+from spec2listing.errors import ArtifactMissing, FieldError, InvalidSpec
+from spec2listing.intake import Rejection, parse_upload
+from spec2listing.intake.field_errors import field_errors_from_validation
+from spec2listing.models.brand import BrandGuide
+from spec2listing.models.product import NormalizedProduct, content_hash
+from spec2listing.models.records import ProductRecord, ProductStatus, RunRecord, RunStatus
+from spec2listing.models.spec import ProductSpec
+from spec2listing.models.tasks import IntakeResult, IntakeTask, PipelineConfig
+from spec2listing.models.triggers import S3_OBJECT_CREATED, TriggerEvent
+from spec2listing.storage import keys
+from spec2listing.storage.objects import ObjectStore, get_json, put_json
+from spec2listing.storage.records import RecordStore
+
+
+class Upload(BaseModel):
+    """The file a run reads, wherever it came from."""
+
+    file_name: str
+    source: str = Field(description="s3://bucket/key of the upload, or the event that carried it.")
+    data: bytes
+    source_key: str | None = None
+
+
+class RejectionReport(BaseModel):
+    """rejected/<run_id>/errors.json: why products or the whole file cannot run."""
+
+    run_id: str
+    file: str
+    source: str
+    original_key: str
+    accepted: int
+    rejected: list[Rejection]
+
+
+def make_run_id(started_at: datetime, execution_name: str) -> str:
+    """Time-ordered run id, stable for one execution so a retried Intake reuses it."""
+    stamp = started_at.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+    suffix = hashlib.sha256(execution_name.encode()).hexdigest()[:8]
+    return f"{stamp}-{suffix}"
+
+
+def read_upload(trigger: TriggerEvent, store: ObjectStore) -> Upload:
+    """Fetch the bytes a trigger points at."""
+    if trigger.detail_type == S3_OBJECT_CREATED:
+        created = trigger.s3_object()
+        if created.bucket.name != store.bucket:
+            raise InvalidSpec(
+                [
+                    FieldError(
+                        file=created.object.key,
+                        path="detail.bucket.name",
+                        value=created.bucket.name,
+                        message="the upload is in another bucket",
+                        expected=f"an object in {store.bucket}",
+                    )
+                ]
+            )
+        key = _existing_key(created.object.key, store)
+        return Upload(
+            file_name=PurePosixPath(key).name,
+            source=f"s3://{store.bucket}/{key}",
+            data=store.get_bytes(key),
+            source_key=key,
+        )
+
+    try:
+        detail = trigger.spec_changed()
+    except ValidationError as error:
+        raise InvalidSpec(field_errors_from_validation(f"event {trigger.id}", error)) from error
+    if detail.spec_s3 is not None:
+        key = detail.spec_s3.key
+        if detail.spec_s3.bucket not in (None, store.bucket):
+            raise InvalidSpec(
+                [
+                    FieldError(
+                        file=key,
+                        path="detail.spec_s3.bucket",
+                        value=detail.spec_s3.bucket,
+                        message="the spec is in another bucket",
+                        expected=f"a key in {store.bucket} (or no bucket)",
+                    )
+                ]
+            )
+        return Upload(
+            file_name=PurePosixPath(key).name,
+            source=f"s3://{store.bucket}/{key}",
+            data=store.get_bytes(key),
+            source_key=key,
+        )
+    file_name = detail.file_name or f"{detail.source_system}-{trigger.id}.json"
+    return Upload(
+        file_name=file_name,
+        source=f"event {trigger.id} from {trigger.source}",
+        data=json.dumps(detail.spec, ensure_ascii=False).encode("utf-8"),
+    )
+
+
+def _existing_key(event_key: str, store: ObjectStore) -> str:
+    """S3 event keys are URL-encoded; fall back to the raw key for senders that did not encode."""
+    decoded = unquote_plus(event_key)
+    if decoded == event_key or store.exists(decoded):
+        return decoded
+    if store.exists(event_key):
+        return event_key
+    raise ArtifactMissing(f"s3://{store.bucket}/{decoded} does not exist (event key {event_key!r})")
+
+
+def brand_loader(store: ObjectStore, file: str) -> Callable[[str], BrandGuide | FieldError]:
+    """Load brands/<name>.json once per name and turn problems into field errors."""
+    cache: dict[str, BrandGuide | FieldError] = {}
+
+    def load(name: str) -> BrandGuide | FieldError:
+        if name in cache:
+            return cache[name]
+        key = keys.brand_guide(name)
+        try:
+            cache[name] = BrandGuide.model_validate(get_json(store, key))
+        except ArtifactMissing:
+            cache[name] = FieldError(
+                file=file,
+                path="brand_guide",
+                value=repr(name),
+                message=f"brand guide not found at s3://{store.bucket}/{key}",
+                expected=f"an uploaded {key}, or an inline brand_voice instead",
+            )
+        except (ValueError, ValidationError) as error:
+            details = (
+                "; ".join(str(e) for e in field_errors_from_validation(key, error))
+                if isinstance(error, ValidationError)
+                else str(error)
+            )
+            cache[name] = FieldError(
+                file=file,
+                path="brand_guide",
+                value=repr(name),
+                message=f"brand guide {key} is invalid: {details}",
+                expected="a brand guide with brand, voice and visual",
+            )
+        return cache[name]
+
+    return load
+
+
+def resolve_brand(spec: ProductSpec, load: Callable[[str], BrandGuide | FieldError]) -> BrandGuide | FieldError | None:
+    """Pick the product's brand guide; an inline brand_voice overrides the stored guide's voice."""
+    guide: BrandGuide | None = None
+    if spec.brand_guide:
+        loaded = load(spec.brand_guide)
+        if isinstance(loaded, FieldError):
+            return loaded
+        guide = loaded
+    if spec.brand_voice is not None:
+        base = guide or BrandGuide(brand=spec.brand)
+        guide = base.model_copy(update={"voice": spec.brand_voice})
+    return guide
+
+
+def run_intake(
+    task: IntakeTask,
+    *,
+    store: ObjectStore,
+    records: RecordStore,
+    config: PipelineConfig,
+) -> IntakeResult:
+    """Validate the upload and lay out one spec per valid product for the Products map."""
+    started = time.monotonic()
+    try:
+        trigger = TriggerEvent.model_validate(task.trigger)
+    except ValidationError as error:
+        raise InvalidSpec(field_errors_from_validation("(event)", error)) from error
+    run_id = make_run_id(task.started_at, task.execution_name)
+    upload = read_upload(trigger, store)
+
+    input_key = keys.run_input(run_id, upload.file_name)
+    if upload.source_key is not None:
+        store.copy(upload.source_key, input_key)
+    else:
+        store.put_bytes(input_key, upload.data, "application/json")
+
+    parsed = parse_upload(upload.file_name, upload.data)
+    rejections = list(parsed.rejections)
+    load = brand_loader(store, upload.file_name)
+    accepted: dict[str, NormalizedProduct] = {}
+    duplicates = 0
+    for origin, spec in parsed.specs:
+        brand = resolve_brand(spec, load)
+        if isinstance(brand, FieldError):
+            rejections.append(Rejection(sku=spec.sku, origin=origin, errors=[brand]))
+            continue
+        product = NormalizedProduct(
+            spec=spec,
+            brand=brand,
+            spec_hash=content_hash(spec, brand),
+            source_file=upload.file_name,
+            origin=origin,
+        )
+        earlier = accepted.get(spec.sku)
+        if earlier is None:
+            accepted[spec.sku] = product
+        elif earlier.spec_hash == product.spec_hash:
+            duplicates += 1
+        else:
+            rejections.append(_conflict(upload.file_name, product, earlier))
+
+    items = []
+    for sku, product in accepted.items():
+        spec_key = keys.product_file(run_id, sku, "spec.json")
+        put_json(store, spec_key, product)
+        items.append({"run_id": run_id, "sku": sku, "spec_key": spec_key})
+    products_key = keys.run_products(run_id)
+    put_json(store, products_key, items)
+
+    if rejections:
+        _keep_rejected(store, records, run_id, upload, rejections, accepted=len(items))
+
+    records.put_run(
+        RunRecord(
+            run_id=run_id,
+            status=RunStatus.RUNNING,
+            source=upload.source,
+            execution_id=task.execution_id,
+            started_at=task.started_at,
+            product_count=len(items),
+            counts={ProductStatus.REJECTED.value: len(rejections)},
+            details={
+                "file": upload.file_name,
+                "format": parsed.format,
+                "duplicates_dropped": duplicates,
+                "intake_ms": round((time.monotonic() - started) * 1000),
+            },
+        )
+    )
+    return IntakeResult(
+        run_id=run_id,
+        products_key=products_key,
+        product_count=len(items),
+        rejected_count=len(rejections),
+        duplicate_count=duplicates,
+        config=config,
+    )
+
+
+def _conflict(file: str, product: NormalizedProduct, earlier: NormalizedProduct) -> Rejection:
+    error = FieldError(
+        file=file,
+        path=f"{product.origin or '(document)'}.sku",
+        value=repr(product.spec.sku),
+        message=f"the sku is already defined at {earlier.origin or 'the start of the file'} with different content",
+        expected="each sku once per file, or identical duplicates",
+    )
+    return Rejection(sku=product.spec.sku, origin=product.origin, errors=[error])
+
+
+def _keep_rejected(
+    store: ObjectStore,
+    records: RecordStore,
+    run_id: str,
+    upload: Upload,
+    rejections: list[Rejection],
+    *,
+    accepted: int,
+) -> None:
+    """Copy the original untouched to rejected/<run_id>/ with errors.json, and record each rejected SKU."""
+    original_key = keys.rejected_original(run_id, upload.file_name)
+    if upload.source_key is not None:
+        store.copy(upload.source_key, original_key)
+    else:
+        store.put_bytes(original_key, upload.data, "application/json")
+    report = RejectionReport(
+        run_id=run_id,
+        file=upload.file_name,
+        source=upload.source,
+        original_key=original_key,
+        accepted=accepted,
+        rejected=rejections,
+    )
+    put_json(store, keys.rejected_errors(run_id), report)
+
+    now = datetime.now(UTC)
+    for rejection in rejections:
+        if rejection.sku is None:
+            continue
+        records.put_product(
+            ProductRecord(
+                sku=rejection.sku,
+                run_id=run_id,
+                status=ProductStatus.REJECTED,
+                source=upload.source,
+                finished_at=now,
+                errors=rejection.errors,
+                error="; ".join(str(error) for error in rejection.errors),
+                artifacts={"original": original_key, "errors": keys.rejected_errors(run_id)},
+            )
+        )

@@ -1,0 +1,335 @@
+"""Finishing steps: finalize a product, record a failure, summarize the run."""
+
+import json
+from datetime import UTC, datetime
+from typing import Any
+
+from pydantic import BaseModel
+
+from spec2listing.errors import ArtifactMissing
+from spec2listing.models.consistency import ConsistencyReport
+from spec2listing.models.copy import ProductCopy
+from spec2listing.models.jobs import ImagePlan
+from spec2listing.models.manifest import ImageEntry, Manifest
+from spec2listing.models.records import ProductRecord, ProductStatus, RunRecord, RunStatus, Usage
+from spec2listing.models.tasks import (
+    FailureTask,
+    FinalizeTask,
+    ProductOutcome,
+    RenderStatus,
+    SummarizeTask,
+    SummaryResult,
+)
+from spec2listing.pipeline.intake import make_run_id
+from spec2listing.pipeline.steps import load_product, parse_renders, timed
+from spec2listing.review.html import preview_data_uri, render_product_sheet, render_run_index
+from spec2listing.storage import keys
+from spec2listing.storage.events import EventPublisher
+from spec2listing.storage.objects import ObjectStore, get_json, put_json
+from spec2listing.storage.records import RecordStore
+
+LISTINGS_READY = "ListingsReady"
+# Errors a provider raises to refuse content: the product needs a person, not a retry.
+REVIEW_ERRORS = frozenset({"ContentBlocked"})
+SLOWEST_SHOWN = 5
+
+
+def finalize_product(
+    task: FinalizeTask, *, store: ObjectStore, records: RecordStore, providers: dict[str, str]
+) -> ProductOutcome:
+    """Write manifest, exports and review sheet, and record the product's status."""
+    with timed() as watch:
+        product = load_product(store, task.spec_key)
+        listing = ProductCopy.model_validate(get_json(store, task.copywriting.copy_key))
+        plan = ImagePlan.model_validate(get_json(store, task.plan.jobs_key))
+        report = ConsistencyReport.model_validate(get_json(store, task.check.report_key))
+        task_renders = parse_renders([render.model_dump() for render in task.renders])
+        renders = {render.job_id: render for render in task_renders}
+
+        all_rendered = all(render.status == RenderStatus.RENDERED for render in task.renders)
+        status = ProductStatus.COMPLETE if report.passed and all_rendered else ProductStatus.NEEDS_REVIEW
+        images = []
+        for job in plan.jobs:
+            render = renders.get(job.job_id)
+            images.append(
+                ImageEntry(
+                    job_id=job.job_id,
+                    kind=job.kind.value,
+                    status=render.status.value if render else "MISSING",
+                    key=render.image_key if render else None,
+                    variant_sku=job.variant_sku,
+                    color=job.color,
+                    color_hex=job.color_hex,
+                    platforms=job.platforms,
+                    error=render.error if render else None,
+                )
+            )
+
+        usage = list(task.copywriting.usage) + [item for render in task.renders for item in render.usage]
+        usage += task.check.usage
+        exports = write_exports(store, task.run_id, task.sku, listing, images)
+        review_key = keys.product_file(task.run_id, task.sku, "review.html")
+        manifest_key = keys.product_file(task.run_id, task.sku, "manifest.json")
+        now = datetime.now(UTC)
+        timings = {
+            "copy": task.copywriting.duration_ms,
+            "plan": task.plan.duration_ms,
+            "render_max": max((render.duration_ms for render in task.renders), default=0),
+            "render_sum": sum(render.duration_ms for render in task.renders),
+            "check": task.check.duration_ms,
+        }
+        if task.started_at:
+            timings["total"] = round((now - task.started_at).total_seconds() * 1000)
+        manifest = Manifest(
+            sku=task.sku,
+            run_id=task.run_id,
+            name=product.spec.name,
+            status=status,
+            spec_hash=product.spec_hash,
+            source_file=product.source_file,
+            created_at=now,
+            providers={
+                "copy": task.copywriting.provider,
+                "images": ", ".join(sorted({r.provider for r in task.renders if r.provider})) or providers["images"],
+                **{k: v for k, v in providers.items() if k not in ("copy", "images")},
+            },
+            artifacts={
+                "spec": task.spec_key,
+                "copy": task.copywriting.copy_key,
+                "image_jobs": task.plan.jobs_key,
+                "consistency": task.check.report_key,
+                "review": review_key,
+                "manifest": manifest_key,
+            },
+            exports=exports,
+            images=images,
+            score=report.score,
+            flags=len(report.flags),
+            usage=usage,
+            cost_usd=round(sum(item.cost_usd for item in usage), 6),
+            timings_ms=timings,
+        )
+        previews = {
+            image.job_id: preview_data_uri(store.get_bytes(image.key))
+            for image in images
+            if image.key and image.status == RenderStatus.RENDERED.value
+        }
+        sheet = render_product_sheet(
+            spec=product.spec, listing=listing, manifest=manifest, report=report, previews=previews
+        )
+        store.put_bytes(review_key, sheet.encode("utf-8"), "text/html; charset=utf-8")
+        put_json(store, manifest_key, manifest)
+
+    manifest.timings_ms["finalize"] = watch.ms
+    records.put_product(
+        ProductRecord(
+            sku=task.sku,
+            run_id=task.run_id,
+            status=status,
+            name=product.spec.name,
+            spec_hash=product.spec_hash,
+            source=product.source_file,
+            started_at=task.started_at,
+            finished_at=now,
+            duration_ms=timings.get("total"),
+            timings_ms=manifest.timings_ms,
+            artifacts=manifest.artifacts,
+            score=report.score,
+            flags=len(report.flags),
+            images=sum(1 for image in images if image.status == RenderStatus.RENDERED.value),
+            providers=manifest.providers,
+            usage=usage,
+            cost_usd=manifest.cost_usd,
+        )
+    )
+    return ProductOutcome(sku=task.sku, status=status)
+
+
+def write_exports(
+    store: ObjectStore, run_id: str, sku: str, listing: ProductCopy, images: list[ImageEntry]
+) -> dict[str, str]:
+    """One JSON file per targeted platform with its copy and the image keys it uses."""
+    exports = {}
+    for platform, fields in listing.platforms.model_dump(exclude_none=True).items():
+        platform_images = [image.key for image in images if image.key and platform in image.platforms]
+        key = keys.product_file(run_id, sku, f"exports/{platform}.json")
+        put_json(store, key, {"sku": sku, "platform": platform, **fields, "images": platform_images})
+        exports[platform] = key
+    return exports
+
+
+def _error_text(error: dict[str, Any]) -> tuple[str, str]:
+    """Read Step Functions' {Error, Cause}; Cause is the Lambda error JSON when a handler raised."""
+    name = str(error.get("Error", "Unknown"))
+    cause = str(error.get("Cause", ""))
+    try:
+        parsed = json.loads(cause)
+    except ValueError:
+        return name, cause
+    if isinstance(parsed, dict):
+        return name, str(parsed.get("errorMessage", cause))
+    return name, cause
+
+
+def record_product_failure(task: FailureTask, *, store: ObjectStore, records: RecordStore) -> ProductOutcome:
+    """Record a product whose steps ended in an error; inputs and finished artifacts stay in place."""
+    if task.run_id is None or task.sku is None:
+        raise ValueError("a product failure needs run_id and sku")
+    name, message = _error_text(task.error)
+    status = ProductStatus.NEEDS_REVIEW if name in REVIEW_ERRORS else ProductStatus.FAILED
+    spec_hash = product_name = None
+    if task.spec_key:
+        try:
+            product = load_product(store, task.spec_key)
+            spec_hash, product_name = product.spec_hash, product.spec.name
+        except ArtifactMissing:
+            pass
+    failure_key = keys.product_file(task.run_id, task.sku, "failure.json")
+    put_json(store, failure_key, {"sku": task.sku, "status": status.value, "error": name, "message": message})
+    records.put_product(
+        ProductRecord(
+            sku=task.sku,
+            run_id=task.run_id,
+            status=status,
+            name=product_name,
+            spec_hash=spec_hash,
+            finished_at=datetime.now(UTC),
+            error=f"{name}: {message}",
+            artifacts={"failure": failure_key, **({"spec": task.spec_key} if task.spec_key else {})},
+        )
+    )
+    return ProductOutcome(sku=task.sku, status=status)
+
+
+class RunFailureTask(BaseModel):
+    execution_id: str
+    execution_name: str
+    started_at: datetime
+    state: dict[str, Any]
+
+
+def record_run_failure(task: RunFailureTask, *, store: ObjectStore, records: RecordStore) -> RunRecord:
+    """Record a run that failed outside any product, keeping the triggering event under rejected/."""
+    intake = task.state.get("intake") or {}
+    run_id = intake.get("run_id") or make_run_id(task.started_at, task.execution_name)
+    name, message = _error_text(task.state.get("error") or {})
+    trigger = {key: value for key, value in task.state.items() if key not in ("intake", "error")}
+    event_key = f"{keys.REJECTED_PREFIX}{run_id}/event.json"
+    put_json(store, event_key, trigger)
+    existing = records.get_run(run_id)
+    now = datetime.now(UTC)
+    run = RunRecord(
+        run_id=run_id,
+        status=RunStatus.FAILED,
+        source=existing.source if existing else str(trigger.get("detail-type", "unknown trigger")),
+        execution_id=task.execution_id,
+        started_at=existing.started_at if existing else task.started_at,
+        finished_at=now,
+        duration_ms=round((now - task.started_at).total_seconds() * 1000),
+        counts=existing.counts if existing else {},
+        product_count=existing.product_count if existing else 0,
+        error=f"{name}: {message}",
+        details={**(existing.details if existing else {}), "event_key": event_key},
+    )
+    records.put_run(run)
+    return run
+
+
+def summarize_run(
+    task: SummarizeTask, *, store: ObjectStore, records: RecordStore, events: EventPublisher
+) -> SummaryResult:
+    """Write summary.json and the review index, close the run record and announce ListingsReady."""
+    run = records.get_run(task.run_id)
+    if run is None:
+        raise ArtifactMissing(f"no run record for {task.run_id}")
+    products = records.list_run_products(task.run_id)
+    counts: dict[str, int] = {status.value: 0 for status in ProductStatus}
+    for product in products:
+        counts[product.status.value] += 1
+    # File-level rejections carry no SKU, so they only live in the run record's intake count.
+    counts[ProductStatus.REJECTED.value] = max(
+        counts[ProductStatus.REJECTED.value], run.counts.get(ProductStatus.REJECTED.value, 0)
+    )
+    cost = round(sum(product.cost_usd for product in products), 6)
+    usage_totals = _usage_totals([item for product in products for item in product.usage])
+    finished = datetime.now(UTC)
+    slowest = sorted(
+        (product for product in products if product.duration_ms is not None),
+        key=lambda product: product.duration_ms or 0,
+        reverse=True,
+    )[:SLOWEST_SHOWN]
+
+    summary_key = keys.run_summary(task.run_id)
+    index_key = keys.run_review_index(task.run_id)
+    run = run.model_copy(
+        update={
+            "status": RunStatus.SUCCEEDED,
+            "finished_at": finished,
+            "duration_ms": round((finished - run.started_at).total_seconds() * 1000),
+            "counts": counts,
+            "cost_usd": cost,
+            "summary_key": summary_key,
+        }
+    )
+    summary = {
+        "run_id": run.run_id,
+        "source": run.source,
+        "status": run.status.value,
+        "started_at": run.started_at.isoformat(),
+        "finished_at": finished.isoformat(),
+        "duration_ms": run.duration_ms,
+        "counts": counts,
+        "cost_usd": cost,
+        "usage": usage_totals,
+        "slowest": [{"sku": p.sku, "duration_ms": p.duration_ms, "status": p.status.value} for p in slowest],
+        "products": [
+            {
+                "sku": p.sku,
+                "name": p.name,
+                "status": p.status.value,
+                "score": p.score,
+                "flags": p.flags,
+                "images": p.images,
+                "cost_usd": p.cost_usd,
+                "duration_ms": p.duration_ms,
+                "error": p.error,
+                "manifest": p.artifacts.get("manifest"),
+                "review": p.artifacts.get("review"),
+            }
+            for p in sorted(products, key=lambda record: record.sku)
+        ],
+        "details": run.details,
+        "review_index": index_key,
+    }
+    put_json(store, summary_key, summary)
+    store.put_bytes(index_key, render_run_index(run, products).encode("utf-8"), "text/html; charset=utf-8")
+    records.put_run(run)
+    events.publish(
+        LISTINGS_READY,
+        {"run_id": run.run_id, "counts": counts, "summary_key": summary_key, "review_index_key": index_key},
+    )
+    return SummaryResult(run_id=run.run_id, summary_key=summary_key, counts=counts)
+
+
+def _usage_totals(usage: list[Usage]) -> list[dict[str, Any]]:
+    totals: dict[tuple[str, str, str], dict[str, Any]] = {}
+    for item in usage:
+        key = (item.step, item.provider, item.model)
+        entry = totals.setdefault(
+            key,
+            {
+                "step": item.step,
+                "provider": item.provider,
+                "model": item.model,
+                "calls": 0,
+                "input_tokens": 0,
+                "output_tokens": 0,
+                "thinking_tokens": 0,
+                "images": 0,
+                "cost_usd": 0.0,
+            },
+        )
+        for field in ("calls", "input_tokens", "output_tokens", "thinking_tokens", "images"):
+            entry[field] += getattr(item, field)
+        entry["cost_usd"] = round(entry["cost_usd"] + item.cost_usd, 6)
+    return list(totals.values())

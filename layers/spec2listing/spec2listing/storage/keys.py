@@ -1,0 +1,56 @@
+"""Where every artifact lives in the bucket.
+
+Outputs never land under incoming/, the only prefix that starts runs, so a run
+cannot trigger itself.
+"""
+
+from pathlib import PurePosixPath
+
+INCOMING_PREFIX = "incoming/"
+BRANDS_PREFIX = "brands/"
+RUNS_PREFIX = "runs/"
+REJECTED_PREFIX = "rejected/"
+
+
+def brand_guide(name: str) -> str:
+    return f"{BRANDS_PREFIX}{name}.json"
+
+
+def run_prefix(run_id: str) -> str:
+    return f"{RUNS_PREFIX}{run_id}/"
+
+
+def run_input(run_id: str, file_name: str) -> str:
+    return f"{run_prefix(run_id)}input/{PurePosixPath(file_name).name}"
+
+
+def run_products(run_id: str) -> str:
+    return f"{run_prefix(run_id)}products.json"
+
+
+def run_summary(run_id: str) -> str:
+    return f"{run_prefix(run_id)}summary.json"
+
+
+def run_review_index(run_id: str) -> str:
+    return f"{run_prefix(run_id)}review/index.html"
+
+
+def product_prefix(run_id: str, sku: str) -> str:
+    return f"{run_prefix(run_id)}products/{sku}/"
+
+
+def product_file(run_id: str, sku: str, name: str) -> str:
+    return product_prefix(run_id, sku) + name
+
+
+def product_image(run_id: str, sku: str, job_id: str, extension: str = "png") -> str:
+    return product_prefix(run_id, sku) + f"images/{job_id}.{extension}"
+
+
+def rejected_original(run_id: str, file_name: str) -> str:
+    return f"{REJECTED_PREFIX}{run_id}/{PurePosixPath(file_name).name}"
+
+
+def rejected_errors(run_id: str) -> str:
+    return f"{REJECTED_PREFIX}{run_id}/errors.json"
