@@ -1,0 +1,32 @@
+"""CheckConsistency: hold the images and copy to what they promise, and score the product."""
+
+from typing import Any
+
+from aws_lambda_powertools import Logger, Metrics, Tracer
+from aws_lambda_powertools.metrics import MetricUnit
+from aws_lambda_powertools.utilities.parser import event_parser
+from aws_lambda_powertools.utilities.typing import LambdaContext
+from spec2listing.aws import object_store
+from spec2listing.models.tasks import CheckTask
+from spec2listing.observability import bind_task
+from spec2listing.pipeline.steps import check_consistency
+from spec2listing.settings import StorageSettings
+
+logger = Logger()
+tracer = Tracer()
+metrics = Metrics()
+store = object_store(StorageSettings())
+
+
+@logger.inject_lambda_context
+@tracer.capture_lambda_handler(capture_response=False)
+@metrics.log_metrics
+@event_parser(model=CheckTask)
+def lambda_handler(event: CheckTask, context: LambdaContext) -> dict[str, Any]:
+    bind_task(logger, event)
+
+    result, _ = check_consistency(event, store=store)
+
+    logger.info("consistency checked", extra={"score": result.score, "flags": result.flags})
+    metrics.add_metric(name="ConsistencyScore", unit=MetricUnit.NoUnit, value=result.score)
+    return result.model_dump(mode="json")

@@ -1,0 +1,44 @@
+"""Intake: validate the upload or PIM event and lay out one spec per product."""
+
+from typing import Any
+
+from aws_lambda_powertools import Logger, Metrics, Tracer
+from aws_lambda_powertools.metrics import MetricUnit
+from aws_lambda_powertools.utilities.parser import event_parser
+from aws_lambda_powertools.utilities.typing import LambdaContext
+from spec2listing.aws import object_store, record_store
+from spec2listing.models.tasks import IntakeTask
+from spec2listing.observability import bind_task
+from spec2listing.pipeline.intake import run_intake
+from spec2listing.settings import MapSettings, StorageSettings
+
+logger = Logger()
+tracer = Tracer()
+metrics = Metrics()
+storage = StorageSettings()
+store = object_store(storage)
+records = record_store(storage)
+config = MapSettings().pipeline_config()
+
+
+@logger.inject_lambda_context
+@tracer.capture_lambda_handler(capture_response=False)
+@metrics.log_metrics
+@event_parser(model=IntakeTask)
+def lambda_handler(event: IntakeTask, context: LambdaContext) -> dict[str, Any]:
+    bind_task(logger, event)
+
+    result = run_intake(event, store=store, records=records, config=config)
+
+    logger.thread_safe_append_keys(run_id=result.run_id)
+    logger.info(
+        "intake finished",
+        extra={
+            "products": result.product_count,
+            "rejected": result.rejected_count,
+            "duplicates": result.duplicate_count,
+        },
+    )
+    metrics.add_metric(name="ProductsAccepted", unit=MetricUnit.Count, value=result.product_count)
+    metrics.add_metric(name="ProductsRejected", unit=MetricUnit.Count, value=result.rejected_count)
+    return result.model_dump(mode="json")

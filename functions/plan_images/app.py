@@ -1,0 +1,35 @@
+"""PlanImages: turn copy, spec and brand guide into image jobs."""
+
+from typing import Any
+
+from aws_lambda_powertools import Logger, Tracer
+from aws_lambda_powertools.utilities.parser import event_parser
+from aws_lambda_powertools.utilities.typing import LambdaContext
+from spec2listing.aws import object_store
+from spec2listing.models.tasks import PlanTask
+from spec2listing.observability import bind_task
+from spec2listing.pipeline.steps import plan_product_images
+from spec2listing.settings import ImageSettings, StorageSettings
+
+logger = Logger()
+tracer = Tracer()
+store = object_store(StorageSettings())
+images = ImageSettings()
+
+
+@logger.inject_lambda_context
+@tracer.capture_lambda_handler(capture_response=False)
+@event_parser(model=PlanTask)
+def lambda_handler(event: PlanTask, context: LambdaContext) -> dict[str, Any]:
+    bind_task(logger, event)
+
+    result = plan_product_images(
+        event,
+        store=store,
+        size=images.image_size,
+        lifestyle_size=images.lifestyle_image_size,
+        quality=images.image_quality,
+    )
+
+    logger.info("images planned", extra={"jobs": len(result.job_ids)})
+    return result.model_dump(mode="json")

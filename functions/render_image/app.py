@@ -1,0 +1,36 @@
+"""RenderImage: draw one image job and store it in the bucket."""
+
+from typing import Any
+
+from aws_lambda_powertools import Logger, Metrics, Tracer
+from aws_lambda_powertools.metrics import MetricUnit
+from aws_lambda_powertools.utilities.parser import event_parser
+from aws_lambda_powertools.utilities.typing import LambdaContext
+from spec2listing.aws import object_store
+from spec2listing.models.tasks import RenderTask
+from spec2listing.observability import bind_task
+from spec2listing.pipeline.steps import render_image
+from spec2listing.providers.select import image_renderer
+from spec2listing.settings import ProviderSettings, StorageSettings
+
+logger = Logger()
+tracer = Tracer()
+metrics = Metrics()
+store = object_store(StorageSettings())
+renderer = image_renderer(ProviderSettings())
+
+
+@logger.inject_lambda_context
+@tracer.capture_lambda_handler(capture_response=False)
+@metrics.log_metrics
+@event_parser(model=RenderTask)
+def lambda_handler(event: RenderTask, context: LambdaContext) -> dict[str, Any]:
+    bind_task(logger, event)
+
+    result = render_image(event, store=store, renderer=renderer)
+
+    logger.info("image rendered", extra={"provider": result.provider, "duration_ms": result.duration_ms})
+    metrics.add_metric(name="ImagesRendered", unit=MetricUnit.Count, value=1)
+    metrics.add_metric(name="ProviderLatency", unit=MetricUnit.Milliseconds, value=result.duration_ms)
+    metrics.add_metric(name="CostUSD", unit=MetricUnit.NoUnit, value=sum(u.cost_usd for u in result.usage))
+    return result.model_dump(mode="json")
