@@ -1,0 +1,1 @@
+"""Local runs: the deployed state machine and handlers on an in-process AWS emulation."""

@@ -1,0 +1,176 @@
+"""The spec2listing command line: run the pipeline locally on spec files."""
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from spec2listing.intake.parse import supported_suffixes
+from spec2listing.local.runtime import LocalPipeline, RunOutcome
+
+DEFAULT_OUT = Path("out")
+FAILING_STATUSES = {"REJECTED", "FAILED"}
+PIPED_WIDTH = 160
+
+
+def _spec_files(paths: Sequence[Path]) -> tuple[list[Path], list[Path]]:
+    """Expand folders to the spec files directly inside them; also return brand guide folders found."""
+    files: list[Path] = []
+    brand_folders: list[Path] = []
+    suffixes = set(supported_suffixes())
+    for path in paths:
+        if path.is_dir():
+            files.extend(sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() in suffixes))
+            if (path / "brands").is_dir():
+                brand_folders.append(path / "brands")
+        elif path.is_file():
+            files.append(path)
+            if (path.parent / "brands").is_dir():
+                brand_folders.append(path.parent / "brands")
+        else:
+            raise FileNotFoundError(f"{path} does not exist")
+    return files, list(dict.fromkeys(brand_folders))
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="spec2listing", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    run = commands.add_parser("run", help="run spec files through the pipeline on a local AWS emulation")
+    run.add_argument("paths", nargs="+", type=Path, help="spec files (.json, .csv) or folders of them")
+    run.add_argument(
+        "--out", type=Path, default=DEFAULT_OUT, help="output folder, also the local bucket and table (default: out)"
+    )
+    run.add_argument(
+        "--providers",
+        choices=["auto", "offline", "live"],
+        default=os.environ.get("PROVIDERS", "offline"),
+        help="offline: built-in providers, no network; live: Gemini and OpenAI (keys required); "
+        "auto: live where a key is set (default: offline, or $PROVIDERS)",
+    )
+    run.add_argument(
+        "--brands",
+        type=Path,
+        action="append",
+        default=[],
+        help="folder of brand guides (<name>.json); a brands/ folder beside the specs is used too",
+    )
+    run.add_argument("--product-concurrency", type=int, help="products processed at once (template default otherwise)")
+    run.add_argument("--image-concurrency", type=int, help="images rendered at once per product")
+    run.add_argument("--timeout", type=float, default=None, help="give up after this many seconds")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    arguments = _parser().parse_args(argv)
+    console = Console()
+    if not console.is_terminal:
+        # Piped output and CI logs get one wide table instead of an 80-column wrap.
+        console = Console(width=PIPED_WIDTH)
+    if arguments.command == "run":
+        return _run(arguments, console)
+    return 2
+
+
+def _run(arguments: argparse.Namespace, console: Console) -> int:
+    try:
+        files, brand_folders = _spec_files(arguments.paths)
+    except FileNotFoundError as error:
+        console.print(f"[red]error:[/] {error}")
+        return 2
+    if not files:
+        console.print(f"[red]error:[/] no spec files ({', '.join(supported_suffixes())}) in the given paths")
+        return 2
+
+    environment = {"PROVIDERS": arguments.providers}
+    if arguments.product_concurrency is not None:
+        environment["PRODUCT_CONCURRENCY"] = str(arguments.product_concurrency)
+    if arguments.image_concurrency is not None:
+        environment["IMAGE_CONCURRENCY"] = str(arguments.image_concurrency)
+
+    out_dir: Path = arguments.out
+    with LocalPipeline(out_dir, environment=environment) as pipeline:
+        for folder in [*brand_folders, *arguments.brands]:
+            pipeline.upload_brand_guides(folder)
+        submissions = [pipeline.submit_file(path) for path in files]
+        with Progress(
+            TextColumn("[bold]products"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=console,
+            transient=True,
+        ) as progress:
+            bar = progress.add_task("products", total=None)
+
+            def report(done: int, expected: int) -> None:
+                progress.update(bar, completed=done, total=expected or None)
+
+            outcomes = pipeline.wait(submissions, on_progress=report, timeout_seconds=arguments.timeout)
+    _print_outcomes(console, outcomes, out_dir)
+    failing = any(
+        outcome.status == "FAILED"
+        or outcome.rejections
+        or any(product.status.value in FAILING_STATUSES for product in outcome.products)
+        for outcome in outcomes
+    )
+    return 1 if failing else 0
+
+
+def _print_outcomes(console: Console, outcomes: list[RunOutcome], out_dir: Path) -> None:
+    table = Table(title="spec2listing results", show_lines=False)
+    for column in ("file", "sku", "status", "score", "flags", "images", "cost USD", "seconds"):
+        table.add_column(
+            column, justify="right" if column in ("score", "flags", "images", "cost USD", "seconds") else "left"
+        )
+    styles = {"COMPLETE": "green", "NEEDS_REVIEW": "yellow", "FAILED": "red", "REJECTED": "red"}
+    providers: set[str] = set()
+    for outcome in outcomes:
+        for product in sorted(outcome.products, key=lambda record: record.sku):
+            style = styles.get(product.status.value, "")
+            providers.update(f"{step} {name}" for step, name in product.providers.items())
+            table.add_row(
+                product.sku,
+                f"[{style}]{product.status.value}[/]",
+                f"{product.score:.2f}" if product.score is not None else "",
+                str(product.flags),
+                str(product.images),
+                f"{product.cost_usd:.4f}",
+                f"{product.duration_ms / 1000:.1f}" if product.duration_ms else "",
+                outcome.path.name,
+            )
+        if not outcome.products and not outcome.rejections:
+            table.add_row("", f"[red]{outcome.status}[/]", "", "", "", "", "", outcome.path.name)
+    console.print(table)
+    if providers:
+        console.print("providers: " + ", ".join(sorted(providers)))
+
+    for outcome in outcomes:
+        if outcome.status == "FAILED":
+            console.print(f"[red]run failed[/] for {outcome.path}: {outcome.error}")
+        for rejection in outcome.rejections:
+            label = rejection.get("sku") or rejection.get("origin") or "file"
+            console.print(f"[red]rejected[/] {outcome.path.name} ({label}):")
+            for error in rejection["errors"]:
+                shown = f" (got {error['value']})" if error.get("value") is not None else ""
+                console.print(
+                    f"  {error['file']}: {error['path']}: {error['message']}{shown}; expected {error['expected']}"
+                )
+        if outcome.rejections and outcome.run:
+            console.print(f"  original kept at {out_dir / 'rejected' / outcome.run.run_id}")
+        for product in outcome.products:
+            if product.status.value == "FAILED":
+                console.print(f"[red]failed[/] {product.sku}: {product.error}")
+    runs = [outcome.run.run_id for outcome in outcomes if outcome.run]
+    if runs:
+        console.print(
+            f"outputs: {out_dir}/runs/<run>/ for runs {', '.join(runs)}; review sheets in runs/<run>/review/index.html"
+        )
+
+
+if __name__ == "__main__":
+    sys.exit(main())

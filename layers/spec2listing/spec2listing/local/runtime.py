@@ -1,0 +1,523 @@
+"""Run the deployed state machine locally on moto, with Lambda tasks dispatched to the handlers in-process.
+
+The same ASL file and the same handler modules that `sam deploy` ships run here:
+the template's DefinitionSubstitutions are filled with local ARNs, moto's
+Step Functions interpreter executes the definition, and each Lambda invoke it
+makes is routed to the handler's `lambda_handler` in this process. A handler
+exception comes back the way Lambda reports it (the x-amz-function-error header
+and an errorType/errorMessage body), so Retry and Catch match typed errors.
+
+The output folder is the local bucket and table: objects under its bucket
+prefixes and its table.json are loaded before a run and written back after it,
+so later runs see what earlier runs left.
+"""
+
+import hashlib
+import importlib.util
+import io
+import json
+import logging
+import os
+import sys
+import threading
+import time
+import traceback
+import uuid
+import zipfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path, PurePosixPath
+from types import ModuleType
+from typing import Any
+
+import boto3
+from moto import mock_aws
+from moto.awslambda_simple.models import LambdaSimpleBackend
+
+from spec2listing.local.template import Template, find_project_root, load_template, resolve, substitute_definition
+from spec2listing.models.records import ProductRecord, RunRecord
+from spec2listing.storage import keys
+from spec2listing.storage.objects import S3ObjectStore
+from spec2listing.storage.records import DynamoRecordStore
+
+ACCOUNT_ID = "123456789012"
+REGION = "us-east-1"
+LOCAL_NAME = "spec2listing-local"
+TABLE_FILE = "table.json"
+LOG_FILE = "logs/spec2listing.log"
+BUCKET_PREFIXES = (keys.INCOMING_PREFIX, keys.BRANDS_PREFIX, keys.RUNS_PREFIX, keys.REJECTED_PREFIX, "references/")
+POLL_SECONDS = 0.1
+MOTO_CONFIG: Any = {
+    "lambda": {"use_docker": False},
+    "stepfunctions": {"execute_state_machine": True},
+    "core": {"mock_credentials": True, "passthrough": {"urls": [], "services": []}},
+}
+
+
+@dataclass
+class Submission:
+    """One file handed to the pipeline, and where its execution stands."""
+
+    path: Path
+    key: str
+    execution_arn: str
+    status: str = "RUNNING"
+    run_id: str | None = None
+    error: str | None = None
+    expected_products: int | None = None
+
+
+@dataclass
+class RunOutcome:
+    """What one file produced: the run record, its products and any rejections."""
+
+    path: Path
+    status: str
+    run: RunRecord | None
+    products: list[ProductRecord]
+    rejections: list[dict[str, Any]] = field(default_factory=list)
+    error: str | None = None
+
+
+@dataclass
+class _Context:
+    """The parts of a Lambda context object handlers and Powertools read."""
+
+    function_name: str
+    timeout_seconds: int
+    aws_request_id: str = field(default_factory=lambda: str(uuid.uuid4()))
+    function_version: str = "$LATEST"
+    memory_limit_in_mb: int = 1024
+    log_group_name: str = ""
+    log_stream_name: str = "local"
+    _deadline: float = 0.0
+
+    def __post_init__(self) -> None:
+        self.invoked_function_arn = f"arn:aws:lambda:{REGION}:{ACCOUNT_ID}:function:{self.function_name}"
+        self.log_group_name = f"/aws/lambda/{self.function_name}"
+        self._deadline = time.monotonic() + self.timeout_seconds
+
+    def get_remaining_time_in_millis(self) -> int:
+        return max(0, round((self._deadline - time.monotonic()) * 1000))
+
+
+class LocalPipeline:
+    """The application's bucket, table, bus, functions and state machine on moto, in this process."""
+
+    def __init__(
+        self,
+        out_dir: Path,
+        *,
+        environment: dict[str, str] | None = None,
+        project_root: Path | None = None,
+    ) -> None:
+        self.out_dir = out_dir
+        self.root = project_root or find_project_root()
+        self.template: Template = load_template(self.root)
+        self.extra_environment = environment or {}
+        self.bucket = LOCAL_NAME
+        self.table_name = LOCAL_NAME
+        self.bus_name = LOCAL_NAME
+        self._handlers: dict[str, Callable[[dict[str, Any], Any], Any]] = {}
+        self._timeouts: dict[str, int] = {}
+        self._loaded_etags: dict[str, str] = {}
+        self._saved_environment: dict[str, str] = {}
+        self._saved_invoke: Any = None
+        self._mock: Any = None
+        self._log_stream: io.TextIOWrapper | None = None
+        self.invocations: dict[str, int] = {}
+        self._count_lock = threading.Lock()
+
+    # ---------- lifecycle ----------
+
+    def __enter__(self) -> "LocalPipeline":
+        self._saved_environment = dict(os.environ)
+        os.environ.update(self._base_environment())
+        self._mock = mock_aws(config=MOTO_CONFIG)
+        self._mock.start()
+        try:
+            self._open_log()
+            self._create_resources()
+            self._load_state()
+            os.environ.update(self._function_environment())
+            self._load_handlers()
+            self._route_handler_logs()
+            self._saved_invoke = LambdaSimpleBackend.invoke
+            LambdaSimpleBackend.invoke = self._invoke  # type: ignore[method-assign,assignment]
+        except BaseException:
+            self._stop()
+            raise
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        try:
+            self.save_state()
+        finally:
+            self._stop()
+
+    def _stop(self) -> None:
+        if self._saved_invoke is not None:
+            LambdaSimpleBackend.invoke = self._saved_invoke  # type: ignore[method-assign]
+            self._saved_invoke = None
+        if self._mock is not None:
+            self._mock.stop()
+            self._mock = None
+        if self._log_stream is not None:
+            self._unroute_logs()
+        os.environ.clear()
+        os.environ.update(self._saved_environment)
+
+    def _base_environment(self) -> dict[str, str]:
+        return {
+            "AWS_DEFAULT_REGION": REGION,
+            "AWS_REGION": REGION,
+            "AWS_ACCESS_KEY_ID": "local",
+            "AWS_SECRET_ACCESS_KEY": "local",
+            "AWS_SESSION_TOKEN": "local",
+            "AWS_LAMBDA_FUNCTION_NAME": "",
+            "POWERTOOLS_TRACE_DISABLED": "true",
+            "POWERTOOLS_METRICS_DISABLED": "true",
+        }
+
+    # ---------- resources ----------
+
+    def _names(self) -> dict[str, str]:
+        names = dict(self.template.parameter_defaults())
+        names.update({"AWS::Region": REGION, "AWS::AccountId": ACCOUNT_ID, "AWS::Partition": "aws"})
+        names["AWS::StackName"] = LOCAL_NAME
+        for logical_id, resource in self.template.resources.items():
+            kind = resource["Type"]
+            if kind == "AWS::S3::Bucket":
+                names[logical_id] = self.bucket
+                names[f"{logical_id}.Arn"] = f"arn:aws:s3:::{self.bucket}"
+            elif kind == "AWS::DynamoDB::Table":
+                names[logical_id] = self.table_name
+            elif kind == "AWS::Events::EventBus":
+                names[logical_id] = self.bus_name
+            elif kind == "AWS::Serverless::Function":
+                arn = f"arn:aws:lambda:{REGION}:{ACCOUNT_ID}:function:{logical_id}"
+                names[logical_id] = logical_id
+                names[f"{logical_id}.Arn"] = arn
+        return names
+
+    def _function_environment(self) -> dict[str, str]:
+        names = self._names()
+        environment: dict[str, str] = {}
+        for spec in self.template.functions.values():
+            for name, value in spec.environment.items():
+                resolved = str(resolve(value, names))
+                if environment.get(name, resolved) != resolved:
+                    raise ValueError(f"functions disagree on {name}; local runs share one environment")
+                environment[name] = resolved
+        environment.update(self.extra_environment)
+        return environment
+
+    def _create_resources(self) -> None:
+        iam = boto3.client("iam", region_name=REGION)
+        role = iam.create_role(RoleName="spec2listing-local", AssumeRolePolicyDocument="{}")["Role"]["Arn"]
+
+        s3 = boto3.client("s3", region_name=REGION)
+        s3.create_bucket(Bucket=self.bucket)
+
+        _, table = self.template.resource_of_type("AWS::DynamoDB::Table")
+        dynamodb = boto3.client("dynamodb", region_name=REGION)
+        dynamodb.create_table(
+            TableName=self.table_name,
+            BillingMode="PAY_PER_REQUEST",
+            AttributeDefinitions=table["AttributeDefinitions"],
+            KeySchema=table["KeySchema"],
+            GlobalSecondaryIndexes=table.get("GlobalSecondaryIndexes", []),
+        )
+        boto3.client("events", region_name=REGION).create_event_bus(Name=self.bus_name)
+
+        archive = io.BytesIO()
+        with zipfile.ZipFile(archive, "w") as bundle:
+            bundle.writestr("app.py", "# dispatched in-process by spec2listing.local.runtime\n")
+        lambda_client = boto3.client("lambda", region_name=REGION)
+        for logical_id, spec in self.template.functions.items():
+            lambda_client.create_function(
+                FunctionName=logical_id,
+                Runtime="python3.13",
+                Role=role,
+                Handler=spec.handler,
+                Code={"ZipFile": archive.getvalue()},
+                Timeout=spec.timeout,
+            )
+
+        _, machine = self.template.state_machine()
+        names = self._names()
+        substitutions = {name: str(resolve(value, names)) for name, value in machine["DefinitionSubstitutions"].items()}
+        definition = substitute_definition((self.root / machine["DefinitionUri"]).read_text(), substitutions)
+        sfn = boto3.client("stepfunctions", region_name=REGION)
+        self.state_machine_arn = sfn.create_state_machine(
+            name=f"{LOCAL_NAME}-listing-pipeline", definition=definition, roleArn=role, type="STANDARD"
+        )["stateMachineArn"]
+
+    def _load_handlers(self) -> None:
+        for logical_id, spec in self.template.functions.items():
+            module_name, function_name = spec.handler.rsplit(".", 1)
+            path = spec.code_uri / f"{module_name.replace('.', '/')}.py"
+            import_name = f"spec2listing_local_{logical_id}_{uuid.uuid4().hex[:8]}"
+            module_spec = importlib.util.spec_from_file_location(import_name, path)
+            if module_spec is None or module_spec.loader is None:
+                raise ImportError(f"cannot load handler {path}")
+            module: ModuleType = importlib.util.module_from_spec(module_spec)
+            sys.modules[import_name] = module
+            module_spec.loader.exec_module(module)
+            self._handlers[logical_id] = getattr(module, function_name)
+            self._timeouts[logical_id] = spec.timeout
+
+    def _open_log(self) -> None:
+        """Send emulator and handler logs to <out>/logs/ so the terminal stays readable."""
+        path = self.out_dir / LOG_FILE
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self._log_stream = path.open("a", encoding="utf-8")
+        self._redirected: list[tuple[logging.StreamHandler[Any], Any]] = []
+        moto_logger = logging.getLogger("moto")
+        self._moto_handler = logging.StreamHandler(self._log_stream)
+        moto_logger.addHandler(self._moto_handler)
+        moto_logger.propagate = False
+
+    def _route_handler_logs(self) -> None:
+        service = os.environ.get("POWERTOOLS_SERVICE_NAME", "service_undefined")
+        for handler in logging.getLogger(service).handlers:
+            if isinstance(handler, logging.StreamHandler):
+                # Assigned, not setStream(): the old stream may already be closed and cannot be flushed.
+                self._redirected.append((handler, handler.stream))
+                handler.stream = self._log_stream
+
+    def _unroute_logs(self) -> None:
+        for handler, stream in self._redirected:
+            handler.stream = stream
+        moto_logger = logging.getLogger("moto")
+        moto_logger.removeHandler(self._moto_handler)
+        moto_logger.propagate = True
+        assert self._log_stream is not None
+        self._log_stream.close()
+        self._log_stream = None
+
+    # ---------- Lambda dispatch ----------
+
+    def _invoke(
+        self,
+        function_name: str,
+        qualifier: str | None,
+        body: Any,
+        headers: Any,
+        response_headers: dict[str, str],
+    ) -> bytes:
+        name = function_name.rsplit(":function:", maxsplit=1)[-1].split(":", maxsplit=1)[0]
+        handler = self._handlers[name]
+        with self._count_lock:
+            self.invocations[name] = self.invocations.get(name, 0) + 1
+        event = json.loads(body) if body else {}
+        context = _Context(function_name=name, timeout_seconds=self._timeouts[name])
+        try:
+            result = handler(event, context)
+        except Exception as error:  # noqa: BLE001 - reported to the state machine as Lambda would
+            response_headers["x-amz-function-error"] = "Unhandled"
+            payload = {
+                "errorType": type(error).__name__,
+                "errorMessage": str(error),
+                "stackTrace": traceback.format_exception(error)[-6:],
+            }
+            return json.dumps(payload).encode("utf-8")
+        return json.dumps(result).encode("utf-8")
+
+    def invoke(self, function: str, event: dict[str, Any]) -> Any:
+        """Call one function's handler directly, as `sam local invoke` would, and return its result."""
+        context = _Context(function_name=function, timeout_seconds=self._timeouts[function])
+        return self._handlers[function](event, context)
+
+    # ---------- state in the output folder ----------
+
+    def _load_state(self) -> None:
+        s3 = boto3.client("s3", region_name=REGION)
+        if self.out_dir.is_dir():
+            for prefix in BUCKET_PREFIXES:
+                folder = self.out_dir / prefix
+                if not folder.is_dir():
+                    continue
+                for path in sorted(folder.rglob("*")):
+                    if path.is_file():
+                        key = path.relative_to(self.out_dir).as_posix()
+                        data = path.read_bytes()
+                        s3.put_object(Bucket=self.bucket, Key=key, Body=data)
+                        self._loaded_etags[key] = hashlib.md5(data, usedforsecurity=False).hexdigest()
+        table_file = self.out_dir / TABLE_FILE
+        if table_file.is_file():
+            table = boto3.resource("dynamodb", region_name=REGION).Table(self.table_name)
+            with table.batch_writer() as batch:
+                for item in json.loads(table_file.read_text(encoding="utf-8"))["items"]:
+                    item["record"] = json.dumps(item["record"], separators=(",", ":"))
+                    batch.put_item(Item=item)
+
+    def save_state(self) -> None:
+        """Write new or changed bucket objects and the whole table into the output folder."""
+        s3 = boto3.client("s3", region_name=REGION)
+        self.out_dir.mkdir(parents=True, exist_ok=True)
+        paginator = s3.get_paginator("list_objects_v2")
+        for listing in paginator.paginate(Bucket=self.bucket):
+            for entry in listing.get("Contents", []):
+                key = entry["Key"]
+                etag = entry["ETag"].strip('"')
+                if self._loaded_etags.get(key) == etag:
+                    continue
+                target = self.out_dir / PurePosixPath(key)
+                if not target.resolve().is_relative_to(self.out_dir.resolve()):
+                    raise ValueError(f"bucket key {key!r} would leave the output folder")
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_bytes(s3.get_object(Bucket=self.bucket, Key=key)["Body"].read())
+                self._loaded_etags[key] = etag
+
+        table = boto3.resource("dynamodb", region_name=REGION).Table(self.table_name)
+        items: list[dict[str, Any]] = []
+        arguments: dict[str, Any] = {}
+        while True:
+            page = table.scan(**arguments)
+            items.extend(page.get("Items", []))
+            if "LastEvaluatedKey" not in page:
+                break
+            arguments["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+        for item in items:
+            item["record"] = json.loads(item["record"])
+        items.sort(key=lambda item: (item["pk"], item["sk"]))
+        document = {"note": "Local copy of the spec2listing table; edit only to reset state.", "items": items}
+        (self.out_dir / TABLE_FILE).write_text(json.dumps(document, indent=1, default=str), encoding="utf-8")
+
+    # ---------- running files ----------
+
+    @property
+    def store(self) -> S3ObjectStore:
+        return S3ObjectStore(self.bucket, boto3.client("s3", region_name=REGION))
+
+    @property
+    def records(self) -> DynamoRecordStore:
+        return DynamoRecordStore(boto3.resource("dynamodb", region_name=REGION).Table(self.table_name))
+
+    def put_object(self, key: str, data: bytes) -> None:
+        boto3.client("s3", region_name=REGION).put_object(Bucket=self.bucket, Key=key, Body=data)
+
+    def upload_brand_guides(self, folder: Path) -> list[str]:
+        uploaded = []
+        for path in sorted(folder.glob("*.json")):
+            key = keys.brand_guide(path.stem)
+            self.put_object(key, path.read_bytes())
+            uploaded.append(key)
+        return uploaded
+
+    def submit_file(self, path: Path) -> Submission:
+        """Upload a file under incoming/ and start a run with the event S3 would send through EventBridge."""
+        key = f"{keys.INCOMING_PREFIX}{path.name}"
+        data = path.read_bytes()
+        self.put_object(key, data)
+        event = s3_object_created_event(self.bucket, key, data)
+        return self.start(path, key, event)
+
+    def start(self, path: Path, key: str, event: dict[str, Any]) -> Submission:
+        sfn = boto3.client("stepfunctions", region_name=REGION)
+        execution = sfn.start_execution(
+            stateMachineArn=self.state_machine_arn, name=str(uuid.uuid4()), input=json.dumps(event)
+        )
+        return Submission(path=path, key=key, execution_arn=execution["executionArn"])
+
+    def wait(
+        self,
+        submissions: list[Submission],
+        *,
+        on_progress: Callable[[int, int], None] | None = None,
+        timeout_seconds: float | None = None,
+    ) -> list[RunOutcome]:
+        """Poll until every execution ends, reporting finished and expected product counts."""
+        sfn = boto3.client("stepfunctions", region_name=REGION)
+        records = self.records
+        deadline = None if timeout_seconds is None else time.monotonic() + timeout_seconds
+        while True:
+            finished = expected = 0
+            running = False
+            for submission in submissions:
+                if submission.status == "RUNNING":
+                    description = sfn.describe_execution(executionArn=submission.execution_arn)
+                    submission.status = description["status"]
+                    if submission.status != "RUNNING":
+                        submission.error = description.get("error")
+                    running = running or submission.status == "RUNNING"
+                if submission.run_id is None:
+                    submission.run_id = self._run_id_of(submission)
+                if submission.run_id is not None:
+                    run = records.get_run(submission.run_id)
+                    if run is not None and submission.expected_products is None:
+                        submission.expected_products = run.product_count
+                    outcomes = records.list_run_products(submission.run_id)
+                    finished += sum(1 for product in outcomes if product.status.value != "REJECTED")
+                    expected += submission.expected_products or 0
+            if on_progress is not None:
+                on_progress(finished, expected)
+            if not running:
+                break
+            if deadline is not None and time.monotonic() > deadline:
+                raise TimeoutError(f"runs still going after {timeout_seconds:.0f} s")
+            time.sleep(POLL_SECONDS)
+        return [self._outcome(submission) for submission in submissions]
+
+    def _run_id_of(self, submission: Submission) -> str | None:
+        from spec2listing.pipeline.intake import make_run_id
+
+        sfn = boto3.client("stepfunctions", region_name=REGION)
+        description = sfn.describe_execution(executionArn=submission.execution_arn)
+        started = description["startDate"]
+        run_id = make_run_id(started if started.tzinfo else started.replace(tzinfo=UTC), description["name"])
+        return run_id if self.records.get_run(run_id) is not None else None
+
+    def _outcome(self, submission: Submission) -> RunOutcome:
+        run = self.records.get_run(submission.run_id) if submission.run_id else None
+        if run is None:
+            submission.run_id = self._run_id_of(submission)
+            run = self.records.get_run(submission.run_id) if submission.run_id else None
+        products = self.records.list_run_products(run.run_id) if run else []
+        rejections: list[dict[str, Any]] = []
+        if run is not None:
+            errors_key = keys.rejected_errors(run.run_id)
+            if self.store.exists(errors_key):
+                rejections = json.loads(self.store.get_bytes(errors_key))["rejected"]
+        status = submission.status if run is None else run.status.value
+        error = run.error if run is not None and run.error else submission.error
+        return RunOutcome(
+            path=submission.path, status=status, run=run, products=products, rejections=rejections, error=error
+        )
+
+
+def s3_object_created_event(bucket: str, key: str, data: bytes) -> dict[str, Any]:
+    """The EventBridge event S3 sends for a new object, with the key URL-encoded as S3 does."""
+    from urllib.parse import quote_plus
+
+    return {
+        "version": "0",
+        "id": str(uuid.uuid4()),
+        "detail-type": "Object Created",
+        "source": "aws.s3",
+        "account": ACCOUNT_ID,
+        "time": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "region": REGION,
+        "resources": [f"arn:aws:s3:::{bucket}"],
+        "detail": {
+            "version": "0",
+            "bucket": {"name": bucket},
+            "object": {
+                "key": quote_plus(key, safe="/"),
+                "size": len(data),
+                "etag": hashlib.md5(data, usedforsecurity=False).hexdigest(),
+            },
+            "request-id": uuid.uuid4().hex[:16].upper(),
+            "requester": ACCOUNT_ID,
+            "reason": "PutObject",
+        },
+    }
+
+
+@contextmanager
+def local_pipeline(out_dir: Path, **options: Any) -> Iterator[LocalPipeline]:
+    with LocalPipeline(out_dir, **options) as pipeline:
+        yield pipeline
