@@ -1,0 +1,79 @@
+"""The command line, failure paths through the state machine, and state kept between runs."""
+
+import json
+
+import pytest
+from spec2listing.local.cli import main
+from spec2listing.local.runtime import LocalPipeline, s3_object_created_event
+from spec2listing.models.records import ProductStatus, RunStatus
+
+from tests.support import ACCEPTANCE, EXAMPLES
+
+pytestmark = pytest.mark.integration
+
+
+def test_cli_runs_examples_and_exits_zero(tmp_path, capsys) -> None:
+    code = main(["run", str(EXAMPLES), "--out", str(tmp_path)])
+    printed = capsys.readouterr().out
+    assert code == 0, printed
+    assert "FJ-DAY-22" in printed
+    assert "COMPLETE" in printed
+    assert "providers: copy offline, images offline" in printed
+    assert len(list(tmp_path.glob("runs/*/summary.json"))) == 3
+
+
+def test_cli_prints_errors_and_exits_nonzero(tmp_path, capsys) -> None:
+    code = main(["run", str(ACCEPTANCE / "bad" / "wrong-types.json"), "--out", str(tmp_path)])
+    printed = " ".join(capsys.readouterr().out.split())
+    assert code == 1
+    assert "wrong-types.json: price.amount: not a number (got 'forty')" in printed
+    assert "variants[0].color_hex" in printed
+    assert "original kept at" in printed
+
+
+def test_cli_missing_path(tmp_path, capsys) -> None:
+    assert main(["run", str(tmp_path / "nope.json"), "--out", str(tmp_path)]) == 2
+    assert "does not exist" in capsys.readouterr().out
+
+
+def test_missing_reference_photo_needs_review_and_keeps_copy(tmp_path) -> None:
+    spec = json.loads((EXAMPLES / "stoneware-mug.json").read_text())
+    spec["reference_photos"] = ["references/KR-MUG-350/front.jpg"]
+    path = tmp_path / "mug-with-photo.json"
+    path.write_text(json.dumps(spec))
+    with LocalPipeline(tmp_path / "out", environment={"PROVIDERS": "offline"}) as pipeline:
+        (outcome,) = pipeline.wait([pipeline.submit_file(path)], timeout_seconds=300)
+    (product,) = outcome.products
+    assert product.status == ProductStatus.NEEDS_REVIEW
+    assert product.artifacts["copy"]
+    report = json.loads((tmp_path / "out" / product.artifacts["consistency"]).read_text())
+    failed = [flag for flag in report["flags"] if flag["kind"] == "image_rendered"]
+    assert failed
+    assert "ArtifactMissing" in failed[0]["measured"]
+
+
+def test_vanished_upload_fails_run_with_record(tmp_path) -> None:
+    with LocalPipeline(tmp_path / "out", environment={"PROVIDERS": "offline"}) as pipeline:
+        event = s3_object_created_event(pipeline.bucket, "incoming/vanished.json", b"{}")
+        submission = pipeline.start(tmp_path / "vanished.json", "incoming/vanished.json", event)
+        (outcome,) = pipeline.wait([submission], timeout_seconds=300)
+    assert outcome.status == RunStatus.FAILED.value
+    assert outcome.run is not None
+    assert "ArtifactMissing" in outcome.error
+    kept = json.loads((tmp_path / "out" / outcome.run.details["event_key"]).read_text())
+    assert kept["detail-type"] == "Object Created"
+
+
+def test_output_folder_is_the_bucket_between_runs(tmp_path) -> None:
+    out = tmp_path / "out"
+    with LocalPipeline(out, environment={"PROVIDERS": "offline"}) as pipeline:
+        pipeline.upload_brand_guides(EXAMPLES / "brands")
+    assert (out / "brands" / "fjellstad.json").is_file()
+    with LocalPipeline(out, environment={"PROVIDERS": "offline"}) as pipeline:
+        (outcome,) = pipeline.wait([pipeline.submit_file(EXAMPLES / "daypack.json")], timeout_seconds=300)
+        first = outcome.run.run_id
+    assert outcome.products[0].status == ProductStatus.COMPLETE
+    with LocalPipeline(out, environment={"PROVIDERS": "offline"}) as pipeline:
+        history = pipeline.records.get_run(first)
+    assert history is not None
+    assert history.status == RunStatus.SUCCEEDED

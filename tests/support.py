@@ -1,0 +1,50 @@
+"""Paths and loaders shared by the tests."""
+
+import json
+from pathlib import Path
+from typing import Any
+
+from spec2listing.intake import parse_upload
+from spec2listing.models.brand import BrandGuide
+from spec2listing.models.spec import ProductSpec
+
+ROOT = Path(__file__).resolve().parents[1]
+EVENTS = ROOT / "events"
+EXAMPLES = ROOT / "examples"
+# Acceptance inputs kept beside the checkout: canonical specs, brand guides, a catalog and bad files.
+ACCEPTANCE = ROOT.parent / "shared" / "specs"
+ACCEPTANCE_SPECS = sorted(ACCEPTANCE.glob("*.json"))
+ACCEPTANCE_CATALOGS = sorted((ACCEPTANCE / "catalogs").glob("*.csv"))
+ACCEPTANCE_BAD = sorted((ACCEPTANCE / "bad").iterdir()) if (ACCEPTANCE / "bad").is_dir() else []
+ACCEPTANCE_BRANDS = ACCEPTANCE / "brands"
+
+
+def load_event(name: str) -> dict[str, Any]:
+    """Load a sample event from events/ by file name without the .json suffix."""
+    document: dict[str, Any] = json.loads((EVENTS / f"{name}.json").read_text(encoding="utf-8"))
+    return document
+
+
+def specs_in(path: Path) -> list[ProductSpec]:
+    upload = parse_upload(path.name, path.read_bytes())
+    assert not upload.rejections, upload.rejections
+    return [spec for _, spec in upload.specs]
+
+
+def brand_for(spec: ProductSpec) -> BrandGuide | None:
+    """The brand guide a spec names, from the acceptance or example brand folders, merged with inline voice."""
+    guide = None
+    if spec.brand_guide:
+        for folder in (ACCEPTANCE_BRANDS, EXAMPLES / "brands"):
+            path = folder / f"{spec.brand_guide}.json"
+            if path.is_file():
+                guide = BrandGuide.model_validate_json(path.read_text(encoding="utf-8"))
+    if spec.brand_voice is not None:
+        guide = (guide or BrandGuide(brand=spec.brand)).model_copy(update={"voice": spec.brand_voice})
+    return guide
+
+
+def all_acceptance_specs() -> list[ProductSpec]:
+    specs = [spec for path in ACCEPTANCE_SPECS for spec in specs_in(path)]
+    specs += [spec for path in ACCEPTANCE_CATALOGS for spec in specs_in(path)]
+    return specs

@@ -1,0 +1,107 @@
+import io
+
+from PIL import Image, ImageDraw
+from spec2listing.consistency.engine import check_product
+from spec2listing.copywriting.offline import OfflineCopyWriter
+from spec2listing.imaging.offline import OfflineRenderer
+from spec2listing.imaging.planner import plan_images
+from spec2listing.models.tasks import RenderResult, RenderStatus
+
+from tests.support import ACCEPTANCE, brand_for, specs_in
+
+
+def _product(name: str = "trail-runner.json"):
+    (spec,) = specs_in(ACCEPTANCE / name)
+    brand = brand_for(spec)
+    listing = OfflineCopyWriter().write(spec, brand).listing
+    plan = plan_images(spec, listing, brand)
+    images = {job.job_id: OfflineRenderer().render(job, spec, []).data for job in plan.jobs}
+    renders = [RenderResult(job_id=job.job_id, image_key=f"{job.job_id}.png") for job in plan.jobs]
+    return spec, brand, listing, plan, images, renders
+
+
+def _check(spec, brand, listing, plan, images, renders):
+    return check_product(spec=spec, brand=brand, listing=listing, plan=plan, renders=renders, images=images)
+
+
+def _png(size, background, box, color) -> bytes:
+    image = Image.new("RGB", size, background)
+    ImageDraw.Draw(image).rectangle(box, fill=color)
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def test_clean_offline_product_passes() -> None:
+    report = _check(*_product())
+    assert report.passed
+    assert report.score == 1.0
+    assert report.flags == []
+    checks = {check.check for check in report.checks}
+    assert {"variant_color", "background_white", "product_fill", "anchor_covered", "variant_has_image"} <= checks
+
+
+def test_wrong_colour_flagged_with_measurement() -> None:
+    spec, brand, listing, plan, images, renders = _product()
+    variant = plan.jobs[-1]
+    images[variant.job_id] = _png((1024, 1024), "white", (60, 60, 964, 964), (30, 60, 200))
+    report = _check(spec, brand, listing, plan, images, renders)
+    (flag,) = [flag for flag in report.flags if flag.kind == "variant_color"]
+    assert flag.where == variant.job_id
+    assert variant.color_hex in flag.promised
+    assert "delta_e" in flag.measured
+    assert not report.passed
+    assert report.score < 1.0
+
+
+def test_grey_background_and_small_product_flagged() -> None:
+    spec, brand, listing, plan, images, renders = _product()
+    images["packshot"] = _png((1024, 1024), (228, 228, 228), (400, 400, 620, 620), (0x4B, 0x5E, 0x2A))
+    report = _check(spec, brand, listing, plan, images, renders)
+    kinds = {flag.kind for flag in report.flags if flag.where == "packshot"}
+    assert kinds == {"background_white", "product_fill"}
+
+
+def test_wrong_size_flagged() -> None:
+    spec, brand, listing, plan, images, renders = _product()
+    images["packshot"] = _png((800, 800), "white", (20, 20, 780, 780), (0x4B, 0x5E, 0x2A))
+    kinds = {flag.kind for flag in _check(spec, brand, listing, plan, images, renders).flags}
+    assert {"image_size", "image_resolution"} <= kinds
+
+
+def test_failed_render_flags_image_and_variant() -> None:
+    spec, brand, listing, plan, images, renders = _product()
+    variant = plan.jobs[-1]
+    del images[variant.job_id]
+    renders[-1] = RenderResult(job_id=variant.job_id, status=RenderStatus.FAILED, error="ProviderUnavailable: 503")
+    report = _check(spec, brand, listing, plan, images, renders)
+    kinds = {(flag.kind, flag.where) for flag in report.flags}
+    assert ("image_rendered", variant.job_id) in kinds
+    assert ("variant_has_image", "plan") in kinds
+
+
+def test_undecodable_image_flagged() -> None:
+    spec, brand, listing, plan, images, renders = _product()
+    images["packshot"] = b"not an image"
+    report = _check(spec, brand, listing, plan, images, renders)
+    assert [flag.kind for flag in report.flags] == ["image_decodes"]
+
+
+def test_anchor_missing_from_plan_flagged() -> None:
+    spec, brand, listing, plan, images, renders = _product()
+    listing = listing.model_copy(update={"visual_anchors": [*listing.visual_anchors, "floating over a glacier"]})
+    report = _check(spec, brand, listing, plan, images, renders)
+    (flag,) = report.flags
+    assert (flag.kind, flag.promised.split(":")[0]) == ("anchor_covered", "floating over a glacier")
+
+
+def test_over_long_title_and_banned_phrase_flagged() -> None:
+    spec, brand, listing, plan, images, renders = _product()
+    amazon = listing.platforms.amazon.model_copy(update={"title": "Ridgeline " * 30})
+    platforms = listing.platforms.model_copy(update={"amazon": amazon})
+    listing = listing.model_copy(
+        update={"platforms": platforms, "description": listing.description + " Best ever grip."}
+    )
+    kinds = {flag.kind: flag for flag in _check(spec, brand, listing, plan, images, renders).flags}
+    assert kinds["text_length"].where == "platforms.amazon.title"
+    assert kinds["banned_phrase"].promised.startswith("best ever")

@@ -1,0 +1,142 @@
+import json
+
+import pytest
+from spec2listing.intake import parse_upload
+
+from tests.support import ACCEPTANCE, ACCEPTANCE_CATALOGS, ACCEPTANCE_SPECS, EXAMPLES
+
+
+@pytest.mark.parametrize("path", ACCEPTANCE_SPECS + ACCEPTANCE_CATALOGS, ids=lambda p: p.name)
+def test_acceptance_inputs_accepted(path) -> None:
+    upload = parse_upload(path.name, path.read_bytes())
+    assert upload.rejections == []
+    assert upload.specs
+
+
+@pytest.mark.parametrize("path", sorted(EXAMPLES.glob("*.*")), ids=lambda p: p.name)
+def test_examples_accepted(path) -> None:
+    upload = parse_upload(path.name, path.read_bytes())
+    assert upload.rejections == []
+
+
+def test_catalog_rows_grouped_by_sku() -> None:
+    upload = parse_upload("spring-drop.csv", (ACCEPTANCE / "catalogs" / "spring-drop.csv").read_bytes())
+    specs = {spec.sku: spec for _, spec in upload.specs}
+    assert len(specs) == 5
+    sock = specs["NP-HKS-01"]
+    assert [variant.color for variant in sock.variants] == ["Charcoal", "Rust"]
+    assert [variant.color_hex for variant in sock.variants] == ["#36454F", "#B7410E"]
+    assert sock.materials == ["62% merino wool", "35% recycled nylon", "3% elastane"]
+    assert [target.value for target in sock.targets] == ["shopify", "amazon"]
+    assert specs["HLD-LIN-TC-150"].features == ["Stonewashed soft hand", "Machine washable at 40 °C"]
+
+
+def _errors(file: str, data: bytes) -> list:
+    upload = parse_upload(file, data)
+    assert upload.specs == []
+    return [error for rejection in upload.rejections for error in rejection.errors]
+
+
+def test_empty_file_rejected() -> None:
+    (error,) = _errors("empty.json", (ACCEPTANCE / "bad" / "empty.json").read_bytes())
+    assert error.file == "empty.json"
+    assert "empty" in error.message
+
+
+def test_binary_file_rejected_as_not_text() -> None:
+    (error,) = _errors("not-json.json", (ACCEPTANCE / "bad" / "not-json.json").read_bytes())
+    assert "PNG image" in error.message
+    assert error.value.startswith("first bytes 89 50 4e 47")
+    assert "UTF-8" in error.expected
+
+
+def test_truncated_json_reports_position() -> None:
+    (error,) = _errors("truncated.json", (ACCEPTANCE / "bad" / "truncated.json").read_bytes())
+    assert error.path.startswith("line 1 column ")
+    assert "truncated" in error.message
+
+
+def test_missing_identity_names_each_field() -> None:
+    errors = _errors("missing-identity.json", (ACCEPTANCE / "bad" / "missing-identity.json").read_bytes())
+    assert {error.path for error in errors} == {"sku", "name"}
+    assert all(error.message == "missing required field" for error in errors)
+
+
+def test_wrong_types_name_field_value_and_fix() -> None:
+    errors = _errors("wrong-types.json", (ACCEPTANCE / "bad" / "wrong-types.json").read_bytes())
+    by_path = {error.path: error for error in errors}
+    assert by_path["price.amount"].value == "'forty'"
+    assert "number" in by_path["price.amount"].expected
+    assert by_path["variants[0].color_hex"].value == "'#GG11ZZ'"
+    assert "#RRGGBB" in by_path["variants[0].color_hex"].expected
+    assert by_path["targets[1]"].value == "'tiktok-shop'"
+    assert "amazon" in by_path["targets[1]"].expected
+
+
+def test_catalog_missing_column_rejected_whole() -> None:
+    (error,) = _errors("catalog-missing-column.csv", (ACCEPTANCE / "bad" / "catalog-missing-column.csv").read_bytes())
+    assert error.path == "(header)"
+    assert "sku" in error.message
+    assert "category" in error.message
+
+
+def test_unknown_extension_rejected() -> None:
+    (error,) = _errors("catalog.xlsx", b"PK\x03\x04")
+    assert "unsupported file type" in error.message
+    assert ".csv" in error.expected
+
+
+def test_unknown_field_rejected() -> None:
+    spec = json.loads((ACCEPTANCE / "trail-runner.json").read_text())
+    spec["colour_hex"] = "#000000"
+    (error,) = _errors("typo.json", json.dumps(spec).encode())
+    assert error.path == "colour_hex"
+    assert error.message == "unknown field"
+
+
+def test_catalog_bad_row_keeps_valid_products() -> None:
+    data = (
+        b"sku,name,brand,category,price,currency,color,color_hex\n"
+        b"A-1,Good Mug,Acme,Kitchen,10.00,USD,Red,#FF0000\n"
+        b"B-1,Bad Mug,Acme,Kitchen,ten,USD,Blue,#0000FF\n"
+        b"C-1,Odd Mug,Acme,Kitchen,12.00,USD,Green,#00GG00\n"
+    )
+    upload = parse_upload("mugs.csv", data)
+    assert [spec.sku for _, spec in upload.specs] == ["A-1"]
+    paths = sorted(error.path for rejection in upload.rejections for error in rejection.errors)
+    assert paths == ["row 3, column price", "row 4, column color_hex"]
+
+
+def test_catalog_rows_of_one_sku_must_agree() -> None:
+    data = (
+        b"sku,name,brand,category,price,currency,color,color_hex\n"
+        b"A-1,Mug,Acme,Kitchen,10.00,USD,Red,#FF0000\n"
+        b"A-1,Mug,Acme,Kitchen,11.00,USD,Blue,#0000FF\n"
+    )
+    upload = parse_upload("mugs.csv", data)
+    assert upload.specs == []
+    (error,) = upload.rejections[0].errors
+    assert error.path == "row 3, column price"
+    assert "row 2" in error.message
+
+
+def test_catalog_unknown_and_ragged_rows() -> None:
+    header_error = _errors("x.csv", b"sku,name,brand,category,price,currency,notes\nA,B,C,D,1,USD,x\n")
+    assert header_error[0].path == "(header).notes"
+    upload = parse_upload("y.csv", b"sku,name,brand,category,price,currency\nA,B,C,D,1,USD,extra\nE,F,G,H,2,USD\n")
+    assert [spec.sku for _, spec in upload.specs] == ["E"]
+    assert upload.rejections[0].errors[0].path == "row 2"
+
+
+def test_json_list_reports_entry_paths() -> None:
+    good = json.loads((ACCEPTANCE / "trail-runner.json").read_text())
+    bad = dict(good, sku="OTHER-1", price={"amount": -1, "currency": "USD"})
+    upload = parse_upload("two.json", json.dumps({"products": [good, bad]}).encode())
+    assert [spec.sku for _, spec in upload.specs] == ["NP-RDG-TR-01"]
+    (error,) = upload.rejections[0].errors
+    assert error.path == "products[1].price.amount"
+
+
+def test_latin1_bytes_reported_as_not_utf8() -> None:
+    (error,) = _errors("latin.csv", "sku,name\nA,Caf\xe9\n".encode("latin-1"))
+    assert "not valid UTF-8" in error.message

@@ -1,0 +1,75 @@
+import pytest
+from spec2listing.copywriting.offline import OfflineCopyWriter
+from spec2listing.copywriting.platforms import AMAZON_FORBIDDEN_TITLE_CHARS, RULES
+from spec2listing.models.spec import Platform
+
+from tests.support import ACCEPTANCE, all_acceptance_specs, brand_for, specs_in
+
+SPECS = all_acceptance_specs()
+
+
+@pytest.mark.parametrize("spec", SPECS, ids=lambda spec: spec.sku)
+def test_copy_within_platform_limits(spec) -> None:
+    listing = OfflineCopyWriter().write(spec, brand_for(spec)).listing
+
+    assert listing.title and listing.description and listing.short_description
+    assert 1 <= len(listing.bullets) <= 5
+    platforms = listing.platforms
+    assert (platforms.amazon is not None) == (Platform.AMAZON in spec.targets)
+    assert (platforms.shopify is not None) == (Platform.SHOPIFY in spec.targets)
+    assert (platforms.instagram is not None) == (Platform.INSTAGRAM in spec.targets)
+    if platforms.amazon:
+        assert len(platforms.amazon.title) <= RULES["amazon"].title_max
+        assert not set(platforms.amazon.title) & AMAZON_FORBIDDEN_TITLE_CHARS
+        assert "<" not in platforms.amazon.description
+    if platforms.shopify:
+        assert len(platforms.shopify.seo_title) <= 70
+        assert len(platforms.shopify.meta_description) <= 160
+        assert platforms.shopify.body_html.startswith("<p>")
+    if platforms.instagram:
+        assert len(platforms.instagram.caption) <= 2200
+        assert platforms.instagram.caption.count("#") <= 5
+
+
+@pytest.mark.parametrize("spec", SPECS, ids=lambda spec: spec.sku)
+def test_copy_names_every_anchor(spec) -> None:
+    listing = OfflineCopyWriter().write(spec, brand_for(spec)).listing
+    assert listing.visual_anchors == spec.visual.anchors
+    for anchor in spec.visual.anchors:
+        assert anchor in listing.description
+
+
+def test_brand_always_rule_gets_grams_and_recycled_material() -> None:
+    (spec,) = specs_in(ACCEPTANCE / "trail-runner.json")
+    listing = OfflineCopyWriter().write(spec, brand_for(spec)).listing
+    assert "280 g" in listing.description
+    assert "recycled ripstop mesh upper" in listing.description
+
+
+def test_banned_phrases_never_written() -> None:
+    (spec,) = specs_in(ACCEPTANCE / "vitamin-c-serum.json")
+    spec = spec.model_copy(update={"summary": "A miracle serum. Daily 15% vitamin C serum."})
+    listing = OfflineCopyWriter().write(spec, brand_for(spec)).listing
+    text = " ".join([listing.title, listing.description, *listing.bullets]).lower()
+    assert "miracle" not in text
+
+
+def test_comparison_bullets_cite_competitor_prices() -> None:
+    (spec,) = specs_in(ACCEPTANCE / "trail-runner.json")
+    listing = OfflineCopyWriter().write(spec, brand_for(spec)).listing
+    assert len(listing.comparison_bullets) == 2
+    assert "139.00 USD against 150.00 USD" in listing.comparison_bullets[0]
+
+
+def test_amazon_title_drops_forbidden_characters() -> None:
+    (spec,) = specs_in(ACCEPTANCE / "gan-charger.json")
+    spec = spec.model_copy(update={"name": "Voltline 65W GaN Charger! {Travel} $ale?"})
+    listing = OfflineCopyWriter().write(spec, None).listing
+    assert listing.platforms.amazon is not None
+    assert not set(listing.platforms.amazon.title) & AMAZON_FORBIDDEN_TITLE_CHARS
+
+
+def test_usage_is_free_offline() -> None:
+    (spec,) = specs_in(ACCEPTANCE / "gan-charger.json")
+    draft = OfflineCopyWriter().write(spec, None)
+    assert [(u.provider, u.cost_usd) for u in draft.usage] == [("offline", 0.0)]

@@ -1,0 +1,192 @@
+"""The domain steps chained by hand on in-memory storage, as the state machine chains them."""
+
+from datetime import UTC, datetime
+
+import pytest
+from spec2listing.copywriting.offline import OfflineCopyWriter
+from spec2listing.errors import ArtifactMissing, InvalidSpec
+from spec2listing.imaging.offline import OfflineRenderer
+from spec2listing.models.records import ProductStatus, RunStatus
+from spec2listing.models.tasks import (
+    CheckTask,
+    FailureTask,
+    FinalizeTask,
+    IntakeTask,
+    PipelineConfig,
+    PlanTask,
+    ProductTask,
+    RenderTask,
+    SummarizeTask,
+)
+from spec2listing.pipeline.intake import make_run_id, run_intake
+from spec2listing.pipeline.outcomes import (
+    RunFailureTask,
+    finalize_product,
+    record_product_failure,
+    record_run_failure,
+    summarize_run,
+)
+from spec2listing.pipeline.steps import check_consistency, generate_copy, plan_product_images, render_image
+from spec2listing.storage import keys
+from spec2listing.storage.objects import get_json
+
+from tests.support import ACCEPTANCE, ACCEPTANCE_BRANDS, load_event
+
+CONFIG = PipelineConfig(product_concurrency=2, image_concurrency=2, tolerated_failure_percentage=100)
+STARTED = datetime(2026, 12, 4, 9, 30, 1, tzinfo=UTC)
+
+
+def _upload(store, name: str, data: bytes) -> IntakeTask:
+    key = f"incoming/{name}"
+    store.put_bytes(key, data, "application/octet-stream")
+    trigger = load_event("s3-object-created-spec")
+    trigger["detail"]["bucket"]["name"] = store.bucket
+    trigger["detail"]["object"]["key"] = key
+    return IntakeTask(trigger=trigger, execution_id="arn:local", execution_name=f"exec-{name}", started_at=STARTED)
+
+
+def _with_brands(store) -> None:
+    for path in ACCEPTANCE_BRANDS.glob("*.json"):
+        store.put_bytes(keys.brand_guide(path.stem), path.read_bytes(), "application/json")
+
+
+def _run_product(store, records, item: dict) -> ProductStatus:
+    task = ProductTask.model_validate(item)
+    copy = generate_copy(task, store=store, writer=OfflineCopyWriter())
+    plan = plan_product_images(
+        PlanTask(**item, copy_key=copy.copy_key),
+        store=store,
+        size="1024x1024",
+        lifestyle_size="1536x1024",
+        quality="medium",
+    )
+    renders = [
+        render_image(RenderTask(**item, jobs_key=plan.jobs_key, job_id=job_id), store=store, renderer=OfflineRenderer())
+        for job_id in plan.job_ids
+    ]
+    check, _ = check_consistency(
+        CheckTask(
+            **item,
+            copy_key=copy.copy_key,
+            jobs_key=plan.jobs_key,
+            renders=[render.model_dump(mode="json") for render in renders],
+        ),
+        store=store,
+    )
+    outcome = finalize_product(
+        FinalizeTask(**item, started_at=STARTED, copywriting=copy, plan=plan, renders=renders, check=check),
+        store=store,
+        records=records,
+        providers={"copy": "offline", "images": "offline", "vision": "none"},
+    )
+    return outcome.status
+
+
+def test_catalog_flows_through_every_step(store, records, publisher) -> None:
+    _with_brands(store)
+    path = ACCEPTANCE / "catalogs" / "spring-drop.csv"
+    result = run_intake(_upload(store, path.name, path.read_bytes()), store=store, records=records, config=CONFIG)
+
+    assert result.run_id == make_run_id(STARTED, "exec-spring-drop.csv")
+    assert result.product_count == 5
+    assert result.config == CONFIG
+    assert store.get_bytes(keys.run_input(result.run_id, path.name)) == path.read_bytes()
+    items = get_json(store, result.products_key)
+    statuses = {item["sku"]: _run_product(store, records, item) for item in items}
+    assert set(statuses.values()) == {ProductStatus.COMPLETE}
+
+    summary = summarize_run(SummarizeTask(run_id=result.run_id), store=store, records=records, events=publisher)
+    assert summary.counts["COMPLETE"] == 5
+    run = records.get_run(result.run_id)
+    assert run.status == RunStatus.SUCCEEDED
+    assert publisher.events[0][0] == "ListingsReady"
+    document = get_json(store, summary.summary_key)
+    assert [product["sku"] for product in document["products"]] == sorted(statuses)
+    assert store.exists(keys.run_review_index(result.run_id))
+
+
+def test_manifest_lists_every_artifact(store, records) -> None:
+    _with_brands(store)
+    path = ACCEPTANCE / "trail-runner.json"
+    result = run_intake(_upload(store, path.name, path.read_bytes()), store=store, records=records, config=CONFIG)
+    (item,) = get_json(store, result.products_key)
+    _run_product(store, records, item)
+
+    manifest = get_json(store, keys.product_file(result.run_id, "NP-RDG-TR-01", "manifest.json"))
+    assert manifest["status"] == "COMPLETE"
+    for key in [*manifest["artifacts"].values(), *manifest["exports"].values()]:
+        assert store.exists(key), key
+    assert [image["status"] for image in manifest["images"]] == ["RENDERED"] * 4
+    assert set(manifest["exports"]) == {"amazon", "shopify", "instagram"}
+    record = records.get_current_product("NP-RDG-TR-01")
+    assert record.status == ProductStatus.COMPLETE
+    assert record.spec_hash == manifest["spec_hash"]
+
+
+def test_missing_brand_guide_rejects_product(store, records) -> None:
+    path = ACCEPTANCE / "trail-runner.json"
+    result = run_intake(_upload(store, path.name, path.read_bytes()), store=store, records=records, config=CONFIG)
+    assert (result.product_count, result.rejected_count) == (0, 1)
+    report = get_json(store, keys.rejected_errors(result.run_id))
+    (error,) = report["rejected"][0]["errors"]
+    assert error["path"] == "brand_guide"
+    assert "brands/northpeak.json" in error["message"]
+    assert store.get_bytes(report["original_key"]) == path.read_bytes()
+    assert records.get_current_product("NP-RDG-TR-01").status == ProductStatus.REJECTED
+
+
+def test_conflicting_duplicate_rejected_identical_dropped(store, records) -> None:
+    spec = (ACCEPTANCE / "gan-charger.json").read_text()
+    changed = spec.replace('"amount": 45.99', '"amount": 49.99')
+    data = f"[{spec}, {spec}, {changed}]".encode()
+    result = run_intake(_upload(store, "dupes.json", data), store=store, records=records, config=CONFIG)
+    assert (result.product_count, result.duplicate_count, result.rejected_count) == (1, 1, 1)
+    report = get_json(store, keys.rejected_errors(result.run_id))
+    assert "already defined at [0]" in report["rejected"][0]["errors"][0]["message"]
+
+
+def test_missing_upload_raises(store, records) -> None:
+    task = _upload(store, "gone.json", b"{}")
+    store.objects.clear()
+    with pytest.raises(ArtifactMissing, match=r"gone\.json does not exist"):
+        run_intake(task, store=store, records=records, config=CONFIG)
+
+
+def test_invalid_pim_event_raises_invalid_spec(store, records) -> None:
+    trigger = load_event("pim-spec-changed-inline")
+    del trigger["detail"]["spec"]
+    task = IntakeTask(trigger=trigger, execution_id="arn:local", execution_name="pim", started_at=STARTED)
+    with pytest.raises(InvalidSpec, match=r"exactly one of detail\.spec"):
+        run_intake(task, store=store, records=records, config=CONFIG)
+
+
+def test_inline_pim_spec_runs(store, records) -> None:
+    trigger = load_event("pim-spec-changed-inline")
+    task = IntakeTask(trigger=trigger, execution_id="arn:local", execution_name="pim", started_at=STARTED)
+    result = run_intake(task, store=store, records=records, config=CONFIG)
+    assert result.product_count == 1
+    assert store.exists(keys.run_input(result.run_id, "KR-MUG-350.json"))
+
+
+def test_product_failure_recorded_with_reason(store, records) -> None:
+    event = load_event("record-failure-copy-error")
+    outcome = record_product_failure(FailureTask.model_validate(event), store=store, records=records)
+    assert outcome.status == ProductStatus.FAILED
+    record = records.get_current_product("FJ-DAY-22")
+    assert record.error == "ProviderUnavailable: Gemini returned 503 three times"
+
+
+def test_content_blocked_goes_to_review(store, records) -> None:
+    event = load_event("record-failure-copy-error")
+    event["error"] = {"Error": "ContentBlocked", "Cause": '{"errorMessage": "SAFETY"}'}
+    outcome = record_product_failure(FailureTask.model_validate(event), store=store, records=records)
+    assert outcome.status == ProductStatus.NEEDS_REVIEW
+
+
+def test_run_failure_keeps_event(store, records) -> None:
+    event = load_event("record-run-failure-missing-object")
+    run = record_run_failure(RunFailureTask.model_validate(event), store=store, records=records)
+    assert run.status == RunStatus.FAILED
+    assert run.error.startswith("ArtifactMissing: s3://")
+    kept = get_json(store, run.details["event_key"])
+    assert kept["detail"]["object"]["key"] == "incoming/deleted-before-run.json"

@@ -1,0 +1,71 @@
+import io
+
+import pytest
+from PIL import Image, ImageDraw
+from spec2listing.copywriting.offline import OfflineCopyWriter
+from spec2listing.imaging.offline import OfflineRenderer
+from spec2listing.imaging.pixels import color_share, delta_e_2000, measure, rgb_hex
+from spec2listing.imaging.planner import plan_images
+from spec2listing.models.jobs import ImageKind
+
+from tests.support import all_acceptance_specs, brand_for
+
+SPECS = all_acceptance_specs()
+
+
+def _png(image: Image.Image) -> bytes:
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize("spec", SPECS, ids=lambda spec: spec.sku)
+def test_offline_images_measure_as_planned(spec) -> None:
+    brand = brand_for(spec)
+    plan = plan_images(spec, OfflineCopyWriter().write(spec, brand).listing, brand)
+    for job in plan.jobs:
+        data = OfflineRenderer().render(job, spec, []).data
+        measured = measure(data)
+        assert (measured.width, measured.height) == (job.width, job.height)
+        if job.kind in (ImageKind.PACKSHOT, ImageKind.VARIANT):
+            assert measured.border_white_share == 1.0
+            assert measured.fill >= 0.85
+            assert measured.dominant_rgb is not None
+            assert delta_e_2000(rgb_hex(measured.dominant_rgb), job.color_hex) < 1.0
+        else:
+            assert color_share(data, job.color_hex, 10.0) >= 0.01
+
+
+def test_off_white_product_separates_from_white() -> None:
+    image = Image.new("RGB", (1000, 1000), (255, 255, 255))
+    ImageDraw.Draw(image).rectangle((60, 60, 940, 940), fill=(0xF2, 0xF2, 0xF0))
+    measured = measure(_png(image))
+    assert measured.fill == pytest.approx(0.88, abs=0.01)
+    assert rgb_hex(measured.dominant_rgb) == "#F2F2F0"
+
+
+def test_grey_background_measured_not_white() -> None:
+    image = Image.new("RGB", (1000, 1000), (235, 235, 235))
+    ImageDraw.Draw(image).rectangle((100, 100, 900, 900), fill=(75, 94, 42))
+    measured = measure(_png(image))
+    assert measured.border_white_share == 0.0
+    assert measured.background_rgb == (235, 235, 235)
+
+
+def test_small_product_measured_by_fill() -> None:
+    image = Image.new("RGB", (1000, 1000), (255, 255, 255))
+    ImageDraw.Draw(image).ellipse((400, 400, 600, 600), fill=(200, 30, 30))
+    assert measure(_png(image)).fill == pytest.approx(0.2, abs=0.01)
+
+
+def test_transparent_background_counts_as_white() -> None:
+    image = Image.new("RGBA", (1000, 1000), (0, 0, 0, 0))
+    ImageDraw.Draw(image).rectangle((50, 50, 950, 950), fill=(20, 40, 200, 255))
+    measured = measure(_png(image))
+    assert measured.border_white_share == 1.0
+
+
+def test_delta_e_zero_only_for_same_colour() -> None:
+    assert delta_e_2000("#4B5E2A", "#4B5E2A") == 0.0
+    assert 0 < delta_e_2000("#4B5E2A", "#4C5F2B") < 1
+    assert delta_e_2000("#4B5E2A", "#D9622B") > 30

@@ -1,0 +1,55 @@
+from spec2listing.copywriting.offline import OfflineCopyWriter
+from spec2listing.imaging.planner import plan_images
+from spec2listing.models.jobs import ImageKind
+
+from tests.support import ACCEPTANCE, brand_for, specs_in
+
+
+def _plan(name: str, **options):
+    (spec,) = specs_in(ACCEPTANCE / name)
+    brand = brand_for(spec)
+    listing = OfflineCopyWriter().write(spec, brand).listing
+    return spec, plan_images(spec, listing, brand, **options)
+
+
+def test_plan_has_packshot_scenes_and_variants() -> None:
+    spec, plan = _plan("trail-runner.json")
+    kinds = [job.kind for job in plan.jobs]
+    assert kinds == [ImageKind.PACKSHOT, ImageKind.LIFESTYLE, ImageKind.VARIANT, ImageKind.VARIANT]
+    assert plan.jobs[0].variant_sku == spec.variants[0].sku
+    assert {job.variant_sku for job in plan.jobs} == {variant.sku for variant in spec.variants}
+    assert len({job.job_id for job in plan.jobs}) == len(plan.jobs)
+
+
+def test_one_scene_per_anchor_with_anchor_in_prompt() -> None:
+    spec, plan = _plan("oak-side-table.json")
+    scenes = [job for job in plan.jobs if job.kind == ImageKind.LIFESTYLE]
+    assert [job.anchors for job in scenes] == [[anchor] for anchor in spec.visual.anchors]
+    for job in scenes:
+        assert job.anchors[0] in job.prompt
+
+
+def test_brand_mandatory_elements_and_rules_reach_prompts() -> None:
+    _, plan = _plan("trail-runner.json")
+    for job in plan.jobs:
+        assert "Northpeak mountain logo visible" in job.mandatory_elements
+        assert "Northpeak mountain logo on the heel tab" in job.prompt
+    lifestyle = next(job for job in plan.jobs if job.kind == ImageKind.LIFESTYLE)
+    assert "natural daylight, no studio flash look" in lifestyle.prompt
+    assert "snow scenes for summer products" in lifestyle.prompt
+
+
+def test_packshot_asks_for_white_and_fill() -> None:
+    _, plan = _plan("gan-charger.json")
+    packshot = plan.jobs[0]
+    assert packshot.backdrop == "white"
+    assert "RGB 255,255,255" in packshot.prompt
+    assert "85%" in packshot.prompt
+    assert "amazon" in packshot.platforms
+
+
+def test_sizes_and_quality_follow_options() -> None:
+    _, plan = _plan("gan-charger.json", size="1024x1536", lifestyle_size="1024x1024", quality="high")
+    packshot, lifestyle = plan.jobs[0], plan.jobs[1]
+    assert (packshot.width, packshot.height, packshot.quality) == (1024, 1536, "high")
+    assert lifestyle.size == "1024x1024"

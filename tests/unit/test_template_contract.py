@@ -1,0 +1,98 @@
+"""template.yaml, the ASL file and the code agree on names."""
+
+import json
+import re
+
+from spec2listing import errors
+from spec2listing.local.template import load_template, resolve, substitute_definition
+
+from tests.support import EVENTS, ROOT
+
+TEMPLATE = load_template(ROOT)
+ASL = (ROOT / "statemachine" / "listing_pipeline.asl.json").read_text()
+
+
+def _states(definition: dict) -> dict:
+    found = {}
+    for name, state in definition["States"].items():
+        found[name] = state
+        processor = state.get("ItemProcessor") or state.get("Iterator")
+        if processor:
+            found.update(_states(processor))
+    return found
+
+
+def test_every_substitution_is_defined() -> None:
+    _, machine = TEMPLATE.state_machine()
+    placeholders = set(re.findall(r"\$\{(\w+)\}", ASL))
+    assert placeholders == set(machine["DefinitionSubstitutions"])
+
+
+def test_substituted_definition_is_json() -> None:
+    _, machine = TEMPLATE.state_machine()
+    names = {name: f"value-of-{name}" for name in machine["DefinitionSubstitutions"]}
+    definition = json.loads(substitute_definition(ASL, names))
+    assert definition["StartAt"] == "Intake"
+
+
+def test_function_substitutions_point_at_template_functions() -> None:
+    _, machine = TEMPLATE.state_machine()
+    for name, value in machine["DefinitionSubstitutions"].items():
+        if name.endswith("FunctionArn"):
+            assert value["Fn::GetAtt"][0] in TEMPLATE.functions
+
+
+def test_every_function_has_handler_and_sample_event() -> None:
+    samples = {path.stem for path in EVENTS.glob("*.json")}
+    for spec in TEMPLATE.functions.values():
+        assert (spec.code_uri / "app.py").is_file()
+        stem = re.sub(r"(?<!^)(?=[A-Z])", "-", spec.logical_id.removesuffix("Function")).lower()
+        assert any(sample.startswith(stem) for sample in samples), f"no events/{stem}-*.json"
+
+
+def test_retry_and_catch_name_real_errors() -> None:
+    definition = json.loads(ASL.replace('"${', '"').replace('}"', '"'))
+    named = set()
+    for state in _states(definition).values():
+        for block in state.get("Retry", []) + state.get("Catch", []):
+            named.update(block["ErrorEquals"])
+    domain = {name for name in named if not name.startswith(("States.", "Lambda."))}
+    assert domain == {"ProviderThrottled", "ProviderUnavailable", "ProviderOutputInvalid", "ContentBlocked"}
+    for name in domain:
+        assert issubclass(getattr(errors, name), errors.Spec2ListingError)
+
+
+def test_every_product_task_is_caught() -> None:
+    definition = json.loads(ASL.replace('"${', '"').replace('}"', '"'))
+    product_states = definition["States"]["Products"]["ItemProcessor"]["States"]
+    for name, state in product_states.items():
+        if state["Type"] in ("Task", "Map") and name != "RecordProductFailure":
+            assert any("States.ALL" in block["ErrorEquals"] for block in state["Catch"]), name
+    for name in ("Intake", "Products", "Summarize"):
+        assert definition["States"][name]["Catch"][0]["Next"] == "RecordRunFailure"
+
+
+def test_globals_environment_resolves_locally() -> None:
+    names = {**TEMPLATE.parameter_defaults(), "ListingBucket": "b", "ListingTable": "t", "ListingEventBus": "e"}
+    environment = {
+        key: resolve(value, names) for key, value in TEMPLATE.functions["IntakeFunction"].environment.items()
+    }
+    assert environment["BUCKET_NAME"] == "b"
+    assert environment["IMAGE_MODEL"] == "gpt-image-2"
+    assert environment["PRODUCT_CONCURRENCY"] == "8"
+
+
+def test_layer_pins_match_constraints() -> None:
+    def pins(path):
+        found = {}
+        for raw in path.read_text().splitlines():
+            line = raw.split("#")[0].strip()
+            if "==" in line:
+                name, version = line.split("==")
+                found[name.split("[")[0].lower().replace("_", "-")] = version
+        return found
+
+    layer = pins(ROOT / "layers" / "dependencies" / "requirements.txt")
+    constraints = pins(ROOT / "constraints.txt")
+    for name, version in layer.items():
+        assert constraints.get(name) == version, f"{name}: layer {version}, constraints {constraints.get(name)}"
