@@ -10,12 +10,14 @@ from spec2listing.aws import object_store
 from spec2listing.models.tasks import CheckTask
 from spec2listing.observability import bind_task
 from spec2listing.pipeline.steps import check_consistency
-from spec2listing.settings import StorageSettings
+from spec2listing.providers.select import vision_checker
+from spec2listing.settings import ProviderSettings, StorageSettings
 
 logger = Logger()
 tracer = Tracer()
 metrics = Metrics()
 store = object_store(StorageSettings())
+vision = vision_checker(ProviderSettings())
 
 
 @logger.inject_lambda_context
@@ -25,7 +27,7 @@ store = object_store(StorageSettings())
 def lambda_handler(event: CheckTask, context: LambdaContext) -> dict[str, Any]:
     bind_task(logger, event)
 
-    result, _ = check_consistency(event, store=store)
+    result, _ = check_consistency(event, store=store, vision=vision)
 
     logger.info("consistency checked", extra={"score": result.score, "flags": result.flags})
     metrics.add_metric(name="ConsistencyScore", unit=MetricUnit.NoUnit, value=result.score)

@@ -105,3 +105,40 @@ def test_over_long_title_and_banned_phrase_flagged() -> None:
     kinds = {flag.kind: flag for flag in _check(spec, brand, listing, plan, images, renders).flags}
     assert kinds["text_length"].where == "platforms.amazon.title"
     assert kinds["banned_phrase"].promised.startswith("best ever")
+
+
+def test_offline_vision_scores_colour_and_leaves_anchors_unverified() -> None:
+    from spec2listing.imaging.offline_vision import OfflineVisionChecker
+
+    spec, brand, listing, plan, images, renders = _product()
+    checker = OfflineVisionChecker()
+    vision = {job.job_id: checker.check(images[job.job_id], job) for job in plan.jobs}
+    report = check_product(
+        spec=spec, brand=brand, listing=listing, plan=plan, renders=renders, images=images, vision=vision
+    )
+    assert report.passed
+    anchor_checks = [check for check in report.checks if check.check == "vision_anchor"]
+    assert anchor_checks and all(check.weight == 0 for check in anchor_checks)
+    assert all(check.measured["verdict"] == "unverified" for check in anchor_checks)
+    colour_checks = [check for check in report.checks if check.check == "vision_color"]
+    assert len(colour_checks) == len(plan.jobs)
+    assert all(check.passed and check.weight == 1 for check in colour_checks)
+
+
+def test_absent_vision_verdict_flags_image() -> None:
+    from spec2listing.providers import VisionReport, VisionVerdict
+
+    spec, brand, listing, plan, images, renders = _product()
+    lifestyle = plan.jobs[1]
+    verdict = VisionVerdict(item=lifestyle.anchors[0], kind="anchor", verdict="absent", reason="no boulder in view")
+    report = check_product(
+        spec=spec,
+        brand=brand,
+        listing=listing,
+        plan=plan,
+        renders=renders,
+        images=images,
+        vision={lifestyle.job_id: VisionReport(verdicts=[verdict])},
+    )
+    (flag,) = report.flags
+    assert (flag.kind, flag.where, flag.measured) == ("vision_anchor", lifestyle.job_id, "no boulder in view")

@@ -13,6 +13,7 @@ from spec2listing.models.copy import ProductCopy
 from spec2listing.models.jobs import ImagePlan
 from spec2listing.models.spec import ProductSpec
 from spec2listing.models.tasks import RenderResult, RenderStatus
+from spec2listing.providers import VisionReport
 
 
 def check_product(
@@ -23,8 +24,13 @@ def check_product(
     plan: ImagePlan,
     renders: list[RenderResult],
     images: Mapping[str, bytes],
+    vision: Mapping[str, VisionReport] | None = None,
 ) -> ConsistencyReport:
-    """Check copy, plan and rendered images of one product against each other."""
+    """Check copy, plan and rendered images of one product against each other.
+
+    `vision` holds a vision checker's verdicts per image job; 'unverified'
+    verdicts are kept in the report but not scored.
+    """
     checks: list[CheckResult] = []
     checks += text_checks.coverage(spec, listing, plan, renders)
     checks += text_checks.platform_limits(listing)
@@ -37,15 +43,18 @@ def check_product(
             checks.append(image_checks.not_rendered(job, render))
             continue
         checks += image_checks.check_image(job, images[job.job_id])
+        if vision and job.job_id in vision:
+            checks += image_checks.vision_checks(job, vision[job.job_id])
 
     return build_report(spec.sku, checks)
 
 
 def build_report(sku: str, checks: list[CheckResult]) -> ConsistencyReport:
-    total = sum(check.weight for check in checks)
-    passed_weight = sum(check.weight for check in checks if check.passed)
+    scored = [check for check in checks if check.weight > 0]
+    total = sum(check.weight for check in scored)
+    passed_weight = sum(check.weight for check in scored if check.passed)
     score = round(passed_weight / total, 4) if total else 1.0
-    flags = [to_flag(check) for check in checks if not check.passed]
+    flags = [to_flag(check) for check in scored if not check.passed]
     return ConsistencyReport(sku=sku, score=score, passed=not flags, checks=checks, flags=flags)
 
 

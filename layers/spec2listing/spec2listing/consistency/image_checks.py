@@ -14,6 +14,13 @@ from spec2listing.imaging.pixels import color_share, delta_e_2000, measure, rgb_
 from spec2listing.models.consistency import CheckResult, CheckTarget
 from spec2listing.models.jobs import ImageJob, ImageKind
 from spec2listing.models.tasks import RenderResult
+from spec2listing.providers import VisionReport
+
+_VISION_CHECK_NAMES = {
+    "anchor": "vision_anchor",
+    "mandatory_element": "vision_mandatory_element",
+    "color": "vision_color",
+}
 
 
 def not_rendered(job: ImageJob, render: RenderResult | None) -> CheckResult:
@@ -122,6 +129,27 @@ def check_image(job: ImageJob, data: bytes) -> list[CheckResult]:
                 share >= LIFESTYLE_COLOR_MIN_SHARE,
                 f">= {LIFESTYLE_COLOR_MIN_SHARE:.0%} of pixels within CIEDE2000 {VARIANT_COLOR_MAX_DELTA_E:g}",
                 share=round(share, 4),
+            )
+        )
+    return results
+
+
+def vision_checks(job: ImageJob, report: VisionReport) -> list[CheckResult]:
+    """One check per vision verdict; 'unverified' ones weigh 0 so they are shown but not scored."""
+    results = []
+    for verdict in report.verdicts:
+        unverified = verdict.verdict == "unverified"
+        results.append(
+            CheckResult(
+                check=_VISION_CHECK_NAMES[verdict.kind],
+                target=CheckTarget.IMAGE,
+                where=job.job_id,
+                subject=verdict.item,
+                passed=verdict.verdict == "present",
+                measured={"verdict": verdict.verdict},
+                expected="shown in the image",
+                weight=0.0 if unverified else 1.0,
+                detail=verdict.reason,
             )
         )
     return results

@@ -22,7 +22,7 @@ from spec2listing.models.tasks import (
     RenderStatus,
     RenderTask,
 )
-from spec2listing.providers import CopyWriter, ImageRenderer
+from spec2listing.providers import CopyWriter, ImageRenderer, VisionChecker
 from spec2listing.storage import keys
 from spec2listing.storage.objects import ObjectStore, get_json, put_json
 
@@ -120,7 +120,9 @@ def describe_cause(cause: str) -> str:
     return cause
 
 
-def check_consistency(task: CheckTask, *, store: ObjectStore) -> tuple[CheckResult, ConsistencyReport]:
+def check_consistency(
+    task: CheckTask, *, store: ObjectStore, vision: VisionChecker | None = None
+) -> tuple[CheckResult, ConsistencyReport]:
     with timed() as watch:
         product = load_product(store, task.spec_key)
         listing = ProductCopy.model_validate(get_json(store, task.copy_key))
@@ -131,6 +133,11 @@ def check_consistency(task: CheckTask, *, store: ObjectStore) -> tuple[CheckResu
             for render in renders
             if render.status == RenderStatus.RENDERED and render.image_key
         }
+        vision_reports = {}
+        if vision is not None:
+            vision_reports = {
+                job.job_id: vision.check(images[job.job_id], job) for job in plan.jobs if job.job_id in images
+            }
         report = check_product(
             spec=product.spec,
             brand=product.brand,
@@ -138,7 +145,10 @@ def check_consistency(task: CheckTask, *, store: ObjectStore) -> tuple[CheckResu
             plan=plan,
             renders=renders,
             images=images,
+            vision=vision_reports,
         )
+        if vision is not None:
+            report.providers["vision"] = vision.name
         report_key = keys.product_file(task.run_id, task.sku, "consistency.json")
         put_json(store, report_key, report)
     result = CheckResult(
@@ -147,5 +157,7 @@ def check_consistency(task: CheckTask, *, store: ObjectStore) -> tuple[CheckResu
         passed=report.passed,
         flags=len(report.flags),
         duration_ms=watch.ms,
+        usage=[item for vision_report in vision_reports.values() for item in vision_report.usage],
+        provider=vision.name if vision is not None else "",
     )
     return result, report

@@ -6,7 +6,8 @@ otherwise; `live` fails fast when a key is missing; `offline` never calls out.
 
 from spec2listing.copywriting.offline import OfflineCopyWriter
 from spec2listing.imaging.offline import OfflineRenderer
-from spec2listing.providers import CopyWriter, ImageRenderer
+from spec2listing.imaging.offline_vision import OfflineVisionChecker
+from spec2listing.providers import CopyWriter, ImageRenderer, VisionChecker
 from spec2listing.settings import ProviderSettings
 
 
@@ -18,9 +19,13 @@ def image_renderer(settings: ProviderSettings) -> ImageRenderer:
     return OfflineRenderer()
 
 
+def vision_checker(settings: ProviderSettings) -> VisionChecker:
+    return OfflineVisionChecker()
+
+
 def provider_names(settings: ProviderSettings) -> dict[str, str]:
     return {
         "copy": copy_writer(settings).name,
         "images": image_renderer(settings).name,
-        "vision": "none",
+        "vision": vision_checker(settings).name,
     }
