@@ -64,7 +64,9 @@ def test_copy_fields_present_and_within_limits(run) -> None:
     out, _, _ = run
     for folder in _product_dirs(out):
         copy = json.loads((folder / "copy.json").read_text())
-        assert copy["title"] and copy["description"] and copy["bullets"]
+        assert copy["title"]
+        assert copy["description"]
+        assert copy["bullets"]
         amazon = copy["platforms"].get("amazon")
         if amazon:
             assert len(amazon["title"]) <= RULES["amazon"].title_max

@@ -12,7 +12,9 @@ SPECS = all_acceptance_specs()
 def test_copy_within_platform_limits(spec) -> None:
     listing = OfflineCopyWriter().write(spec, brand_for(spec)).listing
 
-    assert listing.title and listing.description and listing.short_description
+    assert listing.title
+    assert listing.description
+    assert listing.short_description
     assert 1 <= len(listing.bullets) <= 5
     platforms = listing.platforms
     assert (platforms.amazon is not None) == (Platform.AMAZON in spec.targets)

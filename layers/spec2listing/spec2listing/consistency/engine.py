@@ -1,7 +1,7 @@
 """Run every check on one product and score it.
 
-Score: the weighted share of checks that pass. Every check weighs 1 unless it
-says otherwise; a product with a failed check goes to NEEDS_REVIEW.
+Score: the weighted share of checks that pass. Every check weighs 1 unless its
+weight is set otherwise, and a product with a failed check goes to NEEDS_REVIEW.
 """
 
 from collections.abc import Mapping
@@ -28,7 +28,7 @@ def check_product(
 ) -> ConsistencyReport:
     """Check copy, plan and rendered images of one product against each other.
 
-    `vision` holds a vision checker's verdicts per image job; 'unverified'
+    `vision` maps image job ids to a vision checker's verdicts. Unverified
     verdicts are kept in the report but not scored.
     """
     checks: list[CheckResult] = []

@@ -135,7 +135,7 @@ def check_image(job: ImageJob, data: bytes) -> list[CheckResult]:
 
 
 def vision_checks(job: ImageJob, report: VisionReport) -> list[CheckResult]:
-    """One check per vision verdict; 'unverified' ones weigh 0 so they are shown but not scored."""
+    """Turn each vision verdict into a check; unverified ones weigh 0, so they are shown but not scored."""
     results = []
     for verdict in report.verdicts:
         unverified = verdict.verdict == "unverified"

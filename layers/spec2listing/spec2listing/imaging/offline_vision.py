@@ -1,4 +1,4 @@
-"""Offline vision checker: answers what pixels can answer and leaves the rest unverified.
+"""Offline vision checker: judges what pixels can show and leaves the rest unverified.
 
 Colour claims are judged on the image's pixels. Anchors and mandatory elements
 (a logo, a prop, a scene) need a vision model, so offline they come back
@@ -13,7 +13,7 @@ from spec2listing.providers import VisionReport, VisionVerdict
 
 
 class OfflineVisionChecker:
-    """Pixel answers for colours; 'unverified' for everything that needs a model."""
+    """Colour verdicts from pixels, and unverified for everything that needs a model."""
 
     name = "offline"
     model = "offline-pixels-v1"

@@ -1,9 +1,9 @@
 """Run the deployed state machine locally on moto, with Lambda tasks dispatched to the handlers in-process.
 
-The same ASL file and the same handler modules that `sam deploy` ships run here:
-the template's DefinitionSubstitutions are filled with local ARNs, moto's
-Step Functions interpreter executes the definition, and each Lambda invoke it
-makes is routed to the handler's `lambda_handler` in this process. A handler
+The same ASL file and the same handler modules that `sam deploy` ships run here.
+The template's DefinitionSubstitutions are filled with local ARNs, and moto's
+Step Functions interpreter executes the definition. Each Lambda invoke it makes
+is routed to the handler's `lambda_handler` in this process. A handler
 exception comes back the way Lambda reports it (the x-amz-function-error header
 and an errorType/errorMessage body), so Retry and Catch match typed errors.
 

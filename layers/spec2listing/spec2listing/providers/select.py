@@ -1,7 +1,7 @@
 """Choose offline or live providers from settings.
 
 `auto` uses a live provider when its key is configured and the offline one
-otherwise; `live` fails fast when a key is missing; `offline` never calls out.
+otherwise. `live` fails fast when a key is missing, and `offline` never calls out.
 """
 
 from spec2listing.copywriting.offline import OfflineCopyWriter
