@@ -7,6 +7,7 @@ caught here once and re-raised as the domain error the state machine names.
 import json
 import logging
 import re
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -74,13 +75,17 @@ class GeminiModel:
         self._base_url = base_url
         self._prices = prices
         self._client: genai.Client | None = None
+        self._client_lock = threading.Lock()
 
     def _sdk(self) -> genai.Client:
-        if self._client is None:
-            # retry_options left unset: the SDK makes one attempt and call_with_retries owns the retries.
-            options = types.HttpOptions(base_url=self._base_url) if self._base_url else None
-            self._client = genai.Client(api_key=self.key.get(), http_options=options)
-        return self._client
+        # Locked because threads share one model: a second client built in a race would be dropped,
+        # and a dropped genai.Client closes the HTTP connection pool under any request still using it.
+        with self._client_lock:
+            if self._client is None:
+                # retry_options left unset: the SDK makes one attempt and run_with_retries owns the retries.
+                options = types.HttpOptions(base_url=self._base_url) if self._base_url else None
+                self._client = genai.Client(api_key=self.key.get(), http_options=options)
+            return self._client
 
     def generate(
         self,

@@ -10,6 +10,7 @@ import base64
 import binascii
 import io
 import logging
+import threading
 from typing import Any
 
 import openai
@@ -62,17 +63,20 @@ class OpenAIImageRenderer:
         self._policy = policy
         self._prices = prices
         self._client: openai.OpenAI | None = None
+        self._client_lock = threading.Lock()
 
     def _sdk(self) -> openai.OpenAI:
-        if self._client is None:
-            # max_retries=0: run_with_retries owns retries so both providers follow one policy.
-            self._client = openai.OpenAI(
-                api_key=self.key.get(),
-                base_url=self._base_url,
-                max_retries=0,
-                timeout=self._policy.timeout_seconds,
-            )
-        return self._client
+        # Locked because concurrent renders share one renderer and should share one connection pool.
+        with self._client_lock:
+            if self._client is None:
+                # max_retries=0: run_with_retries owns retries so both providers follow one policy.
+                self._client = openai.OpenAI(
+                    api_key=self.key.get(),
+                    base_url=self._base_url,
+                    max_retries=0,
+                    timeout=self._policy.timeout_seconds,
+                )
+            return self._client
 
     def render(self, job: ImageJob, spec: ProductSpec, references: list[bytes]) -> RenderedImage:
         """Render one job; an answer without a decodable image gets one more attempt."""
