@@ -33,7 +33,7 @@ logger = logging.getLogger(__name__)
 Parsed = TypeVar("Parsed")
 
 PROVIDER = "gemini"
-# How much of an invalid answer the repair request echoes back to the model, in characters.
+# How much of an invalid response the repair request echoes back to the model, in characters.
 REPAIR_ECHO_CHARS = 20_000
 # Finish reasons (google-genai FinishReason) that mean the model refused the content: a person decides.
 BLOCKED_FINISH_REASONS = frozenset(
@@ -135,12 +135,12 @@ class GeminiModel:
         candidate = response.candidates[0]
         finish = _enum_name(candidate.finish_reason) if candidate.finish_reason is not None else "STOP"
         if finish in BLOCKED_FINISH_REASONS:
-            raise ContentBlocked(f"Gemini stopped the {self.step} answer: finish reason {finish}")
+            raise ContentBlocked(f"Gemini stopped the {self.step} response: finish reason {finish}")
         parts = candidate.content.parts if candidate.content and candidate.content.parts else []
         text = "".join(part.text for part in parts if part.text and not part.thought)
         if finish in REPAIRABLE_FINISH_REASONS or not text.strip():
             raise IncompleteAnswer(
-                f"Gemini's {self.step} answer is unusable: finish reason {finish}, {len(text)} characters of text",
+                f"Gemini's {self.step} response is unusable: finish reason {finish}, {len(text)} characters of text",
                 text=text,
                 finish_reason=finish,
                 usage=usage,
@@ -167,7 +167,7 @@ class GeminiModel:
 
     def _domain_error(self, error: genai_errors.APIError) -> Exception:
         status = error.code
-        message = f"Gemini {self.model} answered HTTP {status} {error.status or ''}: {error.message or ''}".strip()
+        message = f"Gemini {self.model} returned HTTP {status} {error.status or ''}: {error.message or ''}".strip()
         if status == 429:
             return ProviderThrottled(message, retry_after_seconds=_retry_after(error))
         if status in RETRYABLE_STATUS or status >= 500:
@@ -192,7 +192,7 @@ def _enum_name(value: object) -> str:
 
 
 def _is_invalid_key(error: genai_errors.APIError) -> bool:
-    """Gemini answers a wrong key with 400 INVALID_ARGUMENT and an ErrorInfo of reason API_KEY_INVALID."""
+    """Gemini returns 400 INVALID_ARGUMENT with an ErrorInfo of reason API_KEY_INVALID for a wrong key."""
     return any(detail.get("reason") == "API_KEY_INVALID" for detail in _details(error))
 
 
@@ -217,7 +217,7 @@ def _retry_after(error: genai_errors.APIError) -> float | None:
 
 
 def parse_json_object(text: str) -> Any:
-    """Decode a JSON answer, raising ProviderOutputInvalid with the decoder's complaint."""
+    """Decode a JSON response text, raising ProviderOutputInvalid with the decoder's message."""
     try:
         return json.loads(text)
     except json.JSONDecodeError as error:
@@ -283,7 +283,7 @@ def generate_validated(
     except ProviderOutputInvalid as error:
         second_problem = str(error)
     raise ProviderOutputInvalid(
-        f"Gemini's {gemini.step} answer was invalid twice, after one repair attempt: "
+        f"Gemini's {gemini.step} response was invalid twice, after one repair attempt: "
         f"first {first_problem}; then {second_problem}"
     )
 

@@ -133,7 +133,7 @@ class OpenAIImageRenderer:
 
     def _domain_error(self, error: openai.APIStatusError) -> Exception:
         status = error.status_code
-        message = f"OpenAI {self.model} answered HTTP {status}: {error.message}"
+        message = f"OpenAI {self.model} returned HTTP {status}: {error.message}"
         if status == 429:
             return ProviderThrottled(message, retry_after_seconds=retry_after_seconds(error.response.headers))
         if status >= 500 or status in TRANSIENT_STATUS:
