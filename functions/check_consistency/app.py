@@ -17,7 +17,8 @@ logger = Logger()
 tracer = Tracer()
 metrics = Metrics()
 store = object_store(StorageSettings())
-vision = vision_checker(ProviderSettings())
+provider_settings = ProviderSettings()
+vision = vision_checker(provider_settings)
 
 
 @logger.inject_lambda_context
@@ -27,7 +28,9 @@ vision = vision_checker(ProviderSettings())
 def lambda_handler(event: CheckTask, context: LambdaContext) -> dict[str, Any]:
     bind_task(logger, event)
 
-    result, _ = check_consistency(event, store=store, vision=vision)
+    result, _ = check_consistency(
+        event, store=store, vision=vision, vision_concurrency=provider_settings.vision_concurrency
+    )
 
     logger.info("consistency checked", extra={"score": result.score, "flags": result.flags})
     metrics.add_metric(name="ConsistencyScore", unit=MetricUnit.NoUnit, value=result.score)

@@ -5,6 +5,7 @@ import re
 
 from spec2listing import errors
 from spec2listing.local.template import load_template, resolve, substitute_definition
+from spec2listing.settings import ProviderSettings
 
 from tests.support import EVENTS, ROOT
 
@@ -56,8 +57,10 @@ def test_retry_and_catch_name_real_errors() -> None:
     for state in _states(definition).values():
         for block in state.get("Retry", []) + state.get("Catch", []):
             named.update(block["ErrorEquals"])
-    domain = {name for name in named if not name.startswith(("States.", "Lambda."))}
-    assert domain == {"ProviderThrottled", "ProviderUnavailable", "ProviderOutputInvalid", "ContentBlocked"}
+        if state["Type"] == "Fail":
+            named.add(state["Error"])
+    domain = {name for name in named if not name.startswith(("States.", "Lambda.", "ListingPipeline"))}
+    assert domain == {"ProviderThrottled", "ProviderUnavailable", "ContentBlocked", "ProviderAuthFailed"}
     for name in domain:
         assert issubclass(getattr(errors, name), errors.Spec2ListingError)
 
@@ -96,3 +99,21 @@ def test_layer_pins_match_constraints() -> None:
     constraints = pins(ROOT / "constraints.txt")
     for name, version in layer.items():
         assert constraints.get(name) == version, f"{name}: layer {version}, constraints {constraints.get(name)}"
+
+
+def test_provider_budgets_fit_function_timeouts() -> None:
+    settings = ProviderSettings()
+    functions = TEMPLATE.functions
+    # A minute of headroom for S3 reads and writes around the provider calls.
+    assert functions["GenerateCopyFunction"].timeout >= settings.text_budget_seconds + 60
+    assert functions["RenderImageFunction"].timeout >= settings.image_budget_seconds + 60
+    assert settings.image_timeout_seconds <= settings.image_budget_seconds
+    # Three rounds of parallel vision checks: twelve images at the default concurrency of four.
+    assert functions["CheckConsistencyFunction"].timeout >= 3 * settings.vision_budget_seconds + 60
+
+
+def test_output_invalid_is_not_retried_by_the_state_machine() -> None:
+    definition = json.loads(ASL.replace('"${', '"').replace('}"', '"'))
+    for state in _states(definition).values():
+        for block in state.get("Retry", []):
+            assert "ProviderOutputInvalid" not in block["ErrorEquals"]

@@ -58,7 +58,11 @@ class ProviderOutputInvalid(Spec2ListingError):
 
 
 class ProviderAuthFailed(Spec2ListingError):
-    """A provider rejected the credentials (HTTP 401 or 403); never retried."""
+    """A provider rejected the credentials (HTTP 401 or 403), or no key is configured; never retried."""
+
+
+class ProviderRequestRejected(Spec2ListingError):
+    """A provider rejected the request itself (HTTP 400, 404, 422: unknown model, bad parameter); never retried."""
 
 
 class ArtifactMissing(Spec2ListingError):

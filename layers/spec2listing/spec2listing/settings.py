@@ -4,9 +4,10 @@ The template sets these variables from its parameters; local runs set the same
 names from the same template.
 """
 
+from pathlib import Path
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from spec2listing.models.jobs import ImageQuality, ImageSize
@@ -26,7 +27,15 @@ class StorageSettings(BaseSettings):
 
 
 class ProviderSettings(BaseSettings):
-    """Which providers run, with which models, and where their keys are."""
+    """Which providers run, with which models, where their keys are, and how long calls may take.
+
+    Keys come from GEMINI_API_KEY / OPENAI_API_KEY when set (local runs), else
+    from the Secrets Manager secrets named by GEMINI_API_KEY_SECRET /
+    OPENAI_API_KEY_SECRET (Lambda). Timeouts and budgets are seconds: a
+    timeout bounds one HTTP attempt, a budget bounds every attempt of one call
+    (retries and the repair attempt included) and must fit the function's
+    timeout in template.yaml.
+    """
 
     model_config = SettingsConfigDict(extra="ignore")
 
@@ -35,11 +44,40 @@ class ProviderSettings(BaseSettings):
     vision_model: str = "gemini-2.5-flash"
     image_model: str = "gpt-image-2"
     image_output_format: Literal["png", "jpeg", "webp"] = "png"
+    gemini_api_key: SecretStr | None = None
+    openai_api_key: SecretStr | None = None
     gemini_api_key_secret: str | None = None
     openai_api_key_secret: str | None = None
     gemini_base_url: str | None = None
     openai_base_url: str | None = None
-    provider_timeout_seconds: float = Field(default=600.0, gt=0)
+    price_table: Path | None = None
+
+    text_timeout_seconds: float = Field(default=120.0, gt=0)
+    text_budget_seconds: float = Field(default=240.0, gt=0)
+    text_max_output_tokens: int = Field(default=8192, gt=0)
+    image_timeout_seconds: float = Field(default=600.0, gt=0)
+    image_budget_seconds: float = Field(default=840.0, gt=0)
+    vision_timeout_seconds: float = Field(default=60.0, gt=0)
+    vision_budget_seconds: float = Field(default=120.0, gt=0)
+    vision_concurrency: int = Field(default=4, ge=1, le=16)
+    retry_attempts: int = Field(default=3, ge=1, le=10)
+    retry_initial_seconds: float = Field(default=2.0, ge=0)
+    retry_max_seconds: float = Field(default=30.0, ge=0)
+
+    @field_validator(
+        "gemini_api_key",
+        "openai_api_key",
+        "gemini_api_key_secret",
+        "openai_api_key_secret",
+        "price_table",
+        "gemini_base_url",
+        "openai_base_url",
+        mode="before",
+    )
+    @classmethod
+    def _empty_as_unset(cls, value: object) -> object:
+        # The template passes an empty string for a parameter left blank.
+        return None if value == "" else value
 
 
 class ImageSettings(BaseSettings):

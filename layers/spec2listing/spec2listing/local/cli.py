@@ -10,15 +10,19 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from spec2listing.costs import load_prices
 from spec2listing.intake.parse import supported_suffixes
+from spec2listing.local.estimate import estimate_files, print_estimate
 from spec2listing.local.runtime import LocalPipeline, RunOutcome
+from spec2listing.providers.select import missing_keys
+from spec2listing.settings import ProviderSettings
 
 DEFAULT_OUT = Path("out")
 FAILING_STATUSES = {"REJECTED", "FAILED"}
 PIPED_WIDTH = 160
 
 
-def _spec_files(paths: Sequence[Path]) -> tuple[list[Path], list[Path]]:
+def spec_files(paths: Sequence[Path]) -> tuple[list[Path], list[Path]]:
     """Expand folders to the spec files directly inside them; also return brand guide folders found."""
     files: list[Path] = []
     brand_folders: list[Path] = []
@@ -62,6 +66,14 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--product-concurrency", type=int, help="products processed at once (template default otherwise)")
     run.add_argument("--image-concurrency", type=int, help="images rendered at once per product")
     run.add_argument("--timeout", type=float, default=None, help="give up after this many seconds")
+    run.add_argument("--prices", type=Path, help="price table JSON replacing or adding models of the shipped one")
+
+    estimate = commands.add_parser(
+        "estimate", help="print the provider calls and USD cost a live run of these files would make; calls nothing"
+    )
+    estimate.add_argument("paths", nargs="+", type=Path, help="spec files (.json, .csv) or folders of them")
+    estimate.add_argument("--brands", type=Path, action="append", default=[], help="folder of brand guides")
+    estimate.add_argument("--prices", type=Path, help="price table JSON replacing or adding models of the shipped one")
     return parser
 
 
@@ -73,12 +85,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         console = Console(width=PIPED_WIDTH)
     if arguments.command == "run":
         return _run(arguments, console)
+    if arguments.command == "estimate":
+        return _estimate(arguments, console)
     return 2
 
 
 def _run(arguments: argparse.Namespace, console: Console) -> int:
     try:
-        files, brand_folders = _spec_files(arguments.paths)
+        files, brand_folders = spec_files(arguments.paths)
     except FileNotFoundError as error:
         console.print(f"[red]error:[/] {error}")
         return 2
@@ -87,6 +101,12 @@ def _run(arguments: argparse.Namespace, console: Console) -> int:
         return 2
 
     environment = {"PROVIDERS": arguments.providers}
+    missing = missing_keys(ProviderSettings(providers=arguments.providers))
+    if missing:
+        console.print(f"[red]error:[/] --providers live needs {' and '.join(missing)} set (or use auto or offline)")
+        return 2
+    if arguments.prices is not None:
+        environment["PRICE_TABLE"] = str(arguments.prices.resolve())
     if arguments.product_concurrency is not None:
         environment["PRODUCT_CONCURRENCY"] = str(arguments.product_concurrency)
     if arguments.image_concurrency is not None:
@@ -121,6 +141,22 @@ def _run(arguments: argparse.Namespace, console: Console) -> int:
     return 1 if failing else 0
 
 
+def _estimate(arguments: argparse.Namespace, console: Console) -> int:
+    try:
+        files, brand_folders = spec_files(arguments.paths)
+    except FileNotFoundError as error:
+        console.print(f"[red]error:[/] {error}")
+        return 2
+    if not files:
+        console.print(f"[red]error:[/] no spec files ({', '.join(supported_suffixes())}) in the given paths")
+        return 2
+    estimate, rejections = estimate_files(
+        files, [*brand_folders, *arguments.brands], prices=load_prices(arguments.prices)
+    )
+    print_estimate(console, estimate, rejections)
+    return 1 if rejections else 0
+
+
 def _print_outcomes(console: Console, outcomes: list[RunOutcome], out_dir: Path) -> None:
     table = Table(title="spec2listing results", show_lines=False)
     for column in ("file", "sku", "status", "score", "flags", "images", "cost USD", "seconds"):
@@ -148,6 +184,13 @@ def _print_outcomes(console: Console, outcomes: list[RunOutcome], out_dir: Path)
     console.print(table)
     if providers:
         console.print("providers: " + ", ".join(sorted(providers)))
+    usage = [item for outcome in outcomes for product in outcome.products for item in product.usage]
+    if any(item.cost_usd for item in usage):
+        by_step: dict[str, float] = {}
+        for item in usage:
+            by_step[item.step] = by_step.get(item.step, 0.0) + item.cost_usd
+        steps = ", ".join(f"{step} {cost:.4f}" for step, cost in by_step.items())
+        console.print(f"cost USD: {sum(by_step.values()):.4f} ({steps})")
 
     for outcome in outcomes:
         if outcome.status == "FAILED":

@@ -36,6 +36,7 @@ import boto3
 from moto import mock_aws
 from moto.awslambda_simple.models import LambdaSimpleBackend
 
+from spec2listing.local.references import REFERENCES_PREFIX, stage_reference_photos
 from spec2listing.local.template import Template, find_project_root, load_template, resolve, substitute_definition
 from spec2listing.models.records import ProductRecord, RunRecord
 from spec2listing.storage import keys
@@ -47,7 +48,7 @@ REGION = "us-east-1"
 LOCAL_NAME = "spec2listing-local"
 TABLE_FILE = "table.json"
 LOG_FILE = "logs/spec2listing.log"
-BUCKET_PREFIXES = (keys.INCOMING_PREFIX, keys.BRANDS_PREFIX, keys.RUNS_PREFIX, keys.REJECTED_PREFIX, "references/")
+BUCKET_PREFIXES = (keys.INCOMING_PREFIX, keys.BRANDS_PREFIX, keys.RUNS_PREFIX, keys.REJECTED_PREFIX, REFERENCES_PREFIX)
 POLL_SECONDS = 0.1
 MOTO_CONFIG: Any = {
     "lambda": {"use_docker": False},
@@ -409,9 +410,13 @@ class LocalPipeline:
         return uploaded
 
     def submit_file(self, path: Path) -> Submission:
-        """Upload a file under incoming/ and start a run with the event S3 would send through EventBridge."""
+        """Upload a file under incoming/ and start a run with the event S3 would send through EventBridge.
+
+        Reference photos the file names by local path are uploaded first, and the copy under incoming/
+        names their keys instead.
+        """
         key = f"{keys.INCOMING_PREFIX}{path.name}"
-        data = path.read_bytes()
+        data = stage_reference_photos(path, path.read_bytes(), self.put_object)
         self.put_object(key, data)
         event = s3_object_created_event(self.bucket, key, data)
         return self.start(path, key, event)

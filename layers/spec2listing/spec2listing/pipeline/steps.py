@@ -3,6 +3,7 @@
 import json
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 
 from spec2listing.consistency.engine import check_product
@@ -121,8 +122,9 @@ def describe_cause(cause: str) -> str:
 
 
 def check_consistency(
-    task: CheckTask, *, store: ObjectStore, vision: VisionChecker | None = None
+    task: CheckTask, *, store: ObjectStore, vision: VisionChecker | None = None, vision_concurrency: int = 4
 ) -> tuple[CheckResult, ConsistencyReport]:
+    """Check copy and images against each other; the vision checker sees up to `vision_concurrency` images at once."""
     with timed() as watch:
         product = load_product(store, task.spec_key)
         listing = ProductCopy.model_validate(get_json(store, task.copy_key))
@@ -135,9 +137,11 @@ def check_consistency(
         }
         vision_reports = {}
         if vision is not None:
-            vision_reports = {
-                job.job_id: vision.check(images[job.job_id], job) for job in plan.jobs if job.job_id in images
-            }
+            checked = [job for job in plan.jobs if job.job_id in images]
+            # Live checks wait on the network, so images are checked side by side to fit the function timeout.
+            with ThreadPoolExecutor(max_workers=vision_concurrency) as pool:
+                reports = pool.map(lambda job: vision.check(images[job.job_id], job), checked)
+                vision_reports = {job.job_id: report for job, report in zip(checked, reports, strict=True)}
         report = check_product(
             spec=product.spec,
             brand=product.brand,

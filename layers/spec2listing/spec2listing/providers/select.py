@@ -1,26 +1,114 @@
 """Choose offline or live providers from settings.
 
-`auto` uses a live provider when its key is configured and the offline one
-otherwise. `live` fails fast when a key is missing, and `offline` never calls out.
+`auto` uses a live provider when its key is configured (an environment variable
+or a secret name) and the offline one otherwise. `live` always uses the live
+ones, whose first call raises ProviderAuthFailed when a key is missing, and
+`offline` never calls out. Building a live provider makes no network call,
+because its key is read when the first call needs it.
 """
 
 from spec2listing.copywriting.offline import OfflineCopyWriter
+from spec2listing.costs import PriceTable, load_prices
 from spec2listing.imaging.offline import OfflineRenderer
 from spec2listing.imaging.offline_vision import OfflineVisionChecker
 from spec2listing.providers import CopyWriter, ImageRenderer, VisionChecker
+from spec2listing.providers.gemini import GeminiModel
+from spec2listing.providers.gemini_copy import GeminiCopyWriter
+from spec2listing.providers.gemini_vision import GeminiVisionChecker
+from spec2listing.providers.keys import ApiKey
+from spec2listing.providers.openai_images import OpenAIImageRenderer
+from spec2listing.providers.retry import RetryPolicy
 from spec2listing.settings import ProviderSettings
+
+# Verdicts for a handful of checklist items fit well inside this many output tokens.
+VISION_MAX_OUTPUT_TOKENS = 2048
+
+
+def gemini_key(settings: ProviderSettings) -> ApiKey:
+    return ApiKey(
+        provider="Gemini",
+        variable="GEMINI_API_KEY",
+        value=settings.gemini_api_key,
+        secret_name=settings.gemini_api_key_secret,
+    )
+
+
+def openai_key(settings: ProviderSettings) -> ApiKey:
+    return ApiKey(
+        provider="OpenAI",
+        variable="OPENAI_API_KEY",
+        value=settings.openai_api_key,
+        secret_name=settings.openai_api_key_secret,
+    )
+
+
+def _use_live(settings: ProviderSettings, key: ApiKey) -> bool:
+    # In live mode a missing key is not a reason to fall back: the first call raises ProviderAuthFailed.
+    if settings.providers == "offline":
+        return False
+    return settings.providers == "live" or key.configured
+
+
+def missing_keys(settings: ProviderSettings) -> list[str]:
+    """Where the keys live mode needs but lacks should be set; empty unless providers are `live`."""
+    if settings.providers != "live":
+        return []
+    return [key.variable for key in (gemini_key(settings), openai_key(settings)) if not key.configured]
+
+
+def _policy(settings: ProviderSettings, timeout: float, budget: float) -> RetryPolicy:
+    return RetryPolicy(
+        attempts=settings.retry_attempts,
+        initial_seconds=settings.retry_initial_seconds,
+        max_seconds=settings.retry_max_seconds,
+        timeout_seconds=timeout,
+        budget_seconds=budget,
+    )
+
+
+def prices(settings: ProviderSettings) -> PriceTable:
+    return load_prices(settings.price_table)
+
+
+def _gemini(settings: ProviderSettings, *, model: str, step: str, policy: RetryPolicy) -> GeminiModel:
+    return GeminiModel(
+        key=gemini_key(settings),
+        model=model,
+        step=step,
+        base_url=settings.gemini_base_url,
+        policy=policy,
+        prices=prices(settings),
+    )
 
 
 def copy_writer(settings: ProviderSettings) -> CopyWriter:
-    return OfflineCopyWriter()
+    if not _use_live(settings, gemini_key(settings)):
+        return OfflineCopyWriter()
+    policy = _policy(settings, settings.text_timeout_seconds, settings.text_budget_seconds)
+    gemini = _gemini(settings, model=settings.text_model, step="copy", policy=policy)
+    return GeminiCopyWriter(gemini, max_output_tokens=settings.text_max_output_tokens)
 
 
 def image_renderer(settings: ProviderSettings) -> ImageRenderer:
-    return OfflineRenderer()
+    key = openai_key(settings)
+    if not _use_live(settings, key):
+        return OfflineRenderer()
+    return OpenAIImageRenderer(
+        key=key,
+        model=settings.image_model,
+        base_url=settings.openai_base_url,
+        output_format=settings.image_output_format,
+        policy=_policy(settings, settings.image_timeout_seconds, settings.image_budget_seconds),
+        prices=prices(settings),
+    )
 
 
 def vision_checker(settings: ProviderSettings) -> VisionChecker:
-    return OfflineVisionChecker()
+    if not _use_live(settings, gemini_key(settings)):
+        return OfflineVisionChecker()
+    policy = _policy(settings, settings.vision_timeout_seconds, settings.vision_budget_seconds)
+    gemini = _gemini(settings, model=settings.vision_model, step="vision", policy=policy)
+    return GeminiVisionChecker(gemini, max_output_tokens=VISION_MAX_OUTPUT_TOKENS)
 
 
 def provider_names(settings: ProviderSettings) -> dict[str, str]:

@@ -1,0 +1,144 @@
+"""Expected provider calls and cost of a run with live providers, before anything runs.
+
+Calls and images are exact: the plan comes from the same planner the pipeline
+uses, fed with the offline copy, which names the same anchors and variants.
+Token counts are estimates: four characters per token for text, Gemini's 258
+tokens per 768-pixel image tile, an assumed thinking allowance, and the
+offline copy's length for the answer.
+"""
+
+import json
+import math
+
+from pydantic import BaseModel, Field
+
+from spec2listing.copywriting.offline import OfflineCopyWriter
+from spec2listing.costs import PriceTable
+from spec2listing.imaging.planner import plan_images
+from spec2listing.models.brand import BrandGuide
+from spec2listing.models.jobs import ImageQuality, ImageSize
+from spec2listing.models.spec import ProductSpec
+from spec2listing.providers.prompts import (
+    VISION_SYSTEM_INSTRUCTION,
+    checklist,
+    copy_request,
+    copy_system_instruction,
+    vision_request,
+)
+
+CHARACTERS_PER_TOKEN = 4
+# Gemini bills an image larger than 384 px per side as 768x768 tiles of 258 tokens each.
+IMAGE_TILE_PIXELS = 768
+TOKENS_PER_IMAGE_TILE = 258
+# Assumed thinking per text call; Gemini Flash thinks as much as it decides unless a budget is set.
+THINKING_TOKENS_PER_CALL = 1024
+OUTPUT_TOKENS_PER_VERDICT = 40
+
+
+class StepEstimate(BaseModel):
+    """Calls, tokens and cost of one step of one product."""
+
+    step: str
+    model: str
+    calls: int = 0
+    images: int = 0
+    input_tokens: int = 0
+    output_tokens: int = 0
+    thinking_tokens: int = 0
+    cost_usd: float = 0.0
+
+
+class ProductEstimate(BaseModel):
+    sku: str
+    name: str
+    steps: list[StepEstimate]
+
+    @property
+    def cost_usd(self) -> float:
+        return round(sum(step.cost_usd for step in self.steps), 6)
+
+
+class RunEstimate(BaseModel):
+    """Every product's estimate, the price table's date and models it has no price for."""
+
+    products: list[ProductEstimate] = Field(default_factory=list)
+    prices_as_of: str
+    unpriced_models: list[str] = Field(default_factory=list)
+
+    @property
+    def cost_usd(self) -> float:
+        return round(sum(product.cost_usd for product in self.products), 6)
+
+    def totals(self) -> dict[str, StepEstimate]:
+        """Per-step sums over every product."""
+        totals: dict[str, StepEstimate] = {}
+        for product in self.products:
+            for step in product.steps:
+                total = totals.setdefault(step.step, StepEstimate(step=step.step, model=step.model))
+                for field in ("calls", "images", "input_tokens", "output_tokens", "thinking_tokens"):
+                    setattr(total, field, getattr(total, field) + getattr(step, field))
+                total.cost_usd = round(total.cost_usd + step.cost_usd, 6)
+        return totals
+
+
+def text_tokens(text: str) -> int:
+    return max(1, math.ceil(len(text) / CHARACTERS_PER_TOKEN))
+
+
+def image_tokens(width: int, height: int) -> int:
+    tiles = math.ceil(width / IMAGE_TILE_PIXELS) * math.ceil(height / IMAGE_TILE_PIXELS)
+    return tiles * TOKENS_PER_IMAGE_TILE
+
+
+def estimate_product(
+    spec: ProductSpec,
+    brand: BrandGuide | None,
+    *,
+    prices: PriceTable,
+    text_model: str,
+    vision_model: str,
+    image_model: str,
+    size: ImageSize,
+    lifestyle_size: ImageSize,
+    quality: ImageQuality,
+) -> ProductEstimate:
+    listing = OfflineCopyWriter().write(spec, brand).listing
+    plan = plan_images(spec, listing, brand, size=size, lifestyle_size=lifestyle_size, quality=quality)
+
+    copy = StepEstimate(step="copy", model=text_model, calls=1)
+    copy.input_tokens = text_tokens(copy_system_instruction(spec, brand)) + text_tokens(copy_request(spec, brand))
+    copy.output_tokens = text_tokens(json.dumps(listing.model_dump(mode="json")))
+    copy.thinking_tokens = THINKING_TOKENS_PER_CALL
+    copy.cost_usd = prices.text_cost(
+        text_model,
+        input_tokens=copy.input_tokens,
+        output_tokens=copy.output_tokens,
+        thinking_tokens=copy.thinking_tokens,
+    )
+
+    render = StepEstimate(step="render", model=image_model)
+    vision = StepEstimate(step="vision", model=vision_model)
+    for job in plan.jobs:
+        prompt_tokens = text_tokens(job.prompt)
+        render.calls += 1
+        render.images += 1
+        render.input_tokens += prompt_tokens
+        render.cost_usd += prices.image_cost(
+            image_model, quality=job.quality, size=job.size, images=1, input_text_tokens=prompt_tokens
+        )
+        items = checklist(job)
+        if not items:
+            continue
+        vision.calls += 1
+        call_input = image_tokens(job.width, job.height) + text_tokens(VISION_SYSTEM_INSTRUCTION)
+        call_input += text_tokens(vision_request(job))
+        call_output = OUTPUT_TOKENS_PER_VERDICT * len(items)
+        vision.input_tokens += call_input
+        vision.output_tokens += call_output
+        vision.thinking_tokens += THINKING_TOKENS_PER_CALL
+        vision.cost_usd += prices.text_cost(
+            vision_model, input_tokens=call_input, output_tokens=call_output, thinking_tokens=THINKING_TOKENS_PER_CALL
+        )
+    render.cost_usd = round(render.cost_usd, 6)
+    vision.cost_usd = round(vision.cost_usd, 6)
+    return ProductEstimate(sku=spec.sku, name=spec.name, steps=[copy, render, vision])

@@ -1,0 +1,89 @@
+"""`spec2listing estimate`: the calls and cost a live run of some files would make, with no call made."""
+
+from pathlib import Path
+
+from rich.console import Console
+from rich.table import Table
+
+from spec2listing.costs import PriceTable
+from spec2listing.costs.estimate import RunEstimate, estimate_product
+from spec2listing.errors import FieldError
+from spec2listing.intake import parse_upload
+from spec2listing.pipeline.intake import brand_loader, resolve_brand
+from spec2listing.settings import ImageSettings, ProviderSettings
+from spec2listing.storage import keys
+from spec2listing.storage.objects import MemoryObjectStore
+
+
+def estimate_files(
+    files: list[Path], brand_folders: list[Path], *, prices: PriceTable
+) -> tuple[RunEstimate, list[FieldError]]:
+    """Estimate every valid product of the files; return the field errors of the invalid ones beside it."""
+    providers = ProviderSettings()
+    images = ImageSettings()
+    brands = MemoryObjectStore("estimate")
+    for folder in brand_folders:
+        for path in sorted(folder.glob("*.json")):
+            brands.put_bytes(keys.brand_guide(path.stem), path.read_bytes(), "application/json")
+
+    estimate = RunEstimate(
+        prices_as_of=prices.as_of.isoformat(),
+        unpriced_models=prices.missing(
+            text_models=sorted({providers.text_model, providers.vision_model}), image_models=[providers.image_model]
+        ),
+    )
+    errors: list[FieldError] = []
+    for path in files:
+        upload = parse_upload(path.name, path.read_bytes())
+        errors += [error for rejection in upload.rejections for error in rejection.errors]
+        load = brand_loader(brands, path.name)
+        for _, spec in upload.specs:
+            brand = resolve_brand(spec, load)
+            if isinstance(brand, FieldError):
+                errors.append(brand)
+                continue
+            estimate.products.append(
+                estimate_product(
+                    spec,
+                    brand,
+                    prices=prices,
+                    text_model=providers.text_model,
+                    vision_model=providers.vision_model,
+                    image_model=providers.image_model,
+                    size=images.image_size,
+                    lifestyle_size=images.lifestyle_image_size,
+                    quality=images.image_quality,
+                )
+            )
+    return estimate, errors
+
+
+def print_estimate(console: Console, estimate: RunEstimate, errors: list[FieldError]) -> None:
+    table = Table(title=f"estimated live-provider cost (prices as of {estimate.prices_as_of})")
+    for column in ("sku", "copy calls", "images", "vision calls", "tokens in/out/thinking", "cost USD"):
+        table.add_column(column, justify="left" if column == "sku" else "right")
+    for product in estimate.products:
+        steps = {step.step: step for step in product.steps}
+        table.add_row(
+            product.sku,
+            str(steps["copy"].calls),
+            str(steps["render"].images),
+            str(steps["vision"].calls),
+            "/".join(
+                str(sum(getattr(step, field) for step in product.steps))
+                for field in ("input_tokens", "output_tokens", "thinking_tokens")
+            ),
+            f"{product.cost_usd:.4f}",
+        )
+    console.print(table)
+    for step in estimate.totals().values():
+        console.print(
+            f"{step.step}: {step.calls} calls to {step.model}"
+            + (f", {step.images} images" if step.images else "")
+            + f", {step.cost_usd:.4f} USD"
+        )
+    console.print(f"total: {len(estimate.products)} products, {estimate.cost_usd:.4f} USD (token counts are estimates)")
+    for model in estimate.unpriced_models:
+        console.print(f"[yellow]warning:[/] no price for {model} in the price table; its calls count as 0 USD")
+    for error in errors:
+        console.print(f"[red]rejected[/] {error}")

@@ -1,0 +1,190 @@
+"""Live renderer: OpenAI GPT Image, `images.generate`, or `images.edit` when the spec has reference photos.
+
+Edits send the photos with high input fidelity so the real product keeps its
+shape, colour and details. The image comes back base64-encoded in the response
+and is returned as bytes for the step to write to S3; it never enters the state
+payload.
+"""
+
+import base64
+import binascii
+import io
+import logging
+import threading
+from typing import Any
+
+import openai
+from openai.types import ImagesResponse
+from PIL import Image, UnidentifiedImageError
+
+from spec2listing.costs import PriceTable
+from spec2listing.errors import (
+    ContentBlocked,
+    ProviderOutputInvalid,
+    ProviderRequestRejected,
+    ProviderThrottled,
+    ProviderUnavailable,
+)
+from spec2listing.models.jobs import ImageJob
+from spec2listing.models.records import Usage
+from spec2listing.models.spec import ProductSpec
+from spec2listing.providers import RenderedImage
+from spec2listing.providers.keys import ApiKey
+from spec2listing.providers.media import media_type
+from spec2listing.providers.retry import Deadline, RetryPolicy, retry_after_seconds, run_with_retries
+
+logger = logging.getLogger(__name__)
+PROVIDER = "openai"
+MEDIA_TYPES = {"png": "image/png", "jpeg": "image/jpeg", "webp": "image/webp"}
+# Error codes OpenAI gives a request its safety system refused.
+BLOCKED_CODES = frozenset({"moderation_blocked", "content_policy_violation"})
+TRANSIENT_STATUS = frozenset({408, 409})
+
+
+class OpenAIImageRenderer:
+    """GPT Image renders, billed from the response's usage and the price table."""
+
+    name = "openai"
+
+    def __init__(
+        self,
+        *,
+        key: ApiKey,
+        model: str,
+        base_url: str | None,
+        output_format: str,
+        policy: RetryPolicy,
+        prices: PriceTable,
+    ) -> None:
+        self.key = key
+        self.model = model
+        self._base_url = base_url
+        self._output_format = output_format
+        self._policy = policy
+        self._prices = prices
+        self._client: openai.OpenAI | None = None
+        self._client_lock = threading.Lock()
+
+    def _sdk(self) -> openai.OpenAI:
+        # Locked because concurrent renders share one renderer and should share one connection pool.
+        with self._client_lock:
+            if self._client is None:
+                # max_retries=0: run_with_retries owns retries so both providers follow one policy.
+                self._client = openai.OpenAI(
+                    api_key=self.key.get(),
+                    base_url=self._base_url,
+                    max_retries=0,
+                    timeout=self._policy.timeout_seconds,
+                )
+            return self._client
+
+    def render(self, job: ImageJob, spec: ProductSpec, references: list[bytes]) -> RenderedImage:
+        """Render one job; an answer without a decodable image gets one more attempt."""
+        deadline = Deadline(self._policy)
+        output_format = self._format_for(job)
+        what = f"openai {'edit' if references else 'generate'} {job.job_id}"
+        response = run_with_retries(
+            lambda timeout: self._request(job, references, output_format, timeout), deadline=deadline, what=what
+        )
+        usage = [self._usage(job, response)]
+        try:
+            data = _image_bytes(response)
+        except ProviderOutputInvalid as error:
+            logger.warning(
+                "image answer invalid, asking once more", extra={"job_id": job.job_id, "problem": str(error)}
+            )
+            response = run_with_retries(
+                lambda timeout: self._request(job, references, output_format, timeout), deadline=deadline, what=what
+            )
+            usage.append(self._usage(job, response))
+            data = _image_bytes(response)
+        return RenderedImage(data=data, media_type=MEDIA_TYPES[output_format], usage=usage)
+
+    def _format_for(self, job: ImageJob) -> str:
+        # JPEG has no alpha channel, so a transparent background needs PNG.
+        if job.background == "transparent" and self._output_format == "jpeg":
+            return "png"
+        return self._output_format
+
+    def _request(self, job: ImageJob, references: list[bytes], output_format: str, timeout: float) -> ImagesResponse:
+        options: dict[str, Any] = {
+            "model": self.model,
+            "prompt": job.prompt,
+            "size": job.size,
+            "quality": job.quality,
+            "background": job.background,
+            "output_format": output_format,
+            "n": 1,
+            "timeout": timeout,
+        }
+        try:
+            if references:
+                photos = [_reference_file(index, photo) for index, photo in enumerate(references, start=1)]
+                response: ImagesResponse = self._sdk().images.edit(image=photos, input_fidelity="high", **options)
+            else:
+                response = self._sdk().images.generate(**options)
+        except openai.APITimeoutError as error:
+            raise ProviderUnavailable(f"OpenAI {self.model} timed out after {timeout:.0f} s") from error
+        except openai.APIConnectionError as error:
+            raise ProviderUnavailable(f"cannot reach OpenAI: {error}") from error
+        except openai.APIStatusError as error:
+            raise self._domain_error(error) from error
+        return response
+
+    def _domain_error(self, error: openai.APIStatusError) -> Exception:
+        status = error.status_code
+        message = f"OpenAI {self.model} returned HTTP {status}: {error.message}"
+        if status == 429:
+            return ProviderThrottled(message, retry_after_seconds=retry_after_seconds(error.response.headers))
+        if status >= 500 or status in TRANSIENT_STATUS:
+            return ProviderUnavailable(message)
+        if status in (401, 403):
+            return self.key.rejected(status)
+        if error.code in BLOCKED_CODES:
+            return ContentBlocked(f"OpenAI refused the image ({error.code}): {error.message}")
+        return ProviderRequestRejected(message)
+
+    def _usage(self, job: ImageJob, response: ImagesResponse) -> Usage:
+        images = len(response.data or [])
+        quality = response.quality or job.quality
+        size = response.size or job.size
+        reported = response.usage
+        text_tokens = reported.input_tokens_details.text_tokens if reported else 0
+        image_tokens = reported.input_tokens_details.image_tokens if reported else 0
+        cost = self._prices.image_cost(
+            self.model,
+            quality=quality,
+            size=size,
+            images=images,
+            input_text_tokens=text_tokens,
+            input_image_tokens=image_tokens,
+        )
+        return Usage(
+            step="render",
+            provider=PROVIDER,
+            model=self.model,
+            input_tokens=reported.input_tokens if reported else 0,
+            output_tokens=reported.output_tokens if reported else 0,
+            images=images,
+            cost_usd=cost,
+        )
+
+
+def _reference_file(index: int, photo: bytes) -> tuple[str, bytes, str]:
+    kind = media_type(photo)
+    if kind is None:
+        raise ProviderRequestRejected(f"reference photo {index} is not a PNG, JPEG or WebP image")
+    return f"reference-{index}.{kind.split('/')[-1]}", photo, kind
+
+
+def _image_bytes(response: ImagesResponse) -> bytes:
+    """Decode the first image and check that Pillow can read it."""
+    if not response.data or not response.data[0].b64_json:
+        raise ProviderOutputInvalid("OpenAI returned no image data")
+    try:
+        data = base64.b64decode(response.data[0].b64_json, validate=True)
+        with Image.open(io.BytesIO(data)) as image:
+            image.verify()
+    except (binascii.Error, UnidentifiedImageError, OSError, SyntaxError) as error:
+        raise ProviderOutputInvalid(f"OpenAI returned image data that cannot be decoded: {error}") from error
+    return data

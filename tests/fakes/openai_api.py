@@ -1,0 +1,97 @@
+"""A fake OpenAI Images API (`/v1/images/generations` and `/v1/images/edits`) answering like the real one.
+
+Images come from a `draw(prompt, size, quality, background)` function the test
+hands in; the default draws a plain grey PNG of the requested size.
+"""
+
+import base64
+import io
+import time
+from collections.abc import Callable
+from typing import Any
+
+from PIL import Image
+
+from tests.fakes.server import FakeServer, Recorded, Reply
+
+KEY = "fake-openai-key"
+OUTPUT_TOKENS = {"low": 272, "medium": 1056, "high": 4160, "auto": 4160}
+REFERENCE_IMAGE_TOKENS = 323
+Draw = Callable[[str, str, str, str], bytes]
+
+
+def plain_png(prompt: str, size: str, quality: str, background: str) -> bytes:
+    width, height = (int(side) for side in size.split("x"))
+    buffer = io.BytesIO()
+    Image.new("RGB", (width, height), (128, 128, 128)).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def error(status: int, code: str | None, message: str, kind: str = "invalid_request_error") -> Reply:
+    return Reply(status, {"error": {"message": message, "type": kind, "param": None, "code": code}})
+
+
+MODERATION_BLOCKED = error(
+    400,
+    "moderation_blocked",
+    "Your request was rejected by the safety system. Your request may contain content that is not allowed.",
+    "image_generation_user_error",
+)
+INVALID_KEY = error(401, "invalid_api_key", "Incorrect API key provided: wrong-***-key.")
+
+
+def throttled(retry_after: str = "0") -> Reply:
+    return Reply(
+        429,
+        error(429, "rate_limit_exceeded", "Rate limit reached for images per minute.").body,
+        {"retry-after": retry_after},
+    )
+
+
+def server_error() -> Reply:
+    return error(500, None, "The server had an error while processing your request.", "server_error")
+
+
+class FakeOpenAI(FakeServer):
+    """OpenAI's image REST shapes on 127.0.0.1; `reported` keeps every usage block it sent."""
+
+    def __init__(self, draw: Draw = plain_png) -> None:
+        super().__init__()
+        self.draw = draw
+        self.reported: list[dict[str, Any]] = []
+
+    def respond(self, request: Recorded) -> Reply:
+        if request.headers.get("authorization") != f"Bearer {KEY}":
+            return INVALID_KEY
+        references: list[bytes] = []
+        if request.path.endswith("/images/generations"):
+            params = request.json()
+        elif request.path.endswith("/images/edits"):
+            form = request.form()
+            references = [content for name in ("image[]", "image") for _, content in form.get(name, [])]
+            params = {name: values[0][1].decode() for name, values in form.items() if name not in ("image", "image[]")}
+        else:
+            return error(404, None, f"Invalid URL (POST {request.path})")
+        prompt, size, quality = params["prompt"], params.get("size", "1024x1024"), params.get("quality", "medium")
+        background = params.get("background", "auto")
+        data = self.draw(prompt, size, quality, background)
+        text_tokens = max(1, len(prompt) // 4)
+        image_tokens = REFERENCE_IMAGE_TOKENS * len(references)
+        usage = {
+            "input_tokens": text_tokens + image_tokens,
+            "input_tokens_details": {"text_tokens": text_tokens, "image_tokens": image_tokens},
+            "output_tokens": OUTPUT_TOKENS[quality],
+            "total_tokens": text_tokens + image_tokens + OUTPUT_TOKENS[quality],
+        }
+        with self._lock:
+            self.reported.append({**usage, "quality": quality, "size": size, "model": params.get("model")})
+        body = {
+            "created": int(time.time()),
+            "data": [{"b64_json": base64.b64encode(data).decode()}],
+            "background": "opaque" if background != "transparent" else "transparent",
+            "output_format": params.get("output_format", "png"),
+            "quality": "high" if quality == "auto" else quality,
+            "size": size,
+            "usage": usage,
+        }
+        return Reply(200, body)

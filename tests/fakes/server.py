@@ -1,0 +1,114 @@
+"""A scripted HTTP server on 127.0.0.1: replies queued by a test first, then a default responder."""
+
+import json
+import threading
+import time
+from collections import deque
+from dataclasses import dataclass, field
+from email.parser import BytesParser
+from email.policy import HTTP
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+
+@dataclass
+class Recorded:
+    """One request as the server received it."""
+
+    method: str
+    path: str
+    headers: dict[str, str]
+    body: bytes
+
+    def json(self) -> Any:
+        return json.loads(self.body)
+
+    def form(self) -> dict[str, list[tuple[str | None, bytes]]]:
+        """A multipart/form-data body as field name -> [(file name, content)]."""
+        header = f"Content-Type: {self.headers['content-type']}\r\n\r\n".encode()
+        message = BytesParser(policy=HTTP).parsebytes(header + self.body)
+        fields: dict[str, list[tuple[str | None, bytes]]] = {}
+        for part in message.iter_parts():
+            name = part.get_param("name", header="content-disposition")
+            payload = part.get_payload(decode=True) or b""
+            fields.setdefault(str(name), []).append((part.get_filename(), payload))
+        return fields
+
+
+@dataclass
+class Reply:
+    """A canned reply: status, JSON body, headers, and an optional delay before answering."""
+
+    status: int = 200
+    body: Any = None
+    headers: dict[str, str] = field(default_factory=dict)
+    delay_seconds: float = 0.0
+
+
+class FakeServer:
+    """Threaded HTTP server; subclasses answer in `respond` when no scripted reply is queued."""
+
+    def __init__(self) -> None:
+        self.requests: list[Recorded] = []
+        self.script: deque[Reply] = deque()
+        self._lock = threading.Lock()
+        fake = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def do_POST(self) -> None:
+                length = int(self.headers.get("content-length") or 0)
+                recorded = Recorded(
+                    method="POST",
+                    path=self.path,
+                    headers={name.lower(): value for name, value in self.headers.items()},
+                    body=self.rfile.read(length),
+                )
+                reply = fake._next(recorded)
+                if reply.delay_seconds:
+                    time.sleep(reply.delay_seconds)
+                payload = json.dumps(reply.body).encode()
+                try:
+                    self.send_response(reply.status)
+                    self.send_header("content-type", "application/json")
+                    self.send_header("content-length", str(len(payload)))
+                    for name, value in reply.headers.items():
+                        self.send_header(name, value)
+                    self.end_headers()
+                    self.wfile.write(payload)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass  # the client gave up first: the timeout cases
+
+            def log_message(self, format: str, *args: Any) -> None:
+                pass
+
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._server.daemon_threads = True
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+
+    @property
+    def url(self) -> str:
+        host, port = self._server.server_address[:2]
+        return f"http://{host}:{port}"
+
+    def __enter__(self) -> "FakeServer":
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+    def queue(self, *replies: Reply) -> None:
+        with self._lock:
+            self.script.extend(replies)
+
+    def _next(self, request: Recorded) -> Reply:
+        with self._lock:
+            self.requests.append(request)
+            scripted = self.script.popleft() if self.script else None
+        return scripted if scripted is not None else self.respond(request)
+
+    def respond(self, request: Recorded) -> Reply:
+        raise NotImplementedError

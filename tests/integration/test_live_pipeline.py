@@ -1,0 +1,228 @@
+"""The whole state machine with live providers against the fake Gemini and OpenAI servers.
+
+The fakes answer with what the offline providers would produce, so a live run
+must leave the same artifacts and statuses as an offline one, and its cost
+ledger must equal the usage the fakes reported times the price table.
+"""
+
+import json
+from pathlib import Path
+
+import pytest
+from spec2listing.copywriting.offline import OfflineCopyWriter
+from spec2listing.costs import default_prices
+from spec2listing.imaging.offline import OfflineRenderer
+from spec2listing.imaging.planner import plan_images
+from spec2listing.local.runtime import LocalPipeline
+from spec2listing.models.records import ProductStatus
+from spec2listing.settings import ImageSettings
+
+from tests.fakes import gemini_api, openai_api
+from tests.fakes.gemini_api import FakeGemini
+from tests.fakes.openai_api import FakeOpenAI
+from tests.support import ACCEPTANCE, ACCEPTANCE_BRANDS, ACCEPTANCE_CATALOGS, ACCEPTANCE_SPECS, brand_for, specs_in
+
+pytestmark = pytest.mark.integration
+
+FILES = ACCEPTANCE_SPECS + ACCEPTANCE_CATALOGS
+PRICES = default_prices()
+
+
+def offline_drawer(paths: list[Path]) -> openai_api.Draw:
+    """Draw each prompt as the offline renderer draws the job it came from."""
+    images = ImageSettings()
+    jobs = {}
+    for path in paths:
+        for spec in specs_in(path):
+            brand = brand_for(spec)
+            listing = OfflineCopyWriter().write(spec, brand).listing
+            plan = plan_images(
+                spec,
+                listing,
+                brand,
+                size=images.image_size,
+                lifestyle_size=images.lifestyle_image_size,
+                quality=images.image_quality,
+            )
+            jobs.update({job.prompt: (job, spec) for job in plan.jobs})
+
+    def draw(prompt: str, size: str, quality: str, background: str) -> bytes:
+        job, spec = jobs[prompt]
+        assert (job.size, job.quality) == (size, quality)
+        return OfflineRenderer().render(job, spec, []).data
+
+    return draw
+
+
+def live_environment(gemini: FakeGemini, images: FakeOpenAI, **extra: str) -> dict[str, str]:
+    return {
+        "PROVIDERS": "live",
+        "GEMINI_API_KEY": gemini_api.KEY,
+        "OPENAI_API_KEY": openai_api.KEY,
+        "GEMINI_BASE_URL": gemini.url,
+        "OPENAI_BASE_URL": f"{images.url}/v1",
+        **extra,
+    }
+
+
+def run_files(out: Path, environment: dict[str, str], paths: list[Path]):
+    """Run the files one after another and return {sku: product record}."""
+    products = {}
+    with LocalPipeline(out, environment=environment) as pipeline:
+        pipeline.upload_brand_guides(ACCEPTANCE_BRANDS)
+        for path in paths:
+            (outcome,) = pipeline.wait([pipeline.submit_file(path)], timeout_seconds=300)
+            assert outcome.status == "SUCCEEDED", outcome.error
+            products.update({product.sku: product for product in outcome.products})
+    return products
+
+
+def product_files(out: Path, record) -> dict[str, bytes]:
+    folder = out / "runs" / record.run_id / "products" / record.sku
+    return {path.relative_to(folder).as_posix(): path.read_bytes() for path in folder.rglob("*") if path.is_file()}
+
+
+@pytest.fixture(scope="module")
+def runs(tmp_path_factory):
+    offline_out = tmp_path_factory.mktemp("offline")
+    offline = run_files(offline_out, {"PROVIDERS": "offline"}, FILES)
+    live_out = tmp_path_factory.mktemp("live")
+    with FakeGemini() as gemini, FakeOpenAI(draw=offline_drawer(FILES)) as images:
+        live = run_files(live_out, live_environment(gemini, images), FILES)
+    return offline_out, offline, live_out, live, gemini, images
+
+
+def test_live_matches_offline_statuses(runs) -> None:
+    _, offline, _, live, _, _ = runs
+    assert set(live) == set(offline)
+    assert {sku: record.status for sku, record in live.items()} == {
+        sku: record.status for sku, record in offline.items()
+    }
+    assert all(record.status == ProductStatus.COMPLETE for record in live.values())
+
+
+def test_live_matches_offline_artifacts(runs) -> None:
+    offline_out, offline, live_out, live, _, _ = runs
+    for sku, record in live.items():
+        live_files = product_files(live_out, record)
+        offline_files = product_files(offline_out, offline[sku])
+        assert set(live_files) == set(offline_files), sku
+        assert live_files["copy.json"] == offline_files["copy.json"], sku
+        assert live_files["image-jobs.json"] == offline_files["image-jobs.json"], sku
+        for name in live_files:
+            if name.startswith("images/"):
+                assert live_files[name] == offline_files[name], f"{sku} {name}"
+
+
+def test_live_records_providers(runs) -> None:
+    _, _, _, live, _, _ = runs
+    for record in live.values():
+        assert record.providers["copy"] == "gemini"
+        assert record.providers["images"] == "openai"
+        assert record.providers["vision"] == "gemini"
+
+
+def test_ledger_equals_reported_usage_times_prices(runs) -> None:
+    _, _, live_out, live, gemini, images = runs
+    text_cost = sum(
+        PRICES.text_cost(
+            model,
+            input_tokens=usage["promptTokenCount"],
+            output_tokens=usage["candidatesTokenCount"],
+            thinking_tokens=usage["thoughtsTokenCount"],
+        )
+        for model, usage in gemini.reported
+    )
+    image_cost = sum(
+        PRICES.image_cost(
+            usage["model"],
+            quality=usage["quality"],
+            size=usage["size"],
+            images=1,
+            input_text_tokens=usage["input_tokens_details"]["text_tokens"],
+            input_image_tokens=usage["input_tokens_details"]["image_tokens"],
+        )
+        for usage in images.reported
+    )
+    assert text_cost > 0
+    assert image_cost > 0
+
+    manifests = [
+        json.loads((live_out / record.artifacts["manifest"]).read_text(encoding="utf-8")) for record in live.values()
+    ]
+    ledger = sum(manifest["cost_usd"] for manifest in manifests)
+    assert ledger == pytest.approx(text_cost + image_cost, abs=1e-5)
+    assert sum(record.cost_usd for record in live.values()) == pytest.approx(ledger, abs=1e-5)
+    for manifest in manifests:
+        steps = {item["step"] for item in manifest["usage"]}
+        assert steps == {"copy", "render", "vision"}
+        assert manifest["cost_usd"] == pytest.approx(sum(item["cost_usd"] for item in manifest["usage"]), abs=1e-6)
+    calls = sum(item["calls"] for manifest in manifests for item in manifest["usage"] if item["provider"] != "offline")
+    assert calls == len(gemini.reported) + len(images.reported)
+
+    summaries = [json.loads(path.read_text(encoding="utf-8")) for path in live_out.glob("runs/*/summary.json")]
+    assert sum(summary["cost_usd"] for summary in summaries) == pytest.approx(ledger, abs=1e-5)
+
+
+# ---------- faults on one product: the documented status, and nothing lost ----------
+
+TRAIL_RUNNER = ACCEPTANCE / "trail-runner.json"
+
+
+def run_one(tmp_path: Path, gemini: FakeGemini, images: FakeOpenAI, **extra: str):
+    out = tmp_path / "out"
+    (record,) = run_files(out, live_environment(gemini, images, **extra), [TRAIL_RUNNER]).values()
+    return out, record
+
+
+def test_blocked_image_needs_review_and_keeps_the_rest(tmp_path) -> None:
+    with FakeGemini() as gemini, FakeOpenAI(draw=offline_drawer([TRAIL_RUNNER])) as images:
+        images.queue(openai_api.MODERATION_BLOCKED)
+        out, record = run_one(tmp_path, gemini, images)
+
+    assert record.status == ProductStatus.NEEDS_REVIEW
+    manifest = json.loads((out / record.artifacts["manifest"]).read_text(encoding="utf-8"))
+    statuses = [image["status"] for image in manifest["images"]]
+    assert statuses.count("BLOCKED") == 1
+    assert statuses.count("RENDERED") == len(statuses) - 1
+    blocked = next(image for image in manifest["images"] if image["status"] == "BLOCKED")
+    assert "moderation_blocked" in blocked["error"]
+    assert (out / record.artifacts["copy"]).is_file()
+    assert (out / record.artifacts["review"]).is_file()
+
+
+def test_blocked_copy_needs_review_with_reason(tmp_path) -> None:
+    with FakeGemini() as gemini, FakeOpenAI() as images:
+        gemini.queue(gemini_api.finished("", "SAFETY"))
+        out, record = run_one(tmp_path, gemini, images)
+
+    assert record.status == ProductStatus.NEEDS_REVIEW
+    assert record.error.startswith("ContentBlocked:")
+    assert "SAFETY" in record.error
+    assert len(gemini.requests) == 1
+    assert images.requests == []
+    assert (out / record.artifacts["spec"]).is_file()
+    failure = json.loads((out / record.artifacts["failure"]).read_text(encoding="utf-8"))
+    assert failure["error"] == "ContentBlocked"
+
+
+def test_wrong_image_key_fails_product_naming_key(tmp_path) -> None:
+    with FakeGemini() as gemini, FakeOpenAI() as images:
+        out, record = run_one(tmp_path, gemini, images, OPENAI_API_KEY="wrong-openai-key")
+
+    assert record.status == ProductStatus.FAILED
+    assert record.error.startswith("ProviderAuthFailed:")
+    assert "OPENAI_API_KEY" in record.error
+    assert "wrong-openai-key" not in record.error
+    copies = list(out.glob(f"runs/*/products/{record.sku}/copy.json"))
+    assert len(copies) == 1
+
+
+def test_throttled_render_retries_then_completes(tmp_path) -> None:
+    with FakeGemini() as gemini, FakeOpenAI(draw=offline_drawer([TRAIL_RUNNER])) as images:
+        images.queue(openai_api.throttled("0"), openai_api.server_error())
+        gemini.queue(gemini_api.throttled("0.01s"), gemini_api.server_error())
+        _, record = run_one(tmp_path, gemini, images, RETRY_INITIAL_SECONDS="0.01", RETRY_MAX_SECONDS="0.05")
+
+    assert record.status == ProductStatus.COMPLETE
+    assert record.images == len(images.reported)

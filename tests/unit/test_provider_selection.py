@@ -1,0 +1,176 @@
+"""Provider selection, API keys from Secrets Manager, local reference photos and the cost estimate."""
+
+import json
+import socket
+
+import boto3
+import pytest
+from aws_lambda_powertools.utilities import parameters
+from moto import mock_aws
+from spec2listing.copywriting.offline import OfflineCopyWriter
+from spec2listing.costs import default_prices, load_prices
+from spec2listing.errors import ProviderAuthFailed
+from spec2listing.imaging.offline import OfflineRenderer
+from spec2listing.imaging.offline_vision import OfflineVisionChecker
+from spec2listing.local.estimate import estimate_files
+from spec2listing.local.references import stage_reference_photos
+from spec2listing.providers.gemini_copy import GeminiCopyWriter
+from spec2listing.providers.openai_images import OpenAIImageRenderer
+from spec2listing.providers.select import (
+    copy_writer,
+    gemini_key,
+    image_renderer,
+    missing_keys,
+    provider_names,
+    vision_checker,
+)
+from spec2listing.settings import ProviderSettings
+
+from tests.support import ACCEPTANCE, ACCEPTANCE_BRANDS, brand_for, specs_in
+
+
+@pytest.fixture
+def no_keys(monkeypatch):
+    for name in ("GEMINI_API_KEY", "OPENAI_API_KEY", "GEMINI_API_KEY_SECRET", "OPENAI_API_KEY_SECRET"):
+        monkeypatch.delenv(name, raising=False)
+
+
+@pytest.fixture
+def no_network(monkeypatch):
+    def refuse(*args, **kwargs):
+        raise AssertionError("a network connection was attempted")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+
+
+def test_auto_without_keys_runs_offline_without_network(no_keys, no_network) -> None:
+    settings = ProviderSettings(providers="auto")
+    writer, renderer, vision = copy_writer(settings), image_renderer(settings), vision_checker(settings)
+    assert isinstance(writer, OfflineCopyWriter)
+    assert isinstance(renderer, OfflineRenderer)
+    assert isinstance(vision, OfflineVisionChecker)
+
+    (spec,) = specs_in(ACCEPTANCE / "trail-runner.json")
+    brand = brand_for(spec)
+    assert writer.write(spec, brand).listing.title
+    assert provider_names(settings) == {"copy": "offline", "images": "offline", "vision": "offline"}
+
+
+def test_auto_uses_live_where_a_key_is_set(no_keys) -> None:
+    settings = ProviderSettings(providers="auto", gemini_api_key="g-key")
+    assert isinstance(copy_writer(settings), GeminiCopyWriter)
+    assert isinstance(image_renderer(settings), OfflineRenderer)
+    assert provider_names(settings) == {"copy": "gemini", "images": "offline", "vision": "gemini"}
+
+
+def test_empty_template_values_count_as_unset(no_keys, monkeypatch) -> None:
+    monkeypatch.setenv("GEMINI_API_KEY_SECRET", "")
+    monkeypatch.setenv("OPENAI_API_KEY_SECRET", "")
+    settings = ProviderSettings(providers="auto")
+    assert settings.gemini_api_key_secret is None
+    assert isinstance(copy_writer(settings), OfflineCopyWriter)
+
+
+def test_offline_ignores_keys(no_keys) -> None:
+    settings = ProviderSettings(providers="offline", gemini_api_key="g", openai_api_key="o")
+    assert provider_names(settings) == {"copy": "offline", "images": "offline", "vision": "offline"}
+
+
+def test_live_reports_missing_keys(no_keys) -> None:
+    settings = ProviderSettings(providers="live", openai_api_key="o")
+    assert missing_keys(settings) == ["GEMINI_API_KEY"]
+    assert isinstance(image_renderer(settings), OpenAIImageRenderer)
+    assert missing_keys(ProviderSettings(providers="auto")) == []
+
+
+def test_key_repr_hides_value() -> None:
+    key = gemini_key(ProviderSettings(gemini_api_key="super-secret-value"))
+    assert "super-secret-value" not in repr(key)
+    assert key.get() == "super-secret-value"
+
+
+@mock_aws
+def test_key_from_secrets_manager(no_keys, monkeypatch) -> None:
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
+    parameters.clear_caches()
+    monkeypatch.setattr(parameters.base, "DEFAULT_PROVIDERS", {})
+    boto3.client("secretsmanager", region_name="us-east-1").create_secret(
+        Name="spec2listing/gemini", SecretString="from-secrets-manager\n"
+    )
+
+    key = gemini_key(ProviderSettings(gemini_api_key_secret="spec2listing/gemini"))
+    assert key.configured
+    assert key.get() == "from-secrets-manager"
+    assert "spec2listing/gemini" in key.source
+
+    missing = gemini_key(ProviderSettings(gemini_api_key_secret="spec2listing/absent"))
+    with pytest.raises(ProviderAuthFailed, match="spec2listing/absent"):
+        missing.get()
+
+
+def test_reference_photos_staged_from_json(tmp_path) -> None:
+    photo = tmp_path / "photos" / "front.png"
+    photo.parent.mkdir()
+    photo.write_bytes(b"\x89PNG\r\n\x1a\nfront")
+    spec = {"products": [{"sku": "SKU-1", "reference_photos": ["photos/front.png", "kept/in-bucket.png"]}]}
+    path = tmp_path / "spec.json"
+    path.write_text(json.dumps(spec))
+    uploaded = {}
+
+    staged = stage_reference_photos(path, path.read_bytes(), uploaded.__setitem__)
+
+    assert uploaded == {"references/SKU-1/front.png": photo.read_bytes()}
+    photos = json.loads(staged)["products"][0]["reference_photos"]
+    assert photos == ["references/SKU-1/front.png", "kept/in-bucket.png"]
+
+
+def test_reference_photos_staged_from_csv(tmp_path) -> None:
+    (tmp_path / "a.jpg").write_bytes(b"\xff\xd8\xffa")
+    path = tmp_path / "catalog.csv"
+    path.write_text("sku,name,reference_photos\nSKU-2,Bowl,a.jpg;other.jpg\n")
+    uploaded = {}
+
+    staged = stage_reference_photos(path, path.read_bytes(), uploaded.__setitem__).decode()
+
+    assert list(uploaded) == ["references/SKU-2/a.jpg"]
+    assert staged.splitlines()[1] == "SKU-2,Bowl,references/SKU-2/a.jpg;other.jpg"
+
+
+def test_spec_without_local_photos_is_untouched(tmp_path) -> None:
+    path = tmp_path / "spec.json"
+    data = b'{"sku": "SKU-3", "reference_photos": ["bucket/key.png"]}'
+    assert stage_reference_photos(path, data, lambda key, body: None) is data
+
+
+def test_estimate_counts_calls_and_prices_them() -> None:
+    path = ACCEPTANCE / "trail-runner.json"
+    estimate, errors = estimate_files([path], [ACCEPTANCE_BRANDS], prices=default_prices())
+
+    assert errors == []
+    (product,) = estimate.products
+    steps = {step.step: step for step in product.steps}
+    assert steps["copy"].calls == 1
+    assert steps["render"].images == steps["render"].calls == 4
+    assert steps["vision"].calls == 4
+    image_price = default_prices().image["gpt-image-2"]
+    assert steps["render"].cost_usd > 4 * min(image_price.per_image["medium"].values()) - 1e-9
+    assert estimate.cost_usd == pytest.approx(sum(step.cost_usd for step in product.steps))
+    assert estimate.unpriced_models == []
+
+
+def test_price_override_file(tmp_path) -> None:
+    override = tmp_path / "prices.json"
+    override.write_text(
+        json.dumps(
+            {
+                "as_of": "2027-01-01",
+                "text": {"my-model": {"input_per_million": 1, "output_per_million": 2, "thinking_per_million": 2}},
+            }
+        )
+    )
+    table = load_prices(override)
+    assert table.as_of.isoformat() == "2027-01-01"
+    assert table.text_cost("my-model", input_tokens=1_000_000, output_tokens=500_000, thinking_tokens=0) == 2.0
+    assert "gemini-2.5-flash" in table.text
+    assert table.missing(text_models=["nope"], image_models=["gpt-image-2"]) == ["nope"]
