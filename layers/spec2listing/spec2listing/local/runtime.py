@@ -12,6 +12,7 @@ prefixes and its table.json are loaded before a run and written back after it,
 so later runs see what earlier runs left.
 """
 
+import functools
 import hashlib
 import importlib.util
 import io
@@ -35,6 +36,8 @@ from typing import Any
 import boto3
 from moto import mock_aws
 from moto.awslambda_simple.models import LambdaSimpleBackend
+from moto.dynamodb.models import DynamoDBBackend
+from moto.s3.models import S3Backend
 
 from spec2listing.local.references import REFERENCES_PREFIX, stage_reference_photos
 from spec2listing.local.template import Template, find_project_root, load_template, resolve, substitute_definition
@@ -50,6 +53,21 @@ TABLE_FILE = "table.json"
 LOG_FILE = "logs/spec2listing.log"
 BUCKET_PREFIXES = (keys.INCOMING_PREFIX, keys.BRANDS_PREFIX, keys.RUNS_PREFIX, keys.REJECTED_PREFIX, REFERENCES_PREFIX)
 POLL_SECONDS = 0.1
+# moto's in-memory backends are not thread-safe: a transaction or listing that iterates a dict while
+# another thread writes to it fails with "dictionary changed size during iteration". Handlers run in
+# many threads locally, so these operations are serialized (each is a fast in-memory step).
+SERIALIZED_OPERATIONS: dict[type, tuple[str, ...]] = {
+    DynamoDBBackend: ("put_item", "get_item", "query", "scan", "update_item", "delete_item", "transact_write_items"),
+    S3Backend: (
+        "put_object",
+        "get_object",
+        "head_object",
+        "list_objects",
+        "list_objects_v2",
+        "copy_object",
+        "delete_object",
+    ),
+}
 MOTO_CONFIG: Any = {
     "lambda": {"use_docker": False},
     "stepfunctions": {"execute_state_machine": True},
@@ -145,6 +163,7 @@ class LocalPipeline:
             os.environ.update(self._function_environment())
             self._load_handlers()
             self._route_handler_logs()
+            self._serialize_backends()
             self._saved_invoke = LambdaSimpleBackend.invoke
             LambdaSimpleBackend.invoke = self._invoke  # type: ignore[method-assign,assignment]
         except BaseException:
@@ -158,7 +177,19 @@ class LocalPipeline:
         finally:
             self._stop()
 
+    def _serialize_backends(self) -> None:
+        lock = threading.RLock()
+        self._saved_operations: list[tuple[type, str, Any]] = []
+        for backend, names in SERIALIZED_OPERATIONS.items():
+            for name in names:
+                original = backend.__dict__[name]
+                self._saved_operations.append((backend, name, original))
+                setattr(backend, name, _locked(original, lock))
+
     def _stop(self) -> None:
+        for backend, name, original in getattr(self, "_saved_operations", []):
+            setattr(backend, name, original)
+        self._saved_operations = []
         if self._saved_invoke is not None:
             LambdaSimpleBackend.invoke = self._saved_invoke  # type: ignore[method-assign]
             self._saved_invoke = None
@@ -492,6 +523,15 @@ class LocalPipeline:
         return RunOutcome(
             path=submission.path, status=status, run=run, products=products, rejections=rejections, error=error
         )
+
+
+def _locked(function: Callable[..., Any], lock: threading.RLock) -> Callable[..., Any]:
+    @functools.wraps(function)
+    def call(*arguments: Any, **keywords: Any) -> Any:
+        with lock:
+            return function(*arguments, **keywords)
+
+    return call
 
 
 def s3_object_created_event(bucket: str, key: str, data: bytes) -> dict[str, Any]:
