@@ -35,6 +35,7 @@ from typing import Any
 import boto3
 from moto import mock_aws
 from moto.awslambda_simple.models import LambdaSimpleBackend
+from moto.dynamodb.responses import DynamoHandler
 
 from spec2listing.local.template import Template, find_project_root, load_template, resolve, substitute_definition
 from spec2listing.models.records import ProductRecord, RunRecord
@@ -125,6 +126,7 @@ class LocalPipeline:
         self._loaded_etags: dict[str, str] = {}
         self._saved_environment: dict[str, str] = {}
         self._saved_invoke: Any = None
+        self._saved_dynamodb_action: Any = None
         self._mock: Any = None
         self._log_stream: io.TextIOWrapper | None = None
         self.invocations: dict[str, int] = {}
@@ -146,6 +148,7 @@ class LocalPipeline:
             self._route_handler_logs()
             self._saved_invoke = LambdaSimpleBackend.invoke
             LambdaSimpleBackend.invoke = self._invoke  # type: ignore[method-assign,assignment]
+            self._serialize_dynamodb()
         except BaseException:
             self._stop()
             raise
@@ -157,7 +160,27 @@ class LocalPipeline:
         finally:
             self._stop()
 
+    def _serialize_dynamodb(self) -> None:
+        """Run one DynamoDB request at a time, as the service applies each atomically.
+
+        moto 5.2's DynamoDB backend is not thread-safe: a TransactWriteItems deep-copies
+        the table while a put from a parallel Map iteration changes it, and fails with
+        "dictionary changed size during iteration".
+        """
+        self._saved_dynamodb_action = DynamoHandler.call_action
+        original = self._saved_dynamodb_action
+        lock = threading.Lock()
+
+        def call_action(handler: DynamoHandler) -> Any:
+            with lock:
+                return original(handler)
+
+        DynamoHandler.call_action = call_action  # type: ignore[method-assign]
+
     def _stop(self) -> None:
+        if self._saved_dynamodb_action is not None:
+            DynamoHandler.call_action = self._saved_dynamodb_action  # type: ignore[method-assign]
+            self._saved_dynamodb_action = None
         if self._saved_invoke is not None:
             LambdaSimpleBackend.invoke = self._saved_invoke  # type: ignore[method-assign]
             self._saved_invoke = None
