@@ -26,6 +26,13 @@ PRODUCT_SEPARATION_DELTA_E = 3.0
 BIN_STEP = 16
 # Row or column share of product pixels below which it is treated as noise for the bounding box.
 BBOX_NOISE_SHARE = 0.004
+# Dominant colour: Lab radius (CIE76) of the mean-shift window, the grid step its seeds are drawn from,
+# how many of the densest grid cells seed it, and how many steps it takes. A radius of 12 spans the
+# shading across a lit product (about +-6 L*) without reaching its darker trim or outline.
+MODE_RADIUS = 12.0
+MODE_GRID = 6.0
+MODE_SEEDS = 4
+MODE_STEPS = 8
 
 
 @dataclass(frozen=True)
@@ -36,6 +43,7 @@ class ImageMeasurements:
     background_rgb: tuple[int, int, int]
     border_white_share: float
     border_min_channel: int
+    border_spread: int
     product_share: float
     fill: float
     bbox: tuple[int, int, int, int] | None
@@ -114,7 +122,7 @@ def measure(data: bytes, white_tolerance: int = 5) -> ImageMeasurements:
     if bbox is not None:
         left, top, right, bottom = bbox
         fill = max((right - left) / w, (bottom - top) / h)
-    dominant = dominant_color(rgb[product]) if product.any() else None
+    dominant = dominant_color(rgb[product], lab[product]) if product.any() else None
     return ImageMeasurements(
         width=original.width,
         height=original.height,
@@ -122,6 +130,7 @@ def measure(data: bytes, white_tolerance: int = 5) -> ImageMeasurements:
         background_rgb=(background[0], background[1], background[2]),
         border_white_share=white_share,
         border_min_channel=int(np.percentile(min_channel, 1)),
+        border_spread=int(np.percentile(min_channel, 95) - np.percentile(min_channel, 5)),
         product_share=share,
         fill=float(fill),
         bbox=bbox,
@@ -144,13 +153,40 @@ def _bins(pixels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return np.unique(codes, return_inverse=True)
 
 
-def dominant_color(pixels: np.ndarray) -> tuple[int, int, int]:
-    """Mean colour of the most populated colour bin among the given RGB pixels."""
-    codes, inverse = _bins(pixels)
-    counts = np.bincount(inverse, minlength=codes.size)
-    members = pixels[inverse == int(np.argmax(counts))]
-    mean = np.rint(members.mean(axis=0)).astype(int)
-    return int(mean[0]), int(mean[1]), int(mean[2])
+def dominant_color(pixels: np.ndarray, lab: np.ndarray) -> tuple[int, int, int]:
+    """Find the RGB colour of the largest colour mode among the given pixels (RGB and their Lab values, row for row).
+
+    Mean shift in Lab from the densest cells of a coarse grid: each seed moves to
+    the mean of the pixels within MODE_RADIUS until it settles, and the mode that
+    gathers most pixels wins. Shading spreads one surface colour over many RGB
+    values; the mode still finds that surface rather than a small, uniform trim.
+    """
+    cells = np.floor(lab / MODE_GRID).astype(np.int64)
+    cells -= cells.min(axis=0)
+    span = cells.max(axis=0) + 1
+    codes = (cells[:, 0] * span[1] + cells[:, 1]) * span[2] + cells[:, 2]
+    counts = np.bincount(codes)
+    densest = np.argsort(counts)[::-1][:MODE_SEEDS]
+    seeds = [lab[codes == code].mean(axis=0) for code in densest if counts[code] > 0]
+    best_centre = lab.mean(axis=0)
+    best_count = -1
+    for seed in seeds:
+        centre = seed
+        members = np.zeros(len(lab), dtype=bool)
+        for _ in range(MODE_STEPS):
+            members = ((lab - centre) ** 2).sum(axis=1) <= MODE_RADIUS**2
+            moved = lab[members].mean(axis=0)
+            if np.abs(moved - centre).max() < 0.1:
+                break
+            centre = moved
+        count = int(members.sum())
+        if count > best_count:
+            best_centre, best_count = centre, count
+    # The colour is the median of the mode's core, so the window's tail (outline and edge pixels) cannot pull it.
+    core = ((lab - best_centre) ** 2).sum(axis=1) <= (MODE_RADIUS / 2) ** 2
+    chosen = pixels[core] if core.any() else pixels
+    median = np.rint(np.median(chosen, axis=0)).astype(int)
+    return int(median[0]), int(median[1]), int(median[2])
 
 
 def rgb_hex(rgb: tuple[int, int, int]) -> str:
