@@ -1,10 +1,10 @@
-"""Pixel measurements behind the image checks: dominant colour under shading, border uniformity."""
+"""Pixel measurements behind the image checks: product region, dominant colour, border, scene colours."""
 
 import io
 
 import numpy as np
 from PIL import Image, ImageDraw
-from spec2listing.imaging.pixels import delta_e_2000, measure, rgb_hex
+from spec2listing.imaging.pixels import delta_e_2000, measure, rgb_hex, scene_color_share
 
 
 def _encode(image: Image.Image, kind: str = "PNG") -> bytes:
@@ -52,3 +52,31 @@ def test_shadow_reaching_edge_has_large_spread() -> None:
     assert measured.background_rgb == (255, 255, 255)
     assert measured.border_white_share < 0.98
     assert measured.border_spread > 8
+
+
+def test_vignette_left_out_of_product_region() -> None:
+    array = np.full((1024, 1024, 3), 255.0)
+    ys, xs = np.mgrid[0:1024, 0:1024]
+    distance = np.hypot(xs - 512, ys - 512) / 512
+    array *= (1 - 0.8 * np.clip(distance - 1.15, 0, 1))[..., None]
+    array[300:724, 300:724] = (0xB7, 0x41, 0x0E)
+    measured = measure(_encode(Image.fromarray(array.astype(np.uint8))))
+    assert measured.dominant_rgb == (0xB7, 0x41, 0x0E)
+    assert 0.4 < measured.fill < 0.43
+
+
+def test_scene_colour_ignores_backdrop() -> None:
+    image = Image.new("RGB", (1536, 1024), (0xEC, 0xEA, 0xE6))
+    draw = ImageDraw.Draw(image)
+    draw.rectangle((0, 716, 1535, 1023), fill=(0xD9, 0xD6, 0xD0))
+    draw.rectangle((500, 400, 800, 800), fill=(0xE6, 0x7E, 0x22))
+    data = _encode(image)
+
+    orange = scene_color_share(data, "#E67E22", 10)
+    assert orange.share > 0.05
+    assert not orange.in_scene
+    assert set(orange.scene_colors) == {"#ECEAE6", "#D9D6D0"}
+    blue = scene_color_share(data, "#2E86C1", 10)
+    assert blue.share == 0
+    white = scene_color_share(data, "#F2F2F0", 10)
+    assert white.in_scene

@@ -10,12 +10,13 @@ from PIL import UnidentifiedImageError
 from spec2listing.consistency.thresholds import (
     BACKGROUND_UNIFORM_SPREAD,
     LIFESTYLE_COLOR_MIN_SHARE,
+    MAJOR_COLOR_MIN_SHARE,
     VARIANT_COLOR_MAX_DELTA_E,
     WHITE_BORDER_MIN_SHARE,
     WHITE_TOLERANCE,
 )
 from spec2listing.copywriting.platforms import ASPECT_TOLERANCE, IMAGE_RULES, MIN_LONGEST_SIDE_PX
-from spec2listing.imaging.pixels import ImageMeasurements, color_share, delta_e_2000, measure, rgb_hex
+from spec2listing.imaging.pixels import ImageMeasurements, delta_e_2000, measure, rgb_hex, scene_color_share
 from spec2listing.models.consistency import CheckResult, CheckTarget
 from spec2listing.models.jobs import ImageJob, ImageKind
 from spec2listing.models.tasks import RenderResult
@@ -183,31 +184,42 @@ def _color_checks(job: ImageJob, measured: ImageMeasurements, data: bytes) -> li
     if on_white(job):
         if measured.dominant_rgb is None:
             return [_result(job, "variant_color", subject, False, "a visible product", dominant=None)]
-        dominant = rgb_hex(measured.dominant_rgb)
-        distance = delta_e_2000(dominant, job.color_hex)
+        # The nearest of the product region's major colours, so a shadow or vignette that outweighs a small
+        # product cannot hide it; the dominant colour is reported beside it.
+        major = [color for color, share in measured.colors if share >= MAJOR_COLOR_MIN_SHARE] or [measured.dominant_rgb]
+        target = job.color_hex
+        nearest = min((rgb_hex(color) for color in major), key=lambda color: delta_e_2000(color, target))
+        distance = delta_e_2000(nearest, job.color_hex)
         return [
             _result(
                 job,
                 "variant_color",
                 subject,
                 distance <= VARIANT_COLOR_MAX_DELTA_E,
-                f"dominant product colour within CIEDE2000 {VARIANT_COLOR_MAX_DELTA_E:g} of {job.color_hex}",
-                dominant=dominant,
+                f"a major product colour within CIEDE2000 {VARIANT_COLOR_MAX_DELTA_E:g} of {job.color_hex}",
+                dominant=rgb_hex(measured.dominant_rgb),
+                nearest=nearest,
                 delta_e=round(distance, 2),
+                colors={rgb_hex(color): round(share, 3) for color, share in measured.colors},
                 product_share=round(measured.product_share, 4),
             )
         ]
-    share = color_share(data, job.color_hex, VARIANT_COLOR_MAX_DELTA_E)
-    return [
-        _result(
-            job,
-            "variant_color_present",
-            subject,
-            share >= LIFESTYLE_COLOR_MIN_SHARE,
-            f">= {LIFESTYLE_COLOR_MIN_SHARE:.0%} of pixels within CIEDE2000 {VARIANT_COLOR_MAX_DELTA_E:g}",
-            share=round(share, 4),
-        )
-    ]
+    scene = scene_color_share(data, job.color_hex, VARIANT_COLOR_MAX_DELTA_E)
+    result = _result(
+        job,
+        "variant_color_present",
+        subject,
+        scene.share >= LIFESTYLE_COLOR_MIN_SHARE,
+        f">= {LIFESTYLE_COLOR_MIN_SHARE:.0%} of pixels apart from the backdrop within CIEDE2000 "
+        f"{VARIANT_COLOR_MAX_DELTA_E:g}",
+        share=round(scene.share, 4),
+        scene_colors=scene.scene_colors,
+    )
+    if scene.in_scene:
+        # The backdrop itself has the variant colour, so pixels cannot tell product from scene.
+        result.weight = 0.0
+        result.detail = "the scene's own colours match the variant colour; left to the vision check"
+    return [result]
 
 
 def vision_checks(job: ImageJob, report: VisionReport) -> list[CheckResult]:

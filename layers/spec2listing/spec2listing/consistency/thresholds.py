@@ -7,6 +7,9 @@ allowing for studio lighting and JPEG shading on live renders. The drift bench
 """
 
 VARIANT_COLOR_MAX_DELTA_E = 10.0
+# A colour mode covering at least this share of the product region is one of its major colours; the variant
+# colour must be within VARIANT_COLOR_MAX_DELTA_E of one of them (or of the dominant one).
+MAJOR_COLOR_MIN_SHARE = 0.25
 # A lifestyle scene must show the variant colour on at least this share of pixels.
 LIFESTYLE_COLOR_MIN_SHARE = 0.01
 # A pixel counts as white when every channel is at least 255 - WHITE_TOLERANCE; JPEG encoding alone moves
