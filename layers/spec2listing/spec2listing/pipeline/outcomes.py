@@ -148,7 +148,7 @@ def finalize_product(
 
 
 def flag_summary(report: ConsistencyReport) -> list[str]:
-    """One line per drift flag, the first FLAGS_SHOWN of them, for the run's review index."""
+    """Summarize the first FLAGS_SHOWN drift flags in one line each, for the run's review index."""
     lines = [f"{flag.title or flag.kind}: {flag.where}" for flag in report.flags[:FLAGS_SHOWN]]
     if len(report.flags) > FLAGS_SHOWN:
         lines.append(f"and {len(report.flags) - FLAGS_SHOWN} more")
