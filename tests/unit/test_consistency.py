@@ -49,7 +49,10 @@ def test_wrong_colour_flagged_with_measurement() -> None:
     (flag,) = [flag for flag in report.flags if flag.kind == "variant_color"]
     assert flag.where == variant.job_id
     assert variant.color_hex in flag.promised
-    assert "delta_e" in flag.measured
+    assert flag.values["dominant"] == "#1E3CC8"
+    assert flag.values["delta_e"] > 40
+    assert "delta e" in flag.measured
+    assert flag.fix
     assert not report.passed
     assert report.score < 1.0
 
@@ -58,8 +61,23 @@ def test_grey_background_and_small_product_flagged() -> None:
     spec, brand, listing, plan, images, renders = _product()
     images["packshot"] = _png((1024, 1024), (228, 228, 228), (400, 400, 620, 620), (0x4B, 0x5E, 0x2A))
     report = _check(spec, brand, listing, plan, images, renders)
-    kinds = {flag.kind for flag in report.flags if flag.where == "packshot"}
-    assert kinds == {"background_white", "product_fill"}
+    flags = {flag.kind: flag for flag in report.flags if flag.where == "packshot"}
+    assert set(flags) == {"background_white", "product_fill"}
+    assert flags["background_white"].values["background"] == "#E4E4E4"
+    assert flags["product_fill"].values["fill"] < 0.25
+
+
+def test_shadow_reaching_edge_flagged_as_unclean() -> None:
+    spec, brand, listing, plan, images, renders = _product()
+    image = Image.open(io.BytesIO(images["packshot"])).convert("RGB")
+    ImageDraw.Draw(image).rectangle((0, 960, 1023, 1023), fill=(205, 205, 205))
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG")
+    images["packshot"] = buffer.getvalue()
+    report = _check(spec, brand, listing, plan, images, renders)
+    (flag,) = [flag for flag in report.flags if flag.where == "packshot"]
+    assert flag.kind == "background_clean"
+    assert flag.values["white_share"] < 0.98
 
 
 def test_wrong_size_flagged() -> None:
@@ -87,12 +105,48 @@ def test_undecodable_image_flagged() -> None:
     assert [flag.kind for flag in report.flags] == ["image_decodes"]
 
 
+def test_aspect_ratio_checked_per_platform() -> None:
+    spec, brand, listing, plan, images, renders = _product()
+    plan.jobs[0] = plan.jobs[0].model_copy(update={"size": "1536x1024"})
+    images["packshot"] = _png((1536, 1024), "white", (100, 60, 1436, 964), (0x4B, 0x5E, 0x2A))
+    report = _check(spec, brand, listing, plan, images, renders)
+    ratios = {
+        check.subject: check for check in report.checks if check.check == "aspect_ratio" and check.where == "packshot"
+    }
+    assert not ratios["amazon aspect ratio"].passed
+    assert ratios["instagram aspect ratio"].passed
+    assert ratios["amazon aspect ratio"].measured["ratio"] == 1.5
+
+
 def test_anchor_missing_from_plan_flagged() -> None:
     spec, brand, listing, plan, images, renders = _product()
     listing = listing.model_copy(update={"visual_anchors": [*listing.visual_anchors, "floating over a glacier"]})
     report = _check(spec, brand, listing, plan, images, renders)
+    kinds = {(flag.kind, flag.promised) for flag in report.flags}
+    assert kinds == {
+        ("anchor_covered", "floating over a glacier"),
+        ("anchor_traced", "floating over a glacier"),
+    }
+
+
+def test_anchor_dropped_from_copy_flagged() -> None:
+    spec, brand, listing, plan, images, renders = _product()
+    listing = listing.model_copy(update={"visual_anchors": []})
+    report = _check(spec, brand, listing, plan, images, renders)
     (flag,) = report.flags
-    assert (flag.kind, flag.promised.split(":")[0]) == ("anchor_covered", "floating over a glacier")
+    assert flag.kind == "anchor_promised"
+    assert flag.values["listed"] is False
+
+
+def test_mandatory_element_missing_from_prompt_flagged() -> None:
+    spec, brand, listing, plan, images, renders = _product()
+    lifestyle = plan.jobs[1]
+    prompt = lifestyle.prompt.replace("Northpeak mountain logo visible", "a plain heel")
+    plan.jobs[1] = lifestyle.model_copy(update={"prompt": prompt})
+    report = _check(spec, brand, listing, plan, images, renders)
+    (flag,) = report.flags
+    assert (flag.kind, flag.promised) == ("mandatory_element_requested", "Northpeak mountain logo visible")
+    assert flag.values["jobs_without"] == [lifestyle.job_id]
 
 
 def test_over_long_title_and_banned_phrase_flagged() -> None:
@@ -104,7 +158,9 @@ def test_over_long_title_and_banned_phrase_flagged() -> None:
     )
     kinds = {flag.kind: flag for flag in _check(spec, brand, listing, plan, images, renders).flags}
     assert kinds["text_length"].where == "platforms.amazon.title"
-    assert kinds["banned_phrase"].promised.startswith("best ever")
+    assert kinds["text_length"].values == {"characters": 300, "limit": 200}
+    assert kinds["banned_phrase"].promised == "best ever"
+    assert kinds["banned_phrase"].where == "description"
 
 
 def test_offline_vision_scores_colour_and_leaves_anchors_unverified() -> None:
@@ -122,7 +178,7 @@ def test_offline_vision_scores_colour_and_leaves_anchors_unverified() -> None:
     assert all(check.measured["verdict"] == "unverified" for check in anchor_checks)
     colour_checks = [check for check in report.checks if check.check == "vision_color"]
     assert len(colour_checks) == len(plan.jobs)
-    assert all(check.passed and check.weight == 1 for check in colour_checks)
+    assert all(check.passed and check.weight == 2 for check in colour_checks)
 
 
 def test_absent_vision_verdict_flags_image() -> None:
@@ -142,3 +198,42 @@ def test_absent_vision_verdict_flags_image() -> None:
     )
     (flag,) = report.flags
     assert (flag.kind, flag.where, flag.measured) == ("vision_anchor", lifestyle.job_id, "no boulder in view")
+    (anchor,) = [claim for claim in report.claims if claim.text == lifestyle.anchors[0]]
+    assert [(item.where, item.status) for item in anchor.evidence] == [
+        (lifestyle.job_id, "requested"),
+        (lifestyle.job_id, "absent"),
+    ]
+
+
+def test_present_vision_verdict_scores_and_confirms_anchor() -> None:
+    from spec2listing.providers import VisionReport, VisionVerdict
+
+    spec, brand, listing, plan, images, renders = _product()
+    lifestyle = plan.jobs[1]
+    verdict = VisionVerdict(item=lifestyle.anchors[0], kind="anchor", verdict="present")
+    report = check_product(
+        spec=spec,
+        brand=brand,
+        listing=listing,
+        plan=plan,
+        renders=renders,
+        images=images,
+        vision={lifestyle.job_id: VisionReport(verdicts=[verdict])},
+    )
+    (check,) = [check for check in report.checks if check.check == "vision_anchor"]
+    assert check.passed
+    assert check.weight == 3
+    assert report.passed
+
+
+def test_score_weighs_kinds_not_check_counts() -> None:
+    spec, brand, listing, plan, images, renders = _product()
+    variant = plan.jobs[-1]
+    images[variant.job_id] = _png((1024, 1024), "white", (60, 60, 964, 964), (30, 60, 200))
+    report = _check(spec, brand, listing, plan, images, renders)
+    parts = {part.check: part for part in report.score_parts}
+    assert (parts["variant_color"].passed, parts["variant_color"].total) == (2, 3)
+    total = sum(part.weight for part in parts.values())
+    expected = sum(part.weight * part.passed / part.total for part in parts.values()) / total
+    assert report.score == round(expected, 4)
+    assert report.score < 1 - parts["variant_color"].weight / total / 3 + 1e-4

@@ -1,19 +1,103 @@
-"""Run every check on one product and score it.
+"""Run every check on one product, keep the claims ledger, and score it.
 
-Score: the weighted share of checks that pass. Every check weighs 1 unless its
-weight is set otherwise, and a product with a failed check goes to NEEDS_REVIEW.
+Score: the checks are grouped by kind (their `check` name). Each kind's share of
+passed checks is weighted by the kind's weight in CHECK_KINDS, and the score is
+the weighted mean of those shares, from 0 to 1. Grouping by kind keeps forty
+traced numbers from outweighing one wrong-coloured image. A check with weight 0
+(a vision verdict left 'unverified') is shown but not scored. Any failed scored
+check raises a drift flag, and a product with a flag goes to NEEDS_REVIEW.
 """
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 
-from spec2listing.consistency import image_checks, text_checks
+from spec2listing.consistency import claims as ledger
+from spec2listing.consistency import coverage, image_checks, text_checks
+from spec2listing.consistency.spec_facts import spec_facts
 from spec2listing.models.brand import BrandGuide
-from spec2listing.models.consistency import CheckResult, ConsistencyReport, DriftFlag
+from spec2listing.models.consistency import (
+    CheckResult,
+    Claim,
+    ClaimKind,
+    ConsistencyReport,
+    DriftFlag,
+    Evidence,
+    ScorePart,
+)
 from spec2listing.models.copy import ProductCopy
-from spec2listing.models.jobs import ImagePlan
+from spec2listing.models.jobs import ImageJob, ImagePlan
 from spec2listing.models.spec import ProductSpec
 from spec2listing.models.tasks import RenderResult, RenderStatus
 from spec2listing.providers import VisionReport
+
+
+@dataclass(frozen=True)
+class CheckKind:
+    """How much one kind of check weighs in the score, and how its flag reads to a reviewer."""
+
+    weight: float
+    title: str
+    fix: str
+
+
+# Weight 3: a promise a shopper sees broken, or a listing the brand forbids. Weight 2: a marketplace rule
+# whose breach suppresses the listing or an image. Weight 1: bookkeeping that a person should still see.
+CHECK_KINDS: dict[str, CheckKind] = {
+    "image_rendered": CheckKind(3, "Image missing", "Re-run the image job or supply the image by hand."),
+    "image_decodes": CheckKind(3, "Image file unreadable", "Re-render the image."),
+    "variant_color": CheckKind(3, "Product colour differs from the variant", "Re-render in the variant colour."),
+    "variant_color_present": CheckKind(
+        2, "Variant colour not found in the scene", "Re-render the scene with the product in the variant colour."
+    ),
+    "background_white": CheckKind(
+        3, "Background not white", "Re-render on pure white (RGB 255,255,255) or cut the product out onto white."
+    ),
+    "background_clean": CheckKind(
+        3, "Shadow or mark on the white background", "Remove the shadow or mark that reaches the image edge."
+    ),
+    "product_fill": CheckKind(2, "Product too small in the frame", "Crop tighter or re-render with a larger product."),
+    "image_resolution": CheckKind(2, "Image too small for zoom", "Re-render at 1000 px or more on the longest side."),
+    "aspect_ratio": CheckKind(2, "Aspect ratio wrong for the platform", "Crop or re-render at the platform's ratio."),
+    "image_size": CheckKind(1, "Image not at the planned size", "Re-render at the planned size."),
+    "vision_anchor": CheckKind(
+        3, "Anchor not seen in the image", "Re-render with the anchor or drop it from the copy."
+    ),
+    "vision_mandatory_element": CheckKind(
+        3, "Mandatory element not seen in the image", "Re-render so the element is visible."
+    ),
+    "vision_color": CheckKind(2, "Variant colour not seen in the image", "Re-render in the variant colour."),
+    "variant_has_image": CheckKind(3, "Variant without an image", "Render the variant's image."),
+    "anchor_covered": CheckKind(
+        2, "Anchor not requested by any image", "Add the anchor to an image job or drop it from the copy."
+    ),
+    "anchor_promised": CheckKind(
+        1, "Spec anchor missing from the copy", "List the anchor in the copy and name it in the description."
+    ),
+    "mandatory_element_requested": CheckKind(
+        2, "Mandatory element not requested", "Add the element to every image job's prompt."
+    ),
+    "number_traced": CheckKind(3, "Number not in the spec", "Correct it to the spec's figure or add it to the spec."),
+    "material_traced": CheckKind(3, "Material not in the spec", "Remove the material or add it to the spec."),
+    "color_traced": CheckKind(2, "Colour not in the spec", "Remove the colour or add the variant to the spec."),
+    "property_traced": CheckKind(3, "Claim not in the spec", "Remove the claim or add it to the spec."),
+    "anchor_traced": CheckKind(2, "Anchor not in the spec", "Use the spec's anchors or add this one to the spec."),
+    "mandatory_element_traced": CheckKind(1, "Mandatory element not in the spec", "Add it to the spec."),
+    "banned_phrase": CheckKind(3, "Phrase banned by the brand guide", "Reword without the phrase."),
+    "prohibited_term": CheckKind(3, "Promotional wording the platform rejects", "Remove the promotional wording."),
+    "contact_details": CheckKind(3, "Contact details in the copy", "Remove web, e-mail and phone details."),
+    "text_length": CheckKind(2, "Text over the platform's limit", "Shorten the field to the limit."),
+    "text_bytes": CheckKind(2, "Text over the platform's byte limit", "Shorten the field to the limit."),
+    "item_count": CheckKind(2, "Wrong number of items", "Write exactly the number of items the platform expects."),
+    "forbidden_characters": CheckKind(2, "Characters the platform forbids", "Remove the listed characters."),
+    "no_html": CheckKind(2, "HTML where the platform wants plain text", "Remove the HTML tags."),
+    "hashtag_count": CheckKind(1, "Too many hashtags", "Keep at most the platform's number of hashtags."),
+}
+_UNKNOWN_KIND = CheckKind(1, "Check failed", "Review the measured values.")
+
+
+def kind_of(check: str) -> CheckKind:
+    """Weight, title and fix of a check name; unknown names weigh 1."""
+    return CHECK_KINDS.get(check, _UNKNOWN_KIND)
 
 
 def check_product(
@@ -26,13 +110,16 @@ def check_product(
     images: Mapping[str, bytes],
     vision: Mapping[str, VisionReport] | None = None,
 ) -> ConsistencyReport:
-    """Check copy, plan and rendered images of one product against each other.
+    """Check copy, plan and rendered images of one product against each other and against the spec.
 
     `vision` maps image job ids to a vision checker's verdicts. Unverified
     verdicts are kept in the report but not scored.
     """
-    checks: list[CheckResult] = []
-    checks += text_checks.coverage(spec, listing, plan, renders)
+    claims = ledger.build_ledger(spec, brand, listing, spec_facts(spec, brand))
+    checks: list[CheckResult] = ledger.claim_checks(claims)
+    checks += coverage.anchors(spec, listing, plan, claims)
+    checks += coverage.variants(spec, plan, renders, claims)
+    checks += coverage.mandatory_elements(plan, claims)
     checks += text_checks.platform_limits(listing)
     checks += text_checks.banned_phrases(listing, brand)
 
@@ -42,24 +129,84 @@ def check_product(
         if render is None or render.status != RenderStatus.RENDERED or job.job_id not in images:
             checks.append(image_checks.not_rendered(job, render))
             continue
-        checks += image_checks.check_image(job, images[job.job_id])
+        image_results = image_checks.check_image(job, images[job.job_id])
         if vision and job.job_id in vision:
-            checks += image_checks.vision_checks(job, vision[job.job_id])
+            image_results += image_checks.vision_checks(job, vision[job.job_id])
+        _record_image_evidence(job, image_results, claims)
+        checks += image_results
 
-    return build_report(spec.sku, checks)
+    return build_report(spec.sku, checks, claims)
 
 
-def build_report(sku: str, checks: list[CheckResult]) -> ConsistencyReport:
-    scored = [check for check in checks if check.weight > 0]
-    total = sum(check.weight for check in scored)
-    passed_weight = sum(check.weight for check in scored if check.passed)
-    score = round(passed_weight / total, 4) if total else 1.0
-    flags = [to_flag(check) for check in scored if not check.passed]
-    return ConsistencyReport(sku=sku, score=score, passed=not flags, checks=checks, flags=flags)
+def _record_image_evidence(job: ImageJob, results: list[CheckResult], claims: list[Claim]) -> None:
+    """Add what each image showed to the ledger rows of its colour, anchors and mandatory elements."""
+    for result in results:
+        if result.check in ("variant_color", "variant_color_present", "vision_color"):
+            matching = [claim for claim in claims if claim.kind == ClaimKind.COLOR and claim.text == job.color]
+            status = "matched" if result.passed else "drifted"
+            if result.check == "vision_color":
+                status = str(result.measured.get("verdict", status))
+        elif result.check == "vision_anchor":
+            matching = [
+                claim
+                for claim in claims
+                if claim.kind == ClaimKind.ANCHOR and coverage.same_anchor(claim.text, result.subject)
+            ]
+            status = str(result.measured["verdict"])
+        elif result.check == "vision_mandatory_element":
+            matching = [
+                claim for claim in claims if claim.kind == ClaimKind.MANDATORY_ELEMENT and claim.text == result.subject
+            ]
+            status = str(result.measured["verdict"])
+        else:
+            continue
+        detail = result.detail or describe(result.measured)
+        for claim in matching:
+            claim.evidence.append(Evidence(where=job.job_id, status=status, detail=f"{result.check}: {detail}"))
+
+
+def describe(values: Mapping[str, object]) -> str:
+    """Measured values as 'name value' pairs for a person to read."""
+    return ", ".join(f"{name.replace('_', ' ')} {value}" for name, value in values.items())
+
+
+def build_report(sku: str, checks: list[CheckResult], claims: list[Claim] | None = None) -> ConsistencyReport:
+    """Weigh the checks by kind, score them and turn every failed scored check into a drift flag."""
+    for check in checks:
+        if check.weight > 0:
+            check.weight = kind_of(check.check).weight
+    parts: dict[str, ScorePart] = {}
+    for check in checks:
+        if check.weight == 0:
+            continue
+        part = parts.setdefault(check.check, ScorePart(check=check.check, passed=0, total=0, weight=check.weight))
+        part.total += 1
+        part.passed += int(check.passed)
+    total_weight = sum(part.weight for part in parts.values())
+    earned = sum(part.weight * part.passed / part.total for part in parts.values())
+    score = round(earned / total_weight, 4) if total_weight else 1.0
+    flags = [to_flag(check) for check in checks if check.weight > 0 and not check.passed]
+    return ConsistencyReport(
+        sku=sku,
+        score=score,
+        passed=not flags,
+        checks=checks,
+        flags=flags,
+        claims=claims or [],
+        score_parts=sorted(parts.values(), key=lambda part: (-part.weight, part.check)),
+    )
 
 
 def to_flag(check: CheckResult) -> DriftFlag:
-    measured = check.detail or ", ".join(f"{key}={value}" for key, value in check.measured.items())
+    kind = kind_of(check.check)
     return DriftFlag(
-        kind=check.check, promised=f"{check.subject}: {check.expected}", measured=measured, where=check.where
+        kind=check.check,
+        title=kind.title,
+        promised=check.subject,
+        expected=check.expected,
+        measured=check.detail or describe(check.measured),
+        where=check.where,
+        target=check.target,
+        values=check.measured,
+        fix=kind.fix,
     )

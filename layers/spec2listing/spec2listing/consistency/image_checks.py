@@ -1,16 +1,22 @@
-"""Checks on rendered pixels; they apply to offline and live images alike."""
+"""Checks on rendered pixels, for offline and live images alike.
+
+Every check stores what it measured (colours as #RRGGBB, shares as fractions of
+0..1, sizes in pixels), so a reviewer can tell how far an image is off, not only
+that it is.
+"""
 
 from PIL import UnidentifiedImageError
 
 from spec2listing.consistency.thresholds import (
+    BACKGROUND_UNIFORM_SPREAD,
     LIFESTYLE_COLOR_MIN_SHARE,
-    MAIN_IMAGE_MIN_FILL,
-    MIN_LONGEST_SIDE_PX,
+    MAJOR_COLOR_MIN_SHARE,
     VARIANT_COLOR_MAX_DELTA_E,
     WHITE_BORDER_MIN_SHARE,
     WHITE_TOLERANCE,
 )
-from spec2listing.imaging.pixels import color_share, delta_e_2000, measure, rgb_hex
+from spec2listing.copywriting.platforms import ASPECT_TOLERANCE, IMAGE_RULES, MIN_LONGEST_SIDE_PX
+from spec2listing.imaging.pixels import ImageMeasurements, delta_e_2000, measure, rgb_hex, scene_color_share
 from spec2listing.models.consistency import CheckResult, CheckTarget
 from spec2listing.models.jobs import ImageJob, ImageKind
 from spec2listing.models.tasks import RenderResult
@@ -21,6 +27,7 @@ _VISION_CHECK_NAMES = {
     "mandatory_element": "vision_mandatory_element",
     "color": "vision_color",
 }
+_WHITE_MIN = 255 - WHITE_TOLERANCE
 
 
 def not_rendered(job: ImageJob, render: RenderResult | None) -> CheckResult:
@@ -50,12 +57,19 @@ def _result(job: ImageJob, check: str, subject: str, passed: bool, expected: str
     )
 
 
+def on_white(job: ImageJob) -> bool:
+    """Packshots and variant images are planned on seamless white."""
+    return job.kind in (ImageKind.PACKSHOT, ImageKind.VARIANT)
+
+
 def check_image(job: ImageJob, data: bytes) -> list[CheckResult]:
+    """Size, resolution, aspect ratio, background, fill and colour of one rendered image."""
     try:
         measured = measure(data, white_tolerance=WHITE_TOLERANCE)
     except (UnidentifiedImageError, OSError, ValueError) as error:
         return [_result(job, "image_decodes", "image file", False, "a decodable PNG, JPEG or WebP", error=str(error))]
 
+    longest = max(measured.width, measured.height)
     results = [
         _result(
             job,
@@ -70,68 +84,142 @@ def check_image(job: ImageJob, data: bytes) -> list[CheckResult]:
             job,
             "image_resolution",
             "zoomable resolution",
-            max(measured.width, measured.height) >= MIN_LONGEST_SIDE_PX,
+            longest >= MIN_LONGEST_SIDE_PX,
             f"longest side >= {MIN_LONGEST_SIDE_PX} px",
-            longest_side=max(measured.width, measured.height),
+            longest_side=longest,
         ),
     ]
+    results += _aspect_checks(job, measured)
+    if on_white(job):
+        results += _background_checks(job, measured)
+        results += _fill_checks(job, measured)
+    results += _color_checks(job, measured, data)
+    return results
 
-    on_white = job.kind in (ImageKind.PACKSHOT, ImageKind.VARIANT)
-    if on_white:
+
+def _aspect_checks(job: ImageJob, measured: ImageMeasurements) -> list[CheckResult]:
+    ratio = measured.width / measured.height
+    results = []
+    for platform in job.platforms:
+        rule = IMAGE_RULES.get(platform)
+        if rule is None or rule.aspect_min is None or rule.aspect_max is None:
+            continue
+        low, high = rule.aspect_min * (1 - ASPECT_TOLERANCE), rule.aspect_max * (1 + ASPECT_TOLERANCE)
+        wanted = f"{rule.aspect_min:.2f}" if rule.aspect_min == rule.aspect_max else f"{rule.aspect_min:.2f} to"
+        if rule.aspect_min != rule.aspect_max:
+            wanted += f" {rule.aspect_max:.2f}"
         results.append(
             _result(
                 job,
-                "background_white",
-                "pure white background",
-                measured.border_white_share >= WHITE_BORDER_MIN_SHARE,
-                f">= {WHITE_BORDER_MIN_SHARE:.0%} of border pixels at RGB >= {255 - WHITE_TOLERANCE}",
-                white_share=round(measured.border_white_share, 4),
-                background=rgb_hex(measured.background_rgb),
+                "aspect_ratio",
+                f"{platform} aspect ratio",
+                low <= ratio <= high,
+                f"width / height {wanted} ({rule.source})",
+                ratio=round(ratio, 4),
+                platform=platform,
             )
         )
-    if job.kind == ImageKind.PACKSHOT and "amazon" in job.platforms:
+    return results
+
+
+def _background_checks(job: ImageJob, measured: ImageMeasurements) -> list[CheckResult]:
+    """Two checks of an image planned on white, of which at most one fails, so one problem raises one flag.
+
+    background_white fails on a uniform backdrop of the wrong colour (grey, cream, tinted). background_clean
+    fails when a shadow, gradient, vignette or mark reaches the image edge.
+    """
+    clean = measured.border_white_share >= WHITE_BORDER_MIN_SHARE
+    uniform = measured.border_spread <= BACKGROUND_UNIFORM_SPREAD
+    values = {
+        "background": rgb_hex(measured.background_rgb),
+        "white_share": round(measured.border_white_share, 4),
+        "darkest_border_channel": measured.border_min_channel,
+        "border_spread": measured.border_spread,
+    }
+    return [
+        _result(
+            job,
+            "background_white",
+            "pure white background",
+            clean or not uniform,
+            f"border RGB >= {_WHITE_MIN} on every channel",
+            **values,
+        ),
+        _result(
+            job,
+            "background_clean",
+            "no shadow or mark on the background",
+            clean or uniform,
+            f">= {WHITE_BORDER_MIN_SHARE:.0%} of border pixels at RGB >= {_WHITE_MIN}",
+            **values,
+        ),
+    ]
+
+
+def _fill_checks(job: ImageJob, measured: ImageMeasurements) -> list[CheckResult]:
+    results = []
+    for platform in job.platforms:
+        rule = IMAGE_RULES.get(platform)
+        if rule is None or rule.main_min_fill is None:
+            continue
         results.append(
             _result(
                 job,
                 "product_fill",
-                "product fills the main image",
-                measured.fill >= MAIN_IMAGE_MIN_FILL,
-                f"product spans >= {MAIN_IMAGE_MIN_FILL:.0%} of the frame",
+                f"product fills the {platform} main image",
+                measured.fill >= rule.main_min_fill,
+                f"product spans >= {rule.main_min_fill:.0%} of the frame ({rule.source})",
                 fill=round(measured.fill, 4),
-            )
-        )
-    if job.color_hex and on_white:
-        if measured.dominant_rgb is None:
-            results.append(
-                _result(job, "variant_color", f"{job.color} {job.color_hex}", False, "a visible product", dominant=None)
-            )
-        else:
-            dominant = rgb_hex(measured.dominant_rgb)
-            distance = delta_e_2000(dominant, job.color_hex)
-            results.append(
-                _result(
-                    job,
-                    "variant_color",
-                    f"{job.color} {job.color_hex}",
-                    distance <= VARIANT_COLOR_MAX_DELTA_E,
-                    f"dominant product colour within CIEDE2000 {VARIANT_COLOR_MAX_DELTA_E:g} of {job.color_hex}",
-                    dominant=dominant,
-                    delta_e=round(distance, 2),
-                )
-            )
-    elif job.color_hex:
-        share = color_share(data, job.color_hex, VARIANT_COLOR_MAX_DELTA_E)
-        results.append(
-            _result(
-                job,
-                "variant_color_present",
-                f"{job.color} {job.color_hex}",
-                share >= LIFESTYLE_COLOR_MIN_SHARE,
-                f">= {LIFESTYLE_COLOR_MIN_SHARE:.0%} of pixels within CIEDE2000 {VARIANT_COLOR_MAX_DELTA_E:g}",
-                share=round(share, 4),
+                product_share=round(measured.product_share, 4),
+                bbox=list(measured.bbox) if measured.bbox else None,
             )
         )
     return results
+
+
+def _color_checks(job: ImageJob, measured: ImageMeasurements, data: bytes) -> list[CheckResult]:
+    if not job.color_hex:
+        return []
+    subject = f"{job.color} {job.color_hex}"
+    if on_white(job):
+        if measured.dominant_rgb is None:
+            return [_result(job, "variant_color", subject, False, "a visible product", dominant=None)]
+        # The nearest of the product region's major colours, so a shadow or vignette that outweighs a small
+        # product cannot hide it; the dominant colour is reported beside it.
+        major = [color for color, share in measured.colors if share >= MAJOR_COLOR_MIN_SHARE] or [measured.dominant_rgb]
+        target = job.color_hex
+        nearest = min((rgb_hex(color) for color in major), key=lambda color: delta_e_2000(color, target))
+        distance = delta_e_2000(nearest, job.color_hex)
+        return [
+            _result(
+                job,
+                "variant_color",
+                subject,
+                distance <= VARIANT_COLOR_MAX_DELTA_E,
+                f"a major product colour within CIEDE2000 {VARIANT_COLOR_MAX_DELTA_E:g} of {job.color_hex}",
+                dominant=rgb_hex(measured.dominant_rgb),
+                nearest=nearest,
+                delta_e=round(distance, 2),
+                colors={rgb_hex(color): round(share, 3) for color, share in measured.colors},
+                product_share=round(measured.product_share, 4),
+            )
+        ]
+    scene = scene_color_share(data, job.color_hex, VARIANT_COLOR_MAX_DELTA_E)
+    result = _result(
+        job,
+        "variant_color_present",
+        subject,
+        scene.share >= LIFESTYLE_COLOR_MIN_SHARE,
+        f">= {LIFESTYLE_COLOR_MIN_SHARE:.0%} of pixels apart from the backdrop within CIEDE2000 "
+        f"{VARIANT_COLOR_MAX_DELTA_E:g}",
+        share=round(scene.share, 4),
+        scene_colors=scene.scene_colors,
+    )
+    if scene.in_scene:
+        # The backdrop itself has the variant colour, so pixels cannot tell product from scene.
+        result.weight = 0.0
+        result.detail = "the scene's own colours match the variant colour; left to the vision check"
+    return [result]
 
 
 def vision_checks(job: ImageJob, report: VisionReport) -> list[CheckResult]:

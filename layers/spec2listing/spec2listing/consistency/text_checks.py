@@ -1,182 +1,192 @@
-"""Checks on copy and on the image plan: coverage, platform limits, brand wording."""
+"""Checks on copy: platform limits from TEXT_RULES, prohibited content, brand wording."""
 
-from spec2listing.copywriting.platforms import RULES
+import re
+from typing import Any
+
+from spec2listing.consistency.copy_text import readable_fields
+from spec2listing.copywriting.platforms import PROMOTIONAL_TERMS, TEXT_RULES, FieldRule
 from spec2listing.models.brand import BrandGuide
 from spec2listing.models.consistency import CheckResult, CheckTarget
 from spec2listing.models.copy import ProductCopy
-from spec2listing.models.jobs import ImagePlan
-from spec2listing.models.spec import ProductSpec
-from spec2listing.models.tasks import RenderResult, RenderStatus
+
+_HTML_TAG = re.compile(r"</?[a-zA-Z][^>]*>")
+_HASHTAG = re.compile(r"(?<![\w#])#\w+")
+# Contact details the marketplaces reject: web addresses, e-mail addresses and phone numbers.
+_CONTACT = {
+    "web address": re.compile(r"\b(?:https?://|www\.)\S+|\b[\w-]+\.(?:com|net|org|shop|store|io|co\.uk)\b", re.I),
+    "e-mail address": re.compile(r"\b[\w.+-]+@[\w-]+\.[\w.-]+\b"),
+    "phone number": re.compile(r"(?<![\w.])\+?\(?\d(?:[\d\s().-]{7,}\d)(?![\w.])"),
+}
+_PHONE_MIN_DIGITS = 9
 
 
-def coverage(
-    spec: ProductSpec, listing: ProductCopy, plan: ImagePlan, renders: list[RenderResult]
-) -> list[CheckResult]:
-    """Every anchor the copy promises is requested by an image job; every variant has an image."""
-    results = []
-    rendered = {render.job_id for render in renders if render.status == RenderStatus.RENDERED}
-    for anchor in listing.visual_anchors:
-        jobs = [job.job_id for job in plan.jobs if anchor in job.anchors and anchor.lower() in job.prompt.lower()]
-        results.append(
-            CheckResult(
-                check="anchor_covered",
-                target=CheckTarget.COVERAGE,
-                where="plan",
-                subject=anchor,
-                passed=bool(jobs),
-                measured={"jobs": jobs},
-                expected="at least one image job whose prompt asks for the anchor",
-            )
-        )
-    for variant in spec.variants:
-        jobs = [job.job_id for job in plan.jobs if job.variant_sku == variant.sku]
-        shown = [job_id for job_id in jobs if job_id in rendered]
-        results.append(
-            CheckResult(
-                check="variant_has_image",
-                target=CheckTarget.COVERAGE,
-                where="plan",
-                subject=f"{variant.sku} ({variant.color})",
-                passed=bool(shown),
-                measured={"jobs": jobs, "rendered": shown},
-                expected="a rendered image of the variant",
-            )
-        )
-    for element in {element for job in plan.jobs for element in job.mandatory_elements} | set(
-        spec.visual.mandatory_elements
-    ):
-        missing = [job.job_id for job in plan.jobs if element not in job.mandatory_elements]
-        results.append(
-            CheckResult(
-                check="mandatory_element_requested",
-                target=CheckTarget.COVERAGE,
-                where="plan",
-                subject=element,
-                passed=not missing,
-                measured={"jobs_without": missing},
-                expected="requested in every image job",
-            )
-        )
-    return results
+def phrase_pattern(phrase: str) -> re.Pattern[str]:
+    """Compile a case-insensitive pattern for a phrase as whole words.
+
+    An end of the phrase needs a word boundary only where it is a letter or digit, so "% off" still matches.
+    """
+    start = r"(?<!\w)" if phrase[:1].isalnum() else ""
+    end = r"(?!\w)" if phrase[-1:].isalnum() else ""
+    return re.compile(start + re.escape(phrase) + end, re.IGNORECASE)
 
 
-def _length_check(where: str, text: str, limit: int, subject: str) -> CheckResult:
+_PROMOTIONAL = [(term, phrase_pattern(term)) for term in PROMOTIONAL_TERMS]
+
+
+def _check(check: str, where: str, subject: str, passed: bool, expected: str, **measured: Any) -> CheckResult:
     return CheckResult(
-        check="text_length",
+        check=check,
         target=CheckTarget.TEXT,
         where=where,
         subject=subject,
-        passed=len(text) <= limit,
-        measured={"characters": len(text)},
-        expected=f"at most {limit} characters",
+        passed=passed,
+        measured=dict(measured),
+        expected=expected,
     )
 
 
-def platform_limits(listing: ProductCopy) -> list[CheckResult]:
+def _texts(rule: FieldRule, value: object) -> list[tuple[str, str]]:
+    where = f"platforms.{rule.platform}.{rule.field}"
+    if isinstance(value, list):
+        return [(f"{where}[{index}]", str(item)) for index, item in enumerate(value)]
+    return [(where, str(value))]
+
+
+def _content_checks(rule: FieldRule, where: str, text: str) -> list[CheckResult]:
     results = []
-    amazon = listing.platforms.amazon
-    if amazon:
-        rules = RULES["amazon"]
-        results.append(_length_check("platforms.amazon.title", amazon.title, rules.title_max, "Amazon title"))
-        bad = sorted({ch for ch in amazon.title if ch in rules.forbidden_title_chars})
+    if rule.forbidden_chars:
+        bad = sorted({char for char in text if char in rule.forbidden_chars})
         results.append(
-            CheckResult(
-                check="title_characters",
-                target=CheckTarget.TEXT,
-                where="platforms.amazon.title",
-                subject="Amazon title characters",
-                passed=not bad,
-                measured={"forbidden": bad},
-                expected="none of " + " ".join(sorted(rules.forbidden_title_chars)),
+            _check(
+                "forbidden_characters",
+                where,
+                f"{rule.label} characters",
+                not bad,
+                "none of " + " ".join(sorted(rule.forbidden_chars)),
+                forbidden=bad,
             )
         )
+    if rule.no_html:
+        tags = _HTML_TAG.findall(text)
+        results.append(_check("no_html", where, rule.label, not tags, "plain text without HTML tags", tags=tags[:5]))
+    if rule.no_promotional:
+        found = [term for term, pattern in _PROMOTIONAL if pattern.search(text)]
         results.append(
-            CheckResult(
-                check="bullet_count",
-                target=CheckTarget.TEXT,
-                where="platforms.amazon.bullets",
-                subject="Amazon bullets",
-                passed=len(amazon.bullets) == rules.bullets,
-                measured={"bullets": len(amazon.bullets)},
-                expected=f"exactly {rules.bullets} bullets",
+            _check(
+                "prohibited_term",
+                where,
+                rule.label,
+                not found,
+                "no promotional wording (" + rule.source + ")",
+                terms=found,
             )
         )
-    shopify = listing.platforms.shopify
-    if shopify:
-        rules = RULES["shopify"]
-        results.append(_length_check("platforms.shopify.title", shopify.title, rules.title_max, "Shopify title"))
+    if rule.no_contact:
+        found = []
+        for kind, pattern in _CONTACT.items():
+            for match in pattern.finditer(text):
+                digits = sum(char.isdigit() for char in match.group(0))
+                if kind != "phone number" or digits >= _PHONE_MIN_DIGITS:
+                    found.append(f"{kind}: {match.group(0)}")
         results.append(
-            _length_check("platforms.shopify.seo_title", shopify.seo_title, rules.seo_title_max or 70, "SEO title")
-        )
-        results.append(
-            _length_check(
-                "platforms.shopify.meta_description",
-                shopify.meta_description,
-                rules.meta_description_max or 160,
-                "meta description",
-            )
-        )
-    google = listing.platforms.google_merchant
-    if google:
-        rules = RULES["google_merchant"]
-        results.append(
-            _length_check("platforms.google_merchant.title", google.title, rules.title_max, "Merchant title")
-        )
-        results.append(
-            _length_check(
-                "platforms.google_merchant.description",
-                google.description,
-                rules.description_max or 5000,
-                "Merchant description",
-            )
-        )
-    instagram = listing.platforms.instagram
-    if instagram:
-        rules = RULES["instagram"]
-        results.append(
-            _length_check("platforms.instagram.caption", instagram.caption, rules.caption_max or 2200, "caption")
-        )
-        count = instagram.caption.count("#")
-        results.append(
-            CheckResult(
-                check="hashtag_count",
-                target=CheckTarget.TEXT,
-                where="platforms.instagram.caption",
-                subject="Instagram hashtags",
-                passed=count <= (rules.hashtags_max or 5),
-                measured={"hashtags": count},
-                expected=f"at most {rules.hashtags_max} hashtags",
-            )
+            _check("contact_details", where, rule.label, not found, "no web, e-mail or phone contact", found=found)
         )
     return results
 
 
-def copy_fields(listing: ProductCopy) -> list[tuple[str, str]]:
-    """Every text field of the copy with its path."""
-    fields = [
-        ("title", listing.title),
-        ("short_description", listing.short_description),
-        ("description", listing.description),
-    ]
-    fields += [(f"bullets[{i}]", text) for i, text in enumerate(listing.bullets)]
-    fields += [(f"comparison_bullets[{i}]", text) for i, text in enumerate(listing.comparison_bullets)]
+def _rule_checks(rule: FieldRule, value: object) -> list[CheckResult]:
+    where = f"platforms.{rule.platform}.{rule.field}"
+    results = []
+    text = " ".join(str(item) for item in value) if isinstance(value, list) else str(value)
+    if rule.max_chars is not None:
+        results.append(
+            _check(
+                "text_length",
+                where,
+                rule.label,
+                len(text) <= rule.max_chars,
+                f"at most {rule.max_chars} characters ({rule.source})",
+                characters=len(text),
+                limit=rule.max_chars,
+            )
+        )
+    if rule.max_bytes is not None:
+        size = len(text.encode("utf-8"))
+        results.append(
+            _check(
+                "text_bytes",
+                where,
+                rule.label,
+                size <= rule.max_bytes,
+                f"at most {rule.max_bytes} bytes ({rule.source})",
+                bytes=size,
+                limit=rule.max_bytes,
+            )
+        )
+    if rule.items is not None and isinstance(value, list):
+        results.append(
+            _check(
+                "item_count",
+                where,
+                rule.label,
+                len(value) == rule.items,
+                f"exactly {rule.items} ({rule.source})",
+                items=len(value),
+                limit=rule.items,
+            )
+        )
+    if rule.item_max_chars is not None and isinstance(value, list):
+        for item_where, item in _texts(rule, value):
+            results.append(
+                _check(
+                    "text_length",
+                    item_where,
+                    rule.label,
+                    len(item) <= rule.item_max_chars,
+                    f"at most {rule.item_max_chars} characters ({rule.source})",
+                    characters=len(item),
+                    limit=rule.item_max_chars,
+                )
+            )
+    if rule.max_hashtags is not None:
+        tags = _HASHTAG.findall(text)
+        results.append(
+            _check(
+                "hashtag_count",
+                where,
+                rule.label,
+                len(set(tags)) <= rule.max_hashtags,
+                f"at most {rule.max_hashtags} hashtags ({rule.source})",
+                hashtags=len(set(tags)),
+                limit=rule.max_hashtags,
+            )
+        )
+    for item_where, item in _texts(rule, value):
+        results += _content_checks(rule, item_where, item)
+    return results
+
+
+def platform_limits(listing: ProductCopy) -> list[CheckResult]:
+    """Apply every TEXT_RULES row of the platforms the copy is written for to its field."""
     platforms = listing.platforms.model_dump(exclude_none=True)
-    for platform, values in platforms.items():
-        for name, value in values.items():
-            if isinstance(value, str):
-                fields.append((f"platforms.{platform}.{name}", value))
-            elif isinstance(value, list):
-                fields += [(f"platforms.{platform}.{name}[{i}]", str(item)) for i, item in enumerate(value)]
-    return fields
+    results = []
+    for rule in TEXT_RULES:
+        fields = platforms.get(rule.platform)
+        if fields is None or rule.field not in fields:
+            continue
+        results += _rule_checks(rule, fields[rule.field])
+    return results
 
 
 def banned_phrases(listing: ProductCopy, brand: BrandGuide | None) -> list[CheckResult]:
+    """Check each phrase the brand guide bans against every copy field a shopper reads."""
     if brand is None or not brand.voice.banned_phrases:
         return []
     results = []
-    fields = copy_fields(listing)
+    fields = readable_fields(listing)
     for phrase in brand.voice.banned_phrases:
-        found = [path for path, text in fields if phrase.lower() in text.lower()]
+        pattern = phrase_pattern(phrase)
+        found = [path for path, text in fields if pattern.search(text)]
         results.append(
             CheckResult(
                 check="banned_phrase",
@@ -185,7 +195,7 @@ def banned_phrases(listing: ProductCopy, brand: BrandGuide | None) -> list[Check
                 subject=phrase,
                 passed=not found,
                 measured={"fields": found},
-                expected="phrase absent from every copy field",
+                expected="phrase absent from every copy field (brand guide)",
             )
         )
     return results

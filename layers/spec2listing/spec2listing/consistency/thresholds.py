@@ -1,17 +1,22 @@
-"""Tolerances of the pixel checks, in one place.
+"""Tolerances of the pixel checks, in one place; marketplace limits live in copywriting/platforms.py.
 
 CIEDE2000 of about 2 is the smallest difference most people notice side by side;
 10 keeps a colour within its everyday name (moss green stays moss green) while
-allowing for studio lighting and JPEG shading on live renders.
+allowing for studio lighting and JPEG shading on live renders. The drift bench
+(bench/drift.py) measures how these tolerances separate clean from drifted images.
 """
 
 VARIANT_COLOR_MAX_DELTA_E = 10.0
+# A colour mode covering at least this share of the product region is one of its major colours; the variant
+# colour must be within VARIANT_COLOR_MAX_DELTA_E of one of them (or of the dominant one).
+MAJOR_COLOR_MIN_SHARE = 0.25
 # A lifestyle scene must show the variant colour on at least this share of pixels.
 LIFESTYLE_COLOR_MIN_SHARE = 0.01
-# Border pixels count as white when every channel is at least 255 - WHITE_TOLERANCE.
+# A pixel counts as white when every channel is at least 255 - WHITE_TOLERANCE; JPEG encoding alone moves
+# a pure white background by 1 or 2.
 WHITE_TOLERANCE = 5
-# Share of border pixels that must be white on a marketplace main image.
+# Share of border pixels that must be white on an image planned on white.
 WHITE_BORDER_MIN_SHARE = 0.98
-# Amazon main images: the product fills at least 85% of the frame.
-MAIN_IMAGE_MIN_FILL = 0.85
-MIN_LONGEST_SIDE_PX = 1000
+# A non-white border whose darkest channel varies by at most this much (5th to 95th percentile) is a
+# uniform backdrop of the wrong colour; more, and it is a shadow, gradient or vignette on the background.
+BACKGROUND_UNIFORM_SPREAD = 8

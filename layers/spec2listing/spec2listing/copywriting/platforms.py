@@ -1,22 +1,144 @@
-"""Marketplace text rules in one table.
+"""Marketplace rules for copy and images, in one table each, with their sources.
 
 Sources, as published by each platform (checked 2026-12):
-- Amazon: product title requirements (max 200 characters including spaces; the
-  characters ! $ ? _ { } ^ ¬ ¦ are not allowed), five key-product-feature bullets,
-  no HTML, no promotional or contact content.
-- Shopify: the search engine listing preview shows 70 characters of the page title
-  and 160 of the meta description; product titles are at most 255 characters.
+- Amazon Seller Central, "Product title requirements and guidelines": titles at
+  most 200 characters including spaces; none of ! $ ? _ { } ^ ¬ ¦; no
+  promotional phrases such as "free shipping".
+- Amazon Seller Central, "Policies for writing listings": no HTML or other code in
+  detail pages; no phone numbers, addresses, e-mail addresses or URLs; no
+  promotional material, availability or price details in titles, descriptions
+  and bullet points.
+- Amazon Seller Central, "Use search terms effectively": backend search terms
+  under 250 bytes.
+- Shopify Help Center, "Adding keywords for SEO": page title up to 70 characters,
+  meta description under 160; product titles are limited to 255 characters.
 - Google Merchant Center product data specification: title at most 150
-  characters, description at most 5000.
-- Instagram: captions at most 2200 characters; at most 5 hashtags per post.
+  characters, description at most 5000; no promotional text in either.
+- Instagram Platform, content publishing: captions at most 2200 characters, at
+  most 5 hashtags per post; feed images between 4:5 and 1.91:1.
+- Amazon product image requirements: main image on pure white (RGB 255,255,255),
+  product filling at least 85% of the frame, longest side at least 1000 px for
+  zoom, square recommended.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+
+AMAZON_TITLES = "Amazon Seller Central: Product title requirements and guidelines"
+AMAZON_LISTINGS = "Amazon Seller Central: Policies for writing listings"
+AMAZON_SEARCH_TERMS = "Amazon Seller Central: Use search terms effectively"
+AMAZON_IMAGES = "Amazon Seller Central: Product image requirements"
+SHOPIFY_SEO = "Shopify Help Center: Adding keywords for SEO"
+SHOPIFY_PRODUCTS = "Shopify Help Center: Product details (title up to 255 characters)"
+GOOGLE_SPEC = "Google Merchant Center: Product data specification"
+INSTAGRAM_PUBLISHING = "Instagram Platform: Content publishing"
+
+AMAZON_FORBIDDEN_TITLE_CHARS = frozenset("!$?_{}^¬¦")
+
+
+@dataclass(frozen=True)
+class FieldRule:
+    """Limits on one copy field (an attribute of the platform's copy model) of one platform.
+
+    A limit left as None is not checked.
+    """
+
+    platform: str
+    field: str
+    label: str
+    source: str
+    max_chars: int | None = None
+    max_bytes: int | None = None
+    items: int | None = None
+    item_max_chars: int | None = None
+    max_hashtags: int | None = None
+    forbidden_chars: frozenset[str] = frozenset()
+    no_html: bool = False
+    no_promotional: bool = False
+    no_contact: bool = False
+
+
+TEXT_RULES: tuple[FieldRule, ...] = (
+    FieldRule(
+        "amazon",
+        "title",
+        "Amazon title",
+        AMAZON_TITLES,
+        max_chars=200,
+        forbidden_chars=AMAZON_FORBIDDEN_TITLE_CHARS,
+        no_html=True,
+        no_promotional=True,
+        no_contact=True,
+    ),
+    # NOTE: 500 characters a bullet is what most category templates allow; some set less.
+    FieldRule(
+        "amazon",
+        "bullets",
+        "Amazon bullets",
+        AMAZON_LISTINGS,
+        items=5,
+        item_max_chars=500,
+        no_html=True,
+        no_promotional=True,
+        no_contact=True,
+    ),
+    FieldRule(
+        "amazon",
+        "description",
+        "Amazon description",
+        AMAZON_LISTINGS,
+        max_chars=2000,
+        no_html=True,
+        no_promotional=True,
+        no_contact=True,
+    ),
+    FieldRule("amazon", "search_terms", "Amazon search terms", AMAZON_SEARCH_TERMS, max_bytes=249, no_html=True),
+    FieldRule("shopify", "title", "Shopify title", SHOPIFY_PRODUCTS, max_chars=255),
+    FieldRule("shopify", "seo_title", "Shopify SEO title", SHOPIFY_SEO, max_chars=70, no_html=True),
+    FieldRule("shopify", "meta_description", "Shopify meta description", SHOPIFY_SEO, max_chars=160, no_html=True),
+    FieldRule(
+        "google_merchant",
+        "title",
+        "Merchant Center title",
+        GOOGLE_SPEC,
+        max_chars=150,
+        no_html=True,
+        no_promotional=True,
+        no_contact=True,
+    ),
+    FieldRule(
+        "google_merchant",
+        "description",
+        "Merchant Center description",
+        GOOGLE_SPEC,
+        max_chars=5000,
+        no_promotional=True,
+        no_contact=True,
+    ),
+    FieldRule(
+        "instagram", "caption", "Instagram caption", INSTAGRAM_PUBLISHING, max_chars=2200, max_hashtags=5, no_html=True
+    ),
+)
+
+
+def text_rule(platform: str, field_name: str) -> FieldRule:
+    """The rule for one field of one platform."""
+    for rule in TEXT_RULES:
+        if (rule.platform, rule.field) == (platform, field_name):
+            return rule
+    raise KeyError(f"no text rule for {platform}.{field_name}")
+
+
+def _limit(platform: str, field_name: str) -> int:
+    rule = text_rule(platform, field_name)
+    limit = rule.max_chars or rule.item_max_chars
+    if limit is None:
+        raise KeyError(f"{platform}.{field_name} has no character limit")
+    return limit
 
 
 @dataclass(frozen=True)
 class PlatformRules:
-    """Text limits of one platform."""
+    """Character limits of one platform, read from TEXT_RULES, as the copywriters fit text to them."""
 
     title_max: int
     description_max: int | None = None
@@ -26,43 +148,88 @@ class PlatformRules:
     meta_description_max: int | None = None
     caption_max: int | None = None
     hashtags_max: int | None = None
-    forbidden_title_chars: frozenset[str] = field(default_factory=frozenset)
+    forbidden_title_chars: frozenset[str] = frozenset()
     html_allowed: bool = True
 
 
-AMAZON_FORBIDDEN_TITLE_CHARS = frozenset("!$?_{}^¬¦")
-
 RULES: dict[str, PlatformRules] = {
     "amazon": PlatformRules(
-        title_max=200,
-        description_max=2000,
-        bullets=5,
-        bullet_max=500,
+        title_max=_limit("amazon", "title"),
+        description_max=_limit("amazon", "description"),
+        bullets=text_rule("amazon", "bullets").items,
+        bullet_max=_limit("amazon", "bullets"),
         forbidden_title_chars=AMAZON_FORBIDDEN_TITLE_CHARS,
         html_allowed=False,
     ),
-    "shopify": PlatformRules(title_max=255, seo_title_max=70, meta_description_max=160),
-    "google_merchant": PlatformRules(title_max=150, description_max=5000, html_allowed=False),
-    "instagram": PlatformRules(title_max=2200, caption_max=2200, hashtags_max=5, html_allowed=False),
+    "shopify": PlatformRules(
+        title_max=_limit("shopify", "title"),
+        seo_title_max=_limit("shopify", "seo_title"),
+        meta_description_max=_limit("shopify", "meta_description"),
+    ),
+    "google_merchant": PlatformRules(
+        title_max=_limit("google_merchant", "title"),
+        description_max=_limit("google_merchant", "description"),
+    ),
+    "instagram": PlatformRules(
+        title_max=_limit("instagram", "caption"),
+        caption_max=_limit("instagram", "caption"),
+        hashtags_max=text_rule("instagram", "caption").max_hashtags,
+        html_allowed=False,
+    ),
 }
 
-# Words Amazon treats as promotional or contact content in titles, bullets and descriptions.
+# Promotional phrases the marketplaces reject in titles, bullets and descriptions, matched as whole words.
 PROMOTIONAL_TERMS = (
     "free shipping",
+    "free delivery",
     "best seller",
     "bestseller",
+    "best-selling",
+    "hot item",
     "sale",
     "discount",
+    "% off",
     "limited time",
     "buy now",
+    "order now",
     "100% guaranteed",
+    "100% quality guaranteed",
     "money back",
+    "lowest price",
+    "best price",
+    "cheapest",
     "call us",
     "email us",
-    "www.",
-    "http://",
-    "https://",
 )
+
+
+@dataclass(frozen=True)
+class ImageRule:
+    """What one platform asks of the images it shows; None means no requirement."""
+
+    platform: str
+    source: str
+    aspect_min: float | None = None
+    aspect_max: float | None = None
+    main_white_background: bool = False
+    main_min_fill: float | None = None
+
+
+# Width over height may differ from the named ratio by this share before an image counts as off-ratio.
+ASPECT_TOLERANCE = 0.01
+
+IMAGE_RULES: dict[str, ImageRule] = {
+    # Amazon recommends square images; images used there are held to 1:1.
+    "amazon": ImageRule(
+        "amazon", AMAZON_IMAGES, aspect_min=1.0, aspect_max=1.0, main_white_background=True, main_min_fill=0.85
+    ),
+    "shopify": ImageRule("shopify", SHOPIFY_PRODUCTS),
+    "google_merchant": ImageRule("google_merchant", GOOGLE_SPEC),
+    "instagram": ImageRule("instagram", INSTAGRAM_PUBLISHING, aspect_min=4 / 5, aspect_max=1.91),
+}
+
+# Longest side below which Amazon turns off zoom; held for every platform.
+MIN_LONGEST_SIDE_PX = 1000
 
 
 def fit(text: str, limit: int) -> str:

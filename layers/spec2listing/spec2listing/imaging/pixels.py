@@ -26,6 +26,25 @@ PRODUCT_SEPARATION_DELTA_E = 3.0
 BIN_STEP = 16
 # Row or column share of product pixels below which it is treated as noise for the bounding box.
 BBOX_NOISE_SHARE = 0.004
+# Pixels apart from the background that reach the image edge (a shadow, a vignette) are left out of the
+# product region when what remains is at least this share of them. A product cut off by the frame keeps all.
+EDGE_REGION_MIN_SHARE = 0.2
+# An image with at least this share of pure white pixels has a white backdrop, however dark its border.
+WHITE_AREA_MIN_SHARE = 0.1
+# Lifestyle scenes: a colour bin covering this share of the border is one of the scene's own colours, and a
+# pixel within this CIE76 distance of one belongs to the scene rather than the product.
+SCENE_BIN_MIN_SHARE = 0.02
+SCENE_SEPARATION_DELTA_E = 10.0
+# Dominant colour: Lab radius (CIE76) of the mean-shift window, the grid step its seeds are drawn from,
+# how many of the densest grid cells seed it, and how many steps it takes. A radius of 12 spans the
+# shading across a lit product (about +-6 L*) without reaching its darker trim or outline.
+MODE_RADIUS = 12.0
+MODE_GRID = 6.0
+MODE_SEEDS = 4
+MODE_STEPS = 8
+# Colour modes: at most this many are sought, and none once less than this share of pixels is left.
+MODE_COUNT = 3
+MODE_MIN_SHARE = 0.05
 
 
 @dataclass(frozen=True)
@@ -36,10 +55,12 @@ class ImageMeasurements:
     background_rgb: tuple[int, int, int]
     border_white_share: float
     border_min_channel: int
+    border_spread: int
     product_share: float
     fill: float
     bbox: tuple[int, int, int, int] | None
     dominant_rgb: tuple[int, int, int] | None
+    colors: tuple[tuple[tuple[int, int, int], float], ...] = ()
 
 
 def decode(data: bytes) -> Image.Image:
@@ -104,9 +125,15 @@ def measure(data: bytes, white_tolerance: int = 5) -> ImageMeasurements:
     min_channel = border_rgb.min(axis=1)
     white_share = float(np.mean(min_channel >= 255 - white_tolerance))
 
-    background_lab = np.median(lab[border], axis=0)
+    # Shadows and vignettes only darken a backdrop, so the product is separated from the border's lightest
+    # quarter, or from white when a vignette darkens the whole border of an image that is largely white.
+    border_lab = lab[border]
+    lightest = border_lab[border_lab[:, 0] >= np.percentile(border_lab[:, 0], 75)]
+    background_lab = np.median(lightest, axis=0)
+    if np.mean(rgb.min(axis=2) >= 255 - white_tolerance) >= WHITE_AREA_MIN_SHARE:
+        background_lab = np.array([100.0, 0.0, 0.0], dtype=np.float32)
     distance = np.sqrt(((lab - background_lab) ** 2).sum(axis=2))
-    product = distance > PRODUCT_SEPARATION_DELTA_E
+    product = product_region(distance > PRODUCT_SEPARATION_DELTA_E)
     share = float(product.mean())
 
     bbox = _bounding_box(product)
@@ -114,7 +141,7 @@ def measure(data: bytes, white_tolerance: int = 5) -> ImageMeasurements:
     if bbox is not None:
         left, top, right, bottom = bbox
         fill = max((right - left) / w, (bottom - top) / h)
-    dominant = dominant_color(rgb[product]) if product.any() else None
+    modes = color_modes(rgb[product], lab[product]) if product.any() else []
     return ImageMeasurements(
         width=original.width,
         height=original.height,
@@ -122,11 +149,43 @@ def measure(data: bytes, white_tolerance: int = 5) -> ImageMeasurements:
         background_rgb=(background[0], background[1], background[2]),
         border_white_share=white_share,
         border_min_channel=int(np.percentile(min_channel, 1)),
+        border_spread=int(np.percentile(min_channel, 95) - np.percentile(min_channel, 5)),
         product_share=share,
         fill=float(fill),
         bbox=bbox,
-        dominant_rgb=dominant,
+        dominant_rgb=modes[0][0] if modes else None,
+        colors=tuple(modes),
     )
+
+
+def reaching_edge(mask: np.ndarray) -> np.ndarray:
+    """Find the pixels of a mask connected (4-neighbour) to the image's outermost rows and columns."""
+    edge = np.zeros(mask.shape, dtype=bool)
+    edge[0, :] = edge[-1, :] = edge[:, 0] = edge[:, -1] = True
+    reached: np.ndarray = np.logical_and(mask, edge)
+    while True:
+        grown = reached.copy()
+        grown[1:] |= reached[:-1]
+        grown[:-1] |= reached[1:]
+        grown[:, 1:] |= reached[:, :-1]
+        grown[:, :-1] |= reached[:, 1:]
+        grown &= mask
+        if np.array_equal(grown, reached):
+            return reached
+        reached = grown
+
+
+def product_region(candidates: np.ndarray) -> np.ndarray:
+    """Keep the candidate pixels that do not reach the image edge, unless too few would remain.
+
+    A shadow or vignette on a white background reaches the edge, and the product
+    usually does not, so leaving edge-connected pixels out keeps shadows from
+    counting as product in the fill and the dominant colour.
+    """
+    inner: np.ndarray = np.logical_and(candidates, np.logical_not(reaching_edge(candidates)))
+    if inner.sum() >= EDGE_REGION_MIN_SHARE * candidates.sum() and inner.any():
+        return inner
+    return candidates
 
 
 def _bounding_box(mask: np.ndarray) -> tuple[int, int, int, int] | None:
@@ -144,13 +203,60 @@ def _bins(pixels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return np.unique(codes, return_inverse=True)
 
 
-def dominant_color(pixels: np.ndarray) -> tuple[int, int, int]:
-    """Mean colour of the most populated colour bin among the given RGB pixels."""
-    codes, inverse = _bins(pixels)
-    counts = np.bincount(inverse, minlength=codes.size)
-    members = pixels[inverse == int(np.argmax(counts))]
-    mean = np.rint(members.mean(axis=0)).astype(int)
-    return int(mean[0]), int(mean[1]), int(mean[2])
+def _largest_mode(lab: np.ndarray) -> tuple[np.ndarray, int]:
+    """Mean shift in Lab from the densest cells of a coarse grid; return the centre that gathers most pixels."""
+    cells = np.floor(lab / MODE_GRID).astype(np.int64)
+    cells -= cells.min(axis=0)
+    span = cells.max(axis=0) + 1
+    codes = (cells[:, 0] * span[1] + cells[:, 1]) * span[2] + cells[:, 2]
+    counts = np.bincount(codes)
+    densest = np.argsort(counts)[::-1][:MODE_SEEDS]
+    seeds = [lab[codes == code].mean(axis=0) for code in densest if counts[code] > 0]
+    best_centre = lab.mean(axis=0)
+    best_count = -1
+    for seed in seeds:
+        centre = seed
+        members = np.zeros(len(lab), dtype=bool)
+        for _ in range(MODE_STEPS):
+            members = ((lab - centre) ** 2).sum(axis=1) <= MODE_RADIUS**2
+            moved = lab[members].mean(axis=0)
+            if np.abs(moved - centre).max() < 0.1:
+                break
+            centre = moved
+        count = int(members.sum())
+        if count > best_count:
+            best_centre, best_count = centre, count
+    return best_centre, best_count
+
+
+def color_modes(
+    pixels: np.ndarray, lab: np.ndarray, count: int = MODE_COUNT
+) -> list[tuple[tuple[int, int, int], float]]:
+    """Find the largest colour modes among the given pixels (RGB and their Lab values, row for row).
+
+    Each mode is found by mean shift in Lab (each seed moves to the mean of the
+    pixels within MODE_RADIUS until it settles), reported as the median RGB of its
+    core with its share of the pixels, and removed before the next is sought.
+    Shading spreads one surface colour over many RGB values; a mode still finds
+    that surface rather than a small, uniform trim.
+    """
+    modes: list[tuple[tuple[int, int, int], float]] = []
+    remaining = np.ones(len(lab), dtype=bool)
+    while len(modes) < count and remaining.sum() >= MODE_MIN_SHARE * len(lab):
+        centre, members = _largest_mode(lab[remaining])
+        distance = ((lab - centre) ** 2).sum(axis=1)
+        # The colour is the median of the mode's core, so the window's tail (outline and edge pixels) cannot pull it.
+        core = remaining & (distance <= (MODE_RADIUS / 2) ** 2)
+        chosen = pixels[core] if core.any() else pixels[remaining]
+        median = np.rint(np.median(chosen, axis=0)).astype(int)
+        modes.append(((int(median[0]), int(median[1]), int(median[2])), members / len(lab)))
+        remaining &= distance > MODE_RADIUS**2
+    return modes
+
+
+def dominant_color(pixels: np.ndarray, lab: np.ndarray) -> tuple[int, int, int]:
+    """Find the RGB colour of the largest colour mode among the given pixels."""
+    return color_modes(pixels, lab, count=1)[0][0]
 
 
 def rgb_hex(rgb: tuple[int, int, int]) -> str:
@@ -162,10 +268,10 @@ def delta_e_2000(first: str, second: str) -> float:
     return float(Color(first).delta_e(Color(second), method="2000"))
 
 
-def color_share(data: bytes, color_hex: str, tolerance: float) -> float:
-    """Share of the image's pixels within `tolerance` CIEDE2000 of a colour."""
-    small = _analysis_copy(decode(data))
-    pixels = np.asarray(small).reshape(-1, 3).astype(np.int16)
+def _matching_share(pixels: np.ndarray, color_hex: str, tolerance: float, total: int) -> float:
+    """Share of `total` taken by the RGB pixels whose colour bin lies within `tolerance` CIEDE2000 of a colour."""
+    if pixels.shape[0] == 0:
+        return 0.0
     codes, inverse = _bins(pixels)
     counts = np.bincount(inverse, minlength=codes.size)
     sums = np.stack(
@@ -179,7 +285,54 @@ def color_share(data: bytes, color_hex: str, tolerance: float) -> float:
         bin_hex = rgb_hex((int(means[index, 0]), int(means[index, 1]), int(means[index, 2])))
         if Color(bin_hex).delta_e(target, method="2000") <= tolerance:
             matched += int(counts[index])
-    return matched / max(1, pixels.shape[0])
+    return matched / max(1, total)
+
+
+def color_share(data: bytes, color_hex: str, tolerance: float) -> float:
+    """Share of the image's pixels within `tolerance` CIEDE2000 of a colour."""
+    small = _analysis_copy(decode(data))
+    pixels = np.asarray(small).reshape(-1, 3).astype(np.int16)
+    return _matching_share(pixels, color_hex, tolerance, pixels.shape[0])
+
+
+@dataclass(frozen=True)
+class SceneColor:
+    """How much of a scene shows a colour, counting only what differs from the colours along the image edge."""
+
+    share: float
+    scene_colors: list[str]
+    in_scene: bool
+
+
+def scene_color_share(data: bytes, color_hex: str, tolerance: float) -> SceneColor:
+    """Measure a colour in a lifestyle scene, leaving out the backdrop and floor.
+
+    The scene's own colours are the colour bins that cover at least SCENE_BIN_MIN_SHARE
+    of the border. A pixel within SCENE_SEPARATION_DELTA_E (CIE76) of one of them is
+    scene; the share counts the other pixels that match the colour. `in_scene` is
+    true when a scene colour itself matches, so pixels cannot tell product from backdrop.
+    """
+    small = _analysis_copy(decode(data))
+    rgb = np.asarray(small).astype(np.int16)
+    lab = to_lab(small)
+    border = border_mask(*rgb.shape[:2])
+    codes, inverse = _bins(rgb[border])
+    counts = np.bincount(inverse, minlength=codes.size)
+    common = np.flatnonzero(counts >= SCENE_BIN_MIN_SHARE * border.sum())
+    if common.size == 0:
+        common = np.argsort(counts)[::-1][:5]
+    border_lab = lab[border]
+    scene_lab = np.stack([border_lab[inverse == index].mean(axis=0) for index in common])
+    scene_rgb = [tuple(int(value) for value in np.rint(rgb[border][inverse == index].mean(axis=0))) for index in common]
+    scene_hex = [rgb_hex((red, green, blue)) for red, green, blue in scene_rgb]
+
+    pixels_lab = lab.reshape(-1, 3)
+    nearest = np.min(((pixels_lab[:, None, :] - scene_lab[None, :, :]) ** 2).sum(axis=2), axis=1)
+    apart = nearest > SCENE_SEPARATION_DELTA_E**2
+    pixels = rgb.reshape(-1, 3)[apart]
+    in_scene = any(delta_e_2000(color, color_hex) <= tolerance for color in scene_hex)
+    share = _matching_share(pixels, color_hex, tolerance, rgb.shape[0] * rgb.shape[1])
+    return SceneColor(share=share, scene_colors=scene_hex, in_scene=in_scene)
 
 
 def contrast_delta_e(first: tuple[int, int, int], second_hex: str) -> float:
@@ -188,6 +341,7 @@ def contrast_delta_e(first: tuple[int, int, int], second_hex: str) -> float:
 
 __all__ = [
     "ImageMeasurements",
+    "color_modes",
     "color_share",
     "contrast_delta_e",
     "decode",
@@ -196,4 +350,5 @@ __all__ = [
     "hex_to_rgb",
     "measure",
     "rgb_hex",
+    "scene_color_share",
 ]

@@ -12,6 +12,7 @@ class CheckTarget(StrEnum):
     IMAGE = "image"
     TEXT = "text"
     COVERAGE = "coverage"
+    CLAIM = "claim"
 
 
 class CheckResult(BaseModel):
@@ -24,25 +25,71 @@ class CheckResult(BaseModel):
     passed: bool
     measured: dict[str, Any] = Field(default_factory=dict)
     expected: str
-    weight: float = 1.0
+    weight: float = Field(default=1.0, ge=0, description="Weight of the check's kind; 0 means shown but not scored.")
     detail: str = ""
 
 
 class DriftFlag(BaseModel):
     """A failed check written for the person who has to fix it."""
 
-    kind: str
-    promised: str
+    kind: str = Field(description="Name of the failed check.")
+    title: str = Field(default="", description="Short name of the problem, such as 'Number not in the spec'.")
+    promised: str = Field(description="What the copy, spec or plan promised: an anchor, a colour, a figure.")
+    expected: str = Field(default="", description="What the check held it to.")
     measured: str
     where: str
+    target: CheckTarget | None = None
+    values: dict[str, Any] = Field(default_factory=dict, description="The measured values behind `measured`.")
+    fix: str = Field(default="", description="What a person does to clear the flag.")
+
+
+class ClaimKind(StrEnum):
+    """Kinds of promise the claims ledger traces."""
+
+    ANCHOR = "anchor"
+    COLOR = "color"
+    MATERIAL = "material"
+    MANDATORY_ELEMENT = "mandatory_element"
+    NUMBER = "number"
+    PROPERTY = "property"
+
+
+class Evidence(BaseModel):
+    """One place a claim was requested or checked, with the outcome there."""
+
+    where: str = Field(description="Image job id or copy field path.")
+    status: str = Field(description="requested, present, absent, unverified, matched, drifted or missing.")
+    detail: str = ""
+
+
+class Claim(BaseModel):
+    """One promise of the copy or the spec, traced to the spec fields that support it."""
+
+    kind: ClaimKind
+    text: str = Field(description="The claim as the copy or spec words it, such as '280 g' or 'Moss Green'.")
+    copy_fields: list[str] = Field(default_factory=list, description="Copy field paths that state the claim.")
+    sources: list[str] = Field(default_factory=list, description="Spec or brand guide field paths that support it.")
+    supported: bool
+    evidence: list[Evidence] = Field(default_factory=list)
+
+
+class ScorePart(BaseModel):
+    """The share of one kind of check that passed, and what that kind weighs in the score."""
+
+    check: str
+    passed: int
+    total: int
+    weight: float
 
 
 class ConsistencyReport(BaseModel):
-    """Checks, score and flags for one product."""
+    """Checks, claims ledger, score and flags for one product."""
 
     sku: str
     score: float = Field(ge=0, le=1)
     passed: bool
     checks: list[CheckResult]
     flags: list[DriftFlag]
+    claims: list[Claim] = Field(default_factory=list)
+    score_parts: list[ScorePart] = Field(default_factory=list)
     providers: dict[str, str] = Field(default_factory=dict)

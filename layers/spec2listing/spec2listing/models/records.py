@@ -56,6 +56,7 @@ class ProductRecord(BaseModel):
     artifacts: dict[str, str] = Field(default_factory=dict)
     score: float | None = None
     flags: int = 0
+    flag_summary: list[str] = Field(default_factory=list, description="The first drift flags, for the review index.")
     images: int = 0
     providers: dict[str, str] = Field(default_factory=dict)
     usage: list[Usage] = Field(default_factory=list)

@@ -32,6 +32,7 @@ LISTINGS_READY = "ListingsReady"
 # Errors a provider raises to refuse content: the product needs a person, not a retry.
 REVIEW_ERRORS = frozenset({"ContentBlocked"})
 SLOWEST_SHOWN = 5
+FLAGS_SHOWN = 5
 
 
 def finalize_product(
@@ -136,6 +137,7 @@ def finalize_product(
             artifacts=manifest.artifacts,
             score=report.score,
             flags=len(report.flags),
+            flag_summary=flag_summary(report),
             images=sum(1 for image in images if image.status == RenderStatus.RENDERED.value),
             providers=manifest.providers,
             usage=usage,
@@ -143,6 +145,14 @@ def finalize_product(
         )
     )
     return ProductOutcome(sku=task.sku, status=status)
+
+
+def flag_summary(report: ConsistencyReport) -> list[str]:
+    """Summarize the first FLAGS_SHOWN drift flags in one line each, for the run's review index."""
+    lines = [f"{flag.title or flag.kind}: {flag.where}" for flag in report.flags[:FLAGS_SHOWN]]
+    if len(report.flags) > FLAGS_SHOWN:
+        lines.append(f"and {len(report.flags) - FLAGS_SHOWN} more")
+    return lines
 
 
 def write_exports(

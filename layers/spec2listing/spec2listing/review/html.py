@@ -2,35 +2,62 @@
 
 Product pages embed downscaled JPEG previews as data URIs, so a page opened from
 a download or an e-mail still shows its images; each preview links to the full
-image beside the page.
+image beside the page. The sheet puts every flag next to the image or copy field
+it concerns, with the promise, the measured values and the fix.
 """
 
 import base64
 import io
 import re
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup, escape
 from PIL import Image
 
+from spec2listing.consistency.copy_text import plain_text
+from spec2listing.copywriting.platforms import TEXT_RULES
 from spec2listing.imaging.pixels import flatten
-from spec2listing.models.consistency import ConsistencyReport
+from spec2listing.models.consistency import CheckResult, ClaimKind, ConsistencyReport, DriftFlag
 from spec2listing.models.copy import ProductCopy
-from spec2listing.models.manifest import Manifest
-from spec2listing.models.records import ProductRecord, RunRecord
+from spec2listing.models.manifest import ImageEntry, Manifest
+from spec2listing.models.records import ProductRecord, ProductStatus, RunRecord
 from spec2listing.models.spec import ProductSpec
 
 PREVIEW_SIDE = 480
+STATUS_ORDER = (ProductStatus.NEEDS_REVIEW, ProductStatus.FAILED, ProductStatus.REJECTED, ProductStatus.COMPLETE)
+_FIELD_PATH = re.compile(
+    r"^(title|short_description|description|bullets\[\d+\]|comparison_bullets\[\d+\]|platforms\.\S+)"
+)
+
+
+def highlight(text: str, anchors: list[str], drifted: list[str] | None = None) -> Markup:
+    """Escape text, mark anchors (<mark class="anchor">) and unsupported claims (<mark class="drift">)."""
+    escaped = str(escape(text))
+    marks = [(phrase, "anchor") for phrase in anchors] + [(phrase, "drift") for phrase in drifted or []]
+    marks = [(phrase, css) for phrase, css in marks if phrase.strip()]
+    if not marks:
+        return Markup(escaped)  # noqa: S704 - escaped above
+    by_phrase = {_fold(str(escape(phrase))): css for phrase, css in marks}
+    alternatives = [r"[\s_/-]+".join(map(re.escape, phrase.split())) for phrase in by_phrase]
+    pattern = re.compile(r"(?<!\w)(?:" + "|".join(sorted(alternatives, key=len, reverse=True)) + r")(?!\w)", re.I)
+
+    def wrap(match: re.Match[str]) -> str:
+        css = by_phrase.get(_fold(match.group(0)), "anchor")
+        title = ' title="not stated by the spec"' if css == "drift" else ""
+        return f'<mark class="{css}"{title}>{match.group(0)}</mark>'
+
+    return Markup(pattern.sub(wrap, escaped))  # noqa: S704 - built from escaped text only
+
+
+def _fold(text: str) -> str:
+    return " ".join(re.split(r"[\s_/-]+", text.lower())).strip()
 
 
 def highlight_anchors(text: str, anchors: list[str]) -> Markup:
     """Escape text and wrap each occurrence of an anchor in <mark class="anchor">."""
-    escaped = str(escape(text))
-    for anchor in sorted(anchors, key=len, reverse=True):
-        pattern = re.compile(re.escape(str(escape(anchor))), re.IGNORECASE)
-        escaped = pattern.sub(lambda match: f'<mark class="anchor">{match.group(0)}</mark>', escaped)
-    return Markup(escaped)  # noqa: S704 - built from escaped text only
+    return highlight(text, anchors)
 
 
 @lru_cache(maxsize=1)
@@ -42,6 +69,7 @@ def _environment() -> Environment:
         lstrip_blocks=True,
     )
     environment.filters["highlight_anchors"] = highlight_anchors
+    environment.filters["percent"] = lambda value: f"{float(value):.1%}" if value is not None else ""
     return environment
 
 
@@ -54,6 +82,112 @@ def preview_data_uri(data: bytes) -> str:
     return "data:image/jpeg;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
 
 
+@dataclass
+class ImageCard:
+    """One image on the sheet: its preview, its flags, its checks and the headline measurements."""
+
+    entry: ImageEntry
+    preview: str | None
+    flags: list[DriftFlag] = field(default_factory=list)
+    checks: list[CheckResult] = field(default_factory=list)
+    dominant: str | None = None
+    delta_e: float | None = None
+    fill: float | None = None
+    white_share: float | None = None
+    background: str | None = None
+    longest_side: int | None = None
+    share: float | None = None
+
+
+@dataclass
+class CopyField:
+    """One text field of the copy with its length, its platform limit and its flags."""
+
+    path: str
+    label: str
+    text: str
+    limit: int | None = None
+    flags: list[DriftFlag] = field(default_factory=list)
+
+    @property
+    def over(self) -> bool:
+        return self.limit is not None and len(self.text) > self.limit
+
+
+def _flag_paths(flag: DriftFlag) -> list[str]:
+    """Copy field paths a flag concerns: its `where`, split, plus the fields of a traced claim."""
+    paths = [part.strip() for part in re.split(r",| and \d+ more", flag.where) if part.strip()]
+    paths += [str(path) for path in flag.values.get("fields", [])]
+    return [path for path in dict.fromkeys(paths) if _FIELD_PATH.match(path)]
+
+
+def _image_cards(
+    manifest: Manifest, report: ConsistencyReport, previews: dict[str, str]
+) -> tuple[list[ImageCard], set[int]]:
+    cards = []
+    placed: set[int] = set()
+    for entry in manifest.images:
+        card = ImageCard(entry=entry, preview=previews.get(entry.job_id))
+        for index, flag in enumerate(report.flags):
+            if flag.where == entry.job_id:
+                card.flags.append(flag)
+                placed.add(index)
+        card.checks = [check for check in report.checks if check.where == entry.job_id]
+        for check in card.checks:
+            values = check.measured
+            card.dominant = values.get("dominant", card.dominant)
+            card.delta_e = values.get("delta_e", card.delta_e)
+            card.fill = values.get("fill", card.fill)
+            card.white_share = values.get("white_share", card.white_share)
+            card.background = values.get("background", card.background)
+            card.longest_side = values.get("longest_side", card.longest_side)
+            if check.check == "variant_color_present":
+                card.share = values.get("share")
+        cards.append(card)
+    return cards, placed
+
+
+def _copy_fields(listing: ProductCopy, report: ConsistencyReport, placed: set[int]) -> dict[str, list[CopyField]]:
+    """Copy fields grouped by section ('Listing' and each platform), with their flags attached."""
+    limits = {f"platforms.{rule.platform}.{rule.field}": rule for rule in TEXT_RULES}
+    sections: dict[str, list[CopyField]] = {"Listing": []}
+    by_path: dict[str, CopyField] = {}
+
+    def add(section: str, path: str, label: str, text: str) -> None:
+        rule = limits.get(re.sub(r"\[\d+\]$", "", path))
+        limit = None
+        if rule is not None:
+            limit = rule.item_max_chars if path.endswith("]") else rule.max_chars
+        entry = CopyField(path=path, label=label, text=text, limit=limit)
+        sections.setdefault(section, []).append(entry)
+        by_path[path] = entry
+
+    add("Listing", "title", "Title", listing.title)
+    add("Listing", "short_description", "Short description", listing.short_description)
+    add("Listing", "description", "Description", listing.description)
+    for index, bullet in enumerate(listing.bullets):
+        add("Listing", f"bullets[{index}]", f"Bullet {index + 1}", bullet)
+    for index, bullet in enumerate(listing.comparison_bullets):
+        add("Listing", f"comparison_bullets[{index}]", f"Comparison {index + 1}", bullet)
+    for platform, values in listing.platforms.model_dump(exclude_none=True).items():
+        for name, value in values.items():
+            base = f"platforms.{platform}.{name}"
+            label = name.replace("_", " ").capitalize()
+            if isinstance(value, list):
+                for index, item in enumerate(value):
+                    add(platform, f"{base}[{index}]", f"{label} {index + 1}", str(item))
+            else:
+                add(platform, base, label, plain_text(value) if name == "body_html" else str(value))
+
+    for index, flag in enumerate(report.flags):
+        for path in _flag_paths(flag):
+            target = by_path.get(path) or by_path.get(re.sub(r"\[\d+\]$", "", path))
+            if target is not None and flag not in target.flags:
+                target.flags.append(flag)
+                placed.add(index)
+    return sections
+
+
 def render_product_sheet(
     *,
     spec: ProductSpec,
@@ -63,28 +197,33 @@ def render_product_sheet(
     previews: dict[str, str],
 ) -> str:
     """Build review.html for one product; image links are relative to the page."""
-    flags_by_image: dict[str, list[object]] = {}
-    for flag in report.flags:
-        flags_by_image.setdefault(flag.where, []).append(flag)
-    checks_by_image: dict[str, list[object]] = {}
-    for check in report.checks:
-        checks_by_image.setdefault(check.where, []).append(check)
+    cards, placed = _image_cards(manifest, report, previews)
+    sections = _copy_fields(listing, report, placed)
+    drifted = [claim.text for claim in report.claims if not claim.supported and claim.kind != ClaimKind.ANCHOR]
+    anchors = [claim.text for claim in report.claims if claim.kind == ClaimKind.ANCHOR and claim.supported]
+    anchors += [anchor for anchor in listing.visual_anchors if anchor not in anchors]
+    other_flags = [flag for index, flag in enumerate(report.flags) if index not in placed]
     template = _environment().get_template("product.html.j2")
     return template.render(
         spec=spec,
         listing=listing,
         manifest=manifest,
         report=report,
-        previews=previews,
-        flags_by_image=flags_by_image,
-        checks_by_image=checks_by_image,
-        prefix=f"runs/{manifest.run_id}/products/{manifest.sku}/",
+        cards=cards,
+        sections=sections,
+        other_flags=other_flags,
+        mark=lambda text: highlight(text, anchors, drifted),
     )
 
 
 def render_run_index(run: RunRecord, products: list[ProductRecord]) -> str:
-    """Build review/index.html: every product of the run, grouped by status."""
-    order = {"NEEDS_REVIEW": 0, "FAILED": 1, "REJECTED": 2, "COMPLETE": 3}
-    ordered = sorted(products, key=lambda record: (order.get(record.status.value, 9), record.sku))
+    """Build review/index.html: every product of the run, grouped by status, those to review first."""
+    groups = []
+    for status in STATUS_ORDER:
+        members = sorted(
+            (product for product in products if product.status == status),
+            key=lambda record: (record.score if record.score is not None else 2.0, record.sku),
+        )
+        groups.append((status.value, members))
     template = _environment().get_template("index.html.j2")
-    return template.render(run=run, products=ordered)
+    return template.render(run=run, groups=groups, total=len(products))

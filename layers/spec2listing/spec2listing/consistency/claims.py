@@ -1,0 +1,240 @@
+"""The claims ledger: every promise in the copy traced to the spec field it comes from.
+
+Claims are found in three passes over the readable copy fields:
+
+1. Phrases the spec itself states (visual anchors, mandatory elements, variant
+   colours, materials, finishes) are matched whole and traced to their field.
+   They are blanked out afterwards, so words inside them are not counted again.
+2. Material, colour and property words (vocabulary.py) left in the copy are
+   traced to every spec field that states them; none means unsupported.
+3. Every number, with its unit, is traced to the spec quantities it agrees with
+   (quantities.py); none means unsupported.
+
+Unsupported claims become failed checks: the hallucination guard.
+"""
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from spec2listing.consistency.copy_text import readable_fields
+from spec2listing.consistency.quantities import Quantity, agrees, find_quantities
+from spec2listing.consistency.spec_facts import SpecFacts
+from spec2listing.consistency.vocabulary import COLORS, MATERIALS, PROPERTIES, normalize
+from spec2listing.models.brand import BrandGuide
+from spec2listing.models.consistency import CheckResult, CheckTarget, Claim, ClaimKind
+from spec2listing.models.copy import ProductCopy
+from spec2listing.models.spec import ProductSpec
+
+# Share of content words two anchor phrasings must share (Jaccard) to count as one anchor.
+ANCHOR_SIMILARITY = 0.6
+_STOPWORDS = frozenset(
+    {"a", "an", "the", "on", "in", "of", "with", "by", "at", "to", "and", "or", "over", "next", "beside", "for"}
+    | {"its", "it", "is", "are", "shown", "pictured", "from", "into", "under"}
+)
+_TERM_KINDS = (
+    [(term, ClaimKind.MATERIAL) for term in MATERIALS]
+    + [(term, ClaimKind.COLOR) for term in COLORS]
+    + [(term, ClaimKind.PROPERTY) for term in PROPERTIES]
+)
+_KIND_OF_TERM = dict(_TERM_KINDS)
+_TERMS = re.compile(
+    r"(?<!\w)(" + "|".join(re.escape(term) for term, _ in sorted(_TERM_KINDS, key=lambda item: -len(item[0]))) + r")"
+    r"(?:s|es)?(?!\w)"
+)
+
+
+def term_pattern(term: str) -> re.Pattern[str]:
+    """Compile a pattern that finds a normalized term as a whole word or phrase, plural allowed."""
+    return re.compile(rf"(?<!\w){re.escape(term)}(?:s|es)?(?!\w)")
+
+
+def content_words(text: str) -> set[str]:
+    """Return the words of a phrase that carry meaning, in the singular."""
+    words = set()
+    for raw in normalize(text).split():
+        word = raw.strip(".,;:!?()'\"")
+        if word and word not in _STOPWORDS:
+            words.add(word[:-1] if len(word) > 3 and word.endswith("s") else word)
+    return words
+
+
+def similar(first: str, second: str) -> float:
+    """Compute the Jaccard similarity of two phrases' content words."""
+    a, b = content_words(first), content_words(second)
+    return len(a & b) / len(a | b) if a and b else 0.0
+
+
+def mentions(text: str, phrase: str) -> bool:
+    """Tell whether a text names a phrase, verbatim after normalizing or with every content word present."""
+    normalized = normalize(text)
+    if term_pattern(normalize(phrase)).search(normalized):
+        return True
+    needed = content_words(phrase)
+    return bool(needed) and needed <= content_words(text)
+
+
+@dataclass
+class _Phrase:
+    claim: Claim
+    normalized: str
+
+
+def _spec_phrases(spec: ProductSpec, brand: BrandGuide | None) -> list[_Phrase]:
+    phrases: list[_Phrase] = []
+
+    def add(kind: ClaimKind, text: str, sources: list[str]) -> None:
+        phrases.append(_Phrase(Claim(kind=kind, text=text, sources=sources, supported=True), normalize(text)))
+
+    for index, anchor in enumerate(spec.visual.anchors):
+        add(ClaimKind.ANCHOR, anchor, [f"visual.anchors[{index}]"])
+    seen_elements = set()
+    for index, element in enumerate(spec.visual.mandatory_elements):
+        add(ClaimKind.MANDATORY_ELEMENT, element, [f"visual.mandatory_elements[{index}]"])
+        seen_elements.add(element)
+    for index, element in enumerate(brand.visual.mandatory_elements if brand else []):
+        if element not in seen_elements:
+            add(ClaimKind.MANDATORY_ELEMENT, element, [f"brand.visual.mandatory_elements[{index}]"])
+    for index, variant in enumerate(spec.variants):
+        add(
+            ClaimKind.COLOR,
+            variant.color,
+            [f"variants[{index}].color", f"variants[{index}].color_hex"],
+        )
+        for name in ("material", "finish"):
+            value = getattr(variant, name)
+            if value:
+                add(ClaimKind.MATERIAL, value, [f"variants[{index}].{name}"])
+    for index, material in enumerate(spec.materials):
+        add(ClaimKind.MATERIAL, material, [f"materials[{index}]"])
+    return phrases
+
+
+def _merge(phrases: list[_Phrase]) -> list[_Phrase]:
+    """Merge phrases to one per kind and wording, keeping the paths of every field that states it."""
+    merged: dict[tuple[ClaimKind, str], _Phrase] = {}
+    for phrase in phrases:
+        key = (phrase.claim.kind, phrase.normalized)
+        if key in merged:
+            merged[key].claim.sources += [s for s in phrase.claim.sources if s not in merged[key].claim.sources]
+        else:
+            merged[key] = phrase
+    return sorted(merged.values(), key=lambda phrase: -len(phrase.normalized))
+
+
+def _blank(text: str, pattern: re.Pattern[str]) -> tuple[str, bool]:
+    found = False
+
+    def spaces(match: re.Match[str]) -> str:
+        nonlocal found
+        found = True
+        return " " * len(match.group(0))
+
+    return pattern.sub(spaces, text), found
+
+
+def _listing_anchors(listing: ProductCopy, phrases: list[_Phrase], facts: SpecFacts) -> list[Claim]:
+    """Attach each anchor the copy promises to the spec anchor it restates, or trace it as a new claim."""
+    spec_anchors = [phrase.claim for phrase in phrases if phrase.claim.kind == ClaimKind.ANCHOR]
+    new_claims = []
+    for index, anchor in enumerate(listing.visual_anchors):
+        path = f"visual_anchors[{index}]"
+        best = max(spec_anchors, key=lambda claim: similar(claim.text, anchor), default=None)
+        if best is not None and (
+            normalize(best.text) == normalize(anchor) or similar(best.text, anchor) >= ANCHOR_SIMILARITY
+        ):
+            best.copy_fields.append(path)
+            continue
+        sources = [
+            text.path
+            for text in facts.texts
+            if text.path.startswith(("visual.", "features", "summary"))
+            and similar(text.text, anchor) >= ANCHOR_SIMILARITY
+        ]
+        new_claims.append(
+            Claim(kind=ClaimKind.ANCHOR, text=anchor, copy_fields=[path], sources=sources, supported=bool(sources))
+        )
+    return new_claims
+
+
+def _number_claims(fields: Iterable[tuple[str, str]], facts: SpecFacts) -> list[Claim]:
+    by_key: dict[tuple[float, str | None], tuple[Quantity, list[str]]] = {}
+    for path, text in fields:
+        for quantity in find_quantities(text):
+            _, paths = by_key.setdefault(quantity.key, (quantity, []))
+            if path not in paths:
+                paths.append(path)
+    claims = []
+    for quantity, paths in by_key.values():
+        sources = []
+        for fact in facts.quantities:
+            if fact.path not in sources and agrees(quantity, fact.quantity):
+                sources.append(fact.path)
+        claims.append(
+            Claim(
+                kind=ClaimKind.NUMBER, text=quantity.text, copy_fields=paths, sources=sources, supported=bool(sources)
+            )
+        )
+    return claims
+
+
+def build_ledger(spec: ProductSpec, brand: BrandGuide | None, listing: ProductCopy, facts: SpecFacts) -> list[Claim]:
+    """Trace every claim of the copy and every visual promise of the spec to the fields that support it."""
+    fields = readable_fields(listing)
+    phrases = _merge(_spec_phrases(spec, brand))
+    working = {path: normalize(text) for path, text in fields}
+
+    for phrase in phrases:
+        pattern = term_pattern(phrase.normalized)
+        for path, text in working.items():
+            working[path], found = _blank(text, pattern)
+            if found:
+                phrase.claim.copy_fields.append(path)
+    for phrase in phrases:
+        if phrase.claim.kind in (ClaimKind.ANCHOR, ClaimKind.MANDATORY_ELEMENT):
+            for path, text in fields:
+                if path not in phrase.claim.copy_fields and mentions(text, phrase.claim.text):
+                    phrase.claim.copy_fields.append(path)
+
+    term_fields: dict[str, list[str]] = {}
+    for path, text in working.items():
+        for match in _TERMS.finditer(text):
+            paths = term_fields.setdefault(match.group(1), [])
+            if path not in paths:
+                paths.append(path)
+
+    claims = [phrase.claim for phrase in phrases if phrase.claim.copy_fields or phrase.claim.kind != ClaimKind.MATERIAL]
+    claims += _listing_anchors(listing, phrases, facts)
+    for term, paths in term_fields.items():
+        kind = _KIND_OF_TERM[term]
+        sources = facts.paths_stating(term_pattern(term), properties=kind == ClaimKind.PROPERTY)
+        claims.append(Claim(kind=kind, text=term, copy_fields=paths, sources=sources, supported=bool(sources)))
+    claims += _number_claims(fields, facts)
+    return claims
+
+
+def _where(paths: list[str]) -> str:
+    if len(paths) <= 2:
+        return ", ".join(paths)
+    return f"{paths[0]}, {paths[1]} and {len(paths) - 2} more"
+
+
+def claim_checks(claims: list[Claim]) -> list[CheckResult]:
+    """Turn each claim the copy states into a check that passes when a spec field supports it."""
+    results = []
+    for claim in claims:
+        if not claim.copy_fields:
+            continue
+        results.append(
+            CheckResult(
+                check=f"{claim.kind.value}_traced",
+                target=CheckTarget.CLAIM,
+                where=_where(claim.copy_fields),
+                subject=claim.text,
+                passed=claim.supported,
+                measured={"sources": claim.sources, "fields": claim.copy_fields},
+                expected="a spec field that states it",
+                detail="" if claim.supported else f"no spec field states '{claim.text}'",
+            )
+        )
+    return results

@@ -1,0 +1,213 @@
+"""Numbers with units in free text, and whether two of them state the same quantity.
+
+A quantity is a number with an optional unit ("280 g", "13-inch", "15%", "$45.99").
+Two quantities agree when their values are equal in the same unit, or when a
+conversion between units of one dimension rounds to the copy's figure (280 g
+stated as "9.9 oz"). Spelled-out numbers ("three-port") count on the spec side
+only, because copy uses "one" and "a" in ordinary sentences.
+"""
+
+import re
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Unit:
+    """A unit as a multiple of its dimension's base unit; temperatures also carry an offset."""
+
+    dimension: str
+    factor: float
+    offset: float = 0.0
+
+
+_LENGTH = {"mm": 1.0, "cm": 10.0, "m": 1000.0, "km": 1e6, "inch": 25.4, "ft": 304.8}
+_MASS = {"mg": 0.001, "g": 1.0, "kg": 1000.0, "oz": 28.349523125, "lb": 453.59237}
+_VOLUME = {"ml": 1.0, "cl": 10.0, "l": 1000.0, "fl oz": 29.5735295625}
+_TIME = {"s": 1.0, "min": 60.0, "h": 3600.0, "day": 86400.0, "week": 604800.0, "month": 2629800.0, "year": 31557600.0}
+
+UNITS: dict[str, Unit] = {
+    **{name: Unit("length", factor) for name, factor in _LENGTH.items()},
+    **{name: Unit("mass", factor) for name, factor in _MASS.items()},
+    **{name: Unit("volume", factor) for name, factor in _VOLUME.items()},
+    **{name: Unit("time", factor) for name, factor in _TIME.items()},
+    "w": Unit("power", 1.0),
+    "kw": Unit("power", 1000.0),
+    "v": Unit("voltage", 1.0),
+    "wh": Unit("energy", 1.0),
+    "kwh": Unit("energy", 1000.0),
+    "mah": Unit("charge", 1.0),
+    "hz": Unit("frequency", 1.0),
+    "khz": Unit("frequency", 1e3),
+    "mhz": Unit("frequency", 1e6),
+    "ghz": Unit("frequency", 1e9),
+    "mb": Unit("data", 1e6),
+    "gb": Unit("data", 1e9),
+    "tb": Unit("data", 1e12),
+    "mbps": Unit("data rate", 1e6),
+    "gbps": Unit("data rate", 1e9),
+    "°c": Unit("temperature", 1.0),
+    "°f": Unit("temperature", 5 / 9, offset=-32.0),
+    "%": Unit("percent", 1.0),
+    "k": Unit("purity", 1.0),
+    "star": Unit("rating", 1.0),
+    "usd": Unit("money USD", 1.0),
+    "eur": Unit("money EUR", 1.0),
+    "gbp": Unit("money GBP", 1.0),
+    "cad": Unit("money CAD", 1.0),
+    "aud": Unit("money AUD", 1.0),
+    "chf": Unit("money CHF", 1.0),
+    "sek": Unit("money SEK", 1.0),
+    "nok": Unit("money NOK", 1.0),
+    "dkk": Unit("money DKK", 1.0),
+    "jpy": Unit("money JPY", 1.0),
+}
+
+# Spellings found in copy and specs, mapped to the keys of UNITS.
+SPELLINGS: dict[str, str] = {
+    **{name: name for name in UNITS},
+    "millimetre": "mm",
+    "millimeter": "mm",
+    "centimetre": "cm",
+    "centimeter": "cm",
+    "metre": "m",
+    "meter": "m",
+    "inches": "inch",
+    '"': "inch",
+    "feet": "ft",
+    "foot": "ft",
+    "gram": "g",
+    "kilogram": "kg",
+    "ounce": "oz",
+    "lbs": "lb",
+    "pound": "lb",
+    "millilitre": "ml",
+    "milliliter": "ml",
+    "litre": "l",
+    "liter": "l",
+    "sec": "s",
+    "second": "s",
+    "minute": "min",
+    "hr": "h",
+    "hrs": "h",
+    "hour": "h",
+    "days": "day",
+    "weeks": "week",
+    "months": "month",
+    "yr": "year",
+    "yrs": "year",
+    "years": "year",
+    "watt": "w",
+    "volt": "v",
+    "° c": "°c",
+    "° f": "°f",
+    "degrees c": "°c",
+    "percent": "%",
+    "per cent": "%",
+    "karat": "k",
+    "kt": "k",
+    "stars": "star",
+}
+# Words that take a plural "s" in copy ("grams", "litres", "watts").
+_PLURALS = {"millimetre", "millimeter", "centimetre", "centimeter", "metre", "meter", "gram", "kilogram", "ounce"}
+_PLURALS |= {"pound", "millilitre", "milliliter", "litre", "liter", "second", "minute", "hour", "watt", "volt"}
+SPELLINGS |= {f"{word}s": SPELLINGS[word] for word in _PLURALS}
+
+CURRENCY_SYMBOLS = {"$": "usd", "€": "eur", "£": "gbp"}
+
+NUMBER_WORDS = {
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "single": 1,
+    "dual": 2,
+    "twin": 2,
+    "double": 2,
+    "triple": 3,
+}
+
+_UNIT_PATTERN = "|".join(re.escape(spelling) for spelling in sorted(SPELLINGS, key=len, reverse=True))
+_QUANTITY = re.compile(
+    r"(?P<currency>[$€£])?\s?"
+    r"(?<![\w.,/])(?P<number>\d{1,3}(?:,\d{3})+(?![\d,])|\d+(?:\.\d+)?)(?![\d])"
+    rf"(?:(?:\s|-)?(?P<unit>{_UNIT_PATTERN})(?![a-z]))?",
+    re.IGNORECASE,
+)
+_NUMBER_WORD = re.compile(r"\b(" + "|".join(NUMBER_WORDS) + r")\b", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Quantity:
+    """A number as written, with its unit key when one follows or precedes it."""
+
+    value: float
+    unit: str | None
+    text: str
+    decimals: int = 0
+
+    @property
+    def key(self) -> tuple[float, str | None]:
+        return (round(self.value, 6), self.unit)
+
+
+def find_quantities(text: str, default_unit: str | None = None) -> list[Quantity]:
+    """Find every number in `text`; a number without a unit takes `default_unit` (a spec key's suffix)."""
+    found = []
+    for match in _QUANTITY.finditer(text):
+        number = match.group("number")
+        unit = None
+        if match.group("unit"):
+            unit = SPELLINGS[match.group("unit").lower()]
+        elif match.group("currency"):
+            unit = CURRENCY_SYMBOLS[match.group("currency")]
+        unit = unit or default_unit
+        digits = number.replace(",", "")
+        decimals = len(digits.split(".")[1]) if "." in digits else 0
+        found.append(Quantity(float(digits), unit, match.group(0).strip(), decimals))
+    return found
+
+
+def find_number_words(text: str) -> list[Quantity]:
+    """Find spelled-out small numbers, for the spec side of the comparison."""
+    return [
+        Quantity(float(NUMBER_WORDS[match.group(1).lower()]), None, match.group(1))
+        for match in _NUMBER_WORD.finditer(text)
+    ]
+
+
+def unit_key(spelling: str) -> str | None:
+    """Look up the UNITS key of a spelling such as 'mm', 'litres', 'W' or a spec unit field's 'in'.
+
+    Returns None for a word that is no unit.
+    """
+    spelling = spelling.lower()
+    return "inch" if spelling == "in" else SPELLINGS.get(spelling)
+
+
+def _to_base(value: float, unit: Unit) -> float:
+    return (value + unit.offset) * unit.factor
+
+
+def agrees(stated: Quantity, source: Quantity) -> bool:
+    """Tell whether a quantity stated in copy matches a spec quantity.
+
+    Same unit, or either side without one: the values are equal. Different
+    units of one dimension: the spec value, converted to the stated unit,
+    rounds to the stated figure at its own precision.
+    """
+    if stated.unit is None or source.unit is None or stated.unit == source.unit:
+        return abs(stated.value - source.value) <= 1e-9 * max(1.0, abs(source.value))
+    stated_unit, source_unit = UNITS[stated.unit], UNITS[source.unit]
+    if stated_unit.dimension != source_unit.dimension:
+        return False
+    converted = _to_base(source.value, source_unit) / stated_unit.factor - stated_unit.offset
+    half_step = 0.5 * 10.0**-stated.decimals
+    return abs(converted - stated.value) <= half_step + 1e-9

@@ -1,0 +1,94 @@
+"""Every fact a spec and its brand guide state, by field path, for the claims ledger to trace copy to."""
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from spec2listing.consistency.quantities import Quantity, find_number_words, find_quantities, unit_key
+from spec2listing.consistency.vocabulary import normalize
+from spec2listing.copywriting.facts import spec_label, spec_value
+from spec2listing.models.brand import BrandGuide
+from spec2listing.models.spec import ProductSpec
+
+# Spec fields about how to write or where to publish rather than the product. `specs` is indexed separately.
+_NOT_FACTS = {"targets", "reference_photos", "brand_guide", "brand_voice", "specs"}
+_MEASURED = ("value", "width", "depth", "height")
+
+
+@dataclass(frozen=True)
+class SpecText:
+    """One text field of the spec; `negated` marks a yes/no spec entry that is false."""
+
+    path: str
+    text: str
+    normalized: str
+    negated: bool = False
+
+
+@dataclass(frozen=True)
+class SpecQuantity:
+    path: str
+    quantity: Quantity
+
+
+@dataclass
+class SpecFacts:
+    """The texts and quantities of one spec and brand guide, each with its field path."""
+
+    texts: list[SpecText] = field(default_factory=list)
+    quantities: list[SpecQuantity] = field(default_factory=list)
+
+    def add_text(self, path: str, text: str, *, negated: bool = False, default_unit: str | None = None) -> None:
+        self.texts.append(SpecText(path, text, normalize(text), negated))
+        for quantity in find_quantities(text, default_unit) + find_number_words(text):
+            self.quantities.append(SpecQuantity(path, quantity))
+
+    def add_quantity(self, path: str, value: float, unit: str | None) -> None:
+        self.quantities.append(SpecQuantity(path, Quantity(float(value), unit, f"{value:g}")))
+
+    def paths_stating(self, pattern: re.Pattern[str], *, properties: bool = False) -> list[str]:
+        """Paths of the texts that match a normalized-term pattern; false yes/no entries never support a property."""
+        return [
+            text.path for text in self.texts if pattern.search(text.normalized) and not (properties and text.negated)
+        ]
+
+
+def _walk(facts: SpecFacts, value: Any, path: str) -> None:
+    if isinstance(value, dict):
+        if "amount" in value and "currency" in value:
+            facts.add_quantity(f"{path}.amount", float(value["amount"]), unit_key(str(value["currency"])))
+        for name in _MEASURED:
+            if isinstance(value.get(name), int | float) and "unit" in value:
+                facts.add_quantity(f"{path}.{name}", value[name], unit_key(str(value["unit"])))
+        for name, item in value.items():
+            if name in ("amount", "currency", "unit", "color_hex", "sku", *_MEASURED):
+                continue
+            _walk(facts, item, f"{path}.{name}" if path else name)
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            _walk(facts, item, f"{path}[{index}]")
+    elif isinstance(value, str):
+        facts.add_text(path, value)
+
+
+def spec_facts(spec: ProductSpec, brand: BrandGuide | None) -> SpecFacts:
+    """Index every text and quantity of the spec, the spec table and the brand guide's visual rules."""
+    facts = SpecFacts()
+    _walk(facts, spec.model_dump(mode="python", exclude=_NOT_FACTS), "")
+
+    for key, value in spec.specs.items():
+        path = f"specs.{key}"
+        suffix = key.rsplit("_", 1)[-1] if "_" in key else ""
+        default_unit = unit_key(suffix) if suffix else None
+        negated = value is False
+        facts.add_text(path, f"{spec_label(key)}: {spec_value(value)}", negated=negated, default_unit=default_unit)
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            facts.add_quantity(path, value, default_unit)
+
+    if brand is not None:
+        facts.add_text("brand.brand", brand.brand)
+        for index, element in enumerate(brand.visual.mandatory_elements):
+            facts.add_text(f"brand.visual.mandatory_elements[{index}]", element)
+        if brand.visual.lighting:
+            facts.add_text("brand.visual.lighting", brand.visual.lighting)
+    return facts

@@ -1,0 +1,128 @@
+"""The claims ledger: copy claims traced to spec fields, and the hallucination guard."""
+
+import pytest
+from spec2listing.consistency.claims import build_ledger, claim_checks
+from spec2listing.consistency.quantities import Quantity, agrees, find_quantities
+from spec2listing.consistency.spec_facts import spec_facts
+from spec2listing.copywriting.offline import OfflineCopyWriter
+from spec2listing.models.consistency import ClaimKind
+
+from tests.support import ACCEPTANCE, EXAMPLES, all_acceptance_specs, brand_for, specs_in
+
+
+def _ledger(spec, listing=None):
+    brand = brand_for(spec)
+    listing = listing or OfflineCopyWriter().write(spec, brand).listing
+    return build_ledger(spec, brand, listing, spec_facts(spec, brand)), listing
+
+
+def _trail_runner():
+    (spec,) = specs_in(ACCEPTANCE / "trail-runner.json")
+    return spec
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Weighs 280 g (9.9 oz).", [(280.0, "g"), (9.9, "oz")]),
+        ("100-240 V AC", [(100.0, None), (240.0, "v")]),
+        ("Charges a 13-inch laptop", [(13.0, "inch")]),
+        ("$45.99 or 39.99 USD", [(45.99, "usd"), (39.99, "usd")]),
+        ("22-litre pack, 10,000 bends, 15% vitamin C", [(22.0, "l"), (10000.0, None), (15.0, "%")]),
+        ("Machine washable at 40 °C", [(40.0, "°c")]),
+        ("Model GAN65 and #Summer2026", []),
+    ],
+)
+def test_quantities_found_with_units(text, expected) -> None:
+    assert [(quantity.value, quantity.unit) for quantity in find_quantities(text)] == expected
+
+
+def test_quantities_agree_across_units() -> None:
+    assert agrees(Quantity(9.9, "oz", "9.9 oz", 1), Quantity(280, "g", "280"))
+    assert agrees(Quantity(7500, "g", "7500 g"), Quantity(7.5, "kg", "7.5"))
+    assert agrees(Quantity(104, "°f", "104 °F"), Quantity(40, "°c", "40"))
+    assert not agrees(Quantity(10.5, "oz", "10.5 oz", 1), Quantity(280, "g", "280"))
+    assert not agrees(Quantity(6, "year", "6 years"), Quantity(6, "mm", "6"))
+    assert not agrees(Quantity(46, "usd", "46 USD"), Quantity(45.99, "usd", "45.99"))
+
+
+def test_offline_copy_fully_traced_for_every_spec() -> None:
+    specs = all_acceptance_specs() + [spec for path in sorted(EXAMPLES.glob("*.*")) for spec in specs_in(path)]
+    for spec in specs:
+        claims, _ = _ledger(spec)
+        unsupported = [(claim.kind.value, claim.text) for claim in claims if not claim.supported]
+        assert unsupported == [], spec.sku
+
+
+def test_numbers_traced_to_spec_fields() -> None:
+    claims, _ = _ledger(_trail_runner())
+    numbers = {claim.text: claim.sources for claim in claims if claim.kind == ClaimKind.NUMBER}
+    assert numbers["280 g"] == ["weight.value"]
+    assert numbers["6"] == ["specs.heel_to_toe_drop_mm"]
+    assert numbers["150.00 USD"] == ["competitors[0].price.amount"]
+
+
+def test_invented_number_flagged_where_written() -> None:
+    spec = _trail_runner()
+    listing = OfflineCopyWriter().write(spec, brand_for(spec)).listing
+    bullets = [*listing.bullets[:2], listing.bullets[2] + " Lasts 6 years.", *listing.bullets[3:]]
+    claims, _ = _ledger(spec, listing.model_copy(update={"bullets": bullets}))
+    (failed,) = [check for check in claim_checks(claims) if not check.passed]
+    assert failed.check == "number_traced"
+    assert failed.subject == "6 years"
+    assert failed.where == "bullets[2]"
+    assert failed.measured["sources"] == []
+
+
+def test_converted_weight_is_supported() -> None:
+    spec = _trail_runner()
+    listing = OfflineCopyWriter().write(spec, brand_for(spec)).listing
+    claims, _ = _ledger(spec, listing.model_copy(update={"description": "Weighs 280 g (9.9 oz)."}))
+    assert all(claim.supported for claim in claims if claim.kind == ClaimKind.NUMBER)
+
+
+def test_invented_material_colour_and_property_flagged() -> None:
+    spec = _trail_runner()
+    listing = OfflineCopyWriter().write(spec, brand_for(spec)).listing
+    text = listing.description + " Full-grain leather toe cap in navy. Waterproof and vegan."
+    claims, _ = _ledger(spec, listing.model_copy(update={"description": text}))
+    unsupported = {(claim.kind, claim.text) for claim in claims if not claim.supported}
+    assert unsupported == {
+        (ClaimKind.MATERIAL, "leather"),
+        (ClaimKind.COLOR, "navy"),
+        (ClaimKind.PROPERTY, "waterproof"),
+        (ClaimKind.PROPERTY, "vegan"),
+    }
+
+
+def test_false_spec_entry_does_not_support_property() -> None:
+    (spec,) = specs_in(EXAMPLES / "stoneware-mug.json")
+    spec = spec.model_copy(update={"specs": {**spec.specs, "dishwasher_safe": False}})
+    listing = OfflineCopyWriter().write(spec, brand_for(spec)).listing
+    claims, _ = _ledger(spec, listing.model_copy(update={"description": "Dishwasher safe."}))
+    (claim,) = [claim for claim in claims if claim.text == "dishwasher safe"]
+    assert not claim.supported
+
+
+def test_spec_phrases_traced_to_their_fields() -> None:
+    claims, _ = _ledger(_trail_runner())
+    by_text = {claim.text: claim for claim in claims}
+    assert by_text["Moss Green"].sources == ["variants[0].color", "variants[0].color_hex"]
+    assert by_text["recycled ripstop mesh upper"].sources == ["materials[0]"]
+    assert by_text["Northpeak mountain logo visible"].sources == ["brand.visual.mandatory_elements[0]"]
+    anchor = by_text["resting on a lichen-covered granite boulder at sunrise"]
+    assert anchor.sources == ["visual.anchors[0]"]
+    assert "description" in anchor.copy_fields
+    assert "visual_anchors[0]" in anchor.copy_fields
+
+
+def test_reworded_anchor_traced_and_invented_one_flagged() -> None:
+    spec = _trail_runner()
+    listing = OfflineCopyWriter().write(spec, brand_for(spec)).listing
+    anchors = ["resting on a lichen covered granite boulder at sunrise", "floating above a frozen waterfall"]
+    claims, _ = _ledger(spec, listing.model_copy(update={"visual_anchors": anchors}))
+    anchor_claims = {claim.text: claim for claim in claims if claim.kind == ClaimKind.ANCHOR}
+    assert "visual_anchors[0]" in anchor_claims["resting on a lichen-covered granite boulder at sunrise"].copy_fields
+    invented = anchor_claims["floating above a frozen waterfall"]
+    assert not invented.supported
+    assert invented.copy_fields == ["visual_anchors[1]"]

@@ -1,0 +1,122 @@
+"""Platform text rules from the one table, prohibited content and brand wording."""
+
+from spec2listing.consistency.text_checks import banned_phrases, platform_limits
+from spec2listing.copywriting.offline import OfflineCopyWriter
+from spec2listing.copywriting.platforms import RULES, TEXT_RULES, text_rule
+from spec2listing.models.copy import AmazonCopy, GoogleMerchantCopy, InstagramCopy, PlatformCopy, ShopifyCopy
+
+from tests.support import ACCEPTANCE, brand_for, specs_in
+
+
+def _listing():
+    (spec,) = specs_in(ACCEPTANCE / "trail-runner.json")
+    return OfflineCopyWriter().write(spec, brand_for(spec)).listing
+
+
+def _with(listing, **platforms):
+    return listing.model_copy(update={"platforms": listing.platforms.model_copy(update=platforms)})
+
+
+def _failed(listing):
+    return {(check.check, check.where) for check in platform_limits(listing) if not check.passed}
+
+
+def test_table_holds_marketplace_limits_with_sources() -> None:
+    limits = {(rule.platform, rule.field): rule for rule in TEXT_RULES}
+    assert limits["amazon", "title"].max_chars == 200
+    assert limits["amazon", "title"].forbidden_chars == frozenset("!$?_{}^¬¦")
+    assert limits["amazon", "bullets"].items == 5
+    assert limits["shopify", "seo_title"].max_chars == 70
+    assert limits["shopify", "meta_description"].max_chars == 160
+    assert limits["google_merchant", "title"].max_chars == 150
+    assert limits["google_merchant", "description"].max_chars == 5000
+    assert limits["instagram", "caption"].max_chars == 2200
+    assert limits["instagram", "caption"].max_hashtags == 5
+    assert all(rule.source for rule in TEXT_RULES)
+
+
+def test_copywriter_limits_read_from_table() -> None:
+    assert RULES["amazon"].title_max == text_rule("amazon", "title").max_chars
+    assert RULES["shopify"].seo_title_max == text_rule("shopify", "seo_title").max_chars
+    assert RULES["instagram"].hashtags_max == text_rule("instagram", "caption").max_hashtags
+
+
+def test_clean_offline_copy_passes_every_rule() -> None:
+    assert _failed(_listing()) == set()
+
+
+def test_amazon_title_length_and_characters() -> None:
+    listing = _listing()
+    amazon = listing.platforms.amazon.model_copy(update={"title": "Trail shoe! " * 20})
+    failed = _failed(_with(listing, amazon=amazon))
+    assert ("text_length", "platforms.amazon.title") in failed
+    assert ("forbidden_characters", "platforms.amazon.title") in failed
+
+
+def test_amazon_promotional_contact_and_html() -> None:
+    listing = _listing()
+    bullets = list(listing.platforms.amazon.bullets)
+    bullets[1] = "Free shipping on every pair."
+    bullets[2] = "Questions? Visit www.example.com or call +1 415 555 0100."
+    bullets[3] = "<b>Grippy</b> outsole."
+    amazon = listing.platforms.amazon.model_copy(update={"bullets": bullets})
+    failed = _failed(_with(listing, amazon=amazon))
+    assert ("prohibited_term", "platforms.amazon.bullets[1]") in failed
+    assert ("contact_details", "platforms.amazon.bullets[2]") in failed
+    assert ("no_html", "platforms.amazon.bullets[3]") in failed
+
+
+def test_amazon_bullet_count() -> None:
+    listing = _listing()
+    amazon = listing.platforms.amazon.model_copy(update={"bullets": listing.platforms.amazon.bullets[:3]})
+    (check,) = [check for check in platform_limits(_with(listing, amazon=amazon)) if check.check == "item_count"]
+    assert not check.passed
+    assert check.measured == {"items": 3, "limit": 5}
+
+
+def test_spec_figures_are_not_phone_numbers() -> None:
+    amazon = AmazonCopy(title="Charger", bullets=["Input 100-240 V AC, 10000-bend tested."] * 5, description="")
+    listing = _listing().model_copy(update={"platforms": PlatformCopy(amazon=amazon)})
+    assert _failed(listing) == set()
+
+
+def test_shopify_google_and_instagram_limits() -> None:
+    listing = _listing().model_copy(
+        update={
+            "platforms": PlatformCopy(
+                shopify=ShopifyCopy(
+                    title="Shoe", body_html="<p>Shoe</p>", seo_title="S" * 71, meta_description="M" * 161
+                ),
+                google_merchant=GoogleMerchantCopy(title="G" * 151, description="D" * 5001),
+                instagram=InstagramCopy(caption="Trail day " + " ".join(f"#tag{i}" for i in range(6)), hashtags=[]),
+            )
+        }
+    )
+    assert _failed(listing) == {
+        ("text_length", "platforms.shopify.seo_title"),
+        ("text_length", "platforms.shopify.meta_description"),
+        ("text_length", "platforms.google_merchant.title"),
+        ("text_length", "platforms.google_merchant.description"),
+        ("hashtag_count", "platforms.instagram.caption"),
+    }
+
+
+def test_google_rejects_promotional_text() -> None:
+    google = GoogleMerchantCopy(title="Trail shoe - buy now", description="Trail shoe on sale.")
+    failed = _failed(_listing().model_copy(update={"platforms": PlatformCopy(google_merchant=google)}))
+    assert failed == {
+        ("prohibited_term", "platforms.google_merchant.title"),
+        ("prohibited_term", "platforms.google_merchant.description"),
+    }
+
+
+def test_banned_phrase_found_in_any_field() -> None:
+    (spec,) = specs_in(ACCEPTANCE / "trail-runner.json")
+    brand = brand_for(spec)
+    listing = _listing()
+    bullets = [*listing.bullets[:4], "The best ever grip on wet rock."]
+    results = banned_phrases(listing.model_copy(update={"bullets": bullets}), brand)
+    (failed,) = [check for check in results if not check.passed]
+    assert failed.subject == "best ever"
+    assert failed.where == "bullets[4]"
+    assert len(results) == len(brand.voice.banned_phrases)
