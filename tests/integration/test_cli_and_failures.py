@@ -77,3 +77,12 @@ def test_output_folder_is_the_bucket_between_runs(tmp_path) -> None:
         history = pipeline.records.get_run(first)
     assert history is not None
     assert history.status == RunStatus.SUCCEEDED
+
+
+def test_cli_table_columns_line_up(tmp_path, capsys) -> None:
+    main(["run", str(EXAMPLES / "daypack.json"), "--out", str(tmp_path)])
+    lines = capsys.readouterr().out.splitlines()
+    header = next(line for line in lines if "sku" in line and "status" in line)
+    row = next(line for line in lines if "FJ-DAY-22" in line)
+    assert header.index("sku") < header.index("status") < header.index("file")
+    assert row.index("FJ-DAY-22") < row.index("COMPLETE") < row.index("daypack.json")

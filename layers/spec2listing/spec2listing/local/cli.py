@@ -159,10 +159,11 @@ def _estimate(arguments: argparse.Namespace, console: Console) -> int:
 
 def _print_outcomes(console: Console, outcomes: list[RunOutcome], out_dir: Path) -> None:
     table = Table(title="spec2listing results", show_lines=False)
-    for column in ("file", "sku", "status", "score", "flags", "images", "cost USD", "seconds"):
-        table.add_column(
-            column, justify="right" if column in ("score", "flags", "images", "cost USD", "seconds") else "left"
-        )
+    table.add_column("sku", no_wrap=True)
+    table.add_column("status", no_wrap=True)
+    for column in ("score", "flags", "images", "cost USD", "seconds"):
+        table.add_column(column, justify="right", no_wrap=True)
+    table.add_column("file", overflow="fold")
     styles = {"COMPLETE": "green", "NEEDS_REVIEW": "yellow", "FAILED": "red", "REJECTED": "red"}
     providers: set[str] = set()
     for outcome in outcomes:
