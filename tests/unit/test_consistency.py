@@ -163,7 +163,7 @@ def test_over_long_title_and_banned_phrase_flagged() -> None:
     assert kinds["banned_phrase"].where == "description"
 
 
-def test_offline_vision_scores_colour_and_leaves_anchors_unverified() -> None:
+def test_offline_vision_leaves_model_items_unverified() -> None:
     from spec2listing.imaging.offline_vision import OfflineVisionChecker
 
     spec, brand, listing, plan, images, renders = _product()
@@ -174,11 +174,13 @@ def test_offline_vision_scores_colour_and_leaves_anchors_unverified() -> None:
     )
     assert report.passed
     anchor_checks = [check for check in report.checks if check.check == "vision_anchor"]
-    assert anchor_checks and all(check.weight == 0 for check in anchor_checks)
+    assert anchor_checks
+    assert all(check.weight == 0 for check in anchor_checks)
     assert all(check.measured["verdict"] == "unverified" for check in anchor_checks)
-    colour_checks = [check for check in report.checks if check.check == "vision_color"]
-    assert len(colour_checks) == len(plan.jobs)
-    assert all(check.passed and check.weight == 2 for check in colour_checks)
+    element_checks = [check for check in report.checks if check.check == "vision_mandatory_element"]
+    assert len(element_checks) == sum(len(job.mandatory_elements) for job in plan.jobs)
+    assert all(check.weight == 0 for check in element_checks)
+    assert not [check for check in report.checks if check.check == "vision_color"]
 
 
 def test_absent_vision_verdict_flags_image() -> None:
