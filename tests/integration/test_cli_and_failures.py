@@ -77,3 +77,20 @@ def test_output_folder_is_the_bucket_between_runs(tmp_path) -> None:
         history = pipeline.records.get_run(first)
     assert history is not None
     assert history.status == RunStatus.SUCCEEDED
+
+
+def test_cli_runs_shopify_export_with_options(tmp_path, capsys) -> None:
+    out = tmp_path / "out"
+    arguments = [
+        "run",
+        str(EXAMPLES / "formats" / "shopify-products-export.csv"),
+        "--currency",
+        "EUR",
+        "--out",
+        str(out),
+    ]
+    assert main(arguments) == 0
+    assert "merino-crew-sweater" in capsys.readouterr().out
+    assert main(arguments) == 0
+    assert "3 unchanged products kept their listings, at no cost" in capsys.readouterr().out
+    assert list((out / "cache" / "images").glob("*.png"))

@@ -41,7 +41,9 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="spec2listing", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
     run = commands.add_parser("run", help="run spec files through the pipeline on a local AWS emulation")
-    run.add_argument("paths", nargs="+", type=Path, help="spec files (.json, .csv) or folders of them")
+    run.add_argument(
+        "paths", nargs="+", type=Path, help="spec files (.json, .jsonl, .ndjson, .csv, .tsv) or folders of them"
+    )
     run.add_argument(
         "--out", type=Path, default=DEFAULT_OUT, help="output folder, also the local bucket and table (default: out)"
     )
@@ -62,7 +64,23 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--product-concurrency", type=int, help="products processed at once (template default otherwise)")
     run.add_argument("--image-concurrency", type=int, help="images rendered at once per product")
     run.add_argument("--timeout", type=float, default=None, help="give up after this many seconds")
+    reading = run.add_argument_group(
+        "reader options", "how to read files whose content leaves a choice open; sent as S3 object metadata"
+    )
+    reading.add_argument(
+        "--format", choices=["canonical", "shopify", "akeneo"], help="product format (default: detect)"
+    )
+    reading.add_argument("--encoding", help="text encoding of CSV files, such as cp1252 (default: detect)")
+    reading.add_argument("--delimiter", help="CSV delimiter: comma, semicolon, tab or pipe (default: detect)")
+    reading.add_argument("--decimal", help="decimal mark of CSV numbers: point or comma (default: detect)")
+    reading.add_argument("--locale", help="Akeneo locale to read, such as en_US")
+    reading.add_argument("--channel", help="Akeneo channel (scope) to read, such as ecommerce")
+    reading.add_argument("--currency", help="currency of Shopify prices, or of Akeneo price collections, such as EUR")
+    reading.add_argument("--attributes", help="Akeneo attribute codes per spec field, such as name=title,brand=maker")
     return parser
+
+
+READER_OPTIONS = ("format", "encoding", "delimiter", "decimal", "locale", "channel", "currency", "attributes")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -96,7 +114,8 @@ def _run(arguments: argparse.Namespace, console: Console) -> int:
     with LocalPipeline(out_dir, environment=environment) as pipeline:
         for folder in [*brand_folders, *arguments.brands]:
             pipeline.upload_brand_guides(folder)
-        submissions = [pipeline.submit_file(path) for path in files]
+        metadata = {name: str(getattr(arguments, name)) for name in READER_OPTIONS if getattr(arguments, name)}
+        submissions = [pipeline.submit_file(path, metadata) for path in files]
         with Progress(
             TextColumn("[bold]products"),
             BarColumn(),
@@ -150,6 +169,11 @@ def _print_outcomes(console: Console, outcomes: list[RunOutcome], out_dir: Path)
         console.print("providers: " + ", ".join(sorted(providers)))
 
     for outcome in outcomes:
+        if outcome.duplicate_of:
+            console.print(f"{outcome.path.name}: a repeated delivery of run {outcome.duplicate_of}; nothing ran")
+        reused = [product for product in outcome.products if product.reused_from]
+        if reused:
+            console.print(f"{outcome.path.name}: {len(reused)} unchanged products kept their listings, at no cost")
         if outcome.status == "FAILED":
             console.print(f"[red]run failed[/] for {outcome.path}: {outcome.error}")
         for rejection in outcome.rejections:

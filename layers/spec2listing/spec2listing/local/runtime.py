@@ -28,6 +28,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from decimal import Decimal
 from pathlib import Path, PurePosixPath
 from types import ModuleType
 from typing import Any
@@ -35,6 +36,7 @@ from typing import Any
 import boto3
 from moto import mock_aws
 from moto.awslambda_simple.models import LambdaSimpleBackend
+from moto.dynamodb.responses import DynamoHandler
 
 from spec2listing.local.template import Template, find_project_root, load_template, resolve, substitute_definition
 from spec2listing.models.records import ProductRecord, RunRecord
@@ -47,7 +49,14 @@ REGION = "us-east-1"
 LOCAL_NAME = "spec2listing-local"
 TABLE_FILE = "table.json"
 LOG_FILE = "logs/spec2listing.log"
-BUCKET_PREFIXES = (keys.INCOMING_PREFIX, keys.BRANDS_PREFIX, keys.RUNS_PREFIX, keys.REJECTED_PREFIX, "references/")
+BUCKET_PREFIXES = (
+    keys.INCOMING_PREFIX,
+    keys.BRANDS_PREFIX,
+    keys.RUNS_PREFIX,
+    keys.REJECTED_PREFIX,
+    keys.CACHE_PREFIX,
+    "references/",
+)
 POLL_SECONDS = 0.1
 MOTO_CONFIG: Any = {
     "lambda": {"use_docker": False},
@@ -67,6 +76,7 @@ class Submission:
     run_id: str | None = None
     error: str | None = None
     expected_products: int | None = None
+    duplicate_of: str | None = None
 
 
 @dataclass
@@ -79,6 +89,7 @@ class RunOutcome:
     products: list[ProductRecord]
     rejections: list[dict[str, Any]] = field(default_factory=list)
     error: str | None = None
+    duplicate_of: str | None = None
 
 
 @dataclass
@@ -125,6 +136,7 @@ class LocalPipeline:
         self._loaded_etags: dict[str, str] = {}
         self._saved_environment: dict[str, str] = {}
         self._saved_invoke: Any = None
+        self._saved_dynamodb_call: Any = None
         self._mock: Any = None
         self._log_stream: io.TextIOWrapper | None = None
         self.invocations: dict[str, int] = {}
@@ -146,6 +158,7 @@ class LocalPipeline:
             self._route_handler_logs()
             self._saved_invoke = LambdaSimpleBackend.invoke
             LambdaSimpleBackend.invoke = self._invoke  # type: ignore[method-assign,assignment]
+            self._serialize_dynamodb()
         except BaseException:
             self._stop()
             raise
@@ -157,7 +170,26 @@ class LocalPipeline:
         finally:
             self._stop()
 
+    def _serialize_dynamodb(self) -> None:
+        """Run moto's DynamoDB requests one at a time.
+
+        Handlers run on many threads here, and moto's in-memory tables are not
+        thread-safe: a query or a transaction's snapshot can iterate a partition
+        while another thread writes to it. DynamoDB itself serializes per item.
+        """
+        saved = self._saved_dynamodb_call = DynamoHandler.call_action
+        lock = threading.Lock()
+
+        def call_action(handler: DynamoHandler) -> Any:
+            with lock:
+                return saved(handler)
+
+        DynamoHandler.call_action = call_action  # type: ignore[method-assign]
+
     def _stop(self) -> None:
+        if self._saved_dynamodb_call is not None:
+            DynamoHandler.call_action = self._saved_dynamodb_call  # type: ignore[method-assign]
+            self._saved_dynamodb_call = None
         if self._saved_invoke is not None:
             LambdaSimpleBackend.invoke = self._saved_invoke  # type: ignore[method-assign]
             self._saved_invoke = None
@@ -351,7 +383,8 @@ class LocalPipeline:
             table = boto3.resource("dynamodb", region_name=REGION).Table(self.table_name)
             with table.batch_writer() as batch:
                 for item in json.loads(table_file.read_text(encoding="utf-8"))["items"]:
-                    item["record"] = json.dumps(item["record"], separators=(",", ":"))
+                    if "record" in item:
+                        item["record"] = json.dumps(item["record"], separators=(",", ":"))
                     batch.put_item(Item=item)
 
     def save_state(self) -> None:
@@ -382,7 +415,11 @@ class LocalPipeline:
                 break
             arguments["ExclusiveStartKey"] = page["LastEvaluatedKey"]
         for item in items:
-            item["record"] = json.loads(item["record"])
+            for name, value in item.items():
+                if isinstance(value, Decimal):
+                    item[name] = int(value) if value == value.to_integral_value() else float(value)
+            if "record" in item:
+                item["record"] = json.loads(item["record"])
         items.sort(key=lambda item: (item["pk"], item["sk"]))
         document = {"note": "Local copy of the spec2listing table; edit only to reset state.", "items": items}
         (self.out_dir / TABLE_FILE).write_text(json.dumps(document, indent=1, default=str), encoding="utf-8")
@@ -408,11 +445,15 @@ class LocalPipeline:
             uploaded.append(key)
         return uploaded
 
-    def submit_file(self, path: Path) -> Submission:
-        """Upload a file under incoming/ and start a run with the event S3 would send through EventBridge."""
+    def submit_file(self, path: Path, metadata: dict[str, str] | None = None) -> Submission:
+        """Upload a file under incoming/ and start a run with the event S3 would send through EventBridge.
+
+        `metadata` becomes the object's user metadata, where uploads carry reader options.
+        """
         key = f"{keys.INCOMING_PREFIX}{path.name}"
         data = path.read_bytes()
-        self.put_object(key, data)
+        s3 = boto3.client("s3", region_name=REGION)
+        s3.put_object(Bucket=self.bucket, Key=key, Body=data, Metadata=metadata or {})
         event = s3_object_created_event(self.bucket, key, data)
         return self.start(path, key, event)
 
@@ -472,6 +513,11 @@ class LocalPipeline:
         return run_id if self.records.get_run(run_id) is not None else None
 
     def _outcome(self, submission: Submission) -> RunOutcome:
+        duplicate_of = self._duplicate_of(submission)
+        if duplicate_of is not None:
+            return RunOutcome(
+                path=submission.path, status=submission.status, run=None, products=[], duplicate_of=duplicate_of
+            )
         run = self.records.get_run(submission.run_id) if submission.run_id else None
         if run is None:
             submission.run_id = self._run_id_of(submission)
@@ -487,6 +533,16 @@ class LocalPipeline:
         return RunOutcome(
             path=submission.path, status=status, run=run, products=products, rejections=rejections, error=error
         )
+
+    def _duplicate_of(self, submission: Submission) -> str | None:
+        """Find the run an earlier delivery started, when this execution ended as a duplicate delivery."""
+        sfn = boto3.client("stepfunctions", region_name=REGION)
+        output = sfn.describe_execution(executionArn=submission.execution_arn).get("output")
+        if not output:
+            return None
+        intake = json.loads(output).get("intake") or {}
+        duplicate_of = intake.get("duplicate_of")
+        return str(duplicate_of) if duplicate_of else None
 
 
 def s3_object_created_event(bucket: str, key: str, data: bytes) -> dict[str, Any]:
@@ -509,6 +565,8 @@ def s3_object_created_event(bucket: str, key: str, data: bytes) -> dict[str, Any
                 "key": quote_plus(key, safe="/"),
                 "size": len(data),
                 "etag": hashlib.md5(data, usedforsecurity=False).hexdigest(),
+                # S3 gives each write of a key a larger sequencer; a second upload is a new delivery.
+                "sequencer": f"{time.time_ns():020X}",
             },
             "request-id": uuid.uuid4().hex[:16].upper(),
             "requester": ACCOUNT_ID,

@@ -24,6 +24,8 @@ class ObjectStore(Protocol):
 
     def list_keys(self, prefix: str) -> list[str]: ...
 
+    def metadata(self, key: str) -> dict[str, str]: ...
+
 
 def put_json(store: ObjectStore, key: str, document: BaseModel | dict[str, Any] | list[Any]) -> None:
     if isinstance(document, BaseModel):
@@ -74,6 +76,17 @@ class S3ObjectStore:
             keys.extend(item["Key"] for item in page.get("Contents", []))
         return keys
 
+    def metadata(self, key: str) -> dict[str, str]:
+        """Read the object's user metadata (x-amz-meta-* headers), with keys in lower case as S3 stores them."""
+        try:
+            response = self._client.head_object(Bucket=self.bucket, Key=key)
+        except self._client.exceptions.ClientError as error:
+            if error.response.get("Error", {}).get("Code") in ("404", "NoSuchKey", "NotFound"):
+                raise ArtifactMissing(f"s3://{self.bucket}/{key} does not exist") from error
+            raise
+        metadata: dict[str, str] = response.get("Metadata", {})
+        return metadata
+
 
 class MemoryObjectStore:
     """A dict-backed bucket for unit tests and benchmarks."""
@@ -81,6 +94,7 @@ class MemoryObjectStore:
     def __init__(self, bucket: str = "memory-bucket") -> None:
         self.bucket = bucket
         self.objects: dict[str, tuple[bytes, str]] = {}
+        self.user_metadata: dict[str, dict[str, str]] = {}
         self._lock = threading.Lock()
 
     def get_bytes(self, key: str) -> bytes:
@@ -105,3 +119,9 @@ class MemoryObjectStore:
     def list_keys(self, prefix: str) -> list[str]:
         with self._lock:
             return sorted(key for key in self.objects if key.startswith(prefix))
+
+    def metadata(self, key: str) -> dict[str, str]:
+        with self._lock:
+            if key not in self.objects:
+                raise ArtifactMissing(f"s3://{self.bucket}/{key} does not exist")
+            return dict(self.user_metadata.get(key, {}))
