@@ -109,3 +109,27 @@ def test_key_with_spaces_and_accents_runs(pipeline, tmp_path) -> None:
     (outcome,) = pipeline.wait([submission], timeout_seconds=300)
     assert _complete(outcome) == ["FJ-MTZ-01", "FJ-SCH-02"]
     assert pipeline.store.exists(keys.run_input(outcome.run.run_id, path.name))
+
+
+def test_changed_spec_regenerates_only_what_changed(pipeline, tmp_path) -> None:
+    path = tmp_path / "mug.json"
+    spec = json.loads((EXAMPLES / "stoneware-mug.json").read_text())
+    path.write_text(json.dumps(spec))
+    (first,) = pipeline.wait([pipeline.submit_file(path)], timeout_seconds=300)
+    renders = pipeline.invocations["RenderImageFunction"]
+
+    spec["price"]["amount"] = 27.5
+    spec["variants"].append({"sku": "KR-MUG-350-MOSS", "color": "Moss", "color_hex": "#5B6B3A"})
+    path.write_text(json.dumps(spec))
+    (second,) = pipeline.wait([pipeline.submit_file(path)], timeout_seconds=300)
+
+    assert _complete(second) == ["KR-MUG-350"]
+    assert pipeline.invocations["RenderImageFunction"] == renders + 1
+    (product,) = second.products
+    manifest = json.loads(pipeline.store.get_bytes(product.artifacts["manifest"]))
+    assert manifest["reuse"]["base_run_id"] == first.run.run_id
+    assert manifest["reuse"]["changed_fields"] == ["price", "variants"]
+    assert manifest["reuse"]["images_generated"] == ["variant-kr-mug-350-moss"]
+    report = json.loads(pipeline.store.get_bytes(product.artifacts["consistency"]))
+    checked = {check["where"] for check in report["checks"]}
+    assert {image["job_id"] for image in manifest["images"]} <= checked

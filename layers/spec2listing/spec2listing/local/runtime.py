@@ -12,6 +12,7 @@ prefixes and its table.json are loaded before a run and written back after it,
 so later runs see what earlier runs left.
 """
 
+import gc
 import hashlib
 import importlib.util
 import io
@@ -23,6 +24,7 @@ import threading
 import time
 import traceback
 import uuid
+import warnings
 import zipfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -31,9 +33,10 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path, PurePosixPath
 from types import ModuleType
-from typing import Any
+from typing import Any, cast
 
 import boto3
+from aws_lambda_powertools import Metrics
 from moto import mock_aws
 from moto.awslambda_simple.models import LambdaSimpleBackend
 from moto.dynamodb.responses import DynamoHandler
@@ -58,6 +61,8 @@ BUCKET_PREFIXES = (
     "references/",
 )
 POLL_SECONDS = 0.1
+# Polls of a long run slow down to this, so that they do not load the emulator in proportion to its length.
+MAX_POLL_SECONDS = 1.0
 MOTO_CONFIG: Any = {
     "lambda": {"use_docker": False},
     "stepfunctions": {"execute_state_machine": True},
@@ -135,17 +140,22 @@ class LocalPipeline:
         self._timeouts: dict[str, int] = {}
         self._loaded_etags: dict[str, str] = {}
         self._saved_environment: dict[str, str] = {}
+        self._saved_warning_filters: list[Any] = []
         self._saved_invoke: Any = None
         self._saved_dynamodb_call: Any = None
         self._mock: Any = None
         self._log_stream: io.TextIOWrapper | None = None
         self.invocations: dict[str, int] = {}
         self._count_lock = threading.Lock()
+        self._metrics = Metrics()
 
     # ---------- lifecycle ----------
 
     def __enter__(self) -> "LocalPipeline":
         self._saved_environment = dict(os.environ)
+        self._saved_warning_filters = list(warnings.filters)
+        # Metrics are off locally and cleared after every call, so a handler may find none to publish.
+        warnings.filterwarnings("ignore", message="No application metrics to publish", category=UserWarning)
         os.environ.update(self._base_environment())
         self._mock = mock_aws(config=MOTO_CONFIG)
         self._mock.start()
@@ -187,6 +197,7 @@ class LocalPipeline:
         DynamoHandler.call_action = call_action  # type: ignore[method-assign]
 
     def _stop(self) -> None:
+        gc.unfreeze()
         if self._saved_dynamodb_call is not None:
             DynamoHandler.call_action = self._saved_dynamodb_call  # type: ignore[method-assign]
             self._saved_dynamodb_call = None
@@ -200,6 +211,7 @@ class LocalPipeline:
             self._unroute_logs()
         os.environ.clear()
         os.environ.update(self._saved_environment)
+        cast(list[Any], warnings.filters)[:] = self._saved_warning_filters
 
     def _base_environment(self) -> dict[str, str]:
         return {
@@ -356,6 +368,14 @@ class LocalPipeline:
                 "stackTrace": traceback.format_exception(error)[-6:],
             }
             return json.dumps(payload).encode("utf-8")
+        finally:
+            # Metrics are disabled locally, so Powertools keeps them in one set shared by every handler, and it
+            # prints that set to stdout once a metric has 100 values. Dropping them after each call keeps it empty.
+            self._metrics.clear_metrics()
+            # moto keeps every object, item and history event of the run in this process, which no Lambda
+            # container does. Freezing what exists after each call keeps garbage collection passes from
+            # growing with the run; _stop() unfreezes it all.
+            gc.freeze()
         return json.dumps(result).encode("utf-8")
 
     def invoke(self, function: str, event: dict[str, Any]) -> Any:
@@ -474,7 +494,8 @@ class LocalPipeline:
         """Poll until every execution ends, reporting finished and expected product counts."""
         sfn = boto3.client("stepfunctions", region_name=REGION)
         records = self.records
-        deadline = None if timeout_seconds is None else time.monotonic() + timeout_seconds
+        started = time.monotonic()
+        deadline = None if timeout_seconds is None else started + timeout_seconds
         while True:
             finished = expected = 0
             running = False
@@ -489,10 +510,10 @@ class LocalPipeline:
                     submission.run_id = self._run_id_of(submission)
                 if submission.run_id is not None:
                     run = records.get_run(submission.run_id)
-                    if run is not None and submission.expected_products is None:
-                        submission.expected_products = run.product_count
-                    outcomes = records.list_run_products(submission.run_id)
-                    finished += sum(1 for product in outcomes if product.status.value != "REJECTED")
+                    if run is not None and not submission.expected_products:
+                        # Intake records the run before it has counted the products.
+                        submission.expected_products = run.product_count or None
+                    finished += records.count_finished_products(submission.run_id)
                     expected += submission.expected_products or 0
             if on_progress is not None:
                 on_progress(finished, expected)
@@ -500,7 +521,7 @@ class LocalPipeline:
                 break
             if deadline is not None and time.monotonic() > deadline:
                 raise TimeoutError(f"runs still going after {timeout_seconds:.0f} s")
-            time.sleep(POLL_SECONDS)
+            time.sleep(min(MAX_POLL_SECONDS, POLL_SECONDS + (time.monotonic() - started) / 50))
         return [self._outcome(submission) for submission in submissions]
 
     def _run_id_of(self, submission: Submission) -> str | None:

@@ -117,12 +117,14 @@ def plan_product_images(
                 to_render.append(job.job_id)  # the render reports the missing photo
                 continue
             cache_key = image_cache_key(renderer_model, job, known, product.spec.category)
-            hits = store.list_keys(keys.image_cache_prefix(cache_key))
-            if not hits:
+            extension = next(
+                (ext for ext in keys.IMAGE_EXTENSIONS if store.exists(keys.image_cache(cache_key, ext))), None
+            )
+            if extension is None:
                 to_render.append(job.job_id)
                 continue
-            image_key = keys.product_image(task.run_id, task.sku, job.job_id, hits[0].rsplit(".", 1)[-1])
-            store.copy(hits[0], image_key)
+            image_key = keys.product_image(task.run_id, task.sku, job.job_id, extension)
+            store.copy(keys.image_cache(cache_key, extension), image_key)
             cached.append(RenderResult(job_id=job.job_id, image_key=image_key, cache_key=cache_key, reused=True))
     return PlanResult(jobs_key=jobs_key, job_ids=to_render, cached=cached, duration_ms=watch.ms)
 

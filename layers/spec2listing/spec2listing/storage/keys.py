@@ -61,8 +61,8 @@ def image_cache(cache_key: str, extension: str = "png") -> str:
     return f"{CACHE_PREFIX}images/{cache_key}.{extension}"
 
 
-def image_cache_prefix(cache_key: str) -> str:
-    return f"{CACHE_PREFIX}images/{cache_key}."
+# Extensions a renderer's media types map to, in the order a cache lookup tries them.
+IMAGE_EXTENSIONS = ("png", "jpg", "webp")
 
 
 def vision_cache(cache_key: str) -> str:

@@ -66,8 +66,7 @@ class S3ObjectStore:
         )
 
     def exists(self, key: str) -> bool:
-        response = self._client.list_objects_v2(Bucket=self.bucket, Prefix=key, MaxKeys=1)
-        return any(item["Key"] == key for item in response.get("Contents", []))
+        return self._head(key) is not None
 
     def list_keys(self, prefix: str) -> list[str]:
         keys: list[str] = []
@@ -78,14 +77,21 @@ class S3ObjectStore:
 
     def metadata(self, key: str) -> dict[str, str]:
         """Read the object's user metadata (x-amz-meta-* headers), with keys in lower case as S3 stores them."""
-        try:
-            response = self._client.head_object(Bucket=self.bucket, Key=key)
-        except self._client.exceptions.ClientError as error:
-            if error.response.get("Error", {}).get("Code") in ("404", "NoSuchKey", "NotFound"):
-                raise ArtifactMissing(f"s3://{self.bucket}/{key} does not exist") from error
-            raise
+        response = self._head(key)
+        if response is None:
+            raise ArtifactMissing(f"s3://{self.bucket}/{key} does not exist")
         metadata: dict[str, str] = response.get("Metadata", {})
         return metadata
+
+    def _head(self, key: str) -> dict[str, Any] | None:
+        """HEAD one object; None when it does not exist (a 404, since the functions may list the bucket)."""
+        try:
+            response: dict[str, Any] = self._client.head_object(Bucket=self.bucket, Key=key)
+        except self._client.exceptions.ClientError as error:
+            if error.response.get("Error", {}).get("Code") in ("404", "NoSuchKey", "NotFound"):
+                return None
+            raise
+        return response
 
 
 class MemoryObjectStore:

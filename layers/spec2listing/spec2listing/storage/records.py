@@ -190,6 +190,21 @@ class DynamoRecordStore:
         items = self._query(IndexName=STATUS_INDEX, KeyConditionExpression=Key("review_status").eq(status.value))
         return [ProductRecord.model_validate_json(item["record"]) for item in items]
 
+    def count_finished_products(self, run_id: str) -> int:
+        """Count the run's product outcomes other than REJECTED, without reading the records."""
+        arguments: dict[str, Any] = {
+            "KeyConditionExpression": Key("pk").eq(f"RUN#{run_id}") & Key("sk").begins_with("PRODUCT#"),
+            "FilterExpression": Attr("status").ne(ProductStatus.REJECTED.value),
+            "Select": "COUNT",
+        }
+        count = 0
+        while True:
+            response = self._table.query(**arguments)
+            count += int(response["Count"])
+            if "LastEvaluatedKey" not in response:
+                return count
+            arguments["ExclusiveStartKey"] = response["LastEvaluatedKey"]
+
     def claim_delivery(self, delivery: str, run_id: str) -> str:
         condition = Attr("pk").not_exists() | Attr("run_id").eq(run_id)
         if self._put_if(delivery_item(delivery, run_id), condition):
