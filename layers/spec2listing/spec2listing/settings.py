@@ -40,6 +40,9 @@ class ProviderSettings(BaseSettings):
     gemini_base_url: str | None = None
     openai_base_url: str | None = None
     provider_timeout_seconds: float = Field(default=600.0, gt=0)
+    # Benchmark knobs: the offline providers wait this long per call, standing in for a live provider's latency.
+    offline_copy_latency_seconds: float = Field(default=0.0, ge=0, le=600)
+    offline_image_latency_seconds: float = Field(default=0.0, ge=0, le=900)
 
 
 class ImageSettings(BaseSettings):

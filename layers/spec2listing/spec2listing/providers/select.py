@@ -12,11 +12,11 @@ from spec2listing.settings import ProviderSettings
 
 
 def copy_writer(settings: ProviderSettings) -> CopyWriter:
-    return OfflineCopyWriter()
+    return OfflineCopyWriter(latency_seconds=settings.offline_copy_latency_seconds)
 
 
 def image_renderer(settings: ProviderSettings) -> ImageRenderer:
-    return OfflineRenderer()
+    return OfflineRenderer(latency_seconds=settings.offline_image_latency_seconds)
 
 
 def vision_checker(settings: ProviderSettings) -> VisionChecker:
