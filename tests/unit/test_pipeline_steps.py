@@ -21,7 +21,7 @@ from spec2listing.pipeline.outcomes import (
 from spec2listing.storage import keys
 from spec2listing.storage.objects import get_json
 
-from tests.support import ACCEPTANCE, ACCEPTANCE_BRANDS, load_event, run_product_steps
+from tests.support import ACCEPTANCE, ACCEPTANCE_BRANDS, EXAMPLES, load_event, run_product_steps
 
 CONFIG = PipelineConfig(product_concurrency=2, image_concurrency=2, tolerated_failure_percentage=100)
 STARTED = datetime(2026, 12, 4, 9, 30, 1, tzinfo=UTC)
@@ -149,3 +149,26 @@ def test_run_failure_keeps_event(store, records) -> None:
     assert run.error.startswith("ArtifactMissing: s3://")
     kept = get_json(store, run.details["event_key"])
     assert kept["detail"]["object"]["key"] == "incoming/deleted-before-run.json"
+
+
+def test_invalid_event_options_reject_file(store, records) -> None:
+    trigger = load_event("pim-spec-changed-akeneo")
+    trigger["detail"]["options"]["curency"] = trigger["detail"]["options"].pop("currency")
+    task = IntakeTask(trigger=trigger, execution_id="arn:local", execution_name="pim", started_at=STARTED)
+    result = run_intake(task, store=store, records=records, config=CONFIG)
+    assert (result.product_count, result.rejected_count) == (0, 1)
+    report = get_json(store, keys.rejected_errors(result.run_id))
+    (error,) = report["rejected"][0]["errors"]
+    assert error["path"] == "option curency"
+    assert error["message"] == "unknown field"
+
+
+def test_upload_metadata_sets_reader_options(store, records) -> None:
+    data = (EXAMPLES / "formats" / "shopify-products-export.csv").read_bytes()
+    task = _upload(store, "products_export.csv", data)
+    store.user_metadata["incoming/products_export.csv"] = {"currency": "EUR", "mtime": "1700000000"}
+    result = run_intake(task, store=store, records=records, config=CONFIG)
+    assert (result.product_count, result.rejected_count) == (3, 0)
+    run = records.get_run(result.run_id)
+    assert run.details["format"] == "shopify-csv"
+    assert run.details["dialect"] == {"encoding": "utf-8", "delimiter": "comma", "decimal": "point"}
