@@ -1,12 +1,19 @@
 """Paths and loaders shared by the tests."""
 
 import json
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from spec2listing.copywriting.offline import OfflineCopyWriter
+from spec2listing.imaging.offline import OfflineRenderer
 from spec2listing.intake import parse_upload
 from spec2listing.models.brand import BrandGuide
+from spec2listing.models.records import ProductStatus
 from spec2listing.models.spec import ProductSpec
+from spec2listing.models.tasks import CheckTask, FinalizeTask, PlanTask, ProductTask, RenderTask
+from spec2listing.pipeline.outcomes import finalize_product
+from spec2listing.pipeline.steps import check_consistency, generate_copy, plan_product_images, render_image
 
 ROOT = Path(__file__).resolve().parents[1]
 EVENTS = ROOT / "events"
@@ -48,3 +55,47 @@ def all_acceptance_specs() -> list[ProductSpec]:
     specs = [spec for path in ACCEPTANCE_SPECS for spec in specs_in(path)]
     specs += [spec for path in ACCEPTANCE_CATALOGS for spec in specs_in(path)]
     return specs
+
+
+def run_product_steps(
+    store: Any,
+    records: Any,
+    item: dict[str, Any],
+    *,
+    writer: Any = None,
+    renderer: Any = None,
+    started_at: datetime | None = None,
+) -> ProductStatus:
+    """Chain the product steps as the Products map does: render only the jobs the plan leaves to render."""
+    task = ProductTask.model_validate(item)
+    renderer = renderer or OfflineRenderer()
+    copy = generate_copy(task, store=store, writer=writer or OfflineCopyWriter())
+    plan = plan_product_images(
+        PlanTask(**item, copy_key=copy.copy_key),
+        store=store,
+        size="1024x1024",
+        lifestyle_size="1536x1024",
+        quality="medium",
+        renderer_model=renderer.model,
+    )
+    renders = [
+        render_image(RenderTask(**item, jobs_key=plan.jobs_key, job_id=job_id), store=store, renderer=renderer)
+        for job_id in plan.job_ids
+    ]
+    check, _ = check_consistency(
+        CheckTask(
+            **item,
+            copy_key=copy.copy_key,
+            jobs_key=plan.jobs_key,
+            renders=[render.model_dump(mode="json") for render in renders],
+            cached=[render.model_dump(mode="json") for render in plan.cached],
+        ),
+        store=store,
+    )
+    outcome = finalize_product(
+        FinalizeTask(**item, started_at=started_at, copywriting=copy, plan=plan, renders=renders, check=check),
+        store=store,
+        records=records,
+        providers={"copy": "offline", "images": "offline", "vision": "none"},
+    )
+    return outcome.status

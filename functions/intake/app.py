@@ -31,14 +31,21 @@ def lambda_handler(event: IntakeTask, context: LambdaContext) -> dict[str, Any]:
     result = run_intake(event, store=store, records=records, config=config)
 
     logger.thread_safe_append_keys(run_id=result.run_id)
+    if result.duplicate_of:
+        logger.info("duplicate delivery ignored", extra={"duplicate_of": result.duplicate_of})
+        metrics.add_metric(name="DuplicateDeliveries", unit=MetricUnit.Count, value=1)
+        return result.model_dump(mode="json")
     logger.info(
         "intake finished",
         extra={
             "products": result.product_count,
+            "queued": result.queued_count,
+            "reused": result.reused_count,
             "rejected": result.rejected_count,
             "duplicates": result.duplicate_count,
         },
     )
     metrics.add_metric(name="ProductsAccepted", unit=MetricUnit.Count, value=result.product_count)
+    metrics.add_metric(name="ProductsReused", unit=MetricUnit.Count, value=result.reused_count)
     metrics.add_metric(name="ProductsRejected", unit=MetricUnit.Count, value=result.rejected_count)
     return result.model_dump(mode="json")

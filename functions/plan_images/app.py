@@ -9,12 +9,15 @@ from spec2listing.aws import object_store
 from spec2listing.models.tasks import PlanTask
 from spec2listing.observability import bind_task
 from spec2listing.pipeline.steps import plan_product_images
-from spec2listing.settings import ImageSettings, StorageSettings
+from spec2listing.providers.select import image_renderer
+from spec2listing.settings import ImageSettings, ProviderSettings, StorageSettings
 
 logger = Logger()
 tracer = Tracer()
 store = object_store(StorageSettings())
 images = ImageSettings()
+# The image cache is keyed by the model that RenderImage uses; building the renderer makes no call.
+renderer_model = image_renderer(ProviderSettings()).model
 
 
 @logger.inject_lambda_context
@@ -29,7 +32,8 @@ def lambda_handler(event: PlanTask, context: LambdaContext) -> dict[str, Any]:
         size=images.image_size,
         lifestyle_size=images.lifestyle_image_size,
         quality=images.image_quality,
+        renderer_model=renderer_model,
     )
 
-    logger.info("images planned", extra={"jobs": len(result.job_ids)})
+    logger.info("images planned", extra={"jobs": len(result.job_ids), "cached": len(result.cached)})
     return result.model_dump(mode="json")

@@ -86,3 +86,20 @@ def test_cli_table_columns_line_up(tmp_path, capsys) -> None:
     row = next(line for line in lines if "FJ-DAY-22" in line)
     assert header.index("sku") < header.index("status") < header.index("file")
     assert row.index("FJ-DAY-22") < row.index("COMPLETE") < row.index("daypack.json")
+
+
+def test_cli_runs_shopify_export_with_options(tmp_path, capsys) -> None:
+    out = tmp_path / "out"
+    arguments = [
+        "run",
+        str(EXAMPLES / "formats" / "shopify-products-export.csv"),
+        "--currency",
+        "EUR",
+        "--out",
+        str(out),
+    ]
+    assert main(arguments) == 0
+    assert "merino-crew-sweater" in capsys.readouterr().out
+    assert main(arguments) == 0
+    assert "3 unchanged products kept their listings, at no cost" in capsys.readouterr().out
+    assert list((out / "cache" / "images").glob("*.png"))

@@ -137,6 +137,6 @@ def test_json_list_reports_entry_paths() -> None:
     assert error.path == "products[1].price.amount"
 
 
-def test_latin1_bytes_reported_as_not_utf8() -> None:
-    (error,) = _errors("latin.csv", "sku,name\nA,Caf\xe9\n".encode("latin-1"))
+def test_latin1_json_reported_as_not_utf8() -> None:
+    (error,) = _errors("latin.json", '{"sku": "A", "name": "Caf\xe9"}'.encode("latin-1"))
     assert "not valid UTF-8" in error.message

@@ -3,34 +3,25 @@
 from datetime import UTC, datetime
 
 import pytest
-from spec2listing.copywriting.offline import OfflineCopyWriter
 from spec2listing.errors import ArtifactMissing, InvalidSpec
-from spec2listing.imaging.offline import OfflineRenderer
 from spec2listing.models.records import ProductStatus, RunStatus
 from spec2listing.models.tasks import (
-    CheckTask,
     FailureTask,
-    FinalizeTask,
     IntakeTask,
     PipelineConfig,
-    PlanTask,
-    ProductTask,
-    RenderTask,
     SummarizeTask,
 )
 from spec2listing.pipeline.intake import make_run_id, run_intake
 from spec2listing.pipeline.outcomes import (
     RunFailureTask,
-    finalize_product,
     record_product_failure,
     record_run_failure,
     summarize_run,
 )
-from spec2listing.pipeline.steps import check_consistency, generate_copy, plan_product_images, render_image
 from spec2listing.storage import keys
 from spec2listing.storage.objects import get_json
 
-from tests.support import ACCEPTANCE, ACCEPTANCE_BRANDS, load_event
+from tests.support import ACCEPTANCE, ACCEPTANCE_BRANDS, EXAMPLES, load_event, run_product_steps
 
 CONFIG = PipelineConfig(product_concurrency=2, image_concurrency=2, tolerated_failure_percentage=100)
 STARTED = datetime(2026, 12, 4, 9, 30, 1, tzinfo=UTC)
@@ -50,38 +41,6 @@ def _with_brands(store) -> None:
         store.put_bytes(keys.brand_guide(path.stem), path.read_bytes(), "application/json")
 
 
-def _run_product(store, records, item: dict) -> ProductStatus:
-    task = ProductTask.model_validate(item)
-    copy = generate_copy(task, store=store, writer=OfflineCopyWriter())
-    plan = plan_product_images(
-        PlanTask(**item, copy_key=copy.copy_key),
-        store=store,
-        size="1024x1024",
-        lifestyle_size="1536x1024",
-        quality="medium",
-    )
-    renders = [
-        render_image(RenderTask(**item, jobs_key=plan.jobs_key, job_id=job_id), store=store, renderer=OfflineRenderer())
-        for job_id in plan.job_ids
-    ]
-    check, _ = check_consistency(
-        CheckTask(
-            **item,
-            copy_key=copy.copy_key,
-            jobs_key=plan.jobs_key,
-            renders=[render.model_dump(mode="json") for render in renders],
-        ),
-        store=store,
-    )
-    outcome = finalize_product(
-        FinalizeTask(**item, started_at=STARTED, copywriting=copy, plan=plan, renders=renders, check=check),
-        store=store,
-        records=records,
-        providers={"copy": "offline", "images": "offline", "vision": "none"},
-    )
-    return outcome.status
-
-
 def test_catalog_flows_through_every_step(store, records, publisher) -> None:
     _with_brands(store)
     path = ACCEPTANCE / "catalogs" / "spring-drop.csv"
@@ -92,7 +51,7 @@ def test_catalog_flows_through_every_step(store, records, publisher) -> None:
     assert result.config == CONFIG
     assert store.get_bytes(keys.run_input(result.run_id, path.name)) == path.read_bytes()
     items = get_json(store, result.products_key)
-    statuses = {item["sku"]: _run_product(store, records, item) for item in items}
+    statuses = {item["sku"]: run_product_steps(store, records, item) for item in items}
     assert set(statuses.values()) == {ProductStatus.COMPLETE}
 
     summary = summarize_run(SummarizeTask(run_id=result.run_id), store=store, records=records, events=publisher)
@@ -110,7 +69,7 @@ def test_manifest_lists_every_artifact(store, records) -> None:
     path = ACCEPTANCE / "trail-runner.json"
     result = run_intake(_upload(store, path.name, path.read_bytes()), store=store, records=records, config=CONFIG)
     (item,) = get_json(store, result.products_key)
-    _run_product(store, records, item)
+    run_product_steps(store, records, item)
 
     manifest = get_json(store, keys.product_file(result.run_id, "NP-RDG-TR-01", "manifest.json"))
     assert manifest["status"] == "COMPLETE"
@@ -190,3 +149,26 @@ def test_run_failure_keeps_event(store, records) -> None:
     assert run.error.startswith("ArtifactMissing: s3://")
     kept = get_json(store, run.details["event_key"])
     assert kept["detail"]["object"]["key"] == "incoming/deleted-before-run.json"
+
+
+def test_invalid_event_options_reject_file(store, records) -> None:
+    trigger = load_event("pim-spec-changed-akeneo")
+    trigger["detail"]["options"]["curency"] = trigger["detail"]["options"].pop("currency")
+    task = IntakeTask(trigger=trigger, execution_id="arn:local", execution_name="pim", started_at=STARTED)
+    result = run_intake(task, store=store, records=records, config=CONFIG)
+    assert (result.product_count, result.rejected_count) == (0, 1)
+    report = get_json(store, keys.rejected_errors(result.run_id))
+    (error,) = report["rejected"][0]["errors"]
+    assert error["path"] == "option curency"
+    assert error["message"] == "unknown field"
+
+
+def test_upload_metadata_sets_reader_options(store, records) -> None:
+    data = (EXAMPLES / "formats" / "shopify-products-export.csv").read_bytes()
+    task = _upload(store, "products_export.csv", data)
+    store.user_metadata["incoming/products_export.csv"] = {"currency": "EUR", "mtime": "1700000000"}
+    result = run_intake(task, store=store, records=records, config=CONFIG)
+    assert (result.product_count, result.rejected_count) == (3, 0)
+    run = records.get_run(result.run_id)
+    assert run.details["format"] == "shopify-csv"
+    assert run.details["dialect"] == {"encoding": "utf-8", "delimiter": "comma", "decimal": "point"}

@@ -6,6 +6,7 @@ traces back to a spec field. Sentences that would carry a banned phrase are left
 
 import html
 import re
+import time
 
 from spec2listing.copywriting.facts import (
     category_leaf,
@@ -40,7 +41,13 @@ class OfflineCopyWriter:
     name = "offline"
     model = "offline-template-v1"
 
+    def __init__(self, latency_seconds: float = 0.0) -> None:
+        # Simulated provider latency for benchmarks; zero outside them.
+        self.latency_seconds = latency_seconds
+
     def write(self, spec: ProductSpec, brand: BrandGuide | None) -> CopyDraft:
+        if self.latency_seconds:
+            time.sleep(self.latency_seconds)
         banned = [phrase.lower() for phrase in (brand.voice.banned_phrases if brand else [])]
         allowed = _BannedFilter(banned)
 

@@ -10,6 +10,7 @@ not used offline.
 
 import hashlib
 import io
+import time
 
 from PIL import Image, ImageDraw, PngImagePlugin
 
@@ -64,7 +65,13 @@ class OfflineRenderer:
     name = "offline"
     model = "offline-pillow-v1"
 
+    def __init__(self, latency_seconds: float = 0.0) -> None:
+        # Simulated provider latency for benchmarks; zero outside them.
+        self.latency_seconds = latency_seconds
+
     def render(self, job: ImageJob, spec: ProductSpec, references: list[bytes]) -> RenderedImage:
+        if self.latency_seconds:
+            time.sleep(self.latency_seconds)
         color = job.color_hex or NEUTRAL_PRODUCT
         if job.kind == ImageKind.LIFESTYLE:
             image, background = _scene(job, color)

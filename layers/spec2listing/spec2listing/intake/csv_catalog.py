@@ -5,16 +5,15 @@ items with ';'. Product-level columns must repeat the same value on every row of
 a SKU, so a half-edited row is reported instead of silently winning.
 """
 
-import csv
-import io
 import re
 from collections.abc import Callable
 from typing import Any
 
 from spec2listing.errors import FieldError
 from spec2listing.intake.field_errors import show_value
+from spec2listing.intake.options import DecimalMark, ReadOptions
 from spec2listing.intake.parse import ReadResult, Rejection, SpecCandidate, file_rejection
-from spec2listing.intake.text import decode_utf8
+from spec2listing.intake.tables import DECIMAL_NAMES, CsvTable, detect_decimal, missing_columns, read_number
 
 REQUIRED_COLUMNS = ("sku", "name", "brand", "category", "price", "currency")
 LIST_COLUMNS = ("materials", "features", "targets", "anchors", "mandatory_elements", "reference_photos")
@@ -23,6 +22,7 @@ MEASURE_COLUMNS = ("weight", "weight_unit", "volume", "volume_unit")
 VARIANT_COLUMNS = ("color", "color_hex", "variant_sku", "finish", "material")
 KNOWN_COLUMNS = REQUIRED_COLUMNS + LIST_COLUMNS + TEXT_COLUMNS + MEASURE_COLUMNS + VARIANT_COLUMNS
 PRODUCT_COLUMNS = tuple(column for column in KNOWN_COLUMNS if column not in VARIANT_COLUMNS)
+NUMBER_COLUMNS = ("price", "weight", "volume")
 
 # Spec field (first part of a validation location) to the CSV column it came from.
 _FIELD_TO_COLUMN = {
@@ -41,44 +41,45 @@ def slug(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9]+", "-", text).strip("-").upper()
 
 
-def read_csv_catalog(file: str, data: bytes) -> ReadResult:
-    text = decode_utf8(file, data)
-    if isinstance(text, FieldError):
-        return ReadResult(rejections=[Rejection(origin="(file)", errors=[text])])
-    if not text.strip():
-        return ReadResult(
-            rejections=[file_rejection(file, "(file)", "the file is empty", "a header row and one row per variant")]
-        )
+def header_score(header: list[str]) -> int:
+    """Count the header cells that are catalog columns, to detect the delimiter and the layout."""
+    return sum(1 for column in header if column in KNOWN_COLUMNS)
 
-    reader = csv.DictReader(io.StringIO(text, newline=""))
-    header = [name.strip() for name in reader.fieldnames or []]
-    reader.fieldnames = header
+
+def read_csv_catalog(file: str, table: CsvTable, options: ReadOptions) -> ReadResult:
+    header = table.header
+    result = ReadResult(format="canonical-csv", dialect=table.dialect())
     problems = _header_problems(file, header)
     if problems:
-        return ReadResult(rejections=[Rejection(origin="(header)", errors=problems)])
+        result.rejections.append(Rejection(origin="(header)", errors=problems))
+        return result
 
     groups: dict[str, list[tuple[int, dict[str, str]]]] = {}
-    result = ReadResult()
-    for line_number, row in enumerate(reader, start=2):
-        if None in row:
+    for line_number, values in table.rows:
+        if len(values) > len(header):
             result.rejections.append(
                 file_rejection(
                     file,
                     f"row {line_number}",
-                    f"the row has {len(header) + len(row[None])} cells but the header has {len(header)}",
-                    "one cell per header column; quote cells that contain commas",
+                    f"the row has {len(values)} cells but the header has {len(header)}",
+                    "one cell per header column; quote cells that contain the delimiter",
                 )
             )
             continue
-        cells = {key: (value or "").strip() for key, value in row.items()}
-        if not any(cells.values()):
-            continue
+        cells = {column: value.strip() for column, value in zip(header, values, strict=False)}
+        cells.update(dict.fromkeys(header[len(values) :], ""))
         groups.setdefault(cells["sku"], []).append((line_number, cells))
 
+    decimal = detect_decimal(file, _number_cells(groups), options.decimal)
+    if isinstance(decimal, FieldError):
+        result.rejections.append(Rejection(origin="(file)", errors=[decimal]))
+        return result
+    result.dialect["decimal"] = DECIMAL_NAMES[decimal]
+
     for sku, rows in groups.items():
-        conflicts = _conflicting_columns(file, rows)
-        if conflicts:
-            result.rejections.append(Rejection(sku=sku or None, origin=_rows_label(rows), errors=conflicts))
+        errors = _conflicting_columns(file, rows) + _normalize_numbers(file, rows, decimal)
+        if errors:
+            result.rejections.append(Rejection(sku=sku or None, origin=_rows_label(rows), errors=errors))
             continue
         result.candidates.append(
             SpecCandidate(origin=_rows_label(rows), data=_product_fields(rows), locate=_locator(rows))
@@ -86,19 +87,37 @@ def read_csv_catalog(file: str, data: bytes) -> ReadResult:
     return result
 
 
+def _number_cells(groups: dict[str, list[tuple[int, dict[str, str]]]]) -> list[tuple[str, str]]:
+    return [
+        (f"row {line}, column {column}", cells[column])
+        for rows in groups.values()
+        for line, cells in rows
+        for column in NUMBER_COLUMNS
+        if cells.get(column)
+    ]
+
+
+def _normalize_numbers(file: str, rows: list[tuple[int, dict[str, str]]], decimal: DecimalMark) -> list[FieldError]:
+    """Rewrite number cells with the file's decimal mark as plain decimals, in place."""
+    errors = []
+    for line, cells in rows:
+        for column in NUMBER_COLUMNS:
+            if not cells.get(column):
+                continue
+            number = read_number(file, f"row {line}, column {column}", cells[column], decimal)
+            if isinstance(number, FieldError):
+                errors.append(number)
+            else:
+                cells[column] = number
+    return errors
+
+
 def _header_problems(file: str, header: list[str]) -> list[FieldError]:
     problems = []
     missing = [column for column in REQUIRED_COLUMNS if column not in header]
     if missing:
-        problems.append(
-            FieldError(
-                file=file,
-                path="(header)",
-                value=show_value(",".join(header)),
-                message="missing required column" + ("s " if len(missing) > 1 else " ") + ", ".join(missing),
-                expected="a header row with " + ", ".join(REQUIRED_COLUMNS),
-            )
-        )
+        expected = f"a header row with {', '.join(REQUIRED_COLUMNS)} (or a Shopify product export, with Handle)"
+        problems.append(missing_columns(file, header, missing, expected))
     for column in header:
         if column not in KNOWN_COLUMNS:
             problems.append(

@@ -107,3 +107,12 @@ def field_errors_from_validation(
             )
         )
     return converted
+
+
+def join_path(origin: str, path: str) -> str:
+    """Join where an entry sits in a file ('products[2]', 'line 3') and a field path inside it."""
+    if not origin or not path:
+        return origin or path
+    if origin.endswith("]") or origin.isidentifier():
+        return f"{origin}.{path}"
+    return f"{origin}: {path}"

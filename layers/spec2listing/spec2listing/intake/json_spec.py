@@ -1,75 +1,81 @@
-"""Canonical JSON specs: one product object, a list of them, or {"products": [...]}."""
+"""JSON uploads: the document shapes that hold products, and canonical JSON specs.
+
+A JSON file holds one product object, a list of them, `{"products": [...]}`,
+Shopify's `{"product": {...}}`, or an Akeneo page (`{"_embedded": {"items":
+[...]}}`). A JSON Lines file holds one product object per line.
+"""
 
 import json
 from collections.abc import Callable
 from typing import Any
 
-from spec2listing.errors import FieldError
-from spec2listing.intake.field_errors import format_location
+from spec2listing.intake.field_errors import format_location, join_path
 from spec2listing.intake.parse import ReadResult, Rejection, SpecCandidate, file_rejection
-from spec2listing.intake.text import decode_utf8
 
-_EXPECTED_DOCUMENT = 'a JSON object with a product spec, a list of them, or {"products": [...]}'
+EXPECTED_DOCUMENT = 'a JSON object with a product spec, a list of them, or {"products": [...]}'
+
+Item = tuple[str, dict[str, Any]]
 
 
-def read_json_specs(file: str, data: bytes) -> ReadResult:
-    text = decode_utf8(file, data)
-    if isinstance(text, FieldError):
-        return ReadResult(rejections=[Rejection(origin="(file)", errors=[text])])
+def load_json(file: str, text: str) -> Any | Rejection:
+    """Parse JSON text, or explain where it breaks."""
     if not text.strip():
-        return ReadResult(rejections=[file_rejection(file, "(file)", "the file is empty", _EXPECTED_DOCUMENT)])
+        return file_rejection(file, "(file)", "the file is empty", EXPECTED_DOCUMENT)
     try:
-        document = json.loads(text)
+        return json.loads(text)
     except json.JSONDecodeError as error:
         truncated = error.pos >= len(text.rstrip())
         hint = "; the file looks truncated" if truncated else ""
-        return ReadResult(
-            rejections=[
-                file_rejection(
-                    file,
-                    f"line {error.lineno} column {error.colno}",
-                    f"invalid JSON: {error.msg}{hint}",
-                    "complete, valid JSON; re-export or re-upload the file",
-                )
-            ]
+        return file_rejection(
+            file,
+            f"line {error.lineno} column {error.colno}",
+            f"invalid JSON: {error.msg}{hint}",
+            "complete, valid JSON; re-export or re-upload the file",
         )
-    return candidates_from_document(file, document)
 
 
-def candidates_from_document(file: str, document: Any) -> ReadResult:
-    """Split a parsed JSON document into product candidates."""
-    if isinstance(document, dict) and isinstance(document.get("products"), list):
-        items, prefix = document["products"], "products"
+def document_items(file: str, document: Any) -> tuple[list[Item], list[Rejection]]:
+    """Split a parsed JSON document into product objects, each with where it sits in the document."""
+    if isinstance(document, dict) and isinstance(document.get("_embedded"), dict):
+        entries, prefix = document["_embedded"].get("items"), "_embedded.items"
+    elif isinstance(document, dict) and isinstance(document.get("product"), dict) and "sku" not in document:
+        return [("product", document["product"])], []
+    elif isinstance(document, dict) and isinstance(document.get("products"), list):
+        entries, prefix = document["products"], "products"
     elif isinstance(document, list):
-        items, prefix = document, ""
+        entries, prefix = document, ""
     elif isinstance(document, dict):
-        return ReadResult(candidates=[SpecCandidate(origin="", data=document)])
+        return [("", document)], []
     else:
-        return ReadResult(
-            rejections=[
-                file_rejection(
-                    file,
-                    "(document)",
-                    f"the document is a JSON {type(document).__name__}",
-                    _EXPECTED_DOCUMENT,
-                )
-            ]
+        rejection = file_rejection(
+            file, "(document)", f"the document is a JSON {type(document).__name__}", EXPECTED_DOCUMENT
         )
+        return [], [rejection]
+    if not isinstance(entries, list):
+        return [], [file_rejection(file, prefix, "not a list", "a list of product objects")]
 
-    result = ReadResult()
-    for index, item in enumerate(items):
+    items: list[Item] = []
+    rejections = []
+    for index, entry in enumerate(entries):
         origin = f"{prefix}[{index}]"
-        if not isinstance(item, dict):
-            result.rejections.append(
-                file_rejection(file, origin, "the entry is not a JSON object", "a product spec object")
-            )
-            continue
-        result.candidates.append(SpecCandidate(origin=origin, data=item, locate=_prefixed_locator(origin)))
+        if isinstance(entry, dict):
+            items.append((origin, entry))
+        else:
+            rejections.append(file_rejection(file, origin, "the entry is not a JSON object", "a product spec object"))
+    return items, rejections
+
+
+def canonical_candidates(items: list[Item], format_name: str) -> ReadResult:
+    """Canonical specs need no mapping: each object is a candidate as it stands."""
+    result = ReadResult(format=format_name)
+    for origin, item in items:
+        locate = _prefixed_locator(origin) if origin else format_location
+        result.candidates.append(SpecCandidate(origin=origin, data=item, locate=locate))
     return result
 
 
 def _prefixed_locator(origin: str) -> Callable[[tuple[int | str, ...]], str]:
     def locate(location: tuple[int | str, ...]) -> str:
-        return f"{origin}.{format_location(location)}"
+        return join_path(origin, format_location(location))
 
     return locate

@@ -8,6 +8,7 @@ from pydantic import BaseModel, Field, ValidationError
 
 from spec2listing.errors import FieldError
 from spec2listing.intake.field_errors import field_errors_from_validation, format_location
+from spec2listing.intake.options import ReadOptions
 from spec2listing.models.spec import ProductSpec
 
 
@@ -32,6 +33,7 @@ class ParsedUpload(BaseModel):
 
     file: str
     format: str
+    dialect: dict[str, str] = Field(default_factory=dict, description="Encoding, delimiter and decimal mark read.")
     specs: list[tuple[str, ProductSpec]] = Field(default_factory=list)
     rejections: list[Rejection] = Field(default_factory=list)
 
@@ -39,20 +41,31 @@ class ParsedUpload(BaseModel):
 class ReadResult(BaseModel):
     """What a format reader found: candidates to validate and problems already known."""
 
+    format: str = "unknown"
+    dialect: dict[str, str] = Field(default_factory=dict)
     candidates: list[SpecCandidate] = Field(default_factory=list)
     rejections: list[Rejection] = Field(default_factory=list)
 
+    def add(self, found: SpecCandidate | Rejection) -> None:
+        if isinstance(found, Rejection):
+            self.rejections.append(found)
+        else:
+            self.candidates.append(found)
 
-Reader = Callable[[str, bytes], ReadResult]
+
+Reader = Callable[[str, bytes, ReadOptions], ReadResult]
 
 
-def _readers() -> dict[str, tuple[str, Reader]]:
-    from spec2listing.intake.csv_catalog import read_csv_catalog
-    from spec2listing.intake.json_spec import read_json_specs
+def _readers() -> dict[str, Reader]:
+    """Readers by file suffix; imported here because every reader module imports this one."""
+    from spec2listing.intake.formats import read_csv_upload, read_json_upload, read_jsonl_upload
 
     return {
-        ".json": ("json", read_json_specs),
-        ".csv": ("csv", read_csv_catalog),
+        ".json": read_json_upload,
+        ".jsonl": read_jsonl_upload,
+        ".ndjson": read_jsonl_upload,
+        ".csv": read_csv_upload,
+        ".tsv": read_csv_upload,
     }
 
 
@@ -66,11 +79,12 @@ def file_rejection(file: str, path: str, message: str, expected: str, value: str
     return Rejection(origin="(file)", errors=[error])
 
 
-def parse_upload(file: str, data: bytes) -> ParsedUpload:
+def parse_upload(file: str, data: bytes, options: ReadOptions | None = None) -> ParsedUpload:
     """Read one uploaded file and validate every product in it.
 
     One bad product becomes a rejection and never hides the valid ones.
     """
+    options = options or ReadOptions()
     suffix = PurePosixPath(file).suffix.lower()
     readers = _readers()
     if suffix not in readers:
@@ -82,9 +96,8 @@ def parse_upload(file: str, data: bytes) -> ParsedUpload:
         )
         return ParsedUpload(file=file, format="unknown", rejections=[rejection])
 
-    format_name, reader = readers[suffix]
-    found = reader(file, data)
-    upload = ParsedUpload(file=file, format=format_name, rejections=list(found.rejections))
+    found = readers[suffix](file, data, options)
+    upload = ParsedUpload(file=file, format=found.format, dialect=found.dialect, rejections=list(found.rejections))
     for candidate in found.candidates:
         try:
             spec = ProductSpec.model_validate(candidate.data)

@@ -11,6 +11,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from spec2listing.costs import load_prices
+from spec2listing.intake.options import read_options
 from spec2listing.intake.parse import supported_suffixes
 from spec2listing.local.estimate import estimate_files, print_estimate
 from spec2listing.local.runtime import LocalPipeline, RunOutcome
@@ -45,7 +46,9 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="spec2listing", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
     run = commands.add_parser("run", help="run spec files through the pipeline on a local AWS emulation")
-    run.add_argument("paths", nargs="+", type=Path, help="spec files (.json, .csv) or folders of them")
+    run.add_argument(
+        "paths", nargs="+", type=Path, help="spec files (.json, .jsonl, .ndjson, .csv, .tsv) or folders of them"
+    )
     run.add_argument(
         "--out", type=Path, default=DEFAULT_OUT, help="output folder, also the local bucket and table (default: out)"
     )
@@ -67,6 +70,7 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--image-concurrency", type=int, help="images rendered at once per product")
     run.add_argument("--timeout", type=float, default=None, help="give up after this many seconds")
     run.add_argument("--prices", type=Path, help="price table JSON replacing or adding models of the shipped one")
+    _add_reader_options(run)
 
     estimate = commands.add_parser(
         "estimate", help="print the provider calls and USD cost a live run of these files would make; calls nothing"
@@ -74,7 +78,31 @@ def _parser() -> argparse.ArgumentParser:
     estimate.add_argument("paths", nargs="+", type=Path, help="spec files (.json, .csv) or folders of them")
     estimate.add_argument("--brands", type=Path, action="append", default=[], help="folder of brand guides")
     estimate.add_argument("--prices", type=Path, help="price table JSON replacing or adding models of the shipped one")
+    _add_reader_options(estimate)
     return parser
+
+
+def _add_reader_options(command: argparse.ArgumentParser) -> None:
+    reading = command.add_argument_group(
+        "reader options", "how to read files whose content leaves a choice open; sent as S3 object metadata"
+    )
+    reading.add_argument(
+        "--format", choices=["canonical", "shopify", "akeneo"], help="product format (default: detect)"
+    )
+    reading.add_argument("--encoding", help="text encoding of CSV files, such as cp1252 (default: detect)")
+    reading.add_argument("--delimiter", help="CSV delimiter: comma, semicolon, tab or pipe (default: detect)")
+    reading.add_argument("--decimal", help="decimal mark of CSV numbers: point or comma (default: detect)")
+    reading.add_argument("--locale", help="Akeneo locale to read, such as en_US")
+    reading.add_argument("--channel", help="Akeneo channel (scope) to read, such as ecommerce")
+    reading.add_argument("--currency", help="currency of Shopify prices, or of Akeneo price collections, such as EUR")
+    reading.add_argument("--attributes", help="Akeneo attribute codes per spec field, such as name=title,brand=maker")
+
+
+READER_OPTIONS = ("format", "encoding", "delimiter", "decimal", "locale", "channel", "currency", "attributes")
+
+
+def _reader_options(arguments: argparse.Namespace) -> dict[str, str]:
+    return {name: str(getattr(arguments, name)) for name in READER_OPTIONS if getattr(arguments, name)}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -116,7 +144,8 @@ def _run(arguments: argparse.Namespace, console: Console) -> int:
     with LocalPipeline(out_dir, environment=environment) as pipeline:
         for folder in [*brand_folders, *arguments.brands]:
             pipeline.upload_brand_guides(folder)
-        submissions = [pipeline.submit_file(path) for path in files]
+        metadata = _reader_options(arguments)
+        submissions = [pipeline.submit_file(path, metadata) for path in files]
         with Progress(
             TextColumn("[bold]products"),
             BarColumn(),
@@ -150,8 +179,13 @@ def _estimate(arguments: argparse.Namespace, console: Console) -> int:
     if not files:
         console.print(f"[red]error:[/] no spec files ({', '.join(supported_suffixes())}) in the given paths")
         return 2
+    options = read_options("command line", _reader_options(arguments), ignore_unknown=False)
+    if isinstance(options, list):
+        for error in options:
+            console.print(f"[red]error:[/] {error}")
+        return 2
     estimate, rejections = estimate_files(
-        files, [*brand_folders, *arguments.brands], prices=load_prices(arguments.prices)
+        files, [*brand_folders, *arguments.brands], prices=load_prices(arguments.prices), options=options
     )
     print_estimate(console, estimate, rejections)
     return 1 if rejections else 0
@@ -194,6 +228,11 @@ def _print_outcomes(console: Console, outcomes: list[RunOutcome], out_dir: Path)
         console.print(f"cost USD: {sum(by_step.values()):.4f} ({steps})")
 
     for outcome in outcomes:
+        if outcome.duplicate_of:
+            console.print(f"{outcome.path.name}: a repeated delivery of run {outcome.duplicate_of}; nothing ran")
+        reused = [product for product in outcome.products if product.reused_from]
+        if reused:
+            console.print(f"{outcome.path.name}: {len(reused)} unchanged products kept their listings, at no cost")
         if outcome.status == "FAILED":
             console.print(f"[red]run failed[/] for {outcome.path}: {outcome.error}")
         for rejection in outcome.rejections:

@@ -9,6 +9,7 @@ from spec2listing.costs import PriceTable
 from spec2listing.costs.estimate import RunEstimate, estimate_product
 from spec2listing.errors import FieldError
 from spec2listing.intake import parse_upload
+from spec2listing.intake.options import ReadOptions
 from spec2listing.pipeline.intake import brand_loader, resolve_brand
 from spec2listing.settings import ImageSettings, ProviderSettings
 from spec2listing.storage import keys
@@ -16,7 +17,7 @@ from spec2listing.storage.objects import MemoryObjectStore
 
 
 def estimate_files(
-    files: list[Path], brand_folders: list[Path], *, prices: PriceTable
+    files: list[Path], brand_folders: list[Path], *, prices: PriceTable, options: ReadOptions | None = None
 ) -> tuple[RunEstimate, list[FieldError]]:
     """Estimate every valid product of the files; return the field errors of the invalid ones beside it."""
     providers = ProviderSettings()
@@ -34,7 +35,7 @@ def estimate_files(
     )
     errors: list[FieldError] = []
     for path in files:
-        upload = parse_upload(path.name, path.read_bytes())
+        upload = parse_upload(path.name, path.read_bytes(), options)
         errors += [error for rejection in upload.rejections for error in rejection.errors]
         load = brand_loader(brands, path.name)
         for _, spec in upload.specs:

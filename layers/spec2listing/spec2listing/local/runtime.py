@@ -13,6 +13,7 @@ so later runs see what earlier runs left.
 """
 
 import functools
+import gc
 import hashlib
 import importlib.util
 import io
@@ -24,16 +25,19 @@ import threading
 import time
 import traceback
 import uuid
+import warnings
 import zipfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from decimal import Decimal
 from pathlib import Path, PurePosixPath
 from types import ModuleType
-from typing import Any
+from typing import Any, cast
 
 import boto3
+from aws_lambda_powertools import Metrics
 from moto import mock_aws
 from moto.awslambda_simple.models import LambdaSimpleBackend
 from moto.dynamodb.models import DynamoDBBackend
@@ -51,8 +55,17 @@ REGION = "us-east-1"
 LOCAL_NAME = "spec2listing-local"
 TABLE_FILE = "table.json"
 LOG_FILE = "logs/spec2listing.log"
-BUCKET_PREFIXES = (keys.INCOMING_PREFIX, keys.BRANDS_PREFIX, keys.RUNS_PREFIX, keys.REJECTED_PREFIX, REFERENCES_PREFIX)
+BUCKET_PREFIXES = (
+    keys.INCOMING_PREFIX,
+    keys.BRANDS_PREFIX,
+    keys.RUNS_PREFIX,
+    keys.REJECTED_PREFIX,
+    keys.CACHE_PREFIX,
+    REFERENCES_PREFIX,
+)
 POLL_SECONDS = 0.1
+# Polls of a long run slow down to this, so that they do not load the emulator in proportion to its length.
+MAX_POLL_SECONDS = 1.0
 # moto's in-memory backends are not thread-safe: a transaction or listing that iterates a dict while
 # another thread writes to it fails with "dictionary changed size during iteration". Handlers run in
 # many threads locally, so these operations are serialized (each is a fast in-memory step).
@@ -86,6 +99,7 @@ class Submission:
     run_id: str | None = None
     error: str | None = None
     expected_products: int | None = None
+    duplicate_of: str | None = None
 
 
 @dataclass
@@ -98,6 +112,7 @@ class RunOutcome:
     products: list[ProductRecord]
     rejections: list[dict[str, Any]] = field(default_factory=list)
     error: str | None = None
+    duplicate_of: str | None = None
 
 
 @dataclass
@@ -143,16 +158,21 @@ class LocalPipeline:
         self._timeouts: dict[str, int] = {}
         self._loaded_etags: dict[str, str] = {}
         self._saved_environment: dict[str, str] = {}
+        self._saved_warning_filters: list[Any] = []
         self._saved_invoke: Any = None
         self._mock: Any = None
         self._log_stream: io.TextIOWrapper | None = None
         self.invocations: dict[str, int] = {}
         self._count_lock = threading.Lock()
+        self._metrics = Metrics()
 
     # ---------- lifecycle ----------
 
     def __enter__(self) -> "LocalPipeline":
         self._saved_environment = dict(os.environ)
+        self._saved_warning_filters = list(warnings.filters)
+        # Metrics are off locally and cleared after every call, so a handler may find none to publish.
+        warnings.filterwarnings("ignore", message="No application metrics to publish", category=UserWarning)
         os.environ.update(self._base_environment())
         self._mock = mock_aws(config=MOTO_CONFIG)
         self._mock.start()
@@ -190,6 +210,7 @@ class LocalPipeline:
         for backend, name, original in getattr(self, "_saved_operations", []):
             setattr(backend, name, original)
         self._saved_operations = []
+        gc.unfreeze()
         if self._saved_invoke is not None:
             LambdaSimpleBackend.invoke = self._saved_invoke  # type: ignore[method-assign]
             self._saved_invoke = None
@@ -200,6 +221,7 @@ class LocalPipeline:
             self._unroute_logs()
         os.environ.clear()
         os.environ.update(self._saved_environment)
+        cast(list[Any], warnings.filters)[:] = self._saved_warning_filters
 
     def _base_environment(self) -> dict[str, str]:
         return {
@@ -356,6 +378,14 @@ class LocalPipeline:
                 "stackTrace": traceback.format_exception(error)[-6:],
             }
             return json.dumps(payload).encode("utf-8")
+        finally:
+            # Metrics are disabled locally, so Powertools keeps them in one set shared by every handler, and it
+            # prints that set to stdout once a metric has 100 values. Dropping them after each call keeps it empty.
+            self._metrics.clear_metrics()
+            # moto keeps every object, item and history event of the run in this process, which no Lambda
+            # container does. Freezing what exists after each call keeps garbage collection passes from
+            # growing with the run; _stop() unfreezes it all.
+            gc.freeze()
         return json.dumps(result).encode("utf-8")
 
     def invoke(self, function: str, event: dict[str, Any]) -> Any:
@@ -383,7 +413,8 @@ class LocalPipeline:
             table = boto3.resource("dynamodb", region_name=REGION).Table(self.table_name)
             with table.batch_writer() as batch:
                 for item in json.loads(table_file.read_text(encoding="utf-8"))["items"]:
-                    item["record"] = json.dumps(item["record"], separators=(",", ":"))
+                    if "record" in item:
+                        item["record"] = json.dumps(item["record"], separators=(",", ":"))
                     batch.put_item(Item=item)
 
     def save_state(self) -> None:
@@ -414,7 +445,11 @@ class LocalPipeline:
                 break
             arguments["ExclusiveStartKey"] = page["LastEvaluatedKey"]
         for item in items:
-            item["record"] = json.loads(item["record"])
+            for name, value in item.items():
+                if isinstance(value, Decimal):
+                    item[name] = int(value) if value == value.to_integral_value() else float(value)
+            if "record" in item:
+                item["record"] = json.loads(item["record"])
         items.sort(key=lambda item: (item["pk"], item["sk"]))
         document = {"note": "Local copy of the spec2listing table; edit only to reset state.", "items": items}
         (self.out_dir / TABLE_FILE).write_text(json.dumps(document, indent=1, default=str), encoding="utf-8")
@@ -440,15 +475,17 @@ class LocalPipeline:
             uploaded.append(key)
         return uploaded
 
-    def submit_file(self, path: Path) -> Submission:
+    def submit_file(self, path: Path, metadata: dict[str, str] | None = None) -> Submission:
         """Upload a file under incoming/ and start a run with the event S3 would send through EventBridge.
 
         Reference photos the file names by local path are uploaded first, and the copy under incoming/
-        names their keys instead.
+        names their keys instead. `metadata` becomes the object's user metadata, where uploads carry
+        reader options.
         """
         key = f"{keys.INCOMING_PREFIX}{path.name}"
         data = stage_reference_photos(path, path.read_bytes(), self.put_object)
-        self.put_object(key, data)
+        s3 = boto3.client("s3", region_name=REGION)
+        s3.put_object(Bucket=self.bucket, Key=key, Body=data, Metadata=metadata or {})
         event = s3_object_created_event(self.bucket, key, data)
         return self.start(path, key, event)
 
@@ -469,7 +506,8 @@ class LocalPipeline:
         """Poll until every execution ends, reporting finished and expected product counts."""
         sfn = boto3.client("stepfunctions", region_name=REGION)
         records = self.records
-        deadline = None if timeout_seconds is None else time.monotonic() + timeout_seconds
+        started = time.monotonic()
+        deadline = None if timeout_seconds is None else started + timeout_seconds
         while True:
             finished = expected = 0
             running = False
@@ -484,10 +522,10 @@ class LocalPipeline:
                     submission.run_id = self._run_id_of(submission)
                 if submission.run_id is not None:
                     run = records.get_run(submission.run_id)
-                    if run is not None and submission.expected_products is None:
-                        submission.expected_products = run.product_count
-                    outcomes = records.list_run_products(submission.run_id)
-                    finished += sum(1 for product in outcomes if product.status.value != "REJECTED")
+                    if run is not None and not submission.expected_products:
+                        # Intake records the run before it has counted the products.
+                        submission.expected_products = run.product_count or None
+                    finished += records.count_finished_products(submission.run_id)
                     expected += submission.expected_products or 0
             if on_progress is not None:
                 on_progress(finished, expected)
@@ -495,7 +533,7 @@ class LocalPipeline:
                 break
             if deadline is not None and time.monotonic() > deadline:
                 raise TimeoutError(f"runs still going after {timeout_seconds:.0f} s")
-            time.sleep(POLL_SECONDS)
+            time.sleep(min(MAX_POLL_SECONDS, POLL_SECONDS + (time.monotonic() - started) / 50))
         return [self._outcome(submission) for submission in submissions]
 
     def _run_id_of(self, submission: Submission) -> str | None:
@@ -508,6 +546,11 @@ class LocalPipeline:
         return run_id if self.records.get_run(run_id) is not None else None
 
     def _outcome(self, submission: Submission) -> RunOutcome:
+        duplicate_of = self._duplicate_of(submission)
+        if duplicate_of is not None:
+            return RunOutcome(
+                path=submission.path, status=submission.status, run=None, products=[], duplicate_of=duplicate_of
+            )
         run = self.records.get_run(submission.run_id) if submission.run_id else None
         if run is None:
             submission.run_id = self._run_id_of(submission)
@@ -523,6 +566,16 @@ class LocalPipeline:
         return RunOutcome(
             path=submission.path, status=status, run=run, products=products, rejections=rejections, error=error
         )
+
+    def _duplicate_of(self, submission: Submission) -> str | None:
+        """Find the run an earlier delivery started, when this execution ended as a duplicate delivery."""
+        sfn = boto3.client("stepfunctions", region_name=REGION)
+        output = sfn.describe_execution(executionArn=submission.execution_arn).get("output")
+        if not output:
+            return None
+        intake = json.loads(output).get("intake") or {}
+        duplicate_of = intake.get("duplicate_of")
+        return str(duplicate_of) if duplicate_of else None
 
 
 def _locked(function: Callable[..., Any], lock: threading.RLock) -> Callable[..., Any]:
@@ -554,6 +607,8 @@ def s3_object_created_event(bucket: str, key: str, data: bytes) -> dict[str, Any
                 "key": quote_plus(key, safe="/"),
                 "size": len(data),
                 "etag": hashlib.md5(data, usedforsecurity=False).hexdigest(),
+                # S3 gives each write of a key a larger sequencer; a second upload is a new delivery.
+                "sequencer": f"{time.time_ns():020X}",
             },
             "request-id": uuid.uuid4().hex[:16].upper(),
             "requester": ACCOUNT_ID,

@@ -1,6 +1,7 @@
 """manifest.json: everything one product's run produced, with usage, cost and timings."""
 
 from datetime import datetime
+from typing import Literal
 
 from pydantic import BaseModel, Field
 
@@ -17,6 +18,20 @@ class ImageEntry(BaseModel):
     color_hex: str | None = None
     platforms: list[str] = Field(default_factory=list)
     error: str | None = None
+    cache_key: str | None = None
+    reused: bool = Field(default=False, description="The image came from the cache; no provider drew it for this run.")
+
+
+class Reuse(BaseModel):
+    """The parts of a listing taken from earlier runs instead of generated again."""
+
+    base_run_id: str | None = Field(description="The run whose listing the spec was compared with.")
+    changed_fields: list[str] = Field(description="Spec fields that differ from that listing's spec.")
+    copy_source: Literal["reused", "generated"]
+    copy_reason: str
+    images_reused: list[str] = Field(default_factory=list)
+    images_generated: list[str] = Field(default_factory=list)
+    vision_reused: list[str] = Field(default_factory=list)
 
 
 class Manifest(BaseModel):
@@ -36,3 +51,4 @@ class Manifest(BaseModel):
     usage: list[Usage]
     cost_usd: float
     timings_ms: dict[str, int]
+    reuse: Reuse | None = None

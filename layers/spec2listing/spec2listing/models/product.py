@@ -3,10 +3,20 @@
 import hashlib
 import json
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from spec2listing.models.brand import BrandGuide
 from spec2listing.models.spec import ProductSpec
+
+
+class BaseListing(BaseModel):
+    """The SKU's last completed listing, which a changed spec is compared with."""
+
+    run_id: str
+    spec_hash: str
+    spec_key: str
+    copy_key: str | None = None
+    changed_fields: list[str] = Field(default_factory=list)
 
 
 class NormalizedProduct(BaseModel):
@@ -17,6 +27,7 @@ class NormalizedProduct(BaseModel):
     spec_hash: str
     source_file: str
     origin: str = ""
+    base: BaseListing | None = None
 
 
 def content_hash(spec: ProductSpec, brand: BrandGuide | None) -> str:

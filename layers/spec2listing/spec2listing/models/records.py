@@ -63,6 +63,27 @@ class ProductRecord(BaseModel):
     cost_usd: float = 0.0
     error: str | None = None
     errors: list[FieldError] = Field(default_factory=list)
+    reused_from: str | None = Field(
+        default=None, description="The run whose listing this run kept because the spec had not changed."
+    )
+
+
+class ClaimState(StrEnum):
+    """Progress of generating the listing of one spec content."""
+
+    PENDING = "PENDING"
+    DONE = "DONE"
+    RETRY = "RETRY"
+
+
+class SpecClaim(BaseModel):
+    """The run that generates, or generated, a SKU's listing from one spec content hash."""
+
+    sku: str
+    spec_hash: str
+    run_id: str
+    state: ClaimState
+    record: ProductRecord | None = Field(default=None, description="The product's outcome once DONE.")
 
 
 class RunRecord(BaseModel):

@@ -36,9 +36,14 @@ class IntakeTask(TaskModel):
 class IntakeResult(TaskModel):
     run_id: str
     products_key: str
-    product_count: int
+    product_count: int = Field(description="Products accepted: queued for the Products map, or reused.")
+    queued_count: int = Field(default=0, description="Products the Products map generates.")
+    reused_count: int = Field(default=0, description="Unchanged products that keep their last listing.")
     rejected_count: int
-    duplicate_count: int = 0
+    duplicate_count: int = Field(default=0, description="Identical repeats of a product dropped within the file.")
+    duplicate_of: str | None = Field(
+        default=None, description="The run an earlier delivery of the same trigger started; nothing else ran."
+    )
     config: PipelineConfig
 
 
@@ -58,15 +63,12 @@ class StepResult(TaskModel):
 
 class CopyResult(StepResult):
     copy_key: str
+    reused_from: str | None = Field(default=None, description="The run whose copy was kept.")
+    reason: str = ""
 
 
 class PlanTask(ProductTask):
     copy_key: str
-
-
-class PlanResult(StepResult):
-    jobs_key: str
-    job_ids: list[str]
 
 
 class RenderTask(TaskModel):
@@ -88,6 +90,14 @@ class RenderResult(StepResult):
     status: RenderStatus = RenderStatus.RENDERED
     image_key: str | None = None
     error: str | None = None
+    cache_key: str | None = None
+    reused: bool = False
+
+
+class PlanResult(StepResult):
+    jobs_key: str
+    job_ids: list[str] = Field(description="The jobs to render; cached images are not among them.")
+    cached: list[RenderResult] = Field(default_factory=list, description="Jobs whose image came from the cache.")
 
 
 class RenderFailure(TaskModel):
@@ -101,6 +111,7 @@ class CheckTask(ProductTask):
     copy_key: str
     jobs_key: str
     renders: list[dict[str, Any]]
+    cached: list[dict[str, Any]] = Field(default_factory=list)
 
 
 class CheckResult(StepResult):
@@ -108,6 +119,9 @@ class CheckResult(StepResult):
     score: float
     passed: bool
     flags: int
+    vision_reused: list[str] = Field(
+        default_factory=list, description="Jobs whose vision verdicts came from the cache."
+    )
 
 
 class FinalizeTask(ProductTask):

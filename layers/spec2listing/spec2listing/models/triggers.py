@@ -20,6 +20,7 @@ class S3Object(BaseModel):
     size: int | None = None
     etag: str | None = None
     version_id: str | None = Field(default=None, alias="version-id")
+    sequencer: str | None = None
 
 
 class S3ObjectCreatedDetail(BaseModel):
@@ -45,6 +46,9 @@ class ProductSpecChangedDetail(BaseModel):
     spec: dict[str, Any] | list[Any] | None = None
     spec_s3: SpecPointer | None = None
     file_name: str | None = Field(default=None, pattern=r"^[^/\\]{1,200}$")
+    options: dict[str, Any] = Field(
+        default_factory=dict, description="Reader options such as format, locale, channel and currency."
+    )
 
     @model_validator(mode="after")
     def _one_source(self) -> "ProductSpecChangedDetail":
@@ -71,3 +75,18 @@ class TriggerEvent(BaseModel):
 
     def spec_changed(self) -> ProductSpecChangedDetail:
         return ProductSpecChangedDetail.model_validate(self.detail)
+
+    def delivery_identity(self) -> str:
+        """What two deliveries of the same trigger share, and two different triggers never do.
+
+        EventBridge delivers at least once and keeps the event id on a retry.
+        S3 may also emit a second event, with a new id, for one upload. The
+        object's version id, or its sequencer in an unversioned bucket, names
+        the upload itself.
+        """
+        if self.detail_type == S3_OBJECT_CREATED:
+            created = self.s3_object()
+            upload = created.object.version_id or created.object.sequencer
+            if upload:
+                return f"s3://{created.bucket.name}/{created.object.key}#{upload}"
+        return f"event {self.source} {self.id}"

@@ -11,14 +11,16 @@ from urllib.parse import unquote_plus
 from pydantic import BaseModel, Field, ValidationError
 
 from spec2listing.errors import ArtifactMissing, FieldError, InvalidSpec
-from spec2listing.intake import Rejection, parse_upload
+from spec2listing.intake import ParsedUpload, Rejection, parse_upload
 from spec2listing.intake.field_errors import field_errors_from_validation
+from spec2listing.intake.options import ReadOptions, read_options
 from spec2listing.models.brand import BrandGuide
 from spec2listing.models.product import NormalizedProduct, content_hash
 from spec2listing.models.records import ProductRecord, ProductStatus, RunRecord, RunStatus
 from spec2listing.models.spec import ProductSpec
 from spec2listing.models.tasks import IntakeResult, IntakeTask, PipelineConfig
 from spec2listing.models.triggers import S3_OBJECT_CREATED, TriggerEvent
+from spec2listing.pipeline.reuse import attach_base, earlier_outcome, reuse_outcome
 from spec2listing.storage import keys
 from spec2listing.storage.objects import ObjectStore, get_json, put_json
 from spec2listing.storage.records import RecordStore
@@ -31,6 +33,9 @@ class Upload(BaseModel):
     source: str = Field(description="s3://bucket/key of the upload, or the event that carried it.")
     data: bytes
     source_key: str | None = None
+    options: ReadOptions | list[FieldError] = Field(
+        default_factory=ReadOptions, description="Reader options, or why they are invalid."
+    )
 
 
 class RejectionReport(BaseModel):
@@ -73,12 +78,14 @@ def read_upload(trigger: TriggerEvent, store: ObjectStore) -> Upload:
             source=f"s3://{store.bucket}/{key}",
             data=store.get_bytes(key),
             source_key=key,
+            options=read_options(f"s3://{store.bucket}/{key} metadata", store.metadata(key), ignore_unknown=True),
         )
 
     try:
         detail = trigger.spec_changed()
     except ValidationError as error:
         raise InvalidSpec(field_errors_from_validation(f"event {trigger.id}", error)) from error
+    options = read_options(f"event {trigger.id} detail.options", detail.options, ignore_unknown=False)
     if detail.spec_s3 is not None:
         key = detail.spec_s3.key
         if detail.spec_s3.bucket not in (None, store.bucket):
@@ -98,12 +105,14 @@ def read_upload(trigger: TriggerEvent, store: ObjectStore) -> Upload:
             source=f"s3://{store.bucket}/{key}",
             data=store.get_bytes(key),
             source_key=key,
+            options=options,
         )
     file_name = detail.file_name or f"{detail.source_system}-{trigger.id}.json"
     return Upload(
         file_name=file_name,
         source=f"event {trigger.id} from {trigger.source}",
         data=json.dumps(detail.spec, ensure_ascii=False).encode("utf-8"),
+        options=options,
     )
 
 
@@ -174,14 +183,35 @@ def run_intake(
     records: RecordStore,
     config: PipelineConfig,
 ) -> IntakeResult:
-    """Validate the upload and lay out one spec per valid product for the Products map."""
+    """Validate the upload and lay out one spec per product to generate for the Products map.
+
+    A second delivery of a trigger that already started a run returns that
+    run's id in `duplicate_of` and does nothing else. Unchanged products are
+    recorded with their earlier outcome here and are not queued.
+    """
     started = time.monotonic()
     try:
         trigger = TriggerEvent.model_validate(task.trigger)
     except ValidationError as error:
         raise InvalidSpec(field_errors_from_validation("(event)", error)) from error
     run_id = make_run_id(task.started_at, task.execution_name)
+    delivery = hashlib.sha256(trigger.delivery_identity().encode("utf-8")).hexdigest()
+    owner = records.claim_delivery(delivery, run_id)
+    if owner != run_id:
+        return IntakeResult(
+            run_id=run_id, products_key="", product_count=0, rejected_count=0, duplicate_of=owner, config=config
+        )
+
     upload = read_upload(trigger, store)
+    run = RunRecord(
+        run_id=run_id,
+        status=RunStatus.RUNNING,
+        source=upload.source,
+        execution_id=task.execution_id,
+        started_at=task.started_at,
+        details={"file": upload.file_name},
+    )
+    records.put_run(run)
 
     input_key = keys.run_input(run_id, upload.file_name)
     if upload.source_key is not None:
@@ -189,8 +219,73 @@ def run_intake(
     else:
         store.put_bytes(input_key, upload.data, "application/json")
 
-    parsed = parse_upload(upload.file_name, upload.data)
+    parsed = _parse(upload)
     rejections = list(parsed.rejections)
+    accepted, duplicates = _accepted_products(parsed, upload, store, rejections)
+
+    items = []
+    reused: list[ProductRecord] = []
+    for sku, product in accepted.items():
+        earlier = earlier_outcome(product, run_id=run_id, records=records)
+        outcome = None
+        if earlier is not None:
+            outcome = reuse_outcome(product, earlier, run_id=run_id, source=upload.source, store=store, records=records)
+        if outcome is not None:
+            reused.append(outcome)
+            continue
+        if earlier is not None:
+            records.claim_spec(sku, product.spec_hash, run_id)
+        attach_base(product, store=store, records=records)
+        spec_key = keys.product_file(run_id, sku, "spec.json")
+        put_json(store, spec_key, product)
+        items.append({"run_id": run_id, "sku": sku, "spec_key": spec_key})
+    records.put_products(reused)
+    products_key = keys.run_products(run_id)
+    put_json(store, products_key, items)
+
+    if rejections:
+        _keep_rejected(store, records, run_id, upload, rejections, accepted=len(accepted))
+
+    records.put_run(
+        run.model_copy(
+            update={
+                "product_count": len(accepted),
+                "counts": {ProductStatus.REJECTED.value: len(rejections)},
+                "details": {
+                    "file": upload.file_name,
+                    "format": parsed.format,
+                    **({"dialect": parsed.dialect} if parsed.dialect else {}),
+                    "duplicates_dropped": duplicates,
+                    "queued": len(items),
+                    "reused": len(reused),
+                    "intake_ms": round((time.monotonic() - started) * 1000),
+                },
+            }
+        )
+    )
+    return IntakeResult(
+        run_id=run_id,
+        products_key=products_key,
+        product_count=len(accepted),
+        queued_count=len(items),
+        reused_count=len(reused),
+        rejected_count=len(rejections),
+        duplicate_count=duplicates,
+        config=config,
+    )
+
+
+def _parse(upload: Upload) -> ParsedUpload:
+    if isinstance(upload.options, list):
+        rejection = Rejection(origin="(options)", errors=upload.options)
+        return ParsedUpload(file=upload.file_name, format="unknown", rejections=[rejection])
+    return parse_upload(upload.file_name, upload.data, upload.options)
+
+
+def _accepted_products(
+    parsed: ParsedUpload, upload: Upload, store: ObjectStore, rejections: list[Rejection]
+) -> tuple[dict[str, NormalizedProduct], int]:
+    """Resolve brand guides and drop identical repeats; conflicting repeats join `rejections`."""
     load = brand_loader(store, upload.file_name)
     accepted: dict[str, NormalizedProduct] = {}
     duplicates = 0
@@ -213,43 +308,7 @@ def run_intake(
             duplicates += 1
         else:
             rejections.append(_conflict(upload.file_name, product, earlier))
-
-    items = []
-    for sku, product in accepted.items():
-        spec_key = keys.product_file(run_id, sku, "spec.json")
-        put_json(store, spec_key, product)
-        items.append({"run_id": run_id, "sku": sku, "spec_key": spec_key})
-    products_key = keys.run_products(run_id)
-    put_json(store, products_key, items)
-
-    if rejections:
-        _keep_rejected(store, records, run_id, upload, rejections, accepted=len(items))
-
-    records.put_run(
-        RunRecord(
-            run_id=run_id,
-            status=RunStatus.RUNNING,
-            source=upload.source,
-            execution_id=task.execution_id,
-            started_at=task.started_at,
-            product_count=len(items),
-            counts={ProductStatus.REJECTED.value: len(rejections)},
-            details={
-                "file": upload.file_name,
-                "format": parsed.format,
-                "duplicates_dropped": duplicates,
-                "intake_ms": round((time.monotonic() - started) * 1000),
-            },
-        )
-    )
-    return IntakeResult(
-        run_id=run_id,
-        products_key=products_key,
-        product_count=len(items),
-        rejected_count=len(rejections),
-        duplicate_count=duplicates,
-        config=config,
-    )
+    return accepted, duplicates
 
 
 def _conflict(file: str, product: NormalizedProduct, earlier: NormalizedProduct) -> Rejection:

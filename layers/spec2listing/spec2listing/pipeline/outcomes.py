@@ -10,8 +10,8 @@ from spec2listing.errors import ArtifactMissing
 from spec2listing.models.consistency import ConsistencyReport
 from spec2listing.models.copy import ProductCopy
 from spec2listing.models.jobs import ImagePlan
-from spec2listing.models.manifest import ImageEntry, Manifest
-from spec2listing.models.records import ProductRecord, ProductStatus, RunRecord, RunStatus, Usage
+from spec2listing.models.manifest import ImageEntry, Manifest, Reuse
+from spec2listing.models.records import ClaimState, ProductRecord, ProductStatus, RunRecord, RunStatus, Usage
 from spec2listing.models.tasks import (
     FailureTask,
     FinalizeTask,
@@ -44,10 +44,10 @@ def finalize_product(
         listing = ProductCopy.model_validate(get_json(store, task.copywriting.copy_key))
         plan = ImagePlan.model_validate(get_json(store, task.plan.jobs_key))
         report = ConsistencyReport.model_validate(get_json(store, task.check.report_key))
-        task_renders = parse_renders([render.model_dump() for render in task.renders])
+        task_renders = parse_renders([render.model_dump() for render in task.renders]) + task.plan.cached
         renders = {render.job_id: render for render in task_renders}
 
-        all_rendered = all(render.status == RenderStatus.RENDERED for render in task.renders)
+        all_rendered = all(render.status == RenderStatus.RENDERED for render in task_renders)
         status = ProductStatus.COMPLETE if report.passed and all_rendered else ProductStatus.NEEDS_REVIEW
         images = []
         for job in plan.jobs:
@@ -63,6 +63,8 @@ def finalize_product(
                     color_hex=job.color_hex,
                     platforms=job.platforms,
                     error=render.error if render else None,
+                    cache_key=render.cache_key if render else None,
+                    reused=render.reused if render else False,
                 )
             )
 
@@ -109,6 +111,15 @@ def finalize_product(
             usage=usage,
             cost_usd=round(sum(item.cost_usd for item in usage), 6),
             timings_ms=timings,
+            reuse=Reuse(
+                base_run_id=product.base.run_id if product.base else None,
+                changed_fields=product.base.changed_fields if product.base else [],
+                copy_source="reused" if task.copywriting.reused_from else "generated",
+                copy_reason=task.copywriting.reason,
+                images_reused=[image.job_id for image in images if image.reused],
+                images_generated=[image.job_id for image in images if not image.reused and image.key],
+                vision_reused=task.check.vision_reused,
+            ),
         )
         previews = {
             image.job_id: preview_data_uri(store.get_bytes(image.key))
@@ -122,28 +133,30 @@ def finalize_product(
         put_json(store, manifest_key, manifest)
 
     manifest.timings_ms["finalize"] = watch.ms
-    records.put_product(
-        ProductRecord(
-            sku=task.sku,
-            run_id=task.run_id,
-            status=status,
-            name=product.spec.name,
-            spec_hash=product.spec_hash,
-            source=product.source_file,
-            started_at=task.started_at,
-            finished_at=now,
-            duration_ms=timings.get("total"),
-            timings_ms=manifest.timings_ms,
-            artifacts=manifest.artifacts,
-            score=report.score,
-            flags=len(report.flags),
-            flag_summary=flag_summary(report),
-            images=sum(1 for image in images if image.status == RenderStatus.RENDERED.value),
-            providers=manifest.providers,
-            usage=usage,
-            cost_usd=manifest.cost_usd,
-        )
+    record = ProductRecord(
+        sku=task.sku,
+        run_id=task.run_id,
+        status=status,
+        name=product.spec.name,
+        spec_hash=product.spec_hash,
+        source=product.source_file,
+        started_at=task.started_at,
+        finished_at=now,
+        duration_ms=timings.get("total"),
+        timings_ms=manifest.timings_ms,
+        artifacts=manifest.artifacts,
+        score=report.score,
+        flags=len(report.flags),
+        flag_summary=flag_summary(report),
+        images=sum(1 for image in images if image.status == RenderStatus.RENDERED.value),
+        providers=manifest.providers,
+        usage=usage,
+        cost_usd=manifest.cost_usd,
     )
+    records.put_product(record)
+    # A product with a missing image is generated again when the same spec comes back.
+    records.settle_spec(record, ClaimState.DONE if all_rendered else ClaimState.RETRY)
+    records.put_listing(record, as_of=task.run_id)
     return ProductOutcome(sku=task.sku, status=status)
 
 
@@ -196,18 +209,18 @@ def record_product_failure(task: FailureTask, *, store: ObjectStore, records: Re
             pass
     failure_key = keys.product_file(task.run_id, task.sku, "failure.json")
     put_json(store, failure_key, {"sku": task.sku, "status": status.value, "error": name, "message": message})
-    records.put_product(
-        ProductRecord(
-            sku=task.sku,
-            run_id=task.run_id,
-            status=status,
-            name=product_name,
-            spec_hash=spec_hash,
-            finished_at=datetime.now(UTC),
-            error=f"{name}: {message}",
-            artifacts={"failure": failure_key, **({"spec": task.spec_key} if task.spec_key else {})},
-        )
+    record = ProductRecord(
+        sku=task.sku,
+        run_id=task.run_id,
+        status=status,
+        name=product_name,
+        spec_hash=spec_hash,
+        finished_at=datetime.now(UTC),
+        error=f"{name}: {message}",
+        artifacts={"failure": failure_key, **({"spec": task.spec_key} if task.spec_key else {})},
     )
+    records.put_product(record)
+    records.settle_spec(record, ClaimState.RETRY)
     return ProductOutcome(sku=task.sku, status=status)
 
 
@@ -289,6 +302,7 @@ def summarize_run(
         "finished_at": finished.isoformat(),
         "duration_ms": run.duration_ms,
         "counts": counts,
+        "reused": sum(1 for product in products if product.reused_from),
         "cost_usd": cost,
         "usage": usage_totals,
         "slowest": [{"sku": p.sku, "duration_ms": p.duration_ms, "status": p.status.value} for p in slowest],
@@ -305,6 +319,7 @@ def summarize_run(
                 "error": p.error,
                 "manifest": p.artifacts.get("manifest"),
                 "review": p.artifacts.get("review"),
+                "reused_from": p.reused_from,
             }
             for p in sorted(products, key=lambda record: record.sku)
         ],

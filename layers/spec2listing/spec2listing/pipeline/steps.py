@@ -1,4 +1,8 @@
-"""The per-product steps: copy, image plan, one render, consistency check."""
+"""The per-product steps: copy, image plan, one render, consistency check.
+
+Each step keeps what the product's last completed listing or the caches
+already hold (see pipeline.incremental) and calls a provider only for the rest.
+"""
 
 import json
 import time
@@ -6,11 +10,14 @@ from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 
+from pydantic import ValidationError
+
 from spec2listing.consistency.engine import check_product
+from spec2listing.errors import ArtifactMissing
 from spec2listing.imaging.planner import plan_images
 from spec2listing.models.consistency import ConsistencyReport
 from spec2listing.models.copy import ProductCopy
-from spec2listing.models.jobs import ImagePlan, ImageQuality, ImageSize
+from spec2listing.models.jobs import ImageJob, ImagePlan, ImageQuality, ImageSize
 from spec2listing.models.product import NormalizedProduct
 from spec2listing.models.tasks import (
     CheckResult,
@@ -23,7 +30,8 @@ from spec2listing.models.tasks import (
     RenderStatus,
     RenderTask,
 )
-from spec2listing.providers import CopyWriter, ImageRenderer, VisionChecker
+from spec2listing.pipeline.incremental import CopyDecision, copy_decision, image_cache_key, vision_cache_key
+from spec2listing.providers import CopyWriter, ImageRenderer, VisionChecker, VisionReport
 from spec2listing.storage import keys
 from spec2listing.storage.objects import ObjectStore, get_json, put_json
 
@@ -48,12 +56,39 @@ def load_product(store: ObjectStore, spec_key: str) -> NormalizedProduct:
 
 
 def generate_copy(task: ProductTask, *, store: ObjectStore, writer: CopyWriter) -> CopyResult:
+    """Write the product's copy, or keep the last listing's copy when nothing it depends on changed."""
     with timed() as watch:
         product = load_product(store, task.spec_key)
-        draft = writer.write(product.spec, product.brand)
         copy_key = keys.product_file(task.run_id, task.sku, "copy.json")
-        put_json(store, copy_key, draft.listing)
-    return CopyResult(copy_key=copy_key, usage=draft.usage, provider=writer.name, duration_ms=watch.ms)
+        decision = _copy_decision(store, product)
+        if decision is not None and decision.reuse and product.base and product.base.copy_key:
+            store.copy(product.base.copy_key, copy_key)
+            reused_from: str | None = product.base.run_id
+            usage = []
+        else:
+            draft = writer.write(product.spec, product.brand)
+            put_json(store, copy_key, draft.listing)
+            reused_from, usage = None, draft.usage
+    return CopyResult(
+        copy_key=copy_key,
+        usage=usage,
+        provider=writer.name,
+        duration_ms=watch.ms,
+        reused_from=reused_from,
+        reason=decision.reason if decision else "",
+    )
+
+
+def _copy_decision(store: ObjectStore, product: NormalizedProduct) -> CopyDecision | None:
+    base = product.base
+    if base is None or base.copy_key is None:
+        return None
+    try:
+        earlier = load_product(store, base.spec_key)
+        earlier_copy = ProductCopy.model_validate(get_json(store, base.copy_key))
+    except (ArtifactMissing, ValidationError):
+        return None
+    return copy_decision(base.changed_fields, earlier.spec, earlier_copy)
 
 
 def plan_product_images(
@@ -63,7 +98,9 @@ def plan_product_images(
     size: ImageSize,
     lifestyle_size: ImageSize,
     quality: ImageQuality,
+    renderer_model: str,
 ) -> PlanResult:
+    """Plan every image job; jobs whose image is in the cache get it copied and are not rendered."""
     with timed() as watch:
         product = load_product(store, task.spec_key)
         listing = ProductCopy.model_validate(get_json(store, task.copy_key))
@@ -72,7 +109,35 @@ def plan_product_images(
         )
         jobs_key = keys.product_file(task.run_id, task.sku, "image-jobs.json")
         put_json(store, jobs_key, plan)
-    return PlanResult(jobs_key=jobs_key, job_ids=[job.job_id for job in plan.jobs], duration_ms=watch.ms)
+        references = _reference_photos(store, plan.jobs)
+        to_render, cached = [], []
+        for job in plan.jobs:
+            photos = [references.get(key) for key in job.reference_images]
+            known = [photo for photo in photos if photo is not None]
+            if len(known) < len(photos):
+                to_render.append(job.job_id)  # the render reports the missing photo
+                continue
+            cache_key = image_cache_key(renderer_model, job, known, product.spec.category)
+            extension = next(
+                (ext for ext in keys.IMAGE_EXTENSIONS if store.exists(keys.image_cache(cache_key, ext))), None
+            )
+            if extension is None:
+                to_render.append(job.job_id)
+                continue
+            image_key = keys.product_image(task.run_id, task.sku, job.job_id, extension)
+            store.copy(keys.image_cache(cache_key, extension), image_key)
+            cached.append(RenderResult(job_id=job.job_id, image_key=image_key, cache_key=cache_key, reused=True))
+    return PlanResult(jobs_key=jobs_key, job_ids=to_render, cached=cached, duration_ms=watch.ms)
+
+
+def _reference_photos(store: ObjectStore, jobs: list[ImageJob]) -> dict[str, bytes]:
+    photos = {}
+    for key in dict.fromkeys(key for job in jobs for key in job.reference_images):
+        try:
+            photos[key] = store.get_bytes(key)
+        except ArtifactMissing:
+            continue
+    return photos
 
 
 def render_image(task: RenderTask, *, store: ObjectStore, renderer: ImageRenderer) -> RenderResult:
@@ -86,6 +151,8 @@ def render_image(task: RenderTask, *, store: ObjectStore, renderer: ImageRendere
         extension = image.media_type.split("/")[-1].replace("jpeg", "jpg")
         image_key = keys.product_image(task.run_id, task.sku, job.job_id, extension)
         store.put_bytes(image_key, image.data, image.media_type)
+        cache_key = image_cache_key(renderer.model, job, references, product.spec.category)
+        store.put_bytes(keys.image_cache(cache_key, extension), image.data, image.media_type)
     return RenderResult(
         job_id=job.job_id,
         status=RenderStatus.RENDERED,
@@ -93,6 +160,7 @@ def render_image(task: RenderTask, *, store: ObjectStore, renderer: ImageRendere
         usage=image.usage,
         provider=renderer.name,
         duration_ms=watch.ms,
+        cache_key=cache_key,
     )
 
 
@@ -129,19 +197,32 @@ def check_consistency(
         product = load_product(store, task.spec_key)
         listing = ProductCopy.model_validate(get_json(store, task.copy_key))
         plan = ImagePlan.model_validate(get_json(store, task.jobs_key))
-        renders = parse_renders(task.renders)
+        renders = parse_renders(task.renders) + [RenderResult.model_validate(item) for item in task.cached]
         images = {
             render.job_id: store.get_bytes(render.image_key)
             for render in renders
             if render.status == RenderStatus.RENDERED and render.image_key
         }
-        vision_reports = {}
-        if vision is not None:
-            checked = [job for job in plan.jobs if job.job_id in images]
+        vision_reports: dict[str, VisionReport] = {}
+        vision_reused: list[str] = []
+        cache_keys = {render.job_id: render.cache_key for render in renders}
+        unchecked = []
+        for job in plan.jobs:
+            if vision is None or job.job_id not in images:
+                continue
+            cached_report = _cached_vision(store, vision, job, cache_keys.get(job.job_id))
+            if cached_report is None:
+                unchecked.append(job)
+                continue
+            vision_reports[job.job_id] = cached_report
+            vision_reused.append(job.job_id)
+        if vision is not None and unchecked:
             # Live checks wait on the network, so images are checked side by side to fit the function timeout.
             with ThreadPoolExecutor(max_workers=vision_concurrency) as pool:
-                reports = pool.map(lambda job: vision.check(images[job.job_id], job), checked)
-                vision_reports = {job.job_id: report for job, report in zip(checked, reports, strict=True)}
+                fresh = pool.map(lambda job: vision.check(images[job.job_id], job), unchecked)
+                for job, fresh_report in zip(unchecked, fresh, strict=True):
+                    vision_reports[job.job_id] = fresh_report
+                    _cache_vision(store, vision, job, cache_keys.get(job.job_id), fresh_report)
         report = check_product(
             spec=product.spec,
             brand=product.brand,
@@ -163,5 +244,30 @@ def check_consistency(
         duration_ms=watch.ms,
         usage=[item for vision_report in vision_reports.values() for item in vision_report.usage],
         provider=vision.name if vision is not None else "",
+        vision_reused=vision_reused,
     )
     return result, report
+
+
+def _cached_vision(
+    store: ObjectStore, vision: VisionChecker, job: ImageJob, image_cache_key: str | None
+) -> VisionReport | None:
+    """Verdicts an earlier run got for the same image and claims; they cost nothing now."""
+    if image_cache_key is None:
+        return None
+    try:
+        cached = VisionReport.model_validate(
+            get_json(store, keys.vision_cache(vision_cache_key(vision.model, image_cache_key, job)))
+        )
+    except (ArtifactMissing, ValidationError):
+        return None
+    return cached.model_copy(update={"usage": []})
+
+
+def _cache_vision(
+    store: ObjectStore, vision: VisionChecker, job: ImageJob, image_cache_key: str | None, report: VisionReport
+) -> None:
+    # An 'unverified' verdict may come from a passing fault of the model, so only settled verdicts are kept.
+    if image_cache_key is None or any(verdict.verdict == "unverified" for verdict in report.verdicts):
+        return
+    put_json(store, keys.vision_cache(vision_cache_key(vision.model, image_cache_key, job)), report)

@@ -83,7 +83,7 @@ def _gemini(settings: ProviderSettings, *, model: str, step: str, policy: RetryP
 
 def copy_writer(settings: ProviderSettings) -> CopyWriter:
     if not _use_live(settings, gemini_key(settings)):
-        return OfflineCopyWriter()
+        return OfflineCopyWriter(latency_seconds=settings.offline_copy_latency_seconds)
     policy = _policy(settings, settings.text_timeout_seconds, settings.text_budget_seconds)
     gemini = _gemini(settings, model=settings.text_model, step="copy", policy=policy)
     return GeminiCopyWriter(gemini, max_output_tokens=settings.text_max_output_tokens)
@@ -92,7 +92,7 @@ def copy_writer(settings: ProviderSettings) -> CopyWriter:
 def image_renderer(settings: ProviderSettings) -> ImageRenderer:
     key = openai_key(settings)
     if not _use_live(settings, key):
-        return OfflineRenderer()
+        return OfflineRenderer(latency_seconds=settings.offline_image_latency_seconds)
     return OpenAIImageRenderer(
         key=key,
         model=settings.image_model,

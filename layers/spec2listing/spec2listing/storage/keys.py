@@ -10,6 +10,7 @@ INCOMING_PREFIX = "incoming/"
 BRANDS_PREFIX = "brands/"
 RUNS_PREFIX = "runs/"
 REJECTED_PREFIX = "rejected/"
+CACHE_PREFIX = "cache/"
 
 
 def brand_guide(name: str) -> str:
@@ -54,3 +55,15 @@ def rejected_original(run_id: str, file_name: str) -> str:
 
 def rejected_errors(run_id: str) -> str:
     return f"{REJECTED_PREFIX}{run_id}/errors.json"
+
+
+def image_cache(cache_key: str, extension: str = "png") -> str:
+    return f"{CACHE_PREFIX}images/{cache_key}.{extension}"
+
+
+# Extensions a renderer's media types map to, in the order a cache lookup tries them.
+IMAGE_EXTENSIONS = ("png", "jpg", "webp")
+
+
+def vision_cache(cache_key: str) -> str:
+    return f"{CACHE_PREFIX}vision/{cache_key}.json"

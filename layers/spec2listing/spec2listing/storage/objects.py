@@ -24,6 +24,8 @@ class ObjectStore(Protocol):
 
     def list_keys(self, prefix: str) -> list[str]: ...
 
+    def metadata(self, key: str) -> dict[str, str]: ...
+
 
 def put_json(store: ObjectStore, key: str, document: BaseModel | dict[str, Any] | list[Any]) -> None:
     if isinstance(document, BaseModel):
@@ -64,8 +66,7 @@ class S3ObjectStore:
         )
 
     def exists(self, key: str) -> bool:
-        response = self._client.list_objects_v2(Bucket=self.bucket, Prefix=key, MaxKeys=1)
-        return any(item["Key"] == key for item in response.get("Contents", []))
+        return self._head(key) is not None
 
     def list_keys(self, prefix: str) -> list[str]:
         keys: list[str] = []
@@ -74,6 +75,24 @@ class S3ObjectStore:
             keys.extend(item["Key"] for item in page.get("Contents", []))
         return keys
 
+    def metadata(self, key: str) -> dict[str, str]:
+        """Read the object's user metadata (x-amz-meta-* headers), with keys in lower case as S3 stores them."""
+        response = self._head(key)
+        if response is None:
+            raise ArtifactMissing(f"s3://{self.bucket}/{key} does not exist")
+        metadata: dict[str, str] = response.get("Metadata", {})
+        return metadata
+
+    def _head(self, key: str) -> dict[str, Any] | None:
+        """HEAD one object; None when it does not exist (a 404, since the functions may list the bucket)."""
+        try:
+            response: dict[str, Any] = self._client.head_object(Bucket=self.bucket, Key=key)
+        except self._client.exceptions.ClientError as error:
+            if error.response.get("Error", {}).get("Code") in ("404", "NoSuchKey", "NotFound"):
+                return None
+            raise
+        return response
+
 
 class MemoryObjectStore:
     """A dict-backed bucket for unit tests and benchmarks."""
@@ -81,6 +100,7 @@ class MemoryObjectStore:
     def __init__(self, bucket: str = "memory-bucket") -> None:
         self.bucket = bucket
         self.objects: dict[str, tuple[bytes, str]] = {}
+        self.user_metadata: dict[str, dict[str, str]] = {}
         self._lock = threading.Lock()
 
     def get_bytes(self, key: str) -> bytes:
@@ -105,3 +125,9 @@ class MemoryObjectStore:
     def list_keys(self, prefix: str) -> list[str]:
         with self._lock:
             return sorted(key for key in self.objects if key.startswith(prefix))
+
+    def metadata(self, key: str) -> dict[str, str]:
+        with self._lock:
+            if key not in self.objects:
+                raise ArtifactMissing(f"s3://{self.bucket}/{key} does not exist")
+            return dict(self.user_metadata.get(key, {}))

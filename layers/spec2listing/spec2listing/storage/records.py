@@ -3,21 +3,30 @@
 Item layout (pk / sk):
     PRODUCT#<sku> / CURRENT        latest outcome of the SKU; carries review_status for the status index
     PRODUCT#<sku> / RUN#<run_id>   the SKU's history, one item per run
+    PRODUCT#<sku> / LISTING        the last completed listing, which a changed spec is compared with
+    PRODUCT#<sku> / SPEC#<hash>    the claim on generating the listing of one spec content
     RUN#<run_id>  / RUN            the run record
     RUN#<run_id>  / PRODUCT#<sku>  each product's outcome in that run, read by Summarize
+    DELIVERY#<hash> / DELIVERY     the run a trigger delivery started; expires after DELIVERY_TTL
 Each item stores the whole model as JSON in `record`, plus the few attributes
-that keys and indexes need.
+that keys, indexes and conditions need.
+
+Duplicate deliveries and unchanged specs are found with conditional writes:
+the first writer of a DELIVERY or SPEC item wins, and a later one reads who won.
 """
 
 import threading
-from datetime import UTC, datetime
+import time
+from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
-from boto3.dynamodb.conditions import Key
+from boto3.dynamodb.conditions import Attr, Key
 
-from spec2listing.models.records import ProductRecord, ProductStatus, RunRecord
+from spec2listing.models.records import ClaimState, ProductRecord, ProductStatus, RunRecord, SpecClaim
 
 STATUS_INDEX = "status-index"
+# EventBridge retries a delivery for up to 24 hours; a week leaves room for redrives from the dead-letter queue.
+DELIVERY_TTL = timedelta(days=7)
 
 
 class RecordStore(Protocol):
@@ -29,11 +38,39 @@ class RecordStore(Protocol):
 
     def put_product(self, record: ProductRecord) -> None: ...
 
+    def put_products(self, records: list[ProductRecord]) -> None: ...
+
     def get_current_product(self, sku: str) -> ProductRecord | None: ...
 
     def list_run_products(self, run_id: str) -> list[ProductRecord]: ...
 
     def list_by_status(self, status: ProductStatus) -> list[ProductRecord]: ...
+
+    def claim_delivery(self, delivery: str, run_id: str) -> str:
+        """Record that `run_id` handles a trigger delivery; return the run that does (an earlier one wins)."""
+        ...
+
+    def claim_spec(self, sku: str, spec_hash: str, run_id: str) -> SpecClaim:
+        """Claim generating a SKU's listing from one spec content, and return the claim in force.
+
+        The claim is taken when there is none, when it is `run_id`'s own, or
+        when an earlier attempt ended in RETRY.
+        """
+        ...
+
+    def take_over_spec(self, sku: str, spec_hash: str, run_id: str, stale_run_id: str) -> bool:
+        """Take a PENDING claim from a run that ended without settling it."""
+        ...
+
+    def settle_spec(self, record: ProductRecord, state: ClaimState) -> bool:
+        """Mark `record.run_id`'s claim DONE with the outcome, or RETRY; False when the run has no claim."""
+        ...
+
+    def put_listing(self, record: ProductRecord, as_of: str) -> bool:
+        """Make `record` the SKU's last completed listing unless a later run already set one."""
+        ...
+
+    def get_listing(self, sku: str) -> ProductRecord | None: ...
 
 
 def _now() -> str:
@@ -58,6 +95,51 @@ def product_items(record: ProductRecord) -> list[dict[str, Any]]:
         {"pk": f"PRODUCT#{record.sku}", "sk": f"RUN#{record.run_id}", **common},
         {"pk": f"RUN#{record.run_id}", "sk": f"PRODUCT#{record.sku}", **common},
     ]
+
+
+def delivery_item(delivery: str, run_id: str) -> dict[str, Any]:
+    return {
+        "pk": f"DELIVERY#{delivery}",
+        "sk": "DELIVERY",
+        "run_id": run_id,
+        "updated_at": _now(),
+        "expires_at": int(time.time() + DELIVERY_TTL.total_seconds()),
+    }
+
+
+def claim_item(sku: str, spec_hash: str, run_id: str) -> dict[str, Any]:
+    return {
+        "pk": f"PRODUCT#{sku}",
+        "sk": f"SPEC#{spec_hash}",
+        "sku": sku,
+        "spec_hash": spec_hash,
+        "run_id": run_id,
+        "state": ClaimState.PENDING.value,
+        "updated_at": _now(),
+    }
+
+
+def claim_from_item(item: dict[str, Any]) -> SpecClaim:
+    record = item.get("record")
+    return SpecClaim(
+        sku=item["sku"],
+        spec_hash=item["spec_hash"],
+        run_id=item["run_id"],
+        state=ClaimState(item["state"]),
+        record=ProductRecord.model_validate_json(record) if record else None,
+    )
+
+
+def listing_item(record: ProductRecord, as_of: str) -> dict[str, Any]:
+    return {
+        "pk": f"PRODUCT#{record.sku}",
+        "sk": "LISTING",
+        "sku": record.sku,
+        "run_id": as_of,
+        "spec_hash": record.spec_hash or "",
+        "updated_at": _now(),
+        "record": record.model_dump_json(),
+    }
 
 
 def run_item(run: RunRecord) -> dict[str, Any]:
@@ -85,10 +167,14 @@ class DynamoRecordStore:
         return RunRecord.model_validate_json(item["record"]) if item else None
 
     def put_product(self, record: ProductRecord) -> None:
-        client = self._table.meta.client
-        client.transact_write_items(
-            TransactItems=[{"Put": {"TableName": self._table.name, "Item": item}} for item in product_items(record)]
-        )
+        self.put_products([record])
+
+    def put_products(self, records: list[ProductRecord]) -> None:
+        """Write each outcome's items in batches of 25; a retried handler writes the same items again."""
+        with self._table.batch_writer(overwrite_by_pkeys=["pk", "sk"]) as batch:
+            for record in records:
+                for item in product_items(record):
+                    batch.put_item(Item=item)
 
     def get_current_product(self, sku: str) -> ProductRecord | None:
         item = self._table.get_item(Key={"pk": f"PRODUCT#{sku}", "sk": "CURRENT"}).get("Item")
@@ -103,6 +189,71 @@ class DynamoRecordStore:
     def list_by_status(self, status: ProductStatus) -> list[ProductRecord]:
         items = self._query(IndexName=STATUS_INDEX, KeyConditionExpression=Key("review_status").eq(status.value))
         return [ProductRecord.model_validate_json(item["record"]) for item in items]
+
+    def count_finished_products(self, run_id: str) -> int:
+        """Count the run's product outcomes other than REJECTED, without reading the records."""
+        arguments: dict[str, Any] = {
+            "KeyConditionExpression": Key("pk").eq(f"RUN#{run_id}") & Key("sk").begins_with("PRODUCT#"),
+            "FilterExpression": Attr("status").ne(ProductStatus.REJECTED.value),
+            "Select": "COUNT",
+        }
+        count = 0
+        while True:
+            response = self._table.query(**arguments)
+            count += int(response["Count"])
+            if "LastEvaluatedKey" not in response:
+                return count
+            arguments["ExclusiveStartKey"] = response["LastEvaluatedKey"]
+
+    def claim_delivery(self, delivery: str, run_id: str) -> str:
+        condition = Attr("pk").not_exists() | Attr("run_id").eq(run_id)
+        if self._put_if(delivery_item(delivery, run_id), condition):
+            return run_id
+        item = self._table.get_item(Key={"pk": f"DELIVERY#{delivery}", "sk": "DELIVERY"}, ConsistentRead=True)
+        return str(item["Item"]["run_id"])
+
+    def claim_spec(self, sku: str, spec_hash: str, run_id: str) -> SpecClaim:
+        condition = Attr("pk").not_exists() | Attr("run_id").eq(run_id) | Attr("state").eq(ClaimState.RETRY.value)
+        item = claim_item(sku, spec_hash, run_id)
+        if self._put_if(item, condition):
+            return claim_from_item(item)
+        stored = self._table.get_item(Key={"pk": item["pk"], "sk": item["sk"]}, ConsistentRead=True)["Item"]
+        return claim_from_item(stored)
+
+    def take_over_spec(self, sku: str, spec_hash: str, run_id: str, stale_run_id: str) -> bool:
+        condition = Attr("run_id").eq(stale_run_id) & Attr("state").eq(ClaimState.PENDING.value)
+        return self._put_if(claim_item(sku, spec_hash, run_id), condition)
+
+    def settle_spec(self, record: ProductRecord, state: ClaimState) -> bool:
+        if not record.spec_hash:
+            return False
+        try:
+            self._table.update_item(
+                Key={"pk": f"PRODUCT#{record.sku}", "sk": f"SPEC#{record.spec_hash}"},
+                UpdateExpression="SET #state = :state, #record = :record, updated_at = :now",
+                ConditionExpression=Attr("run_id").eq(record.run_id),
+                ExpressionAttributeNames={"#state": "state", "#record": "record"},
+                ExpressionAttributeValues={":state": state.value, ":record": record.model_dump_json(), ":now": _now()},
+            )
+        except self._table.meta.client.exceptions.ConditionalCheckFailedException:
+            return False
+        return True
+
+    def put_listing(self, record: ProductRecord, as_of: str) -> bool:
+        condition = Attr("pk").not_exists() | Attr("run_id").lte(as_of)
+        return self._put_if(listing_item(record, as_of), condition)
+
+    def get_listing(self, sku: str) -> ProductRecord | None:
+        item = self._table.get_item(Key={"pk": f"PRODUCT#{sku}", "sk": "LISTING"}).get("Item")
+        return ProductRecord.model_validate_json(item["record"]) if item else None
+
+    def _put_if(self, item: dict[str, Any], condition: Any) -> bool:
+        """Put an item when the condition holds; False when DynamoDB rejected it on the condition."""
+        try:
+            self._table.put_item(Item=item, ConditionExpression=condition)
+        except self._table.meta.client.exceptions.ConditionalCheckFailedException:
+            return False
+        return True
 
     def _query(self, **arguments: Any) -> list[dict[str, Any]]:
         items: list[dict[str, Any]] = []
@@ -131,9 +282,13 @@ class MemoryRecordStore:
         return RunRecord.model_validate_json(item["record"]) if item else None
 
     def put_product(self, record: ProductRecord) -> None:
+        self.put_products([record])
+
+    def put_products(self, records: list[ProductRecord]) -> None:
         with self._lock:
-            for item in product_items(record):
-                self.items[(item["pk"], item["sk"])] = item
+            for record in records:
+                for item in product_items(record):
+                    self.items[(item["pk"], item["sk"])] = item
 
     def get_current_product(self, sku: str) -> ProductRecord | None:
         item = self.items.get((f"PRODUCT#{sku}", "CURRENT"))
@@ -150,3 +305,51 @@ class MemoryRecordStore:
         with self._lock:
             items = [item for item in self.items.values() if item.get("review_status") == status.value]
         return [ProductRecord.model_validate_json(item["record"]) for item in items]
+
+    def claim_delivery(self, delivery: str, run_id: str) -> str:
+        item = delivery_item(delivery, run_id)
+        with self._lock:
+            stored = self.items.setdefault((item["pk"], item["sk"]), item)
+            return str(stored["run_id"])
+
+    def claim_spec(self, sku: str, spec_hash: str, run_id: str) -> SpecClaim:
+        item = claim_item(sku, spec_hash, run_id)
+        key = (item["pk"], item["sk"])
+        with self._lock:
+            stored = self.items.get(key)
+            if stored is None or stored["run_id"] == run_id or stored["state"] == ClaimState.RETRY.value:
+                self.items[key] = stored = item
+            return claim_from_item(stored)
+
+    def take_over_spec(self, sku: str, spec_hash: str, run_id: str, stale_run_id: str) -> bool:
+        item = claim_item(sku, spec_hash, run_id)
+        key = (item["pk"], item["sk"])
+        with self._lock:
+            stored = self.items.get(key)
+            if stored is None or stored["run_id"] != stale_run_id or stored["state"] != ClaimState.PENDING.value:
+                return False
+            self.items[key] = item
+            return True
+
+    def settle_spec(self, record: ProductRecord, state: ClaimState) -> bool:
+        key = (f"PRODUCT#{record.sku}", f"SPEC#{record.spec_hash}")
+        with self._lock:
+            stored = self.items.get(key)
+            if not record.spec_hash or stored is None or stored["run_id"] != record.run_id:
+                return False
+            self.items[key] = {**stored, "state": state.value, "record": record.model_dump_json(), "updated_at": _now()}
+            return True
+
+    def put_listing(self, record: ProductRecord, as_of: str) -> bool:
+        item = listing_item(record, as_of)
+        key = (item["pk"], item["sk"])
+        with self._lock:
+            stored = self.items.get(key)
+            if stored is not None and stored["run_id"] > as_of:
+                return False
+            self.items[key] = item
+            return True
+
+    def get_listing(self, sku: str) -> ProductRecord | None:
+        item = self.items.get((f"PRODUCT#{sku}", "LISTING"))
+        return ProductRecord.model_validate_json(item["record"]) if item else None

@@ -1,0 +1,531 @@
+"""Akeneo products as the REST API returns them: one product, a page of them, or JSON lines.
+
+Values are keyed by attribute code, and each attribute contains entries with a
+`locale` and a `scope` (channel). The locale and channel to read are options;
+where an attribute has entries for several locales or channels and no option
+picks one, the product is rejected and the error names the option.
+
+Spec fields come from attributes with common codes (name, description, brand,
+price, weight, color, material, ...), or the codes given by option
+attributes. Metric values are converted to the spec's units, price collections
+are read in option currency (or their only currency), and select options, which
+the API returns as codes, are turned into words. Variant products that share a
+`parent` product model become one spec with one variant per product. Other
+attributes become `specs`, except identifiers and media.
+"""
+
+import re
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from spec2listing.errors import FieldError
+from spec2listing.intake.colors import humanize_code, resolve_color
+from spec2listing.intake.field_errors import format_location, join_path, show_value
+from spec2listing.intake.markup import description_text
+from spec2listing.intake.options import ReadOptions
+from spec2listing.intake.parse import ReadResult, Rejection, SpecCandidate
+
+DEFAULT_ATTRIBUTES: dict[str, tuple[str, ...]] = {
+    "name": ("name", "title", "product_name"),
+    "summary": ("description", "short_description"),
+    "brand": ("brand", "manufacturer"),
+    "category": ("category",),
+    "price": ("price",),
+    "weight": ("weight", "net_weight"),
+    "volume": ("volume", "net_volume", "capacity"),
+    "width": ("width",),
+    "depth": ("depth", "length"),
+    "height": ("height",),
+    "color": ("color", "colour", "main_color"),
+    "color_hex": ("color_hex", "hex_color", "colour_hex"),
+    "materials": ("material", "materials", "composition"),
+    "features": ("features", "key_features"),
+}
+# Akeneo measurement units per spec quantity: unit code -> (spec unit, factor).
+UNITS: dict[str, dict[str, tuple[str, Decimal]]] = {
+    "weight": {
+        "MILLIGRAM": ("g", Decimal("0.001")),
+        "GRAM": ("g", Decimal(1)),
+        "KILOGRAM": ("kg", Decimal(1)),
+        "OUNCE": ("oz", Decimal(1)),
+        "POUND": ("lb", Decimal(1)),
+    },
+    "volume": {
+        "MILLILITER": ("ml", Decimal(1)),
+        "CUBIC_CENTIMETER": ("ml", Decimal(1)),
+        "CENTILITER": ("ml", Decimal(10)),
+        "DECILITER": ("ml", Decimal(100)),
+        "LITER": ("l", Decimal(1)),
+        "CUBIC_DECIMETER": ("l", Decimal(1)),
+        "CUBIC_METER": ("l", Decimal(1000)),
+        "OUNCE": ("fl oz", Decimal(1)),
+    },
+    "length": {
+        "MILLIMETER": ("mm", Decimal(1)),
+        "CENTIMETER": ("cm", Decimal(1)),
+        "DECIMETER": ("cm", Decimal(10)),
+        "METER": ("m", Decimal(1)),
+        "INCH": ("in", Decimal(1)),
+        "FEET": ("in", Decimal(12)),
+    },
+}
+MM_PER_UNIT = {"mm": Decimal(1), "cm": Decimal(10), "m": Decimal(1000), "in": Decimal("25.4")}
+# Attribute codes that identify or hold media rather than describe the product.
+EXCLUDED_CODES = re.compile(
+    r"(^|_)(sku|ean|upc|gtin|isbn|mpn|barcode|erp|supplier|internal|id|uuid"
+    r"|image|images|picture|photo|asset|assets|media|file|document|video)(_|$)"
+)
+NUMBER = re.compile(r"-?[0-9]+(\.[0-9]+)?")
+MEDIA_PATH = re.compile(r"^[0-9a-f]/[0-9a-f]/|\.(jpe?g|png|gif|webp|tiff?|pdf|mp4)$", re.IGNORECASE)
+
+
+def is_akeneo_product(item: dict[str, Any]) -> bool:
+    """Check whether a JSON object has the shape of an Akeneo product."""
+    markers = ("identifier", "uuid", "family", "parent")
+    return isinstance(item.get("values"), dict) and any(key in item for key in markers)
+
+
+def identifier_of(item: dict[str, Any]) -> str:
+    """Return the product identifier: `identifier`, or the `sku` value of products fetched by UUID."""
+    identifier = item.get("identifier")
+    if isinstance(identifier, str) and identifier.strip():
+        return identifier.strip()
+    entries = item.get("values", {}).get("sku")
+    if isinstance(entries, list) and entries and isinstance(entries[0], dict):
+        return str(entries[0].get("data") or "").strip()
+    return ""
+
+
+def read_akeneo(
+    file: str, items: list[tuple[str, dict[str, Any]]], options: ReadOptions, format_name: str
+) -> ReadResult:
+    """Group variant products by product model and map each group to one spec candidate."""
+    result = ReadResult(format=format_name)
+    groups: dict[str, list[tuple[str, dict[str, Any]]]] = {}
+    for origin, item in items:
+        identifier = identifier_of(item)
+        if not identifier:
+            result.rejections.append(
+                Rejection(
+                    origin=origin,
+                    errors=[
+                        FieldError(
+                            file=file,
+                            path=join_path(origin, "identifier"),
+                            message="missing product identifier",
+                            expected="identifier, or a sku value for products fetched by UUID",
+                        )
+                    ],
+                )
+            )
+            continue
+        parent = item.get("parent")
+        key = f"model {parent}" if isinstance(parent, str) and parent else f"product {identifier}"
+        groups.setdefault(key, []).append((origin, item))
+
+    for key, members in groups.items():
+        sku = key.split(" ", 1)[1]
+        result.add(_AkeneoGroup(file, sku, members, options).candidate())
+    return result
+
+
+class _Values:
+    """The attribute values of one product, read for one locale and channel."""
+
+    def __init__(self, file: str, origin: str, item: dict[str, Any], options: ReadOptions) -> None:
+        self.file = file
+        self.origin = origin
+        self.values: dict[str, Any] = item.get("values") or {}
+        self.options = options
+        self.errors: list[FieldError] = []
+        self.other_contexts: dict[str, str] = {}
+
+    def path(self, code: str, index: int | None = None) -> str:
+        return join_path(self.origin, f"values.{code}" + (f"[{index}].data" if index is not None else ""))
+
+    def pick(self, code: str) -> tuple[Any, str] | None:
+        """Read one attribute's value for the options' locale and channel, with its location."""
+        entries = self.values.get(code)
+        if not isinstance(entries, list):
+            return None
+        found = [(index, entry) for index, entry in enumerate(entries) if isinstance(entry, dict)]
+        for key, option_name, selected in (
+            ("scope", "channel", self.options.channel),
+            ("locale", "locale", self.options.locale),
+        ):
+            if selected is not None:
+                found = [(index, entry) for index, entry in found if entry.get(key) in (None, selected)]
+                continue
+            present = sorted({str(entry[key]) for _, entry in found if entry.get(key)})
+            if len(present) > 1:
+                self.errors.append(
+                    FieldError(
+                        file=self.file,
+                        path=self.path(code),
+                        value=", ".join(present),
+                        message=f"values for several {option_name}s",
+                        expected=f"option {option_name}: the {option_name} to read, such as {present[0]}",
+                    )
+                )
+                return None
+        if not found:
+            described = [entry for entry in entries if isinstance(entry, dict)]
+            contexts = sorted({f"{entry.get('locale') or '-'}/{entry.get('scope') or '-'}" for entry in described})
+            self.other_contexts[code] = ", ".join(contexts)
+            return None
+        found = [(index, entry) for index, entry in found if entry.get("data") not in (None, "", [])]
+        if not found:
+            return None
+        index, entry = found[0]
+        return _with_labels(entry, self.options.locale), self.path(code, index)
+
+    def code_for(self, field: str) -> str | None:
+        mapped = self.options.attributes.get(field)
+        if mapped is not None:
+            return mapped
+        return next((code for code in DEFAULT_ATTRIBUTES[field] if code in self.values), None)
+
+
+class _AkeneoGroup:
+    """One spec built from a product, or from the variant products of one product model."""
+
+    def __init__(self, file: str, sku: str, members: list[tuple[str, dict[str, Any]]], options: ReadOptions) -> None:
+        self.file = file
+        self.sku = sku
+        self.options = options
+        self.members = [_Values(file, origin, item, options) for origin, item in members]
+        self.items = [item for _, item in members]
+        self.first = self.members[0]
+        self.where: dict[str, str] = {}
+        self.errors: list[FieldError] = []
+        self.used: set[str] = set()
+
+    def candidate(self) -> SpecCandidate | Rejection:
+        data: dict[str, Any] = {"sku": self.sku}
+        self.where["sku"] = join_path(self.first.origin, "identifier")
+        for field in ("name", "brand"):
+            value = self._text(field)
+            if value is not None:
+                data[field] = value
+        category = self._category()
+        if category is not None:
+            data["category"] = category
+        self._description(data)
+        materials = self._list("materials")
+        if materials:
+            data["materials"] = materials
+        price = self._price()
+        if price is not None:
+            data["price"] = price
+        for field in ("weight", "volume"):
+            measure = self._metric(self.first, field, field)
+            if measure is not None:
+                data[field] = measure
+        dimensions = self._dimensions()
+        if dimensions is not None:
+            data["dimensions"] = dimensions
+        variants = self._variants()
+        if variants:
+            data["variants"] = variants
+        specs = self._specs()
+        if specs:
+            data["specs"] = specs
+
+        errors = self.errors + [error for member in self.members for error in member.errors]
+        if errors:
+            return Rejection(sku=self.sku, origin=self.first.origin, errors=errors)
+        return SpecCandidate(origin=self.first.origin, data=data, locate=self._locate)
+
+    def _pick(self, values: _Values, field: str) -> tuple[Any, str] | None:
+        code = values.code_for(field)
+        if code is None:
+            return None
+        self.used.add(code)
+        return values.pick(code)
+
+    def _text(self, field: str) -> str | None:
+        picked = self._pick(self.first, field)
+        code = self.first.code_for(field)
+        if picked is None and code is not None and code in self.first.other_contexts:
+            self.errors.append(
+                self._error(
+                    self.first.path(code),
+                    f"values for locale/channel {self.first.other_contexts[code]}",
+                    f"no value for locale {self.options.locale or '-'} and channel {self.options.channel or '-'}",
+                    "options locale and channel naming a locale and channel that have a value",
+                )
+            )
+        if picked is None:
+            return None
+        data, where = picked
+        self.where[field] = where
+        return humanize_code(data) if field == "brand" and _is_code(data) else str(data).strip()
+
+    def _category(self) -> str | None:
+        picked = self._pick(self.first, "category")
+        if picked is not None:
+            self.where["category"] = picked[1]
+            return str(picked[0])
+        item = self.items[0]
+        for key in ("categories", "family"):
+            value = item.get(key)
+            code = value[0] if isinstance(value, list) and value else value
+            if isinstance(code, str) and code:
+                self.where["category"] = join_path(self.first.origin, key)
+                return humanize_code(code)
+        return None
+
+    def _description(self, data: dict[str, Any]) -> None:
+        picked = self._pick(self.first, "summary")
+        body = description_text(str(picked[0])) if picked else None
+        if picked and body and body.summary:
+            data["summary"] = body.summary
+            self.where["summary"] = picked[1]
+        features = self._list("features")
+        if not features and body and body.items:
+            features, self.where["features"] = body.items, self.where.get("summary", "")
+        if features:
+            data["features"] = features
+
+    def _list(self, field: str) -> list[str]:
+        picked = self._pick(self.first, field)
+        if picked is None:
+            return []
+        data, self.where[field] = picked
+        if isinstance(data, list):
+            return [humanize_code(str(item)) if _is_code(item) else str(item) for item in data if item]
+        text = str(data)
+        if "<li" in text:
+            return description_text(text).items
+        parts = re.split(r"[;\n]", text)
+        return [part.strip() for part in parts if part.strip()]
+
+    def _price(self) -> dict[str, str] | None:
+        best: tuple[Decimal, dict[str, str], str] | None = None
+        for member in self.members:
+            picked = self._pick(member, "price")
+            if picked is None:
+                continue
+            data, where = picked
+            if not isinstance(data, list):
+                member.errors.append(self._error(where, data, "not a price collection", "[{amount, currency}, ...]"))
+                continue
+            prices = {str(entry.get("currency")): entry.get("amount") for entry in data if isinstance(entry, dict)}
+            prices = {currency: amount for currency, amount in prices.items() if amount not in (None, "")}
+            currency = self.options.currency
+            if currency is None and len(prices) > 1:
+                member.errors.append(
+                    self._error(
+                        where,
+                        ", ".join(sorted(prices)),
+                        "prices in several currencies",
+                        f"option currency: the currency to read, such as {sorted(prices)[0]}",
+                    )
+                )
+                continue
+            currency = currency or next(iter(prices), None)
+            if currency is None or currency not in prices:
+                member.errors.append(
+                    self._error(
+                        where,
+                        ", ".join(sorted(prices)) or "no amounts",
+                        f"no price in {currency}" if currency else "no price amount",
+                        "a price in the currency read (option currency)",
+                    )
+                )
+                continue
+            amount = str(prices[currency])
+            try:
+                number = Decimal(amount)
+            except InvalidOperation:
+                number = Decimal(0)
+            if best is None or number < best[0]:
+                best = (number, {"amount": amount, "currency": currency}, where)
+        if best is None:
+            return None
+        self.where["price"] = best[2]
+        return best[1]
+
+    def _metric(self, values: _Values, field: str, quantity: str) -> dict[str, Any] | None:
+        picked = self._pick(values, field)
+        if picked is None:
+            return None
+        data, where = picked
+        self.where[field] = where
+        converted = self._convert(data, where, "length" if quantity in ("width", "depth", "height") else quantity)
+        if converted is None:
+            return None
+        value, unit = converted
+        return {"value": _decimal_text(value), "unit": unit}
+
+    def _convert(self, data: Any, where: str, quantity: str) -> tuple[Decimal, str] | None:
+        if not isinstance(data, dict) or "amount" not in data or "unit" not in data:
+            self.errors.append(self._error(where, data, "not a metric value", '{"amount": ..., "unit": ...}'))
+            return None
+        units = UNITS[quantity]
+        unit_code = str(data["unit"]).upper()
+        if unit_code not in units:
+            self.errors.append(
+                self._error(where, data["unit"], f"unsupported {quantity} unit", "one of " + ", ".join(units))
+            )
+            return None
+        try:
+            amount = Decimal(str(data["amount"]))
+        except InvalidOperation:
+            self.errors.append(self._error(where, data["amount"], "not a number", "an amount such as 500"))
+            return None
+        unit, factor = units[unit_code]
+        return amount * factor, unit
+
+    def _dimensions(self) -> dict[str, Any] | None:
+        sides: dict[str, tuple[Decimal, str]] = {}
+        for side in ("width", "depth", "height"):
+            measure = self._metric(self.first, side, side)
+            if measure is not None:
+                sides[side] = (Decimal(measure["value"]), measure["unit"])
+        if not sides:
+            return None
+        unit = next(iter(sides.values()))[1]
+        dimensions: dict[str, Any] = {"unit": unit}
+        for side, (value, side_unit) in sides.items():
+            in_unit = value * MM_PER_UNIT[side_unit] / MM_PER_UNIT[unit]
+            dimensions[side] = _decimal_text(in_unit.quantize(Decimal("0.01")))
+        self.where["dimensions"] = self.where.get("width") or self.where.get("depth") or self.where.get("height", "")
+        return dimensions
+
+    def _variants(self) -> list[dict[str, str]]:
+        variants: list[dict[str, str]] = []
+        for member, item in zip(self.members, self.items, strict=True):
+            picked = self._pick(member, "color")
+            if picked is None:
+                continue
+            data, where = picked
+            name = humanize_code(str(data)) if _is_code(data) else str(data)
+            hex_picked = self._pick(member, "color_hex")
+            resolved = (name, str(hex_picked[0])) if hex_picked else resolve_color(name) or resolve_color(str(data))
+            if resolved is None:
+                self.errors.append(
+                    self._error(
+                        where,
+                        data,
+                        "no hex colour is known for this colour",
+                        "a color_hex attribute, a CSS colour name such as 'slategray', or the hex code in the value",
+                    )
+                )
+                continue
+            variant = {"sku": identifier_of(item), "color": resolved[0], "color_hex": resolved[1]}
+            material = self._pick(member, "materials") if len(self.members) > 1 else None
+            if material is not None and isinstance(material[0], str):
+                variant["material"] = humanize_code(material[0]) if _is_code(material[0]) else material[0]
+            self.where[f"variants.{len(variants)}"] = where
+            self.where[f"variants.{len(variants)}.sku"] = join_path(member.origin, "identifier")
+            variants.append(variant)
+        return variants
+
+    def _specs(self) -> dict[str, str | int | float | bool]:
+        specs: dict[str, str | int | float | bool] = {}
+        codes = dict.fromkeys(code for member in self.members for code in member.values)
+        for code in codes:
+            if code in self.used or EXCLUDED_CODES.search(code):
+                continue
+            shown = []
+            for member in self.members:
+                picked = member.pick(code)
+                if picked is None:
+                    continue
+                value = self._spec_value(picked[0])
+                if value is not None and value not in shown:
+                    shown.append(value)
+            if len(shown) == 1:
+                specs[code] = shown[0]
+            elif shown:
+                specs[code] = ", ".join(_show(value) for value in shown)
+        return specs
+
+    def _spec_value(self, data: Any) -> str | int | float | bool | None:
+        if isinstance(data, bool | int | float):
+            return data
+        if isinstance(data, str):
+            if MEDIA_PATH.search(data):
+                return None
+            if NUMBER.fullmatch(data.strip()):
+                return _plain_number(data)
+            return humanize_code(data) if _is_code(data) else data.strip()
+        if isinstance(data, list):
+            words = [humanize_code(str(item)) if _is_code(item) else str(item) for item in data]
+            prices = [entry for entry in data if isinstance(entry, dict) and "currency" in entry]
+            if prices:
+                currency = self.options.currency
+                chosen = [entry for entry in prices if currency is None or entry.get("currency") == currency]
+                words = [f"{entry.get('amount')} {entry.get('currency')}" for entry in chosen]
+            return ", ".join(words) or None
+        if isinstance(data, dict) and "amount" in data and "unit" in data:
+            amount = _plain_number(data["amount"])
+            return f"{amount} {str(data['unit']).lower().replace('_', ' ')}"
+        return None
+
+    def _error(self, where: str, value: Any, message: str, expected: str) -> FieldError:
+        return FieldError(file=self.file, path=where, value=show_value(value), message=message, expected=expected)
+
+    def _locate(self, location: tuple[int | str, ...]) -> str:
+        if not location:
+            return self.first.origin or "(document)"
+        field = str(location[0])
+        if field == "variants" and len(location) > 1:
+            key = f"variants.{location[1]}" + (".sku" if len(location) > 2 and location[2] == "sku" else "")
+            if key in self.where:
+                return self.where[key]
+        if field in self.where:
+            return self.where[field]
+        return join_path(self.first.origin, format_location(location))
+
+
+def _with_labels(entry: dict[str, Any], locale: str | None) -> Any:
+    """Replace select option codes by their labels where the API sent them in `linked_data`.
+
+    Products fetched with with_attribute_options=true carry, per select value,
+    `linked_data` with the option's labels by locale; a multi-select keys it by
+    option code. A code without a label in the locale read stays a code.
+    """
+    data, linked = entry["data"], entry.get("linked_data")
+    if not isinstance(linked, dict):
+        return data
+    label_locale = locale or entry.get("locale")
+    if isinstance(data, str):
+        return _label(linked, label_locale) or data
+    if isinstance(data, list):
+        return [_label(linked.get(str(code)), label_locale) or code for code in data]
+    return data
+
+
+def _label(linked: Any, locale: str | None) -> str | None:
+    labels = linked.get("labels") if isinstance(linked, dict) else None
+    if not isinstance(labels, dict) or not labels:
+        return None
+    if locale is not None:
+        label = labels.get(locale)
+        return str(label) if label else None
+    return str(next(iter(labels.values()))) if len(labels) == 1 else None
+
+
+def _decimal_text(value: Decimal) -> str:
+    """Write a Decimal without exponent or trailing zeros: 400, 0.38."""
+    return format(value.normalize(), "f")
+
+
+def _is_code(value: Any) -> bool:
+    """Check whether a value looks like an option code ('dark_green') rather than words."""
+    return isinstance(value, str) and bool(re.fullmatch(r"[a-z0-9]+(_[a-z0-9]+)*", value))
+
+
+def _plain_number(value: Any) -> str:
+    try:
+        return _decimal_text(Decimal(str(value)))
+    except InvalidOperation:
+        return str(value)
+
+
+def _show(value: str | int | float | bool) -> str:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return str(value)

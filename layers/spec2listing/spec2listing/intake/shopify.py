@@ -1,0 +1,336 @@
+"""Shopify products, from a product CSV export or the product JSON that webhooks and the REST API send.
+
+Both shapes are read into `ShopifyProduct` first, then mapped to spec fields:
+
+- the handle is the product sku (Shopify keeps SKUs on variants only);
+- Title, Vendor and Product Category (or Type) give name, brand and category;
+- Body (HTML) gives the summary, and its list items the features;
+- the lowest variant price is the price, in the currency named by option
+  currency, because Shopify exports carry none;
+- each value of a Color or Colour option becomes a spec variant, named by the
+  variant's SKU when one row has that colour;
+- other options (Size, ...) become specs;
+- the first variant weight is the weight, in the unit Shopify displays.
+
+Image URLs are not downloaded: reference photos must be uploaded to the bucket.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from spec2listing.errors import FieldError
+from spec2listing.intake.colors import resolve_color
+from spec2listing.intake.field_errors import format_location, join_path, show_value
+from spec2listing.intake.markup import description_text
+from spec2listing.intake.options import ReadOptions
+from spec2listing.intake.parse import ReadResult, Rejection, SpecCandidate
+
+COLOR_OPTIONS = frozenset({"color", "colour", "farbe", "couleur", "colore", "kleur", "färg"})
+MATERIAL_OPTIONS = frozenset({"material", "materials", "fabric"})
+# Shopify's placeholder option on products without variants.
+DEFAULT_OPTION = ("title", "default title")
+GRAMS_PER_UNIT = {"g": Decimal(1), "kg": Decimal(1000), "lb": Decimal("453.59237"), "oz": Decimal("28.349523125")}
+TAXONOMY_ID_PREFIX = "gid://"
+
+Where = Callable[[str], str]
+
+
+@dataclass
+class ShopifyVariant:
+    """One variant: its SKU, price, weight and option values, and where each was read."""
+
+    sku: str
+    price: str
+    grams: str
+    weight: str
+    weight_unit: str
+    options: list[str]
+    where: Where
+
+
+@dataclass
+class ShopifyProduct:
+    """The product fields the mapping reads, and where each was read."""
+
+    origin: str
+    handle: str
+    title: str
+    body_html: str
+    vendor: str
+    category: str
+    product_type: str
+    seo_description: str
+    option_names: list[str]
+    variants: list[ShopifyVariant]
+    where: Where
+    errors: list[FieldError] = field(default_factory=list)
+
+
+def currency_missing(file: str) -> Rejection:
+    """Build the rejection of a whole Shopify file read without option currency."""
+    error = FieldError(
+        file=file,
+        path="option currency",
+        message="Shopify products carry no currency",
+        expected="option currency: the store's currency code, such as EUR",
+    )
+    return Rejection(origin="(file)", errors=[error])
+
+
+def product_candidate(file: str, product: ShopifyProduct, currency: str) -> SpecCandidate | Rejection:
+    """Map one Shopify product to spec fields, or reject it with every problem found."""
+    errors = list(product.errors)
+    data: dict[str, Any] = {"sku": product.handle, "name": product.title, "brand": product.vendor}
+    category = product.category if not product.category.startswith(TAXONOMY_ID_PREFIX) else ""
+    data["category"] = category or product.product_type or None
+    if data["category"] is None:
+        del data["category"]
+
+    body = description_text(product.body_html)
+    summary = body.summary or product.seo_description or None
+    if summary:
+        data["summary"] = summary
+    if body.items:
+        data["features"] = body.items
+
+    variants = product.variants
+    price_source = _cheapest(variants)
+    if price_source is not None:
+        data["price"] = {"amount": price_source.price, "currency": currency}
+
+    weight = _weight(variants)
+    if weight is not None:
+        data["weight"] = weight
+
+    optioned = [variant for variant in variants if not _is_placeholder(product, variant)]
+    specs, spec_variants = _options(file, product, optioned, errors)
+    if specs:
+        data["specs"] = specs
+    if spec_variants:
+        data["variants"] = [variant for variant, _ in spec_variants]
+    if errors:
+        return Rejection(sku=product.handle or None, origin=product.origin, errors=errors)
+    return SpecCandidate(
+        origin=product.origin,
+        data=data,
+        locate=_locator(product, price_source, variants, [source for _, source in spec_variants]),
+    )
+
+
+def _is_placeholder(product: ShopifyProduct, variant: ShopifyVariant) -> bool:
+    names = [name.lower() for name in product.option_names]
+    values = [value.lower() for value in variant.options]
+    return bool(names) and names[0] == DEFAULT_OPTION[0] and values[:1] == [DEFAULT_OPTION[1]]
+
+
+def _cheapest(variants: list[ShopifyVariant]) -> ShopifyVariant | None:
+    priced = []
+    for variant in variants:
+        try:
+            priced.append((Decimal(variant.price), variant))
+        except InvalidOperation:
+            if variant.price:
+                # Not a number: this variant's price goes to validation, which reports it.
+                return variant
+    return min(priced, key=lambda pair: pair[0])[1] if priced else None
+
+
+def _weight(variants: list[ShopifyVariant]) -> dict[str, str] | None:
+    for variant in variants:
+        unit = variant.weight_unit.lower() or "g"
+        if unit not in GRAMS_PER_UNIT:
+            return {"value": variant.weight or variant.grams, "unit": unit}
+        try:
+            if variant.weight and Decimal(variant.weight) > 0:
+                return {"value": variant.weight, "unit": unit}
+            if variant.grams and Decimal(variant.grams) > 0:
+                value = (Decimal(variant.grams) / GRAMS_PER_UNIT[unit]).quantize(Decimal("0.001"))
+                return {"value": str(value.normalize()), "unit": unit}
+        except InvalidOperation:
+            return {"value": variant.weight or variant.grams, "unit": unit}
+    return None
+
+
+def _options(
+    file: str, product: ShopifyProduct, variants: list[ShopifyVariant], errors: list[FieldError]
+) -> tuple[dict[str, str], list[tuple[dict[str, str], ShopifyVariant]]]:
+    """Build spec variants from the colour option and specs from the other options."""
+    names = [name.strip() for name in product.option_names]
+    color_index = next((i for i, name in enumerate(names) if name.lower() in COLOR_OPTIONS), None)
+    material_index = next((i for i, name in enumerate(names) if name.lower() in MATERIAL_OPTIONS), None)
+
+    specs: dict[str, str] = {}
+    for index, name in enumerate(names):
+        if not name or index == color_index or name.lower() == DEFAULT_OPTION[0]:
+            continue
+        values = _distinct(variant.options[index] for variant in variants if index < len(variant.options))
+        if values:
+            specs[name.lower().replace(" ", "_")] = ", ".join(values)
+    if color_index is None:
+        return specs, []
+
+    groups: dict[str, list[ShopifyVariant]] = {}
+    for source in variants:
+        color = source.options[color_index] if color_index < len(source.options) else ""
+        if color:
+            groups.setdefault(color, []).append(source)
+    spec_variants: list[tuple[dict[str, str], ShopifyVariant]] = []
+    for color, members in groups.items():
+        first = members[0]
+        resolved = resolve_color(color)
+        if resolved is None:
+            errors.append(
+                FieldError(
+                    file=file,
+                    path=first.where(f"option{color_index + 1}"),
+                    value=show_value(color),
+                    message="no hex colour is known for this colour name",
+                    expected="a CSS colour name such as 'slategray', "
+                    "or the hex code in the value: 'Heather Grey #8C8F93'",
+                )
+            )
+            continue
+        name, hex_code = resolved
+        sku = first.sku if len(members) == 1 and first.sku else f"{product.handle}-{_slug(name)}"
+        fields = {"sku": sku, "color": name, "color_hex": hex_code}
+        if material_index is not None:
+            materials = _distinct(member.options[material_index] for member in members)
+            if len(materials) == 1:
+                fields["material"] = materials[0]
+        spec_variants.append((fields, first))
+    return specs, spec_variants
+
+
+def _distinct(values: Any) -> list[str]:
+    return list(dict.fromkeys(value.strip() for value in values if value and value.strip()))
+
+
+def _slug(text: str) -> str:
+    return "-".join("".join(ch if ch.isalnum() and ch.isascii() else " " for ch in text.lower()).split())
+
+
+def _locator(
+    product: ShopifyProduct,
+    price_source: ShopifyVariant | None,
+    variants: list[ShopifyVariant],
+    variant_sources: list[ShopifyVariant],
+) -> Callable[[tuple[int | str, ...]], str]:
+    """Map a validation location to the row and column, or JSON key, the value came from."""
+    fields = {"sku": "handle", "name": "title", "brand": "vendor", "summary": "body_html", "features": "body_html"}
+    color_option = next(
+        (f"option{i + 1}" for i, name in enumerate(product.option_names) if name.lower() in COLOR_OPTIONS), "option1"
+    )
+
+    def locate(location: tuple[int | str, ...]) -> str:
+        if not location:
+            return product.origin
+        name = str(location[0])
+        if name in fields:
+            return product.where(fields[name])
+        if name == "category":
+            return product.where("category" if product.category else "product_type")
+        if name == "price" and price_source is not None:
+            if len(location) > 1 and location[1] == "currency":
+                return "option currency"
+            return price_source.where("price")
+        if name == "weight" and variants:
+            return variants[0].where("weight" if variants[0].weight else "grams")
+        variant = location[1] if name == "variants" and len(location) > 1 else None
+        if isinstance(variant, int) and variant < len(variant_sources):
+            column = str(location[2]) if len(location) > 2 else "color"
+            return variant_sources[variant].where("sku" if column == "sku" else color_option)
+        return join_path(product.origin, format_location(location))
+
+    return locate
+
+
+def read_shopify_json(file: str, items: list[tuple[str, dict[str, Any]]], options: ReadOptions) -> ReadResult:
+    """Read Shopify product resources: a webhook payload, {"product": ...} or {"products": [...]}."""
+    result = ReadResult(format="shopify-json")
+    if options.currency is None:
+        result.rejections.append(currency_missing(file))
+        return result
+    for origin, item in items:
+        result.add(product_candidate(file, _product_from_json(file, origin, item), options.currency))
+    return result
+
+
+def _product_from_json(file: str, origin: str, item: dict[str, Any]) -> ShopifyProduct:
+    def where(key: str) -> str:
+        return join_path(origin, {"category": "product_type"}.get(key, key))
+
+    errors = []
+    raw_options = item.get("options")
+    if not isinstance(raw_options, list):
+        raw_options = []
+    ordered = sorted(
+        (option for option in raw_options if isinstance(option, dict)),
+        key=lambda option: option.get("position") or 0,
+    )
+    option_names = [str(option.get("name") or "") for option in ordered]
+    variants = []
+    raw_variants = item.get("variants")
+    if not isinstance(raw_variants, list):
+        errors.append(
+            FieldError(
+                file=file,
+                path=where("variants"),
+                value=show_value(raw_variants),
+                message="missing or not a list",
+                expected="the product's variants, each with sku, price and option1..option3",
+            )
+        )
+        raw_variants = []
+    for index, raw in enumerate(raw_variants):
+        if not isinstance(raw, dict):
+            continue
+        variant_origin = join_path(origin, f"variants[{index}]")
+
+        def variant_where(key: str, variant_origin: str = variant_origin) -> str:
+            return join_path(variant_origin, key)
+
+        variants.append(
+            ShopifyVariant(
+                sku=_text(raw.get("sku")),
+                price=_text(raw.get("price")),
+                grams=_text(raw.get("grams")),
+                weight=_text(raw.get("weight")),
+                weight_unit=_text(raw.get("weight_unit")),
+                options=[_text(raw.get(f"option{number}")) for number in (1, 2, 3)],
+                where=variant_where,
+            )
+        )
+    return ShopifyProduct(
+        origin=origin,
+        handle=_text(item.get("handle")),
+        title=_text(item.get("title")),
+        body_html=_text(item.get("body_html")),
+        vendor=_text(item.get("vendor")),
+        category=_category(item.get("category")),
+        product_type=_text(item.get("product_type")),
+        seo_description="",
+        option_names=option_names,
+        variants=variants,
+        where=where,
+        errors=errors,
+    )
+
+
+def _category(value: Any) -> str:
+    """Read the taxonomy path, which newer payloads carry as {"full_name": ...} and older ones lack."""
+    if isinstance(value, dict):
+        return _text(value.get("full_name") or value.get("name"))
+    return _text(value)
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    return str(value).strip()
+
+
+def is_shopify_product(item: dict[str, Any]) -> bool:
+    """Check whether a JSON object has the shape of a Shopify product resource."""
+    return "handle" in item and ("variants" in item or "body_html" in item)

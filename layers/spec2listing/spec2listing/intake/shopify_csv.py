@@ -1,0 +1,256 @@
+"""Shopify's product CSV export: one row per variant, rows sharing a handle form one product.
+
+Product fields (Title, Body (HTML), Vendor, ...) sit on a product's first row;
+later rows carry variant and image columns only, and a row with nothing but an
+image is an extra product image. Both the classic headers (Handle, Variant SKU,
+Variant Price, Image Src) and the current ones (URL handle, SKU, Price, Product
+image URL) are read, without regard to case. Columns of an export that the
+pipeline has no use for (inventory, shipping, Google Shopping, markets,
+metafields) are accepted; any other column is an error.
+"""
+
+import re
+
+from spec2listing.errors import FieldError
+from spec2listing.intake.field_errors import show_value
+from spec2listing.intake.options import DecimalMark, ReadOptions
+from spec2listing.intake.parse import ReadResult, Rejection, file_rejection
+from spec2listing.intake.shopify import ShopifyProduct, ShopifyVariant, currency_missing, product_candidate
+from spec2listing.intake.tables import DECIMAL_NAMES, CsvTable, detect_decimal, missing_columns, read_number
+
+# Header names (lower case, single spaces) to the field each one fills.
+COLUMNS = {
+    "handle": "handle",
+    "url handle": "handle",
+    "title": "title",
+    "body (html)": "body_html",
+    "description": "body_html",
+    "vendor": "vendor",
+    "product category": "category",
+    "type": "product_type",
+    "seo title": "seo_title",
+    "seo description": "seo_description",
+    "variant sku": "sku",
+    "sku": "sku",
+    "variant price": "price",
+    "price": "price",
+    "variant grams": "grams",
+    "weight value (grams)": "grams",
+    "variant weight unit": "weight_unit",
+    "weight unit for display": "weight_unit",
+    "image src": "image",
+    "product image url": "image",
+    **{f"option{n} name": f"option{n}_name" for n in (1, 2, 3)},
+    **{f"option{n} value": f"option{n}" for n in (1, 2, 3)},
+}
+PRODUCT_FIELDS = ("title", "body_html", "vendor", "category", "product_type", "seo_title", "seo_description")
+VARIANT_FIELDS = ("sku", "price", "grams", "option1", "option2", "option3")
+NUMBER_FIELDS = ("price", "grams")
+REQUIRED_FIELDS = {"handle": "Handle", "title": "Title", "price": "Variant Price"}
+# Export columns the pipeline does not read.
+UNUSED_COLUMNS = frozenset(
+    {
+        "published",
+        "published on online store",
+        "status",
+        "tags",
+        "gift card",
+        "image position",
+        "image alt text",
+        "variant image",
+        "variant image url",
+        "variant inventory tracker",
+        "variant inventory qty",
+        "variant inventory policy",
+        "variant fulfillment service",
+        "variant compare at price",
+        "variant requires shipping",
+        "variant taxable",
+        "variant barcode",
+        "variant tax code",
+        "barcode",
+        "variant barcodes",
+        "compare-at price",
+        "cost per item",
+        "charge tax",
+        "tax code",
+        "inventory tracker",
+        "inventory quantity",
+        "continue selling when out of stock",
+        "requires shipping",
+        "fulfillment service",
+        "unit price total measure",
+        "unit price total measure unit",
+        "unit price base measure",
+        "unit price base measure unit",
+        *(f"option{n} linked to" for n in (1, 2, 3)),
+    }
+)
+UNUSED_PATTERN = re.compile(
+    r"^(google shopping / |included / |price / |compare[- ]at price / )"
+    r"|\((product|variant)\.metafields\.[^)]+\)$"
+)
+
+
+def column_key(name: str) -> str:
+    return " ".join(name.split()).lower()
+
+
+def header_score(header: list[str]) -> int:
+    """Count the header cells that are Shopify export columns, to detect the delimiter and the layout."""
+    keys = [column_key(name) for name in header]
+    return sum(1 for key in keys if key in COLUMNS or key in UNUSED_COLUMNS or UNUSED_PATTERN.search(key))
+
+
+def is_shopify_header(header: list[str]) -> bool:
+    keys = {column_key(name) for name in header}
+    return bool(keys & {"handle", "url handle"}) and "sku" not in {name.strip() for name in header}
+
+
+def read_shopify_csv(file: str, table: CsvTable, options: ReadOptions) -> ReadResult:
+    result = ReadResult(format="shopify-csv", dialect=table.dialect())
+    fields, problems = _header_fields(file, table.header)
+    if problems:
+        result.rejections.append(Rejection(origin="(header)", errors=problems))
+        return result
+    if options.currency is None:
+        result.rejections.append(currency_missing(file))
+        return result
+    columns = {field: table.header[index] for field, index in fields.items()}
+
+    products: dict[str, list[tuple[int, dict[str, str]]]] = {}
+    for line, values in table.rows:
+        if len(values) > len(table.header):
+            result.rejections.append(
+                file_rejection(
+                    file,
+                    f"row {line}",
+                    f"the row has {len(values)} cells but the header has {len(table.header)}",
+                    "one cell per header column; quote cells that contain the delimiter",
+                )
+            )
+            continue
+        cells = {field: values[index].strip() if index < len(values) else "" for field, index in fields.items()}
+        if not cells["handle"]:
+            result.rejections.append(
+                file_rejection(file, f"row {line}, column {columns['handle']}", "missing handle", "the product handle")
+            )
+            continue
+        products.setdefault(cells["handle"], []).append((line, cells))
+
+    number_cells = [
+        (f"row {line}, column {columns[name]}", cells[name])
+        for rows in products.values()
+        for line, cells in rows
+        for name in NUMBER_FIELDS
+        if cells.get(name)
+    ]
+    decimal = detect_decimal(file, number_cells, options.decimal)
+    if isinstance(decimal, FieldError):
+        result.rejections.append(Rejection(origin="(file)", errors=[decimal]))
+        return result
+    result.dialect["decimal"] = DECIMAL_NAMES[decimal]
+
+    for handle, rows in products.items():
+        result.add(product_candidate(file, _product(file, handle, rows, columns, decimal), options.currency))
+    return result
+
+
+def _header_fields(file: str, header: list[str]) -> tuple[dict[str, int], list[FieldError]]:
+    fields: dict[str, int] = {}
+    problems = []
+    for index, name in enumerate(header):
+        key = column_key(name)
+        if key in COLUMNS:
+            field = COLUMNS[key]
+            if field in fields:
+                problems.append(
+                    FieldError(
+                        file=file,
+                        path=f"(header).{name}",
+                        message=f"column duplicates {header[fields[field]]!r}",
+                        expected="each column once",
+                    )
+                )
+            fields[field] = index
+        elif key not in UNUSED_COLUMNS and not UNUSED_PATTERN.search(key):
+            problems.append(
+                FieldError(
+                    file=file,
+                    path=f"(header).{name or '(blank)'}",
+                    message="unknown column for a Shopify product export",
+                    expected="the columns Shopify exports, such as Handle, Title, Variant SKU, Variant Price",
+                )
+            )
+    missing = [label for field, label in REQUIRED_FIELDS.items() if field not in fields]
+    if missing:
+        problems.append(
+            missing_columns(file, header, missing, "a Shopify product export with Handle, Title and Variant Price")
+        )
+    return fields, problems
+
+
+def _product(
+    file: str, handle: str, rows: list[tuple[int, dict[str, str]]], columns: dict[str, str], decimal: DecimalMark
+) -> ShopifyProduct:
+    first_line, first = rows[0]
+    errors = []
+    for line, cells in rows[1:]:
+        for name in PRODUCT_FIELDS:
+            if name in cells and cells[name] and cells[name] != first.get(name, ""):
+                errors.append(
+                    FieldError(
+                        file=file,
+                        path=f"row {line}, column {columns[name]}",
+                        value=show_value(cells[name]),
+                        message=f"differs from row {first_line} ({show_value(first.get(name, ''))}) of handle {handle}",
+                        expected="product fields on the product's first row only, or the same value",
+                    )
+                )
+
+    variants = []
+    for line, cells in rows:
+        if not any(cells.get(name) for name in VARIANT_FIELDS):
+            continue  # an image row
+        for name in NUMBER_FIELDS:
+            if not cells.get(name):
+                continue
+            number = read_number(file, f"row {line}, column {columns[name]}", cells[name], decimal)
+            if isinstance(number, FieldError):
+                errors.append(number)
+            else:
+                cells[name] = number
+
+        def where(name: str, line: int = line) -> str:
+            return f"row {line}, column {columns.get(name, name)}"
+
+        variants.append(
+            ShopifyVariant(
+                sku=cells.get("sku", ""),
+                price=cells.get("price", ""),
+                grams=cells.get("grams", ""),
+                weight="",
+                weight_unit=cells.get("weight_unit", ""),
+                options=[cells.get(f"option{n}", "") for n in (1, 2, 3)],
+                where=where,
+            )
+        )
+
+    def product_where(name: str) -> str:
+        return f"row {first_line}, column {columns.get(name, name)}"
+
+    label = f"row {first_line}" if len(rows) == 1 else f"rows {first_line}-{rows[-1][0]}"
+    return ShopifyProduct(
+        origin=label,
+        handle=handle,
+        title=first.get("title", ""),
+        body_html=first.get("body_html", ""),
+        vendor=first.get("vendor", ""),
+        category=first.get("category", ""),
+        product_type=first.get("product_type", ""),
+        seo_description=first.get("seo_description", ""),
+        option_names=[first.get(f"option{n}_name", "") for n in (1, 2, 3)],
+        variants=variants,
+        where=product_where,
+        errors=errors,
+    )

@@ -1,0 +1,216 @@
+"""CSV as spreadsheets save it: encoding, delimiter, line endings and decimal marks.
+
+Excel in many European locales saves "CSV" with ';' between cells, a decimal
+comma ("29,90") and, on Windows, in Windows-1252 with CRLF line endings. The
+delimiter is detected from the header and the first rows, and the decimal mark
+from the number cells. A file whose delimiter or decimal mark stays ambiguous
+is rejected with the option that settles it, never guessed.
+"""
+
+import csv
+import io
+import re
+from collections.abc import Callable, Iterable
+
+from pydantic import BaseModel
+
+from spec2listing.errors import FieldError
+from spec2listing.intake.field_errors import show_value
+from spec2listing.intake.options import DecimalMark, Delimiter, ReadOptions
+from spec2listing.intake.text import decode_text
+
+DELIMITERS: tuple[Delimiter, ...] = (",", ";", "\t", "|")
+DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
+DECIMAL_NAMES = {".": "point", ",": "comma"}
+SAMPLE_RECORDS = 50
+
+_GROUP = r"[ \u00a0\u202f]"
+# Number shapes and the decimal mark each one proves; None: could be either.
+_NUMBER_SHAPES: tuple[tuple[re.Pattern[str], DecimalMark | None], ...] = (
+    (re.compile(r"^\d{1,3}[.,]\d{3}$"), None),
+    (re.compile(r"^\d+\.\d+$"), "."),
+    (re.compile(r"^\d+,\d+$"), ","),
+    (re.compile(r"^\d{1,3}(,\d{3})+\.\d+$"), "."),
+    (re.compile(r"^\d{1,3}(\.\d{3})+,\d+$"), ","),
+    (re.compile(r"^\d{1,3}(,\d{3}){2,}$"), "."),
+    (re.compile(r"^\d{1,3}(\.\d{3}){2,}$"), ","),
+    (re.compile(rf"^\d{{1,3}}({_GROUP}\d{{3}})+\.\d+$"), "."),
+    (re.compile(rf"^\d{{1,3}}({_GROUP}\d{{3}})+,\d+$"), ","),
+)
+_DIGITS = re.compile(r"[0-9]+")
+_GROUPED = re.compile(r"[0-9]{1,3}(?P<mark>[ \u00a0\u202f.,])[0-9]{3}((?P=mark)[0-9]{3})*")
+
+
+class CsvTable(BaseModel):
+    """A decoded, split CSV file: header and data rows with their line numbers."""
+
+    header: list[str]
+    rows: list[tuple[int, list[str]]]
+    encoding: str
+    delimiter: Delimiter
+
+    def dialect(self) -> dict[str, str]:
+        return {"encoding": self.encoding, "delimiter": DELIMITER_NAMES[self.delimiter]}
+
+
+def read_table(
+    file: str,
+    data: bytes,
+    options: ReadOptions,
+    *,
+    header_score: Callable[[list[str]], int],
+    default_delimiter: Delimiter = ",",
+) -> CsvTable | FieldError:
+    """Decode and split a CSV upload; `header_score` rates how well a header matches a known layout."""
+    decoded = decode_text(file, data, encoding=options.encoding, legacy=True)
+    if isinstance(decoded, FieldError):
+        return decoded
+    text = decoded.text
+    if not text.strip():
+        return FieldError(
+            file=file,
+            path="(file)",
+            message="the file is empty",
+            expected="a header row and one row per variant",
+        )
+    delimiter = options.delimiter or _detect_delimiter(file, text, header_score, default_delimiter)
+    if isinstance(delimiter, FieldError):
+        return delimiter
+    records = _records(text, delimiter)
+    header = [cell.strip() for cell in records[0][1]] if records else []
+    rows = [(line, cells) for line, cells in records[1:] if any(cell.strip() for cell in cells)]
+    return CsvTable(header=header, rows=rows, encoding=decoded.encoding, delimiter=delimiter)
+
+
+def _records(text: str, delimiter: str, limit: int | None = None) -> list[tuple[int, list[str]]]:
+    """Split text into records, each with the line it starts on (a quoted cell may span lines)."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    records: list[tuple[int, list[str]]] = []
+    line = 1
+    for cells in reader:
+        records.append((line, cells))
+        line = reader.line_num + 1
+        if limit is not None and len(records) >= limit:
+            break
+    return records
+
+
+def _detect_delimiter(
+    file: str, text: str, header_score: Callable[[list[str]], int], default: Delimiter
+) -> Delimiter | FieldError:
+    """Pick the delimiter that splits the header into a known layout and every sampled row alike.
+
+    A candidate must split the header into more than one cell and give every
+    sampled row the header's width. Of those, the one whose header best matches
+    a known layout wins, and a tie is an error, never a guess.
+    """
+    candidates: list[tuple[int, Delimiter]] = []
+    for delimiter in DELIMITERS:
+        records = _records(text, delimiter, SAMPLE_RECORDS)
+        header = [cell.strip() for cell in records[0][1]]
+        if len(header) < 2:
+            continue
+        widths = {len(cells) for _, cells in records[1:] if any(cell.strip() for cell in cells)}
+        if widths and widths != {len(header)}:
+            continue
+        candidates.append((header_score(header), delimiter))
+    if not candidates:
+        return default
+    candidates.sort(key=lambda candidate: candidate[0], reverse=True)
+    if len(candidates) > 1 and candidates[0][0] == candidates[1][0]:
+        names = " or ".join(DELIMITER_NAMES[delimiter] for _, delimiter in candidates)
+        first_line = text.splitlines()[0] if text else ""
+        return FieldError(
+            file=file,
+            path="(header)",
+            value=show_value(first_line),
+            message=f"cannot tell the delimiter: the header splits evenly on {names}",
+            expected="option delimiter (comma, semicolon, tab or pipe)",
+        )
+    return candidates[0][1]
+
+
+def detect_decimal(file: str, cells: Iterable[tuple[str, str]], option: DecimalMark | None) -> DecimalMark | FieldError:
+    """Find the decimal mark of the number cells, given as (location, text) pairs.
+
+    '29,90' proves a decimal comma and '29.90' a decimal point; '1.500' or
+    '1,500' proves nothing, since it reads as one and a half or as fifteen
+    hundred. Proof of both marks, or only unprovable cells that differ between
+    the two readings, is an error that names option decimal.
+    """
+    if option is not None:
+        return option
+    proofs: dict[DecimalMark, str] = {}
+    undecided: str | None = None
+    for location, text in cells:
+        value = text.strip()
+        for pattern, mark in _NUMBER_SHAPES:
+            if pattern.match(value):
+                if mark is None:
+                    undecided = undecided or f"{location} {value!r}"
+                else:
+                    proofs.setdefault(mark, f"{location} {value!r}")
+                break
+    if len(proofs) == 2:
+        return FieldError(
+            file=file,
+            path="(file)",
+            value=f"{proofs['.']} and {proofs[',']}",
+            message="numbers use both a decimal point and a decimal comma",
+            expected="one decimal mark for the whole file, or option decimal (point or comma)",
+        )
+    if proofs:
+        return next(iter(proofs))
+    if undecided is not None:
+        return FieldError(
+            file=file,
+            path="(file)",
+            value=undecided,
+            message="cannot tell whether ',' or '.' is the decimal mark",
+            expected="option decimal (point or comma), or a number with decimals such as 1.50 or 1,50",
+        )
+    return "."
+
+
+def read_number(file: str, path: str, text: str, decimal: DecimalMark) -> str | FieldError:
+    """Rewrite one number cell as '1234.5', or explain why it is no number with the file's decimal mark."""
+    number = normalize_number(text, decimal)
+    if number is not None:
+        return number
+    example = "29.90" if decimal == "." else "29,90"
+    return FieldError(
+        file=file,
+        path=path,
+        value=show_value(text),
+        message="not a number",
+        expected=f"a number with a decimal {DECIMAL_NAMES[decimal]} such as {example}",
+    )
+
+
+def missing_columns(file: str, header: list[str], missing: list[str], expected: str) -> FieldError:
+    """Report required columns absent from a header."""
+    return FieldError(
+        file=file,
+        path="(header)",
+        value=show_value(",".join(header)),
+        message="missing required column" + ("s " if len(missing) > 1 else " ") + ", ".join(missing),
+        expected=expected,
+    )
+
+
+def normalize_number(text: str, decimal: DecimalMark) -> str | None:
+    """Rewrite a number written with `decimal` as '1234.5'; None when the text is no such number.
+
+    Digit groups of three may be separated by a space, a no-break space or the
+    other mark ('1.234,50' with a decimal comma, '1,234.50' with a point).
+    """
+    value = text.strip()
+    whole, separator, fraction = value.partition(decimal)
+    if separator and not _DIGITS.fullmatch(fraction):
+        return None
+    if not _DIGITS.fullmatch(whole):
+        grouped = _GROUPED.fullmatch(whole)
+        if grouped is None or grouped.group("mark") == decimal:
+            return None
+        whole = re.sub(r"[^0-9]", "", whole)
+    return whole + ("." + fraction if separator else "")

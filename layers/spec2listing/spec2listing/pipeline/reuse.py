@@ -1,0 +1,123 @@
+"""Intake's choice per product: keep the listing of an unchanged spec, or generate against the last one.
+
+A product whose spec content hash already has a finished generation (a DONE
+claim) is not generated again: the run records it with the earlier outcome, at
+no cost, and it never enters the Products map. Any other product is claimed
+for this run and compared with the SKU's last completed listing, so the steps
+regenerate only what the changed fields touch.
+"""
+
+from datetime import UTC, datetime
+
+from pydantic import ValidationError
+
+from spec2listing.errors import ArtifactMissing
+from spec2listing.models.manifest import Manifest, Reuse
+from spec2listing.models.product import BaseListing, NormalizedProduct
+from spec2listing.models.records import ClaimState, ProductRecord, ProductStatus, RunStatus
+from spec2listing.pipeline.incremental import changed_fields
+from spec2listing.storage import keys
+from spec2listing.storage.objects import ObjectStore, get_json, put_json
+from spec2listing.storage.records import RecordStore
+
+REUSABLE_STATUSES = frozenset({ProductStatus.COMPLETE, ProductStatus.NEEDS_REVIEW})
+
+
+def earlier_outcome(product: NormalizedProduct, *, run_id: str, records: RecordStore) -> ProductRecord | None:
+    """The finished outcome of the same spec content, or None when this run is to generate the product.
+
+    A claim left PENDING by a run that has ended is taken over. A claim of
+    another run that is still running stays with it, and this run generates
+    the product as well.
+    """
+    claim = records.claim_spec(product.spec.sku, product.spec_hash, run_id)
+    if claim.run_id == run_id:
+        return None
+    if claim.state == ClaimState.DONE and claim.record is not None and claim.record.status in REUSABLE_STATUSES:
+        return claim.record
+    if claim.state == ClaimState.PENDING:
+        owner = records.get_run(claim.run_id)
+        if owner is None or owner.status != RunStatus.RUNNING:
+            records.take_over_spec(product.spec.sku, product.spec_hash, run_id, claim.run_id)
+    return None
+
+
+def attach_base(product: NormalizedProduct, *, store: ObjectStore, records: RecordStore) -> None:
+    """Point the product at the SKU's last completed listing and list the fields that changed since."""
+    listing = records.get_listing(product.spec.sku)
+    if listing is None or not listing.spec_hash or "spec" not in listing.artifacts:
+        return
+    try:
+        earlier = NormalizedProduct.model_validate(get_json(store, listing.artifacts["spec"]))
+    except (ArtifactMissing, ValidationError):
+        # The old listing is gone or no longer reads as a spec: generate everything.
+        return
+    product.base = BaseListing(
+        run_id=listing.run_id,
+        spec_hash=listing.spec_hash,
+        spec_key=listing.artifacts["spec"],
+        copy_key=listing.artifacts.get("copy"),
+        changed_fields=changed_fields(earlier, product),
+    )
+
+
+def reuse_outcome(
+    product: NormalizedProduct,
+    earlier: ProductRecord,
+    *,
+    run_id: str,
+    source: str,
+    store: ObjectStore,
+    records: RecordStore,
+) -> ProductRecord | None:
+    """Write a manifest for an unchanged product and return its outcome in this run, to be recorded.
+
+    Returns None when the earlier listing's manifest is gone. Its claim is then
+    set to RETRY, so that this run can claim the product and generate it.
+    """
+    try:
+        manifest = Manifest.model_validate(get_json(store, earlier.artifacts.get("manifest", "")))
+    except (ArtifactMissing, ValidationError):
+        records.settle_spec(earlier, ClaimState.RETRY)
+        return None
+
+    now = datetime.now(UTC)
+    manifest_key = keys.product_file(run_id, product.spec.sku, "manifest.json")
+    reused_manifest = manifest.model_copy(
+        update={
+            "run_id": run_id,
+            "created_at": now,
+            "source_file": product.source_file,
+            "usage": [],
+            "cost_usd": 0.0,
+            "timings_ms": {},
+            "images": [image.model_copy(update={"reused": True}) for image in manifest.images],
+            "artifacts": {**manifest.artifacts, "manifest": manifest_key},
+            "reuse": Reuse(
+                base_run_id=earlier.run_id,
+                changed_fields=[],
+                copy_source="reused",
+                copy_reason="the spec is unchanged",
+                images_reused=[image.job_id for image in manifest.images],
+                vision_reused=[image.job_id for image in manifest.images],
+            ),
+        }
+    )
+    put_json(store, manifest_key, reused_manifest)
+
+    record = earlier.model_copy(
+        update={
+            "run_id": run_id,
+            "source": source,
+            "started_at": now,
+            "finished_at": now,
+            "duration_ms": None,
+            "timings_ms": {},
+            "usage": [],
+            "cost_usd": 0.0,
+            "artifacts": {**earlier.artifacts, "manifest": manifest_key},
+            "reused_from": earlier.run_id,
+        }
+    )
+    records.put_listing(earlier, as_of=run_id)
+    return record

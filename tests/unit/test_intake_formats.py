@@ -1,0 +1,416 @@
+"""Shopify exports and webhooks, Akeneo products, JSON Lines and spreadsheet CSV, read into specs."""
+
+import codecs
+import csv
+import io
+import json
+from decimal import Decimal
+
+import pytest
+from spec2listing.intake import parse_upload
+from spec2listing.intake.options import ReadOptions, read_options
+
+from tests.support import EXAMPLES, load_event
+
+FORMATS = EXAMPLES / "formats"
+SHOPIFY_EXPORT = FORMATS / "shopify-products-export.csv"
+AKENEO_PAGE = FORMATS / "akeneo-products-page.json"
+SPREADSHEET = FORMATS / "spreadsheet-catalog-de.csv"
+EUR = ReadOptions(currency="EUR")
+AKENEO_OPTIONS = ReadOptions(locale="en_GB", channel="ecommerce", currency="GBP")
+
+
+def _specs(upload):
+    assert upload.rejections == [], [str(error) for rejection in upload.rejections for error in rejection.errors]
+    return {spec.sku: spec for _, spec in upload.specs}
+
+
+def _errors(upload):
+    return [error for rejection in upload.rejections for error in rejection.errors]
+
+
+def _csv(rows, *, delimiter=",", newline="\n") -> str:
+    buffer = io.StringIO(newline="")
+    csv.writer(buffer, delimiter=delimiter, lineterminator=newline).writerows(rows)
+    return buffer.getvalue()
+
+
+# ---------- Shopify product CSV export ----------
+
+
+def test_shopify_export_groups_rows_by_handle() -> None:
+    upload = parse_upload(SHOPIFY_EXPORT.name, SHOPIFY_EXPORT.read_bytes(), EUR)
+    specs = _specs(upload)
+    assert upload.format == "shopify-csv"
+    assert set(specs) == {"merino-crew-sweater", "wool-wash-250", "ribbed-beanie"}
+    sweater = specs["merino-crew-sweater"]
+    assert sweater.name == "Fjellstad Merino Crew Sweater"
+    assert sweater.brand == "Fjellstad"
+    assert sweater.category == "Apparel & Accessories > Clothing > Shirts & Tops"
+    assert sweater.price.amount == Decimal("119.00")
+    assert sweater.price.currency == "EUR"
+    assert sweater.weight is not None
+    assert (sweater.weight.value, sweater.weight.unit) == (410, "g")
+
+
+def test_shopify_body_html_becomes_summary_and_features() -> None:
+    sweater = _specs(parse_upload(SHOPIFY_EXPORT.name, SHOPIFY_EXPORT.read_bytes(), EUR))["merino-crew-sweater"]
+    assert sweater.summary == "Soft merino crew neck, knitted in Norway\u2019s fjord country & finished by hand."
+    assert sweater.features == [
+        "Naturally odour-resistant merino",
+        "Machine washable at 30 \u00b0C",
+        "Ribbed cuffs & hem",
+    ]
+
+
+def test_shopify_colour_option_gives_variants_and_sizes_specs() -> None:
+    specs = _specs(parse_upload(SHOPIFY_EXPORT.name, SHOPIFY_EXPORT.read_bytes(), EUR))
+    sweater = specs["merino-crew-sweater"]
+    assert [(v.sku, v.color, v.color_hex) for v in sweater.variants] == [
+        ("merino-crew-sweater-navy", "Navy", "#000080"),
+        ("merino-crew-sweater-forest-green", "Forest Green", "#228B22"),
+    ]
+    assert sweater.specs == {"size": "S, M"}
+    beanie = specs["ribbed-beanie"]
+    assert [(v.sku, v.color, v.color_hex) for v in beanie.variants] == [
+        ("FJ-BNE-GRY", "Heather Grey", "#8C8F93"),
+        ("FJ-BNE-RST", "Rust", "#C46B3C"),
+    ]
+
+
+def test_shopify_default_title_product_has_no_variants() -> None:
+    wash = _specs(parse_upload(SHOPIFY_EXPORT.name, SHOPIFY_EXPORT.read_bytes(), EUR))["wool-wash-250"]
+    assert wash.variants == []
+    assert wash.specs == {}
+    assert wash.price.amount == Decimal("14.50")
+    assert wash.summary == "Gentle lanolin wash for merino & other fine wool. Biodegradable formula."
+
+
+def test_shopify_export_with_and_without_bom_read_alike() -> None:
+    data = SHOPIFY_EXPORT.read_bytes()
+    assert data.startswith(codecs.BOM_UTF8)
+    with_bom = parse_upload("export.csv", data, EUR)
+    without_bom = parse_upload("export.csv", data[len(codecs.BOM_UTF8) :], EUR)
+    assert _specs(with_bom) == _specs(without_bom)
+
+
+def test_shopify_current_headers_read_like_classic_ones() -> None:
+    header = ["Title", "URL handle", "Description", "Vendor", "Product category", "Type", "SKU", "Price"]
+    options = ["Option1 name", "Option1 value", "Weight value (grams)", "Weight unit for display", "Product image URL"]
+    first = ["Trail Cap", "trail-cap", "<p>Light cap.</p>", "Northpeak", "", "Hats", "NP-CAP-BLK", "25.00"]
+    rows = [
+        [*header, *options],
+        [*first, "Color", "Black", "60", "g", "https://cdn.example.com/cap.jpg"],
+        ["", "trail-cap", "", "", "", "", "NP-CAP-TEA", "27.00", "", "Teal", "60", "g", ""],
+    ]
+    cap = _specs(parse_upload("products.csv", _csv(rows).encode(), EUR))["trail-cap"]
+    assert cap.category == "Hats"
+    assert cap.price.amount == Decimal("25.00")
+    assert [(v.sku, v.color_hex) for v in cap.variants] == [("NP-CAP-BLK", "#000000"), ("NP-CAP-TEA", "#008080")]
+
+
+def test_shopify_without_currency_rejected_naming_option() -> None:
+    upload = parse_upload(SHOPIFY_EXPORT.name, SHOPIFY_EXPORT.read_bytes())
+    (error,) = _errors(upload)
+    assert upload.specs == []
+    assert error.path == "option currency"
+    assert "currency" in error.expected
+
+
+def test_shopify_unknown_colour_name_points_at_cell() -> None:
+    rows = [
+        ["Handle", "Title", "Vendor", "Type", "Option1 Name", "Option1 Value", "Variant SKU", "Variant Price"],
+        ["cap", "Cap", "Acme", "Hats", "Color", "Heather Grey", "CAP-1", "10.00"],
+    ]
+    (error,) = _errors(parse_upload("export.csv", _csv(rows).encode(), EUR))
+    assert error.path == "row 2, column Option1 Value"
+    assert error.value == "'Heather Grey'"
+    assert "#8C8F93" in error.expected
+
+
+def test_shopify_product_field_on_later_row_must_agree() -> None:
+    rows = [
+        ["Handle", "Title", "Vendor", "Type", "Variant SKU", "Variant Price"],
+        ["cap", "Cap", "Acme", "Hats", "CAP-1", "10.00"],
+        ["cap", "Other Cap", "", "", "CAP-2", "10.00"],
+    ]
+    (error,) = _errors(parse_upload("export.csv", _csv(rows).encode(), EUR))
+    assert error.path == "row 3, column Title"
+    assert "row 2" in error.message
+
+
+def test_shopify_export_columns_accepted_unknown_rejected() -> None:
+    header = ["Handle", "Title", "Vendor", "Type", "Variant SKU", "Variant Price"]
+    extra = ["Google Shopping / Gender", "Price / Europe", "Fabric (product.metafields.custom.fabric)", "Status"]
+    good = _csv(
+        [header + extra, ["cap", "Cap", "Acme", "Hats", "CAP-1", "10.00", "unisex", "11.00", "cotton", "active"]]
+    )
+    assert _specs(parse_upload("export.csv", good.encode(), EUR))
+    bad = _csv([[*header, "Variant Colour"], ["cap", "Cap", "Acme", "Hats", "CAP-1", "10.00", "red"]])
+    (error,) = _errors(parse_upload("export.csv", bad.encode(), EUR))
+    assert error.path == "(header).Variant Colour"
+    assert error.message == "unknown column for a Shopify product export"
+
+
+def test_shopify_bad_price_names_row_and_column() -> None:
+    rows = [
+        ["Handle", "Title", "Vendor", "Type", "Variant SKU", "Variant Price"],
+        ["cap", "Cap", "Acme", "Hats", "C", "ten"],
+    ]
+    (error,) = _errors(parse_upload("export.csv", _csv(rows).encode(), EUR))
+    assert error.path == "row 2, column Variant Price"
+    assert error.message == "not a number"
+
+
+# ---------- Shopify product JSON (webhook, REST) ----------
+
+
+def test_shopify_webhook_payload_read() -> None:
+    payload = load_event("pim-spec-changed-shopify-webhook")["detail"]["spec"]
+    upload = parse_upload("webhook.json", json.dumps(payload).encode(), ReadOptions(currency="USD"))
+    (spec,) = _specs(upload).values()
+    assert upload.format == "shopify-json"
+    assert spec.sku == payload["handle"]
+    assert spec.price.currency == "USD"
+    assert spec.variants
+    assert all(variant.color_hex.startswith("#") for variant in spec.variants)
+
+
+def test_shopify_rest_wrapper_and_bad_variant_price() -> None:
+    product = {
+        "handle": "cap",
+        "title": "Cap",
+        "vendor": "Acme",
+        "product_type": "Hats",
+        "body_html": "",
+        "options": [{"name": "Color", "position": 1}],
+        "variants": [
+            {"sku": "C-1", "price": "9.50", "option1": "Red"},
+            {"sku": "C-2", "price": "n/a", "option1": "Blue"},
+        ],
+    }
+    upload = parse_upload("rest.json", json.dumps({"product": product}).encode(), EUR)
+    (error,) = _errors(upload)
+    assert error.path == "product.variants[1].price"
+    product["variants"][1]["price"] = "8.00"
+    (spec,) = _specs(parse_upload("rest.json", json.dumps({"product": product}).encode(), EUR)).values()
+    assert spec.price.amount == Decimal("8.00")
+
+
+# ---------- Akeneo ----------
+
+
+def test_akeneo_page_needs_locale_channel_and_currency() -> None:
+    errors = _errors(parse_upload(AKENEO_PAGE.name, AKENEO_PAGE.read_bytes()))
+    expected = {error.expected.split(":")[0] for error in errors}
+    assert expected == {"option locale", "option channel", "option currency"}
+    by_path = {error.path: error for error in errors}
+    assert by_path["_embedded.items[0].values.name"].value == "de_DE, en_GB"
+
+
+def test_akeneo_product_model_becomes_one_spec_with_variants() -> None:
+    upload = parse_upload(AKENEO_PAGE.name, AKENEO_PAGE.read_bytes(), AKENEO_OPTIONS)
+    specs = _specs(upload)
+    assert upload.format == "akeneo-json"
+    assert set(specs) == {"kr_travel_mug", "KR-BWL-15"}
+    mug = specs["kr_travel_mug"]
+    assert mug.name == "Kiln & Reed Travel Mug 400 ml"
+    assert mug.brand == "Kiln & Reed"
+    assert mug.price.amount == Decimal("28.00")
+    assert mug.price.currency == "GBP"
+    assert [(v.sku, v.color, v.color_hex) for v in mug.variants] == [
+        ("KR-TRV-400-SEA", "Sea Glass", "#7FA9A0"),
+        ("KR-TRV-400-SLT", "Slate Grey", "#708090"),
+    ]
+    assert mug.summary == "Double-walled stoneware travel mug with a cork sleeve & a leak-proof lid."
+    assert mug.features == ["Keeps drinks hot for 2 hours", "Dishwasher safe without the lid"]
+
+
+def test_akeneo_metrics_converted_and_identifiers_left_out() -> None:
+    mug = _specs(parse_upload(AKENEO_PAGE.name, AKENEO_PAGE.read_bytes(), AKENEO_OPTIONS))["kr_travel_mug"]
+    assert (mug.volume.value, mug.volume.unit) == (400, "ml")
+    assert (mug.weight.value, mug.weight.unit) == (0.38, "kg")
+    assert mug.dimensions is not None
+    assert (mug.dimensions.width, mug.dimensions.height, mug.dimensions.unit) == (90, 155, "mm")
+    assert mug.specs == {"dishwasher_safe": True}
+
+
+def test_akeneo_locale_option_picks_labels_and_text() -> None:
+    product = (FORMATS / "akeneo-product.json").read_bytes()
+    options = ReadOptions(locale="de_DE", channel="ecommerce", currency="EUR")
+    (bowl,) = _specs(parse_upload("bowl.json", product, options)).values()
+    assert bowl.name == "Kiln & Reed Servierschale 15 cm"
+    assert bowl.price.amount == Decimal("36.00")
+    assert bowl.materials == ["Steinzeug", "bleifreie Glasur"]
+    assert bowl.variants[0].color == "Meerglas"
+
+
+def test_akeneo_missing_currency_and_unit_reported() -> None:
+    product = json.loads((FORMATS / "akeneo-product.json").read_text())
+    product["values"]["weight"][0]["data"]["unit"] = "STONE"
+    options = ReadOptions(locale="en_GB", channel="ecommerce", currency="USD")
+    errors = {error.path: error for error in _errors(parse_upload("bowl.json", json.dumps(product).encode(), options))}
+    assert errors["values.price[0].data"].message == "no price in USD"
+    assert errors["values.weight[0].data"].message == "unsupported weight unit"
+    assert errors["values.weight[0].data"].value == "'STONE'"
+
+
+def test_akeneo_jsonl_lines_grouped_like_a_page() -> None:
+    items = json.loads(AKENEO_PAGE.read_text())["_embedded"]["items"]
+    data = "".join(json.dumps(item) + "\n" for item in items).encode()
+    upload = parse_upload("products.jsonl", data, AKENEO_OPTIONS)
+    assert upload.format == "akeneo-jsonl"
+    assert set(_specs(upload)) == {"kr_travel_mug", "KR-BWL-15"}
+
+
+# ---------- JSON Lines ----------
+
+
+def test_jsonl_specs_read_line_by_line() -> None:
+    upload = parse_upload("kitchen-specs.jsonl", (FORMATS / "kitchen-specs.jsonl").read_bytes())
+    assert upload.format == "canonical-jsonl"
+    assert [origin for origin, _ in upload.specs] == ["line 1", "line 2"]
+
+
+def test_jsonl_errors_name_the_line() -> None:
+    lines = (FORMATS / "kitchen-specs.jsonl").read_text().splitlines()
+    bad = json.loads(lines[1])
+    bad["price"]["amount"] = "lots"
+    data = "\n".join([lines[0], "", json.dumps(bad), "{not json"]).encode()
+    upload = parse_upload("specs.ndjson", data)
+    assert [spec.sku for _, spec in upload.specs] == ["KR-CUP-180"]
+    paths = sorted(error.path for error in _errors(upload))
+    assert paths == ["line 3: price.amount", "line 4 column 2"]
+
+
+def test_jsonl_mixing_formats_needs_format_option() -> None:
+    spec = (FORMATS / "kitchen-specs.jsonl").read_text().splitlines()[0]
+    akeneo = json.dumps(json.loads((FORMATS / "akeneo-product.json").read_text()))
+    (error,) = _errors(parse_upload("mixed.jsonl", f"{spec}\n{akeneo}\n".encode()))
+    assert "mixes spec2listing specs (line 1) and Akeneo products (line 2)" in error.message
+    assert "option format" in error.expected
+
+
+# ---------- spreadsheet CSV ----------
+
+
+def test_spreadsheet_csv_dialect_detected() -> None:
+    data = SPREADSHEET.read_bytes()
+    assert b"\r\n" in data
+    upload = parse_upload(SPREADSHEET.name, data)
+    specs = _specs(upload)
+    assert upload.dialect == {"encoding": "cp1252", "delimiter": "semicolon", "decimal": "comma"}
+    hat = specs["FJ-MTZ-01"]
+    assert hat.name == "Fjellstad Wollm\u00fctze"
+    assert hat.price.amount == Decimal("29.90")
+    assert (hat.weight.value, hat.weight.unit) == (0.07, "kg")
+    assert hat.features == ["Rippstrick", "Umschlag zum Falten"]
+    assert [target.value for target in hat.targets] == ["shopify", "amazon"]
+    assert specs["FJ-SCH-02"].price.amount == Decimal("1249.00")
+    assert specs["FJ-SCH-02"].summary.endswith("1.249,00 \u20ac.")
+
+
+def test_spreadsheet_csv_reads_like_its_utf8_comma_twin() -> None:
+    text = SPREADSHEET.read_bytes().decode("cp1252")
+    rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=";"))
+    for row in rows[1:]:
+        row[4] = row[4].replace(".", "").replace(",", ".")
+        row[13] = row[13].replace(",", ".")
+    twin = parse_upload("catalog.csv", _csv(rows).encode("utf-8"))
+    assert twin.dialect == {"encoding": "utf-8", "delimiter": "comma", "decimal": "point"}
+    assert _specs(twin) == _specs(parse_upload(SPREADSHEET.name, SPREADSHEET.read_bytes()))
+
+
+CATALOG_HEADER = ["sku", "name", "brand", "category", "price", "currency"]
+
+
+def test_decimal_mark_that_reads_both_ways_needs_option() -> None:
+    data = _csv([CATALOG_HEADER, ["A-1", "Lamp", "Acme", "Lights", "1.500", "EUR"]], delimiter=";").encode()
+    (error,) = _errors(parse_upload("lamps.csv", data))
+    assert "decimal" in error.expected
+    assert error.value == "row 2, column price '1.500'"
+    (lamp,) = _specs(parse_upload("lamps.csv", data, ReadOptions(decimal="comma"))).values()
+    assert lamp.price.amount == Decimal("1500")
+    (lamp,) = _specs(parse_upload("lamps.csv", data, ReadOptions(decimal="point"))).values()
+    assert lamp.price.amount == Decimal("1.5")
+
+
+def test_both_decimal_marks_in_one_file_rejected() -> None:
+    rows = [
+        CATALOG_HEADER,
+        ["A-1", "Lamp", "Acme", "Lights", "12,50", "EUR"],
+        ["B-1", "Shade", "Acme", "Lights", "8.75", "EUR"],
+    ]
+    (error,) = _errors(parse_upload("lamps.csv", _csv(rows, delimiter=";").encode()))
+    assert error.message == "numbers use both a decimal point and a decimal comma"
+
+
+def test_delimiter_that_cannot_be_told_needs_option() -> None:
+    data = b"a,b;c,d\n1,2;3,4\n"
+    (error,) = _errors(parse_upload("odd.csv", data))
+    assert error.message == "cannot tell the delimiter: the header splits evenly on comma or semicolon"
+    assert "option delimiter" in error.expected
+
+
+def test_mac_roman_bytes_not_read_as_windows_1252() -> None:
+    rows = [
+        [*CATALOG_HEADER, "summary"],
+        ["A-1", "Caf\u00e9 Mug", "Acme", "Kitchen", "9.50", "EUR", "Gr\u00fcn und sch\u00f6n"],
+    ]
+    data = _csv(rows).encode("mac_roman")
+    (error,) = _errors(parse_upload("mugs.csv", data))
+    assert error.message == "the file is not UTF-8 and reads as garbled Windows-1252 text"
+    assert "option encoding" in error.expected
+    (mug,) = _specs(parse_upload("mugs.csv", data, ReadOptions(encoding="mac_roman"))).values()
+    assert mug.name == "Caf\u00e9 Mug"
+
+
+def test_bytes_undefined_in_windows_1252_rejected() -> None:
+    (error,) = _errors(parse_upload("x.csv", b"sku,name\nA,\x81\x8d\n"))
+    assert error.message == "the file is neither UTF-8 nor Windows-1252 text"
+    assert error.value == "byte 81 at offset 11"
+
+
+def test_utf16_tab_separated_export_read() -> None:
+    rows = [CATALOG_HEADER, ["A-1", "Kr\u00fcg", "Acme", "Kitchen", "4,20", "EUR"]]
+    data = codecs.BOM_UTF16_LE + _csv(rows, delimiter="\t", newline="\r\n").encode("utf-16-le")
+    upload = parse_upload("unicode.tsv", data)
+    (jug,) = _specs(upload).values()
+    assert upload.dialect == {"encoding": "utf-16", "delimiter": "tab", "decimal": "comma"}
+    assert jug.name == "Kr\u00fcg"
+    assert jug.price.amount == Decimal("4.20")
+
+
+# ---------- options ----------
+
+
+def test_options_from_metadata_ignore_other_keys() -> None:
+    options = read_options(
+        "meta", {"currency": "eur", "delimiter": "semicolon", "mtime": "1700000000"}, ignore_unknown=True
+    )
+    assert options == ReadOptions(currency="EUR", delimiter=";")
+
+
+def test_invalid_options_reported_per_option() -> None:
+    errors = read_options("event 1 detail.options", {"encoding": "klingon", "format": "magento"}, ignore_unknown=False)
+    assert isinstance(errors, list)
+    assert {error.path for error in errors} == {"option encoding", "option format"}
+    unknown = read_options("event 1 detail.options", {"curency": "EUR"}, ignore_unknown=False)
+    assert isinstance(unknown, list)
+    assert unknown[0].path == "option curency"
+    assert unknown[0].message == "unknown field"
+
+
+def test_attribute_mapping_option_parsed_from_text() -> None:
+    options = ReadOptions.model_validate({"attributes": "name=product_title, brand=maker"})
+    assert options.attributes == {"name": "product_title", "brand": "maker"}
+    with pytest.raises(ValueError, match="unknown spec field"):
+        ReadOptions.model_validate({"attributes": "colour=c"})
+
+
+def test_akeneo_attribute_mapping_used() -> None:
+    product = json.loads((FORMATS / "akeneo-product.json").read_text())
+    product["values"]["product_title"] = product["values"].pop("name")
+    options = ReadOptions(locale="en_GB", channel="ecommerce", currency="GBP", attributes={"name": "product_title"})
+    (bowl,) = _specs(parse_upload("bowl.json", json.dumps(product).encode(), options)).values()
+    assert bowl.name == "Kiln & Reed Serving Bowl 15 cm"

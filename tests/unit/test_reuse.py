@@ -1,0 +1,355 @@
+"""Duplicate deliveries, unchanged specs and incremental regeneration, on in-memory storage."""
+
+import json
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+
+from spec2listing.copywriting.offline import OfflineCopyWriter
+from spec2listing.imaging.offline import OfflineRenderer
+from spec2listing.models.copy import ProductCopy
+from spec2listing.models.jobs import ImageJob, ImageKind
+from spec2listing.models.records import ClaimState, ProductRecord, ProductStatus, RunStatus
+from spec2listing.models.spec import Money
+from spec2listing.models.tasks import FailureTask, IntakeTask, PipelineConfig, SummarizeTask
+from spec2listing.pipeline.incremental import cited_price, image_cache_key
+from spec2listing.pipeline.intake import make_run_id, run_intake
+from spec2listing.pipeline.outcomes import record_product_failure, summarize_run
+from spec2listing.storage import keys
+from spec2listing.storage.objects import get_json
+
+from tests.support import ACCEPTANCE, ACCEPTANCE_BRANDS, EXAMPLES, load_event, run_product_steps
+
+CONFIG = PipelineConfig(product_concurrency=2, image_concurrency=2, tolerated_failure_percentage=100)
+START = datetime(2026, 12, 4, 9, 0, 0, tzinfo=UTC)
+
+
+class CountingWriter(OfflineCopyWriter):
+    """The offline copywriter, counting its calls."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.calls: list[str] = []
+
+    def write(self, spec, brand):
+        self.calls.append(spec.sku)
+        return super().write(spec, brand)
+
+
+class CountingRenderer(OfflineRenderer):
+    """The offline renderer, counting the jobs it draws."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.calls: list[str] = []
+
+    def render(self, job, spec, references):
+        self.calls.append(job.job_id)
+        return super().render(job, spec, references)
+
+
+class Catalog:
+    """Uploads to one in-memory bucket and table, each a new S3 object version, run through every step."""
+
+    def __init__(self, store, records, publisher) -> None:
+        self.store = store
+        self.records = records
+        self.publisher = publisher
+        self.writer = CountingWriter()
+        self.renderer = CountingRenderer()
+        self.uploads = 0
+
+    def trigger(self, name: str, data: bytes) -> dict:
+        self.uploads += 1
+        key = f"incoming/{name}"
+        self.store.put_bytes(key, data, "application/octet-stream")
+        trigger = load_event("s3-object-created-spec")
+        trigger["id"] = f"event-{self.uploads}"
+        trigger["detail"]["bucket"]["name"] = self.store.bucket
+        trigger["detail"]["object"]["key"] = key
+        trigger["detail"]["object"]["sequencer"] = f"{self.uploads:018X}"
+        return trigger
+
+    def intake(self, trigger: dict, execution: str | None = None):
+        execution = execution or f"exec-{self.uploads}"
+        started = START + timedelta(minutes=self.uploads)
+        task = IntakeTask(trigger=trigger, execution_id="arn:local", execution_name=execution, started_at=started)
+        return run_intake(task, store=self.store, records=self.records, config=CONFIG)
+
+    def run(self, name: str, data: bytes):
+        result = self.intake(self.trigger(name, data))
+        for item in get_json(self.store, result.products_key):
+            run_product_steps(self.store, self.records, item, writer=self.writer, renderer=self.renderer)
+        summarize_run(
+            SummarizeTask(run_id=result.run_id), store=self.store, records=self.records, events=self.publisher
+        )
+        return result
+
+    def manifest(self, run_id: str, sku: str) -> dict:
+        return get_json(self.store, keys.product_file(run_id, sku, "manifest.json"))
+
+
+def _catalog(store, records, publisher) -> Catalog:
+    for path in ACCEPTANCE_BRANDS.glob("*.json"):
+        store.put_bytes(keys.brand_guide(path.stem), path.read_bytes(), "application/json")
+    return Catalog(store, records, publisher)
+
+
+def _spec(name: str) -> dict:
+    return json.loads((ACCEPTANCE / name).read_text())
+
+
+def _bytes(spec: dict) -> bytes:
+    return json.dumps(spec).encode()
+
+
+# ---------- duplicate deliveries ----------
+
+
+def test_same_delivery_twice_starts_one_run(store, records, publisher) -> None:
+    catalog = _catalog(store, records, publisher)
+    trigger = catalog.trigger("charger.json", _bytes(_spec("gan-charger.json")))
+    first = catalog.intake(trigger, execution="first")
+    second = catalog.intake(trigger, execution="second")
+    assert first.duplicate_of is None
+    assert second.duplicate_of == first.run_id
+    assert second.product_count == 0
+    assert records.get_run(second.run_id) is None
+    assert store.list_keys(keys.run_prefix(second.run_id)) == []
+
+
+def test_second_s3_event_is_duplicate(store, records, publisher) -> None:
+    catalog = _catalog(store, records, publisher)
+    trigger = catalog.trigger("charger.json", _bytes(_spec("gan-charger.json")))
+    first = catalog.intake(trigger, execution="first")
+    again = json.loads(json.dumps(trigger))
+    again["id"] = "a-new-event-id"
+    assert catalog.intake(again, execution="second").duplicate_of == first.run_id
+
+
+def test_retried_intake_of_same_execution_is_no_duplicate(store, records, publisher) -> None:
+    catalog = _catalog(store, records, publisher)
+    trigger = catalog.trigger("charger.json", _bytes(_spec("gan-charger.json")))
+    first = catalog.intake(trigger, execution="same")
+    retried = catalog.intake(trigger, execution="same")
+    assert retried.duplicate_of is None
+    assert retried.run_id == first.run_id
+
+
+def test_pim_event_redelivered_is_a_duplicate(store, records, publisher) -> None:
+    trigger = load_event("pim-spec-changed-akeneo")
+    tasks = [
+        IntakeTask(trigger=trigger, execution_id="arn:local", execution_name=name, started_at=START)
+        for name in ("one", "two")
+    ]
+    first, second = (run_intake(task, store=store, records=records, config=CONFIG) for task in tasks)
+    assert first.product_count == 1
+    assert second.duplicate_of == first.run_id
+
+
+# ---------- unchanged specs ----------
+
+
+def test_unchanged_upload_reuses_everything_at_no_cost(store, records, publisher) -> None:
+    catalog = _catalog(store, records, publisher)
+    data = (ACCEPTANCE / "catalogs" / "spring-drop.csv").read_bytes()
+    first = catalog.run("spring-drop.csv", data)
+    calls = (len(catalog.writer.calls), len(catalog.renderer.calls))
+    second = catalog.run("spring-drop.csv", data)
+
+    assert (first.queued_count, first.reused_count) == (5, 0)
+    assert (second.queued_count, second.reused_count, second.product_count) == (0, 5, 5)
+    assert (len(catalog.writer.calls), len(catalog.renderer.calls)) == calls
+    products = records.list_run_products(second.run_id)
+    assert {product.reused_from for product in products} == {first.run_id}
+    assert all(product.cost_usd == 0 and product.usage == [] for product in products)
+    assert [product.status for product in products] == [ProductStatus.COMPLETE] * 5
+    summary = get_json(store, keys.run_summary(second.run_id))
+    assert summary["reused"] == 5
+    assert summary["counts"]["COMPLETE"] == 5
+
+
+def test_unchanged_product_manifest_says_reused(store, records, publisher) -> None:
+    catalog = _catalog(store, records, publisher)
+    data = _bytes(_spec("gan-charger.json"))
+    first = catalog.run("charger.json", data)
+    second = catalog.run("charger.json", data)
+    manifest = catalog.manifest(second.run_id, "VL-GAN65-3P")
+    assert manifest["reuse"]["base_run_id"] == first.run_id
+    assert manifest["reuse"]["copy_source"] == "reused"
+    assert manifest["reuse"]["images_reused"] == [image["job_id"] for image in manifest["images"]]
+    assert manifest["cost_usd"] == 0
+    assert manifest["artifacts"]["copy"].startswith(keys.run_prefix(first.run_id))
+    assert store.exists(manifest["artifacts"]["review"])
+
+
+def test_spec_changed_back_reuses_the_earlier_listing(store, records, publisher) -> None:
+    catalog = _catalog(store, records, publisher)
+    spec = _spec("crescent-pendant.json")
+    first = catalog.run("pendant.json", _bytes(spec))
+    changed = dict(spec, summary="A new summary line.")
+    catalog.run("pendant.json", _bytes(changed))
+    calls = len(catalog.writer.calls)
+    back = catalog.run("pendant.json", _bytes(spec))
+    assert back.reused_count == 1
+    assert len(catalog.writer.calls) == calls
+    (product,) = records.list_run_products(back.run_id)
+    assert product.reused_from == first.run_id
+
+
+def test_failed_product_generated_again_on_reupload(store, records, publisher) -> None:
+    catalog = _catalog(store, records, publisher)
+    data = _bytes(_spec("crescent-pendant.json"))
+    first = catalog.intake(catalog.trigger("pendant.json", data))
+    (item,) = get_json(store, first.products_key)
+    error = {"Error": "ProviderUnavailable", "Cause": '{"errorMessage": "503"}'}
+    record_product_failure(FailureTask(**item, error=error), store=store, records=records)
+    again = catalog.intake(catalog.trigger("pendant.json", data))
+    assert (again.queued_count, again.reused_count) == (1, 0)
+
+
+def test_claim_of_an_ended_run_is_taken_over(store, records, publisher) -> None:
+    catalog = _catalog(store, records, publisher)
+    data = _bytes(_spec("crescent-pendant.json"))
+    first = catalog.intake(catalog.trigger("pendant.json", data))
+    second = catalog.intake(catalog.trigger("pendant.json", data))
+    assert second.queued_count == 1
+    claim = records.claim_spec("SEL-CRS-PND", first_hash(store, first), "someone-else")
+    assert claim.run_id == first.run_id
+
+    ended = records.get_run(first.run_id).model_copy(update={"status": RunStatus.FAILED})
+    records.put_run(ended)
+    third = catalog.intake(catalog.trigger("pendant.json", data))
+    assert records.claim_spec("SEL-CRS-PND", first_hash(store, first), "someone-else").run_id == third.run_id
+
+
+def first_hash(store, result) -> str:
+    (item,) = get_json(store, result.products_key)
+    return get_json(store, item["spec_key"])["spec_hash"]
+
+
+def test_listing_not_replaced_by_an_earlier_run(records) -> None:
+    newer = ProductRecord(sku="A-1", run_id="20261204T100000Z-aaaaaaaa", status=ProductStatus.COMPLETE, spec_hash="n")
+    older = newer.model_copy(update={"run_id": "20261204T090000Z-bbbbbbbb", "spec_hash": "o"})
+    assert records.put_listing(newer, as_of=newer.run_id)
+    assert not records.put_listing(older, as_of=older.run_id)
+    assert records.get_listing("A-1").spec_hash == "n"
+
+
+def test_claims_settle_only_for_their_run(records) -> None:
+    claim = records.claim_spec("A-1", "h", "run-1")
+    assert claim.state == ClaimState.PENDING
+    assert records.claim_spec("A-1", "h", "run-2").run_id == "run-1"
+    other = ProductRecord(sku="A-1", run_id="run-2", status=ProductStatus.COMPLETE, spec_hash="h")
+    assert not records.settle_spec(other, ClaimState.DONE)
+    own = other.model_copy(update={"run_id": "run-1"})
+    assert records.settle_spec(own, ClaimState.RETRY)
+    assert records.claim_spec("A-1", "h", "run-2").run_id == "run-2"
+
+
+# ---------- incremental regeneration ----------
+
+
+def test_price_change_regenerates_citing_copy(store, records, publisher) -> None:
+    catalog = _catalog(store, records, publisher)
+    spec = _spec("gan-charger.json")
+    first = catalog.run("charger.json", _bytes(spec))
+    copy_calls, render_calls = len(catalog.writer.calls), len(catalog.renderer.calls)
+
+    spec["price"]["amount"] = 42.99
+    second = catalog.run("charger.json", _bytes(spec))
+    assert len(catalog.writer.calls) == copy_calls + 1
+    assert len(catalog.renderer.calls) == render_calls
+    manifest = catalog.manifest(second.run_id, "VL-GAN65-3P")
+    assert manifest["reuse"]["base_run_id"] == first.run_id
+    assert manifest["reuse"]["changed_fields"] == ["price"]
+    assert manifest["reuse"]["copy_source"] == "generated"
+    assert "cites the old price (45.99" in manifest["reuse"]["copy_reason"]
+    assert manifest["reuse"]["images_generated"] == []
+    assert all(image["reused"] for image in manifest["images"])
+    listing = ProductCopy.model_validate(get_json(store, manifest["artifacts"]["copy"]))
+    assert any("42.99" in line for line in listing.comparison_bullets)
+
+
+def test_price_change_keeps_uncited_copy(store, records, publisher) -> None:
+    catalog = _catalog(store, records, publisher)
+    spec = _spec("crescent-pendant.json")
+    catalog.run("pendant.json", _bytes(spec))
+    calls = (len(catalog.writer.calls), len(catalog.renderer.calls))
+    spec["price"]["amount"] = 95
+    second = catalog.run("pendant.json", _bytes(spec))
+    assert (len(catalog.writer.calls), len(catalog.renderer.calls)) == calls
+    manifest = catalog.manifest(second.run_id, "SEL-CRS-PND")
+    assert manifest["reuse"]["copy_source"] == "reused"
+    assert manifest["status"] == "COMPLETE"
+
+
+def test_new_colour_variant_renders_only_its_image(store, records, publisher) -> None:
+    catalog = _catalog(store, records, publisher)
+    spec = json.loads((EXAMPLES / "stoneware-mug.json").read_text())
+    catalog.run("mug.json", _bytes(spec))
+    rendered = len(catalog.renderer.calls)
+    spec["variants"].append({"sku": "KR-MUG-350-MOSS", "color": "Moss", "color_hex": "#5B6B3A"})
+    second = catalog.run("mug.json", _bytes(spec))
+    assert catalog.renderer.calls[rendered:] == ["variant-kr-mug-350-moss"]
+    manifest = catalog.manifest(second.run_id, "KR-MUG-350")
+    assert manifest["reuse"]["images_generated"] == ["variant-kr-mug-350-moss"]
+    assert manifest["reuse"]["copy_source"] == "generated"
+    assert len(manifest["reuse"]["images_reused"]) == len(manifest["images"]) - 1
+    assert store.exists(keys.product_image(second.run_id, "KR-MUG-350", "packshot"))
+
+
+def test_brand_guide_change_regenerates_copy(store, records, publisher) -> None:
+    catalog = _catalog(store, records, publisher)
+    spec = _spec("trail-runner.json")
+    catalog.run("runner.json", _bytes(spec))
+    guide = json.loads((ACCEPTANCE_BRANDS / "northpeak.json").read_text())
+    guide["voice"]["banned_phrases"] = [*guide["voice"].get("banned_phrases", []), "cushioned"]
+    store.put_bytes(keys.brand_guide("northpeak"), json.dumps(guide).encode(), "application/json")
+    calls = len(catalog.writer.calls)
+    second = catalog.run("runner.json", _bytes(spec))
+    assert second.queued_count == 1
+    assert len(catalog.writer.calls) == calls + 1
+    manifest = catalog.manifest(second.run_id, spec["sku"])
+    assert manifest["reuse"]["changed_fields"] == ["brand_guide"]
+
+
+# ---------- keys ----------
+
+
+def _job(**changes) -> ImageJob:
+    fields = {"job_id": "packshot", "kind": ImageKind.PACKSHOT, "prompt": "A mug", "backdrop": "white"}
+    return ImageJob(**{**fields, **changes})
+
+
+def test_image_cache_key_inputs() -> None:
+    base = image_cache_key("gpt-image-2", _job(), [b"photo"], "Mugs")
+    assert image_cache_key("gpt-image-2", _job(job_id="other", platforms=["amazon"]), [b"photo"], "Mugs") == base
+    variations = [
+        image_cache_key("gpt-image-1", _job(), [b"photo"], "Mugs"),
+        image_cache_key("gpt-image-2", _job(prompt="A cup"), [b"photo"], "Mugs"),
+        image_cache_key("gpt-image-2", _job(size="1536x1024"), [b"photo"], "Mugs"),
+        image_cache_key("gpt-image-2", _job(quality="high"), [b"photo"], "Mugs"),
+        image_cache_key("gpt-image-2", _job(), [b"other photo"], "Mugs"),
+        image_cache_key("gpt-image-2", _job(), [], "Mugs"),
+    ]
+    assert len({base, *variations}) == len(variations) + 1
+
+
+def test_cited_price_finds_amounts_not_lookalikes() -> None:
+    def copy(text: str) -> ProductCopy:
+        return ProductCopy(title="T", short_description="S", description=text, bullets=[])
+
+    price = Money(amount=Decimal("45.99"), currency="USD")
+    assert cited_price(copy("Now 45.99 USD."), price) == "45.99"
+    assert cited_price(copy("Now 45,99 USD."), price) == "45,99"
+    assert cited_price(copy("Rated 145.99 W and 45.991 mm."), price) is None
+    whole = Money(amount=Decimal("24"), currency="GBP")
+    assert cited_price(copy("Only £24 today"), whole) == "£24"
+    assert cited_price(copy("Costs 24 GBP"), whole) == "24 GBP"
+    assert cited_price(copy("Keeps drinks hot for 24 hours"), whole) is None
+
+
+def test_run_ids_sort_by_start_time() -> None:
+    earlier = make_run_id(START, "b")
+    later = make_run_id(START + timedelta(seconds=1), "a")
+    assert earlier < later
