@@ -64,6 +64,7 @@ def run_product_steps(
     *,
     writer: Any = None,
     renderer: Any = None,
+    vision: Any = None,
     started_at: datetime | None = None,
 ) -> ProductStatus:
     """Chain the product steps as the Products map does: render only the jobs the plan leaves to render."""
@@ -91,11 +92,12 @@ def run_product_steps(
             cached=[render.model_dump(mode="json") for render in plan.cached],
         ),
         store=store,
+        vision=vision,
     )
     outcome = finalize_product(
         FinalizeTask(**item, started_at=started_at, copywriting=copy, plan=plan, renders=renders, check=check),
         store=store,
         records=records,
-        providers={"copy": "offline", "images": "offline", "vision": "none"},
+        providers={"copy": "offline", "images": "offline", "vision": vision.name if vision else "none"},
     )
     return outcome.status

@@ -10,7 +10,8 @@ from spec2listing.aws import object_store, record_store
 from spec2listing.models.tasks import IntakeTask
 from spec2listing.observability import bind_task
 from spec2listing.pipeline.intake import run_intake
-from spec2listing.settings import MapSettings, StorageSettings
+from spec2listing.providers.select import generation_settings
+from spec2listing.settings import ImageSettings, MapSettings, ProviderSettings, StorageSettings
 
 logger = Logger()
 tracer = Tracer()
@@ -19,6 +20,7 @@ storage = StorageSettings()
 store = object_store(storage)
 records = record_store(storage)
 config = MapSettings().pipeline_config()
+generation = generation_settings(ProviderSettings(), ImageSettings())
 
 
 @logger.inject_lambda_context
@@ -28,7 +30,7 @@ config = MapSettings().pipeline_config()
 def lambda_handler(event: IntakeTask, context: LambdaContext) -> dict[str, Any]:
     bind_task(logger, event)
 
-    result = run_intake(event, store=store, records=records, config=config)
+    result = run_intake(event, store=store, records=records, config=config, generation=generation)
 
     logger.thread_safe_append_keys(run_id=result.run_id)
     if result.duplicate_of:

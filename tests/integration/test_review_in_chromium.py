@@ -13,31 +13,24 @@ from pathlib import Path
 
 import pytest
 from PIL import Image
-from spec2listing.copywriting.offline import OfflineCopyWriter
 from spec2listing.imaging.offline import OfflineRenderer
 from spec2listing.imaging.offline_vision import OfflineVisionChecker
 from spec2listing.models.jobs import ImageJob
 from spec2listing.models.spec import ProductSpec
 from spec2listing.models.tasks import (
-    CheckTask,
-    FinalizeTask,
     IntakeTask,
     PipelineConfig,
-    PlanTask,
-    ProductTask,
-    RenderTask,
     SummarizeTask,
 )
 from spec2listing.pipeline.intake import run_intake
-from spec2listing.pipeline.outcomes import finalize_product, summarize_run
-from spec2listing.pipeline.steps import check_consistency, generate_copy, plan_product_images, render_image
+from spec2listing.pipeline.outcomes import summarize_run
 from spec2listing.providers import RenderedImage
 from spec2listing.storage import keys
 from spec2listing.storage.events import MemoryPublisher
 from spec2listing.storage.objects import MemoryObjectStore, get_json
 from spec2listing.storage.records import MemoryRecordStore
 
-from tests.support import ACCEPTANCE, ACCEPTANCE_BRANDS, load_event
+from tests.support import ACCEPTANCE, ACCEPTANCE_BRANDS, load_event, run_product_steps
 
 pytestmark = pytest.mark.browser
 
@@ -79,31 +72,7 @@ def _run(store, records, file: Path, renderer) -> str:
     task = IntakeTask(trigger=trigger, execution_id="arn:local", execution_name=f"exec-{file.name}", started_at=STARTED)
     intake = run_intake(task, store=store, records=records, config=CONFIG)
     for item in get_json(store, intake.products_key):
-        product = ProductTask.model_validate(item)
-        copy = generate_copy(product, store=store, writer=OfflineCopyWriter())
-        plan = plan_product_images(
-            PlanTask(**item, copy_key=copy.copy_key),
-            store=store,
-            size="1024x1024",
-            lifestyle_size="1536x1024",
-            quality="medium",
-        )
-        renders = [
-            render_image(RenderTask(**item, jobs_key=plan.jobs_key, job_id=job_id), store=store, renderer=renderer)
-            for job_id in plan.job_ids
-        ]
-        raw = [render.model_dump(mode="json") for render in renders]
-        check, _ = check_consistency(
-            CheckTask(**item, copy_key=copy.copy_key, jobs_key=plan.jobs_key, renders=raw),
-            store=store,
-            vision=OfflineVisionChecker(),
-        )
-        finalize_product(
-            FinalizeTask(**item, started_at=STARTED, copywriting=copy, plan=plan, renders=renders, check=check),
-            store=store,
-            records=records,
-            providers={"copy": "offline", "images": "offline", "vision": "offline"},
-        )
+        run_product_steps(store, records, item, renderer=renderer, vision=OfflineVisionChecker(), started_at=STARTED)
     summarize_run(SummarizeTask(run_id=intake.run_id), store=store, records=records, events=MemoryPublisher())
     return intake.run_id
 

@@ -57,6 +57,7 @@ class Catalog:
         self.writer = CountingWriter()
         self.renderer = CountingRenderer()
         self.uploads = 0
+        self.generation: dict[str, str] = {"copy": "offline/offline-template-v1"}
 
     def trigger(self, name: str, data: bytes) -> dict:
         self.uploads += 1
@@ -73,7 +74,7 @@ class Catalog:
         execution = execution or f"exec-{self.uploads}"
         started = START + timedelta(minutes=self.uploads)
         task = IntakeTask(trigger=trigger, execution_id="arn:local", execution_name=execution, started_at=started)
-        return run_intake(task, store=self.store, records=self.records, config=CONFIG)
+        return run_intake(task, store=self.store, records=self.records, config=CONFIG, generation=self.generation)
 
     def run(self, name: str, data: bytes):
         result = self.intake(self.trigger(name, data))
@@ -180,6 +181,20 @@ def test_unchanged_product_manifest_says_reused(store, records, publisher) -> No
     assert manifest["cost_usd"] == 0
     assert manifest["artifacts"]["copy"].startswith(keys.run_prefix(first.run_id))
     assert store.exists(manifest["artifacts"]["review"])
+
+
+def test_other_copy_model_generates_again(store, records, publisher) -> None:
+    catalog = _catalog(store, records, publisher)
+    data = _bytes(_spec("gan-charger.json"))
+    catalog.run("charger.json", data)
+    copies = len(catalog.writer.calls)
+    catalog.generation = {"copy": "gemini/gemini-2.5-flash"}
+    second = catalog.run("charger.json", data)
+    assert (second.queued_count, second.reused_count) == (1, 0)
+    assert len(catalog.writer.calls) == copies + 1
+    manifest = catalog.manifest(second.run_id, "VL-GAN65-3P")
+    assert manifest["reuse"]["copy_source"] != "reused"
+    assert "copy_writer" in manifest["reuse"]["changed_fields"]
 
 
 def test_spec_changed_back_reuses_the_earlier_listing(store, records, publisher) -> None:

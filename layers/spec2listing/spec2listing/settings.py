@@ -78,6 +78,7 @@ class ProviderSettings(BaseSettings):
     def _empty_as_unset(cls, value: object) -> object:
         # The template passes an empty string for a parameter left blank.
         return None if value == "" else value
+
     # Benchmark knobs: the offline providers wait this long per call, standing in for a live provider's latency.
     offline_copy_latency_seconds: float = Field(default=0.0, ge=0, le=600)
     offline_image_latency_seconds: float = Field(default=0.0, ge=0, le=900)

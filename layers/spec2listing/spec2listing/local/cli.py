@@ -181,8 +181,8 @@ def _estimate(arguments: argparse.Namespace, console: Console) -> int:
         return 2
     options = read_options("command line", _reader_options(arguments), ignore_unknown=False)
     if isinstance(options, list):
-        for error in options:
-            console.print(f"[red]error:[/] {error}")
+        for problem in options:
+            console.print(f"[red]error:[/] {problem}")
         return 2
     estimate, rejections = estimate_files(
         files, [*brand_folders, *arguments.brands], prices=load_prices(arguments.prices), options=options

@@ -2,6 +2,7 @@
 
 import hashlib
 import json
+from collections.abc import Mapping
 
 from pydantic import BaseModel, Field
 
@@ -28,13 +29,23 @@ class NormalizedProduct(BaseModel):
     source_file: str
     origin: str = ""
     base: BaseListing | None = None
+    generation: dict[str, str] = Field(
+        default_factory=dict,
+        description="Which copywriter, renderer and vision checker, with their models and image settings, "
+        "this run generates with.",
+    )
 
 
-def content_hash(spec: ProductSpec, brand: BrandGuide | None) -> str:
-    """SHA-256 over the canonical JSON of spec and brand guide; equal inputs give equal hashes."""
+def content_hash(spec: ProductSpec, brand: BrandGuide | None, generation: Mapping[str, str] | None = None) -> str:
+    """SHA-256 over the canonical JSON of spec, brand guide and generation settings.
+
+    Equal inputs give equal hashes. The generation settings are part of it, so a
+    listing made offline or with another model is not kept as if it were current.
+    """
     document = {
         "spec": spec.model_dump(mode="json"),
         "brand": brand.model_dump(mode="json") if brand else None,
+        "generation": dict(generation or {}),
     }
     canonical = json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()

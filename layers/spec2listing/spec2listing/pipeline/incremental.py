@@ -25,6 +25,8 @@ from spec2listing.models.spec import Money, ProductSpec
 # Spec fields the copywriter is never given a use for: photos only guide renders.
 COPY_INDEPENDENT_FIELDS = frozenset({"reference_photos"})
 BRAND_GUIDE_CHANGE = "brand_guide"
+# Not a spec field: the copywriter or its model differs from the one that wrote the last listing's copy.
+COPY_WRITER_CHANGE = "copy_writer"
 CURRENCY_SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "CHF": "CHF", "SEK": "kr", "NOK": "kr", "DKK": "kr"}
 
 
@@ -36,7 +38,7 @@ class CopyDecision(BaseModel):
 
 
 def changed_fields(old: NormalizedProduct, new: NormalizedProduct) -> list[str]:
-    """Top-level spec fields whose values differ, plus brand_guide when the resolved guide changed."""
+    """Top-level spec fields whose values differ, plus brand_guide and copy_writer when those changed."""
     before = old.spec.model_dump(mode="json")
     after = new.spec.model_dump(mode="json")
     changed = [name for name in ProductSpec.model_fields if before.get(name) != after.get(name)]
@@ -44,6 +46,8 @@ def changed_fields(old: NormalizedProduct, new: NormalizedProduct) -> list[str]:
     new_brand = new.brand.model_dump(mode="json") if new.brand else None
     if old_brand != new_brand and BRAND_GUIDE_CHANGE not in changed:
         changed.append(BRAND_GUIDE_CHANGE)
+    if old.generation.get("copy") != new.generation.get("copy"):
+        changed.append(COPY_WRITER_CHANGE)
     return changed
 
 

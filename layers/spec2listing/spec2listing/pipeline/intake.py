@@ -3,7 +3,7 @@
 import hashlib
 import json
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from pathlib import PurePosixPath
 from urllib.parse import unquote_plus
@@ -182,8 +182,14 @@ def run_intake(
     store: ObjectStore,
     records: RecordStore,
     config: PipelineConfig,
+    generation: Mapping[str, str] | None = None,
 ) -> IntakeResult:
     """Validate the upload and lay out one spec per product to generate for the Products map.
+
+    `generation` names the providers, models and image settings of this
+    deployment (see providers.select.generation_settings). It is part of each
+    product's content hash, so switching from offline to live, or to another
+    model, generates the listing again instead of keeping the old one.
 
     A second delivery of a trigger that already started a run returns that
     run's id in `duplicate_of` and does nothing else. Unchanged products are
@@ -221,7 +227,7 @@ def run_intake(
 
     parsed = _parse(upload)
     rejections = list(parsed.rejections)
-    accepted, duplicates = _accepted_products(parsed, upload, store, rejections)
+    accepted, duplicates = _accepted_products(parsed, upload, store, rejections, dict(generation or {}))
 
     items = []
     reused: list[ProductRecord] = []
@@ -283,7 +289,11 @@ def _parse(upload: Upload) -> ParsedUpload:
 
 
 def _accepted_products(
-    parsed: ParsedUpload, upload: Upload, store: ObjectStore, rejections: list[Rejection]
+    parsed: ParsedUpload,
+    upload: Upload,
+    store: ObjectStore,
+    rejections: list[Rejection],
+    generation: dict[str, str],
 ) -> tuple[dict[str, NormalizedProduct], int]:
     """Resolve brand guides and drop identical repeats; conflicting repeats join `rejections`."""
     load = brand_loader(store, upload.file_name)
@@ -297,9 +307,10 @@ def _accepted_products(
         product = NormalizedProduct(
             spec=spec,
             brand=brand,
-            spec_hash=content_hash(spec, brand),
+            spec_hash=content_hash(spec, brand, generation),
             source_file=upload.file_name,
             origin=origin,
+            generation=generation,
         )
         earlier = accepted.get(spec.sku)
         if earlier is None:

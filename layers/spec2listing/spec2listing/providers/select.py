@@ -18,7 +18,7 @@ from spec2listing.providers.gemini_vision import GeminiVisionChecker
 from spec2listing.providers.keys import ApiKey
 from spec2listing.providers.openai_images import OpenAIImageRenderer
 from spec2listing.providers.retry import RetryPolicy
-from spec2listing.settings import ProviderSettings
+from spec2listing.settings import ImageSettings, ProviderSettings
 
 # Verdicts for a handful of checklist items fit well inside this many output tokens.
 VISION_MAX_OUTPUT_TOKENS = 2048
@@ -109,6 +109,17 @@ def vision_checker(settings: ProviderSettings) -> VisionChecker:
     policy = _policy(settings, settings.vision_timeout_seconds, settings.vision_budget_seconds)
     gemini = _gemini(settings, model=settings.vision_model, step="vision", policy=policy)
     return GeminiVisionChecker(gemini, max_output_tokens=VISION_MAX_OUTPUT_TOKENS)
+
+
+def generation_settings(settings: ProviderSettings, images: ImageSettings) -> dict[str, str]:
+    """Name the providers, models and image settings a listing is generated with; builds providers, calls none."""
+    writer, renderer, vision = copy_writer(settings), image_renderer(settings), vision_checker(settings)
+    return {
+        "copy": f"{writer.name}/{writer.model}",
+        "images": f"{renderer.name}/{renderer.model}/{images.image_size}/{images.lifestyle_image_size}/"
+        f"{images.image_quality}/{settings.image_output_format}",
+        "vision": f"{vision.name}/{vision.model}",
+    }
 
 
 def provider_names(settings: ProviderSettings) -> dict[str, str]:
