@@ -33,6 +33,7 @@ class Upload(BaseModel):
     source: str = Field(description="s3://bucket/key of the upload, or the event that carried it.")
     data: bytes
     source_key: str | None = None
+    source_version_id: str | None = Field(default=None, description="The version of source_key that was read.")
     options: ReadOptions | list[FieldError] = Field(
         default_factory=ReadOptions, description="Reader options, or why they are invalid."
     )
@@ -72,13 +73,17 @@ def read_upload(trigger: TriggerEvent, store: ObjectStore) -> Upload:
                     )
                 ]
             )
-        key = _existing_key(created.object.key, store)
+        version_id = created.object.version_id
+        key = _existing_key(created.object.key, version_id, store)
         return Upload(
             file_name=PurePosixPath(key).name,
             source=f"s3://{store.bucket}/{key}",
-            data=store.get_bytes(key),
+            data=store.get_bytes(key, version_id),
             source_key=key,
-            options=read_options(f"s3://{store.bucket}/{key} metadata", store.metadata(key), ignore_unknown=True),
+            source_version_id=version_id,
+            options=read_options(
+                f"s3://{store.bucket}/{key} metadata", store.metadata(key, version_id), ignore_unknown=True
+            ),
         )
 
     try:
@@ -116,14 +121,19 @@ def read_upload(trigger: TriggerEvent, store: ObjectStore) -> Upload:
     )
 
 
-def _existing_key(event_key: str, store: ObjectStore) -> str:
-    """S3 event keys are URL-encoded; fall back to the raw key for senders that did not encode."""
+def _existing_key(event_key: str, version_id: str | None, store: ObjectStore) -> str:
+    """Find the object an event names: its key decoded once, else the key as sent.
+
+    S3 URL-encodes keys in events (a space as '+', a '+' as '%2B'), so the
+    decoded key comes first. The key as sent is for senders that did not
+    encode it. With a version id only the key that has that version matches.
+    """
     decoded = unquote_plus(event_key)
-    if decoded == event_key or store.exists(decoded):
-        return decoded
-    if store.exists(event_key):
-        return event_key
-    raise ArtifactMissing(f"s3://{store.bucket}/{decoded} does not exist (event key {event_key!r})")
+    for key in dict.fromkeys((decoded, event_key)):
+        if store.exists(key, version_id):
+            return key
+    version = f" version {version_id}" if version_id else ""
+    raise ArtifactMissing(f"s3://{store.bucket}/{decoded}{version} does not exist (event key {event_key!r})")
 
 
 def brand_loader(store: ObjectStore, file: str) -> Callable[[str], BrandGuide | FieldError]:
@@ -221,7 +231,7 @@ def run_intake(
 
     input_key = keys.run_input(run_id, upload.file_name)
     if upload.source_key is not None:
-        store.copy(upload.source_key, input_key)
+        store.copy(upload.source_key, input_key, upload.source_version_id)
     else:
         store.put_bytes(input_key, upload.data, "application/json")
 
@@ -259,6 +269,7 @@ def run_intake(
                 "counts": {ProductStatus.REJECTED.value: len(rejections)},
                 "details": {
                     "file": upload.file_name,
+                    **({"version_id": upload.source_version_id} if upload.source_version_id else {}),
                     "format": parsed.format,
                     **({"dialect": parsed.dialect} if parsed.dialect else {}),
                     "duplicates_dropped": duplicates,
@@ -345,7 +356,7 @@ def _keep_rejected(
     """Copy the original untouched to rejected/<run_id>/ with errors.json, and record each rejected SKU."""
     original_key = keys.rejected_original(run_id, upload.file_name)
     if upload.source_key is not None:
-        store.copy(upload.source_key, original_key)
+        store.copy(upload.source_key, original_key, upload.source_version_id)
     else:
         store.put_bytes(original_key, upload.data, "application/json")
     report = RejectionReport(
