@@ -51,7 +51,7 @@ def read_csv_catalog(file: str, table: CsvTable, options: ReadOptions) -> ReadRe
     result = ReadResult(format="canonical-csv", dialect=table.dialect())
     problems = _header_problems(file, header)
     if problems:
-        result.rejections.append(Rejection(origin="(header)", errors=problems))
+        result.rejections.append(Rejection(origin="header", errors=problems))
         return result
 
     groups: dict[str, list[tuple[int, dict[str, str]]]] = {}
@@ -72,7 +72,7 @@ def read_csv_catalog(file: str, table: CsvTable, options: ReadOptions) -> ReadRe
 
     decimal = detect_decimal(file, _number_cells(groups), options.decimal)
     if isinstance(decimal, FieldError):
-        result.rejections.append(Rejection(origin="(file)", errors=[decimal]))
+        result.rejections.append(Rejection(origin="file", errors=[decimal]))
         return result
     result.dialect["decimal"] = DECIMAL_NAMES[decimal]
 

@@ -76,7 +76,7 @@ def currency_missing(file: str) -> Rejection:
         message="Shopify products carry no currency",
         expected="option currency: the store's currency code, such as EUR",
     )
-    return Rejection(origin="(file)", errors=[error])
+    return Rejection(origin="file", errors=[error])
 
 
 def product_candidate(file: str, product: ShopifyProduct, currency: str) -> SpecCandidate | Rejection:

@@ -111,7 +111,7 @@ def read_shopify_csv(file: str, table: CsvTable, options: ReadOptions) -> ReadRe
     result = ReadResult(format="shopify-csv", dialect=table.dialect())
     fields, problems = _header_fields(file, table.header)
     if problems:
-        result.rejections.append(Rejection(origin="(header)", errors=problems))
+        result.rejections.append(Rejection(origin="header", errors=problems))
         return result
     if options.currency is None:
         result.rejections.append(currency_missing(file))
@@ -147,7 +147,7 @@ def read_shopify_csv(file: str, table: CsvTable, options: ReadOptions) -> ReadRe
     ]
     decimal = detect_decimal(file, number_cells, options.decimal)
     if isinstance(decimal, FieldError):
-        result.rejections.append(Rejection(origin="(file)", errors=[decimal]))
+        result.rejections.append(Rejection(origin="file", errors=[decimal]))
         return result
     result.dialect["decimal"] = DECIMAL_NAMES[decimal]
 

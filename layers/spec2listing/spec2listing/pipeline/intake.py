@@ -294,7 +294,7 @@ def run_intake(
 
 def _parse(upload: Upload) -> ParsedUpload:
     if isinstance(upload.options, list):
-        rejection = Rejection(origin="(options)", errors=upload.options)
+        rejection = Rejection(origin="options", errors=upload.options)
         return ParsedUpload(file=upload.file_name, format="unknown", rejections=[rejection])
     return parse_upload(upload.file_name, upload.data, upload.options)
 
@@ -313,7 +313,8 @@ def _accepted_products(
     for origin, spec in parsed.specs:
         brand = resolve_brand(spec, load)
         if isinstance(brand, FieldError):
-            rejections.append(Rejection(sku=spec.sku, origin=origin, errors=[brand]))
+            error = brand.model_copy(update={"path": parsed.locate(origin, ("brand_guide",))})
+            rejections.append(Rejection(sku=spec.sku, origin=origin, errors=[error]))
             continue
         product = NormalizedProduct(
             spec=spec,
