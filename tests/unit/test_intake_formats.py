@@ -283,6 +283,31 @@ def test_jsonl_errors_name_the_line() -> None:
     assert paths == ["line 3: price.amount", "line 4 column 2"]
 
 
+def _jsonl_with_summary(summary: str) -> tuple[dict, bytes]:
+    lines = (FORMATS / "kitchen-specs.jsonl").read_text().splitlines()
+    first = json.loads(lines[0])
+    first["summary"] = summary
+    return first, (json.dumps(first, ensure_ascii=False) + "\r\n" + lines[1] + "\n").encode()
+
+
+@pytest.mark.parametrize("separator", ["\u2028", "\u2029"])
+def test_jsonl_keeps_unicode_line_separators_in_strings(separator: str) -> None:
+    first, data = _jsonl_with_summary(f"Line one{separator}Line two")
+    upload = parse_upload("specs.jsonl", data)
+    specs = _specs(upload)
+    assert [origin for origin, _ in upload.specs] == ["line 1", "line 2"]
+    assert specs[first["sku"]].summary == f"Line one{separator}Line two"
+
+
+def test_jsonl_next_line_control_rejected_on_its_line() -> None:
+    _, data = _jsonl_with_summary("Line one\u0085Line two")
+    upload = parse_upload("specs.jsonl", data)
+    assert [origin for origin, _ in upload.specs] == ["line 2"]
+    (error,) = _errors(upload)
+    assert error.path == "line 1: summary"
+    assert "U+0085 (control character)" in error.message
+
+
 def test_jsonl_mixing_formats_needs_format_option() -> None:
     spec = (FORMATS / "kitchen-specs.jsonl").read_text().splitlines()[0]
     akeneo = json.dumps(json.loads((FORMATS / "akeneo-product.json").read_text()))

@@ -213,7 +213,9 @@ def test_invisible_characters_checked_in_nested_text() -> None:
 
 
 def test_joiners_and_marks_allowed() -> None:
-    spec = _accepted(name="\u0645\u06cc\u200c\u0634\u0648\u062f Mug", summary="Chef \U0001f469\u200d\U0001f373 choice\u00ad")
+    spec = _accepted(
+        name="\u0645\u06cc\u200c\u0634\u0648\u062f Mug", summary="Chef \U0001f469\u200d\U0001f373 choice\u00ad"
+    )
     assert "\u200c" in spec.name
     assert "\u200d" in spec.summary
 

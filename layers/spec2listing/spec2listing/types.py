@@ -45,9 +45,9 @@ def _visible_text(value: str) -> str:
         return value
     character = hidden.group(0)
     code = f"U+{ord(character):04X}"
-    name = unicodedata.name(character, "a control character")
+    name = unicodedata.name(character, "control character")
     raise ValueError(
-        f"contains the invisible character {code} {name} at position {hidden.start() + 1}; "
+        f"contains the invisible character {code} ({name}) at position {hidden.start() + 1}; "
         f"expected text without control, bidi or zero-width characters: delete the {code}, "
         "or retype text that was pasted from elsewhere"
     )

@@ -46,7 +46,10 @@ def read_jsonl_upload(file: str, data: bytes, options: ReadOptions) -> ReadResul
         return ReadResult(rejections=[Rejection(origin="file", errors=[text])])
     items: list[Item] = []
     rejections = []
-    for number, line in enumerate(text.text.splitlines(), start=1):
+    # JSON Lines ends lines with '\n' (or '\r\n'). str.splitlines() would also split at
+    # U+2028, U+2029 and U+0085, which JSON strings may contain unescaped.
+    for number, raw_line in enumerate(text.text.split("\n"), start=1):
+        line = raw_line.removesuffix("\r")
         if not line.strip():
             continue
         origin = f"line {number}"
