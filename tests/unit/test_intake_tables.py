@@ -1,5 +1,6 @@
 """CSV as people and spreadsheets write it: quotes, row widths, decimal marks and encodings."""
 
+import pytest
 from spec2listing.intake import parse_upload
 from spec2listing.intake.options import ReadOptions
 
@@ -123,3 +124,96 @@ def test_shopify_long_row_rejects_whole_handle() -> None:
     assert rejection.sku == "cap"
     assert rejection.origin == "rows 2-3"
     assert rejection.errors[0].path == "row 3"
+
+
+# ---------- encodings ----------
+
+# Product text in the languages Windows-1252 serves, with its typographic punctuation.
+WESTERN_TEXTS = [
+    "Wollmütze Größe L, gestrickt in Köln; Straße 5 – 29,90 €",
+    "Men’s Merino Crew, “soft” and warm… 100% wool",
+    "Café crème à emporter, l’eau chaude à 90 °C",
+    "Mochila de montaña, tamaño único, ¡oferta! 1½ kg",
+    "Borraccia in acciaio: è leggera, 0,5 l — però robusta",
+    "Caneca de cerâmica, não é frágil, coração à venda",
+    "Kaffekopp i stengods, blå och grön, 2 st • 250 ml",
+    "Gore-Tex® Jacke, 20 m² Stoff, Œuvre naïve",
+    "Col·lecció de tassa, pell i ceràmica",
+]
+
+
+def _catalog_bytes(summary: str, encoding: str) -> bytes:
+    return (CATALOG + f'A1,Mug,Acme,Kitchen,10.00,EUR,"{summary}"\n').encode(encoding)
+
+
+@pytest.mark.parametrize("summary", WESTERN_TEXTS)
+def test_windows_1252_text_detected(summary: str) -> None:
+    upload = parse_upload("mugs.csv", _catalog_bytes(summary, "cp1252"))
+    assert upload.rejections == [], [str(e) for r in upload.rejections for e in r.errors]
+    assert upload.dialect["encoding"] == "cp1252"
+    assert upload.specs[0][1].summary == summary
+
+
+# The same texts with only characters that Mac Roman and code page 850 can encode.
+PORTABLE_TEXTS = [
+    text.translate(str.maketrans({"’": "'", "“": "'", "”": "'", "…": "...", "–": "-", "—": "-", "€": "EUR"}))
+    .replace("•", "*")
+    .replace("½", ".5")
+    .replace("²", "2")
+    .replace("Œ", "Oe")
+    for text in WESTERN_TEXTS
+]
+
+
+@pytest.mark.parametrize("encoding", ["mac_roman", "cp850"])
+@pytest.mark.parametrize("summary", PORTABLE_TEXTS)
+def test_other_code_pages_never_read_as_windows_1252(encoding: str, summary: str) -> None:
+    data = _catalog_bytes(summary, encoding)
+    upload = parse_upload("mugs.csv", data)
+    if upload.specs:
+        assert upload.specs[0][1].summary == summary
+        return
+    (error,) = _errors(upload)
+    assert "option encoding" in error.expected
+    read = parse_upload("mugs.csv", data, ReadOptions(encoding=encoding))
+    assert read.specs[0][1].summary == summary
+
+
+def test_mac_roman_word_read_both_ways_rejected() -> None:
+    upload = parse_upload("scarves.csv", _catalog_bytes("Schal Köln", "mac_roman"))
+    assert upload.specs == []
+    (error,) = _errors(upload)
+    assert error.message == "the file is not UTF-8, and it reads as different plausible text in two encodings"
+    assert "'Kšln' in Windows-1252 and 'Köln' in Mac Roman" in error.value
+    assert "mac_roman" in error.expected
+
+
+def test_mac_roman_garbled_reading_names_mac_roman() -> None:
+    upload = parse_upload("scarves.csv", _catalog_bytes("Größe M, aus Österreich", "mac_roman"))
+    (error,) = _errors(upload)
+    assert error.message.endswith("it reads as plausible Mac Roman text")
+    assert error.value.startswith("'Grš§e' when read as Windows-1252")
+
+
+def test_cp850_sharp_s_not_read_as_a_acute() -> None:
+    upload = parse_upload("streets.csv", _catalog_bytes("Straße", "cp850"))
+    assert upload.specs == []
+    (error,) = _errors(upload)
+    assert "'Straáe' in Windows-1252 and 'Straße' in DOS code page 850" in error.value
+
+
+def test_utf16_without_bom_names_option() -> None:
+    data = _catalog_bytes("Krug", "utf-16-le")
+    (error,) = _errors(parse_upload("mugs.csv", data))
+    assert error.message == "the file looks like UTF-16 text without a byte order mark"
+    assert error.expected.startswith("option encoding utf-16-le")
+    read = parse_upload("mugs.csv", data, ReadOptions(encoding="utf-16-le"))
+    assert read.dialect["encoding"] == "utf-16-le"
+    assert read.specs[0][1].summary == "Krug"
+
+
+def test_json_not_utf8_names_option() -> None:
+    data = '{"sku": "A", "name": "Tasse Caf\u00e9"}'.encode("cp1252")
+    (error,) = _errors(parse_upload("cafe.json", data))
+    assert error.message == "the file is not valid UTF-8"
+    assert "option encoding" in error.expected
