@@ -128,6 +128,20 @@ def test_shopify_unknown_colour_name_points_at_cell() -> None:
     assert "#8C8F93" in error.expected
 
 
+def test_shopify_transparent_colour_rejected_with_fix() -> None:
+    rows = [
+        ["Handle", "Title", "Vendor", "Type", "Option1 Name", "Option1 Value", "Variant SKU", "Variant Price"],
+        ["bottle", "Bottle", "Acme", "Bottles", "Color", "Transparent", "B-1", "10.00"],
+    ]
+    (error,) = _errors(parse_upload("export.csv", _csv(rows).encode(), EUR))
+    assert error.path == "row 2, column Option1 Value"
+    assert error.message == "a see-through colour has no hex code to render or check images with"
+    assert "'Transparent #E8EEF0'" in error.expected
+    rows[1][5] = "Transparent #E8EEF0"
+    (bottle,) = _specs(parse_upload("export.csv", _csv(rows).encode(), EUR)).values()
+    assert [(v.color, v.color_hex) for v in bottle.variants] == [("Transparent", "#E8EEF0")]
+
+
 def test_shopify_product_field_on_later_row_must_agree() -> None:
     rows = [
         ["Handle", "Title", "Vendor", "Type", "Variant SKU", "Variant Price"],
@@ -253,6 +267,17 @@ def test_akeneo_missing_currency_and_unit_reported() -> None:
     assert errors["values.price[0].data"].message == "no price in USD"
     assert errors["values.weight[0].data"].message == "unsupported weight unit"
     assert errors["values.weight[0].data"].value == "'STONE'"
+
+
+def test_akeneo_transparent_colour_code_rejected() -> None:
+    product = json.loads((FORMATS / "akeneo-product.json").read_text())
+    del product["values"]["color_hex"]
+    product["values"]["color"] = [{"locale": None, "scope": None, "data": "transparent"}]
+    options = ReadOptions(locale="en_GB", channel="ecommerce", currency="GBP")
+    (error,) = _errors(parse_upload("bowl.json", json.dumps(product).encode(), options))
+    assert error.path == "values.color[0].data"
+    assert error.message.startswith("a see-through colour has no hex code")
+    assert error.expected.startswith("a color_hex attribute, ")
 
 
 def test_akeneo_jsonl_lines_grouped_like_a_page() -> None:
