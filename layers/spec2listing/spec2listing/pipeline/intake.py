@@ -306,10 +306,15 @@ def _accepted_products(
     rejections: list[Rejection],
     generation: dict[str, str],
 ) -> tuple[dict[str, NormalizedProduct], int]:
-    """Resolve brand guides and drop identical repeats; conflicting repeats join `rejections`."""
+    """Resolve brand guides and drop identical repeats of a sku.
+
+    A sku defined more than once with different content is rejected at every
+    place it is defined, as rows of a CSV sku that disagree are, so neither
+    version is published. So is a valid definition of a sku that the file
+    also defines invalidly. `rejections` ends with one rejection per sku.
+    """
     load = brand_loader(store, upload.file_name)
-    accepted: dict[str, NormalizedProduct] = {}
-    duplicates = 0
+    defined: dict[str, list[NormalizedProduct]] = {}
     for origin, spec in parsed.specs:
         brand = resolve_brand(spec, load)
         if isinstance(brand, FieldError):
@@ -324,25 +329,62 @@ def _accepted_products(
             origin=origin,
             generation=generation,
         )
-        earlier = accepted.get(spec.sku)
-        if earlier is None:
-            accepted[spec.sku] = product
-        elif earlier.spec_hash == product.spec_hash:
-            duplicates += 1
+        defined.setdefault(spec.sku, []).append(product)
+
+    rejected = {rejection.sku: rejection for rejection in rejections if rejection.sku is not None}
+    accepted: dict[str, NormalizedProduct] = {}
+    duplicates = 0
+    for sku, products in defined.items():
+        if sku in rejected:
+            rejections.append(_conflict(upload.file_name, parsed, products, rejected[sku].origin))
+        elif len({product.spec_hash for product in products}) > 1:
+            rejections.append(_conflict(upload.file_name, parsed, products))
         else:
-            rejections.append(_conflict(upload.file_name, product, earlier))
+            accepted[sku] = products[0]
+            duplicates += len(products) - 1
+    rejections[:] = _one_per_sku(rejections)
     return accepted, duplicates
 
 
-def _conflict(file: str, product: NormalizedProduct, earlier: NormalizedProduct) -> Rejection:
-    error = FieldError(
-        file=file,
-        path=f"{product.origin or '(document)'}.sku",
-        value=repr(product.spec.sku),
-        message=f"the sku is already defined at {earlier.origin or 'the start of the file'} with different content",
-        expected="each sku once per file, or identical duplicates",
-    )
-    return Rejection(sku=product.spec.sku, origin=product.origin, errors=[error])
+def _conflict(
+    file: str, parsed: ParsedUpload, products: list[NormalizedProduct], rejected_origin: str | None = None
+) -> Rejection:
+    """Reject every definition of a sku that the file defines with different content."""
+    origins = [product.origin or "the document" for product in products]
+    errors = []
+    for product in products:
+        others = [origin for origin in origins if origin != (product.origin or "the document")]
+        if rejected_origin is not None:
+            others.append(f"{rejected_origin} (rejected)")
+        errors.append(
+            FieldError(
+                file=file,
+                path=parsed.locate(product.origin, ("sku",)),
+                value=repr(product.spec.sku),
+                message=f"the sku is also defined at {', '.join(others)} with different content",
+                expected="each sku once per file, or only identical repeats; "
+                "keep one definition and remove or rename the others",
+            )
+        )
+    return Rejection(sku=products[0].spec.sku, origin=", ".join(origins), errors=errors)
+
+
+def _one_per_sku(rejections: list[Rejection]) -> list[Rejection]:
+    """Merge rejections of the same sku, in order of first appearance, so that a sku has one outcome."""
+    merged: list[Rejection] = []
+    by_sku: dict[str, Rejection] = {}
+    for rejection in rejections:
+        kept = by_sku.get(rejection.sku) if rejection.sku is not None else None
+        if kept is None:
+            kept = rejection.model_copy(deep=True)
+            merged.append(kept)
+            if rejection.sku is not None:
+                by_sku[rejection.sku] = kept
+            continue
+        if rejection.origin and rejection.origin not in kept.origin:
+            kept.origin = f"{kept.origin}; {rejection.origin}" if kept.origin else rejection.origin
+        kept.errors.extend(rejection.errors)
+    return merged
 
 
 def _keep_rejected(
