@@ -128,6 +128,20 @@ def test_shopify_unknown_colour_name_points_at_cell() -> None:
     assert "#8C8F93" in error.expected
 
 
+def test_shopify_transparent_colour_rejected_with_fix() -> None:
+    rows = [
+        ["Handle", "Title", "Vendor", "Type", "Option1 Name", "Option1 Value", "Variant SKU", "Variant Price"],
+        ["bottle", "Bottle", "Acme", "Bottles", "Color", "Transparent", "B-1", "10.00"],
+    ]
+    (error,) = _errors(parse_upload("export.csv", _csv(rows).encode(), EUR))
+    assert error.path == "row 2, column Option1 Value"
+    assert error.message == "a see-through colour has no hex code to render or check images with"
+    assert "'Transparent #E8EEF0'" in error.expected
+    rows[1][5] = "Transparent #E8EEF0"
+    (bottle,) = _specs(parse_upload("export.csv", _csv(rows).encode(), EUR)).values()
+    assert [(v.color, v.color_hex) for v in bottle.variants] == [("Transparent", "#E8EEF0")]
+
+
 def test_shopify_product_field_on_later_row_must_agree() -> None:
     rows = [
         ["Handle", "Title", "Vendor", "Type", "Variant SKU", "Variant Price"],
@@ -255,6 +269,17 @@ def test_akeneo_missing_currency_and_unit_reported() -> None:
     assert errors["values.weight[0].data"].value == "'STONE'"
 
 
+def test_akeneo_transparent_colour_code_rejected() -> None:
+    product = json.loads((FORMATS / "akeneo-product.json").read_text())
+    del product["values"]["color_hex"]
+    product["values"]["color"] = [{"locale": None, "scope": None, "data": "transparent"}]
+    options = ReadOptions(locale="en_GB", channel="ecommerce", currency="GBP")
+    (error,) = _errors(parse_upload("bowl.json", json.dumps(product).encode(), options))
+    assert error.path == "values.color[0].data"
+    assert error.message.startswith("a see-through colour has no hex code")
+    assert error.expected.startswith("a color_hex attribute, ")
+
+
 def test_akeneo_jsonl_lines_grouped_like_a_page() -> None:
     items = json.loads(AKENEO_PAGE.read_text())["_embedded"]["items"]
     data = "".join(json.dumps(item) + "\n" for item in items).encode()
@@ -281,6 +306,31 @@ def test_jsonl_errors_name_the_line() -> None:
     assert [spec.sku for _, spec in upload.specs] == ["KR-CUP-180"]
     paths = sorted(error.path for error in _errors(upload))
     assert paths == ["line 3: price.amount", "line 4 column 2"]
+
+
+def _jsonl_with_summary(summary: str) -> tuple[dict, bytes]:
+    lines = (FORMATS / "kitchen-specs.jsonl").read_text().splitlines()
+    first = json.loads(lines[0])
+    first["summary"] = summary
+    return first, (json.dumps(first, ensure_ascii=False) + "\r\n" + lines[1] + "\n").encode()
+
+
+@pytest.mark.parametrize("separator", ["\u2028", "\u2029"])
+def test_jsonl_keeps_unicode_line_separators_in_strings(separator: str) -> None:
+    first, data = _jsonl_with_summary(f"Line one{separator}Line two")
+    upload = parse_upload("specs.jsonl", data)
+    specs = _specs(upload)
+    assert [origin for origin, _ in upload.specs] == ["line 1", "line 2"]
+    assert specs[first["sku"]].summary == f"Line one{separator}Line two"
+
+
+def test_jsonl_next_line_control_rejected_on_its_line() -> None:
+    _, data = _jsonl_with_summary("Line one\u0085Line two")
+    upload = parse_upload("specs.jsonl", data)
+    assert [origin for origin, _ in upload.specs] == ["line 2"]
+    (error,) = _errors(upload)
+    assert error.path == "line 1: summary"
+    assert "U+0085 (control character)" in error.message
 
 
 def test_jsonl_mixing_formats_needs_format_option() -> None:
@@ -359,7 +409,7 @@ def test_mac_roman_bytes_not_read_as_windows_1252() -> None:
     ]
     data = _csv(rows).encode("mac_roman")
     (error,) = _errors(parse_upload("mugs.csv", data))
-    assert error.message == "the file is not UTF-8 and reads as garbled Windows-1252 text"
+    assert error.message.startswith("the file is not UTF-8 and reads as garbled Windows-1252 text")
     assert "option encoding" in error.expected
     (mug,) = _specs(parse_upload("mugs.csv", data, ReadOptions(encoding="mac_roman"))).values()
     assert mug.name == "Caf\u00e9 Mug"

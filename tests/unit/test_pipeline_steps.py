@@ -94,14 +94,24 @@ def test_missing_brand_guide_rejects_product(store, records) -> None:
     assert records.get_current_product("NP-RDG-TR-01").status == ProductStatus.REJECTED
 
 
-def test_conflicting_duplicate_rejected_identical_dropped(store, records) -> None:
+def test_identical_duplicate_dropped(store, records) -> None:
+    spec = (ACCEPTANCE / "gan-charger.json").read_text()
+    data = f"[{spec}, {spec}]".encode()
+    result = run_intake(_upload(store, "dupes.json", data), store=store, records=records, config=CONFIG)
+    assert (result.product_count, result.duplicate_count, result.rejected_count) == (1, 1, 0)
+
+
+def test_conflicting_duplicate_rejected_everywhere(store, records) -> None:
     spec = (ACCEPTANCE / "gan-charger.json").read_text()
     changed = spec.replace('"amount": 45.99', '"amount": 49.99')
     data = f"[{spec}, {spec}, {changed}]".encode()
     result = run_intake(_upload(store, "dupes.json", data), store=store, records=records, config=CONFIG)
-    assert (result.product_count, result.duplicate_count, result.rejected_count) == (1, 1, 1)
-    report = get_json(store, keys.rejected_errors(result.run_id))
-    assert "already defined at [0]" in report["rejected"][0]["errors"][0]["message"]
+    assert (result.product_count, result.duplicate_count, result.rejected_count) == (0, 0, 1)
+    (rejection,) = get_json(store, keys.rejected_errors(result.run_id))["rejected"]
+    assert rejection["origin"] == "[0], [1], [2]"
+    assert [error["path"] for error in rejection["errors"]] == ["[0].sku", "[1].sku", "[2].sku"]
+    assert rejection["errors"][2]["message"] == "the sku is also defined at [0], [1] with different content"
+    assert get_json(store, keys.run_products(result.run_id)) == []
 
 
 def test_missing_upload_raises(store, records) -> None:

@@ -1,13 +1,56 @@
-"""Constrained types shared by the models."""
+"""Constrained types shared by the models.
 
+Validators raise ValueError("<what is wrong>; expected <the fix>"), which
+intake.field_errors splits into a field error's message and expected value.
+"""
+
+import math
 import re
+import unicodedata
 from decimal import Decimal
-from typing import Annotated
+from typing import Annotated, Any
 
-from pydantic import AfterValidator, Field, StringConstraints
+from pydantic import AfterValidator, BeforeValidator, Field, StringConstraints
 
 SKU_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"
+SKU_EXPECTED = "1-64 letters, digits, '.', '-' or '_', starting with a letter or digit"
+_SKU = re.compile(SKU_PATTERN)
 _HEX_COLOR = re.compile(r"^#?([0-9A-Fa-f]{6}|[0-9A-Fa-f]{3})$")
+_CURRENCY = re.compile(r"^[A-Z]{3}$")
+
+MAX_LABEL_LENGTH = 200
+MAX_NAME_LENGTH = 300
+MAX_ITEM_LENGTH = 500
+MAX_TEXT_LENGTH = 1000
+MAX_SUMMARY_LENGTH = 5000
+
+# Characters that change how text reads or is stored without being seen. They
+# are C0 and C1 controls other than tab and line breaks, zero-width space, word
+# joiner and invisible operators, and bidi embeddings, overrides and isolates,
+# which reorder what follows them. Also a byte order mark inside text,
+# interlinear annotations, tag characters (they hide ASCII text from readers but
+# not from a model) and lone surrogates, which cannot be written as UTF-8.
+# Joiners (U+200C, U+200D), directional marks (U+200E, U+200F, U+061C) and the
+# soft hyphen stay allowed: Persian, Indic scripts, emoji and German need them.
+_HIDDEN_CHARACTERS = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b\u202a-\u202e\u2060-\u2064\u2066-\u2069"
+    "\ufeff\ufff9-\ufffb\U000e0000-\U000e007f\ud800-\udfff]"
+)
+
+
+def _visible_text(value: str) -> str:
+    """Reject text with control, bidi or zero-width characters, naming the first one and where it is."""
+    hidden = _HIDDEN_CHARACTERS.search(value)
+    if hidden is None:
+        return value
+    character = hidden.group(0)
+    code = f"U+{ord(character):04X}"
+    name = unicodedata.name(character, "control character")
+    raise ValueError(
+        f"contains the invisible character {code} ({name}) at position {hidden.start() + 1}; "
+        f"expected text without control, bidi or zero-width characters: delete the {code}, "
+        "or retype text that was pasted from elsewhere"
+    )
 
 
 def _normalize_hex_color(value: str) -> str:
@@ -20,10 +63,26 @@ def _normalize_hex_color(value: str) -> str:
     return "#" + digits.upper()
 
 
-Sku = Annotated[
-    str,
-    StringConstraints(strip_whitespace=True, pattern=SKU_PATTERN),
-]
+def _sku(value: str) -> str:
+    if _SKU.match(value) is None:
+        raise ValueError(f"not a valid sku; expected {SKU_EXPECTED}")
+    return value
+
+
+def _currency(value: str) -> str:
+    if _CURRENCY.match(value) is None:
+        raise ValueError("not a three-letter currency code; expected an ISO 4217 code such as EUR or USD")
+    return value
+
+
+def _not_boolean(value: Any) -> Any:
+    """Stop pydantic from reading true and false as 1 and 0 where a number is due."""
+    if isinstance(value, bool):
+        raise ValueError(f"{str(value).lower()} is a boolean, not a number; expected a number such as 250")
+    return value
+
+
+Sku = Annotated[str, StringConstraints(strip_whitespace=True), AfterValidator(_sku)]
 """Stock keeping unit: 1-64 letters, digits, dot, dash or underscore, starting with a letter or digit.
 
 It doubles as an S3 key segment, so no slashes or spaces are allowed.
@@ -32,20 +91,86 @@ It doubles as an S3 key segment, so no slashes or spaces are allowed.
 HexColor = Annotated[str, AfterValidator(_normalize_hex_color)]
 """RGB colour written as #RRGGBB (#RGB is expanded); stored upper case."""
 
-CurrencyCode = Annotated[
-    str,
-    StringConstraints(strip_whitespace=True, to_upper=True, pattern=r"^[A-Za-z]{3}$"),
-]
+CurrencyCode = Annotated[str, StringConstraints(strip_whitespace=True, to_upper=True), AfterValidator(_currency)]
 """ISO 4217 three-letter currency code such as USD or EUR."""
 
-NonEmptyStr = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
-"""Text that is not blank after trimming."""
+Label = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_LABEL_LENGTH),
+    AfterValidator(_visible_text),
+]
+"""Short required text such as a brand or colour name: 1-200 visible characters."""
 
-Amount = Annotated[Decimal, Field(ge=0, max_digits=12, decimal_places=4)]
-"""Non-negative money amount."""
+ProductName = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_NAME_LENGTH),
+    AfterValidator(_visible_text),
+]
+"""A product's name: 1-300 visible characters."""
 
-PositiveNumber = Annotated[float, Field(gt=0)]
-"""Measured value greater than zero."""
+NonEmptyStr = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_ITEM_LENGTH),
+    AfterValidator(_visible_text),
+]
+"""Text that is not blank after trimming, such as one list item: 1-500 visible characters."""
+
+Text = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, max_length=MAX_TEXT_LENGTH),
+    AfterValidator(_visible_text),
+]
+"""Optional free text such as a note or a style: up to 1000 visible characters."""
+
+LongText = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, max_length=MAX_SUMMARY_LENGTH),
+    AfterValidator(_visible_text),
+]
+"""A product summary: up to 5000 visible characters."""
+
+Amount = Annotated[
+    Decimal, BeforeValidator(_not_boolean), Field(gt=0, max_digits=12, decimal_places=4, allow_inf_nan=False)
+]
+"""Money amount greater than zero: at most 8 digits before the decimal point and 4 after."""
+
+PositiveNumber = Annotated[float, BeforeValidator(_not_boolean), Field(gt=0, allow_inf_nan=False)]
+"""Measured value greater than zero; finite, and never a boolean."""
+
+
+def _spec_value(value: Any) -> Any:
+    """Check one `specs` value whole, so a bad one gets one error instead of one per union member."""
+    if isinstance(value, str):
+        text = _visible_text(value.strip())
+        if len(text) > MAX_ITEM_LENGTH:
+            raise ValueError(f"text of {len(text)} characters; expected at most {MAX_ITEM_LENGTH} characters")
+        return text
+    if isinstance(value, float) and not math.isfinite(value):
+        raise ValueError("not a finite number; expected a finite number such as 2.5")
+    if isinstance(value, bool | int | float):
+        return value
+    raise ValueError(
+        f"a JSON {_json_type(value)} is not a spec value; expected text, a number or true/false, such as '20 W' or 3"
+    )
+
+
+def _json_type(value: Any) -> str:
+    if isinstance(value, dict):
+        return "object"
+    if isinstance(value, list):
+        return "list"
+    return "null" if value is None else type(value).__name__
+
+
+SpecKey = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=100),
+    AfterValidator(_visible_text),
+]
+"""The name of one entry in `specs`: 1-100 visible characters."""
+
+SpecValue = Annotated[str | int | float | bool, BeforeValidator(_spec_value)]
+"""One entry of `specs`: text, a finite number or a boolean."""
 
 
 def hex_to_rgb(color: str) -> tuple[int, int, int]:

@@ -19,7 +19,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from spec2listing.errors import FieldError
-from spec2listing.intake.colors import humanize_code, resolve_color
+from spec2listing.intake.colors import humanize_code, resolve_color, unresolved_color
 from spec2listing.intake.field_errors import format_location, join_path, show_value
 from spec2listing.intake.markup import description_text
 from spec2listing.intake.options import ReadOptions
@@ -404,14 +404,8 @@ class _AkeneoGroup:
             hex_picked = self._pick(member, "color_hex")
             resolved = (name, str(hex_picked[0])) if hex_picked else resolve_color(name) or resolve_color(str(data))
             if resolved is None:
-                self.errors.append(
-                    self._error(
-                        where,
-                        data,
-                        "no hex colour is known for this colour",
-                        "a color_hex attribute, a CSS colour name such as 'slategray', or the hex code in the value",
-                    )
-                )
+                message, expected = unresolved_color(name, hex_source="a color_hex attribute")
+                self.errors.append(self._error(where, data, message, expected))
                 continue
             variant = {"sku": identifier_of(item), "color": resolved[0], "color_hex": resolved[1]}
             material = self._pick(member, "materials") if len(self.members) > 1 else None

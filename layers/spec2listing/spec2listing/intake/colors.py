@@ -3,7 +3,9 @@
 Shopify option values and Akeneo colour options name a colour ("Navy",
 "dark_green") but carry no hex code. A hex code written into the value
 ("Heather Grey #8C8F93") wins. Otherwise the name must be one of the CSS
-named colours, matched without case, spaces, hyphens or underscores.
+named colours, matched without case, spaces, hyphens or underscores. CSS
+'transparent' is not taken: it is black with no opacity, so a clear product
+needs the hex code of how it looks.
 """
 
 import re
@@ -26,10 +28,34 @@ def resolve_color(value: str) -> tuple[str, str] | None:
         return name, "#" + digits.upper()
     key = re.sub(r"[\s_-]+", "", text.lower())
     channels = color_names.from_name(key) if key else None
-    if channels is None:
+    if channels is None or _see_through(channels):
         return None
     color = Color("srgb", channels[:3])
     return text, color.to_string(hex=True, upper=True)
+
+
+def _see_through(channels: list[float]) -> bool:
+    """Check for CSS 'transparent', whose RGB channels (black) say nothing about how a product looks."""
+    return len(channels) > 3 and channels[3] < 1
+
+
+def unresolved_color(value: str, hex_source: str = "") -> tuple[str, str]:
+    """Word the error for a colour that resolve_color found no hex code for: (message, expected).
+
+    `hex_source` names a field that could carry the hex code instead, such as an Akeneo attribute.
+    """
+    alternative = f"{hex_source}, " if hex_source else ""
+    key = re.sub(r"[\s_-]+", "", value.strip().lower())
+    channels = color_names.from_name(key) if key else None
+    if channels is not None and _see_through(channels):
+        return (
+            "a see-through colour has no hex code to render or check images with",
+            f"{alternative}the hex code of how the product looks in the value, such as 'Transparent #E8EEF0'",
+        )
+    return (
+        "no hex colour is known for this colour name",
+        f"{alternative}a CSS colour name such as 'slategray', or the hex code in the value: 'Heather Grey #8C8F93'",
+    )
 
 
 def humanize_code(code: str) -> str:

@@ -12,8 +12,15 @@ from typing import Any
 from spec2listing.errors import FieldError
 from spec2listing.intake.field_errors import show_value
 from spec2listing.intake.options import DecimalMark, ReadOptions
-from spec2listing.intake.parse import ReadResult, Rejection, SpecCandidate, file_rejection
-from spec2listing.intake.tables import DECIMAL_NAMES, CsvTable, detect_decimal, missing_columns, read_number
+from spec2listing.intake.parse import ReadResult, Rejection, SpecCandidate
+from spec2listing.intake.tables import (
+    DECIMAL_NAMES,
+    CsvTable,
+    detect_decimal,
+    long_row_error,
+    missing_columns,
+    read_number,
+)
 
 REQUIRED_COLUMNS = ("sku", "name", "brand", "category", "price", "currency")
 LIST_COLUMNS = ("materials", "features", "targets", "anchors", "mandatory_elements", "reference_photos")
@@ -51,28 +58,31 @@ def read_csv_catalog(file: str, table: CsvTable, options: ReadOptions) -> ReadRe
     result = ReadResult(format="canonical-csv", dialect=table.dialect())
     problems = _header_problems(file, header)
     if problems:
-        result.rejections.append(Rejection(origin="(header)", errors=problems))
+        result.rejections.append(Rejection(origin="header", errors=problems))
         return result
 
     groups: dict[str, list[tuple[int, dict[str, str]]]] = {}
+    # Rows with more cells than the header, by the sku in their sku cell. The whole sku
+    # is rejected, because its product would otherwise run without those variants.
+    misaligned: dict[str, list[tuple[int, FieldError]]] = {}
+    sku_index = header.index("sku")
     for line_number, values in table.rows:
-        if len(values) > len(header):
-            result.rejections.append(
-                file_rejection(
-                    file,
-                    f"row {line_number}",
-                    f"the row has {len(values)} cells but the header has {len(header)}",
-                    "one cell per header column; quote cells that contain the delimiter",
-                )
-            )
+        long_row = long_row_error(file, line_number, values, len(header))
+        if long_row is not None:
+            sku = values[sku_index].strip() if sku_index < len(values) else ""
+            misaligned.setdefault(sku, []).append((line_number, long_row))
             continue
         cells = {column: value.strip() for column, value in zip(header, values, strict=False)}
         cells.update(dict.fromkeys(header[len(values) :], ""))
         groups.setdefault(cells["sku"], []).append((line_number, cells))
+    for sku, broken in misaligned.items():
+        lines = sorted([line for line, _ in broken] + [line for line, _ in groups.pop(sku, [])])
+        errors = [error for _, error in broken]
+        result.rejections.append(Rejection(sku=sku or None, origin=_lines_label(lines), errors=errors))
 
     decimal = detect_decimal(file, _number_cells(groups), options.decimal)
     if isinstance(decimal, FieldError):
-        result.rejections.append(Rejection(origin="(file)", errors=[decimal]))
+        result.rejections.append(Rejection(origin="file", errors=[decimal]))
         return result
     result.dialect["decimal"] = DECIMAL_NAMES[decimal]
 
@@ -206,7 +216,10 @@ def _product_fields(rows: list[tuple[int, dict[str, str]]]) -> dict[str, Any]:
 
 
 def _rows_label(rows: list[tuple[int, dict[str, str]]]) -> str:
-    numbers = [line for line, _ in rows]
+    return _lines_label([line for line, _ in rows])
+
+
+def _lines_label(numbers: list[int]) -> str:
     if len(numbers) == 1:
         return f"row {numbers[0]}"
     return "rows " + ", ".join(str(number) for number in numbers)

@@ -7,28 +7,27 @@ from pydantic import ValidationError
 
 from spec2listing.errors import FieldError
 
-_EXPECTED_BY_TYPE = {
-    "missing": "a value; this field is required",
-    "extra_forbidden": "only the documented fields; remove or rename this one",
-    "string_type": "text",
-    "string_too_short": "non-empty text",
-    "string_too_long": "shorter text",
-    "string_pattern_mismatch": "a value matching the pattern in the message",
-    "float_parsing": "a number such as 19.99",
-    "float_type": "a number such as 19.99",
-    "int_parsing": "a whole number",
-    "int_type": "a whole number",
-    "decimal_parsing": "a number such as 19.99",
-    "decimal_type": "a number such as 19.99",
-    "decimal_max_places": "at most 4 decimal places",
-    "greater_than": "a number greater than zero",
-    "greater_than_equal": "a number that is zero or more",
-    "list_type": "a JSON list",
-    "dict_type": "a JSON object",
-    "model_type": "a JSON object",
-    "model_attributes_type": "a JSON object",
-    "bool_parsing": "true or false",
-    "bool_type": "true or false",
+# Per pydantic error type: the problem in plain words, and what to write instead.
+_WORDING_BY_TYPE = {
+    "missing": ("missing required field", "a value; this field is required"),
+    "extra_forbidden": ("unknown field", "only the documented fields; remove or rename this one"),
+    "string_type": ("not text", "text"),
+    "string_too_short": ("empty text", "non-empty text"),
+    "float_parsing": ("not a number", "a number such as 19.99"),
+    "float_type": ("not a number", "a number such as 19.99"),
+    "int_parsing": ("not a whole number", "a whole number"),
+    "int_type": ("not a whole number", "a whole number"),
+    "decimal_parsing": ("not a number", "a number such as 19.99"),
+    "decimal_type": ("not a number", "a number such as 19.99"),
+    "finite_number": ("not a finite number", "a finite number such as 19.99"),
+    "list_type": ("not a JSON list", "a JSON list"),
+    "dict_type": ("not a JSON object", "a JSON object"),
+    "model_type": ("not a JSON object", "a JSON object with the documented fields"),
+    "model_attributes_type": ("not a JSON object", "a JSON object with the documented fields"),
+    "bool_parsing": ("not true or false", "true or false"),
+    "bool_type": ("not true or false", "true or false"),
+    "literal_error": ("not an allowed value", "one of the allowed values"),
+    "enum": ("not an allowed value", "one of the allowed values"),
 }
 
 MAX_SHOWN_VALUE = 80
@@ -48,43 +47,47 @@ def format_location(location: tuple[int | str, ...]) -> str:
     for part in location:
         if isinstance(part, int):
             path += f"[{part}]"
+        elif part == "[key]":
+            # pydantic's marker for an error in a mapping's key rather than its value.
+            path += " (key)"
         else:
             path += f".{part}" if path else str(part)
     return path or "(document)"
 
 
-def _expected(error: Any) -> str:
+def _wording(error: Any) -> tuple[str, str]:
+    """Describe one pydantic error as (what is wrong, what is expected), without pydantic's class names."""
     kind = error["type"]
-    if kind in ("literal_error", "enum"):
-        allowed = error.get("ctx", {}).get("expected")
-        return f"one of {allowed}" if allowed else "one of the allowed values"
+    context = error.get("ctx", {})
     if kind == "value_error":
-        message = str(error.get("ctx", {}).get("error", ""))
-        if "; expected " in message:
-            return message.split("; expected ", 1)[1]
-        return "a valid value"
-    if kind == "string_pattern_mismatch":
-        pattern = error.get("ctx", {}).get("pattern", "")
-        if "A-Za-z0-9._-" in pattern:
-            return "1-64 letters, digits, '.', '-' or '_', starting with a letter or digit"
-        return f"text matching {pattern}"
+        # Validators here raise "<problem>; expected <fix>".
+        problem, _, expected = str(context.get("error", "")).partition("; expected ")
+        return problem, expected or "a valid value"
+    if kind in ("literal_error", "enum") and context.get("expected"):
+        return "not an allowed value", f"one of {context['expected']}"
     if kind == "string_too_long":
-        limit = error.get("ctx", {}).get("max_length")
-        return f"at most {limit} characters" if limit else "shorter text"
-    return _EXPECTED_BY_TYPE.get(kind, "a valid value")
-
-
-def _message(error: Any) -> str:
-    if error["type"] == "missing":
-        return "missing required field"
-    if error["type"] == "extra_forbidden":
-        return "unknown field"
-    if error["type"] in ("literal_error", "enum"):
-        return "not an allowed value"
-    if error["type"] in ("decimal_parsing", "float_parsing", "int_parsing"):
-        return "not a number"
-    message = str(error["msg"])
-    return message.removeprefix("Value error, ").split("; expected ")[0]
+        return "text too long", f"at most {context.get('max_length')} characters"
+    if kind == "too_long":
+        return (
+            f"too many items ({context.get('actual_length')})",
+            f"at most {context.get('max_length')} items; split the product or shorten the list",
+        )
+    if kind == "too_short":
+        return "too few items", f"at least {context.get('min_length')} item(s)"
+    if kind in ("greater_than", "greater_than_equal"):
+        limit = context.get("gt", context.get("ge"))
+        return "too small", f"a number greater than {limit}" if kind == "greater_than" else f"{limit} or more"
+    if kind == "decimal_max_digits":
+        return "too many digits", f"at most {context.get('max_digits')} digits in all, such as 1249.99"
+    if kind == "decimal_whole_digits":
+        return "too many digits before the decimal point", f"at most {context.get('whole_digits')} of them"
+    if kind == "decimal_max_places":
+        return "too many decimal places", f"at most {context.get('decimal_places')} decimal places"
+    if kind == "string_pattern_mismatch":
+        return "invalid format", f"text matching {context.get('pattern', 'the documented form')}"
+    if kind in _WORDING_BY_TYPE:
+        return _WORDING_BY_TYPE[kind]
+    return str(error["msg"]), "a valid value"
 
 
 def field_errors_from_validation(
@@ -97,13 +100,14 @@ def field_errors_from_validation(
     for item in error.errors():
         location = tuple(item["loc"])
         value = None if item["type"] == "missing" else show_value(item.get("input"))
+        message, expected = _wording(item)
         converted.append(
             FieldError(
                 file=file,
                 path=locate(location),
                 value=value,
-                message=_message(item),
-                expected=_expected(item),
+                message=message,
+                expected=expected,
             )
         )
     return converted

@@ -29,7 +29,7 @@ FORMAT_LABELS = {"canonical": "spec2listing specs", "shopify": "Shopify products
 def read_json_upload(file: str, data: bytes, options: ReadOptions) -> ReadResult:
     text = decode_text(file, data, encoding=options.encoding)
     if isinstance(text, FieldError):
-        return ReadResult(rejections=[Rejection(origin="(file)", errors=[text])])
+        return ReadResult(rejections=[Rejection(origin="file", errors=[text])])
     document = load_json(file, text.text)
     if isinstance(document, Rejection):
         return ReadResult(rejections=[document])
@@ -43,10 +43,13 @@ def read_jsonl_upload(file: str, data: bytes, options: ReadOptions) -> ReadResul
     """Read JSON Lines: one product object per line; blank lines are skipped."""
     text = decode_text(file, data, encoding=options.encoding)
     if isinstance(text, FieldError):
-        return ReadResult(rejections=[Rejection(origin="(file)", errors=[text])])
+        return ReadResult(rejections=[Rejection(origin="file", errors=[text])])
     items: list[Item] = []
     rejections = []
-    for number, line in enumerate(text.text.splitlines(), start=1):
+    # JSON Lines ends lines with '\n' (or '\r\n'). str.splitlines() would also split at
+    # U+2028, U+2029 and U+0085, which JSON strings may contain unescaped.
+    for number, raw_line in enumerate(text.text.split("\n"), start=1):
+        line = raw_line.removesuffix("\r")
         if not line.strip():
             continue
         origin = f"line {number}"
@@ -124,7 +127,7 @@ def read_csv_upload(file: str, data: bytes, options: ReadOptions) -> ReadResult:
         default_delimiter="\t" if file.lower().endswith(".tsv") else ",",
     )
     if isinstance(table, FieldError):
-        return ReadResult(rejections=[Rejection(origin="(file)", errors=[table])])
+        return ReadResult(rejections=[Rejection(origin="file", errors=[table])])
     format_name = options.format or ("shopify" if is_shopify_header(table.header) else "canonical")
     if format_name == "akeneo":
         return ReadResult(

@@ -24,7 +24,9 @@ class Rejection(BaseModel):
     """A product, or a whole file, that cannot run, with every reason found."""
 
     sku: str | None = None
-    origin: str = ""
+    origin: str = Field(
+        default="", description="Where the product sits ('row 4', 'products[2]'), or 'file', 'header' or 'options'."
+    )
     errors: list[FieldError]
 
 
@@ -36,6 +38,11 @@ class ParsedUpload(BaseModel):
     dialect: dict[str, str] = Field(default_factory=dict, description="Encoding, delimiter and decimal mark read.")
     specs: list[tuple[str, ProductSpec]] = Field(default_factory=list)
     rejections: list[Rejection] = Field(default_factory=list)
+    locators: dict[str, Callable[[tuple[int | str, ...]], str]] = Field(default_factory=dict, exclude=True)
+
+    def locate(self, origin: str, location: tuple[int | str, ...]) -> str:
+        """Name where a field of the spec read at `origin` sits in the file, as its validation errors do."""
+        return self.locators.get(origin, format_location)(location)
 
 
 class ReadResult(BaseModel):
@@ -76,7 +83,7 @@ def supported_suffixes() -> list[str]:
 def file_rejection(file: str, path: str, message: str, expected: str, value: str | None = None) -> Rejection:
     """Build the rejection of a whole file."""
     error = FieldError(file=file, path=path, value=value, message=message, expected=expected)
-    return Rejection(origin="(file)", errors=[error])
+    return Rejection(origin="file", errors=[error])
 
 
 def parse_upload(file: str, data: bytes, options: ReadOptions | None = None) -> ParsedUpload:
@@ -112,6 +119,7 @@ def parse_upload(file: str, data: bytes, options: ReadOptions | None = None) -> 
             )
             continue
         upload.specs.append((candidate.origin, spec))
+        upload.locators[candidate.origin] = candidate.locate
     if not upload.specs and not upload.rejections:
         upload.rejections.append(
             file_rejection(file, "(file)", "the file holds no products", "at least one product spec")

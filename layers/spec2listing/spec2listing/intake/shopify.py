@@ -21,7 +21,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from spec2listing.errors import FieldError
-from spec2listing.intake.colors import resolve_color
+from spec2listing.intake.colors import resolve_color, unresolved_color
 from spec2listing.intake.field_errors import format_location, join_path, show_value
 from spec2listing.intake.markup import description_text
 from spec2listing.intake.options import ReadOptions
@@ -76,7 +76,7 @@ def currency_missing(file: str) -> Rejection:
         message="Shopify products carry no currency",
         expected="option currency: the store's currency code, such as EUR",
     )
-    return Rejection(origin="(file)", errors=[error])
+    return Rejection(origin="file", errors=[error])
 
 
 def product_candidate(file: str, product: ShopifyProduct, currency: str) -> SpecCandidate | Rejection:
@@ -181,14 +181,14 @@ def _options(
         first = members[0]
         resolved = resolve_color(color)
         if resolved is None:
+            message, expected = unresolved_color(color)
             errors.append(
                 FieldError(
                     file=file,
                     path=first.where(f"option{color_index + 1}"),
                     value=show_value(color),
-                    message="no hex colour is known for this colour name",
-                    expected="a CSS colour name such as 'slategray', "
-                    "or the hex code in the value: 'Heather Grey #8C8F93'",
+                    message=message,
+                    expected=expected,
                 )
             )
             continue

@@ -16,7 +16,14 @@ from spec2listing.intake.field_errors import show_value
 from spec2listing.intake.options import DecimalMark, ReadOptions
 from spec2listing.intake.parse import ReadResult, Rejection, file_rejection
 from spec2listing.intake.shopify import ShopifyProduct, ShopifyVariant, currency_missing, product_candidate
-from spec2listing.intake.tables import DECIMAL_NAMES, CsvTable, detect_decimal, missing_columns, read_number
+from spec2listing.intake.tables import (
+    DECIMAL_NAMES,
+    CsvTable,
+    detect_decimal,
+    long_row_error,
+    missing_columns,
+    read_number,
+)
 
 # Header names (lower case, single spaces) to the field each one fills.
 COLUMNS = {
@@ -111,7 +118,7 @@ def read_shopify_csv(file: str, table: CsvTable, options: ReadOptions) -> ReadRe
     result = ReadResult(format="shopify-csv", dialect=table.dialect())
     fields, problems = _header_fields(file, table.header)
     if problems:
-        result.rejections.append(Rejection(origin="(header)", errors=problems))
+        result.rejections.append(Rejection(origin="header", errors=problems))
         return result
     if options.currency is None:
         result.rejections.append(currency_missing(file))
@@ -119,16 +126,14 @@ def read_shopify_csv(file: str, table: CsvTable, options: ReadOptions) -> ReadRe
     columns = {field: table.header[index] for field, index in fields.items()}
 
     products: dict[str, list[tuple[int, dict[str, str]]]] = {}
+    # Rows with more cells than the header, by handle: the whole product is rejected.
+    misaligned: dict[str, list[tuple[int, FieldError]]] = {}
     for line, values in table.rows:
-        if len(values) > len(table.header):
-            result.rejections.append(
-                file_rejection(
-                    file,
-                    f"row {line}",
-                    f"the row has {len(values)} cells but the header has {len(table.header)}",
-                    "one cell per header column; quote cells that contain the delimiter",
-                )
-            )
+        long_row = long_row_error(file, line, values, len(table.header))
+        if long_row is not None:
+            handle_index = fields["handle"]
+            handle = values[handle_index].strip() if handle_index < len(values) else ""
+            misaligned.setdefault(handle, []).append((line, long_row))
             continue
         cells = {field: values[index].strip() if index < len(values) else "" for field, index in fields.items()}
         if not cells["handle"]:
@@ -137,6 +142,10 @@ def read_shopify_csv(file: str, table: CsvTable, options: ReadOptions) -> ReadRe
             )
             continue
         products.setdefault(cells["handle"], []).append((line, cells))
+    for handle, broken in misaligned.items():
+        lines = sorted([line for line, _ in broken] + [line for line, _ in products.pop(handle, [])])
+        origin = f"row {lines[0]}" if len(lines) == 1 else f"rows {lines[0]}-{lines[-1]}"
+        result.rejections.append(Rejection(sku=handle or None, origin=origin, errors=[error for _, error in broken]))
 
     number_cells = [
         (f"row {line}, column {columns[name]}", cells[name])
@@ -147,7 +156,7 @@ def read_shopify_csv(file: str, table: CsvTable, options: ReadOptions) -> ReadRe
     ]
     decimal = detect_decimal(file, number_cells, options.decimal)
     if isinstance(decimal, FieldError):
-        result.rejections.append(Rejection(origin="(file)", errors=[decimal]))
+        result.rejections.append(Rejection(origin="file", errors=[decimal]))
         return result
     result.dialect["decimal"] = DECIMAL_NAMES[decimal]
 

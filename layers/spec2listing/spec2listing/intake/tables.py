@@ -11,6 +11,7 @@ import csv
 import io
 import re
 from collections.abc import Callable, Iterable
+from typing import NamedTuple
 
 from pydantic import BaseModel
 
@@ -77,22 +78,94 @@ def read_table(
     if isinstance(delimiter, FieldError):
         return delimiter
     records = _records(text, delimiter)
-    header = [cell.strip() for cell in records[0][1]] if records else []
-    rows = [(line, cells) for line, cells in records[1:] if any(cell.strip() for cell in cells)]
+    if isinstance(records, _Unreadable):
+        return records.field_error(file, text)
+    header = [cell.strip() for cell in records[0].cells] if records else []
+    swallowed = _swallowed_rows(text, delimiter, records, len(header))
+    if swallowed is not None:
+        return swallowed.field_error(file, text)
+    rows = [(record.line, record.cells) for record in records[1:] if any(cell.strip() for cell in record.cells)]
     return CsvTable(header=header, rows=rows, encoding=decoded.encoding, delimiter=delimiter)
 
 
-def _records(text: str, delimiter: str, limit: int | None = None) -> list[tuple[int, list[str]]]:
-    """Split text into records, each with the line it starts on (a quoted cell may span lines)."""
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    records: list[tuple[int, list[str]]] = []
+class _Record(NamedTuple):
+    line: int
+    last_line: int
+    cells: list[str]
+
+
+class _Unreadable(NamedTuple):
+    """A place where the csv module could not split the text, usually a quote it could not match."""
+
+    line: int
+    reason: str
+    last_line: int = 0
+
+    def field_error(self, file: str, text: str) -> FieldError:
+        lines = io.StringIO(text, newline="").readlines()
+        first_line = show_value(lines[self.line - 1].rstrip("\r\n")) if self.line <= len(lines) else None
+        if self.reason == "swallowed":
+            message = (
+                f"the quoted cell that starts on row {self.line} runs to line {self.last_line} "
+                "and contains whole rows; a quote is probably not closed"
+            )
+        elif "end of data" in self.reason:
+            message = f"the quoted cell that starts on row {self.line} is never closed"
+        elif "expected after" in self.reason:
+            message = f"a quote inside the quoted cell on row {self.line} is not doubled"
+        else:
+            message = f"row {self.line} cannot be read as CSV: {self.reason}"
+        return FieldError(
+            file=file,
+            path=f"row {self.line}",
+            value=first_line,
+            message=message,
+            expected='a closing quote at the end of the quoted cell, and "" for each quote inside it, '
+            'such as "A mug 12"" tall"',
+        )
+
+
+def _records(text: str, delimiter: str, limit: int | None = None) -> list[_Record] | _Unreadable:
+    """Split text into records, each with the lines it starts and ends on (a quoted cell may span lines).
+
+    The reader is strict, so a quote that is never closed or a stray quote
+    after a quoted cell is an error instead of a cell that swallows the rows
+    after it.
+    """
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    records: list[_Record] = []
     line = 1
-    for cells in reader:
-        records.append((line, cells))
-        line = reader.line_num + 1
-        if limit is not None and len(records) >= limit:
-            break
+    try:
+        for cells in reader:
+            records.append(_Record(line, reader.line_num, cells))
+            line = reader.line_num + 1
+            if limit is not None and len(records) >= limit:
+                break
+    except csv.Error as error:
+        return _Unreadable(line, str(error))
     return records
+
+
+def _swallowed_rows(text: str, delimiter: str, records: list[_Record], width: int) -> _Unreadable | None:
+    """Find a quoted cell that spans lines, one of which splits into a whole row.
+
+    An unclosed quote that a later quote at the end of a line happens to close
+    reads as one long cell and hides the rows between them. A line inside the
+    cell that has exactly the header's number of cells is taken as such a row.
+    On the record's last line, the quote that closes the cell must then sit
+    in that line's last cell.
+    """
+    if width < 2:
+        return None
+    lines = io.StringIO(text, newline="").readlines()
+    for record in records:
+        for number in range(record.line + 1, record.last_line + 1):
+            inner = next(csv.reader([lines[number - 1]], delimiter=delimiter), [])
+            if len(inner) != width:
+                continue
+            if number < record.last_line or '"' not in "".join(inner[:-1]):
+                return _Unreadable(record.line, "swallowed", last_line=record.last_line)
+    return None
 
 
 def _detect_delimiter(
@@ -107,10 +180,12 @@ def _detect_delimiter(
     candidates: list[tuple[int, Delimiter]] = []
     for delimiter in DELIMITERS:
         records = _records(text, delimiter, SAMPLE_RECORDS)
-        header = [cell.strip() for cell in records[0][1]]
+        if isinstance(records, _Unreadable) or not records:
+            continue
+        header = [cell.strip() for cell in records[0].cells]
         if len(header) < 2:
             continue
-        widths = {len(cells) for _, cells in records[1:] if any(cell.strip() for cell in cells)}
+        widths = {len(record.cells) for record in records[1:] if any(cell.strip() for cell in record.cells)}
         if widths and widths != {len(header)}:
             continue
         candidates.append((header_score(header), delimiter))
@@ -184,6 +259,23 @@ def read_number(file: str, path: str, text: str, decimal: DecimalMark) -> str | 
         value=show_value(text),
         message="not a number",
         expected=f"a number with a decimal {DECIMAL_NAMES[decimal]} such as {example}",
+    )
+
+
+def long_row_error(file: str, line: int, cells: list[str], width: int) -> FieldError | None:
+    """Report a row with more cells than the header, whose values cannot be matched to columns.
+
+    A shorter row is padded with empty cells instead: Excel leaves out the
+    delimiters of empty cells at the end of some rows when it saves CSV.
+    """
+    if len(cells) <= width:
+        return None
+    return FieldError(
+        file=file,
+        path=f"row {line}",
+        value=show_value(cells),
+        message=f"the row has {len(cells)} cells but the header has {width}, so its values fit no column",
+        expected="one cell per header column; quote cells that contain the delimiter",
     )
 
 

@@ -2,6 +2,7 @@
 
 import codecs
 import re
+import unicodedata
 
 from pydantic import BaseModel
 
@@ -17,19 +18,20 @@ _SIGNATURES = {
 }
 _UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 LEGACY_ENCODING = "cp1252"
+# Single-byte encodings that spreadsheets save CSV in: Excel on Windows, Excel on a Mac, and DOS tools.
+LEGACY_NAMES = {"cp1252": "Windows-1252", "mac_roman": "Mac Roman", "cp850": "DOS code page 850"}
+ENCODING_OPTION = "option encoding with the file's encoding (cp1252, mac_roman, cp850, ...), or the file saved as UTF-8"
 
-# Signs that bytes decoded as Windows-1252 were written in another single-byte
-# encoding: an upper-case accented letter inside a lower-case word ("CafŽ" and
-# "MŠrz" are Mac Roman "Café" and "März"), characters that product text does
-# not use, and typographic dashes or quotes glued between two letters ("K”ln"
-# is DOS code page 850 "Köln").
-# NOTE: a heuristic; a file it cannot tell apart needs the `encoding` option.
-_MISREAD_SIGNS = re.compile(
-    r"[a-zß-öø-ÿ][À-ÖØ-ÞŠŒŽŸ]"
-    r"|[A-Za-zÀ-ÖØ-öø-ÿ][ŠŒŽŸ][a-zß-öø-ÿ]"
-    r"|[ˆ˜ƒ†‡‰‹›‚]"
-    r"|[A-Za-zÀ-ÖØ-öø-ÿ][„–—‘“”•][A-Za-zÀ-ÖØ-öø-ÿ]"
-)
+# Windows-1252's typographic punctuation, which the other code pages read as letters.
+_WINDOWS_PUNCTUATION = frozenset("’‘“”„‚–—…€•™")
+# Accented letters that are words of their own: French and Portuguese à, Italian è, Swedish å and ö.
+_ONE_LETTER_WORDS = frozenset("àáèéíóöåÀÈÉ")
+# Characters that fit anywhere: no-break space, soft hyphen and apostrophes.
+_ANYWHERE = frozenset("\u00a0\u00ad\u2019\u02bc")
+# Categories that product text does not use: controls, format and private-use characters,
+# unassigned code points, spacing accents (¨ ´ ¸ ˜) and modifier letters (ˆ ˇ).
+_NEVER_CATEGORIES = frozenset({"Cc", "Cf", "Co", "Cn", "Cs", "Sk", "Lm"})
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
 
 
 class DecodedText(BaseModel):
@@ -49,6 +51,15 @@ def describe_binary(data: bytes) -> str:
 def _binary_error(file: str, data: bytes) -> FieldError | None:
     if data.startswith(_UTF16_BOMS):
         return None
+    utf16 = _utf16_byte_order(data)
+    if utf16 is not None:
+        return FieldError(
+            file=file,
+            path="(file)",
+            value=f"first bytes {data[:8].hex(' ')}",
+            message="the file looks like UTF-16 text without a byte order mark",
+            expected=f"option encoding {utf16}, or the file saved as UTF-8",
+        )
     if b"\x00" in data[:4096] or any(data.startswith(sig) for sig in _SIGNATURES):
         return FieldError(
             file=file,
@@ -57,6 +68,18 @@ def _binary_error(file: str, data: bytes) -> FieldError | None:
             message=f"the file is {describe_binary(data)}, not text",
             expected="a UTF-8 text file with a product spec",
         )
+    return None
+
+
+def _utf16_byte_order(data: bytes) -> str | None:
+    """Name the UTF-16 byte order of bytes where every other byte is zero, as ASCII text in UTF-16 is."""
+    sample = data[:4096]
+    if len(sample) < 4 or len(sample) % 2:
+        return None
+    if not any(sample[0::2]) and all(sample[1::2]):
+        return "utf-16-be"
+    if not any(sample[1::2]) and all(sample[0::2]):
+        return "utf-16-le"
     return None
 
 
@@ -75,15 +98,17 @@ def decode_text(
 ) -> DecodedText | FieldError:
     """Decode an upload: the named encoding, else a byte order mark, else UTF-8.
 
-    With `legacy`, bytes that are not UTF-8 are read as Windows-1252, the
-    encoding spreadsheets on Windows save CSV in, unless the result shows signs
-    of another encoding. Pure ASCII reads the same either way.
+    A named encoding is used as it is, before any test for binary data, so
+    option encoding can read UTF-16 without a byte order mark. With `legacy`,
+    bytes that are not UTF-8 are read as Windows-1252, the encoding
+    spreadsheets on Windows save CSV in, when that is the only plausible
+    reading (see legacy_reading). Pure ASCII reads the same either way.
     """
+    if encoding is not None:
+        return _decode_as(file, data, encoding)
     binary = _binary_error(file, data)
     if binary is not None:
         return binary
-    if encoding is not None:
-        return _decode_as(file, data, encoding)
     if data.startswith(_UTF16_BOMS):
         return _decode_as(file, data, "utf-16")
     try:
@@ -95,9 +120,20 @@ def decode_text(
                 path="(file)",
                 value=_offset_value(data, error),
                 message="the file is not valid UTF-8",
-                expected="UTF-8 text; re-save the file with UTF-8 encoding",
+                expected=ENCODING_OPTION,
             )
-        utf8_error = error
+        return legacy_reading(file, data, error)
+
+
+def legacy_reading(file: str, data: bytes, utf8_error: UnicodeDecodeError) -> DecodedText | FieldError:
+    """Read bytes that are not UTF-8 as Windows-1252, or explain why that would be a guess.
+
+    Windows-1252, Mac Roman and DOS code page 850 each read almost any byte,
+    so each reading is judged as product text (see _implausible_at).
+    Windows-1252 is used when its reading is plausible and no other one is,
+    or when the others differ from it only where Windows-1252 has the
+    typographic punctuation that Windows spreadsheets write (’ “ ” – … €).
+    """
     try:
         text = data.decode(LEGACY_ENCODING)
     except UnicodeDecodeError as error:
@@ -106,19 +142,101 @@ def decode_text(
             path="(file)",
             value=_offset_value(data, error),
             message="the file is neither UTF-8 nor Windows-1252 text",
-            expected="UTF-8 text, or the file's encoding as option encoding (such as mac_roman or cp850)",
+            expected=ENCODING_OPTION,
         )
-    suspect = _MISREAD_SIGNS.search(text)
-    if suspect is not None:
-        line = text.count("\n", 0, suspect.start()) + 1
+    others: dict[str, str] = {}
+    for name in LEGACY_NAMES:
+        if name != LEGACY_ENCODING:
+            reading = data.decode(name, errors="replace")
+            if _first_implausible(reading) is None:
+                others[name] = reading
+    not_utf8 = f"{_offset_value(data, utf8_error)} is not UTF-8"
+
+    garbled = _first_implausible(text)
+    if garbled is not None:
+        hint = f"; it reads as plausible {LEGACY_NAMES[next(iter(others))]} text" if len(others) == 1 else ""
         return FieldError(
             file=file,
-            path=f"line {line}",
-            value=f"{suspect.group(0)!r} when read as Windows-1252 ({_offset_value(data, utf8_error)} is not UTF-8)",
-            message="the file is not UTF-8 and reads as garbled Windows-1252 text",
-            expected="UTF-8 text, or the file's encoding as option encoding (such as mac_roman or cp850)",
+            path=f"line {_line_of(text, garbled)}",
+            value=f"{_word_at(text, garbled)!r} when read as Windows-1252 ({not_utf8})",
+            message="the file is not UTF-8 and reads as garbled Windows-1252 text" + hint,
+            expected=ENCODING_OPTION,
         )
+
+    for name, reading in others.items():
+        differs = _first_difference(text, reading)
+        if differs is not None:
+            return FieldError(
+                file=file,
+                path=f"line {_line_of(text, differs)}",
+                value=f"{_word_at(text, differs)!r} in Windows-1252 and {_word_at(reading, differs)!r} in "
+                f"{LEGACY_NAMES[name]} ({not_utf8})",
+                message="the file is not UTF-8, and it reads as different plausible text in two encodings",
+                expected=ENCODING_OPTION,
+            )
     return DecodedText(text=text, encoding=LEGACY_ENCODING)
+
+
+def _first_difference(windows: str, other: str) -> int | None:
+    """Find where two single-byte readings differ, other than at Windows-1252 punctuation."""
+    for index, (ours, theirs) in enumerate(zip(windows, other, strict=True)):
+        if ours != theirs and ours not in _WINDOWS_PUNCTUATION:
+            return index
+    return None
+
+
+def _first_implausible(text: str) -> int | None:
+    for match in _NON_ASCII.finditer(text):
+        if _implausible_at(text, match.start()):
+            return match.start()
+    return None
+
+
+def _implausible_at(text: str, index: int) -> bool:
+    """Judge one non-ASCII character by what surrounds it, as it would sit in product text.
+
+    Implausible are characters of the categories product text does not use,
+    box drawing, ligatures and the hooked f. So are an upper-case letter right
+    after a lower-case one ("CafŽ"), an accented letter that is a word of its
+    own ("29,90 Ä"), and a symbol or punctuation mark between two letters
+    ("Gr§e", "K”ln"), except a Catalan "l·l".
+    """
+    character = text[index]
+    if character in _ANYWHERE:
+        return False
+    if unicodedata.category(character) in _NEVER_CATEGORIES:
+        return True
+    code = ord(character)
+    if 0x2500 <= code <= 0x25FF or 0xFB00 <= code <= 0xFB4F or character == "ƒ":
+        return True
+    before = text[index - 1] if index > 0 else " "
+    after = text[index + 1] if index + 1 < len(text) else " "
+    if character.isalpha():
+        if character.isupper() and before.islower():
+            return True
+        return not before.isalnum() and not after.isalnum() and character not in _ONE_LETTER_WORDS
+    if character == "·" and before in "lL" and after in "lL":
+        return False  # Catalan "l·l"
+    return before.isalpha() and after.isalpha()
+
+
+def _line_of(text: str, index: int) -> int:
+    return text.count("\n", 0, index) + 1
+
+
+def _word_at(text: str, index: int) -> str:
+    """Return the word around one character, at most 20 characters on either side, to show in an error."""
+    start = index
+    while start > 0 and not _ends_word(text[start - 1]) and index - start < 20:
+        start -= 1
+    end = index + 1
+    while end < len(text) and not _ends_word(text[end]) and end - index < 20:
+        end += 1
+    return text[start:end]
+
+
+def _ends_word(character: str) -> bool:
+    return character.isspace() or character in ',;|"()'
 
 
 def _decode_as(file: str, data: bytes, encoding: str) -> DecodedText | FieldError:

@@ -2,7 +2,12 @@
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from spec2listing.types import HexColor, NonEmptyStr
+from spec2listing.types import HexColor, Label, NonEmptyStr, Text
+
+MAX_TONE_WORDS = 10
+MAX_BANNED_PHRASES = 200
+MAX_RULES = 50
+MAX_PALETTE = 20
 
 
 class BrandVoice(BaseModel):
@@ -10,10 +15,10 @@ class BrandVoice(BaseModel):
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    tone: list[NonEmptyStr] = Field(default_factory=list)
-    reading_level: str | None = None
-    banned_phrases: list[NonEmptyStr] = Field(default_factory=list)
-    always: list[NonEmptyStr] = Field(default_factory=list)
+    tone: list[NonEmptyStr] = Field(default_factory=list, max_length=MAX_TONE_WORDS)
+    reading_level: Text | None = None
+    banned_phrases: list[NonEmptyStr] = Field(default_factory=list, max_length=MAX_BANNED_PHRASES)
+    always: list[NonEmptyStr] = Field(default_factory=list, max_length=MAX_RULES)
 
     @field_validator("tone", mode="before")
     @classmethod
@@ -26,10 +31,10 @@ class BrandVisual(BaseModel):
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    mandatory_elements: list[NonEmptyStr] = Field(default_factory=list)
-    palette: list[HexColor] = Field(default_factory=list)
-    lighting: str | None = None
-    forbidden: list[NonEmptyStr] = Field(default_factory=list)
+    mandatory_elements: list[NonEmptyStr] = Field(default_factory=list, max_length=MAX_RULES)
+    palette: list[HexColor] = Field(default_factory=list, max_length=MAX_PALETTE)
+    lighting: Text | None = None
+    forbidden: list[NonEmptyStr] = Field(default_factory=list, max_length=MAX_RULES)
 
 
 class BrandGuide(BaseModel):
@@ -37,6 +42,6 @@ class BrandGuide(BaseModel):
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    brand: NonEmptyStr
+    brand: Label
     voice: BrandVoice = Field(default_factory=BrandVoice)
     visual: BrandVisual = Field(default_factory=BrandVisual)

@@ -1,13 +1,41 @@
 """The canonical product spec that every input format is normalized to."""
 
+import re
 from decimal import Decimal
 from enum import StrEnum
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from spec2listing.models.brand import BrandVoice
-from spec2listing.types import Amount, CurrencyCode, HexColor, NonEmptyStr, PositiveNumber, Sku
+from spec2listing.types import (
+    SKU_EXPECTED,
+    SKU_PATTERN,
+    Amount,
+    CurrencyCode,
+    HexColor,
+    Label,
+    LongText,
+    NonEmptyStr,
+    PositiveNumber,
+    ProductName,
+    Sku,
+    SpecKey,
+    SpecValue,
+    Text,
+)
+
+# List sizes a spec may not exceed. Each variant adds one rendered image and one
+# job to the product's render map, whose input must stay under the 256 KB Step
+# Functions payload; 100 is the variant limit Shopify kept for years.
+MAX_VARIANTS = 100
+MAX_FEATURES = 30
+MAX_MATERIALS = 20
+MAX_VISUAL_ITEMS = 20
+MAX_COMPETITORS = 10
+MAX_REFERENCE_PHOTOS = 10
+MAX_SPECS = 100
 
 
 class Platform(StrEnum):
@@ -42,12 +70,12 @@ class Dimensions(SpecModel):
     depth: PositiveNumber | None = None
     height: PositiveNumber | None = None
     unit: Literal["mm", "cm", "m", "in"]
-    note: str | None = None
+    note: Text | None = None
 
     @model_validator(mode="after")
     def _has_a_side(self) -> "Dimensions":
         if self.width is None and self.depth is None and self.height is None:
-            raise ValueError("dimensions need at least one of width, depth or height")
+            raise ValueError("no side given; expected at least one of width, depth or height")
         return self
 
 
@@ -56,7 +84,7 @@ class Weight(SpecModel):
 
     value: PositiveNumber
     unit: Literal["g", "kg", "oz", "lb"]
-    note: str | None = None
+    note: Text | None = None
 
 
 class Volume(SpecModel):
@@ -64,80 +92,114 @@ class Volume(SpecModel):
 
     value: PositiveNumber
     unit: Literal["ml", "l", "fl oz"]
-    note: str | None = None
+    note: Text | None = None
 
 
 class Variant(SpecModel):
     """One purchasable colour or configuration of the product."""
 
     sku: Sku
-    color: NonEmptyStr
+    color: Label
     color_hex: HexColor
-    finish: str | None = None
-    material: str | None = None
+    finish: Text | None = None
+    material: Text | None = None
 
 
 class Audience(SpecModel):
     """Who buys the product and how."""
 
-    persona: str | None = None
-    shopping_behavior: str | None = None
-    preferences: str | None = None
+    persona: Text | None = None
+    shopping_behavior: Text | None = None
+    preferences: Text | None = None
 
 
 class Competitor(SpecModel):
     """A product the listing may be compared against."""
 
-    product: NonEmptyStr
-    positioning: str | None = None
+    product: Label
+    positioning: Text | None = None
     price: Money | None = None
 
 
 class VisualBrief(SpecModel):
     """What the images must show."""
 
-    mandatory_elements: list[NonEmptyStr] = Field(default_factory=list)
-    style: str | None = None
-    anchors: list[NonEmptyStr] = Field(default_factory=list)
+    mandatory_elements: list[NonEmptyStr] = Field(default_factory=list, max_length=MAX_VISUAL_ITEMS)
+    style: Text | None = None
+    anchors: list[NonEmptyStr] = Field(default_factory=list, max_length=MAX_VISUAL_ITEMS)
 
 
-SpecValue = str | int | float | bool
+def _brand_guide_name(value: str) -> str:
+    if re.match(SKU_PATTERN, value) is None:
+        raise ValueError(f"not a brand guide name; expected the file name under brands/ without .json: {SKU_EXPECTED}")
+    return value
+
+
+GuideName = Annotated[str, AfterValidator(_brand_guide_name)]
+"""The name of a brand guide stored as brands/<name>.json."""
 
 
 class ProductSpec(SpecModel):
     """A product as the merchandiser describes it."""
 
     sku: Sku
-    name: NonEmptyStr = Field(max_length=300)
-    brand: NonEmptyStr
+    name: ProductName
+    brand: Label
     category: NonEmptyStr
     price: Money
-    summary: str | None = None
-    materials: list[NonEmptyStr] = Field(default_factory=list)
+    summary: LongText | None = None
+    materials: list[NonEmptyStr] = Field(default_factory=list, max_length=MAX_MATERIALS)
     dimensions: Dimensions | None = None
     weight: Weight | None = None
     volume: Volume | None = None
-    specs: dict[str, SpecValue] = Field(default_factory=dict)
-    features: list[NonEmptyStr] = Field(default_factory=list)
-    variants: list[Variant] = Field(default_factory=list)
+    specs: dict[SpecKey, SpecValue] = Field(default_factory=dict, max_length=MAX_SPECS)
+    features: list[NonEmptyStr] = Field(default_factory=list, max_length=MAX_FEATURES)
+    variants: list[Variant] = Field(default_factory=list, max_length=MAX_VARIANTS)
     audience: Audience | None = None
-    competitors: list[Competitor] = Field(default_factory=list)
+    competitors: list[Competitor] = Field(default_factory=list, max_length=MAX_COMPETITORS)
     brand_voice: BrandVoice | None = None
-    brand_guide: str | None = Field(default=None, pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
+    brand_guide: GuideName | None = None
     visual: VisualBrief = Field(default_factory=VisualBrief)
-    campaign: str | None = None
-    targets: list[Platform] = Field(default_factory=lambda: [Platform.SHOPIFY])
-    reference_photos: list[NonEmptyStr] = Field(default_factory=list)
+    campaign: Text | None = None
+    targets: list[Platform] = Field(default_factory=lambda: [Platform.SHOPIFY], min_length=1, max_length=len(Platform))
+    reference_photos: list[NonEmptyStr] = Field(default_factory=list, max_length=MAX_REFERENCE_PHOTOS)
 
     @model_validator(mode="after")
-    def _variant_skus_unique(self) -> "ProductSpec":
-        seen: set[str] = set()
-        for variant in self.variants:
-            if variant.sku in seen:
-                raise ValueError(f"variant sku {variant.sku!r} appears twice in variants")
-            seen.add(variant.sku)
+    def _each_once(self) -> "ProductSpec":
+        """Reject a variant sku or a target given twice, at the second one's path."""
+        errors: list[InitErrorDetails] = []
+        seen: dict[str, str] = {}
+        for index, variant in enumerate(self.variants):
+            key = variant.sku.casefold()
+            if key in seen:
+                problem = (
+                    "the variant sku appears twice in variants"
+                    if seen[key] == variant.sku
+                    else f"the variant sku differs from {seen[key]!r} of another variant only in case"
+                )
+                errors.append(
+                    _error(("variants", index, "sku"), variant.sku, f"{problem}; expected one sku per variant")
+                )
+            seen.setdefault(key, variant.sku)
+        targets: set[Platform] = set()
+        for index, target in enumerate(self.targets):
+            if target in targets:
+                errors.append(
+                    _error(("targets", index), target.value, "target given twice; expected each platform once")
+                )
+            targets.add(target)
+        if errors:
+            raise ValidationError.from_exception_data(type(self).__name__, errors)
         return self
 
     @property
     def colors(self) -> list[str]:
         return [variant.color for variant in self.variants]
+
+
+def _error(location: tuple[int | str, ...], value: str, message: str) -> InitErrorDetails:
+    return InitErrorDetails(
+        type=PydanticCustomError("value_error", "Value error, {error}", {"error": message}),
+        loc=location,
+        input=value,
+    )

@@ -1,7 +1,6 @@
 """The events that start a run: an S3 upload under incoming/ or a PIM's ProductSpecChanged."""
 
 from typing import Any, Literal
-from urllib.parse import unquote_plus
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -16,7 +15,7 @@ class S3Bucket(BaseModel):
 class S3Object(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
-    key: str
+    key: str = Field(min_length=1, description="The object key as the event carries it: URL-encoded by S3.")
     size: int | None = None
     etag: str | None = None
     version_id: str | None = Field(default=None, alias="version-id")
@@ -68,10 +67,8 @@ class TriggerEvent(BaseModel):
     detail: dict[str, Any]
 
     def s3_object(self) -> S3ObjectCreatedDetail:
-        detail = S3ObjectCreatedDetail.model_validate(self.detail)
-        # Keys in S3 event notifications are URL-encoded (spaces as '+').
-        detail.object.key = unquote_plus(detail.object.key)
-        return detail
+        """Read the S3 detail; the key stays as sent, and Intake decodes it once against the bucket."""
+        return S3ObjectCreatedDetail.model_validate(self.detail)
 
     def spec_changed(self) -> ProductSpecChangedDetail:
         return ProductSpecChangedDetail.model_validate(self.detail)

@@ -33,6 +33,7 @@ class Upload(BaseModel):
     source: str = Field(description="s3://bucket/key of the upload, or the event that carried it.")
     data: bytes
     source_key: str | None = None
+    source_version_id: str | None = Field(default=None, description="The version of source_key that was read.")
     options: ReadOptions | list[FieldError] = Field(
         default_factory=ReadOptions, description="Reader options, or why they are invalid."
     )
@@ -72,13 +73,17 @@ def read_upload(trigger: TriggerEvent, store: ObjectStore) -> Upload:
                     )
                 ]
             )
-        key = _existing_key(created.object.key, store)
+        version_id = created.object.version_id
+        key = _existing_key(created.object.key, version_id, store)
         return Upload(
             file_name=PurePosixPath(key).name,
             source=f"s3://{store.bucket}/{key}",
-            data=store.get_bytes(key),
+            data=store.get_bytes(key, version_id),
             source_key=key,
-            options=read_options(f"s3://{store.bucket}/{key} metadata", store.metadata(key), ignore_unknown=True),
+            source_version_id=version_id,
+            options=read_options(
+                f"s3://{store.bucket}/{key} metadata", store.metadata(key, version_id), ignore_unknown=True
+            ),
         )
 
     try:
@@ -116,14 +121,19 @@ def read_upload(trigger: TriggerEvent, store: ObjectStore) -> Upload:
     )
 
 
-def _existing_key(event_key: str, store: ObjectStore) -> str:
-    """S3 event keys are URL-encoded; fall back to the raw key for senders that did not encode."""
+def _existing_key(event_key: str, version_id: str | None, store: ObjectStore) -> str:
+    """Find the object an event names: its key decoded once, else the key as sent.
+
+    S3 URL-encodes keys in events (a space as '+', a '+' as '%2B'), so the
+    decoded key comes first. The key as sent is for senders that did not
+    encode it. With a version id only the key that has that version matches.
+    """
     decoded = unquote_plus(event_key)
-    if decoded == event_key or store.exists(decoded):
-        return decoded
-    if store.exists(event_key):
-        return event_key
-    raise ArtifactMissing(f"s3://{store.bucket}/{decoded} does not exist (event key {event_key!r})")
+    for key in dict.fromkeys((decoded, event_key)):
+        if store.exists(key, version_id):
+            return key
+    version = f" version {version_id}" if version_id else ""
+    raise ArtifactMissing(f"s3://{store.bucket}/{decoded}{version} does not exist (event key {event_key!r})")
 
 
 def brand_loader(store: ObjectStore, file: str) -> Callable[[str], BrandGuide | FieldError]:
@@ -221,7 +231,7 @@ def run_intake(
 
     input_key = keys.run_input(run_id, upload.file_name)
     if upload.source_key is not None:
-        store.copy(upload.source_key, input_key)
+        store.copy(upload.source_key, input_key, upload.source_version_id)
     else:
         store.put_bytes(input_key, upload.data, "application/json")
 
@@ -259,6 +269,7 @@ def run_intake(
                 "counts": {ProductStatus.REJECTED.value: len(rejections)},
                 "details": {
                     "file": upload.file_name,
+                    **({"version_id": upload.source_version_id} if upload.source_version_id else {}),
                     "format": parsed.format,
                     **({"dialect": parsed.dialect} if parsed.dialect else {}),
                     "duplicates_dropped": duplicates,
@@ -283,7 +294,7 @@ def run_intake(
 
 def _parse(upload: Upload) -> ParsedUpload:
     if isinstance(upload.options, list):
-        rejection = Rejection(origin="(options)", errors=upload.options)
+        rejection = Rejection(origin="options", errors=upload.options)
         return ParsedUpload(file=upload.file_name, format="unknown", rejections=[rejection])
     return parse_upload(upload.file_name, upload.data, upload.options)
 
@@ -295,14 +306,20 @@ def _accepted_products(
     rejections: list[Rejection],
     generation: dict[str, str],
 ) -> tuple[dict[str, NormalizedProduct], int]:
-    """Resolve brand guides and drop identical repeats; conflicting repeats join `rejections`."""
+    """Resolve brand guides and drop identical repeats of a sku.
+
+    A sku defined more than once with different content is rejected at every
+    place it is defined, as rows of a CSV sku that disagree are, so neither
+    version is published. So is a valid definition of a sku that the file
+    also defines invalidly. `rejections` ends with one rejection per sku.
+    """
     load = brand_loader(store, upload.file_name)
-    accepted: dict[str, NormalizedProduct] = {}
-    duplicates = 0
+    defined: dict[str, list[NormalizedProduct]] = {}
     for origin, spec in parsed.specs:
         brand = resolve_brand(spec, load)
         if isinstance(brand, FieldError):
-            rejections.append(Rejection(sku=spec.sku, origin=origin, errors=[brand]))
+            error = brand.model_copy(update={"path": parsed.locate(origin, ("brand_guide",))})
+            rejections.append(Rejection(sku=spec.sku, origin=origin, errors=[error]))
             continue
         product = NormalizedProduct(
             spec=spec,
@@ -312,25 +329,62 @@ def _accepted_products(
             origin=origin,
             generation=generation,
         )
-        earlier = accepted.get(spec.sku)
-        if earlier is None:
-            accepted[spec.sku] = product
-        elif earlier.spec_hash == product.spec_hash:
-            duplicates += 1
+        defined.setdefault(spec.sku, []).append(product)
+
+    rejected = {rejection.sku: rejection for rejection in rejections if rejection.sku is not None}
+    accepted: dict[str, NormalizedProduct] = {}
+    duplicates = 0
+    for sku, products in defined.items():
+        if sku in rejected:
+            rejections.append(_conflict(upload.file_name, parsed, products, rejected[sku].origin))
+        elif len({product.spec_hash for product in products}) > 1:
+            rejections.append(_conflict(upload.file_name, parsed, products))
         else:
-            rejections.append(_conflict(upload.file_name, product, earlier))
+            accepted[sku] = products[0]
+            duplicates += len(products) - 1
+    rejections[:] = _one_per_sku(rejections)
     return accepted, duplicates
 
 
-def _conflict(file: str, product: NormalizedProduct, earlier: NormalizedProduct) -> Rejection:
-    error = FieldError(
-        file=file,
-        path=f"{product.origin or '(document)'}.sku",
-        value=repr(product.spec.sku),
-        message=f"the sku is already defined at {earlier.origin or 'the start of the file'} with different content",
-        expected="each sku once per file, or identical duplicates",
-    )
-    return Rejection(sku=product.spec.sku, origin=product.origin, errors=[error])
+def _conflict(
+    file: str, parsed: ParsedUpload, products: list[NormalizedProduct], rejected_origin: str | None = None
+) -> Rejection:
+    """Reject every definition of a sku that the file defines with different content."""
+    origins = [product.origin or "the document" for product in products]
+    errors = []
+    for product in products:
+        others = [origin for origin in origins if origin != (product.origin or "the document")]
+        if rejected_origin is not None:
+            others.append(f"{rejected_origin} (rejected)")
+        errors.append(
+            FieldError(
+                file=file,
+                path=parsed.locate(product.origin, ("sku",)),
+                value=repr(product.spec.sku),
+                message=f"the sku is also defined at {', '.join(others)} with different content",
+                expected="each sku once per file, or only identical repeats; "
+                "keep one definition and remove or rename the others",
+            )
+        )
+    return Rejection(sku=products[0].spec.sku, origin=", ".join(origins), errors=errors)
+
+
+def _one_per_sku(rejections: list[Rejection]) -> list[Rejection]:
+    """Merge rejections of the same sku, in order of first appearance, so that a sku has one outcome."""
+    merged: list[Rejection] = []
+    by_sku: dict[str, Rejection] = {}
+    for rejection in rejections:
+        kept = by_sku.get(rejection.sku) if rejection.sku is not None else None
+        if kept is None:
+            kept = rejection.model_copy(deep=True)
+            merged.append(kept)
+            if rejection.sku is not None:
+                by_sku[rejection.sku] = kept
+            continue
+        if rejection.origin and rejection.origin not in kept.origin:
+            kept.origin = f"{kept.origin}; {rejection.origin}" if kept.origin else rejection.origin
+        kept.errors.extend(rejection.errors)
+    return merged
 
 
 def _keep_rejected(
@@ -345,7 +399,7 @@ def _keep_rejected(
     """Copy the original untouched to rejected/<run_id>/ with errors.json, and record each rejected SKU."""
     original_key = keys.rejected_original(run_id, upload.file_name)
     if upload.source_key is not None:
-        store.copy(upload.source_key, original_key)
+        store.copy(upload.source_key, original_key, upload.source_version_id)
     else:
         store.put_bytes(original_key, upload.data, "application/json")
     report = RejectionReport(

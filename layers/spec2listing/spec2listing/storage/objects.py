@@ -2,6 +2,7 @@
 
 import json
 import threading
+import uuid
 from typing import Any, Protocol
 
 from pydantic import BaseModel
@@ -10,21 +11,25 @@ from spec2listing.errors import ArtifactMissing
 
 
 class ObjectStore(Protocol):
-    """The few bucket operations the pipeline needs."""
+    """The few bucket operations the pipeline needs.
+
+    A `version_id` names one version of an object in a versioned bucket; None
+    means the latest version.
+    """
 
     bucket: str
 
-    def get_bytes(self, key: str) -> bytes: ...
+    def get_bytes(self, key: str, version_id: str | None = None) -> bytes: ...
 
     def put_bytes(self, key: str, data: bytes, content_type: str) -> None: ...
 
-    def copy(self, source_key: str, target_key: str) -> None: ...
+    def copy(self, source_key: str, target_key: str, source_version_id: str | None = None) -> None: ...
 
-    def exists(self, key: str) -> bool: ...
+    def exists(self, key: str, version_id: str | None = None) -> bool: ...
 
     def list_keys(self, prefix: str) -> list[str]: ...
 
-    def metadata(self, key: str) -> dict[str, str]: ...
+    def metadata(self, key: str, version_id: str | None = None) -> dict[str, str]: ...
 
 
 def put_json(store: ObjectStore, key: str, document: BaseModel | dict[str, Any] | list[Any]) -> None:
@@ -45,28 +50,29 @@ class S3ObjectStore:
     def __init__(self, bucket: str, client: Any) -> None:
         self.bucket = bucket
         self._client = client
-        self._missing = client.exceptions.NoSuchKey
 
-    def get_bytes(self, key: str) -> bytes:
+    def get_bytes(self, key: str, version_id: str | None = None) -> bytes:
         try:
-            response = self._client.get_object(Bucket=self.bucket, Key=key)
-        except self._missing as error:
-            raise ArtifactMissing(f"s3://{self.bucket}/{key} does not exist") from error
+            response = self._client.get_object(Bucket=self.bucket, Key=key, **_version(version_id))
+        except self._client.exceptions.ClientError as error:
+            if _is_missing(error, version_id):
+                raise ArtifactMissing(f"{_location(self.bucket, key, version_id)} does not exist") from error
+            raise
         body: bytes = response["Body"].read()
         return body
 
     def put_bytes(self, key: str, data: bytes, content_type: str) -> None:
         self._client.put_object(Bucket=self.bucket, Key=key, Body=data, ContentType=content_type)
 
-    def copy(self, source_key: str, target_key: str) -> None:
+    def copy(self, source_key: str, target_key: str, source_version_id: str | None = None) -> None:
         self._client.copy_object(
             Bucket=self.bucket,
             Key=target_key,
-            CopySource={"Bucket": self.bucket, "Key": source_key},
+            CopySource={"Bucket": self.bucket, "Key": source_key, **_version(source_version_id)},
         )
 
-    def exists(self, key: str) -> bool:
-        return self._head(key) is not None
+    def exists(self, key: str, version_id: str | None = None) -> bool:
+        return self._head(key, version_id) is not None
 
     def list_keys(self, prefix: str) -> list[str]:
         keys: list[str] = []
@@ -75,59 +81,88 @@ class S3ObjectStore:
             keys.extend(item["Key"] for item in page.get("Contents", []))
         return keys
 
-    def metadata(self, key: str) -> dict[str, str]:
+    def metadata(self, key: str, version_id: str | None = None) -> dict[str, str]:
         """Read the object's user metadata (x-amz-meta-* headers), with keys in lower case as S3 stores them."""
-        response = self._head(key)
+        response = self._head(key, version_id)
         if response is None:
-            raise ArtifactMissing(f"s3://{self.bucket}/{key} does not exist")
+            raise ArtifactMissing(f"{_location(self.bucket, key, version_id)} does not exist")
         metadata: dict[str, str] = response.get("Metadata", {})
         return metadata
 
-    def _head(self, key: str) -> dict[str, Any] | None:
+    def _head(self, key: str, version_id: str | None = None) -> dict[str, Any] | None:
         """HEAD one object; None when it does not exist (a 404, since the functions may list the bucket)."""
         try:
-            response: dict[str, Any] = self._client.head_object(Bucket=self.bucket, Key=key)
+            response: dict[str, Any] = self._client.head_object(Bucket=self.bucket, Key=key, **_version(version_id))
         except self._client.exceptions.ClientError as error:
-            if error.response.get("Error", {}).get("Code") in ("404", "NoSuchKey", "NotFound"):
+            if _is_missing(error, version_id):
                 return None
             raise
         return response
 
 
+def _version(version_id: str | None) -> dict[str, str]:
+    return {"VersionId": version_id} if version_id else {}
+
+
+def _location(bucket: str, key: str, version_id: str | None) -> str:
+    return f"s3://{bucket}/{key}" + (f" version {version_id}" if version_id else "")
+
+
+def _is_missing(error: Any, version_id: str | None) -> bool:
+    """Tell a missing object or version from other failures.
+
+    S3 returns 400 InvalidArgument for a malformed version id, which for the
+    caller is a version that does not exist.
+    """
+    code = error.response.get("Error", {}).get("Code")
+    if code in ("404", "NoSuchKey", "NotFound", "NoSuchVersion"):
+        return True
+    return version_id is not None and code in ("400", "InvalidArgument")
+
+
 class MemoryObjectStore:
-    """A dict-backed bucket for unit tests and benchmarks."""
+    """A dict-backed bucket for unit tests and benchmarks, versioned like the deployed one.
+
+    Every put gets a new version id; `version_ids` maps each key to its latest.
+    """
 
     def __init__(self, bucket: str = "memory-bucket") -> None:
         self.bucket = bucket
         self.objects: dict[str, tuple[bytes, str]] = {}
+        self.versions: dict[tuple[str, str], tuple[bytes, str]] = {}
+        self.version_ids: dict[str, str] = {}
         self.user_metadata: dict[str, dict[str, str]] = {}
         self._lock = threading.Lock()
 
-    def get_bytes(self, key: str) -> bytes:
-        with self._lock:
-            if key not in self.objects:
-                raise ArtifactMissing(f"s3://{self.bucket}/{key} does not exist")
-            return self.objects[key][0]
+    def get_bytes(self, key: str, version_id: str | None = None) -> bytes:
+        return self._get(key, version_id)[0]
 
     def put_bytes(self, key: str, data: bytes, content_type: str) -> None:
         with self._lock:
-            self.objects[key] = (bytes(data), content_type)
+            version_id = uuid.uuid4().hex
+            self.objects[key] = self.versions[(key, version_id)] = (bytes(data), content_type)
+            self.version_ids[key] = version_id
 
-    def copy(self, source_key: str, target_key: str) -> None:
-        data = self.get_bytes(source_key)
-        with self._lock:
-            self.objects[target_key] = (data, self.objects[source_key][1])
+    def copy(self, source_key: str, target_key: str, source_version_id: str | None = None) -> None:
+        data, content_type = self._get(source_key, source_version_id)
+        self.put_bytes(target_key, data, content_type)
 
-    def exists(self, key: str) -> bool:
+    def exists(self, key: str, version_id: str | None = None) -> bool:
         with self._lock:
-            return key in self.objects
+            return key in self.objects if version_id is None else (key, version_id) in self.versions
 
     def list_keys(self, prefix: str) -> list[str]:
         with self._lock:
             return sorted(key for key in self.objects if key.startswith(prefix))
 
-    def metadata(self, key: str) -> dict[str, str]:
+    def metadata(self, key: str, version_id: str | None = None) -> dict[str, str]:
+        self._get(key, version_id)
         with self._lock:
-            if key not in self.objects:
-                raise ArtifactMissing(f"s3://{self.bucket}/{key} does not exist")
             return dict(self.user_metadata.get(key, {}))
+
+    def _get(self, key: str, version_id: str | None) -> tuple[bytes, str]:
+        with self._lock:
+            found = self.objects.get(key) if version_id is None else self.versions.get((key, version_id))
+        if found is None:
+            raise ArtifactMissing(f"{_location(self.bucket, key, version_id)} does not exist")
+        return found

@@ -1,0 +1,219 @@
+"""CSV as people and spreadsheets write it: quotes, row widths, decimal marks and encodings."""
+
+import pytest
+from spec2listing.intake import parse_upload
+from spec2listing.intake.options import ReadOptions
+
+CATALOG = "sku,name,brand,category,price,currency,summary\n"
+SHOPIFY = "Handle,Title,Body (HTML),Vendor,Type,Option1 Name,Option1 Value,Variant SKU,Variant Price\n"
+EUR = ReadOptions(currency="EUR")
+
+
+def _errors(upload) -> list:
+    return [error for rejection in upload.rejections for error in rejection.errors]
+
+
+# ---------- quotes ----------
+
+
+def test_unclosed_quote_rejects_file_naming_row() -> None:
+    rows = (
+        'C1,Mug,Acme,Kitchen,10.00,EUR,"Stoneware mug\n'
+        "C2,Mug 2,Acme,Kitchen,11.00,EUR,y\n"
+        "C3,Mug 3,Acme,Kitchen,12.00,EUR,z\n"
+    )
+    upload = parse_upload("mugs.csv", (CATALOG + rows).encode())
+    assert upload.specs == []
+    (error,) = _errors(upload)
+    assert error.path == "row 2"
+    assert error.message == "the quoted cell that starts on row 2 is never closed"
+    assert "Stoneware mug" in error.value
+    assert "closing quote" in error.expected
+
+
+def test_stray_quote_rejects_file_naming_row() -> None:
+    rows = 'A1,Mug,Acme,Kitchen,10.00,EUR,ok\nA2,Tall Mug,Acme,Kitchen,10.00,EUR,"A mug 12" tall\n'
+    upload = parse_upload("mugs.csv", (CATALOG + rows).encode())
+    assert upload.specs == []
+    (error,) = _errors(upload)
+    assert error.path == "row 3"
+    assert error.message == "a quote inside the quoted cell on row 3 is not doubled"
+    assert '""' in error.expected
+
+
+def test_doubled_quote_and_line_breaks_kept() -> None:
+    rows = 'A1,Mug,Acme,Kitchen,10.00,EUR,"A mug 12"" tall,\nglazed"\nA2,Cup,Acme,Kitchen,8.00,EUR,plain\n'
+    upload = parse_upload("mugs.csv", (CATALOG + rows).encode())
+    specs = {spec.sku: spec for _, spec in upload.specs}
+    assert upload.rejections == []
+    assert specs["A1"].summary == 'A mug 12" tall,\nglazed'
+    assert set(specs) == {"A1", "A2"}
+
+
+def test_quote_closed_rows_later_rejected() -> None:
+    rows = (
+        'C1,Mug,Acme,Kitchen,10.00,EUR,"Stoneware mug\n'
+        "C2,Mug 2,Acme,Kitchen,11.00,EUR,y\n"
+        'C3,Mug 3,Acme,Kitchen,12.00,EUR,Height 12"\n'
+        "C4,Mug 4,Acme,Kitchen,13.00,EUR,z\n"
+    )
+    upload = parse_upload("mugs.csv", (CATALOG + rows).encode())
+    assert upload.specs == []
+    (error,) = _errors(upload)
+    assert error.path == "row 2"
+    assert "runs to line 4 and contains whole rows" in error.message
+
+
+def test_shopify_unclosed_quote_rejects_file() -> None:
+    rows = (
+        'a,A,"<p>Quote start</p>,Acme,Shirts,Size,S,A-1,10.00\n'
+        "b,B,<p>b</p>,Acme,Shirts,Size,S,B-1,11.00\n"
+        "c,C,<p>c</p>,Acme,Shirts,Size,S,C-1,12.00\n"
+    )
+    upload = parse_upload("products_export.csv", (SHOPIFY + rows).encode(), EUR)
+    assert upload.specs == []
+    (error,) = _errors(upload)
+    assert error.message == "the quoted cell that starts on row 2 is never closed"
+
+
+def test_multiline_html_body_read() -> None:
+    rows = 'tee,Tee,"<p>Soft tee,\nwarm, light</p>\n<ul><li>Cotton</li></ul>",Acme,Shirts,Size,S,T-1,10.00\n'
+    upload = parse_upload("products_export.csv", (SHOPIFY + rows).encode(), EUR)
+    assert upload.rejections == []
+    (origin_spec,) = upload.specs
+    assert origin_spec[1].features == ["Cotton"]
+
+
+# ---------- row widths ----------
+
+
+def test_long_row_rejects_whole_sku() -> None:
+    data = (
+        "sku,name,brand,category,price,currency,color,color_hex,variant_sku\n"
+        "B1,Beanie,Fj,Hats,29.00,EUR,Navy,#000080,B1-N\n"
+        "B1,Beanie,Fj,Hats,29.00,EUR,Red, dark,#8B0000,B1-R\n"
+        "B1,Beanie,Fj,Hats,29.00,EUR,Grey,#808080,B1-G\n"
+        "C1,Cap,Fj,Hats,19.00,EUR,Grey,#808080,C1-G\n"
+    )
+    upload = parse_upload("hats.csv", data.encode())
+    assert [spec.sku for _, spec in upload.specs] == ["C1"]
+    (rejection,) = upload.rejections
+    assert rejection.sku == "B1"
+    assert rejection.origin == "rows 2, 3, 4"
+    (error,) = rejection.errors
+    assert error.path == "row 3"
+    assert "10 cells but the header has 9" in error.message
+
+
+def test_short_row_padded_like_excel_writes_it() -> None:
+    upload = parse_upload("mugs.csv", (CATALOG + "B1,Mug,Acme,Kitchen,10.00,EUR\n").encode())
+    assert upload.rejections == []
+    (origin_spec,) = upload.specs
+    assert origin_spec[1].summary is None
+
+
+def test_shopify_long_row_rejects_whole_handle() -> None:
+    rows = (
+        "cap,Cap,<p>Cap</p>,Acme,Hats,Color,Navy,CAP-N,10.00\n"
+        "cap,,,,,,Red, dark,CAP-R,10.00\n"
+        "tee,Tee,<p>Tee</p>,Acme,Shirts,Color,Navy,TEE-N,12.00\n"
+    )
+    upload = parse_upload("products_export.csv", (SHOPIFY + rows).encode(), EUR)
+    assert [spec.sku for _, spec in upload.specs] == ["tee"]
+    (rejection,) = upload.rejections
+    assert rejection.sku == "cap"
+    assert rejection.origin == "rows 2-3"
+    assert rejection.errors[0].path == "row 3"
+
+
+# ---------- encodings ----------
+
+# Product text in the languages Windows-1252 serves, with its typographic punctuation.
+WESTERN_TEXTS = [
+    "Wollmütze Größe L, gestrickt in Köln; Straße 5 – 29,90 €",
+    "Men’s Merino Crew, “soft” and warm… 100% wool",
+    "Café crème à emporter, l’eau chaude à 90 °C",
+    "Mochila de montaña, tamaño único, ¡oferta! 1½ kg",
+    "Borraccia in acciaio: è leggera, 0,5 l — però robusta",
+    "Caneca de cerâmica, não é frágil, coração à venda",
+    "Kaffekopp i stengods, blå och grön, 2 st • 250 ml",
+    "Gore-Tex® Jacke, 20 m² Stoff, Œuvre naïve",
+    "Col·lecció de tassa, pell i ceràmica",
+]
+
+
+def _catalog_bytes(summary: str, encoding: str) -> bytes:
+    return (CATALOG + f'A1,Mug,Acme,Kitchen,10.00,EUR,"{summary}"\n').encode(encoding)
+
+
+@pytest.mark.parametrize("summary", WESTERN_TEXTS)
+def test_windows_1252_text_detected(summary: str) -> None:
+    upload = parse_upload("mugs.csv", _catalog_bytes(summary, "cp1252"))
+    assert upload.rejections == [], [str(e) for r in upload.rejections for e in r.errors]
+    assert upload.dialect["encoding"] == "cp1252"
+    assert upload.specs[0][1].summary == summary
+
+
+# The same texts with only characters that Mac Roman and code page 850 can encode.
+PORTABLE_TEXTS = [
+    text.translate(str.maketrans({"’": "'", "“": "'", "”": "'", "…": "...", "–": "-", "—": "-", "€": "EUR"}))
+    .replace("•", "*")
+    .replace("½", ".5")
+    .replace("²", "2")
+    .replace("Œ", "Oe")
+    for text in WESTERN_TEXTS
+]
+
+
+@pytest.mark.parametrize("encoding", ["mac_roman", "cp850"])
+@pytest.mark.parametrize("summary", PORTABLE_TEXTS)
+def test_other_code_pages_never_read_as_windows_1252(encoding: str, summary: str) -> None:
+    data = _catalog_bytes(summary, encoding)
+    upload = parse_upload("mugs.csv", data)
+    if upload.specs:
+        assert upload.specs[0][1].summary == summary
+        return
+    (error,) = _errors(upload)
+    assert "option encoding" in error.expected
+    read = parse_upload("mugs.csv", data, ReadOptions(encoding=encoding))
+    assert read.specs[0][1].summary == summary
+
+
+def test_mac_roman_word_read_both_ways_rejected() -> None:
+    upload = parse_upload("scarves.csv", _catalog_bytes("Schal Köln", "mac_roman"))
+    assert upload.specs == []
+    (error,) = _errors(upload)
+    assert error.message == "the file is not UTF-8, and it reads as different plausible text in two encodings"
+    assert "'Kšln' in Windows-1252 and 'Köln' in Mac Roman" in error.value
+    assert "mac_roman" in error.expected
+
+
+def test_mac_roman_garbled_reading_names_mac_roman() -> None:
+    upload = parse_upload("scarves.csv", _catalog_bytes("Größe M, aus Österreich", "mac_roman"))
+    (error,) = _errors(upload)
+    assert error.message.endswith("it reads as plausible Mac Roman text")
+    assert error.value.startswith("'Grš§e' when read as Windows-1252")
+
+
+def test_cp850_sharp_s_not_read_as_a_acute() -> None:
+    upload = parse_upload("streets.csv", _catalog_bytes("Straße", "cp850"))
+    assert upload.specs == []
+    (error,) = _errors(upload)
+    assert "'Straáe' in Windows-1252 and 'Straße' in DOS code page 850" in error.value
+
+
+def test_utf16_without_bom_names_option() -> None:
+    data = _catalog_bytes("Krug", "utf-16-le")
+    (error,) = _errors(parse_upload("mugs.csv", data))
+    assert error.message == "the file looks like UTF-16 text without a byte order mark"
+    assert error.expected.startswith("option encoding utf-16-le")
+    read = parse_upload("mugs.csv", data, ReadOptions(encoding="utf-16-le"))
+    assert read.dialect["encoding"] == "utf-16-le"
+    assert read.specs[0][1].summary == "Krug"
+
+
+def test_json_not_utf8_names_option() -> None:
+    data = '{"sku": "A", "name": "Tasse Caf\u00e9"}'.encode("cp1252")
+    (error,) = _errors(parse_upload("cafe.json", data))
+    assert error.message == "the file is not valid UTF-8"
+    assert "option encoding" in error.expected

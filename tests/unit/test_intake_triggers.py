@@ -1,0 +1,134 @@
+"""Intake's reading of triggers: which object an S3 event names, and what a PIM event may carry."""
+
+import json
+from datetime import UTC, datetime
+
+import boto3
+import pytest
+from moto import mock_aws
+from spec2listing.errors import ArtifactMissing
+from spec2listing.models.tasks import IntakeTask, PipelineConfig
+from spec2listing.pipeline.intake import run_intake
+from spec2listing.storage import keys
+from spec2listing.storage.objects import S3ObjectStore, get_json
+
+from tests.support import EXAMPLES, load_event
+
+CONFIG = PipelineConfig(product_concurrency=2, image_concurrency=2, tolerated_failure_percentage=100)
+STARTED = datetime(2026, 12, 4, 9, 45, tzinfo=UTC)
+
+
+def _spec(sku: str, name: str) -> bytes:
+    spec = json.loads((EXAMPLES / "stoneware-mug.json").read_text())
+    spec.update(sku=sku, name=name)
+    spec.pop("variants", None)
+    spec.pop("reference_photos", None)
+    return json.dumps(spec).encode()
+
+
+def _event(store, key: str, version_id: str | None = None) -> IntakeTask:
+    trigger = load_event("s3-object-created-versioned")
+    trigger["detail"]["bucket"]["name"] = store.bucket
+    trigger["detail"]["object"]["key"] = key
+    if version_id is None:
+        del trigger["detail"]["object"]["version-id"]
+    else:
+        trigger["detail"]["object"]["version-id"] = version_id
+    return IntakeTask(trigger=trigger, execution_id="arn:local", execution_name=key, started_at=STARTED)
+
+
+def _queued_skus(store, result) -> list[str]:
+    return [item["sku"] for item in get_json(store, result.products_key)]
+
+
+def test_encoded_plus_key_reads_plus_file(store, records) -> None:
+    store.put_bytes("incoming/a+b.json", _spec("PLUS-1", "Plus mug"), "application/json")
+    store.put_bytes("incoming/a b.json", _spec("SPACE-1", "Space mug"), "application/json")
+    result = run_intake(_event(store, "incoming/a%2Bb.json"), store=store, records=records, config=CONFIG)
+    assert _queued_skus(store, result) == ["PLUS-1"]
+    assert records.get_run(result.run_id).source == f"s3://{store.bucket}/incoming/a+b.json"
+
+
+def test_encoded_space_key_reads_space_file(store, records) -> None:
+    store.put_bytes("incoming/a+b.json", _spec("PLUS-1", "Plus mug"), "application/json")
+    store.put_bytes("incoming/a b.json", _spec("SPACE-1", "Space mug"), "application/json")
+    result = run_intake(_event(store, "incoming/a+b.json"), store=store, records=records, config=CONFIG)
+    assert _queued_skus(store, result) == ["SPACE-1"]
+
+
+def test_unencoded_key_falls_back_to_key_as_sent(store, records) -> None:
+    store.put_bytes("incoming/c+d.json", _spec("PLUS-2", "Plus mug"), "application/json")
+    result = run_intake(_event(store, "incoming/c+d.json"), store=store, records=records, config=CONFIG)
+    assert _queued_skus(store, result) == ["PLUS-2"]
+
+
+def test_encoded_non_ascii_key_decoded_once(store, records) -> None:
+    key = "incoming/Katalog Frühjahr (2).json"
+    store.put_bytes(key, _spec("UML-1", "Umlaut mug"), "application/json")
+    result = run_intake(
+        _event(store, "incoming/Katalog+Fr%C3%BChjahr+%282%29.json"), store=store, records=records, config=CONFIG
+    )
+    assert _queued_skus(store, result) == ["UML-1"]
+    assert store.exists(keys.run_input(result.run_id, "Katalog Frühjahr (2).json"))
+
+
+def test_event_version_is_read_not_latest(store, records) -> None:
+    store.put_bytes("incoming/mug.json", _spec("OLD-1", "First upload"), "application/json")
+    first_version = store.version_ids["incoming/mug.json"]
+    store.put_bytes("incoming/mug.json", b"{not json", "application/json")
+
+    result = run_intake(_event(store, "incoming/mug.json", first_version), store=store, records=records, config=CONFIG)
+
+    assert _queued_skus(store, result) == ["OLD-1"]
+    assert store.get_bytes(keys.run_input(result.run_id, "mug.json")) == _spec("OLD-1", "First upload")
+    assert records.get_run(result.run_id).details["version_id"] == first_version
+
+
+def test_rejected_original_is_event_version(store, records) -> None:
+    store.put_bytes("incoming/mug.json", b"{not json", "application/json")
+    bad_version = store.version_ids["incoming/mug.json"]
+    store.put_bytes("incoming/mug.json", _spec("NEW-1", "Fixed upload"), "application/json")
+
+    result = run_intake(_event(store, "incoming/mug.json", bad_version), store=store, records=records, config=CONFIG)
+
+    assert result.rejected_count == 1
+    report = get_json(store, keys.rejected_errors(result.run_id))
+    assert store.get_bytes(report["original_key"]) == b"{not json"
+
+
+def test_unknown_version_raises_artifact_missing(store, records) -> None:
+    store.put_bytes("incoming/mug.json", _spec("OLD-1", "Mug"), "application/json")
+    with pytest.raises(ArtifactMissing, match=r"incoming/mug\.json version v-gone does not exist"):
+        run_intake(_event(store, "incoming/mug.json", "v-gone"), store=store, records=records, config=CONFIG)
+
+
+def test_version_of_other_key_not_matched(store, records) -> None:
+    store.put_bytes("incoming/a b.json", _spec("SPACE-1", "Space mug"), "application/json")
+    store.put_bytes("incoming/a+b.json", _spec("PLUS-1", "Plus mug"), "application/json")
+    plus_version = store.version_ids["incoming/a+b.json"]
+    # An unencoded sender: the decoded key exists too, but only the key as sent has this version.
+    task = _event(store, "incoming/a+b.json", plus_version)
+    result = run_intake(task, store=store, records=records, config=CONFIG)
+    assert _queued_skus(store, result) == ["PLUS-1"]
+
+
+def test_s3_store_reads_versions(monkeypatch) -> None:
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    with mock_aws():
+        client = boto3.client("s3", region_name="us-east-1")
+        client.create_bucket(Bucket="spec2listing-test")
+        client.put_bucket_versioning(Bucket="spec2listing-test", VersioningConfiguration={"Status": "Enabled"})
+        first = client.put_object(Bucket="spec2listing-test", Key="k", Body=b"one", Metadata={"currency": "EUR"})
+        client.put_object(Bucket="spec2listing-test", Key="k", Body=b"two")
+        store = S3ObjectStore("spec2listing-test", client)
+
+        assert store.get_bytes("k") == b"two"
+        assert store.get_bytes("k", first["VersionId"]) == b"one"
+        assert store.metadata("k", first["VersionId"]) == {"currency": "EUR"}
+        assert store.exists("k", first["VersionId"])
+        assert not store.exists("k", "not-a-version")
+        store.copy("k", "copy", first["VersionId"])
+        assert store.get_bytes("copy") == b"one"
+        with pytest.raises(ArtifactMissing, match="version not-a-version does not exist"):
+            store.get_bytes("k", "not-a-version")
