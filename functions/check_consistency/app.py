@@ -8,7 +8,7 @@ from aws_lambda_powertools.utilities.parser import event_parser
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from spec2listing.aws import object_store
 from spec2listing.models.tasks import CheckTask
-from spec2listing.observability import bind_task
+from spec2listing.observability import observed
 from spec2listing.pipeline.steps import check_consistency
 from spec2listing.providers.select import vision_checker
 from spec2listing.settings import ProviderSettings, StorageSettings
@@ -22,12 +22,11 @@ vision = vision_checker(provider_settings)
 
 
 @logger.inject_lambda_context
+@observed(logger)
 @tracer.capture_lambda_handler(capture_response=False)
 @metrics.log_metrics
 @event_parser(model=CheckTask)
 def lambda_handler(event: CheckTask, context: LambdaContext) -> dict[str, Any]:
-    bind_task(logger, event)
-
     result, _ = check_consistency(
         event, store=store, vision=vision, vision_concurrency=provider_settings.vision_concurrency
     )

@@ -8,7 +8,7 @@ from aws_lambda_powertools.utilities.parser import event_parser
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from spec2listing.aws import object_store, record_store
 from spec2listing.models.tasks import FinalizeTask
-from spec2listing.observability import bind_task
+from spec2listing.observability import observed
 from spec2listing.pipeline.outcomes import finalize_product
 from spec2listing.providers.select import provider_names
 from spec2listing.settings import ProviderSettings, StorageSettings
@@ -23,12 +23,11 @@ providers = provider_names(ProviderSettings())
 
 
 @logger.inject_lambda_context
+@observed(logger)
 @tracer.capture_lambda_handler(capture_response=False)
 @metrics.log_metrics
 @event_parser(model=FinalizeTask)
 def lambda_handler(event: FinalizeTask, context: LambdaContext) -> dict[str, Any]:
-    bind_task(logger, event)
-
     outcome = finalize_product(event, store=store, records=records, providers=providers)
 
     logger.info("product finished", extra={"status": outcome.status.value})

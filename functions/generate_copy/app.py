@@ -8,7 +8,7 @@ from aws_lambda_powertools.utilities.parser import event_parser
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from spec2listing.aws import object_store
 from spec2listing.models.tasks import ProductTask
-from spec2listing.observability import bind_task
+from spec2listing.observability import observed
 from spec2listing.pipeline.steps import generate_copy
 from spec2listing.providers.select import copy_writer
 from spec2listing.settings import ProviderSettings, StorageSettings
@@ -21,12 +21,11 @@ writer = copy_writer(ProviderSettings())
 
 
 @logger.inject_lambda_context
+@observed(logger)
 @tracer.capture_lambda_handler(capture_response=False)
 @metrics.log_metrics
 @event_parser(model=ProductTask)
 def lambda_handler(event: ProductTask, context: LambdaContext) -> dict[str, Any]:
-    bind_task(logger, event)
-
     result = generate_copy(event, store=store, writer=writer)
 
     logger.info("copy written", extra={"provider": result.provider, "duration_ms": result.duration_ms})

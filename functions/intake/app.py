@@ -8,7 +8,7 @@ from aws_lambda_powertools.utilities.parser import event_parser
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from spec2listing.aws import object_store, record_store
 from spec2listing.models.tasks import IntakeTask
-from spec2listing.observability import bind_task
+from spec2listing.observability import observed
 from spec2listing.pipeline.intake import run_intake
 from spec2listing.providers.select import generation_settings
 from spec2listing.settings import ImageSettings, MapSettings, ProviderSettings, StorageSettings
@@ -24,12 +24,11 @@ generation = generation_settings(ProviderSettings(), ImageSettings())
 
 
 @logger.inject_lambda_context
+@observed(logger)
 @tracer.capture_lambda_handler(capture_response=False)
 @metrics.log_metrics
 @event_parser(model=IntakeTask)
 def lambda_handler(event: IntakeTask, context: LambdaContext) -> dict[str, Any]:
-    bind_task(logger, event)
-
     result = run_intake(event, store=store, records=records, config=config, generation=generation)
 
     logger.thread_safe_append_keys(run_id=result.run_id)

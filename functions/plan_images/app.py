@@ -7,7 +7,7 @@ from aws_lambda_powertools.utilities.parser import event_parser
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from spec2listing.aws import object_store
 from spec2listing.models.tasks import PlanTask
-from spec2listing.observability import bind_task
+from spec2listing.observability import observed
 from spec2listing.pipeline.steps import plan_product_images
 from spec2listing.providers.select import image_renderer
 from spec2listing.settings import ImageSettings, ProviderSettings, StorageSettings
@@ -21,11 +21,10 @@ renderer_model = image_renderer(ProviderSettings()).model
 
 
 @logger.inject_lambda_context
+@observed(logger)
 @tracer.capture_lambda_handler(capture_response=False)
 @event_parser(model=PlanTask)
 def lambda_handler(event: PlanTask, context: LambdaContext) -> dict[str, Any]:
-    bind_task(logger, event)
-
     result = plan_product_images(
         event,
         store=store,

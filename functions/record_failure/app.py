@@ -8,7 +8,7 @@ from aws_lambda_powertools.utilities.parser import event_parser
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from spec2listing.aws import object_store, record_store
 from spec2listing.models.tasks import FailureTask
-from spec2listing.observability import bind_task
+from spec2listing.observability import observed
 from spec2listing.pipeline.outcomes import record_product_failure
 from spec2listing.settings import StorageSettings
 
@@ -20,11 +20,10 @@ records = record_store(storage)
 
 
 @logger.inject_lambda_context
+@observed(logger)
 @metrics.log_metrics
 @event_parser(model=FailureTask)
 def lambda_handler(event: FailureTask, context: LambdaContext) -> dict[str, Any]:
-    bind_task(logger, event)
-
     outcome = record_product_failure(event, store=store, records=records)
 
     logger.warning("product failed", extra={"status": outcome.status.value, "error": event.error.get("Error")})

@@ -6,7 +6,7 @@ from aws_lambda_powertools import Logger
 from aws_lambda_powertools.utilities.parser import event_parser
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from spec2listing.aws import object_store, record_store
-from spec2listing.observability import bind_task
+from spec2listing.observability import observed
 from spec2listing.pipeline.outcomes import RunFailureTask, record_run_failure
 from spec2listing.settings import StorageSettings
 
@@ -17,10 +17,9 @@ records = record_store(storage)
 
 
 @logger.inject_lambda_context
+@observed(logger)
 @event_parser(model=RunFailureTask)
 def lambda_handler(event: RunFailureTask, context: LambdaContext) -> dict[str, Any]:
-    bind_task(logger, event)
-
     run = record_run_failure(event, store=store, records=records)
 
     logger.error("run failed", extra={"run_id": run.run_id, "error": run.error})

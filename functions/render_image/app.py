@@ -8,8 +8,8 @@ from aws_lambda_powertools.utilities.parser import event_parser
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from spec2listing.aws import object_store
 from spec2listing.models.tasks import RenderTask
-from spec2listing.observability import bind_task
-from spec2listing.pipeline.steps import render_image
+from spec2listing.observability import observed
+from spec2listing.pipeline.steps import record_render_error, render_image
 from spec2listing.providers.select import image_renderer
 from spec2listing.settings import ProviderSettings, StorageSettings
 
@@ -21,13 +21,16 @@ renderer = image_renderer(ProviderSettings())
 
 
 @logger.inject_lambda_context
+@observed(logger)
 @tracer.capture_lambda_handler(capture_response=False)
 @metrics.log_metrics
 @event_parser(model=RenderTask)
 def lambda_handler(event: RenderTask, context: LambdaContext) -> dict[str, Any]:
-    bind_task(logger, event)
-
-    result = render_image(event, store=store, renderer=renderer)
+    try:
+        result = render_image(event, store=store, renderer=renderer)
+    except Exception as error:
+        record_render_error(event, error, store=store)
+        raise
 
     logger.info("image rendered", extra={"provider": result.provider, "duration_ms": result.duration_ms})
     metrics.add_metric(name="ImagesRendered", unit=MetricUnit.Count, value=1)

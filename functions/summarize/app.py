@@ -8,7 +8,7 @@ from aws_lambda_powertools.utilities.parser import event_parser
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from spec2listing.aws import event_publisher, object_store, record_store
 from spec2listing.models.tasks import SummarizeTask
-from spec2listing.observability import bind_task
+from spec2listing.observability import observed
 from spec2listing.pipeline.outcomes import summarize_run
 from spec2listing.settings import StorageSettings
 
@@ -22,12 +22,11 @@ events = event_publisher(storage)
 
 
 @logger.inject_lambda_context
+@observed(logger)
 @tracer.capture_lambda_handler(capture_response=False)
 @metrics.log_metrics
 @event_parser(model=SummarizeTask)
 def lambda_handler(event: SummarizeTask, context: LambdaContext) -> dict[str, Any]:
-    bind_task(logger, event)
-
     result = summarize_run(event, store=store, records=records, events=events)
 
     logger.info("run summarized", extra={"counts": result.counts})

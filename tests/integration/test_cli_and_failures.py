@@ -103,3 +103,23 @@ def test_cli_runs_shopify_export_with_options(tmp_path, capsys) -> None:
     assert main(arguments) == 0
     assert "3 unchanged products kept their listings, at no cost" in capsys.readouterr().out
     assert list((out / "cache" / "images").glob("*.png"))
+
+
+def test_product_whose_failure_cannot_be_recorded_ends_failed(tmp_path, monkeypatch) -> None:
+    def unavailable(event, context):
+        raise RuntimeError("the table is unavailable")
+
+    with LocalPipeline(tmp_path / "out", environment={"PROVIDERS": "offline"}) as pipeline:
+        pipeline.upload_brand_guides(EXAMPLES / "brands")
+        # Both the step and the recorder of its failure fail, so the product's iteration ends in neither.
+        monkeypatch.setitem(pipeline._handlers, "GenerateCopyFunction", unavailable)
+        monkeypatch.setitem(pipeline._handlers, "RecordFailureFunction", unavailable)
+        (outcome,) = pipeline.wait([pipeline.submit_file(EXAMPLES / "daypack.json")], timeout_seconds=300)
+        summary = json.loads(pipeline.store.get_bytes(outcome.run.summary_key))
+
+    assert outcome.status == RunStatus.SUCCEEDED.value
+    (product,) = outcome.products
+    assert product.sku == "FJ-DAY-22"
+    assert product.status == ProductStatus.FAILED
+    assert product.error.startswith("NoOutcomeRecorded:")
+    assert summary["counts"]["FAILED"] == 1

@@ -20,7 +20,15 @@ from spec2listing.settings import ImageSettings
 from tests.fakes import gemini_api, openai_api
 from tests.fakes.gemini_api import FakeGemini
 from tests.fakes.openai_api import FakeOpenAI
-from tests.support import ACCEPTANCE, ACCEPTANCE_BRANDS, ACCEPTANCE_CATALOGS, ACCEPTANCE_SPECS, brand_for, specs_in
+from tests.support import (
+    ACCEPTANCE,
+    ACCEPTANCE_BRANDS,
+    ACCEPTANCE_CATALOGS,
+    ACCEPTANCE_SPECS,
+    EXAMPLES,
+    brand_for,
+    specs_in,
+)
 
 pytestmark = pytest.mark.integration
 
@@ -226,3 +234,64 @@ def test_throttled_render_retries_then_completes(tmp_path) -> None:
 
     assert record.status == ProductStatus.COMPLETE
     assert record.images == len(images.reported)
+
+
+# ---------- a product with as many variants as a spec may have: its state stays small ----------
+
+MAX_VARIANTS = 100
+# Step Functions fails a state whose input or output exceeds 256 KiB; half of it leaves room for growth.
+STATE_BUDGET_BYTES = 128 * 1024
+
+
+class RejectingOpenAI(FakeOpenAI):
+    """Answers every image request with an HTTP 400, a failure the state machine does not retry."""
+
+    def respond(self, request):
+        return openai_api.error(400, "invalid_value", "Invalid value for 'size': not supported for this model.")
+
+
+def tiny_png(prompt: str, size: str, quality: str, background: str) -> bytes:
+    return openai_api.plain_png(prompt, "16x16", quality, background)
+
+
+def many_variants(tmp_path: Path) -> Path:
+    spec = json.loads((EXAMPLES / "stoneware-mug.json").read_text(encoding="utf-8"))
+    spec.pop("reference_photos", None)
+    spec["variants"] = [
+        {"sku": f"KR-MUG-{index:03d}", "color": "Red", "color_hex": "#C0392B"} for index in range(MAX_VARIANTS)
+    ]
+    path = tmp_path / "many-variants.json"
+    path.write_text(json.dumps(spec), encoding="utf-8")
+    return path
+
+
+def run_many_variants(tmp_path: Path, images: FakeOpenAI) -> tuple[LocalPipeline, Path, object]:
+    out = tmp_path / "out"
+    with FakeGemini() as gemini, images:
+        environment = live_environment(gemini, images, IMAGE_CONCURRENCY="40")
+        with LocalPipeline(out, environment=environment) as pipeline:
+            (outcome,) = pipeline.wait([pipeline.submit_file(many_variants(tmp_path))], timeout_seconds=600)
+    return pipeline, out, outcome
+
+
+@pytest.mark.parametrize("step", ["CheckConsistencyFunction", "FinalizeProductFunction"])
+def test_failed_renders_of_many_variants_fit_the_state(tmp_path, step) -> None:
+    pipeline, out, outcome = run_many_variants(tmp_path, RejectingOpenAI())
+
+    (record,) = outcome.products
+    assert record.status == ProductStatus.NEEDS_REVIEW
+    manifest = json.loads((out / record.artifacts["manifest"]).read_text(encoding="utf-8"))
+    assert len(manifest["images"]) > MAX_VARIANTS
+    for image in manifest["images"]:
+        assert image["status"] == "FAILED"
+        assert image["error"].startswith("ProviderRequestRejected: OpenAI"), image["error"]
+    assert pipeline.largest_input[step] < STATE_BUDGET_BYTES
+
+
+@pytest.mark.parametrize("step", ["CheckConsistencyFunction", "FinalizeProductFunction"])
+def test_rendered_images_of_many_variants_fit_the_state(tmp_path, step) -> None:
+    pipeline, _, outcome = run_many_variants(tmp_path, FakeOpenAI(draw=tiny_png))
+
+    (record,) = outcome.products
+    assert record.images > MAX_VARIANTS
+    assert pipeline.largest_input[step] < STATE_BUDGET_BYTES

@@ -3,12 +3,15 @@
 from datetime import UTC, datetime
 
 import pytest
+from pydantic import ValidationError
+from spec2listing.copywriting.offline import OfflineCopyWriter
 from spec2listing.errors import ArtifactMissing, InvalidSpec
 from spec2listing.models.records import ProductStatus, RunStatus
 from spec2listing.models.tasks import (
     FailureTask,
     IntakeTask,
     PipelineConfig,
+    ProductTask,
     SummarizeTask,
 )
 from spec2listing.pipeline.intake import make_run_id, run_intake
@@ -18,8 +21,9 @@ from spec2listing.pipeline.outcomes import (
     record_run_failure,
     summarize_run,
 )
+from spec2listing.pipeline.steps import generate_copy
 from spec2listing.storage import keys
-from spec2listing.storage.objects import get_json
+from spec2listing.storage.objects import get_json, put_json
 
 from tests.support import ACCEPTANCE, ACCEPTANCE_BRANDS, EXAMPLES, load_event, run_product_steps
 
@@ -182,3 +186,46 @@ def test_upload_metadata_sets_reader_options(store, records) -> None:
     run = records.get_run(result.run_id)
     assert run.details["format"] == "shopify-csv"
     assert run.details["dialect"] == {"encoding": "utf-8", "delimiter": "comma", "decimal": "point"}
+
+
+def test_failure_recorded_when_spec_no_longer_reads(store, records) -> None:
+    path = ACCEPTANCE / "gan-charger.json"
+    result = run_intake(_upload(store, path.name, path.read_bytes()), store=store, records=records, config=CONFIG)
+    (item,) = get_json(store, result.products_key)
+    document = get_json(store, item["spec_key"])
+    document["spec"]["weight"]["value"] = None  # what a non-finite number turns into in JSON
+    put_json(store, item["spec_key"], document)
+    with pytest.raises(ValidationError, match=r"spec\.weight\.value"):
+        generate_copy(ProductTask.model_validate(item), store=store, writer=OfflineCopyWriter())
+
+    error = {"Error": "ValidationError", "Cause": '{"errorMessage": "spec.weight.value: Input should be a number"}'}
+    outcome = record_product_failure(FailureTask(**item, error=error), store=store, records=records)
+
+    assert outcome.status == ProductStatus.FAILED
+    record = records.get_current_product("VL-GAN65-3P")
+    assert record.error.startswith("ValidationError: spec.weight.value")
+    assert record.spec_hash == item["spec_hash"]
+    assert records.claim_spec("VL-GAN65-3P", item["spec_hash"], "a-later-run").run_id == "a-later-run"
+
+
+def test_summary_records_queued_product_without_outcome(store, records, publisher) -> None:
+    _with_brands(store)
+    path = ACCEPTANCE / "catalogs" / "spring-drop.csv"
+    result = run_intake(_upload(store, path.name, path.read_bytes()), store=store, records=records, config=CONFIG)
+    items = get_json(store, result.products_key)
+    lost, *finished = items
+    for item in finished:
+        run_product_steps(store, records, item)
+
+    summary = summarize_run(SummarizeTask(run_id=result.run_id), store=store, records=records, events=publisher)
+
+    assert summary.counts["COMPLETE"] == len(finished)
+    assert summary.counts["FAILED"] == 1
+    record = records.get_current_product(lost["sku"])
+    assert record.status == ProductStatus.FAILED
+    assert record.error.startswith("NoOutcomeRecorded:")
+    assert records.claim_spec(lost["sku"], lost["spec_hash"], "a-later-run").run_id == "a-later-run"
+    document = get_json(store, summary.summary_key)
+    assert lost["sku"] in [product["sku"] for product in document["products"]]
+    index = store.get_bytes(keys.run_review_index(result.run_id)).decode()
+    assert lost["sku"] in index

@@ -69,7 +69,7 @@ def test_every_product_task_is_caught() -> None:
     definition = json.loads(ASL.replace('"${', '"').replace('}"', '"'))
     product_states = definition["States"]["Products"]["ItemProcessor"]["States"]
     for name, state in product_states.items():
-        if state["Type"] in ("Task", "Map") and name != "RecordProductFailure":
+        if state["Type"] in ("Task", "Map"):
             assert any("States.ALL" in block["ErrorEquals"] for block in state["Catch"]), name
     for name in ("Intake", "Products", "Summarize"):
         assert definition["States"][name]["Catch"][0]["Next"] == "RecordRunFailure"
@@ -117,3 +117,12 @@ def test_output_invalid_is_not_retried_by_the_state_machine() -> None:
     for state in _states(definition).values():
         for block in state.get("Retry", []):
             assert "ProviderOutputInvalid" not in block["ErrorEquals"]
+
+
+def test_render_results_carry_no_cause() -> None:
+    definition = json.loads(ASL.replace('"${', '"').replace('}"', '"'))
+    render_states = definition["States"]["Products"]["ItemProcessor"]["States"]["RenderImages"]["ItemProcessor"]
+    for name in ("RenderBlocked", "RenderFailed"):
+        parameters = render_states["States"][name]["Parameters"]
+        assert parameters["error.$"] == "$.error.Error", name
+        assert not any("Cause" in str(value) for value in parameters.values()), name

@@ -42,6 +42,7 @@ from moto import mock_aws
 from moto.awslambda_simple.models import LambdaSimpleBackend
 from moto.dynamodb.models import DynamoDBBackend
 from moto.s3.models import S3Backend
+from moto.s3.responses import S3Response
 
 from spec2listing.local.references import REFERENCES_PREFIX, stage_reference_photos
 from spec2listing.local.template import Template, find_project_root, load_template, resolve, substitute_definition
@@ -69,7 +70,12 @@ MAX_POLL_SECONDS = 1.0
 # moto's in-memory backends are not thread-safe: a transaction or listing that iterates a dict while
 # another thread writes to it fails with "dictionary changed size during iteration". Handlers run in
 # many threads locally, so these operations are serialized (each is a fast in-memory step).
+# S3's key requests are serialized whole, response included: moto builds a response (the ETag of a
+# new object, the body of a read) after the backend call returns, and an overwrite of the same key
+# in between closes the old object's buffer ("I/O operation on closed file"). Real S3 replaces an
+# object atomically, so this happens only on the emulator.
 SERIALIZED_OPERATIONS: dict[type, tuple[str, ...]] = {
+    S3Response: ("key_response",),
     DynamoDBBackend: ("put_item", "get_item", "query", "scan", "update_item", "delete_item", "transact_write_items"),
     S3Backend: (
         "put_object",
@@ -163,6 +169,9 @@ class LocalPipeline:
         self._mock: Any = None
         self._log_stream: io.TextIOWrapper | None = None
         self.invocations: dict[str, int] = {}
+        # The largest input and output of each function, in bytes: Step Functions fails a state over 256 KiB.
+        self.largest_input: dict[str, int] = {}
+        self.largest_output: dict[str, int] = {}
         self._count_lock = threading.Lock()
         self._metrics = Metrics()
 
@@ -366,6 +375,7 @@ class LocalPipeline:
         handler = self._handlers[name]
         with self._count_lock:
             self.invocations[name] = self.invocations.get(name, 0) + 1
+            self.largest_input[name] = max(self.largest_input.get(name, 0), len(body or b""))
         event = json.loads(body) if body else {}
         context = _Context(function_name=name, timeout_seconds=self._timeouts[name])
         try:
@@ -386,7 +396,10 @@ class LocalPipeline:
             # container does. Freezing what exists after each call keeps garbage collection passes from
             # growing with the run; _stop() unfreezes it all.
             gc.freeze()
-        return json.dumps(result).encode("utf-8")
+        output = json.dumps(result).encode("utf-8")
+        with self._count_lock:
+            self.largest_output[name] = max(self.largest_output.get(name, 0), len(output))
+        return output
 
     def invoke(self, function: str, event: dict[str, Any]) -> Any:
         """Call one function's handler directly, as `sam local invoke` would, and return its result."""

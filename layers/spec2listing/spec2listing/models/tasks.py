@@ -55,6 +55,12 @@ class ProductTask(TaskModel):
     spec_key: str
 
 
+class QueuedProduct(ProductTask):
+    """One entry of products.json: what the Products map gets, and the content hash it was claimed under."""
+
+    spec_hash: str | None = None
+
+
 class StepResult(TaskModel):
     duration_ms: int = 0
     usage: list[Usage] = Field(default_factory=list)

@@ -254,7 +254,7 @@ def run_intake(
         attach_base(product, store=store, records=records)
         spec_key = keys.product_file(run_id, sku, "spec.json")
         put_json(store, spec_key, product)
-        items.append({"run_id": run_id, "sku": sku, "spec_key": spec_key})
+        items.append({"run_id": run_id, "sku": sku, "spec_key": spec_key, "spec_hash": product.spec_hash})
     records.put_products(reused)
     products_key = keys.run_products(run_id)
     put_json(store, products_key, items)

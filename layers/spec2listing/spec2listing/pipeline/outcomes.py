@@ -16,6 +16,7 @@ from spec2listing.models.tasks import (
     FailureTask,
     FinalizeTask,
     ProductOutcome,
+    QueuedProduct,
     RenderStatus,
     SummarizeTask,
     SummaryResult,
@@ -32,6 +33,8 @@ LISTINGS_READY = "ListingsReady"
 # Errors a provider raises to refuse content: the product needs a person, not a retry.
 REVIEW_ERRORS = frozenset({"ContentBlocked"})
 SLOWEST_SHOWN = 5
+# The error name of a product that a run queued but that ended with no recorded outcome.
+NO_OUTCOME_ERROR = "NoOutcomeRecorded"
 FLAGS_SHOWN = 5
 
 
@@ -44,7 +47,10 @@ def finalize_product(
         listing = ProductCopy.model_validate(get_json(store, task.copywriting.copy_key))
         plan = ImagePlan.model_validate(get_json(store, task.plan.jobs_key))
         report = ConsistencyReport.model_validate(get_json(store, task.check.report_key))
-        task_renders = parse_renders([render.model_dump() for render in task.renders]) + task.plan.cached
+        task_renders = parse_renders(
+            [render.model_dump() for render in task.renders], store=store, run_id=task.run_id, sku=task.sku
+        )
+        task_renders += task.plan.cached
         renders = {render.job_id: render for render in task_renders}
 
         all_rendered = all(render.status == RenderStatus.RENDERED for render in task_renders)
@@ -195,18 +201,17 @@ def _error_text(error: dict[str, Any]) -> tuple[str, str]:
 
 
 def record_product_failure(task: FailureTask, *, store: ObjectStore, records: RecordStore) -> ProductOutcome:
-    """Record a product whose steps ended in an error; inputs and finished artifacts stay in place."""
+    """Record a product whose steps ended in an error; inputs and finished artifacts stay in place.
+
+    The spec is read without validating it, so a spec.json that no longer
+    reads as a spec (often the very cause of the failure) still yields the
+    content hash whose claim is released for the next upload.
+    """
     if task.run_id is None or task.sku is None:
         raise ValueError("a product failure needs run_id and sku")
     name, message = _error_text(task.error)
     status = ProductStatus.NEEDS_REVIEW if name in REVIEW_ERRORS else ProductStatus.FAILED
-    spec_hash = product_name = None
-    if task.spec_key:
-        try:
-            product = load_product(store, task.spec_key)
-            spec_hash, product_name = product.spec_hash, product.spec.name
-        except ArtifactMissing:
-            pass
+    spec_hash, product_name = spec_identity(store, task.spec_key)
     failure_key = keys.product_file(task.run_id, task.sku, "failure.json")
     put_json(store, failure_key, {"sku": task.sku, "status": status.value, "error": name, "message": message})
     record = ProductRecord(
@@ -222,6 +227,66 @@ def record_product_failure(task: FailureTask, *, store: ObjectStore, records: Re
     records.put_product(record)
     records.settle_spec(record, ClaimState.RETRY)
     return ProductOutcome(sku=task.sku, status=status)
+
+
+def spec_identity(store: ObjectStore, spec_key: str | None) -> tuple[str | None, str | None]:
+    """Read the content hash and product name from a stored spec.json without validating the spec."""
+    if not spec_key:
+        return None, None
+    try:
+        document = get_json(store, spec_key)
+    except (ArtifactMissing, ValueError):
+        return None, None
+    if not isinstance(document, dict):
+        return None, None
+    spec_hash = document.get("spec_hash")
+    spec = document.get("spec")
+    name = spec.get("name") if isinstance(spec, dict) else None
+    return (
+        spec_hash if isinstance(spec_hash, str) else None,
+        name if isinstance(name, str) else None,
+    )
+
+
+def record_missing_outcomes(
+    run_id: str, recorded: list[ProductRecord], *, reason: str, store: ObjectStore, records: RecordStore
+) -> list[ProductRecord]:
+    """Record every product the run queued but that has no outcome as FAILED, and release its claim.
+
+    products.json lists what the Products map was given. A product whose
+    iteration ended outside FinalizeProduct and RecordProductFailure (the
+    recorder itself failed, or the run was stopped) would otherwise vanish
+    from the run; here it gets a FAILED record that says why.
+    """
+    try:
+        queued = [QueuedProduct.model_validate(item) for item in get_json(store, keys.run_products(run_id))]
+    except ArtifactMissing:
+        return []
+    seen = {record.sku for record in recorded}
+    now = datetime.now(UTC)
+    missing = []
+    for item in queued:
+        if item.sku in seen:
+            continue
+        spec_hash, name = item.spec_hash, None
+        if spec_hash is None:
+            spec_hash, name = spec_identity(store, item.spec_key)
+        missing.append(
+            ProductRecord(
+                sku=item.sku,
+                run_id=run_id,
+                status=ProductStatus.FAILED,
+                name=name,
+                spec_hash=spec_hash,
+                finished_at=now,
+                error=f"{NO_OUTCOME_ERROR}: {reason}",
+                artifacts={"spec": item.spec_key},
+            )
+        )
+    records.put_products(missing)
+    for record in missing:
+        records.settle_spec(record, ClaimState.RETRY)
+    return missing
 
 
 class RunFailureTask(BaseModel):
@@ -266,6 +331,13 @@ def summarize_run(
     if run is None:
         raise ArtifactMissing(f"no run record for {task.run_id}")
     products = records.list_run_products(task.run_id)
+    products += record_missing_outcomes(
+        task.run_id,
+        products,
+        reason="the product's steps ended without recording an outcome; upload the spec again to retry",
+        store=store,
+        records=records,
+    )
     counts: dict[str, int] = {status.value: 0 for status in ProductStatus}
     for product in products:
         counts[product.status.value] += 1

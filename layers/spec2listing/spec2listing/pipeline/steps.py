@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from spec2listing.consistency.engine import check_product
 from spec2listing.errors import ArtifactMissing
@@ -164,19 +164,50 @@ def render_image(task: RenderTask, *, store: ObjectStore, renderer: ImageRendere
     )
 
 
-def parse_renders(raw: list[dict[str, object]]) -> list[RenderResult]:
+class RenderError(BaseModel):
+    """A failed render's error, kept in the bucket so the Map's results carry only its name."""
+
+    job_id: str
+    error: str
+    message: str
+
+
+def record_render_error(task: RenderTask, error: BaseException, *, store: ObjectStore) -> None:
+    """Keep a render's error beside its image, for the steps that report it, before Step Functions sees it."""
+    detail = RenderError(job_id=task.job_id, error=type(error).__name__, message=str(error))
+    put_json(store, keys.render_error(task.run_id, task.sku, task.job_id), detail)
+
+
+def parse_renders(raw: list[dict[str, object]], *, store: ObjectStore, run_id: str, sku: str) -> list[RenderResult]:
     """Read the Map's results: rendered images, and caught failures shaped by the Catch states.
 
-    A caught failure's error is Step Functions' Cause, the Lambda error as JSON;
-    it is shortened to "ErrorType: message".
+    A caught failure carries only the error's name, because the Map's results
+    of a product with a hundred variants must fit the 256 KB state. The message
+    is read from the error the render kept in the bucket, as "ErrorType:
+    message". Results of earlier versions carry Step Functions' whole Cause
+    (the Lambda error as JSON), which is shortened the same way.
     """
     renders = []
     for item in raw:
         render = RenderResult.model_validate(item)
         if render.error:
-            render.error = describe_cause(render.error)
+            render.error = _render_error_text(render, store=store, run_id=run_id, sku=sku)
         renders.append(render)
     return renders
+
+
+def _render_error_text(render: RenderResult, *, store: ObjectStore, run_id: str, sku: str) -> str:
+    name = describe_cause(render.error or "")
+    if name != render.error:
+        return name
+    try:
+        detail = RenderError.model_validate(get_json(store, keys.render_error(run_id, sku, render.job_id)))
+    except (ArtifactMissing, ValueError):
+        # States.Timeout and other errors Step Functions raises itself leave no detail behind.
+        return name
+    if detail.error != name:
+        return name
+    return f"{detail.error}: {detail.message}"
 
 
 def describe_cause(cause: str) -> str:
@@ -197,7 +228,8 @@ def check_consistency(
         product = load_product(store, task.spec_key)
         listing = ProductCopy.model_validate(get_json(store, task.copy_key))
         plan = ImagePlan.model_validate(get_json(store, task.jobs_key))
-        renders = parse_renders(task.renders) + [RenderResult.model_validate(item) for item in task.cached]
+        renders = parse_renders(task.renders, store=store, run_id=task.run_id, sku=task.sku)
+        renders += [RenderResult.model_validate(item) for item in task.cached]
         images = {
             render.job_id: store.get_bytes(render.image_key)
             for render in renders

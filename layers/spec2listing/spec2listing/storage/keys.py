@@ -49,6 +49,11 @@ def product_image(run_id: str, sku: str, job_id: str, extension: str = "png") ->
     return product_prefix(run_id, sku) + f"images/{job_id}.{extension}"
 
 
+def render_error(run_id: str, sku: str, job_id: str) -> str:
+    """The error of a failed render, kept beside the image it should have been."""
+    return product_prefix(run_id, sku) + f"images/{job_id}.error.json"
+
+
 def rejected_original(run_id: str, file_name: str) -> str:
     return f"{REJECTED_PREFIX}{run_id}/{PurePosixPath(file_name).name}"
 

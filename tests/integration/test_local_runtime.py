@@ -1,0 +1,40 @@
+"""The local runtime itself: the emulated bucket and table, submissions, settings and the output folder."""
+
+import json
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+from spec2listing.local.runtime import LOG_FILE, LocalPipeline
+
+pytestmark = pytest.mark.integration
+
+OFFLINE = {"PROVIDERS": "offline"}
+
+
+def test_overwrites_of_one_key_race_no_reader(tmp_path) -> None:
+    # Renders of identical images write the same cache key at once while other steps read it.
+    bodies = [bytes([index]) * 1_000_000 for index in range(4)]
+    with LocalPipeline(tmp_path / "out", environment=OFFLINE) as pipeline:
+        store = pipeline.store
+
+        def write_then_read(index: int) -> bytes:
+            store.put_bytes("cache/images/shared.png", bodies[index % 4], "image/png")
+            return store.get_bytes("cache/images/shared.png")
+
+        with ThreadPoolExecutor(max_workers=8) as pool:
+            read = list(pool.map(write_then_read, range(48)))
+
+    assert all(body in bodies for body in read)
+
+
+def test_handler_exception_logged_with_ids(tmp_path) -> None:
+    with (
+        LocalPipeline(tmp_path / "out", environment=OFFLINE) as pipeline,
+        pytest.raises(Exception, match="validation error"),
+    ):
+        pipeline.invoke("GenerateCopyFunction", {"run_id": "20261204T093001Z-e3fe1a9c", "sku": "KR-MUG-350"})
+
+    lines = [json.loads(line) for line in (tmp_path / "out" / LOG_FILE).read_text().splitlines() if line[:1] == "{"]
+    (error,) = [line for line in lines if line.get("message") == "step failed"]
+    assert error["error_type"] == "ValidationError"
+    assert (error["run_id"], error["sku"]) == ("20261204T093001Z-e3fe1a9c", "KR-MUG-350")
