@@ -6,6 +6,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from spec2listing.costs.ledger import read_ledger, total_cost
 from spec2listing.errors import ArtifactMissing
 from spec2listing.models.consistency import ConsistencyReport
 from spec2listing.models.copy import ProductCopy
@@ -68,8 +69,7 @@ def finalize_product(
                 )
             )
 
-        usage = list(task.copywriting.usage) + [item for render in task.renders for item in render.usage]
-        usage += task.check.usage
+        usage = read_ledger(store, task.run_id, task.sku)
         exports = write_exports(store, task.run_id, task.sku, listing, images)
         review_key = keys.product_file(task.run_id, task.sku, "review.html")
         manifest_key = keys.product_file(task.run_id, task.sku, "manifest.json")
@@ -109,7 +109,7 @@ def finalize_product(
             score=report.score,
             flags=len(report.flags),
             usage=usage,
-            cost_usd=round(sum(item.cost_usd for item in usage), 6),
+            cost_usd=total_cost(usage),
             timings_ms=timings,
             reuse=Reuse(
                 base_run_id=product.base.run_id if product.base else None,
@@ -195,7 +195,10 @@ def _error_text(error: dict[str, Any]) -> tuple[str, str]:
 
 
 def record_product_failure(task: FailureTask, *, store: ObjectStore, records: RecordStore) -> ProductOutcome:
-    """Record a product whose steps ended in an error; inputs and finished artifacts stay in place."""
+    """Record a product whose steps ended in an error; inputs and finished artifacts stay in place.
+
+    The record's cost is the product's ledger: every provider call made before the error.
+    """
     if task.run_id is None or task.sku is None:
         raise ValueError("a product failure needs run_id and sku")
     name, message = _error_text(task.error)
@@ -207,8 +210,13 @@ def record_product_failure(task: FailureTask, *, store: ObjectStore, records: Re
             spec_hash, product_name = product.spec_hash, product.spec.name
         except ArtifactMissing:
             pass
+    usage = read_ledger(store, task.run_id, task.sku)
     failure_key = keys.product_file(task.run_id, task.sku, "failure.json")
-    put_json(store, failure_key, {"sku": task.sku, "status": status.value, "error": name, "message": message})
+    put_json(
+        store,
+        failure_key,
+        {"sku": task.sku, "status": status.value, "error": name, "message": message, "cost_usd": total_cost(usage)},
+    )
     record = ProductRecord(
         sku=task.sku,
         run_id=task.run_id,
@@ -218,6 +226,8 @@ def record_product_failure(task: FailureTask, *, store: ObjectStore, records: Re
         finished_at=datetime.now(UTC),
         error=f"{name}: {message}",
         artifacts={"failure": failure_key, **({"spec": task.spec_key} if task.spec_key else {})},
+        usage=usage,
+        cost_usd=total_cost(usage),
     )
     records.put_product(record)
     records.settle_spec(record, ClaimState.RETRY)
