@@ -51,6 +51,7 @@ from spec2listing.consistency.spec_facts import SpecFacts, spec_facts
 from spec2listing.copywriting.facts import category_leaf, display_name
 from spec2listing.copywriting.offline import OfflineCopyWriter
 from spec2listing.copywriting.platforms import TEXT_RULES
+from spec2listing.costs.ledger import MemoryLedger
 from spec2listing.errors import FieldError
 from spec2listing.imaging.offline import OfflineRenderer
 from spec2listing.imaging.offline_vision import OfflineVisionChecker
@@ -134,10 +135,10 @@ def load_products(paths: list[Path]) -> list[Product]:
             brand = resolve_brand(spec, _brand_loader(file.parent / "brands"))
             if isinstance(brand, FieldError):
                 raise SystemExit(f"{file}: {brand.message}")
-            listing = OfflineCopyWriter().write(spec, brand).listing
+            listing = OfflineCopyWriter().write(spec, brand, ledger=MemoryLedger()).listing
             plan = plan_images(spec, listing, brand)
             renderer = OfflineRenderer()
-            flat = {job.job_id: renderer.render(job, spec, []).data for job in plan.jobs}
+            flat = {job.job_id: renderer.render(job, spec, [], ledger=MemoryLedger()).data for job in plan.jobs}
             products.append(Product(spec, brand, listing, plan, flat, spec_facts(spec, brand)))
     return products
 
@@ -253,7 +254,7 @@ def wrong_colour(product: Product, job: ImageJob, rng: random.Random) -> tuple[b
     ]
     colour = rng.choice(candidates)
     drifted = job.model_copy(update={"color_hex": colour})
-    data = OfflineRenderer().render(drifted, product.spec, []).data
+    data = OfflineRenderer().render(drifted, product.spec, [], ledger=MemoryLedger()).data
     return data, f"rendered {colour} for {target} (CIEDE2000 {delta_e_2000(colour, target):.1f})"
 
 
@@ -464,7 +465,9 @@ def drifted_sample(kind: str, base: Sample, rng: random.Random) -> Sample | None
 def check(sample: Sample) -> ConsistencyReport:
     vision = OfflineVisionChecker()
     renders = [RenderResult(job_id=job.job_id, image_key=f"{job.job_id}.png") for job in sample.plan.jobs]
-    reports = {job.job_id: vision.check(sample.images[job.job_id], job) for job in sample.plan.jobs}
+    reports = {
+        job.job_id: vision.check(sample.images[job.job_id], job, ledger=MemoryLedger()) for job in sample.plan.jobs
+    }
     product = sample.product
     return check_product(
         spec=product.spec,

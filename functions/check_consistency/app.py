@@ -28,9 +28,14 @@ vision = vision_checker(provider_settings)
 @event_parser(model=CheckTask)
 def lambda_handler(event: CheckTask, context: LambdaContext) -> dict[str, Any]:
     result, _ = check_consistency(
-        event, store=store, vision=vision, vision_concurrency=provider_settings.vision_concurrency
+        event,
+        store=store,
+        vision=vision,
+        vision_concurrency=provider_settings.vision_concurrency,
+        seconds_left=lambda: context.get_remaining_time_in_millis() / 1000,
     )
 
     logger.info("consistency checked", extra={"score": result.score, "flags": result.flags})
     metrics.add_metric(name="ConsistencyScore", unit=MetricUnit.NoUnit, value=result.score)
+    metrics.add_metric(name="CostUSD", unit=MetricUnit.NoUnit, value=result.cost_usd)
     return result.model_dump(mode="json")

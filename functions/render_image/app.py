@@ -35,5 +35,5 @@ def lambda_handler(event: RenderTask, context: LambdaContext) -> dict[str, Any]:
     logger.info("image rendered", extra={"provider": result.provider, "duration_ms": result.duration_ms})
     metrics.add_metric(name="ImagesRendered", unit=MetricUnit.Count, value=1)
     metrics.add_metric(name="ProviderLatency", unit=MetricUnit.Milliseconds, value=result.duration_ms)
-    metrics.add_metric(name="CostUSD", unit=MetricUnit.NoUnit, value=sum(u.cost_usd for u in result.usage))
+    metrics.add_metric(name="CostUSD", unit=MetricUnit.NoUnit, value=result.cost_usd)
     return result.model_dump(mode="json")

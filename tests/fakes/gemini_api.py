@@ -13,6 +13,7 @@ from typing import Any
 
 from spec2listing.consistency.thresholds import LIFESTYLE_COLOR_MIN_SHARE, VARIANT_COLOR_MAX_DELTA_E
 from spec2listing.copywriting.offline import OfflineCopyWriter
+from spec2listing.costs.ledger import MemoryLedger
 from spec2listing.imaging.pixels import color_share
 from spec2listing.models.brand import BrandGuide
 from spec2listing.models.spec import ProductSpec
@@ -95,18 +96,22 @@ def decode_bytes(text: str) -> bytes:
 
 
 class FakeGemini(FakeServer):
-    """Gemini's REST shapes on 127.0.0.1; `reported` keeps every usageMetadata it sent."""
+    """Gemini's REST shapes on 127.0.0.1; `key` is the key it accepts, `reported` every usageMetadata delivered."""
 
     def __init__(self) -> None:
         super().__init__()
-        self.reported: list[tuple[str, dict[str, int]]] = []
+        self.key = KEY
 
-    def _next(self, request: Recorded) -> Reply:
-        reply = super()._next(request)
-        if reply.status == 200 and isinstance(reply.body, dict) and "usageMetadata" in reply.body:
-            with self._lock:
-                self.reported.append((self.model_of(request), reply.body["usageMetadata"]))
-        return reply
+    @property
+    def reported(self) -> list[tuple[str, dict[str, int]]]:
+        """The model and usageMetadata of every successful reply delivered."""
+        with self._lock:
+            delivered = list(self.delivered)
+        return [
+            (self.model_of(request), reply.body["usageMetadata"])
+            for request, reply in delivered
+            if reply.status == 200 and isinstance(reply.body, dict) and "usageMetadata" in reply.body
+        ]
 
     @staticmethod
     def model_of(request: Recorded) -> str:
@@ -124,7 +129,7 @@ class FakeGemini(FakeServer):
         raise AssertionError("request has no data block")
 
     def respond(self, request: Recorded) -> Reply:
-        if request.headers.get("x-goog-api-key") != KEY:
+        if request.headers.get("x-goog-api-key") != self.key:
             return INVALID_KEY
         model = self.model_of(request)
         body = request.json()
@@ -137,7 +142,7 @@ class FakeGemini(FakeServer):
     def _copy(data: dict[str, Any]) -> str:
         spec = ProductSpec.model_validate(data["spec"])
         brand = BrandGuide.model_validate(data["brand_guide"]) if "brand_guide" in data else None
-        return OfflineCopyWriter().write(spec, brand).listing.model_dump_json()
+        return OfflineCopyWriter().write(spec, brand, ledger=MemoryLedger()).listing.model_dump_json()
 
     @staticmethod
     def _image(body: dict[str, Any]) -> bytes:

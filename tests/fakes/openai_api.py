@@ -53,25 +53,45 @@ def server_error() -> Reply:
 
 
 class FakeOpenAI(FakeServer):
-    """OpenAI's image REST shapes on 127.0.0.1; `reported` keeps every usage block it sent."""
+    """OpenAI's image REST shapes on 127.0.0.1; `key` is the key it accepts, `reported` every usage delivered."""
 
     def __init__(self, draw: Draw = plain_png) -> None:
         super().__init__()
         self.draw = draw
-        self.reported: list[dict[str, Any]] = []
+        self.key = KEY
 
-    def respond(self, request: Recorded) -> Reply:
-        if request.headers.get("authorization") != f"Bearer {KEY}":
-            return INVALID_KEY
-        references: list[bytes] = []
-        if request.path.endswith("/images/generations"):
-            params = request.json()
-        elif request.path.endswith("/images/edits"):
+    @staticmethod
+    def params_of(request: Recorded) -> tuple[dict[str, Any], list[bytes]]:
+        """The request's parameters, and the reference photos of an edit."""
+        if request.path.endswith("/images/edits"):
             form = request.form()
             references = [content for name in ("image[]", "image") for _, content in form.get(name, [])]
             params = {name: values[0][1].decode() for name, values in form.items() if name not in ("image", "image[]")}
-        else:
+            return params, references
+        return request.json(), []
+
+    @property
+    def reported(self) -> list[dict[str, Any]]:
+        """The usage, quality, size and model of every successful reply delivered."""
+        with self._lock:
+            delivered = list(self.delivered)
+        reported = []
+        for request, reply in delivered:
+            body = reply.body
+            if reply.status != 200 or not isinstance(body, dict) or not body.get("usage"):
+                continue
+            params, _ = self.params_of(request)
+            reported.append(
+                {**body["usage"], "quality": body["quality"], "size": body["size"], "model": params.get("model")}
+            )
+        return reported
+
+    def respond(self, request: Recorded) -> Reply:
+        if request.headers.get("authorization") != f"Bearer {self.key}":
+            return INVALID_KEY
+        if not request.path.endswith(("/images/generations", "/images/edits")):
             return error(404, None, f"Invalid URL (POST {request.path})")
+        params, references = self.params_of(request)
         prompt, size, quality = params["prompt"], params.get("size", "1024x1024"), params.get("quality", "medium")
         background = params.get("background", "auto")
         data = self.draw(prompt, size, quality, background)
@@ -83,8 +103,6 @@ class FakeOpenAI(FakeServer):
             "output_tokens": OUTPUT_TOKENS[quality],
             "total_tokens": text_tokens + image_tokens + OUTPUT_TOKENS[quality],
         }
-        with self._lock:
-            self.reported.append({**usage, "quality": quality, "size": size, "model": params.get("model")})
         body = {
             "created": int(time.time()),
             "data": [{"b64_json": base64.b64encode(data).decode()}],

@@ -1,6 +1,8 @@
 """A scripted HTTP server on 127.0.0.1: replies queued by a test first, then a default responder."""
 
 import json
+import select
+import socket
 import threading
 import time
 from collections import deque
@@ -50,6 +52,10 @@ class FakeServer:
 
     def __init__(self) -> None:
         self.requests: list[Recorded] = []
+        self.abandoned: list[Recorded] = []
+        # Replies sent to a client that was still waiting. A reply counts as delivered before it is
+        # written, so a test that reads this once the client has its answer sees it.
+        self.delivered: list[tuple[Recorded, Reply]] = []
         self.script: deque[Reply] = deque()
         self._lock = threading.Lock()
         fake = self
@@ -68,7 +74,12 @@ class FakeServer:
                 reply = fake._next(recorded)
                 if reply.delay_seconds:
                     time.sleep(reply.delay_seconds)
+                    if _closed_by_client(self.connection):
+                        fake._abandoned(recorded, reply)  # the client gave up first: the timeout cases
+                        self.close_connection = True
+                        return
                 payload = json.dumps(reply.body).encode()
+                fake._deliver(recorded, reply)
                 try:
                     self.send_response(reply.status)
                     self.send_header("content-type", "application/json")
@@ -78,7 +89,7 @@ class FakeServer:
                     self.end_headers()
                     self.wfile.write(payload)
                 except (BrokenPipeError, ConnectionResetError):
-                    pass  # the client gave up first: the timeout cases
+                    fake._abandoned(recorded, reply)
 
             def log_message(self, format: str, *args: Any) -> None:
                 pass
@@ -100,6 +111,16 @@ class FakeServer:
         self._server.shutdown()
         self._server.server_close()
 
+    def _deliver(self, request: Recorded, reply: Reply) -> None:
+        with self._lock:
+            self.delivered.append((request, reply))
+
+    def _abandoned(self, request: Recorded, reply: Reply) -> None:
+        """Called for a reply whose client had closed the connection (timed out) before it was sent."""
+        with self._lock:
+            self.abandoned.append(request)
+            self.delivered = [item for item in self.delivered if item[0] is not request]
+
     def queue(self, *replies: Reply) -> None:
         with self._lock:
             self.script.extend(replies)
@@ -112,3 +133,14 @@ class FakeServer:
 
     def respond(self, request: Recorded) -> Reply:
         raise NotImplementedError
+
+
+def _closed_by_client(connection: socket.socket) -> bool:
+    """Whether the client has closed its end: the socket reads as ready, and reading it returns no data."""
+    readable, _, _ = select.select([connection], [], [], 0)
+    if not readable:
+        return False
+    try:
+        return connection.recv(1, socket.MSG_PEEK) == b""
+    except OSError:
+        return True

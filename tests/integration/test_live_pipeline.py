@@ -6,11 +6,13 @@ ledger must equal the usage the fakes reported times the price table.
 """
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
 from spec2listing.copywriting.offline import OfflineCopyWriter
 from spec2listing.costs import default_prices
+from spec2listing.costs.ledger import MemoryLedger
 from spec2listing.imaging.offline import OfflineRenderer
 from spec2listing.imaging.planner import plan_images
 from spec2listing.local.runtime import LocalPipeline
@@ -20,12 +22,14 @@ from spec2listing.settings import ImageSettings
 from tests.fakes import gemini_api, openai_api
 from tests.fakes.gemini_api import FakeGemini
 from tests.fakes.openai_api import FakeOpenAI
+from tests.fakes.server import Recorded, Reply
 from tests.support import (
     ACCEPTANCE,
     ACCEPTANCE_BRANDS,
     ACCEPTANCE_CATALOGS,
     ACCEPTANCE_SPECS,
     EXAMPLES,
+    ROOT,
     brand_for,
     specs_in,
 )
@@ -43,7 +47,7 @@ def offline_drawer(paths: list[Path]) -> openai_api.Draw:
     for path in paths:
         for spec in specs_in(path):
             brand = brand_for(spec)
-            listing = OfflineCopyWriter().write(spec, brand).listing
+            listing = OfflineCopyWriter().write(spec, brand, ledger=MemoryLedger()).listing
             plan = plan_images(
                 spec,
                 listing,
@@ -57,7 +61,7 @@ def offline_drawer(paths: list[Path]) -> openai_api.Draw:
     def draw(prompt: str, size: str, quality: str, background: str) -> bytes:
         job, spec = jobs[prompt]
         assert (job.size, job.quality) == (size, quality)
-        return OfflineRenderer().render(job, spec, []).data
+        return OfflineRenderer().render(job, spec, [], ledger=MemoryLedger()).data
 
     return draw
 
@@ -86,8 +90,10 @@ def run_files(out: Path, environment: dict[str, str], paths: list[Path]):
 
 
 def product_files(out: Path, record) -> dict[str, bytes]:
+    """A product's files by path, without the cost ledger, whose object names are unique per call."""
     folder = out / "runs" / record.run_id / "products" / record.sku
-    return {path.relative_to(folder).as_posix(): path.read_bytes() for path in folder.rglob("*") if path.is_file()}
+    files = {path.relative_to(folder).as_posix(): path for path in folder.rglob("*") if path.is_file()}
+    return {name: path.read_bytes() for name, path in files.items() if not name.startswith("usage/")}
 
 
 @pytest.fixture(scope="module")
@@ -130,14 +136,14 @@ def test_live_records_providers(runs) -> None:
         assert record.providers["vision"] == "gemini"
 
 
-def test_ledger_equals_reported_usage_times_prices(runs) -> None:
-    _, _, live_out, live, gemini, images = runs
+def reported_costs(gemini: FakeGemini, images: FakeOpenAI) -> tuple[float, float]:
+    """The usage the fakes sent to a client that received it, times the price table: (text, images)."""
     text_cost = sum(
         PRICES.text_cost(
             model,
-            input_tokens=usage["promptTokenCount"],
-            output_tokens=usage["candidatesTokenCount"],
-            thinking_tokens=usage["thoughtsTokenCount"],
+            input_tokens=usage.get("promptTokenCount", 0),
+            output_tokens=usage.get("candidatesTokenCount", 0),
+            thinking_tokens=usage.get("thoughtsTokenCount", 0),
         )
         for model, usage in gemini.reported
     )
@@ -152,6 +158,12 @@ def test_ledger_equals_reported_usage_times_prices(runs) -> None:
         )
         for usage in images.reported
     )
+    return text_cost, image_cost
+
+
+def test_ledger_equals_reported_usage_times_prices(runs) -> None:
+    _, _, live_out, live, gemini, images = runs
+    text_cost, image_cost = reported_costs(gemini, images)
     assert text_cost > 0
     assert image_cost > 0
 
@@ -295,3 +307,165 @@ def test_rendered_images_of_many_variants_fit_the_state(tmp_path, step) -> None:
     (record,) = outcome.products
     assert record.images > MAX_VARIANTS
     assert pipeline.largest_input[step] < STATE_BUDGET_BYTES
+
+
+# ---------- faults: every call that returned usage is in the ledger, and a vision fault keeps the listing ----------
+
+
+class VisionFaults(FakeGemini):
+    """The fake Gemini answering every vision request with a fault: none, invalid, blocked, throttled or slow."""
+
+    def __init__(self, fault: str) -> None:
+        super().__init__()
+        self.fault = fault
+
+    def respond(self, request: Recorded) -> Reply:
+        tag, _ = self.data_of(request)
+        if tag != "checklist" or self.fault == "none":
+            return super().respond(request)
+        if self.fault == "invalid":
+            return gemini_api.finished('{"verdicts": [', "MAX_TOKENS")
+        if self.fault == "blocked":
+            return gemini_api.finished("", "SAFETY")
+        if self.fault == "throttled":
+            return gemini_api.throttled("0.01s")
+        reply = super().respond(request)
+        reply.delay_seconds = 1.5
+        return reply
+
+
+def not_an_image(prompt: str, size: str, quality: str, background: str) -> bytes:
+    return b"not an image"
+
+
+FAST_RETRIES = {"RETRY_INITIAL_SECONDS": "0.01", "RETRY_MAX_SECONDS": "0.05"}
+# fault -> (Gemini fake, OpenAI drawing, environment, the status the product ends with)
+FAULTS = {
+    "wrong_image_key": ("none", None, {"OPENAI_API_KEY": "wrong-openai-key"}, ProductStatus.FAILED),
+    "copy_invalid_twice": ("none", None, {}, ProductStatus.FAILED),
+    "vision_invalid_twice": ("invalid", None, {}, ProductStatus.NEEDS_REVIEW),
+    "vision_blocked": ("blocked", None, {}, ProductStatus.NEEDS_REVIEW),
+    "vision_timeouts": (
+        "slow",
+        None,
+        {"VISION_TIMEOUT_SECONDS": "1", "VISION_BUDGET_SECONDS": "2", **FAST_RETRIES},
+        ProductStatus.NEEDS_REVIEW,
+    ),
+    "image_data_invalid": ("none", not_an_image, {}, ProductStatus.NEEDS_REVIEW),
+}
+VISION_FAULTS = ("vision_invalid_twice", "vision_blocked", "vision_timeouts")
+
+
+@pytest.fixture(scope="module")
+def fault_runs(tmp_path_factory):
+    """Run the trail runner once per fault: {fault: (out, record, gemini, images)}."""
+    runs = {}
+    for fault, (vision_fault, draw, environment, _) in FAULTS.items():
+        out = tmp_path_factory.mktemp(fault)
+        with (
+            VisionFaults(vision_fault) as gemini,
+            FakeOpenAI(draw=draw or offline_drawer([TRAIL_RUNNER])) as images,
+        ):
+            if fault == "copy_invalid_twice":
+                gemini.queue(*[gemini_api.finished('{"title": "Northpeak', "MAX_TOKENS")] * 2)
+            (record,) = run_files(out, live_environment(gemini, images, **environment), [TRAIL_RUNNER]).values()
+        runs[fault] = (out, record, gemini, images)
+    return runs
+
+
+@pytest.mark.parametrize("fault", FAULTS)
+def test_fault_cost_equals_reported_usage(fault_runs, fault) -> None:
+    out, record, gemini, images = fault_runs[fault]
+    text_cost, image_cost = reported_costs(gemini, images)
+
+    assert record.status == FAULTS[fault][3]
+    assert text_cost > 0
+    assert record.cost_usd == pytest.approx(text_cost + image_cost, abs=1e-6)
+    assert record.cost_usd == pytest.approx(sum(item.cost_usd for item in record.usage), abs=1e-6)
+    (summary_path,) = out.glob("runs/*/summary.json")
+    summary = json.loads(summary_path.read_text(encoding="utf-8"))
+    assert summary["cost_usd"] == pytest.approx(record.cost_usd, abs=1e-6)
+    answered = [item for item in record.usage if item.reported and item.provider != "offline"]
+    assert sum(item.calls for item in answered) == len(gemini.reported) + len(images.reported)
+
+
+def test_timed_out_calls_are_in_the_ledger_without_usage(fault_runs) -> None:
+    _, record, gemini, _ = fault_runs["vision_timeouts"]
+    timed_out = [item for item in record.usage if not item.reported]
+
+    assert len(timed_out) == len(gemini.requests) - len(gemini.reported) > 0
+    assert {(item.step, item.cost_usd, item.input_tokens) for item in timed_out} == {("vision", 0.0, 0)}
+    assert all(item.job_id for item in timed_out)
+
+
+def test_failed_product_cost_in_its_record(fault_runs) -> None:
+    out, record, _, _ = fault_runs["copy_invalid_twice"]
+    failure = json.loads((out / record.artifacts["failure"]).read_text(encoding="utf-8"))
+
+    assert [item.step for item in record.usage] == ["copy", "copy"]
+    assert failure["cost_usd"] == record.cost_usd > 0
+
+
+@pytest.mark.parametrize("fault", VISION_FAULTS)
+def test_vision_fault_keeps_listing(fault_runs, fault) -> None:
+    out, record, _, _ = fault_runs[fault]
+    manifest = json.loads((out / record.artifacts["manifest"]).read_text(encoding="utf-8"))
+    report = json.loads((out / record.artifacts["consistency"]).read_text(encoding="utf-8"))
+
+    assert record.status == ProductStatus.NEEDS_REVIEW
+    assert record.error is None
+    assert {"copy", "image_jobs", "review", "manifest"} <= set(record.artifacts)
+    assert set(manifest["exports"]) == {"amazon", "shopify", "instagram"}
+    assert {image["status"] for image in manifest["images"]} == {"RENDERED"}
+    flagged = {flag["where"] for flag in report["flags"] if flag["kind"] == "vision_checked"}
+    assert flagged == {image["job_id"] for image in manifest["images"]}
+    vision = [check for check in report["checks"] if check["check"].startswith("vision_") and check["weight"] == 0]
+    assert vision
+    assert all(check["measured"]["verdict"] == "unverified" for check in vision)
+    reason = {"vision_invalid_twice": "ProviderOutputInvalid", "vision_blocked": "ContentBlocked"}.get(
+        fault, "timed out"
+    )
+    assert all(reason in check["detail"] for check in vision)
+
+
+def quick_retries_project(tmp_path: Path) -> Path:
+    """A copy of the template, state machine and handlers whose CheckConsistency retries throttling once, 1 s later.
+
+    The shipped Retry waits minutes in all; the Catch path it leads to is the same.
+    """
+    root = tmp_path / "project"
+    shutil.copytree(ROOT / "functions", root / "functions")
+    shutil.copy(ROOT / "template.yaml", root / "template.yaml")
+    definition = json.loads((ROOT / "statemachine" / "listing_pipeline.asl.json").read_text(encoding="utf-8"))
+    check = definition["States"]["Products"]["ItemProcessor"]["States"]["CheckConsistency"]
+    for block in check["Retry"]:
+        if block["ErrorEquals"] == ["ProviderThrottled"]:
+            block.update({"IntervalSeconds": 1, "MaxAttempts": 1, "MaxDelaySeconds": 1})
+    (root / "statemachine").mkdir()
+    (root / "statemachine" / "listing_pipeline.asl.json").write_text(json.dumps(definition), encoding="utf-8")
+    return root
+
+
+def test_vision_throttled_past_retries_keeps_listing(tmp_path) -> None:
+    environment = {"RETRY_ATTEMPTS": "2", **FAST_RETRIES}
+    project = quick_retries_project(tmp_path)
+    with (
+        VisionFaults("throttled") as gemini,
+        FakeOpenAI(draw=offline_drawer([TRAIL_RUNNER])) as images,
+        LocalPipeline(
+            tmp_path / "out", environment=live_environment(gemini, images, **environment), project_root=project
+        ) as pipeline,
+    ):
+        pipeline.upload_brand_guides(ACCEPTANCE_BRANDS)
+        (outcome,) = pipeline.wait([pipeline.submit_file(TRAIL_RUNNER)], timeout_seconds=300)
+        (record,) = outcome.products
+        report = json.loads(pipeline.store.get_bytes(record.artifacts["consistency"]))
+
+    assert record.status == ProductStatus.NEEDS_REVIEW
+    assert "manifest" in record.artifacts
+    checked = [flag for flag in report["flags"] if flag["kind"] == "vision_checked"]
+    assert len(checked) == record.images > 0
+    assert all("skipped after repeated faults: ProviderThrottled" in flag["measured"] for flag in checked)
+    vision_calls = [request for request in gemini.requests if FakeGemini.data_of(request)[0] == "checklist"]
+    # Two attempts in the function, twice: the first try of the task and its one retry.
+    assert len(vision_calls) == 2 * 2 * record.images

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from PIL import Image
+from spec2listing.costs.ledger import UsageLedger
 from spec2listing.imaging.offline import OfflineRenderer
 from spec2listing.imaging.offline_vision import OfflineVisionChecker
 from spec2listing.models.jobs import ImageJob
@@ -57,10 +58,12 @@ class WrongColourRenderer:
     name = "offline"
     model = "offline-pillow-v1"
 
-    def render(self, job: ImageJob, spec: ProductSpec, references: list[bytes]) -> RenderedImage:
+    def render(
+        self, job: ImageJob, spec: ProductSpec, references: list[bytes], *, ledger: UsageLedger
+    ) -> RenderedImage:
         if job.job_id == DRIFTED_JOB:
             job = job.model_copy(update={"color_hex": "#2E86C1"})
-        return OfflineRenderer().render(job, spec, references)
+        return OfflineRenderer().render(job, spec, references, ledger=ledger)
 
 
 def _run(store, records, file: Path, renderer) -> str:

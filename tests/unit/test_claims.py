@@ -5,6 +5,7 @@ from spec2listing.consistency.claims import build_ledger, claim_checks
 from spec2listing.consistency.quantities import Quantity, agrees, find_quantities
 from spec2listing.consistency.spec_facts import spec_facts
 from spec2listing.copywriting.offline import OfflineCopyWriter
+from spec2listing.costs.ledger import MemoryLedger
 from spec2listing.models.consistency import ClaimKind
 
 from tests.support import ACCEPTANCE, EXAMPLES, all_acceptance_specs, brand_for, specs_in
@@ -12,7 +13,7 @@ from tests.support import ACCEPTANCE, EXAMPLES, all_acceptance_specs, brand_for,
 
 def _ledger(spec, listing=None):
     brand = brand_for(spec)
-    listing = listing or OfflineCopyWriter().write(spec, brand).listing
+    listing = listing or OfflineCopyWriter().write(spec, brand, ledger=MemoryLedger()).listing
     return build_ledger(spec, brand, listing, spec_facts(spec, brand)), listing
 
 
@@ -64,7 +65,7 @@ def test_numbers_traced_to_spec_fields() -> None:
 
 def test_invented_number_flagged_where_written() -> None:
     spec = _trail_runner()
-    listing = OfflineCopyWriter().write(spec, brand_for(spec)).listing
+    listing = OfflineCopyWriter().write(spec, brand_for(spec), ledger=MemoryLedger()).listing
     bullets = [*listing.bullets[:2], listing.bullets[2] + " Lasts 6 years.", *listing.bullets[3:]]
     claims, _ = _ledger(spec, listing.model_copy(update={"bullets": bullets}))
     (failed,) = [check for check in claim_checks(claims) if not check.passed]
@@ -76,14 +77,14 @@ def test_invented_number_flagged_where_written() -> None:
 
 def test_converted_weight_is_supported() -> None:
     spec = _trail_runner()
-    listing = OfflineCopyWriter().write(spec, brand_for(spec)).listing
+    listing = OfflineCopyWriter().write(spec, brand_for(spec), ledger=MemoryLedger()).listing
     claims, _ = _ledger(spec, listing.model_copy(update={"description": "Weighs 280 g (9.9 oz)."}))
     assert all(claim.supported for claim in claims if claim.kind == ClaimKind.NUMBER)
 
 
 def test_invented_material_colour_and_property_flagged() -> None:
     spec = _trail_runner()
-    listing = OfflineCopyWriter().write(spec, brand_for(spec)).listing
+    listing = OfflineCopyWriter().write(spec, brand_for(spec), ledger=MemoryLedger()).listing
     text = listing.description + " Full-grain leather toe cap in navy. Waterproof and vegan."
     claims, _ = _ledger(spec, listing.model_copy(update={"description": text}))
     unsupported = {(claim.kind, claim.text) for claim in claims if not claim.supported}
@@ -98,7 +99,7 @@ def test_invented_material_colour_and_property_flagged() -> None:
 def test_false_spec_entry_does_not_support_property() -> None:
     (spec,) = specs_in(EXAMPLES / "stoneware-mug.json")
     spec = spec.model_copy(update={"specs": {**spec.specs, "dishwasher_safe": False}})
-    listing = OfflineCopyWriter().write(spec, brand_for(spec)).listing
+    listing = OfflineCopyWriter().write(spec, brand_for(spec), ledger=MemoryLedger()).listing
     claims, _ = _ledger(spec, listing.model_copy(update={"description": "Dishwasher safe."}))
     (claim,) = [claim for claim in claims if claim.text == "dishwasher safe"]
     assert not claim.supported
@@ -118,7 +119,7 @@ def test_spec_phrases_traced_to_their_fields() -> None:
 
 def test_reworded_anchor_traced_and_invented_one_flagged() -> None:
     spec = _trail_runner()
-    listing = OfflineCopyWriter().write(spec, brand_for(spec)).listing
+    listing = OfflineCopyWriter().write(spec, brand_for(spec), ledger=MemoryLedger()).listing
     anchors = ["resting on a lichen covered granite boulder at sunrise", "floating above a frozen waterfall"]
     claims, _ = _ledger(spec, listing.model_copy(update={"visual_anchors": anchors}))
     anchor_claims = {claim.text: claim for claim in claims if claim.kind == ClaimKind.ANCHOR}

@@ -3,6 +3,7 @@ import io
 from PIL import Image, ImageDraw
 from spec2listing.consistency.engine import check_product
 from spec2listing.copywriting.offline import OfflineCopyWriter
+from spec2listing.costs.ledger import MemoryLedger
 from spec2listing.imaging.offline import OfflineRenderer
 from spec2listing.imaging.planner import plan_images
 from spec2listing.models.tasks import RenderResult, RenderStatus
@@ -13,9 +14,9 @@ from tests.support import ACCEPTANCE, brand_for, specs_in
 def _product(name: str = "trail-runner.json"):
     (spec,) = specs_in(ACCEPTANCE / name)
     brand = brand_for(spec)
-    listing = OfflineCopyWriter().write(spec, brand).listing
+    listing = OfflineCopyWriter().write(spec, brand, ledger=MemoryLedger()).listing
     plan = plan_images(spec, listing, brand)
-    images = {job.job_id: OfflineRenderer().render(job, spec, []).data for job in plan.jobs}
+    images = {job.job_id: OfflineRenderer().render(job, spec, [], ledger=MemoryLedger()).data for job in plan.jobs}
     renders = [RenderResult(job_id=job.job_id, image_key=f"{job.job_id}.png") for job in plan.jobs]
     return spec, brand, listing, plan, images, renders
 
@@ -168,7 +169,7 @@ def test_offline_vision_leaves_model_items_unverified() -> None:
 
     spec, brand, listing, plan, images, renders = _product()
     checker = OfflineVisionChecker()
-    vision = {job.job_id: checker.check(images[job.job_id], job) for job in plan.jobs}
+    vision = {job.job_id: checker.check(images[job.job_id], job, ledger=MemoryLedger()) for job in plan.jobs}
     report = check_product(
         spec=spec, brand=brand, listing=listing, plan=plan, renders=renders, images=images, vision=vision
     )

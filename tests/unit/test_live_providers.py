@@ -5,10 +5,14 @@ import io
 import json
 import time
 
+import boto3
 import pytest
+from aws_lambda_powertools.utilities import parameters
+from moto import mock_aws
 from PIL import Image
 from spec2listing.copywriting.offline import OfflineCopyWriter
 from spec2listing.costs import default_prices
+from spec2listing.costs.ledger import MemoryLedger
 from spec2listing.errors import (
     ContentBlocked,
     ProviderAuthFailed,
@@ -65,7 +69,7 @@ def product(name: str = "trail-runner.json"):
 
 
 def first_job(spec, brand, kind: ImageKind = ImageKind.VARIANT):
-    listing = OfflineCopyWriter().write(spec, brand).listing
+    listing = OfflineCopyWriter().write(spec, brand, ledger=MemoryLedger()).listing
     return next(job for job in plan_images(spec, listing, brand).jobs if job.kind == kind)
 
 
@@ -74,9 +78,9 @@ def first_job(spec, brand, kind: ImageKind = ImageKind.VARIANT):
 
 def test_copy_success_matches_schema_and_offline(gemini, images) -> None:
     spec, brand = product()
-    draft = copy_writer(live(gemini, images)).write(spec, brand)
+    draft = copy_writer(live(gemini, images)).write(spec, brand, ledger=MemoryLedger())
 
-    assert draft.listing == OfflineCopyWriter().write(spec, brand).listing
+    assert draft.listing == OfflineCopyWriter().write(spec, brand, ledger=MemoryLedger()).listing
     (request,) = gemini.requests
     assert request.path.endswith("/models/gemini-2.5-flash:generateContent")
     body = request.json()
@@ -90,9 +94,10 @@ def test_copy_success_matches_schema_and_offline(gemini, images) -> None:
 
 def test_copy_usage_and_cost_per_call(gemini, images) -> None:
     spec, brand = product()
-    draft = copy_writer(live(gemini, images)).write(spec, brand)
+    ledger = MemoryLedger()
+    copy_writer(live(gemini, images)).write(spec, brand, ledger=ledger)
 
-    (usage,) = draft.usage
+    (usage,) = ledger.recorded
     ((model, reported),) = gemini.reported
     assert (usage.step, usage.provider, usage.model) == ("copy", "gemini", model)
     assert usage.input_tokens == reported["promptTokenCount"]
@@ -117,8 +122,8 @@ def test_spec_text_stays_data(gemini, images) -> None:
         }
     )
     writer = copy_writer(live(gemini, images))
-    writer.write(spec, brand)
-    writer.write(hostile, brand)
+    writer.write(spec, brand, ledger=MemoryLedger())
+    writer.write(hostile, brand, ledger=MemoryLedger())
 
     benign_body, hostile_body = (request.json() for request in gemini.requests)
     assert hostile_body["systemInstruction"] == benign_body["systemInstruction"]
@@ -137,7 +142,7 @@ def test_copy_throttled_then_success(gemini, images) -> None:
     spec, brand = product()
     gemini.queue(gemini_api.throttled("0.2s"))
     started = time.monotonic()
-    draft = copy_writer(live(gemini, images)).write(spec, brand)
+    draft = copy_writer(live(gemini, images)).write(spec, brand, ledger=MemoryLedger())
 
     assert len(gemini.requests) == 2
     assert time.monotonic() - started >= 0.2
@@ -148,7 +153,7 @@ def test_copy_server_error_thrice_fails(gemini, images) -> None:
     spec, brand = product()
     gemini.queue(gemini_api.server_error(), gemini_api.server_error(), gemini_api.server_error())
     with pytest.raises(ProviderUnavailable, match="HTTP 500"):
-        copy_writer(live(gemini, images, retry_attempts=3)).write(spec, brand)
+        copy_writer(live(gemini, images, retry_attempts=3)).write(spec, brand, ledger=MemoryLedger())
     assert len(gemini.requests) == 3
 
 
@@ -156,7 +161,7 @@ def test_copy_throttled_past_attempts_raises(gemini, images) -> None:
     spec, brand = product()
     gemini.queue(*[gemini_api.throttled("0.01s")] * 2)
     with pytest.raises(ProviderThrottled) as caught:
-        copy_writer(live(gemini, images, retry_attempts=2)).write(spec, brand)
+        copy_writer(live(gemini, images, retry_attempts=2)).write(spec, brand, ledger=MemoryLedger())
     assert caught.value.retry_after_seconds == pytest.approx(0.01)
     assert len(gemini.requests) == 2
 
@@ -166,7 +171,7 @@ def test_copy_timeout(gemini, images) -> None:
     gemini.queue(*[Reply(delay_seconds=1.5)] * 2)
     settings = live(gemini, images, text_timeout_seconds=1.0, retry_attempts=2)
     with pytest.raises(ProviderUnavailable, match="timed out"):
-        copy_writer(settings).write(spec, brand)
+        copy_writer(settings).write(spec, brand, ledger=MemoryLedger())
     assert len(gemini.requests) == 2
 
 
@@ -175,7 +180,7 @@ def test_copy_blocked_finish_not_retried(gemini, images, finish) -> None:
     spec, brand = product()
     gemini.queue(gemini_api.finished("{}", finish))
     with pytest.raises(ContentBlocked, match=finish):
-        copy_writer(live(gemini, images)).write(spec, brand)
+        copy_writer(live(gemini, images)).write(spec, brand, ledger=MemoryLedger())
     assert len(gemini.requests) == 1
 
 
@@ -183,23 +188,24 @@ def test_copy_blocked_prompt_not_retried(gemini, images) -> None:
     spec, brand = product()
     gemini.queue(gemini_api.blocked_prompt("PROHIBITED_CONTENT"))
     with pytest.raises(ContentBlocked, match="PROHIBITED_CONTENT"):
-        copy_writer(live(gemini, images)).write(spec, brand)
+        copy_writer(live(gemini, images)).write(spec, brand, ledger=MemoryLedger())
     assert len(gemini.requests) == 1
 
 
 def test_copy_truncated_then_repaired(gemini, images) -> None:
     spec, brand = product()
     gemini.queue(gemini_api.finished('{"title": "Northpeak Trail', "MAX_TOKENS"))
-    draft = copy_writer(live(gemini, images, text_max_output_tokens=1000)).write(spec, brand)
+    ledger = MemoryLedger()
+    draft = copy_writer(live(gemini, images, text_max_output_tokens=1000)).write(spec, brand, ledger=ledger)
 
-    assert draft.listing == OfflineCopyWriter().write(spec, brand).listing
+    assert draft.listing == OfflineCopyWriter().write(spec, brand, ledger=MemoryLedger()).listing
     first, repair = (request.json() for request in gemini.requests)
     assert first["generationConfig"]["maxOutputTokens"] == 1000
     assert repair["generationConfig"]["maxOutputTokens"] == 2000
     assert [content["role"] for content in repair["contents"]] == ["user", "model", "user"]
     assert repair["contents"][1]["parts"][0]["text"] == '{"title": "Northpeak Trail'
     assert "MAX_TOKENS" in repair["contents"][2]["parts"][0]["text"]
-    assert len(draft.usage) == 2
+    assert len(ledger.recorded) == 2
 
 
 def test_copy_invalid_twice_fails_clearly(gemini, images) -> None:
@@ -209,7 +215,7 @@ def test_copy_invalid_twice_fails_clearly(gemini, images) -> None:
         gemini_api.finished("not json at all", "STOP"),
     )
     with pytest.raises(ProviderOutputInvalid, match="invalid twice") as caught:
-        copy_writer(live(gemini, images)).write(spec, brand)
+        copy_writer(live(gemini, images)).write(spec, brand, ledger=MemoryLedger())
     assert "ProductCopy schema" in str(caught.value)
     assert "not valid JSON" in str(caught.value)
     assert len(gemini.requests) == 2
@@ -218,10 +224,10 @@ def test_copy_invalid_twice_fails_clearly(gemini, images) -> None:
 
 def test_copy_missing_target_platform_is_invalid(gemini, images) -> None:
     spec, brand = product()
-    listing = OfflineCopyWriter().write(spec, brand).listing
+    listing = OfflineCopyWriter().write(spec, brand, ledger=MemoryLedger()).listing
     incomplete = listing.model_copy(update={"platforms": listing.platforms.model_copy(update={"amazon": None})})
     gemini.queue(gemini_api.finished(incomplete.model_dump_json(), "STOP"))
-    draft = copy_writer(live(gemini, images)).write(spec, brand)
+    draft = copy_writer(live(gemini, images)).write(spec, brand, ledger=MemoryLedger())
 
     assert "targeted platforms: amazon" in gemini.requests[1].json()["contents"][2]["parts"][0]["text"]
     assert draft.listing.platforms.amazon is not None
@@ -230,7 +236,7 @@ def test_copy_missing_target_platform_is_invalid(gemini, images) -> None:
 def test_gemini_wrong_key_names_the_variable(gemini, images) -> None:
     spec, brand = product()
     with pytest.raises(ProviderAuthFailed, match="GEMINI_API_KEY") as caught:
-        copy_writer(live(gemini, images, gemini_api_key="wrong-gemini-key")).write(spec, brand)
+        copy_writer(live(gemini, images, gemini_api_key="wrong-gemini-key")).write(spec, brand, ledger=MemoryLedger())
     assert "wrong-gemini-key" not in str(caught.value)
     assert len(gemini.requests) == 1
 
@@ -239,7 +245,7 @@ def test_live_without_key_fails_before_any_request(gemini, images, monkeypatch) 
     monkeypatch.delenv("GEMINI_API_KEY", raising=False)
     spec, brand = product()
     with pytest.raises(ProviderAuthFailed, match="no Gemini API key"):
-        copy_writer(live(gemini, images, gemini_api_key=None)).write(spec, brand)
+        copy_writer(live(gemini, images, gemini_api_key=None)).write(spec, brand, ledger=MemoryLedger())
     assert gemini.requests == []
 
 
@@ -249,7 +255,8 @@ def test_live_without_key_fails_before_any_request(gemini, images, monkeypatch) 
 def test_render_generate_request_and_cost(gemini, images) -> None:
     spec, brand = product()
     job = first_job(spec, brand)
-    rendered = image_renderer(live(gemini, images)).render(job, spec, [])
+    ledger = MemoryLedger()
+    rendered = image_renderer(live(gemini, images)).render(job, spec, [], ledger=ledger)
 
     (request,) = images.requests
     assert request.path == "/v1/images/generations"
@@ -260,14 +267,14 @@ def test_render_generate_request_and_cost(gemini, images) -> None:
     assert (body["output_format"], body["background"], body["n"]) == ("png", job.background, 1)
     assert rendered.media_type == "image/png"
     assert Image.open(io.BytesIO(rendered.data)).size == (job.width, job.height)
-    (usage,) = rendered.usage
+    (usage,) = ledger.recorded
     (reported,) = images.reported
     price = PRICES.image["gpt-image-2"]
     expected = (
         price.per_image[job.quality][job.size]
         + reported["input_tokens_details"]["text_tokens"] * price.input_text_per_million / 1_000_000
     )
-    assert (usage.step, usage.provider, usage.images) == ("render", "openai", 1)
+    assert (usage.step, usage.provider, usage.images, usage.job_id) == ("render", "openai", 1, job.job_id)
     assert usage.input_tokens == reported["input_tokens"]
     assert usage.output_tokens == reported["output_tokens"]
     assert usage.cost_usd == pytest.approx(expected, rel=1e-6)
@@ -276,8 +283,9 @@ def test_render_generate_request_and_cost(gemini, images) -> None:
 def test_render_reference_photos_use_edit(gemini, images) -> None:
     spec, brand = product()
     job = first_job(spec, brand, ImageKind.PACKSHOT)
-    photo = OfflineRenderer().render(job, spec, []).data
-    rendered = image_renderer(live(gemini, images)).render(job, spec, [photo, photo[:-1] + b"\x00"])
+    photo = OfflineRenderer().render(job, spec, [], ledger=MemoryLedger()).data
+    ledger = MemoryLedger()
+    image_renderer(live(gemini, images)).render(job, spec, [photo, photo[:-1] + b"\x00"], ledger=ledger)
 
     (request,) = images.requests
     assert request.path == "/v1/images/edits"
@@ -286,7 +294,7 @@ def test_render_reference_photos_use_edit(gemini, images) -> None:
     assert sent == [photo, photo[:-1] + b"\x00"]
     assert form["input_fidelity"][0][1] == b"high"
     assert form["prompt"][0][1].decode() == job.prompt
-    (usage,) = rendered.usage
+    (usage,) = ledger.recorded
     assert (
         usage.input_tokens
         == images.reported[0]["input_tokens"]
@@ -298,7 +306,7 @@ def test_render_moderation_block_not_retried(gemini, images) -> None:
     spec, brand = product()
     images.queue(openai_api.MODERATION_BLOCKED)
     with pytest.raises(ContentBlocked, match="moderation_blocked"):
-        image_renderer(live(gemini, images)).render(first_job(spec, brand), spec, [])
+        image_renderer(live(gemini, images)).render(first_job(spec, brand), spec, [], ledger=MemoryLedger())
     assert len(images.requests) == 1
 
 
@@ -306,7 +314,7 @@ def test_render_throttled_honours_retry_after(gemini, images) -> None:
     spec, brand = product()
     images.queue(openai_api.throttled("1"))
     started = time.monotonic()
-    rendered = image_renderer(live(gemini, images)).render(first_job(spec, brand), spec, [])
+    rendered = image_renderer(live(gemini, images)).render(first_job(spec, brand), spec, [], ledger=MemoryLedger())
 
     assert time.monotonic() - started >= 1.0
     assert len(images.requests) == 2
@@ -317,7 +325,9 @@ def test_render_server_error_thrice_fails(gemini, images) -> None:
     spec, brand = product()
     images.queue(openai_api.server_error(), openai_api.server_error(), openai_api.server_error())
     with pytest.raises(ProviderUnavailable, match="HTTP 500"):
-        image_renderer(live(gemini, images, retry_attempts=3)).render(first_job(spec, brand), spec, [])
+        image_renderer(live(gemini, images, retry_attempts=3)).render(
+            first_job(spec, brand), spec, [], ledger=MemoryLedger()
+        )
     assert len(images.requests) == 3
 
 
@@ -326,7 +336,7 @@ def test_render_timeout(gemini, images) -> None:
     images.queue(Reply(delay_seconds=1.5))
     settings = live(gemini, images, image_timeout_seconds=1.0, retry_attempts=1)
     with pytest.raises(ProviderUnavailable, match="timed out after 1 s"):
-        image_renderer(settings).render(first_job(spec, brand), spec, [])
+        image_renderer(settings).render(first_job(spec, brand), spec, [], ledger=MemoryLedger())
 
 
 def test_render_budget_cuts_attempt_timeout(gemini, images) -> None:
@@ -335,7 +345,7 @@ def test_render_budget_cuts_attempt_timeout(gemini, images) -> None:
     settings = live(gemini, images, image_timeout_seconds=600, image_budget_seconds=1.5, retry_attempts=3)
     started = time.monotonic()
     with pytest.raises(ProviderUnavailable):
-        image_renderer(settings).render(first_job(spec, brand), spec, [])
+        image_renderer(settings).render(first_job(spec, brand), spec, [], ledger=MemoryLedger())
     assert time.monotonic() - started < 2.5
 
 
@@ -343,19 +353,21 @@ def test_render_undecodable_image_asks_once_more(gemini, images) -> None:
     spec, brand = product()
     broken = Reply(200, {"created": 1, "data": [{"b64_json": base64.b64encode(b"not an image").decode()}]})
     images.queue(broken)
-    rendered = image_renderer(live(gemini, images)).render(first_job(spec, brand), spec, [])
+    rendered = image_renderer(live(gemini, images)).render(first_job(spec, brand), spec, [], ledger=MemoryLedger())
     assert len(images.requests) == 2
     assert Image.open(io.BytesIO(rendered.data)).format == "PNG"
 
     images.queue(broken, broken)
     with pytest.raises(ProviderOutputInvalid, match="cannot be decoded"):
-        image_renderer(live(gemini, images)).render(first_job(spec, brand), spec, [])
+        image_renderer(live(gemini, images)).render(first_job(spec, brand), spec, [], ledger=MemoryLedger())
 
 
 def test_openai_wrong_key_names_the_variable(gemini, images) -> None:
     spec, brand = product()
     with pytest.raises(ProviderAuthFailed, match="OPENAI_API_KEY") as caught:
-        image_renderer(live(gemini, images, openai_api_key="wrong-openai-key")).render(first_job(spec, brand), spec, [])
+        image_renderer(live(gemini, images, openai_api_key="wrong-openai-key")).render(
+            first_job(spec, brand), spec, [], ledger=MemoryLedger()
+        )
     assert "wrong-openai-key" not in str(caught.value)
     assert "HTTP 401" in str(caught.value)
 
@@ -366,8 +378,9 @@ def test_openai_wrong_key_names_the_variable(gemini, images) -> None:
 def test_vision_verdict_per_item(gemini, images) -> None:
     spec, brand = product()
     job = first_job(spec, brand)
-    image = OfflineRenderer().render(job, spec, []).data
-    report = vision_checker(live(gemini, images)).check(image, job)
+    image = OfflineRenderer().render(job, spec, [], ledger=MemoryLedger()).data
+    ledger = MemoryLedger()
+    report = vision_checker(live(gemini, images)).check(image, job, ledger=ledger)
 
     expected_items = [*job.anchors, *job.mandatory_elements, f"{job.color} {job.color_hex}"]
     assert [verdict.item for verdict in report.verdicts] == expected_items
@@ -380,7 +393,7 @@ def test_vision_verdict_per_item(gemini, images) -> None:
     # Proto JSON accepts both spellings; this SDK version sends the snake-case one.
     inline = parts[0]["inlineData"]
     assert inline.get("mimeType", inline.get("mime_type")) == "image/png"
-    (usage,) = report.usage
+    (usage,) = ledger.recorded
     assert (usage.step, usage.provider) == ("vision", "gemini")
 
 
@@ -388,7 +401,9 @@ def test_vision_wrong_colour_is_absent(gemini, images) -> None:
     spec, brand = product()
     job = first_job(spec, brand)
     other = job.model_copy(update={"color_hex": "#00FF00" if job.color_hex != "#00FF00" else "#FF0000"})
-    report = vision_checker(live(gemini, images)).check(OfflineRenderer().render(job, spec, []).data, other)
+    report = vision_checker(live(gemini, images)).check(
+        OfflineRenderer().render(job, spec, [], ledger=MemoryLedger()).data, other, ledger=MemoryLedger()
+    )
     assert report.verdicts[-1].verdict == "absent"
 
 
@@ -398,7 +413,9 @@ def test_vision_unanswered_item_is_repaired(gemini, images) -> None:
     first = checklist(job)[0]
     partial = {"verdicts": [{**first, "verdict": "present", "reason": "seen"}]}
     gemini.queue(gemini_api.finished(json.dumps(partial), "STOP"))
-    report = vision_checker(live(gemini, images)).check(OfflineRenderer().render(job, spec, []).data, job)
+    report = vision_checker(live(gemini, images)).check(
+        OfflineRenderer().render(job, spec, [], ledger=MemoryLedger()).data, job, ledger=MemoryLedger()
+    )
 
     assert len(gemini.requests) == 2
     assert "no verdict for" in gemini.requests[1].json()["contents"][2]["parts"][0]["text"]
@@ -410,4 +427,88 @@ def test_vision_safety_block(gemini, images) -> None:
     job = first_job(spec, brand)
     gemini.queue(gemini_api.finished("", "SAFETY"))
     with pytest.raises(ContentBlocked, match="SAFETY"):
-        vision_checker(live(gemini, images)).check(OfflineRenderer().render(job, spec, []).data, job)
+        vision_checker(live(gemini, images)).check(
+            OfflineRenderer().render(job, spec, [], ledger=MemoryLedger()).data, job, ledger=MemoryLedger()
+        )
+
+
+# ---------- keys rotated in Secrets Manager ----------
+
+
+@pytest.fixture
+def secrets(monkeypatch):
+    """Both keys as secrets in moto's Secrets Manager, read through Powertools Parameters."""
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "local")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "local")
+    with mock_aws():
+        # Dropping Powertools' providers drops their boto3 clients and cached values, both made outside moto.
+        parameters.clear_caches()
+        client = boto3.client("secretsmanager", region_name="us-east-1")
+        client.create_secret(Name="gemini-key", SecretString=gemini_api.KEY)
+        client.create_secret(Name="openai-key", SecretString=openai_api.KEY)
+        yield client
+        parameters.clear_caches()
+
+
+def from_secrets(gemini, images):
+    return live(
+        gemini,
+        images,
+        gemini_api_key=None,
+        openai_api_key=None,
+        gemini_api_key_secret="gemini-key",
+        openai_api_key_secret="openai-key",
+    )
+
+
+def test_rotated_gemini_key_used_after_rejection(gemini, images, secrets) -> None:
+    spec, brand = product()
+    writer = copy_writer(from_secrets(gemini, images))
+    writer.write(spec, brand, ledger=MemoryLedger())
+    gemini.key = "rotated-gemini-key"
+    secrets.put_secret_value(SecretId="gemini-key", SecretString="rotated-gemini-key")
+
+    draft = writer.write(spec, brand, ledger=MemoryLedger())
+
+    assert draft.listing.title
+    sent = [request.headers["x-goog-api-key"] for request in gemini.requests]
+    assert sent == [gemini_api.KEY, gemini_api.KEY, "rotated-gemini-key"]
+
+
+def test_rotated_openai_key_used_after_rejection(gemini, images, secrets) -> None:
+    spec, brand = product()
+    renderer = image_renderer(from_secrets(gemini, images))
+    renderer.render(first_job(spec, brand), spec, [], ledger=MemoryLedger())
+    images.key = "rotated-openai-key"
+    secrets.put_secret_value(SecretId="openai-key", SecretString="rotated-openai-key")
+
+    rendered = renderer.render(first_job(spec, brand), spec, [], ledger=MemoryLedger())
+
+    assert rendered.data
+    sent = [request.headers["authorization"] for request in images.requests]
+    assert sent == [f"Bearer {openai_api.KEY}", f"Bearer {openai_api.KEY}", "Bearer rotated-openai-key"]
+
+
+def test_refreshed_secret_builds_new_client(gemini, images, secrets) -> None:
+    spec, brand = product()
+    writer = copy_writer(from_secrets(gemini, images))
+    writer.write(spec, brand, ledger=MemoryLedger())
+    gemini.key = "rotated-gemini-key"
+    secrets.put_secret_value(SecretId="gemini-key", SecretString="rotated-gemini-key")
+    parameters.clear_caches()  # as when the cached secret reaches its maximum age
+
+    writer.write(spec, brand, ledger=MemoryLedger())
+
+    assert [request.headers["x-goog-api-key"] for request in gemini.requests] == [
+        gemini_api.KEY,
+        "rotated-gemini-key",
+    ]
+
+
+def test_unchanged_rejected_key_not_retried(gemini, images, secrets) -> None:
+    spec, brand = product()
+    images.key = "a-key-the-secret-does-not-hold"
+    with pytest.raises(ProviderAuthFailed, match="openai-key"):
+        image_renderer(from_secrets(gemini, images)).render(first_job(spec, brand), spec, [], ledger=MemoryLedger())
+    assert len(images.requests) == 1

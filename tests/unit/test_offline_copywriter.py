@@ -1,6 +1,7 @@
 import pytest
 from spec2listing.copywriting.offline import OfflineCopyWriter
 from spec2listing.copywriting.platforms import AMAZON_FORBIDDEN_TITLE_CHARS, RULES
+from spec2listing.costs.ledger import MemoryLedger
 from spec2listing.models.spec import Platform
 
 from tests.support import ACCEPTANCE, all_acceptance_specs, brand_for, specs_in
@@ -10,7 +11,7 @@ SPECS = all_acceptance_specs()
 
 @pytest.mark.parametrize("spec", SPECS, ids=lambda spec: spec.sku)
 def test_copy_within_platform_limits(spec) -> None:
-    listing = OfflineCopyWriter().write(spec, brand_for(spec)).listing
+    listing = OfflineCopyWriter().write(spec, brand_for(spec), ledger=MemoryLedger()).listing
 
     assert listing.title
     assert listing.description
@@ -35,7 +36,7 @@ def test_copy_within_platform_limits(spec) -> None:
 
 @pytest.mark.parametrize("spec", SPECS, ids=lambda spec: spec.sku)
 def test_copy_names_every_anchor(spec) -> None:
-    listing = OfflineCopyWriter().write(spec, brand_for(spec)).listing
+    listing = OfflineCopyWriter().write(spec, brand_for(spec), ledger=MemoryLedger()).listing
     assert listing.visual_anchors == spec.visual.anchors
     for anchor in spec.visual.anchors:
         assert anchor in listing.description
@@ -43,7 +44,7 @@ def test_copy_names_every_anchor(spec) -> None:
 
 def test_brand_always_rule_gets_grams_and_recycled_material() -> None:
     (spec,) = specs_in(ACCEPTANCE / "trail-runner.json")
-    listing = OfflineCopyWriter().write(spec, brand_for(spec)).listing
+    listing = OfflineCopyWriter().write(spec, brand_for(spec), ledger=MemoryLedger()).listing
     assert "280 g" in listing.description
     assert "recycled ripstop mesh upper" in listing.description
 
@@ -51,14 +52,14 @@ def test_brand_always_rule_gets_grams_and_recycled_material() -> None:
 def test_banned_phrases_never_written() -> None:
     (spec,) = specs_in(ACCEPTANCE / "vitamin-c-serum.json")
     spec = spec.model_copy(update={"summary": "A miracle serum. Daily 15% vitamin C serum."})
-    listing = OfflineCopyWriter().write(spec, brand_for(spec)).listing
+    listing = OfflineCopyWriter().write(spec, brand_for(spec), ledger=MemoryLedger()).listing
     text = " ".join([listing.title, listing.description, *listing.bullets]).lower()
     assert "miracle" not in text
 
 
 def test_comparison_bullets_cite_competitor_prices() -> None:
     (spec,) = specs_in(ACCEPTANCE / "trail-runner.json")
-    listing = OfflineCopyWriter().write(spec, brand_for(spec)).listing
+    listing = OfflineCopyWriter().write(spec, brand_for(spec), ledger=MemoryLedger()).listing
     assert len(listing.comparison_bullets) == 2
     assert "139.00 USD against 150.00 USD" in listing.comparison_bullets[0]
 
@@ -66,12 +67,13 @@ def test_comparison_bullets_cite_competitor_prices() -> None:
 def test_amazon_title_drops_forbidden_characters() -> None:
     (spec,) = specs_in(ACCEPTANCE / "gan-charger.json")
     spec = spec.model_copy(update={"name": "Voltline 65W GaN Charger! {Travel} $ale?"})
-    listing = OfflineCopyWriter().write(spec, None).listing
+    listing = OfflineCopyWriter().write(spec, None, ledger=MemoryLedger()).listing
     assert listing.platforms.amazon is not None
     assert not set(listing.platforms.amazon.title) & AMAZON_FORBIDDEN_TITLE_CHARS
 
 
 def test_usage_is_free_offline() -> None:
     (spec,) = specs_in(ACCEPTANCE / "gan-charger.json")
-    draft = OfflineCopyWriter().write(spec, None)
-    assert [(u.provider, u.cost_usd) for u in draft.usage] == [("offline", 0.0)]
+    ledger = MemoryLedger()
+    OfflineCopyWriter().write(spec, None, ledger=ledger)
+    assert [(u.provider, u.cost_usd) for u in ledger.recorded] == [("offline", 0.0)]

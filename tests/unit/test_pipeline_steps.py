@@ -5,8 +5,9 @@ from datetime import UTC, datetime
 import pytest
 from pydantic import ValidationError
 from spec2listing.copywriting.offline import OfflineCopyWriter
+from spec2listing.costs.ledger import StoreLedger
 from spec2listing.errors import ArtifactMissing, InvalidSpec
-from spec2listing.models.records import ProductStatus, RunStatus
+from spec2listing.models.records import ProductStatus, RunStatus, Usage
 from spec2listing.models.tasks import (
     FailureTask,
     IntakeTask,
@@ -147,6 +148,20 @@ def test_product_failure_recorded_with_reason(store, records) -> None:
     assert outcome.status == ProductStatus.FAILED
     record = records.get_current_product("FJ-DAY-22")
     assert record.error == "ProviderUnavailable: Gemini returned 503 three times"
+
+
+def test_product_failure_costs_what_the_ledger_holds(store, records) -> None:
+    task = FailureTask.model_validate(load_event("record-failure-copy-error"))
+    ledger = StoreLedger(store, task.run_id, task.sku)
+    ledger.record(Usage(step="copy", provider="gemini", model="gemini-2.5-flash", cost_usd=0.0012))
+    ledger.record(Usage(step="copy", provider="gemini", model="gemini-2.5-flash", cost_usd=0.0008))
+
+    record_product_failure(task, store=store, records=records)
+
+    record = records.get_current_product(task.sku)
+    assert record.cost_usd == pytest.approx(0.002)
+    assert [item.cost_usd for item in record.usage] == [0.0012, 0.0008]
+    assert get_json(store, record.artifacts["failure"])["cost_usd"] == pytest.approx(0.002)
 
 
 def test_content_blocked_goes_to_review(store, records) -> None:

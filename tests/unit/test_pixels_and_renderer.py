@@ -3,6 +3,7 @@ import io
 import pytest
 from PIL import Image, ImageDraw
 from spec2listing.copywriting.offline import OfflineCopyWriter
+from spec2listing.costs.ledger import MemoryLedger
 from spec2listing.imaging.offline import OfflineRenderer
 from spec2listing.imaging.pixels import color_share, delta_e_2000, measure, rgb_hex
 from spec2listing.imaging.planner import plan_images
@@ -22,9 +23,9 @@ def _png(image: Image.Image) -> bytes:
 @pytest.mark.parametrize("spec", SPECS, ids=lambda spec: spec.sku)
 def test_offline_images_measure_as_planned(spec) -> None:
     brand = brand_for(spec)
-    plan = plan_images(spec, OfflineCopyWriter().write(spec, brand).listing, brand)
+    plan = plan_images(spec, OfflineCopyWriter().write(spec, brand, ledger=MemoryLedger()).listing, brand)
     for job in plan.jobs:
-        data = OfflineRenderer().render(job, spec, []).data
+        data = OfflineRenderer().render(job, spec, [], ledger=MemoryLedger()).data
         measured = measure(data)
         assert (measured.width, measured.height) == (job.width, job.height)
         if job.kind in (ImageKind.PACKSHOT, ImageKind.VARIANT):

@@ -1,4 +1,5 @@
 from spec2listing.copywriting.offline import OfflineCopyWriter
+from spec2listing.costs.ledger import MemoryLedger
 from spec2listing.imaging.planner import plan_images
 from spec2listing.models.jobs import ImageKind
 
@@ -8,7 +9,7 @@ from tests.support import ACCEPTANCE, brand_for, specs_in
 def _plan(name: str, **options):
     (spec,) = specs_in(ACCEPTANCE / name)
     brand = brand_for(spec)
-    listing = OfflineCopyWriter().write(spec, brand).listing
+    listing = OfflineCopyWriter().write(spec, brand, ledger=MemoryLedger()).listing
     return spec, plan_images(spec, listing, brand, **options)
 
 

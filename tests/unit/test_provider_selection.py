@@ -9,6 +9,7 @@ from aws_lambda_powertools.utilities import parameters
 from moto import mock_aws
 from spec2listing.copywriting.offline import OfflineCopyWriter
 from spec2listing.costs import default_prices, load_prices
+from spec2listing.costs.ledger import MemoryLedger
 from spec2listing.errors import ProviderAuthFailed
 from spec2listing.imaging.offline import OfflineRenderer
 from spec2listing.imaging.offline_vision import OfflineVisionChecker
@@ -53,7 +54,7 @@ def test_auto_without_keys_runs_offline_without_network(no_keys, no_network) -> 
 
     (spec,) = specs_in(ACCEPTANCE / "trail-runner.json")
     brand = brand_for(spec)
-    assert writer.write(spec, brand).listing.title
+    assert writer.write(spec, brand, ledger=MemoryLedger()).listing.title
     assert provider_names(settings) == {"copy": "offline", "images": "offline", "vision": "offline"}
 
 

@@ -30,9 +30,9 @@ class CountingWriter(OfflineCopyWriter):
         super().__init__()
         self.calls: list[str] = []
 
-    def write(self, spec, brand):
+    def write(self, spec, brand, *, ledger):
         self.calls.append(spec.sku)
-        return super().write(spec, brand)
+        return super().write(spec, brand, ledger=ledger)
 
 
 class CountingRenderer(OfflineRenderer):
@@ -42,9 +42,9 @@ class CountingRenderer(OfflineRenderer):
         super().__init__()
         self.calls: list[str] = []
 
-    def render(self, job, spec, references):
+    def render(self, job, spec, references, *, ledger):
         self.calls.append(job.job_id)
-        return super().render(job, spec, references)
+        return super().render(job, spec, references, ledger=ledger)
 
 
 class Catalog:

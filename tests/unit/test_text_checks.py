@@ -3,6 +3,7 @@
 from spec2listing.consistency.text_checks import banned_phrases, platform_limits
 from spec2listing.copywriting.offline import OfflineCopyWriter
 from spec2listing.copywriting.platforms import RULES, TEXT_RULES, text_rule
+from spec2listing.costs.ledger import MemoryLedger
 from spec2listing.models.copy import AmazonCopy, GoogleMerchantCopy, InstagramCopy, PlatformCopy, ShopifyCopy
 
 from tests.support import ACCEPTANCE, brand_for, specs_in
@@ -10,7 +11,7 @@ from tests.support import ACCEPTANCE, brand_for, specs_in
 
 def _listing():
     (spec,) = specs_in(ACCEPTANCE / "trail-runner.json")
-    return OfflineCopyWriter().write(spec, brand_for(spec)).listing
+    return OfflineCopyWriter().write(spec, brand_for(spec), ledger=MemoryLedger()).listing
 
 
 def _with(listing, **platforms):

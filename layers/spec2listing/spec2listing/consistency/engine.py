@@ -66,6 +66,11 @@ CHECK_KINDS: dict[str, CheckKind] = {
         3, "Mandatory element not seen in the image", "Re-render so the element is visible."
     ),
     "vision_color": CheckKind(2, "Variant colour not seen in the image", "Re-render in the variant colour."),
+    "vision_checked": CheckKind(
+        2,
+        "Vision check failed",
+        "Look at the image for the listed items, or run the spec again to repeat the vision check.",
+    ),
     "variant_has_image": CheckKind(3, "Variant without an image", "Render the variant's image."),
     "anchor_covered": CheckKind(
         2, "Anchor not requested by any image", "Add the anchor to an image job or drop it from the copy."

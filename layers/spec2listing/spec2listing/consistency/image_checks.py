@@ -223,8 +223,25 @@ def _color_checks(job: ImageJob, measured: ImageMeasurements, data: bytes) -> li
 
 
 def vision_checks(job: ImageJob, report: VisionReport) -> list[CheckResult]:
-    """Turn each vision verdict into a check; unverified ones weigh 0, so they are shown but not scored."""
+    """Turn each vision verdict into a check; unverified ones weigh 0, so they are shown but not scored.
+
+    A report that carries an error adds a failed `vision_checked` check, so a
+    person sees that no model looked at the image and why.
+    """
     results = []
+    if report.error is not None:
+        results.append(
+            CheckResult(
+                check="vision_checked",
+                target=CheckTarget.IMAGE,
+                where=job.job_id,
+                subject="vision check",
+                passed=False,
+                measured={"items": len(report.verdicts)},
+                expected="verdicts from the vision model",
+                detail=report.error,
+            )
+        )
     for verdict in report.verdicts:
         unverified = verdict.verdict == "unverified"
         results.append(

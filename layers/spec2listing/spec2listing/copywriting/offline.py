@@ -19,6 +19,7 @@ from spec2listing.copywriting.facts import (
     weight_text,
 )
 from spec2listing.copywriting.platforms import AMAZON_FORBIDDEN_TITLE_CHARS, RULES, fit
+from spec2listing.costs.ledger import UsageLedger
 from spec2listing.models.brand import BrandGuide
 from spec2listing.models.copy import (
     AmazonCopy,
@@ -45,7 +46,7 @@ class OfflineCopyWriter:
         # Simulated provider latency for benchmarks; zero outside them.
         self.latency_seconds = latency_seconds
 
-    def write(self, spec: ProductSpec, brand: BrandGuide | None) -> CopyDraft:
+    def write(self, spec: ProductSpec, brand: BrandGuide | None, *, ledger: UsageLedger) -> CopyDraft:
         if self.latency_seconds:
             time.sleep(self.latency_seconds)
         banned = [phrase.lower() for phrase in (brand.voice.banned_phrases if brand else [])]
@@ -65,8 +66,8 @@ class OfflineCopyWriter:
             visual_anchors=list(spec.visual.anchors),
             platforms=self._platforms(spec, title, description, bullets, allowed),
         )
-        usage = Usage(step="copy", provider=self.name, model=self.model)
-        return CopyDraft(listing=listing, usage=[usage])
+        ledger.record(Usage(step="copy", provider=self.name, model=self.model))
+        return CopyDraft(listing=listing)
 
     def _title(self, spec: ProductSpec) -> str:
         parts = [display_name(spec)]

@@ -14,6 +14,7 @@ from pydantic import BaseModel, Field
 
 from spec2listing.copywriting.offline import OfflineCopyWriter
 from spec2listing.costs import PriceTable
+from spec2listing.costs.ledger import MemoryLedger
 from spec2listing.imaging.planner import plan_images
 from spec2listing.models.brand import BrandGuide
 from spec2listing.models.jobs import ImageQuality, ImageSize
@@ -102,7 +103,7 @@ def estimate_product(
     lifestyle_size: ImageSize,
     quality: ImageQuality,
 ) -> ProductEstimate:
-    listing = OfflineCopyWriter().write(spec, brand).listing
+    listing = OfflineCopyWriter().write(spec, brand, ledger=MemoryLedger()).listing
     plan = plan_images(spec, listing, brand, size=size, lifestyle_size=lifestyle_size, quality=quality)
 
     copy = StepEstimate(step="copy", model=text_model, calls=1)

@@ -14,6 +14,7 @@ import time
 
 from PIL import Image, ImageDraw, PngImagePlugin
 
+from spec2listing.costs.ledger import UsageLedger
 from spec2listing.imaging.pixels import delta_e_2000, rgb_hex
 from spec2listing.models.jobs import ImageJob, ImageKind
 from spec2listing.models.records import Usage
@@ -69,7 +70,9 @@ class OfflineRenderer:
         # Simulated provider latency for benchmarks; zero outside them.
         self.latency_seconds = latency_seconds
 
-    def render(self, job: ImageJob, spec: ProductSpec, references: list[bytes]) -> RenderedImage:
+    def render(
+        self, job: ImageJob, spec: ProductSpec, references: list[bytes], *, ledger: UsageLedger
+    ) -> RenderedImage:
         if self.latency_seconds:
             time.sleep(self.latency_seconds)
         color = job.color_hex or NEUTRAL_PRODUCT
@@ -91,8 +94,8 @@ class OfflineRenderer:
         info.add_text("spec2listing:prompt-sha256", hashlib.sha256(job.prompt.encode()).hexdigest())
         buffer = io.BytesIO()
         image.save(buffer, format="PNG", pnginfo=info, optimize=False, compress_level=6)
-        usage = Usage(step="render", provider=self.name, model=self.model, images=1)
-        return RenderedImage(data=buffer.getvalue(), usage=[usage])
+        ledger.record(Usage(step="render", provider=self.name, model=self.model, images=1, job_id=job.job_id))
+        return RenderedImage(data=buffer.getvalue())
 
 
 def _kind_of(category: str) -> str:

@@ -6,6 +6,7 @@ as passed. Colours need no model: the pixel checks in consistency/ already
 measure them, so this checker does not judge them a second time.
 """
 
+from spec2listing.costs.ledger import UsageLedger
 from spec2listing.models.jobs import ImageJob
 from spec2listing.models.records import Usage
 from spec2listing.providers import VisionReport, VisionVerdict
@@ -17,7 +18,9 @@ class OfflineVisionChecker:
     name = "offline"
     model = "offline-pixels-v1"
 
-    def check(self, image: bytes, job: ImageJob) -> VisionReport:
+    def check(
+        self, image: bytes, job: ImageJob, *, ledger: UsageLedger, budget_seconds: float | None = None
+    ) -> VisionReport:
         verdicts = [
             VisionVerdict(item=anchor, kind="anchor", verdict="unverified", reason="needs a vision model")
             for anchor in job.anchors
@@ -26,5 +29,5 @@ class OfflineVisionChecker:
             VisionVerdict(item=element, kind="mandatory_element", verdict="unverified", reason="needs a vision model")
             for element in job.mandatory_elements
         ]
-        usage = Usage(step="vision", provider=self.name, model=self.model)
-        return VisionReport(verdicts=verdicts, usage=[usage])
+        ledger.record(Usage(step="vision", provider=self.name, model=self.model, job_id=job.job_id))
+        return VisionReport(verdicts=verdicts)

@@ -38,6 +38,12 @@ class Usage(BaseModel):
     thinking_tokens: int = 0
     images: int = 0
     cost_usd: float = 0.0
+    job_id: str | None = Field(default=None, description="The image job a render or vision call was made for.")
+    reported: bool = Field(
+        default=True,
+        description="False when no response arrived (a timeout): the provider reported no usage, "
+        "so tokens and cost are 0 although the call may still be billed.",
+    )
 
 
 class ProductRecord(BaseModel):

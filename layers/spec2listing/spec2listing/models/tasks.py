@@ -10,7 +10,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from spec2listing.models.records import ProductStatus, Usage
+from spec2listing.models.records import ProductStatus
 
 
 class TaskModel(BaseModel):
@@ -63,7 +63,9 @@ class QueuedProduct(ProductTask):
 
 class StepResult(TaskModel):
     duration_ms: int = 0
-    usage: list[Usage] = Field(default_factory=list)
+    cost_usd: float = Field(
+        default=0.0, description="What this step's provider calls cost, for metrics; the ledger keeps each call."
+    )
     provider: str = ""
 
 
@@ -118,6 +120,10 @@ class CheckTask(ProductTask):
     jobs_key: str
     renders: list[dict[str, Any]]
     cached: list[dict[str, Any]] = Field(default_factory=list)
+    vision_error: dict[str, Any] | None = Field(
+        default=None,
+        description="The error that ended the state machine's retries of the check; the vision calls are skipped.",
+    )
 
 
 class CheckResult(StepResult):

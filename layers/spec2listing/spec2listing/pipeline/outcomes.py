@@ -6,6 +6,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from spec2listing.costs.ledger import read_ledger, total_cost
 from spec2listing.errors import ArtifactMissing
 from spec2listing.models.consistency import ConsistencyReport
 from spec2listing.models.copy import ProductCopy
@@ -74,8 +75,7 @@ def finalize_product(
                 )
             )
 
-        usage = list(task.copywriting.usage) + [item for render in task.renders for item in render.usage]
-        usage += task.check.usage
+        usage = read_ledger(store, task.run_id, task.sku)
         exports = write_exports(store, task.run_id, task.sku, listing, images)
         review_key = keys.product_file(task.run_id, task.sku, "review.html")
         manifest_key = keys.product_file(task.run_id, task.sku, "manifest.json")
@@ -115,7 +115,7 @@ def finalize_product(
             score=report.score,
             flags=len(report.flags),
             usage=usage,
-            cost_usd=round(sum(item.cost_usd for item in usage), 6),
+            cost_usd=total_cost(usage),
             timings_ms=timings,
             reuse=Reuse(
                 base_run_id=product.base.run_id if product.base else None,
@@ -206,14 +206,21 @@ def record_product_failure(task: FailureTask, *, store: ObjectStore, records: Re
     The spec is read without validating it, so a spec.json that no longer
     reads as a spec (often the very cause of the failure) still yields the
     content hash whose claim is released for the next upload.
+
+    The record's cost is the product's ledger: every provider call made before the error.
     """
     if task.run_id is None or task.sku is None:
         raise ValueError("a product failure needs run_id and sku")
     name, message = _error_text(task.error)
     status = ProductStatus.NEEDS_REVIEW if name in REVIEW_ERRORS else ProductStatus.FAILED
     spec_hash, product_name = spec_identity(store, task.spec_key)
+    usage = read_ledger(store, task.run_id, task.sku)
     failure_key = keys.product_file(task.run_id, task.sku, "failure.json")
-    put_json(store, failure_key, {"sku": task.sku, "status": status.value, "error": name, "message": message})
+    put_json(
+        store,
+        failure_key,
+        {"sku": task.sku, "status": status.value, "error": name, "message": message, "cost_usd": total_cost(usage)},
+    )
     record = ProductRecord(
         sku=task.sku,
         run_id=task.run_id,
@@ -223,6 +230,8 @@ def record_product_failure(task: FailureTask, *, store: ObjectStore, records: Re
         finished_at=datetime.now(UTC),
         error=f"{name}: {message}",
         artifacts={"failure": failure_key, **({"spec": task.spec_key} if task.spec_key else {})},
+        usage=usage,
+        cost_usd=total_cost(usage),
     )
     records.put_product(record)
     records.settle_spec(record, ClaimState.RETRY)
@@ -271,6 +280,7 @@ def record_missing_outcomes(
         spec_hash, name = item.spec_hash, None
         if spec_hash is None:
             spec_hash, name = spec_identity(store, item.spec_key)
+        usage = read_ledger(store, run_id, item.sku)
         missing.append(
             ProductRecord(
                 sku=item.sku,
@@ -281,6 +291,8 @@ def record_missing_outcomes(
                 finished_at=now,
                 error=f"{NO_OUTCOME_ERROR}: {reason}",
                 artifacts={"spec": item.spec_key},
+                usage=usage,
+                cost_usd=total_cost(usage),
             )
         )
     records.put_products(missing)

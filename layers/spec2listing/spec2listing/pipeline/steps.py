@@ -5,15 +5,26 @@ already hold (see pipeline.incremental) and calls a provider only for the rest.
 """
 
 import json
+import logging
 import time
-from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor, wait
 from contextlib import contextmanager
+from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
 from spec2listing.consistency.engine import check_product
-from spec2listing.errors import ArtifactMissing
+from spec2listing.costs.ledger import StoreLedger
+from spec2listing.errors import (
+    ArtifactMissing,
+    ContentBlocked,
+    ProviderAuthFailed,
+    ProviderOutputInvalid,
+    ProviderRequestRejected,
+    ProviderThrottled,
+    ProviderUnavailable,
+)
 from spec2listing.imaging.planner import plan_images
 from spec2listing.models.consistency import ConsistencyReport
 from spec2listing.models.copy import ProductCopy
@@ -31,9 +42,16 @@ from spec2listing.models.tasks import (
     RenderTask,
 )
 from spec2listing.pipeline.incremental import CopyDecision, copy_decision, image_cache_key, vision_cache_key
-from spec2listing.providers import CopyWriter, ImageRenderer, VisionChecker, VisionReport
+from spec2listing.providers import CopyWriter, ImageRenderer, VisionChecker, VisionReport, VisionVerdict
+from spec2listing.providers.prompts import checklist
 from spec2listing.storage import keys
 from spec2listing.storage.objects import ObjectStore, get_json, put_json
+
+logger = logging.getLogger(__name__)
+# Time the check keeps after the vision pass for pixel checks, the report and the return, in seconds.
+VISION_RESERVE_SECONDS = 60.0
+# A vision call is not started with less time than this left, in seconds.
+MIN_VISION_CALL_SECONDS = 5.0
 
 
 class Stopwatch:
@@ -57,6 +75,7 @@ def load_product(store: ObjectStore, spec_key: str) -> NormalizedProduct:
 
 def generate_copy(task: ProductTask, *, store: ObjectStore, writer: CopyWriter) -> CopyResult:
     """Write the product's copy, or keep the last listing's copy when nothing it depends on changed."""
+    ledger = StoreLedger(store, task.run_id, task.sku)
     with timed() as watch:
         product = load_product(store, task.spec_key)
         copy_key = keys.product_file(task.run_id, task.sku, "copy.json")
@@ -64,14 +83,13 @@ def generate_copy(task: ProductTask, *, store: ObjectStore, writer: CopyWriter) 
         if decision is not None and decision.reuse and product.base and product.base.copy_key:
             store.copy(product.base.copy_key, copy_key)
             reused_from: str | None = product.base.run_id
-            usage = []
         else:
-            draft = writer.write(product.spec, product.brand)
+            draft = writer.write(product.spec, product.brand, ledger=ledger)
             put_json(store, copy_key, draft.listing)
-            reused_from, usage = None, draft.usage
+            reused_from = None
     return CopyResult(
         copy_key=copy_key,
-        usage=usage,
+        cost_usd=ledger.cost_usd,
         provider=writer.name,
         duration_ms=watch.ms,
         reused_from=reused_from,
@@ -147,7 +165,8 @@ def render_image(task: RenderTask, *, store: ObjectStore, renderer: ImageRendere
         plan = ImagePlan.model_validate(get_json(store, task.jobs_key))
         job = plan.job(task.job_id)
         references = [store.get_bytes(key) for key in job.reference_images]
-        image = renderer.render(job, product.spec, references)
+        ledger = StoreLedger(store, task.run_id, task.sku, job_id=job.job_id)
+        image = renderer.render(job, product.spec, references, ledger=ledger)
         extension = image.media_type.split("/")[-1].replace("jpeg", "jpg")
         image_key = keys.product_image(task.run_id, task.sku, job.job_id, extension)
         store.put_bytes(image_key, image.data, image.media_type)
@@ -157,7 +176,7 @@ def render_image(task: RenderTask, *, store: ObjectStore, renderer: ImageRendere
         job_id=job.job_id,
         status=RenderStatus.RENDERED,
         image_key=image_key,
-        usage=image.usage,
+        cost_usd=ledger.cost_usd,
         provider=renderer.name,
         duration_ms=watch.ms,
         cache_key=cache_key,
@@ -221,9 +240,23 @@ def describe_cause(cause: str) -> str:
 
 
 def check_consistency(
-    task: CheckTask, *, store: ObjectStore, vision: VisionChecker | None = None, vision_concurrency: int = 4
+    task: CheckTask,
+    *,
+    store: ObjectStore,
+    vision: VisionChecker | None = None,
+    vision_concurrency: int = 4,
+    seconds_left: Callable[[], float] | None = None,
 ) -> tuple[CheckResult, ConsistencyReport]:
-    """Check copy and images against each other; the vision checker sees up to `vision_concurrency` images at once."""
+    """Check copy and images against each other; the vision checker sees up to `vision_concurrency` images at once.
+
+    A vision fault never loses the listing: an image whose check is refused,
+    invalid, unreachable or out of time gets its items unverified with the
+    reason, and a flag that its vision check failed. Only throttling that
+    outlasts the in-function retries propagates, for the state machine's Retry.
+    `seconds_left` returns the function's remaining time; the vision pass ends
+    `VISION_RESERVE_SECONDS` before it.
+    """
+    ledger = StoreLedger(store, task.run_id, task.sku)
     with timed() as watch:
         product = load_product(store, task.spec_key)
         listing = ProductCopy.model_validate(get_json(store, task.copy_key))
@@ -237,24 +270,19 @@ def check_consistency(
         }
         vision_reports: dict[str, VisionReport] = {}
         vision_reused: list[str] = []
-        cache_keys = {render.job_id: render.cache_key for render in renders}
-        unchecked = []
-        for job in plan.jobs:
-            if vision is None or job.job_id not in images:
-                continue
-            cached_report = _cached_vision(store, vision, job, cache_keys.get(job.job_id))
-            if cached_report is None:
-                unchecked.append(job)
-                continue
-            vision_reports[job.job_id] = cached_report
-            vision_reused.append(job.job_id)
-        if vision is not None and unchecked:
-            # Live checks wait on the network, so images are checked side by side to fit the function timeout.
-            with ThreadPoolExecutor(max_workers=vision_concurrency) as pool:
-                fresh = pool.map(lambda job: vision.check(images[job.job_id], job), unchecked)
-                for job, fresh_report in zip(unchecked, fresh, strict=True):
-                    vision_reports[job.job_id] = fresh_report
-                    _cache_vision(store, vision, job, cache_keys.get(job.job_id), fresh_report)
+        if vision is not None:
+            deadline = None if seconds_left is None else time.monotonic() + seconds_left() - VISION_RESERVE_SECONDS
+            vision_reports, vision_reused = _vision_reports(
+                task,
+                store=store,
+                vision=vision,
+                plan=plan,
+                renders=renders,
+                images=images,
+                ledger=ledger,
+                concurrency=vision_concurrency,
+                deadline=deadline,
+            )
         report = check_product(
             spec=product.spec,
             brand=product.brand,
@@ -274,11 +302,126 @@ def check_consistency(
         passed=report.passed,
         flags=len(report.flags),
         duration_ms=watch.ms,
-        usage=[item for vision_report in vision_reports.values() for item in vision_report.usage],
+        cost_usd=ledger.cost_usd,
         provider=vision.name if vision is not None else "",
         vision_reused=vision_reused,
     )
     return result, report
+
+
+def _vision_reports(
+    task: CheckTask,
+    *,
+    store: ObjectStore,
+    vision: VisionChecker,
+    plan: ImagePlan,
+    renders: list[RenderResult],
+    images: dict[str, bytes],
+    ledger: StoreLedger,
+    concurrency: int,
+    deadline: float | None,
+) -> tuple[dict[str, VisionReport], list[str]]:
+    """Verdicts for every rendered image, from the cache or the vision checker, and the jobs the cache served."""
+    reports: dict[str, VisionReport] = {}
+    reused: list[str] = []
+    cache_keys = {render.job_id: render.cache_key for render in renders}
+    unchecked = []
+    for job in plan.jobs:
+        if job.job_id not in images:
+            continue
+        cached_report = _cached_vision(store, vision, job, cache_keys.get(job.job_id))
+        if cached_report is None:
+            unchecked.append(job)
+            continue
+        reports[job.job_id] = cached_report
+        reused.append(job.job_id)
+    if task.vision_error is not None:
+        skipped = f"vision check skipped after repeated faults: {_error_cause(task.vision_error)}"
+        reports.update({job.job_id: failed_vision(job, skipped) for job in unchecked})
+        return reports, reused
+    fresh, throttled = _vision_pass(
+        unchecked, images=images, vision=vision, ledger=ledger, concurrency=concurrency, deadline=deadline
+    )
+    for job_id, report in fresh.items():
+        reports[job_id] = report
+        _cache_vision(store, vision, plan.job(job_id), cache_keys.get(job_id), report)
+    if throttled is not None:
+        # Raised once the finished verdicts are cached, so a retry of the check asks only for the rest.
+        raise throttled
+    return reports, reused
+
+
+# Vision faults that leave an image's items unverified instead of failing the product.
+VISION_FAULTS = (
+    ContentBlocked,
+    ProviderOutputInvalid,
+    ProviderRequestRejected,
+    ProviderAuthFailed,
+    ProviderUnavailable,
+)
+
+
+def _vision_pass(
+    jobs: list[ImageJob],
+    *,
+    images: dict[str, bytes],
+    vision: VisionChecker,
+    ledger: StoreLedger,
+    concurrency: int,
+    deadline: float | None,
+) -> tuple[dict[str, VisionReport], ProviderThrottled | None]:
+    """Check the images side by side, as live checks wait on the network, and finish by `deadline` (monotonic).
+
+    Every job that was not throttled gets a report: the model's verdicts, or
+    unverified items with the fault or the lack of time as the reason. The
+    first ProviderThrottled comes back beside the reports for the caller to raise.
+    """
+
+    def check(job: ImageJob) -> VisionReport:
+        budget = None if deadline is None else deadline - time.monotonic()
+        if budget is not None and budget < MIN_VISION_CALL_SECONDS:
+            return failed_vision(job, OUT_OF_TIME)
+        return vision.check(images[job.job_id], job, ledger=ledger.for_job(job.job_id), budget_seconds=budget)
+
+    reports: dict[str, VisionReport] = {}
+    throttled: list[ProviderThrottled] = []
+    pool = ThreadPoolExecutor(max_workers=max(1, concurrency))
+    futures = {pool.submit(check, job): job for job in jobs}
+    try:
+        timeout = None if deadline is None else max(0.0, deadline - time.monotonic())
+        done, _ = wait(futures, timeout=timeout)
+    finally:
+        # Checks still running end on their own budget, which the deadline bounds; nothing waits for them.
+        pool.shutdown(wait=False, cancel_futures=True)
+    for future, job in futures.items():
+        if future not in done:
+            reports[job.job_id] = failed_vision(job, OUT_OF_TIME)
+            continue
+        try:
+            reports[job.job_id] = future.result()
+        except VISION_FAULTS as error:
+            logger.warning("vision check failed", extra={"job_id": job.job_id, "error": type(error).__name__})
+            reports[job.job_id] = failed_vision(job, f"{type(error).__name__}: {error}")
+        except ProviderThrottled as error:
+            throttled.append(error)
+    return reports, (throttled[0] if throttled else None)
+
+
+OUT_OF_TIME = "the vision check did not finish within the function's time limit"
+
+
+def failed_vision(job: ImageJob, reason: str) -> VisionReport:
+    """Every item of the job's checklist unverified, with why no model judged them."""
+    verdicts = [
+        VisionVerdict.model_validate({**item, "verdict": "unverified", "reason": reason}) for item in checklist(job)
+    ]
+    return VisionReport(verdicts=verdicts, error=reason)
+
+
+def _error_cause(error: dict[str, Any]) -> str:
+    name = str(error.get("Error", "Error"))
+    cause = describe_cause(str(error.get("Cause", "")))
+    return cause if cause.startswith(name) else f"{name}: {cause}"
 
 
 def _cached_vision(
@@ -293,13 +436,14 @@ def _cached_vision(
         )
     except (ArtifactMissing, ValidationError):
         return None
-    return cached.model_copy(update={"usage": []})
+    return cached
 
 
 def _cache_vision(
     store: ObjectStore, vision: VisionChecker, job: ImageJob, image_cache_key: str | None, report: VisionReport
 ) -> None:
     # An 'unverified' verdict may come from a passing fault of the model, so only settled verdicts are kept.
-    if image_cache_key is None or any(verdict.verdict == "unverified" for verdict in report.verdicts):
+    unsettled = report.error is not None or any(verdict.verdict == "unverified" for verdict in report.verdicts)
+    if image_cache_key is None or unsettled:
         return
     put_json(store, keys.vision_cache(vision_cache_key(vision.model, image_cache_key, job)), report)

@@ -1,33 +1,33 @@
 """Provider interfaces: copywriter, image renderer and vision checker.
 
 Each has an offline implementation (deterministic, no network) and a live one.
-Domain code depends on these protocols only, so tests hand in fakes.
+Domain code depends on these protocols only, so tests hand in fakes. Every
+call records its usage in the ledger it is given as soon as the provider
+answers, so a call that fails afterwards still leaves its cost behind.
 """
 
 from typing import Literal, Protocol
 
 from pydantic import BaseModel, Field
 
+from spec2listing.costs.ledger import UsageLedger
 from spec2listing.models.brand import BrandGuide
 from spec2listing.models.copy import ProductCopy
 from spec2listing.models.jobs import ImageJob
-from spec2listing.models.records import Usage
 from spec2listing.models.spec import ProductSpec
 
 
 class CopyDraft(BaseModel):
-    """Copy plus the usage it cost."""
+    """Copy as a copywriter wrote it."""
 
     listing: ProductCopy
-    usage: list[Usage] = Field(default_factory=list)
 
 
 class RenderedImage(BaseModel):
-    """Encoded image bytes plus the usage they cost."""
+    """Encoded image bytes and their media type."""
 
     data: bytes
     media_type: str = "image/png"
-    usage: list[Usage] = Field(default_factory=list)
 
 
 class VisionVerdict(BaseModel):
@@ -40,26 +40,36 @@ class VisionVerdict(BaseModel):
 
 
 class VisionReport(BaseModel):
+    """A vision model's verdicts on one image."""
+
     verdicts: list[VisionVerdict]
-    usage: list[Usage] = Field(default_factory=list)
+    error: str | None = Field(
+        default=None, description="Why no model judged the image (a fault, no time left); items are then unverified."
+    )
 
 
 class CopyWriter(Protocol):
     name: str
     model: str
 
-    def write(self, spec: ProductSpec, brand: BrandGuide | None) -> CopyDraft: ...
+    def write(self, spec: ProductSpec, brand: BrandGuide | None, *, ledger: UsageLedger) -> CopyDraft: ...
 
 
 class ImageRenderer(Protocol):
     name: str
     model: str
 
-    def render(self, job: ImageJob, spec: ProductSpec, references: list[bytes]) -> RenderedImage: ...
+    def render(
+        self, job: ImageJob, spec: ProductSpec, references: list[bytes], *, ledger: UsageLedger
+    ) -> RenderedImage: ...
 
 
 class VisionChecker(Protocol):
     name: str
     model: str
 
-    def check(self, image: bytes, job: ImageJob) -> VisionReport: ...
+    def check(
+        self, image: bytes, job: ImageJob, *, ledger: UsageLedger, budget_seconds: float | None = None
+    ) -> VisionReport:
+        """Judge one image; `budget_seconds` caps the time all attempts of the call may take."""
+        ...

@@ -2,12 +2,13 @@
 
 The copywriter and the vision checker share this adapter. Every SDK error is
 caught here once and re-raised as the domain error the state machine names.
+Each response's usage goes to the ledger as soon as it arrives, before the
+answer is judged, so a refused or invalid answer still leaves its cost behind.
 """
 
 import json
 import logging
 import re
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -18,6 +19,7 @@ from google.genai import errors as genai_errors
 from google.genai import types
 
 from spec2listing.costs import PriceTable
+from spec2listing.costs.ledger import UsageLedger
 from spec2listing.errors import (
     ContentBlocked,
     ProviderOutputInvalid,
@@ -26,7 +28,7 @@ from spec2listing.errors import (
     ProviderUnavailable,
 )
 from spec2listing.models.records import Usage
-from spec2listing.providers.keys import ApiKey
+from spec2listing.providers.keys import ApiKey, ClientForKey
 from spec2listing.providers.retry import Deadline, RetryPolicy, retry_after_seconds, run_with_retries
 
 logger = logging.getLogger(__name__)
@@ -48,11 +50,10 @@ _DURATION = re.compile(r"^(\d+(?:\.\d+)?)s$")
 
 @dataclass
 class GeminiAnswer:
-    """The text of one successful call, and what it cost."""
+    """The text of one successful call."""
 
     text: str
     finish_reason: str
-    usage: Usage
 
 
 class GeminiModel:
@@ -72,20 +73,10 @@ class GeminiModel:
         self.model = model
         self.step = step
         self.policy = policy
-        self._base_url = base_url
         self._prices = prices
-        self._client: genai.Client | None = None
-        self._client_lock = threading.Lock()
-
-    def _sdk(self) -> genai.Client:
-        # Locked because threads share one model: a second client built in a race would be dropped,
-        # and a dropped genai.Client closes the HTTP connection pool under any request still using it.
-        with self._client_lock:
-            if self._client is None:
-                # retry_options left unset: the SDK makes one attempt and run_with_retries owns the retries.
-                options = types.HttpOptions(base_url=self._base_url) if self._base_url else None
-                self._client = genai.Client(api_key=self.key.get(), http_options=options)
-            return self._client
+        # retry_options left unset: the SDK makes one attempt and run_with_retries owns the retries.
+        options = types.HttpOptions(base_url=base_url) if base_url else None
+        self._clients = ClientForKey(key, lambda value: genai.Client(api_key=value, http_options=options))
 
     def generate(
         self,
@@ -95,11 +86,14 @@ class GeminiModel:
         schema: dict[str, Any],
         max_output_tokens: int,
         deadline: Deadline,
+        ledger: UsageLedger,
     ) -> GeminiAnswer:
         """Make one call (with retries of throttling and transient faults) and check how it finished.
 
-        Raises ContentBlocked for a refusal, ProviderOutputInvalid for cut-short
-        or empty text; the caller decides whether to repair.
+        Records the usage of every response in `ledger`, and an attempt that
+        timed out as a call without reported usage. Raises ContentBlocked for a
+        refusal, ProviderOutputInvalid for cut-short or empty text; the caller
+        decides whether to repair.
         """
 
         def attempt(timeout_seconds: float) -> types.GenerateContentResponse:
@@ -110,20 +104,40 @@ class GeminiModel:
                 max_output_tokens=max_output_tokens,
                 http_options=types.HttpOptions(timeout=max(1, round(timeout_seconds * 1000))),
             )
+
+            def request(client: genai.Client) -> types.GenerateContentResponse:
+                return client.models.generate_content(model=self.model, contents=contents, config=config)
+
             try:
-                return self._sdk().models.generate_content(model=self.model, contents=contents, config=config)
+                return self._with_current_key(request)
             except genai_errors.APIError as error:
                 raise self._domain_error(error) from error
             except httpx2.TimeoutException as error:
+                ledger.record(Usage(step=self.step, provider=PROVIDER, model=self.model, reported=False))
                 raise ProviderUnavailable(f"Gemini {self.model} timed out after {timeout_seconds:.0f} s") from error
             except httpx2.TransportError as error:
                 raise ProviderUnavailable(f"cannot reach Gemini: {type(error).__name__}: {error}") from error
 
         response = run_with_retries(attempt, deadline=deadline, what=f"gemini {self.step}")
+        ledger.record(self._usage(response))
         return self._answer(response)
 
+    def _with_current_key(
+        self, request: Callable[[genai.Client], types.GenerateContentResponse]
+    ) -> types.GenerateContentResponse:
+        """Send the request; when Gemini rejects the key and a re-read finds a new one, send it once more."""
+        client = self._clients.get()
+        try:
+            return request(client)
+        except genai_errors.APIError as error:
+            if not _rejects_key(error) or not self._clients.refresh(client):
+                raise
+            logger.warning(
+                "Gemini rejected the API key; retrying once with the key read again", extra={"step": self.step}
+            )
+        return request(self._clients.get())
+
     def _answer(self, response: types.GenerateContentResponse) -> GeminiAnswer:
-        usage = self._usage(response)
         feedback = response.prompt_feedback
         if feedback is not None and feedback.block_reason is not None:
             reason = _enum_name(feedback.block_reason)
@@ -143,9 +157,8 @@ class GeminiModel:
                 f"Gemini's {self.step} response is unusable: finish reason {finish}, {len(text)} characters of text",
                 text=text,
                 finish_reason=finish,
-                usage=usage,
             )
-        return GeminiAnswer(text=text, finish_reason=finish, usage=usage)
+        return GeminiAnswer(text=text, finish_reason=finish)
 
     def _usage(self, response: types.GenerateContentResponse) -> Usage:
         metadata = response.usage_metadata
@@ -172,7 +185,7 @@ class GeminiModel:
             return ProviderThrottled(message, retry_after_seconds=_retry_after(error))
         if status in RETRYABLE_STATUS or status >= 500:
             return ProviderUnavailable(message)
-        if status in AUTH_STATUS or _is_invalid_key(error):
+        if _rejects_key(error):
             return self.key.rejected(status)
         return ProviderRequestRejected(message)
 
@@ -180,19 +193,20 @@ class GeminiModel:
 class IncompleteAnswer(ProviderOutputInvalid):
     """Text cut short or empty; carries what came back so a repair attempt can build on it."""
 
-    def __init__(self, message: str, *, text: str, finish_reason: str, usage: Usage) -> None:
+    def __init__(self, message: str, *, text: str, finish_reason: str) -> None:
         super().__init__(message)
         self.text = text
         self.finish_reason = finish_reason
-        self.usage = usage
 
 
 def _enum_name(value: object) -> str:
     return str(getattr(value, "value", value))
 
 
-def _is_invalid_key(error: genai_errors.APIError) -> bool:
-    """Gemini returns 400 INVALID_ARGUMENT with an ErrorInfo of reason API_KEY_INVALID for a wrong key."""
+def _rejects_key(error: genai_errors.APIError) -> bool:
+    """401 and 403 reject the key; so does 400 INVALID_ARGUMENT with an ErrorInfo of reason API_KEY_INVALID."""
+    if error.code in AUTH_STATUS:
+        return True
     return any(detail.get("reason") == "API_KEY_INVALID" for detail in _details(error))
 
 
@@ -232,30 +246,35 @@ def generate_validated(
     schema: dict[str, Any],
     max_output_tokens: int,
     validate: Callable[[str], Parsed],
-) -> tuple[Parsed, list[Usage]]:
+    ledger: UsageLedger,
+    budget_seconds: float | None = None,
+) -> Parsed:
     """Call Gemini and validate the answer; on cut-short, empty or invalid output, repair once.
 
     The repair attempt shows the model its own answer and what was wrong with
     it, with twice the output-token limit when the first answer hit it. A
     second invalid answer raises ProviderOutputInvalid with both complaints.
-    Usage is recorded for every call that returned.
+    Every call that returned is in `ledger` whatever the outcome.
+    `budget_seconds` caps the time of both calls below the policy's budget.
     """
-    deadline = Deadline(gemini.policy)
-    usage: list[Usage] = []
+    deadline = Deadline(gemini.policy, budget_seconds=budget_seconds)
     first_text = ""
-    try:
-        answer = gemini.generate(
-            contents=contents,
+
+    def generate(messages: list[types.Content], output_tokens: int) -> GeminiAnswer:
+        return gemini.generate(
+            contents=messages,
             system_instruction=system_instruction,
             schema=schema,
-            max_output_tokens=max_output_tokens,
+            max_output_tokens=output_tokens,
             deadline=deadline,
+            ledger=ledger,
         )
-        usage.append(answer.usage)
+
+    try:
+        answer = generate(contents, max_output_tokens)
         first_text = answer.text
-        return validate(first_text), usage
+        return validate(first_text)
     except IncompleteAnswer as error:
-        usage.append(error.usage)
         first_problem, first_text = str(error), error.text
         if error.finish_reason == "MAX_TOKENS":
             max_output_tokens *= 2
@@ -269,17 +288,8 @@ def generate_validated(
         types.Content(role="user", parts=[types.Part.from_text(text=repair_request(first_problem))]),
     ]
     try:
-        answer = gemini.generate(
-            contents=repair,
-            system_instruction=system_instruction,
-            schema=schema,
-            max_output_tokens=max_output_tokens,
-            deadline=deadline,
-        )
-        usage.append(answer.usage)
-        return validate(answer.text), usage
-    except IncompleteAnswer as error:
-        second_problem = str(error)
+        answer = generate(repair, max_output_tokens)
+        return validate(answer.text)
     except ProviderOutputInvalid as error:
         second_problem = str(error)
     raise ProviderOutputInvalid(

@@ -3,6 +3,7 @@
 from google.genai import types
 from pydantic import ValidationError
 
+from spec2listing.costs.ledger import UsageLedger
 from spec2listing.errors import ProviderOutputInvalid
 from spec2listing.models.brand import BrandGuide
 from spec2listing.models.copy import ProductCopy
@@ -25,17 +26,18 @@ class GeminiCopyWriter:
         self.model = gemini.model
         self._max_output_tokens = max_output_tokens
 
-    def write(self, spec: ProductSpec, brand: BrandGuide | None) -> CopyDraft:
+    def write(self, spec: ProductSpec, brand: BrandGuide | None, *, ledger: UsageLedger) -> CopyDraft:
         contents = [types.Content(role="user", parts=[types.Part.from_text(text=copy_request(spec, brand))])]
-        listing, usage = generate_validated(
+        listing = generate_validated(
             self._gemini,
             contents=contents,
             system_instruction=copy_system_instruction(spec, brand),
             schema=ProductCopy.model_json_schema(),
             max_output_tokens=self._max_output_tokens,
             validate=lambda text: validate_copy(text, spec),
+            ledger=ledger,
         )
-        return CopyDraft(listing=listing, usage=usage)
+        return CopyDraft(listing=listing)
 
 
 def validate_copy(text: str, spec: ProductSpec) -> ProductCopy:

@@ -5,6 +5,7 @@ from typing import Literal
 from google.genai import types
 from pydantic import BaseModel, Field, ValidationError
 
+from spec2listing.costs.ledger import UsageLedger
 from spec2listing.errors import ProviderOutputInvalid
 from spec2listing.models.jobs import ImageJob
 from spec2listing.providers import VisionReport, VisionVerdict
@@ -42,7 +43,9 @@ class GeminiVisionChecker:
         self.model = gemini.model
         self._max_output_tokens = max_output_tokens
 
-    def check(self, image: bytes, job: ImageJob) -> VisionReport:
+    def check(
+        self, image: bytes, job: ImageJob, *, ledger: UsageLedger, budget_seconds: float | None = None
+    ) -> VisionReport:
         items = checklist(job)
         if not items:
             return VisionReport(verdicts=[])
@@ -50,15 +53,17 @@ class GeminiVisionChecker:
             types.Part.from_bytes(data=image, mime_type=media_type(image) or "image/png"),
             types.Part.from_text(text=vision_request(job)),
         ]
-        verdicts, usage = generate_validated(
+        verdicts = generate_validated(
             self._gemini,
             contents=[types.Content(role="user", parts=parts)],
             system_instruction=VISION_SYSTEM_INSTRUCTION,
             schema=VisionAnswer.model_json_schema(),
             max_output_tokens=self._max_output_tokens,
             validate=lambda text: validate_verdicts(text, items),
+            ledger=ledger,
+            budget_seconds=budget_seconds,
         )
-        return VisionReport(verdicts=verdicts, usage=usage)
+        return VisionReport(verdicts=verdicts)
 
 
 def validate_verdicts(text: str, items: list[dict[str, str]]) -> list[VisionVerdict]:

@@ -1,10 +1,18 @@
 """API keys: from an environment variable (local runs) or a Secrets Manager secret (Lambda).
 
 A key is read when a call first needs it, never at import, and Powertools
-Parameters caches a secret for `SECRET_MAX_AGE_SECONDS` so a rotated key is
-picked up without a redeploy. Keys are never logged: error messages name the
-variable or the secret, never the value.
+Parameters caches a secret for `SECRET_MAX_AGE_SECONDS`. An SDK client is
+built per key value (`ClientForKey`): when the cached secret changes, the next
+call builds a new client, and when a provider rejects the key, the secret is
+read again past the cache, so a rotated key takes effect in a warm container
+without a redeploy. Keys are never logged: error messages name the variable or
+the secret, never the value.
 """
+
+import hashlib
+import threading
+from collections.abc import Callable
+from typing import Generic, TypeVar
 
 from aws_lambda_powertools.utilities import parameters
 from aws_lambda_powertools.utilities.parameters.exceptions import GetParameterError, TransformParameterError
@@ -13,6 +21,7 @@ from pydantic import SecretStr
 from spec2listing.errors import ProviderAuthFailed
 
 SECRET_MAX_AGE_SECONDS = 300
+Client = TypeVar("Client")
 
 
 class ApiKey:
@@ -40,8 +49,11 @@ class ApiKey:
             return f"Secrets Manager secret {self.secret_name!r}"
         return "nowhere"
 
-    def get(self) -> str:
-        """Return the key; raise ProviderAuthFailed when it is missing or the secret cannot be read."""
+    def get(self, *, refresh: bool = False) -> str:
+        """Return the key; raise ProviderAuthFailed when it is missing or the secret cannot be read.
+
+        `refresh` reads the secret from Secrets Manager even when a cached value is still fresh.
+        """
         if self._value is not None:
             return self._value.get_secret_value()
         if self.secret_name is None:
@@ -49,7 +61,7 @@ class ApiKey:
                 f"no {self.provider} API key: set {self.variable}, or the key's secret name in the template"
             )
         try:
-            value = parameters.get_secret(self.secret_name, max_age=SECRET_MAX_AGE_SECONDS)
+            value = parameters.get_secret(self.secret_name, max_age=SECRET_MAX_AGE_SECONDS, force_fetch=refresh)
         except (GetParameterError, TransformParameterError) as error:
             raise ProviderAuthFailed(f"cannot read the {self.provider} API key from {self.source}: {error}") from error
         key = value.strip()
@@ -63,3 +75,40 @@ class ApiKey:
             f"{self.provider} rejected the API key from {self.source} (HTTP {status}): "
             f"check that {self.source} holds a valid {self.provider} key with access to the model"
         )
+
+
+class ClientForKey(Generic[Client]):
+    """An SDK client built for the key's current value, and built again when the value changes.
+
+    Threads share one client, so they share its connection pool. A caller keeps
+    the client it got in a local variable for the whole request: a replaced
+    client that nothing references is closed when it is garbage collected.
+    """
+
+    def __init__(self, key: ApiKey, build: Callable[[str], Client]) -> None:
+        self.key = key
+        self._build = build
+        self._client: Client | None = None
+        self._digest = ""
+        self._lock = threading.Lock()
+
+    def get(self) -> Client:
+        """The client for the key as read now (Powertools' cache decides how fresh a secret is)."""
+        return self._current(self.key.get())
+
+    def refresh(self, rejected: Client) -> bool:
+        """Re-read the key past the cache after `rejected` failed to authenticate.
+
+        Returns True when `get` now gives another client (the key changed, here
+        or in another thread), so one more attempt is worth making; False when
+        the key is unchanged.
+        """
+        return self._current(self.key.get(refresh=True)) is not rejected
+
+    def _current(self, value: str) -> Client:
+        digest = hashlib.sha256(value.encode()).hexdigest()
+        with self._lock:
+            if self._client is None or digest != self._digest:
+                self._client = self._build(value)
+                self._digest = digest
+            return self._client

@@ -3,14 +3,15 @@
 Edits send the photos with high input fidelity so the real product keeps its
 shape, colour and details. The image comes back base64-encoded in the response
 and is returned as bytes for the step to write to S3; it never enters the state
-payload.
+payload. Each response's usage goes to the ledger as soon as it arrives, before
+its image is decoded.
 """
 
 import base64
 import binascii
 import io
 import logging
-import threading
+from collections.abc import Callable
 from typing import Any
 
 import openai
@@ -18,6 +19,7 @@ from openai.types import ImagesResponse
 from PIL import Image, UnidentifiedImageError
 
 from spec2listing.costs import PriceTable
+from spec2listing.costs.ledger import UsageLedger
 from spec2listing.errors import (
     ContentBlocked,
     ProviderOutputInvalid,
@@ -29,7 +31,7 @@ from spec2listing.models.jobs import ImageJob
 from spec2listing.models.records import Usage
 from spec2listing.models.spec import ProductSpec
 from spec2listing.providers import RenderedImage
-from spec2listing.providers.keys import ApiKey
+from spec2listing.providers.keys import ApiKey, ClientForKey
 from spec2listing.providers.media import media_type
 from spec2listing.providers.retry import Deadline, RetryPolicy, retry_after_seconds, run_with_retries
 
@@ -58,47 +60,42 @@ class OpenAIImageRenderer:
     ) -> None:
         self.key = key
         self.model = model
-        self._base_url = base_url
         self._output_format = output_format
         self._policy = policy
         self._prices = prices
-        self._client: openai.OpenAI | None = None
-        self._client_lock = threading.Lock()
+        # max_retries=0: run_with_retries owns retries so both providers follow one policy.
+        self._clients = ClientForKey(
+            key,
+            lambda value: openai.OpenAI(
+                api_key=value, base_url=base_url, max_retries=0, timeout=policy.timeout_seconds
+            ),
+        )
 
-    def _sdk(self) -> openai.OpenAI:
-        # Locked because concurrent renders share one renderer and should share one connection pool.
-        with self._client_lock:
-            if self._client is None:
-                # max_retries=0: run_with_retries owns retries so both providers follow one policy.
-                self._client = openai.OpenAI(
-                    api_key=self.key.get(),
-                    base_url=self._base_url,
-                    max_retries=0,
-                    timeout=self._policy.timeout_seconds,
-                )
-            return self._client
-
-    def render(self, job: ImageJob, spec: ProductSpec, references: list[bytes]) -> RenderedImage:
+    def render(
+        self, job: ImageJob, spec: ProductSpec, references: list[bytes], *, ledger: UsageLedger
+    ) -> RenderedImage:
         """Render one job; an answer without a decodable image gets one more attempt."""
         deadline = Deadline(self._policy)
         output_format = self._format_for(job)
         what = f"openai {'edit' if references else 'generate'} {job.job_id}"
-        response = run_with_retries(
-            lambda timeout: self._request(job, references, output_format, timeout), deadline=deadline, what=what
-        )
-        usage = [self._usage(job, response)]
+
+        def answer() -> ImagesResponse:
+            response = run_with_retries(
+                lambda timeout: self._request(job, references, output_format, timeout, ledger),
+                deadline=deadline,
+                what=what,
+            )
+            ledger.record(self._usage(job, response))
+            return response
+
         try:
-            data = _image_bytes(response)
+            data = _image_bytes(answer())
         except ProviderOutputInvalid as error:
             logger.warning(
                 "image answer invalid, asking once more", extra={"job_id": job.job_id, "problem": str(error)}
             )
-            response = run_with_retries(
-                lambda timeout: self._request(job, references, output_format, timeout), deadline=deadline, what=what
-            )
-            usage.append(self._usage(job, response))
-            data = _image_bytes(response)
-        return RenderedImage(data=data, media_type=MEDIA_TYPES[output_format], usage=usage)
+            data = _image_bytes(answer())
+        return RenderedImage(data=data, media_type=MEDIA_TYPES[output_format])
 
     def _format_for(self, job: ImageJob) -> str:
         # JPEG has no alpha channel, so a transparent background needs PNG.
@@ -106,7 +103,9 @@ class OpenAIImageRenderer:
             return "png"
         return self._output_format
 
-    def _request(self, job: ImageJob, references: list[bytes], output_format: str, timeout: float) -> ImagesResponse:
+    def _request(
+        self, job: ImageJob, references: list[bytes], output_format: str, timeout: float, ledger: UsageLedger
+    ) -> ImagesResponse:
         options: dict[str, Any] = {
             "model": self.model,
             "prompt": job.prompt,
@@ -117,19 +116,27 @@ class OpenAIImageRenderer:
             "n": 1,
             "timeout": timeout,
         }
+        photos = [_reference_file(index, photo) for index, photo in enumerate(references, start=1)]
         try:
-            if references:
-                photos = [_reference_file(index, photo) for index, photo in enumerate(references, start=1)]
-                response: ImagesResponse = self._sdk().images.edit(image=photos, input_fidelity="high", **options)
-            else:
-                response = self._sdk().images.generate(**options)
+            return self._with_current_key(lambda client: _send(client, options, photos))
         except openai.APITimeoutError as error:
+            ledger.record(Usage(step="render", provider=PROVIDER, model=self.model, job_id=job.job_id, reported=False))
             raise ProviderUnavailable(f"OpenAI {self.model} timed out after {timeout:.0f} s") from error
         except openai.APIConnectionError as error:
             raise ProviderUnavailable(f"cannot reach OpenAI: {error}") from error
         except openai.APIStatusError as error:
             raise self._domain_error(error) from error
-        return response
+
+    def _with_current_key(self, request: Callable[[openai.OpenAI], ImagesResponse]) -> ImagesResponse:
+        """Send the request; when OpenAI rejects the key and a re-read finds a new one, send it once more."""
+        client = self._clients.get()
+        try:
+            return request(client)
+        except (openai.AuthenticationError, openai.PermissionDeniedError):
+            if not self._clients.refresh(client):
+                raise
+            logger.warning("OpenAI rejected the API key; retrying once with the key read again")
+        return request(self._clients.get())
 
     def _domain_error(self, error: openai.APIStatusError) -> Exception:
         status = error.status_code
@@ -167,7 +174,17 @@ class OpenAIImageRenderer:
             output_tokens=reported.output_tokens if reported else 0,
             images=images,
             cost_usd=cost,
+            job_id=job.job_id,
         )
+
+
+def _send(client: openai.OpenAI, options: dict[str, Any], photos: list[tuple[str, bytes, str]]) -> ImagesResponse:
+    response: ImagesResponse
+    if photos:
+        response = client.images.edit(image=photos, input_fidelity="high", **options)
+    else:
+        response = client.images.generate(**options)
+    return response
 
 
 def _reference_file(index: int, photo: bytes) -> tuple[str, bytes, str]:

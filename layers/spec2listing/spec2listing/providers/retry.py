@@ -35,23 +35,29 @@ class RetryPolicy:
 
 
 class Deadline:
-    """The time left for every attempt of one call, started when it is created."""
+    """The time left for every attempt of one call, started when it is created.
 
-    def __init__(self, policy: RetryPolicy) -> None:
+    The budget is the policy's, or `budget_seconds` when the caller has less time than that.
+    """
+
+    def __init__(self, policy: RetryPolicy, budget_seconds: float | None = None) -> None:
         self.policy = policy
+        self.budget_seconds = policy.budget_seconds
+        if budget_seconds is not None:
+            self.budget_seconds = min(policy.budget_seconds, budget_seconds)
         self._start = time.monotonic()
 
     def elapsed(self) -> float:
         return time.monotonic() - self._start
 
     def remaining(self) -> float:
-        return self.policy.budget_seconds - self.elapsed()
+        return self.budget_seconds - self.elapsed()
 
     def attempt_timeout(self, what: str) -> float:
         """The HTTP timeout of the next attempt: the per-attempt timeout, cut to the budget left."""
         remaining = self.remaining()
         if remaining <= 0:
-            raise ProviderUnavailable(f"{what}: the {self.policy.budget_seconds:g} s budget for this call is spent")
+            raise ProviderUnavailable(f"{what}: the {self.budget_seconds:g} s budget for this call is spent")
         return min(self.policy.timeout_seconds, remaining)
 
 
@@ -76,7 +82,7 @@ def run_with_retries(call: Callable[[float], Result], *, deadline: Deadline, wha
         if state.attempt_number >= policy.attempts:
             return True
         # Waiting past the budget would only end in a timeout; the state machine retries later instead.
-        return deadline.elapsed() + (state.upcoming_sleep or 0.0) >= policy.budget_seconds
+        return deadline.elapsed() + (state.upcoming_sleep or 0.0) >= deadline.budget_seconds
 
     def log_retry(state: RetryCallState) -> None:
         error = state.outcome.exception() if state.outcome else None

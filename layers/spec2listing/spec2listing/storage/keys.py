@@ -54,6 +54,10 @@ def render_error(run_id: str, sku: str, job_id: str) -> str:
     return product_prefix(run_id, sku) + f"images/{job_id}.error.json"
 
 
+def product_usage_prefix(run_id: str, sku: str) -> str:
+    return product_prefix(run_id, sku) + "usage/"
+
+
 def rejected_original(run_id: str, file_name: str) -> str:
     return f"{REJECTED_PREFIX}{run_id}/{PurePosixPath(file_name).name}"
 

@@ -1,0 +1,79 @@
+"""The cost ledger: one object per provider call, written when the call returns.
+
+Each call's usage goes to the bucket under the product's `usage/` prefix as soon
+as the provider answers, whatever happens next: an answer that fails
+validation, a refusal, or a later step that fails still leaves its cost behind.
+FinalizeProduct and RecordFailure sum the ledger, so no usage has to travel
+through the state machine's payload or survive a Catch.
+"""
+
+import threading
+import uuid
+from datetime import UTC, datetime
+from typing import Protocol
+
+from spec2listing.models.records import Usage
+from spec2listing.storage import keys
+from spec2listing.storage.objects import ObjectStore, get_json, put_json
+
+
+class UsageLedger(Protocol):
+    """Where a provider records each call it made, as soon as it returns."""
+
+    def record(self, usage: Usage) -> None: ...
+
+
+class MemoryLedger:
+    """Usage kept in a list: for tests, benchmarks and calls made outside a run."""
+
+    def __init__(self, job_id: str | None = None) -> None:
+        self.job_id = job_id
+        self.recorded: list[Usage] = []
+        self._lock = threading.Lock()
+
+    def record(self, usage: Usage) -> None:
+        usage = self._stamped(usage)
+        with self._lock:
+            self.recorded.append(usage)
+
+    def _stamped(self, usage: Usage) -> Usage:
+        if self.job_id is None or usage.job_id is not None:
+            return usage
+        return usage.model_copy(update={"job_id": self.job_id})
+
+    @property
+    def cost_usd(self) -> float:
+        with self._lock:
+            return total_cost(self.recorded)
+
+
+class StoreLedger(MemoryLedger):
+    """One product's ledger in the bucket; `recorded` keeps what this invocation wrote, for metrics."""
+
+    def __init__(self, store: ObjectStore, run_id: str, sku: str, job_id: str | None = None) -> None:
+        super().__init__(job_id)
+        self._store = store
+        self._run_id = run_id
+        self._sku = sku
+
+    def for_job(self, job_id: str) -> "StoreLedger":
+        """A ledger of the same product that stamps `job_id` on what it records."""
+        return StoreLedger(self._store, self._run_id, self._sku, job_id)
+
+    def record(self, usage: Usage) -> None:
+        usage = self._stamped(usage)
+        # A timestamp first keeps the calls in order; the random part keeps concurrent and retried calls apart.
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
+        name = f"{stamp}-{uuid.uuid4().hex[:8]}-{usage.step}.json"
+        put_json(self._store, keys.product_usage_prefix(self._run_id, self._sku) + name, usage)
+        super().record(usage)
+
+
+def read_ledger(store: ObjectStore, run_id: str, sku: str) -> list[Usage]:
+    """Every call recorded for one product in one run, oldest first."""
+    prefix = keys.product_usage_prefix(run_id, sku)
+    return [Usage.model_validate(get_json(store, key)) for key in sorted(store.list_keys(prefix))]
+
+
+def total_cost(usage: list[Usage]) -> float:
+    return round(sum(item.cost_usd for item in usage), 6)

@@ -1,0 +1,161 @@
+"""CheckConsistency when the vision checker fails, is slow or stays throttled: the listing is always kept."""
+
+import threading
+from datetime import UTC, datetime
+
+import pytest
+from spec2listing.copywriting.offline import OfflineCopyWriter
+from spec2listing.errors import ContentBlocked, ProviderOutputInvalid, ProviderThrottled
+from spec2listing.imaging.offline import OfflineRenderer
+from spec2listing.models.jobs import ImagePlan
+from spec2listing.models.tasks import CheckTask, IntakeTask, PipelineConfig, PlanTask, ProductTask, RenderTask
+from spec2listing.pipeline import steps
+from spec2listing.pipeline.intake import run_intake
+from spec2listing.pipeline.steps import check_consistency, generate_copy, plan_product_images, render_image
+from spec2listing.providers import VisionReport, VisionVerdict
+from spec2listing.providers.prompts import checklist
+from spec2listing.storage import keys
+from spec2listing.storage.objects import get_json
+
+from tests.support import EXAMPLES, load_event
+
+CONFIG = PipelineConfig(product_concurrency=1, image_concurrency=1, tolerated_failure_percentage=100)
+
+
+class ScriptedVision:
+    """Present for every item, except the jobs given a fault to raise or an event to wait for."""
+
+    name = "gemini"
+    model = "scripted-vision"
+
+    def __init__(self, faults: dict[str, Exception] | None = None, waits: dict[str, threading.Event] | None = None):
+        self.faults = faults or {}
+        self.waits = waits or {}
+        self.calls: list[str] = []
+
+    def check(self, image, job, *, ledger, budget_seconds=None) -> VisionReport:
+        self.calls.append(job.job_id)
+        if job.job_id in self.waits:
+            self.waits[job.job_id].wait(timeout=10)
+        if job.job_id in self.faults:
+            raise self.faults[job.job_id]
+        verdicts = [
+            VisionVerdict.model_validate({**item, "verdict": "present", "reason": "seen"}) for item in checklist(job)
+        ]
+        return VisionReport(verdicts=verdicts)
+
+
+def prepared_check(store, records) -> CheckTask:
+    """Run the daypack example up to CheckConsistency with the offline providers and return the check's task."""
+    path = EXAMPLES / "daypack.json"
+    store.put_bytes(f"incoming/{path.name}", path.read_bytes(), "application/json")
+    store.put_bytes("brands/fjellstad.json", (EXAMPLES / "brands" / "fjellstad.json").read_bytes(), "application/json")
+    trigger = load_event("s3-object-created-spec")
+    trigger["detail"]["bucket"]["name"] = store.bucket
+    trigger["detail"]["object"]["key"] = f"incoming/{path.name}"
+    started = datetime(2026, 12, 4, 9, 0, tzinfo=UTC)
+    intake = run_intake(
+        IntakeTask(trigger=trigger, execution_id="arn:local", execution_name="vision", started_at=started),
+        store=store,
+        records=records,
+        config=CONFIG,
+    )
+    (item,) = get_json(store, intake.products_key)
+    task = ProductTask.model_validate(item)
+    copy = generate_copy(task, store=store, writer=OfflineCopyWriter())
+    plan = plan_product_images(
+        PlanTask(**item, copy_key=copy.copy_key),
+        store=store,
+        size="1024x1024",
+        lifestyle_size="1536x1024",
+        quality="medium",
+        renderer_model="offline-pillow-v1",
+    )
+    renders = [
+        render_image(RenderTask(**item, jobs_key=plan.jobs_key, job_id=job_id), store=store, renderer=OfflineRenderer())
+        for job_id in plan.job_ids
+    ]
+    return CheckTask(
+        **item,
+        copy_key=copy.copy_key,
+        jobs_key=plan.jobs_key,
+        renders=[render.model_dump(mode="json") for render in renders],
+    )
+
+
+def vision_flags(report) -> dict[str, str]:
+    return {flag.where: flag.measured for flag in report.flags if flag.kind == "vision_checked"}
+
+
+def unverified(report, job_id: str) -> list[str]:
+    return [
+        check.detail
+        for check in report.checks
+        if check.where == job_id and check.check.startswith("vision_") and check.measured.get("verdict") == "unverified"
+    ]
+
+
+def test_vision_fault_leaves_image_unverified(store, records) -> None:
+    task = prepared_check(store, records)
+    vision = ScriptedVision(faults={"lifestyle-1": ProviderOutputInvalid("the answer is not valid JSON")})
+    result, report = check_consistency(task, store=store, vision=vision)
+
+    assert vision_flags(report) == {"lifestyle-1": "ProviderOutputInvalid: the answer is not valid JSON"}
+    reasons = unverified(report, "lifestyle-1")
+    assert reasons
+    assert all(reason == "ProviderOutputInvalid: the answer is not valid JSON" for reason in reasons)
+    assert unverified(report, "packshot") == []
+    assert not result.passed
+    assert store.exists(result.report_key)
+
+
+def test_blocked_vision_is_not_cached(store, records) -> None:
+    task = prepared_check(store, records)
+    check_consistency(task, store=store, vision=ScriptedVision(faults={"packshot": ContentBlocked("SAFETY")}))
+    vision = ScriptedVision()
+    _, report = check_consistency(task, store=store, vision=vision)
+
+    assert vision.calls == ["packshot"]
+    assert vision_flags(report) == {}
+
+
+def test_vision_pass_ends_before_function_time(store, records, monkeypatch) -> None:
+    task = prepared_check(store, records)
+    monkeypatch.setattr(steps, "VISION_RESERVE_SECONDS", 0.0)
+    monkeypatch.setattr(steps, "MIN_VISION_CALL_SECONDS", 0.0)
+    release = threading.Event()
+    plan = ImagePlan.model_validate(get_json(store, task.jobs_key))
+    later = [job.job_id for job in plan.jobs if job.job_id != "packshot"]
+    vision = ScriptedVision(waits=dict.fromkeys(later, release))
+    try:
+        _, report = check_consistency(task, store=store, vision=vision, vision_concurrency=1, seconds_left=lambda: 1.0)
+    finally:
+        release.set()
+
+    assert len(later) >= 2
+    assert vision_flags(report) == dict.fromkeys(later, steps.OUT_OF_TIME)
+
+
+def test_vision_throttled_raises_after_caching(store, records) -> None:
+    task = prepared_check(store, records)
+    vision = ScriptedVision(faults={"packshot": ProviderThrottled("HTTP 429")})
+    with pytest.raises(ProviderThrottled):
+        check_consistency(task, store=store, vision=vision)
+
+    retried = ScriptedVision()
+    _, report = check_consistency(task, store=store, vision=retried)
+    assert retried.calls == ["packshot"]
+    assert vision_flags(report) == {}
+
+
+def test_vision_error_skips_vision_calls(store, records) -> None:
+    task = prepared_check(store, records)
+    task = task.model_copy(update={"vision_error": {"Error": "ProviderThrottled", "Cause": "HTTP 429"}})
+    vision = ScriptedVision()
+    _, report = check_consistency(task, store=store, vision=vision)
+
+    assert vision.calls == []
+    flags = vision_flags(report)
+    assert flags
+    assert set(flags.values()) == {"vision check skipped after repeated faults: ProviderThrottled: HTTP 429"}
+    assert keys.product_file(task.run_id, task.sku, "consistency.json") in store.objects
