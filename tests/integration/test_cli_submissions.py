@@ -1,0 +1,105 @@
+"""How `spec2listing run` hands files to the local pipeline."""
+
+import json
+import shutil
+
+import pytest
+from spec2listing.local.cli import main
+from spec2listing.local.runtime import LocalPipeline
+
+from tests.support import EXAMPLES
+
+pytestmark = pytest.mark.integration
+
+
+def test_same_file_name_in_two_folders(tmp_path, capsys) -> None:
+    for folder, example in (("d1", "daypack.json"), ("d2", "stoneware-mug.json")):
+        (tmp_path / folder).mkdir()
+        shutil.copy(EXAMPLES / example, tmp_path / folder / "spec.json")
+    out = tmp_path / "out"
+    arguments = ["run", str(tmp_path / "d1" / "spec.json"), str(tmp_path / "d2" / "spec.json")]
+
+    code = main([*arguments, "--brands", str(EXAMPLES / "brands"), "--out", str(out)])
+
+    printed = capsys.readouterr().out
+    assert code == 0, printed
+    assert "FJ-DAY-22" in printed
+    assert "KR-MUG-350" in printed
+    assert len(list(out.glob("runs/*/summary.json"))) == 2
+    assert len(list(out.glob("incoming/*/spec.json"))) == 2
+
+
+def test_file_named_twice_runs_once(tmp_path, capsys) -> None:
+    path = EXAMPLES / "daypack.json"
+    out = tmp_path / "out"
+
+    code = main(
+        ["run", str(path), str(EXAMPLES / ".." / "examples" / "daypack.json"), str(EXAMPLES), "--out", str(out)]
+    )
+
+    printed = capsys.readouterr().out
+    assert code == 0, printed
+    assert printed.count("FJ-DAY-22 ") == 1
+    assert len(list(out.glob("runs/*/summary.json"))) == 3
+
+
+def test_corrupt_table_is_usage_error(tmp_path, capsys) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "table.json").write_text('{"items": [')
+
+    code = main(["run", str(EXAMPLES / "daypack.json"), "--out", str(out)])
+
+    printed = capsys.readouterr()
+    assert code == 2
+    assert "table.json is not a local table" in printed.err
+    assert "Traceback" not in printed.err
+
+
+def test_timeout_stops_runs_and_records_them(tmp_path, monkeypatch, capsys) -> None:
+    monkeypatch.setenv("OFFLINE_COPY_LATENCY_SECONDS", "3")
+    out = tmp_path / "out"
+
+    code = main(["run", str(EXAMPLES / "daypack.json"), "--timeout", "0.5", "--out", str(out)])
+
+    printed = capsys.readouterr()
+    assert code == 1
+    assert "runs still going after 0.5 s; stopped runs" in printed.err
+    (run,) = [item for item in json.loads((out / "table.json").read_text())["items"] if item["sk"] == "RUN"]
+    assert run["record"]["status"] == "FAILED"
+    assert run["record"]["error"].startswith("TimedOut:")
+
+
+def test_interrupt_stops_runs_and_records_them(tmp_path, monkeypatch, capsys) -> None:
+    monkeypatch.setenv("OFFLINE_COPY_LATENCY_SECONDS", "3")
+    original_wait = LocalPipeline.wait
+
+    def interrupted_wait(self, submissions, **options):
+        # Ctrl-C arrives once intake has recorded the run, while products are still being written.
+        original_wait(self, submissions, on_progress=_stop_once_counted, timeout_seconds=None)
+
+    monkeypatch.setattr(LocalPipeline, "wait", interrupted_wait)
+    out = tmp_path / "out"
+
+    code = main(["run", str(EXAMPLES / "daypack.json"), "--out", str(out)])
+
+    printed = capsys.readouterr()
+    assert code == 130
+    assert "interrupted; stopped runs 20" in printed.err
+    (run,) = [item for item in json.loads((out / "table.json").read_text())["items"] if item["sk"] == "RUN"]
+    assert run["record"]["status"] == "FAILED"
+    assert run["record"]["error"] == "Interrupted: stopped with Ctrl-C"
+
+
+def _stop_once_counted(done: int, expected: int) -> None:
+    if expected:
+        raise KeyboardInterrupt
+
+
+def test_unicode_reader_option_round_trips(tmp_path) -> None:
+    with LocalPipeline(tmp_path / "out", environment={"PROVIDERS": "offline"}) as pipeline:
+        submission = pipeline.submit_file(EXAMPLES / "daypack.json", {"attributes": "name=títle", "locale": "en_US"})
+        metadata = pipeline.store.metadata(submission.key)
+        pipeline.wait([submission], timeout_seconds=300)
+
+    assert metadata == {"attributes": "name=títle", "locale": "en_US"}
