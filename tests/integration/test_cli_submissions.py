@@ -103,3 +103,32 @@ def test_unicode_reader_option_round_trips(tmp_path) -> None:
         pipeline.wait([submission], timeout_seconds=300)
 
     assert metadata == {"attributes": "name=títle", "locale": "en_US"}
+
+
+def _spec_with_markup(tmp_path):
+    spec = json.loads((EXAMPLES / "daypack.json").read_text())
+    spec["price"] = "[/red] boom"
+    path = tmp_path / "[bold]lamp.json"
+    path.write_text(json.dumps(spec))
+    return path
+
+
+def test_run_prints_markup_in_values_as_text(tmp_path, capsys) -> None:
+    path = _spec_with_markup(tmp_path)
+
+    code = main(["run", str(path), "--brands", str(EXAMPLES / "brands"), "--out", str(tmp_path / "out")])
+
+    printed = capsys.readouterr().out
+    assert code == 1, printed
+    assert "[bold]lamp.json" in printed
+    assert "[/red] boom" in printed
+
+
+def test_estimate_prints_markup_in_values_as_text(tmp_path, capsys) -> None:
+    path = _spec_with_markup(tmp_path)
+
+    code = main(["estimate", str(path), "--brands", str(EXAMPLES / "brands")])
+
+    printed = capsys.readouterr().out
+    assert code == 1, printed
+    assert "[/red] boom" in printed

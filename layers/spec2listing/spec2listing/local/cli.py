@@ -352,20 +352,20 @@ def _print_outcomes(console: Console, outcomes: list[RunOutcome], out_dir: Path)
             style = styles.get(product.status.value, "")
             providers.update(f"{step} {name}" for step, name in product.providers.items())
             table.add_row(
-                product.sku,
+                escape(product.sku),
                 f"[{style}]{product.status.value}[/]",
                 f"{product.score:.2f}" if product.score is not None else "",
                 str(product.flags),
                 str(product.images),
                 f"{product.cost_usd:.4f}",
                 f"{product.duration_ms / 1000:.1f}" if product.duration_ms else "",
-                outcome.path.name,
+                escape(outcome.path.name),
             )
         if not outcome.products and not outcome.rejections:
-            table.add_row("", f"[red]{outcome.status}[/]", "", "", "", "", "", outcome.path.name)
+            table.add_row("", f"[red]{outcome.status}[/]", "", "", "", "", "", escape(outcome.path.name))
     console.print(table)
     if providers:
-        console.print("providers: " + ", ".join(sorted(providers)))
+        console.print("providers: " + escape(", ".join(sorted(providers))))
     usage = [item for outcome in outcomes for product in outcome.products for item in product.usage]
     if any(item.cost_usd for item in usage):
         by_step: dict[str, float] = {}
@@ -376,29 +376,33 @@ def _print_outcomes(console: Console, outcomes: list[RunOutcome], out_dir: Path)
 
     for outcome in outcomes:
         if outcome.duplicate_of:
-            console.print(f"{outcome.path.name}: a repeated delivery of run {outcome.duplicate_of}; nothing ran")
+            console.print(
+                f"{escape(outcome.path.name)}: a repeated delivery of run {outcome.duplicate_of}; nothing ran"
+            )
         reused = [product for product in outcome.products if product.reused_from]
         if reused:
-            console.print(f"{outcome.path.name}: {len(reused)} unchanged products kept their listings, at no cost")
+            console.print(
+                f"{escape(outcome.path.name)}: {len(reused)} unchanged products kept their listings, at no cost"
+            )
         if outcome.status == "FAILED":
-            console.print(f"[red]run failed[/] for {outcome.path}: {outcome.error}")
+            console.print(f"[red]run failed[/] for {escape(str(outcome.path))}: {escape(str(outcome.error))}")
         for rejection in outcome.rejections:
             label = rejection.get("sku") or rejection.get("origin") or "file"
-            console.print(f"[red]rejected[/] {outcome.path.name} ({label}):")
+            console.print(f"[red]rejected[/] {escape(outcome.path.name)} ({escape(str(label))}):")
             for error in rejection["errors"]:
                 shown = f" (got {error['value']})" if error.get("value") is not None else ""
-                console.print(
-                    f"  {error['file']}: {error['path']}: {error['message']}{shown}; expected {error['expected']}"
-                )
+                line = f"  {error['file']}: {error['path']}: {error['message']}{shown}; expected {error['expected']}"
+                console.print(escape(line))
         if outcome.rejections and outcome.run:
-            console.print(f"  original kept at {out_dir / 'rejected' / outcome.run.run_id}")
+            console.print(f"  original kept at {escape(str(out_dir / 'rejected' / outcome.run.run_id))}")
         for product in outcome.products:
             if product.status.value == "FAILED":
-                console.print(f"[red]failed[/] {product.sku}: {product.error}")
+                console.print(f"[red]failed[/] {escape(product.sku)}: {escape(str(product.error))}")
     runs = [outcome.run.run_id for outcome in outcomes if outcome.run]
     if runs:
         console.print(
-            f"outputs: {out_dir}/runs/<run>/ for runs {', '.join(runs)}; review sheets in runs/<run>/review/index.html"
+            f"outputs: {escape(str(out_dir))}/runs/<run>/ for runs {', '.join(runs)}; "
+            "review sheets in runs/<run>/review/index.html"
         )
 
 
