@@ -64,7 +64,7 @@ def test_timeout_stops_runs_and_records_them(tmp_path, monkeypatch, capsys) -> N
 
     printed = capsys.readouterr()
     assert code == 1
-    assert "runs still going after 0.5 s; stopped runs" in printed.err
+    assert "timed out after 0.5 s with runs still going; stopped runs" in printed.err
     (run,) = [item for item in json.loads((out / "table.json").read_text())["items"] if item["sk"] == "RUN"]
     assert run["record"]["status"] == "FAILED"
     assert run["record"]["error"].startswith("TimedOut:")
@@ -132,3 +132,20 @@ def test_estimate_prints_markup_in_values_as_text(tmp_path, capsys) -> None:
     printed = capsys.readouterr().out
     assert code == 1, printed
     assert "[/red] boom" in printed
+
+
+def test_settings_from_environment_reach_functions(tmp_path, monkeypatch) -> None:
+    monkeypatch.setenv("IMAGE_QUALITY", "high")
+    monkeypatch.setenv("IMAGE_SIZE", "1536x1024")
+    monkeypatch.setenv("BUCKET_NAME", "someone-elses-bucket")
+    out = tmp_path / "out"
+
+    with LocalPipeline(out, environment={"PROVIDERS": "offline"}) as pipeline:
+        pipeline.upload_brand_guides(EXAMPLES / "brands")
+        (outcome,) = pipeline.wait([pipeline.submit_file(EXAMPLES / "daypack.json")], timeout_seconds=300)
+
+    jobs = json.loads((out / "runs" / outcome.run.run_id / "products" / "FJ-DAY-22" / "image-jobs.json").read_text())
+    packshot = next(job for job in jobs["jobs"] if job["kind"] == "packshot")
+    assert packshot["quality"] == "high"
+    assert packshot["size"] == "1536x1024"
+    assert (out / "runs" / outcome.run.run_id / "summary.json").is_file()

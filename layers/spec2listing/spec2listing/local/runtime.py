@@ -276,14 +276,25 @@ class LocalPipeline:
         return names
 
     def _function_environment(self) -> dict[str, str]:
+        """Build the functions' shared environment: template values, then the caller's settings over them.
+
+        A variable the template sets from a literal or a parameter is a setting, so the value in the
+        environment this process started with replaces it, and `environment` given to the constructor
+        replaces both. Variables that name resources (the bucket, table and bus) keep their local names.
+        """
         names = self._names()
+        parameters = set(self.template.parameter_defaults())
         environment: dict[str, str] = {}
+        settings: set[str] = set()
         for spec in self.template.functions.values():
             for name, value in spec.environment.items():
                 resolved = str(resolve(value, names))
                 if environment.get(name, resolved) != resolved:
                     raise ValueError(f"functions disagree on {name}; local runs share one environment")
                 environment[name] = resolved
+                if not isinstance(value, dict) or value.get("Ref") in parameters:
+                    settings.add(name)
+        environment.update({name: self._saved_environment[name] for name in settings & set(self._saved_environment)})
         environment.update(self.extra_environment)
         return environment
 
@@ -563,7 +574,7 @@ class LocalPipeline:
             if not running:
                 break
             if deadline is not None and time.monotonic() > deadline:
-                raise TimeoutError(f"runs still going after {timeout_seconds:g} s")
+                raise TimeoutError(f"timed out after {timeout_seconds:g} s with runs still going")
             time.sleep(min(MAX_POLL_SECONDS, POLL_SECONDS + (time.monotonic() - started) / 50))
         return [self._outcome(submission) for submission in submissions]
 
@@ -668,7 +679,7 @@ def _metadata_value(value: str) -> str:
 
 
 def _submission_id() -> str:
-    """A time-ordered id, so that a listing of incoming/ shows submissions in the order they were made."""
+    """Return a time-ordered id, so that a listing of incoming/ shows submissions in the order they were made."""
     return f"{datetime.now(UTC):%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}"
 
 
