@@ -7,7 +7,7 @@ import pytest
 from spec2listing.local.cli import main
 from spec2listing.local.runtime import LocalPipeline
 
-from tests.support import EXAMPLES
+from tests.support import ACCEPTANCE, EXAMPLES
 
 pytestmark = pytest.mark.integration
 
@@ -149,3 +149,31 @@ def test_settings_from_environment_reach_functions(tmp_path, monkeypatch) -> Non
     assert packshot["quality"] == "high"
     assert packshot["size"] == "1536x1024"
     assert (out / "runs" / outcome.run.run_id / "summary.json").is_file()
+
+
+def test_every_rejected_file_gets_a_row(tmp_path, capsys) -> None:
+    bad_files = sorted(path.name for path in (ACCEPTANCE / "bad").iterdir())
+    out = tmp_path / "out"
+
+    code = main(["run", str(ACCEPTANCE / "bad"), "--out", str(out)])
+
+    printed = capsys.readouterr().out
+    assert code == 1
+    rows = [line for line in printed.splitlines() if "REJECTED" in line]
+    assert len(rows) == len(bad_files)
+    for name in bad_files:
+        assert any(name in row for row in rows), name
+    (summary_path,) = [path for path in out.glob("runs/*/summary.json") if "not-json.json" in path.read_text()]
+    index = (summary_path.parent / "review" / "index.html").read_text()
+    assert "Rejected without a SKU (1)" in index
+    assert "errors.json" in index
+
+
+def test_one_unchanged_product_reads_singular(tmp_path, capsys) -> None:
+    arguments = ["run", str(EXAMPLES / "daypack.json"), "--out", str(tmp_path / "out")]
+    assert main(arguments) == 0
+    capsys.readouterr()
+
+    assert main(arguments) == 0
+
+    assert "daypack.json: 1 unchanged product kept its listing, at no cost" in capsys.readouterr().out

@@ -361,6 +361,11 @@ def _print_outcomes(console: Console, outcomes: list[RunOutcome], out_dir: Path)
                 f"{product.duration_ms / 1000:.1f}" if product.duration_ms else "",
                 escape(outcome.path.name),
             )
+        # A rejection without a SKU (the whole file, its header or its options) has no product record.
+        for rejection in outcome.rejections:
+            if not rejection.get("sku"):
+                where = escape(f"({rejection.get('origin') or 'file'})")
+                table.add_row(where, "[red]REJECTED[/]", "", "", "", "", "", escape(outcome.path.name))
         if not outcome.products and not outcome.rejections:
             table.add_row("", f"[red]{outcome.status}[/]", "", "", "", "", "", escape(outcome.path.name))
     console.print(table)
@@ -381,9 +386,8 @@ def _print_outcomes(console: Console, outcomes: list[RunOutcome], out_dir: Path)
             )
         reused = [product for product in outcome.products if product.reused_from]
         if reused:
-            console.print(
-                f"{escape(outcome.path.name)}: {len(reused)} unchanged products kept their listings, at no cost"
-            )
+            kept = "product kept its listing" if len(reused) == 1 else "products kept their listings"
+            console.print(f"{escape(outcome.path.name)}: {len(reused)} unchanged {kept}, at no cost")
         if outcome.status == "FAILED":
             console.print(f"[red]run failed[/] for {escape(str(outcome.path))}: {escape(str(outcome.error))}")
         for rejection in outcome.rejections:
