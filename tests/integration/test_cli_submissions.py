@@ -177,3 +177,18 @@ def test_one_unchanged_product_reads_singular(tmp_path, capsys) -> None:
     assert main(arguments) == 0
 
     assert "daypack.json: 1 unchanged product kept its listing, at no cost" in capsys.readouterr().out
+
+
+def test_output_folder_indexes_every_run(tmp_path, capsys) -> None:
+    out = tmp_path / "out"
+
+    assert main(["run", str(EXAMPLES), "--out", str(out)]) == 0
+    assert main(["run", str(EXAMPLES / "daypack.json"), "--out", str(out)]) == 0
+
+    assert f"linked from {out / 'index.html'}" in capsys.readouterr().out
+    index = (out / "index.html").read_text()
+    run_ids = [path.parent.name for path in out.glob("runs/*/summary.json")]
+    assert len(run_ids) == 4
+    for run_id in run_ids:
+        assert f'href="runs/{run_id}/review/index.html"' in index
+    assert index.count("daypack.json") == 2

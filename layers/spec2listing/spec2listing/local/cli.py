@@ -18,7 +18,7 @@ from spec2listing.costs import PriceTable, load_prices
 from spec2listing.intake.options import ReadOptions, read_options
 from spec2listing.intake.parse import supported_suffixes
 from spec2listing.local.estimate import estimate_files, print_estimate
-from spec2listing.local.runtime import LocalPipeline, LocalStateInvalid, RunOutcome, Submission
+from spec2listing.local.runtime import RUNS_INDEX_FILE, LocalPipeline, LocalStateInvalid, RunOutcome, Submission
 from spec2listing.providers.select import missing_keys
 from spec2listing.settings import ImageSettings, MapSettings, ProviderSettings
 
@@ -406,7 +406,7 @@ def _print_outcomes(console: Console, outcomes: list[RunOutcome], out_dir: Path)
     if runs:
         console.print(
             f"outputs: {escape(str(out_dir))}/runs/<run>/ for runs {', '.join(runs)}; "
-            "review sheets in runs/<run>/review/index.html"
+            f"every run's review index is linked from {escape(str(out_dir / RUNS_INDEX_FILE))}"
         )
 
 

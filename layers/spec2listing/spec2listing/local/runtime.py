@@ -48,6 +48,7 @@ from moto.s3.responses import S3Response
 from spec2listing.local.references import REFERENCES_PREFIX, stage_reference_photos
 from spec2listing.local.template import Template, find_project_root, load_template, resolve, substitute_definition
 from spec2listing.models.records import ProductRecord, RunRecord, RunStatus
+from spec2listing.review.html import render_runs_index
 from spec2listing.storage import keys
 from spec2listing.storage.objects import S3ObjectStore
 from spec2listing.storage.records import DynamoRecordStore
@@ -56,6 +57,8 @@ ACCOUNT_ID = "123456789012"
 REGION = "us-east-1"
 LOCAL_NAME = "spec2listing-local"
 TABLE_FILE = "table.json"
+# An index of every run in the output folder; it exists only locally, where no console lists executions.
+RUNS_INDEX_FILE = "index.html"
 LOG_FILE = "logs/spec2listing.log"
 BUCKET_PREFIXES = (
     keys.INCOMING_PREFIX,
@@ -492,6 +495,8 @@ class LocalPipeline:
         items.sort(key=lambda item: (item["pk"], item["sk"]))
         document = {"note": "Local copy of the spec2listing table; edit only to reset state.", "items": items}
         (self.out_dir / TABLE_FILE).write_text(json.dumps(document, indent=1, default=str), encoding="utf-8")
+        runs = [RunRecord.model_validate(item["record"]) for item in items if item["sk"] == "RUN" and "record" in item]
+        (self.out_dir / RUNS_INDEX_FILE).write_text(render_runs_index(runs), encoding="utf-8")
 
     # ---------- running files ----------
 

@@ -244,3 +244,14 @@ def render_run_index(
         errors_key=keys.rejected_errors(run.run_id),
         error_characters=ERROR_CHARACTERS,
     )
+
+
+def render_runs_index(runs: list[RunRecord]) -> str:
+    """Build the index of runs a local output folder holds, newest first, each linked to its review index."""
+    template = _environment().get_template("runs.html.j2")
+    return template.render(
+        runs=sorted(runs, key=lambda run: run.started_at, reverse=True),
+        statuses=[status.value for status in STATUS_ORDER],
+        review_index=keys.run_review_index,
+        errors_key=keys.rejected_errors,
+    )
