@@ -1,4 +1,4 @@
-"""How `spec2listing run` hands files to the local pipeline."""
+"""`spec2listing run` and `estimate` end to end: submissions, stopped runs, printed output and settings."""
 
 import json
 import shutil
