@@ -33,7 +33,7 @@ def test_cli_prints_errors_and_exits_nonzero(tmp_path, capsys) -> None:
 
 def test_cli_missing_path(tmp_path, capsys) -> None:
     assert main(["run", str(tmp_path / "nope.json"), "--out", str(tmp_path)]) == 2
-    assert "does not exist" in capsys.readouterr().out
+    assert "does not exist" in capsys.readouterr().err
 
 
 def test_missing_reference_photo_needs_review_and_keeps_copy(tmp_path) -> None:

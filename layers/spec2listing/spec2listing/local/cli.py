@@ -1,30 +1,55 @@
 """The spec2listing command line: run the pipeline locally on spec files."""
 
 import argparse
+import json
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
+from pydantic import ValidationError
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from spec2listing.costs import load_prices
-from spec2listing.intake.options import read_options
+from spec2listing.costs import PriceTable, load_prices
+from spec2listing.intake.options import ReadOptions, read_options
 from spec2listing.intake.parse import supported_suffixes
 from spec2listing.local.estimate import estimate_files, print_estimate
-from spec2listing.local.runtime import LocalPipeline, RunOutcome
+from spec2listing.local.runtime import RUNS_INDEX_FILE, LocalPipeline, LocalStateInvalid, RunOutcome, Submission
 from spec2listing.providers.select import missing_keys
-from spec2listing.settings import ProviderSettings
+from spec2listing.settings import ImageSettings, MapSettings, ProviderSettings
 
 DEFAULT_OUT = Path("out")
 FAILING_STATUSES = {"REJECTED", "FAILED"}
 PIPED_WIDTH = 160
+PROVIDER_MODES = ("auto", "offline", "live")
+# Invalid values are quoted in messages up to this length, so a whole file given as JSON stays one line.
+SHOWN_VALUE_CHARACTERS = 80
+# Exit statuses: 1 when a file or product failed, 2 for a usage error, 130 after Ctrl-C as shells report SIGINT.
+EXIT_FAILED = 1
+EXIT_USAGE = 2
+EXIT_INTERRUPTED = 130
+# The command-line option that sets each setting, for messages about invalid values.
+SETTING_OPTIONS = {
+    "providers": "--providers (or $PROVIDERS)",
+    "product_concurrency": "--product-concurrency",
+    "image_concurrency": "--image-concurrency",
+    "price_table": "--prices",
+}
+
+
+class UsageError(Exception):
+    """An invalid command line, environment variable or input path; the CLI reports it and exits 2."""
 
 
 def spec_files(paths: Sequence[Path]) -> tuple[list[Path], list[Path]]:
-    """Expand folders to the spec files directly inside them; also return brand guide folders found."""
+    """Expand folders to the spec files directly inside them; also return brand guide folders found.
+
+    A file named twice, directly or through its folder, is returned once, where it was first named.
+    """
     files: list[Path] = []
     brand_folders: list[Path] = []
     suffixes = set(supported_suffixes())
@@ -38,8 +63,31 @@ def spec_files(paths: Sequence[Path]) -> tuple[list[Path], list[Path]]:
             if (path.parent / "brands").is_dir():
                 brand_folders.append(path.parent / "brands")
         else:
-            raise FileNotFoundError(f"{path} does not exist")
-    return files, list(dict.fromkeys(brand_folders))
+            raise UsageError(f"{path} does not exist")
+    unique: dict[Path, Path] = {}
+    for file in files:
+        unique.setdefault(file.resolve(), file)
+    return list(unique.values()), list(dict.fromkeys(brand_folders))
+
+
+def _positive_seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"invalid number of seconds: {text!r}") from None
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"must be more than 0 seconds, got {text}")
+    return value
+
+
+def _non_negative_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"invalid whole number: {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be 0 (no limit) or more, got {text}")
+    return value
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -47,14 +95,15 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True)
     run = commands.add_parser("run", help="run spec files through the pipeline on a local AWS emulation")
     run.add_argument(
-        "paths", nargs="+", type=Path, help="spec files (.json, .jsonl, .ndjson, .csv, .tsv) or folders of them"
+        "paths", nargs="+", type=Path, help=f"spec files ({', '.join(supported_suffixes())}) or folders of them"
     )
     run.add_argument(
         "--out", type=Path, default=DEFAULT_OUT, help="output folder, also the local bucket and table (default: out)"
     )
     run.add_argument(
         "--providers",
-        choices=["auto", "offline", "live"],
+        choices=PROVIDER_MODES,
+        # An invalid $PROVIDERS is reported by _run: argparse checks choices only on the command line.
         default=os.environ.get("PROVIDERS", "offline"),
         help="offline: built-in providers, no network; live: Gemini and OpenAI (keys required); "
         "auto: live where a key is set (default: offline, or $PROVIDERS)",
@@ -66,16 +115,31 @@ def _parser() -> argparse.ArgumentParser:
         default=[],
         help="folder of brand guides (<name>.json); a brands/ folder beside the specs is used too",
     )
-    run.add_argument("--product-concurrency", type=int, help="products processed at once (template default otherwise)")
-    run.add_argument("--image-concurrency", type=int, help="images rendered at once per product")
-    run.add_argument("--timeout", type=float, default=None, help="give up after this many seconds")
+    run.add_argument(
+        "--product-concurrency",
+        type=_non_negative_int,
+        help="products processed at once, 0 for no limit (default: $PRODUCT_CONCURRENCY, else the template's)",
+    )
+    run.add_argument(
+        "--image-concurrency",
+        type=_non_negative_int,
+        help="images rendered at once per product, 0 for no limit (default: $IMAGE_CONCURRENCY, else the template's)",
+    )
+    run.add_argument(
+        "--timeout",
+        type=_positive_seconds,
+        default=None,
+        help="seconds to wait for the runs; runs still going then are stopped and recorded as FAILED",
+    )
     run.add_argument("--prices", type=Path, help="price table JSON replacing or adding models of the shipped one")
     _add_reader_options(run)
 
     estimate = commands.add_parser(
         "estimate", help="print the provider calls and USD cost a live run of these files would make; calls nothing"
     )
-    estimate.add_argument("paths", nargs="+", type=Path, help="spec files (.json, .csv) or folders of them")
+    estimate.add_argument(
+        "paths", nargs="+", type=Path, help=f"spec files ({', '.join(supported_suffixes())}) or folders of them"
+    )
     estimate.add_argument("--brands", type=Path, action="append", default=[], help="folder of brand guides")
     estimate.add_argument("--prices", type=Path, help="price table JSON replacing or adding models of the shipped one")
     _add_reader_options(estimate)
@@ -111,28 +175,35 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not console.is_terminal:
         # Piped output and CI logs get one wide table instead of an 80-column wrap.
         console = Console(width=PIPED_WIDTH)
-    if arguments.command == "run":
-        return _run(arguments, console)
-    if arguments.command == "estimate":
-        return _estimate(arguments, console)
-    return 2
+    commands: dict[str, Callable[[argparse.Namespace, Console], int]] = {"run": _run, "estimate": _estimate}
+    try:
+        return commands[arguments.command](arguments, console)
+    except UsageError as error:
+        for line in str(error).splitlines():
+            _error_console().print(f"[red]error:[/] {escape(line)}")
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        # Ctrl-C before any run started, or while the output folder was being saved.
+        _error_console().print("interrupted")
+        return EXIT_INTERRUPTED
 
 
 def _run(arguments: argparse.Namespace, console: Console) -> int:
-    try:
-        files, brand_folders = spec_files(arguments.paths)
-    except FileNotFoundError as error:
-        console.print(f"[red]error:[/] {error}")
-        return 2
-    if not files:
-        console.print(f"[red]error:[/] no spec files ({', '.join(supported_suffixes())}) in the given paths")
-        return 2
-
-    environment = {"PROVIDERS": arguments.providers}
+    files, brand_folders = _input_files(arguments)
+    # Intake reads the options again from the upload's metadata; checking them here fails before any run.
+    _checked_options(arguments)
+    out_dir = _output_folder(arguments.out)
+    _check_settings(
+        providers=arguments.providers,
+        product_concurrency=arguments.product_concurrency,
+        image_concurrency=arguments.image_concurrency,
+    )
     missing = missing_keys(ProviderSettings(providers=arguments.providers))
     if missing:
-        console.print(f"[red]error:[/] --providers live needs {' and '.join(missing)} set (or use auto or offline)")
-        return 2
+        raise UsageError(f"--providers live needs {' and '.join(missing)} set (or use auto or offline)")
+    _checked_prices(arguments.prices)
+
+    environment = {"PROVIDERS": arguments.providers}
     if arguments.prices is not None:
         environment["PRICE_TABLE"] = str(arguments.prices.resolve())
     if arguments.product_concurrency is not None:
@@ -140,26 +211,26 @@ def _run(arguments: argparse.Namespace, console: Console) -> int:
     if arguments.image_concurrency is not None:
         environment["IMAGE_CONCURRENCY"] = str(arguments.image_concurrency)
 
-    out_dir: Path = arguments.out
-    with LocalPipeline(out_dir, environment=environment) as pipeline:
-        for folder in [*brand_folders, *arguments.brands]:
-            pipeline.upload_brand_guides(folder)
-        metadata = _reader_options(arguments)
-        submissions = [pipeline.submit_file(path, metadata) for path in files]
-        with Progress(
-            TextColumn("[bold]products"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeElapsedColumn(),
-            console=console,
-            transient=True,
-        ) as progress:
-            bar = progress.add_task("products", total=None)
-
-            def report(done: int, expected: int) -> None:
-                progress.update(bar, completed=done, total=expected or None)
-
-            outcomes = pipeline.wait(submissions, on_progress=report, timeout_seconds=arguments.timeout)
+    submissions: list[Submission] = []
+    try:
+        pipeline = LocalPipeline(out_dir, environment=environment)
+        with pipeline:
+            try:
+                for folder in brand_folders:
+                    pipeline.upload_brand_guides(folder)
+                for path in files:
+                    submissions.append(pipeline.submit_file(path, _reader_options(arguments)))
+                outcomes = _wait_with_progress(pipeline, submissions, console, arguments.timeout)
+            except TimeoutError as error:
+                stopped = pipeline.stop(submissions, reason=f"TimedOut: {error}")
+                _error_console().print(f"[red]error:[/] {escape(str(error))}; stopped runs {', '.join(stopped)}")
+                return EXIT_FAILED
+            except KeyboardInterrupt:
+                stopped = pipeline.stop(submissions, reason="Interrupted: stopped with Ctrl-C")
+                _error_console().print(f"interrupted; stopped runs {', '.join(stopped) or 'none'}")
+                return EXIT_INTERRUPTED
+    except LocalStateInvalid as error:
+        raise UsageError(str(error)) from error
     _print_outcomes(console, outcomes, out_dir)
     failing = any(
         outcome.status == "FAILED"
@@ -167,28 +238,104 @@ def _run(arguments: argparse.Namespace, console: Console) -> int:
         or any(product.status.value in FAILING_STATUSES for product in outcome.products)
         for outcome in outcomes
     )
-    return 1 if failing else 0
+    return EXIT_FAILED if failing else 0
+
+
+def _wait_with_progress(
+    pipeline: LocalPipeline, submissions: list[Submission], console: Console, timeout: float | None
+) -> list[RunOutcome]:
+    with Progress(
+        TextColumn("[bold]products"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+    ) as progress:
+        bar = progress.add_task("products", total=None)
+
+        def report(done: int, expected: int) -> None:
+            progress.update(bar, completed=done, total=expected or None)
+
+        return pipeline.wait(submissions, on_progress=report, timeout_seconds=timeout)
 
 
 def _estimate(arguments: argparse.Namespace, console: Console) -> int:
-    try:
-        files, brand_folders = spec_files(arguments.paths)
-    except FileNotFoundError as error:
-        console.print(f"[red]error:[/] {error}")
-        return 2
+    files, brand_folders = _input_files(arguments)
+    options = _checked_options(arguments)
+    _check_settings()
+    prices = _checked_prices(arguments.prices)
+    estimate, rejections = estimate_files(files, brand_folders, prices=prices, options=options)
+    print_estimate(console, estimate, rejections)
+    return EXIT_FAILED if rejections else 0
+
+
+def _error_console() -> Console:
+    return Console(stderr=True, width=None if sys.stderr.isatty() else PIPED_WIDTH)
+
+
+def _input_files(arguments: argparse.Namespace) -> tuple[list[Path], list[Path]]:
+    """Collect the spec files to read and every brand guide folder, given or found beside the specs."""
+    files, found_brand_folders = spec_files(arguments.paths)
     if not files:
-        console.print(f"[red]error:[/] no spec files ({', '.join(supported_suffixes())}) in the given paths")
-        return 2
+        raise UsageError(f"no spec files ({', '.join(supported_suffixes())}) in the given paths")
+    for folder in arguments.brands:
+        if not folder.is_dir():
+            raise UsageError(f"--brands {folder}: no such folder; expected a folder of <name>.json brand guides")
+    return files, list(dict.fromkeys([*found_brand_folders, *arguments.brands]))
+
+
+def _checked_options(arguments: argparse.Namespace) -> ReadOptions:
     options = read_options("command line", _reader_options(arguments), ignore_unknown=False)
     if isinstance(options, list):
-        for problem in options:
-            console.print(f"[red]error:[/] {problem}")
-        return 2
-    estimate, rejections = estimate_files(
-        files, [*brand_folders, *arguments.brands], prices=load_prices(arguments.prices), options=options
-    )
-    print_estimate(console, estimate, rejections)
-    return 1 if rejections else 0
+        raise UsageError("\n".join(str(problem) for problem in options))
+    return options
+
+
+def _output_folder(out_dir: Path) -> Path:
+    if out_dir.exists() and not out_dir.is_dir():
+        raise UsageError(f"--out {out_dir} is a file; expected a folder (it is created if missing)")
+    return out_dir
+
+
+def _checked_prices(path: Path | None) -> PriceTable:
+    if path is None:
+        return load_prices(None)
+    try:
+        return load_prices(path)
+    except OSError as error:
+        raise UsageError(f"--prices {path}: cannot read the price table ({error.strerror or error})") from error
+    except ValidationError as error:
+        problems = "; ".join(_describe(problem) for problem in error.errors(include_url=False))
+        raise UsageError(f"--prices {path}: invalid price table: {problems}") from error
+
+
+def _check_settings(**overrides: object) -> None:
+    """Validate the settings the pipeline will read from the environment, with command-line values applied."""
+    given = {name: value for name, value in overrides.items() if value is not None}
+    problems: list[str] = []
+    for settings in (ProviderSettings, ImageSettings, MapSettings):
+        fields: dict[str, Any] = {name: value for name, value in given.items() if name in settings.model_fields}
+        try:
+            settings(**fields)
+        except ValidationError as error:
+            for problem in error.errors(include_url=False):
+                name = str(problem["loc"][0]) if problem["loc"] else ""
+                source = SETTING_OPTIONS[name] if name in given else f"environment variable {name.upper()}"
+                problems.append(f"{source}: {_describe(problem, with_location=False)}")
+    if problems:
+        raise UsageError("\n".join(problems))
+
+
+def _describe(problem: Mapping[str, Any], *, with_location: bool = True) -> str:
+    """One pydantic error as text: where, what and the value given."""
+    location = ".".join(str(part) for part in problem["loc"])
+    value = problem["input"]
+    shown = "an object" if isinstance(value, dict) else json.dumps(value, default=str, ensure_ascii=False)
+    if len(shown) > SHOWN_VALUE_CHARACTERS:
+        shown = shown[: SHOWN_VALUE_CHARACTERS - 1] + "…"
+    described = f"{problem['msg']} (got {shown})"
+    return f"{location}: {described}" if with_location and location else described
 
 
 def _print_outcomes(console: Console, outcomes: list[RunOutcome], out_dir: Path) -> None:
@@ -205,20 +352,25 @@ def _print_outcomes(console: Console, outcomes: list[RunOutcome], out_dir: Path)
             style = styles.get(product.status.value, "")
             providers.update(f"{step} {name}" for step, name in product.providers.items())
             table.add_row(
-                product.sku,
+                escape(product.sku),
                 f"[{style}]{product.status.value}[/]",
                 f"{product.score:.2f}" if product.score is not None else "",
                 str(product.flags),
                 str(product.images),
                 f"{product.cost_usd:.4f}",
                 f"{product.duration_ms / 1000:.1f}" if product.duration_ms else "",
-                outcome.path.name,
+                escape(outcome.path.name),
             )
+        # A rejection without a SKU (the whole file, its header or its options) has no product record.
+        for rejection in outcome.rejections:
+            if not rejection.get("sku"):
+                where = escape(f"({rejection.get('origin') or 'file'})")
+                table.add_row(where, "[red]REJECTED[/]", "", "", "", "", "", escape(outcome.path.name))
         if not outcome.products and not outcome.rejections:
-            table.add_row("", f"[red]{outcome.status}[/]", "", "", "", "", "", outcome.path.name)
+            table.add_row("", f"[red]{outcome.status}[/]", "", "", "", "", "", escape(outcome.path.name))
     console.print(table)
     if providers:
-        console.print("providers: " + ", ".join(sorted(providers)))
+        console.print("providers: " + escape(", ".join(sorted(providers))))
     usage = [item for outcome in outcomes for product in outcome.products for item in product.usage]
     if any(item.cost_usd for item in usage):
         by_step: dict[str, float] = {}
@@ -229,29 +381,32 @@ def _print_outcomes(console: Console, outcomes: list[RunOutcome], out_dir: Path)
 
     for outcome in outcomes:
         if outcome.duplicate_of:
-            console.print(f"{outcome.path.name}: a repeated delivery of run {outcome.duplicate_of}; nothing ran")
+            console.print(
+                f"{escape(outcome.path.name)}: a repeated delivery of run {outcome.duplicate_of}; nothing ran"
+            )
         reused = [product for product in outcome.products if product.reused_from]
         if reused:
-            console.print(f"{outcome.path.name}: {len(reused)} unchanged products kept their listings, at no cost")
+            kept = "product kept its listing" if len(reused) == 1 else "products kept their listings"
+            console.print(f"{escape(outcome.path.name)}: {len(reused)} unchanged {kept}, at no cost")
         if outcome.status == "FAILED":
-            console.print(f"[red]run failed[/] for {outcome.path}: {outcome.error}")
+            console.print(f"[red]run failed[/] for {escape(str(outcome.path))}: {escape(str(outcome.error))}")
         for rejection in outcome.rejections:
             label = rejection.get("sku") or rejection.get("origin") or "file"
-            console.print(f"[red]rejected[/] {outcome.path.name} ({label}):")
+            console.print(f"[red]rejected[/] {escape(outcome.path.name)} ({escape(str(label))}):")
             for error in rejection["errors"]:
                 shown = f" (got {error['value']})" if error.get("value") is not None else ""
-                console.print(
-                    f"  {error['file']}: {error['path']}: {error['message']}{shown}; expected {error['expected']}"
-                )
+                line = f"  {error['file']}: {error['path']}: {error['message']}{shown}; expected {error['expected']}"
+                console.print(escape(line))
         if outcome.rejections and outcome.run:
-            console.print(f"  original kept at {out_dir / 'rejected' / outcome.run.run_id}")
+            console.print(f"  original kept at {escape(str(out_dir / 'rejected' / outcome.run.run_id))}")
         for product in outcome.products:
             if product.status.value == "FAILED":
-                console.print(f"[red]failed[/] {product.sku}: {product.error}")
+                console.print(f"[red]failed[/] {escape(product.sku)}: {escape(str(product.error))}")
     runs = [outcome.run.run_id for outcome in outcomes if outcome.run]
     if runs:
         console.print(
-            f"outputs: {out_dir}/runs/<run>/ for runs {', '.join(runs)}; review sheets in runs/<run>/review/index.html"
+            f"outputs: {escape(str(out_dir))}/runs/<run>/ for runs {', '.join(runs)}; "
+            f"every run's review index is linked from {escape(str(out_dir / RUNS_INDEX_FILE))}"
         )
 
 

@@ -3,6 +3,7 @@
 from pathlib import Path
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from spec2listing.costs import PriceTable
@@ -66,7 +67,7 @@ def print_estimate(console: Console, estimate: RunEstimate, errors: list[FieldEr
     for product in estimate.products:
         steps = {step.step: step for step in product.steps}
         table.add_row(
-            product.sku,
+            escape(product.sku),
             str(steps["copy"].calls),
             str(steps["render"].images),
             str(steps["vision"].calls),
@@ -79,12 +80,12 @@ def print_estimate(console: Console, estimate: RunEstimate, errors: list[FieldEr
     console.print(table)
     for step in estimate.totals().values():
         console.print(
-            f"{step.step}: {step.calls} calls to {step.model}"
+            f"{step.step}: {step.calls} calls to {escape(step.model)}"
             + (f", {step.images} images" if step.images else "")
             + f", {step.cost_usd:.4f} USD"
         )
     console.print(f"total: {len(estimate.products)} products, {estimate.cost_usd:.4f} USD (token counts are estimates)")
     for model in estimate.unpriced_models:
-        console.print(f"[yellow]warning:[/] no price for {model} in the price table; its calls count as 0 USD")
+        console.print(f"[yellow]warning:[/] no price for {escape(model)} in the price table; its calls count as 0 USD")
     for error in errors:
-        console.print(f"[red]rejected[/] {error}")
+        console.print(f"[red]rejected[/] {escape(str(error))}")

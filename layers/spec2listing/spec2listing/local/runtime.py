@@ -12,6 +12,7 @@ prefixes and its table.json are loaded before a run and written back after it,
 so later runs see what earlier runs left.
 """
 
+import base64
 import functools
 import gc
 import hashlib
@@ -46,7 +47,8 @@ from moto.s3.responses import S3Response
 
 from spec2listing.local.references import REFERENCES_PREFIX, stage_reference_photos
 from spec2listing.local.template import Template, find_project_root, load_template, resolve, substitute_definition
-from spec2listing.models.records import ProductRecord, RunRecord
+from spec2listing.models.records import ProductRecord, RunRecord, RunStatus
+from spec2listing.review.html import render_runs_index
 from spec2listing.storage import keys
 from spec2listing.storage.objects import S3ObjectStore
 from spec2listing.storage.records import DynamoRecordStore
@@ -55,6 +57,8 @@ ACCOUNT_ID = "123456789012"
 REGION = "us-east-1"
 LOCAL_NAME = "spec2listing-local"
 TABLE_FILE = "table.json"
+# An index of every run in the output folder; it exists only locally, where no console lists executions.
+RUNS_INDEX_FILE = "index.html"
 LOG_FILE = "logs/spec2listing.log"
 BUCKET_PREFIXES = (
     keys.INCOMING_PREFIX,
@@ -65,6 +69,8 @@ BUCKET_PREFIXES = (
     REFERENCES_PREFIX,
 )
 POLL_SECONDS = 0.1
+# How long stop() waits for handler calls already under way after it stops their executions.
+STOP_GRACE_SECONDS = 30.0
 # Polls of a long run slow down to this, so that they do not load the emulator in proportion to its length.
 MAX_POLL_SECONDS = 1.0
 # moto's in-memory backends are not thread-safe: a transaction or listing that iterates a dict while
@@ -92,6 +98,10 @@ MOTO_CONFIG: Any = {
     "stepfunctions": {"execute_state_machine": True},
     "core": {"mock_credentials": True, "passthrough": {"urls": [], "services": []}},
 }
+
+
+class LocalStateInvalid(Exception):
+    """The output folder cannot be loaded as the local bucket and table."""
 
 
 @dataclass
@@ -173,6 +183,9 @@ class LocalPipeline:
         self.largest_input: dict[str, int] = {}
         self.largest_output: dict[str, int] = {}
         self._count_lock = threading.Lock()
+        # Handler calls under way, so that stop() can let them end before the emulator goes away.
+        self._active_calls = 0
+        self._calls_done = threading.Condition()
         self._metrics = Metrics()
 
     # ---------- lifecycle ----------
@@ -266,14 +279,25 @@ class LocalPipeline:
         return names
 
     def _function_environment(self) -> dict[str, str]:
+        """Build the functions' shared environment: template values, then the caller's settings over them.
+
+        A variable the template sets from a literal or a parameter is a setting, so the value in the
+        environment this process started with replaces it, and `environment` given to the constructor
+        replaces both. Variables that name resources (the bucket, table and bus) keep their local names.
+        """
         names = self._names()
+        parameters = set(self.template.parameter_defaults())
         environment: dict[str, str] = {}
+        settings: set[str] = set()
         for spec in self.template.functions.values():
             for name, value in spec.environment.items():
                 resolved = str(resolve(value, names))
                 if environment.get(name, resolved) != resolved:
                     raise ValueError(f"functions disagree on {name}; local runs share one environment")
                 environment[name] = resolved
+                if not isinstance(value, dict) or value.get("Ref") in parameters:
+                    settings.add(name)
+        environment.update({name: self._saved_environment[name] for name in settings & set(self._saved_environment)})
         environment.update(self.extra_environment)
         return environment
 
@@ -378,6 +402,8 @@ class LocalPipeline:
             self.largest_input[name] = max(self.largest_input.get(name, 0), len(body or b""))
         event = json.loads(body) if body else {}
         context = _Context(function_name=name, timeout_seconds=self._timeouts[name])
+        with self._calls_done:
+            self._active_calls += 1
         try:
             result = handler(event, context)
         except Exception as error:  # noqa: BLE001 - reported to the state machine as Lambda would
@@ -396,6 +422,9 @@ class LocalPipeline:
             # container does. Freezing what exists after each call keeps garbage collection passes from
             # growing with the run; _stop() unfreezes it all.
             gc.freeze()
+            with self._calls_done:
+                self._active_calls -= 1
+                self._calls_done.notify_all()
         output = json.dumps(result).encode("utf-8")
         with self._count_lock:
             self.largest_output[name] = max(self.largest_output.get(name, 0), len(output))
@@ -425,7 +454,7 @@ class LocalPipeline:
         if table_file.is_file():
             table = boto3.resource("dynamodb", region_name=REGION).Table(self.table_name)
             with table.batch_writer() as batch:
-                for item in json.loads(table_file.read_text(encoding="utf-8"))["items"]:
+                for item in _table_items(table_file):
                     if "record" in item:
                         item["record"] = json.dumps(item["record"], separators=(",", ":"))
                     batch.put_item(Item=item)
@@ -466,6 +495,8 @@ class LocalPipeline:
         items.sort(key=lambda item: (item["pk"], item["sk"]))
         document = {"note": "Local copy of the spec2listing table; edit only to reset state.", "items": items}
         (self.out_dir / TABLE_FILE).write_text(json.dumps(document, indent=1, default=str), encoding="utf-8")
+        runs = [RunRecord.model_validate(item["record"]) for item in items if item["sk"] == "RUN" and "record" in item]
+        (self.out_dir / RUNS_INDEX_FILE).write_text(render_runs_index(runs), encoding="utf-8")
 
     # ---------- running files ----------
 
@@ -491,14 +522,17 @@ class LocalPipeline:
     def submit_file(self, path: Path, metadata: dict[str, str] | None = None) -> Submission:
         """Upload a file under incoming/ and start a run with the event S3 would send through EventBridge.
 
+        Each submission gets its own key, incoming/<submission id>/<file name>, so two files that share
+        a name (or one file submitted twice) never overwrite each other before intake reads them.
         Reference photos the file names by local path are uploaded first, and the copy under incoming/
         names their keys instead. `metadata` becomes the object's user metadata, where uploads carry
         reader options.
         """
-        key = f"{keys.INCOMING_PREFIX}{path.name}"
+        key = f"{keys.INCOMING_PREFIX}{_submission_id()}/{path.name}"
         data = stage_reference_photos(path, path.read_bytes(), self.put_object)
         s3 = boto3.client("s3", region_name=REGION)
-        s3.put_object(Bucket=self.bucket, Key=key, Body=data, Metadata=metadata or {})
+        encoded = {name: _metadata_value(value) for name, value in (metadata or {}).items()}
+        s3.put_object(Bucket=self.bucket, Key=key, Body=data, Metadata=encoded)
         event = s3_object_created_event(self.bucket, key, data)
         return self.start(path, key, event)
 
@@ -545,9 +579,45 @@ class LocalPipeline:
             if not running:
                 break
             if deadline is not None and time.monotonic() > deadline:
-                raise TimeoutError(f"runs still going after {timeout_seconds:.0f} s")
+                raise TimeoutError(f"timed out after {timeout_seconds:g} s with runs still going")
             time.sleep(min(MAX_POLL_SECONDS, POLL_SECONDS + (time.monotonic() - started) / 50))
         return [self._outcome(submission) for submission in submissions]
+
+    def stop(self, submissions: list[Submission], *, reason: str) -> list[str]:
+        """Stop the executions still running and record their runs as FAILED with `reason`; return their run ids.
+
+        Step Functions records nothing on the run when an execution is stopped, so without this
+        the local table would show these runs as RUNNING for good.
+        """
+        sfn = boto3.client("stepfunctions", region_name=REGION)
+        records = self.records
+        stopped: list[str] = []
+        for submission in submissions:
+            status = sfn.describe_execution(executionArn=submission.execution_arn)["status"]
+            if status != "RUNNING":
+                continue
+            sfn.stop_execution(executionArn=submission.execution_arn, error="Stopped", cause=reason)
+            submission.status = "ABORTED"
+            submission.error = reason
+            run_id = submission.run_id or self._run_id_of(submission)
+            run = records.get_run(run_id) if run_id else None
+            if run is None or run.status != RunStatus.RUNNING:
+                continue
+            finished = datetime.now(UTC)
+            records.put_run(
+                run.model_copy(
+                    update={
+                        "status": RunStatus.FAILED,
+                        "error": reason,
+                        "finished_at": finished,
+                        "duration_ms": round((finished - run.started_at).total_seconds() * 1000),
+                    }
+                )
+            )
+            stopped.append(run.run_id)
+        with self._calls_done:
+            self._calls_done.wait_for(lambda: self._active_calls == 0, timeout=STOP_GRACE_SECONDS)
+        return stopped
 
     def _run_id_of(self, submission: Submission) -> str | None:
         from spec2listing.pipeline.intake import make_run_id
@@ -589,6 +659,33 @@ class LocalPipeline:
         intake = json.loads(output).get("intake") or {}
         duplicate_of = intake.get("duplicate_of")
         return str(duplicate_of) if duplicate_of else None
+
+
+def _table_items(table_file: Path) -> list[dict[str, Any]]:
+    try:
+        items: list[dict[str, Any]] = json.loads(table_file.read_text(encoding="utf-8"))["items"]
+    except (json.JSONDecodeError, UnicodeDecodeError, KeyError, TypeError) as error:
+        raise LocalStateInvalid(
+            f"{table_file} is not a local table ({type(error).__name__}: {error}); "
+            "repair it, or move it away to start with an empty table"
+        ) from error
+    return items
+
+
+def _metadata_value(value: str) -> str:
+    """Encode a user metadata value for S3, which sends metadata as HTTP headers of US-ASCII text.
+
+    A value with other characters becomes an RFC 2047 encoded word, the form S3 itself returns
+    such values in; ObjectStore.metadata decodes it.
+    """
+    if value.isascii():
+        return value
+    return f"=?UTF-8?B?{base64.b64encode(value.encode('utf-8')).decode('ascii')}?="
+
+
+def _submission_id() -> str:
+    """Return a time-ordered id, so that a listing of incoming/ shows submissions in the order they were made."""
+    return f"{datetime.now(UTC):%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}"
 
 
 def _locked(function: Callable[..., Any], lock: threading.RLock) -> Callable[..., Any]:

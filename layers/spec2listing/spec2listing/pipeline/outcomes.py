@@ -8,6 +8,7 @@ from pydantic import BaseModel
 
 from spec2listing.costs.ledger import read_ledger, total_cost
 from spec2listing.errors import ArtifactMissing
+from spec2listing.intake import Rejection
 from spec2listing.models.consistency import ConsistencyReport
 from spec2listing.models.copy import ProductCopy
 from spec2listing.models.jobs import ImagePlan
@@ -22,7 +23,7 @@ from spec2listing.models.tasks import (
     SummarizeTask,
     SummaryResult,
 )
-from spec2listing.pipeline.intake import make_run_id
+from spec2listing.pipeline.intake import RejectionReport, make_run_id
 from spec2listing.pipeline.steps import load_product, parse_renders, timed
 from spec2listing.review.html import preview_data_uri, render_product_sheet, render_run_index
 from spec2listing.storage import keys
@@ -411,13 +412,23 @@ def summarize_run(
         "review_index": index_key,
     }
     put_json(store, summary_key, summary)
-    store.put_bytes(index_key, render_run_index(run, products).encode("utf-8"), "text/html; charset=utf-8")
+    index = render_run_index(run, products, _file_rejections(store, task.run_id))
+    store.put_bytes(index_key, index.encode("utf-8"), "text/html; charset=utf-8")
     records.put_run(run)
     events.publish(
         LISTINGS_READY,
         {"run_id": run.run_id, "counts": counts, "summary_key": summary_key, "review_index_key": index_key},
     )
     return SummaryResult(run_id=run.run_id, summary_key=summary_key, counts=counts)
+
+
+def _file_rejections(store: ObjectStore, run_id: str) -> list[Rejection]:
+    """Read the rejections without a SKU from rejected/<run_id>/errors.json; they have no product record."""
+    errors_key = keys.rejected_errors(run_id)
+    if not store.exists(errors_key):
+        return []
+    report = RejectionReport.model_validate(get_json(store, errors_key))
+    return [rejection for rejection in report.rejected if rejection.sku is None]
 
 
 def _usage_totals(usage: list[Usage]) -> list[dict[str, Any]]:

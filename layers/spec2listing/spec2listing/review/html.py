@@ -19,13 +19,17 @@ from PIL import Image
 from spec2listing.consistency.copy_text import plain_text
 from spec2listing.copywriting.platforms import TEXT_RULES
 from spec2listing.imaging.pixels import flatten
+from spec2listing.intake.parse import Rejection
 from spec2listing.models.consistency import CheckResult, ClaimKind, ConsistencyReport, DriftFlag
 from spec2listing.models.copy import ProductCopy
 from spec2listing.models.manifest import ImageEntry, Manifest
 from spec2listing.models.records import ProductRecord, ProductStatus, RunRecord
 from spec2listing.models.spec import ProductSpec
+from spec2listing.storage import keys
 
 PREVIEW_SIDE = 480
+# Product errors in the index are cut to this many characters, with an ellipsis; the full text is the cell's title.
+ERROR_CHARACTERS = 300
 STATUS_ORDER = (ProductStatus.NEEDS_REVIEW, ProductStatus.FAILED, ProductStatus.REJECTED, ProductStatus.COMPLETE)
 _FIELD_PATH = re.compile(
     r"^(title|short_description|description|bullets\[\d+\]|comparison_bullets\[\d+\]|platforms\.\S+)"
@@ -216,8 +220,14 @@ def render_product_sheet(
     )
 
 
-def render_run_index(run: RunRecord, products: list[ProductRecord]) -> str:
-    """Build review/index.html: every product of the run, grouped by status, those to review first."""
+def render_run_index(
+    run: RunRecord, products: list[ProductRecord], file_rejections: list[Rejection] | None = None
+) -> str:
+    """Build review/index.html: every product of the run, grouped by status, those to review first.
+
+    `file_rejections` are rejections without a SKU (a whole file, its header or its options), which have
+    no product record; the index lists their reasons and links rejected/<run_id>/errors.json.
+    """
     groups = []
     for status in STATUS_ORDER:
         members = sorted(
@@ -226,4 +236,22 @@ def render_run_index(run: RunRecord, products: list[ProductRecord]) -> str:
         )
         groups.append((status.value, members))
     template = _environment().get_template("index.html.j2")
-    return template.render(run=run, groups=groups, total=len(products))
+    return template.render(
+        run=run,
+        groups=groups,
+        total=len(products),
+        file_rejections=file_rejections or [],
+        errors_key=keys.rejected_errors(run.run_id),
+        error_characters=ERROR_CHARACTERS,
+    )
+
+
+def render_runs_index(runs: list[RunRecord]) -> str:
+    """Build the index of runs a local output folder holds, newest first, each linked to its review index."""
+    template = _environment().get_template("runs.html.j2")
+    return template.render(
+        runs=sorted(runs, key=lambda run: run.started_at, reverse=True),
+        statuses=[status.value for status in STATUS_ORDER],
+        review_index=keys.run_review_index,
+        errors_key=keys.rejected_errors,
+    )

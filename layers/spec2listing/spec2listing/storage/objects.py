@@ -1,5 +1,6 @@
 """Object storage: the S3 bucket, and an in-memory stand-in with the same methods."""
 
+import email.header
 import json
 import threading
 import uuid
@@ -82,12 +83,15 @@ class S3ObjectStore:
         return keys
 
     def metadata(self, key: str, version_id: str | None = None) -> dict[str, str]:
-        """Read the object's user metadata (x-amz-meta-* headers), with keys in lower case as S3 stores them."""
+        """Read the object's user metadata (x-amz-meta-* headers), with keys in lower case as S3 stores them.
+
+        S3 returns a value with characters outside US-ASCII as RFC 2047 encoded words, which are decoded here.
+        """
         response = self._head(key, version_id)
         if response is None:
             raise ArtifactMissing(f"{_location(self.bucket, key, version_id)} does not exist")
         metadata: dict[str, str] = response.get("Metadata", {})
-        return metadata
+        return {name: _decoded_header(value) for name, value in metadata.items()}
 
     def _head(self, key: str, version_id: str | None = None) -> dict[str, Any] | None:
         """HEAD one object; None when it does not exist (a 404, since the functions may list the bucket)."""
@@ -98,6 +102,12 @@ class S3ObjectStore:
                 return None
             raise
         return response
+
+
+def _decoded_header(value: str) -> str:
+    if "=?" not in value:
+        return value
+    return str(email.header.make_header(email.header.decode_header(value)))
 
 
 def _version(version_id: str | None) -> dict[str, str]:

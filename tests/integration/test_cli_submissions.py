@@ -1,0 +1,194 @@
+"""`spec2listing run` and `estimate` end to end: submissions, stopped runs, printed output and settings."""
+
+import json
+import shutil
+
+import pytest
+from spec2listing.local.cli import main
+from spec2listing.local.runtime import LocalPipeline
+
+from tests.support import ACCEPTANCE, EXAMPLES
+
+pytestmark = pytest.mark.integration
+
+
+def test_same_file_name_in_two_folders(tmp_path, capsys) -> None:
+    for folder, example in (("d1", "daypack.json"), ("d2", "stoneware-mug.json")):
+        (tmp_path / folder).mkdir()
+        shutil.copy(EXAMPLES / example, tmp_path / folder / "spec.json")
+    out = tmp_path / "out"
+    arguments = ["run", str(tmp_path / "d1" / "spec.json"), str(tmp_path / "d2" / "spec.json")]
+
+    code = main([*arguments, "--brands", str(EXAMPLES / "brands"), "--out", str(out)])
+
+    printed = capsys.readouterr().out
+    assert code == 0, printed
+    assert "FJ-DAY-22" in printed
+    assert "KR-MUG-350" in printed
+    assert len(list(out.glob("runs/*/summary.json"))) == 2
+    assert len(list(out.glob("incoming/*/spec.json"))) == 2
+
+
+def test_file_named_twice_runs_once(tmp_path, capsys) -> None:
+    path = EXAMPLES / "daypack.json"
+    out = tmp_path / "out"
+
+    code = main(
+        ["run", str(path), str(EXAMPLES / ".." / "examples" / "daypack.json"), str(EXAMPLES), "--out", str(out)]
+    )
+
+    printed = capsys.readouterr().out
+    assert code == 0, printed
+    assert printed.count("FJ-DAY-22 ") == 1
+    assert len(list(out.glob("runs/*/summary.json"))) == 3
+
+
+def test_corrupt_table_is_usage_error(tmp_path, capsys) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "table.json").write_text('{"items": [')
+
+    code = main(["run", str(EXAMPLES / "daypack.json"), "--out", str(out)])
+
+    printed = capsys.readouterr()
+    assert code == 2
+    assert "table.json is not a local table" in printed.err
+    assert "Traceback" not in printed.err
+
+
+def test_timeout_stops_runs_and_records_them(tmp_path, monkeypatch, capsys) -> None:
+    monkeypatch.setenv("OFFLINE_COPY_LATENCY_SECONDS", "3")
+    out = tmp_path / "out"
+
+    code = main(["run", str(EXAMPLES / "daypack.json"), "--timeout", "0.5", "--out", str(out)])
+
+    printed = capsys.readouterr()
+    assert code == 1
+    assert "timed out after 0.5 s with runs still going; stopped runs" in printed.err
+    (run,) = [item for item in json.loads((out / "table.json").read_text())["items"] if item["sk"] == "RUN"]
+    assert run["record"]["status"] == "FAILED"
+    assert run["record"]["error"].startswith("TimedOut:")
+
+
+def test_interrupt_stops_runs_and_records_them(tmp_path, monkeypatch, capsys) -> None:
+    monkeypatch.setenv("OFFLINE_COPY_LATENCY_SECONDS", "3")
+    original_wait = LocalPipeline.wait
+
+    def interrupted_wait(self, submissions, **options):
+        # Ctrl-C arrives once intake has recorded the run, while products are still being written.
+        original_wait(self, submissions, on_progress=_stop_once_counted, timeout_seconds=None)
+
+    monkeypatch.setattr(LocalPipeline, "wait", interrupted_wait)
+    out = tmp_path / "out"
+
+    code = main(["run", str(EXAMPLES / "daypack.json"), "--out", str(out)])
+
+    printed = capsys.readouterr()
+    assert code == 130
+    assert "interrupted; stopped runs 20" in printed.err
+    (run,) = [item for item in json.loads((out / "table.json").read_text())["items"] if item["sk"] == "RUN"]
+    assert run["record"]["status"] == "FAILED"
+    assert run["record"]["error"] == "Interrupted: stopped with Ctrl-C"
+
+
+def _stop_once_counted(done: int, expected: int) -> None:
+    if expected:
+        raise KeyboardInterrupt
+
+
+def test_unicode_reader_option_round_trips(tmp_path) -> None:
+    with LocalPipeline(tmp_path / "out", environment={"PROVIDERS": "offline"}) as pipeline:
+        submission = pipeline.submit_file(EXAMPLES / "daypack.json", {"attributes": "name=títle", "locale": "en_US"})
+        metadata = pipeline.store.metadata(submission.key)
+        pipeline.wait([submission], timeout_seconds=300)
+
+    assert metadata == {"attributes": "name=títle", "locale": "en_US"}
+
+
+def _spec_with_markup(tmp_path):
+    spec = json.loads((EXAMPLES / "daypack.json").read_text())
+    spec["price"] = "[/red] boom"
+    path = tmp_path / "[bold]lamp.json"
+    path.write_text(json.dumps(spec))
+    return path
+
+
+def test_run_prints_markup_in_values_as_text(tmp_path, capsys) -> None:
+    path = _spec_with_markup(tmp_path)
+
+    code = main(["run", str(path), "--brands", str(EXAMPLES / "brands"), "--out", str(tmp_path / "out")])
+
+    printed = capsys.readouterr().out
+    assert code == 1, printed
+    assert "[bold]lamp.json" in printed
+    assert "[/red] boom" in printed
+
+
+def test_estimate_prints_markup_in_values_as_text(tmp_path, capsys) -> None:
+    path = _spec_with_markup(tmp_path)
+
+    code = main(["estimate", str(path), "--brands", str(EXAMPLES / "brands")])
+
+    printed = capsys.readouterr().out
+    assert code == 1, printed
+    assert "[/red] boom" in printed
+
+
+def test_settings_from_environment_reach_functions(tmp_path, monkeypatch) -> None:
+    monkeypatch.setenv("IMAGE_QUALITY", "high")
+    monkeypatch.setenv("IMAGE_SIZE", "1536x1024")
+    monkeypatch.setenv("BUCKET_NAME", "someone-elses-bucket")
+    out = tmp_path / "out"
+
+    with LocalPipeline(out, environment={"PROVIDERS": "offline"}) as pipeline:
+        pipeline.upload_brand_guides(EXAMPLES / "brands")
+        (outcome,) = pipeline.wait([pipeline.submit_file(EXAMPLES / "daypack.json")], timeout_seconds=300)
+
+    jobs = json.loads((out / "runs" / outcome.run.run_id / "products" / "FJ-DAY-22" / "image-jobs.json").read_text())
+    packshot = next(job for job in jobs["jobs"] if job["kind"] == "packshot")
+    assert packshot["quality"] == "high"
+    assert packshot["size"] == "1536x1024"
+    assert (out / "runs" / outcome.run.run_id / "summary.json").is_file()
+
+
+def test_every_rejected_file_gets_a_row(tmp_path, capsys) -> None:
+    bad_files = sorted(path.name for path in (ACCEPTANCE / "bad").iterdir())
+    out = tmp_path / "out"
+
+    code = main(["run", str(ACCEPTANCE / "bad"), "--out", str(out)])
+
+    printed = capsys.readouterr().out
+    assert code == 1
+    rows = [line for line in printed.splitlines() if "REJECTED" in line]
+    assert len(rows) == len(bad_files)
+    for name in bad_files:
+        assert any(name in row for row in rows), name
+    (summary_path,) = [path for path in out.glob("runs/*/summary.json") if "not-json.json" in path.read_text()]
+    index = (summary_path.parent / "review" / "index.html").read_text()
+    assert "Rejected without a SKU (1)" in index
+    assert "errors.json" in index
+
+
+def test_one_unchanged_product_reads_singular(tmp_path, capsys) -> None:
+    arguments = ["run", str(EXAMPLES / "daypack.json"), "--out", str(tmp_path / "out")]
+    assert main(arguments) == 0
+    capsys.readouterr()
+
+    assert main(arguments) == 0
+
+    assert "daypack.json: 1 unchanged product kept its listing, at no cost" in capsys.readouterr().out
+
+
+def test_output_folder_indexes_every_run(tmp_path, capsys) -> None:
+    out = tmp_path / "out"
+
+    assert main(["run", str(EXAMPLES), "--out", str(out)]) == 0
+    assert main(["run", str(EXAMPLES / "daypack.json"), "--out", str(out)]) == 0
+
+    assert f"linked from {out / 'index.html'}" in capsys.readouterr().out
+    index = (out / "index.html").read_text()
+    run_ids = [path.parent.name for path in out.glob("runs/*/summary.json")]
+    assert len(run_ids) == 4
+    for run_id in run_ids:
+        assert f'href="runs/{run_id}/review/index.html"' in index
+    assert index.count("daypack.json") == 2

@@ -1,0 +1,120 @@
+"""Usage errors of the command line: each is a message on stderr and exit status 2, before any run starts."""
+
+import pytest
+from spec2listing.local.cli import main
+
+from tests.support import EXAMPLES
+
+DAYPACK = str(EXAMPLES / "daypack.json")
+
+
+@pytest.fixture(autouse=True)
+def _no_settings_from_the_shell(monkeypatch) -> None:
+    for name in ("PROVIDERS", "IMAGE_SIZE", "IMAGE_QUALITY", "PRODUCT_CONCURRENCY", "IMAGE_CONCURRENCY"):
+        monkeypatch.delenv(name, raising=False)
+
+
+def _usage_error(arguments: list[str], capsys) -> str:
+    with pytest.raises(SystemExit) as exit_info:
+        main(arguments)
+    assert exit_info.value.code == 2
+    return capsys.readouterr().err
+
+
+def _rejected(arguments: list[str], capsys) -> str:
+    code = main(arguments)
+    printed = capsys.readouterr()
+    assert code == 2, printed
+    assert "Traceback" not in printed.err
+    assert printed.out == ""
+    return " ".join(printed.err.split())
+
+
+@pytest.mark.parametrize("value", ["-5", "0", "soon"])
+def test_timeout_must_be_positive(value, capsys) -> None:
+    assert "--timeout" in _usage_error(["run", DAYPACK, "--timeout", value], capsys)
+
+
+@pytest.mark.parametrize("option", ["--product-concurrency", "--image-concurrency"])
+def test_concurrency_must_not_be_negative(option, capsys) -> None:
+    assert option in _usage_error(["run", DAYPACK, option, "-1"], capsys)
+
+
+def test_concurrency_over_limit(tmp_path, capsys) -> None:
+    printed = _rejected(["run", DAYPACK, "--image-concurrency", "41", "--out", str(tmp_path)], capsys)
+
+    assert "--image-concurrency: Input should be less than or equal to 40 (got 41)" in printed
+
+
+@pytest.mark.parametrize("value", ["bogus", "LIVE"])
+def test_providers_variable_checked(value, tmp_path, monkeypatch, capsys) -> None:
+    monkeypatch.setenv("PROVIDERS", value)
+
+    printed = _rejected(["run", DAYPACK, "--out", str(tmp_path)], capsys)
+
+    assert f"--providers (or $PROVIDERS): Input should be 'auto', 'offline' or 'live' (got \"{value}\")" in printed
+
+
+def test_image_size_variable_checked(monkeypatch, capsys) -> None:
+    monkeypatch.setenv("IMAGE_SIZE", "999x999")
+
+    printed = _rejected(["estimate", DAYPACK], capsys)
+
+    assert "environment variable IMAGE_SIZE:" in printed
+    assert '(got "999x999")' in printed
+
+
+def test_missing_prices_file(tmp_path, capsys) -> None:
+    missing = tmp_path / "nonexistent.json"
+
+    printed = _rejected(["run", DAYPACK, "--providers", "offline", "--prices", str(missing)], capsys)
+
+    assert f"--prices {missing}: cannot read the price table" in printed
+
+
+def test_invalid_prices_file(tmp_path, capsys) -> None:
+    prices = tmp_path / "prices.json"
+    prices.write_text('{"as_of": "soon"')
+
+    printed = _rejected(["estimate", DAYPACK, "--prices", str(prices)], capsys)
+
+    assert f"--prices {prices}: invalid price table" in printed
+
+
+def test_out_is_a_file(tmp_path, capsys) -> None:
+    out = tmp_path / "out"
+    out.write_text("")
+
+    printed = _rejected(["run", DAYPACK, "--out", str(out)], capsys)
+
+    assert f"--out {out} is a file" in printed
+
+
+@pytest.mark.parametrize("command", ["run", "estimate"])
+def test_missing_brands_folder(command, tmp_path, capsys) -> None:
+    printed = _rejected([command, DAYPACK, "--brands", str(tmp_path / "nonexistent")], capsys)
+
+    assert "no such folder" in printed
+
+
+def test_missing_spec_path(tmp_path, capsys) -> None:
+    printed = _rejected(["run", str(tmp_path / "nope.json"), "--out", str(tmp_path)], capsys)
+
+    assert "does not exist" in printed
+
+
+def test_run_checks_reader_options(tmp_path, capsys) -> None:
+    arguments = ["--delimiter", "foo", "--decimal", "x", "--currency", "EURO", "--out", str(tmp_path / "out")]
+
+    printed = _rejected(["run", DAYPACK, *arguments], capsys)
+
+    assert "option delimiter" in printed
+    assert "option decimal" in printed
+    assert "option currency" in printed
+    assert not (tmp_path / "out").exists()
+
+
+def test_run_checks_akeneo_channel(tmp_path, capsys) -> None:
+    printed = _rejected(["run", DAYPACK, "--channel", "écommerce", "--out", str(tmp_path / "out")], capsys)
+
+    assert "option channel" in printed

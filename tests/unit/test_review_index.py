@@ -1,0 +1,58 @@
+"""The run's review index: products by status, and rejections that have no product."""
+
+from datetime import UTC, datetime
+
+from spec2listing.errors import FieldError
+from spec2listing.intake import Rejection
+from spec2listing.models.records import ProductRecord, ProductStatus, RunRecord, RunStatus
+from spec2listing.review.html import ERROR_CHARACTERS, render_run_index
+
+RUN = RunRecord(
+    run_id="20260101T000000Z-0000abcd",
+    status=RunStatus.SUCCEEDED,
+    source="s3://bucket/incoming/x/not-json.json",
+    started_at=datetime(2026, 1, 1, tzinfo=UTC),
+    counts={"REJECTED": 1},
+)
+
+
+def test_index_lists_file_rejection_reason() -> None:
+    error = FieldError(
+        file="not-json.json",
+        path="(file)",
+        value="first bytes 89 50 4e 47",
+        message="the file is a PNG image, not text",
+        expected="a UTF-8 text file with a product spec",
+    )
+
+    page = render_run_index(RUN, [], [Rejection(origin="file", errors=[error])])
+
+    assert "the file is a PNG image, not text (got first bytes 89 50 4e 47)" in page
+    assert "a UTF-8 text file with a product spec" in page
+    assert 'href="../../../rejected/20260101T000000Z-0000abcd/errors.json"' in page
+
+
+def test_index_without_file_rejections() -> None:
+    page = render_run_index(RUN, [])
+
+    assert "errors.json" not in page
+
+
+def test_index_marks_cut_errors() -> None:
+    long_error = "ProviderUnavailable: " + "x" * 400
+    product = ProductRecord(sku="SKU-1", run_id=RUN.run_id, status=ProductStatus.FAILED, error=long_error)
+
+    page = render_run_index(RUN, [product])
+
+    shown = long_error[: ERROR_CHARACTERS - 1] + "…<"
+    assert shown in page
+    assert f'title="{long_error}"' in page
+
+
+def test_index_keeps_short_errors_whole() -> None:
+    product = ProductRecord(sku="SKU-1", run_id=RUN.run_id, status=ProductStatus.FAILED, error="ContentBlocked: no")
+
+    page = render_run_index(RUN, [product])
+
+    assert "ContentBlocked: no<" in page
+    assert "…" not in page
