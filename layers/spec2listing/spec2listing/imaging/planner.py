@@ -7,6 +7,7 @@ variant. Each job carries the anchors, mandatory elements and colour it must sho
 so the checks can hold the image to them.
 """
 
+import hashlib
 import re
 
 from spec2listing.copywriting.facts import display_name, join_words
@@ -69,7 +70,7 @@ def plan_images(
     for variant in spec.variants[1:]:
         jobs.append(
             ImageJob(
-                job_id=f"variant-{_slug(variant.sku)}",
+                job_id=variant_job_id(variant.sku),
                 kind=ImageKind.VARIANT,
                 prompt=_packshot_prompt(spec, variant, mandatory),
                 size=size,
@@ -150,5 +151,14 @@ def _lifestyle_prompt(
     return " ".join(lines)
 
 
-def _slug(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:72]
+def variant_job_id(sku: str) -> str:
+    """Name a variant's image job after its SKU, stable across runs and unique within a spec.
+
+    The id feeds image file names, so the SKU is slugged. Variant SKUs are unique
+    ignoring case, but '.', '_' and runs of separators all slug to '-': a SKU the slug
+    changes beyond case ('V_1', 'V.1') gets the first 8 hex digits of its SHA-256 appended.
+    """
+    slug = re.sub(r"[^a-z0-9]+", "-", sku.lower()).strip("-")
+    if slug != sku.lower():
+        slug += "-" + hashlib.sha256(sku.encode("utf-8")).hexdigest()[:8]
+    return f"variant-{slug}"
