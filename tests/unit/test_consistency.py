@@ -15,7 +15,7 @@ def _product(name: str = "trail-runner.json"):
     (spec,) = specs_in(ACCEPTANCE / name)
     brand = brand_for(spec)
     listing = OfflineCopyWriter().write(spec, brand, ledger=MemoryLedger()).listing
-    plan = plan_images(spec, listing, brand)
+    plan = plan_images(spec, brand)
     images = {job.job_id: OfflineRenderer().render(job, spec, [], ledger=MemoryLedger()).data for job in plan.jobs}
     renders = [RenderResult(job_id=job.job_id, image_key=f"{job.job_id}.png") for job in plan.jobs]
     return spec, brand, listing, plan, images, renders
@@ -128,6 +128,15 @@ def test_anchor_missing_from_plan_flagged() -> None:
         ("anchor_covered", "floating over a glacier"),
         ("anchor_traced", "floating over a glacier"),
     }
+
+
+def test_anchor_from_feature_not_rendered_flagged() -> None:
+    spec, brand, listing, plan, images, renders = _product()
+    anchor = "reflective heel tab for dawn runs"
+    listing = listing.model_copy(update={"visual_anchors": [*listing.visual_anchors, anchor]})
+    report = _check(spec, brand, listing, plan, images, renders)
+    kinds = {(flag.kind, flag.promised) for flag in report.flags}
+    assert kinds == {("anchor_covered", anchor)}
 
 
 def test_anchor_dropped_from_copy_flagged() -> None:

@@ -1,5 +1,3 @@
-from spec2listing.copywriting.offline import OfflineCopyWriter
-from spec2listing.costs.ledger import MemoryLedger
 from spec2listing.imaging.planner import plan_images, variant_job_id
 from spec2listing.models.jobs import ImageKind
 
@@ -9,8 +7,7 @@ from tests.support import ACCEPTANCE, brand_for, specs_in
 def _plan(name: str, **options):
     (spec,) = specs_in(ACCEPTANCE / name)
     brand = brand_for(spec)
-    listing = OfflineCopyWriter().write(spec, brand, ledger=MemoryLedger()).listing
-    return spec, plan_images(spec, listing, brand, **options)
+    return spec, plan_images(spec, brand, **options)
 
 
 def test_plan_has_packshot_scenes_and_variants() -> None:
@@ -66,8 +63,7 @@ def test_variant_job_ids_unique_for_lookalike_skus() -> None:
         base.model_copy(update={"sku": "V--1", "color": "Black"}),
     ]
     spec = spec.model_copy(update={"variants": [base, *lookalikes]})
-    listing = OfflineCopyWriter().write(spec, None, ledger=MemoryLedger()).listing
-    jobs = [job for job in plan_images(spec, listing, None).jobs if job.kind == ImageKind.VARIANT]
+    jobs = [job for job in plan_images(spec, None).jobs if job.kind == ImageKind.VARIANT]
     assert len({job.job_id for job in jobs}) == len(lookalikes)
     assert [job.color for job in jobs] == ["Red", "Blue", "Green", "Black"]
     assert jobs[0].job_id == "variant-v-1"

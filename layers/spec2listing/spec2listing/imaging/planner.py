@@ -1,8 +1,8 @@
-"""Turn copy, spec and brand guide into image jobs.
+"""Turn a spec and its brand guide into image jobs.
 
 A product gets one packshot (its first variant on seamless white, the marketplace
-main image), one lifestyle scene per visual anchor (or one scene in the spec's
-style when it names no anchor), and one image on white for every further colour
+main image), one lifestyle scene per visual anchor of the spec (or one scene in the
+spec's style when it names no anchor), and one image on white for every further colour
 variant. Each job carries the anchors, mandatory elements and colour it must show,
 so the checks can hold the image to them.
 """
@@ -12,7 +12,6 @@ import re
 
 from spec2listing.copywriting.facts import display_name, join_words
 from spec2listing.models.brand import BrandGuide
-from spec2listing.models.copy import ProductCopy
 from spec2listing.models.jobs import ImageJob, ImageKind, ImagePlan, ImageQuality, ImageSize
 from spec2listing.models.spec import Platform, ProductSpec, Variant
 
@@ -21,7 +20,6 @@ WHITE_BACKDROP = "white"
 
 def plan_images(
     spec: ProductSpec,
-    listing: ProductCopy,
     brand: BrandGuide | None,
     *,
     size: ImageSize = "1024x1024",
@@ -48,8 +46,9 @@ def plan_images(
         )
     ]
 
-    anchors = listing.visual_anchors or []
-    scenes: list[str | None] = list(anchors) if anchors else [None]
+    # Scenes come from the spec's anchors, not the copy's: regenerated copy may word them
+    # differently, and the image cache would then render every scene again.
+    scenes: list[str | None] = list(spec.visual.anchors) or [None]
     for index, anchor in enumerate(scenes, start=1):
         jobs.append(
             ImageJob(
