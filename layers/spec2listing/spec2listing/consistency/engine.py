@@ -95,6 +95,7 @@ CHECK_KINDS: dict[str, CheckKind] = {
     "item_count": CheckKind(2, "Wrong number of items", "Write exactly the number of items the platform expects."),
     "forbidden_characters": CheckKind(2, "Characters the platform forbids", "Remove the listed characters."),
     "no_html": CheckKind(2, "HTML where the platform wants plain text", "Remove the HTML tags."),
+    "text_present": CheckKind(2, "Empty copy field", "Write the field, or drop the empty list item."),
     "hashtag_count": CheckKind(1, "Too many hashtags", "Keep at most the platform's number of hashtags."),
 }
 _UNKNOWN_KIND = CheckKind(1, "Check failed", "Review the measured values.")
@@ -125,6 +126,7 @@ def check_product(
     checks += coverage.anchors(spec, listing, plan, claims)
     checks += coverage.variants(spec, plan, renders, claims)
     checks += coverage.mandatory_elements(plan, claims)
+    checks += text_checks.text_present(listing)
     checks += text_checks.platform_limits(listing)
     checks += text_checks.banned_phrases(listing, brand)
 
