@@ -136,7 +136,7 @@ def load_products(paths: list[Path]) -> list[Product]:
             if isinstance(brand, FieldError):
                 raise SystemExit(f"{file}: {brand.message}")
             listing = OfflineCopyWriter().write(spec, brand, ledger=MemoryLedger()).listing
-            plan = plan_images(spec, listing, brand)
+            plan = plan_images(spec, brand)
             renderer = OfflineRenderer()
             flat = {job.job_id: renderer.render(job, spec, [], ledger=MemoryLedger()).data for job in plan.jobs}
             products.append(Product(spec, brand, listing, plan, flat, spec_facts(spec, brand)))

@@ -10,7 +10,6 @@ import shutil
 from pathlib import Path
 
 import pytest
-from spec2listing.copywriting.offline import OfflineCopyWriter
 from spec2listing.costs import default_prices
 from spec2listing.costs.ledger import MemoryLedger
 from spec2listing.imaging.offline import OfflineRenderer
@@ -47,10 +46,8 @@ def offline_drawer(paths: list[Path]) -> openai_api.Draw:
     for path in paths:
         for spec in specs_in(path):
             brand = brand_for(spec)
-            listing = OfflineCopyWriter().write(spec, brand, ledger=MemoryLedger()).listing
             plan = plan_images(
                 spec,
-                listing,
                 brand,
                 size=images.image_size,
                 lifestyle_size=images.lifestyle_image_size,
@@ -246,6 +243,55 @@ def test_throttled_render_retries_then_completes(tmp_path) -> None:
 
     assert record.status == ProductStatus.COMPLETE
     assert record.images == len(images.reported)
+
+
+class RewordingGemini(FakeGemini):
+    """The fake Gemini writing each copy with its visual anchor worded differently from the last."""
+
+    WORDINGS = ("on a granite boulder as the sun comes up", "propped on lichen-covered rock in morning light")
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.copies = 0
+
+    def respond(self, request: Recorded) -> Reply:
+        reply = super().respond(request)
+        tag, _ = self.data_of(request)
+        if tag != "product_data":
+            return reply
+        part = reply.body["candidates"][0]["content"]["parts"][0]
+        listing = json.loads(part["text"])
+        listing["visual_anchors"] = [self.WORDINGS[self.copies % len(self.WORDINGS)]]
+        self.copies += 1
+        part["text"] = json.dumps(listing)
+        return reply
+
+
+def test_reworded_anchors_render_nothing_on_price_change(tmp_path) -> None:
+    spec = json.loads(TRAIL_RUNNER.read_text(encoding="utf-8"))
+    path = tmp_path / "trail-runner.json"
+    gemini, images = RewordingGemini(), FakeOpenAI(draw=offline_drawer([TRAIL_RUNNER]))
+    environment = live_environment(gemini, images)
+    with gemini, images, LocalPipeline(tmp_path / "out", environment=environment) as pipeline:
+        pipeline.upload_brand_guides(ACCEPTANCE_BRANDS)
+        renders = []
+        for amount in (139.0, 129.0):
+            spec["price"]["amount"] = amount
+            path.write_text(json.dumps(spec), encoding="utf-8")
+            before = len(images.requests)
+            (outcome,) = pipeline.wait([pipeline.submit_file(path)], timeout_seconds=300)
+            assert outcome.status == "SUCCEEDED", outcome.error
+            renders.append(len(images.requests) - before)
+        second = outcome.products[0]
+
+    assert renders == [4, 0]  # first the packshot, one scene and two further colour variants
+    assert gemini.copies == 2
+    manifest = json.loads((tmp_path / "out" / second.artifacts["manifest"]).read_text(encoding="utf-8"))
+    assert manifest["reuse"]["changed_fields"] == ["price"]
+    assert manifest["reuse"]["images_generated"] == []
+    report = json.loads((tmp_path / "out" / second.artifacts["consistency"]).read_text(encoding="utf-8"))
+    failed = {(result["check"], result["subject"]) for result in report["checks"] if not result["passed"]}
+    assert ("anchor_covered", RewordingGemini.WORDINGS[1]) in failed
 
 
 # ---------- a product with as many variants as a spec may have: its state stays small ----------

@@ -69,8 +69,7 @@ def product(name: str = "trail-runner.json"):
 
 
 def first_job(spec, brand, kind: ImageKind = ImageKind.VARIANT):
-    listing = OfflineCopyWriter().write(spec, brand, ledger=MemoryLedger()).listing
-    return next(job for job in plan_images(spec, listing, brand).jobs if job.kind == kind)
+    return next(job for job in plan_images(spec, brand).jobs if job.kind == kind)
 
 
 # ---------- copy ----------

@@ -4,7 +4,7 @@ from spec2listing.copywriting.platforms import AMAZON_FORBIDDEN_TITLE_CHARS, RUL
 from spec2listing.costs.ledger import MemoryLedger
 from spec2listing.models.spec import Platform
 
-from tests.support import ACCEPTANCE, all_acceptance_specs, brand_for, specs_in
+from tests.support import ACCEPTANCE, EXAMPLES, all_acceptance_specs, brand_for, specs_in
 
 SPECS = all_acceptance_specs()
 
@@ -77,3 +77,28 @@ def test_usage_is_free_offline() -> None:
     ledger = MemoryLedger()
     OfflineCopyWriter().write(spec, None, ledger=ledger)
     assert [(u.provider, u.cost_usd) for u in ledger.recorded] == [("offline", 0.0)]
+
+
+def test_title_keeps_material_head_phrase() -> None:
+    (spec,) = specs_in(EXAMPLES / "daypack.json")
+    listing = OfflineCopyWriter().write(spec, None, ledger=MemoryLedger()).listing
+    assert listing.title.startswith("Fjellstad Ridge Daypack 22 L – Recycled 420D Nylon, ")
+    assert " With" not in listing.title
+
+
+def test_title_material_keeps_spelling() -> None:
+    (spec,) = specs_in(ACCEPTANCE / "trail-runner.json")
+    spec = spec.model_copy(update={"materials": ["<i>merino</i> wool and PFC-free nylon"]})
+    listing = OfflineCopyWriter().write(spec, None, ledger=MemoryLedger()).listing
+    assert "<i>merino</i> Wool" in listing.title
+    assert "<I>" not in listing.title
+    assert "Pfc" not in listing.title
+
+
+def test_banned_summary_leaves_short_description() -> None:
+    (spec,) = specs_in(ACCEPTANCE / "vitamin-c-serum.json")
+    spec = spec.model_copy(update={"summary": "A miracle serum for every skin."})
+    listing = OfflineCopyWriter().write(spec, brand_for(spec), ledger=MemoryLedger()).listing
+    assert listing.short_description
+    assert "miracle" not in listing.short_description.lower()
+    assert spec.name in listing.short_description

@@ -2,7 +2,6 @@ import io
 
 import pytest
 from PIL import Image, ImageDraw
-from spec2listing.copywriting.offline import OfflineCopyWriter
 from spec2listing.costs.ledger import MemoryLedger
 from spec2listing.imaging.offline import OfflineRenderer
 from spec2listing.imaging.pixels import color_share, delta_e_2000, measure, rgb_hex
@@ -23,7 +22,7 @@ def _png(image: Image.Image) -> bytes:
 @pytest.mark.parametrize("spec", SPECS, ids=lambda spec: spec.sku)
 def test_offline_images_measure_as_planned(spec) -> None:
     brand = brand_for(spec)
-    plan = plan_images(spec, OfflineCopyWriter().write(spec, brand, ledger=MemoryLedger()).listing, brand)
+    plan = plan_images(spec, brand)
     for job in plan.jobs:
         data = OfflineRenderer().render(job, spec, [], ledger=MemoryLedger()).data
         measured = measure(data)

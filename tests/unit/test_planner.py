@@ -1,6 +1,4 @@
-from spec2listing.copywriting.offline import OfflineCopyWriter
-from spec2listing.costs.ledger import MemoryLedger
-from spec2listing.imaging.planner import plan_images
+from spec2listing.imaging.planner import plan_images, variant_job_id
 from spec2listing.models.jobs import ImageKind
 
 from tests.support import ACCEPTANCE, brand_for, specs_in
@@ -9,8 +7,7 @@ from tests.support import ACCEPTANCE, brand_for, specs_in
 def _plan(name: str, **options):
     (spec,) = specs_in(ACCEPTANCE / name)
     brand = brand_for(spec)
-    listing = OfflineCopyWriter().write(spec, brand, ledger=MemoryLedger()).listing
-    return spec, plan_images(spec, listing, brand, **options)
+    return spec, plan_images(spec, brand, **options)
 
 
 def test_plan_has_packshot_scenes_and_variants() -> None:
@@ -54,3 +51,26 @@ def test_sizes_and_quality_follow_options() -> None:
     packshot, lifestyle = plan.jobs[0], plan.jobs[1]
     assert (packshot.width, packshot.height, packshot.quality) == (1024, 1536, "high")
     assert lifestyle.size == "1024x1024"
+
+
+def test_variant_job_ids_unique_for_lookalike_skus() -> None:
+    (spec,) = specs_in(ACCEPTANCE / "trail-runner.json")
+    base = spec.variants[0]
+    lookalikes = [
+        base.model_copy(update={"sku": "V-1", "color": "Red"}),
+        base.model_copy(update={"sku": "v_1", "color": "Blue"}),
+        base.model_copy(update={"sku": "V.1", "color": "Green"}),
+        base.model_copy(update={"sku": "V--1", "color": "Black"}),
+    ]
+    spec = spec.model_copy(update={"variants": [base, *lookalikes]})
+    jobs = [job for job in plan_images(spec, None).jobs if job.kind == ImageKind.VARIANT]
+    assert len({job.job_id for job in jobs}) == len(lookalikes)
+    assert [job.color for job in jobs] == ["Red", "Blue", "Green", "Black"]
+    assert jobs[0].job_id == "variant-v-1"
+    assert jobs[1].job_id.startswith("variant-v-1-")
+
+
+def test_variant_job_ids_stable() -> None:
+    assert variant_job_id("KR-MUG-350-MOSS") == "variant-kr-mug-350-moss"
+    assert variant_job_id("v_1") == variant_job_id("v_1")
+    assert variant_job_id("v_1") != variant_job_id("V.1")

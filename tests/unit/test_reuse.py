@@ -4,14 +4,15 @@ import json
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
+import pytest
 from spec2listing.copywriting.offline import OfflineCopyWriter
 from spec2listing.imaging.offline import OfflineRenderer
 from spec2listing.models.copy import ProductCopy
 from spec2listing.models.jobs import ImageJob, ImageKind
 from spec2listing.models.records import ClaimState, ProductRecord, ProductStatus, RunStatus
-from spec2listing.models.spec import Money
+from spec2listing.models.spec import Money, ProductSpec
 from spec2listing.models.tasks import FailureTask, IntakeTask, PipelineConfig, SummarizeTask
-from spec2listing.pipeline.incremental import cited_price, image_cache_key
+from spec2listing.pipeline.incremental import cited_price, copy_decision, image_cache_key
 from spec2listing.pipeline.intake import make_run_id, run_intake
 from spec2listing.pipeline.outcomes import record_product_failure, summarize_run
 from spec2listing.storage import keys
@@ -355,13 +356,65 @@ def test_cited_price_finds_amounts_not_lookalikes() -> None:
         return ProductCopy(title="T", short_description="S", description=text, bullets=[])
 
     price = Money(amount=Decimal("45.99"), currency="USD")
-    assert cited_price(copy("Now 45.99 USD."), price) == "45.99"
-    assert cited_price(copy("Now 45,99 USD."), price) == "45,99"
+    assert cited_price(copy("Now 45.99 USD."), price) == "45.99 USD"
+    assert cited_price(copy("Now 45,99 USD."), price) == "45,99 USD"
     assert cited_price(copy("Rated 145.99 W and 45.991 mm."), price) is None
     whole = Money(amount=Decimal("24"), currency="GBP")
     assert cited_price(copy("Only £24 today"), whole) == "£24"
     assert cited_price(copy("Costs 24 GBP"), whole) == "24 GBP"
     assert cited_price(copy("Keeps drinks hot for 24 hours"), whole) is None
+
+
+def _text_copy(text: str) -> ProductCopy:
+    return ProductCopy(title="T", short_description="S", description=text, bullets=[])
+
+
+@pytest.mark.parametrize(
+    ("text", "amount", "currency", "cited"),
+    [
+        ("Yours for $1,299.00.", "1299", "USD", "$1,299.00"),
+        ("Now only $1,299", "1299", "USD", "$1,299"),
+        ("Jetzt 1.299,00 €", "1299", "EUR", "1.299,00 €"),
+        ("Jetzt 1.299 €", "1299", "EUR", "1.299 €"),
+        ("Priced at 1 299 kr", "1299", "SEK", "1 299 kr"),
+        ("Nu 1\u202f299,00\u00a0kr", "1299", "SEK", "1\u202f299,00\u00a0kr"),
+        ("CHF 1'299.\u2013 inklusive", "1299", "CHF", "CHF 1'299.\u2013"),
+        ("Just $45.9", "45.90", "USD", "$45.9"),
+        ("Only 45.99 USD", "45.99", "USD", "45.99 USD"),
+        ("Yours for 30 €", "30", "EUR", "30 €"),
+        ("only €30!", "30", "EUR", "€30"),
+        ("Now EUR 1,299.50", "1299.50", "EUR", "EUR 1,299.50"),
+        ("A 1,299 mAh cell", "1299", "USD", "1,299"),
+    ],
+)
+def test_cited_price_reads_written_forms(text: str, amount: str, currency: str, cited: str) -> None:
+    price = Money(amount=Decimal(amount), currency=currency)
+    assert cited_price(_text_copy(text), price) == cited
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Firmware v1.2.3 and 45.991 mm", "Keeps drinks hot for 1299 hours", "Rated 145.99 W", "Pack of 12"],
+)
+def test_cited_price_ignores_other_numbers(text: str) -> None:
+    assert cited_price(_text_copy(text), Money(amount=Decimal("1299"), currency="USD")) is None
+    assert cited_price(_text_copy(text), Money(amount=Decimal("45.99"), currency="USD")) is None
+
+
+def test_copy_decision_regenerates_any_stated_price() -> None:
+    old_spec = ProductSpec.model_validate(_spec("gan-charger.json"))
+    grouped = copy_decision(
+        ["price"],
+        old_spec.model_copy(update={"price": Money(amount=Decimal("1299"), currency="USD")}),
+        _text_copy("Yours for $1,299.00."),
+    )
+    assert not grouped.reuse
+    assert "$1,299.00" in grouped.reason
+    other = copy_decision(["price"], old_spec, _text_copy("Free shipping over $50"))
+    assert not other.reuse
+    assert "$50" in other.reason
+    plain = copy_decision(["price"], old_spec, _text_copy("Keeps coffee hot for 2 hours."))
+    assert plain.reuse
 
 
 def test_run_ids_sort_by_start_time() -> None:

@@ -1,6 +1,6 @@
 """Platform text rules from the one table, prohibited content and brand wording."""
 
-from spec2listing.consistency.text_checks import banned_phrases, platform_limits
+from spec2listing.consistency.text_checks import banned_phrases, platform_limits, text_present
 from spec2listing.copywriting.offline import OfflineCopyWriter
 from spec2listing.copywriting.platforms import RULES, TEXT_RULES, text_rule
 from spec2listing.costs.ledger import MemoryLedger
@@ -121,3 +121,35 @@ def test_banned_phrase_found_in_any_field() -> None:
     assert failed.subject == "best ever"
     assert failed.where == "bullets[4]"
     assert len(results) == len(brand.voice.banned_phrases)
+
+
+def test_html_tags_all_listed() -> None:
+    listing = _listing()
+    title = "<b>Trail</b> <i>shoe</i> <script>alert(1)</script> end"
+    amazon = listing.platforms.amazon.model_copy(update={"title": title})
+    (check,) = [
+        check
+        for check in platform_limits(_with(listing, amazon=amazon))
+        if check.where == "platforms.amazon.title" and check.check == "no_html"
+    ]
+    assert not check.passed
+    assert "<script>" in check.measured["tags"]
+    assert "</script>" in check.measured["tags"]
+
+
+def test_shopify_title_html_flagged() -> None:
+    listing = _listing()
+    shopify = listing.platforms.shopify.model_copy(update={"title": "Trail <script>x</script> shoe"})
+    assert ("no_html", "platforms.shopify.title") in _failed(_with(listing, shopify=shopify))
+
+
+def test_empty_fields_and_items_flagged() -> None:
+    listing = _listing().model_copy(update={"short_description": ""})
+    amazon = listing.platforms.amazon.model_copy(update={"search_terms": ["trail shoe", ""]})
+    listing = _with(listing, amazon=amazon)
+    failed = {check.where for check in text_present(listing) if not check.passed}
+    assert failed == {"short_description", "platforms.amazon.search_terms[1]"}
+
+
+def test_offline_copy_has_no_empty_field() -> None:
+    assert all(check.passed for check in text_present(_listing()))

@@ -1,11 +1,15 @@
 """Run every check on one product, keep the claims ledger, and score it.
 
-Score: the checks are grouped by kind (their `check` name). Each kind's share of
-passed checks is weighted by the kind's weight in CHECK_KINDS, and the score is
-the weighted mean of those shares, from 0 to 1. Grouping by kind keeps forty
-traced numbers from outweighing one wrong-coloured image. A check with weight 0
-(a vision verdict left 'unverified') is shown but not scored. Any failed scored
-check raises a drift flag, and a product with a flag goes to NEEDS_REVIEW.
+Score: the lower of two scores from 0 to 1, so a listing is only as ready as its
+weaker half. The listing score covers copy, claims and the image plan: its checks
+are grouped by kind (their `check` name), and each kind's share of passed checks
+is weighted by the kind's weight in CHECK_KINDS. Grouping by kind keeps forty
+traced numbers from outweighing one wrong-coloured image. The image score is the
+mean over planned images of each image's own score: 1 when all its checks pass,
+else 1 - (weight of its worst failed check) / MAX_WEIGHT, so an image that breaks
+a weight-3 promise counts 0. A check with weight 0 (a vision verdict left
+'unverified') is shown but not scored. Any failed scored check raises a drift
+flag, and a product with a flag goes to NEEDS_REVIEW.
 """
 
 from collections.abc import Mapping
@@ -17,6 +21,7 @@ from spec2listing.consistency.spec_facts import spec_facts
 from spec2listing.models.brand import BrandGuide
 from spec2listing.models.consistency import (
     CheckResult,
+    CheckTarget,
     Claim,
     ClaimKind,
     ConsistencyReport,
@@ -95,9 +100,11 @@ CHECK_KINDS: dict[str, CheckKind] = {
     "item_count": CheckKind(2, "Wrong number of items", "Write exactly the number of items the platform expects."),
     "forbidden_characters": CheckKind(2, "Characters the platform forbids", "Remove the listed characters."),
     "no_html": CheckKind(2, "HTML where the platform wants plain text", "Remove the HTML tags."),
+    "text_present": CheckKind(2, "Empty copy field", "Write the field, or drop the empty list item."),
     "hashtag_count": CheckKind(1, "Too many hashtags", "Keep at most the platform's number of hashtags."),
 }
 _UNKNOWN_KIND = CheckKind(1, "Check failed", "Review the measured values.")
+MAX_WEIGHT = max(kind.weight for kind in CHECK_KINDS.values())
 
 
 def kind_of(check: str) -> CheckKind:
@@ -125,6 +132,7 @@ def check_product(
     checks += coverage.anchors(spec, listing, plan, claims)
     checks += coverage.variants(spec, plan, renders, claims)
     checks += coverage.mandatory_elements(plan, claims)
+    checks += text_checks.text_present(listing)
     checks += text_checks.platform_limits(listing)
     checks += text_checks.banned_phrases(listing, brand)
 
@@ -180,26 +188,51 @@ def build_report(sku: str, checks: list[CheckResult], claims: list[Claim] | None
     for check in checks:
         if check.weight > 0:
             check.weight = kind_of(check.check).weight
-    parts: dict[str, ScorePart] = {}
-    for check in checks:
-        if check.weight == 0:
-            continue
-        part = parts.setdefault(check.check, ScorePart(check=check.check, passed=0, total=0, weight=check.weight))
-        part.total += 1
-        part.passed += int(check.passed)
-    total_weight = sum(part.weight for part in parts.values())
-    earned = sum(part.weight * part.passed / part.total for part in parts.values())
-    score = round(earned / total_weight, 4) if total_weight else 1.0
-    flags = [to_flag(check) for check in checks if check.weight > 0 and not check.passed]
+    scored = [check for check in checks if check.weight > 0]
+    listing_score = _kind_score([check for check in scored if check.target != CheckTarget.IMAGE])
+    image_score = _image_score([check for check in scored if check.target == CheckTarget.IMAGE])
+    scores = [value for value in (listing_score, image_score) if value is not None]
+    flags = [to_flag(check) for check in scored if not check.passed]
     return ConsistencyReport(
         sku=sku,
-        score=score,
+        score=round(min(scores), 4) if scores else 1.0,
+        listing_score=None if listing_score is None else round(listing_score, 4),
+        image_score=None if image_score is None else round(image_score, 4),
         passed=not flags,
         checks=checks,
         flags=flags,
         claims=claims or [],
-        score_parts=sorted(parts.values(), key=lambda part: (-part.weight, part.check)),
+        score_parts=sorted(_kind_parts(scored).values(), key=lambda part: (-part.weight, part.check)),
     )
+
+
+def _kind_parts(checks: list[CheckResult]) -> dict[str, ScorePart]:
+    parts: dict[str, ScorePart] = {}
+    for check in checks:
+        part = parts.setdefault(check.check, ScorePart(check=check.check, passed=0, total=0, weight=check.weight))
+        part.total += 1
+        part.passed += int(check.passed)
+    return parts
+
+
+def _kind_score(checks: list[CheckResult]) -> float | None:
+    """Return the weighted mean of each kind's share of passed checks, or None without checks."""
+    parts = _kind_parts(checks).values()
+    total_weight = sum(part.weight for part in parts)
+    if not total_weight:
+        return None
+    return sum(part.weight * part.passed / part.total for part in parts) / total_weight
+
+
+def _image_score(checks: list[CheckResult]) -> float | None:
+    """Return the mean over images of 1 - (worst failed weight) / MAX_WEIGHT, or None without image checks."""
+    worst: dict[str, float] = {}
+    for check in checks:
+        failed = 0.0 if check.passed else check.weight
+        worst[check.where] = max(worst.get(check.where, 0.0), failed)
+    if not worst:
+        return None
+    return sum(1 - min(weight, MAX_WEIGHT) / MAX_WEIGHT for weight in worst.values()) / len(worst)
 
 
 def to_flag(check: CheckResult) -> DriftFlag:

@@ -67,8 +67,8 @@ def _content_checks(rule: FieldRule, where: str, text: str) -> list[CheckResult]
             )
         )
     if rule.no_html:
-        tags = _HTML_TAG.findall(text)
-        results.append(_check("no_html", where, rule.label, not tags, "plain text without HTML tags", tags=tags[:5]))
+        tags = list(dict.fromkeys(_HTML_TAG.findall(text)))
+        results.append(_check("no_html", where, rule.label, not tags, "plain text without HTML tags", tags=tags))
     if rule.no_promotional:
         found = [term for term, pattern in _PROMOTIONAL if pattern.search(text)]
         results.append(
@@ -176,6 +176,18 @@ def platform_limits(listing: ProductCopy) -> list[CheckResult]:
             continue
         results += _rule_checks(rule, fields[rule.field])
     return results
+
+
+def text_present(listing: ProductCopy) -> list[CheckResult]:
+    """Check that every copy field a shopper reads, and every item of a list field, has text.
+
+    A field can end up empty when the copywriter drops every sentence that carries
+    a banned phrase, or when a model returns an empty string for a list item.
+    """
+    return [
+        _check("text_present", path, path, bool(text.strip()), "text, not an empty field", characters=len(text))
+        for path, text in readable_fields(listing)
+    ]
 
 
 def banned_phrases(listing: ProductCopy, brand: BrandGuide | None) -> list[CheckResult]:

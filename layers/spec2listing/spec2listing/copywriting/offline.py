@@ -34,6 +34,10 @@ from spec2listing.models.spec import Platform, ProductSpec
 from spec2listing.providers import CopyDraft
 
 BULLET_COUNT = 5
+HEADLINE_MATERIAL_WORDS = 4
+# Words that start a qualifying clause after a material's name ('nylon with a coating', 'wool from Norway').
+_LINKING_WORDS = frozenset({"with", "and", "from", "for", "featuring", "including", "in", "on", "plus"})
+_SMALL_WORDS = _LINKING_WORDS | {"a", "an", "the", "of", "or", "to", "by"}
 
 
 class OfflineCopyWriter:
@@ -57,9 +61,7 @@ class OfflineCopyWriter:
         bullets = self._bullets(spec, allowed)
         listing = ProductCopy(
             title=title,
-            short_description=fit(
-                allowed.join([sentence(spec.summary or f"{display_name(spec)}, {category_leaf(spec).lower()}")]), 300
-            ),
+            short_description=fit(self._short_description(spec, allowed), 300),
             description=description,
             bullets=bullets,
             comparison_bullets=self._comparisons(spec, allowed),
@@ -84,6 +86,12 @@ class OfflineCopyWriter:
         if colors and len(spec.variants) <= 4:
             parts.append(" / ".join(colors))
         return fit(" – ".join(parts), RULES["amazon"].title_max)
+
+    def _short_description(self, spec: ProductSpec, allowed: "_BannedFilter") -> str:
+        """Use the summary, or the name and category when there is none or it carries a banned phrase."""
+        candidates = [sentence(spec.summary)] if spec.summary else []
+        candidates.append(sentence(f"{display_name(spec)}, {category_leaf(spec).lower()}"))
+        return next((text for text in candidates if allowed.keeps(text)), display_name(spec))
 
     def _description(self, spec: ProductSpec, allowed: "_BannedFilter") -> str:
         paragraphs = []
@@ -230,8 +238,31 @@ def _lower_first(text: str) -> str:
 
 
 def _headline_material(material: str) -> str:
-    words = material.split()
-    return " ".join(words[:4]).title() if words else material
+    """Shorten a material to the head phrase a title shows, such as 'Recycled 420D Nylon'.
+
+    The phrase ends before the first comma, bracket or linking word ('with', 'from') and has at
+    most HEADLINE_MATERIAL_WORDS words. Only words that start with a small letter are capitalized,
+    so '420D', 'PFC-free' and markup keep their spelling.
+    """
+    head = re.split(r"[,;(]", material, maxsplit=1)[0]
+    words: list[str] = []
+    for word in head.split():
+        if words and word.lower() in _LINKING_WORDS:
+            break
+        words.append(word)
+    words = words[:HEADLINE_MATERIAL_WORDS]
+    while len(words) > 1 and words[-1].lower() in _SMALL_WORDS:
+        words.pop()
+    if not words:
+        return material.strip()
+    return " ".join(
+        _capitalize(word) if index == 0 or word.lower() not in _SMALL_WORDS else word
+        for index, word in enumerate(words)
+    )
+
+
+def _capitalize(word: str) -> str:
+    return word[0].upper() + word[1:] if word[:1].islower() else word
 
 
 def _hashtags(spec: ProductSpec) -> list[str]:

@@ -92,7 +92,7 @@ TEXT_RULES: tuple[FieldRule, ...] = (
         no_contact=True,
     ),
     FieldRule("amazon", "search_terms", "Amazon search terms", AMAZON_SEARCH_TERMS, max_bytes=249, no_html=True),
-    FieldRule("shopify", "title", "Shopify title", SHOPIFY_PRODUCTS, max_chars=255),
+    FieldRule("shopify", "title", "Shopify title", SHOPIFY_PRODUCTS, max_chars=255, no_html=True),
     FieldRule("shopify", "seo_title", "Shopify SEO title", SHOPIFY_SEO, max_chars=70, no_html=True),
     FieldRule("shopify", "meta_description", "Shopify meta description", SHOPIFY_SEO, max_chars=160, no_html=True),
     FieldRule(

@@ -104,7 +104,7 @@ def estimate_product(
     quality: ImageQuality,
 ) -> ProductEstimate:
     listing = OfflineCopyWriter().write(spec, brand, ledger=MemoryLedger()).listing
-    plan = plan_images(spec, listing, brand, size=size, lifestyle_size=lifestyle_size, quality=quality)
+    plan = plan_images(spec, brand, size=size, lifestyle_size=lifestyle_size, quality=quality)
 
     copy = StepEstimate(step="copy", model=text_model, calls=1)
     copy.input_tokens = text_tokens(copy_system_instruction(spec, brand)) + text_tokens(copy_request(spec, brand))

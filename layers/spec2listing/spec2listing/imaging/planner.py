@@ -1,17 +1,17 @@
-"""Turn copy, spec and brand guide into image jobs.
+"""Turn a spec and its brand guide into image jobs.
 
 A product gets one packshot (its first variant on seamless white, the marketplace
-main image), one lifestyle scene per visual anchor (or one scene in the spec's
-style when it names no anchor), and one image on white for every further colour
+main image), one lifestyle scene per visual anchor of the spec (or one scene in the
+spec's style when it names no anchor), and one image on white for every further colour
 variant. Each job carries the anchors, mandatory elements and colour it must show,
 so the checks can hold the image to them.
 """
 
+import hashlib
 import re
 
 from spec2listing.copywriting.facts import display_name, join_words
 from spec2listing.models.brand import BrandGuide
-from spec2listing.models.copy import ProductCopy
 from spec2listing.models.jobs import ImageJob, ImageKind, ImagePlan, ImageQuality, ImageSize
 from spec2listing.models.spec import Platform, ProductSpec, Variant
 
@@ -20,7 +20,6 @@ WHITE_BACKDROP = "white"
 
 def plan_images(
     spec: ProductSpec,
-    listing: ProductCopy,
     brand: BrandGuide | None,
     *,
     size: ImageSize = "1024x1024",
@@ -47,8 +46,9 @@ def plan_images(
         )
     ]
 
-    anchors = listing.visual_anchors or []
-    scenes: list[str | None] = list(anchors) if anchors else [None]
+    # Scenes come from the spec's anchors, not the copy's: regenerated copy may word them
+    # differently, and the image cache would then render every scene again.
+    scenes: list[str | None] = list(spec.visual.anchors) or [None]
     for index, anchor in enumerate(scenes, start=1):
         jobs.append(
             ImageJob(
@@ -69,7 +69,7 @@ def plan_images(
     for variant in spec.variants[1:]:
         jobs.append(
             ImageJob(
-                job_id=f"variant-{_slug(variant.sku)}",
+                job_id=variant_job_id(variant.sku),
                 kind=ImageKind.VARIANT,
                 prompt=_packshot_prompt(spec, variant, mandatory),
                 size=size,
@@ -150,5 +150,14 @@ def _lifestyle_prompt(
     return " ".join(lines)
 
 
-def _slug(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:72]
+def variant_job_id(sku: str) -> str:
+    """Name a variant's image job after its SKU, stable across runs and unique within a spec.
+
+    The id feeds image file names, so the SKU is slugged. Variant SKUs are unique
+    ignoring case, but '.', '_' and runs of separators all slug to '-': a SKU the slug
+    changes beyond case ('V_1', 'V.1') gets the first 8 hex digits of its SHA-256 appended.
+    """
+    slug = re.sub(r"[^a-z0-9]+", "-", sku.lower()).strip("-")
+    if slug != sku.lower():
+        slug += "-" + hashlib.sha256(sku.encode("utf-8")).hexdigest()[:8]
+    return f"variant-{slug}"

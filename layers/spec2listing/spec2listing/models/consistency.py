@@ -86,7 +86,13 @@ class ConsistencyReport(BaseModel):
     """Checks, claims ledger, score and flags for one product."""
 
     sku: str
-    score: float = Field(ge=0, le=1)
+    score: float = Field(ge=0, le=1, description="The lower of listing_score and image_score.")
+    listing_score: float | None = Field(
+        default=None, ge=0, le=1, description="Weighted share of passed copy, claim and plan checks, by kind."
+    )
+    image_score: float | None = Field(
+        default=None, ge=0, le=1, description="Mean over images of 1 - worst failed check weight / 3."
+    )
     passed: bool
     checks: list[CheckResult]
     flags: list[DriftFlag]

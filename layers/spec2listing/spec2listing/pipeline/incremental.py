@@ -2,7 +2,7 @@
 
 A changed spec is compared field by field with the spec of the last completed
 listing. Copy is written again unless every changed field is one the copy
-cannot depend on, or the price alone changed and the old copy never cites it.
+cannot depend on, or the price alone changed and the old copy states no price.
 Images need no such rules. Each is cached by a content hash of everything the
 renderer is given, so only jobs whose prompt, size, quality or reference photos
 changed are rendered. A new colour variant therefore renders its own image only.
@@ -28,6 +28,10 @@ BRAND_GUIDE_CHANGE = "brand_guide"
 # Not a spec field: the copywriter or its model differs from the one that wrote the last listing's copy.
 COPY_WRITER_CHANGE = "copy_writer"
 CURRENCY_SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "CHF": "CHF", "SEK": "kr", "NOK": "kr", "DKK": "kr"}
+EXTRA_CURRENCY_MARKS = ("US$", "C$", "A$", "CA$", "AU$", "NZ$", "Fr.", "zł", "Kč", "₹", "₩", "R$", "CAD", "AUD", "PLN")
+# A written amount is plain digits or digits grouped in thousands by a comma, point, apostrophe,
+# space or (narrow) no-break space. Either form may end in one or two decimals after a comma or point.
+_NUMBER = r"\d{1,3}(?:[,.'\u00a0\u202f ]\d{3})+(?:[.,]\d{1,2})?|\d+(?:[.,]\d{1,2})?"
 
 
 class CopyDecision(BaseModel):
@@ -59,26 +63,94 @@ def copy_decision(changed: list[str], old_spec: ProductSpec, old_copy: ProductCo
         cited = cited_price(old_copy, old_spec.price)
         if cited is not None:
             return CopyDecision(reuse=False, reason=f"the copy cites the old price ({cited})")
+        stated = stated_price(old_copy)
+        if stated is not None:
+            return CopyDecision(reuse=False, reason=f"the copy states a price ({stated}) that may be the old one")
     kept = ", ".join(changed) or "nothing"
     return CopyDecision(reuse=True, reason=f"the copy does not depend on what changed ({kept})")
 
 
 def cited_price(listing: ProductCopy, price: Money) -> str | None:
-    """Find the price in any text of the copy: '45.99', '45,99', or a whole amount beside its currency."""
-    text = " ".join(_strings(listing.model_dump(mode="json")))
-    amount = price.amount.quantize(Decimal("0.01"))
-    whole, cents = str(amount).split(".")
-    patterns = [rf"(?<![\d.,]){whole}[.,]{cents}(?!\d)"]
-    if cents == "00":
-        marks = {price.currency, CURRENCY_SYMBOLS.get(price.currency, "")}
-        markers = "|".join(re.escape(mark) for mark in marks if mark)
-        patterns.append(rf"(?:{markers})\s?{whole}(?![\d.,]?\d)")
-        patterns.append(rf"(?<![\d.,]){whole}\s?(?:{markers})")
-    for pattern in patterns:
-        match = re.search(pattern, text)
-        if match is not None:
-            return match.group(0)
+    """Find the price in any text of the copy, in any of the usual written forms.
+
+    An amount counts when its value equals the price and it has decimals, thousands
+    separators or a currency mark beside it: '45.99', '45,9', '$1,299', '1.299,00 €',
+    '1 299 kr' and 'CHF 1'299.–' all cite 1299 or 45.99. A bare whole number ('24 hours')
+    does not, because specs are full of those.
+    """
+    marks = _currency_marks(price.currency)
+    for amount in _amounts(_copy_text(listing), marks):
+        formatted = amount.decimals is not None or amount.grouped or amount.marked
+        if formatted and price.amount in amount.values:
+            return amount.text
     return None
+
+
+def stated_price(listing: ProductCopy) -> str | None:
+    """Find any amount with a currency mark beside it, which may be a price in a form cited_price misses."""
+    for amount in _amounts(_copy_text(listing), _currency_marks(None)):
+        if amount.marked:
+            return amount.text
+    return None
+
+
+class _Amount(BaseModel):
+    text: str
+    values: list[Decimal]
+    decimals: str | None
+    grouped: bool
+    marked: bool
+
+
+def _currency_marks(currency: str | None) -> list[str]:
+    marks = {*CURRENCY_SYMBOLS, *CURRENCY_SYMBOLS.values(), *EXTRA_CURRENCY_MARKS}
+    if currency:
+        marks.add(currency)
+    # Longest first, so 'US$' wins over '$' and 'CHF' over a shorter code.
+    return sorted(marks, key=len, reverse=True)
+
+
+def _amounts(text: str, marks: list[str]) -> list[_Amount]:
+    mark = "|".join(re.escape(item) for item in marks)
+    pattern = re.compile(
+        rf"(?:(?<![A-Za-z])(?P<before>{mark})\s?)?"
+        rf"(?<!\d)(?<!\d[.,])(?P<number>{_NUMBER})(?![.,]?\d)"
+        rf"(?:[.,][-–—])?"
+        rf"(?:\s?(?P<after>{mark})(?![A-Za-z]))?"
+    )
+    found = []
+    for match in pattern.finditer(text):
+        number = match.group("number")
+        whole, grouped, decimals = _split_number(number)
+        values = [Decimal(whole + "." + (decimals or "0"))]
+        if re.fullmatch(r"\d{1,3}[.,]\d{3}", number):
+            # '1.299' is 1299 in German and 1.299 in English: keep both readings.
+            values.append(Decimal(number.replace(",", ".")))
+        found.append(
+            _Amount(
+                text=match.group(0).strip(),
+                values=values,
+                decimals=decimals,
+                grouped=grouped,
+                marked=bool(match.group("before") or match.group("after")),
+            )
+        )
+    return found
+
+
+def _split_number(number: str) -> tuple[str, bool, str | None]:
+    """Split a written amount into its whole digits, whether it had thousands separators, and its decimals."""
+    decimals = None
+    tail = re.search(r"[.,](\d{1,2})$", number)
+    if tail is not None:
+        decimals = tail.group(1)
+        number = number[: tail.start()]
+    digits = re.sub(r"\D", "", number)
+    return digits, digits != number, decimals
+
+
+def _copy_text(listing: ProductCopy) -> str:
+    return " ".join(_strings(listing.model_dump(mode="json")))
 
 
 def _strings(value: Any) -> list[str]:

@@ -121,10 +121,7 @@ def plan_product_images(
     """Plan every image job; jobs whose image is in the cache get it copied and are not rendered."""
     with timed() as watch:
         product = load_product(store, task.spec_key)
-        listing = ProductCopy.model_validate(get_json(store, task.copy_key))
-        plan = plan_images(
-            product.spec, listing, product.brand, size=size, lifestyle_size=lifestyle_size, quality=quality
-        )
+        plan = plan_images(product.spec, product.brand, size=size, lifestyle_size=lifestyle_size, quality=quality)
         jobs_key = keys.product_file(task.run_id, task.sku, "image-jobs.json")
         put_json(store, jobs_key, plan)
         references = _reference_photos(store, plan.jobs)

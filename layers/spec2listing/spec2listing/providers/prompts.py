@@ -54,8 +54,9 @@ def copy_system_instruction(spec: ProductSpec, brand: BrandGuide | None) -> str:
         "Facts:",
         "- State only facts that the data contains: materials, sizes, weights, volumes, specs, features, "
         "variants and prices. Never invent a number, certification, award or claim.",
-        "- visual_anchors lists every entry of spec.visual.anchors, word for word, and the description "
-        "mentions each of them, because the images will be checked against them.",
+        "- visual_anchors repeats every entry of spec.visual.anchors verbatim, character for character and "
+        "in the same order, and adds no entry of its own. The description mentions each of them, because "
+        "the images are rendered from the spec's anchors and checked against the ones the copy lists.",
         "- Name every variant colour the data lists.",
         "- comparison_bullets has one bullet per listed competitor; leave it empty when there are none.",
         "- bullets has five entries.",
