@@ -33,6 +33,14 @@ def test_first_delivery_claim_wins(dynamo) -> None:
     assert dynamo.claim_delivery("d1", "run-1") == "run-1"
 
 
+def test_delivery_released_only_by_its_run(dynamo) -> None:
+    assert dynamo.claim_delivery("d1", "run-1") == "run-1"
+    assert not dynamo.release_delivery("d1", "run-2")
+    assert dynamo.claim_delivery("d1", "run-2") == "run-1"
+    assert dynamo.release_delivery("d1", "run-1")
+    assert dynamo.claim_delivery("d1", "run-2") == "run-2"
+
+
 def test_spec_claim_lifecycle(dynamo) -> None:
     assert dynamo.claim_spec("A-1", "h", "run-1").run_id == "run-1"
     held = dynamo.claim_spec("A-1", "h", "run-2")

@@ -8,13 +8,16 @@ from spec2listing.copywriting.offline import OfflineCopyWriter
 from spec2listing.imaging.offline import OfflineRenderer
 from spec2listing.models.copy import ProductCopy
 from spec2listing.models.jobs import ImageJob, ImageKind
+from spec2listing.models.product import NormalizedProduct
 from spec2listing.models.records import ClaimState, ProductRecord, ProductStatus, RunStatus
 from spec2listing.models.spec import Money
 from spec2listing.models.tasks import FailureTask, IntakeTask, PipelineConfig, SummarizeTask
 from spec2listing.pipeline.incremental import cited_price, image_cache_key
 from spec2listing.pipeline.intake import make_run_id, run_intake
 from spec2listing.pipeline.outcomes import record_product_failure, summarize_run
+from spec2listing.pipeline.reuse import earlier_outcome
 from spec2listing.storage import keys
+from spec2listing.storage.executions import MemoryExecutions
 from spec2listing.storage.objects import get_json
 
 from tests.support import ACCEPTANCE, ACCEPTANCE_BRANDS, EXAMPLES, load_event, run_product_steps
@@ -235,6 +238,30 @@ def test_claim_of_an_ended_run_is_taken_over(store, records, publisher) -> None:
     records.put_run(ended)
     third = catalog.intake(catalog.trigger("pendant.json", data))
     assert records.claim_spec("SEL-CRS-PND", first_hash(store, first), "someone-else").run_id == third.run_id
+
+
+def test_claim_of_a_stopped_execution_is_taken_over(store, records, publisher) -> None:
+    catalog = _catalog(store, records, publisher)
+    data = _bytes(_spec("crescent-pendant.json"))
+    first = catalog.intake(catalog.trigger("pendant.json", data))
+    stopped = records.get_run(first.run_id).model_copy(update={"execution_id": "arn:stopped"})
+    records.put_run(stopped)
+    executions = MemoryExecutions()
+    executions.end("arn:stopped")
+    product = NormalizedProduct.model_validate(get_json(store, get_json(store, first.products_key)[0]["spec_key"]))
+
+    assert earlier_outcome(product, run_id="next-run", records=records, executions=executions) is None
+    assert records.claim_spec(product.spec.sku, product.spec_hash, "someone-else").run_id == "next-run"
+
+
+def test_claim_of_a_running_execution_stays(store, records, publisher) -> None:
+    catalog = _catalog(store, records, publisher)
+    data = _bytes(_spec("crescent-pendant.json"))
+    first = catalog.intake(catalog.trigger("pendant.json", data))
+    product = NormalizedProduct.model_validate(get_json(store, get_json(store, first.products_key)[0]["spec_key"]))
+
+    assert earlier_outcome(product, run_id="next-run", records=records, executions=MemoryExecutions()) is None
+    assert records.claim_spec(product.spec.sku, product.spec_hash, "someone-else").run_id == first.run_id
 
 
 def first_hash(store, result) -> str:

@@ -50,6 +50,10 @@ class RecordStore(Protocol):
         """Record that `run_id` handles a trigger delivery; return the run that does (an earlier one wins)."""
         ...
 
+    def release_delivery(self, delivery: str, run_id: str) -> bool:
+        """Drop `run_id`'s claim on a delivery, so that a replay of the trigger starts a new run."""
+        ...
+
     def claim_spec(self, sku: str, spec_hash: str, run_id: str) -> SpecClaim:
         """Claim generating a SKU's listing from one spec content, and return the claim in force.
 
@@ -212,6 +216,15 @@ class DynamoRecordStore:
         item = self._table.get_item(Key={"pk": f"DELIVERY#{delivery}", "sk": "DELIVERY"}, ConsistentRead=True)
         return str(item["Item"]["run_id"])
 
+    def release_delivery(self, delivery: str, run_id: str) -> bool:
+        try:
+            self._table.delete_item(
+                Key={"pk": f"DELIVERY#{delivery}", "sk": "DELIVERY"}, ConditionExpression=Attr("run_id").eq(run_id)
+            )
+        except self._table.meta.client.exceptions.ConditionalCheckFailedException:
+            return False
+        return True
+
     def claim_spec(self, sku: str, spec_hash: str, run_id: str) -> SpecClaim:
         condition = Attr("pk").not_exists() | Attr("run_id").eq(run_id) | Attr("state").eq(ClaimState.RETRY.value)
         item = claim_item(sku, spec_hash, run_id)
@@ -311,6 +324,15 @@ class MemoryRecordStore:
         with self._lock:
             stored = self.items.setdefault((item["pk"], item["sk"]), item)
             return str(stored["run_id"])
+
+    def release_delivery(self, delivery: str, run_id: str) -> bool:
+        key = (f"DELIVERY#{delivery}", "DELIVERY")
+        with self._lock:
+            stored = self.items.get(key)
+            if stored is None or stored["run_id"] != run_id:
+                return False
+            del self.items[key]
+            return True
 
     def claim_spec(self, sku: str, spec_hash: str, run_id: str) -> SpecClaim:
         item = claim_item(sku, spec_hash, run_id)
