@@ -19,6 +19,7 @@ from spec2listing.pipeline.reuse import earlier_outcome
 from spec2listing.storage import keys
 from spec2listing.storage.executions import MemoryExecutions
 from spec2listing.storage.objects import get_json
+from spec2listing.storage.records import MemoryRecordStore
 
 from tests.support import ACCEPTANCE, ACCEPTANCE_BRANDS, EXAMPLES, load_event, run_product_steps
 
@@ -270,11 +271,38 @@ def first_hash(store, result) -> str:
 
 
 def test_listing_not_replaced_by_an_earlier_run(records) -> None:
-    newer = ProductRecord(sku="A-1", run_id="20261204T100000Z-aaaaaaaa", status=ProductStatus.COMPLETE, spec_hash="n")
-    older = newer.model_copy(update={"run_id": "20261204T090000Z-bbbbbbbb", "spec_hash": "o"})
-    assert records.put_listing(newer, as_of=newer.run_id)
-    assert not records.put_listing(older, as_of=older.run_id)
+    newer = ProductRecord(
+        sku="A-1",
+        run_id="20261204T100000Z-aaaaaaaa",
+        status=ProductStatus.COMPLETE,
+        spec_hash="n",
+        finished_at=START + timedelta(hours=1),
+    )
+    older = newer.model_copy(update={"run_id": "20261204T090000Z-bbbbbbbb", "spec_hash": "o", "finished_at": START})
+    assert records.put_listing(newer, as_of=newer)
+    assert not records.put_listing(older, as_of=older)
     assert records.get_listing("A-1").spec_hash == "n"
+
+
+def test_same_second_runs_agree_on_latest(records) -> None:
+    # Both runs started in the same second; the one whose hash suffix sorts first finished last.
+    first = ProductRecord(
+        sku="A-1",
+        run_id="20261204T100000Z-ffffffff",
+        status=ProductStatus.COMPLETE,
+        spec_hash="first",
+        finished_at=START + timedelta(seconds=5),
+    )
+    last = first.model_copy(
+        update={"run_id": "20261204T100000Z-00000000", "spec_hash": "last", "finished_at": START + timedelta(seconds=6)}
+    )
+    for written in ([first, last], [last, first]):
+        store = MemoryRecordStore()
+        for record in written:
+            store.put_product(record)
+            store.put_listing(record, as_of=record)
+        assert store.get_current_product("A-1").run_id == last.run_id
+        assert store.get_listing("A-1").run_id == last.run_id
 
 
 def test_claims_settle_only_for_their_run(records) -> None:

@@ -159,7 +159,7 @@ def finalize_product(
     records.put_product(record)
     # A product with a missing image is generated again when the same spec comes back.
     records.settle_spec(record, ClaimState.DONE if all_rendered else ClaimState.RETRY)
-    records.put_listing(record, as_of=task.run_id)
+    records.put_listing(record, as_of=record)
     return ProductOutcome(sku=task.sku, status=status)
 
 
@@ -255,7 +255,13 @@ def spec_identity(store: ObjectStore, spec_key: str | None) -> tuple[str | None,
 
 
 def record_missing_outcomes(
-    run_id: str, recorded: list[ProductRecord], *, reason: str, store: ObjectStore, records: RecordStore
+    run_id: str,
+    recorded: list[ProductRecord],
+    *,
+    reason: str,
+    store: ObjectStore,
+    records: RecordStore,
+    ended_at: datetime | None = None,
 ) -> list[ProductRecord]:
     """Record every product the run queued but that has no outcome as FAILED, and release its claim.
 
@@ -263,13 +269,16 @@ def record_missing_outcomes(
     iteration ended outside FinalizeProduct and RecordProductFailure (the
     recorder itself failed, or the run was stopped) would otherwise vanish
     from the run; here it gets a FAILED record that says why.
+
+    `ended_at` is when the run stopped, if that was before now: a record
+    finished later would sort after outcomes of runs that started since.
     """
     try:
         queued = [QueuedProduct.model_validate(item) for item in get_json(store, keys.run_products(run_id))]
     except ArtifactMissing:
         return []
     seen = {record.sku for record in recorded}
-    now = datetime.now(UTC)
+    now = ended_at or datetime.now(UTC)
     missing = []
     for item in queued:
         if item.sku in seen:

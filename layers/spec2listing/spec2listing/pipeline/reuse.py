@@ -135,5 +135,5 @@ def reuse_outcome(
             "reused_from": earlier.run_id,
         }
     )
-    records.put_listing(earlier, as_of=run_id)
+    records.put_listing(earlier, as_of=record)
     return record

@@ -75,13 +75,22 @@ def close_ended_execution(
             run = run.model_copy(update={"details": {**run.details, "event_key": keep_event(store, run_id, trigger)}})
     name = detail.error or error_name
     message = detail.cause or f"the execution ended with status {detail.status}"
-    return fail_run(run, f"{name}: {message}", store=store, records=records, events=events)
+    return fail_run(run, f"{name}: {message}", store=store, records=records, events=events, ended_at=detail.stop_date)
 
 
 def fail_run(
-    run: RunRecord, error: str, *, store: ObjectStore, records: RecordStore, events: EventPublisher
+    run: RunRecord,
+    error: str,
+    *,
+    store: ObjectStore,
+    records: RecordStore,
+    events: EventPublisher,
+    ended_at: datetime | None = None,
 ) -> RunRecord:
-    """Mark the run FAILED, record its unfinished products, release its delivery and announce ListingsFailed."""
+    """Mark the run FAILED, record its unfinished products, release its delivery and announce ListingsFailed.
+
+    `ended_at` is when the execution stopped, when that is known and earlier than now.
+    """
     products = records.list_run_products(run.run_id)
     products += record_missing_outcomes(
         run.run_id,
@@ -89,8 +98,9 @@ def fail_run(
         reason=f"the run failed before the product finished ({error}); upload the spec again to retry",
         store=store,
         records=records,
+        ended_at=ended_at,
     )
-    now = datetime.now(UTC)
+    now = ended_at or datetime.now(UTC)
     failed = run.model_copy(
         update={
             "status": RunStatus.FAILED,
