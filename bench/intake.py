@@ -146,7 +146,7 @@ def finish_products(pipeline: LocalPipeline, run_id: str, products_key: str) -> 
         )
         records.put_product(record)
         records.settle_spec(record, ClaimState.DONE)
-        records.put_listing(record, as_of=run_id)
+        records.put_listing(record, as_of=record)
 
 
 def report(label: str, products: int, result: dict[str, Any], counter: CallCounter, seconds: float) -> None:

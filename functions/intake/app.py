@@ -6,7 +6,7 @@ from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.parser import event_parser
 from aws_lambda_powertools.utilities.typing import LambdaContext
-from spec2listing.aws import object_store, record_store
+from spec2listing.aws import executions, object_store, record_store
 from spec2listing.models.tasks import IntakeTask
 from spec2listing.observability import observed
 from spec2listing.pipeline.intake import run_intake
@@ -19,6 +19,7 @@ metrics = Metrics()
 storage = StorageSettings()
 store = object_store(storage)
 records = record_store(storage)
+pipeline_executions = executions()
 config = MapSettings().pipeline_config()
 generation = generation_settings(ProviderSettings(), ImageSettings())
 
@@ -29,7 +30,9 @@ generation = generation_settings(ProviderSettings(), ImageSettings())
 @metrics.log_metrics
 @event_parser(model=IntakeTask)
 def lambda_handler(event: IntakeTask, context: LambdaContext) -> dict[str, Any]:
-    result = run_intake(event, store=store, records=records, config=config, generation=generation)
+    result = run_intake(
+        event, store=store, records=records, config=config, generation=generation, executions=pipeline_executions
+    )
 
     logger.thread_safe_append_keys(run_id=result.run_id)
     if result.duplicate_of:

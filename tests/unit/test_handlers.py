@@ -67,6 +67,16 @@ def test_record_run_failure_handler(pipeline) -> None:
     assert pipeline.store.exists(f"rejected/{result['run_id']}/event.json")
 
 
+def test_close_ended_run_handler(pipeline) -> None:
+    result = pipeline.invoke("CloseEndedRunFunction", load_event("close-ended-run-execution-aborted"))
+    assert result == {"run_id": "20261204T100000Z-3b7eb970", "status": "FAILED"}
+    run = pipeline.records.get_run(result["run_id"])
+    assert run.source == f"s3://{pipeline.bucket}/incoming/stoneware-mug.json"
+    assert pipeline.store.exists(f"rejected/{result['run_id']}/event.json")
+    again = pipeline.invoke("CloseEndedRunFunction", load_event("close-ended-run-execution-aborted"))
+    assert again == {"run_id": None, "status": None}
+
+
 def test_handler_rejects_malformed_event(pipeline) -> None:
     with pytest.raises(Exception, match="validation error"):
         pipeline.invoke("GenerateCopyFunction", {"run_id": RUN_ID})

@@ -13,15 +13,12 @@ from spec2listing.models.tasks import (
     IntakeTask,
     PipelineConfig,
     ProductTask,
+    RunFailureTask,
     SummarizeTask,
 )
 from spec2listing.pipeline.intake import make_run_id, run_intake
-from spec2listing.pipeline.outcomes import (
-    RunFailureTask,
-    record_product_failure,
-    record_run_failure,
-    summarize_run,
-)
+from spec2listing.pipeline.outcomes import record_product_failure, summarize_run
+from spec2listing.pipeline.runs import record_run_failure
 from spec2listing.pipeline.steps import generate_copy
 from spec2listing.storage import keys
 from spec2listing.storage.objects import get_json, put_json
@@ -171,9 +168,9 @@ def test_content_blocked_goes_to_review(store, records) -> None:
     assert outcome.status == ProductStatus.NEEDS_REVIEW
 
 
-def test_run_failure_keeps_event(store, records) -> None:
+def test_run_failure_keeps_event(store, records, publisher) -> None:
     event = load_event("record-run-failure-missing-object")
-    run = record_run_failure(RunFailureTask.model_validate(event), store=store, records=records)
+    run = record_run_failure(RunFailureTask.model_validate(event), store=store, records=records, events=publisher)
     assert run.status == RunStatus.FAILED
     assert run.error.startswith("ArtifactMissing: s3://")
     kept = get_json(store, run.details["event_key"])

@@ -1,5 +1,7 @@
 """The DynamoDB record store's conditional writes, on moto's DynamoDB with the template's table."""
 
+from datetime import UTC, datetime, timedelta
+
 import boto3
 import pytest
 from moto import mock_aws
@@ -8,6 +10,8 @@ from spec2listing.models.records import ClaimState, ProductRecord, ProductStatus
 from spec2listing.storage.records import DynamoRecordStore
 
 from tests.support import ROOT
+
+FINISHED = datetime(2026, 12, 4, 10, 0, 5, tzinfo=UTC)
 
 
 @pytest.fixture
@@ -31,6 +35,14 @@ def test_first_delivery_claim_wins(dynamo) -> None:
     assert dynamo.claim_delivery("d1", "run-1") == "run-1"
     assert dynamo.claim_delivery("d1", "run-2") == "run-1"
     assert dynamo.claim_delivery("d1", "run-1") == "run-1"
+
+
+def test_delivery_released_only_by_its_run(dynamo) -> None:
+    assert dynamo.claim_delivery("d1", "run-1") == "run-1"
+    assert not dynamo.release_delivery("d1", "run-2")
+    assert dynamo.claim_delivery("d1", "run-2") == "run-1"
+    assert dynamo.release_delivery("d1", "run-1")
+    assert dynamo.claim_delivery("d1", "run-2") == "run-2"
 
 
 def test_spec_claim_lifecycle(dynamo) -> None:
@@ -57,9 +69,35 @@ def test_take_over_pending_claim_only(dynamo) -> None:
 
 
 def test_listing_keeps_the_latest_run(dynamo) -> None:
-    newer = ProductRecord(sku="A-1", run_id="20261204T100000Z-a", status=ProductStatus.COMPLETE, spec_hash="n")
-    older = newer.model_copy(update={"run_id": "20261204T090000Z-b", "spec_hash": "o"})
-    assert dynamo.put_listing(newer, as_of=newer.run_id)
-    assert not dynamo.put_listing(older, as_of=older.run_id)
+    newer = ProductRecord(
+        sku="A-1",
+        run_id="20261204T100000Z-a",
+        status=ProductStatus.COMPLETE,
+        spec_hash="n",
+        finished_at=FINISHED + timedelta(hours=1),
+    )
+    older = newer.model_copy(update={"run_id": "20261204T090000Z-b", "spec_hash": "o", "finished_at": FINISHED})
+    assert dynamo.put_listing(newer, as_of=newer)
+    assert not dynamo.put_listing(older, as_of=older)
     assert dynamo.get_listing("A-1") == newer
     assert dynamo.get_listing("B-2") is None
+
+
+def test_current_and_listing_follow_finish_time(dynamo) -> None:
+    # Same start second: run ids order by their hash suffix, which says nothing about which run is later.
+    earlier = ProductRecord(
+        sku="A-1",
+        run_id="20261204T100000Z-ffffffff",
+        status=ProductStatus.COMPLETE,
+        spec_hash="earlier",
+        finished_at=FINISHED,
+    )
+    later = earlier.model_copy(
+        update={"run_id": "20261204T100000Z-00000000", "spec_hash": "later", "finished_at": FINISHED + timedelta(0, 1)}
+    )
+    for record in (later, earlier):
+        dynamo.put_product(record)
+        dynamo.put_listing(record, as_of=record)
+    assert dynamo.get_current_product("A-1").run_id == later.run_id
+    assert dynamo.get_listing("A-1").run_id == later.run_id
+    assert [r.run_id for r in dynamo.list_run_products(earlier.run_id)] == [earlier.run_id]

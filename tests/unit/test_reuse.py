@@ -9,14 +9,18 @@ from spec2listing.copywriting.offline import OfflineCopyWriter
 from spec2listing.imaging.offline import OfflineRenderer
 from spec2listing.models.copy import ProductCopy
 from spec2listing.models.jobs import ImageJob, ImageKind
+from spec2listing.models.product import NormalizedProduct
 from spec2listing.models.records import ClaimState, ProductRecord, ProductStatus, RunStatus
 from spec2listing.models.spec import Money, ProductSpec
 from spec2listing.models.tasks import FailureTask, IntakeTask, PipelineConfig, SummarizeTask
 from spec2listing.pipeline.incremental import cited_price, copy_decision, image_cache_key
 from spec2listing.pipeline.intake import make_run_id, run_intake
 from spec2listing.pipeline.outcomes import record_product_failure, summarize_run
+from spec2listing.pipeline.reuse import earlier_outcome
 from spec2listing.storage import keys
+from spec2listing.storage.executions import MemoryExecutions
 from spec2listing.storage.objects import get_json
+from spec2listing.storage.records import MemoryRecordStore
 
 from tests.support import ACCEPTANCE, ACCEPTANCE_BRANDS, EXAMPLES, load_event, run_product_steps
 
@@ -238,17 +242,68 @@ def test_claim_of_an_ended_run_is_taken_over(store, records, publisher) -> None:
     assert records.claim_spec("SEL-CRS-PND", first_hash(store, first), "someone-else").run_id == third.run_id
 
 
+def test_claim_of_a_stopped_execution_is_taken_over(store, records, publisher) -> None:
+    catalog = _catalog(store, records, publisher)
+    data = _bytes(_spec("crescent-pendant.json"))
+    first = catalog.intake(catalog.trigger("pendant.json", data))
+    stopped = records.get_run(first.run_id).model_copy(update={"execution_id": "arn:stopped"})
+    records.put_run(stopped)
+    executions = MemoryExecutions()
+    executions.end("arn:stopped")
+    product = NormalizedProduct.model_validate(get_json(store, get_json(store, first.products_key)[0]["spec_key"]))
+
+    assert earlier_outcome(product, run_id="next-run", records=records, executions=executions) is None
+    assert records.claim_spec(product.spec.sku, product.spec_hash, "someone-else").run_id == "next-run"
+
+
+def test_claim_of_a_running_execution_stays(store, records, publisher) -> None:
+    catalog = _catalog(store, records, publisher)
+    data = _bytes(_spec("crescent-pendant.json"))
+    first = catalog.intake(catalog.trigger("pendant.json", data))
+    product = NormalizedProduct.model_validate(get_json(store, get_json(store, first.products_key)[0]["spec_key"]))
+
+    assert earlier_outcome(product, run_id="next-run", records=records, executions=MemoryExecutions()) is None
+    assert records.claim_spec(product.spec.sku, product.spec_hash, "someone-else").run_id == first.run_id
+
+
 def first_hash(store, result) -> str:
     (item,) = get_json(store, result.products_key)
     return get_json(store, item["spec_key"])["spec_hash"]
 
 
 def test_listing_not_replaced_by_an_earlier_run(records) -> None:
-    newer = ProductRecord(sku="A-1", run_id="20261204T100000Z-aaaaaaaa", status=ProductStatus.COMPLETE, spec_hash="n")
-    older = newer.model_copy(update={"run_id": "20261204T090000Z-bbbbbbbb", "spec_hash": "o"})
-    assert records.put_listing(newer, as_of=newer.run_id)
-    assert not records.put_listing(older, as_of=older.run_id)
+    newer = ProductRecord(
+        sku="A-1",
+        run_id="20261204T100000Z-aaaaaaaa",
+        status=ProductStatus.COMPLETE,
+        spec_hash="n",
+        finished_at=START + timedelta(hours=1),
+    )
+    older = newer.model_copy(update={"run_id": "20261204T090000Z-bbbbbbbb", "spec_hash": "o", "finished_at": START})
+    assert records.put_listing(newer, as_of=newer)
+    assert not records.put_listing(older, as_of=older)
     assert records.get_listing("A-1").spec_hash == "n"
+
+
+def test_same_second_runs_agree_on_latest(records) -> None:
+    # Both runs started in the same second; the one whose hash suffix sorts first finished last.
+    first = ProductRecord(
+        sku="A-1",
+        run_id="20261204T100000Z-ffffffff",
+        status=ProductStatus.COMPLETE,
+        spec_hash="first",
+        finished_at=START + timedelta(seconds=5),
+    )
+    last = first.model_copy(
+        update={"run_id": "20261204T100000Z-00000000", "spec_hash": "last", "finished_at": START + timedelta(seconds=6)}
+    )
+    for written in ([first, last], [last, first]):
+        store = MemoryRecordStore()
+        for record in written:
+            store.put_product(record)
+            store.put_listing(record, as_of=record)
+        assert store.get_current_product("A-1").run_id == last.run_id
+        assert store.get_listing("A-1").run_id == last.run_id
 
 
 def test_claims_settle_only_for_their_run(records) -> None:

@@ -127,3 +127,30 @@ def test_render_results_carry_no_cause() -> None:
         parameters = render_states["States"][name]["Parameters"]
         assert parameters["error.$"] == "$.error.Error", name
         assert not any("Cause" in str(value) for value in parameters.values()), name
+
+
+def test_dead_letter_queue_accepts_only_its_rules() -> None:
+    senders = set()
+    for logical_id, resource in TEMPLATE.resources.items():
+        for event_name, event in resource.get("Properties", {}).get("Events", {}).items():
+            dead_letter = event["Properties"].get("DeadLetterConfig", {})
+            if dead_letter.get("Arn") == {"Fn::GetAtt": ["TriggerDeadLetterQueue", "Arn"]}:
+                # SAM names the rule it creates for an event <resource><event>.
+                senders.add(f"{logical_id}{event_name}")
+    (statement,) = TEMPLATE.resources["TriggerDeadLetterQueuePolicy"]["Properties"]["PolicyDocument"]["Statement"]
+    allowed = statement["Condition"]["ArnEquals"]["aws:SourceArn"]
+    assert len(senders) == 3
+    assert {arn["Fn::GetAtt"][0] for arn in allowed} == senders
+
+
+def test_secret_arns_match_one_secret() -> None:
+    patterns = re.findall(r":secret:\$\{\w+\}(\S*?)\"", (ROOT / "template.yaml").read_text())
+    assert patterns
+    # Secrets Manager appends a hyphen and six random characters to a secret's name in its ARN.
+    assert set(patterns) == {"-??????"}
+
+
+def test_execution_end_rule_targets_only_this_pipeline() -> None:
+    rule = TEMPLATE.resources["CloseEndedRunFunction"]["Properties"]["Events"]["ExecutionEnded"]["Properties"]
+    assert rule["Pattern"]["detail"]["stateMachineArn"] == [{"Ref": "ListingPipeline"}]
+    assert set(rule["Pattern"]["detail"]["status"]) == {"ABORTED", "TIMED_OUT", "FAILED"}

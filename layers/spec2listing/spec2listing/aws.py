@@ -7,6 +7,7 @@ from botocore.config import Config
 
 from spec2listing.settings import StorageSettings
 from spec2listing.storage.events import EventBridgePublisher
+from spec2listing.storage.executions import StepFunctionsExecutions
 from spec2listing.storage.objects import S3ObjectStore
 from spec2listing.storage.records import DynamoRecordStore
 
@@ -29,3 +30,7 @@ def record_store(settings: StorageSettings) -> DynamoRecordStore:
 
 def event_publisher(settings: StorageSettings) -> EventBridgePublisher:
     return EventBridgePublisher(settings.event_bus_name, client("events"))
+
+
+def executions() -> StepFunctionsExecutions:
+    return StepFunctionsExecutions(client("stepfunctions"))

@@ -108,3 +108,6 @@ class RunRecord(BaseModel):
     summary_key: str | None = None
     error: str | None = None
     details: dict[str, Any] = Field(default_factory=dict)
+    delivery: str | None = Field(
+        default=None, description="The hash of the trigger delivery this run claimed; released when the run fails."
+    )

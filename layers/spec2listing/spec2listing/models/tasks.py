@@ -8,7 +8,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, Json
 
 from spec2listing.models.records import ProductStatus
 
@@ -166,3 +166,40 @@ class SummaryResult(BaseModel):
     run_id: str
     summary_key: str
     counts: dict[str, int]
+
+
+class RunFailureTask(BaseModel):
+    """What RecordRunFailure gets: the execution and its state, with the caught error under `error`."""
+
+    execution_id: str
+    execution_name: str
+    started_at: datetime
+    state: dict[str, Any]
+
+
+class ExecutionStatusDetail(BaseModel):
+    """The detail of a "Step Functions Execution Status Change" event on the default bus."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    execution_arn: str = Field(alias="executionArn")
+    state_machine_arn: str = Field(alias="stateMachineArn")
+    name: str
+    status: str
+    start_date: datetime = Field(alias="startDate", description="Milliseconds since the epoch in the event.")
+    stop_date: datetime | None = Field(default=None, alias="stopDate")
+    input: Json[dict[str, Any]] | None = Field(
+        default=None,
+        description="The execution input; absent when Step Functions left it out (inputDetails.included false).",
+    )
+    error: str | None = None
+    cause: str | None = None
+
+
+class ExecutionStatusChange(BaseModel):
+    """The event Step Functions sends when an execution of the pipeline ends."""
+
+    model_config = ConfigDict(extra="ignore", populate_by_name=True)
+
+    detail_type: str = Field(alias="detail-type")
+    detail: ExecutionStatusDetail

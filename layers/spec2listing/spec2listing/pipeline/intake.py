@@ -22,6 +22,7 @@ from spec2listing.models.tasks import IntakeResult, IntakeTask, PipelineConfig
 from spec2listing.models.triggers import S3_OBJECT_CREATED, TriggerEvent
 from spec2listing.pipeline.reuse import attach_base, earlier_outcome, reuse_outcome
 from spec2listing.storage import keys
+from spec2listing.storage.executions import ExecutionLookup
 from spec2listing.storage.objects import ObjectStore, get_json, put_json
 from spec2listing.storage.records import RecordStore
 
@@ -55,6 +56,11 @@ def make_run_id(started_at: datetime, execution_name: str) -> str:
     stamp = started_at.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
     suffix = hashlib.sha256(execution_name.encode()).hexdigest()[:8]
     return f"{stamp}-{suffix}"
+
+
+def delivery_hash(trigger: TriggerEvent) -> str:
+    """The key a trigger delivery is claimed under: the hash of what its repeats share."""
+    return hashlib.sha256(trigger.delivery_identity().encode("utf-8")).hexdigest()
 
 
 def read_upload(trigger: TriggerEvent, store: ObjectStore) -> Upload:
@@ -193,6 +199,7 @@ def run_intake(
     records: RecordStore,
     config: PipelineConfig,
     generation: Mapping[str, str] | None = None,
+    executions: ExecutionLookup | None = None,
 ) -> IntakeResult:
     """Validate the upload and lay out one spec per product to generate for the Products map.
 
@@ -200,6 +207,9 @@ def run_intake(
     deployment (see providers.select.generation_settings). It is part of each
     product's content hash, so switching from offline to live, or to another
     model, generates the listing again instead of keeping the old one.
+
+    `executions` tells whether the run holding a product's claim is still
+    running; without it only the run record is read.
 
     A second delivery of a trigger that already started a run returns that
     run's id in `duplicate_of` and does nothing else. Unchanged products are
@@ -211,7 +221,7 @@ def run_intake(
     except ValidationError as error:
         raise InvalidSpec(field_errors_from_validation("(event)", error)) from error
     run_id = make_run_id(task.started_at, task.execution_name)
-    delivery = hashlib.sha256(trigger.delivery_identity().encode("utf-8")).hexdigest()
+    delivery = delivery_hash(trigger)
     owner = records.claim_delivery(delivery, run_id)
     if owner != run_id:
         return IntakeResult(
@@ -226,6 +236,7 @@ def run_intake(
         execution_id=task.execution_id,
         started_at=task.started_at,
         details={"file": upload.file_name},
+        delivery=delivery,
     )
     records.put_run(run)
 
@@ -242,7 +253,7 @@ def run_intake(
     items = []
     reused: list[ProductRecord] = []
     for sku, product in accepted.items():
-        earlier = earlier_outcome(product, run_id=run_id, records=records)
+        earlier = earlier_outcome(product, run_id=run_id, records=records, executions=executions)
         outcome = None
         if earlier is not None:
             outcome = reuse_outcome(product, earlier, run_id=run_id, source=upload.source, store=store, records=records)

@@ -4,8 +4,6 @@ import json
 from datetime import UTC, datetime
 from typing import Any
 
-from pydantic import BaseModel
-
 from spec2listing.costs.ledger import read_ledger, total_cost
 from spec2listing.errors import ArtifactMissing
 from spec2listing.intake import Rejection
@@ -23,7 +21,7 @@ from spec2listing.models.tasks import (
     SummarizeTask,
     SummaryResult,
 )
-from spec2listing.pipeline.intake import RejectionReport, make_run_id
+from spec2listing.pipeline.intake import RejectionReport
 from spec2listing.pipeline.steps import load_product, parse_renders, timed
 from spec2listing.review.html import preview_data_uri, render_product_sheet, render_run_index
 from spec2listing.storage import keys
@@ -163,7 +161,7 @@ def finalize_product(
     records.put_product(record)
     # A product with a missing image is generated again when the same spec comes back.
     records.settle_spec(record, ClaimState.DONE if all_rendered else ClaimState.RETRY)
-    records.put_listing(record, as_of=task.run_id)
+    records.put_listing(record, as_of=record)
     return ProductOutcome(sku=task.sku, status=status)
 
 
@@ -188,7 +186,7 @@ def write_exports(
     return exports
 
 
-def _error_text(error: dict[str, Any]) -> tuple[str, str]:
+def error_text(error: dict[str, Any]) -> tuple[str, str]:
     """Read Step Functions' {Error, Cause}; Cause is the Lambda error JSON when a handler raised."""
     name = str(error.get("Error", "Unknown"))
     cause = str(error.get("Cause", ""))
@@ -212,7 +210,7 @@ def record_product_failure(task: FailureTask, *, store: ObjectStore, records: Re
     """
     if task.run_id is None or task.sku is None:
         raise ValueError("a product failure needs run_id and sku")
-    name, message = _error_text(task.error)
+    name, message = error_text(task.error)
     status = ProductStatus.NEEDS_REVIEW if name in REVIEW_ERRORS else ProductStatus.FAILED
     spec_hash, product_name = spec_identity(store, task.spec_key)
     usage = read_ledger(store, task.run_id, task.sku)
@@ -259,7 +257,13 @@ def spec_identity(store: ObjectStore, spec_key: str | None) -> tuple[str | None,
 
 
 def record_missing_outcomes(
-    run_id: str, recorded: list[ProductRecord], *, reason: str, store: ObjectStore, records: RecordStore
+    run_id: str,
+    recorded: list[ProductRecord],
+    *,
+    reason: str,
+    store: ObjectStore,
+    records: RecordStore,
+    ended_at: datetime | None = None,
 ) -> list[ProductRecord]:
     """Record every product the run queued but that has no outcome as FAILED, and release its claim.
 
@@ -267,13 +271,16 @@ def record_missing_outcomes(
     iteration ended outside FinalizeProduct and RecordProductFailure (the
     recorder itself failed, or the run was stopped) would otherwise vanish
     from the run; here it gets a FAILED record that says why.
+
+    `ended_at` is when the run stopped, if that was before now: a record
+    finished later would sort after outcomes of runs that started since.
     """
     try:
         queued = [QueuedProduct.model_validate(item) for item in get_json(store, keys.run_products(run_id))]
     except ArtifactMissing:
         return []
     seen = {record.sku for record in recorded}
-    now = datetime.now(UTC)
+    now = ended_at or datetime.now(UTC)
     missing = []
     for item in queued:
         if item.sku in seen:
@@ -302,38 +309,16 @@ def record_missing_outcomes(
     return missing
 
 
-class RunFailureTask(BaseModel):
-    execution_id: str
-    execution_name: str
-    started_at: datetime
-    state: dict[str, Any]
-
-
-def record_run_failure(task: RunFailureTask, *, store: ObjectStore, records: RecordStore) -> RunRecord:
-    """Record a run that failed outside any product, keeping the triggering event under rejected/."""
-    intake = task.state.get("intake") or {}
-    run_id = intake.get("run_id") or make_run_id(task.started_at, task.execution_name)
-    name, message = _error_text(task.state.get("error") or {})
-    trigger = {key: value for key, value in task.state.items() if key not in ("intake", "error")}
-    event_key = f"{keys.REJECTED_PREFIX}{run_id}/event.json"
-    put_json(store, event_key, trigger)
-    existing = records.get_run(run_id)
-    now = datetime.now(UTC)
-    run = RunRecord(
-        run_id=run_id,
-        status=RunStatus.FAILED,
-        source=existing.source if existing else str(trigger.get("detail-type", "unknown trigger")),
-        execution_id=task.execution_id,
-        started_at=existing.started_at if existing else task.started_at,
-        finished_at=now,
-        duration_ms=round((now - task.started_at).total_seconds() * 1000),
-        counts=existing.counts if existing else {},
-        product_count=existing.product_count if existing else 0,
-        error=f"{name}: {message}",
-        details={**(existing.details if existing else {}), "event_key": event_key},
+def count_outcomes(run: RunRecord, products: list[ProductRecord]) -> dict[str, int]:
+    """Count the run's products by status, with the file-level rejections that Intake counted."""
+    counts: dict[str, int] = {status.value: 0 for status in ProductStatus}
+    for product in products:
+        counts[product.status.value] += 1
+    # File-level rejections carry no SKU, so they only live in the run record's intake count.
+    counts[ProductStatus.REJECTED.value] = max(
+        counts[ProductStatus.REJECTED.value], run.counts.get(ProductStatus.REJECTED.value, 0)
     )
-    records.put_run(run)
-    return run
+    return counts
 
 
 def summarize_run(
@@ -351,13 +336,7 @@ def summarize_run(
         store=store,
         records=records,
     )
-    counts: dict[str, int] = {status.value: 0 for status in ProductStatus}
-    for product in products:
-        counts[product.status.value] += 1
-    # File-level rejections carry no SKU, so they only live in the run record's intake count.
-    counts[ProductStatus.REJECTED.value] = max(
-        counts[ProductStatus.REJECTED.value], run.counts.get(ProductStatus.REJECTED.value, 0)
-    )
+    counts = count_outcomes(run, products)
     cost = round(sum(product.cost_usd for product in products), 6)
     usage_totals = _usage_totals([item for product in products for item in product.usage])
     finished = datetime.now(UTC)

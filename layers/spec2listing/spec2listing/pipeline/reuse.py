@@ -14,32 +14,48 @@ from pydantic import ValidationError
 from spec2listing.errors import ArtifactMissing
 from spec2listing.models.manifest import Manifest, Reuse
 from spec2listing.models.product import BaseListing, NormalizedProduct
-from spec2listing.models.records import ClaimState, ProductRecord, ProductStatus, RunStatus
+from spec2listing.models.records import ClaimState, ProductRecord, ProductStatus, RunRecord, RunStatus
 from spec2listing.pipeline.incremental import changed_fields
 from spec2listing.storage import keys
+from spec2listing.storage.executions import ExecutionLookup
 from spec2listing.storage.objects import ObjectStore, get_json, put_json
 from spec2listing.storage.records import RecordStore
 
 REUSABLE_STATUSES = frozenset({ProductStatus.COMPLETE, ProductStatus.NEEDS_REVIEW})
 
 
-def earlier_outcome(product: NormalizedProduct, *, run_id: str, records: RecordStore) -> ProductRecord | None:
+def earlier_outcome(
+    product: NormalizedProduct,
+    *,
+    run_id: str,
+    records: RecordStore,
+    executions: ExecutionLookup | None = None,
+) -> ProductRecord | None:
     """The finished outcome of the same spec content, or None when this run is to generate the product.
 
-    A claim left PENDING by a run that has ended is taken over. A claim of
-    another run that is still running stays with it, and this run generates
-    the product as well.
+    A claim left PENDING by a run that has ended is taken over. A run has
+    ended when its record says so, or when `executions` reports that its
+    execution stopped, timed out or failed without closing the record. A claim
+    of another run that is still running stays with it, and this run
+    generates the product as well.
     """
     claim = records.claim_spec(product.spec.sku, product.spec_hash, run_id)
     if claim.run_id == run_id:
         return None
     if claim.state == ClaimState.DONE and claim.record is not None and claim.record.status in REUSABLE_STATUSES:
         return claim.record
-    if claim.state == ClaimState.PENDING:
-        owner = records.get_run(claim.run_id)
-        if owner is None or owner.status != RunStatus.RUNNING:
-            records.take_over_spec(product.spec.sku, product.spec_hash, run_id, claim.run_id)
+    if claim.state == ClaimState.PENDING and not is_running(records.get_run(claim.run_id), executions):
+        records.take_over_spec(product.spec.sku, product.spec_hash, run_id, claim.run_id)
     return None
+
+
+def is_running(run: RunRecord | None, executions: ExecutionLookup | None) -> bool:
+    """Whether a run still works on its claims: its record says RUNNING and its execution has not ended."""
+    if run is None or run.status != RunStatus.RUNNING:
+        return False
+    if executions is None or run.execution_id is None:
+        return True
+    return executions.is_running(run.execution_id)
 
 
 def attach_base(product: NormalizedProduct, *, store: ObjectStore, records: RecordStore) -> None:
@@ -119,5 +135,5 @@ def reuse_outcome(
             "reused_from": earlier.run_id,
         }
     )
-    records.put_listing(earlier, as_of=run_id)
+    records.put_listing(earlier, as_of=record)
     return record

@@ -13,6 +13,10 @@ that keys, indexes and conditions need.
 
 Duplicate deliveries and unchanged specs are found with conditional writes:
 the first writer of a DELIVERY or SPEC item wins, and a later one reads who won.
+
+CURRENT and LISTING carry `order` (see outcome_order) and are only replaced by
+an outcome that sorts later, so both name the same run whatever order
+concurrent runs write in.
 """
 
 import threading
@@ -50,6 +54,10 @@ class RecordStore(Protocol):
         """Record that `run_id` handles a trigger delivery; return the run that does (an earlier one wins)."""
         ...
 
+    def release_delivery(self, delivery: str, run_id: str) -> bool:
+        """Drop `run_id`'s claim on a delivery, so that a replay of the trigger starts a new run."""
+        ...
+
     def claim_spec(self, sku: str, spec_hash: str, run_id: str) -> SpecClaim:
         """Claim generating a SKU's listing from one spec content, and return the claim in force.
 
@@ -66,8 +74,12 @@ class RecordStore(Protocol):
         """Mark `record.run_id`'s claim DONE with the outcome, or RETRY; False when the run has no claim."""
         ...
 
-    def put_listing(self, record: ProductRecord, as_of: str) -> bool:
-        """Make `record` the SKU's last completed listing unless a later run already set one."""
+    def put_listing(self, record: ProductRecord, as_of: ProductRecord) -> bool:
+        """Make `record` the SKU's last completed listing as of the outcome `as_of`, unless a later outcome set one.
+
+        `as_of` is `record` itself for a generated listing, and the new run's
+        outcome for a listing kept because the spec is unchanged.
+        """
         ...
 
     def get_listing(self, sku: str) -> ProductRecord | None: ...
@@ -77,8 +89,18 @@ def _now() -> str:
     return datetime.now(UTC).isoformat()
 
 
+def outcome_order(record: ProductRecord) -> str:
+    """Sort key of a SKU's outcomes: the finish time to the microsecond, then the run id for equal times.
+
+    Run ids alone do not order runs that start in the same second, because
+    their suffix is a hash.
+    """
+    finished = (record.finished_at or datetime.now(UTC)).astimezone(UTC)
+    return f"{finished.strftime('%Y-%m-%dT%H:%M:%S.%fZ')}#{record.run_id}"
+
+
 def product_items(record: ProductRecord) -> list[dict[str, Any]]:
-    """Build the three items one product outcome is written as."""
+    """Build the three items one product outcome is written as: CURRENT first, then history and run."""
     body = record.model_dump_json()
     updated = (record.finished_at or datetime.now(UTC)).isoformat()
     common = {
@@ -91,7 +113,13 @@ def product_items(record: ProductRecord) -> list[dict[str, Any]]:
     if record.spec_hash:
         common["spec_hash"] = record.spec_hash
     return [
-        {"pk": f"PRODUCT#{record.sku}", "sk": "CURRENT", "review_status": record.status.value, **common},
+        {
+            "pk": f"PRODUCT#{record.sku}",
+            "sk": "CURRENT",
+            "review_status": record.status.value,
+            "order": outcome_order(record),
+            **common,
+        },
         {"pk": f"PRODUCT#{record.sku}", "sk": f"RUN#{record.run_id}", **common},
         {"pk": f"RUN#{record.run_id}", "sk": f"PRODUCT#{record.sku}", **common},
     ]
@@ -130,12 +158,13 @@ def claim_from_item(item: dict[str, Any]) -> SpecClaim:
     )
 
 
-def listing_item(record: ProductRecord, as_of: str) -> dict[str, Any]:
+def listing_item(record: ProductRecord, as_of: ProductRecord) -> dict[str, Any]:
     return {
         "pk": f"PRODUCT#{record.sku}",
         "sk": "LISTING",
         "sku": record.sku,
-        "run_id": as_of,
+        "run_id": as_of.run_id,
+        "order": outcome_order(as_of),
         "spec_hash": record.spec_hash or "",
         "updated_at": _now(),
         "record": record.model_dump_json(),
@@ -170,11 +199,18 @@ class DynamoRecordStore:
         self.put_products([record])
 
     def put_products(self, records: list[ProductRecord]) -> None:
-        """Write each outcome's items in batches of 25; a retried handler writes the same items again."""
+        """Write each outcome's history and run items in batches of 25, and CURRENT when it is the latest.
+
+        A retried handler writes the same items again. CURRENT needs a
+        condition, which batch writes cannot carry, so it is one put per outcome.
+        """
         with self._table.batch_writer(overwrite_by_pkeys=["pk", "sk"]) as batch:
             for record in records:
-                for item in product_items(record):
+                for item in product_items(record)[1:]:
                     batch.put_item(Item=item)
+        for record in records:
+            current = product_items(record)[0]
+            self._put_if(current, _sorts_after_stored(current["order"]))
 
     def get_current_product(self, sku: str) -> ProductRecord | None:
         item = self._table.get_item(Key={"pk": f"PRODUCT#{sku}", "sk": "CURRENT"}).get("Item")
@@ -212,6 +248,15 @@ class DynamoRecordStore:
         item = self._table.get_item(Key={"pk": f"DELIVERY#{delivery}", "sk": "DELIVERY"}, ConsistentRead=True)
         return str(item["Item"]["run_id"])
 
+    def release_delivery(self, delivery: str, run_id: str) -> bool:
+        try:
+            self._table.delete_item(
+                Key={"pk": f"DELIVERY#{delivery}", "sk": "DELIVERY"}, ConditionExpression=Attr("run_id").eq(run_id)
+            )
+        except self._table.meta.client.exceptions.ConditionalCheckFailedException:
+            return False
+        return True
+
     def claim_spec(self, sku: str, spec_hash: str, run_id: str) -> SpecClaim:
         condition = Attr("pk").not_exists() | Attr("run_id").eq(run_id) | Attr("state").eq(ClaimState.RETRY.value)
         item = claim_item(sku, spec_hash, run_id)
@@ -239,9 +284,9 @@ class DynamoRecordStore:
             return False
         return True
 
-    def put_listing(self, record: ProductRecord, as_of: str) -> bool:
-        condition = Attr("pk").not_exists() | Attr("run_id").lte(as_of)
-        return self._put_if(listing_item(record, as_of), condition)
+    def put_listing(self, record: ProductRecord, as_of: ProductRecord) -> bool:
+        item = listing_item(record, as_of)
+        return self._put_if(item, _sorts_after_stored(item["order"]))
 
     def get_listing(self, sku: str) -> ProductRecord | None:
         item = self._table.get_item(Key={"pk": f"PRODUCT#{sku}", "sk": "LISTING"}).get("Item")
@@ -263,6 +308,15 @@ class DynamoRecordStore:
             if "LastEvaluatedKey" not in response:
                 return items
             arguments["ExclusiveStartKey"] = response["LastEvaluatedKey"]
+
+
+def _sorts_after_stored(order: str) -> Any:
+    """Condition that no item is stored, or one written before `order` existed, or one that sorts no later."""
+    return Attr("pk").not_exists() | Attr("order").not_exists() | Attr("order").lte(order)
+
+
+def _is_latest(stored: dict[str, Any] | None, order: str) -> bool:
+    return stored is None or "order" not in stored or stored["order"] <= order
 
 
 class MemoryRecordStore:
@@ -287,8 +341,12 @@ class MemoryRecordStore:
     def put_products(self, records: list[ProductRecord]) -> None:
         with self._lock:
             for record in records:
-                for item in product_items(record):
+                current, *others = product_items(record)
+                for item in others:
                     self.items[(item["pk"], item["sk"])] = item
+                key = (current["pk"], current["sk"])
+                if _is_latest(self.items.get(key), current["order"]):
+                    self.items[key] = current
 
     def get_current_product(self, sku: str) -> ProductRecord | None:
         item = self.items.get((f"PRODUCT#{sku}", "CURRENT"))
@@ -311,6 +369,15 @@ class MemoryRecordStore:
         with self._lock:
             stored = self.items.setdefault((item["pk"], item["sk"]), item)
             return str(stored["run_id"])
+
+    def release_delivery(self, delivery: str, run_id: str) -> bool:
+        key = (f"DELIVERY#{delivery}", "DELIVERY")
+        with self._lock:
+            stored = self.items.get(key)
+            if stored is None or stored["run_id"] != run_id:
+                return False
+            del self.items[key]
+            return True
 
     def claim_spec(self, sku: str, spec_hash: str, run_id: str) -> SpecClaim:
         item = claim_item(sku, spec_hash, run_id)
@@ -340,12 +407,11 @@ class MemoryRecordStore:
             self.items[key] = {**stored, "state": state.value, "record": record.model_dump_json(), "updated_at": _now()}
             return True
 
-    def put_listing(self, record: ProductRecord, as_of: str) -> bool:
+    def put_listing(self, record: ProductRecord, as_of: ProductRecord) -> bool:
         item = listing_item(record, as_of)
         key = (item["pk"], item["sk"])
         with self._lock:
-            stored = self.items.get(key)
-            if stored is not None and stored["run_id"] > as_of:
+            if not _is_latest(self.items.get(key), item["order"]):
                 return False
             self.items[key] = item
             return True

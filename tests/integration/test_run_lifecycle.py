@@ -1,0 +1,61 @@
+"""Runs that end outside the state machine's Catch paths, and triggers near the payload limit."""
+
+import json
+import time
+import uuid
+
+import boto3
+from spec2listing.local.runtime import LocalPipeline
+from spec2listing.models.records import ProductStatus, RunStatus
+
+from tests.support import EXAMPLES, load_event
+
+# Step Functions limits an execution's input and its state to 256 KiB.
+STATE_LIMIT_BYTES = 256 * 1024
+
+
+def test_stopped_run_does_not_pin_its_products(tmp_path) -> None:
+    spec = json.loads((EXAMPLES / "stoneware-mug.json").read_text())
+    spec.pop("reference_photos", None)
+    path = tmp_path / "mug.json"
+    path.write_text(json.dumps(spec))
+    out = tmp_path / "out"
+    slow = {"PROVIDERS": "offline", "OFFLINE_IMAGE_LATENCY_SECONDS": "4"}
+    with LocalPipeline(out, environment=slow) as pipeline:
+        submission = pipeline.submit_file(path)
+        time.sleep(3)
+        sfn = boto3.client("stepfunctions", region_name="us-east-1")
+        sfn.stop_execution(executionArn=submission.execution_arn, error="Operator", cause="stopped by an operator")
+        pipeline.wait([submission], timeout_seconds=120)
+    assert submission.status == "ABORTED"
+
+    with LocalPipeline(out, environment={"PROVIDERS": "offline"}) as pipeline:
+        (first,) = pipeline.wait([pipeline.submit_file(path)], timeout_seconds=300)
+        copies_first = pipeline.invocations.get("GenerateCopyFunction", 0)
+        (second,) = pipeline.wait([pipeline.submit_file(path)], timeout_seconds=300)
+        copies_second = pipeline.invocations.get("GenerateCopyFunction", 0) - copies_first
+
+    assert [product.status for product in first.products] == [ProductStatus.COMPLETE]
+    assert copies_first == 1
+    assert second.products[0].reused_from == first.run.run_id
+    assert copies_second == 0
+
+
+def test_trigger_near_payload_limit_runs(tmp_path) -> None:
+    event = load_event("pim-spec-changed-inline")
+    event["id"] = str(uuid.uuid4())
+    size = len(json.dumps(event))
+    # Intake ignores fields of the detail it does not read, so padding makes the trigger large but valid.
+    # The 200 bytes left are fewer than Intake's result takes, so trigger and result together do not fit.
+    event["detail"]["padding"] = "x" * (STATE_LIMIT_BYTES - size - 200 - len(', "padding": ""'))
+    assert len(json.dumps(event)) == STATE_LIMIT_BYTES - 200
+
+    with LocalPipeline(tmp_path / "out", environment={"PROVIDERS": "offline"}) as pipeline:
+        pipeline.upload_brand_guides(EXAMPLES / "brands")
+        submission = pipeline.start(tmp_path / "inline.json", "", event)
+        (outcome,) = pipeline.wait([submission], timeout_seconds=300)
+
+    assert submission.status == "SUCCEEDED", submission.error
+    assert outcome.run is not None
+    assert outcome.run.status == RunStatus.SUCCEEDED
+    assert outcome.products
