@@ -47,7 +47,7 @@ from moto.s3.responses import S3Response
 
 from spec2listing.local.references import REFERENCES_PREFIX, stage_reference_photos
 from spec2listing.local.template import Template, find_project_root, load_template, resolve, substitute_definition
-from spec2listing.models.records import ProductRecord, RunRecord, RunStatus
+from spec2listing.models.records import ProductRecord, RunRecord
 from spec2listing.review.html import render_runs_index
 from spec2listing.storage import keys
 from spec2listing.storage.objects import S3ObjectStore
@@ -71,6 +71,8 @@ BUCKET_PREFIXES = (
 POLL_SECONDS = 0.1
 # How long stop() waits for handler calls already under way after it stops their executions.
 STOP_GRACE_SECONDS = 30.0
+# Receives the status-change event of an execution stopped locally, as the rule on the default bus does on AWS.
+CLOSE_ENDED_RUN_FUNCTION = "CloseEndedRunFunction"
 # Polls of a long run slow down to this, so that they do not load the emulator in proportion to its length.
 MAX_POLL_SECONDS = 1.0
 # moto's in-memory backends are not thread-safe: a transaction or listing that iterates a dict while
@@ -584,37 +586,28 @@ class LocalPipeline:
         return [self._outcome(submission) for submission in submissions]
 
     def stop(self, submissions: list[Submission], *, reason: str) -> list[str]:
-        """Stop the executions still running and record their runs as FAILED with `reason`; return their run ids.
+        """Stop the executions still running and close their runs as FAILED with `reason`; return their run ids.
 
-        Step Functions records nothing on the run when an execution is stopped, so without this
-        the local table would show these runs as RUNNING for good.
+        `reason` reads "Name: message". On AWS a stopped execution sends a
+        "Step Functions Execution Status Change" event that the CloseEndedRun
+        function receives; the emulator sends none, so the same event is
+        delivered here. CloseEndedRun records the run FAILED, records its
+        unfinished products, releases its claims and announces ListingsFailed.
         """
         sfn = boto3.client("stepfunctions", region_name=REGION)
-        records = self.records
+        error, _, cause = reason.partition(": ")
         stopped: list[str] = []
         for submission in submissions:
             status = sfn.describe_execution(executionArn=submission.execution_arn)["status"]
             if status != "RUNNING":
                 continue
-            sfn.stop_execution(executionArn=submission.execution_arn, error="Stopped", cause=reason)
+            sfn.stop_execution(executionArn=submission.execution_arn, error=error, cause=cause or reason)
             submission.status = "ABORTED"
             submission.error = reason
-            run_id = submission.run_id or self._run_id_of(submission)
-            run = records.get_run(run_id) if run_id else None
-            if run is None or run.status != RunStatus.RUNNING:
-                continue
-            finished = datetime.now(UTC)
-            records.put_run(
-                run.model_copy(
-                    update={
-                        "status": RunStatus.FAILED,
-                        "error": reason,
-                        "finished_at": finished,
-                        "duration_ms": round((finished - run.started_at).total_seconds() * 1000),
-                    }
-                )
-            )
-            stopped.append(run.run_id)
+            description = sfn.describe_execution(executionArn=submission.execution_arn)
+            closed = self.invoke(CLOSE_ENDED_RUN_FUNCTION, _status_change_event(description, error, cause or reason))
+            if closed.get("run_id"):
+                stopped.append(closed["run_id"])
         with self._calls_done:
             self._calls_done.wait_for(lambda: self._active_calls == 0, timeout=STOP_GRACE_SECONDS)
         return stopped
@@ -731,3 +724,33 @@ def s3_object_created_event(bucket: str, key: str, data: bytes) -> dict[str, Any
 def local_pipeline(out_dir: Path, **options: Any) -> Iterator[LocalPipeline]:
     with LocalPipeline(out_dir, **options) as pipeline:
         yield pipeline
+
+
+def _status_change_event(description: dict[str, Any], error: str, cause: str) -> dict[str, Any]:
+    """The event Step Functions would put on the default bus for a stopped execution."""
+
+    def epoch_ms(value: datetime) -> int:
+        return round((value if value.tzinfo else value.replace(tzinfo=UTC)).timestamp() * 1000)
+
+    stop_date = description.get("stopDate") or datetime.now(UTC)
+    return {
+        "version": "0",
+        "id": str(uuid.uuid4()),
+        "detail-type": "Step Functions Execution Status Change",
+        "source": "aws.states",
+        "time": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "region": REGION,
+        "resources": [description["executionArn"]],
+        "detail": {
+            "executionArn": description["executionArn"],
+            "stateMachineArn": description["stateMachineArn"],
+            "name": description["name"],
+            "status": "ABORTED",
+            "startDate": epoch_ms(description["startDate"]),
+            "stopDate": epoch_ms(stop_date),
+            "input": description.get("input"),
+            "inputDetails": {"included": "input" in description},
+            "error": error,
+            "cause": cause,
+        },
+    }
