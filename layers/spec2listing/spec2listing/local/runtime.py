@@ -491,12 +491,13 @@ class LocalPipeline:
     def submit_file(self, path: Path, metadata: dict[str, str] | None = None) -> Submission:
         """Upload a file under incoming/ and start a run with the event S3 would send through EventBridge.
 
-        Reference photos the file names by local path are uploaded first, and the copy under incoming/
-        names their keys instead. `metadata` becomes the object's user metadata, where uploads carry
-        reader options.
+        Reference photos the file names by local path are uploaded first, under references/<sku>/, and
+        the file itself goes up unchanged. `metadata` becomes the object's user metadata, where uploads
+        carry reader options.
         """
         key = f"{keys.INCOMING_PREFIX}{path.name}"
-        data = stage_reference_photos(path, path.read_bytes(), self.put_object)
+        data = path.read_bytes()
+        stage_reference_photos(path, data, metadata or {}, self.put_object)
         s3 = boto3.client("s3", region_name=REGION)
         s3.put_object(Bucket=self.bucket, Key=key, Body=data, Metadata=metadata or {})
         event = s3_object_created_event(self.bucket, key, data)

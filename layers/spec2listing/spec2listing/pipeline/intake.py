@@ -1,5 +1,6 @@
 """Intake: read the upload or event, validate every product, keep originals, reject with reasons."""
 
+import functools
 import hashlib
 import json
 import time
@@ -20,6 +21,7 @@ from spec2listing.models.records import ProductRecord, ProductStatus, RunRecord,
 from spec2listing.models.spec import ProductSpec
 from spec2listing.models.tasks import IntakeResult, IntakeTask, PipelineConfig
 from spec2listing.models.triggers import S3_OBJECT_CREATED, TriggerEvent
+from spec2listing.pipeline.references import missing_reference_photos
 from spec2listing.pipeline.reuse import attach_base, earlier_outcome, reuse_outcome
 from spec2listing.storage import keys
 from spec2listing.storage.objects import ObjectStore, get_json, put_json
@@ -306,7 +308,7 @@ def _accepted_products(
     rejections: list[Rejection],
     generation: dict[str, str],
 ) -> tuple[dict[str, NormalizedProduct], int]:
-    """Resolve brand guides and drop identical repeats of a sku.
+    """Resolve brand guides, check that reference photos exist, and drop identical repeats of a sku.
 
     A sku defined more than once with different content is rejected at every
     place it is defined, as rows of a CSV sku that disagree are, so neither
@@ -317,9 +319,13 @@ def _accepted_products(
     defined: dict[str, list[NormalizedProduct]] = {}
     for origin, spec in parsed.specs:
         brand = resolve_brand(spec, load)
+        errors = missing_reference_photos(
+            store, spec, file=upload.file_name, locate=functools.partial(parsed.locate, origin)
+        )
         if isinstance(brand, FieldError):
-            error = brand.model_copy(update={"path": parsed.locate(origin, ("brand_guide",))})
-            rejections.append(Rejection(sku=spec.sku, origin=origin, errors=[error]))
+            errors.insert(0, brand.model_copy(update={"path": parsed.locate(origin, ("brand_guide",))}))
+        if errors or isinstance(brand, FieldError):
+            rejections.append(Rejection(sku=spec.sku, origin=origin, errors=errors))
             continue
         product = NormalizedProduct(
             spec=spec,

@@ -11,6 +11,7 @@ BRANDS_PREFIX = "brands/"
 RUNS_PREFIX = "runs/"
 REJECTED_PREFIX = "rejected/"
 CACHE_PREFIX = "cache/"
+REFERENCES_PREFIX = "references/"
 
 
 def brand_guide(name: str) -> str:
@@ -76,3 +77,43 @@ IMAGE_EXTENSIONS = ("png", "jpg", "webp")
 
 def vision_cache(cache_key: str) -> str:
     return f"{CACHE_PREFIX}vision/{cache_key}.json"
+
+
+def staged_reference_photo(sku: str, path: str) -> str:
+    """Return where a reference photo named by a relative path is kept: references/<sku>/<path>.
+
+    A spec's `reference_photos` entry that is not a key in the bucket is looked
+    up here, so that `front.png` in a spec names `references/<sku>/front.png`.
+    Raises ValueError when the sku or the path could leave that prefix.
+    """
+    return f"{REFERENCES_PREFIX}{_safe_name(sku, 'sku')}/{relative_photo_path(path)}"
+
+
+def relative_photo_path(path: str) -> str:
+    """Return a reference photo path in its normal form (`./a//b.png` is `a/b.png`).
+
+    Raises ValueError for a path that is absolute, climbs with '..', uses a
+    backslash or contains control characters.
+    """
+    if not path or "\\" in path or _has_control_characters(path):
+        raise ValueError(
+            f"reference photo path {path!r} is invalid: "
+            "expected a non-empty path without backslashes or control characters"
+        )
+    normal = PurePosixPath(path)
+    if normal.is_absolute() or ".." in normal.parts or not normal.parts:
+        raise ValueError(f"reference photo path {path!r} must be relative and stay inside its folder")
+    return normal.as_posix()
+
+
+def _safe_name(name: str, field: str) -> str:
+    """Return `name` when it is one path segment that cannot climb out of its prefix, else raise ValueError."""
+    if name in ("", ".", "..") or "/" in name or "\\" in name or _has_control_characters(name):
+        raise ValueError(
+            f"{field} {name!r} cannot be part of a key: expected a name without '/', '\\' or control characters"
+        )
+    return name
+
+
+def _has_control_characters(text: str) -> bool:
+    return any(ord(character) < 0x20 or 0x7F <= ord(character) <= 0x9F for character in text)
