@@ -3,7 +3,6 @@
 import json
 
 import pytest
-from PIL import Image
 from spec2listing.local.cli import main
 from spec2listing.local.runtime import LocalPipeline, s3_object_created_event
 from spec2listing.models.records import ProductStatus, RunStatus
@@ -35,45 +34,6 @@ def test_cli_prints_errors_and_exits_nonzero(tmp_path, capsys) -> None:
 def test_cli_missing_path(tmp_path, capsys) -> None:
     assert main(["run", str(tmp_path / "nope.json"), "--out", str(tmp_path)]) == 2
     assert "does not exist" in capsys.readouterr().out
-
-
-def test_missing_reference_photo_rejected_at_intake(tmp_path) -> None:
-    spec = json.loads((EXAMPLES / "stoneware-mug.json").read_text())
-    spec["reference_photos"] = ["references/KR-MUG-350/front.jpg"]
-    path = tmp_path / "mug-with-photo.json"
-    path.write_text(json.dumps(spec))
-    with LocalPipeline(tmp_path / "out", environment={"PROVIDERS": "offline"}) as pipeline:
-        (outcome,) = pipeline.wait([pipeline.submit_file(path)], timeout_seconds=300)
-    (product,) = outcome.products
-    assert product.status == ProductStatus.REJECTED
-    (rejection,) = outcome.rejections
-    (error,) = rejection["errors"]
-    assert error["path"] == "reference_photos[0]"
-    assert error["value"] == "'references/KR-MUG-350/front.jpg'"
-    assert (tmp_path / "out" / "rejected" / outcome.run.run_id / path.name).read_bytes() == path.read_bytes()
-
-
-def test_local_photos_staged_and_upload_kept_as_given(tmp_path) -> None:
-    for folder, color in (("a", (200, 30, 30)), ("b", (30, 30, 200))):
-        (tmp_path / folder).mkdir()
-        Image.new("RGB", (64, 64), color).save(tmp_path / folder / "front.png")
-    path = tmp_path / "lamps.csv"
-    path.write_text(
-        "sku;name;brand;category;price;currency;reference_photos\n"
-        'LAMP-1;Desk Lamp;Acme;Home > Lighting;49,90;EUR;"a/front.png;b/front.png"\n'
-    )
-    with LocalPipeline(tmp_path / "out", environment={"PROVIDERS": "offline"}) as pipeline:
-        (outcome,) = pipeline.wait([pipeline.submit_file(path)], timeout_seconds=300)
-    (product,) = outcome.products
-    assert product.status == ProductStatus.COMPLETE, outcome.rejections
-    out = tmp_path / "out"
-    assert (out / "references" / "LAMP-1" / "a" / "front.png").read_bytes() == (
-        tmp_path / "a" / "front.png"
-    ).read_bytes()
-    assert (out / "references" / "LAMP-1" / "b" / "front.png").read_bytes() == (
-        tmp_path / "b" / "front.png"
-    ).read_bytes()
-    assert (out / "runs" / outcome.run.run_id / "input" / path.name).read_bytes() == path.read_bytes()
 
 
 def test_vanished_upload_fails_run_with_record(tmp_path) -> None:

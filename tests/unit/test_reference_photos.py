@@ -6,17 +6,21 @@ from datetime import UTC, datetime
 
 import pytest
 from PIL import Image
+from spec2listing.consistency.engine import check_product
+from spec2listing.copywriting.offline import OfflineCopyWriter
+from spec2listing.costs.ledger import MemoryLedger
 from spec2listing.errors import ReferencePhotoInvalid, ReferencePhotoMissing
 from spec2listing.imaging.offline import OfflineRenderer
+from spec2listing.imaging.planner import plan_images
 from spec2listing.local.references import stage_reference_photos
 from spec2listing.models.records import ProductStatus
-from spec2listing.models.tasks import IntakeTask, PipelineConfig
+from spec2listing.models.tasks import IntakeTask, PipelineConfig, RenderResult, RenderStatus
 from spec2listing.pipeline.intake import run_intake
 from spec2listing.pipeline.references import read_reference_photos
 from spec2listing.storage import keys
 from spec2listing.storage.objects import get_json
 
-from tests.support import load_event, run_product_steps
+from tests.support import ACCEPTANCE, brand_for, load_event, run_product_steps, specs_in
 
 CONFIG = PipelineConfig(product_concurrency=2, image_concurrency=2, tolerated_failure_percentage=100)
 STARTED = datetime(2026, 12, 5, 9, 0, 0, tzinfo=UTC)
@@ -210,3 +214,31 @@ def test_read_photo_that_does_not_decode(store, data: bytes) -> None:
     store.put_bytes("references/R-1/front.png", data, "image/png")
     with pytest.raises(ReferencePhotoInvalid, match=r"reference photo 'front\.png' .* is not a usable image"):
         read_reference_photos(store, "R-1", ["front.png"])
+
+
+@pytest.mark.parametrize(
+    ("error", "kind", "fix_words"),
+    [
+        ("ReferencePhotoMissing: reference photo 'front.png' not found", "reference_photo_found", "Upload the photo"),
+        ("ReferencePhotoInvalid: reference photo 'front.png' is not a usable image", "reference_photo_decodes", "PNG"),
+        ("ProviderUnavailable: OpenAI returned HTTP 503", "image_rendered", "Re-run the image job"),
+    ],
+)
+def test_failed_render_fix_matches_cause(error: str, kind: str, fix_words: str) -> None:
+    (spec,) = specs_in(ACCEPTANCE / "trail-runner.json")
+    brand = brand_for(spec)
+    listing = OfflineCopyWriter().write(spec, brand, ledger=MemoryLedger()).listing
+    plan = plan_images(spec, listing, brand)
+    images = {job.job_id: OfflineRenderer().render(job, spec, [], ledger=MemoryLedger()).data for job in plan.jobs}
+    renders = [RenderResult(job_id=job.job_id, image_key=f"{job.job_id}.png") for job in plan.jobs]
+    packshot = plan.jobs[0]
+    del images[packshot.job_id]
+    renders[0] = RenderResult(job_id=packshot.job_id, status=RenderStatus.FAILED, error=error)
+
+    report = check_product(spec=spec, brand=brand, listing=listing, plan=plan, renders=renders, images=images)
+
+    (flag,) = [flag for flag in report.flags if flag.where == packshot.job_id]
+    assert flag.kind == kind
+    assert fix_words in flag.fix
+    assert error in flag.measured
+    assert not report.passed
