@@ -26,6 +26,7 @@ from spec2listing.pipeline.reuse import attach_base, earlier_outcome, reuse_outc
 from spec2listing.storage import keys
 from spec2listing.storage.objects import ObjectStore, get_json, put_json
 from spec2listing.storage.records import RecordStore
+from spec2listing.types import key_segment_problem
 
 
 class Upload(BaseModel):
@@ -78,7 +79,7 @@ def read_upload(trigger: TriggerEvent, store: ObjectStore) -> Upload:
         version_id = created.object.version_id
         key = _existing_key(created.object.key, version_id, store)
         return Upload(
-            file_name=PurePosixPath(key).name,
+            file_name=_file_name_of(key, "detail.object.key"),
             source=f"s3://{store.bucket}/{key}",
             data=store.get_bytes(key, version_id),
             source_key=key,
@@ -108,7 +109,7 @@ def read_upload(trigger: TriggerEvent, store: ObjectStore) -> Upload:
                 ]
             )
         return Upload(
-            file_name=PurePosixPath(key).name,
+            file_name=_file_name_of(key, "detail.spec_s3.key"),
             source=f"s3://{store.bucket}/{key}",
             data=store.get_bytes(key),
             source_key=key,
@@ -121,6 +122,25 @@ def read_upload(trigger: TriggerEvent, store: ObjectStore) -> Upload:
         data=json.dumps(detail.spec, ensure_ascii=False).encode("utf-8"),
         options=options,
     )
+
+
+def _file_name_of(key: str, path: str) -> str:
+    """Return the file name a key ends in; raises InvalidSpec for one that cannot name a kept copy, such as '..'."""
+    name = PurePosixPath(key).name
+    problem = key_segment_problem(name)
+    if problem is not None:
+        raise InvalidSpec(
+            [
+                FieldError(
+                    file=key,
+                    path=path,
+                    value=repr(key),
+                    message=f"the key does not end in a usable file name because {problem}",
+                    expected="a key that ends in a file name such as incoming/catalog.csv",
+                )
+            ]
+        )
+    return name
 
 
 def _existing_key(event_key: str, version_id: str | None, store: ObjectStore) -> str:
