@@ -2,6 +2,8 @@
 
 import io
 import json
+import threading
+import time
 from datetime import UTC, datetime
 
 import pytest
@@ -14,11 +16,12 @@ from spec2listing.imaging.offline import OfflineRenderer
 from spec2listing.imaging.planner import plan_images
 from spec2listing.local.references import stage_reference_photos
 from spec2listing.models.records import ProductStatus
+from spec2listing.models.spec import ProductSpec
 from spec2listing.models.tasks import IntakeTask, PipelineConfig, RenderResult, RenderStatus
 from spec2listing.pipeline.intake import run_intake
-from spec2listing.pipeline.references import read_reference_photos
+from spec2listing.pipeline.references import PHOTO_LOOKUP_CONCURRENCY, find_reference_photos, read_reference_photos
 from spec2listing.storage import keys
-from spec2listing.storage.objects import get_json
+from spec2listing.storage.objects import MemoryObjectStore, get_json
 
 from tests.support import ACCEPTANCE, brand_for, load_event, run_product_steps, specs_in
 
@@ -242,3 +245,37 @@ def test_failed_render_fix_matches_cause(error: str, kind: str, fix_words: str) 
     assert fix_words in flag.fix
     assert error in flag.measured
     assert not report.passed
+
+
+class InFlightStore(MemoryObjectStore):
+    """An in-memory bucket whose HEAD requests wait briefly and count how many are in flight."""
+
+    def __init__(self) -> None:
+        super().__init__("spec2listing-test")
+        self.in_flight = 0
+        self.max_in_flight = 0
+        self._count = threading.Lock()
+
+    def exists(self, key, version_id=None):
+        with self._count:
+            self.in_flight += 1
+            self.max_in_flight = max(self.max_in_flight, self.in_flight)
+        time.sleep(0.01)
+        with self._count:
+            self.in_flight -= 1
+        return super().exists(key, version_id)
+
+
+def test_intake_looks_up_photos_concurrently() -> None:
+    store = InFlightStore()
+    specs = [ProductSpec.model_validate(_spec(f"R-{index}", ["front.png", "back.png"])) for index in range(20)]
+    for spec in specs[:10]:
+        store.put_bytes(keys.staged_reference_photo(spec.sku, "front.png"), _png("red"), "image/png")
+
+    found = find_reference_photos(store, specs)
+
+    assert len(found) == 40
+    assert sum(key is not None for key in found.values()) == 10
+    assert found[("R-0", "front.png")] == "references/R-0/front.png"
+    assert found[("R-0", "back.png")] is None
+    assert 1 < store.max_in_flight <= PHOTO_LOOKUP_CONCURRENCY

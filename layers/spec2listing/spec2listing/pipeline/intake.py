@@ -21,7 +21,7 @@ from spec2listing.models.records import ProductRecord, ProductStatus, RunRecord,
 from spec2listing.models.spec import ProductSpec
 from spec2listing.models.tasks import IntakeResult, IntakeTask, PipelineConfig
 from spec2listing.models.triggers import S3_OBJECT_CREATED, TriggerEvent
-from spec2listing.pipeline.references import missing_reference_photos
+from spec2listing.pipeline.references import find_reference_photos, missing_reference_photos
 from spec2listing.pipeline.reuse import attach_base, earlier_outcome, reuse_outcome
 from spec2listing.storage import keys
 from spec2listing.storage.objects import ObjectStore, get_json, put_json
@@ -337,10 +337,11 @@ def _accepted_products(
     """
     load = brand_loader(store, upload.file_name)
     defined: dict[str, list[NormalizedProduct]] = {}
+    photos = find_reference_photos(store, (spec for _, spec in parsed.specs))
     for origin, spec in parsed.specs:
         brand = resolve_brand(spec, load)
         errors = missing_reference_photos(
-            store, spec, file=upload.file_name, locate=functools.partial(parsed.locate, origin)
+            store, spec, photos, file=upload.file_name, locate=functools.partial(parsed.locate, origin)
         )
         if isinstance(brand, FieldError):
             errors.insert(0, brand.model_copy(update={"path": parsed.locate(origin, ("brand_guide",))}))

@@ -7,7 +7,8 @@ may put them too). Intake rejects a product whose photo is in neither place,
 and the render step reads the photos the same way.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 
 from spec2listing.errors import FieldError, ReferencePhotoInvalid, ReferencePhotoMissing
 from spec2listing.models.spec import ProductSpec
@@ -20,6 +21,8 @@ EXPECTED_PHOTO = (
     "in a local run, a file path relative to the spec file, inside its folder"
 )
 EXPECTED_IMAGE = "a PNG, JPEG or WebP photo of the product"
+# HEAD requests for reference photos in flight at once during intake.
+PHOTO_LOOKUP_CONCURRENCY = 16
 
 
 def candidate_keys(sku: str, entry: str) -> list[str]:
@@ -36,13 +39,33 @@ def reference_photo_key(store: ObjectStore, sku: str, entry: str) -> str | None:
     return next((key for key in candidate_keys(sku, entry) if store.exists(key)), None)
 
 
+def find_reference_photos(store: ObjectStore, specs: Iterable[ProductSpec]) -> dict[tuple[str, str], str | None]:
+    """Map each (sku, entry) of the specs' reference photos to its key, or None when it is missing.
+
+    A catalog may name tens of thousands of photos, and each lookup is one or
+    two HEAD requests that wait on the network, so up to
+    PHOTO_LOOKUP_CONCURRENCY of them run at once.
+    """
+    pairs = list(dict.fromkeys((spec.sku, entry) for spec in specs for entry in spec.reference_photos))
+    if not pairs:
+        return {}
+    with ThreadPoolExecutor(max_workers=min(PHOTO_LOOKUP_CONCURRENCY, len(pairs))) as pool:
+        found = list(pool.map(lambda pair: reference_photo_key(store, *pair), pairs))
+    return dict(zip(pairs, found, strict=True))
+
+
 def missing_reference_photos(
-    store: ObjectStore, spec: ProductSpec, *, file: str, locate: Callable[[tuple[int | str, ...]], str]
+    store: ObjectStore,
+    spec: ProductSpec,
+    found: Mapping[tuple[str, str], str | None],
+    *,
+    file: str,
+    locate: Callable[[tuple[int | str, ...]], str],
 ) -> list[FieldError]:
-    """Return one field error per reference photo of the spec that is not in the bucket."""
+    """Return one field error per reference photo of the spec that `found` has no key for."""
     errors = []
     for index, entry in enumerate(spec.reference_photos):
-        if reference_photo_key(store, spec.sku, entry) is not None:
+        if found.get((spec.sku, entry)) is not None:
             continue
         tried = " or ".join(f"s3://{store.bucket}/{key}" for key in candidate_keys(spec.sku, entry))
         errors.append(
