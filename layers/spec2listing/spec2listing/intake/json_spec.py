@@ -40,8 +40,16 @@ class JsonObject(dict[str, Any]):
 
 
 def parse_json(text: str) -> Any:
-    """Parse JSON text like `json.loads`, with objects as JsonObject; raises json.JSONDecodeError."""
-    return json.loads(text, object_pairs_hook=JsonObject)
+    """Parse JSON text like `json.loads`, with each object that repeats a key as a JsonObject.
+
+    Raises json.JSONDecodeError.
+    """
+    return json.loads(text, object_pairs_hook=_json_object)
+
+
+def _json_object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    parsed = dict(pairs)
+    return parsed if len(parsed) == len(pairs) else JsonObject(pairs)
 
 
 def repeated_key_paths(value: Any) -> list[str]:
