@@ -36,22 +36,6 @@ def test_cli_missing_path(tmp_path, capsys) -> None:
     assert "does not exist" in capsys.readouterr().err
 
 
-def test_missing_reference_photo_needs_review_and_keeps_copy(tmp_path) -> None:
-    spec = json.loads((EXAMPLES / "stoneware-mug.json").read_text())
-    spec["reference_photos"] = ["references/KR-MUG-350/front.jpg"]
-    path = tmp_path / "mug-with-photo.json"
-    path.write_text(json.dumps(spec))
-    with LocalPipeline(tmp_path / "out", environment={"PROVIDERS": "offline"}) as pipeline:
-        (outcome,) = pipeline.wait([pipeline.submit_file(path)], timeout_seconds=300)
-    (product,) = outcome.products
-    assert product.status == ProductStatus.NEEDS_REVIEW
-    assert product.artifacts["copy"]
-    report = json.loads((tmp_path / "out" / product.artifacts["consistency"]).read_text())
-    failed = [flag for flag in report["flags"] if flag["kind"] == "image_rendered"]
-    assert failed
-    assert "ArtifactMissing" in failed[0]["measured"]
-
-
 def test_vanished_upload_fails_run_with_record(tmp_path) -> None:
     with LocalPipeline(tmp_path / "out", environment={"PROVIDERS": "offline"}) as pipeline:
         event = s3_object_created_event(pipeline.bucket, "incoming/vanished.json", b"{}")

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 import boto3
 import pytest
 from moto import mock_aws
-from spec2listing.errors import ArtifactMissing
+from spec2listing.errors import ArtifactMissing, InvalidSpec
 from spec2listing.models.tasks import IntakeTask, PipelineConfig
 from spec2listing.pipeline.intake import run_intake
 from spec2listing.storage import keys
@@ -132,3 +132,48 @@ def test_s3_store_reads_versions(monkeypatch) -> None:
         assert store.get_bytes("copy") == b"one"
         with pytest.raises(ArtifactMissing, match="version not-a-version does not exist"):
             store.get_bytes("k", "not-a-version")
+
+
+def _pim_task(**detail) -> IntakeTask:
+    trigger = load_event("pim-spec-changed-inline")
+    trigger["detail"].update(detail)
+    return IntakeTask(trigger=trigger, execution_id="arn:local", execution_name="pim-name", started_at=STARTED)
+
+
+@pytest.mark.parametrize("file_name", ["..", ".", "a/b.json", "a\\b.json", "spec\n.json", "tab\t.json", ""])
+def test_event_file_name_rejected(store, records, file_name: str) -> None:
+    with pytest.raises(InvalidSpec) as raised:
+        run_intake(_pim_task(file_name=file_name), store=store, records=records, config=CONFIG)
+    (error,) = raised.value.errors
+    assert error.path == "file_name"
+    assert error.file.startswith("event ")
+    assert store.list_keys("runs/") == []
+    assert store.list_keys("rejected/") == []
+
+
+def test_event_file_name_with_spaces_kept(store, records) -> None:
+    result = run_intake(_pim_task(file_name="Katalog Frühjahr (2).json"), store=store, records=records, config=CONFIG)
+    assert store.exists(keys.run_input(result.run_id, "Katalog Frühjahr (2).json"))
+
+
+def test_s3_key_without_file_name_rejected(store, records) -> None:
+    store.put_bytes("incoming/..", _spec("DOTS-1", "Dots mug"), "application/json")
+    with pytest.raises(InvalidSpec) as raised:
+        run_intake(_event(store, "incoming/.."), store=store, records=records, config=CONFIG)
+    (error,) = raised.value.errors
+    assert error.path == "detail.object.key"
+    assert "names no file" in error.message
+
+
+@pytest.mark.parametrize("name", ["..", ".", "", "a/b", "a\\b", "x\x00y"])
+def test_key_helpers_reject_unsafe_names(name: str) -> None:
+    with pytest.raises(ValueError, match="cannot be part of a key"):
+        keys.product_prefix("RUN", name)
+    with pytest.raises(ValueError, match="cannot be part of a key"):
+        keys.brand_guide(name)
+    if "/" not in name:
+        # The file name helpers keep only what follows the last slash, so "a/b" names b.
+        with pytest.raises(ValueError, match="cannot be part of a key"):
+            keys.run_input("RUN", name)
+        with pytest.raises(ValueError, match="cannot be part of a key"):
+            keys.rejected_original("RUN", name)

@@ -19,6 +19,7 @@ from spec2listing.errors import (
     ProviderOutputInvalid,
     ProviderThrottled,
     ProviderUnavailable,
+    ReferencePhotoInvalid,
 )
 from spec2listing.imaging.offline import OfflineRenderer
 from spec2listing.imaging.planner import plan_images
@@ -299,6 +300,15 @@ def test_render_reference_photos_use_edit(gemini, images) -> None:
         == images.reported[0]["input_tokens"]
         > images.reported[0]["input_tokens_details"]["text_tokens"]
     )
+
+
+def test_render_undecodable_reference_photo_never_sent(gemini, images) -> None:
+    spec, brand = product()
+    job = first_job(spec, brand, ImageKind.PACKSHOT)
+    photo = OfflineRenderer().render(job, spec, [], ledger=MemoryLedger()).data
+    with pytest.raises(ReferencePhotoInvalid, match="reference photo 2 is not a usable image"):
+        image_renderer(live(gemini, images)).render(job, spec, [photo, photo[:60]], ledger=MemoryLedger())
+    assert images.requests == []
 
 
 def test_render_moderation_block_not_retried(gemini, images) -> None:

@@ -14,7 +14,6 @@ from spec2listing.errors import ProviderAuthFailed
 from spec2listing.imaging.offline import OfflineRenderer
 from spec2listing.imaging.offline_vision import OfflineVisionChecker
 from spec2listing.local.estimate import estimate_files
-from spec2listing.local.references import stage_reference_photos
 from spec2listing.providers.gemini_copy import GeminiCopyWriter
 from spec2listing.providers.openai_images import OpenAIImageRenderer
 from spec2listing.providers.select import (
@@ -108,40 +107,6 @@ def test_key_from_secrets_manager(no_keys, monkeypatch) -> None:
     missing = gemini_key(ProviderSettings(gemini_api_key_secret="spec2listing/absent"))
     with pytest.raises(ProviderAuthFailed, match="spec2listing/absent"):
         missing.get()
-
-
-def test_reference_photos_staged_from_json(tmp_path) -> None:
-    photo = tmp_path / "photos" / "front.png"
-    photo.parent.mkdir()
-    photo.write_bytes(b"\x89PNG\r\n\x1a\nfront")
-    spec = {"products": [{"sku": "SKU-1", "reference_photos": ["photos/front.png", "kept/in-bucket.png"]}]}
-    path = tmp_path / "spec.json"
-    path.write_text(json.dumps(spec))
-    uploaded = {}
-
-    staged = stage_reference_photos(path, path.read_bytes(), uploaded.__setitem__)
-
-    assert uploaded == {"references/SKU-1/front.png": photo.read_bytes()}
-    photos = json.loads(staged)["products"][0]["reference_photos"]
-    assert photos == ["references/SKU-1/front.png", "kept/in-bucket.png"]
-
-
-def test_reference_photos_staged_from_csv(tmp_path) -> None:
-    (tmp_path / "a.jpg").write_bytes(b"\xff\xd8\xffa")
-    path = tmp_path / "catalog.csv"
-    path.write_text("sku,name,reference_photos\nSKU-2,Bowl,a.jpg;other.jpg\n")
-    uploaded = {}
-
-    staged = stage_reference_photos(path, path.read_bytes(), uploaded.__setitem__).decode()
-
-    assert list(uploaded) == ["references/SKU-2/a.jpg"]
-    assert staged.splitlines()[1] == "SKU-2,Bowl,references/SKU-2/a.jpg;other.jpg"
-
-
-def test_spec_without_local_photos_is_untouched(tmp_path) -> None:
-    path = tmp_path / "spec.json"
-    data = b'{"sku": "SKU-3", "reference_photos": ["bucket/key.png"]}'
-    assert stage_reference_photos(path, data, lambda key, body: None) is data
 
 
 def test_estimate_counts_calls_and_prices_them() -> None:

@@ -69,6 +69,14 @@ class ArtifactMissing(Spec2ListingError):
     """An object a step depends on is not in the bucket."""
 
 
+class ReferencePhotoMissing(ArtifactMissing):
+    """A reference photo the spec names is not in the bucket; the image is not rendered."""
+
+
+class ReferencePhotoInvalid(Spec2ListingError):
+    """A reference photo is not a PNG, JPEG or WebP image that decodes; the image is not rendered."""
+
+
 def error_payload(error: BaseException) -> dict[str, Any]:
     """Describe an exception the way Lambda reports an unhandled one."""
     return {"errorType": type(error).__name__, "errorMessage": str(error)}

@@ -82,6 +82,33 @@ def _not_boolean(value: Any) -> Any:
     return value
 
 
+def key_segment_problem(name: str) -> str | None:
+    """Return why `name` cannot be one segment of an S3 key or local path, or None when it can.
+
+    '.' and '..' resolve to the folder itself or its parent on disk, and a
+    slash or backslash would start another segment.
+    """
+    if name in ("", ".", ".."):
+        return f"{name!r} names no file"
+    if "/" in name or "\\" in name:
+        return "it contains a slash or backslash"
+    control = next((character for character in name if unicodedata.category(character) == "Cc"), None)
+    if control is not None:
+        return f"it contains the control character U+{ord(control):04X}"
+    return None
+
+
+def _file_name(value: str) -> str:
+    problem = key_segment_problem(value)
+    if problem is not None:
+        raise ValueError(f"not a usable file name because {problem}; expected a name such as catalog.json")
+    return value
+
+
+FileName = Annotated[str, StringConstraints(min_length=1, max_length=200), AfterValidator(_file_name)]
+"""A file's name without its folder, such as catalog.json: not '.' or '..', no slash and no control character."""
+
+
 Sku = Annotated[str, StringConstraints(strip_whitespace=True), AfterValidator(_sku)]
 """Stock keeping unit: 1-64 letters, digits, dot, dash or underscore, starting with a letter or digit.
 

@@ -49,6 +49,18 @@ class CheckKind:
 # whose breach suppresses the listing or an image. Weight 1: bookkeeping that a person should still see.
 CHECK_KINDS: dict[str, CheckKind] = {
     "image_rendered": CheckKind(3, "Image missing", "Re-run the image job or supply the image by hand."),
+    "reference_photo_found": CheckKind(
+        3,
+        "Reference photo not found",
+        "Upload the photo under the key that reference_photos names (or under references/<sku>/), "
+        "or remove it from reference_photos, then run the spec again.",
+    ),
+    "reference_photo_decodes": CheckKind(
+        3,
+        "Reference photo is not an image",
+        "Replace the photo with a PNG, JPEG or WebP image of the product, "
+        "or remove it from reference_photos, then run the spec again.",
+    ),
     "image_decodes": CheckKind(3, "Image file unreadable", "Re-render the image."),
     "variant_color": CheckKind(3, "Product colour differs from the variant", "Re-render in the variant colour."),
     "variant_color_present": CheckKind(

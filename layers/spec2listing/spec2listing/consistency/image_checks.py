@@ -30,11 +30,22 @@ _VISION_CHECK_NAMES = {
 _WHITE_MIN = 255 - WHITE_TOLERANCE
 
 
+# Render errors whose cause is a reference photo, which a person fixes in the bucket or the spec, and the
+# checks that report them. Rendering again would fail the same way.
+REFERENCE_PHOTO_CHECKS = {
+    "ReferencePhotoMissing": "reference_photo_found",
+    "ReferencePhotoInvalid": "reference_photo_decodes",
+}
+
+
 def not_rendered(job: ImageJob, render: RenderResult | None) -> CheckResult:
+    """Report a job without an image, under the check whose fix matches the render error."""
     status = render.status.value if render else "MISSING"
     reason = render.error if render and render.error else "no image was produced"
+    # The error reads "ErrorType: message", where ErrorType is the class name the Catch state passed on.
+    error_type = render.error.split(":", 1)[0].strip() if render and render.error else ""
     return CheckResult(
-        check="image_rendered",
+        check=REFERENCE_PHOTO_CHECKS.get(error_type, "image_rendered"),
         target=CheckTarget.IMAGE,
         where=job.job_id,
         subject=f"{job.kind.value} image",

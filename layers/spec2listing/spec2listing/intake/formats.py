@@ -14,7 +14,14 @@ from spec2listing.errors import FieldError
 from spec2listing.intake.akeneo import is_akeneo_product, read_akeneo
 from spec2listing.intake.csv_catalog import header_score as catalog_header_score
 from spec2listing.intake.csv_catalog import read_csv_catalog
-from spec2listing.intake.json_spec import Item, canonical_candidates, document_items, load_json
+from spec2listing.intake.json_spec import (
+    Item,
+    canonical_candidates,
+    document_items,
+    load_json,
+    parse_json,
+    without_repeated_keys,
+)
 from spec2listing.intake.options import ReadOptions, SpecFormat
 from spec2listing.intake.parse import ReadResult, Rejection, file_rejection
 from spec2listing.intake.shopify import is_shopify_product, read_shopify_json
@@ -54,7 +61,7 @@ def read_jsonl_upload(file: str, data: bytes, options: ReadOptions) -> ReadResul
             continue
         origin = f"line {number}"
         try:
-            entry = json.loads(line)
+            entry = parse_json(line)
         except json.JSONDecodeError as error:
             rejections.append(
                 file_rejection(
@@ -71,8 +78,9 @@ def read_jsonl_upload(file: str, data: bytes, options: ReadOptions) -> ReadResul
         items.append((origin, entry))
     if not items and not rejections:
         rejections.append(file_rejection(file, "(file)", "the file is empty", "one product object per line"))
+    items, repeated = without_repeated_keys(file, items)
     result = read_items(file, items, options, container="jsonl")
-    result.rejections[:0] = rejections
+    result.rejections[:0] = rejections + repeated
     return result
 
 

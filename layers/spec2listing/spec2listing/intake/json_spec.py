@@ -3,18 +3,88 @@
 A JSON file holds one product object, a list of them, `{"products": [...]}`,
 Shopify's `{"product": {...}}`, or an Akeneo page (`{"_embedded": {"items":
 [...]}}`). A JSON Lines file holds one product object per line.
+
+No unknown key in a document is ignored. A wrapper object with any other key beside
+its product list rejects the file, because such a key (a `version`, a default
+`currency`) may change how every product reads. A key given twice in one JSON
+object, where `json.loads` would keep the last value, rejects the product (or
+the file, when it is in the wrapper) with its path.
 """
 
 import json
 from collections.abc import Callable
 from typing import Any
 
+from spec2listing.errors import FieldError
 from spec2listing.intake.field_errors import format_location, join_path
 from spec2listing.intake.parse import ReadResult, Rejection, SpecCandidate, file_rejection
 
 EXPECTED_DOCUMENT = 'a JSON object with a product spec, a list of them, or {"products": [...]}'
+# Keys an Akeneo REST list response puts beside `_embedded`: links, the page number and the count.
+AKENEO_PAGE_KEYS = frozenset({"_embedded", "_links", "current_page", "items_count"})
+EXPECTED_UNIQUE_KEY = "each key once per JSON object; keep the value that is meant and delete the other"
 
 Item = tuple[str, dict[str, Any]]
+
+
+class JsonObject(dict[str, Any]):
+    """A parsed JSON object that keeps the keys given more than once, which a dict keeps only the last of."""
+
+    def __init__(self, pairs: list[tuple[str, Any]]) -> None:
+        super().__init__()
+        self.repeated_keys: list[str] = []
+        for key, value in pairs:
+            if key in self and key not in self.repeated_keys:
+                self.repeated_keys.append(key)
+            self[key] = value
+
+
+def parse_json(text: str) -> Any:
+    """Parse JSON text like `json.loads`, with each object that repeats a key as a JsonObject.
+
+    Raises json.JSONDecodeError.
+    """
+    return json.loads(text, object_pairs_hook=_json_object)
+
+
+def _json_object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    parsed = dict(pairs)
+    return parsed if len(parsed) == len(pairs) else JsonObject(pairs)
+
+
+def repeated_key_paths(value: Any) -> list[str]:
+    """Return the field path (`price`, `variants[0].sku`) of every key given twice in an object inside `value`."""
+    found: list[str] = []
+    if isinstance(value, dict):
+        found.extend(getattr(value, "repeated_keys", []))
+        for key, child in value.items():
+            found.extend(_below(key, path) for path in repeated_key_paths(child))
+    elif isinstance(value, list):
+        for index, child in enumerate(value):
+            found.extend(_below(f"[{index}]", path) for path in repeated_key_paths(child))
+    return found
+
+
+def _below(parent: str, path: str) -> str:
+    return f"{parent}{path}" if path.startswith("[") else f"{parent}.{path}"
+
+
+def without_repeated_keys(file: str, items: list[Item]) -> tuple[list[Item], list[Rejection]]:
+    """Split off the product objects that give a key twice, each as a rejection naming every such path."""
+    kept: list[Item] = []
+    rejections = []
+    for origin, item in items:
+        paths = [join_path(origin, path) for path in repeated_key_paths(item)]
+        if not paths:
+            kept.append((origin, item))
+            continue
+        sku = item.get("sku")
+        errors = [
+            FieldError(file=file, path=path, message="the key is given more than once", expected=EXPECTED_UNIQUE_KEY)
+            for path in paths
+        ]
+        rejections.append(Rejection(sku=sku if isinstance(sku, str) else None, origin=origin, errors=errors))
+    return kept, rejections
 
 
 def load_json(file: str, text: str) -> Any | Rejection:
@@ -22,7 +92,7 @@ def load_json(file: str, text: str) -> Any | Rejection:
     if not text.strip():
         return file_rejection(file, "(file)", "the file is empty", EXPECTED_DOCUMENT)
     try:
-        return json.loads(text)
+        return parse_json(text)
     except json.JSONDecodeError as error:
         truncated = error.pos >= len(text.rstrip())
         hint = "; the file looks truncated" if truncated else ""
@@ -37,22 +107,32 @@ def load_json(file: str, text: str) -> Any | Rejection:
 def document_items(file: str, document: Any) -> tuple[list[Item], list[Rejection]]:
     """Split a parsed JSON document into product objects, each with where it sits in the document."""
     if isinstance(document, dict) and isinstance(document.get("_embedded"), dict):
+        wrapper_errors = _wrapper_errors(file, document, AKENEO_PAGE_KEYS)
+        wrapper_errors += [_repeated(file, f"_embedded.{key}") for key in _repeated_in(document["_embedded"])]
         entries, prefix = document["_embedded"].get("items"), "_embedded.items"
-    elif isinstance(document, dict) and isinstance(document.get("product"), dict) and "sku" not in document:
-        return [("product", document["product"])], []
-    elif isinstance(document, dict) and isinstance(document.get("products"), list):
+    elif isinstance(document, dict) and "product" in document and "sku" not in document:
+        wrapper_errors = _wrapper_errors(file, document, frozenset({"product"}))
+        if not isinstance(document["product"], dict):
+            wrapper_errors.append(_error(file, "product", "not a JSON object", "a product object"))
+        if wrapper_errors:
+            return [], [Rejection(origin="file", errors=wrapper_errors)]
+        return without_repeated_keys(file, [("product", document["product"])])
+    elif isinstance(document, dict) and "products" in document:
+        wrapper_errors = _wrapper_errors(file, document, frozenset({"products"}))
         entries, prefix = document["products"], "products"
     elif isinstance(document, list):
-        entries, prefix = document, ""
+        wrapper_errors, entries, prefix = [], document, ""
     elif isinstance(document, dict):
-        return [("", document)], []
+        return without_repeated_keys(file, [("", document)])
     else:
         rejection = file_rejection(
             file, "(document)", f"the document is a JSON {type(document).__name__}", EXPECTED_DOCUMENT
         )
         return [], [rejection]
     if not isinstance(entries, list):
-        return [], [file_rejection(file, prefix, "not a list", "a list of product objects")]
+        wrapper_errors.append(_error(file, prefix, "not a list", "a list of product objects"))
+    if wrapper_errors:
+        return [], [Rejection(origin="file", errors=wrapper_errors)]
 
     items: list[Item] = []
     rejections = []
@@ -62,7 +142,36 @@ def document_items(file: str, document: Any) -> tuple[list[Item], list[Rejection
             items.append((origin, entry))
         else:
             rejections.append(file_rejection(file, origin, "the entry is not a JSON object", "a product spec object"))
-    return items, rejections
+    kept, repeated = without_repeated_keys(file, items)
+    return kept, rejections + repeated
+
+
+def _wrapper_errors(file: str, wrapper: dict[str, Any], allowed: frozenset[str]) -> list[FieldError]:
+    """Return an error for each key of the object around the products that is unknown or given twice."""
+    errors = [_repeated(file, key) for key in _repeated_in(wrapper)]
+    for key in wrapper:
+        if key not in allowed:
+            errors.append(
+                _error(
+                    file,
+                    key,
+                    "unknown top-level field beside the products",
+                    f"only {', '.join(sorted(allowed))} at the top level; move product fields into each product",
+                )
+            )
+    return errors
+
+
+def _repeated_in(value: dict[str, Any]) -> list[str]:
+    return list(getattr(value, "repeated_keys", []))
+
+
+def _repeated(file: str, path: str) -> FieldError:
+    return _error(file, path, "the key is given more than once", EXPECTED_UNIQUE_KEY)
+
+
+def _error(file: str, path: str, message: str, expected: str) -> FieldError:
+    return FieldError(file=file, path=path, message=message, expected=expected)
 
 
 def canonical_candidates(items: list[Item], format_name: str) -> ReadResult:

@@ -28,7 +28,7 @@ import traceback
 import uuid
 import warnings
 import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -526,12 +526,13 @@ class LocalPipeline:
 
         Each submission gets its own key, incoming/<submission id>/<file name>, so two files that share
         a name (or one file submitted twice) never overwrite each other before intake reads them.
-        Reference photos the file names by local path are uploaded first, and the copy under incoming/
-        names their keys instead. `metadata` becomes the object's user metadata, where uploads carry
-        reader options.
+        Reference photos the file names by local path are uploaded first, under references/<sku>/, and
+        the file itself goes up unchanged. `metadata` becomes the object's user metadata, where uploads
+        carry reader options.
         """
         key = f"{keys.INCOMING_PREFIX}{_submission_id()}/{path.name}"
-        data = stage_reference_photos(path, path.read_bytes(), self.put_object)
+        data = path.read_bytes()
+        stage_reference_photos(path, data, metadata or {}, self.put_object)
         s3 = boto3.client("s3", region_name=REGION)
         encoded = {name: _metadata_value(value) for name, value in (metadata or {}).items()}
         s3.put_object(Bucket=self.bucket, Key=key, Body=data, Metadata=encoded)
@@ -726,7 +727,7 @@ def local_pipeline(out_dir: Path, **options: Any) -> Iterator[LocalPipeline]:
         yield pipeline
 
 
-def _status_change_event(description: dict[str, Any], error: str, cause: str) -> dict[str, Any]:
+def _status_change_event(description: Mapping[str, Any], error: str, cause: str) -> dict[str, Any]:
     """The event Step Functions would put on the default bus for a stopped execution."""
 
     def epoch_ms(value: datetime) -> int:

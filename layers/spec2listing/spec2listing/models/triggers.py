@@ -4,6 +4,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from spec2listing.types import FileName
+
 S3_OBJECT_CREATED = "Object Created"
 PRODUCT_SPEC_CHANGED = "ProductSpecChanged"
 
@@ -44,7 +46,7 @@ class ProductSpecChangedDetail(BaseModel):
     source_system: str = Field(default="pim", pattern=r"^[A-Za-z0-9._-]{1,64}$")
     spec: dict[str, Any] | list[Any] | None = None
     spec_s3: SpecPointer | None = None
-    file_name: str | None = Field(default=None, pattern=r"^[^/\\]{1,200}$")
+    file_name: FileName | None = None
     options: dict[str, Any] = Field(
         default_factory=dict, description="Reader options such as format, locale, channel and currency."
     )

@@ -1,5 +1,6 @@
 """Intake: read the upload or event, validate every product, keep originals, reject with reasons."""
 
+import functools
 import hashlib
 import json
 import time
@@ -20,11 +21,13 @@ from spec2listing.models.records import ProductRecord, ProductStatus, RunRecord,
 from spec2listing.models.spec import ProductSpec
 from spec2listing.models.tasks import IntakeResult, IntakeTask, PipelineConfig
 from spec2listing.models.triggers import S3_OBJECT_CREATED, TriggerEvent
+from spec2listing.pipeline.references import find_reference_photos, missing_reference_photos
 from spec2listing.pipeline.reuse import attach_base, earlier_outcome, reuse_outcome
 from spec2listing.storage import keys
 from spec2listing.storage.executions import ExecutionLookup
 from spec2listing.storage.objects import ObjectStore, get_json, put_json
 from spec2listing.storage.records import RecordStore
+from spec2listing.types import key_segment_problem
 
 
 class Upload(BaseModel):
@@ -82,7 +85,7 @@ def read_upload(trigger: TriggerEvent, store: ObjectStore) -> Upload:
         version_id = created.object.version_id
         key = _existing_key(created.object.key, version_id, store)
         return Upload(
-            file_name=PurePosixPath(key).name,
+            file_name=_file_name_of(key, "detail.object.key"),
             source=f"s3://{store.bucket}/{key}",
             data=store.get_bytes(key, version_id),
             source_key=key,
@@ -112,7 +115,7 @@ def read_upload(trigger: TriggerEvent, store: ObjectStore) -> Upload:
                 ]
             )
         return Upload(
-            file_name=PurePosixPath(key).name,
+            file_name=_file_name_of(key, "detail.spec_s3.key"),
             source=f"s3://{store.bucket}/{key}",
             data=store.get_bytes(key),
             source_key=key,
@@ -125,6 +128,25 @@ def read_upload(trigger: TriggerEvent, store: ObjectStore) -> Upload:
         data=json.dumps(detail.spec, ensure_ascii=False).encode("utf-8"),
         options=options,
     )
+
+
+def _file_name_of(key: str, path: str) -> str:
+    """Return the file name a key ends in; raises InvalidSpec for one that cannot name a kept copy, such as '..'."""
+    name = PurePosixPath(key).name
+    problem = key_segment_problem(name)
+    if problem is not None:
+        raise InvalidSpec(
+            [
+                FieldError(
+                    file=key,
+                    path=path,
+                    value=repr(key),
+                    message=f"the key does not end in a usable file name because {problem}",
+                    expected="a key that ends in a file name such as incoming/catalog.csv",
+                )
+            ]
+        )
+    return name
 
 
 def _existing_key(event_key: str, version_id: str | None, store: ObjectStore) -> str:
@@ -317,7 +339,7 @@ def _accepted_products(
     rejections: list[Rejection],
     generation: dict[str, str],
 ) -> tuple[dict[str, NormalizedProduct], int]:
-    """Resolve brand guides and drop identical repeats of a sku.
+    """Resolve brand guides, check that reference photos exist, and drop identical repeats of a sku.
 
     A sku defined more than once with different content is rejected at every
     place it is defined, as rows of a CSV sku that disagree are, so neither
@@ -326,11 +348,16 @@ def _accepted_products(
     """
     load = brand_loader(store, upload.file_name)
     defined: dict[str, list[NormalizedProduct]] = {}
+    photos = find_reference_photos(store, (spec for _, spec in parsed.specs))
     for origin, spec in parsed.specs:
         brand = resolve_brand(spec, load)
+        errors = missing_reference_photos(
+            store, spec, photos, file=upload.file_name, locate=functools.partial(parsed.locate, origin)
+        )
         if isinstance(brand, FieldError):
-            error = brand.model_copy(update={"path": parsed.locate(origin, ("brand_guide",))})
-            rejections.append(Rejection(sku=spec.sku, origin=origin, errors=[error]))
+            errors.insert(0, brand.model_copy(update={"path": parsed.locate(origin, ("brand_guide",))}))
+        if errors or isinstance(brand, FieldError):
+            rejections.append(Rejection(sku=spec.sku, origin=origin, errors=errors))
             continue
         product = NormalizedProduct(
             spec=spec,

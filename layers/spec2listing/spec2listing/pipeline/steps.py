@@ -24,6 +24,8 @@ from spec2listing.errors import (
     ProviderRequestRejected,
     ProviderThrottled,
     ProviderUnavailable,
+    ReferencePhotoInvalid,
+    ReferencePhotoMissing,
 )
 from spec2listing.imaging.planner import plan_images
 from spec2listing.models.consistency import ConsistencyReport
@@ -42,6 +44,7 @@ from spec2listing.models.tasks import (
     RenderTask,
 )
 from spec2listing.pipeline.incremental import CopyDecision, copy_decision, image_cache_key, vision_cache_key
+from spec2listing.pipeline.references import read_reference_photos
 from spec2listing.providers import CopyWriter, ImageRenderer, VisionChecker, VisionReport, VisionVerdict
 from spec2listing.providers.prompts import checklist
 from spec2listing.storage import keys
@@ -124,7 +127,7 @@ def plan_product_images(
         plan = plan_images(product.spec, product.brand, size=size, lifestyle_size=lifestyle_size, quality=quality)
         jobs_key = keys.product_file(task.run_id, task.sku, "image-jobs.json")
         put_json(store, jobs_key, plan)
-        references = _reference_photos(store, plan.jobs)
+        references = _reference_photos(store, product.spec.sku, plan.jobs)
         to_render, cached = [], []
         for job in plan.jobs:
             photos = [references.get(key) for key in job.reference_images]
@@ -145,12 +148,13 @@ def plan_product_images(
     return PlanResult(jobs_key=jobs_key, job_ids=to_render, cached=cached, duration_ms=watch.ms)
 
 
-def _reference_photos(store: ObjectStore, jobs: list[ImageJob]) -> dict[str, bytes]:
+def _reference_photos(store: ObjectStore, sku: str, jobs: list[ImageJob]) -> dict[str, bytes]:
+    """Read each photo the jobs name, by its entry in the spec; a photo that cannot be read is left out."""
     photos = {}
-    for key in dict.fromkeys(key for job in jobs for key in job.reference_images):
+    for entry in dict.fromkeys(entry for job in jobs for entry in job.reference_images):
         try:
-            photos[key] = store.get_bytes(key)
-        except ArtifactMissing:
+            (photos[entry],) = read_reference_photos(store, sku, [entry])
+        except (ReferencePhotoMissing, ReferencePhotoInvalid):
             continue
     return photos
 
@@ -161,7 +165,7 @@ def render_image(task: RenderTask, *, store: ObjectStore, renderer: ImageRendere
         product = load_product(store, task.spec_key)
         plan = ImagePlan.model_validate(get_json(store, task.jobs_key))
         job = plan.job(task.job_id)
-        references = [store.get_bytes(key) for key in job.reference_images]
+        references = read_reference_photos(store, product.spec.sku, job.reference_images)
         ledger = StoreLedger(store, task.run_id, task.sku, job_id=job.job_id)
         image = renderer.render(job, product.spec, references, ledger=ledger)
         extension = image.media_type.split("/")[-1].replace("jpeg", "jpg")

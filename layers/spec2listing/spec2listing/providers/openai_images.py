@@ -26,13 +26,14 @@ from spec2listing.errors import (
     ProviderRequestRejected,
     ProviderThrottled,
     ProviderUnavailable,
+    ReferencePhotoInvalid,
 )
 from spec2listing.models.jobs import ImageJob
 from spec2listing.models.records import Usage
 from spec2listing.models.spec import ProductSpec
 from spec2listing.providers import RenderedImage
 from spec2listing.providers.keys import ApiKey, ClientForKey
-from spec2listing.providers.media import media_type
+from spec2listing.providers.media import image_problem, media_type
 from spec2listing.providers.retry import Deadline, RetryPolicy, retry_after_seconds, run_with_retries
 
 logger = logging.getLogger(__name__)
@@ -188,9 +189,13 @@ def _send(client: openai.OpenAI, options: dict[str, Any], photos: list[tuple[str
 
 
 def _reference_file(index: int, photo: bytes) -> tuple[str, bytes, str]:
+    """Name a reference photo for the multipart upload; a photo that does not decode is never sent."""
+    problem = image_problem(photo)
     kind = media_type(photo)
-    if kind is None:
-        raise ProviderRequestRejected(f"reference photo {index} is not a PNG, JPEG or WebP image")
+    if problem is not None or kind is None:
+        raise ReferencePhotoInvalid(
+            f"reference photo {index} is not a usable image: {problem}; expected a PNG, JPEG or WebP photo"
+        )
     return f"reference-{index}.{kind.split('/')[-1]}", photo, kind
 
 

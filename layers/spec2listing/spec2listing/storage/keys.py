@@ -6,15 +6,18 @@ cannot trigger itself.
 
 from pathlib import PurePosixPath
 
+from spec2listing.types import key_segment_problem
+
 INCOMING_PREFIX = "incoming/"
 BRANDS_PREFIX = "brands/"
 RUNS_PREFIX = "runs/"
 REJECTED_PREFIX = "rejected/"
 CACHE_PREFIX = "cache/"
+REFERENCES_PREFIX = "references/"
 
 
 def brand_guide(name: str) -> str:
-    return f"{BRANDS_PREFIX}{name}.json"
+    return f"{BRANDS_PREFIX}{_safe_name(name, 'brand guide name')}.json"
 
 
 def run_prefix(run_id: str) -> str:
@@ -22,7 +25,8 @@ def run_prefix(run_id: str) -> str:
 
 
 def run_input(run_id: str, file_name: str) -> str:
-    return f"{run_prefix(run_id)}input/{PurePosixPath(file_name).name}"
+    """Return where a run keeps its upload; raises ValueError for a name such as '..'."""
+    return f"{run_prefix(run_id)}input/{_safe_name(PurePosixPath(file_name).name, 'file name')}"
 
 
 def run_products(run_id: str) -> str:
@@ -38,7 +42,7 @@ def run_review_index(run_id: str) -> str:
 
 
 def product_prefix(run_id: str, sku: str) -> str:
-    return f"{run_prefix(run_id)}products/{sku}/"
+    return f"{run_prefix(run_id)}products/{_safe_name(sku, 'sku')}/"
 
 
 def product_file(run_id: str, sku: str, name: str) -> str:
@@ -59,7 +63,8 @@ def product_usage_prefix(run_id: str, sku: str) -> str:
 
 
 def rejected_original(run_id: str, file_name: str) -> str:
-    return f"{REJECTED_PREFIX}{run_id}/{PurePosixPath(file_name).name}"
+    """Return where a run keeps a rejected upload; raises ValueError for a name such as '..'."""
+    return f"{REJECTED_PREFIX}{run_id}/{_safe_name(PurePosixPath(file_name).name, 'file name')}"
 
 
 def rejected_errors(run_id: str) -> str:
@@ -76,3 +81,40 @@ IMAGE_EXTENSIONS = ("png", "jpg", "webp")
 
 def vision_cache(cache_key: str) -> str:
     return f"{CACHE_PREFIX}vision/{cache_key}.json"
+
+
+def staged_reference_photo(sku: str, path: str) -> str:
+    """Return where a reference photo named by a relative path is kept: references/<sku>/<path>.
+
+    A spec's `reference_photos` entry that is not a key in the bucket is looked
+    up here, so that `front.png` in a spec names `references/<sku>/front.png`.
+    Raises ValueError when the sku or the path could leave that prefix.
+    """
+    return f"{REFERENCES_PREFIX}{_safe_name(sku, 'sku')}/{relative_photo_path(path)}"
+
+
+def relative_photo_path(path: str) -> str:
+    """Return a reference photo path in its normal form (`./a//b.png` is `a/b.png`).
+
+    Raises ValueError for a path that is absolute, climbs with '..', uses a
+    backslash or contains control characters.
+    """
+    normal = PurePosixPath(path)
+    if normal.is_absolute() or not normal.parts:
+        raise ValueError(f"reference photo path {path!r} is invalid: expected a path relative to the spec file")
+    for part in normal.parts:
+        problem = key_segment_problem(part)
+        if problem is not None:
+            raise ValueError(
+                f"reference photo path {path!r} is invalid because {problem}; "
+                "expected a path relative to the spec file, inside its folder"
+            )
+    return normal.as_posix()
+
+
+def _safe_name(name: str, field: str) -> str:
+    """Return `name` when it is one key segment that cannot climb out of its prefix, else raise ValueError."""
+    problem = key_segment_problem(name)
+    if problem is not None:
+        raise ValueError(f"{field} {name!r} cannot be part of a key because {problem}")
+    return name

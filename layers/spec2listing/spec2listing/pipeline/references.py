@@ -1,0 +1,104 @@
+"""Reference photos: find the object each `reference_photos` entry names, and read it as an image.
+
+An entry is a key in the bucket. When no object has that key and the entry is
+a relative path, the photo is looked up under `references/<sku>/<path>`, where
+a local run uploads the files a spec names beside it (and where a deployment
+may put them too). Intake rejects a product whose photo is in neither place,
+and the render step reads the photos the same way.
+"""
+
+from collections.abc import Callable, Iterable, Mapping
+from concurrent.futures import ThreadPoolExecutor
+
+from spec2listing.errors import FieldError, ReferencePhotoInvalid, ReferencePhotoMissing
+from spec2listing.models.spec import ProductSpec
+from spec2listing.providers.media import image_problem
+from spec2listing.storage import keys
+from spec2listing.storage.objects import ObjectStore
+
+EXPECTED_PHOTO = (
+    "the key of an object in the bucket, or a path under references/<sku>/ in the bucket; "
+    "in a local run, a file path relative to the spec file, inside its folder"
+)
+EXPECTED_IMAGE = "a PNG, JPEG or WebP photo of the product"
+# HEAD requests for reference photos in flight at once during intake.
+PHOTO_LOOKUP_CONCURRENCY = 16
+
+
+def candidate_keys(sku: str, entry: str) -> list[str]:
+    """Return the keys an entry may name, in the order they are tried."""
+    try:
+        staged = keys.staged_reference_photo(sku, entry)
+    except ValueError:
+        return [entry]
+    return list(dict.fromkeys((entry, staged)))
+
+
+def reference_photo_key(store: ObjectStore, sku: str, entry: str) -> str | None:
+    """Return the key of the object an entry names, or None when neither candidate exists."""
+    return next((key for key in candidate_keys(sku, entry) if store.exists(key)), None)
+
+
+def find_reference_photos(store: ObjectStore, specs: Iterable[ProductSpec]) -> dict[tuple[str, str], str | None]:
+    """Map each (sku, entry) of the specs' reference photos to its key, or None when it is missing.
+
+    A catalog may name tens of thousands of photos, and each lookup is one or
+    two HEAD requests that wait on the network, so up to
+    PHOTO_LOOKUP_CONCURRENCY of them run at once.
+    """
+    pairs = list(dict.fromkeys((spec.sku, entry) for spec in specs for entry in spec.reference_photos))
+    if not pairs:
+        return {}
+    with ThreadPoolExecutor(max_workers=min(PHOTO_LOOKUP_CONCURRENCY, len(pairs))) as pool:
+        found = list(pool.map(lambda pair: reference_photo_key(store, *pair), pairs))
+    return dict(zip(pairs, found, strict=True))
+
+
+def missing_reference_photos(
+    store: ObjectStore,
+    spec: ProductSpec,
+    found: Mapping[tuple[str, str], str | None],
+    *,
+    file: str,
+    locate: Callable[[tuple[int | str, ...]], str],
+) -> list[FieldError]:
+    """Return one field error per reference photo of the spec that `found` has no key for."""
+    errors = []
+    for index, entry in enumerate(spec.reference_photos):
+        if found.get((spec.sku, entry)) is not None:
+            continue
+        tried = " or ".join(f"s3://{store.bucket}/{key}" for key in candidate_keys(spec.sku, entry))
+        errors.append(
+            FieldError(
+                file=file,
+                path=locate(("reference_photos", index)),
+                value=repr(entry),
+                message=f"reference photo not found: no object at {tried}",
+                expected=EXPECTED_PHOTO,
+            )
+        )
+    return errors
+
+
+def read_reference_photos(store: ObjectStore, sku: str, entries: list[str]) -> list[bytes]:
+    """Read each photo an image job names and check that it decodes as an image, before any renderer sees it.
+
+    Raises ReferencePhotoMissing when a photo is in neither place (it was
+    deleted after intake checked it) and ReferencePhotoInvalid when its bytes
+    are not a PNG, JPEG or WebP image. Both messages name the entry.
+    """
+    photos = []
+    for entry in entries:
+        key = reference_photo_key(store, sku, entry)
+        if key is None:
+            tried = " or ".join(f"s3://{store.bucket}/{candidate}" for candidate in candidate_keys(sku, entry))
+            raise ReferencePhotoMissing(f"reference photo {entry!r} not found: no object at {tried}")
+        data = store.get_bytes(key)
+        problem = image_problem(data)
+        if problem is not None:
+            raise ReferencePhotoInvalid(
+                f"reference photo {entry!r} (s3://{store.bucket}/{key}) is not a usable image: {problem}; "
+                f"expected {EXPECTED_IMAGE}"
+            )
+        photos.append(data)
+    return photos

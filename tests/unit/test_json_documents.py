@@ -1,0 +1,97 @@
+"""JSON documents: nothing beside the products is ignored, and no key is given twice."""
+
+import json
+
+from spec2listing.intake import parse_upload
+from spec2listing.intake.options import ReadOptions
+
+from tests.support import EXAMPLES
+
+MUG = (EXAMPLES / "stoneware-mug.json").read_text()
+
+
+def _spec(sku: str) -> dict:
+    spec = json.loads(MUG)
+    spec.pop("reference_photos", None)
+    spec["sku"] = sku
+    return spec
+
+
+def _file_errors(parsed) -> list[tuple[str, str]]:
+    (rejection,) = parsed.rejections
+    assert rejection.origin == "file"
+    return [(error.path, error.message) for error in rejection.errors]
+
+
+def test_unknown_key_beside_products_rejects_file() -> None:
+    data = json.dumps({"products": [_spec("M-1")], "version": 2}).encode()
+    parsed = parse_upload("specs.json", data)
+    assert parsed.specs == []
+    assert _file_errors(parsed) == [("version", "unknown top-level field beside the products")]
+
+
+def test_product_fields_beside_products_rejected() -> None:
+    data = json.dumps({"products": [_spec("M-1")], "sku": "TOP", "name": "x"}).encode()
+    parsed = parse_upload("specs.json", data)
+    assert parsed.specs == []
+    assert [path for path, _ in _file_errors(parsed)] == ["sku", "name"]
+    assert "move product fields into each product" in parsed.rejections[0].errors[0].expected
+
+
+def test_products_null_must_be_list() -> None:
+    parsed = parse_upload("specs.json", b'{"products": null}')
+    assert _file_errors(parsed) == [("products", "not a list")]
+    assert parsed.rejections[0].errors[0].expected == "a list of product objects"
+
+
+def test_shopify_wrapper_with_extra_key_rejected() -> None:
+    data = json.dumps({"product": {"title": "Mug"}, "shop": "example"}).encode()
+    parsed = parse_upload("webhook.json", data)
+    assert _file_errors(parsed) == [("shop", "unknown top-level field beside the products")]
+
+
+def test_akeneo_page_keys_accepted() -> None:
+    path = EXAMPLES / "formats" / "akeneo-products-page.json"
+    options = ReadOptions(locale="en_GB", channel="ecommerce", currency="GBP")
+    parsed = parse_upload(path.name, path.read_bytes(), options)
+    assert sorted(json.loads(path.read_text())) == ["_embedded", "_links", "current_page"]
+    assert parsed.specs
+    assert not [rejection for rejection in parsed.rejections if rejection.origin == "file"]
+
+
+def test_repeated_key_rejects_only_its_product() -> None:
+    first = json.dumps(_spec("M-1"))
+    repeated = first.replace('"price":', '"price": {"amount": 1, "currency": "EUR"}, "price":', 1)
+    data = f"[{repeated}, {json.dumps(_spec('M-2'))}]".encode()
+    parsed = parse_upload("specs.json", data)
+    assert [spec.sku for _, spec in parsed.specs] == ["M-2"]
+    (rejection,) = parsed.rejections
+    assert (rejection.sku, rejection.origin) == ("M-1", "[0]")
+    assert [error.path for error in rejection.errors] == ["[0].price"]
+    assert rejection.errors[0].message == "the key is given more than once"
+
+
+def test_repeated_nested_key_named_by_path() -> None:
+    spec = json.dumps(_spec("M-1"))
+    data = spec.replace('"currency":', '"amount": 3, "currency":', 1).encode()
+    parsed = parse_upload("mug.json", data)
+    assert parsed.specs == []
+    (rejection,) = parsed.rejections
+    assert [error.path for error in rejection.errors] == ["price.amount"]
+
+
+def test_repeated_key_in_json_lines() -> None:
+    good = json.dumps(_spec("M-1"))
+    bad = json.dumps(_spec("M-2")).replace('"name":', '"name": "Other", "name":', 1)
+    parsed = parse_upload("specs.jsonl", f"{good}\n{bad}\n".encode())
+    assert [spec.sku for _, spec in parsed.specs] == ["M-1"]
+    (rejection,) = parsed.rejections
+    assert [error.path for error in rejection.errors] == ["line 2: name"]
+
+
+def test_repeated_wrapper_key_rejects_file() -> None:
+    spec = json.dumps(_spec("M-1"))
+    data = f'{{"products": [{spec}], "products": []}}'.encode()
+    parsed = parse_upload("specs.json", data)
+    assert parsed.specs == []
+    assert _file_errors(parsed) == [("products", "the key is given more than once")]

@@ -1,0 +1,281 @@
+"""Reference photos: staging local files, the existence check at intake, and reading them for a render."""
+
+import io
+import json
+import threading
+import time
+from datetime import UTC, datetime
+
+import pytest
+from PIL import Image
+from spec2listing.consistency.engine import check_product
+from spec2listing.copywriting.offline import OfflineCopyWriter
+from spec2listing.costs.ledger import MemoryLedger
+from spec2listing.errors import ReferencePhotoInvalid, ReferencePhotoMissing
+from spec2listing.imaging.offline import OfflineRenderer
+from spec2listing.imaging.planner import plan_images
+from spec2listing.local.references import stage_reference_photos
+from spec2listing.models.records import ProductStatus
+from spec2listing.models.spec import ProductSpec
+from spec2listing.models.tasks import IntakeTask, PipelineConfig, RenderResult, RenderStatus
+from spec2listing.pipeline.intake import run_intake
+from spec2listing.pipeline.references import PHOTO_LOOKUP_CONCURRENCY, find_reference_photos, read_reference_photos
+from spec2listing.storage import keys
+from spec2listing.storage.objects import MemoryObjectStore, get_json
+
+from tests.support import ACCEPTANCE, brand_for, load_event, run_product_steps, specs_in
+
+CONFIG = PipelineConfig(product_concurrency=2, image_concurrency=2, tolerated_failure_percentage=100)
+STARTED = datetime(2026, 12, 5, 9, 0, 0, tzinfo=UTC)
+FIELDS = {"name": "Lamp", "brand": "Acme", "category": "Home > Lighting"}
+
+
+def _png(color: str) -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (8, 8), color).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def _spec(sku: str, photos: list[str]) -> dict[str, object]:
+    return {"sku": sku, **FIELDS, "price": {"amount": 10, "currency": "EUR"}, "reference_photos": photos}
+
+
+def _stage(path, metadata=None) -> dict[str, bytes]:
+    uploaded: dict[str, bytes] = {}
+    stage_reference_photos(path, path.read_bytes(), metadata or {}, uploaded.__setitem__)
+    return uploaded
+
+
+def _intake(store, records, name: str, data: bytes):
+    key = f"incoming/{name}"
+    store.put_bytes(key, data, "application/octet-stream")
+    trigger = load_event("s3-object-created-spec")
+    trigger["detail"]["bucket"]["name"] = store.bucket
+    trigger["detail"]["object"]["key"] = key
+    task = IntakeTask(trigger=trigger, execution_id="arn:local", execution_name=f"exec-{name}", started_at=STARTED)
+    return run_intake(task, store=store, records=records, config=CONFIG)
+
+
+class RecordingRenderer(OfflineRenderer):
+    """The offline renderer, keeping the reference photos each job was given."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.references: dict[str, list[bytes]] = {}
+
+    def render(self, job, spec, references, *, ledger):
+        self.references[job.job_id] = list(references)
+        return super().render(job, spec, references, ledger=ledger)
+
+
+def test_staged_key_keeps_relative_path() -> None:
+    assert keys.staged_reference_photo("RC-1", "a/front.png") == "references/RC-1/a/front.png"
+    assert keys.staged_reference_photo("RC-1", "./b//front.png") == "references/RC-1/b/front.png"
+
+
+@pytest.mark.parametrize(
+    ("sku", "path"),
+    [
+        ("RC-1", "../front.png"),
+        ("RC-1", "a/../../front.png"),
+        ("RC-1", "/etc/passwd"),
+        ("RC-1", "a\\front.png"),
+        ("RC-1", "front\n.png"),
+        ("RC-1", "."),
+        ("..", "front.png"),
+        ("a/b", "front.png"),
+    ],
+)
+def test_staged_key_rejects_escaping_names(sku: str, path: str) -> None:
+    with pytest.raises(ValueError, match=r"reference photo path|cannot be part of a key"):
+        keys.staged_reference_photo(sku, path)
+
+
+def test_same_file_name_in_two_folders_staged_apart(tmp_path) -> None:
+    for folder, color in (("a", "red"), ("b", "blue")):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "front.png").write_bytes(_png(color))
+    spec = tmp_path / "spec.json"
+    spec.write_text(json.dumps(_spec("RC-1", ["a/front.png", "b/front.png"])))
+
+    uploaded = _stage(spec)
+
+    assert uploaded == {
+        "references/RC-1/a/front.png": _png("red"),
+        "references/RC-1/b/front.png": _png("blue"),
+    }
+
+
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [
+        (
+            "semicolon.csv",
+            "sku;name;brand;category;price;currency;reference_photos\nR-1;Lamp;Acme;Home;10.50;EUR;front.png\n",
+        ),
+        (
+            "tabs.tsv",
+            "sku\tname\tbrand\tcategory\tprice\tcurrency\treference_photos\nR-1\tLamp\tAcme\tHome\t10.50\tEUR\tfront.png\n",
+        ),
+        ("lines.jsonl", json.dumps(_spec("R-1", ["front.png"])) + "\n"),
+        (
+            "comma.csv",
+            "sku,name,brand,category,price,currency,reference_photos\nR-1,Lamp,Acme,Home,10.50,EUR,front.png\n",
+        ),
+    ],
+)
+def test_every_format_stages_photos(tmp_path, name: str, text: str) -> None:
+    (tmp_path / "front.png").write_bytes(_png("red"))
+    path = tmp_path / name
+    path.write_text(text)
+    assert list(_stage(path)) == ["references/R-1/front.png"]
+
+
+def test_staging_uses_reader_options(tmp_path) -> None:
+    (tmp_path / "front.png").write_bytes(_png("red"))
+    path = tmp_path / "pipes.csv"
+    path.write_text("sku|name|brand|category|price|currency|reference_photos\nR-1|Lamp|Acme|Home|10.50|EUR|front.png\n")
+    assert list(_stage(path, {"delimiter": "pipe"})) == ["references/R-1/front.png"]
+
+
+def test_staging_skips_invalid_sku_and_outside_paths(tmp_path) -> None:
+    (tmp_path / "front.png").write_bytes(_png("red"))
+    (tmp_path / "specs").mkdir()
+    path = tmp_path / "specs" / "spec.json"
+    products = [
+        _spec("../../../../tmp/pwned", ["../front.png"]),
+        _spec("OK-1", ["../front.png", str(tmp_path / "front.png")]),
+    ]
+    path.write_text(json.dumps(products))
+    assert _stage(path) == {}
+
+
+def test_staging_leaves_file_unchanged(tmp_path) -> None:
+    (tmp_path / "front.png").write_bytes(_png("red"))
+    path = tmp_path / "spec.json"
+    original = json.dumps([_spec("R-1", ["front.png"])]).encode()
+    path.write_bytes(original)
+    _stage(path)
+    assert path.read_bytes() == original
+
+
+def test_intake_rejects_missing_photo_with_path(store, records) -> None:
+    data = json.dumps([_spec("R-1", ["front.png", "missing.png"]), _spec("R-2", [])]).encode()
+    store.put_bytes(keys.staged_reference_photo("R-1", "front.png"), _png("red"), "image/png")
+
+    result = _intake(store, records, "photos.json", data)
+
+    assert (result.product_count, result.rejected_count) == (1, 1)
+    (rejection,) = get_json(store, keys.rejected_errors(result.run_id))["rejected"]
+    (error,) = rejection["errors"]
+    assert rejection["sku"] == "R-1"
+    assert error["path"] == "[0].reference_photos[1]"
+    assert error["value"] == "'missing.png'"
+    assert "references/R-1/missing.png" in error["message"]
+    assert records.get_current_product("R-1").status == ProductStatus.REJECTED
+    assert store.get_bytes(keys.rejected_original(result.run_id, "photos.json")) == data
+
+
+def test_intake_accepts_photo_by_bucket_key(store, records) -> None:
+    store.put_bytes("photos/lamp/front.png", _png("red"), "image/png")
+    data = json.dumps(_spec("R-1", ["photos/lamp/front.png"])).encode()
+    result = _intake(store, records, "photos.json", data)
+    assert (result.product_count, result.rejected_count) == (1, 0)
+
+
+def test_render_reads_staged_photos(store, records) -> None:
+    store.put_bytes("references/R-1/a/front.png", _png("red"), "image/png")
+    store.put_bytes("references/R-1/b/front.png", _png("blue"), "image/png")
+    data = json.dumps(_spec("R-1", ["a/front.png", "b/front.png"])).encode()
+    result = _intake(store, records, "photos.json", data)
+    renderer = RecordingRenderer()
+
+    (item,) = get_json(store, result.products_key)
+    status = run_product_steps(store, records, item, renderer=renderer)
+
+    assert status == ProductStatus.COMPLETE
+    assert renderer.references
+    assert all(photos == [_png("red"), _png("blue")] for photos in renderer.references.values())
+
+
+def test_bucket_key_wins_over_staged_photo(store) -> None:
+    store.put_bytes("front.png", _png("red"), "image/png")
+    store.put_bytes("references/R-1/front.png", _png("blue"), "image/png")
+    assert read_reference_photos(store, "R-1", ["front.png"]) == [_png("red")]
+
+
+def test_read_missing_photo_names_entry(store) -> None:
+    with pytest.raises(ReferencePhotoMissing, match=r"reference photo 'front\.png' not found"):
+        read_reference_photos(store, "R-1", ["front.png"])
+
+
+@pytest.mark.parametrize(
+    "data",
+    [b"not an image at all", _png("red")[:40], b"\x89PNG\r\n\x1a\n" + b"\x00" * 64],
+)
+def test_read_photo_that_does_not_decode(store, data: bytes) -> None:
+    store.put_bytes("references/R-1/front.png", data, "image/png")
+    with pytest.raises(ReferencePhotoInvalid, match=r"reference photo 'front\.png' .* is not a usable image"):
+        read_reference_photos(store, "R-1", ["front.png"])
+
+
+@pytest.mark.parametrize(
+    ("error", "kind", "fix_words"),
+    [
+        ("ReferencePhotoMissing: reference photo 'front.png' not found", "reference_photo_found", "Upload the photo"),
+        ("ReferencePhotoInvalid: reference photo 'front.png' is not a usable image", "reference_photo_decodes", "PNG"),
+        ("ProviderUnavailable: OpenAI returned HTTP 503", "image_rendered", "Re-run the image job"),
+    ],
+)
+def test_failed_render_fix_matches_cause(error: str, kind: str, fix_words: str) -> None:
+    (spec,) = specs_in(ACCEPTANCE / "trail-runner.json")
+    brand = brand_for(spec)
+    listing = OfflineCopyWriter().write(spec, brand, ledger=MemoryLedger()).listing
+    plan = plan_images(spec, listing, brand)
+    images = {job.job_id: OfflineRenderer().render(job, spec, [], ledger=MemoryLedger()).data for job in plan.jobs}
+    renders = [RenderResult(job_id=job.job_id, image_key=f"{job.job_id}.png") for job in plan.jobs]
+    packshot = plan.jobs[0]
+    del images[packshot.job_id]
+    renders[0] = RenderResult(job_id=packshot.job_id, status=RenderStatus.FAILED, error=error)
+
+    report = check_product(spec=spec, brand=brand, listing=listing, plan=plan, renders=renders, images=images)
+
+    (flag,) = [flag for flag in report.flags if flag.where == packshot.job_id]
+    assert flag.kind == kind
+    assert fix_words in flag.fix
+    assert error in flag.measured
+    assert not report.passed
+
+
+class InFlightStore(MemoryObjectStore):
+    """An in-memory bucket whose HEAD requests wait briefly and count how many are in flight."""
+
+    def __init__(self) -> None:
+        super().__init__("spec2listing-test")
+        self.in_flight = 0
+        self.max_in_flight = 0
+        self._count = threading.Lock()
+
+    def exists(self, key, version_id=None):
+        with self._count:
+            self.in_flight += 1
+            self.max_in_flight = max(self.max_in_flight, self.in_flight)
+        time.sleep(0.01)
+        with self._count:
+            self.in_flight -= 1
+        return super().exists(key, version_id)
+
+
+def test_intake_looks_up_photos_concurrently() -> None:
+    store = InFlightStore()
+    specs = [ProductSpec.model_validate(_spec(f"R-{index}", ["front.png", "back.png"])) for index in range(20)]
+    for spec in specs[:10]:
+        store.put_bytes(keys.staged_reference_photo(spec.sku, "front.png"), _png("red"), "image/png")
+
+    found = find_reference_photos(store, specs)
+
+    assert len(found) == 40
+    assert sum(key is not None for key in found.values()) == 10
+    assert found[("R-0", "front.png")] == "references/R-0/front.png"
+    assert found[("R-0", "back.png")] is None
+    assert 1 < store.max_in_flight <= PHOTO_LOOKUP_CONCURRENCY
