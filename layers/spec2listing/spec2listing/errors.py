@@ -69,6 +69,10 @@ class ArtifactMissing(Spec2ListingError):
     """An object a step depends on is not in the bucket."""
 
 
+class RecordsUnavailable(Spec2ListingError):
+    """DynamoDB kept leaving part of a batch request unprocessed (throttling) after every retry."""
+
+
 def error_payload(error: BaseException) -> dict[str, Any]:
     """Describe an exception the way Lambda reports an unhandled one."""
     return {"errorType": type(error).__name__, "errorMessage": str(error)}

@@ -17,16 +17,23 @@ the first writer of a DELIVERY or SPEC item wins, and a later one reads who won.
 
 import threading
 import time
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
 from boto3.dynamodb.conditions import Attr, Key
 
+from spec2listing.errors import RecordsUnavailable
 from spec2listing.models.records import ClaimState, ProductRecord, ProductStatus, RunRecord, SpecClaim
+from spec2listing.storage.parallel import map_parallel
 
 STATUS_INDEX = "status-index"
 # EventBridge retries a delivery for up to 24 hours; a week leaves room for redrives from the dead-letter queue.
 DELIVERY_TTL = timedelta(days=7)
+# Maximum number of keys in one BatchGetItem request (a DynamoDB limit).
+BATCH_GET_KEYS = 100
+# Requests per batch while DynamoDB returns UnprocessedKeys, with exponential backoff of up to 2 s between them.
+BATCH_GET_ATTEMPTS = 8
 
 
 class RecordStore(Protocol):
@@ -58,6 +65,10 @@ class RecordStore(Protocol):
         """
         ...
 
+    def claim_specs(self, specs: Sequence[tuple[str, str]], run_id: str) -> list[SpecClaim]:
+        """Claim each (sku, spec_hash) as claim_spec does, and return the claims in force in the same order."""
+        ...
+
     def take_over_spec(self, sku: str, spec_hash: str, run_id: str, stale_run_id: str) -> bool:
         """Take a PENDING claim from a run that ended without settling it."""
         ...
@@ -71,6 +82,15 @@ class RecordStore(Protocol):
         ...
 
     def get_listing(self, sku: str) -> ProductRecord | None: ...
+
+    def get_listings(self, skus: Sequence[str]) -> dict[str, ProductRecord]:
+        """Read the last completed listing of each SKU; SKUs without one are left out."""
+        ...
+
+
+def _claimable(item: dict[str, Any], run_id: str) -> bool:
+    """Tell whether claim_spec's condition holds for a stored claim item: `run_id`'s own claim, or one to retry."""
+    return bool(item["run_id"] == run_id or item["state"] == ClaimState.RETRY.value)
 
 
 def _now() -> str:
@@ -154,16 +174,24 @@ def run_item(run: RunRecord) -> dict[str, Any]:
 
 
 class DynamoRecordStore:
-    """The application table through a boto3 DynamoDB Table resource."""
+    """The application table through a boto3 DynamoDB Table resource.
+
+    Item reads and writes go through the resource's client, which is
+    thread-safe and converts Python values as the resource does, so several
+    threads may call this store at once. The resource itself is not
+    thread-safe: only batch_writer and queries use it, from the calling thread.
+    """
 
     def __init__(self, table: Any) -> None:
         self._table = table
+        self._client = table.meta.client
+        self._table_name: str = table.name
 
     def put_run(self, run: RunRecord) -> None:
-        self._table.put_item(Item=run_item(run))
+        self._client.put_item(TableName=self._table_name, Item=run_item(run))
 
     def get_run(self, run_id: str) -> RunRecord | None:
-        item = self._table.get_item(Key={"pk": f"RUN#{run_id}", "sk": "RUN"}).get("Item")
+        item = self._get_item({"pk": f"RUN#{run_id}", "sk": "RUN"})
         return RunRecord.model_validate_json(item["record"]) if item else None
 
     def put_product(self, record: ProductRecord) -> None:
@@ -177,7 +205,7 @@ class DynamoRecordStore:
                     batch.put_item(Item=item)
 
     def get_current_product(self, sku: str) -> ProductRecord | None:
-        item = self._table.get_item(Key={"pk": f"PRODUCT#{sku}", "sk": "CURRENT"}).get("Item")
+        item = self._get_item({"pk": f"PRODUCT#{sku}", "sk": "CURRENT"})
         return ProductRecord.model_validate_json(item["record"]) if item else None
 
     def list_run_products(self, run_id: str) -> list[ProductRecord]:
@@ -209,7 +237,8 @@ class DynamoRecordStore:
         condition = Attr("pk").not_exists() | Attr("run_id").eq(run_id)
         if self._put_if(delivery_item(delivery, run_id), condition):
             return run_id
-        item = self._table.get_item(Key={"pk": f"DELIVERY#{delivery}", "sk": "DELIVERY"}, ConsistentRead=True)
+        key = {"pk": f"DELIVERY#{delivery}", "sk": "DELIVERY"}
+        item = self._client.get_item(TableName=self._table_name, Key=key, ConsistentRead=True)
         return str(item["Item"]["run_id"])
 
     def claim_spec(self, sku: str, spec_hash: str, run_id: str) -> SpecClaim:
@@ -217,8 +246,28 @@ class DynamoRecordStore:
         item = claim_item(sku, spec_hash, run_id)
         if self._put_if(item, condition):
             return claim_from_item(item)
-        stored = self._table.get_item(Key={"pk": item["pk"], "sk": item["sk"]}, ConsistentRead=True)["Item"]
+        key = {"pk": item["pk"], "sk": item["sk"]}
+        stored = self._client.get_item(TableName=self._table_name, Key=key, ConsistentRead=True)["Item"]
         return claim_from_item(stored)
+
+    def claim_specs(self, specs: Sequence[tuple[str, str]], run_id: str) -> list[SpecClaim]:
+        """Read all claims in batches first, then write only the claims that are free, in parallel.
+
+        A claim held by another run, or DONE, is returned as read without a
+        write. The writes keep claim_spec's condition, because BatchWriteItem
+        takes no conditions: a run that claims the same spec between the read
+        and the write keeps its claim, and that claim is returned.
+        """
+        stored = self._batch_get([{"pk": f"PRODUCT#{sku}", "sk": f"SPEC#{spec_hash}"} for sku, spec_hash in specs])
+
+        def claim(spec: tuple[str, str]) -> SpecClaim:
+            sku, spec_hash = spec
+            item = stored.get((f"PRODUCT#{sku}", f"SPEC#{spec_hash}"))
+            if item is not None and not _claimable(item, run_id):
+                return claim_from_item(item)
+            return self.claim_spec(sku, spec_hash, run_id)
+
+        return map_parallel(claim, specs)
 
     def take_over_spec(self, sku: str, spec_hash: str, run_id: str, stale_run_id: str) -> bool:
         condition = Attr("run_id").eq(stale_run_id) & Attr("state").eq(ClaimState.PENDING.value)
@@ -228,14 +277,15 @@ class DynamoRecordStore:
         if not record.spec_hash:
             return False
         try:
-            self._table.update_item(
+            self._client.update_item(
+                TableName=self._table_name,
                 Key={"pk": f"PRODUCT#{record.sku}", "sk": f"SPEC#{record.spec_hash}"},
                 UpdateExpression="SET #state = :state, #record = :record, updated_at = :now",
                 ConditionExpression=Attr("run_id").eq(record.run_id),
                 ExpressionAttributeNames={"#state": "state", "#record": "record"},
                 ExpressionAttributeValues={":state": state.value, ":record": record.model_dump_json(), ":now": _now()},
             )
-        except self._table.meta.client.exceptions.ConditionalCheckFailedException:
+        except self._client.exceptions.ConditionalCheckFailedException:
             return False
         return True
 
@@ -244,14 +294,53 @@ class DynamoRecordStore:
         return self._put_if(listing_item(record, as_of), condition)
 
     def get_listing(self, sku: str) -> ProductRecord | None:
-        item = self._table.get_item(Key={"pk": f"PRODUCT#{sku}", "sk": "LISTING"}).get("Item")
+        item = self._get_item({"pk": f"PRODUCT#{sku}", "sk": "LISTING"})
         return ProductRecord.model_validate_json(item["record"]) if item else None
+
+    def get_listings(self, skus: Sequence[str]) -> dict[str, ProductRecord]:
+        items = self._batch_get([{"pk": f"PRODUCT#{sku}", "sk": "LISTING"} for sku in skus])
+        return {item["sku"]: ProductRecord.model_validate_json(item["record"]) for item in items.values()}
+
+    def _get_item(self, key: dict[str, str]) -> dict[str, Any] | None:
+        response = self._client.get_item(TableName=self._table_name, Key=key)
+        item: dict[str, Any] | None = response.get("Item")
+        return item
+
+    def _batch_get(self, item_keys: list[dict[str, str]]) -> dict[tuple[str, str], dict[str, Any]]:
+        """Read items with strongly consistent BatchGetItem requests of up to 100 keys, sent in parallel.
+
+        Returns the items found by (pk, sk). Keys that DynamoDB leaves
+        unprocessed (throttling, or a response over 16 MB) are requested again
+        after a backoff.
+        """
+        unique = list({(key["pk"], key["sk"]): key for key in item_keys}.values())
+        chunks = [unique[start : start + BATCH_GET_KEYS] for start in range(0, len(unique), BATCH_GET_KEYS)]
+        found: dict[tuple[str, str], dict[str, Any]] = {}
+        for items in map_parallel(self._batch_get_chunk, chunks):
+            found.update({(item["pk"], item["sk"]): item for item in items})
+        return found
+
+    def _batch_get_chunk(self, item_keys: list[dict[str, str]]) -> list[dict[str, Any]]:
+        items: list[dict[str, Any]] = []
+        request: dict[str, Any] = {self._table_name: {"Keys": item_keys, "ConsistentRead": True}}
+        for attempt in range(BATCH_GET_ATTEMPTS):
+            if attempt:
+                time.sleep(min(0.05 * 2**attempt, 2.0))
+            response = self._client.batch_get_item(RequestItems=request)
+            items.extend(response.get("Responses", {}).get(self._table_name, []))
+            request = response.get("UnprocessedKeys") or {}
+            if not request:
+                return items
+        raise RecordsUnavailable(
+            f"DynamoDB left {len(request[self._table_name]['Keys'])} keys of table {self._table_name} "
+            f"unprocessed after {BATCH_GET_ATTEMPTS} BatchGetItem attempts"
+        )
 
     def _put_if(self, item: dict[str, Any], condition: Any) -> bool:
         """Put an item when the condition holds; False when DynamoDB rejected it on the condition."""
         try:
-            self._table.put_item(Item=item, ConditionExpression=condition)
-        except self._table.meta.client.exceptions.ConditionalCheckFailedException:
+            self._client.put_item(TableName=self._table_name, Item=item, ConditionExpression=condition)
+        except self._client.exceptions.ConditionalCheckFailedException:
             return False
         return True
 
@@ -317,9 +406,12 @@ class MemoryRecordStore:
         key = (item["pk"], item["sk"])
         with self._lock:
             stored = self.items.get(key)
-            if stored is None or stored["run_id"] == run_id or stored["state"] == ClaimState.RETRY.value:
+            if stored is None or _claimable(stored, run_id):
                 self.items[key] = stored = item
             return claim_from_item(stored)
+
+    def claim_specs(self, specs: Sequence[tuple[str, str]], run_id: str) -> list[SpecClaim]:
+        return [self.claim_spec(sku, spec_hash, run_id) for sku, spec_hash in specs]
 
     def take_over_spec(self, sku: str, spec_hash: str, run_id: str, stale_run_id: str) -> bool:
         item = claim_item(sku, spec_hash, run_id)
@@ -353,3 +445,7 @@ class MemoryRecordStore:
     def get_listing(self, sku: str) -> ProductRecord | None:
         item = self.items.get((f"PRODUCT#{sku}", "LISTING"))
         return ProductRecord.model_validate_json(item["record"]) if item else None
+
+    def get_listings(self, skus: Sequence[str]) -> dict[str, ProductRecord]:
+        listings = {sku: self.get_listing(sku) for sku in skus}
+        return {sku: listing for sku, listing in listings.items() if listing is not None}
