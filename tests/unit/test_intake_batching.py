@@ -14,7 +14,7 @@ from spec2listing.models.tasks import IntakeTask, PipelineConfig
 from spec2listing.pipeline.intake import run_intake
 from spec2listing.storage.objects import S3ObjectStore, get_json, put_json
 from spec2listing.storage.parallel import PARALLEL_CALLS, map_parallel
-from spec2listing.storage.records import BATCH_GET_ATTEMPTS, DynamoRecordStore
+from spec2listing.storage.records import BATCH_ATTEMPTS, DynamoRecordStore
 
 from tests.fakes.server import FakeServer, Recorded, Reply
 from tests.support import create_records_table, load_event
@@ -291,4 +291,19 @@ def test_batch_get_gives_up_when_throttled(monkeypatch) -> None:
     ):
         _fake_table(server).get_listings(["A", "B"])
 
-    assert len(server.requests) == BATCH_GET_ATTEMPTS
+    assert len(server.requests) == BATCH_ATTEMPTS
+
+
+def test_batch_write_retries_unprocessed_items(monkeypatch) -> None:
+    monkeypatch.setattr("spec2listing.storage.records.time.sleep", lambda seconds: None)
+    record = ProductRecord(sku="A", run_id="run-1", status=ProductStatus.REJECTED)
+    with UnprocessedDynamo() as server:
+        item = {"pk": {"S": "RUN#run-1"}, "sk": {"S": "PRODUCT#A"}}
+        unprocessed = {"records": [{"PutRequest": {"Item": item}}]}
+        server.queue(Reply(body={"UnprocessedItems": unprocessed}), Reply(body={"UnprocessedItems": {}}))
+
+        _fake_table(server).put_products([record])
+
+    assert len(server.requests) == 2
+    assert len(server.requests[0].json()["RequestItems"]["records"]) == 3  # CURRENT, history and run items
+    assert server.requests[1].json()["RequestItems"] == unprocessed

@@ -30,10 +30,11 @@ from spec2listing.storage.parallel import map_parallel
 STATUS_INDEX = "status-index"
 # EventBridge retries a delivery for up to 24 hours; a week leaves room for redrives from the dead-letter queue.
 DELIVERY_TTL = timedelta(days=7)
-# Maximum number of keys in one BatchGetItem request (a DynamoDB limit).
+# Maximum numbers of keys in one BatchGetItem request and of items in one BatchWriteItem request (DynamoDB limits).
 BATCH_GET_KEYS = 100
-# Requests per batch while DynamoDB returns UnprocessedKeys, with exponential backoff of up to 2 s between them.
-BATCH_GET_ATTEMPTS = 8
+BATCH_WRITE_ITEMS = 25
+# Requests per batch while DynamoDB returns unprocessed keys or items, with exponential backoff of up to 2 s between.
+BATCH_ATTEMPTS = 8
 
 
 class RecordStore(Protocol):
@@ -198,11 +199,14 @@ class DynamoRecordStore:
         self.put_products([record])
 
     def put_products(self, records: list[ProductRecord]) -> None:
-        """Write each outcome's items in batches of 25; a retried handler writes the same items again."""
-        with self._table.batch_writer(overwrite_by_pkeys=["pk", "sk"]) as batch:
-            for record in records:
-                for item in product_items(record):
-                    batch.put_item(Item=item)
+        """Write each outcome's items with BatchWriteItem requests of 25, sent in parallel.
+
+        A retried handler writes the same items again. Of two records with the
+        same item keys, the later one in `records` is written.
+        """
+        items = list({(item["pk"], item["sk"]): item for record in records for item in product_items(record)}.values())
+        chunks = [items[start : start + BATCH_WRITE_ITEMS] for start in range(0, len(items), BATCH_WRITE_ITEMS)]
+        map_parallel(self._batch_write_chunk, chunks)
 
     def get_current_product(self, sku: str) -> ProductRecord | None:
         item = self._get_item({"pk": f"PRODUCT#{sku}", "sk": "CURRENT"})
@@ -321,19 +325,34 @@ class DynamoRecordStore:
         return found
 
     def _batch_get_chunk(self, item_keys: list[dict[str, str]]) -> list[dict[str, Any]]:
-        items: list[dict[str, Any]] = []
-        request: dict[str, Any] = {self._table_name: {"Keys": item_keys, "ConsistentRead": True}}
-        for attempt in range(BATCH_GET_ATTEMPTS):
+        request = {self._table_name: {"Keys": item_keys, "ConsistentRead": True}}
+        responses = self._send_batch(self._client.batch_get_item, request, unprocessed="UnprocessedKeys", noun="keys")
+        return [item for response in responses for item in response.get("Responses", {}).get(self._table_name, [])]
+
+    def _batch_write_chunk(self, items: list[dict[str, Any]]) -> None:
+        request = {self._table_name: [{"PutRequest": {"Item": item}} for item in items]}
+        self._send_batch(self._client.batch_write_item, request, unprocessed="UnprocessedItems", noun="items")
+
+    def _send_batch(self, send: Any, request: dict[str, Any], *, unprocessed: str, noun: str) -> list[dict[str, Any]]:
+        """Send a batch request, and again what the response names in its `unprocessed` field, after a backoff.
+
+        Returns every response. DynamoDB leaves part of a batch unprocessed
+        when it throttles the table or, for reads, when a response passes 16 MB.
+        """
+        responses: list[dict[str, Any]] = []
+        for attempt in range(BATCH_ATTEMPTS):
             if attempt:
                 time.sleep(min(0.05 * 2**attempt, 2.0))
-            response = self._client.batch_get_item(RequestItems=request)
-            items.extend(response.get("Responses", {}).get(self._table_name, []))
-            request = response.get("UnprocessedKeys") or {}
+            response: dict[str, Any] = send(RequestItems=request)
+            responses.append(response)
+            request = response.get(unprocessed) or {}
             if not request:
-                return items
+                return responses
+        pending = request[self._table_name]
+        count = len(pending["Keys"]) if isinstance(pending, dict) else len(pending)
         raise RecordsUnavailable(
-            f"DynamoDB left {len(request[self._table_name]['Keys'])} keys of table {self._table_name} "
-            f"unprocessed after {BATCH_GET_ATTEMPTS} BatchGetItem attempts"
+            f"DynamoDB left {count} {noun} of table {self._table_name} "
+            f"unprocessed after {BATCH_ATTEMPTS} attempts; retry the run later"
         )
 
     def _put_if(self, item: dict[str, Any], condition: Any) -> bool:
