@@ -8,6 +8,7 @@ from typing import Any
 from spec2listing.copywriting.offline import OfflineCopyWriter
 from spec2listing.imaging.offline import OfflineRenderer
 from spec2listing.intake import parse_upload
+from spec2listing.local.template import load_template
 from spec2listing.models.brand import BrandGuide
 from spec2listing.models.records import ProductStatus
 from spec2listing.models.spec import ProductSpec
@@ -101,3 +102,15 @@ def run_product_steps(
         providers={"copy": "offline", "images": "offline", "vision": vision.name if vision else "none"},
     )
     return outcome.status
+
+
+def create_records_table(dynamodb: Any, name: str = "records") -> None:
+    """Create the template's DynamoDB table, keys and indexes as deployed, through a DynamoDB client (moto's)."""
+    _, table = load_template(ROOT).resource_of_type("AWS::DynamoDB::Table")
+    dynamodb.create_table(
+        TableName=name,
+        BillingMode="PAY_PER_REQUEST",
+        AttributeDefinitions=table["AttributeDefinitions"],
+        KeySchema=table["KeySchema"],
+        GlobalSecondaryIndexes=table["GlobalSecondaryIndexes"],
+    )

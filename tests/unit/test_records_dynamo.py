@@ -5,11 +5,10 @@ from datetime import UTC, datetime, timedelta
 import boto3
 import pytest
 from moto import mock_aws
-from spec2listing.local.template import load_template
 from spec2listing.models.records import ClaimState, ProductRecord, ProductStatus
 from spec2listing.storage.records import DynamoRecordStore
 
-from tests.support import ROOT
+from tests.support import create_records_table
 
 FINISHED = datetime(2026, 12, 4, 10, 0, 5, tzinfo=UTC)
 
@@ -18,16 +17,8 @@ FINISHED = datetime(2026, 12, 4, 10, 0, 5, tzinfo=UTC)
 def dynamo(monkeypatch) -> DynamoRecordStore:
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", "local")
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "local")
-    _, table = load_template(ROOT).resource_of_type("AWS::DynamoDB::Table")
     with mock_aws():
-        client = boto3.client("dynamodb", region_name="us-east-1")
-        client.create_table(
-            TableName="records",
-            BillingMode="PAY_PER_REQUEST",
-            AttributeDefinitions=table["AttributeDefinitions"],
-            KeySchema=table["KeySchema"],
-            GlobalSecondaryIndexes=table["GlobalSecondaryIndexes"],
-        )
+        create_records_table(boto3.client("dynamodb", region_name="us-east-1"))
         yield DynamoRecordStore(boto3.resource("dynamodb", region_name="us-east-1").Table("records"))
 
 

@@ -9,10 +9,12 @@ from spec2listing.settings import StorageSettings
 from spec2listing.storage.events import EventBridgePublisher
 from spec2listing.storage.executions import StepFunctionsExecutions
 from spec2listing.storage.objects import S3ObjectStore
+from spec2listing.storage.parallel import PARALLEL_CALLS
 from spec2listing.storage.records import DynamoRecordStore
 
-# Standard retry mode retries throttling and transient errors with backoff.
-CLIENT_CONFIG = Config(retries={"mode": "standard", "max_attempts": 5})
+# Standard retry mode retries throttling and transient errors with backoff. One connection per
+# parallel call, because the default pool of 10 connections would make the other threads wait.
+CLIENT_CONFIG = Config(retries={"mode": "standard", "max_attempts": 5}, max_pool_connections=PARALLEL_CALLS)
 
 
 def client(service: str) -> Any:

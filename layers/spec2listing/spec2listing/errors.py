@@ -77,6 +77,10 @@ class ReferencePhotoInvalid(Spec2ListingError):
     """A reference photo is not a PNG, JPEG or WebP image that decodes; the image is not rendered."""
 
 
+class RecordsUnavailable(Spec2ListingError):
+    """DynamoDB kept leaving part of a batch request unprocessed (throttling) after every retry."""
+
+
 def error_payload(error: BaseException) -> dict[str, Any]:
     """Describe an exception the way Lambda reports an unhandled one."""
     return {"errorType": type(error).__name__, "errorMessage": str(error)}

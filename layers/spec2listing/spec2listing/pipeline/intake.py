@@ -17,7 +17,7 @@ from spec2listing.intake.field_errors import field_errors_from_validation
 from spec2listing.intake.options import ReadOptions, read_options
 from spec2listing.models.brand import BrandGuide
 from spec2listing.models.product import NormalizedProduct, content_hash
-from spec2listing.models.records import ProductRecord, ProductStatus, RunRecord, RunStatus
+from spec2listing.models.records import ProductRecord, ProductStatus, RunRecord, RunStatus, SpecClaim
 from spec2listing.models.spec import ProductSpec
 from spec2listing.models.tasks import IntakeResult, IntakeTask, PipelineConfig
 from spec2listing.models.triggers import S3_OBJECT_CREATED, TriggerEvent
@@ -26,6 +26,7 @@ from spec2listing.pipeline.reuse import attach_base, earlier_outcome, reuse_outc
 from spec2listing.storage import keys
 from spec2listing.storage.executions import ExecutionLookup
 from spec2listing.storage.objects import ObjectStore, get_json, put_json
+from spec2listing.storage.parallel import map_parallel
 from spec2listing.storage.records import RecordStore
 from spec2listing.types import key_segment_problem
 
@@ -272,23 +273,13 @@ def run_intake(
     rejections = list(parsed.rejections)
     accepted, duplicates = _accepted_products(parsed, upload, store, rejections, dict(generation or {}))
 
-    items = []
-    reused: list[ProductRecord] = []
-    for sku, product in accepted.items():
-        earlier = earlier_outcome(product, run_id=run_id, records=records, executions=executions)
-        outcome = None
-        if earlier is not None:
-            outcome = reuse_outcome(product, earlier, run_id=run_id, source=upload.source, store=store, records=records)
-        if outcome is not None:
-            reused.append(outcome)
-            continue
-        if earlier is not None:
-            records.claim_spec(sku, product.spec_hash, run_id)
-        attach_base(product, store=store, records=records)
-        spec_key = keys.product_file(run_id, sku, "spec.json")
-        put_json(store, spec_key, product)
-        items.append({"run_id": run_id, "sku": sku, "spec_key": spec_key, "spec_hash": product.spec_hash})
-    records.put_products(reused)
+    products = list(accepted.values())
+    reused = _reuse_unchanged(
+        products, run_id=run_id, source=upload.source, store=store, records=records, executions=executions
+    )
+    queued = [product for product in products if product.spec.sku not in reused]
+    items = _queue_products(queued, run_id=run_id, store=store, records=records)
+    records.put_products(list(reused.values()))
     products_key = keys.run_products(run_id)
     put_json(store, products_key, items)
 
@@ -323,6 +314,51 @@ def run_intake(
         duplicate_count=duplicates,
         config=config,
     )
+
+
+def _reuse_unchanged(
+    products: list[NormalizedProduct],
+    *,
+    run_id: str,
+    source: str,
+    store: ObjectStore,
+    records: RecordStore,
+    executions: ExecutionLookup | None,
+) -> dict[str, ProductRecord]:
+    """Claim every product and record the earlier outcome of each unchanged one; return those outcomes by sku.
+
+    The claims are read and written in batches, and each unchanged product's
+    manifest copy runs in parallel with the others'. A product whose earlier
+    manifest is gone is claimed again, to be generated.
+    """
+    claims = records.claim_specs([(product.spec.sku, product.spec_hash) for product in products], run_id)
+
+    def reuse(product: NormalizedProduct, claim: SpecClaim) -> ProductRecord | None:
+        earlier = earlier_outcome(product, run_id=run_id, records=records, executions=executions, claim=claim)
+        if earlier is None:
+            return None
+        outcome = reuse_outcome(product, earlier, run_id=run_id, source=source, store=store, records=records)
+        if outcome is None:
+            records.claim_spec(product.spec.sku, product.spec_hash, run_id)
+        return outcome
+
+    outcomes = map_parallel(lambda pair: reuse(*pair), zip(products, claims, strict=True))
+    return {outcome.sku: outcome for outcome in outcomes if outcome is not None}
+
+
+def _queue_products(
+    products: list[NormalizedProduct], *, run_id: str, store: ObjectStore, records: RecordStore
+) -> list[dict[str, str]]:
+    """Compare each product with its last listing, write its spec.json, and return the Products map's items."""
+    listings = records.get_listings([product.spec.sku for product in products])
+
+    def queue(product: NormalizedProduct) -> dict[str, str]:
+        attach_base(product, store=store, records=records, listings=listings)
+        spec_key = keys.product_file(run_id, product.spec.sku, "spec.json")
+        put_json(store, spec_key, product)
+        return {"run_id": run_id, "sku": product.spec.sku, "spec_key": spec_key, "spec_hash": product.spec_hash}
+
+    return map_parallel(queue, products)
 
 
 def _parse(upload: Upload) -> ParsedUpload:
@@ -451,10 +487,8 @@ def _keep_rejected(
     put_json(store, keys.rejected_errors(run_id), report)
 
     now = datetime.now(UTC)
-    for rejection in rejections:
-        if rejection.sku is None:
-            continue
-        records.put_product(
+    records.put_products(
+        [
             ProductRecord(
                 sku=rejection.sku,
                 run_id=run_id,
@@ -465,4 +499,7 @@ def _keep_rejected(
                 error="; ".join(str(error) for error in rejection.errors),
                 artifacts={"original": original_key, "errors": keys.rejected_errors(run_id)},
             )
-        )
+            for rejection in rejections
+            if rejection.sku is not None
+        ]
+    )

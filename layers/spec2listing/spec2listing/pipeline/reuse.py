@@ -7,6 +7,7 @@ for this run and compared with the SKU's last completed listing, so the steps
 regenerate only what the changed fields touch.
 """
 
+from collections.abc import Mapping
 from datetime import UTC, datetime
 
 from pydantic import ValidationError
@@ -14,7 +15,7 @@ from pydantic import ValidationError
 from spec2listing.errors import ArtifactMissing
 from spec2listing.models.manifest import Manifest, Reuse
 from spec2listing.models.product import BaseListing, NormalizedProduct
-from spec2listing.models.records import ClaimState, ProductRecord, ProductStatus, RunRecord, RunStatus
+from spec2listing.models.records import ClaimState, ProductRecord, ProductStatus, RunRecord, RunStatus, SpecClaim
 from spec2listing.pipeline.incremental import changed_fields
 from spec2listing.storage import keys
 from spec2listing.storage.executions import ExecutionLookup
@@ -30,6 +31,7 @@ def earlier_outcome(
     run_id: str,
     records: RecordStore,
     executions: ExecutionLookup | None = None,
+    claim: SpecClaim | None = None,
 ) -> ProductRecord | None:
     """The finished outcome of the same spec content, or None when this run is to generate the product.
 
@@ -37,9 +39,12 @@ def earlier_outcome(
     ended when its record says so, or when `executions` reports that its
     execution stopped, timed out or failed without closing the record. A claim
     of another run that is still running stays with it, and this run
-    generates the product as well.
+    generates the product as well. `claim` is the claim in force when the
+    caller already made it (records.claim_specs for a whole catalog); without
+    it the product is claimed here.
     """
-    claim = records.claim_spec(product.spec.sku, product.spec_hash, run_id)
+    if claim is None:
+        claim = records.claim_spec(product.spec.sku, product.spec_hash, run_id)
     if claim.run_id == run_id:
         return None
     if claim.state == ClaimState.DONE and claim.record is not None and claim.record.status in REUSABLE_STATUSES:
@@ -58,9 +63,19 @@ def is_running(run: RunRecord | None, executions: ExecutionLookup | None) -> boo
     return executions.is_running(run.execution_id)
 
 
-def attach_base(product: NormalizedProduct, *, store: ObjectStore, records: RecordStore) -> None:
-    """Point the product at the SKU's last completed listing and list the fields that changed since."""
-    listing = records.get_listing(product.spec.sku)
+def attach_base(
+    product: NormalizedProduct,
+    *,
+    store: ObjectStore,
+    records: RecordStore,
+    listings: Mapping[str, ProductRecord] | None = None,
+) -> None:
+    """Point the product at the SKU's last completed listing and list the fields that changed since.
+
+    `listings` contains the listings the caller already read (records.get_listings),
+    where a missing SKU has none; without it the listing is read here.
+    """
+    listing = records.get_listing(product.spec.sku) if listings is None else listings.get(product.spec.sku)
     if listing is None or not listing.spec_hash or "spec" not in listing.artifacts:
         return
     try:

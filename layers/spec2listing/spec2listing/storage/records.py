@@ -21,16 +21,24 @@ concurrent runs write in.
 
 import threading
 import time
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
 from boto3.dynamodb.conditions import Attr, Key
 
+from spec2listing.errors import RecordsUnavailable
 from spec2listing.models.records import ClaimState, ProductRecord, ProductStatus, RunRecord, SpecClaim
+from spec2listing.storage.parallel import map_parallel
 
 STATUS_INDEX = "status-index"
 # EventBridge retries a delivery for up to 24 hours; a week leaves room for redrives from the dead-letter queue.
 DELIVERY_TTL = timedelta(days=7)
+# Maximum numbers of keys in one BatchGetItem request and of items in one BatchWriteItem request (DynamoDB limits).
+BATCH_GET_KEYS = 100
+BATCH_WRITE_ITEMS = 25
+# Requests per batch while DynamoDB returns unprocessed keys or items, with exponential backoff of up to 2 s between.
+BATCH_ATTEMPTS = 8
 
 
 class RecordStore(Protocol):
@@ -66,6 +74,10 @@ class RecordStore(Protocol):
         """
         ...
 
+    def claim_specs(self, specs: Sequence[tuple[str, str]], run_id: str) -> list[SpecClaim]:
+        """Claim each (sku, spec_hash) as claim_spec does, and return the claims in force in the same order."""
+        ...
+
     def take_over_spec(self, sku: str, spec_hash: str, run_id: str, stale_run_id: str) -> bool:
         """Take a PENDING claim from a run that ended without settling it."""
         ...
@@ -83,6 +95,15 @@ class RecordStore(Protocol):
         ...
 
     def get_listing(self, sku: str) -> ProductRecord | None: ...
+
+    def get_listings(self, skus: Sequence[str]) -> dict[str, ProductRecord]:
+        """Read the last completed listing of each SKU; SKUs without one are left out."""
+        ...
+
+
+def _claimable(item: dict[str, Any], run_id: str) -> bool:
+    """Tell whether claim_spec's condition holds for a stored claim item: `run_id`'s own claim, or one to retry."""
+    return bool(item["run_id"] == run_id or item["state"] == ClaimState.RETRY.value)
 
 
 def _now() -> str:
@@ -183,37 +204,48 @@ def run_item(run: RunRecord) -> dict[str, Any]:
 
 
 class DynamoRecordStore:
-    """The application table through a boto3 DynamoDB Table resource."""
+    """The application table through a boto3 DynamoDB Table resource.
+
+    Item reads and writes go through the resource's client, which is
+    thread-safe and converts Python values as the resource does, so several
+    threads may call this store at once. The resource itself is not
+    thread-safe: only batch_writer and queries use it, from the calling thread.
+    """
 
     def __init__(self, table: Any) -> None:
         self._table = table
+        self._client = table.meta.client
+        self._table_name: str = table.name
 
     def put_run(self, run: RunRecord) -> None:
-        self._table.put_item(Item=run_item(run))
+        self._client.put_item(TableName=self._table_name, Item=run_item(run))
 
     def get_run(self, run_id: str) -> RunRecord | None:
-        item = self._table.get_item(Key={"pk": f"RUN#{run_id}", "sk": "RUN"}).get("Item")
+        item = self._get_item({"pk": f"RUN#{run_id}", "sk": "RUN"})
         return RunRecord.model_validate_json(item["record"]) if item else None
 
     def put_product(self, record: ProductRecord) -> None:
         self.put_products([record])
 
     def put_products(self, records: list[ProductRecord]) -> None:
-        """Write each outcome's history and run items in batches of 25, and CURRENT when it is the latest.
+        """Write each outcome's history and run items with BatchWriteItem requests of 25, sent in parallel,
+        then CURRENT where the outcome is the latest.
 
-        A retried handler writes the same items again. CURRENT needs a
-        condition, which batch writes cannot carry, so it is one put per outcome.
+        A retried handler writes the same items again. Of two records with the
+        same item keys, the later one in `records` is written. CURRENT needs a
+        condition, which batch writes cannot carry, so it is one conditional
+        put per outcome, also sent in parallel.
         """
-        with self._table.batch_writer(overwrite_by_pkeys=["pk", "sk"]) as batch:
-            for record in records:
-                for item in product_items(record)[1:]:
-                    batch.put_item(Item=item)
-        for record in records:
-            current = product_items(record)[0]
-            self._put_if(current, _sorts_after_stored(current["order"]))
+        items = list(
+            {(item["pk"], item["sk"]): item for record in records for item in product_items(record)[1:]}.values()
+        )
+        chunks = [items[start : start + BATCH_WRITE_ITEMS] for start in range(0, len(items), BATCH_WRITE_ITEMS)]
+        map_parallel(self._batch_write_chunk, chunks)
+        currents = [product_items(record)[0] for record in records]
+        map_parallel(lambda current: self._put_if(current, _sorts_after_stored(current["order"])), currents)
 
     def get_current_product(self, sku: str) -> ProductRecord | None:
-        item = self._table.get_item(Key={"pk": f"PRODUCT#{sku}", "sk": "CURRENT"}).get("Item")
+        item = self._get_item({"pk": f"PRODUCT#{sku}", "sk": "CURRENT"})
         return ProductRecord.model_validate_json(item["record"]) if item else None
 
     def list_run_products(self, run_id: str) -> list[ProductRecord]:
@@ -245,7 +277,8 @@ class DynamoRecordStore:
         condition = Attr("pk").not_exists() | Attr("run_id").eq(run_id)
         if self._put_if(delivery_item(delivery, run_id), condition):
             return run_id
-        item = self._table.get_item(Key={"pk": f"DELIVERY#{delivery}", "sk": "DELIVERY"}, ConsistentRead=True)
+        key = {"pk": f"DELIVERY#{delivery}", "sk": "DELIVERY"}
+        item = self._client.get_item(TableName=self._table_name, Key=key, ConsistentRead=True)
         return str(item["Item"]["run_id"])
 
     def release_delivery(self, delivery: str, run_id: str) -> bool:
@@ -262,8 +295,28 @@ class DynamoRecordStore:
         item = claim_item(sku, spec_hash, run_id)
         if self._put_if(item, condition):
             return claim_from_item(item)
-        stored = self._table.get_item(Key={"pk": item["pk"], "sk": item["sk"]}, ConsistentRead=True)["Item"]
+        key = {"pk": item["pk"], "sk": item["sk"]}
+        stored = self._client.get_item(TableName=self._table_name, Key=key, ConsistentRead=True)["Item"]
         return claim_from_item(stored)
+
+    def claim_specs(self, specs: Sequence[tuple[str, str]], run_id: str) -> list[SpecClaim]:
+        """Read all claims in batches first, then write only the claims that are free, in parallel.
+
+        A claim held by another run, or DONE, is returned as read without a
+        write. The writes keep claim_spec's condition, because BatchWriteItem
+        takes no conditions: a run that claims the same spec between the read
+        and the write keeps its claim, and that claim is returned.
+        """
+        stored = self._batch_get([{"pk": f"PRODUCT#{sku}", "sk": f"SPEC#{spec_hash}"} for sku, spec_hash in specs])
+
+        def claim(spec: tuple[str, str]) -> SpecClaim:
+            sku, spec_hash = spec
+            item = stored.get((f"PRODUCT#{sku}", f"SPEC#{spec_hash}"))
+            if item is not None and not _claimable(item, run_id):
+                return claim_from_item(item)
+            return self.claim_spec(sku, spec_hash, run_id)
+
+        return map_parallel(claim, specs)
 
     def take_over_spec(self, sku: str, spec_hash: str, run_id: str, stale_run_id: str) -> bool:
         condition = Attr("run_id").eq(stale_run_id) & Attr("state").eq(ClaimState.PENDING.value)
@@ -273,14 +326,15 @@ class DynamoRecordStore:
         if not record.spec_hash:
             return False
         try:
-            self._table.update_item(
+            self._client.update_item(
+                TableName=self._table_name,
                 Key={"pk": f"PRODUCT#{record.sku}", "sk": f"SPEC#{record.spec_hash}"},
                 UpdateExpression="SET #state = :state, #record = :record, updated_at = :now",
                 ConditionExpression=Attr("run_id").eq(record.run_id),
                 ExpressionAttributeNames={"#state": "state", "#record": "record"},
                 ExpressionAttributeValues={":state": state.value, ":record": record.model_dump_json(), ":now": _now()},
             )
-        except self._table.meta.client.exceptions.ConditionalCheckFailedException:
+        except self._client.exceptions.ConditionalCheckFailedException:
             return False
         return True
 
@@ -289,14 +343,68 @@ class DynamoRecordStore:
         return self._put_if(item, _sorts_after_stored(item["order"]))
 
     def get_listing(self, sku: str) -> ProductRecord | None:
-        item = self._table.get_item(Key={"pk": f"PRODUCT#{sku}", "sk": "LISTING"}).get("Item")
+        item = self._get_item({"pk": f"PRODUCT#{sku}", "sk": "LISTING"})
         return ProductRecord.model_validate_json(item["record"]) if item else None
+
+    def get_listings(self, skus: Sequence[str]) -> dict[str, ProductRecord]:
+        items = self._batch_get([{"pk": f"PRODUCT#{sku}", "sk": "LISTING"} for sku in skus])
+        return {item["sku"]: ProductRecord.model_validate_json(item["record"]) for item in items.values()}
+
+    def _get_item(self, key: dict[str, str]) -> dict[str, Any] | None:
+        response = self._client.get_item(TableName=self._table_name, Key=key)
+        item: dict[str, Any] | None = response.get("Item")
+        return item
+
+    def _batch_get(self, item_keys: list[dict[str, str]]) -> dict[tuple[str, str], dict[str, Any]]:
+        """Read items with strongly consistent BatchGetItem requests of up to 100 keys, sent in parallel.
+
+        Returns the items found by (pk, sk). Keys that DynamoDB leaves
+        unprocessed (throttling, or a response over 16 MB) are requested again
+        after a backoff.
+        """
+        unique = list({(key["pk"], key["sk"]): key for key in item_keys}.values())
+        chunks = [unique[start : start + BATCH_GET_KEYS] for start in range(0, len(unique), BATCH_GET_KEYS)]
+        found: dict[tuple[str, str], dict[str, Any]] = {}
+        for items in map_parallel(self._batch_get_chunk, chunks):
+            found.update({(item["pk"], item["sk"]): item for item in items})
+        return found
+
+    def _batch_get_chunk(self, item_keys: list[dict[str, str]]) -> list[dict[str, Any]]:
+        request = {self._table_name: {"Keys": item_keys, "ConsistentRead": True}}
+        responses = self._send_batch(self._client.batch_get_item, request, unprocessed="UnprocessedKeys", noun="keys")
+        return [item for response in responses for item in response.get("Responses", {}).get(self._table_name, [])]
+
+    def _batch_write_chunk(self, items: list[dict[str, Any]]) -> None:
+        request = {self._table_name: [{"PutRequest": {"Item": item}} for item in items]}
+        self._send_batch(self._client.batch_write_item, request, unprocessed="UnprocessedItems", noun="items")
+
+    def _send_batch(self, send: Any, request: dict[str, Any], *, unprocessed: str, noun: str) -> list[dict[str, Any]]:
+        """Send a batch request, and again what the response names in its `unprocessed` field, after a backoff.
+
+        Returns every response. DynamoDB leaves part of a batch unprocessed
+        when it throttles the table or, for reads, when a response passes 16 MB.
+        """
+        responses: list[dict[str, Any]] = []
+        for attempt in range(BATCH_ATTEMPTS):
+            if attempt:
+                time.sleep(min(0.05 * 2**attempt, 2.0))
+            response: dict[str, Any] = send(RequestItems=request)
+            responses.append(response)
+            request = response.get(unprocessed) or {}
+            if not request:
+                return responses
+        pending = request[self._table_name]
+        count = len(pending["Keys"]) if isinstance(pending, dict) else len(pending)
+        raise RecordsUnavailable(
+            f"DynamoDB left {count} {noun} of table {self._table_name} "
+            f"unprocessed after {BATCH_ATTEMPTS} attempts; retry the run later"
+        )
 
     def _put_if(self, item: dict[str, Any], condition: Any) -> bool:
         """Put an item when the condition holds; False when DynamoDB rejected it on the condition."""
         try:
-            self._table.put_item(Item=item, ConditionExpression=condition)
-        except self._table.meta.client.exceptions.ConditionalCheckFailedException:
+            self._client.put_item(TableName=self._table_name, Item=item, ConditionExpression=condition)
+        except self._client.exceptions.ConditionalCheckFailedException:
             return False
         return True
 
@@ -384,9 +492,12 @@ class MemoryRecordStore:
         key = (item["pk"], item["sk"])
         with self._lock:
             stored = self.items.get(key)
-            if stored is None or stored["run_id"] == run_id or stored["state"] == ClaimState.RETRY.value:
+            if stored is None or _claimable(stored, run_id):
                 self.items[key] = stored = item
             return claim_from_item(stored)
+
+    def claim_specs(self, specs: Sequence[tuple[str, str]], run_id: str) -> list[SpecClaim]:
+        return [self.claim_spec(sku, spec_hash, run_id) for sku, spec_hash in specs]
 
     def take_over_spec(self, sku: str, spec_hash: str, run_id: str, stale_run_id: str) -> bool:
         item = claim_item(sku, spec_hash, run_id)
@@ -419,3 +530,7 @@ class MemoryRecordStore:
     def get_listing(self, sku: str) -> ProductRecord | None:
         item = self.items.get((f"PRODUCT#{sku}", "LISTING"))
         return ProductRecord.model_validate_json(item["record"]) if item else None
+
+    def get_listings(self, skus: Sequence[str]) -> dict[str, ProductRecord]:
+        listings = {sku: self.get_listing(sku) for sku in skus}
+        return {sku: listing for sku, listing in listings.items() if listing is not None}
