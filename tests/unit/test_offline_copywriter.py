@@ -2,7 +2,7 @@ import pytest
 from spec2listing.copywriting.offline import OfflineCopyWriter
 from spec2listing.copywriting.platforms import AMAZON_FORBIDDEN_TITLE_CHARS, RULES
 from spec2listing.costs.ledger import MemoryLedger
-from spec2listing.models.spec import Platform
+from spec2listing.models.spec import Platform, ProductSpec
 
 from tests.support import ACCEPTANCE, EXAMPLES, all_acceptance_specs, brand_for, specs_in
 
@@ -102,3 +102,20 @@ def test_banned_summary_leaves_short_description() -> None:
     assert listing.short_description
     assert "miracle" not in listing.short_description.lower()
     assert spec.name in listing.short_description
+
+
+def test_bare_spec_still_described() -> None:
+    spec = ProductSpec.model_validate(
+        {
+            "sku": "LAMP-1",
+            "name": "Desk Lamp",
+            "brand": "Acme",
+            "category": "Home > Lighting",
+            "price": {"amount": "49.90", "currency": "EUR"},
+        }
+    )
+    listing = OfflineCopyWriter().write(spec, None, ledger=MemoryLedger()).listing
+
+    assert "Desk Lamp" in listing.description
+    assert listing.platforms.shopify is not None
+    assert "Desk Lamp" in listing.platforms.shopify.body_html

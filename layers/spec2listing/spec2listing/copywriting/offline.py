@@ -124,7 +124,9 @@ class OfflineCopyWriter:
             paragraphs.append(allowed.join([sentence(f"Available in {colors}")]))
         if spec.audience and spec.audience.persona:
             paragraphs.append(allowed.join([sentence(f"Made for {_lower_first(spec.audience.persona)}")]))
-        return "\n\n".join(paragraph for paragraph in paragraphs if paragraph)
+        description = "\n\n".join(paragraph for paragraph in paragraphs if paragraph)
+        # A spec with only a name, brand and price still gets a description: the short one.
+        return description or self._short_description(spec, allowed)
 
     def _bullets(self, spec: ProductSpec, allowed: "_BannedFilter") -> list[str]:
         candidates = [sentence(feature) for feature in spec.features]
