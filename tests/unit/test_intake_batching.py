@@ -119,7 +119,7 @@ def _finish(store: S3ObjectStore, records: DynamoRecordStore, products_key: str)
             artifacts=artifacts,
         )
         assert records.settle_spec(record, ClaimState.DONE)
-        assert records.put_listing(record, as_of=item["run_id"])
+        assert records.put_listing(record, as_of=record)
 
 
 def test_new_catalog_batches_reads(aws) -> None:
@@ -150,8 +150,9 @@ def test_unchanged_catalog_reuses_in_parallel(aws) -> None:
     assert again.queued_count == 0
     assert counter.calls["GetItem"] == 0
     assert counter.calls["BatchGetItem"] == 2  # the claims only: no product is queued, so no listing is read
-    assert counter.calls["PutItem"] == PRODUCTS + 3  # one listing per product, the delivery, the run twice
-    assert counter.calls["BatchWriteItem"] == 15  # 3 items per reused product, 25 items per request
+    # Per product a listing and a CURRENT, both conditional; then the delivery and the run twice.
+    assert counter.calls["PutItem"] == 2 * PRODUCTS + 3
+    assert counter.calls["BatchWriteItem"] == 10  # 2 items per reused product, 25 items per request
     assert counter.max_in_flight > 1
     reused = records.get_current_product("B-0007")
     assert reused is not None
@@ -300,10 +301,16 @@ def test_batch_write_retries_unprocessed_items(monkeypatch) -> None:
     with UnprocessedDynamo() as server:
         item = {"pk": {"S": "RUN#run-1"}, "sk": {"S": "PRODUCT#A"}}
         unprocessed = {"records": [{"PutRequest": {"Item": item}}]}
-        server.queue(Reply(body={"UnprocessedItems": unprocessed}), Reply(body={"UnprocessedItems": {}}))
+        server.queue(
+            Reply(body={"UnprocessedItems": unprocessed}), Reply(body={"UnprocessedItems": {}}), Reply(body={})
+        )
 
         _fake_table(server).put_products([record])
 
-    assert len(server.requests) == 2
-    assert len(server.requests[0].json()["RequestItems"]["records"]) == 3  # CURRENT, history and run items
+    assert len(server.requests) == 3
+    assert len(server.requests[0].json()["RequestItems"]["records"]) == 2  # history and run items
     assert server.requests[1].json()["RequestItems"] == unprocessed
+    # CURRENT carries a condition, which batch writes cannot, so it is a put of its own.
+    current = server.requests[2].json()
+    assert current["Item"]["sk"] == {"S": "CURRENT"}
+    assert "ConditionExpression" in current

@@ -231,7 +231,7 @@ def test_failed_render_fix_matches_cause(error: str, kind: str, fix_words: str) 
     (spec,) = specs_in(ACCEPTANCE / "trail-runner.json")
     brand = brand_for(spec)
     listing = OfflineCopyWriter().write(spec, brand, ledger=MemoryLedger()).listing
-    plan = plan_images(spec, listing, brand)
+    plan = plan_images(spec, brand)
     images = {job.job_id: OfflineRenderer().render(job, spec, [], ledger=MemoryLedger()).data for job in plan.jobs}
     renders = [RenderResult(job_id=job.job_id, image_key=f"{job.job_id}.png") for job in plan.jobs]
     packshot = plan.jobs[0]
