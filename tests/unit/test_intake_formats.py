@@ -464,3 +464,24 @@ def test_akeneo_attribute_mapping_used() -> None:
     options = ReadOptions(locale="en_GB", channel="ecommerce", currency="GBP", attributes={"name": "product_title"})
     (bowl,) = _specs(parse_upload("bowl.json", json.dumps(product).encode(), options)).values()
     assert bowl.name == "Kiln & Reed Serving Bowl 15 cm"
+
+
+@pytest.mark.parametrize("depth", [65, 100_000])
+def test_deep_json_rejected(depth) -> None:
+    (error,) = _errors(parse_upload("deep.json", ("[" * depth + "]" * depth).encode()))
+
+    assert error.file == "deep.json"
+    assert "nested deeper than 64 levels" in error.message
+
+
+def test_deep_jsonl_line_rejected() -> None:
+    good = json.dumps(
+        {"sku": "A-1", "name": "Mug", "brand": "Acme", "category": "Home", "price": {"amount": 12, "currency": "EUR"}}
+    )
+    data = f"{'[' * 100_000}\n{good}\n".encode()
+    upload = parse_upload("lines.jsonl", data)
+
+    (error,) = _errors(upload)
+    assert error.path.startswith("line 1")
+    assert "nested deeper" in error.message
+    assert [spec.sku for _, spec in upload.specs] == ["A-1"]

@@ -39,12 +39,42 @@ class JsonObject(dict[str, Any]):
             self[key] = value
 
 
+# A spec nests a few levels and an Akeneo product about six; deeper input is refused before
+# recursive code (the JSON decoder, the readers, validation) runs out of stack on it.
+MAX_NESTING = 64
+EXPECTED_NESTING = f"objects and lists nested at most {MAX_NESTING} levels deep, as product data is"
+
+
+class NestingTooDeep(ValueError):
+    """JSON whose objects and lists nest deeper than MAX_NESTING."""
+
+
 def parse_json(text: str) -> Any:
     """Parse JSON text like `json.loads`, with each object that repeats a key as a JsonObject.
 
-    Raises json.JSONDecodeError.
+    Raises json.JSONDecodeError, or NestingTooDeep.
     """
-    return json.loads(text, object_pairs_hook=_json_object)
+    try:
+        document = json.loads(text, object_pairs_hook=_json_object)
+    except RecursionError as error:
+        raise NestingTooDeep(f"nested deeper than {MAX_NESTING} levels") from error
+    if nesting_exceeds(document, MAX_NESTING):
+        raise NestingTooDeep(f"nested deeper than {MAX_NESTING} levels")
+    return document
+
+
+def nesting_exceeds(document: Any, limit: int) -> bool:
+    """Whether objects and lists in `document` nest deeper than `limit`, found without recursion."""
+    stack = [(document, 1)]
+    while stack:
+        value, depth = stack.pop()
+        children = value.values() if isinstance(value, dict) else value if isinstance(value, list) else None
+        if children is None:
+            continue
+        if depth > limit:
+            return True
+        stack.extend((child, depth + 1) for child in children)
+    return False
 
 
 def _json_object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
@@ -93,6 +123,8 @@ def load_json(file: str, text: str) -> Any | Rejection:
         return file_rejection(file, "(file)", "the file is empty", EXPECTED_DOCUMENT)
     try:
         return parse_json(text)
+    except NestingTooDeep as error:
+        return file_rejection(file, "(file)", str(error), EXPECTED_NESTING)
     except json.JSONDecodeError as error:
         truncated = error.pos >= len(text.rstrip())
         hint = "; the file looks truncated" if truncated else ""
