@@ -123,6 +123,8 @@ def read_akeneo(
         key = f"model {parent}" if isinstance(parent, str) and parent else f"product {identifier}"
         groups.setdefault(key, []).append((origin, item))
 
+    # NOTE: a model's spec is built from the variant products of this document alone, so an event
+    # carrying one variant product replaces the listing's variants with that one instead of updating it.
     for key, members in groups.items():
         sku = key.split(" ", 1)[1]
         result.add(_AkeneoGroup(file, sku, members, options).candidate())
