@@ -597,7 +597,7 @@ class LocalPipeline:
         """
         sfn = boto3.client("stepfunctions", region_name=REGION)
         error, _, cause = reason.partition(": ")
-        stopped: list[str] = []
+        ended = []
         for submission in submissions:
             status = sfn.describe_execution(executionArn=submission.execution_arn)["status"]
             if status != "RUNNING":
@@ -605,12 +605,15 @@ class LocalPipeline:
             sfn.stop_execution(executionArn=submission.execution_arn, error=error, cause=cause or reason)
             submission.status = "ABORTED"
             submission.error = reason
-            description = sfn.describe_execution(executionArn=submission.execution_arn)
+            ended.append(sfn.describe_execution(executionArn=submission.execution_arn))
+        # Handler calls under way finish first, so a product they finish keeps its own outcome.
+        with self._calls_done:
+            self._calls_done.wait_for(lambda: self._active_calls == 0, timeout=STOP_GRACE_SECONDS)
+        stopped: list[str] = []
+        for description in ended:
             closed = self.invoke(CLOSE_ENDED_RUN_FUNCTION, _status_change_event(description, error, cause or reason))
             if closed.get("run_id"):
                 stopped.append(closed["run_id"])
-        with self._calls_done:
-            self._calls_done.wait_for(lambda: self._active_calls == 0, timeout=STOP_GRACE_SECONDS)
         return stopped
 
     def _run_id_of(self, submission: Submission) -> str | None:
