@@ -485,3 +485,12 @@ def test_deep_jsonl_line_rejected() -> None:
     assert error.path.startswith("line 1")
     assert "nested deeper" in error.message
     assert [spec.sku for _, spec in upload.specs] == ["A-1"]
+
+
+def test_long_integer_rejected() -> None:
+    spec = json.loads((EXAMPLES / "daypack.json").read_text(encoding="utf-8"))
+    spec["price"]["amount"] = 7
+    text = json.dumps(spec).replace('"amount": 7', '"amount": ' + "9" * 5000)
+
+    (error,) = _errors(parse_upload("daypack.json", text.encode()))
+    assert "5000 digits" in error.message

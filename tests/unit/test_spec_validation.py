@@ -3,8 +3,9 @@
 import json
 
 import pytest
+from pydantic import ValidationError
 from spec2listing.intake import parse_upload
-from spec2listing.models.spec import MAX_VARIANTS
+from spec2listing.models.spec import MAX_VARIANTS, Weight
 
 BASE = {
     "sku": "MUG-1",
@@ -273,3 +274,11 @@ def test_no_error_says_valid_value() -> None:
     for error in _errors(bad):
         assert error.expected != "a valid value", error
         assert "Input should" not in error.message, error
+
+
+def test_huge_weight_rejected() -> None:
+    with pytest.raises(ValidationError) as caught:
+        Weight.model_validate({"value": 1e30, "unit": "g"})
+
+    (error,) = caught.value.errors()
+    assert error["type"] == "less_than_equal"

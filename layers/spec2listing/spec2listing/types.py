@@ -11,6 +11,7 @@ from decimal import Decimal
 from typing import Annotated, Any
 
 from pydantic import AfterValidator, BeforeValidator, Field, StringConstraints
+from pydantic_core import PydanticCustomError
 
 SKU_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"
 SKU_EXPECTED = "1-64 letters, digits, '.', '-' or '_', starting with a letter or digit"
@@ -161,8 +162,22 @@ Amount = Annotated[
 ]
 """Money amount greater than zero: at most 8 digits before the decimal point and 4 after."""
 
-PositiveNumber = Annotated[float, BeforeValidator(_not_boolean), Field(gt=0, allow_inf_nan=False)]
-"""Measured value greater than zero; finite, and never a boolean."""
+# A measure above this is a typo or a unit mix-up in any unit a spec uses (a million kilograms,
+# a million metres), and a float that large no longer prints the digits it was given.
+MAX_MEASURE = 1_000_000
+
+
+def _at_most_measure(value: float) -> float:
+    # After the field's own constraints, so that infinity is reported as not finite rather than too large.
+    if value > MAX_MEASURE:
+        raise PydanticCustomError("less_than_equal", "Input should be less than or equal to {le}", {"le": MAX_MEASURE})
+    return value
+
+
+PositiveNumber = Annotated[
+    float, BeforeValidator(_not_boolean), Field(gt=0, allow_inf_nan=False), AfterValidator(_at_most_measure)
+]
+"""Measured value greater than zero and at most MAX_MEASURE; finite, and never a boolean."""
 
 
 def _spec_value(value: Any) -> Any:

@@ -77,6 +77,9 @@ def _wording(error: Any) -> tuple[str, str]:
     if kind in ("greater_than", "greater_than_equal"):
         limit = context.get("gt", context.get("ge"))
         return "too small", f"a number greater than {limit}" if kind == "greater_than" else f"{limit} or more"
+    if kind in ("less_than", "less_than_equal"):
+        limit = context.get("lt", context.get("le"))
+        return "too large", f"a number of at most {limit}; check the value and its unit"
     if kind == "decimal_max_digits":
         return "too many digits", f"at most {context.get('max_digits')} digits in all, such as 1249.99"
     if kind == "decimal_whole_digits":

@@ -15,9 +15,9 @@ from spec2listing.intake.akeneo import is_akeneo_product, read_akeneo
 from spec2listing.intake.csv_catalog import header_score as catalog_header_score
 from spec2listing.intake.csv_catalog import read_csv_catalog
 from spec2listing.intake.json_spec import (
-    EXPECTED_NESTING,
+    EXPECTED_BOUNDS,
     Item,
-    NestingTooDeep,
+    JsonOutOfBounds,
     canonical_candidates,
     document_items,
     load_json,
@@ -64,8 +64,8 @@ def read_jsonl_upload(file: str, data: bytes, options: ReadOptions) -> ReadResul
         origin = f"line {number}"
         try:
             entry = parse_json(line)
-        except NestingTooDeep as error:
-            rejections.append(file_rejection(file, origin, str(error), EXPECTED_NESTING))
+        except JsonOutOfBounds as error:
+            rejections.append(file_rejection(file, origin, str(error), EXPECTED_BOUNDS))
             continue
         except json.JSONDecodeError as error:
             rejections.append(

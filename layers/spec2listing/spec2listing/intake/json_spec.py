@@ -42,25 +42,37 @@ class JsonObject(dict[str, Any]):
 # A spec nests a few levels and an Akeneo product about six; deeper input is refused before
 # recursive code (the JSON decoder, the readers, validation) runs out of stack on it.
 MAX_NESTING = 64
-EXPECTED_NESTING = f"objects and lists nested at most {MAX_NESTING} levels deep, as product data is"
+EXPECTED_BOUNDS = (
+    f"objects and lists nested at most {MAX_NESTING} levels deep and numbers of at most 30 digits, as product data has"
+)
 
 
-class NestingTooDeep(ValueError):
-    """JSON whose objects and lists nest deeper than MAX_NESTING."""
+class JsonOutOfBounds(ValueError):
+    """JSON nested deeper than MAX_NESTING, or with an integer longer than MAX_INTEGER_DIGITS digits."""
 
 
 def parse_json(text: str) -> Any:
     """Parse JSON text like `json.loads`, with each object that repeats a key as a JsonObject.
 
-    Raises json.JSONDecodeError, or NestingTooDeep.
+    Raises json.JSONDecodeError, or JsonOutOfBounds.
     """
     try:
-        document = json.loads(text, object_pairs_hook=_json_object)
+        document = json.loads(text, object_pairs_hook=_json_object, parse_int=_parse_int)
     except RecursionError as error:
-        raise NestingTooDeep(f"nested deeper than {MAX_NESTING} levels") from error
+        raise JsonOutOfBounds(f"nested deeper than {MAX_NESTING} levels") from error
     if nesting_exceeds(document, MAX_NESTING):
-        raise NestingTooDeep(f"nested deeper than {MAX_NESTING} levels")
+        raise JsonOutOfBounds(f"nested deeper than {MAX_NESTING} levels")
     return document
+
+
+# Python refuses to convert integers of more than 4300 digits; no product figure needs more than this.
+MAX_INTEGER_DIGITS = 30
+
+
+def _parse_int(text: str) -> int:
+    if len(text.lstrip("-")) > MAX_INTEGER_DIGITS:
+        raise JsonOutOfBounds(f"a number with {len(text.lstrip('-'))} digits, more than {MAX_INTEGER_DIGITS}")
+    return int(text)
 
 
 def nesting_exceeds(document: Any, limit: int) -> bool:
@@ -123,8 +135,8 @@ def load_json(file: str, text: str) -> Any | Rejection:
         return file_rejection(file, "(file)", "the file is empty", EXPECTED_DOCUMENT)
     try:
         return parse_json(text)
-    except NestingTooDeep as error:
-        return file_rejection(file, "(file)", str(error), EXPECTED_NESTING)
+    except JsonOutOfBounds as error:
+        return file_rejection(file, "(file)", str(error), EXPECTED_BOUNDS)
     except json.JSONDecodeError as error:
         truncated = error.pos >= len(text.rstrip())
         hint = "; the file looks truncated" if truncated else ""
