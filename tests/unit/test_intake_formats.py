@@ -494,3 +494,15 @@ def test_long_integer_rejected() -> None:
 
     (error,) = _errors(parse_upload("daypack.json", text.encode()))
     assert "5000 digits" in error.message
+
+
+def test_negative_csv_price_too_small() -> None:
+    rows = [
+        ["sku", "name", "brand", "category", "price", "currency"],
+        ["NEG-1", "Mug", "Acme", "Home", "-5.00", "EUR"],
+    ]
+    (error,) = _errors(parse_upload("catalog.csv", _csv(rows).encode()))
+
+    assert error.path.endswith("price")
+    assert error.message == "too small"
+    assert "greater than 0" in error.expected

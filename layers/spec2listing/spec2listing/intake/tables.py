@@ -294,9 +294,13 @@ def normalize_number(text: str, decimal: DecimalMark) -> str | None:
     """Rewrite a number written with `decimal` as '1234.5'; None when the text is no such number.
 
     Digit groups of three may be separated by a space, a no-break space or the
-    other mark ('1.234,50' with a decimal comma, '1,234.50' with a point).
+    other mark ('1.234,50' with a decimal comma, '1,234.50' with a point). A
+    leading minus sign is kept.
     """
     value = text.strip()
+    # A sign is kept, so that validation says what is wrong with '-5.00' (too small), not that it is no number.
+    sign = "-" if value.startswith("-") else ""
+    value = value.removeprefix("-")
     whole, separator, fraction = value.partition(decimal)
     if separator and not _DIGITS.fullmatch(fraction):
         return None
@@ -305,4 +309,4 @@ def normalize_number(text: str, decimal: DecimalMark) -> str | None:
         if grouped is None or grouped.group("mark") == decimal:
             return None
         whole = re.sub(r"[^0-9]", "", whole)
-    return whole + ("." + fraction if separator else "")
+    return sign + whole + ("." + fraction if separator else "")
