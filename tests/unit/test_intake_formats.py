@@ -506,3 +506,13 @@ def test_negative_csv_price_too_small() -> None:
     assert error.path.endswith("price")
     assert error.message == "too small"
     assert "greater than 0" in error.expected
+
+
+def test_semicolon_csv_with_short_row_detected() -> None:
+    header = "sku;name;brand;category;price;currency;summary;materials;color;color_hex;variant_sku;features;targets"
+    row = "KR-BWL-15;Serving Bowl 15 cm;Kiln & Reed;Home > Bowls;32,00;GBP;Shallow bowl.;stoneware;Sea Glass;#7FA9A0"
+    upload = parse_upload("bowls.csv", f"{header}\n{row}\n".encode())
+
+    assert not _errors(upload)
+    (bowl,) = _specs(upload).values()
+    assert bowl.price.amount == Decimal("32.00")

@@ -173,11 +173,13 @@ def _detect_delimiter(
 ) -> Delimiter | FieldError:
     """Pick the delimiter that splits the header into a known layout and every sampled row alike.
 
-    A candidate must split the header into more than one cell and give every
-    sampled row the header's width. Of those, the one whose header best matches
-    a known layout wins, and a tie is an error, never a guess.
+    A candidate must split the header into more than one cell and no sampled
+    row into more cells than the header (Excel leaves out the delimiters of
+    empty cells at the end of some rows). Of those, the one whose header best
+    matches a known layout wins, then the one that gives every row the
+    header's width; a tie is an error, never a guess.
     """
-    candidates: list[tuple[int, Delimiter]] = []
+    candidates: list[tuple[tuple[int, bool], Delimiter]] = []
     for delimiter in DELIMITERS:
         records = _records(text, delimiter, SAMPLE_RECORDS)
         if isinstance(records, _Unreadable) or not records:
@@ -186,9 +188,9 @@ def _detect_delimiter(
         if len(header) < 2:
             continue
         widths = {len(record.cells) for record in records[1:] if any(cell.strip() for cell in record.cells)}
-        if widths and widths != {len(header)}:
+        if widths and (max(widths) > len(header) or min(widths) < 2):
             continue
-        candidates.append((header_score(header), delimiter))
+        candidates.append(((header_score(header), widths <= {len(header)}), delimiter))
     if not candidates:
         return default
     candidates.sort(key=lambda candidate: candidate[0], reverse=True)
