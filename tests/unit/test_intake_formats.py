@@ -516,3 +516,10 @@ def test_semicolon_csv_with_short_row_detected() -> None:
     assert not _errors(upload)
     (bowl,) = _specs(upload).values()
     assert bowl.price.amount == Decimal("32.00")
+
+
+def test_unknown_delimiter_named_in_words() -> None:
+    (error,) = read_options("meta", {"delimiter": "colon"}, ignore_unknown=True)
+
+    assert error.path == "option delimiter"
+    assert error.expected == "comma, semicolon, tab or pipe"

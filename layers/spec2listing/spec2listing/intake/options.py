@@ -79,6 +79,8 @@ class ReadOptions(BaseModel):
     def _delimiter_name(cls, value: object) -> object:
         if isinstance(value, str) and value.strip().lower() in _DELIMITER_NAMES:
             return _DELIMITER_NAMES[value.strip().lower()]
+        if isinstance(value, str) and value not in _DELIMITER_NAMES.values():
+            raise ValueError("unknown delimiter; expected comma, semicolon, tab or pipe")
         return value
 
     @field_validator("decimal", mode="before")
