@@ -19,7 +19,7 @@ from spec2listing.intake.tables import (
     detect_decimal,
     long_row_error,
     missing_columns,
-    read_number,
+    normalize_number_cells,
 )
 
 REQUIRED_COLUMNS = ("sku", "name", "brand", "category", "price", "currency")
@@ -111,14 +111,7 @@ def _normalize_numbers(file: str, rows: list[tuple[int, dict[str, str]]], decima
     """Rewrite number cells with the file's decimal mark as plain decimals, in place."""
     errors = []
     for line, cells in rows:
-        for column in NUMBER_COLUMNS:
-            if not cells.get(column):
-                continue
-            number = read_number(file, f"row {line}, column {column}", cells[column], decimal)
-            if isinstance(number, FieldError):
-                errors.append(number)
-            else:
-                cells[column] = number
+        errors += normalize_number_cells(file, line, cells, NUMBER_COLUMNS, decimal)
     return errors
 
 

@@ -39,7 +39,7 @@ class JsonObject(dict[str, Any]):
             self[key] = value
 
 
-# A spec nests a few levels and an Akeneo product about six; deeper input is refused before
+# A spec nests a few levels and an Akeneo product about six. Deeper input is rejected before
 # recursive code (the JSON decoder, the readers, validation) runs out of stack on it.
 MAX_NESTING = 64
 EXPECTED_BOUNDS = (
@@ -80,8 +80,11 @@ def nesting_exceeds(document: Any, limit: int) -> bool:
     stack = [(document, 1)]
     while stack:
         value, depth = stack.pop()
-        children = value.values() if isinstance(value, dict) else value if isinstance(value, list) else None
-        if children is None:
+        if isinstance(value, dict):
+            children = list(value.values())
+        elif isinstance(value, list):
+            children = value
+        else:
             continue
         if depth > limit:
             return True

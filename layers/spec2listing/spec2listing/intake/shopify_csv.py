@@ -22,7 +22,7 @@ from spec2listing.intake.tables import (
     detect_decimal,
     long_row_error,
     missing_columns,
-    read_number,
+    normalize_number_cells,
 )
 
 # Header names (lower case, single spaces) to the field each one fills.
@@ -221,14 +221,7 @@ def _product(
     for line, cells in rows:
         if not any(cells.get(name) for name in VARIANT_FIELDS):
             continue  # an image row
-        for name in NUMBER_FIELDS:
-            if not cells.get(name):
-                continue
-            number = read_number(file, f"row {line}, column {columns[name]}", cells[name], decimal)
-            if isinstance(number, FieldError):
-                errors.append(number)
-            else:
-                cells[name] = number
+        errors += normalize_number_cells(file, line, cells, NUMBER_FIELDS, decimal, columns=columns)
 
         def where(name: str, line: int = line) -> str:
             return f"row {line}, column {columns.get(name, name)}"

@@ -10,7 +10,7 @@ is rejected with the option that settles it, never guessed.
 import csv
 import io
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from typing import NamedTuple
 
 from pydantic import BaseModel
@@ -262,6 +262,32 @@ def read_number(file: str, path: str, text: str, decimal: DecimalMark) -> str | 
         message="not a number",
         expected=f"a number with a decimal {DECIMAL_NAMES[decimal]} such as {example}",
     )
+
+
+def normalize_number_cells(
+    file: str,
+    line: int,
+    cells: dict[str, str],
+    names: Iterable[str],
+    decimal: DecimalMark,
+    *,
+    columns: Mapping[str, str] | None = None,
+) -> list[FieldError]:
+    """Rewrite the row's non-empty number cells in `names` as '1234.5', in place, and return the cells that fail.
+
+    `columns` maps a field name to the header column that the error names, where the two differ.
+    """
+    errors = []
+    for name in names:
+        if not cells.get(name):
+            continue
+        column = columns.get(name, name) if columns else name
+        number = read_number(file, f"row {line}, column {column}", cells[name], decimal)
+        if isinstance(number, FieldError):
+            errors.append(number)
+        else:
+            cells[name] = number
+    return errors
 
 
 def long_row_error(file: str, line: int, cells: list[str], width: int) -> FieldError | None:
