@@ -435,7 +435,7 @@ def test_fault_cost_equals_reported_usage(fault_runs, fault) -> None:
     assert sum(item.calls for item in answered) == len(gemini.reported) + len(images.reported)
 
 
-def test_timed_out_calls_are_in_the_ledger_without_usage(fault_runs) -> None:
+def test_timed_out_calls_ledgered_without_usage(fault_runs) -> None:
     _, record, gemini, _ = fault_runs["vision_timeouts"]
     timed_out = [item for item in record.usage if not item.reported]
 

@@ -11,7 +11,7 @@ Handler = TypeVar("Handler", bound=Callable[..., Any])
 
 
 def task_ids(event: object) -> dict[str, str]:
-    """The run id, SKU, execution id and job id a task event carries, read before it is validated."""
+    """Return the run id, SKU, execution id and job id a task event carries, read before it is validated."""
     if not isinstance(event, Mapping):
         return {}
     return {name: str(event[name]) for name in TASK_IDS if isinstance(event.get(name), str) and event[name]}

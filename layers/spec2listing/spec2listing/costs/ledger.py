@@ -57,7 +57,7 @@ class StoreLedger(MemoryLedger):
         self._sku = sku
 
     def for_job(self, job_id: str) -> "StoreLedger":
-        """A ledger of the same product that stamps `job_id` on what it records."""
+        """Return a ledger of the same product that stamps `job_id` on what it records."""
         return StoreLedger(self._store, self._run_id, self._sku, job_id)
 
     def record(self, usage: Usage) -> None:
@@ -70,7 +70,7 @@ class StoreLedger(MemoryLedger):
 
 
 def read_ledger(store: ObjectStore, run_id: str, sku: str) -> list[Usage]:
-    """Every call recorded for one product in one run, oldest first."""
+    """Return every call recorded for one product in one run, oldest first."""
     prefix = keys.product_usage_prefix(run_id, sku)
     return [Usage.model_validate(get_json(store, key)) for key in sorted(store.list_keys(prefix))]
 

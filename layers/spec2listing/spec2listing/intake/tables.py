@@ -326,7 +326,7 @@ def normalize_number(text: str, decimal: DecimalMark) -> str | None:
     leading minus sign is kept.
     """
     value = text.strip()
-    # A sign is kept, so that validation says what is wrong with '-5.00' (too small), not that it is no number.
+    # A sign is kept, so that validation reports what is wrong with '-5.00' (too small) instead of calling it no number.
     sign = "-" if value.startswith("-") else ""
     value = value.removeprefix("-")
     whole, separator, fraction = value.partition(decimal)

@@ -328,7 +328,7 @@ def _check_settings(**overrides: object) -> None:
 
 
 def _describe(problem: Mapping[str, Any], *, with_location: bool = True) -> str:
-    """One pydantic error as text: where, what and the value given."""
+    """Format one pydantic error as text: where, what and the value given."""
     location = ".".join(str(part) for part in problem["loc"])
     value = problem["input"]
     shown = "an object" if isinstance(value, dict) else json.dumps(value, default=str, ensure_ascii=False)

@@ -731,7 +731,7 @@ def local_pipeline(out_dir: Path, **options: Any) -> Iterator[LocalPipeline]:
 
 
 def _status_change_event(description: Mapping[str, Any], error: str, cause: str) -> dict[str, Any]:
-    """The event Step Functions would put on the default bus for a stopped execution."""
+    """Build the event that Step Functions puts on the default bus for a stopped execution."""
 
     def epoch_ms(value: datetime) -> int:
         return round((value if value.tzinfo else value.replace(tzinfo=UTC)).timestamp() * 1000)

@@ -63,7 +63,7 @@ def make_run_id(started_at: datetime, execution_name: str) -> str:
 
 
 def delivery_hash(trigger: TriggerEvent) -> str:
-    """The key a trigger delivery is claimed under: the hash of what its repeats share."""
+    """Return the key a trigger delivery is claimed under: the hash of what its repeats share."""
     return hashlib.sha256(trigger.delivery_identity().encode("utf-8")).hexdigest()
 
 

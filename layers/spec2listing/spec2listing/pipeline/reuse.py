@@ -36,8 +36,9 @@ def earlier_outcome(
     """The finished outcome of the same spec content, or None when this run is to generate the product.
 
     A claim left PENDING by a run that has ended is taken over. A run has
-    ended when its record says so, or when `executions` reports that its
-    execution stopped, timed out or failed without closing the record. A claim
+    ended when its record's status is no longer RUNNING, or when `executions`
+    reports that its execution stopped, timed out or failed without closing
+    the record. A claim
     of another run that is still running stays with it, and this run
     generates the product as well. `claim` is the claim in force when the
     caller already made it (records.claim_specs for a whole catalog); without
@@ -55,7 +56,7 @@ def earlier_outcome(
 
 
 def is_running(run: RunRecord | None, executions: ExecutionLookup | None) -> bool:
-    """Whether a run still works on its claims: its record says RUNNING and its execution has not ended."""
+    """Whether a run still works on its claims: its record's status is RUNNING and its execution has not ended."""
     if run is None or run.status != RunStatus.RUNNING:
         return False
     if executions is None or run.execution_id is None:

@@ -122,7 +122,7 @@ def fail_run(
 
 
 def new_run_record(run_id: str, trigger: dict[str, Any], *, execution_id: str, started_at: datetime) -> RunRecord:
-    """A RUNNING record for a run that ended before Intake recorded it, named after what triggered it."""
+    """Build a RUNNING record for a run that ended before Intake recorded it, named after what triggered it."""
     source = str(trigger.get("detail-type", "unknown trigger"))
     delivery = None
     try:

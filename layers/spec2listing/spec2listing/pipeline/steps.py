@@ -193,7 +193,7 @@ class RenderError(BaseModel):
 
 
 def record_render_error(task: RenderTask, error: BaseException, *, store: ObjectStore) -> None:
-    """Keep a render's error beside its image, for the steps that report it, before Step Functions sees it."""
+    """Write a render's error beside its image for the steps that report it, before the error reaches Step Functions."""
     detail = RenderError(job_id=task.job_id, error=type(error).__name__, message=str(error))
     put_json(store, keys.render_error(task.run_id, task.sku, task.job_id), detail)
 
@@ -347,7 +347,7 @@ def _vision_reports(
         reports[job_id] = report
         _cache_vision(store, vision, plan.job(job_id), cache_keys.get(job_id), report)
     if throttled is not None:
-        # Raised once the finished verdicts are cached, so a retry of the check asks only for the rest.
+        # Raised once the finished verdicts are cached, so a retry of the check requests only the rest.
         raise throttled
     return reports, reused
 
@@ -412,7 +412,7 @@ OUT_OF_TIME = "the vision check did not finish within the function's time limit"
 
 
 def failed_vision(job: ImageJob, reason: str) -> VisionReport:
-    """Every item of the job's checklist unverified, with why no model judged them."""
+    """Return every item of the job's checklist as unverified, with the reason no model judged them."""
     verdicts = [
         VisionVerdict.model_validate({**item, "verdict": "unverified", "reason": reason}) for item in checklist(job)
     ]

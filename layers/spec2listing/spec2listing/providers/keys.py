@@ -93,7 +93,7 @@ class ClientForKey(Generic[Client]):
         self._lock = threading.Lock()
 
     def get(self) -> Client:
-        """The client for the key as read now (Powertools' cache decides how fresh a secret is)."""
+        """Return the client for the key as read now (Powertools' cache decides how fresh a secret is)."""
         return self._current(self.key.get())
 
     def refresh(self, rejected: Client) -> bool:
