@@ -68,6 +68,9 @@ def test_timeout_stops_runs_and_records_them(tmp_path, monkeypatch, capsys) -> N
     (run,) = [item for item in json.loads((out / "table.json").read_text())["items"] if item["sk"] == "RUN"]
     assert run["record"]["status"] == "FAILED"
     assert run["record"]["error"].startswith("TimedOut:")
+    summary = json.loads((out / run["record"]["summary_key"]).read_text())
+    assert summary["status"] == "FAILED"
+    assert (out / summary["review_index"]).is_file()
 
 
 def test_interrupt_stops_runs_and_records_them(tmp_path, monkeypatch, capsys) -> None:

@@ -11,6 +11,7 @@ from spec2listing.models.triggers import TriggerEvent
 from spec2listing.pipeline.intake import delivery_hash, make_run_id, run_intake
 from spec2listing.pipeline.outcomes import NO_OUTCOME_ERROR
 from spec2listing.pipeline.runs import LISTINGS_FAILED, close_ended_execution, record_run_failure
+from spec2listing.storage import keys
 from spec2listing.storage.objects import get_json
 
 from tests.support import EXAMPLES, load_event
@@ -73,6 +74,25 @@ def test_stopped_execution_closes_its_run(store, records, publisher) -> None:
     assert closed.finished_at == product.finished_at
     assert closed.counts[ProductStatus.FAILED.value] == 1
     assert [name for name, _ in publisher.events] == [LISTINGS_FAILED]
+
+
+def test_stopped_run_gets_summary_and_index(store, records, publisher) -> None:
+    trigger = _upload_trigger(store)
+    result = _intake(store, records, trigger)
+
+    closed = close_ended_execution(_ended(trigger), store=store, records=records, events=publisher)
+
+    assert closed is not None
+    assert closed.summary_key == keys.run_summary(result.run_id)
+    summary = get_json(store, closed.summary_key)
+    assert summary["status"] == RunStatus.FAILED.value
+    assert summary["error"] == "Operator: stopped by an operator"
+    assert [product["sku"] for product in summary["products"]] == [MUG_SKU]
+    index = store.get_bytes(keys.run_review_index(result.run_id)).decode("utf-8")
+    assert "The run failed: Operator: stopped by an operator" in index
+    assert MUG_SKU in index
+    ((_, detail),) = publisher.events
+    assert detail["summary_key"] == closed.summary_key
 
 
 def test_stopped_run_releases_claims_and_delivery(store, records, publisher) -> None:

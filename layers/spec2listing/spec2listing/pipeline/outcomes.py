@@ -336,39 +336,64 @@ def summarize_run(
         store=store,
         records=records,
     )
-    counts = count_outcomes(run, products)
-    cost = round(sum(product.cost_usd for product in products), 6)
-    usage_totals = _usage_totals([item for product in products for item in product.usage])
     finished = datetime.now(UTC)
+    run = close_run_record(run, products, status=RunStatus.SUCCEEDED, finished=finished)
+    run = write_run_report(run, products, store=store)
+    records.put_run(run)
+    events.publish(
+        LISTINGS_READY,
+        {
+            "run_id": run.run_id,
+            "counts": run.counts,
+            "summary_key": run.summary_key,
+            "review_index_key": keys.run_review_index(run.run_id),
+        },
+    )
+    return SummaryResult(run_id=run.run_id, summary_key=keys.run_summary(run.run_id), counts=run.counts)
+
+
+def close_run_record(
+    run: RunRecord, products: list[ProductRecord], *, status: RunStatus, finished: datetime, error: str | None = None
+) -> RunRecord:
+    """Return the run record with its final status, duration, counts and cost filled in from its products."""
+    return run.model_copy(
+        update={
+            "status": status,
+            "finished_at": finished,
+            "duration_ms": round((finished - run.started_at).total_seconds() * 1000),
+            "counts": count_outcomes(run, products),
+            "cost_usd": round(sum(product.cost_usd for product in products), 6),
+            "error": error,
+        }
+    )
+
+
+def write_run_report(run: RunRecord, products: list[ProductRecord], *, store: ObjectStore) -> RunRecord:
+    """Write summary.json and review/index.html for a closed run and return its record with summary_key set.
+
+    A failed run gets both too, so that the products it finished before it
+    failed stay as easy to find as those of a run that succeeded.
+    """
     slowest = sorted(
         (product for product in products if product.duration_ms is not None),
         key=lambda product: product.duration_ms or 0,
         reverse=True,
     )[:SLOWEST_SHOWN]
-
-    summary_key = keys.run_summary(task.run_id)
-    index_key = keys.run_review_index(task.run_id)
-    run = run.model_copy(
-        update={
-            "status": RunStatus.SUCCEEDED,
-            "finished_at": finished,
-            "duration_ms": round((finished - run.started_at).total_seconds() * 1000),
-            "counts": counts,
-            "cost_usd": cost,
-            "summary_key": summary_key,
-        }
-    )
+    summary_key = keys.run_summary(run.run_id)
+    index_key = keys.run_review_index(run.run_id)
+    run = run.model_copy(update={"summary_key": summary_key})
     summary = {
         "run_id": run.run_id,
         "source": run.source,
         "status": run.status.value,
+        "error": run.error,
         "started_at": run.started_at.isoformat(),
-        "finished_at": finished.isoformat(),
+        "finished_at": run.finished_at.isoformat() if run.finished_at else None,
         "duration_ms": run.duration_ms,
-        "counts": counts,
+        "counts": run.counts,
         "reused": sum(1 for product in products if product.reused_from),
-        "cost_usd": cost,
-        "usage": usage_totals,
+        "cost_usd": run.cost_usd,
+        "usage": _usage_totals([item for product in products for item in product.usage]),
         "slowest": [{"sku": p.sku, "duration_ms": p.duration_ms, "status": p.status.value} for p in slowest],
         "products": [
             {
@@ -391,14 +416,9 @@ def summarize_run(
         "review_index": index_key,
     }
     put_json(store, summary_key, summary)
-    index = render_run_index(run, products, _file_rejections(store, task.run_id))
+    index = render_run_index(run, products, _file_rejections(store, run.run_id))
     store.put_bytes(index_key, index.encode("utf-8"), "text/html; charset=utf-8")
-    records.put_run(run)
-    events.publish(
-        LISTINGS_READY,
-        {"run_id": run.run_id, "counts": counts, "summary_key": summary_key, "review_index_key": index_key},
-    )
-    return SummaryResult(run_id=run.run_id, summary_key=summary_key, counts=counts)
+    return run
 
 
 def _file_rejections(store: ObjectStore, run_id: str) -> list[Rejection]:

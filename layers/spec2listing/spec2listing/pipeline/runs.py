@@ -17,7 +17,12 @@ from spec2listing.models.records import RunRecord, RunStatus
 from spec2listing.models.tasks import ExecutionStatusChange, RunFailureTask
 from spec2listing.models.triggers import S3_OBJECT_CREATED, TriggerEvent
 from spec2listing.pipeline.intake import delivery_hash, make_run_id
-from spec2listing.pipeline.outcomes import count_outcomes, error_text, record_missing_outcomes
+from spec2listing.pipeline.outcomes import (
+    close_run_record,
+    error_text,
+    record_missing_outcomes,
+    write_run_report,
+)
 from spec2listing.storage import keys
 from spec2listing.storage.events import EventPublisher
 from spec2listing.storage.objects import ObjectStore, put_json
@@ -87,9 +92,9 @@ def fail_run(
     events: EventPublisher,
     ended_at: datetime | None = None,
 ) -> RunRecord:
-    """Mark the run FAILED, record its unfinished products, release its delivery and announce ListingsFailed.
+    """Mark the run FAILED, record its unfinished products, write its report and release its delivery.
 
-    `ended_at` is when the execution stopped, when that is known and earlier than now.
+    Announces ListingsFailed. `ended_at` is when the execution stopped, when that is known and earlier than now.
     """
     products = records.list_run_products(run.run_id)
     products += record_missing_outcomes(
@@ -100,23 +105,22 @@ def fail_run(
         records=records,
         ended_at=ended_at,
     )
-    now = ended_at or datetime.now(UTC)
-    failed = run.model_copy(
-        update={
-            "status": RunStatus.FAILED,
-            "finished_at": now,
-            "duration_ms": round((now - run.started_at).total_seconds() * 1000),
-            "counts": count_outcomes(run, products),
-            "cost_usd": round(sum(product.cost_usd for product in products), 6),
-            "error": error,
-        }
+    failed = close_run_record(
+        run, products, status=RunStatus.FAILED, finished=ended_at or datetime.now(UTC), error=error
     )
+    failed = write_run_report(failed, products, store=store)
     records.put_run(failed)
     if failed.delivery is not None:
         records.release_delivery(failed.delivery, failed.run_id)
     events.publish(
         LISTINGS_FAILED,
-        {"run_id": failed.run_id, "source": failed.source, "error": error, "counts": failed.counts},
+        {
+            "run_id": failed.run_id,
+            "source": failed.source,
+            "error": error,
+            "counts": failed.counts,
+            "summary_key": failed.summary_key,
+        },
     )
     return failed
 
