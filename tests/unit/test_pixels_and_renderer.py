@@ -2,6 +2,7 @@ import io
 
 import pytest
 from PIL import Image, ImageDraw
+from spec2listing.consistency.image_checks import check_image
 from spec2listing.costs.ledger import MemoryLedger
 from spec2listing.imaging.offline import OfflineRenderer
 from spec2listing.imaging.pixels import color_share, delta_e_2000, measure, rgb_hex
@@ -69,3 +70,57 @@ def test_delta_e_zero_only_for_same_colour() -> None:
     assert delta_e_2000("#4B5E2A", "#4B5E2A") == 0.0
     assert 0 < delta_e_2000("#4B5E2A", "#4C5F2B") < 1
     assert delta_e_2000("#4B5E2A", "#D9622B") > 30
+
+
+def _white_variant_job(color_hex: str, sku: str = "VL-GAN65-3P"):
+    """Give a spec a navy variant and a white one and return it with the white variant's image job."""
+    base = next(spec for spec in SPECS if spec.sku == sku)
+    white_variant = base.variants[0].model_copy(update={"sku": "W-1", "color": "White", "color_hex": color_hex})
+    navy_variant = base.variants[0].model_copy(update={"sku": "N-1", "color": "Navy", "color_hex": "#1F2A44"})
+    white = base.model_copy(update={"variants": [navy_variant, white_variant]})
+    jobs = plan_images(white, brand_for(white)).jobs
+    job = next(job for job in jobs if job.kind == ImageKind.VARIANT and job.variant_sku == "W-1")
+    return white, job
+
+
+def _variant_color(job, data: bytes):
+    (result,) = [result for result in check_image(job, data) if result.check == "variant_color"]
+    return result
+
+
+@pytest.mark.parametrize("color_hex", ["#FFFFFF", "#FAFAFA", "#F7F7F7"])
+def test_white_product_inside_outline_matches(color_hex: str) -> None:
+    spec, job = _white_variant_job(color_hex)
+    data = OfflineRenderer().render(job, spec, [], ledger=MemoryLedger()).data
+
+    result = _variant_color(job, data)
+
+    assert result.passed, result.measured
+    assert result.measured["delta_e"] <= 2
+    assert "silhouette_colors" in result.measured
+
+
+def test_white_product_with_open_outline_left_to_vision() -> None:
+    # The offline pendant is a crescent whose cut-out has no outline, so its white body is not enclosed.
+    spec, job = _white_variant_job("#FFFFFF", sku="SEL-CRS-PND")
+    data = OfflineRenderer().render(job, spec, [], ledger=MemoryLedger()).data
+
+    result = _variant_color(job, data)
+
+    assert not result.passed
+    assert result.weight == 0
+    assert "left to the vision check" in result.detail
+    assert result.measured["bbox_density"] < 0.2
+
+
+@pytest.mark.parametrize("drawn", ["#C8C8C8", "#C0392B", "#1F2A44"])
+def test_white_variant_drawn_in_other_colour_fails(drawn: str) -> None:
+    spec, job = _white_variant_job("#FFFFFF")
+    drifted = job.model_copy(update={"color_hex": drawn})
+    data = OfflineRenderer().render(drifted, spec, [], ledger=MemoryLedger()).data
+
+    result = _variant_color(job, data)
+
+    assert not result.passed
+    assert result.weight > 0
+    assert result.measured["delta_e"] > 10

@@ -11,6 +11,7 @@ from spec2listing.consistency.thresholds import (
     BACKGROUND_UNIFORM_SPREAD,
     LIFESTYLE_COLOR_MIN_SHARE,
     MAJOR_COLOR_MIN_SHARE,
+    SPARSE_REGION_MAX_DENSITY,
     VARIANT_COLOR_MAX_DELTA_E,
     WHITE_BORDER_MIN_SHARE,
     WHITE_TOLERANCE,
@@ -196,25 +197,40 @@ def _color_checks(job: ImageJob, measured: ImageMeasurements, data: bytes) -> li
         if measured.dominant_rgb is None:
             return [_result(job, "variant_color", subject, False, "a visible product", dominant=None)]
         # The nearest of the product region's major colours, so a shadow or vignette that outweighs a small
-        # product cannot hide it; the dominant colour is reported beside it.
+        # product cannot hide it; the dominant colour is reported beside it. The silhouette's colours count
+        # too, because the body of a white product on white is only enclosed by its outline, not separated.
         major = [color for color, share in measured.colors if share >= MAJOR_COLOR_MIN_SHARE] or [measured.dominant_rgb]
+        major += [color for color, share in measured.silhouette_colors if share >= MAJOR_COLOR_MIN_SHARE]
         target = job.color_hex
         nearest = min((rgb_hex(color) for color in major), key=lambda color: delta_e_2000(color, target))
         distance = delta_e_2000(nearest, job.color_hex)
-        return [
-            _result(
-                job,
-                "variant_color",
-                subject,
-                distance <= VARIANT_COLOR_MAX_DELTA_E,
-                f"a major product colour within CIEDE2000 {VARIANT_COLOR_MAX_DELTA_E:g} of {job.color_hex}",
-                dominant=rgb_hex(measured.dominant_rgb),
-                nearest=nearest,
-                delta_e=round(distance, 2),
-                colors={rgb_hex(color): round(share, 3) for color, share in measured.colors},
-                product_share=round(measured.product_share, 4),
+        values: dict[str, object] = {
+            "dominant": rgb_hex(measured.dominant_rgb),
+            "nearest": nearest,
+            "delta_e": round(distance, 2),
+            "colors": {rgb_hex(color): round(share, 3) for color, share in measured.colors},
+            "product_share": round(measured.product_share, 4),
+        }
+        if measured.silhouette_colors:
+            values["silhouette_colors"] = {
+                rgb_hex(color): round(share, 3) for color, share in measured.silhouette_colors
+            }
+        values["bbox_density"] = round(measured.bbox_density, 4)
+        result = _result(
+            job,
+            "variant_color",
+            subject,
+            distance <= VARIANT_COLOR_MAX_DELTA_E,
+            f"a major product colour within CIEDE2000 {VARIANT_COLOR_MAX_DELTA_E:g} of {job.color_hex}",
+            **values,
+        )
+        if not result.passed and _blends_with_backdrop(job.color_hex, measured):
+            result.weight = 0.0
+            result.detail = (
+                "the variant colour is that of the white backdrop and only the product's outline or shading "
+                "separates from it; left to the vision check"
             )
-        ]
+        return [result]
     scene = scene_color_share(data, job.color_hex, VARIANT_COLOR_MAX_DELTA_E)
     result = _result(
         job,
@@ -231,6 +247,15 @@ def _color_checks(job: ImageJob, measured: ImageMeasurements, data: bytes) -> li
         result.weight = 0.0
         result.detail = "the scene's own colours match the variant colour; left to the vision check"
     return [result]
+
+
+def _blends_with_backdrop(color_hex: str, measured: ImageMeasurements) -> bool:
+    """Tell whether a near-white product shows only as a sparse outline, so its pixels cannot give its colour.
+
+    A product drawn in another colour fills its bounding box, so it is still measured and flagged.
+    """
+    near_white = delta_e_2000(color_hex, "#FFFFFF") <= VARIANT_COLOR_MAX_DELTA_E
+    return near_white and measured.bbox_density < SPARSE_REGION_MAX_DENSITY
 
 
 def vision_checks(job: ImageJob, report: VisionReport) -> list[CheckResult]:

@@ -20,3 +20,7 @@ WHITE_BORDER_MIN_SHARE = 0.98
 # A non-white border whose darkest channel varies by at most this much (5th to 95th percentile) is a
 # uniform backdrop of the wrong colour; more, and it is a shadow, gradient or vignette on the background.
 BACKGROUND_UNIFORM_SPREAD = 8
+# A product region covering less of its bounding box than this is an outline or shading, not a body: a
+# product the colour of the white backdrop. Filled offline renders of the example products cover 0.26 (a
+# pendant crescent and its chain) or more.
+SPARSE_REGION_MAX_DENSITY = 0.2

@@ -61,6 +61,12 @@ class ImageMeasurements:
     bbox: tuple[int, int, int, int] | None
     dominant_rgb: tuple[int, int, int] | None
     colors: tuple[tuple[tuple[int, int, int], float], ...] = ()
+    # Colour modes of the product region with the background-coloured areas it encloses, when it encloses any:
+    # the body of a white product on white, which only its outline and shading separate from the backdrop.
+    silhouette_colors: tuple[tuple[tuple[int, int, int], float], ...] = ()
+    # Share of the bounding box that the product region covers: low when only an outline or shading is
+    # separated from the backdrop.
+    bbox_density: float = 0.0
 
 
 def decode(data: bytes) -> Image.Image:
@@ -138,10 +144,14 @@ def measure(data: bytes, white_tolerance: int = 5) -> ImageMeasurements:
 
     bbox = _bounding_box(product)
     fill = 0.0
+    density = 0.0
     if bbox is not None:
         left, top, right, bottom = bbox
         fill = max((right - left) / w, (bottom - top) / h)
+        density = float(product[top:bottom, left:right].mean())
     modes = color_modes(rgb[product], lab[product]) if product.any() else []
+    silhouette = enclosed(product)
+    silhouette_modes = color_modes(rgb[silhouette], lab[silhouette]) if silhouette.sum() > product.sum() else []
     return ImageMeasurements(
         width=original.width,
         height=original.height,
@@ -155,6 +165,8 @@ def measure(data: bytes, white_tolerance: int = 5) -> ImageMeasurements:
         bbox=bbox,
         dominant_rgb=modes[0][0] if modes else None,
         colors=tuple(modes),
+        silhouette_colors=tuple(silhouette_modes),
+        bbox_density=density,
     )
 
 
@@ -173,6 +185,14 @@ def reaching_edge(mask: np.ndarray) -> np.ndarray:
         if np.array_equal(grown, reached):
             return reached
         reached = grown
+
+
+def enclosed(mask: np.ndarray) -> np.ndarray:
+    """Fill the holes of a mask: add the pixels outside it that it cuts off from the image edge."""
+    outside = np.logical_not(mask)
+    holes = np.logical_and(outside, np.logical_not(reaching_edge(outside)))
+    filled: np.ndarray = np.logical_or(mask, holes)
+    return filled
 
 
 def product_region(candidates: np.ndarray) -> np.ndarray:
