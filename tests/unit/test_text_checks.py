@@ -1,5 +1,6 @@
 """Platform text rules from the one table, prohibited content and brand wording."""
 
+import pytest
 from spec2listing.consistency.text_checks import banned_phrases, platform_limits, text_present
 from spec2listing.copywriting.offline import OfflineCopyWriter
 from spec2listing.copywriting.platforms import RULES, TEXT_RULES, text_rule
@@ -26,7 +27,7 @@ def test_table_holds_marketplace_limits_with_sources() -> None:
     limits = {(rule.platform, rule.field): rule for rule in TEXT_RULES}
     assert limits["amazon", "title"].max_chars == 200
     assert limits["amazon", "title"].forbidden_chars == frozenset("!$?_{}^¬¦")
-    assert limits["amazon", "bullets"].items == 5
+    assert limits["amazon", "bullets"].max_items == 5
     assert limits["shopify", "seo_title"].max_chars == 70
     assert limits["shopify", "meta_description"].max_chars == 160
     assert limits["google_merchant", "title"].max_chars == 150
@@ -67,12 +68,14 @@ def test_amazon_promotional_contact_and_html() -> None:
     assert ("no_html", "platforms.amazon.bullets[3]") in failed
 
 
-def test_amazon_bullet_count() -> None:
+@pytest.mark.parametrize(("count", "passed"), [(0, False), (1, True), (3, True), (5, True), (6, False)])
+def test_amazon_bullet_count(count: int, passed: bool) -> None:
     listing = _listing()
-    amazon = listing.platforms.amazon.model_copy(update={"bullets": listing.platforms.amazon.bullets[:3]})
+    bullets = (listing.platforms.amazon.bullets * 2)[:count]
+    amazon = listing.platforms.amazon.model_copy(update={"bullets": bullets})
     (check,) = [check for check in platform_limits(_with(listing, amazon=amazon)) if check.check == "item_count"]
-    assert not check.passed
-    assert check.measured == {"items": 3, "limit": 5}
+    assert check.passed is passed
+    assert check.measured == {"items": count, "limit": 5}
 
 
 def test_spec_figures_are_not_phone_numbers() -> None:

@@ -123,16 +123,16 @@ def _rule_checks(rule: FieldRule, value: object) -> list[CheckResult]:
                 limit=rule.max_bytes,
             )
         )
-    if rule.items is not None and isinstance(value, list):
+    if rule.max_items is not None and isinstance(value, list):
         results.append(
             _check(
                 "item_count",
                 where,
                 rule.label,
-                len(value) == rule.items,
-                f"exactly {rule.items} ({rule.source})",
+                1 <= len(value) <= rule.max_items,
+                f"1 to {rule.max_items} ({rule.source})",
                 items=len(value),
-                limit=rule.items,
+                limit=rule.max_items,
             )
         )
     if rule.item_max_chars is not None and isinstance(value, list):

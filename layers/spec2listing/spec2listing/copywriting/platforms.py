@@ -4,8 +4,8 @@ Sources, as published by each platform (checked 2026-12):
 - Amazon Seller Central, "Product title requirements and guidelines": titles at
   most 200 characters including spaces; none of ! $ ? _ { } ^ ¬ ¦; no
   promotional phrases such as "free shipping".
-- Amazon Seller Central, "Policies for writing listings": no HTML or other code in
-  detail pages; no phone numbers, addresses, e-mail addresses or URLs; no
+- Amazon Seller Central, "Policies for writing listings": up to five bullet
+  points; no HTML or other code in detail pages; no phone numbers, addresses, e-mail addresses or URLs; no
   promotional material, availability or price details in titles, descriptions
   and bullet points.
 - Amazon Seller Central, "Use search terms effectively": backend search terms
@@ -26,6 +26,7 @@ from dataclasses import dataclass
 AMAZON_TITLES = "Amazon Seller Central: Product title requirements and guidelines"
 AMAZON_LISTINGS = "Amazon Seller Central: Policies for writing listings"
 AMAZON_SEARCH_TERMS = "Amazon Seller Central: Use search terms effectively"
+AMAZON_BULLETS = "Amazon Seller Central: Policies for writing listings (up to five bullet points)"
 AMAZON_IMAGES = "Amazon Seller Central: Product image requirements"
 SHOPIFY_SEO = "Shopify Help Center: Adding keywords for SEO"
 SHOPIFY_PRODUCTS = "Shopify Help Center: Product details (title up to 255 characters)"
@@ -48,7 +49,8 @@ class FieldRule:
     source: str
     max_chars: int | None = None
     max_bytes: int | None = None
-    items: int | None = None
+    # A list field has between one and max_items entries.
+    max_items: int | None = None
     item_max_chars: int | None = None
     max_hashtags: int | None = None
     forbidden_chars: frozenset[str] = frozenset()
@@ -74,8 +76,8 @@ TEXT_RULES: tuple[FieldRule, ...] = (
         "amazon",
         "bullets",
         "Amazon bullets",
-        AMAZON_LISTINGS,
-        items=5,
+        AMAZON_BULLETS,
+        max_items=5,
         item_max_chars=500,
         no_html=True,
         no_promotional=True,
@@ -156,7 +158,7 @@ RULES: dict[str, PlatformRules] = {
     "amazon": PlatformRules(
         title_max=_limit("amazon", "title"),
         description_max=_limit("amazon", "description"),
-        bullets=text_rule("amazon", "bullets").items,
+        bullets=text_rule("amazon", "bullets").max_items,
         bullet_max=_limit("amazon", "bullets"),
         forbidden_title_chars=AMAZON_FORBIDDEN_TITLE_CHARS,
         html_allowed=False,

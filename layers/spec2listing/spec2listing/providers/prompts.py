@@ -89,8 +89,9 @@ def _platform_rules(spec: ProductSpec) -> list[str]:
     rules = {
         "amazon": (
             f"- amazon: title at most {amazon.title_max} characters without any of "
-            f"{' '.join(sorted(AMAZON_FORBIDDEN_TITLE_CHARS))}; exactly {amazon.bullets} bullets of at most "
-            f"{amazon.bullet_max} characters; description at most {amazon.description_max} characters; no HTML, "
+            f"{' '.join(sorted(AMAZON_FORBIDDEN_TITLE_CHARS))}; up to {amazon.bullets} bullets, that many when "
+            f"the spec has facts enough, of at most {amazon.bullet_max} characters; description at most "
+            f"{amazon.description_max} characters; no HTML, "
             "no promotional wording (sale, free shipping, best seller) and no contact details; search_terms "
             "are lower-case words a shopper would type."
         ),
