@@ -37,22 +37,33 @@ _FIELD_PATH = re.compile(
 
 
 def highlight(text: str, anchors: list[str], drifted: list[str] | None = None) -> Markup:
-    """Escape text, mark anchors (<mark class="anchor">) and unsupported claims (<mark class="drift">)."""
-    escaped = str(escape(text))
+    """Escape text, mark anchors (<mark class="anchor">) and unsupported claims (<mark class="drift">).
+
+    Phrases are matched in the raw text and each piece is escaped on its own, so a
+    phrase can never match inside an entity such as &#39; or &amp;. A phrase
+    does not match inside a word or a number: "2" leaves "2.5" and "12" alone.
+    """
     marks = [(phrase, "anchor") for phrase in anchors] + [(phrase, "drift") for phrase in drifted or []]
     marks = [(phrase, css) for phrase, css in marks if phrase.strip()]
     if not marks:
-        return Markup(escaped)  # noqa: S704 - escaped above
-    by_phrase = {_fold(str(escape(phrase))): css for phrase, css in marks}
+        return escape(text)
+    by_phrase = {_fold(phrase): css for phrase, css in marks}
     alternatives = [r"[\s_/-]+".join(map(re.escape, phrase.split())) for phrase in by_phrase]
-    pattern = re.compile(r"(?<!\w)(?:" + "|".join(sorted(alternatives, key=len, reverse=True)) + r")(?!\w)", re.I)
+    pattern = re.compile(
+        r"(?<!\w)(?<!\d[.,])(?:" + "|".join(sorted(alternatives, key=len, reverse=True)) + r")(?!\w)(?![.,]\d)",
+        re.I,
+    )
 
-    def wrap(match: re.Match[str]) -> str:
+    pieces: list[str] = []
+    position = 0
+    for match in pattern.finditer(text):
         css = by_phrase.get(_fold(match.group(0)), "anchor")
         title = ' title="not stated by the spec"' if css == "drift" else ""
-        return f'<mark class="{css}"{title}>{match.group(0)}</mark>'
-
-    return Markup(pattern.sub(wrap, escaped))  # noqa: S704 - built from escaped text only
+        pieces.append(str(escape(text[position : match.start()])))
+        pieces.append(f'<mark class="{css}"{title}>{escape(match.group(0))}</mark>')
+        position = match.end()
+    pieces.append(str(escape(text[position:])))
+    return Markup("".join(pieces))  # noqa: S704 - every piece of text is escaped above
 
 
 def _fold(text: str) -> str:

@@ -1,0 +1,32 @@
+"""Anchor and drift marks on review sheet text, which must leave escaping intact."""
+
+from spec2listing.review.html import highlight
+
+
+def test_marks_anchor_and_escapes_text() -> None:
+    marked = str(highlight("Brass <b>lid</b> on a pine shelf", ["pine shelf"]))
+    assert marked == 'Brass &lt;b&gt;lid&lt;/b&gt; on a <mark class="anchor">pine shelf</mark>'
+
+
+def test_number_never_marked_inside_entity() -> None:
+    marked = str(highlight("Women's 39 cm \"tote\"", [], ["39", "34"]))
+    assert "Women&#39;s" in marked
+    assert "&#34;tote&#34;" in marked
+    assert marked.count("<mark") == 1
+    assert '<mark class="drift" title="not stated by the spec">39</mark> cm' in marked
+
+
+def test_entity_names_never_marked() -> None:
+    marked = str(highlight("Salt & pepper < 5", ["amp", "lt"]))
+    assert marked == "Salt &amp; pepper &lt; 5"
+
+
+def test_number_not_marked_inside_decimal() -> None:
+    marked = str(highlight("2.5 l, 12 cups, 2 lids, 1,2 kg", [], ["2"]))
+    assert marked.count("<mark") == 1
+    assert '<mark class="drift" title="not stated by the spec">2</mark> lids' in marked
+
+
+def test_anchor_matches_across_hyphen_and_case() -> None:
+    marked = str(highlight("A Moss-Green strap", ["moss green"]))
+    assert '<mark class="anchor">Moss-Green</mark>' in marked
