@@ -119,3 +119,33 @@ def test_bare_spec_still_described() -> None:
     assert "Desk Lamp" in listing.description
     assert listing.platforms.shopify is not None
     assert "Desk Lamp" in listing.platforms.shopify.body_html
+
+
+def _bare_spec(**fields) -> ProductSpec:
+    base = {
+        "sku": "POT-1",
+        "name": "Teapot",
+        "brand": "Acme",
+        "category": "Home > Kitchen",
+        "price": {"amount": "49.90", "currency": "EUR"},
+    }
+    return ProductSpec.model_validate(base | fields)
+
+
+def test_line_breaks_in_spec_text_become_spaces() -> None:
+    spec = _bare_spec(summary="Tab\there and\nnewline and\r\nCRLF.", features=["line\nbreak feature"])
+    listing = OfflineCopyWriter().write(spec, None, ledger=MemoryLedger()).listing
+
+    assert "Tab here and newline and CRLF." in listing.description
+    assert "Line break feature." in listing.description
+    assert "\t" not in listing.description
+    assert "\r" not in listing.platforms.shopify.body_html
+    assert "line\nbreak" not in listing.platforms.shopify.body_html.lower()
+
+
+@pytest.mark.parametrize("summary", ["Cast-iron teapot. 日本製。", "Gusseisen!", "He said “ready.”"])
+def test_sentence_end_mark_not_doubled(summary: str) -> None:
+    listing = OfflineCopyWriter().write(_bare_spec(summary=summary), None, ledger=MemoryLedger()).listing
+
+    assert summary in listing.description
+    assert summary + "." not in listing.description

@@ -9,7 +9,7 @@ def test_marks_anchor_and_escapes_text() -> None:
 
 
 def test_number_never_marked_inside_entity() -> None:
-    marked = str(highlight("Women's 39 cm \"tote\"", [], ["39", "34"]))
+    marked = str(highlight('Women\'s 39 cm "tote"', [], ["39", "34"]))
     assert "Women&#39;s" in marked
     assert "&#34;tote&#34;" in marked
     assert marked.count("<mark") == 1

@@ -82,9 +82,19 @@ def join_words(items: list[str], last: str = "and") -> str:
     return ", ".join(items[:-1]) + f" {last} " + items[-1]
 
 
+# Marks that end a sentence in the scripts specs are written in: Latin, CJK (full-width), Arabic, Urdu, Devanagari.
+SENTENCE_ENDINGS = ".!?…。！？．؟۔।"
+# Closing quotes and brackets that may follow the mark that ends a sentence.
+CLOSING_MARKS = "\"')]}»”’」』）"
+
+
 def sentence(text: str) -> str:
-    text = text.strip()
+    """Make one sentence of spec text, with a capital first and a full stop last unless a sentence-ending mark is.
+
+    Runs of whitespace, tabs and line breaks included, become one space.
+    """
+    text = " ".join(text.split())
     if not text:
         return text
     text = text[0].upper() + text[1:]
-    return text if text[-1] in ".!?" else text + "."
+    return text if text.rstrip(CLOSING_MARKS)[-1:] in tuple(SENTENCE_ENDINGS) else text + "."
