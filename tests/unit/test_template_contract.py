@@ -154,3 +154,23 @@ def test_execution_end_rule_targets_only_this_pipeline() -> None:
     rule = TEMPLATE.resources["CloseEndedRunFunction"]["Properties"]["Events"]["ExecutionEnded"]["Properties"]
     assert rule["Pattern"]["detail"]["stateMachineArn"] == [{"Ref": "ListingPipeline"}]
     assert set(rule["Pattern"]["detail"]["status"]) == {"ABORTED", "TIMED_OUT", "FAILED"}
+
+
+def test_functions_may_not_delete_bucket_objects() -> None:
+    functions = {
+        logical_id: resource
+        for logical_id, resource in TEMPLATE.resources.items()
+        if resource["Type"] == "AWS::Serverless::Function"
+    }
+    assert functions
+    for logical_id, resource in functions.items():
+        policies = resource["Properties"]["Policies"]
+        assert {"Ref": "ListingBucketAccessPolicy"} in policies, logical_id
+        templates = {name for policy in policies if isinstance(policy, dict) for name in policy}
+        assert not templates & {"S3CrudPolicy", "S3WritePolicy", "S3FullAccessPolicy"}, logical_id
+    document = TEMPLATE.resources["ListingBucketAccessPolicy"]["Properties"]["PolicyDocument"]
+    actions = set()
+    for statement in document["Statement"]:
+        granted = statement["Action"]
+        actions |= set(granted if isinstance(granted, list) else [granted])
+    assert actions == {"s3:GetObject", "s3:GetObjectVersion", "s3:PutObject", "s3:ListBucket"}
