@@ -7,6 +7,8 @@ from spec2listing.consistency.spec_facts import spec_facts
 from spec2listing.copywriting.offline import OfflineCopyWriter
 from spec2listing.costs.ledger import MemoryLedger
 from spec2listing.models.consistency import ClaimKind
+from spec2listing.models.copy import ProductCopy
+from spec2listing.models.spec import ProductSpec
 
 from tests.support import ACCEPTANCE, EXAMPLES, all_acceptance_specs, brand_for, specs_in
 
@@ -20,6 +22,15 @@ def _ledger(spec, listing=None):
 def _trail_runner():
     (spec,) = specs_in(ACCEPTANCE / "trail-runner.json")
     return spec
+
+
+def _numbers(text, **spec_fields):
+    """Trace the numbers of one copy sentence against a small spec, as a map of claim text to sources."""
+    base = {"sku": "T-1", "name": "Tote", "brand": "Acme", "category": "Bags > Totes"}
+    spec = ProductSpec.model_validate({**base, "price": {"amount": 119, "currency": "EUR"}, **spec_fields})
+    listing = ProductCopy(title="Acme Tote", short_description=text, description="Tote.", bullets=[])
+    claims = build_ledger(spec, None, listing, spec_facts(spec, None))
+    return {claim.text: claim.sources for claim in claims if claim.kind == ClaimKind.NUMBER}
 
 
 @pytest.mark.parametrize(
@@ -127,3 +138,32 @@ def test_reworded_anchor_traced_and_invented_one_flagged() -> None:
     invented = anchor_claims["floating above a frozen waterfall"]
     assert not invented.supported
     assert invented.copy_fields == ["visual_anchors[1]"]
+
+
+@pytest.mark.parametrize(
+    ("text", "spec_fields"),
+    [
+        ("Weighs 2 kg.", {"specs": {"pockets": 2}}),
+        ("Holds 1 l of water.", {"summary": "Tote with a single zip."}),
+        ("Holds 500 ml.", {"summary": "Model RX-500."}),
+        ("Lasts 5 years.", {"specs": {"pockets": 5}}),
+    ],
+)
+def test_measured_figure_needs_measured_source(text, spec_fields) -> None:
+    assert all(sources == [] for sources in _numbers(text, **spec_fields).values())
+
+
+def test_spec_key_unit_supports_measured_figure() -> None:
+    assert _numbers("Weighs 2 kg.", specs={"weight_kg": 2}) == {"2 kg": ["specs.weight_kg"]}
+
+
+def test_spec_range_states_unit_of_both_ends() -> None:
+    numbers = _numbers(
+        "Runs on 100 V or 240 V, charges in 2 hours, 39 cm wide.",
+        summary="Input 100-240 V, charges in 2 to 3 h. Size W 39 x D 24 cm.",
+    )
+    assert numbers == {"100 V": ["summary"], "240 V": ["summary"], "2 hours": ["summary"], "39 cm": ["summary"]}
+
+
+def test_digits_in_model_name_are_no_quantity() -> None:
+    assert find_quantities("Model RX-500, COVID-19 tested") == []

@@ -3,8 +3,11 @@
 A quantity is a number with an optional unit ("280 g", "13-inch", "15%", "$45.99").
 Two quantities agree when their values are equal in the same unit, or when a
 conversion between units of one dimension rounds to the copy's figure (280 g
-stated as "9.9 oz"). Spelled-out numbers ("three-port") count on the spec side
-only, because copy uses "one" and "a" in ordinary sentences.
+stated as "9.9 oz"). A copy figure with a unit needs a spec figure with a unit:
+a bare spec number (a count, a model number, a spelled-out "single") states no
+measure. Spelled-out numbers ("three-port") count on the spec side only, because
+copy uses "one" and "a" in ordinary sentences. Digits after a letter and a hyphen
+("RX-500", "COVID-19") belong to a name and are no quantity.
 """
 
 import re
@@ -136,11 +139,13 @@ NUMBER_WORDS = {
 
 _UNIT_PATTERN = "|".join(re.escape(spelling) for spelling in sorted(SPELLINGS, key=len, reverse=True))
 _QUANTITY = re.compile(
-    r"(?P<currency>[$€£])?\s?"
-    r"(?<![\w.,/])(?P<number>\d{1,3}(?:,\d{3})+(?![\d,])|\d+(?:\.\d+)?)(?![\d])"
+    r"(?:(?P<currency>[$€£])\s?)?"
+    r"(?<![\w.,/])(?<![^\W\d_]-)(?P<number>\d{1,3}(?:,\d{3})+(?![\d,])|\d+(?:\.\d+)?)(?![\d])"
     rf"(?:(?:\s|-)?(?P<unit>{_UNIT_PATTERN})(?![a-z]))?",
     re.IGNORECASE,
 )
+# Separators between the numbers of a range, a list or a size: "100-240", "2 to 3", "W 39 x D 24".
+_JOINER = re.compile(r"\s*(?:[-–—/×x]|to|and|or)\s*(?:[A-Za-z]\s+)?", re.IGNORECASE)
 _NUMBER_WORD = re.compile(r"\b(" + "|".join(NUMBER_WORDS) + r")\b", re.IGNORECASE)
 
 
@@ -158,10 +163,17 @@ class Quantity:
         return (round(self.value, 6), self.unit)
 
 
-def find_quantities(text: str, default_unit: str | None = None) -> list[Quantity]:
-    """Find every number in `text`; a number without a unit takes `default_unit` (a spec key's suffix)."""
+def find_quantities(text: str, default_unit: str | None = None, *, spread_units: bool = False) -> list[Quantity]:
+    """Find every number in `text`; a number without a unit takes `default_unit` (a spec key's suffix).
+
+    With `spread_units`, a bare number joined to a measured one by a range or list
+    word ("100-240 V", "2 to 3 h", "39 x 24 cm") is also returned with that unit.
+    The spec side uses it so its ranges state both ends; copy keeps the bare
+    number, because "2 x 100 ml" is two bottles, not 2 ml.
+    """
+    matches = list(_QUANTITY.finditer(text))
     found = []
-    for match in _QUANTITY.finditer(text):
+    for match in matches:
         number = match.group("number")
         unit = None
         if match.group("unit"):
@@ -172,7 +184,26 @@ def find_quantities(text: str, default_unit: str | None = None) -> list[Quantity
         digits = number.replace(",", "")
         decimals = len(digits.split(".")[1]) if "." in digits else 0
         found.append(Quantity(float(digits), unit, match.group(0).strip(), decimals))
+    if spread_units:
+        found += _spread_units(text, matches, found)
     return found
+
+
+def _spread_units(text: str, matches: list[re.Match[str]], found: list[Quantity]) -> list[Quantity]:
+    """Copy the unit of each measured number onto the bare numbers joined to it, right to left."""
+    spread = []
+    unit = None
+    for index in range(len(found) - 1, -1, -1):
+        quantity = found[index]
+        if quantity.unit is not None:
+            unit = quantity.unit
+            continue
+        joined = index + 1 < len(found) and _JOINER.fullmatch(text[matches[index].end() : matches[index + 1].start()])
+        if unit is None or not joined:
+            unit = None
+            continue
+        spread.append(Quantity(quantity.value, unit, quantity.text, quantity.decimals))
+    return spread
 
 
 def find_number_words(text: str) -> list[Quantity]:
@@ -199,12 +230,15 @@ def _to_base(value: float, unit: Unit) -> float:
 def agrees(stated: Quantity, source: Quantity) -> bool:
     """Tell whether a quantity stated in copy matches a spec quantity.
 
-    Same unit, or either side without one: the values are equal. Different
-    units of one dimension: the spec value, converted to the stated unit,
-    rounds to the stated figure at its own precision.
+    A stated figure with a unit never matches a spec figure without one. Same
+    unit, or a stated figure without one: the values are equal. Different units
+    of one dimension: the spec value, converted to the stated unit, rounds to the
+    stated figure at its own precision.
     """
-    if stated.unit is None or source.unit is None or stated.unit == source.unit:
+    if stated.unit is None or stated.unit == source.unit:
         return abs(stated.value - source.value) <= 1e-9 * max(1.0, abs(source.value))
+    if source.unit is None:
+        return False
     stated_unit, source_unit = UNITS[stated.unit], UNITS[source.unit]
     if stated_unit.dimension != source_unit.dimension:
         return False

@@ -40,7 +40,7 @@ class SpecFacts:
 
     def add_text(self, path: str, text: str, *, negated: bool = False, default_unit: str | None = None) -> None:
         self.texts.append(SpecText(path, text, normalize(text), negated))
-        for quantity in find_quantities(text, default_unit) + find_number_words(text):
+        for quantity in find_quantities(text, default_unit, spread_units=True) + find_number_words(text):
             self.quantities.append(SpecQuantity(path, quantity))
 
     def add_quantity(self, path: str, value: float, unit: str | None) -> None:
