@@ -167,3 +167,18 @@ def test_spec_range_states_unit_of_both_ends() -> None:
 
 def test_digits_in_model_name_are_no_quantity() -> None:
     assert find_quantities("Model RX-500, COVID-19 tested") == []
+
+
+def test_minus_sign_kept_and_hyphens_ignored() -> None:
+    found = find_quantities("Rated to -5 °C or (−3 °C), 10-20 °C, model RX-500")
+    assert [(quantity.value, quantity.unit) for quantity in found] == [
+        (-5.0, "°c"),
+        (-3.0, "°c"),
+        (10.0, None),
+        (20.0, "°c"),
+    ]
+
+
+def test_negative_spec_figure_backs_only_negative_copy() -> None:
+    numbers = _numbers("Comfort from 5 °C, limit -5 °C or 23 °F.", summary="Comfort rating -5 °C.")
+    assert numbers == {"5 °C": [], "-5 °C": ["summary"], "23 °F": ["summary"]}

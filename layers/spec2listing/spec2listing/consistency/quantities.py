@@ -140,6 +140,8 @@ NUMBER_WORDS = {
 _UNIT_PATTERN = "|".join(re.escape(spelling) for spelling in sorted(SPELLINGS, key=len, reverse=True))
 _QUANTITY = re.compile(
     r"(?:(?P<currency>[$€£])\s?)?"
+    # A minus sign is one that starts a word, so the hyphens in "10-20" and "RX-500" are not signs.
+    r"(?:(?<![^\s(\[])(?P<sign>[-−]))?"
     r"(?<![\w.,/])(?<![^\W\d_]-)(?P<number>\d{1,3}(?:,\d{3})+(?![\d,])|\d+(?:\.\d+)?)(?![\d])"
     rf"(?:(?:\s|-)?(?P<unit>{_UNIT_PATTERN})(?![a-z]))?",
     re.IGNORECASE,
@@ -183,7 +185,8 @@ def find_quantities(text: str, default_unit: str | None = None, *, spread_units:
         unit = unit or default_unit
         digits = number.replace(",", "")
         decimals = len(digits.split(".")[1]) if "." in digits else 0
-        found.append(Quantity(float(digits), unit, match.group(0).strip(), decimals))
+        value = -float(digits) if match.group("sign") else float(digits)
+        found.append(Quantity(value, unit, match.group(0).strip(), decimals))
     if spread_units:
         found += _spread_units(text, matches, found)
     return found
