@@ -182,3 +182,21 @@ def test_minus_sign_kept_and_hyphens_ignored() -> None:
 def test_negative_spec_figure_backs_only_negative_copy() -> None:
     numbers = _numbers("Comfort from 5 °C, limit -5 °C or 23 °F.", summary="Comfort rating -5 °C.")
     assert numbers == {"5 °C": [], "-5 °C": ["summary"], "23 °F": ["summary"]}
+
+
+def test_currency_before_or_after_figure() -> None:
+    found = find_quantities("$45, 119 $, 119 €, 5 £, CHF 55, EUR 60, 20 euros")
+    assert [(quantity.value, quantity.unit) for quantity in found] == [
+        (45.0, "usd"),
+        (119.0, "usd"),
+        (119.0, "eur"),
+        (5.0, "gbp"),
+        (55.0, "chf"),
+        (60.0, "eur"),
+        (20.0, "eur"),
+    ]
+
+
+def test_price_in_other_currency_flagged() -> None:
+    assert _numbers("Now only 119 $.") == {"119 $": []}
+    assert _numbers("Now only 119 €.") == {"119 €": ["price.amount"]}

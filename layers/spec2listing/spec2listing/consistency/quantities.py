@@ -116,6 +116,9 @@ _PLURALS |= {"pound", "millilitre", "milliliter", "litre", "liter", "second", "m
 SPELLINGS |= {f"{word}s": SPELLINGS[word] for word in _PLURALS}
 
 CURRENCY_SYMBOLS = {"$": "usd", "€": "eur", "£": "gbp"}
+# A currency mark after a figure is its unit ("119 €", "20 euros"), as a code such as "EUR" already is.
+SPELLINGS |= CURRENCY_SYMBOLS | {"euro": "eur", "euros": "eur"}
+_CURRENCY_CODES = [name for name, unit in UNITS.items() if unit.dimension.startswith("money ")]
 
 NUMBER_WORDS = {
     "one": 1,
@@ -139,7 +142,7 @@ NUMBER_WORDS = {
 
 _UNIT_PATTERN = "|".join(re.escape(spelling) for spelling in sorted(SPELLINGS, key=len, reverse=True))
 _QUANTITY = re.compile(
-    r"(?:(?P<currency>[$€£])\s?)?"
+    r"(?:(?P<currency>[$€£]|(?<![a-z])(?:" + "|".join(_CURRENCY_CODES) + r"))\s?)?"
     # A minus sign is one that starts a word, so the hyphens in "10-20" and "RX-500" are not signs.
     r"(?:(?<![^\s(\[])(?P<sign>[-−]))?"
     r"(?<![\w.,/])(?<![^\W\d_]-)(?P<number>\d{1,3}(?:,\d{3})+(?![\d,])|\d+(?:\.\d+)?)(?![\d])"
@@ -181,7 +184,7 @@ def find_quantities(text: str, default_unit: str | None = None, *, spread_units:
         if match.group("unit"):
             unit = SPELLINGS[match.group("unit").lower()]
         elif match.group("currency"):
-            unit = CURRENCY_SYMBOLS[match.group("currency")]
+            unit = SPELLINGS[match.group("currency").lower()]
         unit = unit or default_unit
         digits = number.replace(",", "")
         decimals = len(digits.split(".")[1]) if "." in digits else 0
