@@ -200,3 +200,40 @@ def test_currency_before_or_after_figure() -> None:
 def test_price_in_other_currency_flagged() -> None:
     assert _numbers("Now only 119 $.") == {"119 $": []}
     assert _numbers("Now only 119 €.") == {"119 €": ["price.amount"]}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Holds 1,5 l", [(1.5, "l", 1)]),
+        ("Preis 119,00 €", [(119.0, "eur", 2)]),
+        ("Holds 1 500 ml", [(1500.0, "ml", 0)]),
+        ("Holds 1\u202f500 ml", [(1500.0, "ml", 0)]),
+        ("$1,299.99 or 1.299,99 €", [(1299.99, "usd", 2), (1299.99, "eur", 2)]),
+        ("Only 1/2 inch thick", [(0.5, "inch", 1)]),
+        ("A 1 1/2 inch strap", [(1.5, "inch", 1)]),
+        ("Sizes 40,41,42", [(40.0, None, 0)]),
+        ("24/7 support at 50/60 Hz", [(24.0, None, 0), (50.0, None, 0)]),
+    ],
+)
+def test_number_forms_read_whole(text, expected) -> None:
+    found = find_quantities(text)
+    assert [(quantity.value, quantity.unit, quantity.decimals) for quantity in found] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "spec_fields", "expected"),
+    [
+        ("Holds 1,5 l.", {"volume": {"value": 1.5, "unit": "l"}}, {"1,5 l": ["volume.value"]}),
+        ("Holds 1 500 ml.", {"volume": {"value": 1.5, "unit": "l"}}, {"1 500 ml": ["volume.value"]}),
+        ("Only 1/2 inch thick.", {"dimensions": {"width": 0.5, "unit": "in"}}, {"1/2 inch": ["dimensions.width"]}),
+        ("Preis 119,00 €.", {}, {"119,00 €": ["price.amount"]}),
+    ],
+)
+def test_number_forms_agree_with_spec(text, spec_fields, expected) -> None:
+    assert _numbers(text, **spec_fields) == expected
+
+
+def test_spaced_figure_read_as_parts() -> None:
+    numbers = _numbers("Set of 4 250 ml glasses.", summary="Set of 4 glasses.", volume={"value": 250, "unit": "ml"})
+    assert numbers == {"4": ["summary"], "250 ml": ["volume.value"]}

@@ -157,19 +157,32 @@ def _listing_anchors(listing: ProductCopy, phrases: list[_Phrase], facts: SpecFa
     return new_claims
 
 
+def _sources(quantity: Quantity, facts: SpecFacts) -> list[str]:
+    sources: list[str] = []
+    for fact in facts.quantities:
+        if fact.path not in sources and agrees(quantity, fact.quantity):
+            sources.append(fact.path)
+    return sources
+
+
+def _readings(quantity: Quantity, facts: SpecFacts) -> tuple[Quantity, ...]:
+    """Return the figure, or its separate numbers when only they are in the spec ("4 250 ml" as 4 and 250 ml)."""
+    if quantity.split and not _sources(quantity, facts) and all(_sources(part, facts) for part in quantity.split):
+        return quantity.split
+    return (quantity,)
+
+
 def _number_claims(fields: Iterable[tuple[str, str]], facts: SpecFacts) -> list[Claim]:
     by_key: dict[tuple[float, str | None], tuple[Quantity, list[str]]] = {}
     for path, text in fields:
         for quantity in find_quantities(text):
-            _, paths = by_key.setdefault(quantity.key, (quantity, []))
-            if path not in paths:
-                paths.append(path)
+            for reading in _readings(quantity, facts):
+                _, paths = by_key.setdefault(reading.key, (reading, []))
+                if path not in paths:
+                    paths.append(path)
     claims = []
     for quantity, paths in by_key.values():
-        sources = []
-        for fact in facts.quantities:
-            if fact.path not in sources and agrees(quantity, fact.quantity):
-                sources.append(fact.path)
+        sources = _sources(quantity, facts)
         claims.append(
             Claim(
                 kind=ClaimKind.NUMBER, text=quantity.text, copy_fields=paths, sources=sources, supported=bool(sources)

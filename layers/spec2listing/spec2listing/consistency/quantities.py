@@ -11,7 +11,7 @@ copy uses "one" and "a" in ordinary sentences. Digits after a letter and a hyphe
 """
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 
 @dataclass(frozen=True)
@@ -141,11 +141,27 @@ NUMBER_WORDS = {
 }
 
 _UNIT_PATTERN = "|".join(re.escape(spelling) for spelling in sorted(SPELLINGS, key=len, reverse=True))
+# Proper fractions with a denominator of 2 to 16, 32 or 64 (recipes, inch rulers), so "24/7" and "50/60" are none.
+_FRACTIONS = [f"{top}/{bottom}" for bottom in (*range(2, 17), 32, 64) for top in range(1, bottom)]
+# The written forms of a number, tried in this order:
+#   fraction  "1/2" and "1 1/2"
+#   grouped   thousands with commas ("10,000", "1,299.99") or with points before a decimal comma ("1.299,99")
+#   spaced    thousands with a space, no-break space or thin space ("1 500", "10 000,5")
+#   comma     a decimal comma ("1,5", "119,00"); "40,41,42" is a list and reads as 40
+#   plain     "280", "15.6"
+_NUMBER = (
+    r"(?P<fraction>(?:\d+ )?(?:" + "|".join(sorted(_FRACTIONS, key=len, reverse=True)) + r"))(?!\d)"
+    r"|(?P<grouped>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d{1,3}(?:\.\d{3})+,\d+)(?![.,]?\d)"
+    r"|(?P<spaced>\d{1,3}(?:[ \u00a0\u202f\u2009]\d{3})+(?:[.,]\d+)?)(?![.,]?\d)"
+    r"|(?P<comma>\d+,\d{1,2})(?![.,]?\d)"
+    r"|(?P<plain>\d+(?:\.\d+)?)(?!\d)"
+)
+_FORMS = ("fraction", "grouped", "spaced", "comma", "plain")
 _QUANTITY = re.compile(
     r"(?:(?P<currency>[$€£]|(?<![a-z])(?:" + "|".join(_CURRENCY_CODES) + r"))\s?)?"
     # A minus sign is one that starts a word, so the hyphens in "10-20" and "RX-500" are not signs.
     r"(?:(?<![^\s(\[])(?P<sign>[-−]))?"
-    r"(?<![\w.,/])(?<![^\W\d_]-)(?P<number>\d{1,3}(?:,\d{3})+(?![\d,])|\d+(?:\.\d+)?)(?![\d])"
+    rf"(?<![\w.,/])(?<![^\W\d_]-)(?P<number>{_NUMBER})"
     rf"(?:(?:\s|-)?(?P<unit>{_UNIT_PATTERN})(?![a-z]))?",
     re.IGNORECASE,
 )
@@ -162,6 +178,8 @@ class Quantity:
     unit: str | None
     text: str
     decimals: int = 0
+    # The separate numbers a space-grouped figure may also be: "4 250 ml" is 4250 ml or 4 and 250 ml.
+    split: tuple["Quantity", ...] = field(default=(), compare=False)
 
     @property
     def key(self) -> tuple[float, str | None]:
@@ -179,20 +197,50 @@ def find_quantities(text: str, default_unit: str | None = None, *, spread_units:
     matches = list(_QUANTITY.finditer(text))
     found = []
     for match in matches:
-        number = match.group("number")
         unit = None
         if match.group("unit"):
             unit = SPELLINGS[match.group("unit").lower()]
         elif match.group("currency"):
             unit = SPELLINGS[match.group("currency").lower()]
         unit = unit or default_unit
-        digits = number.replace(",", "")
-        decimals = len(digits.split(".")[1]) if "." in digits else 0
-        value = -float(digits) if match.group("sign") else float(digits)
-        found.append(Quantity(value, unit, match.group(0).strip(), decimals))
+        sign = -1.0 if match.group("sign") else 1.0
+        number = match.group("number")
+        form = next(name for name in _FORMS if match.group(name))
+        value, decimals = _number_value(number, form)
+        written = match.group(0).strip()
+        split = _split_reading(number, written, sign, unit) if form == "spaced" and " " in number else ()
+        found.append(Quantity(sign * value, unit, written, decimals, split))
     if spread_units:
         found += _spread_units(text, matches, found)
     return found
+
+
+def _number_value(number: str, form: str) -> tuple[float, int]:
+    """Return the value of a number written in one of the _NUMBER forms and how many decimals it shows."""
+    if form == "fraction":
+        whole, _, fraction = number.rpartition(" ")
+        top, bottom = fraction.split("/")
+        value = int(whole or 0) + int(top) / int(bottom)
+        return value, len(f"{value:.4f}".rstrip("0").split(".")[1])
+    tail = re.search(r"[.,](\d+)$", number)
+    decimals = ""
+    # The last mark is the decimal mark, except in "10,000", where commas alone are followed by groups of three.
+    thousands = form == "grouped" and "." not in number
+    if tail and not (thousands and len(tail.group(1)) == 3):
+        decimals = tail.group(1)
+        number = number[: tail.start()]
+    whole = re.sub(r"\D", "", number)
+    return float(f"{whole}.{decimals or 0}"), len(decimals)
+
+
+def _split_reading(number: str, written: str, sign: float, unit: str | None) -> tuple[Quantity, ...]:
+    """Read a figure grouped by plain spaces as separate numbers, the unit going to the last one."""
+    *heads, last = number.split(" ")
+    split = [Quantity(sign * float(heads[0]), None, heads[0])]
+    split += [Quantity(float(head), None, head) for head in heads[1:]]
+    last_value, last_decimals = _number_value(last, "plain")
+    split.append(Quantity(last_value, unit, written[written.rindex(last) :], last_decimals))
+    return tuple(split)
 
 
 def _spread_units(text: str, matches: list[re.Match[str]], found: list[Quantity]) -> list[Quantity]:

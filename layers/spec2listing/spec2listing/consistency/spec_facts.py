@@ -41,7 +41,8 @@ class SpecFacts:
     def add_text(self, path: str, text: str, *, negated: bool = False, default_unit: str | None = None) -> None:
         self.texts.append(SpecText(path, text, normalize(text), negated))
         for quantity in find_quantities(text, default_unit, spread_units=True) + find_number_words(text):
-            self.quantities.append(SpecQuantity(path, quantity))
+            for reading in (quantity, *quantity.split):
+                self.quantities.append(SpecQuantity(path, reading))
 
     def add_quantity(self, path: str, value: float, unit: str | None) -> None:
         self.quantities.append(SpecQuantity(path, Quantity(float(value), unit, f"{value:g}")))
