@@ -237,3 +237,17 @@ def test_number_forms_agree_with_spec(text, spec_fields, expected) -> None:
 def test_spaced_figure_read_as_parts() -> None:
     numbers = _numbers("Set of 4 250 ml glasses.", summary="Set of 4 glasses.", volume={"value": 250, "unit": "ml"})
     assert numbers == {"4": ["summary"], "250 ml": ["volume.value"]}
+
+
+def test_numbers_in_hashtags_are_no_claims() -> None:
+    found = find_quantities("#1111SinglesDay #247Comfort #3_8WomensDay, rated #1")
+    assert [(quantity.value, quantity.text) for quantity in found] == [(1.0, "1")]
+
+
+@pytest.mark.parametrize("campaign", ["11.11 Singles Day", "3.8 Women's Day", "24/7 Comfort"])
+def test_campaign_hashtag_fully_traced(campaign) -> None:
+    spec = _trail_runner().model_copy(update={"campaign": campaign})
+    claims, listing = _ledger(spec)
+    digits = "".join(char for char in campaign if char.isdigit())
+    assert any(tag.startswith(f"#{digits}") for tag in listing.platforms.instagram.hashtags)
+    assert [(claim.kind.value, claim.text) for claim in claims if not claim.supported] == []

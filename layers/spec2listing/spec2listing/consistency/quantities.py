@@ -167,6 +167,8 @@ _QUANTITY = re.compile(
 )
 # Separators between the numbers of a range, a list or a size: "100-240", "2 to 3", "W 39 x D 24".
 _JOINER = re.compile(r"\s*(?:[-–—/×x]|to|and|or)\s*(?:[A-Za-z]\s+)?", re.IGNORECASE)
+# A hashtag with a letter is a name, so "#1111SinglesDay" states no number while "#1" still does.
+_HASHTAG = re.compile(r"(?<![\w#])#\w*[^\W\d_]\w*")
 _NUMBER_WORD = re.compile(r"\b(" + "|".join(NUMBER_WORDS) + r")\b", re.IGNORECASE)
 
 
@@ -187,13 +189,15 @@ class Quantity:
 
 
 def find_quantities(text: str, default_unit: str | None = None, *, spread_units: bool = False) -> list[Quantity]:
-    """Find every number in `text`; a number without a unit takes `default_unit` (a spec key's suffix).
+    """Find every number in `text` that is outside a hashtag.
 
+    A number without a unit takes `default_unit` (a spec key's suffix).
     With `spread_units`, a bare number joined to a measured one by a range or list
     word ("100-240 V", "2 to 3 h", "39 x 24 cm") is also returned with that unit.
     The spec side uses it so its ranges state both ends; copy keeps the bare
     number, because "2 x 100 ml" is two bottles, not 2 ml.
     """
+    text = _HASHTAG.sub(lambda match: " " * len(match.group(0)), text)
     matches = list(_QUANTITY.finditer(text))
     found = []
     for match in matches:
