@@ -1,5 +1,7 @@
 """The claims ledger: copy claims traced to spec fields, and the hallucination guard."""
 
+from decimal import Decimal
+
 import pytest
 from spec2listing.consistency.claims import build_ledger, claim_checks
 from spec2listing.consistency.quantities import Quantity, agrees, find_quantities
@@ -250,4 +252,43 @@ def test_campaign_hashtag_fully_traced(campaign) -> None:
     claims, listing = _ledger(spec)
     digits = "".join(char for char in campaign if char.isdigit())
     assert any(tag.startswith(f"#{digits}") for tag in listing.platforms.instagram.hashtags)
+    assert [(claim.kind.value, claim.text) for claim in claims if not claim.supported] == []
+
+
+def test_same_unit_agrees_at_shown_precision() -> None:
+    assert agrees(Quantity(0.12, "g", "0.12 g", 2), Quantity(0.123, "g", "0.123"))
+    assert agrees(Quantity(12.35, "kg", "12.35 kg", 2), Quantity(12.345, "kg", "12.345"))
+    assert agrees(Quantity(39, None, "39"), Quantity(39.001, "cm", "39.001"))
+    assert not agrees(Quantity(0.13, "g", "0.13 g", 2), Quantity(0.123, "g", "0.123"))
+    assert not agrees(Quantity(12.3, "kg", "12.3 kg", 1), Quantity(12.36, "kg", "12.36"))
+    assert not agrees(Quantity(20, "eur", "20.00 EUR", 2), Quantity(19.995, "eur", "19.995"))
+    assert not agrees(Quantity(20, None, "20"), Quantity(19.995, "eur", "19.995"))
+
+
+@pytest.mark.parametrize(
+    "spec_fields",
+    [
+        {"weight": {"value": 0.123, "unit": "g"}},
+        {"weight": {"value": 12.345, "unit": "kg"}},
+        {"volume": {"value": 1.125, "unit": "l"}},
+        {"volume": {"value": 16.907, "unit": "fl oz"}},
+        {"dimensions": {"width": 39.001, "depth": 7.125, "unit": "cm"}},
+        {"specs": {"capacity_l": 1.255}},
+    ],
+    ids=lambda fields: next(iter(fields)),
+)
+def test_offline_rounded_measure_traced(spec_fields) -> None:
+    spec = _trail_runner().model_copy(update={"weight": None})
+    spec = ProductSpec.model_validate({**spec.model_dump(mode="json", exclude_none=True), **spec_fields})
+    claims, _ = _ledger(spec)
+    assert [(claim.kind.value, claim.text) for claim in claims if not claim.supported] == []
+
+
+def test_offline_copy_prints_exact_price() -> None:
+    spec = _trail_runner()
+    price = spec.price.model_copy(update={"amount": Decimal("149.995")})
+    competitor = spec.competitors[0].model_copy(update={"price": price.model_copy(update={"amount": Decimal(150)})})
+    spec = spec.model_copy(update={"price": price, "competitors": [competitor]})
+    claims, listing = _ledger(spec)
+    assert "149.995 USD against 150.00 USD" in listing.comparison_bullets[0]
     assert [(claim.kind.value, claim.text) for claim in claims if not claim.supported] == []

@@ -1,13 +1,15 @@
 """Numbers with units in free text, and whether two of them state the same quantity.
 
 A quantity is a number with an optional unit ("280 g", "13-inch", "15%", "$45.99").
-Two quantities agree when their values are equal in the same unit, or when a
-conversion between units of one dimension rounds to the copy's figure (280 g
-stated as "9.9 oz"). A copy figure with a unit needs a spec figure with a unit:
-a bare spec number (a count, a model number, a spelled-out "single") states no
-measure. Spelled-out numbers ("three-port") count on the spec side only, because
-copy uses "one" and "a" in ordinary sentences. Digits after a letter and a hyphen
-("RX-500", "COVID-19") belong to a name and are no quantity.
+Two quantities agree when the spec value, in the copy's unit or converted to it
+from another unit of the same dimension, rounds to the copy's figure at the
+decimals it shows (0.123 g stated as "0.12 g", 280 g stated as "9.9 oz"). A
+price must match to the cent. A copy figure with a unit needs a spec figure
+with a unit: a bare spec number (a count, a model number, a spelled-out
+"single") states no measure. Spelled-out numbers ("three-port") count on the
+spec side only, because copy uses "one" and "a" in ordinary sentences. Digits
+after a letter and a hyphen ("RX-500", "COVID-19") belong to a name and are no
+quantity.
 """
 
 import re
@@ -141,7 +143,8 @@ NUMBER_WORDS = {
 }
 
 _UNIT_PATTERN = "|".join(re.escape(spelling) for spelling in sorted(SPELLINGS, key=len, reverse=True))
-# Proper fractions with a denominator of 2 to 16, 32 or 64 (recipes, inch rulers), so "24/7" and "50/60" are none.
+# Proper fractions with a denominator of 2 to 16, 32 or 64, as in recipes and on inch rulers.
+# "24/7" and "50/60" are not fractions.
 _FRACTIONS = [f"{top}/{bottom}" for bottom in (*range(2, 17), 32, 64) for top in range(1, bottom)]
 # The written forms of a number, tried in this order:
 #   fraction  "1/2" and "1 1/2"
@@ -289,17 +292,29 @@ def agrees(stated: Quantity, source: Quantity) -> bool:
     """Tell whether a quantity stated in copy matches a spec quantity.
 
     A stated figure with a unit never matches a spec figure without one. Same
-    unit, or a stated figure without one: the values are equal. Different units
-    of one dimension: the spec value, converted to the stated unit, rounds to the
-    stated figure at its own precision.
+    unit, or a stated figure without one: the spec value rounds to the stated
+    figure at its own precision (0.123 g as "0.12 g"). Different units of one
+    dimension: the spec value, converted to the stated unit, rounds to the
+    stated figure. A price must match to the cent.
     """
     if stated.unit is None or stated.unit == source.unit:
-        return abs(stated.value - source.value) <= 1e-9 * max(1.0, abs(source.value))
+        if _is_money(stated.unit) or _is_money(source.unit):
+            return abs(stated.value - source.value) <= 1e-9 * max(1.0, abs(source.value))
+        return _rounds_to(source.value, stated)
     if source.unit is None:
         return False
     stated_unit, source_unit = UNITS[stated.unit], UNITS[source.unit]
     if stated_unit.dimension != source_unit.dimension:
         return False
     converted = _to_base(source.value, source_unit) / stated_unit.factor - stated_unit.offset
+    return _rounds_to(converted, stated)
+
+
+def _is_money(unit: str | None) -> bool:
+    return unit is not None and UNITS[unit].dimension.startswith("money ")
+
+
+def _rounds_to(value: float, stated: Quantity) -> bool:
+    """Tell whether `value` rounds to the stated figure at the number of decimals the figure shows."""
     half_step = 0.5 * 10.0**-stated.decimals
-    return abs(converted - stated.value) <= half_step + 1e-9
+    return abs(value - stated.value) <= half_step + 1e-9
