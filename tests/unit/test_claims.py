@@ -6,6 +6,7 @@ import pytest
 from spec2listing.consistency.claims import build_ledger, claim_checks
 from spec2listing.consistency.quantities import Quantity, agrees, find_quantities
 from spec2listing.consistency.spec_facts import spec_facts
+from spec2listing.consistency.vocabulary import denied
 from spec2listing.copywriting.offline import OfflineCopyWriter
 from spec2listing.costs.ledger import MemoryLedger
 from spec2listing.models.consistency import ClaimKind
@@ -26,13 +27,19 @@ def _trail_runner():
     return spec
 
 
-def _numbers(text, **spec_fields):
-    """Trace the numbers of one copy sentence against a small spec, as a map of claim text to sources."""
+def _claims(text, **spec_fields):
+    """Trace one copy sentence against a small spec, as a map of (kind, claim text) to sources."""
     base = {"sku": "T-1", "name": "Tote", "brand": "Acme", "category": "Bags > Totes"}
     spec = ProductSpec.model_validate({**base, "price": {"amount": 119, "currency": "EUR"}, **spec_fields})
     listing = ProductCopy(title="Acme Tote", short_description=text, description="Tote.", bullets=[])
     claims = build_ledger(spec, None, listing, spec_facts(spec, None))
-    return {claim.text: claim.sources for claim in claims if claim.kind == ClaimKind.NUMBER}
+    return {(claim.kind.value, claim.text): claim.sources for claim in claims if claim.copy_fields}
+
+
+def _numbers(text, **spec_fields):
+    """Trace the numbers of one copy sentence against a small spec, as a map of claim text to sources."""
+    claims = _claims(text, **spec_fields)
+    return {claim: sources for (kind, claim), sources in claims.items() if kind == ClaimKind.NUMBER.value}
 
 
 @pytest.mark.parametrize(
@@ -292,3 +299,53 @@ def test_offline_copy_prints_exact_price() -> None:
     claims, listing = _ledger(spec)
     assert "149.995 USD against 150.00 USD" in listing.comparison_bullets[0]
     assert [(claim.kind.value, claim.text) for claim in claims if not claim.supported] == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("not waterproof", True),
+        ("not fully waterproof", True),
+        ("non waterproof shell", True),
+        ("neither windproof nor waterproof", True),
+        ("waterproof: no", True),
+        ("waterproof = false", True),
+        ("fully waterproof", False),
+        ("not only waterproof but light", False),
+        ("no fuss, waterproof", False),
+        ("waterproof: yes", False),
+        ("waterproof, no seams", False),
+    ],
+)
+def test_denied_property_wording(text, expected) -> None:
+    start = text.rindex("waterproof")
+    assert denied(text, start, start + len("waterproof")) is expected
+
+
+@pytest.mark.parametrize(
+    "spec_fields",
+    [
+        {"specs": {"waterproof": "no"}},
+        {"specs": {"waterproof": False}},
+        {"summary": "Not waterproof, water resistant only."},
+    ],
+)
+def test_denied_property_backs_no_claim(spec_fields) -> None:
+    claims = _claims("Fully waterproof shell.", **spec_fields)
+    assert claims[("property", "waterproof")] == []
+
+
+def test_repeated_denial_traced_to_spec() -> None:
+    spec = _trail_runner()
+    spec = spec.model_copy(update={"specs": {**spec.specs, "waterproof": False, "machine_washable": False}})
+    claims, listing = _ledger(spec)
+    assert "Waterproof: no." in listing.description
+    by_text = {claim.text: claim for claim in claims if claim.kind == ClaimKind.PROPERTY}
+    assert by_text["not waterproof"].sources == ["specs.waterproof"]
+    assert by_text["not machine washable"].sources == ["specs.machine_washable"]
+    assert [claim.text for claim in claims if not claim.supported] == []
+
+
+def test_denial_without_spec_support_flagged() -> None:
+    claims = _claims("Not waterproof.", specs={"waterproof": True})
+    assert claims == {("property", "not waterproof"): []}

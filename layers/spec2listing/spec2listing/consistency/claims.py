@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from spec2listing.consistency.copy_text import readable_fields
 from spec2listing.consistency.quantities import Quantity, agrees, find_quantities
 from spec2listing.consistency.spec_facts import SpecFacts
-from spec2listing.consistency.vocabulary import COLORS, MATERIALS, PROPERTIES, normalize
+from spec2listing.consistency.vocabulary import COLORS, MATERIALS, PROPERTIES, denied, normalize
 from spec2listing.models.brand import BrandGuide
 from spec2listing.models.consistency import CheckResult, CheckTarget, Claim, ClaimKind
 from spec2listing.models.copy import ProductCopy
@@ -209,19 +209,26 @@ def build_ledger(spec: ProductSpec, brand: BrandGuide | None, listing: ProductCo
                 if path not in phrase.claim.copy_fields and mentions(text, phrase.claim.text):
                     phrase.claim.copy_fields.append(path)
 
-    term_fields: dict[str, list[str]] = {}
+    # Keyed by term and whether the copy denies it: "Waterproof: no" is a claim too, backed by a spec that denies it.
+    term_fields: dict[tuple[str, bool], list[str]] = {}
     for path, text in working.items():
         for match in _TERMS.finditer(text):
-            paths = term_fields.setdefault(match.group(1), [])
+            term = match.group(1)
+            negative = _KIND_OF_TERM[term] == ClaimKind.PROPERTY and denied(text, *match.span())
+            paths = term_fields.setdefault((term, negative), [])
             if path not in paths:
                 paths.append(path)
 
     claims = [phrase.claim for phrase in phrases if phrase.claim.copy_fields or phrase.claim.kind != ClaimKind.MATERIAL]
     claims += _listing_anchors(listing, phrases, facts)
-    for term, paths in term_fields.items():
+    for (term, negative), paths in term_fields.items():
         kind = _KIND_OF_TERM[term]
-        sources = facts.paths_stating(term_pattern(term), properties=kind == ClaimKind.PROPERTY)
-        claims.append(Claim(kind=kind, text=term, copy_fields=paths, sources=sources, supported=bool(sources)))
+        if negative:
+            sources = facts.paths_denying(term_pattern(term))
+        else:
+            sources = facts.paths_stating(term_pattern(term), properties=kind == ClaimKind.PROPERTY)
+        text = f"not {term}" if negative else term
+        claims.append(Claim(kind=kind, text=text, copy_fields=paths, sources=sources, supported=bool(sources)))
     claims += _number_claims(fields, facts)
     return claims
 
