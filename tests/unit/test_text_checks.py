@@ -1,5 +1,6 @@
 """Platform text rules from the one table, prohibited content and brand wording."""
 
+import pytest
 from spec2listing.consistency.text_checks import banned_phrases, platform_limits, text_present
 from spec2listing.copywriting.offline import OfflineCopyWriter
 from spec2listing.copywriting.platforms import RULES, TEXT_RULES, text_rule
@@ -79,6 +80,50 @@ def test_spec_figures_are_not_phone_numbers() -> None:
     amazon = AmazonCopy(title="Charger", bullets=["Input 100-240 V AC, 10000-bend tested."] * 5, description="")
     listing = _listing().model_copy(update={"platforms": PlatformCopy(amazon=amazon)})
     assert _failed(listing) == set()
+
+
+def _contacts(description):
+    """Return what the contact check found in an Amazon description."""
+    amazon = AmazonCopy(title="Shoe", bullets=["Grippy."] * 5, description=description)
+    listing = _listing().model_copy(update={"platforms": PlatformCopy(amazon=amazon)})
+    (check,) = [
+        check
+        for check in platform_limits(listing)
+        if check.check == "contact_details" and check.where == "platforms.amazon.description"
+    ]
+    return check.measured["found"]
+
+
+@pytest.mark.parametrize(
+    "description",
+    [
+        "Call +49 30 1234567 for help.",
+        "Questions? (555) 123-4567.",
+        "Call 0800 123 456 today.",
+        "Phone us at 415 555 0100.",
+        "Reach us on 1-415-555-0100.",
+        "Hotline 12345 678 901.",
+    ],
+)
+def test_phone_numbers_found(description) -> None:
+    (found,) = _contacts(description)
+    assert found.startswith("phone number: ")
+
+
+@pytest.mark.parametrize(
+    "description",
+    [
+        "Available in EU sizes 38 39 40 41 42 43 44.",
+        "Fits 13 14 15 16 17 inch laptops.",
+        "Sizes 0.5 1.0 1.5 2.0 2.5 mm.",
+        "EAN 4006381333931.",
+        "UPC 036000291452.",
+        "Fits the models of 2019-2020-2021.",
+        "Rated for 100-240 V and 10000 bends.",
+    ],
+)
+def test_sizes_codes_and_years_are_not_phones(description) -> None:
+    assert _contacts(description) == []
 
 
 def test_shopify_google_and_instagram_limits() -> None:
