@@ -126,6 +126,41 @@ def test_sizes_codes_and_years_are_not_phones(description) -> None:
     assert _contacts(description) == []
 
 
+@pytest.mark.parametrize(
+    ("description", "address"),
+    [
+        ("See fjellstad.de for more.", "fjellstad.de"),
+        ("Order at shop.acme.eu today.", "shop.acme.eu"),
+        ("Made by acme.ai.", "acme.ai"),
+        ("Visit acme.co or write.", "acme.co"),
+        ("Stockists on acme.co.uk.", "acme.co.uk"),
+        ("Our store: ACME.SHOP", "ACME.SHOP"),
+        ("More at https://acme.example/x", "https://acme.example/x"),
+    ],
+)
+def test_web_addresses_found(description, address) -> None:
+    assert _contacts(description) == [f"web address: {address}"]
+
+
+def test_email_domain_not_reported_twice() -> None:
+    assert _contacts("Write to help@acme.com.") == ["e-mail address: help@acme.com"]
+
+
+@pytest.mark.parametrize(
+    "description",
+    [
+        "Holds 1.5 l, e.g. a day of water, approx. 5 cm wide, i.e. slim.",
+        "Bluetooth 5.3, firmware v2.0, No.5 in the range.",
+        "Lists setup.py, README.md, Node.js and photo.jpg.",
+        "Light.It keeps you dry.",
+        "Open from 10.am daily.",
+        "Made in the U.S.A. of St.Moritz wool.",
+    ],
+)
+def test_abbreviations_and_decimals_are_not_addresses(description) -> None:
+    assert _contacts(description) == []
+
+
 def test_shopify_google_and_instagram_limits() -> None:
     listing = _listing().model_copy(
         update={

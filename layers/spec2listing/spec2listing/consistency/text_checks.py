@@ -1,9 +1,9 @@
 """Checks on copy: platform limits from TEXT_RULES, prohibited content, brand wording."""
 
-import itertools
 import re
 from typing import Any
 
+from spec2listing.consistency.contact_details import find_contact_details
 from spec2listing.consistency.copy_text import readable_fields
 from spec2listing.copywriting.platforms import PROMOTIONAL_TERMS, TEXT_RULES, FieldRule
 from spec2listing.models.brand import BrandGuide
@@ -12,20 +12,6 @@ from spec2listing.models.copy import ProductCopy
 
 _HTML_TAG = re.compile(r"</?[a-zA-Z][^>]*>")
 _HASHTAG = re.compile(r"(?<![\w#])#\w+")
-# Contact details the marketplaces reject: web addresses, e-mail addresses and phone numbers.
-_CONTACT = {
-    "web address": re.compile(r"\b(?:https?://|www\.)\S+|\b[\w-]+\.(?:com|net|org|shop|store|io|co\.uk)\b", re.I),
-    "e-mail address": re.compile(r"\b[\w.+-]+@[\w-]+\.[\w.-]+\b"),
-}
-# A run of digits, spaces, brackets, points and hyphens that may be a phone number, which _is_phone_number decides.
-_PHONE_CANDIDATE = re.compile(r"(?<![\w.])\+?\(?\d(?:[\d\s().-]{7,}\d)(?!\w|\.\d)")
-_PHONE_MIN_DIGITS = 9
-# Words that announce a phone number, up to three words before it ("call us on 555 ...").
-_PHONE_WORDS = re.compile(
-    r"\b(?:call|phone|tel|telephone|fax|hotline|whatsapp|sms|mobile)\b\W*(?:\w+\W+){0,3}$", re.IGNORECASE
-)
-# Lengths of GTIN codes (EAN-8, UPC-A, EAN-13, GTIN-14), which end in a check digit.
-_GTIN_LENGTHS = (8, 12, 13, 14)
 
 
 def phrase_pattern(phrase: str) -> re.Pattern[str]:
@@ -90,55 +76,11 @@ def _content_checks(rule: FieldRule, where: str, text: str) -> list[CheckResult]
             )
         )
     if rule.no_contact:
-        found = [f"{kind}: {match.group(0)}" for kind, pattern in _CONTACT.items() for match in pattern.finditer(text)]
-        found += [
-            f"phone number: {match.group(0)}"
-            for match in _PHONE_CANDIDATE.finditer(text)
-            if _is_phone_number(match.group(0), text[: match.start()])
-        ]
+        found = find_contact_details(text)
         results.append(
             _check("contact_details", where, rule.label, not found, "no web, e-mail or phone contact", found=found)
         )
     return results
-
-
-def _is_phone_number(candidate: str, before: str) -> bool:
-    """Tell whether a run of digits is written as a phone number rather than as sizes, years or a product code.
-
-    It is one when a word such as "call" announces it, or when it has an international "+", an area code in
-    brackets, a leading 0 (a trunk or toll-free prefix, "0800 123 456") or the North American 3-3-4 grouping.
-    A rising run of numbers ("38 39 40 41") and a GTIN with a valid check digit never are.
-    """
-    groups = re.findall(r"\d+", candidate)
-    if sum(len(group) for group in groups) < _PHONE_MIN_DIGITS:
-        return False
-    if _PHONE_WORDS.search(before):
-        return True
-    if candidate.startswith("+") or re.search(r"\(\d+\)", candidate):
-        return True
-    if _is_rising_run(candidate) or (len(groups) == 1 and _is_gtin(groups[0])):
-        return False
-    if groups[0].startswith("0"):
-        return True
-    lengths = [len(group) for group in groups]
-    return lengths == [3, 3, 4] or (lengths == [1, 3, 3, 4] and groups[0] == "1")
-
-
-def _is_rising_run(candidate: str) -> bool:
-    """Tell whether a text lists three or more numbers that each rise by at most 2, as sizes and years do."""
-    tokens = re.split(r"[\s-]+", candidate.strip())
-    if len(tokens) < 3 or not all(re.fullmatch(r"\d+(?:\.\d+)?", token) for token in tokens):
-        return False
-    values = [float(token) for token in tokens]
-    return all(0 < later - earlier <= 2 for earlier, later in itertools.pairwise(values))
-
-
-def _is_gtin(digits: str) -> bool:
-    """Tell whether digits form a GTIN (EAN or UPC) whose last digit is the GS1 check digit."""
-    if len(digits) not in _GTIN_LENGTHS:
-        return False
-    weighted = sum(int(digit) * (3 if index % 2 == 0 else 1) for index, digit in enumerate(reversed(digits[:-1])))
-    return (10 - weighted % 10) % 10 == int(digits[-1])
 
 
 def _rule_checks(rule: FieldRule, value: object) -> list[CheckResult]:
