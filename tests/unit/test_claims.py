@@ -1,12 +1,17 @@
 """The claims ledger: copy claims traced to spec fields, and the hallucination guard."""
 
+from decimal import Decimal
+
 import pytest
 from spec2listing.consistency.claims import build_ledger, claim_checks
 from spec2listing.consistency.quantities import Quantity, agrees, find_quantities
 from spec2listing.consistency.spec_facts import spec_facts
+from spec2listing.consistency.vocabulary import denied
 from spec2listing.copywriting.offline import OfflineCopyWriter
 from spec2listing.costs.ledger import MemoryLedger
 from spec2listing.models.consistency import ClaimKind
+from spec2listing.models.copy import ProductCopy
+from spec2listing.models.spec import ProductSpec
 
 from tests.support import ACCEPTANCE, EXAMPLES, all_acceptance_specs, brand_for, specs_in
 
@@ -20,6 +25,21 @@ def _ledger(spec, listing=None):
 def _trail_runner():
     (spec,) = specs_in(ACCEPTANCE / "trail-runner.json")
     return spec
+
+
+def _claims(text, **spec_fields):
+    """Trace one copy sentence against a small spec, as a map of (kind, claim text) to sources."""
+    base = {"sku": "T-1", "name": "Tote", "brand": "Acme", "category": "Bags > Totes"}
+    spec = ProductSpec.model_validate({**base, "price": {"amount": 119, "currency": "EUR"}, **spec_fields})
+    listing = ProductCopy(title="Acme Tote", short_description=text, description="Tote.", bullets=[])
+    claims = build_ledger(spec, None, listing, spec_facts(spec, None))
+    return {(claim.kind.value, claim.text): claim.sources for claim in claims if claim.copy_fields}
+
+
+def _numbers(text, **spec_fields):
+    """Trace the numbers of one copy sentence against a small spec, as a map of claim text to sources."""
+    claims = _claims(text, **spec_fields)
+    return {claim: sources for (kind, claim), sources in claims.items() if kind == ClaimKind.NUMBER.value}
 
 
 @pytest.mark.parametrize(
@@ -127,3 +147,205 @@ def test_reworded_anchor_traced_and_invented_one_flagged() -> None:
     invented = anchor_claims["floating above a frozen waterfall"]
     assert not invented.supported
     assert invented.copy_fields == ["visual_anchors[1]"]
+
+
+@pytest.mark.parametrize(
+    ("text", "spec_fields"),
+    [
+        ("Weighs 2 kg.", {"specs": {"pockets": 2}}),
+        ("Holds 1 l of water.", {"summary": "Tote with a single zip."}),
+        ("Holds 500 ml.", {"summary": "Model RX-500."}),
+        ("Lasts 5 years.", {"specs": {"pockets": 5}}),
+    ],
+)
+def test_measured_figure_needs_measured_source(text, spec_fields) -> None:
+    assert all(sources == [] for sources in _numbers(text, **spec_fields).values())
+
+
+def test_spec_key_unit_supports_measured_figure() -> None:
+    assert _numbers("Weighs 2 kg.", specs={"weight_kg": 2}) == {"2 kg": ["specs.weight_kg"]}
+
+
+def test_spec_range_states_unit_of_both_ends() -> None:
+    numbers = _numbers(
+        "Runs on 100 V or 240 V, charges in 2 hours, 39 cm wide.",
+        summary="Input 100-240 V, charges in 2 to 3 h. Size W 39 x D 24 cm.",
+    )
+    assert numbers == {"100 V": ["summary"], "240 V": ["summary"], "2 hours": ["summary"], "39 cm": ["summary"]}
+
+
+def test_digits_in_model_name_are_no_quantity() -> None:
+    assert find_quantities("Model RX-500, COVID-19 tested") == []
+
+
+def test_minus_sign_kept_and_hyphens_ignored() -> None:
+    found = find_quantities("Rated to -5 °C or (−3 °C), 10-20 °C, model RX-500")
+    assert [(quantity.value, quantity.unit) for quantity in found] == [
+        (-5.0, "°c"),
+        (-3.0, "°c"),
+        (10.0, None),
+        (20.0, "°c"),
+    ]
+
+
+def test_negative_spec_figure_backs_only_negative_copy() -> None:
+    numbers = _numbers("Comfort from 5 °C, limit -5 °C or 23 °F.", summary="Comfort rating -5 °C.")
+    assert numbers == {"5 °C": [], "-5 °C": ["summary"], "23 °F": ["summary"]}
+
+
+def test_currency_before_or_after_figure() -> None:
+    found = find_quantities("$45, 119 $, 119 €, 5 £, CHF 55, EUR 60, 20 euros")
+    assert [(quantity.value, quantity.unit) for quantity in found] == [
+        (45.0, "usd"),
+        (119.0, "usd"),
+        (119.0, "eur"),
+        (5.0, "gbp"),
+        (55.0, "chf"),
+        (60.0, "eur"),
+        (20.0, "eur"),
+    ]
+
+
+def test_price_in_other_currency_flagged() -> None:
+    assert _numbers("Now only 119 $.") == {"119 $": []}
+    assert _numbers("Now only 119 €.") == {"119 €": ["price.amount"]}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Holds 1,5 l", [(1.5, "l", 1)]),
+        ("Preis 119,00 €", [(119.0, "eur", 2)]),
+        ("Holds 1 500 ml", [(1500.0, "ml", 0)]),
+        ("Holds 1\u202f500 ml", [(1500.0, "ml", 0)]),
+        ("$1,299.99 or 1.299,99 €", [(1299.99, "usd", 2), (1299.99, "eur", 2)]),
+        ("Only 1/2 inch thick", [(0.5, "inch", 1)]),
+        ("A 1 1/2 inch strap", [(1.5, "inch", 1)]),
+        ("Sizes 40,41,42", [(40.0, None, 0)]),
+        ("24/7 support at 50/60 Hz", [(24.0, None, 0), (50.0, None, 0)]),
+    ],
+)
+def test_number_forms_read_whole(text, expected) -> None:
+    found = find_quantities(text)
+    assert [(quantity.value, quantity.unit, quantity.decimals) for quantity in found] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "spec_fields", "expected"),
+    [
+        ("Holds 1,5 l.", {"volume": {"value": 1.5, "unit": "l"}}, {"1,5 l": ["volume.value"]}),
+        ("Holds 1 500 ml.", {"volume": {"value": 1.5, "unit": "l"}}, {"1 500 ml": ["volume.value"]}),
+        ("Only 1/2 inch thick.", {"dimensions": {"width": 0.5, "unit": "in"}}, {"1/2 inch": ["dimensions.width"]}),
+        ("Preis 119,00 €.", {}, {"119,00 €": ["price.amount"]}),
+    ],
+)
+def test_number_forms_agree_with_spec(text, spec_fields, expected) -> None:
+    assert _numbers(text, **spec_fields) == expected
+
+
+def test_spaced_figure_read_as_parts() -> None:
+    numbers = _numbers("Set of 4 250 ml glasses.", summary="Set of 4 glasses.", volume={"value": 250, "unit": "ml"})
+    assert numbers == {"4": ["summary"], "250 ml": ["volume.value"]}
+
+
+def test_numbers_in_hashtags_are_no_claims() -> None:
+    found = find_quantities("#1111SinglesDay #247Comfort #3_8WomensDay, rated #1")
+    assert [(quantity.value, quantity.text) for quantity in found] == [(1.0, "1")]
+
+
+@pytest.mark.parametrize("campaign", ["11.11 Singles Day", "3.8 Women's Day", "24/7 Comfort"])
+def test_campaign_hashtag_fully_traced(campaign) -> None:
+    spec = _trail_runner().model_copy(update={"campaign": campaign})
+    claims, listing = _ledger(spec)
+    digits = "".join(char for char in campaign if char.isdigit())
+    assert any(tag.startswith(f"#{digits}") for tag in listing.platforms.instagram.hashtags)
+    assert [(claim.kind.value, claim.text) for claim in claims if not claim.supported] == []
+
+
+def test_same_unit_agrees_at_shown_precision() -> None:
+    assert agrees(Quantity(0.12, "g", "0.12 g", 2), Quantity(0.123, "g", "0.123"))
+    assert agrees(Quantity(12.35, "kg", "12.35 kg", 2), Quantity(12.345, "kg", "12.345"))
+    assert agrees(Quantity(39, None, "39"), Quantity(39.001, "cm", "39.001"))
+    assert not agrees(Quantity(0.13, "g", "0.13 g", 2), Quantity(0.123, "g", "0.123"))
+    assert not agrees(Quantity(12.3, "kg", "12.3 kg", 1), Quantity(12.36, "kg", "12.36"))
+    assert not agrees(Quantity(20, "eur", "20.00 EUR", 2), Quantity(19.995, "eur", "19.995"))
+    assert not agrees(Quantity(20, None, "20"), Quantity(19.995, "eur", "19.995"))
+
+
+@pytest.mark.parametrize(
+    "spec_fields",
+    [
+        {"weight": {"value": 0.123, "unit": "g"}},
+        {"weight": {"value": 12.345, "unit": "kg"}},
+        {"volume": {"value": 1.125, "unit": "l"}},
+        {"volume": {"value": 16.907, "unit": "fl oz"}},
+        {"dimensions": {"width": 39.001, "depth": 7.125, "unit": "cm"}},
+        {"specs": {"capacity_l": 1.255}},
+    ],
+    ids=lambda fields: next(iter(fields)),
+)
+def test_offline_rounded_measure_traced(spec_fields) -> None:
+    spec = _trail_runner().model_copy(update={"weight": None})
+    spec = ProductSpec.model_validate({**spec.model_dump(mode="json", exclude_none=True), **spec_fields})
+    claims, _ = _ledger(spec)
+    assert [(claim.kind.value, claim.text) for claim in claims if not claim.supported] == []
+
+
+def test_offline_copy_prints_exact_price() -> None:
+    spec = _trail_runner()
+    price = spec.price.model_copy(update={"amount": Decimal("149.995")})
+    competitor = spec.competitors[0].model_copy(update={"price": price.model_copy(update={"amount": Decimal(150)})})
+    spec = spec.model_copy(update={"price": price, "competitors": [competitor]})
+    claims, listing = _ledger(spec)
+    assert "149.995 USD against 150.00 USD" in listing.comparison_bullets[0]
+    assert [(claim.kind.value, claim.text) for claim in claims if not claim.supported] == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("not waterproof", True),
+        ("not fully waterproof", True),
+        ("non waterproof shell", True),
+        ("neither windproof nor waterproof", True),
+        ("waterproof: no", True),
+        ("waterproof = false", True),
+        ("fully waterproof", False),
+        ("not only waterproof but light", False),
+        ("no fuss, waterproof", False),
+        ("waterproof: yes", False),
+        ("waterproof, no seams", False),
+    ],
+)
+def test_denied_property_wording(text, expected) -> None:
+    start = text.rindex("waterproof")
+    assert denied(text, start, start + len("waterproof")) is expected
+
+
+@pytest.mark.parametrize(
+    "spec_fields",
+    [
+        {"specs": {"waterproof": "no"}},
+        {"specs": {"waterproof": False}},
+        {"summary": "Not waterproof, water resistant only."},
+    ],
+)
+def test_denied_property_backs_no_claim(spec_fields) -> None:
+    claims = _claims("Fully waterproof shell.", **spec_fields)
+    assert claims[("property", "waterproof")] == []
+
+
+def test_repeated_denial_traced_to_spec() -> None:
+    spec = _trail_runner()
+    spec = spec.model_copy(update={"specs": {**spec.specs, "waterproof": False, "machine_washable": False}})
+    claims, listing = _ledger(spec)
+    assert "Waterproof: no." in listing.description
+    by_text = {claim.text: claim for claim in claims if claim.kind == ClaimKind.PROPERTY}
+    assert by_text["not waterproof"].sources == ["specs.waterproof"]
+    assert by_text["not machine washable"].sources == ["specs.machine_washable"]
+    assert [claim.text for claim in claims if not claim.supported] == []
+
+
+def test_denial_without_spec_support_flagged() -> None:
+    claims = _claims("Not waterproof.", specs={"waterproof": True})
+    assert claims == {("property", "not waterproof"): []}

@@ -1,7 +1,8 @@
 import io
+import re
 
 from PIL import Image, ImageDraw
-from spec2listing.consistency.engine import check_product
+from spec2listing.consistency.engine import CHECK_KINDS, check_product
 from spec2listing.copywriting.offline import OfflineCopyWriter
 from spec2listing.costs.ledger import MemoryLedger
 from spec2listing.imaging.offline import OfflineRenderer
@@ -9,7 +10,7 @@ from spec2listing.imaging.planner import plan_images
 from spec2listing.models.consistency import CheckTarget
 from spec2listing.models.tasks import RenderResult, RenderStatus
 
-from tests.support import ACCEPTANCE, brand_for, specs_in
+from tests.support import ACCEPTANCE, ROOT, brand_for, specs_in
 
 
 def _product(name: str = "trail-runner.json"):
@@ -275,3 +276,12 @@ def test_blank_images_score_low() -> None:
     # Packshot and variants break a weight-3 check; the scene only misses its colour, weight 2.
     assert report.image_score == round((1 - 2 / 3) / len(plan.jobs), 4)
     assert report.score == report.image_score
+
+
+def test_documented_weights_match_code() -> None:
+    documented = {}
+    for line in (ROOT / "docs" / "consistency.md").read_text(encoding="utf-8").splitlines():
+        row = re.fullmatch(r"\| (\d) \| [^|]+ \| (.+) \|", line)
+        if row:
+            documented |= {name: float(row.group(1)) for name in re.findall(r"`(\w+)`", row.group(2))}
+    assert documented == {name: kind.weight for name, kind in CHECK_KINDS.items()}

@@ -84,6 +84,85 @@ def test_spec_figures_are_not_phone_numbers() -> None:
     assert _failed(listing) == set()
 
 
+def _contacts(description):
+    """Return what the contact check found in an Amazon description."""
+    amazon = AmazonCopy(title="Shoe", bullets=["Grippy."] * 5, description=description)
+    listing = _listing().model_copy(update={"platforms": PlatformCopy(amazon=amazon)})
+    (check,) = [
+        check
+        for check in platform_limits(listing)
+        if check.check == "contact_details" and check.where == "platforms.amazon.description"
+    ]
+    return check.measured["found"]
+
+
+@pytest.mark.parametrize(
+    "description",
+    [
+        "Call +49 30 1234567 for help.",
+        "Questions? (555) 123-4567.",
+        "Call 0800 123 456 today.",
+        "Phone us at 415 555 0100.",
+        "Reach us on 1-415-555-0100.",
+        "Hotline 12345 678 901.",
+    ],
+)
+def test_phone_numbers_found(description) -> None:
+    (found,) = _contacts(description)
+    assert found.startswith("phone number: ")
+
+
+@pytest.mark.parametrize(
+    "description",
+    [
+        "Available in EU sizes 38 39 40 41 42 43 44.",
+        "Fits 13 14 15 16 17 inch laptops.",
+        "Sizes 0.5 1.0 1.5 2.0 2.5 mm.",
+        "EAN 4006381333931.",
+        "UPC 036000291452.",
+        "Fits the models of 2019-2020-2021.",
+        "Rated for 100-240 V and 10000 bends.",
+    ],
+)
+def test_sizes_codes_and_years_are_not_phones(description) -> None:
+    assert _contacts(description) == []
+
+
+@pytest.mark.parametrize(
+    ("description", "address"),
+    [
+        ("See fjellstad.de for more.", "fjellstad.de"),
+        ("Order at shop.acme.eu today.", "shop.acme.eu"),
+        ("Made by acme.ai.", "acme.ai"),
+        ("Visit acme.co or write.", "acme.co"),
+        ("Stockists on acme.co.uk.", "acme.co.uk"),
+        ("Our store: ACME.SHOP", "ACME.SHOP"),
+        ("More at https://acme.example/x", "https://acme.example/x"),
+    ],
+)
+def test_web_addresses_found(description, address) -> None:
+    assert _contacts(description) == [f"web address: {address}"]
+
+
+def test_email_domain_not_reported_twice() -> None:
+    assert _contacts("Write to help@acme.com.") == ["e-mail address: help@acme.com"]
+
+
+@pytest.mark.parametrize(
+    "description",
+    [
+        "Holds 1.5 l, e.g. a day of water, approx. 5 cm wide, i.e. slim.",
+        "Bluetooth 5.3, firmware v2.0, No.5 in the range.",
+        "Lists setup.py, README.md, Node.js and photo.jpg.",
+        "Light.It keeps you dry.",
+        "Open from 10.am daily.",
+        "Made in the U.S.A. of St.Moritz wool.",
+    ],
+)
+def test_abbreviations_and_decimals_are_not_addresses(description) -> None:
+    assert _contacts(description) == []
+
+
 def test_shopify_google_and_instagram_limits() -> None:
     listing = _listing().model_copy(
         update={

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from spec2listing.consistency.copy_text import readable_fields
 from spec2listing.consistency.quantities import Quantity, agrees, find_quantities
 from spec2listing.consistency.spec_facts import SpecFacts
-from spec2listing.consistency.vocabulary import COLORS, MATERIALS, PROPERTIES, normalize
+from spec2listing.consistency.vocabulary import COLORS, MATERIALS, PROPERTIES, denied, normalize
 from spec2listing.models.brand import BrandGuide
 from spec2listing.models.consistency import CheckResult, CheckTarget, Claim, ClaimKind
 from spec2listing.models.copy import ProductCopy
@@ -157,19 +157,32 @@ def _listing_anchors(listing: ProductCopy, phrases: list[_Phrase], facts: SpecFa
     return new_claims
 
 
+def _sources(quantity: Quantity, facts: SpecFacts) -> list[str]:
+    sources: list[str] = []
+    for fact in facts.quantities:
+        if fact.path not in sources and agrees(quantity, fact.quantity):
+            sources.append(fact.path)
+    return sources
+
+
+def _readings(quantity: Quantity, facts: SpecFacts) -> tuple[Quantity, ...]:
+    """Return the figure, or its separate numbers when only they are in the spec ("4 250 ml" as 4 and 250 ml)."""
+    if quantity.split and not _sources(quantity, facts) and all(_sources(part, facts) for part in quantity.split):
+        return quantity.split
+    return (quantity,)
+
+
 def _number_claims(fields: Iterable[tuple[str, str]], facts: SpecFacts) -> list[Claim]:
     by_key: dict[tuple[float, str | None], tuple[Quantity, list[str]]] = {}
     for path, text in fields:
         for quantity in find_quantities(text):
-            _, paths = by_key.setdefault(quantity.key, (quantity, []))
-            if path not in paths:
-                paths.append(path)
+            for reading in _readings(quantity, facts):
+                _, paths = by_key.setdefault(reading.key, (reading, []))
+                if path not in paths:
+                    paths.append(path)
     claims = []
     for quantity, paths in by_key.values():
-        sources = []
-        for fact in facts.quantities:
-            if fact.path not in sources and agrees(quantity, fact.quantity):
-                sources.append(fact.path)
+        sources = _sources(quantity, facts)
         claims.append(
             Claim(
                 kind=ClaimKind.NUMBER, text=quantity.text, copy_fields=paths, sources=sources, supported=bool(sources)
@@ -196,19 +209,26 @@ def build_ledger(spec: ProductSpec, brand: BrandGuide | None, listing: ProductCo
                 if path not in phrase.claim.copy_fields and mentions(text, phrase.claim.text):
                     phrase.claim.copy_fields.append(path)
 
-    term_fields: dict[str, list[str]] = {}
+    # Keyed by term and whether the copy denies it: "Waterproof: no" is a claim too, backed by a spec that denies it.
+    term_fields: dict[tuple[str, bool], list[str]] = {}
     for path, text in working.items():
         for match in _TERMS.finditer(text):
-            paths = term_fields.setdefault(match.group(1), [])
+            term = match.group(1)
+            negative = _KIND_OF_TERM[term] == ClaimKind.PROPERTY and denied(text, *match.span())
+            paths = term_fields.setdefault((term, negative), [])
             if path not in paths:
                 paths.append(path)
 
     claims = [phrase.claim for phrase in phrases if phrase.claim.copy_fields or phrase.claim.kind != ClaimKind.MATERIAL]
     claims += _listing_anchors(listing, phrases, facts)
-    for term, paths in term_fields.items():
+    for (term, negative), paths in term_fields.items():
         kind = _KIND_OF_TERM[term]
-        sources = facts.paths_stating(term_pattern(term), properties=kind == ClaimKind.PROPERTY)
-        claims.append(Claim(kind=kind, text=term, copy_fields=paths, sources=sources, supported=bool(sources)))
+        if negative:
+            sources = facts.paths_denying(term_pattern(term))
+        else:
+            sources = facts.paths_stating(term_pattern(term), properties=kind == ClaimKind.PROPERTY)
+        text = f"not {term}" if negative else term
+        claims.append(Claim(kind=kind, text=text, copy_fields=paths, sources=sources, supported=bool(sources)))
     claims += _number_claims(fields, facts)
     return claims
 

@@ -46,7 +46,9 @@ class CheckKind:
 
 
 # Weight 3: a promise a shopper sees broken, or a listing the brand forbids. Weight 2: a marketplace rule
-# whose breach suppresses the listing or an image. Weight 1: bookkeeping that a person should still see.
+# whose breach suppresses the listing or an image, plan coverage, and the colour and anchor checks other than
+# variant_color and vision_anchor. Weight 1: bookkeeping that a person should still see. docs/consistency.md
+# lists every kind by weight, and a unit test checks that list against this table.
 CHECK_KINDS: dict[str, CheckKind] = {
     "image_rendered": CheckKind(3, "Image missing", "Re-run the image job or supply the image by hand."),
     "reference_photo_found": CheckKind(

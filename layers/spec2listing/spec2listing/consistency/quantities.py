@@ -1,14 +1,19 @@
 """Numbers with units in free text, and whether two of them state the same quantity.
 
 A quantity is a number with an optional unit ("280 g", "13-inch", "15%", "$45.99").
-Two quantities agree when their values are equal in the same unit, or when a
-conversion between units of one dimension rounds to the copy's figure (280 g
-stated as "9.9 oz"). Spelled-out numbers ("three-port") count on the spec side
-only, because copy uses "one" and "a" in ordinary sentences.
+Two quantities agree when the spec value, in the copy's unit or converted to it
+from another unit of the same dimension, rounds to the copy's figure at the
+decimals it shows (0.123 g stated as "0.12 g", 280 g stated as "9.9 oz"). A
+price must match to the cent. A copy figure with a unit needs a spec figure
+with a unit: a bare spec number (a count, a model number, a spelled-out
+"single") states no measure. Spelled-out numbers ("three-port") count on the
+spec side only, because copy uses "one" and "a" in ordinary sentences. Digits
+after a letter and a hyphen ("RX-500", "COVID-19") belong to a name and are no
+quantity.
 """
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 
 @dataclass(frozen=True)
@@ -113,6 +118,9 @@ _PLURALS |= {"pound", "millilitre", "milliliter", "litre", "liter", "second", "m
 SPELLINGS |= {f"{word}s": SPELLINGS[word] for word in _PLURALS}
 
 CURRENCY_SYMBOLS = {"$": "usd", "€": "eur", "£": "gbp"}
+# A currency mark after a figure is its unit ("119 €", "20 euros"), as a code such as "EUR" already is.
+SPELLINGS |= CURRENCY_SYMBOLS | {"euro": "eur", "euros": "eur"}
+_CURRENCY_CODES = [name for name, unit in UNITS.items() if unit.dimension.startswith("money ")]
 
 NUMBER_WORDS = {
     "one": 1,
@@ -135,12 +143,35 @@ NUMBER_WORDS = {
 }
 
 _UNIT_PATTERN = "|".join(re.escape(spelling) for spelling in sorted(SPELLINGS, key=len, reverse=True))
+# Proper fractions with a denominator of 2 to 16, 32 or 64, as in recipes and on inch rulers.
+# "24/7" and "50/60" are not fractions.
+_FRACTIONS = [f"{top}/{bottom}" for bottom in (*range(2, 17), 32, 64) for top in range(1, bottom)]
+# The written forms of a number, tried in this order:
+#   fraction  "1/2" and "1 1/2"
+#   grouped   thousands with commas ("10,000", "1,299.99") or with points before a decimal comma ("1.299,99")
+#   spaced    thousands with a space, no-break space or thin space ("1 500", "10 000,5")
+#   comma     a decimal comma ("1,5", "119,00"); "40,41,42" is a list and reads as 40
+#   plain     "280", "15.6"
+_NUMBER = (
+    r"(?P<fraction>(?:\d+ )?(?:" + "|".join(sorted(_FRACTIONS, key=len, reverse=True)) + r"))(?!\d)"
+    r"|(?P<grouped>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d{1,3}(?:\.\d{3})+,\d+)(?![.,]?\d)"
+    r"|(?P<spaced>\d{1,3}(?:[ \u00a0\u202f\u2009]\d{3})+(?:[.,]\d+)?)(?![.,]?\d)"
+    r"|(?P<comma>\d+,\d{1,2})(?![.,]?\d)"
+    r"|(?P<plain>\d+(?:\.\d+)?)(?!\d)"
+)
+_FORMS = ("fraction", "grouped", "spaced", "comma", "plain")
 _QUANTITY = re.compile(
-    r"(?P<currency>[$€£])?\s?"
-    r"(?<![\w.,/])(?P<number>\d{1,3}(?:,\d{3})+(?![\d,])|\d+(?:\.\d+)?)(?![\d])"
+    r"(?:(?P<currency>[$€£]|(?<![a-z])(?:" + "|".join(_CURRENCY_CODES) + r"))\s?)?"
+    # A minus sign is one that starts a word, so the hyphens in "10-20" and "RX-500" are not signs.
+    r"(?:(?<![^\s(\[])(?P<sign>[-−]))?"
+    rf"(?<![\w.,/])(?<![^\W\d_]-)(?P<number>{_NUMBER})"
     rf"(?:(?:\s|-)?(?P<unit>{_UNIT_PATTERN})(?![a-z]))?",
     re.IGNORECASE,
 )
+# Separators between the numbers of a range, a list or a size: "100-240", "2 to 3", "W 39 x D 24".
+_JOINER = re.compile(r"\s*(?:[-–—/×x]|to|and|or)\s*(?:[A-Za-z]\s+)?", re.IGNORECASE)
+# A hashtag with a letter is a name, so "#1111SinglesDay" states no number while "#1" still does.
+_HASHTAG = re.compile(r"(?<![\w#])#\w*[^\W\d_]\w*")
 _NUMBER_WORD = re.compile(r"\b(" + "|".join(NUMBER_WORDS) + r")\b", re.IGNORECASE)
 
 
@@ -152,27 +183,88 @@ class Quantity:
     unit: str | None
     text: str
     decimals: int = 0
+    # The separate numbers a space-grouped figure may also be: "4 250 ml" is 4250 ml or 4 and 250 ml.
+    split: tuple["Quantity", ...] = field(default=(), compare=False)
 
     @property
     def key(self) -> tuple[float, str | None]:
         return (round(self.value, 6), self.unit)
 
 
-def find_quantities(text: str, default_unit: str | None = None) -> list[Quantity]:
-    """Find every number in `text`; a number without a unit takes `default_unit` (a spec key's suffix)."""
+def find_quantities(text: str, default_unit: str | None = None, *, spread_units: bool = False) -> list[Quantity]:
+    """Find every number in `text` that is outside a hashtag.
+
+    A number without a unit takes `default_unit` (a spec key's suffix).
+    With `spread_units`, a bare number joined to a measured one by a range or list
+    word ("100-240 V", "2 to 3 h", "39 x 24 cm") is also returned with that unit.
+    The spec side uses it so its ranges state both ends; copy keeps the bare
+    number, because "2 x 100 ml" is two bottles, not 2 ml.
+    """
+    text = _HASHTAG.sub(lambda match: " " * len(match.group(0)), text)
+    matches = list(_QUANTITY.finditer(text))
     found = []
-    for match in _QUANTITY.finditer(text):
-        number = match.group("number")
+    for match in matches:
         unit = None
         if match.group("unit"):
             unit = SPELLINGS[match.group("unit").lower()]
         elif match.group("currency"):
-            unit = CURRENCY_SYMBOLS[match.group("currency")]
+            unit = SPELLINGS[match.group("currency").lower()]
         unit = unit or default_unit
-        digits = number.replace(",", "")
-        decimals = len(digits.split(".")[1]) if "." in digits else 0
-        found.append(Quantity(float(digits), unit, match.group(0).strip(), decimals))
+        sign = -1.0 if match.group("sign") else 1.0
+        number = match.group("number")
+        form = next(name for name in _FORMS if match.group(name))
+        value, decimals = _number_value(number, form)
+        written = match.group(0).strip()
+        split = _split_reading(number, written, sign, unit) if form == "spaced" and " " in number else ()
+        found.append(Quantity(sign * value, unit, written, decimals, split))
+    if spread_units:
+        found += _spread_units(text, matches, found)
     return found
+
+
+def _number_value(number: str, form: str) -> tuple[float, int]:
+    """Return the value of a number written in one of the _NUMBER forms and how many decimals it shows."""
+    if form == "fraction":
+        whole, _, fraction = number.rpartition(" ")
+        top, bottom = fraction.split("/")
+        value = int(whole or 0) + int(top) / int(bottom)
+        return value, len(f"{value:.4f}".rstrip("0").split(".")[1])
+    tail = re.search(r"[.,](\d+)$", number)
+    decimals = ""
+    # The last mark is the decimal mark, except in "10,000", where commas alone are followed by groups of three.
+    thousands = form == "grouped" and "." not in number
+    if tail and not (thousands and len(tail.group(1)) == 3):
+        decimals = tail.group(1)
+        number = number[: tail.start()]
+    whole = re.sub(r"\D", "", number)
+    return float(f"{whole}.{decimals or 0}"), len(decimals)
+
+
+def _split_reading(number: str, written: str, sign: float, unit: str | None) -> tuple[Quantity, ...]:
+    """Read a figure grouped by plain spaces as separate numbers, the unit going to the last one."""
+    *heads, last = number.split(" ")
+    split = [Quantity(sign * float(heads[0]), None, heads[0])]
+    split += [Quantity(float(head), None, head) for head in heads[1:]]
+    last_value, last_decimals = _number_value(last, "plain")
+    split.append(Quantity(last_value, unit, written[written.rindex(last) :], last_decimals))
+    return tuple(split)
+
+
+def _spread_units(text: str, matches: list[re.Match[str]], found: list[Quantity]) -> list[Quantity]:
+    """Copy the unit of each measured number onto the bare numbers joined to it, right to left."""
+    spread = []
+    unit = None
+    for index in range(len(found) - 1, -1, -1):
+        quantity = found[index]
+        if quantity.unit is not None:
+            unit = quantity.unit
+            continue
+        joined = index + 1 < len(found) and _JOINER.fullmatch(text[matches[index].end() : matches[index + 1].start()])
+        if unit is None or not joined:
+            unit = None
+            continue
+        spread.append(Quantity(quantity.value, unit, quantity.text, quantity.decimals))
+    return spread
 
 
 def find_number_words(text: str) -> list[Quantity]:
@@ -199,15 +291,30 @@ def _to_base(value: float, unit: Unit) -> float:
 def agrees(stated: Quantity, source: Quantity) -> bool:
     """Tell whether a quantity stated in copy matches a spec quantity.
 
-    Same unit, or either side without one: the values are equal. Different
-    units of one dimension: the spec value, converted to the stated unit,
-    rounds to the stated figure at its own precision.
+    A stated figure with a unit never matches a spec figure without one. Same
+    unit, or a stated figure without one: the spec value rounds to the stated
+    figure at its own precision (0.123 g as "0.12 g"). Different units of one
+    dimension: the spec value, converted to the stated unit, rounds to the
+    stated figure. A price must match to the cent.
     """
-    if stated.unit is None or source.unit is None or stated.unit == source.unit:
-        return abs(stated.value - source.value) <= 1e-9 * max(1.0, abs(source.value))
+    if stated.unit is None or stated.unit == source.unit:
+        if _is_money(stated.unit) or _is_money(source.unit):
+            return abs(stated.value - source.value) <= 1e-9 * max(1.0, abs(source.value))
+        return _rounds_to(source.value, stated)
+    if source.unit is None:
+        return False
     stated_unit, source_unit = UNITS[stated.unit], UNITS[source.unit]
     if stated_unit.dimension != source_unit.dimension:
         return False
     converted = _to_base(source.value, source_unit) / stated_unit.factor - stated_unit.offset
+    return _rounds_to(converted, stated)
+
+
+def _is_money(unit: str | None) -> bool:
+    return unit is not None and UNITS[unit].dimension.startswith("money ")
+
+
+def _rounds_to(value: float, stated: Quantity) -> bool:
+    """Tell whether `value` rounds to the stated figure at the number of decimals the figure shows."""
     half_step = 0.5 * 10.0**-stated.decimals
-    return abs(converted - stated.value) <= half_step + 1e-9
+    return abs(value - stated.value) <= half_step + 1e-9

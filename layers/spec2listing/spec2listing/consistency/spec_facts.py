@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from spec2listing.consistency.quantities import Quantity, find_number_words, find_quantities, unit_key
-from spec2listing.consistency.vocabulary import normalize
+from spec2listing.consistency.vocabulary import denied, normalize
 from spec2listing.copywriting.facts import spec_label, spec_value
 from spec2listing.models.brand import BrandGuide
 from spec2listing.models.spec import ProductSpec
@@ -17,7 +17,7 @@ _MEASURED = ("value", "width", "depth", "height")
 
 @dataclass(frozen=True)
 class SpecText:
-    """One text field of the spec; `negated` marks a yes/no spec entry that is false."""
+    """One text field of the spec; `negated` marks a spec table entry that is false, "no" or "none"."""
 
     path: str
     text: str
@@ -40,17 +40,36 @@ class SpecFacts:
 
     def add_text(self, path: str, text: str, *, negated: bool = False, default_unit: str | None = None) -> None:
         self.texts.append(SpecText(path, text, normalize(text), negated))
-        for quantity in find_quantities(text, default_unit) + find_number_words(text):
-            self.quantities.append(SpecQuantity(path, quantity))
+        for quantity in find_quantities(text, default_unit, spread_units=True) + find_number_words(text):
+            for reading in (quantity, *quantity.split):
+                self.quantities.append(SpecQuantity(path, reading))
 
     def add_quantity(self, path: str, value: float, unit: str | None) -> None:
         self.quantities.append(SpecQuantity(path, Quantity(float(value), unit, f"{value:g}")))
 
     def paths_stating(self, pattern: re.Pattern[str], *, properties: bool = False) -> list[str]:
-        """Paths of the texts that match a normalized-term pattern; false yes/no entries never support a property."""
-        return [
-            text.path for text in self.texts if pattern.search(text.normalized) and not (properties and text.negated)
-        ]
+        """Return the paths of the texts that match a normalized-term pattern.
+
+        For a property, a negated entry or a denied mention ("not waterproof") does not count.
+        """
+        paths = []
+        for text in self.texts:
+            for match in pattern.finditer(text.normalized):
+                if properties and (text.negated or denied(text.normalized, *match.span())):
+                    continue
+                paths.append(text.path)
+                break
+        return paths
+
+    def paths_denying(self, pattern: re.Pattern[str]) -> list[str]:
+        """Return the paths of the texts that deny a property: negated entries that name it, or denied mentions."""
+        paths = []
+        for text in self.texts:
+            for match in pattern.finditer(text.normalized):
+                if text.negated or denied(text.normalized, *match.span()):
+                    paths.append(text.path)
+                    break
+        return paths
 
 
 def _walk(facts: SpecFacts, value: Any, path: str) -> None:
@@ -80,7 +99,7 @@ def spec_facts(spec: ProductSpec, brand: BrandGuide | None) -> SpecFacts:
         path = f"specs.{key}"
         suffix = key.rsplit("_", 1)[-1] if "_" in key else ""
         default_unit = unit_key(suffix) if suffix else None
-        negated = value is False
+        negated = value is False or (isinstance(value, str) and value.strip().lower() in {"no", "false", "none"})
         facts.add_text(path, f"{spec_label(key)}: {spec_value(value)}", negated=negated, default_unit=default_unit)
         if isinstance(value, int | float) and not isinstance(value, bool):
             facts.add_quantity(path, value, default_unit)

@@ -3,6 +3,7 @@
 import re
 from typing import Any
 
+from spec2listing.consistency.contact_details import find_contact_details
 from spec2listing.consistency.copy_text import readable_fields
 from spec2listing.copywriting.platforms import PROMOTIONAL_TERMS, TEXT_RULES, FieldRule
 from spec2listing.models.brand import BrandGuide
@@ -11,13 +12,6 @@ from spec2listing.models.copy import ProductCopy
 
 _HTML_TAG = re.compile(r"</?[a-zA-Z][^>]*>")
 _HASHTAG = re.compile(r"(?<![\w#])#\w+")
-# Contact details the marketplaces reject: web addresses, e-mail addresses and phone numbers.
-_CONTACT = {
-    "web address": re.compile(r"\b(?:https?://|www\.)\S+|\b[\w-]+\.(?:com|net|org|shop|store|io|co\.uk)\b", re.I),
-    "e-mail address": re.compile(r"\b[\w.+-]+@[\w-]+\.[\w.-]+\b"),
-    "phone number": re.compile(r"(?<![\w.])\+?\(?\d(?:[\d\s().-]{7,}\d)(?![\w.])"),
-}
-_PHONE_MIN_DIGITS = 9
 
 
 def phrase_pattern(phrase: str) -> re.Pattern[str]:
@@ -82,12 +76,7 @@ def _content_checks(rule: FieldRule, where: str, text: str) -> list[CheckResult]
             )
         )
     if rule.no_contact:
-        found = []
-        for kind, pattern in _CONTACT.items():
-            for match in pattern.finditer(text):
-                digits = sum(char.isdigit() for char in match.group(0))
-                if kind != "phone number" or digits >= _PHONE_MIN_DIGITS:
-                    found.append(f"{kind}: {match.group(0)}")
+        found = find_contact_details(text)
         results.append(
             _check("contact_details", where, rule.label, not found, "no web, e-mail or phone contact", found=found)
         )

@@ -29,6 +29,21 @@ def normalize(text: str) -> str:
     return " ".join(text.split())
 
 
+# A property is denied by a negation just before it, with at most one softening word between ("not fully
+# waterproof", "without any warranty"), or by a "no" after a colon ("Waterproof: no", as the spec table writes
+# false). "Not only waterproof" and "no-fuss, waterproof" assert it.
+_DENIED_BEFORE = re.compile(
+    r"(?:^|[^\w'])(?:not|no|non|never|neither|nor|without|isn't|aren't|wasn't|weren't)\s+"
+    r"(?:(?:a|an|any|fully|completely|entirely|totally|truly|really|very|100%)\s+)?$"
+)
+_DENIED_AFTER = re.compile(r"\s*[:=?]\s*(?:no|false|none)\b")
+
+
+def denied(text: str, start: int, end: int) -> bool:
+    """Tell whether the term at `text[start:end]` of a normalized text is denied rather than asserted."""
+    return bool(_DENIED_BEFORE.search(text, 0, start) or _DENIED_AFTER.match(text, end))
+
+
 MATERIALS = (
     "acrylic",
     "alpaca",

@@ -60,7 +60,13 @@ class Money(SpecModel):
     currency: CurrencyCode
 
     def format(self) -> str:
-        return f"{self.amount.quantize(Decimal('0.01'))} {self.currency}"
+        """Write the amount and currency code to the cent, or with every further decimal the spec gives.
+
+        Copy must never round a price: "19.995 EUR" stays as it is, while "150" becomes "150.00 USD".
+        """
+        cents = self.amount.quantize(Decimal("0.01"))
+        amount = cents if cents == self.amount else self.amount.normalize()
+        return f"{amount:f} {self.currency}"
 
 
 class Dimensions(SpecModel):

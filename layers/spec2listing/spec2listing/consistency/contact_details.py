@@ -1,0 +1,102 @@
+"""Contact details the marketplaces reject in copy: web addresses, e-mail addresses and phone numbers."""
+
+import itertools
+import re
+
+_URL = re.compile(r"\b(?:https?://|www\.)\S+", re.IGNORECASE)
+_EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+\.[\w.-]+\b")
+# A host name without a scheme ("fjellstad.de", "shop.acme.co.uk"), whose last label _is_top_level_domain judges.
+_DOMAIN = re.compile(r"(?<![\w.@-])(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+(?P<tld>[a-z]{2,})(?![\w-]|\.[a-z0-9])", re.I)
+# Generic top-level domains that shops use. Every two-letter label is taken for a country code.
+_GENERIC_TLDS = frozenset(
+    {"com", "net", "org", "info", "biz", "shop", "store", "online", "site", "website", "app", "dev", "tech", "xyz"}
+    | {"top", "club", "eco", "design", "fashion", "boutique", "market", "global", "world", "life", "live", "blog"}
+    | {"page", "link", "email", "group", "company", "studio", "art", "pro", "asia", "mobi", "berlin", "london"}
+)
+# Two-letter file extensions, left out so that "README.md" and "Node.js" are no addresses. NOTE: this misses
+# hosts under the real country codes "md" (Moldova) and "py" (Paraguay).
+_FILE_EXTENSIONS = frozenset({"js", "md", "py", "ts", "rb", "cs", "gz"})
+# A run of digits, spaces, brackets, points and hyphens that may be a phone number, which _is_phone_number decides.
+_PHONE_CANDIDATE = re.compile(r"(?<![\w.])\+?\(?\d(?:[\d\s().-]{7,}\d)(?!\w|\.\d)")
+_PHONE_MIN_DIGITS = 9
+# Words that announce a phone number, up to three words before it ("call us on 555 ...").
+_PHONE_WORDS = re.compile(
+    r"\b(?:call|phone|tel|telephone|fax|hotline|whatsapp|sms|mobile)\b\W*(?:\w+\W+){0,3}$", re.IGNORECASE
+)
+# Lengths of GTIN codes (EAN-8, UPC-A, EAN-13, GTIN-14), which end in a check digit.
+_GTIN_LENGTHS = (8, 12, 13, 14)
+
+
+def find_contact_details(text: str) -> list[str]:
+    """Find the web addresses, e-mail addresses and phone numbers in a text, each as 'kind: text'."""
+    found = [f"web address: {address}" for address in _web_addresses(text)]
+    found += [f"e-mail address: {match.group(0)}" for match in _EMAIL.finditer(text)]
+    found += [
+        f"phone number: {match.group(0)}"
+        for match in _PHONE_CANDIDATE.finditer(text)
+        if _is_phone_number(match.group(0), text[: match.start()])
+    ]
+    return found
+
+
+def _web_addresses(text: str) -> list[str]:
+    """Find addresses with a scheme or "www.", then host names whose last label is a plausible top-level domain."""
+    found = [match.group(0) for match in _URL.finditer(text)]
+    rest = _URL.sub(lambda match: " " * len(match.group(0)), text)
+    for match in _DOMAIN.finditer(rest):
+        host = match.group(0)
+        labels = host[: -len(match.group("tld"))]
+        # Digits alone before the last label are a number or a time ("10.am"), not a host.
+        if _is_top_level_domain(match.group("tld")) and re.search(r"[a-z]", labels, re.IGNORECASE):
+            found.append(host)
+    return found
+
+
+def _is_top_level_domain(label: str) -> bool:
+    """Tell whether the last label of a host name is a plausible top-level domain.
+
+    It must be written in one case, so "light.It" (a missing space after a full stop) is no address.
+    """
+    if not (label.islower() or label.isupper()):
+        return False
+    label = label.lower()
+    return label in _GENERIC_TLDS or (len(label) == 2 and label not in _FILE_EXTENSIONS)
+
+
+def _is_phone_number(candidate: str, before: str) -> bool:
+    """Tell whether a run of digits is written as a phone number rather than as sizes, years or a product code.
+
+    It is one when a word such as "call" announces it, or when it has an international "+", an area code in
+    brackets, a leading 0 (a trunk or toll-free prefix, "0800 123 456") or the North American 3-3-4 grouping.
+    A rising run of numbers ("38 39 40 41") and a GTIN with a valid check digit never are.
+    """
+    groups = re.findall(r"\d+", candidate)
+    if sum(len(group) for group in groups) < _PHONE_MIN_DIGITS:
+        return False
+    if _PHONE_WORDS.search(before):
+        return True
+    if candidate.startswith("+") or re.search(r"\(\d+\)", candidate):
+        return True
+    if _is_rising_run(candidate) or (len(groups) == 1 and _is_gtin(groups[0])):
+        return False
+    if groups[0].startswith("0"):
+        return True
+    lengths = [len(group) for group in groups]
+    return lengths == [3, 3, 4] or (lengths == [1, 3, 3, 4] and groups[0] == "1")
+
+
+def _is_rising_run(candidate: str) -> bool:
+    """Tell whether a text lists three or more numbers that each rise by at most 2, as sizes and years do."""
+    tokens = re.split(r"[\s-]+", candidate.strip())
+    if len(tokens) < 3 or not all(re.fullmatch(r"\d+(?:\.\d+)?", token) for token in tokens):
+        return False
+    values = [float(token) for token in tokens]
+    return all(0 < later - earlier <= 2 for earlier, later in itertools.pairwise(values))
+
+
+def _is_gtin(digits: str) -> bool:
+    """Tell whether digits form a GTIN (EAN or UPC) whose last digit is the GS1 check digit."""
+    if len(digits) not in _GTIN_LENGTHS:
+        return False
+    weighted = sum(int(digit) * (3 if index % 2 == 0 else 1) for index, digit in enumerate(reversed(digits[:-1])))
+    return (10 - weighted % 10) % 10 == int(digits[-1])
