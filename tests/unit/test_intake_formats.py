@@ -280,6 +280,52 @@ def test_akeneo_transparent_colour_code_rejected() -> None:
     assert error.expected.startswith("a color_hex attribute, ")
 
 
+def _akeneo_bowl_with_sides(**sides: tuple[str, str]) -> bytes:
+    product = json.loads((FORMATS / "akeneo-product.json").read_text())
+    for side, (amount, unit) in sides.items():
+        product["values"][side] = [{"locale": None, "scope": None, "data": {"amount": amount, "unit": unit}}]
+    return json.dumps(product).encode()
+
+
+@pytest.mark.parametrize(
+    ("sides", "expected"),
+    [
+        # Mixed metric units: the smallest of them.
+        (
+            {"width": ("1.2", "METER"), "depth": ("455", "MILLIMETER"), "height": ("12.5", "CENTIMETER")},
+            {"width": 1200, "depth": 455, "height": 125, "unit": "mm"},
+        ),
+        ({"width": ("1.2", "METER"), "height": ("3", "MILLIMETER")}, {"width": 1200, "height": 3, "unit": "mm"}),
+        # 1 m has no exact value in inches.
+        ({"width": ("1", "METER"), "height": ("10", "INCH")}, {"width": 1, "height": 0.254, "unit": "m"}),
+        # 2,000,000 mm would exceed the measure cap.
+        ({"width": ("2000", "METER"), "height": ("3", "MILLIMETER")}, {"width": 2000, "height": 0.003, "unit": "m"}),
+        ({"width": ("15", "CENTIMETER"), "height": ("6.5", "CENTIMETER")}, {"width": 15, "height": 6.5, "unit": "cm"}),
+    ],
+)
+def test_akeneo_mixed_length_units_exact(sides, expected) -> None:
+    (bowl,) = _specs(parse_upload("bowl.json", _akeneo_bowl_with_sides(**sides), AKENEO_OPTIONS)).values()
+
+    assert bowl.dimensions is not None
+    assert bowl.dimensions.model_dump(exclude_none=True) == expected
+
+
+def test_akeneo_zero_side_names_its_attribute() -> None:
+    data = _akeneo_bowl_with_sides(width=("1.2", "METER"), height=("0", "MILLIMETER"))
+    (error,) = _errors(parse_upload("bowl.json", data, AKENEO_OPTIONS))
+    assert error.path == "values.height[0].data"
+    assert error.value == "'0'"
+    assert error.message == "too small"
+
+
+def test_akeneo_too_large_side_names_its_attribute() -> None:
+    data = _akeneo_bowl_with_sides(width=("2000000", "METER"), height=("3", "MILLIMETER"))
+    (error,) = _errors(parse_upload("bowl.json", data, AKENEO_OPTIONS))
+    assert error.path == "values.width[0].data"
+    assert error.value == "'2000000'"
+    assert error.message == "too large"
+
+
 def test_akeneo_jsonl_lines_grouped_like_a_page() -> None:
     items = json.loads(AKENEO_PAGE.read_text())["_embedded"]["items"]
     data = "".join(json.dumps(item) + "\n" for item in items).encode()
