@@ -142,6 +142,93 @@ def test_shopify_transparent_colour_rejected_with_fix() -> None:
     assert [(v.color, v.color_hex) for v in bottle.variants] == [("Transparent", "#E8EEF0")]
 
 
+def _shopify_hats(option_name: str) -> bytes:
+    header = ["Handle", "Title", "Vendor", "Type", "Option1 Name", "Option1 Value", "Option2 Name", "Option2 Value"]
+    rows = [
+        [*header, "Variant SKU", "Variant Price"],
+        ["hat", "Hat", "Acme", "Hats", option_name, "Navy", "Size", "S", "HAT-N", "10.00"],
+        ["hat", "", "", "", "", "Red", "", "S", "HAT-R", "10.00"],
+    ]
+    return _csv(rows).encode()
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "Color",
+        "COLOUR",
+        "Colors",
+        "Colours",
+        "Color/Pattern",
+        "Colour / Pattern",
+        "Farbe",
+        "Couleur",
+        "Colore",
+        "Kleur",
+        "F\u00e4rg",
+        "Farge",
+        "Farve",
+        "V\u00e4ri",
+        "Kolor",
+        "Cor",
+        "Colores",
+    ],
+)
+def test_shopify_colour_option_names_give_variants(name: str) -> None:
+    (hat,) = _specs(parse_upload("export.csv", _shopify_hats(name), EUR)).values()
+
+    assert [(v.sku, v.color, v.color_hex) for v in hat.variants] == [
+        ("HAT-N", "Navy", "#000080"),
+        ("HAT-R", "Red", "#FF0000"),
+    ]
+    assert hat.specs == {"size": "S"}
+
+
+def test_shopify_colour_values_under_unknown_name_rejected() -> None:
+    upload = parse_upload("export.csv", _shopify_hats("Shade"), EUR)
+
+    assert upload.specs == []
+    (error,) = _errors(upload)
+    assert error.path == "row 2, column Option1 Name"
+    assert error.value == "'Shade'"
+    assert "Navy, Red" in error.message
+    assert "option color_option=Shade" in error.expected
+    assert "color_option=none" in error.expected
+
+
+def test_shopify_color_option_names_colour_option() -> None:
+    options = ReadOptions(currency="EUR", color_option="shade")
+    (hat,) = _specs(parse_upload("export.csv", _shopify_hats("Shade"), options)).values()
+
+    assert [v.sku for v in hat.variants] == ["HAT-N", "HAT-R"]
+    assert hat.specs == {"size": "S"}
+
+
+def test_shopify_color_option_none_keeps_spec() -> None:
+    options = ReadOptions(currency="EUR", color_option="none")
+    (hat,) = _specs(parse_upload("export.csv", _shopify_hats("Shade"), options)).values()
+
+    assert hat.variants == []
+    assert hat.specs == {"shade": "Navy, Red", "size": "S"}
+
+
+def test_shopify_json_colour_values_under_unknown_name() -> None:
+    product = {
+        "handle": "hat",
+        "title": "Hat",
+        "vendor": "Acme",
+        "product_type": "Hats",
+        "options": [{"name": "Size", "position": 2}, {"name": "Tint", "position": 1}],
+        "variants": [{"sku": "HAT-N", "price": "10.00", "option1": "Navy", "option2": "S"}],
+    }
+    (error,) = _errors(parse_upload("hat.json", json.dumps({"product": product}).encode(), EUR))
+    assert error.path == "product.options[1].name"
+    assert error.value == "'Tint'"
+    product["options"][1]["name"] = "Farge"
+    (hat,) = _specs(parse_upload("hat.json", json.dumps({"product": product}).encode(), EUR)).values()
+    assert [v.color for v in hat.variants] == ["Navy"]
+
+
 def test_shopify_product_field_on_later_row_must_agree() -> None:
     rows = [
         ["Handle", "Title", "Vendor", "Type", "Variant SKU", "Variant Price"],

@@ -7,14 +7,16 @@ Both shapes are read into `ShopifyProduct` first, then mapped to spec fields:
 - Body (HTML) gives the summary, and its list items the features;
 - the lowest variant price is the price, in the currency named by option
   currency, because Shopify exports carry none;
-- each value of a Color or Colour option becomes a spec variant, named by the
-  variant's SKU when one row has that colour;
+- each value of the colour option (Color, Colour or another name in
+  COLOR_OPTIONS, or the name in option color_option) becomes a spec variant,
+  named by the variant's SKU when one row has that colour;
 - other options (Size, ...) become specs;
 - the first variant weight is the weight, in the unit Shopify displays.
 
 Image URLs are not downloaded: reference photos must be uploaded to the bucket.
 """
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -27,8 +29,19 @@ from spec2listing.intake.markup import description_text
 from spec2listing.intake.options import ReadOptions
 from spec2listing.intake.parse import ReadResult, Rejection, SpecCandidate
 
-COLOR_OPTIONS = frozenset({"color", "colour", "farbe", "couleur", "colore", "kleur", "färg"})
+# Option names read as the colour option, as option_key writes them: English, and the word for
+# colour in Spanish, German, French, Italian, Dutch, Swedish, Norwegian, Danish, Finnish, Polish
+# and Portuguese, each also in the plural.
+COLOR_OPTIONS = frozenset(
+    {
+        *("color", "colour", "colors", "colours", "color/pattern", "colour/pattern", "colores"),
+        *("farbe", "farben", "couleur", "couleurs", "colore", "colori", "kleur", "kleuren"),
+        *("färg", "färger", "farge", "farger", "farve", "farver", "väri", "värit", "kolor", "kolory", "cor", "cores"),
+    }
+)
 MATERIAL_OPTIONS = frozenset({"material", "materials", "fabric"})
+# Option color_option's value that reads options with other names as specs, whatever their values.
+NO_COLOR_OPTION = "none"
 # Shopify's placeholder option on products without variants.
 DEFAULT_OPTION = ("title", "default title")
 GRAMS_PER_UNIT = {"g": Decimal(1), "kg": Decimal(1000), "lb": Decimal("453.59237"), "oz": Decimal("28.349523125")}
@@ -79,7 +92,14 @@ def currency_missing(file: str) -> Rejection:
     return Rejection(origin="file", errors=[error])
 
 
-def product_candidate(file: str, product: ShopifyProduct, currency: str) -> SpecCandidate | Rejection:
+def option_key(name: str) -> str:
+    """Write an option name for comparison: 'Colour / Pattern' -> 'colour/pattern'."""
+    return re.sub(r"\s*/\s*", "/", " ".join(name.split())).casefold()
+
+
+def product_candidate(
+    file: str, product: ShopifyProduct, currency: str, options: ReadOptions
+) -> SpecCandidate | Rejection:
     """Map one Shopify product to spec fields, or reject it with every problem found."""
     errors = list(product.errors)
     data: dict[str, Any] = {"sku": product.handle, "name": product.title, "brand": product.vendor}
@@ -105,7 +125,8 @@ def product_candidate(file: str, product: ShopifyProduct, currency: str) -> Spec
         data["weight"] = weight
 
     optioned = [variant for variant in variants if not _is_placeholder(product, variant)]
-    specs, spec_variants = _options(file, product, optioned, errors)
+    color_index = _color_option(file, product, optioned, options.color_option, errors)
+    specs, spec_variants = _options(file, product, optioned, color_index, errors)
     if specs:
         data["specs"] = specs
     if spec_variants:
@@ -115,7 +136,7 @@ def product_candidate(file: str, product: ShopifyProduct, currency: str) -> Spec
     return SpecCandidate(
         origin=product.origin,
         data=data,
-        locate=_locator(product, price_source, variants, [source for _, source in spec_variants]),
+        locate=_locator(product, price_source, variants, [source for _, source in spec_variants], color_index),
     )
 
 
@@ -153,12 +174,53 @@ def _weight(variants: list[ShopifyVariant]) -> dict[str, str] | None:
     return None
 
 
+def _color_option(
+    file: str, product: ShopifyProduct, variants: list[ShopifyVariant], chosen: str | None, errors: list[FieldError]
+) -> int | None:
+    """Find the index of the colour option: a known name, or the one option color_option names.
+
+    Without either, an option whose values are all colour names is reported,
+    because reading it as a spec would silently drop the product's colours,
+    and reading it as colours would turn a flavour such as 'Lime' into one.
+    """
+    keys = [option_key(name) for name in product.option_names]
+    chosen_key = option_key(chosen) if chosen else None
+    for index, key in enumerate(keys):
+        if key in COLOR_OPTIONS or (key and key == chosen_key):
+            return index
+    if chosen_key == NO_COLOR_OPTION:
+        return None
+    for index, key in enumerate(keys):
+        if not key or key in MATERIAL_OPTIONS or key == DEFAULT_OPTION[0]:
+            continue
+        values = _distinct(variant.options[index] for variant in variants if index < len(variant.options))
+        if not values or any(resolve_color(value) is None for value in values):
+            continue
+        name = " ".join(product.option_names[index].split())
+        listed_values = ", ".join(values[:5]) + (", ..." if len(values) > 5 else "")
+        errors.append(
+            FieldError(
+                file=file,
+                path=product.where(f"option{index + 1}_name"),
+                value=show_value(name),
+                message=f"every value of option {name} is a colour name ({listed_values}), "
+                f"but {name} is not a known colour option name",
+                expected=f"option color_option={name} to read its values as the product's colours, "
+                f"or option color_option={NO_COLOR_OPTION} to read it as a spec; or name the option Color",
+            )
+        )
+    return None
+
+
 def _options(
-    file: str, product: ShopifyProduct, variants: list[ShopifyVariant], errors: list[FieldError]
+    file: str,
+    product: ShopifyProduct,
+    variants: list[ShopifyVariant],
+    color_index: int | None,
+    errors: list[FieldError],
 ) -> tuple[dict[str, str], list[tuple[dict[str, str], ShopifyVariant]]]:
     """Build spec variants from the colour option and specs from the other options."""
     names = [name.strip() for name in product.option_names]
-    color_index = next((i for i, name in enumerate(names) if name.lower() in COLOR_OPTIONS), None)
     material_index = next((i for i, name in enumerate(names) if name.lower() in MATERIAL_OPTIONS), None)
 
     specs: dict[str, str] = {}
@@ -216,12 +278,11 @@ def _locator(
     price_source: ShopifyVariant | None,
     variants: list[ShopifyVariant],
     variant_sources: list[ShopifyVariant],
+    color_index: int | None,
 ) -> Callable[[tuple[int | str, ...]], str]:
     """Map a validation location to the row and column, or JSON key, the value came from."""
     fields = {"sku": "handle", "name": "title", "brand": "vendor", "summary": "body_html", "features": "body_html"}
-    color_option = next(
-        (f"option{i + 1}" for i, name in enumerate(product.option_names) if name.lower() in COLOR_OPTIONS), "option1"
-    )
+    color_option = f"option{(color_index or 0) + 1}"
 
     def locate(location: tuple[int | str, ...]) -> str:
         if not location:
@@ -253,23 +314,27 @@ def read_shopify_json(file: str, items: list[tuple[str, dict[str, Any]]], option
         result.rejections.append(currency_missing(file))
         return result
     for origin, item in items:
-        result.add(product_candidate(file, _product_from_json(file, origin, item), options.currency))
+        result.add(product_candidate(file, _product_from_json(file, origin, item), options.currency, options))
     return result
 
 
 def _product_from_json(file: str, origin: str, item: dict[str, Any]) -> ShopifyProduct:
-    def where(key: str) -> str:
-        return join_path(origin, {"category": "product_type"}.get(key, key))
-
-    errors = []
     raw_options = item.get("options")
     if not isinstance(raw_options, list):
         raw_options = []
     ordered = sorted(
-        (option for option in raw_options if isinstance(option, dict)),
-        key=lambda option: option.get("position") or 0,
+        ((index, option) for index, option in enumerate(raw_options) if isinstance(option, dict)),
+        key=lambda pair: pair[1].get("position") or 0,
     )
-    option_names = [str(option.get("name") or "") for option in ordered]
+    option_names = [str(option.get("name") or "") for _, option in ordered]
+    # Keys that differ between the JSON and the fields of ShopifyProduct; options are listed by position.
+    keys = {"category": "product_type"}
+    keys.update({f"option{number}_name": f"options[{index}].name" for number, (index, _) in enumerate(ordered, 1)})
+
+    def where(key: str) -> str:
+        return join_path(origin, keys.get(key, key))
+
+    errors = []
     variants = []
     raw_variants = item.get("variants")
     if not isinstance(raw_variants, list):

@@ -161,7 +161,7 @@ def read_shopify_csv(file: str, table: CsvTable, options: ReadOptions) -> ReadRe
     result.dialect["decimal"] = DECIMAL_NAMES[decimal]
 
     for handle, rows in products.items():
-        result.add(product_candidate(file, _product(file, handle, rows, columns, decimal), options.currency))
+        result.add(product_candidate(file, _product(file, handle, rows, columns, decimal), options.currency, options))
     return result
 
 
