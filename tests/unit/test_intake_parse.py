@@ -107,6 +107,18 @@ def test_catalog_bad_row_keeps_valid_products() -> None:
     assert paths == ["row 3, column price", "row 4, column color_hex"]
 
 
+def test_catalog_variant_error_names_its_row() -> None:
+    data = (
+        b"sku,name,brand,category,price,currency,color,color_hex,variant_sku\n"
+        b"LOC-1,Lamp,Acme,Home,10.00,EUR,,,\n"
+        b"LOC-1,Lamp,Acme,Home,10.00,EUR,Red,#FF0000,LOC-1-R\n"
+        b"LOC-1,Lamp,Acme,Home,10.00,EUR,Blue,#00GG00,LOC-1-B\n"
+    )
+    (error,) = _errors("lamps.csv", data)
+    assert error.path == "row 4, column color_hex"
+    assert error.value == "'#00GG00'"
+
+
 def test_catalog_rows_of_one_sku_must_agree() -> None:
     data = (
         b"sku,name,brand,category,price,currency,color,color_hex\n"

@@ -191,9 +191,7 @@ def _product_fields(rows: list[tuple[int, dict[str, str]]]) -> dict[str, Any]:
         data["visual"] = visual
 
     variants = []
-    for _, cells in rows:
-        if not (cells.get("color") or cells.get("color_hex") or cells.get("variant_sku")):
-            continue
+    for _, cells in _variant_rows(rows):
         variant = {
             "sku": cells.get("variant_sku") or f"{first['sku']}-{slug(cells.get('color', ''))}".rstrip("-"),
             "color": cells.get("color", ""),
@@ -208,6 +206,15 @@ def _product_fields(rows: list[tuple[int, dict[str, str]]]) -> dict[str, Any]:
     return data
 
 
+def _variant_rows(rows: list[tuple[int, dict[str, str]]]) -> list[tuple[int, dict[str, str]]]:
+    """Return the rows that give a variant, in order: those with a color, color_hex or variant_sku."""
+    return [
+        (line, cells)
+        for line, cells in rows
+        if cells.get("color") or cells.get("color_hex") or cells.get("variant_sku")
+    ]
+
+
 def _rows_label(rows: list[tuple[int, dict[str, str]]]) -> str:
     return _lines_label([line for line, _ in rows])
 
@@ -220,13 +227,14 @@ def _lines_label(numbers: list[int]) -> str:
 
 def _locator(rows: list[tuple[int, dict[str, str]]]) -> Callable[[tuple[int | str, ...]], str]:
     """Map a validation location back to the CSV row and column it was read from."""
+    variant_lines = [line for line, _ in _variant_rows(rows)]
 
     def locate(location: tuple[int | str, ...]) -> str:
         if not location:
             return _rows_label(rows)
         field = str(location[0])
         if field == "variants" and len(location) > 1 and isinstance(location[1], int):
-            line = rows[location[1]][0] if location[1] < len(rows) else rows[0][0]
+            line = variant_lines[location[1]] if location[1] < len(variant_lines) else rows[0][0]
             column = str(location[2]) if len(location) > 2 else "color"
             column = "variant_sku" if column == "sku" else column
             return f"row {line}, column {column}"
