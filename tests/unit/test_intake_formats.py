@@ -4,6 +4,7 @@ import codecs
 import csv
 import io
 import json
+import re
 from decimal import Decimal
 
 import pytest
@@ -227,6 +228,39 @@ def test_shopify_json_colour_values_under_unknown_name() -> None:
     product["options"][1]["name"] = "Farge"
     (hat,) = _specs(parse_upload("hat.json", json.dumps({"product": product}).encode(), EUR)).values()
     assert [v.color for v in hat.variants] == ["Navy"]
+
+
+def test_shopify_generated_skus_unique_for_non_latin_colours() -> None:
+    rows = [
+        ["Handle", "Title", "Vendor", "Type", "Option1 Name", "Option1 Value", "Option2 Name", "Option2 Value"],
+        ["ru-hat", "Hat", "Acme", "Hats", "Color", "\u0427\u0451\u0440\u043d\u044b\u0439 #111111", "Size", "S"],
+        ["ru-hat", "", "", "", "", "\u0427\u0451\u0440\u043d\u044b\u0439 #111111", "", "M"],
+        ["ru-hat", "", "", "", "", "\u0411\u0435\u043b\u044b\u0439 #EEEEEE", "", "S"],
+        ["ru-hat", "", "", "", "", "\u0411\u0435\u043b\u044b\u0439 #EEEEEE", "", "M"],
+    ]
+    rows[0] += ["Variant SKU", "Variant Price"]
+    for row in rows[1:]:
+        row += ["", "10.00"]
+    (hat,) = _specs(parse_upload("export.csv", _csv(rows).encode(), EUR)).values()
+
+    skus = [variant.sku for variant in hat.variants]
+    assert len(set(skus)) == 2
+    for sku in skus:
+        assert re.fullmatch(r"ru-hat-[0-9a-f]{6}", sku)
+
+
+def test_shopify_generated_sku_error_names_its_cells() -> None:
+    rows = [
+        ["Handle", "Title", "Vendor", "Type", "Option1 Name", "Option1 Value", "Variant SKU", "Variant Price"],
+        ["hat 1", "Hat", "Acme", "Hats", "Color", "Navy", "", "10.00"],
+    ]
+    errors = {error.path: error for error in _errors(parse_upload("export.csv", _csv(rows).encode(), EUR))}
+
+    variant = errors["row 2, column Option1 Value"]
+    assert variant.value == "'hat 1-navy'"
+    assert variant.message.startswith("not a valid sku; this value was generated from row 2, column Handle")
+    assert "because row 2, column Variant SKU is blank" in variant.message
+    assert variant.expected.endswith("; or a sku at row 2, column Variant SKU")
 
 
 def test_shopify_product_field_on_later_row_must_agree() -> None:

@@ -7,7 +7,7 @@ from typing import Any
 from pydantic import BaseModel, Field, ValidationError
 
 from spec2listing.errors import FieldError
-from spec2listing.intake.field_errors import field_errors_from_validation, format_location
+from spec2listing.intake.field_errors import GeneratedValue, field_errors_from_validation, format_location
 from spec2listing.intake.options import ReadOptions
 from spec2listing.models.spec import ProductSpec
 
@@ -18,6 +18,9 @@ class SpecCandidate(BaseModel):
     origin: str = Field(description="Where in the file it came from: '' for a whole file, 'row 4'.")
     data: dict[str, Any]
     locate: Callable[[tuple[int | str, ...]], str] = Field(default=format_location, exclude=True)
+    generated: dict[str, GeneratedValue] = Field(
+        default_factory=dict, description="Values the reader made up, by field path such as 'variants[1].sku'."
+    )
 
 
 class Rejection(BaseModel):
@@ -114,7 +117,7 @@ def parse_upload(file: str, data: bytes, options: ReadOptions | None = None) -> 
                 Rejection(
                     sku=sku if isinstance(sku, str) else None,
                     origin=candidate.origin,
-                    errors=field_errors_from_validation(file, error, candidate.locate),
+                    errors=field_errors_from_validation(file, error, candidate.locate, candidate.generated),
                 )
             )
             continue

@@ -9,7 +9,8 @@ Both shapes are read into `ShopifyProduct` first, then mapped to spec fields:
   currency, because Shopify exports carry none;
 - each value of the colour option (Color, Colour or another name in
   COLOR_OPTIONS, or the name in option color_option) becomes a spec variant,
-  named by the variant's SKU when one row has that colour;
+  named by the variant's SKU when one row has that colour, or by a SKU
+  generated from the handle and the colour;
 - other options (Size, ...) become specs;
 - the first variant weight is the weight, in the unit Shopify displays.
 
@@ -17,17 +18,18 @@ Image URLs are not downloaded: reference photos must be uploaded to the bucket.
 """
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from spec2listing.errors import FieldError
 from spec2listing.intake.colors import resolve_color, unresolved_color
-from spec2listing.intake.field_errors import format_location, join_path, show_value
+from spec2listing.intake.field_errors import GeneratedValue, format_location, join_path, show_value
 from spec2listing.intake.markup import description_text
 from spec2listing.intake.options import ReadOptions
 from spec2listing.intake.parse import ReadResult, Rejection, SpecCandidate
+from spec2listing.intake.variant_skus import VariantSkus
 
 # Option names read as the colour option, as option_key writes them: English, and the word for
 # colour in Spanish, German, French, Italian, Dutch, Swedish, Norwegian, Danish, Finnish, Polish
@@ -126,7 +128,7 @@ def product_candidate(
 
     optioned = [variant for variant in variants if not _is_placeholder(product, variant)]
     color_index = _color_option(file, product, optioned, options.color_option, errors)
-    specs, spec_variants = _options(file, product, optioned, color_index, errors)
+    specs, spec_variants, generated = _options(file, product, optioned, color_index, errors)
     if specs:
         data["specs"] = specs
     if spec_variants:
@@ -136,7 +138,15 @@ def product_candidate(
     return SpecCandidate(
         origin=product.origin,
         data=data,
-        locate=_locator(product, price_source, variants, [source for _, source in spec_variants], color_index),
+        locate=_locator(
+            product,
+            price_source,
+            variants,
+            [source for _, source in spec_variants],
+            color_index=color_index,
+            generated=generated,
+        ),
+        generated=generated,
     )
 
 
@@ -218,8 +228,13 @@ def _options(
     variants: list[ShopifyVariant],
     color_index: int | None,
     errors: list[FieldError],
-) -> tuple[dict[str, str], list[tuple[dict[str, str], ShopifyVariant]]]:
-    """Build spec variants from the colour option and specs from the other options."""
+) -> tuple[dict[str, str], list[tuple[dict[str, str], ShopifyVariant]], dict[str, GeneratedValue]]:
+    """Build spec variants from the colour option and specs from the other options.
+
+    A colour's variant takes the SKU of its variant when one variant has
+    that colour and a SKU. Otherwise its SKU is generated from the handle
+    and the colour, and recorded as generated for errors about it.
+    """
     names = [name.strip() for name in product.option_names]
     material_index = next((i for i, name in enumerate(names) if name.lower() in MATERIAL_OPTIONS), None)
 
@@ -231,7 +246,7 @@ def _options(
         if values:
             specs[name.lower().replace(" ", "_")] = ", ".join(values)
     if color_index is None:
-        return specs, []
+        return specs, [], {}
 
     groups: dict[str, list[ShopifyVariant]] = {}
     for source in variants:
@@ -239,6 +254,10 @@ def _options(
         if color:
             groups.setdefault(color, []).append(source)
     spec_variants: list[tuple[dict[str, str], ShopifyVariant]] = []
+    generated: dict[str, GeneratedValue] = {}
+    given_skus = [members[0].sku for members in groups.values() if len(members) == 1]
+    skus = VariantSkus(product.handle, given_skus, upper=False)
+    color_field = f"option{color_index + 1}"
     for color, members in groups.items():
         first = members[0]
         resolved = resolve_color(color)
@@ -247,7 +266,7 @@ def _options(
             errors.append(
                 FieldError(
                     file=file,
-                    path=first.where(f"option{color_index + 1}"),
+                    path=first.where(color_field),
                     value=show_value(color),
                     message=message,
                     expected=expected,
@@ -255,22 +274,25 @@ def _options(
             )
             continue
         name, hex_code = resolved
-        sku = first.sku if len(members) == 1 and first.sku else f"{product.handle}-{_slug(name)}"
+        sku = first.sku if len(members) == 1 else ""
+        if not sku:
+            sku = skus.generate(color, name)
+            reason = f"{first.where('sku')} is blank" if len(members) == 1 else f"{len(members)} variants have it"
+            generated[f"variants[{len(spec_variants)}].sku"] = GeneratedValue(
+                source=f"{product.where('handle')} and the colour, because {reason}",
+                fix=f"a sku at {first.where('sku')}" if len(members) == 1 else "a handle that is a valid sku",
+            )
         fields = {"sku": sku, "color": name, "color_hex": hex_code}
         if material_index is not None:
             materials = _distinct(member.options[material_index] for member in members)
             if len(materials) == 1:
                 fields["material"] = materials[0]
         spec_variants.append((fields, first))
-    return specs, spec_variants
+    return specs, spec_variants, generated
 
 
 def _distinct(values: Any) -> list[str]:
     return list(dict.fromkeys(value.strip() for value in values if value and value.strip()))
-
-
-def _slug(text: str) -> str:
-    return "-".join("".join(ch if ch.isalnum() and ch.isascii() else " " for ch in text.lower()).split())
 
 
 def _locator(
@@ -278,7 +300,9 @@ def _locator(
     price_source: ShopifyVariant | None,
     variants: list[ShopifyVariant],
     variant_sources: list[ShopifyVariant],
+    *,
     color_index: int | None,
+    generated: Mapping[str, GeneratedValue],
 ) -> Callable[[tuple[int | str, ...]], str]:
     """Map a validation location to the row and column, or JSON key, the value came from."""
     fields = {"sku": "handle", "name": "title", "brand": "vendor", "summary": "body_html", "features": "body_html"}
@@ -301,7 +325,9 @@ def _locator(
         variant = location[1] if name == "variants" and len(location) > 1 else None
         if isinstance(variant, int) and variant < len(variant_sources):
             column = str(location[2]) if len(location) > 2 else "color"
-            return variant_sources[variant].where("sku" if column == "sku" else color_option)
+            # A generated sku is blamed on the colour it was generated from, not on the blank SKU cell.
+            own_sku = column == "sku" and f"variants[{variant}].sku" not in generated
+            return variant_sources[variant].where("sku" if own_sku else color_option)
         return join_path(product.origin, format_location(location))
 
     return locate
