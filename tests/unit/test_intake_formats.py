@@ -297,6 +297,52 @@ def test_shopify_bad_price_names_row_and_column() -> None:
     assert error.message == "not a number"
 
 
+SHOPIFY_STATUSES = _csv(
+    [
+        ["Handle", "Title", "Vendor", "Type", "Variant SKU", "Variant Price", "Status"],
+        ["draft-hat", "Draft Hat", "Acme", "Hats", "H-1", "9.00", "draft"],
+        ["old-scarf", "Old Scarf", "Acme", "Scarves", "S-1", "15.00", "archived"],
+        ["cap", "Cap", "Acme", "Hats", "C-1", "12.00", "active"],
+    ]
+).encode()
+
+
+def test_shopify_archived_product_rejected_draft_read() -> None:
+    upload = parse_upload("export.csv", SHOPIFY_STATUSES, EUR)
+
+    assert [spec.sku for _, spec in upload.specs] == ["draft-hat", "cap"]
+    (rejection,) = upload.rejections
+    assert rejection.sku == "old-scarf"
+    (error,) = rejection.errors
+    assert error.path == "row 3, column Status"
+    assert error.value == "'archived'"
+    assert error.message == "the product is archived in Shopify, so no listing is made for it"
+    assert "option include_inactive=true" in error.expected
+
+
+def test_shopify_archived_product_read_when_included() -> None:
+    upload = parse_upload("export.csv", SHOPIFY_STATUSES, ReadOptions(currency="EUR", include_inactive=True))
+
+    assert upload.rejections == []
+    assert [spec.sku for _, spec in upload.specs] == ["draft-hat", "old-scarf", "cap"]
+
+
+def test_shopify_json_archived_status_rejected() -> None:
+    product = {
+        "handle": "scarf",
+        "title": "Scarf",
+        "vendor": "Acme",
+        "product_type": "Scarves",
+        "status": "archived",
+        "variants": [{"sku": "S-1", "price": "15.00"}],
+    }
+    (error,) = _errors(parse_upload("scarf.json", json.dumps({"product": product}).encode(), EUR))
+    assert error.path == "product.status"
+    assert error.value == "'archived'"
+    product["status"] = "draft"
+    assert _specs(parse_upload("scarf.json", json.dumps({"product": product}).encode(), EUR))
+
+
 # ---------- Shopify product JSON (webhook, REST) ----------
 
 
@@ -445,6 +491,38 @@ def test_akeneo_too_large_side_names_its_attribute() -> None:
     assert error.path == "values.width[0].data"
     assert error.value == "'2000000'"
     assert error.message == "too large"
+
+
+def test_akeneo_disabled_product_rejected() -> None:
+    product = json.loads((FORMATS / "akeneo-product.json").read_text())
+    product["enabled"] = False
+    data = json.dumps(product).encode()
+    upload = parse_upload("bowl.json", data, AKENEO_OPTIONS)
+
+    assert upload.specs == []
+    (rejection,) = upload.rejections
+    assert rejection.sku == product["identifier"]
+    (error,) = rejection.errors
+    assert error.path == "enabled"
+    assert error.value == "false"
+    assert error.message == "the product is disabled in Akeneo, so no listing is made for it"
+    assert "option include_inactive=true" in error.expected
+    included = ReadOptions(locale="en_GB", channel="ecommerce", currency="GBP", include_inactive=True)
+    assert _specs(parse_upload("bowl.json", data, included))
+
+
+def test_akeneo_disabled_variant_left_out_of_model() -> None:
+    page = json.loads(AKENEO_PAGE.read_text())
+    variant = next(item for item in page["_embedded"]["items"] if item.get("parent") == "kr_travel_mug")
+    variant["enabled"] = False
+    upload = parse_upload(AKENEO_PAGE.name, json.dumps(page).encode(), AKENEO_OPTIONS)
+
+    mug = {spec.sku: spec for _, spec in upload.specs}["kr_travel_mug"]
+    assert variant["identifier"] not in [v.sku for v in mug.variants]
+    assert len(mug.variants) == 1
+    (rejection,) = upload.rejections
+    assert rejection.sku == variant["identifier"]
+    assert rejection.errors[0].path.endswith(".enabled")
 
 
 def test_akeneo_jsonl_lines_grouped_like_a_page() -> None:

@@ -120,6 +120,9 @@ def read_akeneo(
                 )
             )
             continue
+        if item.get("enabled") is False and not options.include_inactive:
+            result.rejections.append(_disabled(file, origin, identifier))
+            continue
         parent = item.get("parent")
         key = f"model {parent}" if isinstance(parent, str) and parent else f"product {identifier}"
         groups.setdefault(key, []).append((origin, item))
@@ -130,6 +133,17 @@ def read_akeneo(
         sku = key.split(" ", 1)[1]
         result.add(_AkeneoGroup(file, sku, members, options).candidate())
     return result
+
+
+def _disabled(file: str, origin: str, identifier: str) -> Rejection:
+    error = FieldError(
+        file=file,
+        path=join_path(origin, "enabled"),
+        value="false",
+        message="the product is disabled in Akeneo, so no listing is made for it",
+        expected="enabled true, or option include_inactive=true to make listings for disabled products too",
+    )
+    return Rejection(sku=identifier, origin=origin, errors=[error])
 
 
 class _Values:

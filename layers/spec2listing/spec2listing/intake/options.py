@@ -62,6 +62,10 @@ class ReadOptions(BaseModel):
         description="Name of the Shopify option that contains colours where no option has a known colour name; "
         "none to read such options as specs.",
     )
+    include_inactive: bool = Field(
+        default=False,
+        description="Make listings for archived Shopify products and disabled Akeneo products too.",
+    )
     attributes: dict[str, str] = Field(
         default_factory=dict, description="Akeneo attribute code per spec field, such as name=product_title."
     )

@@ -44,6 +44,9 @@ COLOR_OPTIONS = frozenset(
 MATERIAL_OPTIONS = frozenset({"material", "materials", "fabric"})
 # Option color_option's value that reads options with other names as specs, whatever their values.
 NO_COLOR_OPTION = "none"
+# The product status that rejects a product unless option include_inactive is set. Draft
+# products get listings like active ones, so that a listing is ready when a draft goes live.
+ARCHIVED = "archived"
 # Shopify's placeholder option on products without variants.
 DEFAULT_OPTION = ("title", "default title")
 GRAMS_PER_UNIT = {"g": Decimal(1), "kg": Decimal(1000), "lb": Decimal("453.59237"), "oz": Decimal("28.349523125")}
@@ -81,6 +84,7 @@ class ShopifyProduct:
     variants: list[ShopifyVariant]
     where: Where
     errors: list[FieldError] = field(default_factory=list)
+    status: str = ""
 
 
 def currency_missing(file: str) -> Rejection:
@@ -103,6 +107,8 @@ def product_candidate(
     file: str, product: ShopifyProduct, currency: str, options: ReadOptions
 ) -> SpecCandidate | Rejection:
     """Map one Shopify product to spec fields, or reject it with every problem found."""
+    if product.status.strip().lower() == ARCHIVED and not options.include_inactive:
+        return Rejection(sku=product.handle or None, origin=product.origin, errors=[_archived(file, product)])
     errors = list(product.errors)
     data: dict[str, Any] = {"sku": product.handle, "name": product.title, "brand": product.vendor}
     category = product.category if not product.category.startswith(TAXONOMY_ID_PREFIX) else ""
@@ -147,6 +153,16 @@ def product_candidate(
             generated=generated,
         ),
         generated=generated,
+    )
+
+
+def _archived(file: str, product: ShopifyProduct) -> FieldError:
+    return FieldError(
+        file=file,
+        path=product.where("status"),
+        value=show_value(product.status),
+        message="the product is archived in Shopify, so no listing is made for it",
+        expected="status active or draft, or option include_inactive=true to make listings for archived products too",
     )
 
 
@@ -402,6 +418,7 @@ def _product_from_json(file: str, origin: str, item: dict[str, Any]) -> ShopifyP
         category=_category(item.get("category")),
         product_type=_text(item.get("product_type")),
         seo_description="",
+        status=_text(item.get("status")),
         option_names=option_names,
         variants=variants,
         where=where,

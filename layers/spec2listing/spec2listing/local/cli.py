@@ -165,6 +165,11 @@ def _add_reader_options(command: argparse.ArgumentParser) -> None:
         help="name of the Shopify option that contains colours where it is not Color or a known translation, "
         "or none to read options with other names as specs",
     )
+    reading.add_argument(
+        "--include-inactive",
+        action="store_true",
+        help="make listings for archived Shopify products and disabled Akeneo products too (default: reject them)",
+    )
 
 
 READER_OPTIONS = (
@@ -177,6 +182,7 @@ READER_OPTIONS = (
     "currency",
     "attributes",
     "color_option",
+    "include_inactive",
 )
 
 
