@@ -525,6 +525,41 @@ def test_akeneo_disabled_variant_left_out_of_model() -> None:
     assert rejection.errors[0].path.endswith(".enabled")
 
 
+TEE_MODEL = {
+    "code": "tshirt_model",
+    "family": "clothing",
+    "family_variant": "clothing_color",
+    "parent": None,
+    "categories": ["tshirts"],
+    "values": {"name": [{"locale": None, "scope": None, "data": "Model Tee"}]},
+}
+
+
+def test_akeneo_product_model_rejected_by_code() -> None:
+    page = {"_links": {}, "_embedded": {"items": [TEE_MODEL]}}
+    (rejection,) = parse_upload("models.json", json.dumps(page).encode(), AKENEO_OPTIONS).rejections
+
+    assert rejection.sku == "tshirt_model"
+    assert rejection.origin == "_embedded.items[0]"
+    (error,) = rejection.errors
+    assert error.path == "_embedded.items[0].code"
+    assert error.value == "'tshirt_model'"
+    assert error.message == "product models are not read"
+    assert error.expected.startswith("its variant products")
+    assert "one listing with sku tshirt_model" in error.expected
+
+
+def test_akeneo_product_model_beside_its_variants() -> None:
+    page = json.loads(AKENEO_PAGE.read_text())
+    page["_embedded"]["items"].append(dict(TEE_MODEL, code="kr_travel_mug"))
+    upload = parse_upload(AKENEO_PAGE.name, json.dumps(page).encode(), AKENEO_OPTIONS)
+
+    assert {spec.sku for _, spec in upload.specs} == {"kr_travel_mug", "KR-BWL-15"}
+    (rejection,) = upload.rejections
+    assert rejection.sku is None
+    assert "its variant products in this file make its listing" in rejection.errors[0].message
+
+
 def test_akeneo_jsonl_lines_grouped_like_a_page() -> None:
     items = json.loads(AKENEO_PAGE.read_text())["_embedded"]["items"]
     data = "".join(json.dumps(item) + "\n" for item in items).encode()

@@ -86,6 +86,11 @@ def is_akeneo_product(item: dict[str, Any]) -> bool:
     return isinstance(item.get("values"), dict) and any(key in item for key in markers)
 
 
+def is_product_model(item: dict[str, Any]) -> bool:
+    """Check whether a JSON object is an Akeneo product model, as the API's /product-models returns them."""
+    return isinstance(item.get("code"), str) and "family_variant" in item and not {"identifier", "uuid"} & set(item)
+
+
 def identifier_of(item: dict[str, Any]) -> str:
     """Return the product identifier: `identifier`, or the `sku` value of products fetched by UUID."""
     identifier = item.get("identifier")
@@ -103,7 +108,11 @@ def read_akeneo(
     """Group variant products by product model and map each group to one spec candidate."""
     result = ReadResult(format=format_name)
     groups: dict[str, list[tuple[str, dict[str, Any]]]] = {}
+    parents = {item.get("parent") for _, item in items if not is_product_model(item)}
     for origin, item in items:
+        if is_product_model(item):
+            result.rejections.append(_product_model(file, origin, str(item["code"]), item["code"] in parents))
+            continue
         identifier = identifier_of(item)
         if not identifier:
             result.rejections.append(
@@ -133,6 +142,27 @@ def read_akeneo(
         sku = key.split(" ", 1)[1]
         result.add(_AkeneoGroup(file, sku, members, options).candidate())
     return result
+
+
+def _product_model(file: str, origin: str, code: str, variants_in_file: bool) -> Rejection:
+    """Reject a product model object: its variant products carry its values and make its listing.
+
+    The rejection has no sku where the file also contains variant products of
+    the model, so that it does not reject the listing those make.
+    """
+    if variants_in_file:
+        message = "product models are not read; its variant products in this file make its listing"
+        expected = "only variant products in the file; leave the product model out"
+    else:
+        message = "product models are not read"
+        expected = (
+            f"its variant products (the API's /products with parent {code}), which carry the model's values "
+            f"and make one listing with sku {code}"
+        )
+    error = FieldError(
+        file=file, path=join_path(origin, "code"), value=show_value(code), message=message, expected=expected
+    )
+    return Rejection(sku=None if variants_in_file else code, origin=origin, errors=[error])
 
 
 def _disabled(file: str, origin: str, identifier: str) -> Rejection:
