@@ -287,6 +287,20 @@ def test_shopify_export_columns_accepted_unknown_rejected() -> None:
     assert error.message == "unknown column for a Shopify product export"
 
 
+def test_shopify_row_without_handle_rejects_that_row() -> None:
+    rows = [
+        ["Handle", "Title", "Vendor", "Type", "Variant SKU", "Variant Price"],
+        ["cap", "Cap", "Acme", "Hats", "C", "10.00"],
+        ["", "Hat", "Acme", "Hats", "H", "12.00"],
+    ]
+    upload = parse_upload("export.csv", _csv(rows).encode(), EUR)
+
+    assert [spec.sku for _, spec in upload.specs] == ["cap"]
+    (rejection,) = upload.rejections
+    assert rejection.origin == "row 3"
+    assert rejection.errors[0].path == "row 3, column Handle"
+
+
 def test_shopify_bad_price_names_row_and_column() -> None:
     rows = [
         ["Handle", "Title", "Vendor", "Type", "Variant SKU", "Variant Price"],
@@ -586,6 +600,25 @@ def test_jsonl_errors_name_the_line() -> None:
     assert [spec.sku for _, spec in upload.specs] == ["KR-CUP-180"]
     paths = sorted(error.path for error in _errors(upload))
     assert paths == ["line 3: price.amount", "line 4 column 2"]
+
+
+def test_jsonl_bad_line_rejects_only_that_line() -> None:
+    good, _ = (FORMATS / "kitchen-specs.jsonl").read_text().splitlines()
+    data = "\n".join([good, good.replace('"sku": "', '"sku": "X') + " trailing", "[1]", "[" * 100]).encode()
+    upload = parse_upload("specs.jsonl", data)
+
+    assert len(upload.specs) == 1
+    assert [rejection.origin for rejection in upload.rejections] == ["line 2", "line 3", "line 4"]
+    assert upload.rejections[0].errors[0].path.startswith("line 2 column ")
+
+
+def test_json_list_entry_not_object_names_entry() -> None:
+    spec = json.loads((FORMATS / "kitchen-specs.jsonl").read_text().splitlines()[0])
+    upload = parse_upload("specs.json", json.dumps([spec, "oops"]).encode())
+
+    assert len(upload.specs) == 1
+    (rejection,) = upload.rejections
+    assert rejection.origin == "[1]"
 
 
 def _jsonl_with_summary(summary: str) -> tuple[dict, bytes]:

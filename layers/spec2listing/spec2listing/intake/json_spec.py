@@ -188,7 +188,9 @@ def document_items(file: str, document: Any) -> tuple[list[Item], list[Rejection
         if isinstance(entry, dict):
             items.append((origin, entry))
         else:
-            rejections.append(file_rejection(file, origin, "the entry is not a JSON object", "a product spec object"))
+            rejections.append(
+                file_rejection(file, origin, "the entry is not a JSON object", "a product spec object", origin=origin)
+            )
     kept, repeated = without_repeated_keys(file, items)
     return kept, rejections + repeated
 

@@ -83,10 +83,12 @@ def supported_suffixes() -> list[str]:
     return sorted(_readers())
 
 
-def file_rejection(file: str, path: str, message: str, expected: str, value: str | None = None) -> Rejection:
-    """Build the rejection of a whole file."""
+def file_rejection(
+    file: str, path: str, message: str, expected: str, value: str | None = None, *, origin: str = "file"
+) -> Rejection:
+    """Build the rejection of a whole file, or of the one entry at `origin` ('line 2') that cannot be read."""
     error = FieldError(file=file, path=path, value=value, message=message, expected=expected)
-    return Rejection(origin="file", errors=[error])
+    return Rejection(origin=origin, errors=[error])
 
 
 def parse_upload(file: str, data: bytes, options: ReadOptions | None = None) -> ParsedUpload:

@@ -147,7 +147,13 @@ def read_shopify_csv(file: str, table: CsvTable, options: ReadOptions) -> ReadRe
         cells = {field: values[index].strip() if index < len(values) else "" for field, index in fields.items()}
         if not cells["handle"]:
             result.rejections.append(
-                file_rejection(file, f"row {line}, column {columns['handle']}", "missing handle", "the product handle")
+                file_rejection(
+                    file,
+                    f"row {line}, column {columns['handle']}",
+                    "missing handle",
+                    "the product handle",
+                    origin=f"row {line}",
+                )
             )
             continue
         products.setdefault(cells["handle"], []).append((line, cells))
