@@ -831,6 +831,15 @@ def test_semicolon_csv_with_short_row_detected() -> None:
     assert bowl.price.amount == Decimal("32.00")
 
 
+@pytest.mark.parametrize("value", ["x", ";", 5])
+def test_unknown_decimal_mark_named_in_words(value) -> None:
+    (error,) = read_options("command line", {"decimal": value}, ignore_unknown=False)
+
+    assert error.path == "option decimal"
+    assert error.message == "unknown decimal mark"
+    assert error.expected == "point or comma"
+
+
 def test_unknown_delimiter_named_in_words() -> None:
     (error,) = read_options("meta", {"delimiter": "colon"}, ignore_unknown=True)
 

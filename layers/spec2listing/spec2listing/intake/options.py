@@ -99,6 +99,8 @@ class ReadOptions(BaseModel):
     def _decimal_name(cls, value: object) -> object:
         if isinstance(value, str) and value.strip().lower() in _DECIMAL_NAMES:
             return _DECIMAL_NAMES[value.strip().lower()]
+        if value is not None and value not in _DECIMAL_NAMES.values():
+            raise ValueError("unknown decimal mark; expected point or comma")
         return value
 
     @field_validator("attributes", mode="before")
