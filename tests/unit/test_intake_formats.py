@@ -4,6 +4,7 @@ import codecs
 import csv
 import io
 import json
+import re
 from decimal import Decimal
 
 import pytest
@@ -142,6 +143,126 @@ def test_shopify_transparent_colour_rejected_with_fix() -> None:
     assert [(v.color, v.color_hex) for v in bottle.variants] == [("Transparent", "#E8EEF0")]
 
 
+def _shopify_hats(option_name: str) -> bytes:
+    header = ["Handle", "Title", "Vendor", "Type", "Option1 Name", "Option1 Value", "Option2 Name", "Option2 Value"]
+    rows = [
+        [*header, "Variant SKU", "Variant Price"],
+        ["hat", "Hat", "Acme", "Hats", option_name, "Navy", "Size", "S", "HAT-N", "10.00"],
+        ["hat", "", "", "", "", "Red", "", "S", "HAT-R", "10.00"],
+    ]
+    return _csv(rows).encode()
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "Color",
+        "COLOUR",
+        "Colors",
+        "Colours",
+        "Color/Pattern",
+        "Colour / Pattern",
+        "Farbe",
+        "Couleur",
+        "Colore",
+        "Kleur",
+        "F\u00e4rg",
+        "Farge",
+        "Farve",
+        "V\u00e4ri",
+        "Kolor",
+        "Cor",
+        "Colores",
+    ],
+)
+def test_shopify_colour_option_names_give_variants(name: str) -> None:
+    (hat,) = _specs(parse_upload("export.csv", _shopify_hats(name), EUR)).values()
+
+    assert [(v.sku, v.color, v.color_hex) for v in hat.variants] == [
+        ("HAT-N", "Navy", "#000080"),
+        ("HAT-R", "Red", "#FF0000"),
+    ]
+    assert hat.specs == {"size": "S"}
+
+
+def test_shopify_colour_values_under_unknown_name_rejected() -> None:
+    upload = parse_upload("export.csv", _shopify_hats("Shade"), EUR)
+
+    assert upload.specs == []
+    (error,) = _errors(upload)
+    assert error.path == "row 2, column Option1 Name"
+    assert error.value == "'Shade'"
+    assert "Navy, Red" in error.message
+    assert "option color_option=Shade" in error.expected
+    assert "color_option=none" in error.expected
+
+
+def test_shopify_color_option_names_colour_option() -> None:
+    options = ReadOptions(currency="EUR", color_option="shade")
+    (hat,) = _specs(parse_upload("export.csv", _shopify_hats("Shade"), options)).values()
+
+    assert [v.sku for v in hat.variants] == ["HAT-N", "HAT-R"]
+    assert hat.specs == {"size": "S"}
+
+
+def test_shopify_color_option_none_keeps_spec() -> None:
+    options = ReadOptions(currency="EUR", color_option="none")
+    (hat,) = _specs(parse_upload("export.csv", _shopify_hats("Shade"), options)).values()
+
+    assert hat.variants == []
+    assert hat.specs == {"shade": "Navy, Red", "size": "S"}
+
+
+def test_shopify_json_colour_values_under_unknown_name() -> None:
+    product = {
+        "handle": "hat",
+        "title": "Hat",
+        "vendor": "Acme",
+        "product_type": "Hats",
+        "options": [{"name": "Size", "position": 2}, {"name": "Tint", "position": 1}],
+        "variants": [{"sku": "HAT-N", "price": "10.00", "option1": "Navy", "option2": "S"}],
+    }
+    (error,) = _errors(parse_upload("hat.json", json.dumps({"product": product}).encode(), EUR))
+    assert error.path == "product.options[1].name"
+    assert error.value == "'Tint'"
+    product["options"][1]["name"] = "Farge"
+    (hat,) = _specs(parse_upload("hat.json", json.dumps({"product": product}).encode(), EUR)).values()
+    assert [v.color for v in hat.variants] == ["Navy"]
+
+
+def test_shopify_generated_skus_unique_for_non_latin_colours() -> None:
+    rows = [
+        ["Handle", "Title", "Vendor", "Type", "Option1 Name", "Option1 Value", "Option2 Name", "Option2 Value"],
+        ["ru-hat", "Hat", "Acme", "Hats", "Color", "\u0427\u0451\u0440\u043d\u044b\u0439 #111111", "Size", "S"],
+        ["ru-hat", "", "", "", "", "\u0427\u0451\u0440\u043d\u044b\u0439 #111111", "", "M"],
+        ["ru-hat", "", "", "", "", "\u0411\u0435\u043b\u044b\u0439 #EEEEEE", "", "S"],
+        ["ru-hat", "", "", "", "", "\u0411\u0435\u043b\u044b\u0439 #EEEEEE", "", "M"],
+    ]
+    rows[0] += ["Variant SKU", "Variant Price"]
+    for row in rows[1:]:
+        row += ["", "10.00"]
+    (hat,) = _specs(parse_upload("export.csv", _csv(rows).encode(), EUR)).values()
+
+    skus = [variant.sku for variant in hat.variants]
+    assert len(set(skus)) == 2
+    for sku in skus:
+        assert re.fullmatch(r"ru-hat-[0-9a-f]{6}", sku)
+
+
+def test_shopify_generated_sku_error_names_its_cells() -> None:
+    rows = [
+        ["Handle", "Title", "Vendor", "Type", "Option1 Name", "Option1 Value", "Variant SKU", "Variant Price"],
+        ["hat 1", "Hat", "Acme", "Hats", "Color", "Navy", "", "10.00"],
+    ]
+    errors = {error.path: error for error in _errors(parse_upload("export.csv", _csv(rows).encode(), EUR))}
+
+    variant = errors["row 2, column Option1 Value"]
+    assert variant.value == "'hat 1-navy'"
+    assert variant.message.startswith("not a valid sku; this value was generated from row 2, column Handle")
+    assert "because row 2, column Variant SKU is blank" in variant.message
+    assert variant.expected.endswith("; or a sku at row 2, column Variant SKU")
+
+
 def test_shopify_product_field_on_later_row_must_agree() -> None:
     rows = [
         ["Handle", "Title", "Vendor", "Type", "Variant SKU", "Variant Price"],
@@ -166,6 +287,20 @@ def test_shopify_export_columns_accepted_unknown_rejected() -> None:
     assert error.message == "unknown column for a Shopify product export"
 
 
+def test_shopify_row_without_handle_rejects_that_row() -> None:
+    rows = [
+        ["Handle", "Title", "Vendor", "Type", "Variant SKU", "Variant Price"],
+        ["cap", "Cap", "Acme", "Hats", "C", "10.00"],
+        ["", "Hat", "Acme", "Hats", "H", "12.00"],
+    ]
+    upload = parse_upload("export.csv", _csv(rows).encode(), EUR)
+
+    assert [spec.sku for _, spec in upload.specs] == ["cap"]
+    (rejection,) = upload.rejections
+    assert rejection.origin == "row 3"
+    assert rejection.errors[0].path == "row 3, column Handle"
+
+
 def test_shopify_bad_price_names_row_and_column() -> None:
     rows = [
         ["Handle", "Title", "Vendor", "Type", "Variant SKU", "Variant Price"],
@@ -174,6 +309,52 @@ def test_shopify_bad_price_names_row_and_column() -> None:
     (error,) = _errors(parse_upload("export.csv", _csv(rows).encode(), EUR))
     assert error.path == "row 2, column Variant Price"
     assert error.message == "not a number"
+
+
+SHOPIFY_STATUSES = _csv(
+    [
+        ["Handle", "Title", "Vendor", "Type", "Variant SKU", "Variant Price", "Status"],
+        ["draft-hat", "Draft Hat", "Acme", "Hats", "H-1", "9.00", "draft"],
+        ["old-scarf", "Old Scarf", "Acme", "Scarves", "S-1", "15.00", "archived"],
+        ["cap", "Cap", "Acme", "Hats", "C-1", "12.00", "active"],
+    ]
+).encode()
+
+
+def test_shopify_archived_product_rejected_draft_read() -> None:
+    upload = parse_upload("export.csv", SHOPIFY_STATUSES, EUR)
+
+    assert [spec.sku for _, spec in upload.specs] == ["draft-hat", "cap"]
+    (rejection,) = upload.rejections
+    assert rejection.sku == "old-scarf"
+    (error,) = rejection.errors
+    assert error.path == "row 3, column Status"
+    assert error.value == "'archived'"
+    assert error.message == "the product is archived in Shopify, so no listing is made for it"
+    assert "option include_inactive=true" in error.expected
+
+
+def test_shopify_archived_product_read_when_included() -> None:
+    upload = parse_upload("export.csv", SHOPIFY_STATUSES, ReadOptions(currency="EUR", include_inactive=True))
+
+    assert upload.rejections == []
+    assert [spec.sku for _, spec in upload.specs] == ["draft-hat", "old-scarf", "cap"]
+
+
+def test_shopify_json_archived_status_rejected() -> None:
+    product = {
+        "handle": "scarf",
+        "title": "Scarf",
+        "vendor": "Acme",
+        "product_type": "Scarves",
+        "status": "archived",
+        "variants": [{"sku": "S-1", "price": "15.00"}],
+    }
+    (error,) = _errors(parse_upload("scarf.json", json.dumps({"product": product}).encode(), EUR))
+    assert error.path == "product.status"
+    assert error.value == "'archived'"
+    product["status"] = "draft"
+    assert _specs(parse_upload("scarf.json", json.dumps({"product": product}).encode(), EUR))
 
 
 # ---------- Shopify product JSON (webhook, REST) ----------
@@ -280,6 +461,119 @@ def test_akeneo_transparent_colour_code_rejected() -> None:
     assert error.expected.startswith("a color_hex attribute, ")
 
 
+def _akeneo_bowl_with_sides(**sides: tuple[str, str]) -> bytes:
+    product = json.loads((FORMATS / "akeneo-product.json").read_text())
+    for side, (amount, unit) in sides.items():
+        product["values"][side] = [{"locale": None, "scope": None, "data": {"amount": amount, "unit": unit}}]
+    return json.dumps(product).encode()
+
+
+@pytest.mark.parametrize(
+    ("sides", "expected"),
+    [
+        # Mixed metric units: the smallest of them.
+        (
+            {"width": ("1.2", "METER"), "depth": ("455", "MILLIMETER"), "height": ("12.5", "CENTIMETER")},
+            {"width": 1200, "depth": 455, "height": 125, "unit": "mm"},
+        ),
+        ({"width": ("1.2", "METER"), "height": ("3", "MILLIMETER")}, {"width": 1200, "height": 3, "unit": "mm"}),
+        # 1 m has no exact value in inches.
+        ({"width": ("1", "METER"), "height": ("10", "INCH")}, {"width": 1, "height": 0.254, "unit": "m"}),
+        # 2,000,000 mm would exceed the measure cap.
+        ({"width": ("2000", "METER"), "height": ("3", "MILLIMETER")}, {"width": 2000, "height": 0.003, "unit": "m"}),
+        ({"width": ("15", "CENTIMETER"), "height": ("6.5", "CENTIMETER")}, {"width": 15, "height": 6.5, "unit": "cm"}),
+    ],
+)
+def test_akeneo_mixed_length_units_exact(sides, expected) -> None:
+    (bowl,) = _specs(parse_upload("bowl.json", _akeneo_bowl_with_sides(**sides), AKENEO_OPTIONS)).values()
+
+    assert bowl.dimensions is not None
+    assert bowl.dimensions.model_dump(exclude_none=True) == expected
+
+
+def test_akeneo_zero_side_names_its_attribute() -> None:
+    data = _akeneo_bowl_with_sides(width=("1.2", "METER"), height=("0", "MILLIMETER"))
+    (error,) = _errors(parse_upload("bowl.json", data, AKENEO_OPTIONS))
+    assert error.path == "values.height[0].data"
+    assert error.value == "'0'"
+    assert error.message == "too small"
+
+
+def test_akeneo_too_large_side_names_its_attribute() -> None:
+    data = _akeneo_bowl_with_sides(width=("2000000", "METER"), height=("3", "MILLIMETER"))
+    (error,) = _errors(parse_upload("bowl.json", data, AKENEO_OPTIONS))
+    assert error.path == "values.width[0].data"
+    assert error.value == "'2000000'"
+    assert error.message == "too large"
+
+
+def test_akeneo_disabled_product_rejected() -> None:
+    product = json.loads((FORMATS / "akeneo-product.json").read_text())
+    product["enabled"] = False
+    data = json.dumps(product).encode()
+    upload = parse_upload("bowl.json", data, AKENEO_OPTIONS)
+
+    assert upload.specs == []
+    (rejection,) = upload.rejections
+    assert rejection.sku == product["identifier"]
+    (error,) = rejection.errors
+    assert error.path == "enabled"
+    assert error.value == "false"
+    assert error.message == "the product is disabled in Akeneo, so no listing is made for it"
+    assert "option include_inactive=true" in error.expected
+    included = ReadOptions(locale="en_GB", channel="ecommerce", currency="GBP", include_inactive=True)
+    assert _specs(parse_upload("bowl.json", data, included))
+
+
+def test_akeneo_disabled_variant_left_out_of_model() -> None:
+    page = json.loads(AKENEO_PAGE.read_text())
+    variant = next(item for item in page["_embedded"]["items"] if item.get("parent") == "kr_travel_mug")
+    variant["enabled"] = False
+    upload = parse_upload(AKENEO_PAGE.name, json.dumps(page).encode(), AKENEO_OPTIONS)
+
+    mug = {spec.sku: spec for _, spec in upload.specs}["kr_travel_mug"]
+    assert variant["identifier"] not in [v.sku for v in mug.variants]
+    assert len(mug.variants) == 1
+    (rejection,) = upload.rejections
+    assert rejection.sku == variant["identifier"]
+    assert rejection.errors[0].path.endswith(".enabled")
+
+
+TEE_MODEL = {
+    "code": "tshirt_model",
+    "family": "clothing",
+    "family_variant": "clothing_color",
+    "parent": None,
+    "categories": ["tshirts"],
+    "values": {"name": [{"locale": None, "scope": None, "data": "Model Tee"}]},
+}
+
+
+def test_akeneo_product_model_rejected_by_code() -> None:
+    page = {"_links": {}, "_embedded": {"items": [TEE_MODEL]}}
+    (rejection,) = parse_upload("models.json", json.dumps(page).encode(), AKENEO_OPTIONS).rejections
+
+    assert rejection.sku == "tshirt_model"
+    assert rejection.origin == "_embedded.items[0]"
+    (error,) = rejection.errors
+    assert error.path == "_embedded.items[0].code"
+    assert error.value == "'tshirt_model'"
+    assert error.message == "product models are not read"
+    assert error.expected.startswith("its variant products")
+    assert "one listing with sku tshirt_model" in error.expected
+
+
+def test_akeneo_product_model_beside_its_variants() -> None:
+    page = json.loads(AKENEO_PAGE.read_text())
+    page["_embedded"]["items"].append(dict(TEE_MODEL, code="kr_travel_mug"))
+    upload = parse_upload(AKENEO_PAGE.name, json.dumps(page).encode(), AKENEO_OPTIONS)
+
+    assert {spec.sku for _, spec in upload.specs} == {"kr_travel_mug", "KR-BWL-15"}
+    (rejection,) = upload.rejections
+    assert rejection.sku is None
+    assert "its variant products in this file make its listing" in rejection.errors[0].message
+
+
 def test_akeneo_jsonl_lines_grouped_like_a_page() -> None:
     items = json.loads(AKENEO_PAGE.read_text())["_embedded"]["items"]
     data = "".join(json.dumps(item) + "\n" for item in items).encode()
@@ -306,6 +600,25 @@ def test_jsonl_errors_name_the_line() -> None:
     assert [spec.sku for _, spec in upload.specs] == ["KR-CUP-180"]
     paths = sorted(error.path for error in _errors(upload))
     assert paths == ["line 3: price.amount", "line 4 column 2"]
+
+
+def test_jsonl_bad_line_rejects_only_that_line() -> None:
+    good, _ = (FORMATS / "kitchen-specs.jsonl").read_text().splitlines()
+    data = "\n".join([good, good.replace('"sku": "', '"sku": "X') + " trailing", "[1]", "[" * 100]).encode()
+    upload = parse_upload("specs.jsonl", data)
+
+    assert len(upload.specs) == 1
+    assert [rejection.origin for rejection in upload.rejections] == ["line 2", "line 3", "line 4"]
+    assert upload.rejections[0].errors[0].path.startswith("line 2 column ")
+
+
+def test_json_list_entry_not_object_names_entry() -> None:
+    spec = json.loads((FORMATS / "kitchen-specs.jsonl").read_text().splitlines()[0])
+    upload = parse_upload("specs.json", json.dumps([spec, "oops"]).encode())
+
+    assert len(upload.specs) == 1
+    (rejection,) = upload.rejections
+    assert rejection.origin == "[1]"
 
 
 def _jsonl_with_summary(summary: str) -> tuple[dict, bytes]:
@@ -516,6 +829,15 @@ def test_semicolon_csv_with_short_row_detected() -> None:
     assert not _errors(upload)
     (bowl,) = _specs(upload).values()
     assert bowl.price.amount == Decimal("32.00")
+
+
+@pytest.mark.parametrize("value", ["x", ";", 5])
+def test_unknown_decimal_mark_named_in_words(value) -> None:
+    (error,) = read_options("command line", {"decimal": value}, ignore_unknown=False)
+
+    assert error.path == "option decimal"
+    assert error.message == "unknown decimal mark"
+    assert error.expected == "point or comma"
 
 
 def test_unknown_delimiter_named_in_words() -> None:

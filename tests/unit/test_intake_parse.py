@@ -1,4 +1,5 @@
 import json
+import re
 
 import pytest
 from spec2listing.intake import parse_upload
@@ -105,6 +106,74 @@ def test_catalog_bad_row_keeps_valid_products() -> None:
     assert [spec.sku for _, spec in upload.specs] == ["A-1"]
     paths = sorted(error.path for rejection in upload.rejections for error in rejection.errors)
     assert paths == ["row 3, column price", "row 4, column color_hex"]
+
+
+def test_catalog_variant_error_names_its_row() -> None:
+    data = (
+        b"sku,name,brand,category,price,currency,color,color_hex,variant_sku\n"
+        b"LOC-1,Lamp,Acme,Home,10.00,EUR,,,\n"
+        b"LOC-1,Lamp,Acme,Home,10.00,EUR,Red,#FF0000,LOC-1-R\n"
+        b"LOC-1,Lamp,Acme,Home,10.00,EUR,Blue,#00GG00,LOC-1-B\n"
+    )
+    (error,) = _errors("lamps.csv", data)
+    assert error.path == "row 4, column color_hex"
+    assert error.value == "'#00GG00'"
+
+
+CATALOG_COLOURS = "sku,name,brand,category,price,currency,color,color_hex,variant_sku\n"
+
+
+def _variant_skus(rows: str) -> list[str]:
+    upload = parse_upload("mugs.csv", (CATALOG_COLOURS + rows).encode())
+    assert upload.rejections == []
+    ((_, spec),) = upload.specs
+    return [variant.sku for variant in spec.variants]
+
+
+def test_generated_skus_unique_for_non_latin_colours() -> None:
+    rows = (
+        "JP-MUG,Yunomi,Acme,Kitchen,12.00,EUR,\u9ed2,#111111,\nJP-MUG,Yunomi,Acme,Kitchen,12.00,EUR,\u767d,#EEEEEE,\n"
+    )
+    skus = _variant_skus(rows)
+
+    assert len(set(skus)) == 2
+    for sku in skus:
+        assert re.fullmatch(r"JP-MUG-[0-9A-F]{6}", sku)
+    assert _variant_skus(rows) == skus
+
+
+def test_generated_skus_fold_accents_keep_words() -> None:
+    rows = (
+        "M-1,Mug,Acme,Kitchen,12.00,EUR,Gr\u00fcn,#00AA00,\n"
+        "M-1,Mug,Acme,Kitchen,12.00,EUR,Wei\u00df,#FFFFFF,\n"
+        "M-1,Mug,Acme,Kitchen,12.00,EUR,Rot \u8d64,#FF0000,\n"
+        "M-1,Mug,Acme,Kitchen,12.00,EUR,Forest Green,#228B22,\n"
+    )
+    green, white, red, forest = _variant_skus(rows)
+
+    assert green == "M-1-GRUN"
+    assert white == "M-1-WEISS"
+    assert re.fullmatch(r"M-1-ROT-[0-9A-F]{6}", red)
+    assert forest == "M-1-FOREST-GREEN"
+
+
+def test_generated_sku_avoids_given_sku() -> None:
+    rows = "M-1,Mug,Acme,Kitchen,12.00,EUR,Blue,#0000FF,M-1-RED\nM-1,Mug,Acme,Kitchen,12.00,EUR,Red,#FF0000,\n"
+    given_sku, generated = _variant_skus(rows)
+
+    assert given_sku == "M-1-RED"
+    assert re.fullmatch(r"M-1-RED-[0-9A-F]{6}", generated)
+
+
+def test_duplicate_generated_sku_names_its_cells() -> None:
+    rows = "M-1,Mug,Acme,Kitchen,12.00,EUR,Red,#FF0000,\nM-1,Mug,Acme,Kitchen,12.00,EUR,red,#EE0000,\n"
+    (error,) = _errors("mugs.csv", (CATALOG_COLOURS + rows).encode())
+
+    assert error.path == "row 3, column color"
+    assert error.value == "'M-1-RED'"
+    assert error.message.startswith("the variant sku appears twice")
+    assert "generated from columns sku and color, because column variant_sku is blank" in error.message
+    assert "a sku in column variant_sku" in error.expected
 
 
 def test_catalog_rows_of_one_sku_must_agree() -> None:

@@ -105,6 +105,22 @@ def test_long_row_rejects_whole_sku() -> None:
     assert "10 cells but the header has 9" in error.message
 
 
+def test_semicolon_kept_despite_long_row() -> None:
+    data = (
+        "sku;name;brand;category;price;currency;materials;color;color_hex\n"
+        "MUG-1;Becher;Acme;K\u00fcche;9,90;EUR;Steinzeug;Rot;#CC0000\n"
+        "MUG-2;Becher gro\u00df;Acme;K\u00fcche;12,90;EUR;Steinzeug; Glasur;Blau;#0000CC\n"
+    )
+    upload = parse_upload("becher.csv", data.encode())
+    assert upload.dialect["delimiter"] == "semicolon"
+    assert [spec.sku for _, spec in upload.specs] == ["MUG-1"]
+    (rejection,) = upload.rejections
+    assert rejection.sku == "MUG-2"
+    (error,) = rejection.errors
+    assert error.path == "row 3"
+    assert error.message.startswith("the row has 10 cells but the header has 9")
+
+
 def test_short_row_padded_like_excel_writes_it() -> None:
     upload = parse_upload("mugs.csv", (CATALOG + "B1,Mug,Acme,Kitchen,10.00,EUR\n").encode())
     assert upload.rejections == []

@@ -2,6 +2,7 @@
 
 import json
 
+import pytest
 from spec2listing.intake import parse_upload
 from spec2listing.intake.options import ReadOptions
 
@@ -21,6 +22,18 @@ def _file_errors(parsed) -> list[tuple[str, str]]:
     (rejection,) = parsed.rejections
     assert rejection.origin == "file"
     return [(error.path, error.message) for error in rejection.errors]
+
+
+@pytest.mark.parametrize(
+    ("document", "kind"),
+    [("null", "null"), ("true", "true"), ('"sku"', "a JSON string"), ("12.5", "a JSON number")],
+)
+def test_scalar_document_named_as_json(document: str, kind: str) -> None:
+    upload = parse_upload("specs.json", document.encode())
+
+    (rejection,) = upload.rejections
+    (error,) = rejection.errors
+    assert error.message == f"the document is {kind}"
 
 
 def test_unknown_key_beside_products_rejects_file() -> None:

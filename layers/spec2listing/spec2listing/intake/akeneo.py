@@ -15,7 +15,7 @@ attributes become `specs`, except identifiers and media.
 """
 
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal, Inexact, InvalidOperation, localcontext
 from typing import Any
 
 from spec2listing.errors import FieldError
@@ -24,6 +24,7 @@ from spec2listing.intake.field_errors import format_location, join_path, show_va
 from spec2listing.intake.markup import description_text
 from spec2listing.intake.options import ReadOptions
 from spec2listing.intake.parse import ReadResult, Rejection, SpecCandidate
+from spec2listing.types import MAX_MEASURE
 
 DEFAULT_ATTRIBUTES: dict[str, tuple[str, ...]] = {
     "name": ("name", "title", "product_name"),
@@ -85,6 +86,11 @@ def is_akeneo_product(item: dict[str, Any]) -> bool:
     return isinstance(item.get("values"), dict) and any(key in item for key in markers)
 
 
+def is_product_model(item: dict[str, Any]) -> bool:
+    """Check whether a JSON object is an Akeneo product model, as the API's /product-models returns them."""
+    return isinstance(item.get("code"), str) and "family_variant" in item and not {"identifier", "uuid"} & set(item)
+
+
 def identifier_of(item: dict[str, Any]) -> str:
     """Return the product identifier: `identifier`, or the `sku` value of products fetched by UUID."""
     identifier = item.get("identifier")
@@ -102,7 +108,11 @@ def read_akeneo(
     """Group variant products by product model and map each group to one spec candidate."""
     result = ReadResult(format=format_name)
     groups: dict[str, list[tuple[str, dict[str, Any]]]] = {}
+    parents = {item.get("parent") for _, item in items if not is_product_model(item)}
     for origin, item in items:
+        if is_product_model(item):
+            result.rejections.append(_product_model(file, origin, str(item["code"]), item["code"] in parents))
+            continue
         identifier = identifier_of(item)
         if not identifier:
             result.rejections.append(
@@ -119,6 +129,9 @@ def read_akeneo(
                 )
             )
             continue
+        if item.get("enabled") is False and not options.include_inactive:
+            result.rejections.append(_disabled(file, origin, identifier))
+            continue
         parent = item.get("parent")
         key = f"model {parent}" if isinstance(parent, str) and parent else f"product {identifier}"
         groups.setdefault(key, []).append((origin, item))
@@ -129,6 +142,38 @@ def read_akeneo(
         sku = key.split(" ", 1)[1]
         result.add(_AkeneoGroup(file, sku, members, options).candidate())
     return result
+
+
+def _product_model(file: str, origin: str, code: str, variants_in_file: bool) -> Rejection:
+    """Reject a product model object: its variant products carry its values and make its listing.
+
+    The rejection has no sku where the file also contains variant products of
+    the model, so that it does not reject the listing those make.
+    """
+    if variants_in_file:
+        message = "product models are not read; its variant products in this file make its listing"
+        expected = "only variant products in the file; leave the product model out"
+    else:
+        message = "product models are not read"
+        expected = (
+            f"its variant products (the API's /products with parent {code}), which carry the model's values "
+            f"and make one listing with sku {code}"
+        )
+    error = FieldError(
+        file=file, path=join_path(origin, "code"), value=show_value(code), message=message, expected=expected
+    )
+    return Rejection(sku=None if variants_in_file else code, origin=origin, errors=[error])
+
+
+def _disabled(file: str, origin: str, identifier: str) -> Rejection:
+    error = FieldError(
+        file=file,
+        path=join_path(origin, "enabled"),
+        value="false",
+        message="the product is disabled in Akeneo, so no listing is made for it",
+        expected="enabled true, or option include_inactive=true to make listings for disabled products too",
+    )
+    return Rejection(sku=identifier, origin=origin, errors=[error])
 
 
 class _Values:
@@ -220,7 +265,7 @@ class _AkeneoGroup:
         if price is not None:
             data["price"] = price
         for field in ("weight", "volume"):
-            measure = self._metric(self.first, field, field)
+            measure = self._metric(self.first, field)
             if measure is not None:
                 data[field] = measure
         dimensions = self._dimensions()
@@ -348,17 +393,21 @@ class _AkeneoGroup:
         self.where["price"] = best[2]
         return best[1]
 
-    def _metric(self, values: _Values, field: str, quantity: str) -> dict[str, Any] | None:
+    def _metric(self, values: _Values, field: str) -> dict[str, Any] | None:
+        measure = self._measure(values, field, field)
+        if measure is None:
+            return None
+        value, unit = measure
+        return {"value": _decimal_text(value), "unit": unit}
+
+    def _measure(self, values: _Values, field: str, quantity: str) -> tuple[Decimal, str] | None:
+        """Read one metric attribute in the spec unit of its quantity, recording where it was read."""
         picked = self._pick(values, field)
         if picked is None:
             return None
         data, where = picked
         self.where[field] = where
-        converted = self._convert(data, where, "length" if quantity in ("width", "depth", "height") else quantity)
-        if converted is None:
-            return None
-        value, unit = converted
-        return {"value": _decimal_text(value), "unit": unit}
+        return self._convert(data, where, quantity)
 
     def _convert(self, data: Any, where: str, quantity: str) -> tuple[Decimal, str] | None:
         if not isinstance(data, dict) or "amount" not in data or "unit" not in data:
@@ -376,22 +425,28 @@ class _AkeneoGroup:
         except InvalidOperation:
             self.errors.append(self._error(where, data["amount"], "not a number", "an amount such as 500"))
             return None
+        # Checked here, before conversion, so that the error shows the amount as the file gives it.
+        if not amount.is_finite():
+            self.errors.append(self._error(where, data["amount"], "not a finite number", "an amount such as 500"))
+            return None
+        if amount <= 0:
+            self.errors.append(self._error(where, data["amount"], "too small", "an amount greater than 0"))
+            return None
         unit, factor = units[unit_code]
         return amount * factor, unit
 
     def _dimensions(self) -> dict[str, Any] | None:
         sides: dict[str, tuple[Decimal, str]] = {}
         for side in ("width", "depth", "height"):
-            measure = self._metric(self.first, side, side)
+            measure = self._measure(self.first, side, "length")
             if measure is not None:
-                sides[side] = (Decimal(measure["value"]), measure["unit"])
+                sides[side] = measure
         if not sides:
             return None
-        unit = next(iter(sides.values()))[1]
+        unit, lengths = _common_length_unit(sides)
         dimensions: dict[str, Any] = {"unit": unit}
-        for side, (value, side_unit) in sides.items():
-            in_unit = value * MM_PER_UNIT[side_unit] / MM_PER_UNIT[unit]
-            dimensions[side] = _decimal_text(in_unit.quantize(Decimal("0.01")))
+        for side, length in lengths.items():
+            dimensions[side] = _decimal_text(length)
         self.where["dimensions"] = self.where.get("width") or self.where.get("depth") or self.where.get("height", "")
         return dimensions
 
@@ -471,6 +526,8 @@ class _AkeneoGroup:
             key = f"variants.{location[1]}" + (".sku" if len(location) > 2 and location[2] == "sku" else "")
             if key in self.where:
                 return self.where[key]
+        if field == "dimensions" and len(location) > 1 and str(location[1]) in self.where:
+            return self.where[str(location[1])]
         if field in self.where:
             return self.where[field]
         return join_path(self.first.origin, format_location(location))
@@ -502,6 +559,44 @@ def _label(linked: Any, locale: str | None) -> str | None:
         label = labels.get(locale)
         return str(label) if label else None
     return str(next(iter(labels.values()))) if len(labels) == 1 else None
+
+
+def _common_length_unit(sides: dict[str, tuple[Decimal, str]]) -> tuple[str, dict[str, Decimal]]:
+    """Choose one unit for sides given in several: the smallest given unit that expresses every side exactly.
+
+    A unit whose numbers would exceed MAX_MEASURE is passed over for the next
+    larger one. The smallest metric unit given always expresses every side exactly,
+    because an inch is exactly 25.4 mm. A side too large even in the largest
+    exact unit is left for validation to report.
+    """
+    exact: list[tuple[str, dict[str, Decimal]]] = []
+    for unit in sorted({unit for _, unit in sides.values()}, key=MM_PER_UNIT.__getitem__):
+        lengths = {side: _exact_length(value, side_unit, unit) for side, (value, side_unit) in sides.items()}
+        if any(length is None for length in lengths.values()):
+            continue
+        in_unit = {side: length for side, length in lengths.items() if length is not None}
+        if all(length <= MAX_MEASURE for length in in_unit.values()):
+            return unit, in_unit
+        exact.append((unit, in_unit))
+    if exact:
+        return exact[-1]
+    # Only amounts with more digits than Decimal's 28 get here: they are rounded to that precision.
+    unit = max((unit for _, unit in sides.values()), key=MM_PER_UNIT.__getitem__)
+    return unit, {
+        side: value * MM_PER_UNIT[side_unit] / MM_PER_UNIT[unit] for side, (value, side_unit) in sides.items()
+    }
+
+
+def _exact_length(value: Decimal, unit: str, target: str) -> Decimal | None:
+    """Convert a length between units, or return None where the result has no exact decimal form (1 m in inches)."""
+    if unit == target:
+        return value
+    with localcontext() as context:
+        context.traps[Inexact] = True
+        try:
+            return value * MM_PER_UNIT[unit] / MM_PER_UNIT[target]
+        except Inexact:
+            return None
 
 
 def _decimal_text(value: Decimal) -> str:

@@ -5,12 +5,11 @@ items with ';'. Product-level columns must repeat the same value on every row of
 a SKU, so a half-edited row is reported instead of silently winning.
 """
 
-import re
 from collections.abc import Callable
 from typing import Any
 
 from spec2listing.errors import FieldError
-from spec2listing.intake.field_errors import show_value
+from spec2listing.intake.field_errors import GeneratedValue, show_value
 from spec2listing.intake.options import DecimalMark, ReadOptions
 from spec2listing.intake.parse import ReadResult, Rejection, SpecCandidate
 from spec2listing.intake.tables import (
@@ -21,6 +20,7 @@ from spec2listing.intake.tables import (
     missing_columns,
     normalize_number_cells,
 )
+from spec2listing.intake.variant_skus import VariantSkus
 
 REQUIRED_COLUMNS = ("sku", "name", "brand", "category", "price", "currency")
 LIST_COLUMNS = ("materials", "features", "targets", "anchors", "mandatory_elements", "reference_photos")
@@ -42,10 +42,6 @@ _FIELD_TO_COLUMN = {
 
 def split_list(cell: str) -> list[str]:
     return [item.strip() for item in cell.split(";") if item.strip()]
-
-
-def slug(text: str) -> str:
-    return re.sub(r"[^A-Za-z0-9]+", "-", text).strip("-").upper()
 
 
 def header_score(header: list[str]) -> int:
@@ -91,8 +87,12 @@ def read_csv_catalog(file: str, table: CsvTable, options: ReadOptions) -> ReadRe
         if errors:
             result.rejections.append(Rejection(sku=sku or None, origin=_rows_label(rows), errors=errors))
             continue
+        data = _product_fields(rows)
+        variants, generated = _variants(data["sku"], rows)
+        if variants:
+            data["variants"] = variants
         result.candidates.append(
-            SpecCandidate(origin=_rows_label(rows), data=_product_fields(rows), locate=_locator(rows))
+            SpecCandidate(origin=_rows_label(rows), data=data, locate=_locator(rows), generated=generated)
         )
     return result
 
@@ -189,23 +189,40 @@ def _product_fields(rows: list[tuple[int, dict[str, str]]]) -> dict[str, Any]:
         visual["style"] = first["style"]
     if visual:
         data["visual"] = visual
+    return data
 
+
+def _variants(
+    product_sku: str, rows: list[tuple[int, dict[str, str]]]
+) -> tuple[list[dict[str, str]], dict[str, GeneratedValue]]:
+    """Build a variant per row that gives one, with a generated sku where its variant_sku cell is blank."""
+    variant_rows = _variant_rows(rows)
+    skus = VariantSkus(product_sku, (cells.get("variant_sku", "") for _, cells in variant_rows), upper=True)
     variants = []
-    for _, cells in rows:
-        if not (cells.get("color") or cells.get("color_hex") or cells.get("variant_sku")):
-            continue
-        variant = {
-            "sku": cells.get("variant_sku") or f"{first['sku']}-{slug(cells.get('color', ''))}".rstrip("-"),
-            "color": cells.get("color", ""),
-            "color_hex": cells.get("color_hex", ""),
-        }
+    generated: dict[str, GeneratedValue] = {}
+    for index, (line, cells) in enumerate(variant_rows):
+        sku = cells.get("variant_sku")
+        if not sku:
+            sku = skus.generate(cells.get("color", ""))
+            generated[f"variants[{index}].sku"] = GeneratedValue(
+                source="columns sku and color, because column variant_sku is blank",
+                fix=f"a sku in column variant_sku of row {line}",
+            )
+        variant = {"sku": sku, "color": cells.get("color", ""), "color_hex": cells.get("color_hex", "")}
         for optional in ("finish", "material"):
             if cells.get(optional):
                 variant[optional] = cells[optional]
         variants.append(variant)
-    if variants:
-        data["variants"] = variants
-    return data
+    return variants, generated
+
+
+def _variant_rows(rows: list[tuple[int, dict[str, str]]]) -> list[tuple[int, dict[str, str]]]:
+    """Return the rows that give a variant, in order: those with a color, color_hex or variant_sku."""
+    return [
+        (line, cells)
+        for line, cells in rows
+        if cells.get("color") or cells.get("color_hex") or cells.get("variant_sku")
+    ]
 
 
 def _rows_label(rows: list[tuple[int, dict[str, str]]]) -> str:
@@ -220,15 +237,18 @@ def _lines_label(numbers: list[int]) -> str:
 
 def _locator(rows: list[tuple[int, dict[str, str]]]) -> Callable[[tuple[int | str, ...]], str]:
     """Map a validation location back to the CSV row and column it was read from."""
+    variant_rows = _variant_rows(rows)
 
     def locate(location: tuple[int | str, ...]) -> str:
         if not location:
             return _rows_label(rows)
         field = str(location[0])
         if field == "variants" and len(location) > 1 and isinstance(location[1], int):
-            line = rows[location[1]][0] if location[1] < len(rows) else rows[0][0]
+            line, cells = variant_rows[location[1]] if location[1] < len(variant_rows) else rows[0]
             column = str(location[2]) if len(location) > 2 else "color"
-            column = "variant_sku" if column == "sku" else column
+            if column == "sku":
+                # A generated sku is blamed on the colour it was generated from, not on the blank cell.
+                column = "variant_sku" if cells.get("variant_sku") else "color"
             return f"row {line}, column {column}"
         column = _FIELD_TO_COLUMN.get(field, field)
         if field == "price" and len(location) > 1 and location[1] == "currency":

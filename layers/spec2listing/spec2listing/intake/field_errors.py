@@ -1,9 +1,9 @@
 """Turn pydantic validation errors into field errors a merchandiser can act on."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
-from pydantic import ValidationError
+from pydantic import BaseModel, Field, ValidationError
 
 from spec2listing.errors import FieldError
 
@@ -93,17 +93,33 @@ def _wording(error: Any) -> tuple[str, str]:
     return str(error["msg"]), "a valid value"
 
 
+class GeneratedValue(BaseModel):
+    """A value that a reader made up where the file leaves it blank, described for errors about it."""
+
+    source: str = Field(description="What it was made from and why: 'columns sku and color, because ...'.")
+    fix: str = Field(description="How to give the value instead: 'a sku in column variant_sku of row 3'.")
+
+
 def field_errors_from_validation(
     file: str,
     error: ValidationError,
     locate: Callable[[tuple[int | str, ...]], str] = format_location,
+    generated: Mapping[str, GeneratedValue] | None = None,
 ) -> list[FieldError]:
-    """Convert every error in a ValidationError; `locate` maps a location to the path users see."""
+    """Convert every error in a ValidationError; `locate` maps a location to the path users see.
+
+    `generated` contains the values the reader made up, by field path such as
+    'variants[1].sku', so that an error about one says so.
+    """
     converted = []
     for item in error.errors():
         location = tuple(item["loc"])
         value = None if item["type"] == "missing" else show_value(item.get("input"))
         message, expected = _wording(item)
+        made_up = generated.get(format_location(location)) if generated else None
+        if made_up is not None:
+            message = f"{message}; this value was generated from {made_up.source}"
+            expected = f"{expected}; or {made_up.fix}"
         converted.append(
             FieldError(
                 file=file,

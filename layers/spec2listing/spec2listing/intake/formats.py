@@ -65,7 +65,7 @@ def read_jsonl_upload(file: str, data: bytes, options: ReadOptions) -> ReadResul
         try:
             entry = parse_json(line)
         except JsonOutOfBounds as error:
-            rejections.append(file_rejection(file, origin, str(error), EXPECTED_BOUNDS))
+            rejections.append(file_rejection(file, origin, str(error), EXPECTED_BOUNDS, origin=origin))
             continue
         except json.JSONDecodeError as error:
             rejections.append(
@@ -74,11 +74,14 @@ def read_jsonl_upload(file: str, data: bytes, options: ReadOptions) -> ReadResul
                     f"{origin} column {error.colno}",
                     f"invalid JSON: {error.msg}",
                     "one complete JSON object per line",
+                    origin=origin,
                 )
             )
             continue
         if not isinstance(entry, dict):
-            rejections.append(file_rejection(file, origin, "the line is not a JSON object", "a product object"))
+            rejections.append(
+                file_rejection(file, origin, "the line is not a JSON object", "a product object", origin=origin)
+            )
             continue
         items.append((origin, entry))
     if not items and not rejections:

@@ -172,9 +172,7 @@ def document_items(file: str, document: Any) -> tuple[list[Item], list[Rejection
     elif isinstance(document, dict):
         return without_repeated_keys(file, [("", document)])
     else:
-        rejection = file_rejection(
-            file, "(document)", f"the document is a JSON {type(document).__name__}", EXPECTED_DOCUMENT
-        )
+        rejection = file_rejection(file, "(document)", f"the document is {_json_kind(document)}", EXPECTED_DOCUMENT)
         return [], [rejection]
     if not isinstance(entries, list):
         wrapper_errors.append(_error(file, prefix, "not a list", "a list of product objects"))
@@ -188,9 +186,18 @@ def document_items(file: str, document: Any) -> tuple[list[Item], list[Rejection
         if isinstance(entry, dict):
             items.append((origin, entry))
         else:
-            rejections.append(file_rejection(file, origin, "the entry is not a JSON object", "a product spec object"))
+            rejections.append(
+                file_rejection(file, origin, "the entry is not a JSON object", "a product spec object", origin=origin)
+            )
     kept, repeated = without_repeated_keys(file, items)
     return kept, rejections + repeated
+
+
+def _json_kind(value: str | float | bool | None) -> str:
+    """Name a JSON scalar as JSON does: 'null', 'true', 'a JSON string'."""
+    if value is None or isinstance(value, bool):
+        return json.dumps(value)
+    return "a JSON string" if isinstance(value, str) else "a JSON number"
 
 
 def _wrapper_errors(file: str, wrapper: dict[str, Any], allowed: frozenset[str]) -> list[FieldError]:

@@ -55,6 +55,17 @@ class ReadOptions(BaseModel):
     locale: str | None = Field(default=None, pattern=r"^[A-Za-z]{2,3}(_[A-Za-z0-9]{2,8}){0,2}$")
     channel: str | None = Field(default=None, pattern=r"^[A-Za-z0-9_]{1,100}$")
     currency: CurrencyCode | None = None
+    color_option: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=255,
+        description="Name of the Shopify option that contains colours where no option has a known colour name; "
+        "none to read such options as specs.",
+    )
+    include_inactive: bool = Field(
+        default=False,
+        description="Make listings for archived Shopify products and disabled Akeneo products too.",
+    )
     attributes: dict[str, str] = Field(
         default_factory=dict, description="Akeneo attribute code per spec field, such as name=product_title."
     )
@@ -88,6 +99,8 @@ class ReadOptions(BaseModel):
     def _decimal_name(cls, value: object) -> object:
         if isinstance(value, str) and value.strip().lower() in _DECIMAL_NAMES:
             return _DECIMAL_NAMES[value.strip().lower()]
+        if value is not None and value not in _DECIMAL_NAMES.values():
+            raise ValueError("unknown decimal mark; expected point or comma")
         return value
 
     @field_validator("attributes", mode="before")

@@ -7,7 +7,7 @@ from typing import Any
 from pydantic import BaseModel, Field, ValidationError
 
 from spec2listing.errors import FieldError
-from spec2listing.intake.field_errors import field_errors_from_validation, format_location
+from spec2listing.intake.field_errors import GeneratedValue, field_errors_from_validation, format_location
 from spec2listing.intake.options import ReadOptions
 from spec2listing.models.spec import ProductSpec
 
@@ -18,6 +18,9 @@ class SpecCandidate(BaseModel):
     origin: str = Field(description="Where in the file it came from: '' for a whole file, 'row 4'.")
     data: dict[str, Any]
     locate: Callable[[tuple[int | str, ...]], str] = Field(default=format_location, exclude=True)
+    generated: dict[str, GeneratedValue] = Field(
+        default_factory=dict, description="Values the reader made up, by field path such as 'variants[1].sku'."
+    )
 
 
 class Rejection(BaseModel):
@@ -80,10 +83,12 @@ def supported_suffixes() -> list[str]:
     return sorted(_readers())
 
 
-def file_rejection(file: str, path: str, message: str, expected: str, value: str | None = None) -> Rejection:
-    """Build the rejection of a whole file."""
+def file_rejection(
+    file: str, path: str, message: str, expected: str, value: str | None = None, *, origin: str = "file"
+) -> Rejection:
+    """Build the rejection of a whole file, or of the one entry at `origin` ('line 2') that cannot be read."""
     error = FieldError(file=file, path=path, value=value, message=message, expected=expected)
-    return Rejection(origin="file", errors=[error])
+    return Rejection(origin=origin, errors=[error])
 
 
 def parse_upload(file: str, data: bytes, options: ReadOptions | None = None) -> ParsedUpload:
@@ -114,7 +119,7 @@ def parse_upload(file: str, data: bytes, options: ReadOptions | None = None) -> 
                 Rejection(
                     sku=sku if isinstance(sku, str) else None,
                     origin=candidate.origin,
-                    errors=field_errors_from_validation(file, error, candidate.locate),
+                    errors=field_errors_from_validation(file, error, candidate.locate, candidate.generated),
                 )
             )
             continue

@@ -7,28 +7,46 @@ Both shapes are read into `ShopifyProduct` first, then mapped to spec fields:
 - Body (HTML) gives the summary, and its list items the features;
 - the lowest variant price is the price, in the currency named by option
   currency, because Shopify exports carry none;
-- each value of a Color or Colour option becomes a spec variant, named by the
-  variant's SKU when one row has that colour;
+- each value of the colour option (Color, Colour or another name in
+  COLOR_OPTIONS, or the name in option color_option) becomes a spec variant,
+  named by the variant's SKU when one row has that colour, or by a SKU
+  generated from the handle and the colour;
 - other options (Size, ...) become specs;
 - the first variant weight is the weight, in the unit Shopify displays.
 
 Image URLs are not downloaded: reference photos must be uploaded to the bucket.
 """
 
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from spec2listing.errors import FieldError
 from spec2listing.intake.colors import resolve_color, unresolved_color
-from spec2listing.intake.field_errors import format_location, join_path, show_value
+from spec2listing.intake.field_errors import GeneratedValue, format_location, join_path, show_value
 from spec2listing.intake.markup import description_text
 from spec2listing.intake.options import ReadOptions
 from spec2listing.intake.parse import ReadResult, Rejection, SpecCandidate
+from spec2listing.intake.variant_skus import VariantSkus
 
-COLOR_OPTIONS = frozenset({"color", "colour", "farbe", "couleur", "colore", "kleur", "färg"})
+# Option names read as the colour option, as option_key writes them: English, and the word for
+# colour in Spanish, German, French, Italian, Dutch, Swedish, Norwegian, Danish, Finnish, Polish
+# and Portuguese, each also in the plural.
+COLOR_OPTIONS = frozenset(
+    {
+        *("color", "colour", "colors", "colours", "color/pattern", "colour/pattern", "colores"),
+        *("farbe", "farben", "couleur", "couleurs", "colore", "colori", "kleur", "kleuren"),
+        *("färg", "färger", "farge", "farger", "farve", "farver", "väri", "värit", "kolor", "kolory", "cor", "cores"),
+    }
+)
 MATERIAL_OPTIONS = frozenset({"material", "materials", "fabric"})
+# Option color_option's value that reads options with other names as specs, whatever their values.
+NO_COLOR_OPTION = "none"
+# The product status that rejects a product unless option include_inactive is set. Draft
+# products get listings like active ones, so that a listing is ready when a draft goes live.
+ARCHIVED = "archived"
 # Shopify's placeholder option on products without variants.
 DEFAULT_OPTION = ("title", "default title")
 GRAMS_PER_UNIT = {"g": Decimal(1), "kg": Decimal(1000), "lb": Decimal("453.59237"), "oz": Decimal("28.349523125")}
@@ -66,6 +84,7 @@ class ShopifyProduct:
     variants: list[ShopifyVariant]
     where: Where
     errors: list[FieldError] = field(default_factory=list)
+    status: str = ""
 
 
 def currency_missing(file: str) -> Rejection:
@@ -79,8 +98,17 @@ def currency_missing(file: str) -> Rejection:
     return Rejection(origin="file", errors=[error])
 
 
-def product_candidate(file: str, product: ShopifyProduct, currency: str) -> SpecCandidate | Rejection:
+def option_key(name: str) -> str:
+    """Write an option name for comparison: 'Colour / Pattern' -> 'colour/pattern'."""
+    return re.sub(r"\s*/\s*", "/", " ".join(name.split())).casefold()
+
+
+def product_candidate(
+    file: str, product: ShopifyProduct, currency: str, options: ReadOptions
+) -> SpecCandidate | Rejection:
     """Map one Shopify product to spec fields, or reject it with every problem found."""
+    if product.status.strip().lower() == ARCHIVED and not options.include_inactive:
+        return Rejection(sku=product.handle or None, origin=product.origin, errors=[_archived(file, product)])
     errors = list(product.errors)
     data: dict[str, Any] = {"sku": product.handle, "name": product.title, "brand": product.vendor}
     category = product.category if not product.category.startswith(TAXONOMY_ID_PREFIX) else ""
@@ -105,7 +133,8 @@ def product_candidate(file: str, product: ShopifyProduct, currency: str) -> Spec
         data["weight"] = weight
 
     optioned = [variant for variant in variants if not _is_placeholder(product, variant)]
-    specs, spec_variants = _options(file, product, optioned, errors)
+    color_index = _color_option(file, product, optioned, options.color_option, errors)
+    specs, spec_variants, generated = _options(file, product, optioned, color_index, errors)
     if specs:
         data["specs"] = specs
     if spec_variants:
@@ -115,7 +144,25 @@ def product_candidate(file: str, product: ShopifyProduct, currency: str) -> Spec
     return SpecCandidate(
         origin=product.origin,
         data=data,
-        locate=_locator(product, price_source, variants, [source for _, source in spec_variants]),
+        locate=_locator(
+            product,
+            price_source,
+            variants,
+            [source for _, source in spec_variants],
+            color_index=color_index,
+            generated=generated,
+        ),
+        generated=generated,
+    )
+
+
+def _archived(file: str, product: ShopifyProduct) -> FieldError:
+    return FieldError(
+        file=file,
+        path=product.where("status"),
+        value=show_value(product.status),
+        message="the product is archived in Shopify, so no listing is made for it",
+        expected="status active or draft, or option include_inactive=true to make listings for archived products too",
     )
 
 
@@ -153,12 +200,58 @@ def _weight(variants: list[ShopifyVariant]) -> dict[str, str] | None:
     return None
 
 
+def _color_option(
+    file: str, product: ShopifyProduct, variants: list[ShopifyVariant], chosen: str | None, errors: list[FieldError]
+) -> int | None:
+    """Find the index of the colour option: a known name, or the one option color_option names.
+
+    Without either, an option whose values are all colour names is reported,
+    because reading it as a spec would silently drop the product's colours,
+    and reading it as colours would turn a flavour such as 'Lime' into one.
+    """
+    keys = [option_key(name) for name in product.option_names]
+    chosen_key = option_key(chosen) if chosen else None
+    for index, key in enumerate(keys):
+        if key in COLOR_OPTIONS or (key and key == chosen_key):
+            return index
+    if chosen_key == NO_COLOR_OPTION:
+        return None
+    for index, key in enumerate(keys):
+        if not key or key in MATERIAL_OPTIONS or key == DEFAULT_OPTION[0]:
+            continue
+        values = _distinct(variant.options[index] for variant in variants if index < len(variant.options))
+        if not values or any(resolve_color(value) is None for value in values):
+            continue
+        name = " ".join(product.option_names[index].split())
+        listed_values = ", ".join(values[:5]) + (", ..." if len(values) > 5 else "")
+        errors.append(
+            FieldError(
+                file=file,
+                path=product.where(f"option{index + 1}_name"),
+                value=show_value(name),
+                message=f"every value of option {name} is a colour name ({listed_values}), "
+                f"but {name} is not a known colour option name",
+                expected=f"option color_option={name} to read its values as the product's colours, "
+                f"or option color_option={NO_COLOR_OPTION} to read it as a spec; or name the option Color",
+            )
+        )
+    return None
+
+
 def _options(
-    file: str, product: ShopifyProduct, variants: list[ShopifyVariant], errors: list[FieldError]
-) -> tuple[dict[str, str], list[tuple[dict[str, str], ShopifyVariant]]]:
-    """Build spec variants from the colour option and specs from the other options."""
+    file: str,
+    product: ShopifyProduct,
+    variants: list[ShopifyVariant],
+    color_index: int | None,
+    errors: list[FieldError],
+) -> tuple[dict[str, str], list[tuple[dict[str, str], ShopifyVariant]], dict[str, GeneratedValue]]:
+    """Build spec variants from the colour option and specs from the other options.
+
+    A colour's variant takes the SKU of its variant when one variant has
+    that colour and a SKU. Otherwise its SKU is generated from the handle
+    and the colour, and recorded as generated for errors about it.
+    """
     names = [name.strip() for name in product.option_names]
-    color_index = next((i for i, name in enumerate(names) if name.lower() in COLOR_OPTIONS), None)
     material_index = next((i for i, name in enumerate(names) if name.lower() in MATERIAL_OPTIONS), None)
 
     specs: dict[str, str] = {}
@@ -169,7 +262,7 @@ def _options(
         if values:
             specs[name.lower().replace(" ", "_")] = ", ".join(values)
     if color_index is None:
-        return specs, []
+        return specs, [], {}
 
     groups: dict[str, list[ShopifyVariant]] = {}
     for source in variants:
@@ -177,6 +270,10 @@ def _options(
         if color:
             groups.setdefault(color, []).append(source)
     spec_variants: list[tuple[dict[str, str], ShopifyVariant]] = []
+    generated: dict[str, GeneratedValue] = {}
+    given_skus = [members[0].sku for members in groups.values() if len(members) == 1]
+    skus = VariantSkus(product.handle, given_skus, upper=False)
+    color_field = f"option{color_index + 1}"
     for color, members in groups.items():
         first = members[0]
         resolved = resolve_color(color)
@@ -185,7 +282,7 @@ def _options(
             errors.append(
                 FieldError(
                     file=file,
-                    path=first.where(f"option{color_index + 1}"),
+                    path=first.where(color_field),
                     value=show_value(color),
                     message=message,
                     expected=expected,
@@ -193,22 +290,25 @@ def _options(
             )
             continue
         name, hex_code = resolved
-        sku = first.sku if len(members) == 1 and first.sku else f"{product.handle}-{_slug(name)}"
+        sku = first.sku if len(members) == 1 else ""
+        if not sku:
+            sku = skus.generate(color, name)
+            reason = f"{first.where('sku')} is blank" if len(members) == 1 else f"{len(members)} variants have it"
+            generated[f"variants[{len(spec_variants)}].sku"] = GeneratedValue(
+                source=f"{product.where('handle')} and the colour, because {reason}",
+                fix=f"a sku at {first.where('sku')}" if len(members) == 1 else "a handle that is a valid sku",
+            )
         fields = {"sku": sku, "color": name, "color_hex": hex_code}
         if material_index is not None:
             materials = _distinct(member.options[material_index] for member in members)
             if len(materials) == 1:
                 fields["material"] = materials[0]
         spec_variants.append((fields, first))
-    return specs, spec_variants
+    return specs, spec_variants, generated
 
 
 def _distinct(values: Any) -> list[str]:
     return list(dict.fromkeys(value.strip() for value in values if value and value.strip()))
-
-
-def _slug(text: str) -> str:
-    return "-".join("".join(ch if ch.isalnum() and ch.isascii() else " " for ch in text.lower()).split())
 
 
 def _locator(
@@ -216,12 +316,13 @@ def _locator(
     price_source: ShopifyVariant | None,
     variants: list[ShopifyVariant],
     variant_sources: list[ShopifyVariant],
+    *,
+    color_index: int | None,
+    generated: Mapping[str, GeneratedValue],
 ) -> Callable[[tuple[int | str, ...]], str]:
     """Map a validation location to the row and column, or JSON key, the value came from."""
     fields = {"sku": "handle", "name": "title", "brand": "vendor", "summary": "body_html", "features": "body_html"}
-    color_option = next(
-        (f"option{i + 1}" for i, name in enumerate(product.option_names) if name.lower() in COLOR_OPTIONS), "option1"
-    )
+    color_option = f"option{(color_index or 0) + 1}"
 
     def locate(location: tuple[int | str, ...]) -> str:
         if not location:
@@ -240,7 +341,9 @@ def _locator(
         variant = location[1] if name == "variants" and len(location) > 1 else None
         if isinstance(variant, int) and variant < len(variant_sources):
             column = str(location[2]) if len(location) > 2 else "color"
-            return variant_sources[variant].where("sku" if column == "sku" else color_option)
+            # A generated sku is blamed on the colour it was generated from, not on the blank SKU cell.
+            own_sku = column == "sku" and f"variants[{variant}].sku" not in generated
+            return variant_sources[variant].where("sku" if own_sku else color_option)
         return join_path(product.origin, format_location(location))
 
     return locate
@@ -253,23 +356,27 @@ def read_shopify_json(file: str, items: list[tuple[str, dict[str, Any]]], option
         result.rejections.append(currency_missing(file))
         return result
     for origin, item in items:
-        result.add(product_candidate(file, _product_from_json(file, origin, item), options.currency))
+        result.add(product_candidate(file, _product_from_json(file, origin, item), options.currency, options))
     return result
 
 
 def _product_from_json(file: str, origin: str, item: dict[str, Any]) -> ShopifyProduct:
-    def where(key: str) -> str:
-        return join_path(origin, {"category": "product_type"}.get(key, key))
-
-    errors = []
     raw_options = item.get("options")
     if not isinstance(raw_options, list):
         raw_options = []
     ordered = sorted(
-        (option for option in raw_options if isinstance(option, dict)),
-        key=lambda option: option.get("position") or 0,
+        ((index, option) for index, option in enumerate(raw_options) if isinstance(option, dict)),
+        key=lambda pair: pair[1].get("position") or 0,
     )
-    option_names = [str(option.get("name") or "") for option in ordered]
+    option_names = [str(option.get("name") or "") for _, option in ordered]
+    # Keys that differ between the JSON and the fields of ShopifyProduct; options are listed by position.
+    keys = {"category": "product_type"}
+    keys.update({f"option{number}_name": f"options[{index}].name" for number, (index, _) in enumerate(ordered, 1)})
+
+    def where(key: str) -> str:
+        return join_path(origin, keys.get(key, key))
+
+    errors = []
     variants = []
     raw_variants = item.get("variants")
     if not isinstance(raw_variants, list):
@@ -311,6 +418,7 @@ def _product_from_json(file: str, origin: str, item: dict[str, Any]) -> ShopifyP
         category=_category(item.get("category")),
         product_type=_text(item.get("product_type")),
         seo_description="",
+        status=_text(item.get("status")),
         option_names=option_names,
         variants=variants,
         where=where,

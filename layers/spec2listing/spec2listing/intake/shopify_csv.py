@@ -45,12 +45,22 @@ COLUMNS = {
     "weight value (grams)": "grams",
     "variant weight unit": "weight_unit",
     "weight unit for display": "weight_unit",
+    "status": "status",
     "image src": "image",
     "product image url": "image",
     **{f"option{n} name": f"option{n}_name" for n in (1, 2, 3)},
     **{f"option{n} value": f"option{n}" for n in (1, 2, 3)},
 }
-PRODUCT_FIELDS = ("title", "body_html", "vendor", "category", "product_type", "seo_title", "seo_description")
+PRODUCT_FIELDS = (
+    "title",
+    "body_html",
+    "vendor",
+    "category",
+    "product_type",
+    "seo_title",
+    "seo_description",
+    "status",
+)
 VARIANT_FIELDS = ("sku", "price", "grams", "option1", "option2", "option3")
 NUMBER_FIELDS = ("price", "grams")
 REQUIRED_FIELDS = {"handle": "Handle", "title": "Title", "price": "Variant Price"}
@@ -59,7 +69,6 @@ UNUSED_COLUMNS = frozenset(
     {
         "published",
         "published on online store",
-        "status",
         "tags",
         "gift card",
         "image position",
@@ -138,7 +147,13 @@ def read_shopify_csv(file: str, table: CsvTable, options: ReadOptions) -> ReadRe
         cells = {field: values[index].strip() if index < len(values) else "" for field, index in fields.items()}
         if not cells["handle"]:
             result.rejections.append(
-                file_rejection(file, f"row {line}, column {columns['handle']}", "missing handle", "the product handle")
+                file_rejection(
+                    file,
+                    f"row {line}, column {columns['handle']}",
+                    "missing handle",
+                    "the product handle",
+                    origin=f"row {line}",
+                )
             )
             continue
         products.setdefault(cells["handle"], []).append((line, cells))
@@ -161,7 +176,7 @@ def read_shopify_csv(file: str, table: CsvTable, options: ReadOptions) -> ReadRe
     result.dialect["decimal"] = DECIMAL_NAMES[decimal]
 
     for handle, rows in products.items():
-        result.add(product_candidate(file, _product(file, handle, rows, columns, decimal), options.currency))
+        result.add(product_candidate(file, _product(file, handle, rows, columns, decimal), options.currency, options))
     return result
 
 
@@ -251,6 +266,7 @@ def _product(
         category=first.get("category", ""),
         product_type=first.get("product_type", ""),
         seo_description=first.get("seo_description", ""),
+        status=first.get("status", ""),
         option_names=[first.get(f"option{n}_name", "") for n in (1, 2, 3)],
         variants=variants,
         where=product_where,

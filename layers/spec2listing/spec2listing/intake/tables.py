@@ -171,15 +171,18 @@ def _swallowed_rows(text: str, delimiter: str, records: list[_Record], width: in
 def _detect_delimiter(
     file: str, text: str, header_score: Callable[[list[str]], int], default: Delimiter
 ) -> Delimiter | FieldError:
-    """Pick the delimiter that splits the header into a known layout and every sampled row alike.
+    """Pick the delimiter that splits the header into a known layout and most sampled rows to fit it.
 
-    A candidate must split the header into more than one cell and no sampled
-    row into more cells than the header (Excel leaves out the delimiters of
-    empty cells at the end of some rows). Of those, the one whose header best
-    matches a known layout wins, then the one that gives every row the
-    header's width; a tie is an error, never a guess.
+    A candidate must split the header into more than one cell, and at least
+    half of the sampled rows into 2 to the header's number of cells. Excel
+    leaves out the delimiters of empty cells at the end of some rows, and an
+    unquoted delimiter inside a cell makes its row longer, which the reader
+    then reports for that row alone. Of the candidates, the one whose header
+    best matches a known layout wins, then the one that fits more rows, then
+    the one that gives more rows the header's exact width. A tie is an error,
+    never a guess.
     """
-    candidates: list[tuple[tuple[int, bool], Delimiter]] = []
+    candidates: list[tuple[tuple[int, int, int], Delimiter]] = []
     for delimiter in DELIMITERS:
         records = _records(text, delimiter, SAMPLE_RECORDS)
         if isinstance(records, _Unreadable) or not records:
@@ -187,10 +190,12 @@ def _detect_delimiter(
         header = [cell.strip() for cell in records[0].cells]
         if len(header) < 2:
             continue
-        widths = {len(record.cells) for record in records[1:] if any(cell.strip() for cell in record.cells)}
-        if widths and (max(widths) > len(header) or min(widths) < 2):
+        widths = [len(record.cells) for record in records[1:] if any(cell.strip() for cell in record.cells)]
+        fitting = sum(1 for width in widths if 2 <= width <= len(header))
+        if 2 * fitting < len(widths):
             continue
-        candidates.append(((header_score(header), widths <= {len(header)}), delimiter))
+        exact = sum(1 for width in widths if width == len(header))
+        candidates.append(((header_score(header), fitting, exact), delimiter))
     if not candidates:
         return default
     candidates.sort(key=lambda candidate: candidate[0], reverse=True)

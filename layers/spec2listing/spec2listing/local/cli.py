@@ -160,9 +160,30 @@ def _add_reader_options(command: argparse.ArgumentParser) -> None:
     reading.add_argument("--channel", help="Akeneo channel (scope) to read, such as ecommerce")
     reading.add_argument("--currency", help="currency of Shopify prices, or of Akeneo price collections, such as EUR")
     reading.add_argument("--attributes", help="Akeneo attribute codes per spec field, such as name=title,brand=maker")
+    reading.add_argument(
+        "--color-option",
+        help="name of the Shopify option that contains colours where it is not Color or a known translation, "
+        "or none to read options with other names as specs",
+    )
+    reading.add_argument(
+        "--include-inactive",
+        action="store_true",
+        help="make listings for archived Shopify products and disabled Akeneo products too (default: reject them)",
+    )
 
 
-READER_OPTIONS = ("format", "encoding", "delimiter", "decimal", "locale", "channel", "currency", "attributes")
+READER_OPTIONS = (
+    "format",
+    "encoding",
+    "delimiter",
+    "decimal",
+    "locale",
+    "channel",
+    "currency",
+    "attributes",
+    "color_option",
+    "include_inactive",
+)
 
 
 def _reader_options(arguments: argparse.Namespace) -> dict[str, str]:
