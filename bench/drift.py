@@ -1,20 +1,24 @@
 """Measure how well the consistency checks find drift: precision and recall per drift kind.
 
-For every product in the given spec files or folders (default: examples/), the
-offline providers write the copy, plan the images and render them. Each product
+For every product in the given spec files or folders (default: examples/ and
+bench/specs/, whose honest hard cases include white and near-black variants,
+false spec entries, sizes, model numbers, negative and three-decimal figures),
+the offline providers write the copy, plan the images and render them. Each product
 becomes clean samples (the flat offline renders, and the same renders made
 photographic: shading across the product, sensor noise, a slight blur and JPEG
 encoding) and drifted samples, each a copy of a clean one with one drift of a
 known kind injected:
 
   wrong_colour         a packshot or variant image shows the product at least CIEDE2000 20 away
-                       from its variant colour
+                       from its variant colour (white included)
   wrong_colour_scene   the same in a lifestyle scene (reported, no target: see below)
   grey_background      a white-background image on uniform grey or cream
   shadowed_background  a floor shadow, cast shadow or vignette reaching the image edge
   small_product        the product shrunk to 44-79% of the frame
   missing_anchor       an anchor dropped from the image plan or the copy, or one invented by the copy
-  invented_number      a sentence with a figure no spec field states
+  invented_number      a sentence with a figure no spec field states, by the bench's own reading
+                       of the spec; a quarter reuse a spec number in another sense (a count,
+                       a size, a model number, another dimension)
   banned_phrase        a brand-banned phrase or marketplace-prohibited wording in the copy
   over_long_title      a platform title over its character limit
 
@@ -46,8 +50,6 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageDraw, ImageFilter
 from spec2listing.consistency.engine import check_product
-from spec2listing.consistency.quantities import Quantity, agrees
-from spec2listing.consistency.spec_facts import SpecFacts, spec_facts
 from spec2listing.copywriting.facts import category_leaf, display_name
 from spec2listing.copywriting.offline import OfflineCopyWriter
 from spec2listing.copywriting.platforms import TEXT_RULES
@@ -95,7 +97,18 @@ KIND_CHECKS = {
 TITLE_FIELD = re.compile(r"\.(title|seo_title)$")
 WRONG_COLOUR_MIN_DELTA_E = 20.0
 # Named colours a drifted render may come out in, besides the product's other variants.
-OTHER_COLOURS = ("#C0392B", "#2E86C1", "#F1C40F", "#27AE60", "#8E44AD", "#1C1C1C", "#E67E22", "#7B7D7D", "#F5CBA7")
+OTHER_COLOURS = (
+    "#C0392B",
+    "#2E86C1",
+    "#F1C40F",
+    "#27AE60",
+    "#8E44AD",
+    "#1C1C1C",
+    "#E67E22",
+    "#7B7D7D",
+    "#F5CBA7",
+    "#FFFFFF",
+)
 
 
 @dataclass
@@ -107,7 +120,6 @@ class Product:
     listing: ProductCopy
     plan: ImagePlan
     flat: dict[str, bytes]
-    facts: SpecFacts
 
 
 @dataclass
@@ -139,7 +151,7 @@ def load_products(paths: list[Path]) -> list[Product]:
             plan = plan_images(spec, brand)
             renderer = OfflineRenderer()
             flat = {job.job_id: renderer.render(job, spec, [], ledger=MemoryLedger()).data for job in plan.jobs}
-            products.append(Product(spec, brand, listing, plan, flat, spec_facts(spec, brand)))
+            products.append(Product(spec, brand, listing, plan, flat))
     return products
 
 
@@ -247,11 +259,7 @@ def small_product(data: bytes, rng: random.Random) -> tuple[bytes, str]:
 def wrong_colour(product: Product, job: ImageJob, rng: random.Random) -> tuple[bytes, str]:
     target = job.color_hex or "#7A7F86"
     candidates = [variant.color_hex for variant in product.spec.variants] + list(OTHER_COLOURS)
-    candidates = [
-        colour
-        for colour in candidates
-        if delta_e_2000(colour, target) >= WRONG_COLOUR_MIN_DELTA_E and delta_e_2000(colour, "#FFFFFF") > 10
-    ]
+    candidates = [colour for colour in candidates if delta_e_2000(colour, target) >= WRONG_COLOUR_MIN_DELTA_E]
     colour = rng.choice(candidates)
     drifted = job.model_copy(update={"color_hex": colour})
     data = OfflineRenderer().render(drifted, product.spec, [], ledger=MemoryLedger()).data
@@ -308,14 +316,91 @@ _NUMBER_SENTENCES = (
 )
 
 
+# The bench's own reading of units, kept apart from the checker's so that the labels do not follow from the
+# code under test: unit -> (dimension, factor to the dimension's base unit).
+_TRUTH_UNITS = {
+    "g": ("mass", 1.0),
+    "kg": ("mass", 1000.0),
+    "oz": ("mass", 28.349523125),
+    "lb": ("mass", 453.59237),
+    "mm": ("length", 1.0),
+    "cm": ("length", 10.0),
+    "m": ("length", 1000.0),
+    "min": ("time", 60.0),
+    "minutes": ("time", 60.0),
+    "h": ("time", 3600.0),
+    "hours": ("time", 3600.0),
+    "year": ("time", 31557600.0),
+    "years": ("time", 31557600.0),
+    "%": ("percent", 1.0),
+    "ml": ("volume", 1.0),
+    "l": ("volume", 1000.0),
+}
+_TRUTH_FIGURE = re.compile(
+    r"(-?\d+(?:\.\d+)?)\s*(" + "|".join(sorted(map(re.escape, _TRUTH_UNITS), key=len, reverse=True)) + r")?(?![\w])"
+)
+# A stated figure within this relative distance of a spec figure of its dimension is not labelled invented.
+_TRUTH_MARGIN = 0.05
+
+
+def spec_figures(spec: ProductSpec) -> list[tuple[float, str | None]]:
+    """List the spec's figures as (value in the base unit, dimension), dimension None for plain counts.
+
+    Numbers in a mapping with a `unit` entry, or under a key ending in a unit
+    (`weight_kg`), carry that unit; numbers in text carry the unit written after them.
+    """
+    found: list[tuple[float, str | None]] = []
+
+    def add(value: float, unit: str | None) -> None:
+        dimension, factor = _TRUTH_UNITS.get((unit or "").lower(), (None, 1.0))
+        found.append((value * factor, dimension))
+
+    def walk(node: object, unit: str | None) -> None:
+        if isinstance(node, dict):
+            inner = node.get("unit") if isinstance(node.get("unit"), str) else unit
+            for key, value in node.items():
+                suffix = str(key).rsplit("_", 1)[-1].lower()
+                walk(value, suffix if suffix in _TRUTH_UNITS else inner)
+        elif isinstance(node, list):
+            for item in node:
+                walk(item, unit)
+        elif isinstance(node, bool):
+            return
+        elif isinstance(node, (int, float)):
+            add(float(node), unit)
+        elif isinstance(node, str):
+            for number, written in _TRUTH_FIGURE.findall(node):
+                add(float(number), written or None)
+
+    walk(spec.model_dump(mode="json", exclude={"sku", "variants", "reference_photos"}), None)
+    return found
+
+
+def stated_by_spec(value: float, unit: str | None, figures: list[tuple[float, str | None]]) -> bool:
+    """Tell whether the spec states a figure close to value: in the same dimension, or any figure for a count."""
+    if unit is None:
+        return any(abs(figure - value) <= _TRUTH_MARGIN * max(abs(value), 1.0) for figure, _ in figures)
+    dimension, factor = _TRUTH_UNITS[unit]
+    base = value * factor
+    return any(
+        kind == dimension and abs(figure - base) <= _TRUTH_MARGIN * max(abs(base), 1e-9) for figure, kind in figures
+    )
+
+
 def invented_number(product: Product, listing: ProductCopy, rng: random.Random) -> tuple[ProductCopy, str]:
+    """Add a sentence with a figure the spec does not state, by the bench's own reading of the spec.
+
+    A quarter of the figures reuse a number the spec has in another sense (a count, a size, a model
+    number, a measure of another dimension), the case a loose matcher lets through.
+    """
     template, unit, (low, high) = rng.choice(_NUMBER_SENTENCES)
-    spec_values = [fact.quantity.value for fact in product.facts.quantities]
-    coincide = unit is not None and spec_values and rng.random() < 0.25
+    figures = spec_figures(product.spec)
+    spec_numbers = [float(number) for number, _ in _TRUTH_FIGURE.findall(product.spec.model_dump_json())]
+    spec_numbers = [number for number in spec_numbers if 0 < number < 100000]
+    reuse = unit is not None and spec_numbers and rng.random() < 0.25
     for _ in range(200):
-        value = rng.choice(spec_values) if coincide else float(rng.randint(low, high))
-        stated = Quantity(value, unit, "", 0)
-        if not any(agrees(stated, fact.quantity) for fact in product.facts.quantities):
+        value = rng.choice(spec_numbers) if reuse else float(rng.randint(low, high))
+        if not stated_by_spec(value, unit, figures):
             break
     else:
         raise RuntimeError(f"no unsupported figure found for {product.spec.sku}")
@@ -497,7 +582,13 @@ def detected(report: ConsistencyReport, plan: ImagePlan) -> set[str]:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("paths", nargs="*", type=Path, default=[ROOT / "examples"], help="spec files or folders")
+    parser.add_argument(
+        "paths",
+        nargs="*",
+        type=Path,
+        default=[ROOT / "examples", ROOT / "bench" / "specs"],
+        help="spec files or folders (default: examples/ and bench/specs/)",
+    )
     parser.add_argument("--per-kind", type=int, default=8, help="drifted samples per kind and product")
     parser.add_argument("--clean", type=int, default=4, help="clean samples per product (one flat, rest photographic)")
     parser.add_argument("--seed", type=int, default=7, help="random seed")
