@@ -73,7 +73,8 @@ def test_amazon_bullet_count(count: int, passed: bool) -> None:
     listing = _listing()
     bullets = (listing.platforms.amazon.bullets * 2)[:count]
     amazon = listing.platforms.amazon.model_copy(update={"bullets": bullets})
-    (check,) = [check for check in platform_limits(_with(listing, amazon=amazon)) if check.check == "item_count"]
+    checks = platform_limits(_with(listing, amazon=amazon))
+    (check,) = [check for check in checks if (check.check, check.where) == ("item_count", "platforms.amazon.bullets")]
     assert check.passed is passed
     assert check.measured == {"items": count, "limit": 5}
 
@@ -182,6 +183,50 @@ def test_shopify_google_and_instagram_limits() -> None:
         ("text_length", "platforms.google_merchant.description"),
         ("hashtag_count", "platforms.instagram.caption"),
     }
+
+
+def test_instagram_hashtag_list_limited() -> None:
+    instagram = InstagramCopy(caption="Trail day", hashtags=[f"#tag{i}" for i in range(80)])
+    listing = _listing().model_copy(update={"platforms": PlatformCopy(instagram=instagram)})
+
+    (check,) = [check for check in platform_limits(listing) if check.where == "platforms.instagram.hashtags"]
+
+    assert check.check == "item_count"
+    assert not check.passed
+    assert check.measured == {"items": 80, "limit": 5}
+
+
+def test_instagram_without_hashtags_passes() -> None:
+    instagram = InstagramCopy(caption="Trail day", hashtags=[])
+    listing = _listing().model_copy(update={"platforms": PlatformCopy(instagram=instagram)})
+    assert _failed(listing) == set()
+
+
+@pytest.mark.parametrize(
+    ("body", "found"),
+    [
+        ("<p>Shoe</p><script>alert(1)</script>", ["<script>"]),
+        ('<p onclick="steal()">Shoe</p>', ["<p onclick>"]),
+        ('<a href=" JavaScript:alert(1)">more</a>', ["<a href= JavaScript:alert(1)>"]),
+        ('<iframe src="https://example.invalid"></iframe><style>p{}</style>', ["<iframe>", "<style>"]),
+        ("<img src=x onerror=alert(1)/>", ["<img>", "<img onerror>"]),
+    ],
+)
+def test_shopify_body_rejects_code(body: str, found: list[str]) -> None:
+    shopify = ShopifyCopy(title="Shoe", body_html=body, seo_title="Shoe", meta_description="Shoe")
+    listing = _listing().model_copy(update={"platforms": PlatformCopy(shopify=shopify)})
+
+    (check,) = [check for check in platform_limits(listing) if check.check == "unsafe_html"]
+
+    assert not check.passed
+    assert check.measured["found"] == found
+
+
+def test_shopify_body_allows_formatting() -> None:
+    body = '<h2>Fit</h2><p><strong>Wide</strong> toe box.</p><ul><li>Grippy</li></ul><a href="/pages/sizes">Sizes</a>'
+    shopify = ShopifyCopy(title="Shoe", body_html=body, seo_title="Shoe", meta_description="Shoe")
+    listing = _listing().model_copy(update={"platforms": PlatformCopy(shopify=shopify)})
+    assert _failed(listing) == set()
 
 
 def test_google_rejects_promotional_text() -> None:

@@ -111,9 +111,14 @@ CHECK_KINDS: dict[str, CheckKind] = {
     "contact_details": CheckKind(3, "Contact details in the copy", "Remove web, e-mail and phone details."),
     "text_length": CheckKind(2, "Text over the platform's limit", "Shorten the field to the limit."),
     "text_bytes": CheckKind(2, "Text over the platform's byte limit", "Shorten the field to the limit."),
-    "item_count": CheckKind(2, "Wrong number of items", "Write exactly the number of items the platform expects."),
+    "item_count": CheckKind(
+        2, "Wrong number of items", "Write as many items as the platform allows, at least one where it needs one."
+    ),
     "forbidden_characters": CheckKind(2, "Characters the platform forbids", "Remove the listed characters."),
     "no_html": CheckKind(2, "HTML where the platform wants plain text", "Remove the HTML tags."),
+    "unsafe_html": CheckKind(
+        3, "Markup that runs code in the description", "Remove scripts, frames, event handlers and script links."
+    ),
     "text_present": CheckKind(2, "Empty copy field", "Write the field, or drop the empty list item."),
     "hashtag_count": CheckKind(1, "Too many hashtags", "Keep at most the platform's number of hashtags."),
 }

@@ -1,6 +1,7 @@
 """Checks on copy: platform limits from TEXT_RULES, prohibited content, brand wording."""
 
 import re
+from html.parser import HTMLParser
 from typing import Any
 
 from spec2listing.consistency.contact_details import find_contact_details
@@ -25,6 +26,35 @@ def phrase_pattern(phrase: str) -> re.Pattern[str]:
 
 
 _PROMOTIONAL = [(term, phrase_pattern(term)) for term in PROMOTIONAL_TERMS]
+
+
+class _MarkupScan(HTMLParser):
+    """Collect the tags outside an allowlist, event-handler attributes and javascript: URLs of an HTML text."""
+
+    def __init__(self, allowed: frozenset[str]) -> None:
+        super().__init__(convert_charrefs=True)
+        self.allowed = allowed
+        self.found: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag not in self.allowed:
+            self.found.append(f"<{tag}>")
+        for name, value in attrs:
+            if name.startswith("on"):
+                self.found.append(f"<{tag} {name}>")
+            elif (value or "").strip().lower().replace("\t", "").startswith(("javascript:", "vbscript:", "data:")):
+                self.found.append(f"<{tag} {name}={value}>")
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.handle_starttag(tag, attrs)
+
+
+def unsafe_markup(text: str, allowed: frozenset[str]) -> list[str]:
+    """List the markup of an HTML text that could run code: unknown tags, on* attributes, script URLs."""
+    scan = _MarkupScan(allowed)
+    scan.feed(text)
+    scan.close()
+    return list(dict.fromkeys(scan.found))
 
 
 def _check(check: str, where: str, subject: str, passed: bool, expected: str, **measured: Any) -> CheckResult:
@@ -58,6 +88,18 @@ def _content_checks(rule: FieldRule, where: str, text: str) -> list[CheckResult]
                 not bad,
                 "none of " + " ".join(sorted(rule.forbidden_chars)),
                 forbidden=bad,
+            )
+        )
+    if rule.allowed_tags is not None:
+        unsafe = unsafe_markup(text, rule.allowed_tags)
+        results.append(
+            _check(
+                "unsafe_html",
+                where,
+                rule.label,
+                not unsafe,
+                "formatting tags only, without event handlers or javascript: links (" + rule.source + ")",
+                found=unsafe,
             )
         )
     if rule.no_html:
@@ -118,8 +160,8 @@ def _rule_checks(rule: FieldRule, value: object) -> list[CheckResult]:
                 "item_count",
                 where,
                 rule.label,
-                1 <= len(value) <= rule.max_items,
-                f"1 to {rule.max_items} ({rule.source})",
+                rule.min_items <= len(value) <= rule.max_items,
+                f"{rule.min_items} to {rule.max_items} ({rule.source})",
                 items=len(value),
                 limit=rule.max_items,
             )

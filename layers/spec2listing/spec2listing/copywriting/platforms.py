@@ -33,7 +33,17 @@ SHOPIFY_PRODUCTS = "Shopify Help Center: Product details (title up to 255 charac
 GOOGLE_SPEC = "Google Merchant Center: Product data specification"
 INSTAGRAM_PUBLISHING = "Instagram Platform: Content publishing"
 
+SHOPIFY_DESCRIPTION = (
+    "spec2listing: a product description carries formatting and links, never scripts, styles or frames"
+)
+
 AMAZON_FORBIDDEN_TITLE_CHARS = frozenset("!$?_{}^¬¦")
+# Formatting tags a Shopify product description may use. Script, style, iframe, form and embed tags, and
+# event-handler attributes, would run or load code on the storefront.
+SHOPIFY_DESCRIPTION_TAGS = frozenset(
+    {"p", "br", "ul", "ol", "li", "strong", "b", "em", "i", "u", "h2", "h3", "h4", "h5", "h6"}
+    | {"span", "div", "a", "blockquote", "table", "thead", "tbody", "tr", "th", "td", "hr", "sup", "sub"}
+)
 
 
 @dataclass(frozen=True)
@@ -49,8 +59,11 @@ class FieldRule:
     source: str
     max_chars: int | None = None
     max_bytes: int | None = None
-    # A list field has between one and max_items entries.
+    # A list field has between min_items and max_items entries.
+    min_items: int = 0
     max_items: int | None = None
+    # Tags an HTML field may use; None leaves its markup unchecked (no_html forbids all of it).
+    allowed_tags: frozenset[str] | None = None
     item_max_chars: int | None = None
     max_hashtags: int | None = None
     forbidden_chars: frozenset[str] = frozenset()
@@ -77,6 +90,7 @@ TEXT_RULES: tuple[FieldRule, ...] = (
         "bullets",
         "Amazon bullets",
         AMAZON_BULLETS,
+        min_items=1,
         max_items=5,
         item_max_chars=500,
         no_html=True,
@@ -95,6 +109,13 @@ TEXT_RULES: tuple[FieldRule, ...] = (
     ),
     FieldRule("amazon", "search_terms", "Amazon search terms", AMAZON_SEARCH_TERMS, max_bytes=249, no_html=True),
     FieldRule("shopify", "title", "Shopify title", SHOPIFY_PRODUCTS, max_chars=255, no_html=True),
+    FieldRule(
+        "shopify",
+        "body_html",
+        "Shopify description",
+        SHOPIFY_DESCRIPTION,
+        allowed_tags=SHOPIFY_DESCRIPTION_TAGS,
+    ),
     FieldRule("shopify", "seo_title", "Shopify SEO title", SHOPIFY_SEO, max_chars=70, no_html=True),
     FieldRule("shopify", "meta_description", "Shopify meta description", SHOPIFY_SEO, max_chars=160, no_html=True),
     FieldRule(
@@ -119,6 +140,8 @@ TEXT_RULES: tuple[FieldRule, ...] = (
     FieldRule(
         "instagram", "caption", "Instagram caption", INSTAGRAM_PUBLISHING, max_chars=2200, max_hashtags=5, no_html=True
     ),
+    # The hashtags are posted with the caption, so the list has the caption's limit too.
+    FieldRule("instagram", "hashtags", "Instagram hashtags", INSTAGRAM_PUBLISHING, max_items=5, no_html=True),
 )
 
 
