@@ -136,11 +136,14 @@ def read_akeneo(
         key = f"model {parent}" if isinstance(parent, str) and parent else f"product {identifier}"
         groups.setdefault(key, []).append((origin, item))
 
-    # NOTE: a model's spec is built from the variant products of this document alone, so an event
-    # carrying one variant product replaces the listing's variants with that one instead of updating it.
+    # A document may carry only some variant products of a model (an event about one of them, a page that
+    # ends mid-model), so by default their variants update the model's last listing instead of replacing it.
     for key, members in groups.items():
         sku = key.split(" ", 1)[1]
-        result.add(_AkeneoGroup(file, sku, members, options).candidate())
+        found = _AkeneoGroup(file, sku, members, options).candidate()
+        if isinstance(found, SpecCandidate) and key.startswith("model "):
+            found.merge_variants = options.variants == "merge"
+        result.add(found)
     return result
 
 

@@ -69,6 +69,11 @@ class ReadOptions(BaseModel):
     attributes: dict[str, str] = Field(
         default_factory=dict, description="Akeneo attribute code per spec field, such as name=product_title."
     )
+    variants: Literal["merge", "replace"] = Field(
+        default="merge",
+        description="merge: variant products of an Akeneo product model update the variants of the model's "
+        "last listing; replace: they are all of its variants.",
+    )
 
     @field_validator("format", mode="before")
     @classmethod

@@ -21,6 +21,10 @@ class SpecCandidate(BaseModel):
     generated: dict[str, GeneratedValue] = Field(
         default_factory=dict, description="Values the reader made up, by field path such as 'variants[1].sku'."
     )
+    merge_variants: bool = Field(
+        default=False,
+        description="The variants are some of the product's, so the others of its last listing are kept.",
+    )
 
 
 class Rejection(BaseModel):
@@ -42,6 +46,9 @@ class ParsedUpload(BaseModel):
     specs: list[tuple[str, ProductSpec]] = Field(default_factory=list)
     rejections: list[Rejection] = Field(default_factory=list)
     locators: dict[str, Callable[[tuple[int | str, ...]], str]] = Field(default_factory=dict, exclude=True)
+    merge_origins: set[str] = Field(
+        default_factory=set, description="Origins of specs whose variants are merged into the last listing's."
+    )
 
     def locate(self, origin: str, location: tuple[int | str, ...]) -> str:
         """Name where a field of the spec read at `origin` sits in the file, as its validation errors do."""
@@ -125,6 +132,8 @@ def parse_upload(file: str, data: bytes, options: ReadOptions | None = None) -> 
             continue
         upload.specs.append((candidate.origin, spec))
         upload.locators[candidate.origin] = candidate.locate
+        if candidate.merge_variants:
+            upload.merge_origins.add(candidate.origin)
     if not upload.specs and not upload.rejections:
         upload.rejections.append(
             file_rejection(file, "(file)", "the file holds no products", "at least one product spec")

@@ -166,6 +166,12 @@ def _add_reader_options(command: argparse.ArgumentParser) -> None:
         "or none to read options with other names as specs",
     )
     reading.add_argument(
+        "--variants",
+        choices=["merge", "replace"],
+        help="merge: Akeneo variant products update the variants of their model's last listing (default); "
+        "replace: the file holds all of the model's variant products",
+    )
+    reading.add_argument(
         "--include-inactive",
         action="store_true",
         help="make listings for archived Shopify products and disabled Akeneo products too (default: reject them)",
@@ -183,6 +189,7 @@ READER_OPTIONS = (
     "attributes",
     "color_option",
     "include_inactive",
+    "variants",
 )
 
 

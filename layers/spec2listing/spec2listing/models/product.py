@@ -29,6 +29,11 @@ class NormalizedProduct(BaseModel):
     source_file: str
     origin: str = ""
     base: BaseListing | None = None
+    kept_variants: list[str] = Field(
+        default_factory=list,
+        description="Variant SKUs taken over from the SKU's last listing, because the document carried only "
+        "some of the product's variants.",
+    )
     generation: dict[str, str] = Field(
         default_factory=dict,
         description="Which copywriter, renderer and vision checker, with their models and image settings, "

@@ -23,6 +23,7 @@ from spec2listing.models.tasks import IntakeResult, IntakeTask, PipelineConfig
 from spec2listing.models.triggers import S3_OBJECT_CREATED, TriggerEvent
 from spec2listing.pipeline.references import find_reference_photos, missing_reference_photos
 from spec2listing.pipeline.reuse import attach_base, earlier_outcome, reuse_outcome
+from spec2listing.pipeline.variants import merge_listed_variants
 from spec2listing.storage import keys
 from spec2listing.storage.executions import ExecutionLookup
 from spec2listing.storage.objects import ObjectStore, get_json, put_json
@@ -271,7 +272,9 @@ def run_intake(
 
     parsed = _parse(upload)
     rejections = list(parsed.rejections)
-    accepted, duplicates = _accepted_products(parsed, upload, store, rejections, dict(generation or {}))
+    accepted, duplicates = _accepted_products(
+        parsed, upload, store=store, records=records, rejections=rejections, generation=dict(generation or {})
+    )
 
     products = list(accepted.values())
     reused = _reuse_unchanged(
@@ -371,7 +374,9 @@ def _parse(upload: Upload) -> ParsedUpload:
 def _accepted_products(
     parsed: ParsedUpload,
     upload: Upload,
+    *,
     store: ObjectStore,
+    records: RecordStore,
     rejections: list[Rejection],
     generation: dict[str, str],
 ) -> tuple[dict[str, NormalizedProduct], int]:
@@ -385,7 +390,17 @@ def _accepted_products(
     load = brand_loader(store, upload.file_name)
     defined: dict[str, list[NormalizedProduct]] = {}
     photos = find_reference_photos(store, (spec for _, spec in parsed.specs))
-    for origin, spec in parsed.specs:
+    merging = [spec.sku for origin, spec in parsed.specs if origin in parsed.merge_origins]
+    listings = records.get_listings(merging) if merging else {}
+    for origin, read_spec in parsed.specs:
+        spec = read_spec
+        kept: list[str] = []
+        if origin in parsed.merge_origins:
+            merged = merge_listed_variants(spec, listings.get(spec.sku), store=store, file=upload.file_name)
+            if isinstance(merged, list):
+                rejections.append(Rejection(sku=spec.sku, origin=origin, errors=merged))
+                continue
+            spec, kept = merged
         brand = resolve_brand(spec, load)
         errors = missing_reference_photos(
             store, spec, photos, file=upload.file_name, locate=functools.partial(parsed.locate, origin)
@@ -402,6 +417,7 @@ def _accepted_products(
             source_file=upload.file_name,
             origin=origin,
             generation=generation,
+            kept_variants=kept,
         )
         defined.setdefault(spec.sku, []).append(product)
 

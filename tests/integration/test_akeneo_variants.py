@@ -1,0 +1,57 @@
+"""Akeneo variant products that arrive one at a time update their model's listing instead of replacing it."""
+
+import copy
+import json
+
+import pytest
+from spec2listing.local.runtime import LocalPipeline
+from spec2listing.models.product import NormalizedProduct
+from spec2listing.models.records import ProductStatus, RunStatus
+from spec2listing.storage.objects import get_json
+
+from tests.support import EXAMPLES
+
+pytestmark = pytest.mark.integration
+
+PAGE = EXAMPLES / "formats" / "akeneo-products-page.json"
+OPTIONS = {"locale": "en_GB", "channel": "ecommerce", "currency": "GBP"}
+MODEL = "kr_travel_mug"
+
+
+def _oat_variant_document(path) -> None:
+    """Write a single variant product of the travel mug model, in a colour the page does not have."""
+    page = json.loads(PAGE.read_text())
+    item = copy.deepcopy(next(item for item in page["_embedded"]["items"] if item["identifier"] == "KR-TRV-400-SEA"))
+    item["identifier"] = "KR-TRV-400-OAT"
+    item["values"]["color"] = [{"locale": None, "scope": None, "data": "Oat"}]
+    item["values"]["color_hex"] = [{"locale": None, "scope": None, "data": "#D8CBB0"}]
+    path.write_text(json.dumps(item))
+
+
+def _model_outcome(pipeline, path, metadata):
+    (outcome,) = pipeline.wait([pipeline.submit_file(path, metadata)], timeout_seconds=300)
+    assert outcome.status == RunStatus.SUCCEEDED.value, outcome.error
+    assert outcome.rejections == []
+    (product,) = [product for product in outcome.products if product.sku == MODEL]
+    assert product.status == ProductStatus.COMPLETE, product.error
+    return product
+
+
+def test_single_variant_product_updates_listing(tmp_path) -> None:
+    single = tmp_path / "akeneo-oat.json"
+    _oat_variant_document(single)
+    with LocalPipeline(tmp_path / "out", environment={"PROVIDERS": "offline"}) as pipeline:
+        _model_outcome(pipeline, PAGE, OPTIONS)
+        product = _model_outcome(pipeline, single, OPTIONS)
+        merged = NormalizedProduct.model_validate(get_json(pipeline.store, product.artifacts["spec"]))
+        manifest = get_json(pipeline.store, product.artifacts["manifest"])
+
+        replaced = _model_outcome(pipeline, single, {**OPTIONS, "variants": "replace"})
+        alone = NormalizedProduct.model_validate(get_json(pipeline.store, replaced.artifacts["spec"]))
+
+    assert [variant.sku for variant in merged.spec.variants] == ["KR-TRV-400-SEA", "KR-TRV-400-SLT", "KR-TRV-400-OAT"]
+    assert merged.kept_variants == ["KR-TRV-400-SEA", "KR-TRV-400-SLT"]
+    rendered = {image["job_id"] for image in manifest["images"] if not image["reused"]}
+    assert rendered == {"variant-kr-trv-400-oat"}
+    assert [variant.sku for variant in alone.spec.variants] == ["KR-TRV-400-OAT"]
+    assert alone.kept_variants == []
