@@ -4,6 +4,11 @@ Akeneo sends a product model's variants as separate variant products, and an
 event or a page may carry only some of them. Their spec then keeps the other
 variants of the SKU's last listing: a variant given again replaces its old
 entry in place, a new one is added at the end, and the rest stay as they were.
+
+NOTE: the merge reads the last completed listing at intake. Two documents about
+new variants of one model that run at the same time each merge into the same
+listing, so the one that finishes last lacks the other's new variant until a
+later document about the model runs.
 """
 
 from pydantic import ValidationError
