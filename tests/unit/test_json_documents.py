@@ -82,6 +82,7 @@ def test_repeated_key_rejects_only_its_product() -> None:
     assert (rejection.sku, rejection.origin) == ("M-1", "[0]")
     assert [error.path for error in rejection.errors] == ["[0].price"]
     assert rejection.errors[0].message == "the key is given more than once"
+    assert rejection.errors[0].value.startswith('{"amount":1,"currency":"EUR"} then {')
 
 
 def test_repeated_nested_key_named_by_path() -> None:
@@ -100,6 +101,7 @@ def test_repeated_key_in_json_lines() -> None:
     assert [spec.sku for _, spec in parsed.specs] == ["M-1"]
     (rejection,) = parsed.rejections
     assert [error.path for error in rejection.errors] == ["line 2: name"]
+    assert rejection.errors[0].value == '"Other" then "Kiln & Reed Stoneware Mug 350 ml"'
 
 
 def test_repeated_wrapper_key_rejects_file() -> None:

@@ -32,16 +32,19 @@ class JsonObject(dict[str, Any]):
 
     def __init__(self, pairs: list[tuple[str, Any]]) -> None:
         super().__init__()
-        self.repeated_keys: list[str] = []
+        # Every value of each key given more than once, in file order.
+        self.repeated_keys: dict[str, list[Any]] = {}
         for key, value in pairs:
-            if key in self and key not in self.repeated_keys:
-                self.repeated_keys.append(key)
+            if key in self:
+                self.repeated_keys.setdefault(key, [self[key]]).append(value)
             self[key] = value
 
 
 # A spec nests a few levels and an Akeneo product about six. Deeper input is rejected before
 # recursive code (the JSON decoder, the readers, validation) runs out of stack on it.
 MAX_NESTING = 64
+# A value of a key given twice is shown in its error up to this many characters.
+REPEATED_VALUE_CHARACTERS = 60
 EXPECTED_BOUNDS = (
     f"objects and lists nested at most {MAX_NESTING} levels deep and numbers of at most 30 digits, as product data has"
 )
@@ -97,16 +100,16 @@ def _json_object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return parsed if len(parsed) == len(pairs) else JsonObject(pairs)
 
 
-def repeated_key_paths(value: Any) -> list[str]:
-    """Return the field path (`price`, `variants[0].sku`) of every key given twice in an object inside `value`."""
-    found: list[str] = []
+def repeated_key_paths(value: Any) -> list[tuple[str, list[Any]]]:
+    """Find every key given twice in an object inside `value`, by field path (`variants[0].sku`), with its values."""
+    found: list[tuple[str, list[Any]]] = []
     if isinstance(value, dict):
-        found.extend(getattr(value, "repeated_keys", []))
+        found.extend(getattr(value, "repeated_keys", {}).items())
         for key, child in value.items():
-            found.extend(_below(key, path) for path in repeated_key_paths(child))
+            found.extend((_below(key, path), values) for path, values in repeated_key_paths(child))
     elif isinstance(value, list):
         for index, child in enumerate(value):
-            found.extend(_below(f"[{index}]", path) for path in repeated_key_paths(child))
+            found.extend((_below(f"[{index}]", path), values) for path, values in repeated_key_paths(child))
     return found
 
 
@@ -114,19 +117,36 @@ def _below(parent: str, path: str) -> str:
     return f"{parent}{path}" if path.startswith("[") else f"{parent}.{path}"
 
 
+def _shown_values(values: list[Any]) -> str:
+    """Show the values a repeated key was given, each as compact JSON cut to REPEATED_VALUE_CHARACTERS."""
+    shown = []
+    for value in values:
+        text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+        if len(text) > REPEATED_VALUE_CHARACTERS:
+            text = text[: REPEATED_VALUE_CHARACTERS - 1] + "…"
+        shown.append(text)
+    return " then ".join(shown)
+
+
 def without_repeated_keys(file: str, items: list[Item]) -> tuple[list[Item], list[Rejection]]:
     """Split off the product objects that give a key twice, each as a rejection naming every such path."""
     kept: list[Item] = []
     rejections = []
     for origin, item in items:
-        paths = [join_path(origin, path) for path in repeated_key_paths(item)]
-        if not paths:
+        repeated = repeated_key_paths(item)
+        if not repeated:
             kept.append((origin, item))
             continue
         sku = item.get("sku")
         errors = [
-            FieldError(file=file, path=path, message="the key is given more than once", expected=EXPECTED_UNIQUE_KEY)
-            for path in paths
+            FieldError(
+                file=file,
+                path=join_path(origin, path),
+                value=_shown_values(values),
+                message="the key is given more than once",
+                expected=EXPECTED_UNIQUE_KEY,
+            )
+            for path, values in repeated
         ]
         rejections.append(Rejection(sku=sku if isinstance(sku, str) else None, origin=origin, errors=errors))
     return kept, rejections
