@@ -204,6 +204,13 @@ def test_invisible_characters_rejected_by_code_point(text: str, code: str) -> No
     assert f"delete the {code}" in error.expected
 
 
+def test_every_kind_of_invisible_character_named() -> None:
+    error = _one_error(name="Mug\u200bPro \u202egpj\u200b")
+    assert "U+200B (ZERO WIDTH SPACE) at position 4" in error.message
+    assert "U+202E (RIGHT-TO-LEFT OVERRIDE) at position 9" in error.message
+    assert "delete the U+200B, U+202E" in error.expected
+
+
 def test_invisible_characters_checked_in_nested_text() -> None:
     assert _one_error(features=["ok", "bad\u202d"]).path == "features[1]"
     assert _one_error(brand_voice={"tone": ["calm\u200b"]}).path == "brand_voice.tone[0]"

@@ -33,6 +33,8 @@ MAX_SUMMARY_LENGTH = 5000
 # not from a model) and lone surrogates, which cannot be written as UTF-8.
 # Joiners (U+200C, U+200D), directional marks (U+200E, U+200F, U+061C) and the
 # soft hyphen stay allowed: Persian, Indic scripts, emoji and German need them.
+# Distinct hidden characters an error names; it counts the rest.
+HIDDEN_SHOWN = 5
 _HIDDEN_CHARACTERS = re.compile(
     "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b\u202a-\u202e\u2060-\u2064\u2066-\u2069"
     "\ufeff\ufff9-\ufffb\U000e0000-\U000e007f\ud800-\udfff]"
@@ -40,18 +42,29 @@ _HIDDEN_CHARACTERS = re.compile(
 
 
 def _visible_text(value: str) -> str:
-    """Reject text with control, bidi or zero-width characters, naming the first one and where it is."""
-    hidden = _HIDDEN_CHARACTERS.search(value)
-    if hidden is None:
+    """Reject text with control, bidi or zero-width characters, naming each kind (up to 5) and where it first is."""
+    first: dict[str, int] = {}
+    for hidden in _HIDDEN_CHARACTERS.finditer(value):
+        first.setdefault(hidden.group(0), hidden.start() + 1)
+    if not first:
         return value
-    character = hidden.group(0)
-    code = f"U+{ord(character):04X}"
-    name = unicodedata.name(character, "control character")
+    found = [
+        f"{_code_point(character)} ({unicodedata.name(character, 'control character')}) at position {position}"
+        for character, position in list(first.items())[:HIDDEN_SHOWN]
+    ]
+    if len(first) > HIDDEN_SHOWN:
+        found.append(f"{len(first) - HIDDEN_SHOWN} more")
+    codes = ", ".join(_code_point(character) for character in list(first)[:HIDDEN_SHOWN])
+    noun = "character" if len(first) == 1 else "characters"
     raise ValueError(
-        f"contains the invisible character {code} ({name}) at position {hidden.start() + 1}; "
-        f"expected text without control, bidi or zero-width characters: delete the {code}, "
+        f"contains the invisible {noun} {'; '.join(found)}; "
+        f"expected text without control, bidi or zero-width characters: delete the {codes}, "
         "or retype text that was pasted from elsewhere"
     )
+
+
+def _code_point(character: str) -> str:
+    return f"U+{ord(character):04X}"
 
 
 def _normalize_hex_color(value: str) -> str:
