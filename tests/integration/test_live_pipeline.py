@@ -135,15 +135,7 @@ def test_live_records_providers(runs) -> None:
 
 def reported_costs(gemini: FakeGemini, images: FakeOpenAI) -> tuple[float, float]:
     """The usage the fakes sent to a client that received it, times the price table: (text, images)."""
-    text_cost = sum(
-        PRICES.text_cost(
-            model,
-            input_tokens=usage.get("promptTokenCount", 0),
-            output_tokens=usage.get("candidatesTokenCount", 0),
-            thinking_tokens=usage.get("thoughtsTokenCount", 0),
-        )
-        for model, usage in gemini.reported
-    )
+    text_cost = sum(gemini.reported_costs(PRICES))
     image_cost = sum(
         PRICES.image_cost(
             usage["model"],

@@ -222,6 +222,35 @@ def test_copy_invalid_twice_fails_clearly(gemini, images) -> None:
     assert "ProductCopy schema" in gemini.requests[1].json()["contents"][2]["parts"][0]["text"]
 
 
+def test_copy_continuation_repaired_once(gemini, images) -> None:
+    spec, brand = product()
+    gemini.queue(gemini_api.continuing('{"title": "Northpeak'))
+    ledger = MemoryLedger()
+    draft = copy_writer(live(gemini, images, text_max_output_tokens=1000)).write(spec, brand, ledger=ledger)
+
+    assert draft.listing == OfflineCopyWriter().write(spec, brand, ledger=MemoryLedger()).listing
+    assert len(gemini.requests) == 2
+    repair = gemini.requests[1].json()
+    assert "continuationToken" not in json.dumps(repair)
+    assert repair["generationConfig"]["maxOutputTokens"] == 1000
+    assert [content["role"] for content in repair["contents"]] == ["user", "model", "user"]
+    assert "CONTINUATION" in repair["contents"][2]["parts"][0]["text"]
+    assert [usage.cost_usd for usage in ledger.recorded] == pytest.approx(gemini.reported_costs(PRICES))
+
+
+def test_copy_endless_continuation_fails(gemini, images) -> None:
+    spec, brand = product()
+    gemini.queue(*[gemini_api.continuing(" ")] * 5)
+    ledger = MemoryLedger()
+    with pytest.raises(ProviderOutputInvalid, match="invalid twice") as caught:
+        copy_writer(live(gemini, images)).write(spec, brand, ledger=ledger)
+
+    assert "finish reason CONTINUATION" in str(caught.value)
+    assert len(gemini.requests) == 2
+    assert len(ledger.recorded) == 2
+    assert [usage.cost_usd for usage in ledger.recorded] == pytest.approx(gemini.reported_costs(PRICES))
+
+
 def test_copy_missing_target_platform_is_invalid(gemini, images) -> None:
     spec, brand = product()
     listing = OfflineCopyWriter().write(spec, brand, ledger=MemoryLedger()).listing

@@ -42,7 +42,11 @@ BLOCKED_FINISH_REASONS = frozenset(
     {"SAFETY", "RECITATION", "PROHIBITED_CONTENT", "BLOCKLIST", "SPII", "IMAGE_SAFETY", "IMAGE_PROHIBITED_CONTENT"}
 )
 # Finish reasons after which the text may be cut short or malformed: worth one repair attempt.
-REPAIRABLE_FINISH_REASONS = frozenset({"MAX_TOKENS", "MALFORMED_FUNCTION_CALL", "OTHER", "FINISH_REASON_UNSPECIFIED"})
+# A CONTINUATION response carries a token for resuming it in another billed request. The SDK's
+# automatic continuation is off, so such a response counts as cut short.
+REPAIRABLE_FINISH_REASONS = frozenset(
+    {"MAX_TOKENS", "CONTINUATION", "MALFORMED_FUNCTION_CALL", "OTHER", "FINISH_REASON_UNSPECIFIED"}
+)
 RETRYABLE_STATUS = frozenset({408, 429, 500, 502, 503, 504})
 AUTH_STATUS = frozenset({401, 403})
 _DURATION = re.compile(r"^(\d+(?:\.\d+)?)s$")
@@ -103,6 +107,9 @@ class GeminiModel:
                 response_json_schema=schema,
                 max_output_tokens=max_output_tokens,
                 http_options=types.HttpOptions(timeout=max(1, round(timeout_seconds * 1000))),
+                # Automatic continuation (on by default) resends the request, with no cap and outside the
+                # ledger, for as long as responses carry a continuation token. Off, each call is one request.
+                automatic_continuation=False,
             )
 
             def request(client: genai.Client) -> types.GenerateContentResponse:
