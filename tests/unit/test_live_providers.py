@@ -17,6 +17,7 @@ from spec2listing.errors import (
     ContentBlocked,
     ProviderAuthFailed,
     ProviderOutputInvalid,
+    ProviderRequestRejected,
     ProviderThrottled,
     ProviderUnavailable,
     ReferencePhotoInvalid,
@@ -173,6 +174,33 @@ def test_copy_timeout(gemini, images) -> None:
     with pytest.raises(ProviderUnavailable, match="timed out"):
         copy_writer(settings).write(spec, brand, ledger=MemoryLedger())
     assert len(gemini.requests) == 2
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"error": "Too Many Requests"},
+        {"error": {"code": 429, "status": "RESOURCE_EXHAUSTED", "details": {"retryDelay": "1s"}}},
+        ["quota exceeded"],
+        "Too Many Requests",
+        None,
+    ],
+)
+def test_copy_throttled_any_error_body(gemini, images, body) -> None:
+    spec, brand = product()
+    gemini.queue(Reply(429, body))
+    draft = copy_writer(live(gemini, images)).write(spec, brand, ledger=MemoryLedger())
+
+    assert len(gemini.requests) == 2
+    assert draft.listing.title
+
+
+def test_copy_bad_request_error_string(gemini, images) -> None:
+    spec, brand = product()
+    gemini.queue(Reply(400, {"error": "Bad Request: contents is empty"}))
+    with pytest.raises(ProviderRequestRejected, match=r"HTTP 400.*Bad Request: contents is empty"):
+        copy_writer(live(gemini, images)).write(spec, brand, ledger=MemoryLedger())
+    assert len(gemini.requests) == 1
 
 
 @pytest.mark.parametrize("finish", ["SAFETY", "RECITATION", "PROHIBITED_CONTENT"])
@@ -355,6 +383,16 @@ def test_render_throttled_honours_retry_after(gemini, images) -> None:
     rendered = image_renderer(live(gemini, images)).render(first_job(spec, brand), spec, [], ledger=MemoryLedger())
 
     assert time.monotonic() - started >= 1.0
+    assert len(images.requests) == 2
+    assert rendered.data
+
+
+@pytest.mark.parametrize("body", [{"error": "slow down"}, "slow down", None])
+def test_render_throttled_any_error_body(gemini, images, body) -> None:
+    spec, brand = product()
+    images.queue(Reply(429, body, {"retry-after": "0"}))
+    rendered = image_renderer(live(gemini, images)).render(first_job(spec, brand), spec, [], ledger=MemoryLedger())
+
     assert len(images.requests) == 2
     assert rendered.data
 

@@ -37,6 +37,8 @@ Parsed = TypeVar("Parsed")
 PROVIDER = "gemini"
 # How much of an invalid response the repair request echoes back to the model, in characters.
 REPAIR_ECHO_CHARS = 20_000
+# How much of an error body an error message quotes, in characters, because a proxy may send a whole HTML page.
+ERROR_TEXT_CHARS = 500
 # Finish reasons (google-genai FinishReason) that mean the model refused the content: a person decides.
 BLOCKED_FINISH_REASONS = frozenset(
     {"SAFETY", "RECITATION", "PROHIBITED_CONTENT", "BLOCKLIST", "SPII", "IMAGE_SAFETY", "IMAGE_PROHIBITED_CONTENT"}
@@ -186,8 +188,10 @@ class GeminiModel:
         )
 
     def _domain_error(self, error: genai_errors.APIError) -> Exception:
+        """Map an error response by its HTTP status, whatever the shape of its body."""
         status = error.code
-        message = f"Gemini {self.model} returned HTTP {status} {error.status or ''}: {error.message or ''}".strip()
+        reason = error.status if isinstance(error.status, str) else ""
+        message = f"Gemini {self.model} returned HTTP {status} {reason}: {_error_text(error)}".strip()
         if status == 429:
             return ProviderThrottled(message, retry_after_seconds=_retry_after(error))
         if status in RETRYABLE_STATUS or status >= 500:
@@ -217,9 +221,22 @@ def _rejects_key(error: genai_errors.APIError) -> bool:
     return any(detail.get("reason") == "API_KEY_INVALID" for detail in _details(error))
 
 
+def _error_text(error: genai_errors.APIError) -> str:
+    """Return the error body's message, or the body itself when it has none, as in {"error": "Too Many Requests"}."""
+    if isinstance(error.message, str) and error.message:
+        text = error.message
+    elif isinstance(error.details, dict) and isinstance(error.details.get("error"), str):
+        text = error.details["error"]
+    else:
+        text = json.dumps(error.details, default=str)
+    return text[:ERROR_TEXT_CHARS]
+
+
 def _details(error: genai_errors.APIError) -> list[dict[str, Any]]:
+    """Return the google.rpc detail objects of an error body, or an empty list for a body of another shape."""
     body = error.details if isinstance(error.details, dict) else {}
-    details = body.get("error", body).get("details", [])
+    inner = body.get("error", body)
+    details = inner.get("details", []) if isinstance(inner, dict) else []
     return [detail for detail in details if isinstance(detail, dict)] if isinstance(details, list) else []
 
 
