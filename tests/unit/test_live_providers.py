@@ -195,6 +195,36 @@ def test_copy_throttled_any_error_body(gemini, images, body) -> None:
     assert draft.listing.title
 
 
+# 200 replies without usable usage: a proxy's HTML page, JSON cut short, a connection closed mid-body.
+BROKEN_REPLIES = {
+    "html": Reply(200, raw=b"<html>upstream proxy error</html>", content_type="text/html"),
+    "truncated_json": Reply(200, raw=b'{"candidates": [', content_type="application/json"),
+    "connection_closed": Reply(200, {"padding": "x" * 200}, cut_after_bytes=40),
+}
+NOT_JSON = BROKEN_REPLIES["html"]
+
+
+@pytest.mark.parametrize("reply", BROKEN_REPLIES.values(), ids=BROKEN_REPLIES.keys())
+def test_copy_broken_reply_retried(gemini, images, reply) -> None:
+    spec, brand = product()
+    gemini.queue(reply)
+    ledger = MemoryLedger()
+    draft = copy_writer(live(gemini, images)).write(spec, brand, ledger=ledger)
+
+    assert draft.listing.title
+    assert len(gemini.requests) == 2
+    assert [usage.reported for usage in ledger.recorded] == [False, True]
+    assert [usage.cost_usd for usage in ledger.recorded] == pytest.approx([0.0, *gemini.reported_costs(PRICES)])
+
+
+def test_copy_not_json_thrice_unavailable(gemini, images) -> None:
+    spec, brand = product()
+    gemini.queue(*[NOT_JSON] * 3)
+    with pytest.raises(ProviderUnavailable, match="not valid JSON"):
+        copy_writer(live(gemini, images, retry_attempts=3)).write(spec, brand, ledger=MemoryLedger())
+    assert len(gemini.requests) == 3
+
+
 def test_copy_bad_request_error_string(gemini, images) -> None:
     spec, brand = product()
     gemini.queue(Reply(400, {"error": "Bad Request: contents is empty"}))
@@ -397,6 +427,28 @@ def test_render_throttled_any_error_body(gemini, images, body) -> None:
     assert rendered.data
 
 
+@pytest.mark.parametrize("reply", BROKEN_REPLIES.values(), ids=BROKEN_REPLIES.keys())
+def test_render_broken_reply_retried(gemini, images, reply) -> None:
+    spec, brand = product()
+    images.queue(reply)
+    ledger = MemoryLedger()
+    rendered = image_renderer(live(gemini, images)).render(first_job(spec, brand), spec, [], ledger=ledger)
+
+    assert rendered.data
+    assert len(images.requests) == 2
+    assert [usage.reported for usage in ledger.recorded] == [False, True]
+
+
+def test_render_not_json_thrice_unavailable(gemini, images) -> None:
+    spec, brand = product()
+    images.queue(*[NOT_JSON] * 3)
+    with pytest.raises(ProviderUnavailable, match="not valid JSON"):
+        image_renderer(live(gemini, images, retry_attempts=3)).render(
+            first_job(spec, brand), spec, [], ledger=MemoryLedger()
+        )
+    assert len(images.requests) == 3
+
+
 def test_render_server_error_thrice_fails(gemini, images) -> None:
     spec, brand = product()
     images.queue(openai_api.server_error(), openai_api.server_error(), openai_api.server_error())
@@ -496,6 +548,16 @@ def test_vision_unanswered_item_is_repaired(gemini, images) -> None:
     assert len(gemini.requests) == 2
     assert "no verdict for" in gemini.requests[1].json()["contents"][2]["parts"][0]["text"]
     assert len(report.verdicts) == len(job.anchors) + len(job.mandatory_elements) + 1
+
+
+def test_vision_not_json_is_unavailable(gemini, images) -> None:
+    spec, brand = product()
+    job = first_job(spec, brand)
+    gemini.queue(*[NOT_JSON] * 2)
+    with pytest.raises(ProviderUnavailable, match="not valid JSON"):
+        vision_checker(live(gemini, images, retry_attempts=2)).check(
+            OfflineRenderer().render(job, spec, [], ledger=MemoryLedger()).data, job, ledger=MemoryLedger()
+        )
 
 
 def test_vision_safety_block(gemini, images) -> None:

@@ -14,9 +14,14 @@ from spec2listing.pipeline.intake import run_intake
 from spec2listing.pipeline.steps import check_consistency, generate_copy, plan_product_images, render_image
 from spec2listing.providers import VisionReport, VisionVerdict
 from spec2listing.providers.prompts import checklist
+from spec2listing.providers.select import vision_checker
+from spec2listing.settings import ProviderSettings
 from spec2listing.storage import keys
 from spec2listing.storage.objects import get_json
 
+from tests.fakes import gemini_api
+from tests.fakes.gemini_api import FakeGemini
+from tests.fakes.server import Reply
 from tests.support import EXAMPLES, load_event
 
 CONFIG = PipelineConfig(product_concurrency=1, image_concurrency=1, tolerated_failure_percentage=100)
@@ -106,6 +111,38 @@ def test_vision_fault_leaves_image_unverified(store, records) -> None:
     assert all(reason == "ProviderOutputInvalid: the answer is not valid JSON" for reason in reasons)
     assert unverified(report, "packshot") == []
     assert not result.passed
+    assert store.exists(result.report_key)
+
+
+def test_live_vision_not_json_unverified(store, records) -> None:
+    task = prepared_check(store, records)
+    settings = ProviderSettings(
+        providers="live",
+        gemini_api_key=gemini_api.KEY,
+        retry_attempts=2,
+        retry_initial_seconds=0.01,
+        retry_max_seconds=0.05,
+    )
+    with FakeGemini() as gemini:
+        gemini.queue(*[Reply(200, raw=b"<html>upstream proxy error</html>", content_type="text/html")] * 2)
+        vision = vision_checker(settings.model_copy(update={"gemini_base_url": gemini.url}))
+        result, report = check_consistency(task, store=store, vision=vision, vision_concurrency=1)
+
+    flags = vision_flags(report)
+    assert list(flags) == ["packshot"]
+    assert flags["packshot"].startswith("ProviderUnavailable: ")
+    assert "not valid JSON" in flags["packshot"]
+    assert unverified(report, "packshot")
+    assert store.exists(result.report_key)
+
+
+def test_unexpected_vision_error_unverified(store, records) -> None:
+    task = prepared_check(store, records)
+    vision = ScriptedVision(faults={"packshot": RuntimeError("unexpected reply shape")})
+    result, report = check_consistency(task, store=store, vision=vision)
+
+    assert vision_flags(report) == {"packshot": "RuntimeError: unexpected reply shape"}
+    assert unverified(report, "packshot")
     assert store.exists(result.report_key)
 
 

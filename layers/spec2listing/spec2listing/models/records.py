@@ -41,8 +41,8 @@ class Usage(BaseModel):
     job_id: str | None = Field(default=None, description="The image job a render or vision call was made for.")
     reported: bool = Field(
         default=True,
-        description="False when no response arrived (a timeout): the provider reported no usage, "
-        "so tokens and cost are 0 although the call may still be billed.",
+        description="False when no usage came back (a timeout, a lost connection, a reply that is not JSON): "
+        "tokens and cost are then 0 although the call may still be billed.",
     )
 
 

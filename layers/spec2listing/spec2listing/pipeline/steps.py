@@ -405,6 +405,10 @@ def _vision_pass(
             reports[job.job_id] = failed_vision(job, f"{type(error).__name__}: {error}")
         except ProviderThrottled as error:
             throttled.append(error)
+        except Exception as error:
+            # The check only advises, so not even an unexpected error of it may lose the copy and images.
+            logger.exception("vision check failed unexpectedly", extra={"job_id": job.job_id})
+            reports[job.job_id] = failed_vision(job, f"{type(error).__name__}: {error}")
     return reports, (throttled[0] if throttled else None)
 
 

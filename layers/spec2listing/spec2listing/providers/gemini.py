@@ -97,7 +97,8 @@ class GeminiModel:
         """Make one call (with retries of throttling and transient faults) and check how it finished.
 
         Records the usage of every response in `ledger`, and an attempt that
-        timed out as a call without reported usage. Raises ContentBlocked for a
+        timed out, lost its connection or got a body that is not JSON as a call
+        without reported usage. Raises ContentBlocked for a
         refusal, ProviderOutputInvalid for cut-short or empty text; the caller
         decides whether to repair.
         """
@@ -122,10 +123,22 @@ class GeminiModel:
             except genai_errors.APIError as error:
                 raise self._domain_error(error) from error
             except httpx2.TimeoutException as error:
-                ledger.record(Usage(step=self.step, provider=PROVIDER, model=self.model, reported=False))
+                ledger.record(self._unreported())
                 raise ProviderUnavailable(f"Gemini {self.model} timed out after {timeout_seconds:.0f} s") from error
-            except httpx2.TransportError as error:
+            except httpx2.ConnectError as error:
                 raise ProviderUnavailable(f"cannot reach Gemini: {type(error).__name__}: {error}") from error
+            except httpx2.TransportError as error:
+                # The request went out, so the call may be billed although no usage came back.
+                ledger.record(self._unreported())
+                raise ProviderUnavailable(
+                    f"the connection to Gemini failed: {type(error).__name__}: {error}"
+                ) from error
+            except json.JSONDecodeError as error:
+                # A 200 reply that is not JSON, such as a proxy's HTML page, carries no usage either.
+                ledger.record(self._unreported())
+                raise ProviderUnavailable(
+                    f"Gemini {self.model} returned HTTP 200 with a body that is not valid JSON: {error}"
+                ) from error
 
         response = run_with_retries(attempt, deadline=deadline, what=f"gemini {self.step}")
         ledger.record(self._usage(response))
@@ -168,6 +181,9 @@ class GeminiModel:
                 finish_reason=finish,
             )
         return GeminiAnswer(text=text, finish_reason=finish)
+
+    def _unreported(self) -> Usage:
+        return Usage(step=self.step, provider=PROVIDER, model=self.model, reported=False)
 
     def _usage(self, response: types.GenerateContentResponse) -> Usage:
         metadata = response.usage_metadata

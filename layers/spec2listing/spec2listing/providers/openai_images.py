@@ -10,10 +10,12 @@ its image is decoded.
 import base64
 import binascii
 import io
+import json
 import logging
 from collections.abc import Callable
 from typing import Any
 
+import httpx2
 import openai
 from openai.types import ImagesResponse
 from PIL import Image, UnidentifiedImageError
@@ -118,15 +120,30 @@ class OpenAIImageRenderer:
             "timeout": timeout,
         }
         photos = [_reference_file(index, photo) for index, photo in enumerate(references, start=1)]
+        unreported = Usage(step="render", provider=PROVIDER, model=self.model, job_id=job.job_id, reported=False)
         try:
-            return self._with_current_key(lambda client: _send(client, options, photos))
+            response: object = self._with_current_key(lambda client: _send(client, options, photos))
         except openai.APITimeoutError as error:
-            ledger.record(Usage(step="render", provider=PROVIDER, model=self.model, job_id=job.job_id, reported=False))
+            ledger.record(unreported)
             raise ProviderUnavailable(f"OpenAI {self.model} timed out after {timeout:.0f} s") from error
         except openai.APIConnectionError as error:
-            raise ProviderUnavailable(f"cannot reach OpenAI: {error}") from error
+            if isinstance(error.__cause__, httpx2.ConnectError):
+                raise ProviderUnavailable(f"cannot reach OpenAI: {error}") from error
+            # The request went out, so the call may be billed although no usage came back.
+            ledger.record(unreported)
+            raise ProviderUnavailable(f"the connection to OpenAI failed: {error}: {error.__cause__}") from error
         except openai.APIStatusError as error:
             raise self._domain_error(error) from error
+        except json.JSONDecodeError as error:
+            ledger.record(unreported)
+            raise ProviderUnavailable(
+                f"OpenAI {self.model} returned HTTP 200 with a body that is not valid JSON: {error}"
+            ) from error
+        if not isinstance(response, ImagesResponse):
+            # The SDK returns the text of a 200 reply whose content type is not JSON, such as a proxy's HTML page.
+            ledger.record(unreported)
+            raise ProviderUnavailable(f"OpenAI {self.model} returned HTTP 200 with a body that is not valid JSON")
+        return response
 
     def _with_current_key(self, request: Callable[[openai.OpenAI], ImagesResponse]) -> ImagesResponse:
         """Send the request; when OpenAI rejects the key and a re-read finds a new one, send it once more."""
