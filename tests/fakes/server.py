@@ -43,7 +43,8 @@ class Reply:
 
     `raw` is sent as it is in place of the JSON of `body`, with `content_type`.
     `cut_after_bytes` closes the connection after that much of the body, which
-    the headers announced whole.
+    the headers announced whole. `trickle_seconds` sends the body a byte at a
+    time with that pause before each byte, as a server that stalls does.
     """
 
     status: int = 200
@@ -53,6 +54,7 @@ class Reply:
     raw: bytes | None = None
     content_type: str = "application/json"
     cut_after_bytes: int | None = None
+    trickle_seconds: float = 0.0
 
     def payload(self) -> bytes:
         return self.raw if self.raw is not None else json.dumps(self.body).encode()
@@ -103,6 +105,9 @@ class FakeServer:
                         self.close_connection = True
                         fake._abandoned(recorded, reply)
                         return
+                    if reply.trickle_seconds:
+                        _trickle(self.wfile, payload, reply.trickle_seconds)
+                        return
                     self.wfile.write(payload)
                 except (BrokenPipeError, ConnectionResetError):
                     fake._abandoned(recorded, reply)
@@ -149,6 +154,14 @@ class FakeServer:
 
     def respond(self, request: Recorded) -> Reply:
         raise NotImplementedError
+
+
+def _trickle(output: Any, payload: bytes, pause_seconds: float) -> None:
+    """Write `payload` a byte at a time; raises BrokenPipeError or ConnectionResetError once the client is gone."""
+    for index in range(len(payload)):
+        time.sleep(pause_seconds)
+        output.write(payload[index : index + 1])
+        output.flush()
 
 
 def _closed_by_client(connection: socket.socket) -> bool:

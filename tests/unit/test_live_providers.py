@@ -233,6 +233,33 @@ def test_copy_bad_request_error_string(gemini, images) -> None:
     assert len(gemini.requests) == 1
 
 
+def test_copy_trickled_reply_times_out(gemini, images) -> None:
+    spec, brand = product()
+    body = gemini_api.answer("gemini-2.5-flash", "{}", prompt_tokens=100)
+    gemini.queue(*[Reply(200, body, trickle_seconds=0.05)] * 2)
+    ledger = MemoryLedger()
+    settings = live(gemini, images, text_timeout_seconds=1.0, retry_attempts=2)
+    started = time.monotonic()
+    with pytest.raises(ProviderUnavailable, match="timed out after 1 s"):
+        copy_writer(settings).write(spec, brand, ledger=ledger)
+
+    assert time.monotonic() - started < 4.0
+    assert len(gemini.requests) == 2
+    assert [usage.reported for usage in ledger.recorded] == [False, False]
+
+
+def test_copy_stalled_body_times_out(gemini, images) -> None:
+    spec, brand = product()
+    body = gemini_api.answer("gemini-2.5-flash", "{}", prompt_tokens=100)
+    gemini.queue(Reply(200, body, delay_seconds=1.2, trickle_seconds=10.0))
+    settings = live(gemini, images, text_timeout_seconds=2.0, retry_attempts=1)
+    started = time.monotonic()
+    with pytest.raises(ProviderUnavailable, match="timed out after 2 s"):
+        copy_writer(settings).write(spec, brand, ledger=MemoryLedger())
+
+    assert time.monotonic() - started < 3.0
+
+
 @pytest.mark.parametrize("finish", ["SAFETY", "RECITATION", "PROHIBITED_CONTENT"])
 def test_copy_blocked_finish_not_retried(gemini, images, finish) -> None:
     spec, brand = product()
@@ -465,6 +492,19 @@ def test_render_timeout(gemini, images) -> None:
     settings = live(gemini, images, image_timeout_seconds=1.0, retry_attempts=1)
     with pytest.raises(ProviderUnavailable, match="timed out after 1 s"):
         image_renderer(settings).render(first_job(spec, brand), spec, [], ledger=MemoryLedger())
+
+
+def test_render_trickled_reply_times_out(gemini, images) -> None:
+    spec, brand = product()
+    images.queue(Reply(200, {"created": 1, "data": [{"b64_json": "x" * 400}]}, trickle_seconds=0.05))
+    ledger = MemoryLedger()
+    settings = live(gemini, images, image_timeout_seconds=1.0, retry_attempts=1)
+    started = time.monotonic()
+    with pytest.raises(ProviderUnavailable, match="timed out after 1 s"):
+        image_renderer(settings).render(first_job(spec, brand), spec, [], ledger=ledger)
+
+    assert time.monotonic() - started < 2.5
+    assert [usage.reported for usage in ledger.recorded] == [False]
 
 
 def test_render_budget_cuts_attempt_timeout(gemini, images) -> None:

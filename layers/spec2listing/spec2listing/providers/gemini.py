@@ -29,6 +29,7 @@ from spec2listing.errors import (
 )
 from spec2listing.models.records import Usage
 from spec2listing.providers.keys import ApiKey, ClientForKey
+from spec2listing.providers.request_deadline import deadline_event_hooks
 from spec2listing.providers.retry import Deadline, RetryPolicy, retry_after_seconds, run_with_retries
 
 logger = logging.getLogger(__name__)
@@ -81,7 +82,7 @@ class GeminiModel:
         self.policy = policy
         self._prices = prices
         # retry_options left unset: the SDK makes one attempt and run_with_retries owns the retries.
-        options = types.HttpOptions(base_url=base_url) if base_url else None
+        options = types.HttpOptions(base_url=base_url, client_args={"event_hooks": deadline_event_hooks()})
         self._clients = ClientForKey(key, lambda value: genai.Client(api_key=value, http_options=options))
 
     def generate(

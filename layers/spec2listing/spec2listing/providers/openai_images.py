@@ -36,6 +36,7 @@ from spec2listing.models.spec import ProductSpec
 from spec2listing.providers import RenderedImage
 from spec2listing.providers.keys import ApiKey, ClientForKey
 from spec2listing.providers.media import image_problem, media_type
+from spec2listing.providers.request_deadline import deadline_event_hooks
 from spec2listing.providers.retry import Deadline, RetryPolicy, retry_after_seconds, run_with_retries
 
 logger = logging.getLogger(__name__)
@@ -70,7 +71,11 @@ class OpenAIImageRenderer:
         self._clients = ClientForKey(
             key,
             lambda value: openai.OpenAI(
-                api_key=value, base_url=base_url, max_retries=0, timeout=policy.timeout_seconds
+                api_key=value,
+                base_url=base_url,
+                max_retries=0,
+                timeout=policy.timeout_seconds,
+                http_client=openai.DefaultHttpxClient(event_hooks=deadline_event_hooks()),
             ),
         )
 
