@@ -4,6 +4,7 @@ import base64
 import io
 import json
 import time
+import traceback
 
 import boto3
 import pytest
@@ -353,6 +354,39 @@ def test_gemini_wrong_key_names_the_variable(gemini, images) -> None:
         copy_writer(live(gemini, images, gemini_api_key="wrong-gemini-key")).write(spec, brand, ledger=MemoryLedger())
     assert "wrong-gemini-key" not in str(caught.value)
     assert len(gemini.requests) == 1
+
+
+def exception_text(error: BaseException) -> str:
+    """The error as a log line's traceback shows it, with its chained causes."""
+    return "".join(traceback.format_exception(error))
+
+
+def test_gemini_echoed_key_redacted(gemini, images, caplog) -> None:
+    spec, brand = product()
+    echo = f"bad request from key {gemini_api.KEY}, not AIzaSyD-0123456789abcdefghij"
+    gemini.queue(Reply(400, gemini_api.error(400, "INVALID_ARGUMENT", echo)))
+    with pytest.raises(ProviderRequestRejected) as caught:
+        copy_writer(live(gemini, images)).write(spec, brand, ledger=MemoryLedger())
+
+    text = exception_text(caught.value)
+    assert "bad request from key [redacted], not [redacted]" in str(caught.value)
+    assert gemini_api.KEY not in text
+    assert "AIzaSyD" not in text
+    assert gemini_api.KEY not in caplog.text
+
+
+def test_openai_echoed_key_redacted(gemini, images, caplog) -> None:
+    spec, brand = product()
+    echo = f"bad request with Bearer {openai_api.KEY} and sk-proj-0123456789abcdefghij"
+    images.queue(openai_api.error(400, None, echo))
+    with pytest.raises(ProviderRequestRejected) as caught:
+        image_renderer(live(gemini, images)).render(first_job(spec, brand), spec, [], ledger=MemoryLedger())
+
+    text = exception_text(caught.value)
+    assert "bad request with Bearer [redacted] and [redacted]" in str(caught.value)
+    assert openai_api.KEY not in text
+    assert "sk-proj" not in text
+    assert openai_api.KEY not in caplog.text
 
 
 def test_live_without_key_fails_before_any_request(gemini, images, monkeypatch) -> None:

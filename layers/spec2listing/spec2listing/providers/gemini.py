@@ -122,17 +122,20 @@ class GeminiModel:
             try:
                 return self._with_current_key(request)
             except genai_errors.APIError as error:
-                raise self._domain_error(error) from error
+                # Not chained: the SDK's error quotes the body, which may echo the key.
+                raise self._domain_error(error) from None
             except httpx2.TimeoutException as error:
                 ledger.record(self._unreported())
                 raise ProviderUnavailable(f"Gemini {self.model} timed out after {timeout_seconds:.0f} s") from error
             except httpx2.ConnectError as error:
-                raise ProviderUnavailable(f"cannot reach Gemini: {type(error).__name__}: {error}") from error
+                raise ProviderUnavailable(
+                    self.key.redact(f"cannot reach Gemini: {type(error).__name__}: {error}")
+                ) from error
             except httpx2.TransportError as error:
                 # The request went out, so the call may be billed although no usage came back.
                 ledger.record(self._unreported())
                 raise ProviderUnavailable(
-                    f"the connection to Gemini failed: {type(error).__name__}: {error}"
+                    self.key.redact(f"the connection to Gemini failed: {type(error).__name__}: {error}")
                 ) from error
             except json.JSONDecodeError as error:
                 # A 200 reply that is not JSON, such as a proxy's HTML page, carries no usage either.
@@ -165,7 +168,9 @@ class GeminiModel:
         if feedback is not None and feedback.block_reason is not None:
             reason = _enum_name(feedback.block_reason)
             raise ContentBlocked(
-                f"Gemini blocked the {self.step} request: {reason} {feedback.block_reason_message or ''}"
+                self.key.redact(
+                    f"Gemini blocked the {self.step} request: {reason} {feedback.block_reason_message or ''}"
+                )
             )
         if not response.candidates:
             raise ProviderOutputInvalid(f"Gemini returned no candidate for the {self.step} request")
@@ -208,7 +213,7 @@ class GeminiModel:
         """Map an error response by its HTTP status, whatever the shape of its body."""
         status = error.code
         reason = error.status if isinstance(error.status, str) else ""
-        message = f"Gemini {self.model} returned HTTP {status} {reason}: {_error_text(error)}".strip()
+        message = self.key.redact(f"Gemini {self.model} returned HTTP {status} {reason}: {_error_text(error)}".strip())
         if status == 429:
             return ProviderThrottled(message, retry_after_seconds=_retry_after(error))
         if status in RETRYABLE_STATUS or status >= 500:

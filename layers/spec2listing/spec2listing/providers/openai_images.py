@@ -133,12 +133,17 @@ class OpenAIImageRenderer:
             raise ProviderUnavailable(f"OpenAI {self.model} timed out after {timeout:.0f} s") from error
         except openai.APIConnectionError as error:
             if isinstance(error.__cause__, httpx2.ConnectError):
-                raise ProviderUnavailable(f"cannot reach OpenAI: {error}") from error
+                raise ProviderUnavailable(
+                    self.key.redact(f"cannot reach OpenAI: {error}: {error.__cause__}")
+                ) from error
             # The request went out, so the call may be billed although no usage came back.
             ledger.record(unreported)
-            raise ProviderUnavailable(f"the connection to OpenAI failed: {error}: {error.__cause__}") from error
+            raise ProviderUnavailable(
+                self.key.redact(f"the connection to OpenAI failed: {error}: {error.__cause__}")
+            ) from error
         except openai.APIStatusError as error:
-            raise self._domain_error(error) from error
+            # Not chained: the SDK's error quotes the body, which may echo the key.
+            raise self._domain_error(error) from None
         except json.JSONDecodeError as error:
             ledger.record(unreported)
             raise ProviderUnavailable(
@@ -163,7 +168,7 @@ class OpenAIImageRenderer:
 
     def _domain_error(self, error: openai.APIStatusError) -> Exception:
         status = error.status_code
-        message = f"OpenAI {self.model} returned HTTP {status}: {error.message}"
+        message = self.key.redact(f"OpenAI {self.model} returned HTTP {status}: {error.message}")
         if status == 429:
             return ProviderThrottled(message, retry_after_seconds=retry_after_seconds(error.response.headers))
         if status >= 500 or status in TRANSIENT_STATUS:
@@ -171,7 +176,7 @@ class OpenAIImageRenderer:
         if status in (401, 403):
             return self.key.rejected(status)
         if error.code in BLOCKED_CODES:
-            return ContentBlocked(f"OpenAI refused the image ({error.code}): {error.message}")
+            return ContentBlocked(self.key.redact(f"OpenAI refused the image ({error.code}): {error.message}"))
         return ProviderRequestRejected(message)
 
     def _usage(self, job: ImageJob, response: ImagesResponse) -> Usage:
