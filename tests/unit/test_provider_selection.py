@@ -125,6 +125,27 @@ def test_estimate_counts_calls_and_prices_them() -> None:
     assert estimate.unpriced_models == []
 
 
+def test_image_price_unlisted_by_pixels() -> None:
+    price = default_prices().image["gpt-image-2"]
+    medium = price.per_image["medium"]
+
+    assert price.estimated_image_price("medium", "1024x768") == medium["1024x1024"]
+    assert price.estimated_image_price("medium", "1280x1024") == medium["1536x1024"]
+    assert price.estimated_image_price("medium", "2048x2048") == pytest.approx(
+        medium["1536x1024"] * 2048 * 2048 / (1536 * 1024)
+    )
+    assert price.estimated_image_price("medium", "auto") == max(medium.values())
+    assert price.estimated_image_price("ultra", "1024x1024") == price.per_image["high"]["1024x1024"]
+
+
+def test_image_cost_never_zero_for_unlisted() -> None:
+    table = default_prices()
+    for quality, size in [("medium", "2048x2048"), ("ultra", "1024x1024"), ("low", "auto")]:
+        assert table.image_cost("gpt-image-2", quality=quality, size=size, images=1) > 0
+        assert not table.lists_image_price("gpt-image-2", quality=quality, size=size)
+    assert table.lists_image_price("gpt-image-2", quality="medium", size="1024x1024")
+
+
 def test_price_override_file(tmp_path) -> None:
     override = tmp_path / "prices.json"
     override.write_text(
