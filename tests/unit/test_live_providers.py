@@ -14,6 +14,7 @@ from PIL import Image
 from spec2listing.copywriting.offline import OfflineCopyWriter
 from spec2listing.costs import default_prices
 from spec2listing.costs.ledger import MemoryLedger
+from spec2listing.costs.tokens import THINKING_TOKENS_PER_CALL, text_tokens
 from spec2listing.errors import (
     ContentBlocked,
     ProviderAuthFailed,
@@ -27,7 +28,7 @@ from spec2listing.imaging.offline import OfflineRenderer
 from spec2listing.imaging.planner import plan_images
 from spec2listing.models.copy import ProductCopy
 from spec2listing.models.jobs import ImageKind
-from spec2listing.providers.prompts import PRODUCT_TAG, checklist
+from spec2listing.providers.prompts import PRODUCT_TAG, checklist, copy_request, copy_system_instruction
 from spec2listing.providers.select import copy_writer, image_renderer, vision_checker
 from spec2listing.settings import ProviderSettings
 
@@ -76,6 +77,32 @@ def first_job(spec, brand, kind: ImageKind = ImageKind.VARIANT):
 
 
 # ---------- copy ----------
+
+
+def test_copy_usage_missing_estimated(gemini, images, caplog) -> None:
+    spec, brand = product()
+    body = gemini_api.answer("gemini-2.5-flash", "{}", prompt_tokens=100)
+    del body["usageMetadata"]
+    gemini.queue(Reply(200, body))
+    ledger = MemoryLedger()
+    copy_writer(live(gemini, images)).write(spec, brand, ledger=ledger)
+
+    estimated, repaired = ledger.recorded
+    system, request = copy_system_instruction(spec, brand), copy_request(spec, brand)
+    assert estimated.reported is False
+    assert estimated.input_tokens == text_tokens(system) + text_tokens(request)
+    assert estimated.output_tokens == text_tokens("{}")
+    assert estimated.thinking_tokens == THINKING_TOKENS_PER_CALL
+    assert estimated.cost_usd == PRICES.text_cost(
+        "gemini-2.5-flash",
+        input_tokens=estimated.input_tokens,
+        output_tokens=estimated.output_tokens,
+        thinking_tokens=estimated.thinking_tokens,
+    )
+    assert estimated.cost_usd > 0
+    assert repaired.reported is True
+    assert [repaired.cost_usd] == pytest.approx(gemini.reported_costs(PRICES))
+    assert "Gemini reported no usage" in caplog.text
 
 
 def test_copy_success_matches_schema_and_offline(gemini, images) -> None:
@@ -426,6 +453,47 @@ def test_render_generate_request_and_cost(gemini, images) -> None:
     assert usage.input_tokens == reported["input_tokens"]
     assert usage.output_tokens == reported["output_tokens"]
     assert usage.cost_usd == pytest.approx(expected, rel=1e-6)
+
+
+def plain_png(size: str) -> bytes:
+    return openai_api.plain_png("", size, "medium", "auto")
+
+
+@pytest.mark.parametrize("usage", ["lots", None, {"input_tokens": "many"}], ids=["string", "missing", "invalid"])
+def test_render_unreadable_usage_estimated(gemini, images, caplog, usage) -> None:
+    spec, brand = product()
+    job = first_job(spec, brand)
+    body = openai_api.answer(plain_png(job.size), prompt=job.prompt, size=job.size, quality=job.quality)
+    body["usage"] = usage
+    images.queue(Reply(200, body))
+    ledger = MemoryLedger()
+    rendered = image_renderer(live(gemini, images)).render(job, spec, [], ledger=ledger)
+
+    assert rendered.data == plain_png(job.size)
+    (estimated,) = ledger.recorded
+    assert estimated.reported is False
+    assert estimated.images == 1
+    assert estimated.input_tokens == text_tokens(job.prompt)
+    assert estimated.cost_usd == PRICES.image_cost(
+        "gpt-image-2", quality=job.quality, size=job.size, images=1, input_text_tokens=text_tokens(job.prompt)
+    )
+    assert "OpenAI reported no readable usage" in caplog.text
+
+
+def test_render_unlisted_size_priced_by_pixels(gemini, images, caplog) -> None:
+    spec, brand = product()
+    job = first_job(spec, brand)
+    body = openai_api.answer(plain_png(job.size), prompt=job.prompt, size="2048x2048", quality=job.quality)
+    images.queue(Reply(200, body))
+    ledger = MemoryLedger()
+    image_renderer(live(gemini, images)).render(job, spec, [], ledger=ledger)
+
+    (usage,) = ledger.recorded
+    largest = PRICES.image["gpt-image-2"].per_image[job.quality]["1536x1024"]
+    assert usage.reported is True
+    assert [usage.cost_usd] == pytest.approx(images.reported_costs(PRICES))
+    assert usage.cost_usd > largest * 2048 * 2048 / (1536 * 1024)
+    assert "pricing it by pixel count" in caplog.text
 
 
 def test_render_reference_photos_use_edit(gemini, images) -> None:

@@ -6,6 +6,7 @@ Each response's usage goes to the ledger as soon as it arrives, before the
 answer is judged, so a refused or invalid answer still leaves its cost behind.
 """
 
+import io
 import json
 import logging
 import re
@@ -17,9 +18,11 @@ import httpx2
 from google import genai
 from google.genai import errors as genai_errors
 from google.genai import types
+from PIL import Image, UnidentifiedImageError
 
 from spec2listing.costs import PriceTable
 from spec2listing.costs.ledger import UsageLedger
+from spec2listing.costs.tokens import THINKING_TOKENS_PER_CALL, image_tokens, text_tokens
 from spec2listing.errors import (
     ContentBlocked,
     ProviderOutputInvalid,
@@ -145,7 +148,7 @@ class GeminiModel:
                 ) from error
 
         response = run_with_retries(attempt, deadline=deadline, what=f"gemini {self.step}")
-        ledger.record(self._usage(response))
+        ledger.record(self._usage(response, contents=contents, system_instruction=system_instruction))
         return self._answer(response)
 
     def _with_current_key(
@@ -191,11 +194,25 @@ class GeminiModel:
     def _unreported(self) -> Usage:
         return Usage(step=self.step, provider=PROVIDER, model=self.model, reported=False)
 
-    def _usage(self, response: types.GenerateContentResponse) -> Usage:
+    def _usage(
+        self, response: types.GenerateContentResponse, *, contents: list[types.Content], system_instruction: str
+    ) -> Usage:
+        """Return the response's usage and cost, estimated from the request when it reports none."""
         metadata = response.usage_metadata
-        input_tokens = (metadata.prompt_token_count or 0) if metadata else 0
-        output_tokens = (metadata.candidates_token_count or 0) if metadata else 0
-        thinking_tokens = (metadata.thoughts_token_count or 0) if metadata else 0
+        reported = metadata is not None and metadata.prompt_token_count is not None
+        if metadata is not None and reported:
+            input_tokens = metadata.prompt_token_count or 0
+            output_tokens = metadata.candidates_token_count or 0
+            thinking_tokens = metadata.thoughts_token_count or 0
+        else:
+            input_tokens = _estimated_input_tokens(contents, system_instruction)
+            answer_text = _response_text(response)
+            output_tokens = text_tokens(answer_text) if answer_text else 0
+            thinking_tokens = THINKING_TOKENS_PER_CALL
+            logger.warning(
+                "Gemini reported no usage; the ledger records a cost estimated from the request",
+                extra={"step": self.step, "model": self.model, "input_tokens": input_tokens},
+            )
         cost = self._prices.text_cost(
             self.model, input_tokens=input_tokens, output_tokens=output_tokens, thinking_tokens=thinking_tokens
         )
@@ -207,6 +224,7 @@ class GeminiModel:
             output_tokens=output_tokens,
             thinking_tokens=thinking_tokens,
             cost_usd=cost,
+            reported=reported,
         )
 
     def _domain_error(self, error: genai_errors.APIError) -> Exception:
@@ -230,6 +248,33 @@ class IncompleteAnswer(ProviderOutputInvalid):
         super().__init__(message)
         self.text = text
         self.finish_reason = finish_reason
+
+
+def _response_text(response: types.GenerateContentResponse) -> str:
+    candidate = response.candidates[0] if response.candidates else None
+    parts = candidate.content.parts if candidate and candidate.content and candidate.content.parts else []
+    return "".join(part.text for part in parts if part.text)
+
+
+def _estimated_input_tokens(contents: list[types.Content], system_instruction: str) -> int:
+    """Estimate a request's input tokens by the rules of costs.tokens: its text, and its images by tile."""
+    tokens = text_tokens(system_instruction)
+    for part in (part for content in contents for part in content.parts or []):
+        if part.text:
+            tokens += text_tokens(part.text)
+        elif part.inline_data is not None and part.inline_data.data:
+            tokens += _image_tokens(part.inline_data.data)
+    return tokens
+
+
+def _image_tokens(data: bytes) -> int:
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            width, height = image.size
+    except (UnidentifiedImageError, OSError):
+        # The size is unknown, so count the one tile of an image up to 768 px a side.
+        return image_tokens(1, 1)
+    return image_tokens(width, height)
 
 
 def _enum_name(value: object) -> str:

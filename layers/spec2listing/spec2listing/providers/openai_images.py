@@ -18,10 +18,14 @@ from typing import Any
 import httpx2
 import openai
 from openai.types import ImagesResponse
+from openai.types.images_response import Usage as ImagesUsage
 from PIL import Image, UnidentifiedImageError
+from pydantic import BaseModel, ValidationError
 
 from spec2listing.costs import PriceTable
 from spec2listing.costs.ledger import UsageLedger
+from spec2listing.costs.tokens import REFERENCE_PHOTO_INPUT_TOKENS
+from spec2listing.costs.tokens import text_tokens as estimated_text_tokens
 from spec2listing.errors import (
     ContentBlocked,
     ProviderOutputInvalid,
@@ -93,7 +97,7 @@ class OpenAIImageRenderer:
                 deadline=deadline,
                 what=what,
             )
-            ledger.record(self._usage(job, response))
+            ledger.record(self._usage(job, response, photos=len(references)))
             return response
 
         try:
@@ -179,13 +183,34 @@ class OpenAIImageRenderer:
             return ContentBlocked(self.key.redact(f"OpenAI refused the image ({error.code}): {error.message}"))
         return ProviderRequestRejected(message)
 
-    def _usage(self, job: ImageJob, response: ImagesResponse) -> Usage:
-        images = len(response.data or [])
-        quality = response.quality or job.quality
-        size = response.size or job.size
-        reported = response.usage
-        text_tokens = reported.input_tokens_details.text_tokens if reported else 0
-        image_tokens = reported.input_tokens_details.image_tokens if reported else 0
+    def _usage(self, job: ImageJob, response: ImagesResponse, *, photos: int) -> Usage:
+        """Return the response's usage and cost; a usage that cannot be read is estimated from the request.
+
+        The SDK does not validate responses, so any field may have an unexpected type here.
+        """
+        images = len(response.data) if isinstance(response.data, list) else 0
+        quality = response.quality if isinstance(response.quality, str) else job.quality
+        size = response.size if isinstance(response.size, str) else job.size
+        if self.model in self._prices.image and not self._prices.lists_image_price(
+            self.model, quality=quality, size=size
+        ):
+            logger.warning(
+                "the price table lists no price for this image; pricing it by pixel count",
+                extra={"job_id": job.job_id, "model": self.model, "quality": quality, "size": size},
+            )
+        reported = _reported_usage(response.usage)
+        if reported is not None:
+            text_tokens = reported.input_tokens_details.text_tokens
+            image_tokens = reported.input_tokens_details.image_tokens
+            input_tokens, output_tokens = reported.input_tokens, reported.output_tokens
+        else:
+            text_tokens = estimated_text_tokens(job.prompt)
+            image_tokens = REFERENCE_PHOTO_INPUT_TOKENS * photos
+            input_tokens, output_tokens = text_tokens + image_tokens, 0
+            logger.warning(
+                "OpenAI reported no readable usage; the ledger records a cost estimated from the request",
+                extra={"job_id": job.job_id, "model": self.model, "usage": repr(response.usage)[:200]},
+            )
         cost = self._prices.image_cost(
             self.model,
             quality=quality,
@@ -198,12 +223,23 @@ class OpenAIImageRenderer:
             step="render",
             provider=PROVIDER,
             model=self.model,
-            input_tokens=reported.input_tokens if reported else 0,
-            output_tokens=reported.output_tokens if reported else 0,
+            input_tokens=input_tokens,
+            output_tokens=output_tokens,
             images=images,
             cost_usd=cost,
             job_id=job.job_id,
+            reported=reported is not None,
         )
+
+
+def _reported_usage(usage: object) -> ImagesUsage | None:
+    """Validate the usage the response reported, or return None when it is missing or malformed."""
+    if isinstance(usage, BaseModel):
+        usage = usage.model_dump(warnings=False)
+    try:
+        return ImagesUsage.model_validate(usage)
+    except ValidationError:
+        return None
 
 
 def _send(client: openai.OpenAI, options: dict[str, Any], photos: list[tuple[str, bytes, str]]) -> ImagesResponse:
@@ -228,10 +264,12 @@ def _reference_file(index: int, photo: bytes) -> tuple[str, bytes, str]:
 
 def _image_bytes(response: ImagesResponse) -> bytes:
     """Decode the first image and check that Pillow can read it."""
-    if not response.data or not response.data[0].b64_json:
+    first = response.data[0] if isinstance(response.data, list) and response.data else None
+    encoded = getattr(first, "b64_json", None)
+    if not isinstance(encoded, str) or not encoded:
         raise ProviderOutputInvalid("OpenAI returned no image data")
     try:
-        data = base64.b64decode(response.data[0].b64_json, validate=True)
+        data = base64.b64decode(encoded, validate=True)
         with Image.open(io.BytesIO(data)) as image:
             image.verify()
     except (binascii.Error, UnidentifiedImageError, OSError, SyntaxError) as error:
