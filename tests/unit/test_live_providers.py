@@ -28,6 +28,8 @@ from spec2listing.imaging.offline import OfflineRenderer
 from spec2listing.imaging.planner import plan_images
 from spec2listing.models.copy import ProductCopy
 from spec2listing.models.jobs import ImageKind
+from spec2listing.models.tasks import RenderTask
+from spec2listing.pipeline.steps import render_image
 from spec2listing.providers.prompts import PRODUCT_TAG, checklist, copy_request, copy_system_instruction
 from spec2listing.providers.select import copy_writer, image_renderer, vision_checker
 from spec2listing.settings import ProviderSettings
@@ -36,7 +38,7 @@ from tests.fakes import gemini_api, openai_api
 from tests.fakes.gemini_api import FakeGemini
 from tests.fakes.openai_api import FakeOpenAI
 from tests.fakes.server import Reply
-from tests.support import ACCEPTANCE, brand_for, specs_in
+from tests.support import ACCEPTANCE, brand_for, planned_example, specs_in
 
 PRICES = default_prices()
 
@@ -630,6 +632,95 @@ def test_render_undecodable_image_asks_once_more(gemini, images) -> None:
     images.queue(broken, broken)
     with pytest.raises(ProviderOutputInvalid, match="cannot be decoded"):
         image_renderer(live(gemini, images)).render(first_job(spec, brand), spec, [], ledger=MemoryLedger())
+
+
+def drawn_as(image_format: str, size: str | None = None) -> openai_api.Draw:
+    """A drawing function for the fake that encodes in `image_format`, at `size` or the requested one."""
+
+    def draw(prompt: str, requested: str, quality: str, background: str) -> bytes:
+        width, height = (int(side) for side in (size or requested).split("x"))
+        buffer = io.BytesIO()
+        Image.new("RGB", (width, height), (128, 128, 128)).save(buffer, format=image_format)
+        return buffer.getvalue()
+
+    return draw
+
+
+def test_render_gif_converted_to_requested_png(gemini, images) -> None:
+    spec, brand = product()
+    job = first_job(spec, brand)
+    images.draw = drawn_as("GIF")
+    rendered = image_renderer(live(gemini, images)).render(job, spec, [], ledger=MemoryLedger())
+
+    assert rendered.media_type == "image/png"
+    assert Image.open(io.BytesIO(rendered.data)).format == "PNG"
+    assert Image.open(io.BytesIO(rendered.data)).size == (job.width, job.height)
+    assert rendered.problems == ["OpenAI returned a GIF image where PNG was requested; it was converted to PNG"]
+
+
+def test_render_other_format_keeps_its_type(gemini, images) -> None:
+    spec, brand = product()
+    job = first_job(spec, brand)
+    images.draw = drawn_as("JPEG")
+    rendered = image_renderer(live(gemini, images)).render(job, spec, [], ledger=MemoryLedger())
+
+    assert rendered.media_type == "image/jpeg"
+    assert Image.open(io.BytesIO(rendered.data)).format == "JPEG"
+    assert rendered.problems == ["OpenAI returned a JPEG image where PNG was requested"]
+
+
+def test_render_wrong_size_flagged(gemini, images) -> None:
+    spec, brand = product()
+    job = first_job(spec, brand)
+    images.draw = drawn_as("PNG", "64x48")
+    rendered = image_renderer(live(gemini, images)).render(job, spec, [], ledger=MemoryLedger())
+
+    assert rendered.media_type == "image/png"
+    assert rendered.problems == [f"OpenAI returned a 64x48 image where {job.size} was requested"]
+
+
+def test_render_truncated_png_asks_once_more(gemini, images) -> None:
+    spec, brand = product()
+    job = first_job(spec, brand)
+    whole = openai_api.plain_png("", job.size, job.quality, "auto")
+    truncated = openai_api.answer(whole[:-200], prompt=job.prompt, size=job.size, quality=job.quality)
+    images.queue(Reply(200, truncated))
+    rendered = image_renderer(live(gemini, images)).render(job, spec, [], ledger=MemoryLedger())
+
+    assert len(images.requests) == 2
+    assert rendered.data == whole
+    assert rendered.problems == []
+
+
+@pytest.mark.parametrize(("image_format", "size"), [("GIF", None), ("PNG", "64x48")], ids=["gif", "64x48"])
+def test_render_step_never_caches_mismatch(gemini, images, store, records, image_format, size) -> None:
+    item, _, plan = planned_example(store, records, renderer_model="gpt-image-2")
+    job_id = plan.job_ids[0]
+    images.draw = drawn_as(image_format, size)
+    renderer = image_renderer(live(gemini, images))
+    result = render_image(RenderTask(**item, jobs_key=plan.jobs_key, job_id=job_id), store=store, renderer=renderer)
+
+    assert result.image_key is not None
+    assert result.image_key.endswith(".png")
+    data, content_type = store.objects[result.image_key]
+    assert content_type == "image/png"
+    assert Image.open(io.BytesIO(data)).format == "PNG"
+    assert result.cache_key is None
+    assert store.list_keys("cache/images/") == []
+
+    images.draw = openai_api.plain_png
+    again = planned_example(store, records, renderer_model="gpt-image-2")[2]
+    assert job_id in again.job_ids
+
+
+def test_render_step_caches_requested_image(gemini, images, store, records) -> None:
+    item, _, plan = planned_example(store, records, renderer_model="gpt-image-2")
+    job_id = plan.job_ids[0]
+    renderer = image_renderer(live(gemini, images))
+    result = render_image(RenderTask(**item, jobs_key=plan.jobs_key, job_id=job_id), store=store, renderer=renderer)
+
+    assert result.cache_key is not None
+    assert store.list_keys("cache/images/") == [f"cache/images/{result.cache_key}.png"]
 
 
 def test_openai_wrong_key_names_the_variable(gemini, images) -> None:

@@ -1,17 +1,14 @@
 """CheckConsistency when the vision checker fails, is slow or stays throttled: the listing is always kept."""
 
 import threading
-from datetime import UTC, datetime
 
 import pytest
-from spec2listing.copywriting.offline import OfflineCopyWriter
 from spec2listing.errors import ContentBlocked, ProviderOutputInvalid, ProviderThrottled
 from spec2listing.imaging.offline import OfflineRenderer
 from spec2listing.models.jobs import ImagePlan
-from spec2listing.models.tasks import CheckTask, IntakeTask, PipelineConfig, PlanTask, ProductTask, RenderTask
+from spec2listing.models.tasks import CheckTask, RenderTask
 from spec2listing.pipeline import steps
-from spec2listing.pipeline.intake import run_intake
-from spec2listing.pipeline.steps import check_consistency, generate_copy, plan_product_images, render_image
+from spec2listing.pipeline.steps import check_consistency, render_image
 from spec2listing.providers import VisionReport, VisionVerdict
 from spec2listing.providers.prompts import checklist
 from spec2listing.providers.select import vision_checker
@@ -22,9 +19,7 @@ from spec2listing.storage.objects import get_json
 from tests.fakes import gemini_api
 from tests.fakes.gemini_api import FakeGemini
 from tests.fakes.server import Reply
-from tests.support import EXAMPLES, load_event
-
-CONFIG = PipelineConfig(product_concurrency=1, image_concurrency=1, tolerated_failure_percentage=100)
+from tests.support import planned_example
 
 
 class ScriptedVision:
@@ -52,37 +47,14 @@ class ScriptedVision:
 
 def prepared_check(store, records) -> CheckTask:
     """Run the daypack example up to CheckConsistency with the offline providers and return the check's task."""
-    path = EXAMPLES / "daypack.json"
-    store.put_bytes(f"incoming/{path.name}", path.read_bytes(), "application/json")
-    store.put_bytes("brands/fjellstad.json", (EXAMPLES / "brands" / "fjellstad.json").read_bytes(), "application/json")
-    trigger = load_event("s3-object-created-spec")
-    trigger["detail"]["bucket"]["name"] = store.bucket
-    trigger["detail"]["object"]["key"] = f"incoming/{path.name}"
-    started = datetime(2026, 12, 4, 9, 0, tzinfo=UTC)
-    intake = run_intake(
-        IntakeTask(trigger=trigger, execution_id="arn:local", execution_name="vision", started_at=started),
-        store=store,
-        records=records,
-        config=CONFIG,
-    )
-    (item,) = get_json(store, intake.products_key)
-    task = ProductTask.model_validate(item)
-    copy = generate_copy(task, store=store, writer=OfflineCopyWriter())
-    plan = plan_product_images(
-        PlanTask(**item, copy_key=copy.copy_key),
-        store=store,
-        size="1024x1024",
-        lifestyle_size="1536x1024",
-        quality="medium",
-        renderer_model="offline-pillow-v1",
-    )
+    item, copy_key, plan = planned_example(store, records, renderer_model="offline-pillow-v1")
     renders = [
         render_image(RenderTask(**item, jobs_key=plan.jobs_key, job_id=job_id), store=store, renderer=OfflineRenderer())
         for job_id in plan.job_ids
     ]
     return CheckTask(
         **item,
-        copy_key=copy.copy_key,
+        copy_key=copy_key,
         jobs_key=plan.jobs_key,
         renders=[render.model_dump(mode="json") for render in renders],
     )

@@ -46,6 +46,8 @@ from spec2listing.providers.retry import Deadline, RetryPolicy, retry_after_seco
 logger = logging.getLogger(__name__)
 PROVIDER = "openai"
 MEDIA_TYPES = {"png": "image/png", "jpeg": "image/jpeg", "webp": "image/webp"}
+# Pillow's names of the output formats.
+PILLOW_FORMATS = {"png": "PNG", "jpeg": "JPEG", "webp": "WEBP"}
 # Error codes OpenAI gives a request its safety system refused.
 BLOCKED_CODES = frozenset({"moderation_blocked", "content_policy_violation"})
 TRANSIENT_STATUS = frozenset({408, 409})
@@ -107,7 +109,12 @@ class OpenAIImageRenderer:
                 "image answer invalid, asking once more", extra={"job_id": job.job_id, "problem": str(error)}
             )
             data = _image_bytes(answer())
-        return RenderedImage(data=data, media_type=MEDIA_TYPES[output_format])
+        rendered = checked_image(data, output_format=output_format, width=job.width, height=job.height)
+        if rendered.problems:
+            logger.warning(
+                "the image differs from the request", extra={"job_id": job.job_id, "problems": rendered.problems}
+            )
+        return rendered
 
     def _format_for(self, job: ImageJob) -> str:
         # JPEG has no alpha channel, so a transparent background needs PNG.
@@ -270,8 +277,51 @@ def _image_bytes(response: ImagesResponse) -> bytes:
         raise ProviderOutputInvalid("OpenAI returned no image data")
     try:
         data = base64.b64decode(encoded, validate=True)
+        # Every pixel is decoded: a header check passes an image cut short.
         with Image.open(io.BytesIO(data)) as image:
-            image.verify()
-    except (binascii.Error, UnidentifiedImageError, OSError, SyntaxError) as error:
+            image.load()
+    except (
+        binascii.Error,
+        UnidentifiedImageError,
+        Image.DecompressionBombError,
+        OSError,
+        SyntaxError,
+        ValueError,
+    ) as error:
         raise ProviderOutputInvalid(f"OpenAI returned image data that cannot be decoded: {error}") from error
     return data
+
+
+def checked_image(data: bytes, *, output_format: str, width: int, height: int) -> RenderedImage:
+    """Compare a decodable image with the request, naming each difference in `problems`.
+
+    The media type is always the decoded format's. An image in a format
+    outside PNG, JPEG and WebP, such as GIF, is converted to `output_format`.
+    """
+    problems = []
+    with Image.open(io.BytesIO(data)) as image:
+        decoded_format = str(image.format)
+        requested = PILLOW_FORMATS[output_format]
+        media = next((name for name, pillow in PILLOW_FORMATS.items() if pillow == decoded_format), None)
+        if media is None:
+            data = _encoded(image, output_format)
+            media = output_format
+            problems.append(
+                f"OpenAI returned a {decoded_format} image where {requested} was requested; "
+                f"it was converted to {requested}"
+            )
+        elif media != output_format:
+            problems.append(f"OpenAI returned a {decoded_format} image where {requested} was requested")
+        if image.size != (width, height):
+            problems.append(
+                f"OpenAI returned a {image.width}x{image.height} image where {width}x{height} was requested"
+            )
+    return RenderedImage(data=data, media_type=MEDIA_TYPES[media], problems=problems)
+
+
+def _encoded(image: Image.Image, output_format: str) -> bytes:
+    if output_format == "jpeg" and image.mode not in ("RGB", "L"):
+        image = image.convert("RGB")  # JPEG has no alpha channel or palette
+    buffer = io.BytesIO()
+    image.save(buffer, format=PILLOW_FORMATS[output_format], **({"lossless": True} if output_format == "webp" else {}))
+    return buffer.getvalue()
