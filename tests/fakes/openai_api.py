@@ -12,12 +12,12 @@ from typing import Any
 
 from PIL import Image
 from spec2listing.costs import PriceTable
+from spec2listing.costs.tokens import REFERENCE_PHOTO_INPUT_TOKENS
 
 from tests.fakes.server import FakeServer, Recorded, Reply
 
 KEY = "fake-openai-key"
 OUTPUT_TOKENS = {"low": 272, "medium": 1056, "high": 4160, "auto": 4160}
-REFERENCE_IMAGE_TOKENS = 323
 Draw = Callable[[str, str, str, str], bytes]
 
 
@@ -134,7 +134,7 @@ def answer(
 ) -> dict[str, Any]:
     """An images response body with one image and the usage the API would report for the request."""
     text_tokens = max(1, len(prompt) // 4)
-    image_tokens = REFERENCE_IMAGE_TOKENS * references
+    image_tokens = REFERENCE_PHOTO_INPUT_TOKENS * references
     usage = {
         "input_tokens": text_tokens + image_tokens,
         "input_tokens_details": {"text_tokens": text_tokens, "image_tokens": image_tokens},

@@ -13,7 +13,12 @@ from pydantic import BaseModel, Field
 from spec2listing.copywriting.offline import OfflineCopyWriter
 from spec2listing.costs import PriceTable
 from spec2listing.costs.ledger import MemoryLedger
-from spec2listing.costs.tokens import THINKING_TOKENS_PER_CALL, image_tokens, text_tokens
+from spec2listing.costs.tokens import (
+    REFERENCE_PHOTO_INPUT_TOKENS,
+    THINKING_TOKENS_PER_CALL,
+    image_tokens,
+    text_tokens,
+)
 from spec2listing.imaging.planner import plan_images
 from spec2listing.models.brand import BrandGuide
 from spec2listing.models.jobs import ImageQuality, ImageSize
@@ -36,6 +41,7 @@ class StepEstimate(BaseModel):
     model: str
     calls: int = 0
     images: int = 0
+    edits: int = Field(default=0, description="Image calls that edit reference photos; their image input is estimated.")
     input_tokens: int = 0
     output_tokens: int = 0
     thinking_tokens: int = 0
@@ -69,7 +75,7 @@ class RunEstimate(BaseModel):
         for product in self.products:
             for step in product.steps:
                 total = totals.setdefault(step.step, StepEstimate(step=step.step, model=step.model))
-                for field in ("calls", "images", "input_tokens", "output_tokens", "thinking_tokens"):
+                for field in ("calls", "images", "edits", "input_tokens", "output_tokens", "thinking_tokens"):
                     setattr(total, field, getattr(total, field) + getattr(step, field))
                 total.cost_usd = round(total.cost_usd + step.cost_usd, 6)
         return totals
@@ -105,11 +111,18 @@ def estimate_product(
     vision = StepEstimate(step="vision", model=vision_model)
     for job in plan.jobs:
         prompt_tokens = text_tokens(job.prompt)
+        photo_tokens = REFERENCE_PHOTO_INPUT_TOKENS * len(job.reference_images)
         render.calls += 1
         render.images += 1
-        render.input_tokens += prompt_tokens
+        render.edits += 1 if job.reference_images else 0
+        render.input_tokens += prompt_tokens + photo_tokens
         render.cost_usd += prices.image_cost(
-            image_model, quality=job.quality, size=job.size, images=1, input_text_tokens=prompt_tokens
+            image_model,
+            quality=job.quality,
+            size=job.size,
+            images=1,
+            input_text_tokens=prompt_tokens,
+            input_image_tokens=photo_tokens,
         )
         items = checklist(job)
         if not items:
