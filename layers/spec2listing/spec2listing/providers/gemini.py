@@ -230,8 +230,8 @@ class GeminiModel:
     def _domain_error(self, error: genai_errors.APIError) -> Exception:
         """Map an error response by its HTTP status, whatever the shape of its body."""
         status = error.code
-        reason = error.status if isinstance(error.status, str) else ""
-        message = self.key.redact(f"Gemini {self.model} returned HTTP {status} {reason}: {_error_text(error)}".strip())
+        reason = f" {error.status}" if isinstance(error.status, str) and error.status else ""
+        message = self.key.redact(f"Gemini {self.model} returned HTTP {status}{reason}: {_error_text(error)}")
         if status == 429:
             return ProviderThrottled(message, retry_after_seconds=_retry_after(error))
         if status in RETRYABLE_STATUS or status >= 500:
