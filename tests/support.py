@@ -1,7 +1,7 @@
 """Paths and loaders shared by the tests."""
 
 import json
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -12,9 +12,20 @@ from spec2listing.local.template import load_template
 from spec2listing.models.brand import BrandGuide
 from spec2listing.models.records import ProductStatus
 from spec2listing.models.spec import ProductSpec
-from spec2listing.models.tasks import CheckTask, FinalizeTask, PlanTask, ProductTask, RenderTask
+from spec2listing.models.tasks import (
+    CheckTask,
+    FinalizeTask,
+    IntakeTask,
+    PipelineConfig,
+    PlanResult,
+    PlanTask,
+    ProductTask,
+    RenderTask,
+)
+from spec2listing.pipeline.intake import run_intake
 from spec2listing.pipeline.outcomes import finalize_product
 from spec2listing.pipeline.steps import check_consistency, generate_copy, plan_product_images, render_image
+from spec2listing.storage.objects import get_json
 
 ROOT = Path(__file__).resolve().parents[1]
 EVENTS = ROOT / "events"
@@ -58,6 +69,41 @@ def all_acceptance_specs() -> list[ProductSpec]:
     return specs
 
 
+def planned_example(store: Any, records: Any, *, renderer_model: str) -> tuple[dict[str, Any], str, PlanResult]:
+    """Take examples/daypack.json through intake, offline copy and image planning, as the pipeline does.
+
+    Returns the product's Map item, the key of its copy and the plan, whose jobs are left to render.
+    """
+    path = EXAMPLES / "daypack.json"
+    store.put_bytes(f"incoming/{path.name}", path.read_bytes(), "application/json")
+    store.put_bytes("brands/fjellstad.json", (EXAMPLES / "brands" / "fjellstad.json").read_bytes(), "application/json")
+    trigger = load_event("s3-object-created-spec")
+    trigger["detail"]["bucket"]["name"] = store.bucket
+    trigger["detail"]["object"]["key"] = f"incoming/{path.name}"
+    started = datetime(2026, 12, 4, 9, 0, tzinfo=UTC)
+    intake = run_intake(
+        IntakeTask(trigger=trigger, execution_id="arn:local", execution_name="example", started_at=started),
+        store=store,
+        records=records,
+        config=PipelineConfig(product_concurrency=1, image_concurrency=1, tolerated_failure_percentage=100),
+    )
+    (item,) = get_json(store, intake.products_key)
+    copy = generate_copy(ProductTask.model_validate(item), store=store, writer=OfflineCopyWriter())
+    return item, copy.copy_key, plan_default_images(store, item, copy.copy_key, renderer_model)
+
+
+def plan_default_images(store: Any, item: dict[str, Any], copy_key: str, renderer_model: str) -> PlanResult:
+    """Plan a product's images at the default sizes and quality."""
+    return plan_product_images(
+        PlanTask(**item, copy_key=copy_key),
+        store=store,
+        size="1024x1024",
+        lifestyle_size="1536x1024",
+        quality="medium",
+        renderer_model=renderer_model,
+    )
+
+
 def run_product_steps(
     store: Any,
     records: Any,
@@ -72,14 +118,7 @@ def run_product_steps(
     task = ProductTask.model_validate(item)
     renderer = renderer or OfflineRenderer()
     copy = generate_copy(task, store=store, writer=writer or OfflineCopyWriter())
-    plan = plan_product_images(
-        PlanTask(**item, copy_key=copy.copy_key),
-        store=store,
-        size="1024x1024",
-        lifestyle_size="1536x1024",
-        quality="medium",
-        renderer_model=renderer.model,
-    )
+    plan = plan_default_images(store, item, copy.copy_key, renderer.model)
     renders = [
         render_image(RenderTask(**item, jobs_key=plan.jobs_key, job_id=job_id), store=store, renderer=renderer)
         for job_id in plan.job_ids

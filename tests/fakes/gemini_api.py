@@ -13,6 +13,7 @@ from typing import Any
 
 from spec2listing.consistency.thresholds import LIFESTYLE_COLOR_MIN_SHARE, VARIANT_COLOR_MAX_DELTA_E
 from spec2listing.copywriting.offline import OfflineCopyWriter
+from spec2listing.costs import PriceTable
 from spec2listing.costs.ledger import MemoryLedger
 from spec2listing.imaging.pixels import color_share
 from spec2listing.models.brand import BrandGuide
@@ -90,6 +91,13 @@ def finished(text: str, finish: str, model: str = "gemini-2.5-flash") -> Reply:
     return Reply(200, answer(model, text, prompt_tokens=100, finish=finish))
 
 
+def continuing(text: str, model: str = "gemini-2.5-flash") -> Reply:
+    """A response that stops with finish reason CONTINUATION and carries a continuation token."""
+    body = answer(model, text, prompt_tokens=100, finish="CONTINUATION")
+    body["candidates"][0]["continuationToken"] = base64.b64encode(b"resume-here").decode()
+    return Reply(200, body)
+
+
 def decode_bytes(text: str) -> bytes:
     """Decode inline data the way the API does: standard or URL-safe base64, padding optional."""
     return base64.urlsafe_b64decode(text.replace("+", "-").replace("/", "_") + "=" * (-len(text) % 4))
@@ -111,6 +119,18 @@ class FakeGemini(FakeServer):
             (self.model_of(request), reply.body["usageMetadata"])
             for request, reply in delivered
             if reply.status == 200 and isinstance(reply.body, dict) and "usageMetadata" in reply.body
+        ]
+
+    def reported_costs(self, prices: PriceTable) -> list[float]:
+        """The USD cost of every usageMetadata delivered, by the price table."""
+        return [
+            prices.text_cost(
+                model,
+                input_tokens=usage.get("promptTokenCount", 0),
+                output_tokens=usage.get("candidatesTokenCount", 0),
+                thinking_tokens=usage.get("thoughtsTokenCount", 0),
+            )
+            for model, usage in self.reported
         ]
 
     @staticmethod

@@ -11,12 +11,13 @@ from collections.abc import Callable
 from typing import Any
 
 from PIL import Image
+from spec2listing.costs import PriceTable
+from spec2listing.costs.tokens import REFERENCE_PHOTO_INPUT_TOKENS
 
 from tests.fakes.server import FakeServer, Recorded, Reply
 
 KEY = "fake-openai-key"
 OUTPUT_TOKENS = {"low": 272, "medium": 1056, "high": 4160, "auto": 4160}
-REFERENCE_IMAGE_TOKENS = 323
 Draw = Callable[[str, str, str, str], bytes]
 
 
@@ -78,13 +79,27 @@ class FakeOpenAI(FakeServer):
         reported = []
         for request, reply in delivered:
             body = reply.body
-            if reply.status != 200 or not isinstance(body, dict) or not body.get("usage"):
+            if reply.status != 200 or not isinstance(body, dict) or not isinstance(body.get("usage"), dict):
                 continue
             params, _ = self.params_of(request)
             reported.append(
                 {**body["usage"], "quality": body["quality"], "size": body["size"], "model": params.get("model")}
             )
         return reported
+
+    def reported_costs(self, prices: PriceTable) -> list[float]:
+        """The USD cost of every usage delivered, by the price table."""
+        return [
+            prices.image_cost(
+                usage["model"],
+                quality=usage["quality"],
+                size=usage["size"],
+                images=1,
+                input_text_tokens=usage["input_tokens_details"]["text_tokens"],
+                input_image_tokens=usage["input_tokens_details"]["image_tokens"],
+            )
+            for usage in self.reported
+        ]
 
     def respond(self, request: Recorded) -> Reply:
         if request.headers.get("authorization") != f"Bearer {self.key}":
@@ -95,21 +110,43 @@ class FakeOpenAI(FakeServer):
         prompt, size, quality = params["prompt"], params.get("size", "1024x1024"), params.get("quality", "medium")
         background = params.get("background", "auto")
         data = self.draw(prompt, size, quality, background)
-        text_tokens = max(1, len(prompt) // 4)
-        image_tokens = REFERENCE_IMAGE_TOKENS * len(references)
-        usage = {
-            "input_tokens": text_tokens + image_tokens,
-            "input_tokens_details": {"text_tokens": text_tokens, "image_tokens": image_tokens},
-            "output_tokens": OUTPUT_TOKENS[quality],
-            "total_tokens": text_tokens + image_tokens + OUTPUT_TOKENS[quality],
-        }
-        body = {
-            "created": int(time.time()),
-            "data": [{"b64_json": base64.b64encode(data).decode()}],
-            "background": "opaque" if background != "transparent" else "transparent",
-            "output_format": params.get("output_format", "png"),
-            "quality": "high" if quality == "auto" else quality,
-            "size": size,
-            "usage": usage,
-        }
+        body = answer(
+            data,
+            prompt=prompt,
+            size=size,
+            quality=quality,
+            background=background,
+            output_format=params.get("output_format", "png"),
+            references=len(references),
+        )
         return Reply(200, body)
+
+
+def answer(
+    data: bytes,
+    *,
+    prompt: str,
+    size: str = "1024x1024",
+    quality: str = "medium",
+    background: str = "auto",
+    output_format: str = "png",
+    references: int = 0,
+) -> dict[str, Any]:
+    """An images response body with one image and the usage the API would report for the request."""
+    text_tokens = max(1, len(prompt) // 4)
+    image_tokens = REFERENCE_PHOTO_INPUT_TOKENS * references
+    usage = {
+        "input_tokens": text_tokens + image_tokens,
+        "input_tokens_details": {"text_tokens": text_tokens, "image_tokens": image_tokens},
+        "output_tokens": OUTPUT_TOKENS[quality],
+        "total_tokens": text_tokens + image_tokens + OUTPUT_TOKENS[quality],
+    }
+    return {
+        "created": int(time.time()),
+        "data": [{"b64_json": base64.b64encode(data).decode()}],
+        "background": "opaque" if background != "transparent" else "transparent",
+        "output_format": output_format,
+        "quality": "high" if quality == "auto" else quality,
+        "size": size,
+        "usage": usage,
+    }

@@ -39,12 +39,25 @@ class Recorded:
 
 @dataclass
 class Reply:
-    """A canned reply: status, JSON body, headers, and an optional delay before answering."""
+    """A canned reply: status, JSON body, headers, and an optional delay before it is sent.
+
+    `raw` is sent as it is in place of the JSON of `body`, with `content_type`.
+    `cut_after_bytes` closes the connection after that much of the body, which
+    the headers announced whole. `trickle_seconds` sends the body a byte at a
+    time with that pause before each byte, as a server that stalls does.
+    """
 
     status: int = 200
     body: Any = None
     headers: dict[str, str] = field(default_factory=dict)
     delay_seconds: float = 0.0
+    raw: bytes | None = None
+    content_type: str = "application/json"
+    cut_after_bytes: int | None = None
+    trickle_seconds: float = 0.0
+
+    def payload(self) -> bytes:
+        return self.raw if self.raw is not None else json.dumps(self.body).encode()
 
 
 class FakeServer:
@@ -78,15 +91,23 @@ class FakeServer:
                         fake._abandoned(recorded, reply)  # the client gave up first: the timeout cases
                         self.close_connection = True
                         return
-                payload = json.dumps(reply.body).encode()
+                payload = reply.payload()
                 fake._deliver(recorded, reply)
                 try:
                     self.send_response(reply.status)
-                    self.send_header("content-type", "application/json")
+                    self.send_header("content-type", reply.content_type)
                     self.send_header("content-length", str(len(payload)))
                     for name, value in reply.headers.items():
                         self.send_header(name, value)
                     self.end_headers()
+                    if reply.cut_after_bytes is not None:
+                        self.wfile.write(payload[: reply.cut_after_bytes])
+                        self.close_connection = True
+                        fake._abandoned(recorded, reply)
+                        return
+                    if reply.trickle_seconds:
+                        _trickle(self.wfile, payload, reply.trickle_seconds)
+                        return
                     self.wfile.write(payload)
                 except (BrokenPipeError, ConnectionResetError):
                     fake._abandoned(recorded, reply)
@@ -116,7 +137,7 @@ class FakeServer:
             self.delivered.append((request, reply))
 
     def _abandoned(self, request: Recorded, reply: Reply) -> None:
-        """Called for a reply whose client had closed the connection (timed out) before it was sent."""
+        """Called for a reply cut short, or one whose client closed the connection (timed out) before it was sent."""
         with self._lock:
             self.abandoned.append(request)
             self.delivered = [item for item in self.delivered if item[0] is not request]
@@ -133,6 +154,14 @@ class FakeServer:
 
     def respond(self, request: Recorded) -> Reply:
         raise NotImplementedError
+
+
+def _trickle(output: Any, payload: bytes, pause_seconds: float) -> None:
+    """Write `payload` a byte at a time; raises BrokenPipeError or ConnectionResetError once the client is gone."""
+    for index in range(len(payload)):
+        time.sleep(pause_seconds)
+        output.write(payload[index : index + 1])
+        output.flush()
 
 
 def _closed_by_client(connection: socket.socket) -> bool:

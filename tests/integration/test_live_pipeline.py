@@ -135,26 +135,8 @@ def test_live_records_providers(runs) -> None:
 
 def reported_costs(gemini: FakeGemini, images: FakeOpenAI) -> tuple[float, float]:
     """The usage the fakes sent to a client that received it, times the price table: (text, images)."""
-    text_cost = sum(
-        PRICES.text_cost(
-            model,
-            input_tokens=usage.get("promptTokenCount", 0),
-            output_tokens=usage.get("candidatesTokenCount", 0),
-            thinking_tokens=usage.get("thoughtsTokenCount", 0),
-        )
-        for model, usage in gemini.reported
-    )
-    image_cost = sum(
-        PRICES.image_cost(
-            usage["model"],
-            quality=usage["quality"],
-            size=usage["size"],
-            images=1,
-            input_text_tokens=usage["input_tokens_details"]["text_tokens"],
-            input_image_tokens=usage["input_tokens_details"]["image_tokens"],
-        )
-        for usage in images.reported
-    )
+    text_cost = sum(gemini.reported_costs(PRICES))
+    image_cost = sum(images.reported_costs(PRICES))
     return text_cost, image_cost
 
 

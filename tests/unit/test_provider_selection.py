@@ -7,13 +7,15 @@ import boto3
 import pytest
 from aws_lambda_powertools.utilities import parameters
 from moto import mock_aws
+from rich.console import Console
 from spec2listing.copywriting.offline import OfflineCopyWriter
 from spec2listing.costs import default_prices, load_prices
 from spec2listing.costs.ledger import MemoryLedger
+from spec2listing.costs.tokens import REFERENCE_PHOTO_INPUT_TOKENS
 from spec2listing.errors import ProviderAuthFailed
 from spec2listing.imaging.offline import OfflineRenderer
 from spec2listing.imaging.offline_vision import OfflineVisionChecker
-from spec2listing.local.estimate import estimate_files
+from spec2listing.local.estimate import estimate_files, print_estimate
 from spec2listing.providers.gemini_copy import GeminiCopyWriter
 from spec2listing.providers.openai_images import OpenAIImageRenderer
 from spec2listing.providers.select import (
@@ -123,6 +125,50 @@ def test_estimate_counts_calls_and_prices_them() -> None:
     assert steps["render"].cost_usd > 4 * min(image_price.per_image["medium"].values()) - 1e-9
     assert estimate.cost_usd == pytest.approx(sum(step.cost_usd for step in product.steps))
     assert estimate.unpriced_models == []
+
+
+def test_estimate_counts_reference_photo_tokens(tmp_path) -> None:
+    document = json.loads((ACCEPTANCE / "trail-runner.json").read_text())
+    document["reference_photos"] = ["front.png", "side.png"]
+    path = tmp_path / "trail-runner.json"
+    path.write_text(json.dumps(document))
+    with_photos, _ = estimate_files([path], [ACCEPTANCE_BRANDS], prices=default_prices())
+    without_photos, _ = estimate_files([ACCEPTANCE / "trail-runner.json"], [ACCEPTANCE_BRANDS], prices=default_prices())
+
+    edits, renders = with_photos.totals()["render"], without_photos.totals()["render"]
+    photo_tokens = edits.calls * 2 * REFERENCE_PHOTO_INPUT_TOKENS
+    assert edits.edits == edits.calls == 4
+    assert renders.edits == 0
+    assert edits.input_tokens - renders.input_tokens == photo_tokens
+    image_price = default_prices().image["gpt-image-2"]
+    assert edits.cost_usd - renders.cost_usd == pytest.approx(
+        photo_tokens * image_price.input_image_per_million / 1_000_000, abs=1e-6
+    )
+
+    console = Console(record=True, width=200)
+    print_estimate(console, with_photos, [])
+    assert "4 image calls edit reference photos" in console.export_text()
+
+
+def test_image_price_unlisted_by_pixels() -> None:
+    price = default_prices().image["gpt-image-2"]
+    medium = price.per_image["medium"]
+
+    assert price.estimated_image_price("medium", "1024x768") == medium["1024x1024"]
+    assert price.estimated_image_price("medium", "1280x1024") == medium["1536x1024"]
+    assert price.estimated_image_price("medium", "2048x2048") == pytest.approx(
+        medium["1536x1024"] * 2048 * 2048 / (1536 * 1024)
+    )
+    assert price.estimated_image_price("medium", "auto") == max(medium.values())
+    assert price.estimated_image_price("ultra", "1024x1024") == price.per_image["high"]["1024x1024"]
+
+
+def test_image_cost_never_zero_for_unlisted() -> None:
+    table = default_prices()
+    for quality, size in [("medium", "2048x2048"), ("ultra", "1024x1024"), ("low", "auto")]:
+        assert table.image_cost("gpt-image-2", quality=quality, size=size, images=1) > 0
+        assert not table.lists_image_price("gpt-image-2", quality=quality, size=size)
+    assert table.lists_image_price("gpt-image-2", quality="medium", size="1024x1024")
 
 
 def test_price_override_file(tmp_path) -> None:

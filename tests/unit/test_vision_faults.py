@@ -1,25 +1,25 @@
 """CheckConsistency when the vision checker fails, is slow or stays throttled: the listing is always kept."""
 
 import threading
-from datetime import UTC, datetime
 
 import pytest
-from spec2listing.copywriting.offline import OfflineCopyWriter
 from spec2listing.errors import ContentBlocked, ProviderOutputInvalid, ProviderThrottled
 from spec2listing.imaging.offline import OfflineRenderer
 from spec2listing.models.jobs import ImagePlan
-from spec2listing.models.tasks import CheckTask, IntakeTask, PipelineConfig, PlanTask, ProductTask, RenderTask
+from spec2listing.models.tasks import CheckTask, RenderTask
 from spec2listing.pipeline import steps
-from spec2listing.pipeline.intake import run_intake
-from spec2listing.pipeline.steps import check_consistency, generate_copy, plan_product_images, render_image
+from spec2listing.pipeline.steps import check_consistency, render_image
 from spec2listing.providers import VisionReport, VisionVerdict
 from spec2listing.providers.prompts import checklist
+from spec2listing.providers.select import vision_checker
+from spec2listing.settings import ProviderSettings
 from spec2listing.storage import keys
 from spec2listing.storage.objects import get_json
 
-from tests.support import EXAMPLES, load_event
-
-CONFIG = PipelineConfig(product_concurrency=1, image_concurrency=1, tolerated_failure_percentage=100)
+from tests.fakes import gemini_api
+from tests.fakes.gemini_api import FakeGemini
+from tests.fakes.server import Reply
+from tests.support import planned_example
 
 
 class ScriptedVision:
@@ -47,37 +47,14 @@ class ScriptedVision:
 
 def prepared_check(store, records) -> CheckTask:
     """Run the daypack example up to CheckConsistency with the offline providers and return the check's task."""
-    path = EXAMPLES / "daypack.json"
-    store.put_bytes(f"incoming/{path.name}", path.read_bytes(), "application/json")
-    store.put_bytes("brands/fjellstad.json", (EXAMPLES / "brands" / "fjellstad.json").read_bytes(), "application/json")
-    trigger = load_event("s3-object-created-spec")
-    trigger["detail"]["bucket"]["name"] = store.bucket
-    trigger["detail"]["object"]["key"] = f"incoming/{path.name}"
-    started = datetime(2026, 12, 4, 9, 0, tzinfo=UTC)
-    intake = run_intake(
-        IntakeTask(trigger=trigger, execution_id="arn:local", execution_name="vision", started_at=started),
-        store=store,
-        records=records,
-        config=CONFIG,
-    )
-    (item,) = get_json(store, intake.products_key)
-    task = ProductTask.model_validate(item)
-    copy = generate_copy(task, store=store, writer=OfflineCopyWriter())
-    plan = plan_product_images(
-        PlanTask(**item, copy_key=copy.copy_key),
-        store=store,
-        size="1024x1024",
-        lifestyle_size="1536x1024",
-        quality="medium",
-        renderer_model="offline-pillow-v1",
-    )
+    item, copy_key, plan = planned_example(store, records, renderer_model="offline-pillow-v1")
     renders = [
         render_image(RenderTask(**item, jobs_key=plan.jobs_key, job_id=job_id), store=store, renderer=OfflineRenderer())
         for job_id in plan.job_ids
     ]
     return CheckTask(
         **item,
-        copy_key=copy.copy_key,
+        copy_key=copy_key,
         jobs_key=plan.jobs_key,
         renders=[render.model_dump(mode="json") for render in renders],
     )
@@ -106,6 +83,38 @@ def test_vision_fault_leaves_image_unverified(store, records) -> None:
     assert all(reason == "ProviderOutputInvalid: the answer is not valid JSON" for reason in reasons)
     assert unverified(report, "packshot") == []
     assert not result.passed
+    assert store.exists(result.report_key)
+
+
+def test_live_vision_not_json_unverified(store, records) -> None:
+    task = prepared_check(store, records)
+    settings = ProviderSettings(
+        providers="live",
+        gemini_api_key=gemini_api.KEY,
+        retry_attempts=2,
+        retry_initial_seconds=0.01,
+        retry_max_seconds=0.05,
+    )
+    with FakeGemini() as gemini:
+        gemini.queue(*[Reply(200, raw=b"<html>upstream proxy error</html>", content_type="text/html")] * 2)
+        vision = vision_checker(settings.model_copy(update={"gemini_base_url": gemini.url}))
+        result, report = check_consistency(task, store=store, vision=vision, vision_concurrency=1)
+
+    flags = vision_flags(report)
+    assert list(flags) == ["packshot"]
+    assert flags["packshot"].startswith("ProviderUnavailable: ")
+    assert "not valid JSON" in flags["packshot"]
+    assert unverified(report, "packshot")
+    assert store.exists(result.report_key)
+
+
+def test_unexpected_vision_error_unverified(store, records) -> None:
+    task = prepared_check(store, records)
+    vision = ScriptedVision(faults={"packshot": RuntimeError("unexpected reply shape")})
+    result, report = check_consistency(task, store=store, vision=vision)
+
+    assert vision_flags(report) == {"packshot": "RuntimeError: unexpected reply shape"}
+    assert unverified(report, "packshot")
     assert store.exists(result.report_key)
 
 

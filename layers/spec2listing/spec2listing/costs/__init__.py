@@ -39,10 +39,33 @@ class ImagePrice(BaseModel):
     source: str = ""
 
     def image_price(self, quality: str, size: str) -> float | None:
+        """The listed price of one image, or None when the table lists none for that quality and size."""
         by_size = self.per_image.get(AUTO_QUALITY_FALLBACK if quality == "auto" else quality)
         if by_size is None:
             return None
         return by_size.get(size)
+
+    def estimated_image_price(self, quality: str, size: str) -> float | None:
+        """Price one image of a quality or size the table does not list, by pixel count.
+
+        An unlisted quality costs as AUTO_QUALITY_FALLBACK. An unlisted size
+        costs as the smallest listed size with at least as many pixels. A size
+        larger than all costs as the largest one, scaled by the pixel ratio,
+        and a size that is not WIDTHxHEIGHT as the dearest listed size.
+        Returns None only when the table lists no size for the quality.
+        """
+        by_size = self.per_image.get(quality) or self.per_image.get(AUTO_QUALITY_FALLBACK)
+        if not by_size:
+            return None
+        listed = sorted((pixels, price) for name, price in by_size.items() if (pixels := _pixels(name)) is not None)
+        pixels = _pixels(size)
+        if pixels is None or not listed:
+            return max(by_size.values())
+        for listed_pixels, price in listed:
+            if listed_pixels >= pixels:
+                return price
+        largest_pixels, largest_price = listed[-1]
+        return largest_price * pixels / largest_pixels
 
 
 class PriceTable(BaseModel):
@@ -78,6 +101,11 @@ class PriceTable(BaseModel):
         ) / MILLION
         return round(cost, 8)
 
+    def lists_image_price(self, model: str, *, quality: str, size: str) -> bool:
+        """Return whether the table lists this image price, which image_cost otherwise estimates by pixel count."""
+        price = self.image.get(model)
+        return price is not None and price.image_price(quality, size) is not None
+
     def image_cost(
         self,
         model: str,
@@ -88,11 +116,16 @@ class PriceTable(BaseModel):
         input_text_tokens: int = 0,
         input_image_tokens: int = 0,
     ) -> float:
-        """Cost of one image call: a price per image plus the prompt and reference-photo tokens."""
+        """Cost of one image call: a price per image plus the prompt and reference-photo tokens.
+
+        A quality or size the table does not list is priced by pixel count (ImagePrice.estimated_image_price).
+        """
         price = self.image.get(model)
         if price is None:
             return 0.0
-        per_image = price.image_price(quality, size) or 0.0
+        per_image = price.image_price(quality, size)
+        if per_image is None:
+            per_image = price.estimated_image_price(quality, size) or 0.0
         cost = images * per_image
         cost += input_text_tokens * price.input_text_per_million / MILLION
         cost += input_image_tokens * price.input_image_per_million / MILLION
@@ -102,6 +135,14 @@ class PriceTable(BaseModel):
         """Models that would be charged nothing because the table has no price for them."""
         absent = [model for model in text_models if model not in self.text]
         return absent + [model for model in image_models if model not in self.image]
+
+
+def _pixels(size: str) -> int | None:
+    """Return the pixel count of a WIDTHxHEIGHT size such as 1536x1024, or None for another text."""
+    width, separator, height = size.partition("x")
+    if not separator or not width.isdigit() or not height.isdigit():
+        return None
+    return int(width) * int(height)
 
 
 @cache

@@ -2,19 +2,23 @@
 
 Calls and images are exact: the plan comes from the same planner the pipeline
 uses, fed with the offline copy, which names the same anchors and variants.
-Token counts are estimates: four characters per token for text, Gemini's 258
-tokens per 768-pixel image tile, an assumed thinking allowance, and the
-offline copy's length for the answer.
+Token counts are estimates by the rules in `costs.tokens`, with the offline
+copy's length for the answer.
 """
 
 import json
-import math
 
 from pydantic import BaseModel, Field
 
 from spec2listing.copywriting.offline import OfflineCopyWriter
 from spec2listing.costs import PriceTable
 from spec2listing.costs.ledger import MemoryLedger
+from spec2listing.costs.tokens import (
+    REFERENCE_PHOTO_INPUT_TOKENS,
+    THINKING_TOKENS_PER_CALL,
+    image_tokens,
+    text_tokens,
+)
 from spec2listing.imaging.planner import plan_images
 from spec2listing.models.brand import BrandGuide
 from spec2listing.models.jobs import ImageQuality, ImageSize
@@ -27,12 +31,6 @@ from spec2listing.providers.prompts import (
     vision_request,
 )
 
-CHARACTERS_PER_TOKEN = 4
-# Gemini bills an image larger than 384 px per side as 768x768 tiles of 258 tokens each.
-IMAGE_TILE_PIXELS = 768
-TOKENS_PER_IMAGE_TILE = 258
-# Assumed thinking per text call; Gemini Flash thinks as much as it decides unless a budget is set.
-THINKING_TOKENS_PER_CALL = 1024
 OUTPUT_TOKENS_PER_VERDICT = 40
 
 
@@ -43,6 +41,7 @@ class StepEstimate(BaseModel):
     model: str
     calls: int = 0
     images: int = 0
+    edits: int = Field(default=0, description="Image calls that edit reference photos; their image input is estimated.")
     input_tokens: int = 0
     output_tokens: int = 0
     thinking_tokens: int = 0
@@ -76,19 +75,10 @@ class RunEstimate(BaseModel):
         for product in self.products:
             for step in product.steps:
                 total = totals.setdefault(step.step, StepEstimate(step=step.step, model=step.model))
-                for field in ("calls", "images", "input_tokens", "output_tokens", "thinking_tokens"):
+                for field in ("calls", "images", "edits", "input_tokens", "output_tokens", "thinking_tokens"):
                     setattr(total, field, getattr(total, field) + getattr(step, field))
                 total.cost_usd = round(total.cost_usd + step.cost_usd, 6)
         return totals
-
-
-def text_tokens(text: str) -> int:
-    return max(1, math.ceil(len(text) / CHARACTERS_PER_TOKEN))
-
-
-def image_tokens(width: int, height: int) -> int:
-    tiles = math.ceil(width / IMAGE_TILE_PIXELS) * math.ceil(height / IMAGE_TILE_PIXELS)
-    return tiles * TOKENS_PER_IMAGE_TILE
 
 
 def estimate_product(
@@ -121,11 +111,18 @@ def estimate_product(
     vision = StepEstimate(step="vision", model=vision_model)
     for job in plan.jobs:
         prompt_tokens = text_tokens(job.prompt)
+        photo_tokens = REFERENCE_PHOTO_INPUT_TOKENS * len(job.reference_images)
         render.calls += 1
         render.images += 1
-        render.input_tokens += prompt_tokens
+        render.edits += 1 if job.reference_images else 0
+        render.input_tokens += prompt_tokens + photo_tokens
         render.cost_usd += prices.image_cost(
-            image_model, quality=job.quality, size=job.size, images=1, input_text_tokens=prompt_tokens
+            image_model,
+            quality=job.quality,
+            size=job.size,
+            images=1,
+            input_text_tokens=prompt_tokens,
+            input_image_tokens=photo_tokens,
         )
         items = checklist(job)
         if not items:

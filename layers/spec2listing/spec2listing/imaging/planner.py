@@ -5,6 +5,11 @@ main image), one lifestyle scene per visual anchor of the spec (or one scene in 
 spec's style when it names no anchor), and one image on white for every further colour
 variant. Each job carries the anchors, mandatory elements and colour it must show,
 so the checks can hold the image to them.
+
+Prompts quote merchant text: each value from the spec or brand guide is put on
+one line, and free text (anchors, elements, style, lighting, campaign, things
+to avoid) goes inside double quotes, so no value can add a line or a sentence
+that reads as the prompt's own.
 """
 
 import hashlib
@@ -102,12 +107,26 @@ def _variant_fields(variant: Variant | None) -> dict[str, str | None]:
     return {"variant_sku": variant.sku, "color": variant.color, "color_hex": variant.color_hex}
 
 
+def one_line(text: str) -> str:
+    """Return `text` with every run of whitespace, line breaks included, as one space."""
+    return " ".join(text.split())
+
+
+def quoted(text: str) -> str:
+    """Return `text` on one line between double quotes; quotes inside become single ones, so the pair stays whole."""
+    return '"' + one_line(text).replace('"', "'") + '"'
+
+
+def _quoted_list(items: list[str], last: str = "and") -> str:
+    return join_words([quoted(item) for item in items], last=last)
+
+
 def _product_phrase(spec: ProductSpec, variant: Variant | None) -> str:
-    phrase = display_name(spec)
+    phrase = one_line(display_name(spec))
     if variant is not None:
-        finish = f", {variant.finish} finish" if variant.finish else ""
-        material = f", {variant.material}" if variant.material else ""
-        phrase += f" in {variant.color} ({variant.color_hex}){finish}{material}"
+        finish = f", {one_line(variant.finish)} finish" if variant.finish else ""
+        material = f", {one_line(variant.material)}" if variant.material else ""
+        phrase += f" in {one_line(variant.color)} ({variant.color_hex}){finish}{material}"
     return phrase
 
 
@@ -118,9 +137,9 @@ def _packshot_prompt(spec: ProductSpec, variant: Variant | None, mandatory: list
         "The product is centred and fills at least 85% of the frame.",
     ]
     if spec.materials:
-        lines.append(f"Materials visible: {join_words(spec.materials)}.")
+        lines.append(f"Materials visible: {join_words([one_line(material) for material in spec.materials])}.")
     if mandatory:
-        lines.append(f"Must show: {join_words(mandatory)}.")
+        lines.append(f"Must show: {_quoted_list(mandatory)}.")
     lines.append("No text, no watermark, no props, no people.")
     return " ".join(lines)
 
@@ -132,19 +151,19 @@ def _lifestyle_prompt(
     mandatory: list[str],
     brand: BrandGuide | None,
 ) -> str:
-    scene = f"the product {anchor}" if anchor else "the product in use"
+    scene = f"the product in the scene {quoted(anchor)}" if anchor else "the product in use"
     lines = [f"Lifestyle photograph of the {_product_phrase(spec, variant)}, {scene}."]
     if spec.visual.style:
-        lines.append(f"Style: {spec.visual.style}.")
+        lines.append(f"Style: {quoted(spec.visual.style)}.")
     if brand and brand.visual.lighting:
-        lines.append(f"Lighting: {brand.visual.lighting}.")
+        lines.append(f"Lighting: {quoted(brand.visual.lighting)}.")
     if brand and brand.visual.palette:
         lines.append(f"Brand palette: {', '.join(brand.visual.palette)}.")
     if mandatory:
-        lines.append(f"Must show: {join_words(mandatory)}.")
+        lines.append(f"Must show: {_quoted_list(mandatory)}.")
     if spec.campaign:
-        lines.append(f"Campaign mood: {spec.campaign}.")
-    avoid = list(brand.visual.forbidden) if brand else []
+        lines.append(f"Campaign mood: {quoted(spec.campaign)}.")
+    avoid = [quoted(item) for item in brand.visual.forbidden] if brand else []
     avoid.append("text or watermarks")
     lines.append(f"Avoid: {join_words(avoid, last='or')}.")
     return " ".join(lines)

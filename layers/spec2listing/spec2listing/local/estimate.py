@@ -8,6 +8,7 @@ from rich.table import Table
 
 from spec2listing.costs import PriceTable
 from spec2listing.costs.estimate import RunEstimate, estimate_product
+from spec2listing.costs.tokens import REFERENCE_PHOTO_INPUT_TOKENS
 from spec2listing.errors import FieldError
 from spec2listing.intake import parse_upload
 from spec2listing.intake.options import ReadOptions
@@ -85,6 +86,12 @@ def print_estimate(console: Console, estimate: RunEstimate, errors: list[FieldEr
             + f", {step.cost_usd:.4f} USD"
         )
     console.print(f"total: {len(estimate.products)} products, {estimate.cost_usd:.4f} USD (token counts are estimates)")
+    render = estimate.totals().get("render")
+    if render is not None and render.edits:
+        console.print(
+            f"{render.edits} image calls edit reference photos; their image input is estimated at "
+            f"{REFERENCE_PHOTO_INPUT_TOKENS} tokens per photo"
+        )
     for model in estimate.unpriced_models:
         console.print(f"[yellow]warning:[/] no price for {escape(model)} in the price table; its calls count as 0 USD")
     for error in errors:

@@ -41,8 +41,9 @@ class Usage(BaseModel):
     job_id: str | None = Field(default=None, description="The image job a render or vision call was made for.")
     reported: bool = Field(
         default=True,
-        description="False when no response arrived (a timeout): the provider reported no usage, "
-        "so tokens and cost are 0 although the call may still be billed.",
+        description="False when the provider reported no usable usage. Tokens and cost are then estimated "
+        "from the request (costs.tokens), or 0 when no reply came back (a timeout, a lost connection, a reply "
+        "that is not JSON), so the provider may bill the call differently.",
     )
 
 

@@ -160,7 +160,11 @@ def _reference_photos(store: ObjectStore, sku: str, jobs: list[ImageJob]) -> dic
 
 
 def render_image(task: RenderTask, *, store: ObjectStore, renderer: ImageRenderer) -> RenderResult:
-    """Render one job and store the image; provider errors propagate for the state machine to retry."""
+    """Render one job and store the image; provider errors propagate for the state machine to retry.
+
+    An image that differs from the request (format, size) is kept for this run's
+    checks to flag but stays out of the image cache, so a later run renders it again.
+    """
     with timed() as watch:
         product = load_product(store, task.spec_key)
         plan = ImagePlan.model_validate(get_json(store, task.jobs_key))
@@ -171,8 +175,12 @@ def render_image(task: RenderTask, *, store: ObjectStore, renderer: ImageRendere
         extension = image.media_type.split("/")[-1].replace("jpeg", "jpg")
         image_key = keys.product_image(task.run_id, task.sku, job.job_id, extension)
         store.put_bytes(image_key, image.data, image.media_type)
-        cache_key = image_cache_key(renderer.model, job, references, product.spec.category)
-        store.put_bytes(keys.image_cache(cache_key, extension), image.data, image.media_type)
+        cache_key: str | None = None
+        if image.problems:
+            logger.warning("image not cached", extra={"job_id": job.job_id, "problems": image.problems})
+        else:
+            cache_key = image_cache_key(renderer.model, job, references, product.spec.category)
+            store.put_bytes(keys.image_cache(cache_key, extension), image.data, image.media_type)
     return RenderResult(
         job_id=job.job_id,
         status=RenderStatus.RENDERED,
@@ -405,6 +413,10 @@ def _vision_pass(
             reports[job.job_id] = failed_vision(job, f"{type(error).__name__}: {error}")
         except ProviderThrottled as error:
             throttled.append(error)
+        except Exception as error:
+            # The check only advises, so not even an unexpected error of it may lose the copy and images.
+            logger.exception("vision check failed unexpectedly", extra={"job_id": job.job_id})
+            reports[job.job_id] = failed_vision(job, f"{type(error).__name__}: {error}")
     return reports, (throttled[0] if throttled else None)
 
 

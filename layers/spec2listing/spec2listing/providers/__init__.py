@@ -28,6 +28,10 @@ class RenderedImage(BaseModel):
 
     data: bytes
     media_type: str = "image/png"
+    problems: list[str] = Field(
+        default_factory=list,
+        description="How the image differs from the request (format, size); such an image is kept but never cached.",
+    )
 
 
 class VisionVerdict(BaseModel):

@@ -6,6 +6,7 @@ Each response's usage goes to the ledger as soon as it arrives, before the
 answer is judged, so a refused or invalid answer still leaves its cost behind.
 """
 
+import io
 import json
 import logging
 import re
@@ -17,9 +18,11 @@ import httpx2
 from google import genai
 from google.genai import errors as genai_errors
 from google.genai import types
+from PIL import Image, UnidentifiedImageError
 
 from spec2listing.costs import PriceTable
 from spec2listing.costs.ledger import UsageLedger
+from spec2listing.costs.tokens import THINKING_TOKENS_PER_CALL, image_tokens, text_tokens
 from spec2listing.errors import (
     ContentBlocked,
     ProviderOutputInvalid,
@@ -29,6 +32,7 @@ from spec2listing.errors import (
 )
 from spec2listing.models.records import Usage
 from spec2listing.providers.keys import ApiKey, ClientForKey
+from spec2listing.providers.request_deadline import deadline_event_hooks
 from spec2listing.providers.retry import Deadline, RetryPolicy, retry_after_seconds, run_with_retries
 
 logger = logging.getLogger(__name__)
@@ -37,12 +41,18 @@ Parsed = TypeVar("Parsed")
 PROVIDER = "gemini"
 # How much of an invalid response the repair request echoes back to the model, in characters.
 REPAIR_ECHO_CHARS = 20_000
+# How much of an error body an error message quotes, in characters, because a proxy may send a whole HTML page.
+ERROR_TEXT_CHARS = 500
 # Finish reasons (google-genai FinishReason) that mean the model refused the content: a person decides.
 BLOCKED_FINISH_REASONS = frozenset(
     {"SAFETY", "RECITATION", "PROHIBITED_CONTENT", "BLOCKLIST", "SPII", "IMAGE_SAFETY", "IMAGE_PROHIBITED_CONTENT"}
 )
 # Finish reasons after which the text may be cut short or malformed: worth one repair attempt.
-REPAIRABLE_FINISH_REASONS = frozenset({"MAX_TOKENS", "MALFORMED_FUNCTION_CALL", "OTHER", "FINISH_REASON_UNSPECIFIED"})
+# A CONTINUATION response carries a token for resuming it in another billed request. The SDK's
+# automatic continuation is off, so such a response counts as cut short.
+REPAIRABLE_FINISH_REASONS = frozenset(
+    {"MAX_TOKENS", "CONTINUATION", "MALFORMED_FUNCTION_CALL", "OTHER", "FINISH_REASON_UNSPECIFIED"}
+)
 RETRYABLE_STATUS = frozenset({408, 429, 500, 502, 503, 504})
 AUTH_STATUS = frozenset({401, 403})
 _DURATION = re.compile(r"^(\d+(?:\.\d+)?)s$")
@@ -75,7 +85,7 @@ class GeminiModel:
         self.policy = policy
         self._prices = prices
         # retry_options left unset: the SDK makes one attempt and run_with_retries owns the retries.
-        options = types.HttpOptions(base_url=base_url) if base_url else None
+        options = types.HttpOptions(base_url=base_url, client_args={"event_hooks": deadline_event_hooks()})
         self._clients = ClientForKey(key, lambda value: genai.Client(api_key=value, http_options=options))
 
     def generate(
@@ -91,7 +101,8 @@ class GeminiModel:
         """Make one call (with retries of throttling and transient faults) and check how it finished.
 
         Records the usage of every response in `ledger`, and an attempt that
-        timed out as a call without reported usage. Raises ContentBlocked for a
+        timed out, lost its connection or got a body that is not JSON as a call
+        without reported usage. Raises ContentBlocked for a
         refusal, ProviderOutputInvalid for cut-short or empty text; the caller
         decides whether to repair.
         """
@@ -103,6 +114,9 @@ class GeminiModel:
                 response_json_schema=schema,
                 max_output_tokens=max_output_tokens,
                 http_options=types.HttpOptions(timeout=max(1, round(timeout_seconds * 1000))),
+                # Automatic continuation (on by default) resends the request, with no cap and outside the
+                # ledger, for as long as responses carry a continuation token. Off, each call is one request.
+                automatic_continuation=False,
             )
 
             def request(client: genai.Client) -> types.GenerateContentResponse:
@@ -111,15 +125,30 @@ class GeminiModel:
             try:
                 return self._with_current_key(request)
             except genai_errors.APIError as error:
-                raise self._domain_error(error) from error
+                # Not chained: the SDK's error quotes the body, which may echo the key.
+                raise self._domain_error(error) from None
             except httpx2.TimeoutException as error:
-                ledger.record(Usage(step=self.step, provider=PROVIDER, model=self.model, reported=False))
+                ledger.record(self._unreported())
                 raise ProviderUnavailable(f"Gemini {self.model} timed out after {timeout_seconds:.0f} s") from error
+            except httpx2.ConnectError as error:
+                raise ProviderUnavailable(
+                    self.key.redact(f"cannot reach Gemini: {type(error).__name__}: {error}")
+                ) from error
             except httpx2.TransportError as error:
-                raise ProviderUnavailable(f"cannot reach Gemini: {type(error).__name__}: {error}") from error
+                # The request went out, so the call may be billed although no usage came back.
+                ledger.record(self._unreported())
+                raise ProviderUnavailable(
+                    self.key.redact(f"the connection to Gemini failed: {type(error).__name__}: {error}")
+                ) from error
+            except json.JSONDecodeError as error:
+                # A 200 reply that is not JSON, such as a proxy's HTML page, carries no usage either.
+                ledger.record(self._unreported())
+                raise ProviderUnavailable(
+                    f"Gemini {self.model} returned HTTP 200 with a body that is not valid JSON: {error}"
+                ) from error
 
         response = run_with_retries(attempt, deadline=deadline, what=f"gemini {self.step}")
-        ledger.record(self._usage(response))
+        ledger.record(self._usage(response, contents=contents, system_instruction=system_instruction))
         return self._answer(response)
 
     def _with_current_key(
@@ -142,7 +171,9 @@ class GeminiModel:
         if feedback is not None and feedback.block_reason is not None:
             reason = _enum_name(feedback.block_reason)
             raise ContentBlocked(
-                f"Gemini blocked the {self.step} request: {reason} {feedback.block_reason_message or ''}"
+                self.key.redact(
+                    f"Gemini blocked the {self.step} request: {reason} {feedback.block_reason_message or ''}"
+                )
             )
         if not response.candidates:
             raise ProviderOutputInvalid(f"Gemini returned no candidate for the {self.step} request")
@@ -160,11 +191,28 @@ class GeminiModel:
             )
         return GeminiAnswer(text=text, finish_reason=finish)
 
-    def _usage(self, response: types.GenerateContentResponse) -> Usage:
+    def _unreported(self) -> Usage:
+        return Usage(step=self.step, provider=PROVIDER, model=self.model, reported=False)
+
+    def _usage(
+        self, response: types.GenerateContentResponse, *, contents: list[types.Content], system_instruction: str
+    ) -> Usage:
+        """Return the response's usage and cost, estimated from the request when it reports none."""
         metadata = response.usage_metadata
-        input_tokens = (metadata.prompt_token_count or 0) if metadata else 0
-        output_tokens = (metadata.candidates_token_count or 0) if metadata else 0
-        thinking_tokens = (metadata.thoughts_token_count or 0) if metadata else 0
+        reported = metadata is not None and metadata.prompt_token_count is not None
+        if metadata is not None and reported:
+            input_tokens = metadata.prompt_token_count or 0
+            output_tokens = metadata.candidates_token_count or 0
+            thinking_tokens = metadata.thoughts_token_count or 0
+        else:
+            input_tokens = _estimated_input_tokens(contents, system_instruction)
+            answer_text = _response_text(response)
+            output_tokens = text_tokens(answer_text) if answer_text else 0
+            thinking_tokens = THINKING_TOKENS_PER_CALL
+            logger.warning(
+                "Gemini reported no usage; the ledger records a cost estimated from the request",
+                extra={"step": self.step, "model": self.model, "input_tokens": input_tokens},
+            )
         cost = self._prices.text_cost(
             self.model, input_tokens=input_tokens, output_tokens=output_tokens, thinking_tokens=thinking_tokens
         )
@@ -176,11 +224,14 @@ class GeminiModel:
             output_tokens=output_tokens,
             thinking_tokens=thinking_tokens,
             cost_usd=cost,
+            reported=reported,
         )
 
     def _domain_error(self, error: genai_errors.APIError) -> Exception:
+        """Map an error response by its HTTP status, whatever the shape of its body."""
         status = error.code
-        message = f"Gemini {self.model} returned HTTP {status} {error.status or ''}: {error.message or ''}".strip()
+        reason = f" {error.status}" if isinstance(error.status, str) and error.status else ""
+        message = self.key.redact(f"Gemini {self.model} returned HTTP {status}{reason}: {_error_text(error)}")
         if status == 429:
             return ProviderThrottled(message, retry_after_seconds=_retry_after(error))
         if status in RETRYABLE_STATUS or status >= 500:
@@ -199,6 +250,33 @@ class IncompleteAnswer(ProviderOutputInvalid):
         self.finish_reason = finish_reason
 
 
+def _response_text(response: types.GenerateContentResponse) -> str:
+    candidate = response.candidates[0] if response.candidates else None
+    parts = candidate.content.parts if candidate and candidate.content and candidate.content.parts else []
+    return "".join(part.text for part in parts if part.text)
+
+
+def _estimated_input_tokens(contents: list[types.Content], system_instruction: str) -> int:
+    """Estimate a request's input tokens by the rules of costs.tokens: its text, and its images by tile."""
+    tokens = text_tokens(system_instruction)
+    for part in (part for content in contents for part in content.parts or []):
+        if part.text:
+            tokens += text_tokens(part.text)
+        elif part.inline_data is not None and part.inline_data.data:
+            tokens += _image_tokens(part.inline_data.data)
+    return tokens
+
+
+def _image_tokens(data: bytes) -> int:
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            width, height = image.size
+    except (UnidentifiedImageError, OSError):
+        # The size is unknown, so count the one tile of an image up to 768 px a side.
+        return image_tokens(1, 1)
+    return image_tokens(width, height)
+
+
 def _enum_name(value: object) -> str:
     return str(getattr(value, "value", value))
 
@@ -210,9 +288,22 @@ def _rejects_key(error: genai_errors.APIError) -> bool:
     return any(detail.get("reason") == "API_KEY_INVALID" for detail in _details(error))
 
 
+def _error_text(error: genai_errors.APIError) -> str:
+    """Return the error body's message, or the body itself when it has none, as in {"error": "Too Many Requests"}."""
+    if isinstance(error.message, str) and error.message:
+        text = error.message
+    elif isinstance(error.details, dict) and isinstance(error.details.get("error"), str):
+        text = error.details["error"]
+    else:
+        text = json.dumps(error.details, default=str)
+    return text[:ERROR_TEXT_CHARS]
+
+
 def _details(error: genai_errors.APIError) -> list[dict[str, Any]]:
+    """Return the google.rpc detail objects of an error body, or an empty list for a body of another shape."""
     body = error.details if isinstance(error.details, dict) else {}
-    details = body.get("error", body).get("details", [])
+    inner = body.get("error", body)
+    details = inner.get("details", []) if isinstance(inner, dict) else []
     return [detail for detail in details if isinstance(detail, dict)] if isinstance(details, list) else []
 
 

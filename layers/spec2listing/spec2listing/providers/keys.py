@@ -6,10 +6,12 @@ built per key value (`ClientForKey`): when the cached secret changes, the next
 call builds a new client, and when a provider rejects the key, the secret is
 read again past the cache, so a rotated key takes effect in a warm container
 without a redeploy. Keys are never logged: error messages name the variable or
-the secret, never the value.
+the secret, never the value, and `ApiKey.redact` removes keys from the text
+of provider errors, which may echo what the request sent.
 """
 
 import hashlib
+import re
 import threading
 from collections.abc import Callable
 from typing import Generic, TypeVar
@@ -22,6 +24,12 @@ from spec2listing.errors import ProviderAuthFailed
 
 SECRET_MAX_AGE_SECONDS = 300
 Client = TypeVar("Client")
+REDACTED = "[redacted]"
+# Text shaped like a key, redacted whichever key is configured: Google API keys, OpenAI keys
+# (sk-, sk-proj- and the like) and the token of an echoed Authorization header.
+KEY_SHAPES = re.compile(r"AIza[0-9A-Za-z_-]{16,}|(?<![0-9A-Za-z])sk-[0-9A-Za-z_-]{16,}|(?<=Bearer )[^\s\"',;]+")
+# Key values shorter than this are not replaced verbatim, since they would mangle ordinary words.
+MIN_REDACTED_LENGTH = 8
 
 
 class ApiKey:
@@ -32,6 +40,8 @@ class ApiKey:
         self.variable = variable
         self._value = value
         self.secret_name = secret_name
+        # Every value get() returned, so that a key rotated away is still redacted.
+        self._known: set[str] = set()
 
     def __repr__(self) -> str:
         return f"ApiKey(provider={self.provider!r}, source={self.source!r})"
@@ -55,7 +65,7 @@ class ApiKey:
         `refresh` reads the secret from Secrets Manager even when a cached value is still fresh.
         """
         if self._value is not None:
-            return self._value.get_secret_value()
+            return self._remember(self._value.get_secret_value())
         if self.secret_name is None:
             raise ProviderAuthFailed(
                 f"no {self.provider} API key: set {self.variable}, or the key's secret name in the template"
@@ -67,7 +77,18 @@ class ApiKey:
         key = value.strip()
         if not key:
             raise ProviderAuthFailed(f"the {self.provider} API key in {self.source} is empty")
+        return self._remember(key)
+
+    def _remember(self, key: str) -> str:
+        if len(key) >= MIN_REDACTED_LENGTH:
+            self._known.add(key)
         return key
+
+    def redact(self, text: str) -> str:
+        """Replace this key's values and anything shaped like a provider key in `text` with [redacted]."""
+        for key in sorted(self._known, key=len, reverse=True):
+            text = text.replace(key, REDACTED)
+        return KEY_SHAPES.sub(REDACTED, text)
 
     def rejected(self, status: int) -> ProviderAuthFailed:
         """The error for a provider answering 401 or 403 to this key."""

@@ -10,16 +10,22 @@ its image is decoded.
 import base64
 import binascii
 import io
+import json
 import logging
 from collections.abc import Callable
 from typing import Any
 
+import httpx2
 import openai
 from openai.types import ImagesResponse
+from openai.types.images_response import Usage as ImagesUsage
 from PIL import Image, UnidentifiedImageError
+from pydantic import BaseModel, ValidationError
 
 from spec2listing.costs import PriceTable
 from spec2listing.costs.ledger import UsageLedger
+from spec2listing.costs.tokens import REFERENCE_PHOTO_INPUT_TOKENS
+from spec2listing.costs.tokens import text_tokens as estimated_text_tokens
 from spec2listing.errors import (
     ContentBlocked,
     ProviderOutputInvalid,
@@ -34,11 +40,14 @@ from spec2listing.models.spec import ProductSpec
 from spec2listing.providers import RenderedImage
 from spec2listing.providers.keys import ApiKey, ClientForKey
 from spec2listing.providers.media import image_problem, media_type
+from spec2listing.providers.request_deadline import deadline_event_hooks
 from spec2listing.providers.retry import Deadline, RetryPolicy, retry_after_seconds, run_with_retries
 
 logger = logging.getLogger(__name__)
 PROVIDER = "openai"
 MEDIA_TYPES = {"png": "image/png", "jpeg": "image/jpeg", "webp": "image/webp"}
+# Pillow's names of the output formats.
+PILLOW_FORMATS = {"png": "PNG", "jpeg": "JPEG", "webp": "WEBP"}
 # Error codes OpenAI gives a request its safety system refused.
 BLOCKED_CODES = frozenset({"moderation_blocked", "content_policy_violation"})
 TRANSIENT_STATUS = frozenset({408, 409})
@@ -68,7 +77,11 @@ class OpenAIImageRenderer:
         self._clients = ClientForKey(
             key,
             lambda value: openai.OpenAI(
-                api_key=value, base_url=base_url, max_retries=0, timeout=policy.timeout_seconds
+                api_key=value,
+                base_url=base_url,
+                max_retries=0,
+                timeout=policy.timeout_seconds,
+                http_client=openai.DefaultHttpxClient(event_hooks=deadline_event_hooks()),
             ),
         )
 
@@ -86,7 +99,7 @@ class OpenAIImageRenderer:
                 deadline=deadline,
                 what=what,
             )
-            ledger.record(self._usage(job, response))
+            ledger.record(self._usage(job, response, photos=len(references)))
             return response
 
         try:
@@ -96,7 +109,12 @@ class OpenAIImageRenderer:
                 "image answer invalid, asking once more", extra={"job_id": job.job_id, "problem": str(error)}
             )
             data = _image_bytes(answer())
-        return RenderedImage(data=data, media_type=MEDIA_TYPES[output_format])
+        rendered = checked_image(data, output_format=output_format, width=job.width, height=job.height)
+        if rendered.problems:
+            logger.warning(
+                "the image differs from the request", extra={"job_id": job.job_id, "problems": rendered.problems}
+            )
+        return rendered
 
     def _format_for(self, job: ImageJob) -> str:
         # JPEG has no alpha channel, so a transparent background needs PNG.
@@ -118,15 +136,35 @@ class OpenAIImageRenderer:
             "timeout": timeout,
         }
         photos = [_reference_file(index, photo) for index, photo in enumerate(references, start=1)]
+        unreported = Usage(step="render", provider=PROVIDER, model=self.model, job_id=job.job_id, reported=False)
         try:
-            return self._with_current_key(lambda client: _send(client, options, photos))
+            response: object = self._with_current_key(lambda client: _send(client, options, photos))
         except openai.APITimeoutError as error:
-            ledger.record(Usage(step="render", provider=PROVIDER, model=self.model, job_id=job.job_id, reported=False))
+            ledger.record(unreported)
             raise ProviderUnavailable(f"OpenAI {self.model} timed out after {timeout:.0f} s") from error
         except openai.APIConnectionError as error:
-            raise ProviderUnavailable(f"cannot reach OpenAI: {error}") from error
+            if isinstance(error.__cause__, httpx2.ConnectError):
+                raise ProviderUnavailable(
+                    self.key.redact(f"cannot reach OpenAI: {error}: {error.__cause__}")
+                ) from error
+            # The request went out, so the call may be billed although no usage came back.
+            ledger.record(unreported)
+            raise ProviderUnavailable(
+                self.key.redact(f"the connection to OpenAI failed: {error}: {error.__cause__}")
+            ) from error
         except openai.APIStatusError as error:
-            raise self._domain_error(error) from error
+            # Not chained: the SDK's error quotes the body, which may echo the key.
+            raise self._domain_error(error) from None
+        except json.JSONDecodeError as error:
+            ledger.record(unreported)
+            raise ProviderUnavailable(
+                f"OpenAI {self.model} returned HTTP 200 with a body that is not valid JSON: {error}"
+            ) from error
+        if not isinstance(response, ImagesResponse):
+            # The SDK returns the text of a 200 reply whose content type is not JSON, such as a proxy's HTML page.
+            ledger.record(unreported)
+            raise ProviderUnavailable(f"OpenAI {self.model} returned HTTP 200 with a body that is not valid JSON")
+        return response
 
     def _with_current_key(self, request: Callable[[openai.OpenAI], ImagesResponse]) -> ImagesResponse:
         """Send the request; when OpenAI rejects the key and a re-read finds a new one, send it once more."""
@@ -141,7 +179,7 @@ class OpenAIImageRenderer:
 
     def _domain_error(self, error: openai.APIStatusError) -> Exception:
         status = error.status_code
-        message = f"OpenAI {self.model} returned HTTP {status}: {error.message}"
+        message = self.key.redact(f"OpenAI {self.model} returned HTTP {status}: {error.message}")
         if status == 429:
             return ProviderThrottled(message, retry_after_seconds=retry_after_seconds(error.response.headers))
         if status >= 500 or status in TRANSIENT_STATUS:
@@ -149,16 +187,37 @@ class OpenAIImageRenderer:
         if status in (401, 403):
             return self.key.rejected(status)
         if error.code in BLOCKED_CODES:
-            return ContentBlocked(f"OpenAI refused the image ({error.code}): {error.message}")
+            return ContentBlocked(self.key.redact(f"OpenAI refused the image ({error.code}): {error.message}"))
         return ProviderRequestRejected(message)
 
-    def _usage(self, job: ImageJob, response: ImagesResponse) -> Usage:
-        images = len(response.data or [])
-        quality = response.quality or job.quality
-        size = response.size or job.size
-        reported = response.usage
-        text_tokens = reported.input_tokens_details.text_tokens if reported else 0
-        image_tokens = reported.input_tokens_details.image_tokens if reported else 0
+    def _usage(self, job: ImageJob, response: ImagesResponse, *, photos: int) -> Usage:
+        """Return the response's usage and cost; a usage that cannot be read is estimated from the request.
+
+        The SDK does not validate responses, so any field may have an unexpected type here.
+        """
+        images = len(response.data) if isinstance(response.data, list) else 0
+        quality = response.quality if isinstance(response.quality, str) else job.quality
+        size = response.size if isinstance(response.size, str) else job.size
+        if self.model in self._prices.image and not self._prices.lists_image_price(
+            self.model, quality=quality, size=size
+        ):
+            logger.warning(
+                "the price table lists no price for this image; pricing it by pixel count",
+                extra={"job_id": job.job_id, "model": self.model, "quality": quality, "size": size},
+            )
+        reported = _reported_usage(response.usage)
+        if reported is not None:
+            text_tokens = reported.input_tokens_details.text_tokens
+            image_tokens = reported.input_tokens_details.image_tokens
+            input_tokens, output_tokens = reported.input_tokens, reported.output_tokens
+        else:
+            text_tokens = estimated_text_tokens(job.prompt)
+            image_tokens = REFERENCE_PHOTO_INPUT_TOKENS * photos
+            input_tokens, output_tokens = text_tokens + image_tokens, 0
+            logger.warning(
+                "OpenAI reported no readable usage; the ledger records a cost estimated from the request",
+                extra={"job_id": job.job_id, "model": self.model, "usage": repr(response.usage)[:200]},
+            )
         cost = self._prices.image_cost(
             self.model,
             quality=quality,
@@ -171,12 +230,23 @@ class OpenAIImageRenderer:
             step="render",
             provider=PROVIDER,
             model=self.model,
-            input_tokens=reported.input_tokens if reported else 0,
-            output_tokens=reported.output_tokens if reported else 0,
+            input_tokens=input_tokens,
+            output_tokens=output_tokens,
             images=images,
             cost_usd=cost,
             job_id=job.job_id,
+            reported=reported is not None,
         )
+
+
+def _reported_usage(usage: object) -> ImagesUsage | None:
+    """Validate the usage the response reported, or return None when it is missing or malformed."""
+    if isinstance(usage, BaseModel):
+        usage = usage.model_dump(warnings=False)
+    try:
+        return ImagesUsage.model_validate(usage)
+    except ValidationError:
+        return None
 
 
 def _send(client: openai.OpenAI, options: dict[str, Any], photos: list[tuple[str, bytes, str]]) -> ImagesResponse:
@@ -201,12 +271,57 @@ def _reference_file(index: int, photo: bytes) -> tuple[str, bytes, str]:
 
 def _image_bytes(response: ImagesResponse) -> bytes:
     """Decode the first image and check that Pillow can read it."""
-    if not response.data or not response.data[0].b64_json:
+    first = response.data[0] if isinstance(response.data, list) and response.data else None
+    encoded = getattr(first, "b64_json", None)
+    if not isinstance(encoded, str) or not encoded:
         raise ProviderOutputInvalid("OpenAI returned no image data")
     try:
-        data = base64.b64decode(response.data[0].b64_json, validate=True)
+        data = base64.b64decode(encoded, validate=True)
+        # Every pixel is decoded: a header check passes an image cut short.
         with Image.open(io.BytesIO(data)) as image:
-            image.verify()
-    except (binascii.Error, UnidentifiedImageError, OSError, SyntaxError) as error:
+            image.load()
+    except (
+        binascii.Error,
+        UnidentifiedImageError,
+        Image.DecompressionBombError,
+        OSError,
+        SyntaxError,
+        ValueError,
+    ) as error:
         raise ProviderOutputInvalid(f"OpenAI returned image data that cannot be decoded: {error}") from error
     return data
+
+
+def checked_image(data: bytes, *, output_format: str, width: int, height: int) -> RenderedImage:
+    """Compare a decodable image with the request, naming each difference in `problems`.
+
+    The media type is always the decoded format's. An image in a format
+    outside PNG, JPEG and WebP, such as GIF, is converted to `output_format`.
+    """
+    problems = []
+    with Image.open(io.BytesIO(data)) as image:
+        decoded_format = str(image.format)
+        requested = PILLOW_FORMATS[output_format]
+        media = next((name for name, pillow in PILLOW_FORMATS.items() if pillow == decoded_format), None)
+        if media is None:
+            data = _encoded(image, output_format)
+            media = output_format
+            problems.append(
+                f"OpenAI returned a {decoded_format} image where {requested} was requested; "
+                f"it was converted to {requested}"
+            )
+        elif media != output_format:
+            problems.append(f"OpenAI returned a {decoded_format} image where {requested} was requested")
+        if image.size != (width, height):
+            problems.append(
+                f"OpenAI returned a {image.width}x{image.height} image where {width}x{height} was requested"
+            )
+    return RenderedImage(data=data, media_type=MEDIA_TYPES[media], problems=problems)
+
+
+def _encoded(image: Image.Image, output_format: str) -> bytes:
+    if output_format == "jpeg" and image.mode not in ("RGB", "L"):
+        image = image.convert("RGB")  # JPEG has no alpha channel or palette
+    buffer = io.BytesIO()
+    image.save(buffer, format=PILLOW_FORMATS[output_format], **({"lossless": True} if output_format == "webp" else {}))
+    return buffer.getvalue()
