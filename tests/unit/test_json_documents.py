@@ -110,3 +110,13 @@ def test_repeated_wrapper_key_rejects_file() -> None:
     parsed = parse_upload("specs.json", data)
     assert parsed.specs == []
     assert _file_errors(parsed) == [("products", "the key is given more than once")]
+
+
+def test_repeated_key_with_lone_surrogate_shown_escaped() -> None:
+    spec = json.dumps(_spec("M-1"))
+    data = spec.replace('"name":', '"name": "A\\ud800", "name":', 1).encode()
+    parsed = parse_upload("mug.json", data)
+    (rejection,) = parsed.rejections
+    (error,) = [error for error in rejection.errors if error.path == "name"]
+    assert error.value.startswith('"A\\ud800" then')
+    assert error.model_dump_json()

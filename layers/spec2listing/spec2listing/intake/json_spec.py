@@ -122,6 +122,8 @@ def _shown_values(values: list[Any]) -> str:
     shown = []
     for value in values:
         text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+        # A lone surrogate (\ud800 in the file) cannot be stored as UTF-8, so it is shown escaped.
+        text = text.encode("utf-8", "backslashreplace").decode("utf-8")
         if len(text) > REPEATED_VALUE_CHARACTERS:
             text = text[: REPEATED_VALUE_CHARACTERS - 1] + "…"
         shown.append(text)
