@@ -210,6 +210,11 @@ def test_instagram_without_hashtags_passes() -> None:
         ('<a href=" JavaScript:alert(1)">more</a>', ["<a href= JavaScript:alert(1)>"]),
         ('<iframe src="https://example.invalid"></iframe><style>p{}</style>', ["<iframe>", "<style>"]),
         ("<img src=x onerror=alert(1)/>", ["<img>", "<img onerror>"]),
+        ('<a href="java\nscript:alert(1)">more</a>', ["<a href=java\nscript:alert(1)>"]),
+        ('<a href="java&#x0A;script:alert(1)">more</a>', ["<a href=java\nscript:alert(1)>"]),
+        ('<a href="java&#13;script:alert(1)">more</a>', ["<a href=java\rscript:alert(1)>"]),
+        ('<a href="java&NewLine;script:alert(1)">more</a>', ["<a href=java\nscript:alert(1)>"]),
+        ("<p>Shoe</p><!--><script>alert(1)</script>-->", ["<!-- markup in a comment -->"]),
     ],
 )
 def test_shopify_body_rejects_code(body: str, found: list[str]) -> None:

@@ -28,6 +28,12 @@ def phrase_pattern(phrase: str) -> re.Pattern[str]:
 _PROMOTIONAL = [(term, phrase_pattern(term)) for term in PROMOTIONAL_TERMS]
 
 
+# URL schemes that run code. Browsers drop tabs and line breaks anywhere in a URL and leading control
+# characters and spaces, so "java\nscript:" runs too; the parser has already decoded entities such as &#10;.
+_SCRIPT_SCHEMES = ("javascript:", "vbscript:", "data:")
+_URL_IGNORED = re.compile(r"[\x00-\x20\x7f]")
+
+
 class _MarkupScan(HTMLParser):
     """Collect the tags outside an allowlist, event-handler attributes and javascript: URLs of an HTML text."""
 
@@ -42,11 +48,26 @@ class _MarkupScan(HTMLParser):
         for name, value in attrs:
             if name.startswith("on"):
                 self.found.append(f"<{tag} {name}>")
-            elif (value or "").strip().lower().replace("\t", "").startswith(("javascript:", "vbscript:", "data:")):
+            elif _URL_IGNORED.sub("", value or "").lower().startswith(_SCRIPT_SCHEMES):
                 self.found.append(f"<{tag} {name}={value}>")
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.handle_starttag(tag, attrs)
+
+    def handle_comment(self, data: str) -> None:
+        # Browsers end a comment at "<!-->" or "--!>", where Python's parser reads on, so markup inside one
+        # may run on the storefront.
+        if "<" in data or ">" in data:
+            self.found.append("<!-- markup in a comment -->")
+
+    def handle_decl(self, decl: str) -> None:
+        self.found.append(f"<!{decl}>")
+
+    def unknown_decl(self, data: str) -> None:
+        self.found.append(f"<![{data}]>")
+
+    def handle_pi(self, data: str) -> None:
+        self.found.append(f"<?{data}>")
 
 
 def unsafe_markup(text: str, allowed: frozenset[str]) -> list[str]:
