@@ -117,6 +117,9 @@ def test_bare_spec_still_described() -> None:
     listing = OfflineCopyWriter().write(spec, None, ledger=MemoryLedger()).listing
 
     assert "Desk Lamp" in listing.description
+    assert listing.bullets == ["Acme Desk Lamp, lighting."]
+    assert listing.platforms.amazon is not None
+    assert listing.platforms.amazon.bullets == listing.bullets
     assert listing.platforms.shopify is not None
     assert "Desk Lamp" in listing.platforms.shopify.body_html
 

@@ -146,7 +146,8 @@ class OfflineCopyWriter:
             candidates.append(sentence(f"Colours: {join_words([v.color for v in spec.variants])}"))
         if spec.audience and spec.audience.persona:
             candidates.append(sentence(f"Made for {_lower_first(spec.audience.persona)}"))
-        bullets = [bullet for bullet in candidates if allowed.keeps(bullet)]
+        # Amazon wants at least one bullet, and a spec with only a name, brand and price gives none above.
+        bullets = [bullet for bullet in candidates if allowed.keeps(bullet)] or [self._short_description(spec, allowed)]
         return [fit(bullet, RULES["amazon"].bullet_max or 500) for bullet in bullets[:BULLET_COUNT]]
 
     def _comparisons(self, spec: ProductSpec, allowed: "_BannedFilter") -> list[str]:
