@@ -118,8 +118,6 @@ def test_bare_spec_still_described() -> None:
 
     assert "Desk Lamp" in listing.description
     assert listing.bullets == ["Acme Desk Lamp, lighting."]
-    assert listing.platforms.amazon is not None
-    assert listing.platforms.amazon.bullets == listing.bullets
     assert listing.platforms.shopify is not None
     assert "Desk Lamp" in listing.platforms.shopify.body_html
 
@@ -152,3 +150,10 @@ def test_sentence_end_mark_not_doubled(summary: str) -> None:
 
     assert summary in listing.description
     assert summary + "." not in listing.description
+
+
+def test_bare_spec_gets_one_amazon_bullet() -> None:
+    listing = OfflineCopyWriter().write(_bare_spec(targets=["amazon"]), None, ledger=MemoryLedger()).listing
+
+    assert listing.platforms.amazon is not None
+    assert listing.platforms.amazon.bullets == ["Acme Teapot, kitchen."]
