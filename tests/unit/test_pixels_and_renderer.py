@@ -7,7 +7,7 @@ from spec2listing.costs.ledger import MemoryLedger
 from spec2listing.imaging.offline import OfflineRenderer
 from spec2listing.imaging.pixels import color_share, delta_e_2000, measure, rgb_hex
 from spec2listing.imaging.planner import plan_images
-from spec2listing.models.jobs import ImageKind
+from spec2listing.models.jobs import ImageJob, ImageKind
 
 from tests.support import all_acceptance_specs, brand_for
 
@@ -124,3 +124,48 @@ def test_white_variant_drawn_in_other_colour_fails(drawn: str) -> None:
     assert not result.passed
     assert result.weight > 0
     assert result.measured["delta_e"] > 10
+
+
+def _variant_job(color: str, color_hex: str) -> ImageJob:
+    return ImageJob(
+        job_id="variant-t-1",
+        kind=ImageKind.VARIANT,
+        prompt="p",
+        backdrop="white",
+        color=color,
+        color_hex=color_hex,
+        platforms=["amazon"],
+    )
+
+
+def _ring(fill: tuple[int, int, int], outline: tuple[int, int, int] | None = None) -> bytes:
+    image = Image.new("RGB", (1024, 1024), "white")
+    draw = ImageDraw.Draw(image)
+    width = 4 if outline else 0
+    draw.ellipse((40, 40, 984, 984), fill=fill, outline=outline, width=width)
+    draw.ellipse((250, 250, 774, 774), fill=(255, 255, 255), outline=outline, width=width)
+    return _png(image)
+
+
+def _frame(color: tuple[int, int, int], thickness: int) -> bytes:
+    image = Image.new("RGB", (1024, 1024), "white")
+    ImageDraw.Draw(image).rectangle((50, 50, 974, 974), outline=color, width=thickness)
+    return _png(image)
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "color_hex", "passed"),
+    [
+        ("navy ring for white", _ring((31, 42, 68)), "#FFFFFF", False),
+        ("grey ring for white", _ring((200, 200, 200)), "#FFFFFF", False),
+        ("red ring for red", _ring((200, 30, 30)), "#C81E1E", True),
+        ("white ring outlined grey for white", _ring((255, 255, 255), (120, 120, 120)), "#FFFFFF", True),
+        ("white ring outlined grey for cream", _ring((255, 255, 255), (120, 120, 120)), "#F0E4C8", False),
+        ("navy frame for white", _frame((31, 42, 68), 40), "#FFFFFF", False),
+        ("black wire frame for white", _frame((0, 0, 0), 8), "#FFFFFF", False),
+    ],
+)
+def test_hole_counts_only_inside_white_outline(name: str, data: bytes, color_hex: str, passed: bool) -> None:
+    result = _variant_color(_variant_job("Variant", color_hex), data)
+    assert result.passed is passed, (name, result.measured)
+    assert result.weight > 0, name

@@ -5,12 +5,15 @@ Every check stores what it measured (colours as #RRGGBB, shares as fractions of
 that it is.
 """
 
+from coloraide import Color
 from PIL import UnidentifiedImageError
 
 from spec2listing.consistency.thresholds import (
     BACKGROUND_UNIFORM_SPREAD,
     LIFESTYLE_COLOR_MIN_SHARE,
     MAJOR_COLOR_MIN_SHARE,
+    OUTLINE_MAX_CHROMA,
+    OUTLINE_MIN_LIGHTNESS,
     SPARSE_REGION_MAX_DENSITY,
     VARIANT_COLOR_MAX_DELTA_E,
     WHITE_BORDER_MIN_SHARE,
@@ -197,10 +200,12 @@ def _color_checks(job: ImageJob, measured: ImageMeasurements, data: bytes) -> li
         if measured.dominant_rgb is None:
             return [_result(job, "variant_color", subject, False, "a visible product", dominant=None)]
         # The nearest of the product region's major colours, so a shadow or vignette that outweighs a small
-        # product cannot hide it; the dominant colour is reported beside it. The silhouette's colours count
-        # too, because the body of a white product on white is only enclosed by its outline, not separated.
+        # product cannot hide it; the dominant colour is reported beside it. A white product on white is
+        # separated only by its light grey outline and shading, so then its silhouette's colours are used.
         major = [color for color, share in measured.colors if share >= MAJOR_COLOR_MIN_SHARE] or [measured.dominant_rgb]
-        major += [color for color, share in measured.silhouette_colors if share >= MAJOR_COLOR_MIN_SHARE]
+        silhouette = [color for color, share in measured.silhouette_colors if share >= MAJOR_COLOR_MIN_SHARE]
+        if silhouette and _outline_only(measured):
+            major = silhouette
         target = job.color_hex
         nearest = min((rgb_hex(color) for color in major), key=lambda color: delta_e_2000(color, target))
         distance = delta_e_2000(nearest, job.color_hex)
@@ -250,12 +255,28 @@ def _color_checks(job: ImageJob, measured: ImageMeasurements, data: bytes) -> li
 
 
 def _blends_with_backdrop(color_hex: str, measured: ImageMeasurements) -> bool:
-    """Tell whether a near-white product shows only as a sparse outline, so its pixels cannot give its colour.
-
-    A product drawn in another colour fills its bounding box, so it is still measured and flagged.
-    """
+    """Tell whether a near-white product shows only as an open outline, so its pixels cannot give its colour."""
     near_white = delta_e_2000(color_hex, "#FFFFFF") <= VARIANT_COLOR_MAX_DELTA_E
-    return near_white and measured.bbox_density < SPARSE_REGION_MAX_DENSITY
+    return near_white and _outline_only(measured)
+
+
+def _outline_only(measured: ImageMeasurements) -> bool:
+    """Tell whether the product region is only the outline or shading of a white product.
+
+    The region then covers little of its bounding box, and all its major colours are light neutral greys,
+    as shading on white is. A thin product in a colour, or in black (a wire frame), is the product itself.
+    """
+    if measured.bbox_density >= SPARSE_REGION_MAX_DENSITY:
+        return False
+    major = [color for color, share in measured.colors if share >= MAJOR_COLOR_MIN_SHARE]
+    if not major and measured.dominant_rgb is not None:
+        major = [measured.dominant_rgb]
+    return bool(major) and all(_light_neutral(color) for color in major)
+
+
+def _light_neutral(rgb: tuple[int, int, int]) -> bool:
+    lightness, chroma, _ = Color(rgb_hex(rgb)).convert("lch").coords()
+    return lightness >= OUTLINE_MIN_LIGHTNESS and chroma <= OUTLINE_MAX_CHROMA
 
 
 def vision_checks(job: ImageJob, report: VisionReport) -> list[CheckResult]:
