@@ -28,6 +28,13 @@ def _oat_variant_document(path) -> None:
     path.write_text(json.dumps(item))
 
 
+def _disabled_variant_document(path) -> None:
+    """Write the slate variant product of the travel mug model, disabled in Akeneo."""
+    page = json.loads(PAGE.read_text())
+    item = next(item for item in page["_embedded"]["items"] if item["identifier"] == "KR-TRV-400-SLT")
+    path.write_text(json.dumps({**item, "enabled": False}))
+
+
 def _model_outcome(pipeline, path, metadata):
     (outcome,) = pipeline.wait([pipeline.submit_file(path, metadata)], timeout_seconds=300)
     assert outcome.status == RunStatus.SUCCEEDED.value, outcome.error
@@ -46,6 +53,13 @@ def test_single_variant_product_updates_listing(tmp_path) -> None:
         merged = NormalizedProduct.model_validate(get_json(pipeline.store, product.artifacts["spec"]))
         manifest = get_json(pipeline.store, product.artifacts["manifest"])
 
+        disabled = tmp_path / "akeneo-slt-disabled.json"
+        _disabled_variant_document(disabled)
+        (outcome,) = pipeline.wait([pipeline.submit_file(disabled, OPTIONS)], timeout_seconds=300)
+        (slate,) = outcome.rejections
+        (product,) = [product for product in outcome.products if product.sku == MODEL]
+        without_slate = NormalizedProduct.model_validate(get_json(pipeline.store, product.artifacts["spec"]))
+
         replaced = _model_outcome(pipeline, single, {**OPTIONS, "variants": "replace"})
         alone = NormalizedProduct.model_validate(get_json(pipeline.store, replaced.artifacts["spec"]))
 
@@ -53,5 +67,8 @@ def test_single_variant_product_updates_listing(tmp_path) -> None:
     assert merged.kept_variants == ["KR-TRV-400-SEA", "KR-TRV-400-SLT"]
     rendered = {image["job_id"] for image in manifest["images"] if not image["reused"]}
     assert rendered == {"variant-kr-trv-400-oat"}
+    assert slate["sku"] == "KR-TRV-400-SLT"
+    assert product.status == ProductStatus.COMPLETE, product.error
+    assert [variant.sku for variant in without_slate.spec.variants] == ["KR-TRV-400-SEA", "KR-TRV-400-OAT"]
     assert [variant.sku for variant in alone.spec.variants] == ["KR-TRV-400-OAT"]
     assert alone.kept_variants == []

@@ -129,10 +129,12 @@ def read_akeneo(
                 )
             )
             continue
+        parent = item.get("parent")
         if item.get("enabled") is False and not options.include_inactive:
             result.rejections.append(_disabled(file, origin, identifier))
+            if isinstance(parent, str) and parent and options.variants == "merge":
+                result.dropped_variants.setdefault(parent, []).append(identifier)
             continue
-        parent = item.get("parent")
         key = f"model {parent}" if isinstance(parent, str) and parent else f"product {identifier}"
         groups.setdefault(key, []).append((origin, item))
 

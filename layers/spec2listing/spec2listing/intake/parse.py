@@ -49,6 +49,9 @@ class ParsedUpload(BaseModel):
     merge_origins: set[str] = Field(
         default_factory=set, description="Origins of specs whose variants are merged into the last listing's."
     )
+    dropped_variants: dict[str, list[str]] = Field(
+        default_factory=dict, description="Variant SKUs to take out of a product's last listing, by product SKU."
+    )
 
     def locate(self, origin: str, location: tuple[int | str, ...]) -> str:
         """Name where a field of the spec read at `origin` sits in the file, as its validation errors do."""
@@ -62,6 +65,10 @@ class ReadResult(BaseModel):
     dialect: dict[str, str] = Field(default_factory=dict)
     candidates: list[SpecCandidate] = Field(default_factory=list)
     rejections: list[Rejection] = Field(default_factory=list)
+    dropped_variants: dict[str, list[str]] = Field(
+        default_factory=dict,
+        description="Variant SKUs to take out of a product's last listing, by product SKU: the document disables them.",
+    )
 
     def add(self, found: SpecCandidate | Rejection) -> None:
         if isinstance(found, Rejection):
@@ -116,7 +123,13 @@ def parse_upload(file: str, data: bytes, options: ReadOptions | None = None) -> 
         return ParsedUpload(file=file, format="unknown", rejections=[rejection])
 
     found = readers[suffix](file, data, options)
-    upload = ParsedUpload(file=file, format=found.format, dialect=found.dialect, rejections=list(found.rejections))
+    upload = ParsedUpload(
+        file=file,
+        format=found.format,
+        dialect=found.dialect,
+        rejections=list(found.rejections),
+        dropped_variants=found.dropped_variants,
+    )
     for candidate in found.candidates:
         try:
             spec = ProductSpec.model_validate(candidate.data)
