@@ -205,6 +205,28 @@ def test_shopify_color_option_names_colour_option() -> None:
     assert hat.specs == {"size": "S"}
 
 
+@pytest.mark.parametrize("name", ["Metal", "Flavour", "Finish", "Pattern"])
+def test_shopify_colour_words_under_other_known_name_kept_as_spec(name: str) -> None:
+    (hat,) = _specs(parse_upload("export.csv", _shopify_hats(name), EUR)).values()
+
+    assert hat.variants == []
+    assert hat.specs == {name.lower(): "Navy, Red", "size": "S"}
+
+
+def test_shopify_color_option_wins_over_colour_name() -> None:
+    header = ["Handle", "Title", "Vendor", "Type", "Option1 Name", "Option1 Value", "Option2 Name", "Option2 Value"]
+    rows = [
+        [*header, "Variant SKU", "Variant Price"],
+        ["hat", "Hat", "Acme", "Hats", "Color", "Navy", "Shade", "Teal", "HAT-T", "10.00"],
+        ["hat", "", "", "", "", "Navy", "", "Olive", "HAT-O", "10.00"],
+    ]
+    options = ReadOptions(currency="EUR", color_option="Shade")
+    (hat,) = _specs(parse_upload("export.csv", _csv(rows).encode(), options)).values()
+
+    assert [(v.sku, v.color) for v in hat.variants] == [("HAT-T", "Teal"), ("HAT-O", "Olive")]
+    assert hat.specs == {"color": "Navy"}
+
+
 def test_shopify_color_option_none_keeps_spec() -> None:
     options = ReadOptions(currency="EUR", color_option="none")
     (hat,) = _specs(parse_upload("export.csv", _shopify_hats("Shade"), options)).values()

@@ -42,6 +42,15 @@ COLOR_OPTIONS = frozenset(
     }
 )
 MATERIAL_OPTIONS = frozenset({"material", "materials", "fabric"})
+# Option names whose values may be colour words but describe something else (a Gold metal, a Lime
+# flavour, a Navy pattern); such options are read as specs without asking for color_option.
+NOT_COLOR_OPTIONS = MATERIAL_OPTIONS | frozenset(
+    {
+        *("metal", "metals", "plating", "finish", "finishes", "wood", "stone", "gemstone", "leather"),
+        *("flavor", "flavors", "flavour", "flavours", "scent", "scents", "taste", "style", "styles", "pattern"),
+        *("patterns", "print", "theme", "size", "sizes"),
+    }
+)
 # Option color_option's value that reads options with other names as specs, whatever their values.
 NO_COLOR_OPTION = "none"
 # The product status that rejects a product unless option include_inactive is set. Draft
@@ -211,13 +220,17 @@ def _color_option(
     """
     keys = [option_key(name) for name in product.option_names]
     chosen_key = option_key(chosen) if chosen else None
+    # The option color_option names wins over a known name, so Shade can be chosen beside a Color option.
     for index, key in enumerate(keys):
-        if key in COLOR_OPTIONS or (key and key == chosen_key):
+        if key and key == chosen_key:
+            return index
+    for index, key in enumerate(keys):
+        if key in COLOR_OPTIONS:
             return index
     if chosen_key == NO_COLOR_OPTION:
         return None
     for index, key in enumerate(keys):
-        if not key or key in MATERIAL_OPTIONS or key == DEFAULT_OPTION[0]:
+        if not key or key in NOT_COLOR_OPTIONS or key == DEFAULT_OPTION[0]:
             continue
         values = _distinct(variant.options[index] for variant in variants if index < len(variant.options))
         if not values or any(resolve_color(value) is None for value in values):
