@@ -28,6 +28,12 @@ def _oat_variant_document(path) -> None:
     path.write_text(json.dumps(item))
 
 
+def _page_item_document(path, identifier: str) -> None:
+    """Write one variant product of the page alone, exactly as the page has it."""
+    page = json.loads(PAGE.read_text())
+    path.write_text(json.dumps(next(item for item in page["_embedded"]["items"] if item["identifier"] == identifier)))
+
+
 def _disabled_variant_document(path) -> None:
     """Write the slate variant product of the travel mug model, disabled in Akeneo."""
     page = json.loads(PAGE.read_text())
@@ -49,6 +55,9 @@ def test_single_variant_product_updates_listing(tmp_path) -> None:
     _oat_variant_document(single)
     with LocalPipeline(tmp_path / "out", environment={"PROVIDERS": "offline"}) as pipeline:
         _model_outcome(pipeline, PAGE, OPTIONS)
+        repeated = tmp_path / "akeneo-slt.json"
+        _page_item_document(repeated, "KR-TRV-400-SLT")
+        resent = _model_outcome(pipeline, repeated, OPTIONS)
         product = _model_outcome(pipeline, single, OPTIONS)
         merged = NormalizedProduct.model_validate(get_json(pipeline.store, product.artifacts["spec"]))
         manifest = get_json(pipeline.store, product.artifacts["manifest"])
@@ -63,6 +72,8 @@ def test_single_variant_product_updates_listing(tmp_path) -> None:
         replaced = _model_outcome(pipeline, single, {**OPTIONS, "variants": "replace"})
         alone = NormalizedProduct.model_validate(get_json(pipeline.store, replaced.artifacts["spec"]))
 
+    assert resent.reused_from is not None
+    assert resent.cost_usd == 0
     assert [variant.sku for variant in merged.spec.variants] == ["KR-TRV-400-SEA", "KR-TRV-400-SLT", "KR-TRV-400-OAT"]
     assert merged.kept_variants == ["KR-TRV-400-SEA", "KR-TRV-400-SLT"]
     rendered = {image["job_id"] for image in manifest["images"] if not image["reused"]}

@@ -143,8 +143,9 @@ def read_akeneo(
     for key, members in groups.items():
         sku = key.split(" ", 1)[1]
         found = _AkeneoGroup(file, sku, members, options).candidate()
-        if isinstance(found, SpecCandidate) and key.startswith("model "):
-            found.merge_variants = options.variants == "merge"
+        if isinstance(found, SpecCandidate) and key.startswith("model ") and options.variants == "merge":
+            found.merge_variants = True
+            found.members = list(members)
         result.add(found)
     return result
 

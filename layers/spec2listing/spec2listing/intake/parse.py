@@ -25,6 +25,12 @@ class SpecCandidate(BaseModel):
         default=False,
         description="The variants are some of the product's, so the others of its last listing are kept.",
     )
+    members: list[tuple[str, dict[str, Any]]] = Field(
+        default_factory=list,
+        description="The source objects the candidate was read from (Akeneo variant products, each with its "
+        "origin), when its "
+        "variants are merged, so that a later document can rebuild it with them.",
+    )
 
 
 class Rejection(BaseModel):
@@ -51,6 +57,9 @@ class ParsedUpload(BaseModel):
     )
     dropped_variants: dict[str, list[str]] = Field(
         default_factory=dict, description="Variant SKUs to take out of a product's last listing, by product SKU."
+    )
+    members: dict[str, list[tuple[str, dict[str, Any]]]] = Field(
+        default_factory=dict, description="Source objects of the specs whose variants are merged, by origin."
     )
 
     def locate(self, origin: str, location: tuple[int | str, ...]) -> str:
@@ -147,6 +156,7 @@ def parse_upload(file: str, data: bytes, options: ReadOptions | None = None) -> 
         upload.locators[candidate.origin] = candidate.locate
         if candidate.merge_variants:
             upload.merge_origins.add(candidate.origin)
+            upload.members[candidate.origin] = candidate.members
     if not upload.specs and not upload.rejections:
         upload.rejections.append(
             file_rejection(file, "(file)", "the file holds no products", "at least one product spec")

@@ -3,6 +3,7 @@
 import hashlib
 import json
 from collections.abc import Mapping
+from typing import Any
 
 from pydantic import BaseModel, Field
 
@@ -29,6 +30,11 @@ class NormalizedProduct(BaseModel):
     source_file: str
     origin: str = ""
     base: BaseListing | None = None
+    source_members: list[dict[str, Any]] = Field(
+        default_factory=list,
+        description="The Akeneo variant products the spec was built from, when its variants are merged: a "
+        "later document about some of them rebuilds the spec from these and its own.",
+    )
     kept_variants: list[str] = Field(
         default_factory=list,
         description="Variant SKUs taken over from the SKU's last listing, because the document carried only "

@@ -23,7 +23,7 @@ from spec2listing.models.tasks import IntakeResult, IntakeTask, PipelineConfig
 from spec2listing.models.triggers import S3_OBJECT_CREATED, TriggerEvent
 from spec2listing.pipeline.references import find_reference_photos, missing_reference_photos
 from spec2listing.pipeline.reuse import attach_base, earlier_outcome, reuse_outcome
-from spec2listing.pipeline.variants import listed_spec, merge_listed_variants, without_variants
+from spec2listing.pipeline.variants import resolve_variant_merges
 from spec2listing.storage import keys
 from spec2listing.storage.executions import ExecutionLookup
 from spec2listing.storage.objects import ObjectStore, get_json, put_json
@@ -393,19 +393,12 @@ def _accepted_products(
     merging = [spec.sku for origin, spec in parsed.specs if origin in parsed.merge_origins]
     merging += [sku for sku in parsed.dropped_variants if sku not in merging]
     listings = records.get_listings(merging) if merging else {}
-    specs = list(parsed.specs) + _disabled_variant_updates(parsed, listings, store)
-    for origin, read_spec in specs:
-        spec = read_spec
-        kept: list[str] = []
-        if origin in parsed.merge_origins:
-            dropped = parsed.dropped_variants.get(spec.sku, [])
-            merged = merge_listed_variants(
-                spec, listings.get(spec.sku), store=store, file=upload.file_name, dropped=dropped
-            )
-            if isinstance(merged, list):
-                rejections.append(Rejection(sku=spec.sku, origin=origin, errors=merged))
-                continue
-            spec, kept = merged
+    options = upload.options if isinstance(upload.options, ReadOptions) else ReadOptions()
+    specs, merge_rejections = resolve_variant_merges(
+        parsed, listings, store=store, options=options, file=upload.file_name
+    )
+    rejections += merge_rejections
+    for origin, spec, kept, members in specs:
         brand = resolve_brand(spec, load)
         errors = missing_reference_photos(
             store, spec, photos, file=upload.file_name, locate=functools.partial(parsed.locate, origin)
@@ -423,6 +416,7 @@ def _accepted_products(
             origin=origin,
             generation=generation,
             kept_variants=kept,
+            source_members=members,
         )
         defined.setdefault(spec.sku, []).append(product)
 
@@ -439,22 +433,6 @@ def _accepted_products(
             duplicates += len(products) - 1
     rejections[:] = _one_per_sku(rejections)
     return accepted, duplicates
-
-
-def _disabled_variant_updates(
-    parsed: ParsedUpload, listings: Mapping[str, ProductRecord], store: ObjectStore
-) -> list[tuple[str, ProductSpec]]:
-    """Build the listed specs less their disabled variants, for models the document has no enabled variant of."""
-    read = {spec.sku for _, spec in parsed.specs}
-    updates = []
-    for sku, dropped in parsed.dropped_variants.items():
-        earlier = listed_spec(listings.get(sku), store)
-        if sku in read or earlier is None:
-            continue
-        remaining = without_variants(earlier, dropped)
-        if remaining is not None:
-            updates.append((f"model {sku} (disabled {', '.join(dropped)})", remaining))
-    return updates
 
 
 def _conflict(

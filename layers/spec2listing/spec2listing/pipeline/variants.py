@@ -1,9 +1,12 @@
 """Variants that update a listing: a PIM document that carries only some variants of a product.
 
 Akeneo sends a product model's variants as separate variant products, and an
-event or a page may carry only some of them. Their spec then keeps the other
-variants of the SKU's last listing: a variant given again replaces its old
-entry in place, a new one is added at the end, and the rest stay as they were.
+event or a page may carry only some of them. The model is then read again from
+the variant products of the document and of its last listing (stored with it),
+so product-level values such as the lowest price cover all of them. A listing
+stored without its variant products is merged by variant instead: a variant
+given again replaces its old entry in place, a new one is added at the end,
+and the rest stay as they were.
 A variant product the document disables is taken out of the listing, also when
 the document carries no enabled variant of the model.
 
@@ -13,26 +16,100 @@ listing, so the one that finishes last lacks the other's new variant until a
 later document about the model runs.
 """
 
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
+from typing import Any, NamedTuple
 
 from pydantic import ValidationError
 
 from spec2listing.errors import ArtifactMissing, FieldError
+from spec2listing.intake.akeneo import identifier_of, read_akeneo
 from spec2listing.intake.field_errors import field_errors_from_validation
+from spec2listing.intake.options import ReadOptions
+from spec2listing.intake.parse import ParsedUpload, Rejection
 from spec2listing.models.product import NormalizedProduct
 from spec2listing.models.records import ProductRecord
 from spec2listing.models.spec import ProductSpec
 from spec2listing.storage.objects import ObjectStore, get_json
 
 
-def listed_spec(listing: ProductRecord | None, store: ObjectStore) -> ProductSpec | None:
-    """Read the spec of a SKU's last listing; None without a listing or when its spec is gone."""
+def listed_product(listing: ProductRecord | None, store: ObjectStore) -> NormalizedProduct | None:
+    """Read the stored product of a SKU's last listing; None without a listing or when it is gone."""
     if listing is None or "spec" not in listing.artifacts:
         return None
     try:
-        return NormalizedProduct.model_validate(get_json(store, listing.artifacts["spec"])).spec
+        return NormalizedProduct.model_validate(get_json(store, listing.artifacts["spec"]))
     except (ArtifactMissing, ValidationError):
         return None
+
+
+def listed_spec(listing: ProductRecord | None, store: ObjectStore) -> ProductSpec | None:
+    """Read the spec of a SKU's last listing; None without a listing or when its spec is gone."""
+    product = listed_product(listing, store)
+    return product.spec if product else None
+
+
+class Rebuilt(NamedTuple):
+    """A model's spec read again from its variant products: the document's and the last listing's."""
+
+    spec: ProductSpec
+    members: list[dict[str, Any]]
+    kept: list[str]
+
+
+def rebuild_from_members(
+    sku: str,
+    members: list[tuple[str, dict[str, Any]]],
+    earlier: NormalizedProduct | None,
+    *,
+    dropped: Collection[str],
+    options: ReadOptions,
+    file: str,
+) -> Rebuilt | list[FieldError] | None:
+    """Read the model again from the variant products of the document and of its last listing.
+
+    The last listing's variant products keep their order, each replaced in place
+    by the document's product with the same identifier, and the document's new
+    ones follow. So product-level values are read from the model's first variant
+    product as for a whole page, and a document that repeats a product unchanged
+    gives the same spec. Variant products in `dropped` are left out. Returns None
+    when the last listing has no stored variant products to rebuild from.
+    """
+    if earlier is None or not earlier.source_members:
+        return None
+    given = {identifier_of(item): (origin, item) for origin, item in members}
+    combined: list[tuple[str, dict[str, Any]]] = []
+    kept = []
+    for item in earlier.source_members:
+        identifier = identifier_of(item)
+        if identifier in dropped and identifier not in given:
+            continue
+        if identifier in given:
+            combined.append(given.pop(identifier))
+        else:
+            combined.append((f"last listing, product {identifier}", item))
+            kept.append(identifier)
+    combined += list(given.values())
+    if not combined:
+        return None
+
+    found = read_akeneo(file, combined, options, "akeneo")
+    errors = [error for rejection in found.rejections for error in rejection.errors]
+    candidates = [candidate for candidate in found.candidates if candidate.data.get("sku") == sku]
+    if errors or len(candidates) != 1:
+        return errors or [
+            FieldError(
+                file=file,
+                path="parent",
+                value=sku,
+                message="the variant products of the model and of its last listing do not form one product",
+                expected="variant products that share one parent; send all of them with option variants=replace",
+            )
+        ]
+    try:
+        spec = ProductSpec.model_validate(candidates[0].data)
+    except ValidationError as error:
+        return field_errors_from_validation(file, error, candidates[0].locate)
+    return Rebuilt(spec=spec, members=[item for _, item in combined], kept=kept)
 
 
 def merge_listed_variants(
@@ -82,3 +159,79 @@ def without_variants(spec: ProductSpec, dropped: Collection[str]) -> ProductSpec
     data = spec.model_dump(mode="json", exclude_unset=True)
     data["variants"] = [variant.model_dump(mode="json", exclude_unset=True) for variant in remaining]
     return ProductSpec.model_validate(data)
+
+
+class DocumentSpec(NamedTuple):
+    """A spec to run, after merging: where it came from, which variants it kept and the products it came from."""
+
+    origin: str
+    spec: ProductSpec
+    kept: list[str]
+    members: list[dict[str, Any]]
+
+
+def resolve_variant_merges(
+    parsed: ParsedUpload,
+    listings: Mapping[str, ProductRecord],
+    *,
+    store: ObjectStore,
+    options: ReadOptions,
+    file: str,
+) -> tuple[list[DocumentSpec], list[Rejection]]:
+    """Merge the document's partial models into their last listings, and drop the variants it disables.
+
+    Specs whose variants are not merged come back as they are. A model that the
+    document only disables variants of runs again as its last listing without them.
+    """
+    results: list[DocumentSpec] = []
+    rejections: list[Rejection] = []
+    read = set()
+    for origin, spec in parsed.specs:
+        read.add(spec.sku)
+        if origin not in parsed.merge_origins:
+            results.append(DocumentSpec(origin, spec, [], []))
+            continue
+        members = parsed.members.get(origin, [])
+        dropped = parsed.dropped_variants.get(spec.sku, [])
+        listing = listings.get(spec.sku)
+        rebuilt = rebuild_from_members(
+            spec.sku, members, listed_product(listing, store), dropped=dropped, options=options, file=file
+        )
+        if rebuilt is None:
+            rebuilt = _merged_variants(spec, listing, members, store=store, file=file, dropped=dropped)
+        if isinstance(rebuilt, list):
+            rejections.append(Rejection(sku=spec.sku, origin=origin, errors=rebuilt))
+        else:
+            results.append(DocumentSpec(origin, rebuilt.spec, rebuilt.kept, rebuilt.members))
+
+    for sku, dropped in parsed.dropped_variants.items():
+        earlier = listed_product(listings.get(sku), store)
+        if sku in read or earlier is None or not set(dropped) & {variant.sku for variant in earlier.spec.variants}:
+            continue
+        origin = f"model {sku} (disabled {', '.join(dropped)})"
+        rebuilt = rebuild_from_members(sku, [], earlier, dropped=dropped, options=options, file=file)
+        if isinstance(rebuilt, list):
+            rejections.append(Rejection(sku=sku, origin=origin, errors=rebuilt))
+        elif rebuilt is not None:
+            results.append(DocumentSpec(origin, rebuilt.spec, rebuilt.kept, rebuilt.members))
+        else:
+            remaining = without_variants(earlier.spec, dropped)
+            if remaining is not None:
+                results.append(DocumentSpec(origin, remaining, [variant.sku for variant in remaining.variants], []))
+    return results, rejections
+
+
+def _merged_variants(
+    spec: ProductSpec,
+    listing: ProductRecord | None,
+    members: list[tuple[str, dict[str, Any]]],
+    *,
+    store: ObjectStore,
+    file: str,
+    dropped: Collection[str],
+) -> Rebuilt | list[FieldError]:
+    """Merge by variant when the last listing has no stored variant products (or there is none)."""
+    merged = merge_listed_variants(spec, listing, store=store, file=file, dropped=dropped)
+    if isinstance(merged, list):
+        return merged
+    return Rebuilt(spec=merged[0], members=[item for _, item in members], kept=merged[1])
