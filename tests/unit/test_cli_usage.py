@@ -97,6 +97,22 @@ def test_missing_brands_folder(command, tmp_path, capsys) -> None:
     assert "no such folder" in printed
 
 
+@pytest.mark.parametrize("command", ["run", "estimate"])
+def test_brand_guides_differing_by_folder(command, tmp_path, capsys) -> None:
+    for folder, lighting in (("x", "soft daylight"), ("y", "neon night")):
+        (tmp_path / folder / "brands").mkdir(parents=True)
+        (tmp_path / folder / "brands" / "fjellstad.json").write_text(
+            f'{{"name": "fjellstad", "lighting": "{lighting}"}}'
+        )
+        (tmp_path / folder / "daypack.json").write_bytes((EXAMPLES / "daypack.json").read_bytes())
+    arguments = [command, str(tmp_path / "x"), str(tmp_path / "y")]
+
+    printed = _rejected([*arguments, "--out", str(tmp_path / "out")] if command == "run" else arguments, capsys)
+
+    assert "brand guide 'fjellstad' differs between" in printed
+    assert "rename one of them" in printed
+
+
 def test_missing_spec_path(tmp_path, capsys) -> None:
     printed = _rejected(["run", str(tmp_path / "nope.json"), "--out", str(tmp_path)], capsys)
 

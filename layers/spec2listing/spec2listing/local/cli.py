@@ -310,7 +310,26 @@ def _input_files(arguments: argparse.Namespace) -> tuple[list[Path], list[Path]]
     for folder in arguments.brands:
         if not folder.is_dir():
             raise UsageError(f"--brands {folder}: no such folder; expected a folder of <name>.json brand guides")
-    return files, list(dict.fromkeys([*found_brand_folders, *arguments.brands]))
+    folders = list(dict.fromkeys([*found_brand_folders, *arguments.brands]))
+    _check_brand_guides_agree(folders)
+    return files, folders
+
+
+def _check_brand_guides_agree(folders: list[Path]) -> None:
+    """Reject brand guide folders that give one guide name different content.
+
+    All guides go to the one brands/ prefix of the bucket, so the last folder
+    uploaded would silently decide the guide of every file in the command.
+    """
+    seen: dict[str, Path] = {}
+    for folder in folders:
+        for path in sorted(folder.glob("*.json")):
+            earlier = seen.setdefault(path.stem, path)
+            if earlier != path and earlier.read_bytes() != path.read_bytes():
+                raise UsageError(
+                    f"brand guide {path.stem!r} differs between {earlier} and {path}; expected one guide per "
+                    "name in a command: rename one of them, or run the files of each folder in their own command"
+                )
 
 
 def _checked_options(arguments: argparse.Namespace) -> ReadOptions:
