@@ -354,6 +354,46 @@ def test_price_change_keeps_uncited_copy(store, records, publisher) -> None:
     assert manifest["status"] == "COMPLETE"
 
 
+@pytest.mark.parametrize("amounts", [(89.0, 89, "89.00"), ("89.00", 89.0, "89")], ids=["number-first", "text-first"])
+def test_price_rewritten_same_value_reuses(store, records, publisher, amounts) -> None:
+    catalog = _catalog(store, records, publisher)
+    spec = _spec("crescent-pendant.json")
+    first_amount, *rewritten = amounts
+    spec["price"]["amount"] = first_amount
+    first = catalog.run("pendant.json", _bytes(spec))
+    calls = (len(catalog.writer.calls), len(catalog.renderer.calls))
+
+    for amount in rewritten:
+        spec["price"]["amount"] = amount
+        again = catalog.run("pendant.json", _bytes(spec))
+        assert (again.queued_count, again.reused_count) == (0, 1), amount
+        (product,) = records.list_run_products(again.run_id)
+        assert product.reused_from == first.run_id, amount
+    assert (len(catalog.writer.calls), len(catalog.renderer.calls)) == calls
+
+
+def test_csv_price_rewritten_same_value_reuses(store, records, publisher) -> None:
+    catalog = _catalog(store, records, publisher)
+    data = (ACCEPTANCE / "catalogs" / "spring-drop.csv").read_bytes()
+    assert b",18.00,USD," in data
+    catalog.run("spring-drop.csv", data)
+
+    again = catalog.run("spring-drop.csv", data.replace(b",18.00,USD,", b",18,USD,"))
+    assert (again.queued_count, again.reused_count) == (0, 5)
+
+
+def test_price_rewritten_is_no_changed_field(store, records, publisher) -> None:
+    catalog = _catalog(store, records, publisher)
+    spec = _spec("crescent-pendant.json")
+    spec["price"]["amount"] = 89.0
+    catalog.run("pendant.json", _bytes(spec))
+
+    changed = dict(spec, summary="A new summary line.", price={"amount": "89.00", "currency": "USD"})
+    second = catalog.run("pendant.json", _bytes(changed))
+    manifest = catalog.manifest(second.run_id, "SEL-CRS-PND")
+    assert manifest["reuse"]["changed_fields"] == ["summary"]
+
+
 def test_new_colour_variant_renders_only_its_image(store, records, publisher) -> None:
     catalog = _catalog(store, records, publisher)
     spec = json.loads((EXAMPLES / "stoneware-mug.json").read_text())
