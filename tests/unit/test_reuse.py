@@ -512,6 +512,13 @@ def test_copy_decision_regenerates_any_stated_price() -> None:
     assert plain.reuse
 
 
+def test_copy_decision_keeps_copy_of_unchanged_spec() -> None:
+    old_spec = ProductSpec.model_validate(_spec("gan-charger.json"))
+    decision = copy_decision([], old_spec, _text_copy("Yours for $45.99."))
+    assert decision.reuse
+    assert decision.reason == "the spec is unchanged"
+
+
 def test_run_ids_sort_by_start_time() -> None:
     earlier = make_run_id(START, "b")
     later = make_run_id(START + timedelta(seconds=1), "a")

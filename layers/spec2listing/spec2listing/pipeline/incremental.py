@@ -56,6 +56,8 @@ def changed_fields(old: NormalizedProduct, new: NormalizedProduct) -> list[str]:
 
 
 def copy_decision(changed: list[str], old_spec: ProductSpec, old_copy: ProductCopy) -> CopyDecision:
+    if not changed:
+        return CopyDecision(reuse=True, reason="the spec is unchanged")
     affecting = [name for name in changed if name not in COPY_INDEPENDENT_FIELDS and name != "price"]
     if affecting:
         return CopyDecision(reuse=False, reason="the copy depends on changed " + ", ".join(affecting))
