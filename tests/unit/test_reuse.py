@@ -442,8 +442,17 @@ def test_image_cache_key_inputs() -> None:
         image_cache_key("gpt-image-2", _job(quality="high"), [b"photo"], "Mugs"),
         image_cache_key("gpt-image-2", _job(), [b"other photo"], "Mugs"),
         image_cache_key("gpt-image-2", _job(), [], "Mugs"),
+        image_cache_key("gpt-image-2", _job(background="transparent"), [b"photo"], "Mugs"),
+        image_cache_key("gpt-image-2", _job(), [b"photo"], "Mugs", output_format="jpeg"),
+        image_cache_key("gpt-image-2", _job(), [b"photo"], "Mugs", output_format="webp"),
     ]
     assert len({base, *variations}) == len(variations) + 1
+
+
+def test_png_image_cache_key_unchanged() -> None:
+    # The key a PNG image was cached under before the output format was part of the key.
+    key = image_cache_key("gpt-image-2", _job(), [b"photo"], "Mugs", output_format="png")
+    assert key == "f7e8104e28965245d493eda00297429317f622ad3cfaa459753871f7b6bbab83"
 
 
 def test_cited_price_finds_amounts_not_lookalikes() -> None:

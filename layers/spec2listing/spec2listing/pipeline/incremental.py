@@ -4,8 +4,8 @@ A changed spec is compared field by field with the spec of the last completed
 listing. Copy is written again unless every changed field is one the copy
 cannot depend on, or the price alone changed and the old copy states no price.
 Images need no such rules. Each is cached by a content hash of everything the
-renderer is given, so only jobs whose prompt, size, quality or reference photos
-changed are rendered. A new colour variant therefore renders its own image only.
+renderer is given, so only jobs whose prompt, size, quality, output format or
+reference photos changed are rendered. A new colour variant therefore renders its own image only.
 Vision checks are cached the same way, by the image and the claims checked.
 """
 
@@ -170,23 +170,28 @@ def _digest(document: dict[str, Any]) -> str:
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
-def image_cache_key(model: str, job: ImageJob, references: list[bytes], category: str) -> str:
-    """SHA-256 over what decides an image: model, prompt, size, quality, background and reference photos.
+def image_cache_key(
+    model: str, job: ImageJob, references: list[bytes], category: str, *, output_format: str = "png"
+) -> str:
+    """SHA-256 over what decides an image: model, prompt, size, quality, background, format and reference photos.
 
     The category is included because the offline renderer draws its silhouette
-    from it, and no prompt carries it.
+    from it, and no prompt carries it. The output format is left out when it is
+    PNG, so that PNG images keep the keys they had before the format was part of
+    the key and are not rendered again.
     """
-    return _digest(
-        {
-            "model": model,
-            "prompt": job.prompt,
-            "size": job.size,
-            "quality": job.quality,
-            "background": job.background,
-            "references": [hashlib.sha256(data).hexdigest() for data in references],
-            "category": category,
-        }
-    )
+    document: dict[str, Any] = {
+        "model": model,
+        "prompt": job.prompt,
+        "size": job.size,
+        "quality": job.quality,
+        "background": job.background,
+        "references": [hashlib.sha256(data).hexdigest() for data in references],
+        "category": category,
+    }
+    if output_format != "png":
+        document["output_format"] = output_format
+    return _digest(document)
 
 
 def vision_cache_key(model: str, image_cache_key: str, job: ImageJob) -> str:
