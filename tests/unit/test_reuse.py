@@ -1,10 +1,12 @@
 """Duplicate deliveries, unchanged specs and incremental regeneration, on in-memory storage."""
 
+import io
 import json
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import pytest
+from PIL import Image
 from spec2listing.copywriting.offline import OfflineCopyWriter
 from spec2listing.imaging.offline import OfflineRenderer
 from spec2listing.models.copy import ProductCopy
@@ -407,6 +409,47 @@ def test_new_colour_variant_renders_only_its_image(store, records, publisher) ->
     assert manifest["reuse"]["copy_source"] == "generated"
     assert len(manifest["reuse"]["images_reused"]) == len(manifest["images"]) - 1
     assert store.exists(keys.product_image(second.run_id, "KR-MUG-350", "packshot"))
+
+
+def _png(color: str) -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (8, 8), color).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def test_replaced_reference_photo_renders_again(store, records, publisher) -> None:
+    catalog = _catalog(store, records, publisher)
+    spec = dict(_spec("crescent-pendant.json"), reference_photos=["front.png"])
+    photo_key = keys.staged_reference_photo("SEL-CRS-PND", "front.png")
+    store.put_bytes(photo_key, _png("red"), "image/png")
+    first = catalog.run("pendant.json", _bytes(spec))
+    copies, renders = len(catalog.writer.calls), len(catalog.renderer.calls)
+
+    store.put_bytes(photo_key, _png("blue"), "image/png")
+    second = catalog.run("pendant.json", _bytes(spec))
+
+    assert (second.queued_count, second.reused_count) == (1, 0)
+    manifest = catalog.manifest(second.run_id, "SEL-CRS-PND")
+    job_ids = [image["job_id"] for image in manifest["images"]]
+    assert manifest["reuse"]["base_run_id"] == first.run_id
+    assert manifest["reuse"]["changed_fields"] == ["reference_photos"]
+    assert manifest["reuse"]["copy_source"] == "reused"
+    assert manifest["reuse"]["images_generated"] == job_ids
+    assert len(catalog.writer.calls) == copies
+    assert catalog.renderer.calls[renders:] == job_ids
+
+
+def test_same_reference_photo_uploaded_again_reuses(store, records, publisher) -> None:
+    catalog = _catalog(store, records, publisher)
+    spec = dict(_spec("crescent-pendant.json"), reference_photos=["front.png"])
+    photo_key = keys.staged_reference_photo("SEL-CRS-PND", "front.png")
+    store.put_bytes(photo_key, _png("red"), "image/png")
+    catalog.run("pendant.json", _bytes(spec))
+
+    store.put_bytes(photo_key, _png("red"), "image/png")
+    again = catalog.run("pendant.json", _bytes(spec))
+
+    assert (again.queued_count, again.reused_count) == (0, 1)
 
 
 def test_brand_guide_change_regenerates_copy(store, records, publisher) -> None:

@@ -42,10 +42,16 @@ class CopyDecision(BaseModel):
 
 
 def changed_fields(old: NormalizedProduct, new: NormalizedProduct) -> list[str]:
-    """Top-level spec fields whose values differ, plus brand_guide and copy_writer when those changed."""
+    """Top-level spec fields whose values differ, plus brand_guide and copy_writer when those changed.
+
+    reference_photos is also listed when a photo's ETag changed, for a photo
+    replaced under the same path.
+    """
     before = old.spec.model_dump(mode="json")
     after = new.spec.model_dump(mode="json")
     changed = [name for name in ProductSpec.model_fields if before.get(name) != after.get(name)]
+    if old.reference_photo_etags != new.reference_photo_etags and "reference_photos" not in changed:
+        changed.append("reference_photos")
     old_brand = old.brand.model_dump(mode="json") if old.brand else None
     new_brand = new.brand.model_dump(mode="json") if new.brand else None
     if old_brand != new_brand and BRAND_GUIDE_CHANGE not in changed:

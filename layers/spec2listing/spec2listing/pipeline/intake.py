@@ -21,7 +21,7 @@ from spec2listing.models.records import ProductRecord, ProductStatus, RunRecord,
 from spec2listing.models.spec import ProductSpec
 from spec2listing.models.tasks import IntakeResult, IntakeTask, PipelineConfig
 from spec2listing.models.triggers import S3_OBJECT_CREATED, TriggerEvent
-from spec2listing.pipeline.references import find_reference_photos, missing_reference_photos
+from spec2listing.pipeline.references import find_reference_photos, missing_reference_photos, reference_photo_etags
 from spec2listing.pipeline.reuse import attach_base, earlier_outcome, reuse_outcome
 from spec2listing.pipeline.variants import listed_spec, merge_listed_variants, without_variants
 from spec2listing.storage import keys
@@ -415,14 +415,16 @@ def _accepted_products(
         if errors or isinstance(brand, FieldError):
             rejections.append(Rejection(sku=spec.sku, origin=origin, errors=errors))
             continue
+        photo_etags = reference_photo_etags(spec, photos)
         product = NormalizedProduct(
             spec=spec,
             brand=brand,
-            spec_hash=content_hash(spec, brand, generation),
+            spec_hash=content_hash(spec, brand, generation, photo_etags),
             source_file=upload.file_name,
             origin=origin,
             generation=generation,
             kept_variants=kept,
+            reference_photo_etags=photo_etags,
         )
         defined.setdefault(spec.sku, []).append(product)
 
