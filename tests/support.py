@@ -69,7 +69,7 @@ def all_acceptance_specs() -> list[ProductSpec]:
     return specs
 
 
-def planned_example(store: Any, records: Any, *, renderer_model: str) -> tuple[dict[str, Any], str, PlanResult]:
+def planned_example(store: Any, records: Any, *, renderer: Any) -> tuple[dict[str, Any], str, PlanResult]:
     """Take examples/daypack.json through intake, offline copy and image planning, as the pipeline does.
 
     Returns the product's Map item, the key of its copy and the plan, whose jobs are left to render.
@@ -89,10 +89,10 @@ def planned_example(store: Any, records: Any, *, renderer_model: str) -> tuple[d
     )
     (item,) = get_json(store, intake.products_key)
     copy = generate_copy(ProductTask.model_validate(item), store=store, writer=OfflineCopyWriter())
-    return item, copy.copy_key, plan_default_images(store, item, copy.copy_key, renderer_model)
+    return item, copy.copy_key, plan_default_images(store, item, copy.copy_key, renderer)
 
 
-def plan_default_images(store: Any, item: dict[str, Any], copy_key: str, renderer_model: str) -> PlanResult:
+def plan_default_images(store: Any, item: dict[str, Any], copy_key: str, renderer: Any) -> PlanResult:
     """Plan a product's images at the default sizes and quality."""
     return plan_product_images(
         PlanTask(**item, copy_key=copy_key),
@@ -100,7 +100,7 @@ def plan_default_images(store: Any, item: dict[str, Any], copy_key: str, rendere
         size="1024x1024",
         lifestyle_size="1536x1024",
         quality="medium",
-        renderer_model=renderer_model,
+        renderer=renderer,
     )
 
 
@@ -118,7 +118,7 @@ def run_product_steps(
     task = ProductTask.model_validate(item)
     renderer = renderer or OfflineRenderer()
     copy = generate_copy(task, store=store, writer=writer or OfflineCopyWriter())
-    plan = plan_default_images(store, item, copy.copy_key, renderer.model)
+    plan = plan_default_images(store, item, copy.copy_key, renderer)
     renders = [
         render_image(RenderTask(**item, jobs_key=plan.jobs_key, job_id=job_id), store=store, renderer=renderer)
         for job_id in plan.job_ids

@@ -16,8 +16,9 @@ logger = Logger()
 tracer = Tracer()
 store = object_store(StorageSettings())
 images = ImageSettings()
-# The image cache is keyed by the model that RenderImage uses; building the renderer makes no call.
-renderer_model = image_renderer(ProviderSettings()).model
+# The image cache is keyed by the model and output format of the renderer that RenderImage uses;
+# building the renderer makes no call.
+renderer = image_renderer(ProviderSettings())
 
 
 @logger.inject_lambda_context
@@ -31,7 +32,7 @@ def lambda_handler(event: PlanTask, context: LambdaContext) -> dict[str, Any]:
         size=images.image_size,
         lifestyle_size=images.lifestyle_image_size,
         quality=images.image_quality,
-        renderer_model=renderer_model,
+        renderer=renderer,
     )
 
     logger.info("images planned", extra={"jobs": len(result.job_ids), "cached": len(result.cached)})

@@ -341,7 +341,7 @@ def test_rendered_images_of_many_variants_fit_the_state(tmp_path, step) -> None:
 
 
 class VisionFaults(FakeGemini):
-    """The fake Gemini answering every vision request with a fault: none, invalid, blocked, throttled or slow."""
+    """The fake Gemini, returning a fault for every vision request: none, invalid, blocked, throttled, slow or down."""
 
     def __init__(self, fault: str) -> None:
         super().__init__()
@@ -357,6 +357,8 @@ class VisionFaults(FakeGemini):
             return gemini_api.finished("", "SAFETY")
         if self.fault == "throttled":
             return gemini_api.throttled("0.01s")
+        if self.fault == "down":
+            return gemini_api.server_error()
         reply = super().respond(request)
         reply.delay_seconds = 1.5
         return reply
@@ -497,3 +499,34 @@ def test_vision_throttled_past_retries_keeps_listing(tmp_path) -> None:
     vision_calls = [request for request in gemini.requests if FakeGemini.data_of(request)[0] == "checklist"]
     # Two attempts in the function, twice: the first try of the task and its one retry.
     assert len(vision_calls) == 2 * 2 * record.images
+
+
+def test_vision_outage_checked_again_on_rerun(tmp_path) -> None:
+    environment = {"RETRY_ATTEMPTS": "1", **FAST_RETRIES}
+    gemini, images = VisionFaults("down"), FakeOpenAI(draw=offline_drawer([TRAIL_RUNNER]))
+    with (
+        gemini,
+        images,
+        LocalPipeline(tmp_path / "out", environment=live_environment(gemini, images, **environment)) as pipeline,
+    ):
+        pipeline.upload_brand_guides(ACCEPTANCE_BRANDS)
+        (outage,) = pipeline.wait([pipeline.submit_file(TRAIL_RUNNER)], timeout_seconds=300)
+        gemini.fault = "none"
+        gemini_before, images_before = len(gemini.requests), len(images.requests)
+        (rerun,) = pipeline.wait([pipeline.submit_file(TRAIL_RUNNER)], timeout_seconds=300)
+        gemini_requests = gemini.requests[gemini_before:]
+        image_requests = images.requests[images_before:]
+        (first,) = outage.products
+        (second,) = rerun.products
+        manifest = json.loads(pipeline.store.get_bytes(second.artifacts["manifest"]))
+
+    assert first.status == ProductStatus.NEEDS_REVIEW
+    assert second.status == ProductStatus.COMPLETE
+    assert second.reused_from is None
+    assert image_requests == []
+    assert [FakeGemini.data_of(request)[0] for request in gemini_requests] == ["checklist"] * second.images
+    assert manifest["reuse"]["base_run_id"] == first.run_id
+    assert manifest["reuse"]["copy_source"] == "reused"
+    assert manifest["reuse"]["images_reused"] == [image["job_id"] for image in manifest["images"]]
+    assert manifest["reuse"]["vision_reused"] == []
+    assert {item["step"] for item in manifest["usage"]} == {"vision"}

@@ -65,3 +65,26 @@ def test_non_image_photo_fails_images(tmp_path) -> None:
     assert all("reference photo 'front.png'" in flag["measured"] for flag in flags)
     assert all("Replace the photo" in flag["fix"] for flag in flags)
     assert not [flag for flag in report["flags"] if flag["kind"] == "image_rendered"]
+
+
+def test_replaced_photo_renders_again(tmp_path) -> None:
+    spec = json.loads((EXAMPLES / "stoneware-mug.json").read_text())
+    spec["reference_photos"] = ["front.png"]
+    path = tmp_path / "mug.json"
+    path.write_text(json.dumps(spec))
+    outcomes = []
+    with LocalPipeline(tmp_path / "out", environment={"PROVIDERS": "offline"}) as pipeline:
+        for color in ((200, 30, 30), (30, 30, 200)):
+            Image.new("RGB", (64, 64), color).save(tmp_path / "front.png")
+            (outcome,) = pipeline.wait([pipeline.submit_file(path)], timeout_seconds=300)
+            outcomes.append(outcome)
+
+    first, second = (outcome.products[0] for outcome in outcomes)
+    assert first.status == second.status == ProductStatus.COMPLETE
+    assert second.reused_from is None
+    manifest = json.loads((tmp_path / "out" / second.artifacts["manifest"]).read_text())
+    assert manifest["reuse"]["base_run_id"] == first.run_id
+    assert manifest["reuse"]["changed_fields"] == ["reference_photos"]
+    assert manifest["reuse"]["copy_source"] == "reused"
+    assert manifest["reuse"]["images_reused"] == []
+    assert manifest["reuse"]["images_generated"] == [image["job_id"] for image in manifest["images"]]

@@ -52,18 +52,15 @@ CONFIG = PipelineConfig(product_concurrency=2, image_concurrency=2, tolerated_fa
 DRIFTED_JOB = "variant-np-rdg-tr-01-emb"
 
 
-class WrongColourRenderer:
+class WrongColourRenderer(OfflineRenderer):
     """The offline renderer, except that one job comes back in cobalt blue instead of its variant colour."""
-
-    name = "offline"
-    model = "offline-pillow-v1"
 
     def render(
         self, job: ImageJob, spec: ProductSpec, references: list[bytes], *, ledger: UsageLedger
     ) -> RenderedImage:
         if job.job_id == DRIFTED_JOB:
             job = job.model_copy(update={"color_hex": "#2E86C1"})
-        return OfflineRenderer().render(job, spec, references, ledger=ledger)
+        return super().render(job, spec, references, ledger=ledger)
 
 
 def _run(store, records, file: Path, renderer) -> str:

@@ -29,7 +29,7 @@ from spec2listing.imaging.planner import plan_images
 from spec2listing.models.brand import BrandVoice
 from spec2listing.models.copy import ProductCopy
 from spec2listing.models.jobs import ImageKind
-from spec2listing.models.tasks import RenderTask
+from spec2listing.models.tasks import RenderResult, RenderTask
 from spec2listing.pipeline.steps import render_image
 from spec2listing.providers.prompts import (
     PRODUCT_TAG,
@@ -752,10 +752,10 @@ def test_render_truncated_png_asks_once_more(gemini, images) -> None:
 
 @pytest.mark.parametrize(("image_format", "size"), [("GIF", None), ("PNG", "64x48")], ids=["gif", "64x48"])
 def test_render_step_never_caches_mismatch(gemini, images, store, records, image_format, size) -> None:
-    item, _, plan = planned_example(store, records, renderer_model="gpt-image-2")
+    renderer = image_renderer(live(gemini, images))
+    item, _, plan = planned_example(store, records, renderer=renderer)
     job_id = plan.job_ids[0]
     images.draw = drawn_as(image_format, size)
-    renderer = image_renderer(live(gemini, images))
     result = render_image(RenderTask(**item, jobs_key=plan.jobs_key, job_id=job_id), store=store, renderer=renderer)
 
     assert result.image_key is not None
@@ -767,18 +767,52 @@ def test_render_step_never_caches_mismatch(gemini, images, store, records, image
     assert store.list_keys("cache/images/") == []
 
     images.draw = openai_api.plain_png
-    again = planned_example(store, records, renderer_model="gpt-image-2")[2]
+    again = planned_example(store, records, renderer=renderer)[2]
     assert job_id in again.job_ids
 
 
 def test_render_step_caches_requested_image(gemini, images, store, records) -> None:
-    item, _, plan = planned_example(store, records, renderer_model="gpt-image-2")
-    job_id = plan.job_ids[0]
     renderer = image_renderer(live(gemini, images))
+    item, _, plan = planned_example(store, records, renderer=renderer)
+    job_id = plan.job_ids[0]
     result = render_image(RenderTask(**item, jobs_key=plan.jobs_key, job_id=job_id), store=store, renderer=renderer)
 
     assert result.cache_key is not None
     assert store.list_keys("cache/images/") == [f"cache/images/{result.cache_key}.png"]
+
+
+def render_planned(store, item, plan, renderer) -> list[RenderResult]:
+    return [
+        render_image(RenderTask(**item, jobs_key=plan.jobs_key, job_id=job_id), store=store, renderer=renderer)
+        for job_id in plan.job_ids
+    ]
+
+
+def test_output_format_switch_renders_again(gemini, images, store, records) -> None:
+    png = image_renderer(live(gemini, images))
+    item, _, plan = planned_example(store, records, renderer=png)
+    render_planned(store, item, plan, png)
+    assert planned_example(store, records, renderer=png)[2].job_ids == []
+
+    jpeg = image_renderer(live(gemini, images, image_output_format="jpeg"))
+    images.draw = drawn_as("JPEG")
+    before = len(images.requests)
+    item, _, replanned = planned_example(store, records, renderer=jpeg)
+    assert replanned.job_ids == plan.job_ids
+    assert replanned.cached == []
+    results = render_planned(store, item, replanned, jpeg)
+
+    requests = images.requests[before:]
+    assert len(requests) == len(plan.job_ids)
+    assert {FakeOpenAI.params_of(request)[0]["output_format"] for request in requests} == {"jpeg"}
+    for result in results:
+        assert result.image_key is not None
+        assert result.image_key.endswith(".jpg")
+        assert Image.open(io.BytesIO(store.get_bytes(result.image_key))).format == "JPEG"
+    cached = planned_example(store, records, renderer=jpeg)[2].cached
+    assert {render.job_id for render in cached} == set(plan.job_ids)
+    assert all(render.image_key.endswith(".jpg") for render in cached)
+    assert len(planned_example(store, records, renderer=png)[2].cached) == len(plan.job_ids)
 
 
 def test_openai_wrong_key_names_the_variable(gemini, images) -> None:

@@ -1,12 +1,15 @@
 """Reference photos: staging local files, the existence check at intake, and reading them for a render."""
 
+import hashlib
 import io
 import json
 import threading
 import time
 from datetime import UTC, datetime
 
+import boto3
 import pytest
+from moto import mock_aws
 from PIL import Image
 from spec2listing.consistency.engine import check_product
 from spec2listing.copywriting.offline import OfflineCopyWriter
@@ -21,7 +24,7 @@ from spec2listing.models.tasks import IntakeTask, PipelineConfig, RenderResult, 
 from spec2listing.pipeline.intake import run_intake
 from spec2listing.pipeline.references import PHOTO_LOOKUP_CONCURRENCY, find_reference_photos, read_reference_photos
 from spec2listing.storage import keys
-from spec2listing.storage.objects import MemoryObjectStore, get_json
+from spec2listing.storage.objects import MemoryObjectStore, S3ObjectStore, get_json
 
 from tests.support import ACCEPTANCE, brand_for, load_event, run_product_steps, specs_in
 
@@ -256,14 +259,14 @@ class InFlightStore(MemoryObjectStore):
         self.max_in_flight = 0
         self._count = threading.Lock()
 
-    def exists(self, key, version_id=None):
+    def etag(self, key, version_id=None):
         with self._count:
             self.in_flight += 1
             self.max_in_flight = max(self.max_in_flight, self.in_flight)
         time.sleep(0.01)
         with self._count:
             self.in_flight -= 1
-        return super().exists(key, version_id)
+        return super().etag(key, version_id)
 
 
 def test_intake_looks_up_photos_concurrently() -> None:
@@ -275,7 +278,49 @@ def test_intake_looks_up_photos_concurrently() -> None:
     found = find_reference_photos(store, specs)
 
     assert len(found) == 40
-    assert sum(key is not None for key in found.values()) == 10
-    assert found[("R-0", "front.png")] == "references/R-0/front.png"
+    assert sum(photo is not None for photo in found.values()) == 10
+    assert found[("R-0", "front.png")] == ("references/R-0/front.png", hashlib.md5(_png("red")).hexdigest())
     assert found[("R-0", "back.png")] is None
     assert 1 < store.max_in_flight <= PHOTO_LOOKUP_CONCURRENCY
+
+
+@pytest.fixture
+def s3(monkeypatch):
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "local")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "local")
+    with mock_aws():
+        client = boto3.client("s3", region_name="us-east-1")
+        client.create_bucket(Bucket="spec2listing-test")
+        yield client
+
+
+def test_s3_etag_follows_content(s3) -> None:
+    store = S3ObjectStore("spec2listing-test", s3)
+    store.put_bytes("front.png", _png("red"), "image/png")
+    red = store.etag("front.png")
+    store.put_bytes("front.png", _png("blue"), "image/png")
+
+    assert red == hashlib.md5(_png("red")).hexdigest()
+    assert store.etag("front.png") == hashlib.md5(_png("blue")).hexdigest()
+    assert store.etag("missing.png") is None
+
+
+def test_intake_hashes_photo_etags_unread(s3, records) -> None:
+    store = S3ObjectStore("spec2listing-test", s3)
+    reads: list[str] = []
+    s3.meta.events.register("before-parameter-build.s3.GetObject", lambda params, **_: reads.append(params["Key"]))
+    photo_key = keys.staged_reference_photo("R-1", "front.png")
+    data = json.dumps(_spec("R-1", ["front.png"])).encode()
+
+    hashes = []
+    for color in ("red", "blue"):
+        store.put_bytes(photo_key, _png(color), "image/png")
+        result = _intake(store, records, f"photos-{color}.json", data)
+        (item,) = get_json(store, result.products_key)
+        product = get_json(store, item["spec_key"])
+        assert product["reference_photo_etags"] == {"front.png": hashlib.md5(_png(color)).hexdigest()}
+        hashes.append(item["spec_hash"])
+
+    assert hashes[0] != hashes[1]
+    assert "incoming/photos-red.json" in reads
+    assert photo_key not in reads

@@ -1,10 +1,12 @@
 """Duplicate deliveries, unchanged specs and incremental regeneration, on in-memory storage."""
 
+import io
 import json
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import pytest
+from PIL import Image
 from spec2listing.copywriting.offline import OfflineCopyWriter
 from spec2listing.imaging.offline import OfflineRenderer
 from spec2listing.models.copy import ProductCopy
@@ -354,6 +356,46 @@ def test_price_change_keeps_uncited_copy(store, records, publisher) -> None:
     assert manifest["status"] == "COMPLETE"
 
 
+@pytest.mark.parametrize("amounts", [(89.0, 89, "89.00"), ("89.00", 89.0, "89")], ids=["number-first", "text-first"])
+def test_price_rewritten_same_value_reuses(store, records, publisher, amounts) -> None:
+    catalog = _catalog(store, records, publisher)
+    spec = _spec("crescent-pendant.json")
+    first_amount, *rewritten = amounts
+    spec["price"]["amount"] = first_amount
+    first = catalog.run("pendant.json", _bytes(spec))
+    calls = (len(catalog.writer.calls), len(catalog.renderer.calls))
+
+    for amount in rewritten:
+        spec["price"]["amount"] = amount
+        again = catalog.run("pendant.json", _bytes(spec))
+        assert (again.queued_count, again.reused_count) == (0, 1), amount
+        (product,) = records.list_run_products(again.run_id)
+        assert product.reused_from == first.run_id, amount
+    assert (len(catalog.writer.calls), len(catalog.renderer.calls)) == calls
+
+
+def test_csv_price_rewritten_same_value_reuses(store, records, publisher) -> None:
+    catalog = _catalog(store, records, publisher)
+    data = (ACCEPTANCE / "catalogs" / "spring-drop.csv").read_bytes()
+    assert b",18.00,USD," in data
+    catalog.run("spring-drop.csv", data)
+
+    again = catalog.run("spring-drop.csv", data.replace(b",18.00,USD,", b",18,USD,"))
+    assert (again.queued_count, again.reused_count) == (0, 5)
+
+
+def test_price_rewritten_is_no_changed_field(store, records, publisher) -> None:
+    catalog = _catalog(store, records, publisher)
+    spec = _spec("crescent-pendant.json")
+    spec["price"]["amount"] = 89.0
+    catalog.run("pendant.json", _bytes(spec))
+
+    changed = dict(spec, summary="A new summary line.", price={"amount": "89.00", "currency": "USD"})
+    second = catalog.run("pendant.json", _bytes(changed))
+    manifest = catalog.manifest(second.run_id, "SEL-CRS-PND")
+    assert manifest["reuse"]["changed_fields"] == ["summary"]
+
+
 def test_new_colour_variant_renders_only_its_image(store, records, publisher) -> None:
     catalog = _catalog(store, records, publisher)
     spec = json.loads((EXAMPLES / "stoneware-mug.json").read_text())
@@ -367,6 +409,47 @@ def test_new_colour_variant_renders_only_its_image(store, records, publisher) ->
     assert manifest["reuse"]["copy_source"] == "generated"
     assert len(manifest["reuse"]["images_reused"]) == len(manifest["images"]) - 1
     assert store.exists(keys.product_image(second.run_id, "KR-MUG-350", "packshot"))
+
+
+def _png(color: str) -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (8, 8), color).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def test_replaced_reference_photo_renders_again(store, records, publisher) -> None:
+    catalog = _catalog(store, records, publisher)
+    spec = dict(_spec("crescent-pendant.json"), reference_photos=["front.png"])
+    photo_key = keys.staged_reference_photo("SEL-CRS-PND", "front.png")
+    store.put_bytes(photo_key, _png("red"), "image/png")
+    first = catalog.run("pendant.json", _bytes(spec))
+    copies, renders = len(catalog.writer.calls), len(catalog.renderer.calls)
+
+    store.put_bytes(photo_key, _png("blue"), "image/png")
+    second = catalog.run("pendant.json", _bytes(spec))
+
+    assert (second.queued_count, second.reused_count) == (1, 0)
+    manifest = catalog.manifest(second.run_id, "SEL-CRS-PND")
+    job_ids = [image["job_id"] for image in manifest["images"]]
+    assert manifest["reuse"]["base_run_id"] == first.run_id
+    assert manifest["reuse"]["changed_fields"] == ["reference_photos"]
+    assert manifest["reuse"]["copy_source"] == "reused"
+    assert manifest["reuse"]["images_generated"] == job_ids
+    assert len(catalog.writer.calls) == copies
+    assert catalog.renderer.calls[renders:] == job_ids
+
+
+def test_same_reference_photo_uploaded_again_reuses(store, records, publisher) -> None:
+    catalog = _catalog(store, records, publisher)
+    spec = dict(_spec("crescent-pendant.json"), reference_photos=["front.png"])
+    photo_key = keys.staged_reference_photo("SEL-CRS-PND", "front.png")
+    store.put_bytes(photo_key, _png("red"), "image/png")
+    catalog.run("pendant.json", _bytes(spec))
+
+    store.put_bytes(photo_key, _png("red"), "image/png")
+    again = catalog.run("pendant.json", _bytes(spec))
+
+    assert (again.queued_count, again.reused_count) == (0, 1)
 
 
 def test_brand_guide_change_regenerates_copy(store, records, publisher) -> None:
@@ -402,8 +485,17 @@ def test_image_cache_key_inputs() -> None:
         image_cache_key("gpt-image-2", _job(quality="high"), [b"photo"], "Mugs"),
         image_cache_key("gpt-image-2", _job(), [b"other photo"], "Mugs"),
         image_cache_key("gpt-image-2", _job(), [], "Mugs"),
+        image_cache_key("gpt-image-2", _job(background="transparent"), [b"photo"], "Mugs"),
+        image_cache_key("gpt-image-2", _job(), [b"photo"], "Mugs", output_format="jpeg"),
+        image_cache_key("gpt-image-2", _job(), [b"photo"], "Mugs", output_format="webp"),
     ]
     assert len({base, *variations}) == len(variations) + 1
+
+
+def test_png_image_cache_key_unchanged() -> None:
+    # The key a PNG image was cached under before the output format was part of the key.
+    key = image_cache_key("gpt-image-2", _job(), [b"photo"], "Mugs", output_format="png")
+    assert key == "f7e8104e28965245d493eda00297429317f622ad3cfaa459753871f7b6bbab83"
 
 
 def test_cited_price_finds_amounts_not_lookalikes() -> None:
@@ -470,6 +562,13 @@ def test_copy_decision_regenerates_any_stated_price() -> None:
     assert "$50" in other.reason
     plain = copy_decision(["price"], old_spec, _text_copy("Keeps coffee hot for 2 hours."))
     assert plain.reuse
+
+
+def test_copy_decision_keeps_copy_of_unchanged_spec() -> None:
+    old_spec = ProductSpec.model_validate(_spec("gan-charger.json"))
+    decision = copy_decision([], old_spec, _text_copy("Yours for $45.99."))
+    assert decision.reuse
+    assert decision.reason == "the spec is unchanged"
 
 
 def test_run_ids_sort_by_start_time() -> None:

@@ -1,6 +1,7 @@
 """What the canonical spec accepts, and how its errors read: numbers, limits, hidden characters, wording."""
 
 import json
+from decimal import Decimal
 
 import pytest
 from pydantic import ValidationError
@@ -82,8 +83,27 @@ def test_boolean_is_not_a_number() -> None:
 def test_number_text_still_parses() -> None:
     spec = _accepted(weight={"value": "250", "unit": "g"}, price={"amount": "24.5", "currency": "gbp"})
     assert spec.weight.value == 250
-    assert str(spec.price.amount) == "24.5"
+    assert spec.price.amount == Decimal("24.5")
     assert spec.price.currency == "GBP"
+
+
+@pytest.mark.parametrize(
+    ("amount", "stored"),
+    [
+        (119, "119.00"),
+        (119.0, "119.00"),
+        ("119", "119.00"),
+        ("119.00", "119.00"),
+        ("0.5", "0.50"),
+        ("19.9950", "19.995"),
+        ("1E+2", "100.00"),
+        ("24.1234", "24.1234"),
+    ],
+)
+def test_price_amount_stored_canonically(amount, stored) -> None:
+    spec = _accepted(price={"amount": amount, "currency": "EUR"})
+    assert spec.model_dump(mode="json")["price"]["amount"] == stored
+    assert spec.price.format() == f"{stored} EUR"
 
 
 @pytest.mark.parametrize("amount", [0, "0.00", -5])

@@ -47,7 +47,7 @@ class ScriptedVision:
 
 def prepared_check(store, records) -> CheckTask:
     """Run the daypack example up to CheckConsistency with the offline providers and return the check's task."""
-    item, copy_key, plan = planned_example(store, records, renderer_model="offline-pillow-v1")
+    item, copy_key, plan = planned_example(store, records, renderer=OfflineRenderer())
     renders = [
         render_image(RenderTask(**item, jobs_key=plan.jobs_key, job_id=job_id), store=store, renderer=OfflineRenderer())
         for job_id in plan.job_ids

@@ -170,10 +170,27 @@ LongText = Annotated[
 ]
 """A product summary: up to 5000 visible characters."""
 
+
+def _canonical_amount(value: Decimal) -> Decimal:
+    """Write an amount to the cent, or with every further decimal it has, so that equal amounts print alike.
+
+    The content hash and the spec diff compare amounts as JSON text, where 119,
+    119.0 and "119.00" would differ. All three become 119.00, and 19.9950 becomes 19.995.
+    """
+    cents = value.quantize(Decimal("0.01"))
+    return cents if cents == value else value.normalize()
+
+
 Amount = Annotated[
-    Decimal, BeforeValidator(_not_boolean), Field(gt=0, max_digits=12, decimal_places=4, allow_inf_nan=False)
+    Decimal,
+    BeforeValidator(_not_boolean),
+    Field(gt=0, max_digits=12, decimal_places=4, allow_inf_nan=False),
+    AfterValidator(_canonical_amount),
 ]
-"""Money amount greater than zero: at most 8 digits before the decimal point and 4 after."""
+"""Money amount greater than zero: at most 8 digits before the decimal point and 4 after.
+
+It is stored to the cent, or with every further decimal the input gives, never rounded.
+"""
 
 # A measure above this is a typo or a unit mix-up in any unit a spec uses (a million kilograms,
 # a million metres), and a float that large no longer prints the digits it was given.

@@ -100,11 +100,15 @@ def estimate_product(
     copy.input_tokens = text_tokens(copy_system_instruction(spec, brand)) + text_tokens(copy_request(spec, brand))
     copy.output_tokens = text_tokens(json.dumps(listing.model_dump(mode="json")))
     copy.thinking_tokens = THINKING_TOKENS_PER_CALL
-    copy.cost_usd = prices.text_cost(
-        text_model,
-        input_tokens=copy.input_tokens,
-        output_tokens=copy.output_tokens,
-        thinking_tokens=copy.thinking_tokens,
+    # Rounded like the render and vision steps, so that a product's cost is the sum of its steps' costs.
+    copy.cost_usd = round(
+        prices.text_cost(
+            text_model,
+            input_tokens=copy.input_tokens,
+            output_tokens=copy.output_tokens,
+            thinking_tokens=copy.thinking_tokens,
+        ),
+        6,
     )
 
     render = StepEstimate(step="render", model=image_model)

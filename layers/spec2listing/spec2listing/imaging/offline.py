@@ -97,6 +97,10 @@ class OfflineRenderer:
         ledger.record(Usage(step="render", provider=self.name, model=self.model, images=1, job_id=job.job_id))
         return RenderedImage(data=buffer.getvalue())
 
+    def output_format(self, job: ImageJob) -> str:
+        """Return "png": the drawings are PNG whatever format the settings request."""
+        return "png"
+
 
 def _kind_of(category: str) -> str:
     text = category.lower()

@@ -45,18 +45,33 @@ class NormalizedProduct(BaseModel):
         description="Which copywriter, renderer and vision checker, with their models and image settings, "
         "this run generates with.",
     )
+    reference_photo_etags: dict[str, str] = Field(
+        default_factory=dict,
+        description="The ETag of each reference photo by its entry in the spec, as intake found the photo.",
+    )
 
 
-def content_hash(spec: ProductSpec, brand: BrandGuide | None, generation: Mapping[str, str] | None = None) -> str:
-    """SHA-256 over the canonical JSON of spec, brand guide and generation settings.
+def content_hash(
+    spec: ProductSpec,
+    brand: BrandGuide | None,
+    generation: Mapping[str, str] | None = None,
+    photo_etags: Mapping[str, str] | None = None,
+) -> str:
+    """SHA-256 over the canonical JSON of spec, brand guide, generation settings and reference photo ETags.
 
     Equal inputs give equal hashes. The generation settings are part of it, so a
     listing made offline or with another model is not kept as if it were current.
+    The spec names each reference photo by its path only, so the photos' ETags
+    are part of it too, and a photo replaced under the same path is a change.
+    A spec without photos leaves them out, which keeps its hash as it was before
+    the ETags were added.
     """
-    document = {
+    document: dict[str, Any] = {
         "spec": spec.model_dump(mode="json"),
         "brand": brand.model_dump(mode="json") if brand else None,
         "generation": dict(generation or {}),
     }
+    if photo_etags:
+        document["reference_photo_etags"] = dict(photo_etags)
     canonical = json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()

@@ -4,8 +4,8 @@ A changed spec is compared field by field with the spec of the last completed
 listing. Copy is written again unless every changed field is one the copy
 cannot depend on, or the price alone changed and the old copy states no price.
 Images need no such rules. Each is cached by a content hash of everything the
-renderer is given, so only jobs whose prompt, size, quality or reference photos
-changed are rendered. A new colour variant therefore renders its own image only.
+renderer is given, so only jobs whose prompt, size, quality, output format or
+reference photos changed are rendered. A new colour variant therefore renders its own image only.
 Vision checks are cached the same way, by the image and the claims checked.
 """
 
@@ -42,10 +42,16 @@ class CopyDecision(BaseModel):
 
 
 def changed_fields(old: NormalizedProduct, new: NormalizedProduct) -> list[str]:
-    """Top-level spec fields whose values differ, plus brand_guide and copy_writer when those changed."""
+    """Top-level spec fields whose values differ, plus brand_guide and copy_writer when those changed.
+
+    reference_photos is also listed when a photo's ETag changed, for a photo
+    replaced under the same path.
+    """
     before = old.spec.model_dump(mode="json")
     after = new.spec.model_dump(mode="json")
     changed = [name for name in ProductSpec.model_fields if before.get(name) != after.get(name)]
+    if old.reference_photo_etags != new.reference_photo_etags and "reference_photos" not in changed:
+        changed.append("reference_photos")
     old_brand = old.brand.model_dump(mode="json") if old.brand else None
     new_brand = new.brand.model_dump(mode="json") if new.brand else None
     if old_brand != new_brand and BRAND_GUIDE_CHANGE not in changed:
@@ -56,6 +62,8 @@ def changed_fields(old: NormalizedProduct, new: NormalizedProduct) -> list[str]:
 
 
 def copy_decision(changed: list[str], old_spec: ProductSpec, old_copy: ProductCopy) -> CopyDecision:
+    if not changed:
+        return CopyDecision(reuse=True, reason="the spec is unchanged")
     affecting = [name for name in changed if name not in COPY_INDEPENDENT_FIELDS and name != "price"]
     if affecting:
         return CopyDecision(reuse=False, reason="the copy depends on changed " + ", ".join(affecting))
@@ -168,23 +176,28 @@ def _digest(document: dict[str, Any]) -> str:
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
-def image_cache_key(model: str, job: ImageJob, references: list[bytes], category: str) -> str:
-    """SHA-256 over what decides an image: model, prompt, size, quality, background and reference photos.
+def image_cache_key(
+    model: str, job: ImageJob, references: list[bytes], category: str, *, output_format: str = "png"
+) -> str:
+    """SHA-256 over what decides an image: model, prompt, size, quality, background, format and reference photos.
 
     The category is included because the offline renderer draws its silhouette
-    from it, and no prompt carries it.
+    from it, and no prompt carries it. The output format is left out when it is
+    PNG, so that PNG images keep the keys they had before the format was part of
+    the key and are not rendered again.
     """
-    return _digest(
-        {
-            "model": model,
-            "prompt": job.prompt,
-            "size": job.size,
-            "quality": job.quality,
-            "background": job.background,
-            "references": [hashlib.sha256(data).hexdigest() for data in references],
-            "category": category,
-        }
-    )
+    document: dict[str, Any] = {
+        "model": model,
+        "prompt": job.prompt,
+        "size": job.size,
+        "quality": job.quality,
+        "background": job.background,
+        "references": [hashlib.sha256(data).hexdigest() for data in references],
+        "category": category,
+    }
+    if output_format != "png":
+        document["output_format"] = output_format
+    return _digest(document)
 
 
 def vision_cache_key(model: str, image_cache_key: str, job: ImageJob) -> str:

@@ -21,7 +21,7 @@ from spec2listing.models.records import ProductRecord, ProductStatus, RunRecord,
 from spec2listing.models.spec import ProductSpec
 from spec2listing.models.tasks import IntakeResult, IntakeTask, PipelineConfig
 from spec2listing.models.triggers import S3_OBJECT_CREATED, TriggerEvent
-from spec2listing.pipeline.references import find_reference_photos, missing_reference_photos
+from spec2listing.pipeline.references import find_reference_photos, missing_reference_photos, reference_photo_etags
 from spec2listing.pipeline.reuse import attach_base, earlier_outcome, reuse_outcome
 from spec2listing.pipeline.variants import resolve_variant_merges
 from spec2listing.storage import keys
@@ -389,7 +389,6 @@ def _accepted_products(
     """
     load = brand_loader(store, upload.file_name)
     defined: dict[str, list[NormalizedProduct]] = {}
-    photos = find_reference_photos(store, (spec for _, spec in parsed.specs))
     merging = [spec.sku for origin, spec in parsed.specs if origin in parsed.merge_origins]
     merging += [sku for sku in parsed.dropped_variants if sku not in merging]
     listings = records.get_listings(merging) if merging else {}
@@ -398,6 +397,7 @@ def _accepted_products(
         parsed, listings, store=store, options=options, file=upload.file_name
     )
     rejections += merge_rejections
+    photos = find_reference_photos(store, (document.spec for document in specs))
     for origin, spec, kept, members in specs:
         brand = resolve_brand(spec, load)
         errors = missing_reference_photos(
@@ -408,15 +408,17 @@ def _accepted_products(
         if errors or isinstance(brand, FieldError):
             rejections.append(Rejection(sku=spec.sku, origin=origin, errors=errors))
             continue
+        photo_etags = reference_photo_etags(spec, photos)
         product = NormalizedProduct(
             spec=spec,
             brand=brand,
-            spec_hash=content_hash(spec, brand, generation),
+            spec_hash=content_hash(spec, brand, generation, photo_etags),
             source_file=upload.file_name,
             origin=origin,
             generation=generation,
             kept_variants=kept,
             source_members=members,
+            reference_photo_etags=photo_etags,
         )
         defined.setdefault(spec.sku, []).append(product)
 

@@ -159,10 +159,18 @@ def finalize_product(
         cost_usd=manifest.cost_usd,
     )
     records.put_product(record)
-    # A product with a missing image is generated again when the same spec comes back.
-    records.settle_spec(record, ClaimState.DONE if all_rendered else ClaimState.RETRY)
+    # A product with a missing image, or with an image that no vision model judged, is generated again when the
+    # same spec comes back. Its copy then comes from this listing, and its images and settled verdicts from the
+    # caches, so the next run pays only for what is missing.
+    settled = all_rendered and not vision_unchecked(report)
+    records.settle_spec(record, ClaimState.DONE if settled else ClaimState.RETRY)
     records.put_listing(record, as_of=record)
     return ProductOutcome(sku=task.sku, status=status)
+
+
+def vision_unchecked(report: ConsistencyReport) -> bool:
+    """Tell whether the vision check of any image failed, by a provider fault or for lack of time."""
+    return any(check.check == "vision_checked" and not check.passed for check in report.checks)
 
 
 def flag_summary(report: ConsistencyReport) -> list[str]:

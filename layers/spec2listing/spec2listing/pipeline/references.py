@@ -5,10 +5,15 @@ a relative path, the photo is looked up under `references/<sku>/<path>`, where
 a local run uploads the files a spec names beside it (and where a deployment
 may put them too). Intake rejects a product whose photo is in neither place,
 and the render step reads the photos the same way.
+
+The spec names a photo by its path, so intake also keeps each photo's ETag,
+which it gets from the same HEAD request. The ETags are part of the product's
+content hash, and a photo replaced under the same name is therefore a change.
 """
 
 from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
+from typing import NamedTuple
 
 from spec2listing.errors import FieldError, ReferencePhotoInvalid, ReferencePhotoMissing
 from spec2listing.models.spec import ProductSpec
@@ -34,13 +39,29 @@ def candidate_keys(sku: str, entry: str) -> list[str]:
     return list(dict.fromkeys((entry, staged)))
 
 
+class FoundPhoto(NamedTuple):
+    """The object a reference photo entry names, and its ETag when intake looked it up."""
+
+    key: str
+    etag: str
+
+
 def reference_photo_key(store: ObjectStore, sku: str, entry: str) -> str | None:
     """Return the key of the object an entry names, or None when neither candidate exists."""
     return next((key for key in candidate_keys(sku, entry) if store.exists(key)), None)
 
 
-def find_reference_photos(store: ObjectStore, specs: Iterable[ProductSpec]) -> dict[tuple[str, str], str | None]:
-    """Map each (sku, entry) of the specs' reference photos to its key, or None when it is missing.
+def find_reference_photo(store: ObjectStore, sku: str, entry: str) -> FoundPhoto | None:
+    """Return the object an entry names with its ETag, or None when neither candidate exists."""
+    for key in candidate_keys(sku, entry):
+        etag = store.etag(key)
+        if etag is not None:
+            return FoundPhoto(key=key, etag=etag)
+    return None
+
+
+def find_reference_photos(store: ObjectStore, specs: Iterable[ProductSpec]) -> dict[tuple[str, str], FoundPhoto | None]:
+    """Map each (sku, entry) of the specs' reference photos to its object, or None when it is missing.
 
     A catalog may name tens of thousands of photos, and each lookup is one or
     two HEAD requests that wait on the network, so up to
@@ -50,14 +71,24 @@ def find_reference_photos(store: ObjectStore, specs: Iterable[ProductSpec]) -> d
     if not pairs:
         return {}
     with ThreadPoolExecutor(max_workers=min(PHOTO_LOOKUP_CONCURRENCY, len(pairs))) as pool:
-        found = list(pool.map(lambda pair: reference_photo_key(store, *pair), pairs))
+        found = list(pool.map(lambda pair: find_reference_photo(store, *pair), pairs))
     return dict(zip(pairs, found, strict=True))
+
+
+def reference_photo_etags(spec: ProductSpec, found: Mapping[tuple[str, str], FoundPhoto | None]) -> dict[str, str]:
+    """Map each reference photo entry of the spec that `found` has an object for to that object's ETag."""
+    etags = {}
+    for entry in spec.reference_photos:
+        photo = found.get((spec.sku, entry))
+        if photo is not None:
+            etags[entry] = photo.etag
+    return etags
 
 
 def missing_reference_photos(
     store: ObjectStore,
     spec: ProductSpec,
-    found: Mapping[tuple[str, str], str | None],
+    found: Mapping[tuple[str, str], FoundPhoto | None],
     *,
     file: str,
     locate: Callable[[tuple[int | str, ...]], str],

@@ -119,9 +119,13 @@ def plan_product_images(
     size: ImageSize,
     lifestyle_size: ImageSize,
     quality: ImageQuality,
-    renderer_model: str,
+    renderer: ImageRenderer,
 ) -> PlanResult:
-    """Plan every image job; jobs whose image is in the cache get it copied and are not rendered."""
+    """Plan every image job; jobs whose image is in the cache get it copied and are not rendered.
+
+    `renderer` is the renderer RenderImage uses. Its model and output format are
+    part of the cache key, and the plan calls none of its providers.
+    """
     with timed() as watch:
         product = load_product(store, task.spec_key)
         plan = plan_images(product.spec, product.brand, size=size, lifestyle_size=lifestyle_size, quality=quality)
@@ -135,17 +139,19 @@ def plan_product_images(
             if len(known) < len(photos):
                 to_render.append(job.job_id)  # the render reports the missing photo
                 continue
-            cache_key = image_cache_key(renderer_model, job, known, product.spec.category)
-            extension = next(
-                (ext for ext in keys.IMAGE_EXTENSIONS if store.exists(keys.image_cache(cache_key, ext))), None
-            )
-            if extension is None:
+            cache_key = _image_cache_key(renderer, job, known, product.spec.category)
+            extension = keys.IMAGE_EXTENSIONS[renderer.output_format(job)]
+            if not store.exists(keys.image_cache(cache_key, extension)):
                 to_render.append(job.job_id)
                 continue
             image_key = keys.product_image(task.run_id, task.sku, job.job_id, extension)
             store.copy(keys.image_cache(cache_key, extension), image_key)
             cached.append(RenderResult(job_id=job.job_id, image_key=image_key, cache_key=cache_key, reused=True))
     return PlanResult(jobs_key=jobs_key, job_ids=to_render, cached=cached, duration_ms=watch.ms)
+
+
+def _image_cache_key(renderer: ImageRenderer, job: ImageJob, references: list[bytes], category: str) -> str:
+    return image_cache_key(renderer.model, job, references, category, output_format=renderer.output_format(job))
 
 
 def _reference_photos(store: ObjectStore, sku: str, jobs: list[ImageJob]) -> dict[str, bytes]:
@@ -179,7 +185,7 @@ def render_image(task: RenderTask, *, store: ObjectStore, renderer: ImageRendere
         if image.problems:
             logger.warning("image not cached", extra={"job_id": job.job_id, "problems": image.problems})
         else:
-            cache_key = image_cache_key(renderer.model, job, references, product.spec.category)
+            cache_key = _image_cache_key(renderer, job, references, product.spec.category)
             store.put_bytes(keys.image_cache(cache_key, extension), image.data, image.media_type)
     return RenderResult(
         job_id=job.job_id,

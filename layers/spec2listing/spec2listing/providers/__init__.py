@@ -67,6 +67,10 @@ class ImageRenderer(Protocol):
         self, job: ImageJob, spec: ProductSpec, references: list[bytes], *, ledger: UsageLedger
     ) -> RenderedImage: ...
 
+    def output_format(self, job: ImageJob) -> str:
+        """Return the format, "png", "jpeg" or "webp", that `render` requests or draws for the job."""
+        ...
+
 
 class VisionChecker(Protocol):
     name: str

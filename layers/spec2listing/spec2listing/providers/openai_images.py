@@ -90,7 +90,7 @@ class OpenAIImageRenderer:
     ) -> RenderedImage:
         """Render one job; an answer without a decodable image gets one more attempt."""
         deadline = Deadline(self._policy)
-        output_format = self._format_for(job)
+        output_format = self.output_format(job)
         what = f"openai {'edit' if references else 'generate'} {job.job_id}"
 
         def answer() -> ImagesResponse:
@@ -116,8 +116,8 @@ class OpenAIImageRenderer:
             )
         return rendered
 
-    def _format_for(self, job: ImageJob) -> str:
-        # JPEG has no alpha channel, so a transparent background needs PNG.
+    def output_format(self, job: ImageJob) -> str:
+        """Return the configured output format, or PNG for a transparent background, since JPEG has no alpha channel."""
         if job.background == "transparent" and self._output_format == "jpeg":
             return "png"
         return self._output_format

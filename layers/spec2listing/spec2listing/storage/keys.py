@@ -75,8 +75,8 @@ def image_cache(cache_key: str, extension: str = "png") -> str:
     return f"{CACHE_PREFIX}images/{cache_key}.{extension}"
 
 
-# Extensions a renderer's media types map to, in the order a cache lookup tries them.
-IMAGE_EXTENSIONS = ("png", "jpg", "webp")
+# The extension that image and cache keys get for each image format a renderer returns.
+IMAGE_EXTENSIONS = {"png": "png", "jpeg": "jpg", "webp": "webp"}
 
 
 def vision_cache(cache_key: str) -> str:

@@ -1,6 +1,7 @@
 """Object storage: the S3 bucket, and an in-memory stand-in with the same methods."""
 
 import email.header
+import hashlib
 import json
 import threading
 import uuid
@@ -27,6 +28,15 @@ class ObjectStore(Protocol):
     def copy(self, source_key: str, target_key: str, source_version_id: str | None = None) -> None: ...
 
     def exists(self, key: str, version_id: str | None = None) -> bool: ...
+
+    def etag(self, key: str, version_id: str | None = None) -> str | None:
+        """Return the object's ETag without quotes, or None when it does not exist.
+
+        The ETag changes when the object's content changes. For a single-part upload
+        without SSE-KMS or SSE-C encryption it is the MD5 of the bytes, so uploading
+        the same bytes again keeps it.
+        """
+        ...
 
     def list_keys(self, prefix: str) -> list[str]: ...
 
@@ -74,6 +84,10 @@ class S3ObjectStore:
 
     def exists(self, key: str, version_id: str | None = None) -> bool:
         return self._head(key, version_id) is not None
+
+    def etag(self, key: str, version_id: str | None = None) -> str | None:
+        response = self._head(key, version_id)
+        return None if response is None else str(response["ETag"]).strip('"')
 
     def list_keys(self, prefix: str) -> list[str]:
         keys: list[str] = []
@@ -160,6 +174,14 @@ class MemoryObjectStore:
     def exists(self, key: str, version_id: str | None = None) -> bool:
         with self._lock:
             return key in self.objects if version_id is None else (key, version_id) in self.versions
+
+    def etag(self, key: str, version_id: str | None = None) -> str | None:
+        """Return the MD5 of the object's bytes, as S3 does for an object uploaded in one part."""
+        try:
+            data, _ = self._get(key, version_id)
+        except ArtifactMissing:
+            return None
+        return hashlib.md5(data, usedforsecurity=False).hexdigest()
 
     def list_keys(self, prefix: str) -> list[str]:
         with self._lock:
