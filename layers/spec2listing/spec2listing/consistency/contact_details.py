@@ -4,7 +4,9 @@ import itertools
 import re
 
 _URL = re.compile(r"\b(?:https?://|www\.)\S+", re.IGNORECASE)
-_EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+\.[\w.-]+\b")
+# The local part is tried only where a run of its characters starts, so a long run without "@" ("a.a.a.a")
+# is scanned once rather than again from every word inside it.
+_EMAIL = re.compile(r"(?<![\w.+-])[.+-]*(?P<address>\w[\w.+-]*@[\w-]+\.[\w.-]+\b)")
 # A host name without a scheme ("fjellstad.de", "shop.acme.co.uk"), whose last label _is_top_level_domain judges.
 _DOMAIN = re.compile(r"(?<![\w.@-])(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+(?P<tld>[a-z]{2,})(?![\w-]|\.[a-z0-9])", re.I)
 # Generic top-level domains that shops use. Every two-letter label is taken for a country code.
@@ -23,6 +25,9 @@ _PHONE_MIN_DIGITS = 9
 _PHONE_WORDS = re.compile(
     r"\b(?:call|phone|tel|telephone|fax|hotline|whatsapp|sms|mobile)\b\W*(?:\w+\W+){0,3}$", re.IGNORECASE
 )
+# Characters before a phone number searched for those words. A fixed window keeps the check linear in the
+# text's length; searching all the text before each number would be quadratic.
+_PHONE_WORDS_WINDOW = 80
 # Lengths of GTIN codes (EAN-8, UPC-A, EAN-13, GTIN-14), which end in a check digit.
 _GTIN_LENGTHS = (8, 12, 13, 14)
 
@@ -30,11 +35,11 @@ _GTIN_LENGTHS = (8, 12, 13, 14)
 def find_contact_details(text: str) -> list[str]:
     """Find the web addresses, e-mail addresses and phone numbers in a text, each as 'kind: text'."""
     found = [f"web address: {address}" for address in _web_addresses(text)]
-    found += [f"e-mail address: {match.group(0)}" for match in _EMAIL.finditer(text)]
+    found += [f"e-mail address: {match.group('address')}" for match in _EMAIL.finditer(text)]
     found += [
         f"phone number: {match.group(0)}"
         for match in _PHONE_CANDIDATE.finditer(text)
-        if _is_phone_number(match.group(0), text[: match.start()])
+        if _is_phone_number(match.group(0), _announced(text, match.start()))
     ]
     return found
 
@@ -63,7 +68,12 @@ def _is_top_level_domain(label: str) -> bool:
     return label in _GENERIC_TLDS or (len(label) == 2 and label not in _FILE_EXTENSIONS)
 
 
-def _is_phone_number(candidate: str, before: str) -> bool:
+def _announced(text: str, start: int) -> bool:
+    """Tell whether a word such as "call" comes just before `text[start:]`."""
+    return bool(_PHONE_WORDS.search(text, max(0, start - _PHONE_WORDS_WINDOW), start))
+
+
+def _is_phone_number(candidate: str, announced: bool) -> bool:
     """Tell whether a run of digits is written as a phone number rather than as sizes, years or a product code.
 
     It is one when a word such as "call" announces it, or when it has an international "+", an area code in
@@ -73,7 +83,7 @@ def _is_phone_number(candidate: str, before: str) -> bool:
     groups = re.findall(r"\d+", candidate)
     if sum(len(group) for group in groups) < _PHONE_MIN_DIGITS:
         return False
-    if _PHONE_WORDS.search(before):
+    if announced:
         return True
     if candidate.startswith("+") or re.search(r"\(\d+\)", candidate):
         return True
