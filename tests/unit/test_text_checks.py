@@ -142,6 +142,13 @@ def test_sizes_codes_and_years_are_not_phones(description) -> None:
         ("Stockists on acme.co.uk.", "acme.co.uk"),
         ("Our store: ACME.SHOP", "ACME.SHOP"),
         ("More at https://acme.example/x", "https://acme.example/x"),
+        ("Visit fjellstad.bike today.", "fjellstad.bike"),
+        ("Order at acme.coffee now.", "acme.coffee"),
+        ("Sold on Amazon.com as well.", "Amazon.com"),
+        ("Shop Acme.Com today.", "Acme.Com"),
+        ("Visit www.fjellstad.ski today.", "www.fjellstad.ski"),
+        ("See https://acme.nyc for stores.", "https://acme.nyc"),
+        ("Order at HTTP://ACME.BOATS now.", "HTTP://ACME.BOATS"),
     ],
 )
 def test_web_addresses_found(description, address) -> None:
@@ -177,6 +184,11 @@ def test_contact_check_linear_time(text, found) -> None:
         "Light.It keeps you dry.",
         "Open from 10.am daily.",
         "Made in the U.S.A. of St.Moritz wool.",
+        "Canon EOS 5D Mk.IV body.",
+        "Vol.II of the series.",
+        "Knitted by Strickwerk GmbH & Co.KG in Bavaria.",
+        "Art.nr. 4711, Gr.XL.",
+        "Built to last.Live outdoors.",
     ],
 )
 def test_abbreviations_and_decimals_are_not_addresses(description) -> None:

@@ -7,13 +7,17 @@ _URL = re.compile(r"\b(?:https?://|www\.)\S+", re.IGNORECASE)
 # The local part is tried only where a run of its characters starts, so a long run without "@" ("a.a.a.a")
 # is scanned once rather than again from every word inside it.
 _EMAIL = re.compile(r"(?<![\w.+-])[.+-]*(?P<address>\w[\w.+-]*@[\w-]+\.[\w.-]+\b)")
-# A host name without a scheme ("fjellstad.de", "shop.acme.co.uk"), whose last label _is_top_level_domain judges.
+# A host name without a scheme ("fjellstad.de", "shop.acme.co.uk"), which _is_host_name judges by its last label.
 _DOMAIN = re.compile(r"(?<![\w.@-])(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+(?P<tld>[a-z]{2,})(?![\w-]|\.[a-z0-9])", re.I)
-# Generic top-level domains that shops use. Every two-letter label is taken for a country code.
+# Generic top-level domains that shops use. Every two-letter label is taken for a country code. An address
+# with a scheme or "www." counts under any ending, so this list only has to cover bare host names.
 _GENERIC_TLDS = frozenset(
     {"com", "net", "org", "info", "biz", "shop", "store", "online", "site", "website", "app", "dev", "tech", "xyz"}
     | {"top", "club", "eco", "design", "fashion", "boutique", "market", "global", "world", "life", "live", "blog"}
     | {"page", "link", "email", "group", "company", "studio", "art", "pro", "asia", "mobi", "berlin", "london"}
+    | {"bike", "coffee", "ski", "nyc", "wine", "beer", "golf", "yoga", "surf", "fitness", "garden", "kitchen"}
+    | {"tools", "toys", "baby", "kids", "pets", "jewelry", "shoes", "clothing", "beauty", "organic", "bio"}
+    | {"cafe", "pizza", "watch", "camera", "audio", "farm", "gifts", "furniture", "lighting", "style", "gallery"}
 )
 # Two-letter file extensions, left out so that "README.md" and "Node.js" are no addresses. NOTE: this misses
 # hosts under the real country codes "md" (Moldova) and "py" (Paraguay).
@@ -52,20 +56,28 @@ def _web_addresses(text: str) -> list[str]:
         host = match.group(0)
         labels = host[: -len(match.group("tld"))]
         # Digits alone before the last label are a number or a time ("10.am"), not a host.
-        if _is_top_level_domain(match.group("tld")) and re.search(r"[a-z]", labels, re.IGNORECASE):
+        if _is_host_name(host, match.group("tld")) and re.search(r"[a-z]", labels, re.IGNORECASE):
             found.append(host)
     return found
 
 
-def _is_top_level_domain(label: str) -> bool:
-    """Tell whether the last label of a host name is a plausible top-level domain.
+def _is_host_name(host: str, top_level: str) -> bool:
+    """Tell whether a dotted name without a scheme is a host name, by its last label and how it is capitalized.
 
-    It must be written in one case, so "light.It" (a missing space after a full stop) is no address.
+    A host in lower case may end in a country code or a generic domain ("fjellstad.de", "acme.ai", "acme.shop").
+    Under a two-letter ending, capitals mark an abbreviation or a code ("Co.KG", "Mk.IV", "Art.nr"), so such a
+    host counts only in lower case. A generic ending counts with capitals before it ("Amazon.com") and in a
+    host written all in capitals or with every label capitalized ("ACME.SHOP", "Acme.Com"), but not
+    capitalized after a lower-case label ("light.Live", a missing space after a full stop).
+    NOTE: so a capitalized host under a country code ("Fjellstad.de") is missed.
     """
-    if not (label.islower() or label.isupper()):
+    label = top_level.lower()
+    if host.islower():
+        return label in _GENERIC_TLDS or (len(label) == 2 and label not in _FILE_EXTENSIONS)
+    if label not in _GENERIC_TLDS:
         return False
-    label = label.lower()
-    return label in _GENERIC_TLDS or (len(label) == 2 and label not in _FILE_EXTENSIONS)
+    capitalized = all(part[:1].isupper() and not any(char.isupper() for char in part[1:]) for part in host.split("."))
+    return top_level.islower() or host.isupper() or capitalized
 
 
 def _announced(text: str, start: int) -> bool:
