@@ -109,6 +109,11 @@ def _contacts(description):
         "Phone us at 415 555 0100.",
         "Reach us on 1-415-555-0100.",
         "Hotline 12345 678 901.",
+        "Call 555-1234.",
+        "Call us on 612 345 678.",
+        "Tel: 98765 43210.",
+        "Tel. 98765 43210.",
+        "Phone number: 612 345 678.",
     ],
 )
 def test_phone_numbers_found(description) -> None:
@@ -126,9 +131,31 @@ def test_phone_numbers_found(description) -> None:
         "UPC 036000291452.",
         "Fits the models of 2019-2020-2021.",
         "Rated for 100-240 V and 10000 bends.",
+        "Bosch part number 0 242 235 666.",
+        "Bosch part 0 242 235 666.",
+        "Art.-Nr. 0 242 235 666.",
+        "No. 0 242 235 666.",
+        "Model 0 242 235 666.",
+        "Ref 0 242 235 666.",
+        "UPC 0 12345 67890 5.",
+        "Barcode 0 12345 67890 5.",
+        "ISBN 0-306-40615-2.",
+        "Book 0-306-40615-2.",
+        "Book 978-0-306-40615-7.",
+        "Phone case for iPhone 12 13 14 15 16.",
+        "Tel Aviv edition 2020 2021 2022.",
+        "Tel Aviv 612 345 678.",
+        "Sizes 00 0 2 4 6 8 10 12.",
+        "Order code 555-1234.",
     ],
 )
 def test_sizes_codes_and_years_are_not_phones(description) -> None:
+    assert _contacts(description) == []
+
+
+@pytest.mark.parametrize("description", ["Reach us on 612 345 678.", "Reach us on 98765 43210."])
+def test_unannounced_unusual_grouping_not_phone(description) -> None:
+    # Without a word such as "call", only a "+", brackets, a leading 0 or the 3-3-4 grouping mark a phone number.
     assert _contacts(description) == []
 
 
