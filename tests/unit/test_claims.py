@@ -273,6 +273,43 @@ def test_same_unit_agrees_at_shown_precision() -> None:
 
 
 @pytest.mark.parametrize(
+    ("stated", "source"),
+    [
+        (Quantity(0, "kg", "0 kg"), Quantity(400, "g", "400")),
+        (Quantity(1, "tb", "1 TB"), Quantity(512, "gb", "512")),
+        (Quantity(5, "star", "5 stars"), Quantity(4.6, "star", "4.6")),
+        (Quantity(2, "m", "2 m"), Quantity(2400, "mm", "2400")),
+        (Quantity(0, None, "0"), Quantity(0.3, "mm", "0.3")),
+        (Quantity(0.3, "mm", "0.3 mm", 1), Quantity(0, "mm", "0")),
+        (Quantity(0.3, "kg", "0.3 kg", 1), Quantity(0.275, "kg", "0.275")),
+    ],
+)
+def test_rounding_beyond_error_bound_rejected(stated, source) -> None:
+    assert not agrees(stated, source)
+
+
+def test_rounding_within_error_bound_agrees() -> None:
+    assert agrees(Quantity(2.4, "m", "2.4 m", 1), Quantity(2400, "mm", "2400"))
+    assert agrees(Quantity(10, "oz", "10 oz"), Quantity(280, "g", "280"))
+    assert agrees(Quantity(5, "kg", "5 kg"), Quantity(4.8, "kg", "4.8"))
+    assert agrees(Quantity(0, "°c", "0 °C"), Quantity(32, "°f", "32"))
+    assert agrees(Quantity(0, None, "0"), Quantity(0, "mm", "0"))
+
+
+@pytest.mark.parametrize(
+    ("text", "summary"),
+    [
+        ("Weighs 0 kg.", "Weighs 400 g."),
+        ("1 TB SSD.", "512 GB SSD."),
+        ("Rated 5 stars.", "Rated 4.6 stars."),
+        ("2 m cable.", "2400 mm cable."),
+    ],
+)
+def test_large_misstatement_flagged(text, summary) -> None:
+    assert list(_numbers(text, summary=summary).values()) == [[]]
+
+
+@pytest.mark.parametrize(
     "spec_fields",
     [
         {"weight": {"value": 0.123, "unit": "g"}},

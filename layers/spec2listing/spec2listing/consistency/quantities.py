@@ -3,8 +3,9 @@
 A quantity is a number with an optional unit ("280 g", "13-inch", "15%", "$45.99").
 Two quantities agree when the spec value, in the copy's unit or converted to it
 from another unit of the same dimension, rounds to the copy's figure at the
-decimals it shows (0.123 g stated as "0.12 g", 280 g stated as "9.9 oz"). A
-price must match to the cent. A copy figure with a unit needs a spec figure
+decimals it shows (0.123 g stated as "0.12 g", 280 g stated as "9.9 oz") and
+the figure is within MAX_ROUNDING_ERROR of it, so "2 m" does not restate
+2400 mm and "0 kg" does not restate 400 g. A price must match to the cent. A copy figure with a unit needs a spec figure
 with a unit: a bare spec number (a count, a model number, a spelled-out
 "single") states no measure. Spelled-out numbers ("three-port") count on the
 spec side only, because copy uses "one" and "a" in ordinary sentences. Digits
@@ -14,6 +15,11 @@ quantity.
 
 import re
 from dataclasses import dataclass, field
+
+# Maximum difference between a rounded copy figure and the spec value, as a share of that value. Rounding at the
+# figure's precision alone lets "5 stars" stand for 4.6 and "1 TB" for 512 GB. A figure that equals the spec
+# value always agrees, so a zero agrees only with a zero.
+MAX_ROUNDING_ERROR = 0.05
 
 
 @dataclass(frozen=True)
@@ -295,7 +301,8 @@ def agrees(stated: Quantity, source: Quantity) -> bool:
     unit, or a stated figure without one: the spec value rounds to the stated
     figure at its own precision (0.123 g as "0.12 g"). Different units of one
     dimension: the spec value, converted to the stated unit, rounds to the
-    stated figure. A price must match to the cent.
+    stated figure. Either way the figure is within MAX_ROUNDING_ERROR of the
+    value. A price must match to the cent.
     """
     if stated.unit is None or stated.unit == source.unit:
         if _is_money(stated.unit) or _is_money(source.unit):
@@ -315,6 +322,12 @@ def _is_money(unit: str | None) -> bool:
 
 
 def _rounds_to(value: float, stated: Quantity) -> bool:
-    """Tell whether `value` rounds to the stated figure at the number of decimals the figure shows."""
+    """Tell whether `value` rounds to the stated figure at its decimals, within MAX_ROUNDING_ERROR of `value`.
+
+    The relative error is taken in the stated unit, so for a temperature it depends on the scale.
+    """
+    difference = abs(value - stated.value)
+    if difference <= 1e-9 * max(1.0, abs(value)):
+        return True
     half_step = 0.5 * 10.0**-stated.decimals
-    return abs(value - stated.value) <= half_step + 1e-9
+    return difference <= half_step + 1e-9 and difference <= MAX_ROUNDING_ERROR * abs(value)
