@@ -253,13 +253,22 @@ def test_numbers_in_hashtags_are_no_claims() -> None:
     assert [(quantity.value, quantity.text) for quantity in found] == [(1.0, "1")]
 
 
-@pytest.mark.parametrize("campaign", ["11.11 Singles Day", "3.8 Women's Day", "24/7 Comfort"])
+@pytest.mark.parametrize("campaign", ["11.11 Singles Day", "3.8 Women's Day", "24/7 Comfort", "11.11", "6.18"])
 def test_campaign_hashtag_fully_traced(campaign) -> None:
     spec = _trail_runner().model_copy(update={"campaign": campaign})
     claims, listing = _ledger(spec)
     digits = "".join(char for char in campaign if char.isdigit())
     assert any(tag.startswith(f"#{digits}") for tag in listing.platforms.instagram.hashtags)
     assert [(claim.kind.value, claim.text) for claim in claims if not claim.supported] == []
+
+
+def test_digit_hashtag_traced_to_spec_name() -> None:
+    numbers = _numbers("Ready for 11.11. #1111", campaign="11.11")
+    assert numbers == {"11.11": ["campaign"], "1111": ["campaign"]}
+
+
+def test_digit_hashtag_without_spec_name_flagged() -> None:
+    assert _numbers("Ready for the sale. #1111", campaign="Singles Day") == {"1111": []}
 
 
 def test_same_unit_agrees_at_shown_precision() -> None:

@@ -158,7 +158,7 @@ def _listing_anchors(listing: ProductCopy, phrases: list[_Phrase], facts: SpecFa
 
 
 def _sources(quantity: Quantity, facts: SpecFacts) -> list[str]:
-    sources: list[str] = []
+    sources: list[str] = facts.paths_tagged(quantity.text) if quantity.hashtag else []
     for fact in facts.quantities:
         if fact.path not in sources and agrees(quantity, fact.quantity):
             sources.append(fact.path)
@@ -173,11 +173,12 @@ def _readings(quantity: Quantity, facts: SpecFacts) -> tuple[Quantity, ...]:
 
 
 def _number_claims(fields: Iterable[tuple[str, str]], facts: SpecFacts) -> list[Claim]:
-    by_key: dict[tuple[float, str | None], tuple[Quantity, list[str]]] = {}
+    # A hashtag is its own claim, because a spec name can back "#1111" without stating the number 1111.
+    by_key: dict[tuple[float, str | None, bool], tuple[Quantity, list[str]]] = {}
     for path, text in fields:
         for quantity in find_quantities(text):
             for reading in _readings(quantity, facts):
-                _, paths = by_key.setdefault(reading.key, (reading, []))
+                _, paths = by_key.setdefault((*reading.key, reading.hashtag), (reading, []))
                 if path not in paths:
                     paths.append(path)
     claims = []

@@ -178,6 +178,7 @@ _QUANTITY = re.compile(
 _JOINER = re.compile(r"\s*(?:[-–—/×x]|to|and|or)\s*(?:[A-Za-z]\s+)?", re.IGNORECASE)
 # A hashtag with a letter is a name, so "#1111SinglesDay" states no number while "#1" still does.
 _HASHTAG = re.compile(r"(?<![\w#])#\w*[^\W\d_]\w*")
+_DIGIT_HASHTAG = re.compile(r"(?<![\w#])#(\d+)(?!\w)")
 _NUMBER_WORD = re.compile(r"\b(" + "|".join(NUMBER_WORDS) + r")\b", re.IGNORECASE)
 
 
@@ -191,6 +192,8 @@ class Quantity:
     decimals: int = 0
     # The separate numbers a space-grouped figure may also be: "4 250 ml" is 4250 ml or 4 and 250 ml.
     split: tuple["Quantity", ...] = field(default=(), compare=False)
+    # Whether the figure is a hashtag of digits alone ("#1111", "#1"), which a spec name can also state.
+    hashtag: bool = field(default=False, compare=False)
 
     @property
     def key(self) -> tuple[float, str | None]:
@@ -207,6 +210,7 @@ def find_quantities(text: str, default_unit: str | None = None, *, spread_units:
     number, because "2 x 100 ml" is two bottles, not 2 ml.
     """
     text = _HASHTAG.sub(lambda match: " " * len(match.group(0)), text)
+    tags = {match.span(1) for match in _DIGIT_HASHTAG.finditer(text)}
     matches = list(_QUANTITY.finditer(text))
     found = []
     for match in matches:
@@ -222,7 +226,8 @@ def find_quantities(text: str, default_unit: str | None = None, *, spread_units:
         value, decimals = _number_value(number, form)
         written = match.group(0).strip()
         split = _split_reading(number, written, sign, unit) if form == "spaced" and " " in number else ()
-        found.append(Quantity(sign * value, unit, written, decimals, split))
+        hashtag = (match.start("number"), match.end("number")) in tags
+        found.append(Quantity(sign * value, unit, written, decimals, split, hashtag))
     if spread_units:
         found += _spread_units(text, matches, found)
     return found

@@ -61,6 +61,13 @@ class SpecFacts:
                 break
         return paths
 
+    def paths_tagged(self, body: str) -> list[str]:
+        """Return the paths of the texts that make a hashtag's body when only letters and digits are kept.
+
+        The campaign "11.11" makes "#1111", so that hashtag names the campaign rather than the number 1111.
+        """
+        return [text.path for text in self.texts if re.sub(r"[\W_]+", "", text.text).lower() == body.lower()]
+
     def paths_denying(self, pattern: re.Pattern[str]) -> list[str]:
         """Return the paths of the texts that deny a property: negated entries that name it, or denied mentions."""
         paths = []
