@@ -221,13 +221,46 @@ def test_price_in_other_currency_flagged() -> None:
         ("$1,299.99 or 1.299,99 €", [(1299.99, "usd", 2), (1299.99, "eur", 2)]),
         ("Only 1/2 inch thick", [(0.5, "inch", 1)]),
         ("A 1 1/2 inch strap", [(1.5, "inch", 1)]),
-        ("Sizes 40,41,42", [(40.0, None, 0)]),
+        ("Sizes 40,41,42", [(40.0, None, 0), (41.0, None, 0), (42.0, None, 0)]),
+        ("EU sizes 40,41,99", [(40.0, None, 0), (41.0, None, 0), (99.0, None, 0)]),
+        ("Tested 1,000,000 times", [(1000000.0, None, 0)]),
+        ("Tested 1.000.000 times", [(1000000.0, None, 0)]),
         ("24/7 support at 50/60 Hz", [(24.0, None, 0), (50.0, None, 0)]),
+        ("Weighs approx.5 kg", [(5.0, "kg", 0)]),
+        ("Weighs ca.5 kg", [(5.0, "kg", 0)]),
+        ("Rated to –20 °C", [(-20.0, "°c", 0)]),
+        ("Rated to −20 °C", [(-20.0, "°c", 0)]),
+        ("Works at 10–20 °C", [(10.0, None, 0), (20.0, "°c", 0)]),
+        ("Firmware v2.0.1, e.g.5", []),
     ],
 )
 def test_number_forms_read_whole(text, expected) -> None:
     found = find_quantities(text)
     assert [(quantity.value, quantity.unit, quantity.decimals) for quantity in found] == expected
+
+
+def test_point_before_three_digits_read_both_ways() -> None:
+    (quantity,) = find_quantities("10.000 mAh")
+    assert (quantity.value, quantity.decimals) == (10.0, 3)
+    assert quantity.thousands is not None
+    assert (quantity.thousands.value, quantity.thousands.unit) == (10000.0, "mah")
+
+
+@pytest.mark.parametrize(
+    ("text", "summary", "expected"),
+    [
+        ("10.000 mAh battery.", "10000 mAh battery.", {"10.000 mAh": ["summary"]}),
+        ("10000 mAh battery.", "Akku 10.000 mAh.", {"10000 mAh": ["summary"]}),
+        ("1.250 kg bag.", "Weighs 1.25 kg.", {"1.250 kg": ["summary"]}),
+        ("10.000 mAh battery.", "5000 mAh battery.", {"10.000 mAh": []}),
+        ("Rated to –20 °C.", "Rated to -20 °C.", {"–20 °C": ["summary"]}),
+        ("Rated to –20 °C.", "Rated to 20 °C.", {"–20 °C": []}),
+        ("Weighs approx.5 kg.", "Weighs 3 kg.", {"5 kg": []}),
+        ("EU sizes 40,41,99.", "EU sizes 40 to 45.", {"40": ["summary"], "41": [], "99": []}),
+    ],
+)
+def test_number_readings_traced(text, summary, expected) -> None:
+    assert _numbers(text, summary=summary) == expected
 
 
 @pytest.mark.parametrize(

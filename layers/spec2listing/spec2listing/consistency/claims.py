@@ -166,8 +166,15 @@ def _sources(quantity: Quantity, facts: SpecFacts) -> list[str]:
 
 
 def _readings(quantity: Quantity, facts: SpecFacts) -> tuple[Quantity, ...]:
-    """Return the figure, or its separate numbers when only they are in the spec ("4 250 ml" as 4 and 250 ml)."""
-    if quantity.split and not _sources(quantity, facts) and all(_sources(part, facts) for part in quantity.split):
+    """Return the figure, or another reading of it when only that one is in the spec.
+
+    "10.000 mAh" may be read with a thousands point as 10000 mAh, and "4 250 ml" as the numbers 4 and 250 ml.
+    """
+    if _sources(quantity, facts):
+        return (quantity,)
+    if quantity.thousands is not None and _sources(quantity.thousands, facts):
+        return (quantity.thousands,)
+    if quantity.split and all(_sources(part, facts) for part in quantity.split):
         return quantity.split
     return (quantity,)
 

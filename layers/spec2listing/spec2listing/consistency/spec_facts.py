@@ -41,7 +41,8 @@ class SpecFacts:
     def add_text(self, path: str, text: str, *, negated: bool = False, default_unit: str | None = None) -> None:
         self.texts.append(SpecText(path, text, normalize(text), negated))
         for quantity in find_quantities(text, default_unit, spread_units=True) + find_number_words(text):
-            for reading in (quantity, *quantity.split):
+            thousands = () if quantity.thousands is None else (quantity.thousands,)
+            for reading in (quantity, *quantity.split, *thousands):
                 self.quantities.append(SpecQuantity(path, reading))
 
     def add_quantity(self, path: str, value: float, unit: str | None) -> None:
