@@ -394,6 +394,16 @@ def test_offline_copy_prints_exact_price() -> None:
         ("no fuss, waterproof", False),
         ("waterproof: yes", False),
         ("waterproof, no seams", False),
+        ("not ipx7 waterproof", True),
+        ("no ipx7 rated waterproof", True),
+        ("no lifetime waterproof", True),
+        ("waterproof (no)", True),
+        ("waterproof: 0", True),
+        ("waterproof case not included", True),
+        ("waterproof is not included", True),
+        ("waterproof: 0.5 m", False),
+        ("not only ipx7 waterproof", False),
+        ("waterproof, case not included", False),
     ],
 )
 def test_denied_property_wording(text, expected) -> None:
@@ -407,11 +417,31 @@ def test_denied_property_wording(text, expected) -> None:
         {"specs": {"waterproof": "no"}},
         {"specs": {"waterproof": False}},
         {"summary": "Not waterproof, water resistant only."},
+        {"features": ["Not IPX7 waterproof"]},
+        {"features": ["Waterproof (no)"]},
+        {"specs": {"waterproof": 0}},
+        {"specs": {"waterproof": "0"}},
     ],
 )
 def test_denied_property_backs_no_claim(spec_fields) -> None:
     claims = _claims("Fully waterproof shell.", **spec_fields)
     assert claims[("property", "waterproof")] == []
+
+
+def test_excluded_warranty_backs_no_claim() -> None:
+    claims = _claims("Lifetime warranty.", features=["Lifetime warranty not included"])
+    assert claims[("property", "lifetime")] == []
+    assert claims[("property", "warranty")] == []
+
+
+def test_zero_spec_entry_repeated_as_denial() -> None:
+    spec = _trail_runner()
+    spec = spec.model_copy(update={"specs": {**spec.specs, "waterproof": 0}})
+    claims, listing = _ledger(spec)
+    assert "Waterproof: 0." in listing.description
+    by_text = {claim.text: claim for claim in claims if claim.kind == ClaimKind.PROPERTY}
+    assert by_text["not waterproof"].sources == ["specs.waterproof"]
+    assert [claim.text for claim in claims if not claim.supported] == []
 
 
 def test_repeated_denial_traced_to_spec() -> None:

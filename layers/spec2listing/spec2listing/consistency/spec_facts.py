@@ -17,7 +17,7 @@ _MEASURED = ("value", "width", "depth", "height")
 
 @dataclass(frozen=True)
 class SpecText:
-    """One text field of the spec; `negated` marks a spec table entry that is false, "no" or "none"."""
+    """One text field of the spec; `negated` marks a spec table entry that is false, 0, "no" or "none"."""
 
     path: str
     text: str
@@ -98,6 +98,13 @@ def _walk(facts: SpecFacts, value: Any, path: str) -> None:
         facts.add_text(path, value)
 
 
+def _is_false(value: str | int | float | bool) -> bool:
+    """Tell whether a spec table value denies its key: false, 0, or the text "no", "false", "none" or "0"."""
+    if isinstance(value, str):
+        return value.strip().lower() in {"no", "false", "none", "0"}
+    return value == 0
+
+
 def spec_facts(spec: ProductSpec, brand: BrandGuide | None) -> SpecFacts:
     """Index every text and quantity of the spec, the spec table and the brand guide's visual rules."""
     facts = SpecFacts()
@@ -107,7 +114,7 @@ def spec_facts(spec: ProductSpec, brand: BrandGuide | None) -> SpecFacts:
         path = f"specs.{key}"
         suffix = key.rsplit("_", 1)[-1] if "_" in key else ""
         default_unit = unit_key(suffix) if suffix else None
-        negated = value is False or (isinstance(value, str) and value.strip().lower() in {"no", "false", "none"})
+        negated = _is_false(value)
         facts.add_text(path, f"{spec_label(key)}: {spec_value(value)}", negated=negated, default_unit=default_unit)
         if isinstance(value, int | float) and not isinstance(value, bool):
             facts.add_quantity(path, value, default_unit)
