@@ -346,6 +346,28 @@ def agrees(stated: Quantity, source: Quantity) -> bool:
     return _rounds_to(converted, stated)
 
 
+def agreement_range(stated: Quantity) -> tuple[str | None, float, float]:
+    """Bound the spec values that may agree with a stated quantity, for a search before `agrees` decides.
+
+    Returns the dimension and the lowest and highest value in its base unit. For a figure without a unit the
+    dimension is None and the bounds are raw values, since any spec unit may back it. The bounds are a little
+    wider than `agrees` allows, so rounding in the unit conversion never leaves a match out.
+    """
+    width = 0.5 * 10.0**-stated.decimals + 1e-6 * max(1.0, abs(stated.value))
+    low, high = stated.value - width, stated.value + width
+    if stated.unit is None:
+        return None, low, high
+    unit = UNITS[stated.unit]
+    return unit.dimension, _to_base(low, unit), _to_base(high, unit)
+
+
+def base_value(quantity: Quantity) -> float:
+    """Convert a quantity with a unit to the base unit of its dimension."""
+    if quantity.unit is None:
+        raise ValueError(f"quantity {quantity.text!r} has no unit; expected one to convert")
+    return _to_base(quantity.value, UNITS[quantity.unit])
+
+
 def _is_money(unit: str | None) -> bool:
     return unit is not None and UNITS[unit].dimension.startswith("money ")
 
