@@ -133,6 +133,23 @@ def _bare_spec(**fields) -> ProductSpec:
     return ProductSpec.model_validate(base | fields)
 
 
+def test_measures_printed_as_spec_gives_them() -> None:
+    spec = _bare_spec(
+        dimensions={"width": 0.3, "depth": 0.2, "height": 0.004, "unit": "m"},
+        weight={"value": 0.0125, "unit": "kg"},
+        volume={"value": 1.2345, "unit": "l"},
+        specs={"thickness_mm": 0.125, "tolerance_mm": 0.004, "fill_ratio": 1e-7},
+    )
+    listing = OfflineCopyWriter().write(spec, None, ledger=MemoryLedger()).listing
+
+    assert "W 0.3 x D 0.2 x H 0.004 m" in listing.description
+    assert "Weight: 12.5 g" in listing.description
+    assert "Volume: 1.2345 l" in listing.description
+    assert "Thickness (mm): 0.125." in listing.description
+    assert "Tolerance (mm): 0.004." in listing.description
+    assert "Fill ratio: 0.0000001." in listing.description
+
+
 def test_line_breaks_in_spec_text_become_spaces() -> None:
     spec = _bare_spec(summary="Tab\there and\nnewline and\r\nCRLF.", features=["line\nbreak feature"])
     listing = OfflineCopyWriter().write(spec, None, ledger=MemoryLedger()).listing

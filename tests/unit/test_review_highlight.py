@@ -30,3 +30,20 @@ def test_number_not_marked_inside_decimal() -> None:
 def test_anchor_matches_across_hyphen_and_case() -> None:
     marked = str(highlight("A Moss-Green strap", ["moss green"]))
     assert '<mark class="anchor">Moss-Green</mark>' in marked
+
+
+def test_negative_figure_marked_with_sign() -> None:
+    marked = str(highlight("Rated from 20 °C down to -20 °C", [], ["-20 °C"]))
+    assert marked == 'Rated from 20 °C down to <mark class="drift" title="not stated by the spec">-20 °C</mark>'
+
+
+def test_positive_figure_not_marked_inside_negative() -> None:
+    marked = str(highlight("Rated from 20 °C down to -20 °C and –20 °C", [], ["20 °C"]))
+    assert (
+        marked == 'Rated from <mark class="drift" title="not stated by the spec">20 °C</mark> down to -20 °C and –20 °C'
+    )
+
+
+def test_range_end_still_marked() -> None:
+    marked = str(highlight("Works at 10-20 °C", [], ["20 °C"]))
+    assert marked == 'Works at 10-<mark class="drift" title="not stated by the spec">20 °C</mark>'

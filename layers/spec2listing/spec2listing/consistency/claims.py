@@ -13,12 +13,13 @@ Claims are found in three passes over the readable copy fields:
 Unsupported claims become failed checks: the hallucination guard.
 """
 
+import bisect
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from spec2listing.consistency.copy_text import readable_fields
-from spec2listing.consistency.quantities import Quantity, agrees, find_quantities
+from spec2listing.consistency.quantities import UNITS, Quantity, agreement_range, agrees, base_value, find_quantities
 from spec2listing.consistency.spec_facts import SpecFacts
 from spec2listing.consistency.vocabulary import COLORS, MATERIALS, PROPERTIES, denied, normalize
 from spec2listing.models.brand import BrandGuide
@@ -157,32 +158,85 @@ def _listing_anchors(listing: ProductCopy, phrases: list[_Phrase], facts: SpecFa
     return new_claims
 
 
-def _sources(quantity: Quantity, facts: SpecFacts) -> list[str]:
-    sources: list[str] = []
-    for fact in facts.quantities:
-        if fact.path not in sources and agrees(quantity, fact.quantity):
-            sources.append(fact.path)
-    return sources
+class _SpecFigures:
+    """The spec's quantities sorted by value, so that each copy figure is compared only with those near it.
+
+    Comparing every copy figure with every spec figure took seconds on a spec full of numbers. Sources are
+    cached per figure, because the ledger asks again for each reading and each copy field.
+    """
+
+    def __init__(self, facts: SpecFacts) -> None:
+        self._facts = facts
+        # Raw values of every spec quantity, for copy figures without a unit, and base-unit values by dimension.
+        self._raw = _SortedValues((fact.quantity.value, index) for index, fact in enumerate(facts.quantities))
+        by_dimension: dict[str, list[tuple[float, int]]] = {}
+        for index, fact in enumerate(facts.quantities):
+            if fact.quantity.unit is not None:
+                dimension = UNITS[fact.quantity.unit].dimension
+                by_dimension.setdefault(dimension, []).append((base_value(fact.quantity), index))
+        self._by_dimension = {dimension: _SortedValues(values) for dimension, values in by_dimension.items()}
+        self._cache: dict[tuple[float, str | None, int, str | None], list[str]] = {}
+
+    def sources(self, quantity: Quantity) -> list[str]:
+        """Return the paths of the spec fields whose quantities agree with a copy figure, in spec order."""
+        key = (quantity.value, quantity.unit, quantity.decimals, quantity.text if quantity.hashtag else None)
+        if key not in self._cache:
+            self._cache[key] = self._find_sources(quantity)
+        return list(self._cache[key])
+
+    def _find_sources(self, quantity: Quantity) -> list[str]:
+        sources = self._facts.paths_tagged(quantity.text) if quantity.hashtag else []
+        dimension, low, high = agreement_range(quantity)
+        values = self._raw if dimension is None else self._by_dimension.get(dimension)
+        candidates = sorted(values.between(low, high)) if values is not None else []
+        seen = set(sources)
+        for index in candidates:
+            fact = self._facts.quantities[index]
+            if fact.path not in seen and agrees(quantity, fact.quantity):
+                sources.append(fact.path)
+                seen.add(fact.path)
+        return sources
 
 
-def _readings(quantity: Quantity, facts: SpecFacts) -> tuple[Quantity, ...]:
-    """Return the figure, or its separate numbers when only they are in the spec ("4 250 ml" as 4 and 250 ml)."""
-    if quantity.split and not _sources(quantity, facts) and all(_sources(part, facts) for part in quantity.split):
+class _SortedValues:
+    """Values with the positions of the spec quantities they belong to, searchable by range."""
+
+    def __init__(self, items: Iterable[tuple[float, int]]) -> None:
+        pairs = sorted(items)
+        self._values = [value for value, _ in pairs]
+        self._indexes = [index for _, index in pairs]
+
+    def between(self, low: float, high: float) -> list[int]:
+        return self._indexes[bisect.bisect_left(self._values, low) : bisect.bisect_right(self._values, high)]
+
+
+def _readings(quantity: Quantity, figures: _SpecFigures) -> tuple[Quantity, ...]:
+    """Return the figure, or another reading of it when only that one is in the spec.
+
+    "10.000 mAh" may be read with a thousands point as 10000 mAh, and "4 250 ml" as the numbers 4 and 250 ml.
+    """
+    if figures.sources(quantity):
+        return (quantity,)
+    if quantity.thousands is not None and figures.sources(quantity.thousands):
+        return (quantity.thousands,)
+    if quantity.split and all(figures.sources(part) for part in quantity.split):
         return quantity.split
     return (quantity,)
 
 
 def _number_claims(fields: Iterable[tuple[str, str]], facts: SpecFacts) -> list[Claim]:
-    by_key: dict[tuple[float, str | None], tuple[Quantity, list[str]]] = {}
+    figures = _SpecFigures(facts)
+    # A hashtag is its own claim, because a spec name can back "#1111" without stating the number 1111.
+    by_key: dict[tuple[float, str | None, bool], tuple[Quantity, list[str]]] = {}
     for path, text in fields:
         for quantity in find_quantities(text):
-            for reading in _readings(quantity, facts):
-                _, paths = by_key.setdefault(reading.key, (reading, []))
+            for reading in _readings(quantity, figures):
+                _, paths = by_key.setdefault((*reading.key, reading.hashtag), (reading, []))
                 if path not in paths:
                     paths.append(path)
     claims = []
     for quantity, paths in by_key.values():
-        sources = _sources(quantity, facts)
+        sources = figures.sources(quantity)
         claims.append(
             Claim(
                 kind=ClaimKind.NUMBER, text=quantity.text, copy_fields=paths, sources=sources, supported=bool(sources)

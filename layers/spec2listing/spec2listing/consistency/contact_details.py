@@ -4,37 +4,59 @@ import itertools
 import re
 
 _URL = re.compile(r"\b(?:https?://|www\.)\S+", re.IGNORECASE)
-_EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+\.[\w.-]+\b")
-# A host name without a scheme ("fjellstad.de", "shop.acme.co.uk"), whose last label _is_top_level_domain judges.
+# The local part is tried only where a run of its characters starts, so a long run without "@" ("a.a.a.a")
+# is scanned once rather than again from every word inside it.
+_EMAIL = re.compile(r"(?<![\w.+-])[.+-]*(?P<address>\w[\w.+-]*@[\w-]+\.[\w.-]+\b)")
+# A host name without a scheme ("fjellstad.de", "shop.acme.co.uk"), which _is_host_name judges by its last label.
 _DOMAIN = re.compile(r"(?<![\w.@-])(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+(?P<tld>[a-z]{2,})(?![\w-]|\.[a-z0-9])", re.I)
-# Generic top-level domains that shops use. Every two-letter label is taken for a country code.
+# Generic top-level domains that shops use. Every two-letter label is taken for a country code. An address
+# with a scheme or "www." counts under any ending, so this list only has to cover bare host names.
 _GENERIC_TLDS = frozenset(
     {"com", "net", "org", "info", "biz", "shop", "store", "online", "site", "website", "app", "dev", "tech", "xyz"}
     | {"top", "club", "eco", "design", "fashion", "boutique", "market", "global", "world", "life", "live", "blog"}
     | {"page", "link", "email", "group", "company", "studio", "art", "pro", "asia", "mobi", "berlin", "london"}
+    | {"bike", "coffee", "ski", "nyc", "wine", "beer", "golf", "yoga", "surf", "fitness", "garden", "kitchen"}
+    | {"tools", "toys", "baby", "kids", "pets", "jewelry", "shoes", "clothing", "beauty", "organic", "bio"}
+    | {"cafe", "pizza", "watch", "camera", "audio", "farm", "gifts", "furniture", "lighting", "style", "gallery"}
 )
 # Two-letter file extensions, left out so that "README.md" and "Node.js" are no addresses. NOTE: this misses
 # hosts under the real country codes "md" (Moldova) and "py" (Paraguay).
 _FILE_EXTENSIONS = frozenset({"js", "md", "py", "ts", "rb", "cs", "gz"})
 # A run of digits, spaces, brackets, points and hyphens that may be a phone number, which _is_phone_number decides.
-_PHONE_CANDIDATE = re.compile(r"(?<![\w.])\+?\(?\d(?:[\d\s().-]{7,}\d)(?!\w|\.\d)")
+_PHONE_CANDIDATE = re.compile(r"(?<![\w.])\+?\(?\d(?:[\d\s().-]{5,}\d)(?!\w|\.\d)")
+# Digits a phone number has at least: 7 after a word that announces it ("Call 555-1234"), else 9.
 _PHONE_MIN_DIGITS = 9
-# Words that announce a phone number, up to three words before it ("call us on 555 ...").
+_ANNOUNCED_PHONE_MIN_DIGITS = 7
+# A word that announces a phone number, directly before it or with only filler words between ("Tel: 555",
+# "call us on 555", "phone number 555"). So "Tel Aviv edition 2020" and the "phone" in "iPhone 12" announce none.
 _PHONE_WORDS = re.compile(
-    r"\b(?:call|phone|tel|telephone|fax|hotline|whatsapp|sms|mobile)\b\W*(?:\w+\W+){0,3}$", re.IGNORECASE
+    r"\b(?:call|phone|tel|telephone|telefon|fax|hotline|whatsapp|sms|mobile)\b[\s.:,-]*"
+    r"(?:(?:us|me|now|today|anytime|free|toll|on|at|the|our|number|no|nr)\b[\s.:,-]*){0,3}$",
+    re.IGNORECASE,
 )
+# Words that name a product code just before its digits ("part number 0 242 235 666", "Art.-Nr. 0 242 235 666").
+_CODE_WORDS = re.compile(
+    r"(?:\b(?:part|art|article|item|model|ref|reference|sku|mpn|ean|upc|gtin|isbn|serial|order|catalog|catalogue"
+    r"|no|nr|number|code|id)\b[\s.:#-]*){1,3}$",
+    re.IGNORECASE,
+)
+# Characters before a phone number searched for those words. A fixed window keeps the check linear in the
+# text's length; searching all the text before each number would be quadratic.
+_PHONE_WORDS_WINDOW = 80
 # Lengths of GTIN codes (EAN-8, UPC-A, EAN-13, GTIN-14), which end in a check digit.
 _GTIN_LENGTHS = (8, 12, 13, 14)
+# Digit groups of a GTIN printed spaced, as under a barcode: EAN-8 4-4, UPC-A 1-5-5-1, EAN-13 1-6-6.
+_GTIN_GROUPINGS = ((4, 4), (1, 5, 5, 1), (1, 6, 6))
 
 
 def find_contact_details(text: str) -> list[str]:
     """Find the web addresses, e-mail addresses and phone numbers in a text, each as 'kind: text'."""
     found = [f"web address: {address}" for address in _web_addresses(text)]
-    found += [f"e-mail address: {match.group(0)}" for match in _EMAIL.finditer(text)]
+    found += [f"e-mail address: {match.group('address')}" for match in _EMAIL.finditer(text)]
     found += [
         f"phone number: {match.group(0)}"
         for match in _PHONE_CANDIDATE.finditer(text)
-        if _is_phone_number(match.group(0), text[: match.start()])
+        if _is_phone_number(match.group(0), *_words_before(text, match.start()))
     ]
     return found
 
@@ -47,37 +69,55 @@ def _web_addresses(text: str) -> list[str]:
         host = match.group(0)
         labels = host[: -len(match.group("tld"))]
         # Digits alone before the last label are a number or a time ("10.am"), not a host.
-        if _is_top_level_domain(match.group("tld")) and re.search(r"[a-z]", labels, re.IGNORECASE):
+        if _is_host_name(host, match.group("tld")) and re.search(r"[a-z]", labels, re.IGNORECASE):
             found.append(host)
     return found
 
 
-def _is_top_level_domain(label: str) -> bool:
-    """Tell whether the last label of a host name is a plausible top-level domain.
+def _is_host_name(host: str, top_level: str) -> bool:
+    """Tell whether a dotted name without a scheme is a host name, by its last label and how it is capitalized.
 
-    It must be written in one case, so "light.It" (a missing space after a full stop) is no address.
+    A host in lower case may end in a country code or a generic domain ("fjellstad.de", "acme.ai", "acme.shop").
+    Under a two-letter ending, capitals mark an abbreviation or a code ("Co.KG", "Mk.IV", "Art.nr"), so such a
+    host counts only in lower case. A generic ending counts with capitals before it ("Amazon.com") and in a
+    host written all in capitals or with every label capitalized ("ACME.SHOP", "Acme.Com"), but not
+    capitalized after a lower-case label ("light.Live", a missing space after a full stop).
+    NOTE: so a capitalized host under a country code ("Fjellstad.de") is missed.
     """
-    if not (label.islower() or label.isupper()):
+    label = top_level.lower()
+    if host.islower():
+        return label in _GENERIC_TLDS or (len(label) == 2 and label not in _FILE_EXTENSIONS)
+    if label not in _GENERIC_TLDS:
         return False
-    label = label.lower()
-    return label in _GENERIC_TLDS or (len(label) == 2 and label not in _FILE_EXTENSIONS)
+    capitalized = all(part[:1].isupper() and not any(char.isupper() for char in part[1:]) for part in host.split("."))
+    return top_level.islower() or host.isupper() or capitalized
 
 
-def _is_phone_number(candidate: str, before: str) -> bool:
+def _words_before(text: str, start: int) -> tuple[bool, bool]:
+    """Tell whether a word that announces a phone number, and a word that names a product code, end at `start`."""
+    window = max(0, start - _PHONE_WORDS_WINDOW)
+    return bool(_PHONE_WORDS.search(text, window, start)), bool(_CODE_WORDS.search(text, window, start))
+
+
+def _is_phone_number(candidate: str, announced: bool, coded: bool) -> bool:
     """Tell whether a run of digits is written as a phone number rather than as sizes, years or a product code.
 
-    It is one when a word such as "call" announces it, or when it has an international "+", an area code in
-    brackets, a leading 0 (a trunk or toll-free prefix, "0800 123 456") or the North American 3-3-4 grouping.
-    A rising run of numbers ("38 39 40 41") and a GTIN with a valid check digit never are.
+    A run of numbers that rises without falling ("38 39 40 41", "00 0 2 4 6") never is, even after "call".
+    Otherwise it is one when a word such as "call" announces it, or when it has an international "+" or an
+    area code in brackets. After a word such as "part" or "ISBN", or as a GTIN or ISBN-10 with a valid check
+    digit, it is a product code. Otherwise a leading 0 (a trunk or toll-free prefix, "0800 123 456") or the
+    North American 3-3-4 grouping makes it one. NOTE: so a number grouped otherwise ("612 345 678",
+    "98765 43210") counts only when a word announces it.
     """
     groups = re.findall(r"\d+", candidate)
-    if sum(len(group) for group in groups) < _PHONE_MIN_DIGITS:
+    digits = "".join(groups)
+    if len(digits) < (_ANNOUNCED_PHONE_MIN_DIGITS if announced else _PHONE_MIN_DIGITS):
         return False
-    if _PHONE_WORDS.search(before):
+    if _is_rising_run(candidate):
+        return False
+    if announced or candidate.startswith("+") or re.search(r"\(\d+\)", candidate):
         return True
-    if candidate.startswith("+") or re.search(r"\(\d+\)", candidate):
-        return True
-    if _is_rising_run(candidate) or (len(groups) == 1 and _is_gtin(groups[0])):
+    if coded or _is_printed_gtin(groups) or _is_isbn10(groups):
         return False
     if groups[0].startswith("0"):
         return True
@@ -86,12 +126,36 @@ def _is_phone_number(candidate: str, before: str) -> bool:
 
 
 def _is_rising_run(candidate: str) -> bool:
-    """Tell whether a text lists three or more numbers that each rise by at most 2, as sizes and years do."""
+    """Tell whether a text lists three or more numbers that rise overall and never fall or rise by more than 2.
+
+    Sizes and years are written so ("38 39 40 41", "00 0 2 4 6 8", "2019-2020-2021").
+    """
     tokens = re.split(r"[\s-]+", candidate.strip())
     if len(tokens) < 3 or not all(re.fullmatch(r"\d+(?:\.\d+)?", token) for token in tokens):
         return False
     values = [float(token) for token in tokens]
-    return all(0 < later - earlier <= 2 for earlier, later in itertools.pairwise(values))
+    steps_ok = all(0 <= later - earlier <= 2 for earlier, later in itertools.pairwise(values))
+    return steps_ok and values[-1] > values[0]
+
+
+def _is_printed_gtin(groups: list[str]) -> bool:
+    """Tell whether digit groups are a GTIN written whole or grouped as under a barcode ("0 12345 67890 5").
+
+    An ISBN-13 ("978-0-306-40615-7") is an EAN-13 in any grouping.
+    """
+    digits = "".join(groups)
+    grouping = tuple(len(group) for group in groups)
+    if len(groups) == 1 or grouping in _GTIN_GROUPINGS or (len(digits) == 13 and digits.startswith(("978", "979"))):
+        return _is_gtin(digits)
+    return False
+
+
+def _is_isbn10(groups: list[str]) -> bool:
+    """Tell whether digit groups are an ISBN-10 in its four parts ("0-306-40615-2") with a valid check digit."""
+    digits = "".join(groups)
+    if len(groups) != 4 or len(digits) != 10 or len(groups[-1]) != 1:
+        return False
+    return sum((10 - index) * int(digit) for index, digit in enumerate(digits)) % 11 == 0
 
 
 def _is_gtin(digits: str) -> bool:

@@ -3,8 +3,9 @@
 A quantity is a number with an optional unit ("280 g", "13-inch", "15%", "$45.99").
 Two quantities agree when the spec value, in the copy's unit or converted to it
 from another unit of the same dimension, rounds to the copy's figure at the
-decimals it shows (0.123 g stated as "0.12 g", 280 g stated as "9.9 oz"). A
-price must match to the cent. A copy figure with a unit needs a spec figure
+decimals it shows (0.123 g stated as "0.12 g", 280 g stated as "9.9 oz") and
+the figure is within MAX_ROUNDING_ERROR of it, so "2 m" does not restate
+2400 mm and "0 kg" does not restate 400 g. A price must match to the cent. A copy figure with a unit needs a spec figure
 with a unit: a bare spec number (a count, a model number, a spelled-out
 "single") states no measure. Spelled-out numbers ("three-port") count on the
 spec side only, because copy uses "one" and "a" in ordinary sentences. Digits
@@ -14,6 +15,11 @@ quantity.
 
 import re
 from dataclasses import dataclass, field
+
+# Maximum difference between a rounded copy figure and the spec value, as a share of that value. Rounding at the
+# figure's precision alone lets "5 stars" stand for 4.6 and "1 TB" for 512 GB. A figure that equals the spec
+# value always agrees, so a zero agrees only with a zero.
+MAX_ROUNDING_ERROR = 0.05
 
 
 @dataclass(frozen=True)
@@ -148,13 +154,14 @@ _UNIT_PATTERN = "|".join(re.escape(spelling) for spelling in sorted(SPELLINGS, k
 _FRACTIONS = [f"{top}/{bottom}" for bottom in (*range(2, 17), 32, 64) for top in range(1, bottom)]
 # The written forms of a number, tried in this order:
 #   fraction  "1/2" and "1 1/2"
-#   grouped   thousands with commas ("10,000", "1,299.99") or with points before a decimal comma ("1.299,99")
+#   grouped   thousands with commas ("10,000", "1,299.99"), with points before a decimal comma ("1.299,99"),
+#             or with points in two or more groups ("1.000.000")
 #   spaced    thousands with a space, no-break space or thin space ("1 500", "10 000,5")
-#   comma     a decimal comma ("1,5", "119,00"); "40,41,42" is a list and reads as 40
-#   plain     "280", "15.6"
+#   comma     a decimal comma ("1,5", "119,00")
+#   plain     "280", "15.6"; "10.000" may also be 10000 and is read both ways (Quantity.thousands)
 _NUMBER = (
     r"(?P<fraction>(?:\d+ )?(?:" + "|".join(sorted(_FRACTIONS, key=len, reverse=True)) + r"))(?!\d)"
-    r"|(?P<grouped>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d{1,3}(?:\.\d{3})+,\d+)(?![.,]?\d)"
+    r"|(?P<grouped>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d{1,3}(?:\.\d{3})+,\d+|\d{1,3}(?:\.\d{3}){2,})(?![.,]?\d)"
     r"|(?P<spaced>\d{1,3}(?:[ \u00a0\u202f\u2009]\d{3})+(?:[.,]\d+)?)(?![.,]?\d)"
     r"|(?P<comma>\d+,\d{1,2})(?![.,]?\d)"
     r"|(?P<plain>\d+(?:\.\d+)?)(?!\d)"
@@ -162,9 +169,12 @@ _NUMBER = (
 _FORMS = ("fraction", "grouped", "spaced", "comma", "plain")
 _QUANTITY = re.compile(
     r"(?:(?P<currency>[$€£]|(?<![a-z])(?:" + "|".join(_CURRENCY_CODES) + r"))\s?)?"
-    # A minus sign is one that starts a word, so the hyphens in "10-20" and "RX-500" are not signs.
-    r"(?:(?<![^\s(\[])(?P<sign>[-−]))?"
-    rf"(?<![\w.,/])(?<![^\W\d_]-)(?P<number>{_NUMBER})"
+    # A minus sign is one that starts a word, so the hyphens in "10-20" and "RX-500" are not signs. Typeset
+    # copy writes it as U+2212 or as an en dash ("–20 °C"), which between numbers marks a range instead.
+    r"(?:(?<![^\s(\[])(?P<sign>[-−–]))?"
+    # A number after a point only follows an abbreviation of two or more letters ("approx.5 kg", "ca.5 kg"),
+    # so the tail of a version or a decimal ("v2.0.1") is not read again.
+    rf"(?<![\w,/])(?:(?<!\.)|(?<=[^\W\d_]{{2}}\.))(?<![^\W\d_]-)(?P<number>{_NUMBER})"
     rf"(?:(?:\s|-)?(?P<unit>{_UNIT_PATTERN})(?![a-z]))?",
     re.IGNORECASE,
 )
@@ -172,6 +182,13 @@ _QUANTITY = re.compile(
 _JOINER = re.compile(r"\s*(?:[-–—/×x]|to|and|or)\s*(?:[A-Za-z]\s+)?", re.IGNORECASE)
 # A hashtag with a letter is a name, so "#1111SinglesDay" states no number while "#1" still does.
 _HASHTAG = re.compile(r"(?<![\w#])#\w*[^\W\d_]\w*")
+_DIGIT_HASHTAG = re.compile(r"(?<![\w#])#(\d+)(?!\w)")
+# Three or more numbers joined by commas alone are a list ("EU sizes 40,41,42"), read as separate numbers,
+# unless they group thousands ("1,000,000"). Two are a decimal comma ("40,5").
+_COMMA_LIST = re.compile(r"(?<![\d.,])\d+(?:,\d+){2,}(?![\d,]|\.\d)")
+_COMMA_THOUSANDS = re.compile(r"\d{1,3}(?:,\d{3})+")
+# A point before exactly three digits, as a decimal point ("1.250 kg") or a thousands separator ("10.000 mAh").
+_POINT_THOUSANDS = re.compile(r"\d{1,3}\.\d{3}")
 _NUMBER_WORD = re.compile(r"\b(" + "|".join(NUMBER_WORDS) + r")\b", re.IGNORECASE)
 
 
@@ -185,6 +202,11 @@ class Quantity:
     decimals: int = 0
     # The separate numbers a space-grouped figure may also be: "4 250 ml" is 4250 ml or 4 and 250 ml.
     split: tuple["Quantity", ...] = field(default=(), compare=False)
+    # Whether the figure is a hashtag of digits alone ("#1111", "#1"), which a spec name can also state.
+    hashtag: bool = field(default=False, compare=False)
+    # The figure read with its point as a thousands separator, where that reading is possible too: "10.000 mAh"
+    # is 10 mAh in English and 10000 mAh in German.
+    thousands: "Quantity | None" = field(default=None, compare=False)
 
     @property
     def key(self) -> tuple[float, str | None]:
@@ -201,6 +223,8 @@ def find_quantities(text: str, default_unit: str | None = None, *, spread_units:
     number, because "2 x 100 ml" is two bottles, not 2 ml.
     """
     text = _HASHTAG.sub(lambda match: " " * len(match.group(0)), text)
+    text = _COMMA_LIST.sub(_separate_list, text)
+    tags = {match.span(1) for match in _DIGIT_HASHTAG.finditer(text)}
     matches = list(_QUANTITY.finditer(text))
     found = []
     for match in matches:
@@ -216,10 +240,20 @@ def find_quantities(text: str, default_unit: str | None = None, *, spread_units:
         value, decimals = _number_value(number, form)
         written = match.group(0).strip()
         split = _split_reading(number, written, sign, unit) if form == "spaced" and " " in number else ()
-        found.append(Quantity(sign * value, unit, written, decimals, split))
+        hashtag = (match.start("number"), match.end("number")) in tags
+        thousands = None
+        if form == "plain" and _POINT_THOUSANDS.fullmatch(number):
+            thousands = Quantity(sign * float(number.replace(".", "")), unit, written)
+        found.append(Quantity(sign * value, unit, written, decimals, split, hashtag, thousands))
     if spread_units:
         found += _spread_units(text, matches, found)
     return found
+
+
+def _separate_list(match: re.Match[str]) -> str:
+    """Turn the commas of a list of numbers into semicolons, which separate numbers; keep thousands as they are."""
+    written = match.group(0)
+    return written if _COMMA_THOUSANDS.fullmatch(written) else written.replace(",", ";")
 
 
 def _number_value(number: str, form: str) -> tuple[float, int]:
@@ -231,8 +265,9 @@ def _number_value(number: str, form: str) -> tuple[float, int]:
         return value, len(f"{value:.4f}".rstrip("0").split(".")[1])
     tail = re.search(r"[.,](\d+)$", number)
     decimals = ""
-    # The last mark is the decimal mark, except in "10,000", where commas alone are followed by groups of three.
-    thousands = form == "grouped" and "." not in number
+    # The last mark is the decimal mark, except in "10,000" and "1.000.000", where one kind of mark alone is
+    # followed by groups of three.
+    thousands = form == "grouped" and not ("," in number and "." in number)
     if tail and not (thousands and len(tail.group(1)) == 3):
         decimals = tail.group(1)
         number = number[: tail.start()]
@@ -295,7 +330,8 @@ def agrees(stated: Quantity, source: Quantity) -> bool:
     unit, or a stated figure without one: the spec value rounds to the stated
     figure at its own precision (0.123 g as "0.12 g"). Different units of one
     dimension: the spec value, converted to the stated unit, rounds to the
-    stated figure. A price must match to the cent.
+    stated figure. Either way the figure is within MAX_ROUNDING_ERROR of the
+    value. A price must match to the cent.
     """
     if stated.unit is None or stated.unit == source.unit:
         if _is_money(stated.unit) or _is_money(source.unit):
@@ -310,11 +346,39 @@ def agrees(stated: Quantity, source: Quantity) -> bool:
     return _rounds_to(converted, stated)
 
 
+def agreement_range(stated: Quantity) -> tuple[str | None, float, float]:
+    """Bound the spec values that may agree with a stated quantity, for a search before `agrees` decides.
+
+    Returns the dimension and the lowest and highest value in its base unit. For a figure without a unit the
+    dimension is None and the bounds are raw values, since any spec unit may back it. The bounds are a little
+    wider than `agrees` allows, so rounding in the unit conversion never leaves a match out.
+    """
+    width = 0.5 * 10.0**-stated.decimals + 1e-6 * max(1.0, abs(stated.value))
+    low, high = stated.value - width, stated.value + width
+    if stated.unit is None:
+        return None, low, high
+    unit = UNITS[stated.unit]
+    return unit.dimension, _to_base(low, unit), _to_base(high, unit)
+
+
+def base_value(quantity: Quantity) -> float:
+    """Convert a quantity with a unit to the base unit of its dimension."""
+    if quantity.unit is None:
+        raise ValueError(f"quantity {quantity.text!r} has no unit; expected one to convert")
+    return _to_base(quantity.value, UNITS[quantity.unit])
+
+
 def _is_money(unit: str | None) -> bool:
     return unit is not None and UNITS[unit].dimension.startswith("money ")
 
 
 def _rounds_to(value: float, stated: Quantity) -> bool:
-    """Tell whether `value` rounds to the stated figure at the number of decimals the figure shows."""
+    """Tell whether `value` rounds to the stated figure at its decimals, within MAX_ROUNDING_ERROR of `value`.
+
+    The relative error is taken in the stated unit, so for a temperature it depends on the scale.
+    """
+    difference = abs(value - stated.value)
+    if difference <= 1e-9 * max(1.0, abs(value)):
+        return True
     half_step = 0.5 * 10.0**-stated.decimals
-    return abs(value - stated.value) <= half_step + 1e-9
+    return difference <= half_step + 1e-9 and difference <= MAX_ROUNDING_ERROR * abs(value)

@@ -17,7 +17,7 @@ _MEASURED = ("value", "width", "depth", "height")
 
 @dataclass(frozen=True)
 class SpecText:
-    """One text field of the spec; `negated` marks a spec table entry that is false, "no" or "none"."""
+    """One text field of the spec; `negated` marks a spec table entry that is false, 0, "no" or "none"."""
 
     path: str
     text: str
@@ -41,7 +41,8 @@ class SpecFacts:
     def add_text(self, path: str, text: str, *, negated: bool = False, default_unit: str | None = None) -> None:
         self.texts.append(SpecText(path, text, normalize(text), negated))
         for quantity in find_quantities(text, default_unit, spread_units=True) + find_number_words(text):
-            for reading in (quantity, *quantity.split):
+            thousands = () if quantity.thousands is None else (quantity.thousands,)
+            for reading in (quantity, *quantity.split, *thousands):
                 self.quantities.append(SpecQuantity(path, reading))
 
     def add_quantity(self, path: str, value: float, unit: str | None) -> None:
@@ -60,6 +61,13 @@ class SpecFacts:
                 paths.append(text.path)
                 break
         return paths
+
+    def paths_tagged(self, body: str) -> list[str]:
+        """Return the paths of the texts that make a hashtag's body when only letters and digits are kept.
+
+        The campaign "11.11" makes "#1111", so that hashtag names the campaign rather than the number 1111.
+        """
+        return [text.path for text in self.texts if re.sub(r"[\W_]+", "", text.text).lower() == body.lower()]
 
     def paths_denying(self, pattern: re.Pattern[str]) -> list[str]:
         """Return the paths of the texts that deny a property: negated entries that name it, or denied mentions."""
@@ -90,6 +98,13 @@ def _walk(facts: SpecFacts, value: Any, path: str) -> None:
         facts.add_text(path, value)
 
 
+def _is_false(value: str | int | float | bool) -> bool:
+    """Tell whether a spec table value denies its key: false, 0, or the text "no", "false", "none" or "0"."""
+    if isinstance(value, str):
+        return value.strip().lower() in {"no", "false", "none", "0"}
+    return value == 0
+
+
 def spec_facts(spec: ProductSpec, brand: BrandGuide | None) -> SpecFacts:
     """Index every text and quantity of the spec, the spec table and the brand guide's visual rules."""
     facts = SpecFacts()
@@ -99,7 +114,7 @@ def spec_facts(spec: ProductSpec, brand: BrandGuide | None) -> SpecFacts:
         path = f"specs.{key}"
         suffix = key.rsplit("_", 1)[-1] if "_" in key else ""
         default_unit = unit_key(suffix) if suffix else None
-        negated = value is False or (isinstance(value, str) and value.strip().lower() in {"no", "false", "none"})
+        negated = _is_false(value)
         facts.add_text(path, f"{spec_label(key)}: {spec_value(value)}", negated=negated, default_unit=default_unit)
         if isinstance(value, int | float) and not isinstance(value, bool):
             facts.add_quantity(path, value, default_unit)

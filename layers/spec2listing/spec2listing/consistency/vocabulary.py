@@ -29,21 +29,6 @@ def normalize(text: str) -> str:
     return " ".join(text.split())
 
 
-# A property is denied by a negation just before it, with at most one softening word between ("not fully
-# waterproof", "without any warranty"), or by a "no" after a colon ("Waterproof: no", as the spec table writes
-# false). "Not only waterproof" and "no-fuss, waterproof" assert it.
-_DENIED_BEFORE = re.compile(
-    r"(?:^|[^\w'])(?:not|no|non|never|neither|nor|without|isn't|aren't|wasn't|weren't)\s+"
-    r"(?:(?:a|an|any|fully|completely|entirely|totally|truly|really|very|100%)\s+)?$"
-)
-_DENIED_AFTER = re.compile(r"\s*[:=?]\s*(?:no|false|none)\b")
-
-
-def denied(text: str, start: int, end: int) -> bool:
-    """Tell whether the term at `text[start:end]` of a normalized text is denied rather than asserted."""
-    return bool(_DENIED_BEFORE.search(text, 0, start) or _DENIED_AFTER.match(text, end))
-
-
 MATERIALS = (
     "acrylic",
     "alpaca",
@@ -236,3 +221,27 @@ PROPERTIES = (
     "water resistant",
     "windproof",
 )
+
+
+# A property is denied by a negation just before it, with at most two words between that soften it, name a
+# rating or name another property ("not fully waterproof", "without any warranty", "not IPX7 waterproof", "no
+# lifetime warranty"). A "no", "false", "none" or 0 after a colon or in brackets denies it too ("Waterproof: no",
+# "Waterproof (no)", as the spec table writes false), and so does "not included" after it, with at most one word
+# between ("Lifetime warranty not included"). "Not only waterproof" and "no-fuss, waterproof" assert it.
+_SOFTENING = r"a|an|any|fully|completely|entirely|totally|truly|really|very|100%|rated|[a-z]*\d[a-z\d]*"
+_DENIED_BEFORE = re.compile(
+    r"(?:^|[^\w'])(?:not|no|non|never|neither|nor|without|isn't|aren't|wasn't|weren't)\s+"
+    r"(?:(?:" + _SOFTENING + "|" + "|".join(re.escape(term) for term in PROPERTIES) + r")\s+){0,2}$"
+)
+_DENIED_AFTER = re.compile(
+    r"(?:\s*[:=?]\s*|\s*\(\s*)(?:no|false|none|0(?![.,]?\d))\b"
+    r"|(?:\s+[a-z]+)?\s+(?:is\s+|are\s+)?(?:not\s+(?:included|available|supplied|provided|offered)|excluded)\b"
+)
+# Characters before a term searched for a negation, which keeps the search for each term short in a long text.
+_DENIAL_WINDOW = 100
+
+
+def denied(text: str, start: int, end: int) -> bool:
+    """Tell whether the term at `text[start:end]` of a normalized text is denied rather than asserted."""
+    before = _DENIED_BEFORE.search(text, max(0, start - _DENIAL_WINDOW), start)
+    return bool(before or _DENIED_AFTER.match(text, end))

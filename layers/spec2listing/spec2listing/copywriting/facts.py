@@ -6,8 +6,12 @@ from spec2listing.models.spec import ProductSpec
 
 
 def _number(value: float | Decimal) -> str:
-    text = f"{value:.2f}".rstrip("0").rstrip(".")
-    return text
+    """Write a spec figure with every digit the spec gives and no exponent: 0.125 as "0.125", 2.0 as "2".
+
+    Copy must never round a figure, because a rounded one states what the spec does not ("0.004 m" as "0 m").
+    """
+    exact = Decimal(str(value)) if isinstance(value, float) else value
+    return f"{exact.normalize():f}"
 
 
 def weight_text(spec: ProductSpec) -> str | None:
@@ -15,9 +19,10 @@ def weight_text(spec: ProductSpec) -> str | None:
     if spec.weight is None:
         return None
     value, unit = spec.weight.value, spec.weight.unit
+    exact = Decimal(str(value))
     if unit == "kg" and value < 10:
-        value, unit = value * 1000, "g"
-    text = f"{_number(value)} {unit}"
+        exact, unit = exact * 1000, "g"
+    text = f"{_number(exact)} {unit}"
     return f"{text} ({spec.weight.note})" if spec.weight.note else text
 
 

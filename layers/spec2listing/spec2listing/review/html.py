@@ -31,6 +31,10 @@ PREVIEW_SIDE = 480
 # Product errors in the index are cut to this many characters, with an ellipsis; the full text is the cell's title.
 ERROR_CHARACTERS = 300
 STATUS_ORDER = (ProductStatus.NEEDS_REVIEW, ProductStatus.FAILED, ProductStatus.REJECTED, ProductStatus.COMPLETE)
+# A minus sign that starts a word: a hyphen, U+2212 or an en dash after a space or bracket ("-20 °C", "(−5)").
+_SIGN = r"(?<![^\s(\[])[-\u2212\u2013]"
+# A word of a phrase, with the hyphen before it when that is a minus sign.
+_WORD = re.compile(r"(?:(?<![^\s_/])-(?=\d))?[^\s_/-]+")
 _FIELD_PATH = re.compile(
     r"^(title|short_description|description|bullets\[\d+\]|comparison_bullets\[\d+\]|platforms\.\S+)"
 )
@@ -41,7 +45,8 @@ def highlight(text: str, anchors: list[str], drifted: list[str] | None = None) -
 
     Phrases are matched in the raw text and each piece is escaped on its own, so a
     phrase can never match inside an entity such as &#39; or &amp;. A phrase
-    does not match inside a word or a number: "2" leaves "2.5" and "12" alone.
+    does not match inside a word or a number: "2" leaves "2.5" and "12" alone,
+    and "20 °C" leaves "-20 °C" alone, while "-20 °C" is marked with its sign.
     """
     marks = [(phrase, "anchor") for phrase in anchors] + [(phrase, "drift") for phrase in drifted or []]
     marks = [(phrase, css) for phrase, css in marks if phrase.strip()]
@@ -50,7 +55,8 @@ def highlight(text: str, anchors: list[str], drifted: list[str] | None = None) -
     by_phrase = {_fold(phrase): css for phrase, css in marks}
     alternatives = [r"[\s_/-]+".join(map(re.escape, phrase.split())) for phrase in by_phrase]
     pattern = re.compile(
-        r"(?<!\w)(?<!\d[.,])(?:" + "|".join(sorted(alternatives, key=len, reverse=True)) + r")(?!\w)(?![.,]\d)",
+        r"(?<!\w)(?<!\d[.,])(?<!" + _SIGN + r")(?:" + "|".join(sorted(alternatives, key=len, reverse=True)) + r")"
+        r"(?!\w)(?![.,]\d)",
         re.I,
     )
 
@@ -67,7 +73,11 @@ def highlight(text: str, anchors: list[str], drifted: list[str] | None = None) -
 
 
 def _fold(text: str) -> str:
-    return " ".join(re.split(r"[\s_/-]+", text.lower())).strip()
+    """Lower-case a phrase and separate its words by single spaces, where hyphens and slashes separate words too.
+
+    A minus sign that starts a word is kept ("-20 °C"), so a negative figure is matched with its sign.
+    """
+    return " ".join(_WORD.findall(text.lower()))
 
 
 def highlight_anchors(text: str, anchors: list[str]) -> Markup:
