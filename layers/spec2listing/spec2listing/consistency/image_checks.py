@@ -202,8 +202,8 @@ def _color_checks(job: ImageJob, measured: ImageMeasurements, data: bytes) -> li
         # The nearest of the product region's major colours, so a shadow or vignette that outweighs a small
         # product cannot hide it; the dominant colour is reported beside it. A white product on white is
         # separated only by its light grey outline and shading, so then its silhouette's colours are used.
-        major = [color for color, share in measured.colors if share >= MAJOR_COLOR_MIN_SHARE] or [measured.dominant_rgb]
-        silhouette = [color for color, share in measured.silhouette_colors if share >= MAJOR_COLOR_MIN_SHARE]
+        major = _major_colors(measured.colors, measured.dominant_rgb)
+        silhouette = _major_colors(measured.silhouette_colors)
         if silhouette and _outline_only(measured):
             major = silhouette
         target = job.color_hex
@@ -268,10 +268,18 @@ def _outline_only(measured: ImageMeasurements) -> bool:
     """
     if measured.bbox_density >= SPARSE_REGION_MAX_DENSITY:
         return False
-    major = [color for color, share in measured.colors if share >= MAJOR_COLOR_MIN_SHARE]
-    if not major and measured.dominant_rgb is not None:
-        major = [measured.dominant_rgb]
+    major = _major_colors(measured.colors, measured.dominant_rgb)
     return bool(major) and all(_light_neutral(color) for color in major)
+
+
+def _major_colors(
+    modes: tuple[tuple[tuple[int, int, int], float], ...], dominant: tuple[int, int, int] | None = None
+) -> list[tuple[int, int, int]]:
+    """List the colour modes that cover at least MAJOR_COLOR_MIN_SHARE, or else the dominant colour if given."""
+    major = [color for color, share in modes if share >= MAJOR_COLOR_MIN_SHARE]
+    if not major and dominant is not None:
+        major = [dominant]
+    return major
 
 
 def _light_neutral(rgb: tuple[int, int, int]) -> bool:

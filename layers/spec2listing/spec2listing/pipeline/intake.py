@@ -389,12 +389,9 @@ def _accepted_products(
     """
     load = brand_loader(store, upload.file_name)
     defined: dict[str, list[NormalizedProduct]] = {}
-    merging = [spec.sku for origin, spec in parsed.specs if origin in parsed.merge_origins]
-    merging += [sku for sku in parsed.dropped_variants if sku not in merging]
-    listings = records.get_listings(merging) if merging else {}
     options = upload.options if isinstance(upload.options, ReadOptions) else ReadOptions()
     specs, merge_rejections = resolve_variant_merges(
-        parsed, listings, store=store, options=options, file=upload.file_name
+        parsed, store=store, records=records, options=options, file=upload.file_name
     )
     rejections += merge_rejections
     photos = find_reference_photos(store, (document.spec for document in specs))

@@ -16,7 +16,7 @@ listing, so the one that finishes last lacks the other's new variant until a
 later document about the model runs.
 """
 
-from collections.abc import Collection, Mapping
+from collections.abc import Collection
 from typing import Any, NamedTuple
 
 from pydantic import ValidationError
@@ -28,8 +28,9 @@ from spec2listing.intake.options import ReadOptions
 from spec2listing.intake.parse import ParsedUpload, Rejection
 from spec2listing.models.product import NormalizedProduct
 from spec2listing.models.records import ProductRecord
-from spec2listing.models.spec import ProductSpec
+from spec2listing.models.spec import ProductSpec, Variant
 from spec2listing.storage.objects import ObjectStore, get_json
+from spec2listing.storage.records import RecordStore
 
 
 def listed_product(listing: ProductRecord | None, store: ObjectStore) -> NormalizedProduct | None:
@@ -139,10 +140,8 @@ def merge_listed_variants(
         return spec, []
     variants = [given.get(variant.sku, variant) for variant in earlier.variants if variant.sku not in removed]
     variants += [variant for variant in spec.variants if variant.sku not in listed]
-    data = spec.model_dump(mode="json", exclude_unset=True)
-    data["variants"] = [variant.model_dump(mode="json", exclude_unset=True) for variant in variants]
     try:
-        merged = ProductSpec.model_validate(data)
+        merged = _with_variants(spec, variants)
     except ValidationError as error:
         errors = field_errors_from_validation(file, error)
         hint = f"the variants with those of run {listing.run_id}'s listing ({', '.join(kept)} kept); "
@@ -156,8 +155,13 @@ def without_variants(spec: ProductSpec, dropped: Collection[str]) -> ProductSpec
     remaining = [variant for variant in spec.variants if variant.sku not in dropped]
     if len(remaining) == len(spec.variants):
         return None
+    return _with_variants(spec, remaining)
+
+
+def _with_variants(spec: ProductSpec, variants: list[Variant]) -> ProductSpec:
+    """Validate the spec again with other variants, so that the spec's limits on them still hold."""
     data = spec.model_dump(mode="json", exclude_unset=True)
-    data["variants"] = [variant.model_dump(mode="json", exclude_unset=True) for variant in remaining]
+    data["variants"] = [variant.model_dump(mode="json", exclude_unset=True) for variant in variants]
     return ProductSpec.model_validate(data)
 
 
@@ -172,9 +176,9 @@ class DocumentSpec(NamedTuple):
 
 def resolve_variant_merges(
     parsed: ParsedUpload,
-    listings: Mapping[str, ProductRecord],
     *,
     store: ObjectStore,
+    records: RecordStore,
     options: ReadOptions,
     file: str,
 ) -> tuple[list[DocumentSpec], list[Rejection]]:
@@ -183,6 +187,9 @@ def resolve_variant_merges(
     Specs whose variants are not merged come back as they are. A model that the
     document only disables variants of runs again as its last listing without them.
     """
+    merging = [spec.sku for origin, spec in parsed.specs if origin in parsed.merge_origins]
+    merging += [sku for sku in parsed.dropped_variants if sku not in merging]
+    listings = records.get_listings(merging) if merging else {}
     results: list[DocumentSpec] = []
     rejections: list[Rejection] = []
     read = set()
