@@ -347,7 +347,7 @@ def spec_figures(spec: ProductSpec) -> list[tuple[float, str | None]]:
     """List the spec's figures as (value in the base unit, dimension), dimension None for plain counts.
 
     Numbers in a mapping with a `unit` entry, or under a key ending in a unit
-    (`weight_kg`), carry that unit; numbers in text carry the unit written after them.
+    (`weight_kg`), carry that unit. Numbers in text carry the unit written after them.
     """
     found: list[tuple[float, str | None]] = []
 

@@ -206,7 +206,7 @@ def test_shopify_color_option_names_colour_option() -> None:
 
 
 @pytest.mark.parametrize("name", ["Metal", "Flavour", "Finish", "Pattern"])
-def test_shopify_colour_words_under_other_known_name_kept_as_spec(name: str) -> None:
+def test_shopify_metal_option_read_as_spec(name: str) -> None:
     (hat,) = _specs(parse_upload("export.csv", _shopify_hats(name), EUR)).values()
 
     assert hat.variants == []

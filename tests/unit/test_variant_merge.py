@@ -42,8 +42,8 @@ def test_given_variant_replaced_in_place(store) -> None:
 def test_without_listing_spec_unchanged(store) -> None:
     update = _spec("Slate")
     assert merge_listed_variants(update, None, store=store, file="event.json") == (update, [])
-    gone = ProductRecord(sku="MUG", run_id="r1", status=ProductStatus.COMPLETE, artifacts={"spec": "missing.json"})
-    assert merge_listed_variants(update, gone, store=store, file="event.json") == (update, [])
+    missing = ProductRecord(sku="MUG", run_id="r1", status=ProductStatus.COMPLETE, artifacts={"spec": "missing.json"})
+    assert merge_listed_variants(update, missing, store=store, file="event.json") == (update, [])
 
 
 def test_merge_over_variant_limit_rejected(store) -> None:

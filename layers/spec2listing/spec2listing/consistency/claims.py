@@ -162,7 +162,7 @@ class _SpecFigures:
     """The spec's quantities sorted by value, so that each copy figure is compared only with those near it.
 
     Comparing every copy figure with every spec figure took seconds on a spec full of numbers. Sources are
-    cached per figure, because the ledger asks again for each reading and each copy field.
+    cached per figure, because the ledger looks them up again for each reading and each copy field.
     """
 
     def __init__(self, facts: SpecFacts) -> None:

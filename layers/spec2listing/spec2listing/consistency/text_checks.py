@@ -28,8 +28,8 @@ def phrase_pattern(phrase: str) -> re.Pattern[str]:
 _PROMOTIONAL = [(term, phrase_pattern(term)) for term in PROMOTIONAL_TERMS]
 
 
-# URL schemes that run code. Browsers drop tabs and line breaks anywhere in a URL and leading control
-# characters and spaces, so "java\nscript:" runs too; the parser has already decoded entities such as &#10;.
+# URL schemes that run code. Browsers drop tabs and line breaks anywhere in a URL, and leading control
+# characters and spaces, so "java\nscript:" runs too. The parser has already decoded entities such as &#10;.
 _SCRIPT_SCHEMES = ("javascript:", "vbscript:", "data:")
 _URL_IGNORED = re.compile(r"[\x00-\x20\x7f]")
 

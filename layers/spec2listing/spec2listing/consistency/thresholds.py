@@ -25,7 +25,7 @@ BACKGROUND_UNIFORM_SPREAD = 8
 # pendant crescent and its chain) or more.
 SPARSE_REGION_MAX_DENSITY = 0.2
 # The outline and shading of a white product on white are neutral greys no darker than this CIELCh
-# lightness (the offline renderer draws them at about 48 and 75); a darker or coloured thin region is the
+# lightness. The offline renderer draws them at about 48 and 75. A darker or coloured thin region is the
 # product itself, such as a black wire frame.
 OUTLINE_MIN_LIGHTNESS = 30.0
 OUTLINE_MAX_CHROMA = 12.0

@@ -109,7 +109,7 @@ def field_errors_from_validation(
     """Convert every error in a ValidationError; `locate` maps a location to the path users see.
 
     `generated` contains the values the reader made up, by field path such as
-    'variants[1].sku', so that an error about one says so.
+    'variants[1].sku', so that an error about one of them states that it was generated.
     """
     converted = []
     for item in error.errors():

@@ -42,8 +42,8 @@ COLOR_OPTIONS = frozenset(
     }
 )
 MATERIAL_OPTIONS = frozenset({"material", "materials", "fabric"})
-# Option names whose values may be colour words but describe something else (a Gold metal, a Lime
-# flavour, a Navy pattern); such options are read as specs without asking for color_option.
+# Option names whose values may be colour words but describe something else: a Gold metal, a Lime
+# flavour, a Navy pattern. Such options are read as specs, and no color_option is requested.
 NOT_COLOR_OPTIONS = MATERIAL_OPTIONS | frozenset(
     {
         *("metal", "metals", "plating", "finish", "finishes", "wood", "stone", "gemstone", "leather"),

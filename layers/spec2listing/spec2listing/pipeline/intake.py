@@ -395,7 +395,7 @@ def _accepted_products(
     )
     rejections += merge_rejections
     photos = find_reference_photos(store, (document.spec for document in specs))
-    for origin, spec, kept, members in specs:
+    for origin, spec, kept_skus, members in specs:
         brand = resolve_brand(spec, load)
         errors = missing_reference_photos(
             store, spec, photos, file=upload.file_name, locate=functools.partial(parsed.locate, origin)
@@ -413,7 +413,7 @@ def _accepted_products(
             source_file=upload.file_name,
             origin=origin,
             generation=generation,
-            kept_variants=kept,
+            kept_variants=kept_skus,
             source_members=members,
             reference_photo_etags=photo_etags,
         )

@@ -54,7 +54,7 @@ class Rebuilt(NamedTuple):
 
     spec: ProductSpec
     members: list[dict[str, Any]]
-    kept: list[str]
+    kept_skus: list[str]
 
 
 def rebuild_from_members(
@@ -77,19 +77,19 @@ def rebuild_from_members(
     """
     if earlier is None or not earlier.source_members:
         return None
-    given = {identifier_of(item): (origin, item) for origin, item in members}
+    document_items = {identifier_of(item): (origin, item) for origin, item in members}
     combined: list[tuple[str, dict[str, Any]]] = []
-    kept = []
+    kept_skus = []
     for item in earlier.source_members:
         identifier = identifier_of(item)
-        if identifier in dropped and identifier not in given:
+        if identifier in dropped and identifier not in document_items:
             continue
-        if identifier in given:
-            combined.append(given.pop(identifier))
+        if identifier in document_items:
+            combined.append(document_items.pop(identifier))
         else:
             combined.append((f"last listing, product {identifier}", item))
-            kept.append(identifier)
-    combined += list(given.values())
+            kept_skus.append(identifier)
+    combined += list(document_items.values())
     if not combined:
         return None
 
@@ -110,7 +110,7 @@ def rebuild_from_members(
         spec = ProductSpec.model_validate(candidates[0].data)
     except ValidationError as error:
         return field_errors_from_validation(file, error, candidates[0].locate)
-    return Rebuilt(spec=spec, members=[item for _, item in combined], kept=kept)
+    return Rebuilt(spec=spec, members=[item for _, item in combined], kept_skus=kept_skus)
 
 
 def merge_listed_variants(
@@ -132,22 +132,30 @@ def merge_listed_variants(
     if earlier is None or listing is None:
         return spec, []
 
-    given = {variant.sku: variant for variant in spec.variants}
+    document_variants = {variant.sku: variant for variant in spec.variants}
     listed = {variant.sku for variant in earlier.variants}
-    kept = [variant.sku for variant in earlier.variants if variant.sku not in given and variant.sku not in dropped]
-    removed = [variant.sku for variant in earlier.variants if variant.sku in dropped and variant.sku not in given]
-    if not kept and not removed:
+    kept_skus = [
+        variant.sku
+        for variant in earlier.variants
+        if variant.sku not in document_variants and variant.sku not in dropped
+    ]
+    removed = [
+        variant.sku for variant in earlier.variants if variant.sku in dropped and variant.sku not in document_variants
+    ]
+    if not kept_skus and not removed:
         return spec, []
-    variants = [given.get(variant.sku, variant) for variant in earlier.variants if variant.sku not in removed]
+    variants = [
+        document_variants.get(variant.sku, variant) for variant in earlier.variants if variant.sku not in removed
+    ]
     variants += [variant for variant in spec.variants if variant.sku not in listed]
     try:
         merged = _with_variants(spec, variants)
     except ValidationError as error:
         errors = field_errors_from_validation(file, error)
-        hint = f"the variants with those of run {listing.run_id}'s listing ({', '.join(kept)} kept); "
+        hint = f"the variants with those of run {listing.run_id}'s listing ({', '.join(kept_skus)} kept); "
         hint += "send all of the model's variant products with option variants=replace"
         return [error.model_copy(update={"expected": f"{error.expected}; merging {hint}"}) for error in errors]
-    return merged, kept
+    return merged, kept_skus
 
 
 def without_variants(spec: ProductSpec, dropped: Collection[str]) -> ProductSpec | None:
@@ -170,7 +178,7 @@ class DocumentSpec(NamedTuple):
 
     origin: str
     spec: ProductSpec
-    kept: list[str]
+    kept_skus: list[str]
     members: list[dict[str, Any]]
 
 
@@ -209,7 +217,7 @@ def resolve_variant_merges(
         if isinstance(rebuilt, list):
             rejections.append(Rejection(sku=spec.sku, origin=origin, errors=rebuilt))
         else:
-            results.append(DocumentSpec(origin, rebuilt.spec, rebuilt.kept, rebuilt.members))
+            results.append(DocumentSpec(origin, rebuilt.spec, rebuilt.kept_skus, rebuilt.members))
 
     for sku, dropped in parsed.dropped_variants.items():
         earlier = listed_product(listings.get(sku), store)
@@ -220,7 +228,7 @@ def resolve_variant_merges(
         if isinstance(rebuilt, list):
             rejections.append(Rejection(sku=sku, origin=origin, errors=rebuilt))
         elif rebuilt is not None:
-            results.append(DocumentSpec(origin, rebuilt.spec, rebuilt.kept, rebuilt.members))
+            results.append(DocumentSpec(origin, rebuilt.spec, rebuilt.kept_skus, rebuilt.members))
         else:
             remaining = without_variants(earlier.spec, dropped)
             if remaining is not None:
@@ -241,4 +249,4 @@ def _merged_variants(
     merged = merge_listed_variants(spec, listing, store=store, file=file, dropped=dropped)
     if isinstance(merged, list):
         return merged
-    return Rebuilt(spec=merged[0], members=[item for _, item in members], kept=merged[1])
+    return Rebuilt(spec=merged[0], members=[item for _, item in members], kept_skus=merged[1])

@@ -5,7 +5,7 @@ may carry text such as "ignore previous instructions". It therefore never
 becomes part of an instruction: it travels as JSON between data tags, with
 `<`, `>`, `&` and the Unicode line and paragraph separators escaped so no value
 can close the tag early or start a line of its own, and the system
-instruction tells the model to treat everything inside as data.
+instruction directs the model to treat everything inside as data.
 """
 
 import json
