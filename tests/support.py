@@ -1,13 +1,17 @@
 """Paths and loaders shared by the tests."""
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from moto import mock_aws
 from spec2listing.copywriting.offline import OfflineCopyWriter
 from spec2listing.imaging.offline import OfflineRenderer
 from spec2listing.intake import parse_upload
+from spec2listing.local.runtime import serialize_moto_backends
 from spec2listing.local.template import load_template
 from spec2listing.models.brand import BrandGuide
 from spec2listing.models.records import ProductStatus
@@ -141,6 +145,21 @@ def run_product_steps(
         providers={"copy": "offline", "images": "offline", "vision": vision.name if vision else "none"},
     )
     return outcome.status
+
+
+@contextmanager
+def emulated_aws() -> Iterator[None]:
+    """moto's AWS, safe to call from several threads, as the local pipeline runs it.
+
+    DynamoDB applies a conditional write atomically; moto checks and writes in
+    two steps, so without the lock two threads can both pass one condition.
+    """
+    with mock_aws():
+        restore = serialize_moto_backends()
+        try:
+            yield
+        finally:
+            restore()
 
 
 def create_records_table(dynamodb: Any, name: str = "records") -> None:

@@ -6,7 +6,6 @@ from datetime import UTC, datetime
 
 import boto3
 import pytest
-from moto import mock_aws
 from spec2listing.errors import RecordsUnavailable
 from spec2listing.models.manifest import Manifest
 from spec2listing.models.records import ClaimState, ProductRecord, ProductStatus
@@ -17,7 +16,7 @@ from spec2listing.storage.parallel import PARALLEL_CALLS, map_parallel
 from spec2listing.storage.records import BATCH_ATTEMPTS, DynamoRecordStore
 
 from tests.fakes.server import FakeServer, Recorded, Reply
-from tests.support import create_records_table, load_event
+from tests.support import create_records_table, emulated_aws, load_event
 
 BUCKET = "spec2listing-batching"
 CONFIG = PipelineConfig(product_concurrency=2, image_concurrency=2, tolerated_failure_percentage=100)
@@ -56,7 +55,7 @@ class CallCounter:
 def aws(monkeypatch):
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", "local")
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "local")
-    with mock_aws():
+    with emulated_aws():
         create_records_table(boto3.client("dynamodb", region_name="us-east-1"))
         s3 = boto3.client("s3", region_name="us-east-1")
         s3.create_bucket(Bucket=BUCKET)

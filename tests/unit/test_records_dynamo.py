@@ -4,11 +4,10 @@ from datetime import UTC, datetime, timedelta
 
 import boto3
 import pytest
-from moto import mock_aws
 from spec2listing.models.records import ClaimState, ProductRecord, ProductStatus
 from spec2listing.storage.records import DynamoRecordStore
 
-from tests.support import create_records_table
+from tests.support import create_records_table, emulated_aws
 
 FINISHED = datetime(2026, 12, 4, 10, 0, 5, tzinfo=UTC)
 
@@ -17,7 +16,7 @@ FINISHED = datetime(2026, 12, 4, 10, 0, 5, tzinfo=UTC)
 def dynamo(monkeypatch) -> DynamoRecordStore:
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", "local")
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "local")
-    with mock_aws():
+    with emulated_aws():
         create_records_table(boto3.client("dynamodb", region_name="us-east-1"))
         yield DynamoRecordStore(boto3.resource("dynamodb", region_name="us-east-1").Table("records"))
 

@@ -178,6 +178,7 @@ class LocalPipeline:
         self._saved_environment: dict[str, str] = {}
         self._saved_warning_filters: list[Any] = []
         self._saved_invoke: Any = None
+        self._restore_backends: Callable[[], None] | None = None
         self._mock: Any = None
         self._log_stream: io.TextIOWrapper | None = None
         self.invocations: dict[str, int] = {}
@@ -207,7 +208,7 @@ class LocalPipeline:
             os.environ.update(self._function_environment())
             self._load_handlers()
             self._route_handler_logs()
-            self._serialize_backends()
+            self._restore_backends = serialize_moto_backends()
             self._saved_invoke = LambdaSimpleBackend.invoke
             LambdaSimpleBackend.invoke = self._invoke  # type: ignore[method-assign,assignment]
         except BaseException:
@@ -221,19 +222,10 @@ class LocalPipeline:
         finally:
             self._stop()
 
-    def _serialize_backends(self) -> None:
-        lock = threading.RLock()
-        self._saved_operations: list[tuple[type, str, Any]] = []
-        for backend, names in SERIALIZED_OPERATIONS.items():
-            for name in names:
-                original = backend.__dict__[name]
-                self._saved_operations.append((backend, name, original))
-                setattr(backend, name, _locked(original, lock))
-
     def _stop(self) -> None:
-        for backend, name, original in getattr(self, "_saved_operations", []):
-            setattr(backend, name, original)
-        self._saved_operations = []
+        if self._restore_backends is not None:
+            self._restore_backends()
+            self._restore_backends = None
         gc.unfreeze()
         if self._saved_invoke is not None:
             LambdaSimpleBackend.invoke = self._saved_invoke  # type: ignore[method-assign]
@@ -683,6 +675,27 @@ def _metadata_value(value: str) -> str:
 def _submission_id() -> str:
     """Return a time-ordered id, so that a listing of incoming/ shows submissions in the order they were made."""
     return f"{datetime.now(UTC):%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}"
+
+
+def serialize_moto_backends() -> Callable[[], None]:
+    """Put the operations in SERIALIZED_OPERATIONS behind one lock, and return the function that removes it.
+
+    This gives moto the atomic conditional writes DynamoDB guarantees, for any
+    code that calls the emulator from several threads.
+    """
+    lock = threading.RLock()
+    saved: list[tuple[type, str, Any]] = []
+    for backend, names in SERIALIZED_OPERATIONS.items():
+        for name in names:
+            original = backend.__dict__[name]
+            saved.append((backend, name, original))
+            setattr(backend, name, _locked(original, lock))
+
+    def restore() -> None:
+        for backend, name, original in saved:
+            setattr(backend, name, original)
+
+    return restore
 
 
 def _locked(function: Callable[..., Any], lock: threading.RLock) -> Callable[..., Any]:
