@@ -91,3 +91,35 @@ def test_current_and_listing_follow_finish_time(dynamo) -> None:
     assert dynamo.get_current_product("A-1").run_id == later.run_id
     assert dynamo.get_listing("A-1").run_id == later.run_id
     assert [r.run_id for r in dynamo.list_run_products(earlier.run_id)] == [earlier.run_id]
+
+
+def test_table_reads_are_strongly_consistent(dynamo) -> None:
+    # A run's summary reads the product records seconds after their last write; on DynamoDB an
+    # eventually consistent read may miss them. Only the status index cannot be read consistently.
+    reads: list[tuple[str, dict]] = []
+
+    def record(params, model, **_) -> None:
+        if model.name in ("GetItem", "Query", "BatchGetItem"):
+            reads.append((model.name, params))
+
+    dynamo._client.meta.events.register("provide-client-params.dynamodb", record)
+    product = ProductRecord(sku="A-1", run_id="run-1", status=ProductStatus.COMPLETE, spec_hash="h")
+    dynamo.put_product(product)
+    dynamo.put_listing(product, as_of=product)
+
+    assert dynamo.get_current_product("A-1") == product
+    assert dynamo.get_listing("A-1") == product
+    assert dynamo.get_listings(["A-1"]) == {"A-1": product}
+    assert dynamo.list_run_products("run-1") == [product]
+    assert dynamo.count_finished_products("run-1") == 1
+    assert dynamo.get_run("run-1") is None
+    assert [record.sku for record in dynamo.list_by_status(ProductStatus.COMPLETE)] == ["A-1"]
+
+    def consistent(name: str, params: dict) -> bool:
+        if name == "BatchGetItem":
+            return all(table.get("ConsistentRead") for table in params["RequestItems"].values())
+        return params.get("ConsistentRead") is True
+
+    assert len(reads) == 7
+    assert [name for name, params in reads if not consistent(name, params)] == ["Query"]
+    assert reads[-1][1]["IndexName"]

@@ -249,10 +249,11 @@ class DynamoRecordStore:
         return ProductRecord.model_validate_json(item["record"]) if item else None
 
     def list_run_products(self, run_id: str) -> list[ProductRecord]:
+        # Strongly consistent: the run's summary reads this right after the last product's write, and an
+        # outcome missing from an eventually consistent read would be recorded as lost.
         condition = Key("pk").eq(f"RUN#{run_id}") & Key("sk").begins_with("PRODUCT#")
-        return [
-            ProductRecord.model_validate_json(item["record"]) for item in self._query(KeyConditionExpression=condition)
-        ]
+        items = self._query(KeyConditionExpression=condition, ConsistentRead=True)
+        return [ProductRecord.model_validate_json(item["record"]) for item in items]
 
     def list_by_status(self, status: ProductStatus) -> list[ProductRecord]:
         items = self._query(IndexName=STATUS_INDEX, KeyConditionExpression=Key("review_status").eq(status.value))
@@ -264,6 +265,7 @@ class DynamoRecordStore:
             "KeyConditionExpression": Key("pk").eq(f"RUN#{run_id}") & Key("sk").begins_with("PRODUCT#"),
             "FilterExpression": Attr("status").ne(ProductStatus.REJECTED.value),
             "Select": "COUNT",
+            "ConsistentRead": True,
         }
         count = 0
         while True:
@@ -351,7 +353,7 @@ class DynamoRecordStore:
         return {item["sku"]: ProductRecord.model_validate_json(item["record"]) for item in items.values()}
 
     def _get_item(self, key: dict[str, str]) -> dict[str, Any] | None:
-        response = self._client.get_item(TableName=self._table_name, Key=key)
+        response = self._client.get_item(TableName=self._table_name, Key=key, ConsistentRead=True)
         item: dict[str, Any] | None = response.get("Item")
         return item
 
