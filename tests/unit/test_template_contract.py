@@ -173,4 +173,36 @@ def test_functions_may_not_delete_bucket_objects() -> None:
     for statement in document["Statement"]:
         granted = statement["Action"]
         actions |= set(granted if isinstance(granted, list) else [granted])
-    assert actions == {"s3:GetObject", "s3:GetObjectVersion", "s3:PutObject", "s3:ListBucket"}
+    # The tagging actions are there because CopyObject copies an upload's tags unless told otherwise.
+    assert actions == {
+        "s3:GetObject",
+        "s3:GetObjectVersion",
+        "s3:PutObject",
+        "s3:ListBucket",
+        "s3:GetObjectTagging",
+        "s3:GetObjectVersionTagging",
+        "s3:PutObjectTagging",
+    }
+
+
+def test_failed_execution_end_events_are_kept() -> None:
+    # Lambda drops an asynchronous event after its retries fail unless the function has a dead-letter queue.
+    function = TEMPLATE.resources["CloseEndedRunFunction"]["Properties"]
+    assert function["DeadLetterQueue"] == {"Type": "SQS", "TargetArn": {"Fn::GetAtt": ["TriggerDeadLetterQueue", "Arn"]}}
+
+
+def test_throttled_tasks_wait_out_a_burst() -> None:
+    # Lambda throttles at the account's concurrency limit; a product retried for a few seconds would fail
+    # while a catalog's other products still hold the capacity.
+    definition = json.loads(ASL.replace('"${', '"').replace('}"', '"'))
+    tasks = [state for state in _states(definition).values() if state["Type"] == "Task"]
+    assert tasks
+    for state in tasks:
+        retriers = [block for block in state["Retry"] if "Lambda.TooManyRequestsException" in block["ErrorEquals"]]
+        assert len(retriers) == 1
+        retrier = retriers[0]
+        waits = [
+            min(retrier["IntervalSeconds"] * retrier["BackoffRate"] ** attempt, retrier["MaxDelaySeconds"])
+            for attempt in range(retrier["MaxAttempts"])
+        ]
+        assert sum(waits) >= 120
