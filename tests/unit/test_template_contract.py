@@ -188,7 +188,10 @@ def test_functions_may_not_delete_bucket_objects() -> None:
 def test_failed_execution_end_events_are_kept() -> None:
     # Lambda drops an asynchronous event after its retries fail unless the function has a dead-letter queue.
     function = TEMPLATE.resources["CloseEndedRunFunction"]["Properties"]
-    assert function["DeadLetterQueue"] == {"Type": "SQS", "TargetArn": {"Fn::GetAtt": ["TriggerDeadLetterQueue", "Arn"]}}
+    assert function["DeadLetterQueue"] == {
+        "Type": "SQS",
+        "TargetArn": {"Fn::GetAtt": ["TriggerDeadLetterQueue", "Arn"]},
+    }
 
 
 def test_throttled_tasks_wait_out_a_burst() -> None:
