@@ -411,6 +411,84 @@ def test_new_colour_variant_renders_only_its_image(store, records, publisher) ->
     assert store.exists(keys.product_image(second.run_id, "KR-MUG-350", "packshot"))
 
 
+def test_damaged_cached_image_is_rendered_again(store, records, publisher) -> None:
+    catalog = _catalog(store, records, publisher)
+    spec = json.loads((EXAMPLES / "stoneware-mug.json").read_text())
+    first = catalog.run("mug.json", _bytes(spec))
+    packshot = next(
+        image for image in catalog.manifest(first.run_id, "KR-MUG-350")["images"] if image["job_id"] == "packshot"
+    )
+    cache_key = keys.image_cache(packshot["cache_key"])
+    store.put_bytes(cache_key, b"\x89PNG\r\n\x1a\n cut short", "image/png")
+    rendered = len(catalog.renderer.calls)
+
+    spec["summary"] = "A mug thrown for slow mornings."
+    second = catalog.run("mug.json", _bytes(spec))
+
+    assert catalog.renderer.calls[rendered:] == ["packshot"]
+    (product,) = records.list_run_products(second.run_id)
+    assert product.status == ProductStatus.COMPLETE
+    assert Image.open(io.BytesIO(store.get_bytes(cache_key))).size == (1024, 1024)
+
+
+@pytest.mark.parametrize("artifact", ["manifest", "spec", "copy"])
+def test_damaged_earlier_listing_is_generated_again(store, records, publisher, artifact) -> None:
+    catalog = _catalog(store, records, publisher)
+    data = (ACCEPTANCE / "catalogs" / "spring-drop.csv").read_bytes()
+    first = catalog.run("spring-drop.csv", data)
+    products = {record.sku: record for record in records.list_run_products(first.run_id)}
+    damaged = products.pop("NP-HKS-01")
+    healthy = list(products)
+    store.put_bytes(damaged.artifacts[artifact], b'{"sku": "cut short', "application/json")
+    calls = len(catalog.writer.calls)
+
+    if artifact == "manifest":
+        second = catalog.run("spring-drop.csv", data)
+    else:
+        # The spec and copy of the last listing are read only for a changed spec; the damaged product's rows
+        # are among those priced in USD.
+        second = catalog.run("spring-drop.csv", data.replace(b",USD,", b",EUR,"))
+
+    products = {record.sku: record for record in records.list_run_products(second.run_id)}
+    assert len(products) == 1 + len(healthy)
+    assert {record.status for record in products.values()} == {ProductStatus.COMPLETE}
+    assert products[damaged.sku].reused_from is None
+    if artifact == "manifest":
+        # Only the damaged product runs again, and its copy and images still come from the earlier run.
+        assert (second.queued_count, second.reused_count) == (1, len(healthy))
+        assert catalog.writer.calls[calls:] == []
+    else:
+        assert damaged.sku in catalog.writer.calls[calls:]
+    manifest = catalog.manifest(second.run_id, damaged.sku)
+    assert manifest["reuse"]["copy_source"] == ("reused" if artifact == "manifest" else "generated")
+
+
+def test_flagged_copy_is_written_again_on_a_change(store, records, publisher) -> None:
+    class InventingWriter(CountingWriter):
+        """Writes a weight no spec field states, on its first call only."""
+
+        def write(self, spec, brand, *, ledger):
+            draft = super().write(spec, brand, ledger=ledger)
+            if len(self.calls) == 1:
+                draft.listing.description += " It weighs 999 g."
+            return draft
+
+    catalog = _catalog(store, records, publisher)
+    catalog.writer = InventingWriter()
+    spec = _spec("crescent-pendant.json")
+    first = catalog.run("pendant.json", _bytes(spec))
+    assert records.list_run_products(first.run_id)[0].status == ProductStatus.NEEDS_REVIEW
+
+    spec["price"]["amount"] = 95
+    second = catalog.run("pendant.json", _bytes(spec))
+
+    assert len(catalog.writer.calls) == 2
+    reuse = catalog.manifest(second.run_id, "SEL-CRS-PND")["reuse"]
+    assert reuse["copy_source"] == "generated"
+    assert reuse["copy_reason"].startswith("the last listing's copy was flagged: ")
+    assert records.list_run_products(second.run_id)[0].status == ProductStatus.COMPLETE
+
+
 def _png(color: str) -> bytes:
     buffer = io.BytesIO()
     Image.new("RGB", (8, 8), color).save(buffer, format="PNG")
@@ -532,6 +610,9 @@ def _text_copy(text: str) -> ProductCopy:
         ("only €30!", "30", "EUR", "€30"),
         ("Now EUR 1,299.50", "1299.50", "EUR", "EUR 1,299.50"),
         ("A 1,299 mAh cell", "1299", "USD", "1,299"),
+        ("179 euros against 89 euros", "179", "EUR", "179 euros"),
+        ("Nur 119,- im Set", "119", "EUR", "119,-"),
+        ("Twenty? No: 20 Dollars", "20", "USD", "20 Dollars"),
     ],
 )
 def test_cited_price_reads_written_forms(text: str, amount: str, currency: str, cited: str) -> None:
@@ -562,6 +643,12 @@ def test_copy_decision_regenerates_any_stated_price() -> None:
     assert "$50" in other.reason
     plain = copy_decision(["price"], old_spec, _text_copy("Keeps coffee hot for 2 hours."))
     assert plain.reuse
+    whole = old_spec.model_copy(update={"price": Money(amount=Decimal("179"), currency="EUR")})
+    bare = copy_decision(["price"], whole, _text_copy("Yours for 179 today."))
+    assert not bare.reuse
+    assert bare.reason == "the copy has the number 179, which may be the old price"
+    weight = copy_decision(["price"], whole, _text_copy("Weighs 5 pounds."))
+    assert weight.reuse
 
 
 def test_copy_decision_keeps_copy_of_unchanged_spec() -> None:

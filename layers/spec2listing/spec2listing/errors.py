@@ -69,6 +69,14 @@ class ArtifactMissing(Spec2ListingError):
     """An object a step depends on is not in the bucket."""
 
 
+class ArtifactUnreadable(Spec2ListingError, ValueError):
+    """An object a step depends on is in the bucket but does not hold what it should, such as invalid JSON.
+
+    Steps that can do without an earlier run's object (a cache entry, the last
+    listing) treat it as absent and make it again.
+    """
+
+
 class ReferencePhotoMissing(ArtifactMissing):
     """A reference photo the spec names is not in the bucket; the image is not rendered."""
 

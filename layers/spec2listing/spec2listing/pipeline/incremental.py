@@ -3,6 +3,7 @@
 A changed spec is compared field by field with the spec of the last completed
 listing. Copy is written again unless every changed field is one the copy
 cannot depend on, or the price alone changed and the old copy states no price.
+Copy the last listing's checks flagged is written again on any change.
 Images need no such rules. Each is cached by a content hash of everything the
 renderer is given, so only jobs whose prompt, size, quality, output format or
 reference photos changed are rendered. A new colour variant therefore renders its own image only.
@@ -29,6 +30,23 @@ BRAND_GUIDE_CHANGE = "brand_guide"
 COPY_WRITER_CHANGE = "copy_writer"
 CURRENCY_SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "CHF": "CHF", "SEK": "kr", "NOK": "kr", "DKK": "kr"}
 EXTRA_CURRENCY_MARKS = ("US$", "C$", "A$", "CA$", "AU$", "NZ$", "Fr.", "zł", "Kč", "₹", "₩", "R$", "CAD", "AUD", "PLN")
+# Currency names a model may write out, matched in any case: '179 euros', '20 Dollar'. Pounds and
+# Pfund are left out because they are also weights.
+CURRENCY_WORDS = (
+    "euro",
+    "euros",
+    "dollar",
+    "dollars",
+    "yen",
+    "franc",
+    "francs",
+    "franken",
+    "krona",
+    "kronor",
+    "krone",
+    "kroner",
+    "kronen",
+)
 # A written amount is plain digits or digits grouped in thousands by a comma, point, apostrophe,
 # space or (narrow) no-break space. Either form may end in one or two decimals after a comma or point.
 _NUMBER = r"\d{1,3}(?:[,.'\u00a0\u202f ]\d{3})+(?:[.,]\d{1,2})?|\d+(?:[.,]\d{1,2})?"
@@ -61,7 +79,14 @@ def changed_fields(old: NormalizedProduct, new: NormalizedProduct) -> list[str]:
     return changed
 
 
-def copy_decision(changed: list[str], old_spec: ProductSpec, old_copy: ProductCopy) -> CopyDecision:
+def copy_decision(
+    changed: list[str], old_spec: ProductSpec, old_copy: ProductCopy, copy_flags: list[str] | None = None
+) -> CopyDecision:
+    """Decide whether the last listing's copy can be kept; `copy_flags` names the flags its checks raised on it.
+
+    A changed spec is the chance to replace flagged copy: kept, it would carry
+    its flags into every later listing of the SKU.
+    """
     if not changed:
         return CopyDecision(reuse=True, reason="the spec is unchanged")
     affecting = [name for name in changed if name not in COPY_INDEPENDENT_FIELDS and name != "price"]
@@ -74,7 +99,12 @@ def copy_decision(changed: list[str], old_spec: ProductSpec, old_copy: ProductCo
         stated = stated_price(old_copy)
         if stated is not None:
             return CopyDecision(reuse=False, reason=f"the copy states a price ({stated}) that may be the old one")
-    kept = ", ".join(changed) or "nothing"
+        bare = _bare_amount(old_copy, old_spec.price)
+        if bare is not None:
+            return CopyDecision(reuse=False, reason=f"the copy has the number {bare}, which may be the old price")
+    if copy_flags:
+        return CopyDecision(reuse=False, reason="the last listing's copy was flagged: " + ", ".join(copy_flags))
+    kept = ", ".join(changed)
     return CopyDecision(reuse=True, reason=f"the copy does not depend on what changed ({kept})")
 
 
@@ -90,6 +120,14 @@ def cited_price(listing: ProductCopy, price: Money) -> str | None:
     for amount in _amounts(_copy_text(listing), marks):
         formatted = amount.decimals is not None or amount.grouped or amount.marked
         if formatted and price.amount in amount.values:
+            return amount.text
+    return None
+
+
+def _bare_amount(listing: ProductCopy, price: Money) -> str | None:
+    """Find the price's value written as a plain number, which cited_price leaves out as too common to be sure."""
+    for amount in _amounts(_copy_text(listing), _currency_marks(price.currency)):
+        if price.amount in amount.values:
             return amount.text
     return None
 
@@ -111,7 +149,7 @@ class _Amount(BaseModel):
 
 
 def _currency_marks(currency: str | None) -> list[str]:
-    marks = {*CURRENCY_SYMBOLS, *CURRENCY_SYMBOLS.values(), *EXTRA_CURRENCY_MARKS}
+    marks = {*CURRENCY_SYMBOLS, *CURRENCY_SYMBOLS.values(), *EXTRA_CURRENCY_MARKS, *CURRENCY_WORDS}
     if currency:
         marks.add(currency)
     # Longest first, so 'US$' wins over '$' and 'CHF' over a shorter code.
@@ -123,8 +161,9 @@ def _amounts(text: str, marks: list[str]) -> list[_Amount]:
     pattern = re.compile(
         rf"(?:(?<![A-Za-z])(?P<before>{mark})\s?)?"
         rf"(?<!\d)(?<!\d[.,])(?P<number>{_NUMBER})(?![.,]?\d)"
-        rf"(?:[.,][-–—])?"
-        rf"(?:\s?(?P<after>{mark})(?![A-Za-z]))?"
+        rf"(?P<dash>[.,][-–—])?"
+        rf"(?:\s?(?P<after>{mark})(?![A-Za-z]))?",
+        re.IGNORECASE,
     )
     found = []
     for match in pattern.finditer(text):
@@ -140,7 +179,8 @@ def _amounts(text: str, marks: list[str]) -> list[_Amount]:
                 values=values,
                 decimals=decimals,
                 grouped=grouped,
-                marked=bool(match.group("before") or match.group("after")),
+                # Only prices are written as '119,-' or '1'299.–'.
+                marked=bool(match.group("before") or match.group("after") or match.group("dash")),
             )
         )
     return found

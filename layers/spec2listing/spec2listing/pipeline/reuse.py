@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 
 from pydantic import ValidationError
 
-from spec2listing.errors import ArtifactMissing
+from spec2listing.errors import ArtifactMissing, ArtifactUnreadable
 from spec2listing.models.manifest import Manifest, Reuse
 from spec2listing.models.product import BaseListing, NormalizedProduct
 from spec2listing.models.records import ClaimState, ProductRecord, ProductStatus, RunRecord, RunStatus, SpecClaim
@@ -81,7 +81,7 @@ def attach_base(
         return
     try:
         earlier = NormalizedProduct.model_validate(get_json(store, listing.artifacts["spec"]))
-    except (ArtifactMissing, ValidationError):
+    except (ArtifactMissing, ArtifactUnreadable, ValidationError):
         # The old listing is gone or no longer reads as a spec: generate everything.
         return
     product.base = BaseListing(
@@ -109,7 +109,7 @@ def reuse_outcome(
     """
     try:
         manifest = Manifest.model_validate(get_json(store, earlier.artifacts.get("manifest", "")))
-    except (ArtifactMissing, ValidationError):
+    except (ArtifactMissing, ArtifactUnreadable, ValidationError):
         records.settle_spec(earlier, ClaimState.RETRY)
         return None
 

@@ -18,6 +18,7 @@ from spec2listing.consistency.engine import check_product
 from spec2listing.costs.ledger import StoreLedger
 from spec2listing.errors import (
     ArtifactMissing,
+    ArtifactUnreadable,
     ContentBlocked,
     ProviderAuthFailed,
     ProviderOutputInvalid,
@@ -28,7 +29,7 @@ from spec2listing.errors import (
     ReferencePhotoMissing,
 )
 from spec2listing.imaging.planner import plan_images
-from spec2listing.models.consistency import ConsistencyReport
+from spec2listing.models.consistency import CheckTarget, ConsistencyReport
 from spec2listing.models.copy import ProductCopy
 from spec2listing.models.jobs import ImageJob, ImagePlan, ImageQuality, ImageSize
 from spec2listing.models.product import NormalizedProduct
@@ -46,6 +47,7 @@ from spec2listing.models.tasks import (
 from spec2listing.pipeline.incremental import CopyDecision, copy_decision, image_cache_key, vision_cache_key
 from spec2listing.pipeline.references import read_reference_photos
 from spec2listing.providers import CopyWriter, ImageRenderer, VisionChecker, VisionReport, VisionVerdict
+from spec2listing.providers.media import image_problem
 from spec2listing.providers.prompts import checklist
 from spec2listing.storage import keys
 from spec2listing.storage.objects import ObjectStore, get_json, put_json
@@ -107,9 +109,21 @@ def _copy_decision(store: ObjectStore, product: NormalizedProduct) -> CopyDecisi
     try:
         earlier = load_product(store, base.spec_key)
         earlier_copy = ProductCopy.model_validate(get_json(store, base.copy_key))
-    except (ArtifactMissing, ValidationError):
+    except (ArtifactMissing, ArtifactUnreadable, ValidationError):
         return None
-    return copy_decision(base.changed_fields, earlier.spec, earlier_copy)
+    return copy_decision(base.changed_fields, earlier.spec, earlier_copy, _copy_flags(store, base.run_id, earlier))
+
+
+def _copy_flags(store: ObjectStore, run_id: str, product: NormalizedProduct) -> list[str]:
+    """Return the titles of the flags an earlier run's checks raised on its copy; none if its report is unreadable."""
+    try:
+        report = ConsistencyReport.model_validate(
+            get_json(store, keys.product_file(run_id, product.spec.sku, "consistency.json"))
+        )
+    except (ArtifactMissing, ArtifactUnreadable, ValidationError):
+        return []
+    copy_targets = (CheckTarget.TEXT, CheckTarget.CLAIM)
+    return list(dict.fromkeys(flag.title or flag.kind for flag in report.flags if flag.target in copy_targets))
 
 
 def plan_product_images(
@@ -141,13 +155,24 @@ def plan_product_images(
                 continue
             cache_key = _image_cache_key(renderer, job, known, product.spec.category)
             extension = keys.IMAGE_EXTENSIONS[renderer.output_format(job)]
-            if not store.exists(keys.image_cache(cache_key, extension)):
+            if not _usable_cache_entry(store, keys.image_cache(cache_key, extension)):
                 to_render.append(job.job_id)
                 continue
             image_key = keys.product_image(task.run_id, task.sku, job.job_id, extension)
             store.copy(keys.image_cache(cache_key, extension), image_key)
             cached.append(RenderResult(job_id=job.job_id, image_key=image_key, cache_key=cache_key, reused=True))
     return PlanResult(jobs_key=jobs_key, job_ids=to_render, cached=cached, duration_ms=watch.ms)
+
+
+def _usable_cache_entry(store: ObjectStore, key: str) -> bool:
+    """Whether the image cache holds an image at `key` that decodes; a damaged one is rendered again, replacing it."""
+    try:
+        problem = image_problem(store.get_bytes(key))
+    except ArtifactMissing:
+        return False
+    if problem:
+        logger.warning("cached image is damaged; rendering it again", extra={"cache_key": key, "problem": problem})
+    return problem is None
 
 
 def _image_cache_key(renderer: ImageRenderer, job: ImageJob, references: list[bytes], category: str) -> str:
@@ -453,7 +478,7 @@ def _cached_vision(
         cached = VisionReport.model_validate(
             get_json(store, keys.vision_cache(vision_cache_key(vision.model, image_cache_key, job)))
         )
-    except (ArtifactMissing, ValidationError):
+    except (ArtifactMissing, ArtifactUnreadable, ValidationError):
         return None
     return cached
 

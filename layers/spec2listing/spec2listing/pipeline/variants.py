@@ -21,7 +21,7 @@ from typing import Any, NamedTuple
 
 from pydantic import ValidationError
 
-from spec2listing.errors import ArtifactMissing, FieldError
+from spec2listing.errors import ArtifactMissing, ArtifactUnreadable, FieldError
 from spec2listing.intake.akeneo import identifier_of, read_akeneo
 from spec2listing.intake.field_errors import field_errors_from_validation
 from spec2listing.intake.options import ReadOptions
@@ -39,7 +39,7 @@ def listed_product(listing: ProductRecord | None, store: ObjectStore) -> Normali
         return None
     try:
         return NormalizedProduct.model_validate(get_json(store, listing.artifacts["spec"]))
-    except (ArtifactMissing, ValidationError):
+    except (ArtifactMissing, ArtifactUnreadable, ValidationError):
         return None
 
 

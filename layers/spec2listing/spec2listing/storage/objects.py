@@ -9,7 +9,7 @@ from typing import Any, Protocol
 
 from pydantic import BaseModel
 
-from spec2listing.errors import ArtifactMissing
+from spec2listing.errors import ArtifactMissing, ArtifactUnreadable
 
 
 class ObjectStore(Protocol):
@@ -52,7 +52,11 @@ def put_json(store: ObjectStore, key: str, document: BaseModel | dict[str, Any] 
 
 
 def get_json(store: ObjectStore, key: str) -> Any:
-    return json.loads(store.get_bytes(key))
+    data = store.get_bytes(key)
+    try:
+        return json.loads(data)
+    except ValueError as error:
+        raise ArtifactUnreadable(f"{key} does not hold valid JSON: {error}") from error
 
 
 class S3ObjectStore:
