@@ -38,3 +38,29 @@ def test_handler_exception_logged_with_ids(tmp_path) -> None:
     (error,) = [line for line in lines if line.get("message") == "step failed"]
     assert error["error_type"] == "ValidationError"
     assert (error["run_id"], error["sku"]) == ("20261204T093001Z-e3fe1a9c", "KR-MUG-350")
+
+
+def test_interrupted_save_leaves_whole_files(tmp_path, monkeypatch) -> None:
+    out = tmp_path / "out"
+    with LocalPipeline(out, environment=OFFLINE) as pipeline:
+        pipeline.store.put_bytes("cache/images/kept.png", b"first", "image/png")
+    table = (out / "table.json").read_bytes()
+    # A save killed between writing and renaming leaves its temporary file, which is no bucket object.
+    (out / "cache" / "images" / ".kept.png.0a1b.partial").write_bytes(b"fir")
+
+    def interrupted(self, target):
+        raise KeyboardInterrupt
+
+    with LocalPipeline(out, environment=OFFLINE) as pipeline:
+        assert pipeline.store.list_keys("cache/images/") == ["cache/images/kept.png"]
+        pipeline.store.put_bytes("cache/images/kept.png", b"second", "image/png")
+        monkeypatch.setattr("pathlib.Path.replace", interrupted)
+        with pytest.raises(KeyboardInterrupt):
+            pipeline.save_state()
+        monkeypatch.undo()
+        images = out / "cache" / "images"
+        assert (images / "kept.png").read_bytes() == b"first"
+        assert sorted(path.name for path in images.iterdir()) == [".kept.png.0a1b.partial", "kept.png"]
+        assert (out / "table.json").read_bytes() == table
+
+    assert (out / "cache" / "images" / "kept.png").read_bytes() == b"second"

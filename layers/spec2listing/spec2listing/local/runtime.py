@@ -95,6 +95,8 @@ SERIALIZED_OPERATIONS: dict[type, tuple[str, ...]] = {
         "delete_object",
     ),
 }
+# Ends the name of a file save_state is writing, until it replaces the real one.
+PARTIAL_SUFFIX = ".partial"
 MOTO_CONFIG: Any = {
     "lambda": {"use_docker": False},
     "stepfunctions": {"execute_state_machine": True},
@@ -439,7 +441,7 @@ class LocalPipeline:
                 if not folder.is_dir():
                     continue
                 for path in sorted(folder.rglob("*")):
-                    if path.is_file():
+                    if path.is_file() and not _is_partial(path):
                         key = path.relative_to(self.out_dir).as_posix()
                         data = path.read_bytes()
                         s3.put_object(Bucket=self.bucket, Key=key, Body=data)
@@ -468,7 +470,7 @@ class LocalPipeline:
                 if not target.resolve().is_relative_to(self.out_dir.resolve()):
                     raise ValueError(f"bucket key {key!r} would leave the output folder")
                 target.parent.mkdir(parents=True, exist_ok=True)
-                target.write_bytes(s3.get_object(Bucket=self.bucket, Key=key)["Body"].read())
+                _write_whole(target, s3.get_object(Bucket=self.bucket, Key=key)["Body"].read())
                 self._loaded_etags[key] = etag
 
         table = boto3.resource("dynamodb", region_name=REGION).Table(self.table_name)
@@ -488,9 +490,9 @@ class LocalPipeline:
                 item["record"] = json.loads(item["record"])
         items.sort(key=lambda item: (item["pk"], item["sk"]))
         document = {"note": "Local copy of the spec2listing table; edit only to reset state.", "items": items}
-        (self.out_dir / TABLE_FILE).write_text(json.dumps(document, indent=1, default=str), encoding="utf-8")
+        _write_whole(self.out_dir / TABLE_FILE, json.dumps(document, indent=1, default=str).encode("utf-8"))
         runs = [RunRecord.model_validate(item["record"]) for item in items if item["sk"] == "RUN" and "record" in item]
-        (self.out_dir / RUNS_INDEX_FILE).write_text(render_runs_index(runs), encoding="utf-8")
+        _write_whole(self.out_dir / RUNS_INDEX_FILE, render_runs_index(runs).encode("utf-8"))
 
     # ---------- running files ----------
 
@@ -675,6 +677,21 @@ def _metadata_value(value: str) -> str:
 def _submission_id() -> str:
     """Return a time-ordered id, so that a listing of incoming/ shows submissions in the order they were made."""
     return f"{datetime.now(UTC):%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}"
+
+
+def _write_whole(target: Path, data: bytes) -> None:
+    """Write a file through a temporary file beside it, so that an interrupted save leaves the old file whole."""
+    temporary = target.with_name(f".{target.name}.{uuid.uuid4().hex}{PARTIAL_SUFFIX}")
+    try:
+        temporary.write_bytes(data)
+        temporary.replace(target)
+    finally:
+        temporary.unlink(missing_ok=True)
+
+
+def _is_partial(path: Path) -> bool:
+    """Whether the file is a temporary one a killed save left behind."""
+    return path.name.startswith(".") and path.name.endswith(PARTIAL_SUFFIX)
 
 
 def serialize_moto_backends() -> Callable[[], None]:
