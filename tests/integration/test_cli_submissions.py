@@ -195,3 +195,21 @@ def test_output_folder_indexes_every_run(tmp_path, capsys) -> None:
     for run_id in run_ids:
         assert f'href="runs/{run_id}/review/index.html"' in index
     assert index.count("daypack.json") == 2
+
+
+def test_sku_in_two_files_names_the_current_outcome(tmp_path, capsys) -> None:
+    spec = json.loads((EXAMPLES / "stoneware-mug.json").read_text())
+    (tmp_path / "a.json").write_text(json.dumps(spec))
+    spec["price"]["amount"] = 27
+    (tmp_path / "b.json").write_text(json.dumps(spec))
+    out = tmp_path / "out"
+
+    code = main(["run", str(tmp_path / "a.json"), str(tmp_path / "b.json"), "--out", str(out)])
+
+    assert code == 0
+    printed = " ".join(capsys.readouterr().out.split())
+    items = json.loads((out / "table.json").read_text())["items"]
+    current = next(item for item in items if item["pk"] == "PRODUCT#KR-MUG-350" and item["sk"] == "CURRENT")
+    run = next(item for item in items if item["pk"] == f"RUN#{current['record']['run_id']}" and item["sk"] == "RUN")
+    source = run["record"]["source"].rsplit("/", 1)[-1]
+    assert f"note: KR-MUG-350 is in a.json, b.json; its current outcome is the one from {source}," in printed

@@ -19,8 +19,10 @@ from spec2listing.intake.options import ReadOptions, read_options
 from spec2listing.intake.parse import supported_suffixes
 from spec2listing.local.estimate import estimate_files, print_estimate
 from spec2listing.local.runtime import RUNS_INDEX_FILE, LocalPipeline, LocalStateInvalid, RunOutcome, Submission
+from spec2listing.models.records import ProductRecord
 from spec2listing.providers.select import missing_keys
 from spec2listing.settings import ImageSettings, MapSettings, ProviderSettings
+from spec2listing.storage.records import outcome_order
 
 DEFAULT_OUT = Path("out")
 FAILING_STATUSES = {"REJECTED", "FAILED"}
@@ -449,12 +451,37 @@ def _print_outcomes(console: Console, outcomes: list[RunOutcome], out_dir: Path)
         for product in outcome.products:
             if product.status.value == "FAILED":
                 console.print(f"[red]failed[/] {escape(product.sku)}: {escape(str(product.error))}")
+    for line in _shared_sku_notes(outcomes):
+        console.print(escape(line))
     runs = [outcome.run.run_id for outcome in outcomes if outcome.run]
     if runs:
         console.print(
             f"outputs: {escape(str(out_dir))}/runs/<run>/ for runs {', '.join(runs)}; "
             f"every run's review index is linked from {escape(str(out_dir / RUNS_INDEX_FILE))}"
         )
+
+
+def _shared_sku_notes(outcomes: list[RunOutcome]) -> list[str]:
+    """Name the SKUs that more than one file carried, and whose outcome the table now holds for each.
+
+    The files of one command run at once, so the outcome that finished last
+    is the SKU's current one, whatever the order of the files.
+    """
+    by_sku: dict[str, list[tuple[str, ProductRecord]]] = {}
+    for outcome in outcomes:
+        for product in outcome.products:
+            by_sku.setdefault(product.sku, []).append((outcome.path.name, product))
+    notes = []
+    for sku, seen in sorted(by_sku.items()):
+        files = list(dict.fromkeys(name for name, _ in seen))
+        if len(files) < 2:
+            continue
+        latest, _ = max(seen, key=lambda entry: outcome_order(entry[1]))
+        notes.append(
+            f"note: {sku} is in {', '.join(files)}; its current outcome is the one from {latest}, "
+            "which finished last. Put a SKU in one file per command to choose its listing."
+        )
+    return notes
 
 
 if __name__ == "__main__":
