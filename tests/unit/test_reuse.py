@@ -411,6 +411,24 @@ def test_new_colour_variant_renders_only_its_image(store, records, publisher) ->
     assert store.exists(keys.product_image(second.run_id, "KR-MUG-350", "packshot"))
 
 
+def test_image_settings_change_is_named_and_keeps_copy(store, records, publisher) -> None:
+    catalog = _catalog(store, records, publisher)
+    spec = _spec("gan-charger.json")
+    catalog.generation["images"] = "offline/offline-pillow/1024x1024/1536x1024/medium/png"
+    first = catalog.run("charger.json", _bytes(spec))
+    calls = len(catalog.writer.calls)
+
+    catalog.generation["images"] = "offline/offline-pillow/1024x1024/1536x1024/low/png"
+    second = catalog.run("charger.json", _bytes(spec))
+
+    reuse = catalog.manifest(second.run_id, "VL-GAN65-3P")["reuse"]
+    assert reuse["base_run_id"] == first.run_id
+    assert reuse["changed_fields"] == ["image_settings"]
+    assert reuse["copy_source"] == "reused"
+    assert reuse["copy_reason"] == "the copy does not depend on what changed (image_settings)"
+    assert len(catalog.writer.calls) == calls
+
+
 def test_damaged_cached_image_is_rendered_again(store, records, publisher) -> None:
     catalog = _catalog(store, records, publisher)
     spec = json.loads((EXAMPLES / "stoneware-mug.json").read_text())

@@ -26,7 +26,10 @@ class Reuse(BaseModel):
     """The parts of a listing taken from earlier runs instead of generated again."""
 
     base_run_id: str | None = Field(description="The run whose listing the spec was compared with.")
-    changed_fields: list[str] = Field(description="Spec fields that differ from that listing's spec.")
+    changed_fields: list[str] = Field(
+        description="Spec fields that differ from that listing's spec, plus brand_guide, copy_writer, "
+        "image_settings or vision_checker when the brand guide or a provider's model or settings differ."
+    )
     copy_source: Literal["reused", "generated"]
     copy_reason: str
     images_reused: list[str] = Field(default_factory=list)

@@ -23,11 +23,14 @@ from spec2listing.models.jobs import ImageJob
 from spec2listing.models.product import NormalizedProduct
 from spec2listing.models.spec import Money, ProductSpec
 
-# Spec fields the copywriter is never given a use for: photos only guide renders.
-COPY_INDEPENDENT_FIELDS = frozenset({"reference_photos"})
 BRAND_GUIDE_CHANGE = "brand_guide"
-# Not a spec field: the copywriter or its model differs from the one that wrote the last listing's copy.
+# Not spec fields: the copywriter or its model, the renderer or its image settings, or the vision
+# checker differ from the ones that made the last listing.
 COPY_WRITER_CHANGE = "copy_writer"
+IMAGE_SETTINGS_CHANGE = "image_settings"
+VISION_CHECKER_CHANGE = "vision_checker"
+# What the copywriter is never given a use for: photos only guide renders.
+COPY_INDEPENDENT_FIELDS = frozenset({"reference_photos", IMAGE_SETTINGS_CHANGE, VISION_CHECKER_CHANGE})
 CURRENCY_SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "CHF": "CHF", "SEK": "kr", "NOK": "kr", "DKK": "kr"}
 EXTRA_CURRENCY_MARKS = ("US$", "C$", "A$", "CA$", "AU$", "NZ$", "Fr.", "zł", "Kč", "₹", "₩", "R$", "CAD", "AUD", "PLN")
 # Currency names a model may write out, matched in any case: '179 euros', '20 Dollar'. Pounds and
@@ -60,7 +63,7 @@ class CopyDecision(BaseModel):
 
 
 def changed_fields(old: NormalizedProduct, new: NormalizedProduct) -> list[str]:
-    """Top-level spec fields whose values differ, plus brand_guide and copy_writer when those changed.
+    """Top-level spec fields whose values differ, plus brand_guide, copy_writer, image_settings and vision_checker.
 
     reference_photos is also listed when a photo's ETag changed, for a photo
     replaced under the same path.
@@ -74,8 +77,13 @@ def changed_fields(old: NormalizedProduct, new: NormalizedProduct) -> list[str]:
     new_brand = new.brand.model_dump(mode="json") if new.brand else None
     if old_brand != new_brand and BRAND_GUIDE_CHANGE not in changed:
         changed.append(BRAND_GUIDE_CHANGE)
-    if old.generation.get("copy") != new.generation.get("copy"):
-        changed.append(COPY_WRITER_CHANGE)
+    for part, change in (
+        ("copy", COPY_WRITER_CHANGE),
+        ("images", IMAGE_SETTINGS_CHANGE),
+        ("vision", VISION_CHECKER_CHANGE),
+    ):
+        if old.generation.get(part) != new.generation.get(part):
+            changed.append(change)
     return changed
 
 
