@@ -65,6 +65,8 @@ def test_timeout_stops_runs_and_records_them(tmp_path, monkeypatch, capsys) -> N
     printed = capsys.readouterr()
     assert code == 1
     assert "timed out after 0.5 s with runs still going; stopped runs" in printed.err
+    assert "spec2listing results" in printed.out
+    assert "FJ-DAY-22" in printed.out
     (run,) = [item for item in json.loads((out / "table.json").read_text())["items"] if item["sk"] == "RUN"]
     assert run["record"]["status"] == "FAILED"
     assert run["record"]["error"].startswith("TimedOut:")
@@ -89,6 +91,7 @@ def test_interrupt_stops_runs_and_records_them(tmp_path, monkeypatch, capsys) ->
     printed = capsys.readouterr()
     assert code == 130
     assert "interrupted; stopped runs 20" in printed.err
+    assert "spec2listing results" in printed.out
     (run,) = [item for item in json.loads((out / "table.json").read_text())["items"] if item["sk"] == "RUN"]
     assert run["record"]["status"] == "FAILED"
     assert run["record"]["error"] == "Interrupted: stopped with Ctrl-C"

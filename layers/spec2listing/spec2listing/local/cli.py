@@ -253,10 +253,13 @@ def _run(arguments: argparse.Namespace, console: Console) -> int:
                 outcomes = _wait_with_progress(pipeline, submissions, console, arguments.timeout)
             except TimeoutError as error:
                 stopped = pipeline.stop(submissions, reason=f"TimedOut: {error}")
+                # The runs that ended in time keep their outcomes; show them beside the stopped ones.
+                _print_outcomes(console, pipeline.outcomes(submissions), out_dir)
                 _error_console().print(f"[red]error:[/] {escape(str(error))}; stopped runs {', '.join(stopped)}")
                 return EXIT_FAILED
             except KeyboardInterrupt:
                 stopped = pipeline.stop(submissions, reason="Interrupted: stopped with Ctrl-C")
+                _print_outcomes(console, pipeline.outcomes(submissions), out_dir)
                 _error_console().print(f"interrupted; stopped runs {', '.join(stopped) or 'none'}")
                 return EXIT_INTERRUPTED
     except LocalStateInvalid as error:

@@ -578,6 +578,10 @@ class LocalPipeline:
             if deadline is not None and time.monotonic() > deadline:
                 raise TimeoutError(f"timed out after {timeout_seconds:g} s with runs still going")
             time.sleep(min(MAX_POLL_SECONDS, POLL_SECONDS + (time.monotonic() - started) / 50))
+        return self.outcomes(submissions)
+
+    def outcomes(self, submissions: list[Submission]) -> list[RunOutcome]:
+        """Read what each submission's run has recorded so far, as wait returns it once they end."""
         return [self._outcome(submission) for submission in submissions]
 
     def stop(self, submissions: list[Submission], *, reason: str) -> list[str]:
