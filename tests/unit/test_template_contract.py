@@ -173,7 +173,7 @@ def test_functions_may_not_delete_bucket_objects() -> None:
     for statement in document["Statement"]:
         granted = statement["Action"]
         actions |= set(granted if isinstance(granted, list) else [granted])
-    # The tagging actions are there because CopyObject copies an upload's tags unless told otherwise.
+    # The tagging actions are there because CopyObject copies an upload's tags by default.
     assert actions == {
         "s3:GetObject",
         "s3:GetObjectVersion",

@@ -694,7 +694,7 @@ def _write_whole(target: Path, data: bytes) -> None:
 
 
 def _is_partial(path: Path) -> bool:
-    """Whether the file is a temporary one a killed save left behind."""
+    """Tell whether the file is a temporary one that a killed save left behind."""
     return path.name.startswith(".") and path.name.endswith(PARTIAL_SUFFIX)
 
 
