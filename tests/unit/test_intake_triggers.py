@@ -72,22 +72,45 @@ def test_encoded_non_ascii_key_decoded_once(store, records) -> None:
     assert store.exists(keys.run_input(result.run_id, "Katalog Frühjahr (2).json"))
 
 
-def test_event_version_is_read_not_latest(store, records) -> None:
+def test_event_version_is_read_while_current(store, records) -> None:
     store.put_bytes("incoming/mug.json", _spec("OLD-1", "First upload"), "application/json")
-    first_version = store.version_ids["incoming/mug.json"]
-    store.put_bytes("incoming/mug.json", b"{not json", "application/json")
+    version = store.version_ids["incoming/mug.json"]
 
-    result = run_intake(_event(store, "incoming/mug.json", first_version), store=store, records=records, config=CONFIG)
+    result = run_intake(_event(store, "incoming/mug.json", version), store=store, records=records, config=CONFIG)
 
     assert _queued_skus(store, result) == ["OLD-1"]
     assert store.get_bytes(keys.run_input(result.run_id, "mug.json")) == _spec("OLD-1", "First upload")
-    assert records.get_run(result.run_id).details["version_id"] == first_version
+    assert records.get_run(result.run_id).details["version_id"] == version
+    assert "superseded_version_id" not in records.get_run(result.run_id).details
 
 
-def test_rejected_original_is_event_version(store, records) -> None:
+def test_late_event_of_replaced_version_reads_current(store, records) -> None:
+    # A late delivery of the first upload's event must not bring its older spec back over the newer one.
+    store.put_bytes("incoming/mug.json", _spec("MUG-1", "First upload"), "application/json")
+    first_version = store.version_ids["incoming/mug.json"]
+    store.put_bytes("incoming/mug.json", _spec("MUG-1", "Second upload"), "application/json")
+    current = store.version_ids["incoming/mug.json"]
+
+    result = run_intake(_event(store, "incoming/mug.json", first_version), store=store, records=records, config=CONFIG)
+
+    assert store.get_bytes(keys.run_input(result.run_id, "mug.json")) == _spec("MUG-1", "Second upload")
+    details = records.get_run(result.run_id).details
+    assert (details["version_id"], details["superseded_version_id"]) == (current, first_version)
+
+
+def test_late_event_of_rejected_version_reads_current(store, records) -> None:
     store.put_bytes("incoming/mug.json", b"{not json", "application/json")
     bad_version = store.version_ids["incoming/mug.json"]
     store.put_bytes("incoming/mug.json", _spec("NEW-1", "Fixed upload"), "application/json")
+
+    result = run_intake(_event(store, "incoming/mug.json", bad_version), store=store, records=records, config=CONFIG)
+
+    assert (result.rejected_count, _queued_skus(store, result)) == (0, ["NEW-1"])
+
+
+def test_rejected_original_is_the_version_read(store, records) -> None:
+    store.put_bytes("incoming/mug.json", b"{not json", "application/json")
+    bad_version = store.version_ids["incoming/mug.json"]
 
     result = run_intake(_event(store, "incoming/mug.json", bad_version), store=store, records=records, config=CONFIG)
 
@@ -124,6 +147,8 @@ def test_s3_store_reads_versions(monkeypatch) -> None:
         store = S3ObjectStore("spec2listing-test", client)
 
         assert store.get_bytes("k") == b"two"
+        assert store.latest_version("k") not in (None, first["VersionId"])
+        assert store.latest_version("missing") is None
         assert store.get_bytes("k", first["VersionId"]) == b"one"
         assert store.metadata("k", first["VersionId"]) == {"currency": "EUR"}
         assert store.exists("k", first["VersionId"])

@@ -40,6 +40,9 @@ class Upload(BaseModel):
     data: bytes
     source_key: str | None = None
     source_version_id: str | None = Field(default=None, description="The version of source_key that was read.")
+    superseded_version_id: str | None = Field(
+        default=None, description="The version the trigger named, when a newer one had replaced it and was read."
+    )
     options: ReadOptions | list[FieldError] = Field(
         default_factory=ReadOptions, description="Reader options, or why they are invalid."
     )
@@ -86,12 +89,19 @@ def read_upload(trigger: TriggerEvent, store: ObjectStore) -> Upload:
             )
         version_id = created.object.version_id
         key = _existing_key(created.object.key, version_id, store)
+        # S3 and EventBridge may deliver an upload's event late, after a newer upload of the key. Reading the
+        # version it names would replace the newer listing with an older one, so the current version is read:
+        # the newer upload's own run makes the same listing.
+        latest = store.latest_version(key) if version_id else None
+        superseded = version_id if latest is not None and latest != version_id else None
+        version_id = latest if superseded else version_id
         return Upload(
             file_name=_file_name_of(key, "detail.object.key"),
             source=f"s3://{store.bucket}/{key}",
             data=store.get_bytes(key, version_id),
             source_key=key,
             source_version_id=version_id,
+            superseded_version_id=superseded,
             options=read_options(
                 f"s3://{store.bucket}/{key} metadata", store.metadata(key, version_id), ignore_unknown=True
             ),
@@ -297,6 +307,7 @@ def run_intake(
                 "details": {
                     "file": upload.file_name,
                     **({"version_id": upload.source_version_id} if upload.source_version_id else {}),
+                    **({"superseded_version_id": upload.superseded_version_id} if upload.superseded_version_id else {}),
                     "format": parsed.format,
                     **({"dialect": parsed.dialect} if parsed.dialect else {}),
                     "duplicates_dropped": duplicates,

@@ -42,6 +42,10 @@ class ObjectStore(Protocol):
 
     def metadata(self, key: str, version_id: str | None = None) -> dict[str, str]: ...
 
+    def latest_version(self, key: str) -> str | None:
+        """Return the version id of the object's current version; None when it has none or does not exist."""
+        ...
+
 
 def put_json(store: ObjectStore, key: str, document: BaseModel | dict[str, Any] | list[Any]) -> None:
     if isinstance(document, BaseModel):
@@ -110,6 +114,12 @@ class S3ObjectStore:
             raise ArtifactMissing(f"{_location(self.bucket, key, version_id)} does not exist")
         metadata: dict[str, str] = response.get("Metadata", {})
         return {name: _decoded_header(value) for name, value in metadata.items()}
+
+    def latest_version(self, key: str) -> str | None:
+        response = self._head(key)
+        # An object put before versioning was turned on has the version id "null".
+        version = response.get("VersionId") if response else None
+        return version if version and version != "null" else None
 
     def _head(self, key: str, version_id: str | None = None) -> dict[str, Any] | None:
         """HEAD one object; None when it does not exist (a 404, since the functions may list the bucket)."""
@@ -195,6 +205,10 @@ class MemoryObjectStore:
         self._get(key, version_id)
         with self._lock:
             return dict(self.user_metadata.get(key, {}))
+
+    def latest_version(self, key: str) -> str | None:
+        with self._lock:
+            return self.version_ids.get(key) if key in self.objects else None
 
     def _get(self, key: str, version_id: str | None) -> tuple[bytes, str]:
         with self._lock:
