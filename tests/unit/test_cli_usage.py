@@ -120,10 +120,11 @@ def test_missing_spec_path(tmp_path, capsys) -> None:
 
 
 def test_run_checks_reader_options(tmp_path, capsys) -> None:
-    arguments = ["--delimiter", "foo", "--decimal", "x", "--currency", "EURO", "--out", str(tmp_path / "out")]
+    arguments = ["--delimiter", "foo", "--decimal", "x", "--currency", "EURO", "--encoding", "hex"]
 
-    printed = _rejected(["run", DAYPACK, *arguments], capsys)
+    printed = _rejected(["run", DAYPACK, *arguments, "--out", str(tmp_path / "out")], capsys)
 
+    assert "option encoding" in printed
     assert "option delimiter" in printed
     assert "option decimal" in printed
     assert "option currency" in printed

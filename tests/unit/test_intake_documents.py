@@ -95,3 +95,13 @@ def test_whole_file_rejection_origin_plain(store, records) -> None:
     result = run_intake(_pim_event([]), store=store, records=records, config=CONFIG)
     (rejection,) = _report(store, result)["rejected"]
     assert rejection["origin"] == "file"
+
+
+def test_inline_spec_ignores_file_encoding_option(store, records) -> None:
+    # A PIM that names the encoding of its exported files sends the same options with an inline document.
+    task = _pim_event(_spec("ENC-1", name="Tasse grün"))
+    task.trigger["detail"]["options"] = {"encoding": "utf-16"}
+
+    result = run_intake(task, store=store, records=records, config=CONFIG)
+
+    assert (result.product_count, result.rejected_count) == (1, 0)

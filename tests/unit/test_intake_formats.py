@@ -786,6 +786,16 @@ def test_invalid_options_reported_per_option() -> None:
     assert unknown[0].message == "unknown field"
 
 
+@pytest.mark.parametrize("codec", ["hex", "rot13", "base64", "undefined"])
+def test_byte_codecs_rejected_as_encoding(codec: str) -> None:
+    (error,) = read_options("event 1 detail.options", {"encoding": codec}, ignore_unknown=False)
+    assert error.path == "option encoding"
+    assert (error.message, error.expected) == (
+        f"{codec!r} is not a text encoding",
+        "a text encoding such as utf-8 or cp1252",
+    )
+
+
 def test_attribute_mapping_option_parsed_from_text() -> None:
     options = ReadOptions.model_validate({"attributes": "name=product_title, brand=maker"})
     assert options.attributes == {"name": "product_title", "brand": "maker"}

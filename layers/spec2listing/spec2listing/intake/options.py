@@ -85,10 +85,18 @@ class ReadOptions(BaseModel):
     def _known_encoding(cls, value: str | None) -> str | None:
         if value is None:
             return None
+        expected = "expected a text encoding such as utf-8 or cp1252"
         try:
-            return codecs.lookup(value).name
+            name = codecs.lookup(value).name
         except LookupError:
-            raise ValueError(f"unknown encoding {value!r}; expected an encoding name such as utf-8 or cp1252") from None
+            raise ValueError(f"unknown encoding {value!r}; {expected}") from None
+        try:
+            # Codecs such as hex, base64 and rot13 turn bytes into bytes, and 'undefined' refuses all text.
+            "".encode(name)
+            b"".decode(name)
+        except (LookupError, UnicodeError):
+            raise ValueError(f"{value!r} is not a text encoding; {expected}") from None
+        return name
 
     @field_validator("delimiter", mode="before")
     @classmethod

@@ -134,6 +134,9 @@ def read_upload(trigger: TriggerEvent, store: ObjectStore) -> Upload:
             options=options,
         )
     file_name = detail.file_name or f"{detail.source_system}-{trigger.id}.json"
+    if isinstance(options, ReadOptions):
+        # The inline document arrives as JSON text and is written out here as UTF-8, whatever the PIM's files use.
+        options = options.model_copy(update={"encoding": None})
     return Upload(
         file_name=file_name,
         source=f"event {trigger.id} from {trigger.source}",
