@@ -46,7 +46,7 @@ def test_interrupted_save_leaves_whole_files(tmp_path, monkeypatch) -> None:
         pipeline.store.put_bytes("cache/images/kept.png", b"first", "image/png")
     table = (out / "table.json").read_bytes()
     # A save killed between writing and renaming leaves its temporary file, which is no bucket object.
-    (out / "cache" / "images" / ".kept.png.0a1b.partial").write_bytes(b"fir")
+    (out / "cache" / "images" / ".0a1b.partial").write_bytes(b"fir")
 
     def interrupted(self, target):
         raise KeyboardInterrupt
@@ -60,7 +60,7 @@ def test_interrupted_save_leaves_whole_files(tmp_path, monkeypatch) -> None:
         monkeypatch.undo()
         images = out / "cache" / "images"
         assert (images / "kept.png").read_bytes() == b"first"
-        assert sorted(path.name for path in images.iterdir()) == [".kept.png.0a1b.partial", "kept.png"]
+        assert sorted(path.name for path in images.iterdir()) == [".0a1b.partial", "kept.png"]
         assert (out / "table.json").read_bytes() == table
 
     assert (out / "cache" / "images" / "kept.png").read_bytes() == b"second"

@@ -1,6 +1,6 @@
 import pytest
 from pydantic import TypeAdapter, ValidationError
-from spec2listing.types import CurrencyCode, HexColor, Sku, hex_to_rgb
+from spec2listing.types import CurrencyCode, HexColor, Sku, hex_to_rgb, key_segment_problem
 
 hex_color = TypeAdapter(HexColor)
 sku = TypeAdapter(Sku)
@@ -40,3 +40,11 @@ def test_currency_upper_cased() -> None:
     assert currency.validate_python("eur") == "EUR"
     with pytest.raises(ValidationError):
         currency.validate_python("EURO")
+
+
+def test_key_segment_limited_in_bytes_not_characters() -> None:
+    # 110 accented letters are 220 bytes in UTF-8: too long for a local folder with its temporary names.
+    assert key_segment_problem("é" * 90 + ".json") is None
+    assert key_segment_problem("é" * 110 + ".json") == (
+        "it is longer than 200 bytes in UTF-8, which a local folder may not store"
+    )

@@ -96,6 +96,10 @@ def _not_boolean(value: Any) -> Any:
     return value
 
 
+# File systems allow 255 bytes per name; the local output folder also writes a temporary name beside each file.
+MAX_SEGMENT_BYTES = 200
+
+
 def key_segment_problem(name: str) -> str | None:
     """Return why `name` cannot be one segment of an S3 key or local path, or None when it can.
 
@@ -109,6 +113,8 @@ def key_segment_problem(name: str) -> str | None:
     control = next((character for character in name if unicodedata.category(character) == "Cc"), None)
     if control is not None:
         return f"it contains the control character U+{ord(control):04X}"
+    if len(name.encode("utf-8")) > MAX_SEGMENT_BYTES:
+        return f"it is longer than {MAX_SEGMENT_BYTES} bytes in UTF-8, which a local folder may not store"
     return None
 
 

@@ -685,7 +685,7 @@ def _submission_id() -> str:
 
 def _write_whole(target: Path, data: bytes) -> None:
     """Write a file through a temporary file beside it, so that an interrupted save leaves the old file whole."""
-    temporary = target.with_name(f".{target.name}.{uuid.uuid4().hex}{PARTIAL_SUFFIX}")
+    temporary = target.with_name(f".{uuid.uuid4().hex}{PARTIAL_SUFFIX}")
     try:
         temporary.write_bytes(data)
         temporary.replace(target)
