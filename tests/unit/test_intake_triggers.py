@@ -202,3 +202,52 @@ def test_key_helpers_reject_unsafe_names(name: str) -> None:
             keys.run_input("RUN", name)
         with pytest.raises(ValueError, match="cannot be part of a key"):
             keys.rejected_original("RUN", name)
+
+
+def _pointer_event(pointer: dict) -> IntakeTask:
+    trigger = load_event("pim-spec-changed-s3-pointer")
+    trigger["detail"]["spec_s3"] = pointer
+    return IntakeTask(trigger=trigger, execution_id="arn:local", execution_name="pim", started_at=STARTED)
+
+
+def test_pointer_reads_the_version_it_names(store, records) -> None:
+    store.put_bytes("pim-exports/mug.json", _spec("MUG-1", "Named version"), "application/json")
+    named = store.version_ids["pim-exports/mug.json"]
+    store.put_bytes("pim-exports/mug.json", _spec("MUG-2", "Later version"), "application/json")
+
+    task = _pointer_event({"key": "pim-exports/mug.json", "version_id": named})
+    result = run_intake(task, store=store, records=records, config=CONFIG)
+
+    assert _queued_skus(store, result) == ["MUG-1"]
+    assert records.get_run(result.run_id).details["version_id"] == named
+    with pytest.raises(ArtifactMissing, match="version v-gone does not exist"):
+        run_intake(
+            _pointer_event({"key": "pim-exports/mug.json", "version_id": "v-gone"}),
+            store=store,
+            records=records,
+            config=CONFIG,
+        )
+
+
+@pytest.mark.parametrize(
+    "key", ["runs/20261204T090000Z-0a1b2c3d/summary.json", "brands/house.json", "cache/vision/x.json"]
+)
+def test_pointer_into_pipeline_files_rejected(store, records, key) -> None:
+    store.put_bytes(key, _spec("MUG-1", "Mug"), "application/json")
+    with pytest.raises(InvalidSpec) as raised:
+        run_intake(_pointer_event({"key": key}), store=store, records=records, config=CONFIG)
+    (error,) = raised.value.errors
+    assert (error.path, error.value) == ("detail.spec_s3.key", key)
+    assert error.message.startswith(f"the key is under {key.split('/')[0]}/")
+
+
+def test_pointer_with_unknown_field_rejected(store, records) -> None:
+    store.put_bytes("pim-exports/mug.json", _spec("MUG-1", "Mug"), "application/json")
+    with pytest.raises(InvalidSpec) as raised:
+        run_intake(
+            _pointer_event({"key": "pim-exports/mug.json", "versionId": "v1"}),
+            store=store,
+            records=records,
+            config=CONFIG,
+        )
+    assert any("versionId" in error.path for error in raised.value.errors)

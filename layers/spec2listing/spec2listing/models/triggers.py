@@ -34,8 +34,13 @@ class S3ObjectCreatedDetail(BaseModel):
 class SpecPointer(BaseModel):
     """An S3 location of a spec file in the application's bucket."""
 
+    model_config = ConfigDict(extra="forbid")
+
     bucket: str | None = None
     key: str = Field(min_length=1)
+    version_id: str | None = Field(
+        default=None, min_length=1, description="One version of the object; the latest if none."
+    )
 
 
 class ProductSpecChangedDetail(BaseModel):

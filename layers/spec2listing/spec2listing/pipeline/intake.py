@@ -126,11 +126,26 @@ def read_upload(trigger: TriggerEvent, store: ObjectStore) -> Upload:
                     )
                 ]
             )
+        owner = next((prefix for prefix in keys.PIPELINE_PREFIXES if key.startswith(prefix)), None)
+        if owner is not None:
+            raise InvalidSpec(
+                [
+                    FieldError(
+                        file=key,
+                        path="detail.spec_s3.key",
+                        value=key,
+                        message=f"the key is under {owner}, which holds brand guides or the pipeline's own files",
+                        expected="a spec uploaded under incoming/ or another prefix of your own",
+                    )
+                ]
+            )
+        version_id = detail.spec_s3.version_id
         return Upload(
             file_name=_file_name_of(key, "detail.spec_s3.key"),
             source=f"s3://{store.bucket}/{key}",
-            data=store.get_bytes(key),
+            data=store.get_bytes(key, version_id),
             source_key=key,
+            source_version_id=version_id,
             options=options,
         )
     file_name = detail.file_name or f"{detail.source_system}-{trigger.id}.json"

@@ -14,6 +14,8 @@ RUNS_PREFIX = "runs/"
 REJECTED_PREFIX = "rejected/"
 CACHE_PREFIX = "cache/"
 REFERENCES_PREFIX = "references/"
+# Where the pipeline writes: a PIM event may not point at a spec there.
+PIPELINE_PREFIXES = (RUNS_PREFIX, REJECTED_PREFIX, CACHE_PREFIX, BRANDS_PREFIX, "map-results/")
 
 
 def brand_guide(name: str) -> str:
