@@ -1,8 +1,10 @@
 """Intake over whole documents: a sku defined twice, brand guides per product, one outcome per sku."""
 
 import json
+import re
 from datetime import UTC, datetime
 
+import pytest
 from spec2listing.models.records import ProductStatus
 from spec2listing.models.tasks import IntakeTask, PipelineConfig
 from spec2listing.pipeline.intake import run_intake
@@ -105,3 +107,17 @@ def test_inline_spec_ignores_file_encoding_option(store, records) -> None:
     result = run_intake(task, store=store, records=records, config=CONFIG)
 
     assert (result.product_count, result.rejected_count) == (1, 0)
+
+
+@pytest.mark.parametrize("event_id", ["../../runs/x", "bell\u0007", "a" * 300])
+def test_event_id_that_cannot_name_a_file_is_hashed(store, records, event_id) -> None:
+    task = _pim_event(_spec("ID-1"))
+    task.trigger["id"] = event_id
+    task.trigger["detail"].pop("file_name", None)  # the inline file is then named after the event
+
+    result = run_intake(task, store=store, records=records, config=CONFIG)
+
+    assert result.product_count == 1
+    file_name = records.get_run(result.run_id).details["file"]
+    assert re.fullmatch(r"pim-[0-9a-f]{16}\.json", file_name)
+    assert store.exists(keys.run_input(result.run_id, file_name))

@@ -3,6 +3,7 @@
 import functools
 import hashlib
 import json
+import re
 import time
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
@@ -148,7 +149,7 @@ def read_upload(trigger: TriggerEvent, store: ObjectStore) -> Upload:
             source_version_id=version_id,
             options=options,
         )
-    file_name = detail.file_name or f"{detail.source_system}-{trigger.id}.json"
+    file_name = detail.file_name or f"{detail.source_system}-{_event_name(trigger.id)}.json"
     if isinstance(options, ReadOptions):
         # The inline document arrives as JSON text and is written out here as UTF-8, whatever the PIM's files use.
         options = options.model_copy(update={"encoding": None})
@@ -158,6 +159,13 @@ def read_upload(trigger: TriggerEvent, store: ObjectStore) -> Upload:
         data=json.dumps(detail.spec, ensure_ascii=False).encode("utf-8"),
         options=options,
     )
+
+
+def _event_name(event_id: str) -> str:
+    """Return the event id when it can name a file, as EventBridge's UUIDs can, or else a hash of it."""
+    if re.fullmatch(r"[A-Za-z0-9_-]{1,100}", event_id):
+        return event_id
+    return hashlib.sha256(event_id.encode("utf-8", "surrogatepass")).hexdigest()[:16]
 
 
 def _file_name_of(key: str, path: str) -> str:
