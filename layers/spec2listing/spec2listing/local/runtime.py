@@ -561,6 +561,8 @@ class LocalPipeline:
                     submission.status = description["status"]
                     if submission.status != "RUNNING":
                         submission.error = description.get("error")
+                    if submission.status in ("FAILED", "TIMED_OUT"):
+                        self._close_ended_run(description)
                     running = running or submission.status == "RUNNING"
                 if submission.run_id is None:
                     submission.run_id = self._run_id_of(submission)
@@ -583,6 +585,17 @@ class LocalPipeline:
     def outcomes(self, submissions: list[Submission]) -> list[RunOutcome]:
         """Read what each submission's run has recorded so far, as wait returns it once they end."""
         return [self._outcome(submission) for submission in submissions]
+
+    def _close_ended_run(self, description: Mapping[str, Any]) -> None:
+        """Deliver a failed execution's status-change event, as the rule on the default bus does on AWS.
+
+        A failure the state machine caught has closed its run already, and the
+        function leaves it; one it could not catch (States.DataLimitExceeded on
+        a trigger near 256 KB) would otherwise leave the run RUNNING.
+        """
+        error = str(description.get("error") or "States.Runtime")
+        cause = str(description.get("cause") or "the execution failed")
+        self.invoke(CLOSE_ENDED_RUN_FUNCTION, _status_change_event(description, description["status"], error, cause))
 
     def stop(self, submissions: list[Submission], *, reason: str) -> list[str]:
         """Stop the executions still running and close their runs as FAILED with `reason`; return their run ids.
@@ -609,7 +622,9 @@ class LocalPipeline:
             self._calls_done.wait_for(lambda: self._active_calls == 0, timeout=STOP_GRACE_SECONDS)
         stopped: list[str] = []
         for description in ended:
-            closed = self.invoke(CLOSE_ENDED_RUN_FUNCTION, _status_change_event(description, error, cause or reason))
+            closed = self.invoke(
+                CLOSE_ENDED_RUN_FUNCTION, _status_change_event(description, "ABORTED", error, cause or reason)
+            )
             if closed.get("run_id"):
                 stopped.append(closed["run_id"])
         return stopped
@@ -764,8 +779,8 @@ def local_pipeline(out_dir: Path, **options: Any) -> Iterator[LocalPipeline]:
         yield pipeline
 
 
-def _status_change_event(description: Mapping[str, Any], error: str, cause: str) -> dict[str, Any]:
-    """Build the event that Step Functions puts on the default bus for a stopped execution."""
+def _status_change_event(description: Mapping[str, Any], status: str, error: str, cause: str) -> dict[str, Any]:
+    """Build the event that Step Functions puts on the default bus for an execution that ended."""
 
     def epoch_ms(value: datetime) -> int:
         return round((value if value.tzinfo else value.replace(tzinfo=UTC)).timestamp() * 1000)
@@ -783,7 +798,7 @@ def _status_change_event(description: Mapping[str, Any], error: str, cause: str)
             "executionArn": description["executionArn"],
             "stateMachineArn": description["stateMachineArn"],
             "name": description["name"],
-            "status": "ABORTED",
+            "status": status,
             "startDate": epoch_ms(description["startDate"]),
             "stopDate": epoch_ms(stop_date),
             "input": description.get("input"),
