@@ -1,9 +1,11 @@
 """Usage errors of the command line: each is a message on stderr and exit status 2, before any run starts."""
 
+import json
+
 import pytest
 from spec2listing.local.cli import main
 
-from tests.support import EXAMPLES
+from tests.support import EXAMPLES, ROOT
 
 DAYPACK = str(EXAMPLES / "daypack.json")
 
@@ -70,6 +72,29 @@ def test_missing_prices_file(tmp_path, capsys) -> None:
     printed = _rejected(["run", DAYPACK, "--providers", "offline", "--prices", str(missing)], capsys)
 
     assert f"--prices {missing}: cannot read the price table" in printed
+
+
+@pytest.mark.parametrize("command", ["run", "estimate"])
+def test_missing_price_table_variable(tmp_path, monkeypatch, capsys, command) -> None:
+    missing = tmp_path / "nonexistent.json"
+    monkeypatch.setenv("PRICE_TABLE", str(missing))
+
+    out = ["--out", str(tmp_path / "out")] if command == "run" else []
+
+    printed = _rejected([command, DAYPACK, *out], capsys)
+
+    assert f"PRICE_TABLE {missing}: cannot read the price table" in printed
+
+
+def test_estimate_reads_price_table_variable(tmp_path, monkeypatch, capsys) -> None:
+    prices = tmp_path / "prices.json"
+    shipped = json.loads((ROOT / "layers/spec2listing/spec2listing/costs/prices.json").read_text())
+    prices.write_text(json.dumps({**shipped, "as_of": "2030-01-01"}))
+    monkeypatch.setenv("PRICE_TABLE", str(prices))
+
+    assert main(["estimate", DAYPACK]) == 0
+
+    assert "2030-01-01" in capsys.readouterr().out
 
 
 def test_invalid_prices_file(tmp_path, capsys) -> None:

@@ -351,15 +351,19 @@ def _output_folder(out_dir: Path) -> Path:
 
 
 def _checked_prices(path: Path | None) -> PriceTable:
+    """Load the price table of --prices, else of PRICE_TABLE, else the shipped one; a bad file is a usage error."""
+    source = "--prices"
+    if path is None and os.environ.get("PRICE_TABLE"):
+        path, source = Path(os.environ["PRICE_TABLE"]), "PRICE_TABLE"
     if path is None:
         return load_prices(None)
     try:
         return load_prices(path)
     except OSError as error:
-        raise UsageError(f"--prices {path}: cannot read the price table ({error.strerror or error})") from error
+        raise UsageError(f"{source} {path}: cannot read the price table ({error.strerror or error})") from error
     except ValidationError as error:
         problems = "; ".join(_describe(problem) for problem in error.errors(include_url=False))
-        raise UsageError(f"--prices {path}: invalid price table: {problems}") from error
+        raise UsageError(f"{source} {path}: invalid price table: {problems}") from error
 
 
 def _check_settings(**overrides: object) -> None:
