@@ -64,3 +64,15 @@ def test_interrupted_save_leaves_whole_files(tmp_path, monkeypatch) -> None:
         assert (out / "table.json").read_bytes() == table
 
     assert (out / "cache" / "images" / "kept.png").read_bytes() == b"second"
+
+
+def test_key_with_dot_segments_is_not_saved_over_another_file(tmp_path) -> None:
+    out = tmp_path / "out"
+    with LocalPipeline(out, environment=OFFLINE) as pipeline:
+        pipeline.store.put_bytes("runs/r1/summary.json", b"summary", "application/json")
+        pipeline.store.put_bytes("incoming/../runs/r1/summary.json", b"upload", "application/json")
+        with pytest.warns(UserWarning, match="has no path of its own"):
+            pipeline.save_state()
+
+    assert (out / "runs" / "r1" / "summary.json").read_bytes() == b"summary"
+    assert (out / "table.json").is_file()

@@ -466,9 +466,14 @@ class LocalPipeline:
                 etag = entry["ETag"].strip('"')
                 if self._loaded_etags.get(key) == etag:
                     continue
+                # S3 keeps 'a/../b' as a key of its own; on disk it would land on, or outside, another file.
+                parts = PurePosixPath(key).parts
+                if any(part in (".", "..") for part in parts) or not key or key != "/".join(parts):
+                    warnings.warn(
+                        f"bucket key {key!r} has no path of its own in the output folder; not saved", stacklevel=2
+                    )
+                    continue
                 target = self.out_dir / PurePosixPath(key)
-                if not target.resolve().is_relative_to(self.out_dir.resolve()):
-                    raise ValueError(f"bucket key {key!r} would leave the output folder")
                 target.parent.mkdir(parents=True, exist_ok=True)
                 _write_whole(target, s3.get_object(Bucket=self.bucket, Key=key)["Body"].read())
                 self._loaded_etags[key] = etag
