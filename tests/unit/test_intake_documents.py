@@ -5,6 +5,7 @@ import re
 from datetime import UTC, datetime
 
 import pytest
+from spec2listing.errors import InvalidSpec
 from spec2listing.models.records import ProductStatus
 from spec2listing.models.tasks import IntakeTask, PipelineConfig
 from spec2listing.pipeline.intake import run_intake
@@ -121,3 +122,14 @@ def test_event_id_that_cannot_name_a_file_is_hashed(store, records, event_id) ->
     file_name = records.get_run(result.run_id).details["file"]
     assert re.fullmatch(r"pim-[0-9a-f]{16}\.json", file_name)
     assert store.exists(keys.run_input(result.run_id, file_name))
+
+
+def test_spec_sent_as_text_names_the_fix(store, records) -> None:
+    task = _pim_event(json.dumps(_spec("TXT-1")))
+
+    with pytest.raises(InvalidSpec) as raised:
+        run_intake(task, store=store, records=records, config=CONFIG)
+
+    (error,) = raised.value.errors
+    assert error.path == "spec"
+    assert error.message.startswith("the spec is text, not a JSON object or list; send the document itself")

@@ -2,7 +2,7 @@
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from spec2listing.types import FileName
 
@@ -55,6 +55,17 @@ class ProductSpecChangedDetail(BaseModel):
     options: dict[str, Any] = Field(
         default_factory=dict, description="Reader options such as format, locale, channel and currency."
     )
+
+    @field_validator("spec", mode="before")
+    @classmethod
+    def _document(cls, value: object) -> object:
+        if value is None or isinstance(value, dict | list):
+            return value
+        kind = "text" if isinstance(value, str) else "a boolean" if isinstance(value, bool) else "a number"
+        raise ValueError(
+            f"the spec is {kind}, not a JSON object or list; send the document itself as detail.spec, "
+            "or upload the file and point at it with detail.spec_s3"
+        )
 
     @model_validator(mode="after")
     def _one_source(self) -> "ProductSpecChangedDetail":
