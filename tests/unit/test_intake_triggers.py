@@ -251,3 +251,11 @@ def test_pointer_with_unknown_field_rejected(store, records) -> None:
             config=CONFIG,
         )
     assert any("versionId" in error.path for error in raised.value.errors)
+
+
+def test_folder_key_is_not_read_as_a_file(store, records) -> None:
+    store.put_bytes("incoming/spring/", b"", "application/x-directory")
+    with pytest.raises(InvalidSpec) as raised:
+        run_intake(_event(store, "incoming/spring/"), store=store, records=records, config=CONFIG)
+    (error,) = raised.value.errors
+    assert error.message == "the key does not end in a usable file name because it ends in a slash, as a folder does"

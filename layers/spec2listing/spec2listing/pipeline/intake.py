@@ -171,7 +171,8 @@ def _event_name(event_id: str) -> str:
 def _file_name_of(key: str, path: str) -> str:
     """Return the file name a key ends in; raises InvalidSpec for one that cannot name a kept copy, such as '..'."""
     name = PurePosixPath(key).name
-    problem = key_segment_problem(name)
+    # PurePosixPath drops a trailing slash: 'incoming/x/', a folder the S3 console creates, would read as 'x'.
+    problem = "it ends in a slash, as a folder does" if key.endswith("/") else key_segment_problem(name)
     if problem is not None:
         raise InvalidSpec(
             [
