@@ -429,6 +429,21 @@ def test_image_settings_change_is_named_and_keeps_copy(store, records, publisher
     assert len(catalog.writer.calls) == calls
 
 
+def test_unreadable_report_counts_as_flagged_copy(store, records, publisher) -> None:
+    catalog = _catalog(store, records, publisher)
+    spec = _spec("crescent-pendant.json")
+    first = catalog.run("pendant.json", _bytes(spec))
+    (record,) = records.list_run_products(first.run_id)
+    store.put_bytes(record.artifacts["consistency"], b"", "application/json")
+
+    spec["price"]["amount"] = 95
+    second = catalog.run("pendant.json", _bytes(spec))
+
+    reuse = catalog.manifest(second.run_id, "SEL-CRS-PND")["reuse"]
+    assert reuse["copy_source"] == "generated"
+    assert reuse["copy_reason"] == "the last listing's copy was flagged: its consistency report cannot be read"
+
+
 def test_damaged_cached_image_is_rendered_again(store, records, publisher) -> None:
     catalog = _catalog(store, records, publisher)
     spec = json.loads((EXAMPLES / "stoneware-mug.json").read_text())
@@ -496,6 +511,9 @@ def test_flagged_copy_is_written_again_on_a_change(store, records, publisher) ->
     spec = _spec("crescent-pendant.json")
     first = catalog.run("pendant.json", _bytes(spec))
     assert records.list_run_products(first.run_id)[0].status == ProductStatus.NEEDS_REVIEW
+    # An unchanged upload keeps the flagged listing; its files stay in the first run's folder.
+    kept = catalog.run("pendant.json", _bytes(spec))
+    assert records.list_run_products(kept.run_id)[0].reused_from == first.run_id
 
     spec["price"]["amount"] = 95
     second = catalog.run("pendant.json", _bytes(spec))

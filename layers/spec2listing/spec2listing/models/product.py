@@ -18,6 +18,7 @@ class BaseListing(BaseModel):
     spec_hash: str
     spec_key: str
     copy_key: str | None = None
+    report_key: str | None = Field(default=None, description="consistency.json of that listing.")
     changed_fields: list[str] = Field(default_factory=list)
 
 

@@ -89,6 +89,7 @@ def attach_base(
         spec_hash=listing.spec_hash,
         spec_key=listing.artifacts["spec"],
         copy_key=listing.artifacts.get("copy"),
+        report_key=listing.artifacts.get("consistency"),
         changed_fields=changed_fields(earlier, product),
     )
 

@@ -111,17 +111,20 @@ def _copy_decision(store: ObjectStore, product: NormalizedProduct) -> CopyDecisi
         earlier_copy = ProductCopy.model_validate(get_json(store, base.copy_key))
     except (ArtifactMissing, ArtifactUnreadable, ValidationError):
         return None
-    return copy_decision(base.changed_fields, earlier.spec, earlier_copy, _copy_flags(store, base.run_id, earlier))
+    return copy_decision(base.changed_fields, earlier.spec, earlier_copy, _copy_flags(store, base.report_key))
 
 
-def _copy_flags(store: ObjectStore, run_id: str, product: NormalizedProduct) -> list[str]:
-    """Return the titles of the flags an earlier run's checks raised on its copy; none if its report is unreadable."""
-    try:
-        report = ConsistencyReport.model_validate(
-            get_json(store, keys.product_file(run_id, product.spec.sku, "consistency.json"))
-        )
-    except (ArtifactMissing, ArtifactUnreadable, ValidationError):
+def _copy_flags(store: ObjectStore, report_key: str | None) -> list[str]:
+    """Return the titles of the flags the last listing's checks raised on its copy.
+
+    A report that cannot be read counts as a flag: the copy it judged is then written again.
+    """
+    if report_key is None:
         return []
+    try:
+        report = ConsistencyReport.model_validate(get_json(store, report_key))
+    except (ArtifactMissing, ArtifactUnreadable, ValidationError):
+        return ["its consistency report cannot be read"]
     copy_targets = (CheckTarget.TEXT, CheckTarget.CLAIM)
     return list(dict.fromkeys(flag.title or flag.kind for flag in report.flags if flag.target in copy_targets))
 
