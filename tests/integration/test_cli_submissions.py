@@ -1,7 +1,9 @@
 """`spec2listing run` and `estimate` end to end: submissions, stopped runs, printed output and settings."""
 
 import json
+import os
 import shutil
+import signal
 
 import pytest
 from spec2listing.local.cli import main
@@ -95,6 +97,32 @@ def test_interrupt_stops_runs_and_records_them(tmp_path, monkeypatch, capsys) ->
     (run,) = [item for item in json.loads((out / "table.json").read_text())["items"] if item["sk"] == "RUN"]
     assert run["record"]["status"] == "FAILED"
     assert run["record"]["error"] == "Interrupted: stopped with Ctrl-C"
+
+
+def test_second_interrupt_waits_for_the_runs_to_close(tmp_path, monkeypatch, capsys) -> None:
+    monkeypatch.setenv("OFFLINE_COPY_LATENCY_SECONDS", "3")
+    original_wait, original_stop = LocalPipeline.wait, LocalPipeline.stop
+
+    def interrupted_wait(self, submissions, **options):
+        original_wait(self, submissions, on_progress=_stop_once_counted, timeout_seconds=None)
+
+    def stop_interrupted_again(self, submissions, **options):
+        os.kill(os.getpid(), signal.SIGINT)  # an impatient second Ctrl-C
+        return original_stop(self, submissions, **options)
+
+    monkeypatch.setattr(LocalPipeline, "wait", interrupted_wait)
+    monkeypatch.setattr(LocalPipeline, "stop", stop_interrupted_again)
+    out = tmp_path / "out"
+
+    code = main(["run", str(EXAMPLES / "daypack.json"), "--out", str(out)])
+
+    printed = capsys.readouterr()
+    assert code == 130
+    assert "please wait" in printed.err
+    assert "spec2listing results" in printed.out
+    (run,) = [item for item in json.loads((out / "table.json").read_text())["items"] if item["sk"] == "RUN"]
+    assert run["record"]["status"] == "FAILED"
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
 
 
 def _stop_once_counted(done: int, expected: int) -> None:

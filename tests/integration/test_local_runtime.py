@@ -81,3 +81,18 @@ def test_key_with_dot_segments_is_not_saved_over_another_file(tmp_path) -> None:
 
     assert (out / "runs" / "r1" / "summary.json").read_bytes() == b"summary"
     assert (out / "table.json").is_file()
+
+
+def test_file_that_cannot_be_written_does_not_stop_the_save(tmp_path) -> None:
+    out = tmp_path / "out"
+    (out / "cache" / "images" / "blocked.png").mkdir(parents=True)
+    with LocalPipeline(out, environment=OFFLINE) as pipeline:
+        pipeline.store.put_bytes("cache/images/blocked.png", b"image", "image/png")
+        pipeline.store.put_bytes("cache/images/free.png", b"image", "image/png")
+        with pytest.warns(UserWarning, match="'cache/images/blocked.png' not saved"):
+            pipeline.save_state()
+        (out / "cache" / "images" / "blocked.png").rmdir()
+
+    assert (out / "cache" / "images" / "free.png").read_bytes() == b"image"
+    assert (out / "cache" / "images" / "blocked.png").read_bytes() == b"image"
+    assert (out / "table.json").is_file()

@@ -3,7 +3,9 @@
 import argparse
 import json
 import os
+import signal
 import sys
+import threading
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -242,6 +244,7 @@ def _run(arguments: argparse.Namespace, console: Console) -> int:
         environment["IMAGE_CONCURRENCY"] = str(arguments.image_concurrency)
 
     submissions: list[Submission] = []
+    restore_interrupts: Callable[[], None] = _nothing
     try:
         pipeline = LocalPipeline(out_dir, environment=environment)
         with pipeline:
@@ -252,18 +255,25 @@ def _run(arguments: argparse.Namespace, console: Console) -> int:
                     submissions.append(pipeline.submit_file(path, _reader_options(arguments)))
                 outcomes = _wait_with_progress(pipeline, submissions, console, arguments.timeout)
             except TimeoutError as error:
-                stopped = pipeline.stop(submissions, reason=f"TimedOut: {error}")
+                restore_interrupts = _defer_interrupts()
+                stopped = pipeline.stop(pipeline.started, reason=f"TimedOut: {error}")
                 # The runs that ended in time keep their outcomes; show them beside the stopped ones.
-                _print_outcomes(console, pipeline.outcomes(submissions), out_dir)
+                _print_outcomes(console, pipeline.outcomes(pipeline.started), out_dir)
                 _error_console().print(f"[red]error:[/] {escape(str(error))}; stopped runs {', '.join(stopped)}")
                 return EXIT_FAILED
             except KeyboardInterrupt:
-                stopped = pipeline.stop(submissions, reason="Interrupted: stopped with Ctrl-C")
-                _print_outcomes(console, pipeline.outcomes(submissions), out_dir)
+                restore_interrupts = _defer_interrupts()
+                # pipeline.started also holds an execution whose submission the interrupt cut short.
+                stopped = pipeline.stop(pipeline.started, reason="Interrupted: stopped with Ctrl-C")
+                _print_outcomes(console, pipeline.outcomes(pipeline.started), out_dir)
                 _error_console().print(f"interrupted; stopped runs {', '.join(stopped) or 'none'}")
                 return EXIT_INTERRUPTED
+            # Leaving the pipeline saves the output folder, which a Ctrl-C would leave half written.
+            restore_interrupts = _defer_interrupts()
     except LocalStateInvalid as error:
         raise UsageError(str(error)) from error
+    finally:
+        restore_interrupts()
     _print_outcomes(console, outcomes, out_dir)
     failing = any(
         outcome.status == "FAILED"
@@ -272,6 +282,29 @@ def _run(arguments: argparse.Namespace, console: Console) -> int:
         for outcome in outcomes
     )
     return EXIT_FAILED if failing else 0
+
+
+def _nothing() -> None:
+    return None
+
+
+def _defer_interrupts() -> Callable[[], None]:
+    """Let Ctrl-C only print a notice until the returned function is called, so runs close and the folder saves.
+
+    Signal handlers belong to the main thread; elsewhere nothing changes.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        return _nothing
+
+    def notice(signum: int, frame: object) -> None:
+        _error_console().print("stopping runs and saving the output folder; please wait")
+
+    previous = signal.signal(signal.SIGINT, notice)
+
+    def restore() -> None:
+        signal.signal(signal.SIGINT, previous)
+
+    return restore
 
 
 def _wait_with_progress(

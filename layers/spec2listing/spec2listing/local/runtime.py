@@ -53,6 +53,7 @@ from spec2listing.storage import keys
 from spec2listing.storage.objects import S3ObjectStore
 from spec2listing.storage.records import DynamoRecordStore
 
+logger = logging.getLogger(__name__)
 ACCOUNT_ID = "123456789012"
 REGION = "us-east-1"
 LOCAL_NAME = "spec2listing-local"
@@ -184,6 +185,8 @@ class LocalPipeline:
         self._mock: Any = None
         self._log_stream: io.TextIOWrapper | None = None
         self.invocations: dict[str, int] = {}
+        # Every execution start() began, also one whose submission an interrupt kept from its caller.
+        self.started: list[Submission] = []
         # The largest input and output of each function, in bytes: Step Functions fails a state over 256 KiB.
         self.largest_input: dict[str, int] = {}
         self.largest_output: dict[str, int] = {}
@@ -474,8 +477,14 @@ class LocalPipeline:
                     )
                     continue
                 target = self.out_dir / PurePosixPath(key)
-                target.parent.mkdir(parents=True, exist_ok=True)
-                _write_whole(target, s3.get_object(Bucket=self.bucket, Key=key)["Body"].read())
+                try:
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    _write_whole(target, s3.get_object(Bucket=self.bucket, Key=key)["Body"].read())
+                except OSError as error:
+                    # One file that cannot be written (a folder in its place, a name too long) must not
+                    # cost the table and every other file of the command.
+                    warnings.warn(f"bucket key {key!r} not saved to {target}: {error}", stacklevel=2)
+                    continue
                 self._loaded_etags[key] = etag
 
         table = boto3.resource("dynamodb", region_name=REGION).Table(self.table_name)
@@ -543,7 +552,9 @@ class LocalPipeline:
         execution = sfn.start_execution(
             stateMachineArn=self.state_machine_arn, name=str(uuid.uuid4()), input=json.dumps(event)
         )
-        return Submission(path=path, key=key, execution_arn=execution["executionArn"])
+        submission = Submission(path=path, key=key, execution_arn=execution["executionArn"])
+        self.started.append(submission)
+        return submission
 
     def wait(
         self,
@@ -618,7 +629,11 @@ class LocalPipeline:
             status = sfn.describe_execution(executionArn=submission.execution_arn)["status"]
             if status != "RUNNING":
                 continue
-            sfn.stop_execution(executionArn=submission.execution_arn, error=error, cause=cause or reason)
+            try:
+                sfn.stop_execution(executionArn=submission.execution_arn, error=error, cause=cause or reason)
+            except Exception:
+                # moto cannot stop an execution whose thread has not started yet; its run is closed below.
+                logger.warning("execution not stopped", extra={"execution": submission.execution_arn}, exc_info=True)
             submission.status = "ABORTED"
             submission.error = reason
             ended.append(sfn.describe_execution(executionArn=submission.execution_arn))
