@@ -233,3 +233,12 @@ def test_json_not_utf8_names_option() -> None:
     (error,) = _errors(parse_upload("cafe.json", data))
     assert error.message == "the file is not valid UTF-8"
     assert "option encoding" in error.expected
+
+
+def test_codec_error_without_offset_names_the_file() -> None:
+    # punycode is a text encoding, but bytes outside its alphabet fail with a plain UnicodeError.
+    upload = parse_upload("spec.json", "{\"sku\": \"ü\"}".encode(), ReadOptions(encoding="punycode"))
+
+    (rejection,) = upload.rejections
+    (error,) = rejection.errors
+    assert (error.file, error.path, error.message) == ("spec.json", "(file)", "the file is not valid punycode")

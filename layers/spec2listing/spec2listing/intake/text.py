@@ -244,11 +244,12 @@ def _decode_as(file: str, data: bytes, encoding: str) -> DecodedText | FieldErro
     codec = "utf-8-sig" if name == "utf-8" else name
     try:
         return DecodedText(text=data.decode(codec), encoding=name)
-    except UnicodeDecodeError as error:
+    except UnicodeError as error:
+        # Codecs such as punycode and idna raise a plain UnicodeError, which has no offset.
         return FieldError(
             file=file,
             path="(file)",
-            value=_offset_value(data, error),
+            value=_offset_value(data, error) if isinstance(error, UnicodeDecodeError) else str(error),
             message=f"the file is not valid {name}",
             expected=f"text in {name}, or the file's real encoding as option encoding",
         )
