@@ -32,7 +32,24 @@ VISION_CHECKER_CHANGE = "vision_checker"
 # What the copywriter is never given a use for: photos only guide renders.
 COPY_INDEPENDENT_FIELDS = frozenset({"reference_photos", IMAGE_SETTINGS_CHANGE, VISION_CHECKER_CHANGE})
 CURRENCY_SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "CHF": "CHF", "SEK": "kr", "NOK": "kr", "DKK": "kr"}
-EXTRA_CURRENCY_MARKS = ("US$", "C$", "A$", "CA$", "AU$", "NZ$", "Fr.", "zł", "Kč", "₹", "₩", "R$", "CAD", "AUD", "PLN")
+EXTRA_CURRENCY_MARKS = (
+    "US$",
+    "C$",
+    "A$",
+    "CA$",
+    "AU$",
+    "NZ$",
+    "Fr.",
+    "zł",
+    "Kč",
+    "₹",
+    "Rs.",
+    "₩",
+    "R$",
+    "CAD",
+    "AUD",
+    "PLN",
+)
 # Currency names a model may write out, matched in any case: '179 euros', '20 Dollar'. Pounds and
 # Pfund are left out because they are also weights.
 CURRENCY_WORDS = (
@@ -50,9 +67,14 @@ CURRENCY_WORDS = (
     "kroner",
     "kronen",
 )
-# A written amount is plain digits or digits grouped in thousands by a comma, point, apostrophe,
-# space or (narrow) no-break space. Either form may end in one or two decimals after a comma or point.
-_NUMBER = r"\d{1,3}(?:[,.'\u00a0\u202f ]\d{3})+(?:[.,]\d{1,2})?|\d+(?:[.,]\d{1,2})?"
+# A written amount is plain digits, digits grouped in thousands by a comma, point, apostrophe, space,
+# thin space or (narrow) no-break space, or Indian grouping ('1,29,900'). Each may end in one or two
+# decimals after a comma or point.
+_NUMBER = (
+    r"\d{1,2}(?:,\d{2})+,\d{3}(?:\.\d{1,2})?"
+    r"|\d{1,3}(?:[,.'\u00a0\u202f\u2009 ]\d{3})+(?:[.,]\d{1,2})?"
+    r"|\d+(?:[.,]\d{1,2})?"
+)
 
 
 class CopyDecision(BaseModel):
