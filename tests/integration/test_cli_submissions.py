@@ -244,3 +244,19 @@ def test_sku_in_two_files_names_the_current_outcome(tmp_path, capsys) -> None:
     run = next(item for item in items if item["pk"] == f"RUN#{current['record']['run_id']}" and item["sk"] == "RUN")
     source = run["record"]["source"].rsplit("/", 1)[-1]
     assert f"note: KR-MUG-350 is in a.json, b.json; its current outcome is the one from {source}," in printed
+
+
+def test_sku_in_two_files_of_one_name_names_their_paths(tmp_path, capsys) -> None:
+    spec = json.loads((EXAMPLES / "stoneware-mug.json").read_text())
+    for folder, price in (("a", 26), ("b", 27)):
+        (tmp_path / folder).mkdir()
+        spec["price"]["amount"] = price
+        (tmp_path / folder / "mug.json").write_text(json.dumps(spec))
+
+    code = main(
+        ["run", str(tmp_path / "a" / "mug.json"), str(tmp_path / "b" / "mug.json"), "--out", str(tmp_path / "out")]
+    )
+
+    assert code == 0
+    printed = "".join(capsys.readouterr().out.split())
+    assert f"note:KR-MUG-350isin{tmp_path / 'a' / 'mug.json'},{tmp_path / 'b' / 'mug.json'};" in printed

@@ -507,10 +507,13 @@ def _shared_sku_notes(outcomes: list[RunOutcome]) -> list[str]:
     The files of one command run at once, so the outcome that finished last
     is the SKU's current one, whatever the order of the files.
     """
+    names = [outcome.path.name for outcome in outcomes]
     by_sku: dict[str, list[tuple[str, ProductRecord]]] = {}
     for outcome in outcomes:
+        # Two files of one name in different folders are told apart by their paths.
+        label = outcome.path.name if names.count(outcome.path.name) == 1 else str(outcome.path)
         for product in outcome.products:
-            by_sku.setdefault(product.sku, []).append((outcome.path.name, product))
+            by_sku.setdefault(product.sku, []).append((label, product))
     notes = []
     for sku, seen in sorted(by_sku.items()):
         files = list(dict.fromkeys(name for name, _ in seen))
