@@ -444,7 +444,22 @@ def test_unreadable_report_counts_as_flagged_copy(store, records, publisher) -> 
     assert reuse["copy_reason"] == "the last listing's copy was flagged: its consistency report cannot be read"
 
 
-def test_damaged_cached_image_is_rendered_again(store, records, publisher) -> None:
+def _encoded(size: tuple[int, int], image_format: str) -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", size, "white").save(buffer, format=image_format)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        b"\x89PNG\r\n\x1a\n cut short",
+        _encoded((1024, 1024), "JPEG"),
+        _encoded((1000, 1000), "PNG"),
+    ],
+    ids=["truncated", "jpeg-as-png", "wrong-size"],
+)
+def test_damaged_cached_image_is_rendered_again(store, records, publisher, damage) -> None:
     catalog = _catalog(store, records, publisher)
     spec = json.loads((EXAMPLES / "stoneware-mug.json").read_text())
     first = catalog.run("mug.json", _bytes(spec))
@@ -452,7 +467,7 @@ def test_damaged_cached_image_is_rendered_again(store, records, publisher) -> No
         image for image in catalog.manifest(first.run_id, "KR-MUG-350")["images"] if image["job_id"] == "packshot"
     )
     cache_key = keys.image_cache(packshot["cache_key"])
-    store.put_bytes(cache_key, b"\x89PNG\r\n\x1a\n cut short", "image/png")
+    store.put_bytes(cache_key, damage, "image/png")
     rendered = len(catalog.renderer.calls)
 
     spec["summary"] = "A mug thrown for slow mornings."
@@ -461,7 +476,8 @@ def test_damaged_cached_image_is_rendered_again(store, records, publisher) -> No
     assert catalog.renderer.calls[rendered:] == ["packshot"]
     (product,) = records.list_run_products(second.run_id)
     assert product.status == ProductStatus.COMPLETE
-    assert Image.open(io.BytesIO(store.get_bytes(cache_key))).size == (1024, 1024)
+    with Image.open(io.BytesIO(store.get_bytes(cache_key))) as replaced:
+        assert (replaced.format, replaced.size) == ("PNG", (1024, 1024))
 
 
 @pytest.mark.parametrize("artifact", ["manifest", "spec", "copy"])

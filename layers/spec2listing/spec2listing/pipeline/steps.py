@@ -4,6 +4,7 @@ Each step keeps what the product's last completed listing or the caches
 already hold (see pipeline.incremental) and calls a provider only for the rest.
 """
 
+import io
 import json
 import logging
 import time
@@ -12,6 +13,7 @@ from concurrent.futures import ThreadPoolExecutor, wait
 from contextlib import contextmanager
 from typing import Any
 
+from PIL import Image
 from pydantic import BaseModel, ValidationError
 
 from spec2listing.consistency.engine import check_product
@@ -47,7 +49,7 @@ from spec2listing.models.tasks import (
 from spec2listing.pipeline.incremental import CopyDecision, copy_decision, image_cache_key, vision_cache_key
 from spec2listing.pipeline.references import read_reference_photos
 from spec2listing.providers import CopyWriter, ImageRenderer, VisionChecker, VisionReport, VisionVerdict
-from spec2listing.providers.media import image_problem
+from spec2listing.providers.media import image_problem, media_type
 from spec2listing.providers.prompts import checklist
 from spec2listing.storage import keys
 from spec2listing.storage.objects import ObjectStore, get_json, put_json
@@ -158,7 +160,7 @@ def plan_product_images(
                 continue
             cache_key = _image_cache_key(renderer, job, known, product.spec.category)
             extension = keys.IMAGE_EXTENSIONS[renderer.output_format(job)]
-            if not _usable_cache_entry(store, keys.image_cache(cache_key, extension)):
+            if not _usable_cache_entry(store, keys.image_cache(cache_key, extension), job, renderer.output_format(job)):
                 to_render.append(job.job_id)
                 continue
             image_key = keys.product_image(task.run_id, task.sku, job.job_id, extension)
@@ -167,14 +169,25 @@ def plan_product_images(
     return PlanResult(jobs_key=jobs_key, job_ids=to_render, cached=cached, duration_ms=watch.ms)
 
 
-def _usable_cache_entry(store: ObjectStore, key: str) -> bool:
-    """Whether the image cache holds an image at `key` that decodes; a damaged one is rendered again, replacing it."""
+def _usable_cache_entry(store: ObjectStore, key: str, job: ImageJob, output_format: str) -> bool:
+    """Tell whether the image cache holds the image the job asks for at `key`.
+
+    The entry must decode, in the job's format and at its size, as the render
+    checked before caching it. Any other entry is rendered again, replacing it.
+    """
     try:
-        problem = image_problem(store.get_bytes(key))
+        data = store.get_bytes(key)
     except ArtifactMissing:
         return False
+    problem = image_problem(data)
+    if problem is None and media_type(data) != f"image/{output_format}":
+        problem = f"the entry is {media_type(data)}, not image/{output_format}"
+    if problem is None:
+        with Image.open(io.BytesIO(data)) as image:
+            if image.size != (job.width, job.height):
+                problem = f"the entry is {image.width}x{image.height}, not {job.size}"
     if problem:
-        logger.warning("cached image is damaged; rendering it again", extra={"cache_key": key, "problem": problem})
+        logger.warning("cached image is unusable; rendering it again", extra={"cache_key": key, "problem": problem})
     return problem is None
 
 
