@@ -58,6 +58,30 @@ def test_corrupt_table_is_usage_error(tmp_path, capsys) -> None:
     assert "Traceback" not in printed.err
 
 
+@pytest.mark.parametrize(
+    ("item", "named"),
+    [
+        ({"pk": "PRODUCT#FJ-DAY-22", "sk": "LISTING", "record": {"sku": "FJ-DAY-22"}}, "run_id"),
+        ({"pk": "RUN#r1", "sk": "RUN", "record": {"run_id": "r1", "status": "BOGUS"}}, "status"),
+        ({"pk": "RUN#r1"}, "is not an object with text pk and sk"),
+    ],
+    ids=["listing-without-run", "run-status", "no-sk"],
+)
+def test_invalid_table_record_is_usage_error(tmp_path, capsys, item, named) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "table.json").write_text(json.dumps({"items": [item]}))
+
+    code = main(["run", str(EXAMPLES / "daypack.json"), "--out", str(out)])
+
+    printed = capsys.readouterr()
+    assert code == 2
+    assert "table.json: item 0 " in printed.err
+    assert named in printed.err
+    assert "Traceback" not in printed.err
+    assert not (out / "runs").exists()
+
+
 def test_timeout_stops_runs_and_records_them(tmp_path, monkeypatch, capsys) -> None:
     monkeypatch.setenv("OFFLINE_COPY_LATENCY_SECONDS", "3")
     out = tmp_path / "out"

@@ -44,6 +44,7 @@ from moto.awslambda_simple.models import LambdaSimpleBackend
 from moto.dynamodb.models import DynamoDBBackend
 from moto.s3.models import S3Backend
 from moto.s3.responses import S3Response
+from pydantic import BaseModel, ValidationError
 
 from spec2listing.local.references import REFERENCES_PREFIX, stage_reference_photos
 from spec2listing.local.template import Template, find_project_root, load_template, resolve, substitute_definition
@@ -699,7 +700,29 @@ def _table_items(table_file: Path) -> list[dict[str, Any]]:
             f"{table_file} is not a local table ({type(error).__name__}: {error}); "
             "repair it, or move it away to start with an empty table"
         ) from error
+    for index, item in enumerate(items if isinstance(items, list) else [None]):
+        problem = _item_problem(item)
+        if problem is not None:
+            raise LocalStateInvalid(
+                f"{table_file}: item {index} {problem}; repair it, or move the file away to start with an empty table"
+            )
     return items
+
+
+def _item_problem(item: object) -> str | None:
+    """Say why a table.json item is no record the handlers can read, or return None."""
+    if not isinstance(item, dict) or not isinstance(item.get("pk"), str) or not isinstance(item.get("sk"), str):
+        return "is not an object with text pk and sk"
+    if "record" not in item:
+        return None
+    model: type[BaseModel] = RunRecord if item["sk"] == "RUN" else ProductRecord
+    try:
+        model.model_validate(item["record"])
+    except ValidationError as error:
+        first = error.errors(include_url=False)[0]
+        where = ".".join(str(part) for part in first["loc"]) or "record"
+        return f"({item['pk']} {item['sk']}) has an invalid record: {where}: {first['msg']}"
+    return None
 
 
 def _metadata_value(value: str) -> str:
