@@ -4,7 +4,6 @@ Each step keeps what the product's last completed listing or the caches
 already hold (see pipeline.incremental) and calls a provider only for the rest.
 """
 
-import io
 import json
 import logging
 import time
@@ -13,7 +12,6 @@ from concurrent.futures import ThreadPoolExecutor, wait
 from contextlib import contextmanager
 from typing import Any
 
-from PIL import Image
 from pydantic import BaseModel, ValidationError
 
 from spec2listing.consistency.engine import check_product
@@ -49,7 +47,7 @@ from spec2listing.models.tasks import (
 from spec2listing.pipeline.incremental import CopyDecision, copy_decision, image_cache_key, vision_cache_key
 from spec2listing.pipeline.references import read_reference_photos
 from spec2listing.providers import CopyWriter, ImageRenderer, VisionChecker, VisionReport, VisionVerdict
-from spec2listing.providers.media import image_problem, media_type
+from spec2listing.providers.media import image_problem
 from spec2listing.providers.prompts import checklist
 from spec2listing.storage import keys
 from spec2listing.storage.objects import ObjectStore, get_json, put_json
@@ -170,7 +168,7 @@ def plan_product_images(
 
 
 def _usable_cache_entry(store: ObjectStore, key: str, job: ImageJob, output_format: str) -> bool:
-    """Tell whether the image cache holds the image the job asks for at `key`.
+    """Tell whether the image cache entry at `key` is the image the job requests.
 
     The entry must decode, in the job's format and at its size, as the render
     checked before caching it. Any other entry is rendered again, replacing it.
@@ -179,13 +177,7 @@ def _usable_cache_entry(store: ObjectStore, key: str, job: ImageJob, output_form
         data = store.get_bytes(key)
     except ArtifactMissing:
         return False
-    problem = image_problem(data)
-    if problem is None and media_type(data) != f"image/{output_format}":
-        problem = f"the entry is {media_type(data)}, not image/{output_format}"
-    if problem is None:
-        with Image.open(io.BytesIO(data)) as image:
-            if image.size != (job.width, job.height):
-                problem = f"the entry is {image.width}x{image.height}, not {job.size}"
+    problem = image_problem(data, expected_media=f"image/{output_format}", expected_size=(job.width, job.height))
     if problem:
         logger.warning("cached image is unusable; rendering it again", extra={"cache_key": key, "problem": problem})
     return problem is None
