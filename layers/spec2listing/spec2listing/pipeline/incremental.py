@@ -29,7 +29,8 @@ BRAND_GUIDE_CHANGE = "brand_guide"
 COPY_WRITER_CHANGE = "copy_writer"
 IMAGE_SETTINGS_CHANGE = "image_settings"
 VISION_CHECKER_CHANGE = "vision_checker"
-# What the copywriter is never given a use for: photos only guide renders.
+# Changes the copywriter is never given: photos only guide renders, and image and vision settings only
+# decide how images are made and checked.
 COPY_INDEPENDENT_FIELDS = frozenset({"reference_photos", IMAGE_SETTINGS_CHANGE, VISION_CHECKER_CHANGE})
 CURRENCY_SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "CHF": "CHF", "SEK": "kr", "NOK": "kr", "DKK": "kr"}
 EXTRA_CURRENCY_MARKS = (
@@ -129,7 +130,8 @@ def copy_decision(
         stated = stated_price(old_copy)
         if stated is not None:
             return CopyDecision(reuse=False, reason=f"the copy states a price ({stated}) that may be the old one")
-        bare = _bare_amount(old_copy, old_spec.price)
+        # cited_price leaves out plain whole numbers as too common to be sure; one equal to the old price may be it.
+        bare = next((amount.text for amount in _price_amounts(old_copy, old_spec.price)), None)
         if bare is not None:
             return CopyDecision(reuse=False, reason=f"the copy has the number {bare}, which may be the old price")
     if copy_flags:
@@ -146,20 +148,13 @@ def cited_price(listing: ProductCopy, price: Money) -> str | None:
     '1 299 kr' and 'CHF 1'299.–' all cite 1299 or 45.99. A bare whole number ('24 hours')
     does not, because specs are full of those.
     """
-    marks = _currency_marks(price.currency)
-    for amount in _amounts(_copy_text(listing), marks):
-        formatted = amount.decimals is not None or amount.grouped or amount.marked
-        if formatted and price.amount in amount.values:
-            return amount.text
-    return None
+    return next((amount.text for amount in _price_amounts(listing, price) if amount.formatted), None)
 
 
-def _bare_amount(listing: ProductCopy, price: Money) -> str | None:
-    """Find the price's value written as a plain number, which cited_price leaves out as too common to be sure."""
-    for amount in _amounts(_copy_text(listing), _currency_marks(price.currency)):
-        if price.amount in amount.values:
-            return amount.text
-    return None
+def _price_amounts(listing: ProductCopy, price: Money) -> list["_Amount"]:
+    """Return the amounts in any text of the copy whose value equals the price, plain whole numbers included."""
+    amounts = _amounts(_copy_text(listing), _currency_marks(price.currency))
+    return [amount for amount in amounts if price.amount in amount.values]
 
 
 def stated_price(listing: ProductCopy) -> str | None:
@@ -176,6 +171,11 @@ class _Amount(BaseModel):
     decimals: str | None
     grouped: bool
     marked: bool
+
+    @property
+    def formatted(self) -> bool:
+        """Tell whether the amount has decimals, thousands separators or a currency mark: written as a price."""
+        return self.decimals is not None or self.grouped or self.marked
 
 
 def _currency_marks(currency: str | None) -> list[str]:
