@@ -270,7 +270,7 @@ def test_sku_in_two_files_names_the_current_outcome(tmp_path, capsys) -> None:
     assert f"note: KR-MUG-350 is in a.json, b.json; its current outcome is the one from {source}," in printed
 
 
-def test_sku_in_two_files_of_one_name_names_their_paths(tmp_path, capsys) -> None:
+def test_shared_sku_note_names_paths(tmp_path, capsys) -> None:
     spec = json.loads((EXAMPLES / "stoneware-mug.json").read_text())
     for folder, price in (("a", 26), ("b", 27)):
         (tmp_path / folder).mkdir()

@@ -67,7 +67,7 @@ def test_interrupted_save_leaves_whole_files(tmp_path, monkeypatch) -> None:
     assert (out / "cache" / "images" / "kept.png").read_bytes() == b"second"
 
 
-def test_key_with_dot_segments_is_not_saved_over_another_file(tmp_path) -> None:
+def test_save_skips_dot_segment_keys(tmp_path) -> None:
     out = tmp_path / "out"
     with LocalPipeline(out, environment=OFFLINE) as pipeline:
         pipeline.store.put_bytes("runs/r1/summary.json", b"summary", "application/json")
@@ -83,7 +83,7 @@ def test_key_with_dot_segments_is_not_saved_over_another_file(tmp_path) -> None:
     assert (out / "table.json").is_file()
 
 
-def test_file_that_cannot_be_written_does_not_stop_the_save(tmp_path) -> None:
+def test_save_skips_unwritable_file(tmp_path) -> None:
     out = tmp_path / "out"
     (out / "cache" / "images" / "blocked.png").mkdir(parents=True)
     with LocalPipeline(out, environment=OFFLINE) as pipeline:

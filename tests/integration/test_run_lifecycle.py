@@ -61,11 +61,11 @@ def test_trigger_near_payload_limit_runs(tmp_path) -> None:
     assert outcome.products
 
 
-def test_failure_the_state_machine_cannot_catch_closes_the_run(tmp_path) -> None:
+def test_uncaught_failure_closes_run(tmp_path) -> None:
     event = load_event("pim-spec-changed-inline")
     event["id"] = str(uuid.uuid4())
-    # A spec sent as a string is refused by Intake; the Catch adds the error to a trigger already near the
-    # 256 KB limit, so Step Functions fails the execution with States.DataLimitExceeded past every Catch.
+    # Intake rejects a spec sent as a string. Its Catch adds the error to a trigger already near the 256 KB
+    # limit, so Step Functions fails the execution with States.DataLimitExceeded, which no Catch handles.
     event["detail"]["spec"] = "x" * (STATE_LIMIT_BYTES - len(json.dumps(event)) - 100)
 
     with LocalPipeline(tmp_path / "out", environment={"PROVIDERS": "offline"}) as pipeline:

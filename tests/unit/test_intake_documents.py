@@ -111,7 +111,7 @@ def test_inline_spec_ignores_file_encoding_option(store, records) -> None:
 
 
 @pytest.mark.parametrize("event_id", ["../../runs/x", "bell\u0007", "a" * 300])
-def test_event_id_that_cannot_name_a_file_is_hashed(store, records, event_id) -> None:
+def test_unsafe_event_id_is_hashed(store, records, event_id) -> None:
     task = _pim_event(_spec("ID-1"))
     task.trigger["id"] = event_id
     task.trigger["detail"].pop("file_name", None)  # the inline file is then named after the event

@@ -528,8 +528,8 @@ def test_flagged_copy_is_written_again_on_a_change(store, records, publisher) ->
     first = catalog.run("pendant.json", _bytes(spec))
     assert records.list_run_products(first.run_id)[0].status == ProductStatus.NEEDS_REVIEW
     # An unchanged upload keeps the flagged listing; its files stay in the first run's folder.
-    kept = catalog.run("pendant.json", _bytes(spec))
-    assert records.list_run_products(kept.run_id)[0].reused_from == first.run_id
+    unchanged = catalog.run("pendant.json", _bytes(spec))
+    assert records.list_run_products(unchanged.run_id)[0].reused_from == first.run_id
 
     spec["price"]["amount"] = 95
     second = catalog.run("pendant.json", _bytes(spec))

@@ -263,7 +263,7 @@ def _run(arguments: argparse.Namespace, console: Console) -> int:
                 return EXIT_FAILED
             except KeyboardInterrupt:
                 restore_interrupts = _defer_interrupts()
-                # pipeline.started also holds an execution whose submission the interrupt cut short.
+                # pipeline.started also contains an execution whose submission the interrupt cut short.
                 stopped = pipeline.stop(pipeline.started, reason="Interrupted: stopped with Ctrl-C")
                 _print_outcomes(console, pipeline.outcomes(pipeline.started), out_dir)
                 _error_console().print(f"interrupted; stopped runs {', '.join(stopped) or 'none'}")
@@ -502,7 +502,7 @@ def _print_outcomes(console: Console, outcomes: list[RunOutcome], out_dir: Path)
 
 
 def _shared_sku_notes(outcomes: list[RunOutcome]) -> list[str]:
-    """Name the SKUs that more than one file carried, and whose outcome the table now holds for each.
+    """Build a note for each SKU that more than one file contained, naming the file of its current outcome.
 
     The files of one command run at once, so the outcome that finished last
     is the SKU's current one, whatever the order of the files.
@@ -510,7 +510,7 @@ def _shared_sku_notes(outcomes: list[RunOutcome]) -> list[str]:
     names = [outcome.path.name for outcome in outcomes]
     by_sku: dict[str, list[tuple[str, ProductRecord]]] = {}
     for outcome in outcomes:
-        # Two files of one name in different folders are told apart by their paths.
+        # Two files of one name in different folders are named by their paths.
         label = outcome.path.name if names.count(outcome.path.name) == 1 else str(outcome.path)
         for product in outcome.products:
             by_sku.setdefault(product.sku, []).append((label, product))

@@ -606,9 +606,10 @@ class LocalPipeline:
     def _close_ended_run(self, description: Mapping[str, Any]) -> None:
         """Deliver a failed execution's status-change event, as the rule on the default bus does on AWS.
 
-        A failure the state machine caught has closed its run already, and the
-        function leaves it; one it could not catch (States.DataLimitExceeded on
-        a trigger near 256 KB) would otherwise leave the run RUNNING.
+        A failure the state machine caught has closed its run already, so the
+        function leaves that run as it is. A failure no Catch handles, such as
+        States.DataLimitExceeded on a trigger near 256 KB, would otherwise leave
+        the run RUNNING.
         """
         error = str(description.get("error") or "States.Runtime")
         cause = str(description.get("cause") or "the execution failed")
@@ -700,7 +701,9 @@ def _table_items(table_file: Path) -> list[dict[str, Any]]:
             f"{table_file} is not a local table ({type(error).__name__}: {error}); "
             "repair it, or move it away to start with an empty table"
         ) from error
-    for index, item in enumerate(items if isinstance(items, list) else [None]):
+    if not isinstance(items, list):
+        raise LocalStateInvalid(f"{table_file}: items is not a list; repair it, or move the file away")
+    for index, item in enumerate(items):
         problem = _item_problem(item)
         if problem is not None:
             raise LocalStateInvalid(
@@ -710,7 +713,7 @@ def _table_items(table_file: Path) -> list[dict[str, Any]]:
 
 
 def _item_problem(item: object) -> str | None:
-    """Say why a table.json item is no record the handlers can read, or return None."""
+    """Return why a table.json item is not a record the handlers can read, or None when it is."""
     if not isinstance(item, dict) or not isinstance(item.get("pk"), str) or not isinstance(item.get("sk"), str):
         return "is not an object with text pk and sk"
     if "record" not in item:

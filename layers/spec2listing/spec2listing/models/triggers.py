@@ -61,7 +61,12 @@ class ProductSpecChangedDetail(BaseModel):
     def _document(cls, value: object) -> object:
         if value is None or isinstance(value, dict | list):
             return value
-        kind = "text" if isinstance(value, str) else "a boolean" if isinstance(value, bool) else "a number"
+        if isinstance(value, str):
+            kind = "text"
+        elif isinstance(value, bool):
+            kind = "a boolean"
+        else:
+            kind = "a number"
         raise ValueError(
             f"the spec is {kind}, not a JSON object or list; send the document itself as detail.spec, "
             "or upload the file and point at it with detail.spec_s3"

@@ -135,7 +135,7 @@ def read_upload(trigger: TriggerEvent, store: ObjectStore) -> Upload:
                         file=key,
                         path="detail.spec_s3.key",
                         value=key,
-                        message=f"the key is under {owner}, which holds brand guides or the pipeline's own files",
+                        message=f"the key is under {owner}, which contains brand guides or the pipeline's own files",
                         expected="a spec uploaded under incoming/ or another prefix of your own",
                     )
                 ]

@@ -14,7 +14,7 @@ RUNS_PREFIX = "runs/"
 REJECTED_PREFIX = "rejected/"
 CACHE_PREFIX = "cache/"
 REFERENCES_PREFIX = "references/"
-# Where the pipeline writes: a PIM event may not point at a spec there.
+# Prefixes of brand guides and of the pipeline's own files, which a PIM event may not name as a spec.
 PIPELINE_PREFIXES = (RUNS_PREFIX, REJECTED_PREFIX, CACHE_PREFIX, BRANDS_PREFIX, "map-results/")
 
 
