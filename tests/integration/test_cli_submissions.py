@@ -102,14 +102,7 @@ def test_timeout_stops_runs_and_records_them(tmp_path, monkeypatch, capsys) -> N
 
 
 def test_interrupt_stops_runs_and_records_them(tmp_path, monkeypatch, capsys) -> None:
-    monkeypatch.setenv("OFFLINE_COPY_LATENCY_SECONDS", "3")
-    original_wait = LocalPipeline.wait
-
-    def interrupted_wait(self, submissions, **options):
-        # Ctrl-C arrives once intake has recorded the run, while products are still being written.
-        original_wait(self, submissions, on_progress=_stop_once_counted, timeout_seconds=None)
-
-    monkeypatch.setattr(LocalPipeline, "wait", interrupted_wait)
+    _interrupt_while_running(monkeypatch)
     out = tmp_path / "out"
 
     code = main(["run", str(EXAMPLES / "daypack.json"), "--out", str(out)])
@@ -124,17 +117,13 @@ def test_interrupt_stops_runs_and_records_them(tmp_path, monkeypatch, capsys) ->
 
 
 def test_second_interrupt_waits_for_the_runs_to_close(tmp_path, monkeypatch, capsys) -> None:
-    monkeypatch.setenv("OFFLINE_COPY_LATENCY_SECONDS", "3")
-    original_wait, original_stop = LocalPipeline.wait, LocalPipeline.stop
-
-    def interrupted_wait(self, submissions, **options):
-        original_wait(self, submissions, on_progress=_stop_once_counted, timeout_seconds=None)
+    _interrupt_while_running(monkeypatch)
+    original_stop = LocalPipeline.stop
 
     def stop_interrupted_again(self, submissions, **options):
         os.kill(os.getpid(), signal.SIGINT)  # an impatient second Ctrl-C
         return original_stop(self, submissions, **options)
 
-    monkeypatch.setattr(LocalPipeline, "wait", interrupted_wait)
     monkeypatch.setattr(LocalPipeline, "stop", stop_interrupted_again)
     out = tmp_path / "out"
 
@@ -147,6 +136,17 @@ def test_second_interrupt_waits_for_the_runs_to_close(tmp_path, monkeypatch, cap
     (run,) = [item for item in json.loads((out / "table.json").read_text())["items"] if item["sk"] == "RUN"]
     assert run["record"]["status"] == "FAILED"
     assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+
+
+def _interrupt_while_running(monkeypatch) -> None:
+    """Slow the copy calls and press Ctrl-C once intake has recorded the run, while products are being written."""
+    monkeypatch.setenv("OFFLINE_COPY_LATENCY_SECONDS", "3")
+    original_wait = LocalPipeline.wait
+
+    def interrupted_wait(self, submissions, **options):
+        original_wait(self, submissions, on_progress=_stop_once_counted, timeout_seconds=None)
+
+    monkeypatch.setattr(LocalPipeline, "wait", interrupted_wait)
 
 
 def _stop_once_counted(done: int, expected: int) -> None:
