@@ -155,6 +155,7 @@ WESTERN_TEXTS = [
     "Kaffekopp i stengods, blå och grön, 2 st • 250 ml",
     "Gore-Tex® Jacke, 20 m² Stoff, Œuvre naïve",
     "Col·lecció de tassa, pell i ceràmica",
+    "Becher „Klassik“ mit ‚Henkel‘, 0,3 l",
 ]
 
 
@@ -172,7 +173,7 @@ def test_windows_1252_text_detected(summary: str) -> None:
 
 # The same texts with only characters that Mac Roman and code page 850 can encode.
 PORTABLE_TEXTS = [
-    text.translate(str.maketrans({"’": "'", "“": "'", "”": "'", "…": "...", "–": "-", "—": "-", "€": "EUR"}))
+    text.translate(str.maketrans(dict.fromkeys("’‘‚“”„", "'") | {"…": "...", "–": "-", "—": "-", "€": "EUR"}))
     .replace("•", "*")
     .replace("½", ".5")
     .replace("²", "2")
@@ -209,6 +210,27 @@ def test_mac_roman_garbled_reading_names_mac_roman() -> None:
     (error,) = _errors(upload)
     assert error.message.endswith("it reads as plausible Mac Roman text")
     assert error.value.startswith("'Grš§e' when read as Windows-1252")
+
+
+# Letters at the edge of a word that Windows-1252 reads as its punctuation.
+@pytest.mark.parametrize(
+    ("summary", "encoding", "windows_word"),
+    [
+        ("Äpfelschale", "mac_roman", "€pfelschale"),
+        ("Ölkanne", "mac_roman", "…lkanne"),
+        ("Tasse Café", "cp850", "Caf‚"),
+        ("Vas Malmö", "cp850", "Malm”"),
+        ("Tasse à 10", "cp850", "…"),
+    ],
+)
+def test_word_edge_letters_not_read_as_punctuation(summary: str, encoding: str, windows_word: str) -> None:
+    upload = parse_upload("mugs.csv", _catalog_bytes(summary, encoding))
+
+    assert upload.specs == []
+    (error,) = _errors(upload)
+    assert error.message == "the file is not UTF-8, and it reads as different plausible text in two encodings"
+    assert error.value.startswith(f"{windows_word!r} in Windows-1252")
+    assert encoding in error.expected
 
 
 def test_cp850_sharp_s_not_read_as_a_acute() -> None:

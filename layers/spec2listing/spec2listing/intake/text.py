@@ -24,6 +24,8 @@ ENCODING_OPTION = "option encoding with the file's encoding (cp1252, mac_roman, 
 
 # Windows-1252's typographic punctuation, which the other code pages read as letters.
 _WINDOWS_PUNCTUATION = frozenset("’‘“”„‚–—…€•™")
+# The marks that may open a quote that a closing mark ends.
+_OPENING_QUOTES = {"”": "“„", "“": "„", "‘": "‚"}
 # Accented letters that are words of their own: French and Portuguese à, Italian è, Swedish å and ö.
 _ONE_LETTER_WORDS = frozenset("àáèéíóöåÀÈÉ")
 # Characters that fit anywhere: no-break space, soft hyphen and apostrophes.
@@ -132,7 +134,8 @@ def legacy_reading(file: str, data: bytes, utf8_error: UnicodeDecodeError) -> De
     so each reading is judged as product text (see _implausible_at).
     Windows-1252 is used when its reading is plausible and no other one is,
     or when the others differ from it only where Windows-1252 has the
-    typographic punctuation that Windows spreadsheets write (’ “ ” – … €).
+    typographic punctuation that Windows spreadsheets write (’ “ ” – … €),
+    placed where writers put it (see _punctuation_fits).
     """
     try:
         text = data.decode(LEGACY_ENCODING)
@@ -178,11 +181,49 @@ def legacy_reading(file: str, data: bytes, utf8_error: UnicodeDecodeError) -> De
 
 
 def _first_difference(windows: str, other: str) -> int | None:
-    """Find where two single-byte readings differ, other than at Windows-1252 punctuation."""
+    """Find where two single-byte readings differ, other than at Windows-1252 punctuation placed as it is used."""
     for index, (ours, theirs) in enumerate(zip(windows, other, strict=True)):
-        if ours != theirs and ours not in _WINDOWS_PUNCTUATION:
+        if ours != theirs and not _punctuation_fits(windows, index):
             return index
     return None
+
+
+def _punctuation_fits(text: str, index: int) -> bool:
+    """Judge whether the Windows-1252 punctuation mark at `index` sits where writers put it.
+
+    Another code page reads these bytes as letters, so a mark that touches a
+    word on the wrong side is most likely a letter of that word: Mac Roman
+    "Äpfel" reads "€pfel", "Ölkanne" reads "…lkanne", and code page 850
+    "Café" reads "Caf‚". A closing quote needs an opening one before it on its
+    line.
+
+    NOTE: an apostrophe fits anywhere and an ellipsis after a word fits, so
+    Mac Roman "Martín" still reads as "Mart’n" and code page 850 "voilà" as
+    "voil…".
+    """
+    character = text[index]
+    if character not in _WINDOWS_PUNCTUATION:
+        return False
+    before = text[index - 1] if index > 0 else " "
+    after = text[index + 1] if index + 1 < len(text) else " "
+    if character in "„‚":
+        return not before.isalnum()
+    if character in "“‘”":
+        # “ and ‘ open an English quote and close a German one („so“, ‚so‘); ” only closes.
+        opens = character != "”" and not before.isalnum()
+        line_start = text.rfind("\n", 0, index) + 1
+        return opens or (
+            not after.isalnum() and any(mark in text[line_start:index] for mark in _OPENING_QUOTES[character])
+        )
+    if character in "€–—":
+        return not before.isalpha() and not after.isalpha()
+    if character == "…":
+        return not before.isspace() and not after.isalnum()
+    if character == "™":
+        return not after.isalnum()
+    if character == "•":
+        return not before.isalpha()
+    return True  # ’
 
 
 def _first_implausible(text: str) -> int | None:
