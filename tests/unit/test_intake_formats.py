@@ -561,6 +561,29 @@ def test_akeneo_disabled_variant_left_out_of_model() -> None:
     assert rejection.errors[0].path.endswith(".enabled")
 
 
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("values", None, "missing values"),
+        ("values", [], "values is not an object"),
+        ("parent", ["kr_travel_mug"], "parent is not a product model code"),
+    ],
+)
+def test_akeneo_forced_format_bad_shapes_rejected(field, value, message) -> None:
+    page = json.loads(AKENEO_PAGE.read_text())
+    broken = page["_embedded"]["items"][0]
+    broken[field] = value
+    options = ReadOptions(format="akeneo", locale="en_GB", channel="ecommerce", currency="GBP")
+    upload = parse_upload(AKENEO_PAGE.name, json.dumps(page).encode(), options)
+
+    (rejection,) = upload.rejections
+    assert rejection.sku == broken["identifier"]
+    (error,) = rejection.errors
+    assert error.path == f"_embedded.items[0].{field}"
+    assert error.message == message
+    assert upload.specs, "the other products of the page still make listings"
+
+
 TEE_MODEL = {
     "code": "tshirt_model",
     "family": "clothing",

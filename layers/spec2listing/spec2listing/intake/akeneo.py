@@ -96,7 +96,8 @@ def identifier_of(item: dict[str, Any]) -> str:
     identifier = item.get("identifier")
     if isinstance(identifier, str) and identifier.strip():
         return identifier.strip()
-    entries = item.get("values", {}).get("sku")
+    values = item.get("values")
+    entries = values.get("sku") if isinstance(values, dict) else None
     if isinstance(entries, list) and entries and isinstance(entries[0], dict):
         return str(entries[0].get("data") or "").strip()
     return ""
@@ -108,10 +109,24 @@ def read_akeneo(
     """Group variant products by product model and map each group to one spec candidate."""
     result = ReadResult(format=format_name)
     groups: dict[str, list[tuple[str, dict[str, Any]]]] = {}
-    parents = {item.get("parent") for _, item in items if not is_product_model(item)}
+    parents = {item["parent"] for _, item in items if isinstance(item.get("parent"), str)}
     for origin, item in items:
         if is_product_model(item):
             result.rejections.append(_product_model(file, origin, str(item["code"]), item["code"] in parents))
+            continue
+        if not isinstance(item.get("values"), dict):
+            result.rejections.append(_values_not_object(file, origin, item))
+            continue
+        parent = item.get("parent")
+        if parent is not None and not isinstance(parent, str):
+            error = FieldError(
+                file=file,
+                path=join_path(origin, "parent"),
+                value=show_value(parent),
+                message="parent is not a product model code",
+                expected="the code of the product model, or null for a product without one",
+            )
+            result.rejections.append(Rejection(sku=identifier_of(item) or None, origin=origin, errors=[error]))
             continue
         identifier = identifier_of(item)
         if not identifier:
@@ -129,7 +144,6 @@ def read_akeneo(
                 )
             )
             continue
-        parent = item.get("parent")
         if item.get("enabled") is False and not options.include_inactive:
             result.rejections.append(_disabled(file, origin, identifier))
             if isinstance(parent, str) and parent and options.variants == "merge":
@@ -169,6 +183,20 @@ def _product_model(file: str, origin: str, code: str, variants_in_file: bool) ->
         file=file, path=join_path(origin, "code"), value=show_value(code), message=message, expected=expected
     )
     return Rejection(sku=None if variants_in_file else code, origin=origin, errors=[error])
+
+
+def _values_not_object(file: str, origin: str, item: dict[str, Any]) -> Rejection:
+    """Reject an item whose values are missing or not keyed by attribute code, as option format akeneo may bring."""
+    identifier = item.get("identifier")
+    error = FieldError(
+        file=file,
+        path=join_path(origin, "values"),
+        value=show_value(item.get("values")),
+        message="missing values" if item.get("values") is None else "values is not an object",
+        expected='an object keyed by attribute code, as the Akeneo API returns: {"name": [{"locale": null, '
+        '"scope": null, "data": "Mug"}]}',
+    )
+    return Rejection(sku=identifier.strip() if isinstance(identifier, str) else None, origin=origin, errors=[error])
 
 
 def _disabled(file: str, origin: str, identifier: str) -> Rejection:
