@@ -64,6 +64,32 @@ def test_quote_closed_rows_later_rejected() -> None:
     assert "runs to line 4 and contains whole rows" in error.message
 
 
+def test_quoted_prose_list_as_wide_as_a_row_read() -> None:
+    # The second line of the summary splits into seven cells, the header's width, but reads as prose.
+    rows = (
+        'C1,Mug,Acme,Kitchen,19.90,EUR,"Comes in:\nred, green, blue, black, white, grey, pink\nDishwasher safe."\n'
+        "C2,Bowl,Acme,Kitchen,9.90,EUR,Plain\n"
+    )
+    upload = parse_upload("mugs.csv", (CATALOG + rows).encode())
+
+    specs = {spec.sku: spec for _, spec in upload.specs}
+    assert upload.rejections == []
+    assert specs["C1"].summary == "Comes in:\nred, green, blue, black, white, grey, pink\nDishwasher safe."
+    assert set(specs) == {"C1", "C2"}
+
+
+def test_oversized_cell_rejects_only_its_product() -> None:
+    rows = f"H1,Mug,Acme,Kitchen,19.90,EUR,{'word ' * 40_000}\nH2,Bowl,Acme,Kitchen,9.90,EUR,ok\n"
+    upload = parse_upload("mugs.csv", (CATALOG + rows).encode())
+
+    assert [spec.sku for _, spec in upload.specs] == ["H2"]
+    (rejection,) = upload.rejections
+    assert rejection.sku == "H1"
+    (error,) = rejection.errors
+    assert error.path == "row 2, column summary"
+    assert error.expected == "at most 5000 characters"
+
+
 def test_shopify_unclosed_quote_rejects_file() -> None:
     rows = (
         'a,A,"<p>Quote start</p>,Acme,Shirts,Size,S,A-1,10.00\n'

@@ -24,6 +24,10 @@ DELIMITERS: tuple[Delimiter, ...] = (",", ";", "\t", "|")
 DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
 DECIMAL_NAMES = {".": "point", ",": "comma"}
 SAMPLE_RECORDS = 50
+# Longest cell the reader splits, in characters. The csv module's default of 131,072 rejected a whole file
+# for one oversized cell; at this size the cell reaches the product's own field limits, which reject only
+# its product.
+MAX_CELL_CHARACTERS = 16 * 1024 * 1024
 
 _GROUP = r"[ \u00a0\u202f]"
 # Number shapes and the decimal mark each one proves; None: could be either.
@@ -113,6 +117,14 @@ class _Unreadable(NamedTuple):
             message = f"the quoted cell that starts on row {self.line} is never closed"
         elif "expected after" in self.reason:
             message = f"a quote inside the quoted cell on row {self.line} is not doubled"
+        elif "field limit" in self.reason:
+            return FieldError(
+                file=file,
+                path=f"row {self.line}",
+                value=first_line,
+                message=f"a cell on row {self.line} is longer than {MAX_CELL_CHARACTERS:,} characters",
+                expected="shorter cells; a summary, for one, holds at most 5,000 characters",
+            )
         else:
             message = f"row {self.line} cannot be read as CSV: {self.reason}"
         return FieldError(
@@ -132,6 +144,8 @@ def _records(text: str, delimiter: str, limit: int | None = None) -> list[_Recor
     after a quoted cell is an error instead of a cell that swallows the rows
     after it.
     """
+    if csv.field_size_limit() < MAX_CELL_CHARACTERS:
+        csv.field_size_limit(MAX_CELL_CHARACTERS)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     records: list[_Record] = []
     line = 1
@@ -151,21 +165,31 @@ def _swallowed_rows(text: str, delimiter: str, records: list[_Record], width: in
 
     An unclosed quote that a later quote at the end of a line happens to close
     reads as one long cell and hides the rows between them. A line inside the
-    cell that has exactly the header's number of cells is taken as such a row.
-    On the record's last line, the quote that closes the cell must then sit
-    in that line's last cell.
+    cell that has exactly the header's number of cells is taken as such a row,
+    unless a space follows each of its delimiters and not each of the
+    header's, as in a list written in prose ("red, green, blue"). On the
+    record's last line, the quote that closes the cell must then sit in that
+    line's last cell.
     """
     if width < 2:
         return None
     lines = io.StringIO(text, newline="").readlines()
+    spaced_header = _spaced_after_delimiters(lines[0], delimiter) if lines else False
     for record in records:
         for number in range(record.line + 1, record.last_line + 1):
             inner = next(csv.reader([lines[number - 1]], delimiter=delimiter), [])
             if len(inner) != width:
                 continue
+            if _spaced_after_delimiters(lines[number - 1], delimiter) and not spaced_header:
+                continue
             if number < record.last_line or '"' not in "".join(inner[:-1]):
                 return _Unreadable(record.line, "swallowed", last_line=record.last_line)
     return None
+
+
+def _spaced_after_delimiters(line: str, delimiter: str) -> bool:
+    cells = next(csv.reader([line], delimiter=delimiter), [])
+    return len(cells) > 1 and all(cell[:1] in (" ", "\u00a0") for cell in cells[1:])
 
 
 def _detect_delimiter(
