@@ -9,6 +9,7 @@ from decimal import Decimal
 
 import pytest
 from spec2listing.intake import parse_upload
+from spec2listing.intake.markup import description_text
 from spec2listing.intake.options import ReadOptions, read_options
 
 from tests.support import EXAMPLES, load_event
@@ -62,6 +63,14 @@ def test_shopify_body_html_becomes_summary_and_features() -> None:
         "Machine washable at 30 \u00b0C",
         "Ribbed cuffs & hem",
     ]
+
+
+def test_markup_table_and_definition_cells_kept_apart() -> None:
+    body = (
+        "<p>Soft &amp; light.</p><table><tr><th>Size</th><th>Chest</th></tr><tr><td>S</td><td>90</td></tr>"
+        "</table><dl><dt>Care</dt><dd>Wash cold</dd></dl>"
+    )
+    assert description_text(body).summary == "Soft & light. Size Chest S 90 Care Wash cold"
 
 
 def test_shopify_colour_option_gives_variants_and_sizes_specs() -> None:
@@ -450,6 +459,20 @@ def test_akeneo_metrics_converted_and_identifiers_left_out() -> None:
     assert mug.dimensions is not None
     assert (mug.dimensions.width, mug.dimensions.height, mug.dimensions.unit) == (90, 155, "mm")
     assert mug.specs == {"dishwasher_safe": True}
+
+
+def test_akeneo_table_attribute_written_as_rows() -> None:
+    product = json.loads((FORMATS / "akeneo-product.json").read_text())
+    product["values"]["nutrition"] = [
+        {
+            "locale": None,
+            "scope": None,
+            "data": [{"nutrient": "salt", "per_100g": "1.2"}, {"nutrient": "sugar", "per_100g": "5"}],
+        }
+    ]
+    (spec,) = _specs(parse_upload("bowl.json", json.dumps(product).encode(), AKENEO_OPTIONS)).values()
+
+    assert spec.specs["nutrition"] == "Nutrient: Salt, Per 100g: 1.2; Nutrient: Sugar, Per 100g: 5"
 
 
 def test_akeneo_locale_option_picks_labels_and_text() -> None:

@@ -537,17 +537,29 @@ class _AkeneoGroup:
                 return _plain_number(data)
             return humanize_code(data) if _is_code(data) else data.strip()
         if isinstance(data, list):
-            words = [humanize_code(str(item)) if _is_code(item) else str(item) for item in data]
             prices = [entry for entry in data if isinstance(entry, dict) and "currency" in entry]
             if prices:
                 currency = self.options.currency
                 chosen = [entry for entry in prices if currency is None or entry.get("currency") == currency]
-                words = [f"{entry.get('amount')} {entry.get('currency')}" for entry in chosen]
+                return ", ".join(f"{entry.get('amount')} {entry.get('currency')}" for entry in chosen) or None
+            if any(isinstance(item, dict) for item in data):
+                # A table attribute: one object per row, keyed by column code.
+                rows = [self._table_row(row) for row in data if isinstance(row, dict)]
+                return "; ".join(row for row in rows if row) or None
+            words = [humanize_code(str(item)) if _is_code(item) else str(item) for item in data]
             return ", ".join(words) or None
         if isinstance(data, dict) and "amount" in data and "unit" in data:
             amount = _plain_number(data["amount"])
             return f"{amount} {str(data['unit']).lower().replace('_', ' ')}"
         return None
+
+    def _table_row(self, row: dict[str, Any]) -> str:
+        cells = []
+        for column, cell in row.items():
+            value = None if isinstance(cell, list | dict) else self._spec_value(cell)
+            if value is not None:
+                cells.append(f"{humanize_code(str(column))}: {_show(value)}")
+        return ", ".join(cells)
 
     def _error(self, where: str, value: Any, message: str, expected: str) -> FieldError:
         return FieldError(file=self.file, path=where, value=show_value(value), message=message, expected=expected)

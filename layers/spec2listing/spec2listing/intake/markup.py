@@ -4,8 +4,11 @@ from html.parser import HTMLParser
 
 from pydantic import BaseModel, Field
 
+# Tags that end a run of words, so that text on either side of them never runs together.
 _BLOCK_TAGS = frozenset(
-    {"p", "div", "br", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "td", "section", "article", "blockquote", "ul", "ol"}
+    {"p", "div", "br", "hr", "h1", "h2", "h3", "h4", "h5", "h6", "section", "article", "aside", "header", "footer"}
+    | {"main", "nav", "blockquote", "pre", "address", "figure", "figcaption", "details", "summary"}
+    | {"ul", "ol", "dl", "dt", "dd", "table", "caption", "thead", "tbody", "tfoot", "tr", "th", "td"}
 )
 _SKIPPED_TAGS = frozenset({"script", "style", "template"})
 
