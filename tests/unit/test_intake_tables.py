@@ -266,14 +266,15 @@ def test_cp850_sharp_s_not_read_as_a_acute() -> None:
     assert "'Straáe' in Windows-1252 and 'Straße' in DOS code page 850" in error.value
 
 
-def test_utf16_without_bom_names_option() -> None:
-    data = _catalog_bytes("Krug", "utf-16-le")
+@pytest.mark.parametrize("summary", ["Krug", "Krug für 29,90 €"])
+def test_utf16_without_bom_names_option(summary: str) -> None:
+    data = _catalog_bytes(summary, "utf-16-le")
     (error,) = _errors(parse_upload("mugs.csv", data))
     assert error.message == "the file looks like UTF-16 text without a byte order mark"
     assert error.expected.startswith("option encoding utf-16-le")
     read = parse_upload("mugs.csv", data, ReadOptions(encoding="utf-16-le"))
     assert read.dialect["encoding"] == "utf-16-le"
-    assert read.specs[0][1].summary == "Krug"
+    assert read.specs[0][1].summary == summary
 
 
 def test_json_not_utf8_names_option() -> None:

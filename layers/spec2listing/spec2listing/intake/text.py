@@ -74,14 +74,17 @@ def _binary_error(file: str, data: bytes) -> FieldError | None:
 
 
 def _utf16_byte_order(data: bytes) -> str | None:
-    """Name the UTF-16 byte order of bytes where every other byte is zero, as ASCII text in UTF-16 is."""
+    """Name the UTF-16 byte order of bytes where nearly every other byte is zero, as Latin text in UTF-16 is.
+
+    At least 90% of the high bytes must be zero, which leaves room for
+    characters such as € (U+20AC), and the low bytes must all be non-zero.
+    """
     sample = data[:4096]
     if len(sample) < 4 or len(sample) % 2:
         return None
-    if not any(sample[0::2]) and all(sample[1::2]):
-        return "utf-16-be"
-    if not any(sample[1::2]) and all(sample[0::2]):
-        return "utf-16-le"
+    for order, high, low in (("utf-16-be", sample[0::2], sample[1::2]), ("utf-16-le", sample[1::2], sample[0::2])):
+        if all(low) and high.count(0) >= 0.9 * len(high):
+            return order
     return None
 
 
