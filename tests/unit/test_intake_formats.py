@@ -434,6 +434,18 @@ def test_akeneo_page_needs_locale_channel_and_currency() -> None:
     assert by_path["_embedded.items[0].values.name"].value == "de_DE, en_GB"
 
 
+def test_akeneo_locale_given_settles_channel() -> None:
+    product = json.loads((FORMATS / "akeneo-product.json").read_text())
+    product["values"]["description"] = [
+        {"locale": "en_GB", "scope": "ecommerce", "data": "<p>For the web shop.</p>"},
+        {"locale": "de_DE", "scope": "print", "data": "<p>Für den Katalog.</p>"},
+    ]
+    options = ReadOptions(locale="en_GB", currency="GBP")
+    (spec,) = _specs(parse_upload("bowl.json", json.dumps(product).encode(), options)).values()
+
+    assert spec.summary == "For the web shop."
+
+
 def test_akeneo_product_model_becomes_one_spec_with_variants() -> None:
     upload = parse_upload(AKENEO_PAGE.name, AKENEO_PAGE.read_bytes(), AKENEO_OPTIONS)
     specs = _specs(upload)
