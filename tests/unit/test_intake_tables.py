@@ -1,5 +1,7 @@
 """CSV as people and spreadsheets write it: quotes, row widths, decimal marks and encodings."""
 
+from decimal import Decimal
+
 import pytest
 from spec2listing.intake import parse_upload
 from spec2listing.intake.options import ReadOptions
@@ -88,6 +90,26 @@ def test_oversized_cell_rejects_only_its_product() -> None:
     (error,) = rejection.errors
     assert error.path == "row 2, column summary"
     assert error.expected == "at most 5000 characters"
+
+
+def test_empty_unnamed_columns_dropped() -> None:
+    text = "sku,name,brand,,category,price,currency,,\nC1,Mug,Acme,,Kitchen,19.90,EUR,,\nC2,Bowl,Acme\n"
+    upload = parse_upload("mugs.csv", text.encode())
+
+    (spec,) = [spec for _, spec in upload.specs]
+    assert (spec.sku, spec.category, spec.price.amount) == ("C1", "Kitchen", Decimal("19.90"))
+    (rejection,) = upload.rejections
+    assert rejection.sku == "C2", "a short row is still read and rejected for its missing cells"
+
+
+def test_unnamed_column_with_value_rejected() -> None:
+    text = "sku,name,brand,category,price,currency,\nC1,Mug,Acme,Kitchen,19.90,EUR,dishwasher safe\n"
+    (error,) = _errors(parse_upload("mugs.csv", text.encode()))
+
+    assert error.path == "row 2, column 7"
+    assert error.value == "'dishwasher safe'"
+    assert error.message == "column 7 has no name in the header but holds values"
+    assert error.expected == "a column name in the header for column 7, or the column deleted"
 
 
 def test_shopify_unclosed_quote_rejects_file() -> None:

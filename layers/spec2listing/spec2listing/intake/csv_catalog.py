@@ -126,7 +126,7 @@ def _header_problems(file: str, header: list[str]) -> list[FieldError]:
             problems.append(
                 FieldError(
                     file=file,
-                    path=f"(header).{column or '(blank)'}",
+                    path=f"(header).{column}",
                     message="unknown column",
                     expected="only the catalog columns: " + ", ".join(KNOWN_COLUMNS),
                 )

@@ -201,7 +201,7 @@ def _header_fields(file: str, header: list[str]) -> tuple[dict[str, int], list[F
             problems.append(
                 FieldError(
                     file=file,
-                    path=f"(header).{name or '(blank)'}",
+                    path=f"(header).{name}",
                     message="unknown column for a Shopify product export",
                     expected="the columns Shopify exports, such as Handle, Title, Variant SKU, Variant Price",
                 )

@@ -89,7 +89,39 @@ def read_table(
     if swallowed is not None:
         return swallowed.field_error(file, text)
     rows = [(record.line, record.cells) for record in records[1:] if any(cell.strip() for cell in record.cells)]
+    unnamed = _without_empty_unnamed_columns(file, header, rows)
+    if isinstance(unnamed, FieldError):
+        return unnamed
+    header, rows = unnamed
     return CsvTable(header=header, rows=rows, encoding=decoded.encoding, delimiter=delimiter)
+
+
+def _without_empty_unnamed_columns(
+    file: str, header: list[str], rows: list[tuple[int, list[str]]]
+) -> tuple[list[str], list[tuple[int, list[str]]]] | FieldError:
+    """Drop columns with no name and no values, which spreadsheets leave after the last real column.
+
+    An unnamed column that holds a value is an error, because no field can
+    be told for the value.
+    """
+    unnamed = [index for index, name in enumerate(header) if not name]
+    if not unnamed:
+        return header, rows
+    for index in unnamed:
+        for line, cells in rows:
+            if index < len(cells) and cells[index].strip():
+                return FieldError(
+                    file=file,
+                    path=f"row {line}, column {index + 1}",
+                    value=show_value(cells[index]),
+                    message=f"column {index + 1} has no name in the header but holds values",
+                    expected=f"a column name in the header for column {index + 1}, or the column deleted",
+                )
+    kept = [index for index, name in enumerate(header) if name]
+    width = len(header)
+    return [header[index] for index in kept], [
+        (line, [cells[index] for index in kept if index < len(cells)] + cells[width:]) for line, cells in rows
+    ]
 
 
 class _Record(NamedTuple):
