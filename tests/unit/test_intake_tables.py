@@ -112,6 +112,16 @@ def test_unnamed_column_with_value_rejected() -> None:
     assert error.expected == "a column name in the header for column 7, or the column deleted"
 
 
+def test_shopify_missing_columns_named_as_exported() -> None:
+    header = "Handle,Title,Type,Variant SKU,Variant Price,Image Src\n"
+    rows = "tee,Tee,Shirts,T-1,19.00,\nphoto,,,,,https://example.com/1.jpg\n"
+    upload = parse_upload("products_export.csv", (header + rows).encode(), EUR)
+
+    paths = {rejection.sku: [error.path for error in rejection.errors] for rejection in upload.rejections}
+    assert paths["tee"] == ["row 2, column Vendor (not in the header)"]
+    assert "row 3, column Variant Price" in paths["photo"]
+
+
 def test_shopify_unclosed_quote_rejects_file() -> None:
     rows = (
         'a,A,"<p>Quote start</p>,Acme,Shirts,Size,S,A-1,10.00\n'

@@ -345,10 +345,10 @@ def _locator(
             return product.where(fields[name])
         if name == "category":
             return product.where("category" if product.category else "product_type")
-        if name == "price" and price_source is not None:
+        if name == "price":
             if len(location) > 1 and location[1] == "currency":
                 return "option currency"
-            return price_source.where("price")
+            return (price_source or product).where("price")
         if name == "weight" and variants:
             return variants[0].where("weight" if variants[0].weight else "grams")
         variant = location[1] if name == "variants" and len(location) > 1 else None
@@ -383,7 +383,7 @@ def _product_from_json(file: str, origin: str, item: dict[str, Any]) -> ShopifyP
     )
     option_names = [str(option.get("name") or "") for _, option in ordered]
     # Keys that differ between the JSON and the fields of ShopifyProduct; options are listed by position.
-    keys = {"category": "product_type"}
+    keys = {"category": "product_type", "price": "variants[0].price"}
     keys.update({f"option{number}_name": f"options[{index}].name" for number, (index, _) in enumerate(ordered, 1)})
 
     def where(key: str) -> str:

@@ -51,6 +51,21 @@ COLUMNS = {
     **{f"option{n} name": f"option{n}_name" for n in (1, 2, 3)},
     **{f"option{n} value": f"option{n}" for n in (1, 2, 3)},
 }
+# The column of Shopify's export that fills each field, named in errors about a column the file lacks.
+COLUMN_LABELS = {
+    "handle": "Handle",
+    "title": "Title",
+    "body_html": "Body (HTML)",
+    "vendor": "Vendor",
+    "category": "Product Category",
+    "product_type": "Type",
+    "sku": "Variant SKU",
+    "price": "Variant Price",
+    "grams": "Variant Grams",
+    "weight_unit": "Variant Weight Unit",
+    **{f"option{n}_name": f"Option{n} Name" for n in (1, 2, 3)},
+    **{f"option{n}": f"Option{n} Value" for n in (1, 2, 3)},
+}
 PRODUCT_FIELDS = (
     "title",
     "body_html",
@@ -239,7 +254,7 @@ def _product(
         errors += normalize_number_cells(file, line, cells, NUMBER_FIELDS, decimal, columns=columns)
 
         def where(name: str, line: int = line) -> str:
-            return f"row {line}, column {columns.get(name, name)}"
+            return f"row {line}, column {_column_name(columns, name)}"
 
         variants.append(
             ShopifyVariant(
@@ -254,7 +269,7 @@ def _product(
         )
 
     def product_where(name: str) -> str:
-        return f"row {first_line}, column {columns.get(name, name)}"
+        return f"row {first_line}, column {_column_name(columns, name)}"
 
     label = f"row {first_line}" if len(rows) == 1 else f"rows {first_line}-{rows[-1][0]}"
     return ShopifyProduct(
@@ -272,3 +287,10 @@ def _product(
         where=product_where,
         errors=errors,
     )
+
+
+def _column_name(columns: dict[str, str], field: str) -> str:
+    """Name the file's column for a field, or the export's column that the file lacks."""
+    if field in columns:
+        return columns[field]
+    return f"{COLUMN_LABELS.get(field, field)} (not in the header)"
