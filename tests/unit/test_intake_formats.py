@@ -778,6 +778,13 @@ def test_decimal_mark_that_reads_both_ways_needs_option() -> None:
     assert lamp.price.amount == Decimal("1.5")
 
 
+@pytest.mark.parametrize(("price", "delimiter"), [("0.500", ","), ("0,500", ";")])
+def test_leading_zero_proves_decimal_mark(price: str, delimiter: str) -> None:
+    data = _csv([CATALOG_HEADER, ["A-1", "Lamp", "Acme", "Lights", price, "EUR"]], delimiter=delimiter).encode()
+    (lamp,) = _specs(parse_upload("lamps.csv", data)).values()
+    assert lamp.price.amount == Decimal("0.5")
+
+
 def test_both_decimal_marks_in_one_file_rejected() -> None:
     rows = [
         CATALOG_HEADER,

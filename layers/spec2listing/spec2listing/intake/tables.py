@@ -30,9 +30,10 @@ SAMPLE_RECORDS = 50
 MAX_CELL_CHARACTERS = 16 * 1024 * 1024
 
 _GROUP = r"[ \u00a0\u202f]"
-# Number shapes and the decimal mark each one proves; None: could be either.
+# Number shapes and the decimal mark each one proves; None: could be either. A leading 0 is never a
+# thousands group, so "0.500" proves a decimal point.
 _NUMBER_SHAPES: tuple[tuple[re.Pattern[str], DecimalMark | None], ...] = (
-    (re.compile(r"^\d{1,3}[.,]\d{3}$"), None),
+    (re.compile(r"^(?!0[.,])\d{1,3}[.,]\d{3}$"), None),
     (re.compile(r"^\d+\.\d+$"), "."),
     (re.compile(r"^\d+,\d+$"), ","),
     (re.compile(r"^\d{1,3}(,\d{3})+\.\d+$"), "."),
