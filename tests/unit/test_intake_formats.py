@@ -690,6 +690,8 @@ def test_jsonl_bad_line_rejects_only_that_line() -> None:
     assert len(upload.specs) == 1
     assert [rejection.origin for rejection in upload.rejections] == ["line 2", "line 3", "line 4"]
     assert upload.rejections[0].errors[0].path.startswith("line 2 column ")
+    assert upload.rejections[0].errors[0].value.endswith(" then 'trailing'")
+    assert upload.rejections[1].errors[0].value == "'[1]'"
 
 
 def test_json_list_entry_not_object_names_entry() -> None:

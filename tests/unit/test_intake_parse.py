@@ -55,6 +55,8 @@ def test_truncated_json_reports_position() -> None:
     (error,) = _errors("truncated.json", (ACCEPTANCE / "bad" / "truncated.json").read_bytes())
     assert error.path.startswith("line 1 column ")
     assert "truncated" in error.message
+    assert error.value is not None
+    assert error.value.endswith("then the end of the file")
 
 
 def test_missing_identity_names_each_field() -> None:

@@ -14,12 +14,14 @@ from spec2listing.errors import FieldError
 from spec2listing.intake.akeneo import is_akeneo_product, read_akeneo
 from spec2listing.intake.csv_catalog import header_score as catalog_header_score
 from spec2listing.intake.csv_catalog import read_csv_catalog
+from spec2listing.intake.field_errors import show_value
 from spec2listing.intake.json_spec import (
     EXPECTED_BOUNDS,
     Item,
     JsonOutOfBounds,
     canonical_candidates,
     document_items,
+    json_error_excerpt,
     load_json,
     parse_json,
     without_repeated_keys,
@@ -74,13 +76,21 @@ def read_jsonl_upload(file: str, data: bytes, options: ReadOptions) -> ReadResul
                     f"{origin} column {error.colno}",
                     f"invalid JSON: {error.msg}",
                     "one complete JSON object per line",
+                    value=json_error_excerpt(error),
                     origin=origin,
                 )
             )
             continue
         if not isinstance(entry, dict):
             rejections.append(
-                file_rejection(file, origin, "the line is not a JSON object", "a product object", origin=origin)
+                file_rejection(
+                    file,
+                    origin,
+                    "the line is not a JSON object",
+                    "a product object",
+                    value=show_value(line),
+                    origin=origin,
+                )
             )
             continue
         items.append((origin, entry))
