@@ -230,12 +230,12 @@ class _Values:
         if not isinstance(entries, list):
             return None
         found = [(index, entry) for index, entry in enumerate(entries) if isinstance(entry, dict)]
-        contexts = (("scope", "channel", self.options.channel), ("locale", "locale", self.options.locale))
+        options = (("scope", "channel", self.options.channel), ("locale", "locale", self.options.locale))
         # Filter by every option given before judging the others, so that a locale given settles the channel.
-        for key, _, selected in contexts:
+        for key, _, selected in options:
             if selected is not None:
                 found = [(index, entry) for index, entry in found if entry.get(key) in (None, selected)]
-        for key, option_name, selected in contexts:
+        for key, option_name, selected in options:
             if selected is not None:
                 continue
             present = sorted({str(entry[key]) for _, entry in found if entry.get(key)})
