@@ -273,6 +273,11 @@ def test_instagram_without_hashtags_passes() -> None:
         ('<a href="java&#13;script:alert(1)">more</a>', ["<a href=java\rscript:alert(1)>"]),
         ('<a href="java&NewLine;script:alert(1)">more</a>', ["<a href=java\nscript:alert(1)>"]),
         ("<p>Shoe</p><!--><script>alert(1)</script>-->", ["<!-- markup in a comment -->"]),
+        ("<p>Shoe</p><img src=x onerror=alert(1) ", ["unclosed tag '<img src=x onerror=alert(1) '"]),
+        (
+            "<p>Shoe</p><script src=https://example.invalid/x.js",
+            ["unclosed tag '<script src=https://example.invalid/x.js'"],
+        ),
     ],
 )
 def test_shopify_body_rejects_code(body: str, found: list[str]) -> None:

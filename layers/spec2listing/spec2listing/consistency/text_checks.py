@@ -34,6 +34,10 @@ _SCRIPT_SCHEMES = ("javascript:", "vbscript:", "data:")
 _URL_IGNORED = re.compile(r"[\x00-\x20\x7f]")
 
 
+# The start of a tag, a closing tag, a comment or declaration, or a processing instruction.
+_TAG_START = re.compile(r"<[A-Za-z/!?]")
+
+
 class _MarkupScan(HTMLParser):
     """Collect the tags outside an allowlist, event-handler attributes and javascript: URLs of an HTML text."""
 
@@ -71,10 +75,20 @@ class _MarkupScan(HTMLParser):
 
 
 def unsafe_markup(text: str, allowed: frozenset[str]) -> list[str]:
-    """List the markup of an HTML text that could run code: unknown tags, on* attributes, script URLs."""
+    """List the markup of an HTML text that could run code: unknown tags, on* attributes, script URLs.
+
+    A tag left open at the end of the text is listed too. Python's parser
+    reads it as text, but on a storefront the theme's markup that follows
+    closes it, and its attributes run.
+    """
     scan = _MarkupScan(allowed)
     scan.feed(text)
     scan.close()
+    last_tag = None
+    for last_tag in _TAG_START.finditer(text):
+        pass
+    if last_tag is not None and ">" not in text[last_tag.start() :]:
+        scan.found.append(f"unclosed tag {text[last_tag.start() :][:40]!r}")
     return list(dict.fromkeys(scan.found))
 
 
