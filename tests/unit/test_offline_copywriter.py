@@ -1,6 +1,6 @@
 import pytest
 from spec2listing.copywriting.offline import OfflineCopyWriter
-from spec2listing.copywriting.platforms import AMAZON_FORBIDDEN_TITLE_CHARS, RULES
+from spec2listing.copywriting.platforms import AMAZON_FORBIDDEN_TITLE_CHARS, RULES, text_rule
 from spec2listing.costs.ledger import MemoryLedger
 from spec2listing.models.spec import Platform, ProductSpec
 
@@ -70,6 +70,20 @@ def test_amazon_title_drops_forbidden_characters() -> None:
     listing = OfflineCopyWriter().write(spec, None, ledger=MemoryLedger()).listing
     assert listing.platforms.amazon is not None
     assert not set(listing.platforms.amazon.title) & AMAZON_FORBIDDEN_TITLE_CHARS
+
+
+def test_search_terms_stop_at_amazon_byte_limit() -> None:
+    (spec,) = specs_in(ACCEPTANCE / "trail-runner.json")
+    materials = [
+        "Recycled polyester mesh upper with thermoplastic polyurethane overlays and a gusseted tongue",
+        "Nitrogen-infused EVA midsole foam with a carbon-fibre propulsion plate and a Vibram Megagrip rubber outsole with 5 mm lugs",
+    ]
+    spec = spec.model_copy(update={"materials": materials})
+    terms = OfflineCopyWriter().write(spec, None, ledger=MemoryLedger()).listing.platforms.amazon.search_terms
+
+    assert len(" ".join(terms).encode("utf-8")) <= text_rule("amazon", "search_terms").max_bytes
+    assert terms[0] == spec.category.split(">")[-1].strip().lower()
+    assert materials[0].lower() in terms
 
 
 def test_usage_is_free_offline() -> None:

@@ -18,7 +18,7 @@ from spec2listing.copywriting.facts import (
     volume_text,
     weight_text,
 )
-from spec2listing.copywriting.platforms import AMAZON_FORBIDDEN_TITLE_CHARS, RULES, fit
+from spec2listing.copywriting.platforms import AMAZON_FORBIDDEN_TITLE_CHARS, RULES, fit, text_rule
 from spec2listing.costs.ledger import UsageLedger
 from spec2listing.models.brand import BrandGuide
 from spec2listing.models.copy import (
@@ -281,9 +281,14 @@ def _hashtags(spec: ProductSpec) -> list[str]:
 
 
 def _search_terms(spec: ProductSpec) -> list[str]:
+    """List the category, materials and colours as search terms, stopping before Amazon's byte limit."""
+    limit = text_rule("amazon", "search_terms").max_bytes or 0
     terms: list[str] = []
     for text in [category_leaf(spec), *spec.materials[:2], *(v.color for v in spec.variants)]:
         term = text.lower()
-        if term not in terms:
-            terms.append(term)
+        if term in terms:
+            continue
+        if len(" ".join([*terms, term]).encode("utf-8")) > limit:
+            break
+        terms.append(term)
     return terms
