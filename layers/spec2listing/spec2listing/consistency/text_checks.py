@@ -15,17 +15,21 @@ _HTML_TAG = re.compile(r"</?[a-zA-Z][^>]*>")
 _HASHTAG = re.compile(r"(?<![\w#])#\w+")
 
 
-def phrase_pattern(phrase: str) -> re.Pattern[str]:
+def phrase_pattern(phrase: str, *, in_compounds: bool = True) -> re.Pattern[str]:
     """Compile a case-insensitive pattern for a phrase as whole words.
 
     An end of the phrase needs a word boundary only where it is a letter or digit, so "% off" still matches.
+    Without `in_compounds`, a hyphen and a word after the phrase make another word, so "% off" does not
+    match "100% off-grid".
     """
     start = r"(?<!\w)" if phrase[:1].isalnum() else ""
-    end = r"(?!\w)" if phrase[-1:].isalnum() else ""
+    end = ""
+    if phrase[-1:].isalnum():
+        end = r"(?!\w)" if in_compounds else r"(?!\w|-\w)"
     return re.compile(start + re.escape(phrase) + end, re.IGNORECASE)
 
 
-_PROMOTIONAL = [(term, phrase_pattern(term)) for term in PROMOTIONAL_TERMS]
+_PROMOTIONAL = [(term, phrase_pattern(term, in_compounds=False)) for term in PROMOTIONAL_TERMS]
 
 
 # URL schemes that run code. Browsers drop tabs and line breaks anywhere in a URL, and leading control
