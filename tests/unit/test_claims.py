@@ -226,7 +226,7 @@ def test_price_in_other_currency_flagged() -> None:
         ("EU sizes 40,41,99", [(40.0, None, 0), (41.0, None, 0), (99.0, None, 0)]),
         ("Tested 1,000,000 times", [(1000000.0, None, 0)]),
         ("Tested 1.000.000 times", [(1000000.0, None, 0)]),
-        ("24/7 support at 50/60 Hz", [(24.0, None, 0), (50.0, None, 0)]),
+        ("24/7 support at 50/60 Hz", [(24.0, None, 0), (7.0, None, 0), (50.0, None, 0), (60.0, "hz", 0)]),
         ("Weighs approx.5 kg", [(5.0, "kg", 0)]),
         ("Weighs ca.5 kg", [(5.0, "kg", 0)]),
         ("Rated to –20 °C", [(-20.0, "°c", 0)]),
@@ -258,6 +258,10 @@ def test_point_before_three_digits_read_both_ways() -> None:
         ("Rated to –20 °C.", "Rated to 20 °C.", {"–20 °C": []}),
         ("Weighs approx.5 kg.", "Weighs 3 kg.", {"5 kg": []}),
         ("EU sizes 40,41,99.", "EU sizes 40 to 45.", {"40": ["summary"], "41": [], "99": []}),
+        ("Runs on 230 V.", "Runs on 110/230 V.", {"230 V": ["summary"]}),
+        ("Size 42.", "EU sizes 40/42/44.", {"42": ["summary"]}),
+        ("Works at 50/70 Hz.", "Works at 50/60 Hz.", {"50": ["summary"], "70 Hz": []}),
+        ("Works at 110/230 V.", "Works at 110 V.", {"110": ["summary"], "230 V": []}),
     ],
 )
 def test_number_readings_traced(text, summary, expected) -> None:

@@ -173,8 +173,9 @@ _QUANTITY = re.compile(
     # copy writes it as U+2212 or as an en dash ("–20 °C"), which between numbers marks a range instead.
     r"(?:(?<![^\s(\[])(?P<sign>[-−–]))?"
     # A number after a point only follows an abbreviation of two or more letters ("approx.5 kg", "ca.5 kg"),
-    # so the tail of a version or a decimal ("v2.0.1") is not read again.
-    rf"(?<![\w,/])(?:(?<!\.)|(?<=[^\W\d_]{{2}}\.))(?<![^\W\d_]-)(?P<number>{_NUMBER})"
+    # so the tail of a version or a decimal ("v2.0.1") is not read again. One after a slash is the next of
+    # a list ("110/230 V", "EU 40/42"), which is not a fraction.
+    rf"(?<![\w,])(?:(?<!\.)|(?<=[^\W\d_]{{2}}\.))(?<![^\W\d_]-)(?P<number>{_NUMBER})"
     rf"(?:(?:\s|-)?(?P<unit>{_UNIT_PATTERN})(?![a-z]))?",
     re.IGNORECASE,
 )
