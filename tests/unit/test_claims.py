@@ -409,6 +409,10 @@ def test_offline_copy_prints_exact_price() -> None:
         ("waterproof: 0.5 m", False),
         ("not only ipx7 waterproof", False),
         ("waterproof, case not included", False),
+        ("waterproof: no.", True),
+        ("waterproof (no leaks, ever)", False),
+        ("waterproof: no scrubbing needed", False),
+        ("waterproof: none of the seams leak", False),
     ],
 )
 def test_denied_property_wording(text, expected) -> None:
@@ -463,6 +467,17 @@ def test_repeated_denial_traced_to_spec() -> None:
 def test_denial_without_spec_support_flagged() -> None:
     claims = _claims("Not waterproof.", specs={"waterproof": True})
     assert claims == {("property", "not waterproof"): []}
+
+
+@pytest.mark.parametrize(
+    ("copy_text", "spec_text"),
+    [("Hand-made mug.", "Handmade mug."), ("Handmade mug.", "Hand made mug."), ("Water-proof lid.", "Waterproof.")],
+)
+def test_compound_spellings_agree(copy_text: str, spec_text: str) -> None:
+    claims = _claims(copy_text, summary=spec_text)
+    properties = {text: sources for (kind, text), sources in claims.items() if kind == ClaimKind.PROPERTY.value}
+    assert properties
+    assert all(sources == ["summary"] for sources in properties.values()), properties
 
 
 def _numbers_text(first: int, length: int) -> str:

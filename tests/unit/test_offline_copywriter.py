@@ -76,7 +76,8 @@ def test_search_terms_stop_at_amazon_byte_limit() -> None:
     (spec,) = specs_in(ACCEPTANCE / "trail-runner.json")
     materials = [
         "Recycled polyester mesh upper with thermoplastic polyurethane overlays and a gusseted tongue",
-        "Nitrogen-infused EVA midsole foam with a carbon-fibre propulsion plate and a Vibram Megagrip rubber outsole with 5 mm lugs",
+        "Nitrogen-infused EVA midsole foam with a carbon-fibre propulsion plate "
+        "and a Vibram Megagrip rubber outsole with 5 mm lugs",
     ]
     spec = spec.model_copy(update={"materials": materials})
     terms = OfflineCopyWriter().write(spec, None, ledger=MemoryLedger()).listing.platforms.amazon.search_terms

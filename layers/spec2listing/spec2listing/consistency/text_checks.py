@@ -88,11 +88,9 @@ def unsafe_markup(text: str, allowed: frozenset[str]) -> list[str]:
     scan = _MarkupScan(allowed)
     scan.feed(text)
     scan.close()
-    last_tag = None
-    for last_tag in _TAG_START.finditer(text):
-        pass
-    if last_tag is not None and ">" not in text[last_tag.start() :]:
-        scan.found.append(f"unclosed tag {text[last_tag.start() :][:40]!r}")
+    tag_starts = [match.start() for match in _TAG_START.finditer(text)]
+    if tag_starts and ">" not in text[tag_starts[-1] :]:
+        scan.found.append(f"unclosed tag {text[tag_starts[-1] :][:40]!r}")
     return list(dict.fromkeys(scan.found))
 
 

@@ -17,6 +17,13 @@ _SPELLINGS = {
     "fibers": "fibres",
     "jewelry": "jewellery",
     "molded": "moulded",
+    # Compounds written as one word, with a hyphen (a space after normalize) or as two words.
+    "handmade": "hand made",
+    "hand crafted": "handcrafted",
+    "water proof": "waterproof",
+    "wind proof": "windproof",
+    "fire proof": "fireproof",
+    "shatter proof": "shatterproof",
 }
 _SPELLING = re.compile(r"\b(" + "|".join(_SPELLINGS) + r")\b")
 
@@ -24,9 +31,8 @@ _SPELLING = re.compile(r"\b(" + "|".join(_SPELLINGS) + r")\b")
 def normalize(text: str) -> str:
     """Lower-case text with hyphens, underscores and slashes as spaces and one spelling per word."""
     text = text.lower().replace("’", "'")
-    text = re.sub(r"[-_/]+", " ", text)
-    text = _SPELLING.sub(lambda match: _SPELLINGS[match.group(1)], text)
-    return " ".join(text.split())
+    text = " ".join(re.sub(r"[-_/]+", " ", text).split())
+    return _SPELLING.sub(lambda match: _SPELLINGS[match.group(1)], text)
 
 
 MATERIALS = (
@@ -188,7 +194,6 @@ PROPERTIES = (
     "fsc",
     "gots",
     "handcrafted",
-    "handmade",
     "hand finished",
     "hand glazed",
     "hand made",
@@ -226,15 +231,16 @@ PROPERTIES = (
 # A property is denied by a negation just before it, with at most two words between that soften it, name a
 # rating or name another property ("not fully waterproof", "without any warranty", "not IPX7 waterproof", "no
 # lifetime warranty"). A "no", "false", "none" or 0 after a colon or in brackets denies it too ("Waterproof: no",
-# "Waterproof (no)", as the spec table writes false), and so does "not included" after it, with at most one word
-# between ("Lifetime warranty not included"). "Not only waterproof" and "no-fuss, waterproof" assert it.
+# "Waterproof (no)", as the spec table writes false) when it ends the statement, and so does "not included"
+# after it, with at most one word between ("Lifetime warranty not included"). "Not only waterproof",
+# "no-fuss, waterproof" and "Waterproof (no leaks, ever)" assert it.
 _SOFTENING = r"a|an|any|fully|completely|entirely|totally|truly|really|very|100%|rated|[a-z]*\d[a-z\d]*"
 _DENIED_BEFORE = re.compile(
     r"(?:^|[^\w'])(?:not|no|non|never|neither|nor|without|isn't|aren't|wasn't|weren't)\s+"
     r"(?:(?:" + _SOFTENING + "|" + "|".join(re.escape(term) for term in PROPERTIES) + r")\s+){0,2}$"
 )
 _DENIED_AFTER = re.compile(
-    r"(?:\s*[:=?]\s*|\s*\(\s*)(?:no|false|none|0(?![.,]?\d))\b"
+    r"(?:\s*[:=?]\s*|\s*\(\s*)(?:no|false|none|0(?![.,]?\d))(?=\s*(?:$|[.,;:!)\]|]))"
     r"|(?:\s+[a-z]+)?\s+(?:is\s+|are\s+)?(?:not\s+(?:included|available|supplied|provided|offered)|excluded)\b"
 )
 # Characters before a term searched for a negation, which keeps the search for each term short in a long text.
