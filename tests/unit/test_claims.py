@@ -480,6 +480,12 @@ def test_compound_spellings_agree(copy_text: str, spec_text: str) -> None:
     assert all(sources == ["summary"] for sources in properties.values()), properties
 
 
+@pytest.mark.parametrize("text", ["About 3 kg. Exactly 3.00 kg.", "Exactly 3.00 kg. About 3 kg."])
+def test_each_precision_of_a_figure_traced(text: str) -> None:
+    numbers = _numbers(text, weight={"value": 2.96, "unit": "kg"})
+    assert numbers == {"3 kg": ["weight.value"], "3.00 kg": []}
+
+
 def _numbers_text(first: int, length: int) -> str:
     words = []
     number = first

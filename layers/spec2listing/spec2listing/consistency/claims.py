@@ -226,12 +226,14 @@ def _readings(quantity: Quantity, figures: _SpecFigures) -> tuple[Quantity, ...]
 
 def _number_claims(fields: Iterable[tuple[str, str]], facts: SpecFacts) -> list[Claim]:
     figures = _SpecFigures(facts)
-    # A hashtag is its own claim, because a spec name can back "#1111" without stating the number 1111.
-    by_key: dict[tuple[float, str | None, bool], tuple[Quantity, list[str]]] = {}
+    # A hashtag is its own claim, because a spec name can back "#1111" without stating the number 1111. So is
+    # each precision of a figure: 2.96 kg backs "3 kg" but not "3.00 kg".
+    by_key: dict[tuple[float, str | None, int, bool], tuple[Quantity, list[str]]] = {}
     for path, text in fields:
         for quantity in find_quantities(text):
             for reading in _readings(quantity, figures):
-                _, paths = by_key.setdefault((*reading.key, reading.hashtag), (reading, []))
+                key = (*reading.key, reading.decimals, reading.hashtag)
+                _, paths = by_key.setdefault(key, (reading, []))
                 if path not in paths:
                     paths.append(path)
     claims = []
