@@ -486,6 +486,18 @@ def test_each_precision_of_a_figure_traced(text: str) -> None:
     assert numbers == {"3 kg": ["weight.value"], "3.00 kg": []}
 
 
+def test_size_restated_in_another_unit_traced() -> None:
+    dimensions = {"width": 30, "height": 20, "depth": 10, "unit": "cm"}
+    numbers = _numbers("Measures 300 x 200 x 100 mm.", dimensions=dimensions)
+    assert numbers == {"300": ["dimensions.width"], "200": ["dimensions.height"], "100 mm": ["dimensions.depth"]}
+    assert _numbers("Measures 300 x 200 x 100 mm.", dimensions={**dimensions, "width": 31})["300"] == []
+
+
+def test_count_before_measure_still_a_count() -> None:
+    numbers = _numbers("Set of 2 x 100 ml bottles.", summary="Sold as a pack.", volume={"value": 100, "unit": "ml"})
+    assert numbers == {"2": [], "100 ml": ["volume.value"]}
+
+
 def _numbers_text(first: int, length: int) -> str:
     words = []
     number = first

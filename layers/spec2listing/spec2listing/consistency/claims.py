@@ -213,7 +213,8 @@ class _SortedValues:
 def _readings(quantity: Quantity, figures: _SpecFigures) -> tuple[Quantity, ...]:
     """Return the figure, or another reading of it when only that one is in the spec.
 
-    "10.000 mAh" may be read with a thousands point as 10000 mAh, and "4 250 ml" as the numbers 4 and 250 ml.
+    "10.000 mAh" may be read with a thousands point as 10000 mAh, "4 250 ml" as the numbers 4 and 250 ml,
+    and the 300 of "300 x 200 mm" as 300 mm.
     """
     if figures.sources(quantity):
         return (quantity,)
@@ -221,6 +222,8 @@ def _readings(quantity: Quantity, figures: _SpecFigures) -> tuple[Quantity, ...]
         return (quantity.thousands,)
     if quantity.split and all(figures.sources(part) for part in quantity.split):
         return quantity.split
+    if quantity.spread is not None and figures.sources(quantity.spread):
+        return (quantity.spread,)
     return (quantity,)
 
 

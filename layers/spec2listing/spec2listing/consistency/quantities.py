@@ -14,7 +14,7 @@ quantity.
 """
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 # Maximum difference between a rounded copy figure and the spec value, as a share of that value. Rounding at the
 # figure's precision alone lets "5 stars" stand for 4.6 and "1 TB" for 512 GB. A figure that equals the spec
@@ -208,6 +208,9 @@ class Quantity:
     # The figure read with its point as a thousands separator, where that reading is possible too: "10.000 mAh"
     # is 10 mAh in English and 10000 mAh in German.
     thousands: "Quantity | None" = field(default=None, compare=False)
+    # A bare figure of copy read with the unit of the measured figure it is joined to: "300 x 200 mm" may
+    # mean 300 mm, while "2 x 100 ml" means two bottles.
+    spread: "Quantity | None" = field(default=None, compare=False)
 
     @property
     def key(self) -> tuple[float, str | None]:
@@ -220,8 +223,9 @@ def find_quantities(text: str, default_unit: str | None = None, *, spread_units:
     A number without a unit takes `default_unit` (a spec key's suffix).
     With `spread_units`, a bare number joined to a measured one by a range or list
     word ("100-240 V", "2 to 3 h", "39 x 24 cm") is also returned with that unit.
-    The spec side uses it so its ranges state both ends; copy keeps the bare
-    number, because "2 x 100 ml" is two bottles, not 2 ml.
+    The spec side uses it so its ranges state both ends. Copy keeps the bare
+    number, because "2 x 100 ml" is two bottles, not 2 ml, and offers the
+    reading with the unit as its `spread`.
     """
     text = _HASHTAG.sub(lambda match: " " * len(match.group(0)), text)
     text = _COMMA_LIST.sub(_separate_list, text)
@@ -246,9 +250,10 @@ def find_quantities(text: str, default_unit: str | None = None, *, spread_units:
         if form == "plain" and _POINT_THOUSANDS.fullmatch(number):
             thousands = Quantity(sign * float(number.replace(".", "")), unit, written)
         found.append(Quantity(sign * value, unit, written, decimals, split, hashtag, thousands))
+    spread = _spread_units(text, matches, found)
     if spread_units:
-        found += _spread_units(text, matches, found)
-    return found
+        return found + list(spread.values())
+    return [replace(quantity, spread=spread.get(index)) for index, quantity in enumerate(found)]
 
 
 def _separate_list(match: re.Match[str]) -> str:
@@ -286,9 +291,9 @@ def _split_reading(number: str, written: str, sign: float, unit: str | None) -> 
     return tuple(split)
 
 
-def _spread_units(text: str, matches: list[re.Match[str]], found: list[Quantity]) -> list[Quantity]:
-    """Copy the unit of each measured number onto the bare numbers joined to it, right to left."""
-    spread = []
+def _spread_units(text: str, matches: list[re.Match[str]], found: list[Quantity]) -> dict[int, Quantity]:
+    """Copy the unit of each measured number onto the bare numbers joined to it, right to left, by index."""
+    spread = {}
     unit = None
     for index in range(len(found) - 1, -1, -1):
         quantity = found[index]
@@ -299,7 +304,7 @@ def _spread_units(text: str, matches: list[re.Match[str]], found: list[Quantity]
         if unit is None or not joined:
             unit = None
             continue
-        spread.append(Quantity(quantity.value, unit, quantity.text, quantity.decimals))
+        spread[index] = Quantity(quantity.value, unit, quantity.text, quantity.decimals)
     return spread
 
 
