@@ -233,6 +233,9 @@ def test_price_in_other_currency_flagged() -> None:
         ("Rated to −20 °C", [(-20.0, "°c", 0)]),
         ("Works at 10–20 °C", [(10.0, None, 0), (20.0, "°c", 0)]),
         ("Firmware v2.0.1, e.g.5", []),
+        ("A 13 in, 15 in. or 16″ sleeve", [(13.0, "inch", 0), (15.0, "inch", 0), (16.0, "inch", 0)]),
+        ("Fits 13 in the pocket", [(13.0, None, 0)]),
+        ("Holds 6.8 fl. oz. or 8 fluid ounces", [(6.8, "fl oz", 1), (8.0, "fl oz", 0)]),
     ],
 )
 def test_number_forms_read_whole(text, expected) -> None:

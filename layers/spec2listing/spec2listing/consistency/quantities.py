@@ -83,7 +83,9 @@ SPELLINGS: dict[str, str] = {
     "metre": "m",
     "meter": "m",
     "inches": "inch",
+    "in.": "inch",
     '"': "inch",
+    "″": "inch",
     "feet": "ft",
     "foot": "ft",
     "gram": "g",
@@ -95,6 +97,13 @@ SPELLINGS: dict[str, str] = {
     "milliliter": "ml",
     "litre": "l",
     "liter": "l",
+    "fl. oz.": "fl oz",
+    "fl. oz": "fl oz",
+    "fl.oz.": "fl oz",
+    "fl.oz": "fl oz",
+    "fl oz.": "fl oz",
+    "fluid ounce": "fl oz",
+    "fluid ounces": "fl oz",
     "sec": "s",
     "second": "s",
     "minute": "min",
@@ -149,6 +158,8 @@ NUMBER_WORDS = {
 }
 
 _UNIT_PATTERN = "|".join(re.escape(spelling) for spelling in sorted(SPELLINGS, key=len, reverse=True))
+# "in" is also a word ("13 in the box"), so it is an inch only where a sentence, list or size goes on.
+_UNIT_PATTERN += r"|in(?=\s*(?:$|[,;)\]]|[x×]\s*\d))"
 # Proper fractions with a denominator of 2 to 16, 32 or 64, as in recipes and on inch rulers.
 # "24/7" and "50/60" are not fractions.
 _FRACTIONS = [f"{top}/{bottom}" for bottom in (*range(2, 17), 32, 64) for top in range(1, bottom)]
@@ -235,7 +246,7 @@ def find_quantities(text: str, default_unit: str | None = None, *, spread_units:
     for match in matches:
         unit = None
         if match.group("unit"):
-            unit = SPELLINGS[match.group("unit").lower()]
+            unit = unit_key(match.group("unit"))
         elif match.group("currency"):
             unit = SPELLINGS[match.group("currency").lower()]
         unit = unit or default_unit
