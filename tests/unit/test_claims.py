@@ -246,8 +246,8 @@ def test_number_forms_read_whole(text, expected) -> None:
 def test_point_before_three_digits_read_both_ways() -> None:
     (quantity,) = find_quantities("10.000 mAh")
     assert (quantity.value, quantity.decimals) == (10.0, 3)
-    assert quantity.thousands is not None
-    assert (quantity.thousands.value, quantity.thousands.unit) == (10000.0, "mah")
+    assert quantity.other_mark is not None
+    assert (quantity.other_mark.value, quantity.other_mark.unit) == (10000.0, "mah")
 
 
 @pytest.mark.parametrize(
@@ -256,6 +256,9 @@ def test_point_before_three_digits_read_both_ways() -> None:
         ("10.000 mAh battery.", "10000 mAh battery.", {"10.000 mAh": ["summary"]}),
         ("10000 mAh battery.", "Akku 10.000 mAh.", {"10000 mAh": ["summary"]}),
         ("1.250 kg bag.", "Weighs 1.25 kg.", {"1.250 kg": ["summary"]}),
+        ("1.25 kg bag.", "Gewicht 1,250 kg.", {"1.25 kg": ["summary"]}),
+        ("1,250 kg bag.", "Gewicht 1.25 kg.", {"1,250 kg": ["summary"]}),
+        ("1,250 kg bag.", "Weighs 1250 kg.", {"1,250 kg": ["summary"]}),
         ("10.000 mAh battery.", "5000 mAh battery.", {"10.000 mAh": []}),
         ("Rated to –20 °C.", "Rated to -20 °C.", {"–20 °C": ["summary"]}),
         ("Rated to –20 °C.", "Rated to 20 °C.", {"–20 °C": []}),

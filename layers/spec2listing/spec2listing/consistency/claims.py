@@ -213,13 +213,14 @@ class _SortedValues:
 def _readings(quantity: Quantity, figures: _SpecFigures) -> tuple[Quantity, ...]:
     """Return the figure, or another reading of it when only that one is in the spec.
 
-    "10.000 mAh" may be read with a thousands point as 10000 mAh, "4 250 ml" as the numbers 4 and 250 ml,
+    "10.000 mAh" may be read with a thousands point as 10000 mAh, "1,250 kg" with a decimal comma as
+    1.25 kg, "4 250 ml" as the numbers 4 and 250 ml,
     and the 300 of "300 x 200 mm" as 300 mm.
     """
     if figures.sources(quantity):
         return (quantity,)
-    if quantity.thousands is not None and figures.sources(quantity.thousands):
-        return (quantity.thousands,)
+    if quantity.other_mark is not None and figures.sources(quantity.other_mark):
+        return (quantity.other_mark,)
     if quantity.split and all(figures.sources(part) for part in quantity.split):
         return quantity.split
     if quantity.spread is not None and figures.sources(quantity.spread):

@@ -201,6 +201,8 @@ _COMMA_LIST = re.compile(r"(?<![\d.,])\d+(?:,\d+){2,}(?![\d,]|\.\d)")
 _COMMA_THOUSANDS = re.compile(r"\d{1,3}(?:,\d{3})+")
 # A point before exactly three digits, as a decimal point ("1.250 kg") or a thousands separator ("10.000 mAh").
 _POINT_THOUSANDS = re.compile(r"\d{1,3}\.\d{3}")
+# One comma before exactly three digits, as a thousands separator ("1,250 kg") or a decimal comma.
+_COMMA_THOUSANDS_ONCE = re.compile(r"\d{1,3},\d{3}")
 _NUMBER_WORD = re.compile(r"\b(" + "|".join(NUMBER_WORDS) + r")\b", re.IGNORECASE)
 
 
@@ -216,9 +218,9 @@ class Quantity:
     split: tuple["Quantity", ...] = field(default=(), compare=False)
     # Whether the figure is a hashtag of digits alone ("#1111", "#1"), which a spec name can also state.
     hashtag: bool = field(default=False, compare=False)
-    # The figure read with its point as a thousands separator, where that reading is possible too: "10.000 mAh"
-    # is 10 mAh in English and 10000 mAh in German.
-    thousands: "Quantity | None" = field(default=None, compare=False)
+    # The figure read with its one mark as the other kind, where that reading is possible too: "10.000 mAh"
+    # is 10 mAh in English and 10000 mAh in German, and "1,250 kg" is 1250 kg in English and 1.25 kg in German.
+    other_mark: "Quantity | None" = field(default=None, compare=False)
     # A bare figure of copy read with the unit of the measured figure it is joined to: "300 x 200 mm" may
     # mean 300 mm, while "2 x 100 ml" means two bottles.
     spread: "Quantity | None" = field(default=None, compare=False)
@@ -257,10 +259,12 @@ def find_quantities(text: str, default_unit: str | None = None, *, spread_units:
         written = match.group(0).strip()
         split = _split_reading(number, written, sign, unit) if form == "spaced" and " " in number else ()
         hashtag = (match.start("number"), match.end("number")) in tags
-        thousands = None
+        other_mark = None
         if form == "plain" and _POINT_THOUSANDS.fullmatch(number):
-            thousands = Quantity(sign * float(number.replace(".", "")), unit, written)
-        found.append(Quantity(sign * value, unit, written, decimals, split, hashtag, thousands))
+            other_mark = Quantity(sign * float(number.replace(".", "")), unit, written)
+        elif form == "grouped" and _COMMA_THOUSANDS_ONCE.fullmatch(number):
+            other_mark = Quantity(sign * float(number.replace(",", ".")), unit, written, 3)
+        found.append(Quantity(sign * value, unit, written, decimals, split, hashtag, other_mark))
     spread = _spread_units(text, matches, found)
     if spread_units:
         return found + list(spread.values())

@@ -41,8 +41,8 @@ class SpecFacts:
     def add_text(self, path: str, text: str, *, negated: bool = False, default_unit: str | None = None) -> None:
         self.texts.append(SpecText(path, text, normalize(text), negated))
         for quantity in find_quantities(text, default_unit, spread_units=True) + find_number_words(text):
-            thousands = () if quantity.thousands is None else (quantity.thousands,)
-            for reading in (quantity, *quantity.split, *thousands):
+            other_mark = () if quantity.other_mark is None else (quantity.other_mark,)
+            for reading in (quantity, *quantity.split, *other_mark):
                 self.quantities.append(SpecQuantity(path, reading))
 
     def add_quantity(self, path: str, value: float, unit: str | None) -> None:
