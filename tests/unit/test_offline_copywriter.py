@@ -1,6 +1,6 @@
 import pytest
 from spec2listing.copywriting.offline import OfflineCopyWriter
-from spec2listing.copywriting.platforms import AMAZON_FORBIDDEN_TITLE_CHARS, RULES, text_rule
+from spec2listing.copywriting.platforms import AMAZON_FORBIDDEN_TITLE_CHARS, RULES, fit, text_rule
 from spec2listing.costs.ledger import MemoryLedger
 from spec2listing.models.spec import Platform, ProductSpec
 
@@ -85,6 +85,19 @@ def test_search_terms_stop_at_amazon_byte_limit() -> None:
     assert len(" ".join(terms).encode("utf-8")) <= text_rule("amazon", "search_terms").max_bytes
     assert terms[0] == spec.category.split(">")[-1].strip().lower()
     assert materials[0].lower() in terms
+
+
+@pytest.mark.parametrize(
+    ("text", "limit", "expected"),
+    [
+        ("Copper Pipe 1 1/2 inch wide", 14, "Copper Pipe"),
+        ("Set of 4 250 ml glasses", 10, "Set of"),
+        ("Size 42 Black", 8, "Size 42"),
+        ("Trail shoe, grippy sole", 12, "Trail shoe"),
+    ],
+)
+def test_fit_never_cuts_inside_a_figure(text: str, limit: int, expected: str) -> None:
+    assert fit(text, limit) == expected
 
 
 def test_usage_is_free_offline() -> None:

@@ -264,10 +264,17 @@ MIN_LONGEST_SIDE_PX = 1000
 
 
 def fit(text: str, limit: int) -> str:
-    """Shorten text to at most `limit` characters at a word boundary, without a dangling separator."""
+    """Shorten text to at most `limit` characters at a word boundary, without a dangling separator.
+
+    A number whose figure goes on after the cut ("1 1/2 inch", "4 250 ml") is dropped with it, since
+    its first part alone would state another figure.
+    """
     text = " ".join(text.split())
     if len(text) <= limit:
         return text
     cut = text[: limit + 1].rsplit(" ", 1)[0] if " " in text[: limit + 1] else text[:limit]
-    cut = cut[:limit].rstrip(" ,;:-–|/")
-    return cut
+    cut = cut[:limit]
+    rest = text[len(cut) :].lstrip()
+    while rest[:1].isdigit() and " " in cut and cut.rsplit(" ", 1)[1][:1].isdigit():
+        cut = cut.rsplit(" ", 1)[0]
+    return cut.rstrip(" ,;:-–|/")
