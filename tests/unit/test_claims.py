@@ -504,6 +504,24 @@ def test_count_before_measure_still_a_count() -> None:
     assert numbers == {"2": [], "100 ml": ["volume.value"]}
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Won't rust.",
+        "Rust-resistant hinges.",
+        "Reef safe: protects coral.",
+        "Grinds black pepper.",
+        "Blocks blue light.",
+    ],
+)
+def test_colour_words_in_other_senses_no_claims(text: str) -> None:
+    assert [claim for kind, claim in _claims(text) if kind == ClaimKind.COLOR.value] == []
+
+
+def test_colour_word_still_a_colour_claim() -> None:
+    assert _claims("A rust canvas tote.")[(ClaimKind.COLOR.value, "rust")] == []
+
+
 def _numbers_text(first: int, length: int) -> str:
     words = []
     number = first

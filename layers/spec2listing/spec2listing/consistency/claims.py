@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from spec2listing.consistency.copy_text import readable_fields
 from spec2listing.consistency.quantities import UNITS, Quantity, agreement_range, agrees, base_value, find_quantities
 from spec2listing.consistency.spec_facts import SpecFacts
-from spec2listing.consistency.vocabulary import COLORS, MATERIALS, PROPERTIES, denied, normalize
+from spec2listing.consistency.vocabulary import COLORS, MATERIALS, NOT_COLOR_PHRASES, PROPERTIES, denied, normalize
 from spec2listing.models.brand import BrandGuide
 from spec2listing.models.consistency import CheckResult, CheckTarget, Claim, ClaimKind
 from spec2listing.models.copy import ProductCopy
@@ -272,9 +272,10 @@ def build_ledger(spec: ProductSpec, brand: BrandGuide | None, listing: ProductCo
     # Keyed by term and whether the copy denies it: "Waterproof: no" is a claim too, backed by a spec that denies it.
     term_fields: dict[tuple[str, bool], list[str]] = {}
     for path, text in working.items():
-        for match in _TERMS.finditer(text):
+        searched, _ = _blank(text, NOT_COLOR_PHRASES)
+        for match in _TERMS.finditer(searched):
             term = match.group(1)
-            negative = _KIND_OF_TERM[term] == ClaimKind.PROPERTY and denied(text, *match.span())
+            negative = _KIND_OF_TERM[term] == ClaimKind.PROPERTY and denied(searched, *match.span())
             paths = term_fields.setdefault((term, negative), [])
             if path not in paths:
                 paths.append(path)

@@ -167,6 +167,20 @@ COLORS = (
     "yellow",
 )
 
+# Phrases of normalized text where a colour word names something else: a process ("won't rust"), a food
+# ("black pepper", "olive oil") or a thing ("coral reef", "blue light"). They are no colour claims.
+NOT_COLOR_PHRASES = re.compile(
+    r"(?<!\w)(?:"
+    r"(?:won't|will not|does not|doesn't|never|anti|no) rusts?"
+    r"|rust (?:resistant|resistance|proof|free|protection|inhibitor)"
+    r"|(?:black|white|pink|green|red) pepper(?:corn)?s?"
+    r"|(?:green|black|white) teas?"
+    r"|(?:red|white|rose) wines?"
+    r"|coral reefs?|(?:protects?|protecting|harms?|safe for) corals?|coral safe"
+    r"|olive oil|orange (?:juice|peel|oil|zest)|rose (?:water|oil|hips?)|(?:mint|sage) leaf|(?:mint|sage) leaves"
+    r"|mustard seeds?|activated charcoal|blue light|white noise|black friday|red carpet"
+    r")(?!\w)"
+)
 # Properties, certifications and origins a shopper relies on; each must be stated by the spec.
 PROPERTIES = (
     "antibacterial",
