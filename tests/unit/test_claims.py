@@ -522,6 +522,20 @@ def test_colour_word_still_a_colour_claim() -> None:
     assert _claims("A rust canvas tote.")[(ClaimKind.COLOR.value, "rust")] == []
 
 
+@pytest.mark.parametrize(
+    ("text", "spec_fields", "claim", "sources"),
+    [
+        ("Plastic body.", {"summary": "Plastic-free construction."}, "plastic", []),
+        ("Plastic-free construction.", {"summary": "Plastic-free build."}, "not plastic", ["summary"]),
+        ("Nickel plated clasp.", {"specs": {"nickel_free": True}}, "nickel", []),
+        ("Stainless steel blade.", {"materials": ["steel"]}, "stainless steel", []),
+        ("Organic cotton free from dyes.", {"materials": ["cotton"]}, "cotton", ["materials[0]"]),
+    ],
+)
+def test_material_denials_and_longer_terms(text: str, spec_fields: dict, claim: str, sources: list[str]) -> None:
+    assert _claims(text, **spec_fields)[(ClaimKind.MATERIAL.value, claim)] == sources
+
+
 def _numbers_text(first: int, length: int) -> str:
     words = []
     number = first

@@ -39,6 +39,8 @@ _TERM_KINDS = (
     + [(term, ClaimKind.PROPERTY) for term in PROPERTIES]
 )
 _KIND_OF_TERM = dict(_TERM_KINDS)
+# Kinds of term that copy and spec may deny ("not waterproof", "plastic-free"), making a claim of its own.
+_DENIABLE = (ClaimKind.PROPERTY, ClaimKind.MATERIAL)
 _TERMS = re.compile(
     r"(?<!\w)(" + "|".join(re.escape(term) for term, _ in sorted(_TERM_KINDS, key=lambda item: -len(item[0]))) + r")"
     r"(?:s|es)?(?!\w)"
@@ -123,11 +125,19 @@ def _merge(phrases: list[_Phrase]) -> list[_Phrase]:
     return sorted(merged.values(), key=lambda phrase: -len(phrase.normalized))
 
 
-def _blank(text: str, pattern: re.Pattern[str]) -> tuple[str, bool]:
+def _blank(
+    text: str, pattern: re.Pattern[str], *, unless_inside: list[tuple[int, int]] | None = None
+) -> tuple[str, bool]:
+    """Replace each match by spaces, except one that lies within a longer span of `unless_inside`."""
     found = False
 
     def spaces(match: re.Match[str]) -> str:
         nonlocal found
+        start, end = match.span()
+        if any(
+            outer[0] <= start and end <= outer[1] and outer[1] - outer[0] > end - start for outer in unless_inside or ()
+        ):
+            return match.group(0)
         found = True
         return " " * len(match.group(0))
 
@@ -257,10 +267,13 @@ def build_ledger(spec: ProductSpec, brand: BrandGuide | None, listing: ProductCo
     phrases = _merge(_spec_phrases(spec, brand))
     working = {path: normalize(text) for path, text in fields}
 
+    # A spec phrase inside a longer term of the copy is left to that term, so that spec "steel" does not hide
+    # the "stainless" of copy "stainless steel".
+    term_spans = {path: [match.span(1) for match in _TERMS.finditer(text)] for path, text in working.items()}
     for phrase in phrases:
         pattern = term_pattern(phrase.normalized)
         for path, text in working.items():
-            working[path], found = _blank(text, pattern)
+            working[path], found = _blank(text, pattern, unless_inside=term_spans[path])
             if found:
                 phrase.claim.copy_fields.append(path)
     for phrase in phrases:
@@ -275,7 +288,7 @@ def build_ledger(spec: ProductSpec, brand: BrandGuide | None, listing: ProductCo
         searched, _ = _blank(text, NOT_COLOR_PHRASES)
         for match in _TERMS.finditer(searched):
             term = match.group(1)
-            negative = _KIND_OF_TERM[term] == ClaimKind.PROPERTY and denied(searched, *match.span())
+            negative = _KIND_OF_TERM[term] in _DENIABLE and denied(searched, *match.span())
             paths = term_fields.setdefault((term, negative), [])
             if path not in paths:
                 paths.append(path)
@@ -287,7 +300,7 @@ def build_ledger(spec: ProductSpec, brand: BrandGuide | None, listing: ProductCo
         if negative:
             sources = facts.paths_denying(term_pattern(term))
         else:
-            sources = facts.paths_stating(term_pattern(term), properties=kind == ClaimKind.PROPERTY)
+            sources = facts.paths_stating(term_pattern(term), skip_denied=kind in _DENIABLE)
         text = f"not {term}" if negative else term
         claims.append(Claim(kind=kind, text=text, copy_fields=paths, sources=sources, supported=bool(sources)))
     claims += _number_claims(fields, facts)

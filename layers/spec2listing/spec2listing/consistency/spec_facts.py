@@ -48,15 +48,16 @@ class SpecFacts:
     def add_quantity(self, path: str, value: float, unit: str | None) -> None:
         self.quantities.append(SpecQuantity(path, Quantity(float(value), unit, f"{value:g}")))
 
-    def paths_stating(self, pattern: re.Pattern[str], *, properties: bool = False) -> list[str]:
+    def paths_stating(self, pattern: re.Pattern[str], *, skip_denied: bool = False) -> list[str]:
         """Return the paths of the texts that match a normalized-term pattern.
 
-        For a property, a negated entry or a denied mention ("not waterproof") does not count.
+        With `skip_denied`, as for a property or material, a negated entry or a denied mention ("not
+        waterproof", "plastic-free") does not count.
         """
         paths = []
         for text in self.texts:
             for match in pattern.finditer(text.normalized):
-                if properties and (text.negated or denied(text.normalized, *match.span())):
+                if skip_denied and (text.negated or denied(text.normalized, *match.span())):
                     continue
                 paths.append(text.path)
                 break
@@ -70,7 +71,8 @@ class SpecFacts:
         return [text.path for text in self.texts if re.sub(r"[\W_]+", "", text.text).lower() == body.lower()]
 
     def paths_denying(self, pattern: re.Pattern[str]) -> list[str]:
-        """Return the paths of the texts that deny a property: negated entries that name it, or denied mentions."""
+        """Return the paths of the texts that deny a property or material: negated entries that name it, or denied
+        mentions."""
         paths = []
         for text in self.texts:
             for match in pattern.finditer(text.normalized):

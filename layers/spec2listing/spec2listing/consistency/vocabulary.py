@@ -246,8 +246,9 @@ PROPERTIES = (
 # rating or name another property ("not fully waterproof", "without any warranty", "not IPX7 waterproof", "no
 # lifetime warranty"). A "no", "false", "none" or 0 after a colon or in brackets denies it too ("Waterproof: no",
 # "Waterproof (no)", as the spec table writes false) when it ends the statement, and so does "not included"
-# after it, with at most one word between ("Lifetime warranty not included"). "Not only waterproof",
-# "no-fuss, waterproof" and "Waterproof (no leaks, ever)" assert it.
+# after it, with at most one word between ("Lifetime warranty not included"). A "free" right after it denies
+# a material ("plastic-free", "nickel_free" after normalize), but "cotton free from dyes" asserts cotton.
+# "Not only waterproof", "no-fuss, waterproof" and "Waterproof (no leaks, ever)" assert it.
 _SOFTENING = r"a|an|any|fully|completely|entirely|totally|truly|really|very|100%|rated|[a-z]*\d[a-z\d]*"
 _DENIED_BEFORE = re.compile(
     r"(?:^|[^\w'])(?:not|no|non|never|neither|nor|without|isn't|aren't|wasn't|weren't)\s+"
@@ -256,6 +257,7 @@ _DENIED_BEFORE = re.compile(
 _DENIED_AFTER = re.compile(
     r"(?:\s*[:=?]\s*|\s*\(\s*)(?:no|false|none|0(?![.,]?\d))(?=\s*(?:$|[.,;:!)\]|]))"
     r"|(?:\s+[a-z]+)?\s+(?:is\s+|are\s+)?(?:not\s+(?:included|available|supplied|provided|offered)|excluded)\b"
+    r"|\s+free\b(?!\s+(?:of|from)\b)"
 )
 # Characters before a term searched for a negation, which keeps the search for each term short in a long text.
 _DENIAL_WINDOW = 100
