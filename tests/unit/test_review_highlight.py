@@ -1,6 +1,7 @@
 """Anchor and drift marks on review sheet text, which must leave escaping intact."""
 
-from spec2listing.review.html import highlight
+from spec2listing.models.consistency import Claim, ClaimKind
+from spec2listing.review.html import drift_phrases, highlight
 
 
 def test_marks_anchor_and_escapes_text() -> None:
@@ -47,3 +48,21 @@ def test_positive_figure_not_marked_inside_negative() -> None:
 def test_range_end_still_marked() -> None:
     marked = str(highlight("Works at 10-20 °C", [], ["20 °C"]))
     assert marked == 'Works at 10-<mark class="drift" title="not stated by the spec">20 °C</mark>'
+
+
+def test_unsupported_terms_marked_as_copy_writes_them() -> None:
+    claims = [
+        Claim(kind=ClaimKind.MATERIAL, text="aluminium", copy_fields=["description"], sources=[], supported=False),
+        Claim(kind=ClaimKind.COLOR, text="grey", copy_fields=["description"], sources=[], supported=False),
+        Claim(kind=ClaimKind.PROPERTY, text="not waterproof", copy_fields=["description"], sources=[], supported=False),
+        Claim(
+            kind=ClaimKind.PROPERTY, text="hand made", copy_fields=["description"], sources=["summary"], supported=True
+        ),
+    ]
+    marked = str(highlight("Gray aluminum shell. Waterproof: no. Handmade.", [], drift_phrases(claims)))
+
+    assert '<mark class="drift" title="not stated by the spec">Gray</mark>' in marked
+    assert '<mark class="drift" title="not stated by the spec">aluminum</mark>' in marked
+    assert '<mark class="drift" title="not stated by the spec">Waterproof</mark>' in marked
+    assert "Handmade" in marked
+    assert marked.count("<mark") == 3

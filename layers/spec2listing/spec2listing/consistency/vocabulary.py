@@ -35,6 +35,19 @@ def normalize(text: str) -> str:
     return _SPELLING.sub(lambda match: _SPELLINGS[match.group(1)], text)
 
 
+def written_forms(term: str) -> list[str]:
+    """List the ways copy may write a normalized term: "grey" as "gray", "hand made" as "handmade".
+
+    For a denied term ("not waterproof") the term itself is listed, since copy may deny it in other words.
+    """
+    term = term.removeprefix("not ")
+    forms = [term]
+    for written, folded in _SPELLINGS.items():
+        if re.search(rf"\b{re.escape(folded)}\b", term):
+            forms.append(re.sub(rf"\b{re.escape(folded)}\b", written, term))
+    return forms
+
+
 MATERIALS = (
     "acrylic",
     "alpaca",

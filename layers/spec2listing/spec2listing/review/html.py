@@ -17,10 +17,11 @@ from markupsafe import Markup, escape
 from PIL import Image
 
 from spec2listing.consistency.copy_text import plain_text
+from spec2listing.consistency.vocabulary import written_forms
 from spec2listing.copywriting.platforms import TEXT_RULES
 from spec2listing.imaging.pixels import flatten
 from spec2listing.intake.parse import Rejection
-from spec2listing.models.consistency import CheckResult, ClaimKind, ConsistencyReport, DriftFlag
+from spec2listing.models.consistency import CheckResult, Claim, ClaimKind, ConsistencyReport, DriftFlag
 from spec2listing.models.copy import ProductCopy
 from spec2listing.models.manifest import ImageEntry, Manifest
 from spec2listing.models.records import ProductRecord, ProductStatus, RunRecord
@@ -28,6 +29,8 @@ from spec2listing.models.spec import ProductSpec
 from spec2listing.storage import keys
 
 PREVIEW_SIDE = 480
+# Claims that the ledger stores as normalized vocabulary terms, which copy may write otherwise.
+_TERM_KINDS = (ClaimKind.MATERIAL, ClaimKind.COLOR, ClaimKind.PROPERTY)
 # Product errors in the index are cut to this many characters, with an ellipsis; the full text is the cell's title.
 ERROR_CHARACTERS = 300
 STATUS_ORDER = (ProductStatus.NEEDS_REVIEW, ProductStatus.FAILED, ProductStatus.REJECTED, ProductStatus.COMPLETE)
@@ -70,6 +73,16 @@ def highlight(text: str, anchors: list[str], drifted: list[str] | None = None) -
         position = match.end()
     pieces.append(str(escape(text[position:])))
     return Markup("".join(pieces))  # noqa: S704 - every piece of text is escaped above
+
+
+def drift_phrases(claims: list[Claim]) -> list[str]:
+    """List the phrases to mark as drift: each unsupported claim as copy may write it."""
+    phrases = []
+    for claim in claims:
+        if claim.supported or claim.kind == ClaimKind.ANCHOR:
+            continue
+        phrases += written_forms(claim.text) if claim.kind in _TERM_KINDS else [claim.text]
+    return phrases
 
 
 def _fold(text: str) -> str:
@@ -224,7 +237,7 @@ def render_product_sheet(
     """Build review.html for one product; image links are relative to the page."""
     cards, placed = _image_cards(manifest, report, previews)
     sections = _copy_fields(listing, report, placed)
-    drifted = [claim.text for claim in report.claims if not claim.supported and claim.kind != ClaimKind.ANCHOR]
+    drifted = drift_phrases(report.claims)
     anchors = [claim.text for claim in report.claims if claim.kind == ClaimKind.ANCHOR and claim.supported]
     anchors += [anchor for anchor in listing.visual_anchors if anchor not in anchors]
     other_flags = [flag for index, flag in enumerate(report.flags) if index not in placed]
