@@ -1,5 +1,6 @@
 import io
 
+import numpy as np
 import pytest
 from PIL import Image, ImageDraw
 from spec2listing.consistency.image_checks import check_image
@@ -64,6 +65,18 @@ def test_transparent_background_counts_as_white() -> None:
     ImageDraw.Draw(image).rectangle((50, 50, 950, 950), fill=(20, 40, 200, 255))
     measured = measure(_png(image))
     assert measured.border_white_share == 1.0
+
+
+def test_sixteen_bit_grey_scaled_not_clipped() -> None:
+    values = np.full((1000, 1000), 65535, dtype=np.uint16)
+    values[100:900, 100:900] = 8000
+    data = _png(Image.fromarray(values))
+    assert Image.open(io.BytesIO(data)).mode == "I;16"
+
+    measured = measure(data)
+    assert measured.border_white_share == 1.0
+    assert measured.fill == pytest.approx(0.8, abs=0.01)
+    assert measured.dominant_rgb == (31, 31, 31)
 
 
 def test_delta_e_zero_only_for_same_colour() -> None:
