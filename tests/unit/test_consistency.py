@@ -83,6 +83,16 @@ def test_shadow_reaching_edge_flagged_as_unclean() -> None:
     assert flag.values["white_share"] < 0.98
 
 
+def test_product_cut_off_names_the_edge() -> None:
+    spec, brand, listing, plan, images, renders = _product()
+    images["packshot"] = _png((1024, 1024), "white", (60, 80, 964, 1024), (0x4B, 0x5E, 0x2A))
+    report = _check(spec, brand, listing, plan, images, renders)
+    (flag,) = [flag for flag in report.flags if flag.where == "packshot"]
+    assert flag.kind == "background_clean"
+    assert flag.values["edges_reached"] == ["bottom"]
+    assert "cut-off product" in flag.title
+
+
 def test_wrong_size_flagged() -> None:
     spec, brand, listing, plan, images, renders = _product()
     images["packshot"] = _png((800, 800), "white", (20, 20, 780, 780), (0x4B, 0x5E, 0x2A))

@@ -72,7 +72,10 @@ CHECK_KINDS: dict[str, CheckKind] = {
         3, "Background not white", "Re-render on pure white (RGB 255,255,255) or cut the product out onto white."
     ),
     "background_clean": CheckKind(
-        3, "Shadow or mark on the white background", "Remove the shadow or mark that reaches the image edge."
+        3,
+        "Shadow, mark or cut-off product at the image edge",
+        "Keep the whole product inside the frame, and remove any shadow or mark that reaches the image edge "
+        "(edges_reached names the sides).",
     ),
     "product_fill": CheckKind(2, "Product too small in the frame", "Crop tighter or re-render with a larger product."),
     "image_resolution": CheckKind(2, "Image too small for zoom", "Re-render at 1000 px or more on the longest side."),

@@ -150,6 +150,7 @@ def _background_checks(job: ImageJob, measured: ImageMeasurements) -> list[Check
         "white_share": round(measured.border_white_share, 4),
         "darkest_border_channel": measured.border_min_channel,
         "border_spread": measured.border_spread,
+        "edges_reached": list(measured.edges_reached),
     }
     return [
         _result(

@@ -67,6 +67,9 @@ class ImageMeasurements:
     # Share of the bounding box that the product region covers: low when only an outline or shading is
     # separated from the backdrop.
     bbox_density: float = 0.0
+    # Sides of the image that the product region reaches: the product runs off the frame there, or a shadow
+    # or mark joined to it does.
+    edges_reached: tuple[str, ...] = ()
 
 
 def decode(data: bytes) -> Image.Image:
@@ -159,10 +162,13 @@ def measure(data: bytes, white_tolerance: int = 5) -> ImageMeasurements:
     bbox = _bounding_box(product)
     fill = 0.0
     density = 0.0
+    edges: tuple[str, ...] = ()
     if bbox is not None:
         left, top, right, bottom = bbox
         fill = max((right - left) / w, (bottom - top) / h)
         density = float(product[top:bottom, left:right].mean())
+        sides = {"top": top <= 0, "bottom": bottom >= h, "left": left <= 0, "right": right >= w}
+        edges = tuple(side for side, reached in sides.items() if reached)
     modes = color_modes(rgb[product], lab[product]) if product.any() else []
     silhouette = enclosed(product)
     silhouette_modes = color_modes(rgb[silhouette], lab[silhouette]) if silhouette.sum() > product.sum() else []
@@ -181,6 +187,7 @@ def measure(data: bytes, white_tolerance: int = 5) -> ImageMeasurements:
         colors=tuple(modes),
         silhouette_colors=tuple(silhouette_modes),
         bbox_density=density,
+        edges_reached=edges,
     )
 
 
