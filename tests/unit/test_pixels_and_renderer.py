@@ -160,6 +160,14 @@ def _ring(fill: tuple[int, int, int], outline: tuple[int, int, int] | None = Non
     return _png(image)
 
 
+def _printed_body(outline: tuple[int, int, int]) -> bytes:
+    image = Image.new("RGB", (1024, 1024), "white")
+    draw = ImageDraw.Draw(image)
+    draw.rounded_rectangle((80, 60, 944, 964), radius=40, outline=outline, width=6)
+    draw.rectangle((250, 300, 774, 700), fill=(200, 30, 40))
+    return _png(image)
+
+
 def _frame(color: tuple[int, int, int], thickness: int) -> bytes:
     image = Image.new("RGB", (1024, 1024), "white")
     ImageDraw.Draw(image).rectangle((50, 50, 974, 974), outline=color, width=thickness)
@@ -176,6 +184,8 @@ def _frame(color: tuple[int, int, int], thickness: int) -> bytes:
         ("white ring outlined grey for cream", _ring((255, 255, 255), (120, 120, 120)), "#F0E4C8", False),
         ("navy frame for white", _frame((31, 42, 68), 40), "#FFFFFF", False),
         ("black wire frame for white", _frame((0, 0, 0), 8), "#FFFFFF", False),
+        ("white body with red print for white", _printed_body((170, 170, 170)), "#FFFFFF", True),
+        ("navy body outline with red print for white", _printed_body((31, 42, 68)), "#FFFFFF", False),
     ],
 )
 def test_hole_counts_only_inside_white_outline(name: str, data: bytes, color_hex: str, passed: bool) -> None:

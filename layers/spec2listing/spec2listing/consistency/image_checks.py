@@ -14,6 +14,7 @@ from spec2listing.consistency.thresholds import (
     MAJOR_COLOR_MIN_SHARE,
     OUTLINE_MAX_CHROMA,
     OUTLINE_MIN_LIGHTNESS,
+    SILHOUETTE_BODY_MIN_SHARE,
     SPARSE_REGION_MAX_DENSITY,
     VARIANT_COLOR_MAX_DELTA_E,
     WHITE_BORDER_MIN_SHARE,
@@ -207,6 +208,10 @@ def _color_checks(job: ImageJob, measured: ImageMeasurements, data: bytes) -> li
         silhouette = _major_colors(measured.silhouette_colors)
         if silhouette and _outline_only(measured):
             major = silhouette
+        elif _near_white(job.color_hex) and measured.outline_rgb and _light_neutral(measured.outline_rgb):
+            # A white body with a print on it: its light grey outline encloses the white body and the print. A
+            # hollow product in a colour (a navy ring, a black wire frame) has its own colour on the outline.
+            major += [color for color, share in measured.silhouette_colors if share >= SILHOUETTE_BODY_MIN_SHARE]
         target = job.color_hex
         nearest = min((rgb_hex(color) for color in major), key=lambda color: delta_e_2000(color, target))
         distance = delta_e_2000(nearest, job.color_hex)
@@ -221,6 +226,8 @@ def _color_checks(job: ImageJob, measured: ImageMeasurements, data: bytes) -> li
             values["silhouette_colors"] = {
                 rgb_hex(color): round(share, 3) for color, share in measured.silhouette_colors
             }
+        if measured.outline_rgb is not None:
+            values["outline"] = rgb_hex(measured.outline_rgb)
         values["bbox_density"] = round(measured.bbox_density, 4)
         result = _result(
             job,
@@ -257,8 +264,11 @@ def _color_checks(job: ImageJob, measured: ImageMeasurements, data: bytes) -> li
 
 def _blends_with_backdrop(color_hex: str, measured: ImageMeasurements) -> bool:
     """Tell whether a near-white product shows only as an open outline, so its pixels cannot give its colour."""
-    near_white = delta_e_2000(color_hex, "#FFFFFF") <= VARIANT_COLOR_MAX_DELTA_E
-    return near_white and _outline_only(measured)
+    return _near_white(color_hex) and _outline_only(measured)
+
+
+def _near_white(color_hex: str) -> bool:
+    return delta_e_2000(color_hex, "#FFFFFF") <= VARIANT_COLOR_MAX_DELTA_E
 
 
 def _outline_only(measured: ImageMeasurements) -> bool:

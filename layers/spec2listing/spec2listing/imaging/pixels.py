@@ -70,6 +70,9 @@ class ImageMeasurements:
     # Sides of the image that the product region reaches: the product runs off the frame there, or a shadow
     # or mark joined to it does.
     edges_reached: tuple[str, ...] = ()
+    # Colour of the silhouette's outer boundary, when the product region encloses any backdrop: the light
+    # grey outline of a white product, or the band of a hollow product such as a ring or a frame.
+    outline_rgb: tuple[int, int, int] | None = None
 
 
 def decode(data: bytes) -> Image.Image:
@@ -171,7 +174,11 @@ def measure(data: bytes, white_tolerance: int = 5) -> ImageMeasurements:
         edges = tuple(side for side, reached in sides.items() if reached)
     modes = color_modes(rgb[product], lab[product]) if product.any() else []
     silhouette = enclosed(product)
-    silhouette_modes = color_modes(rgb[silhouette], lab[silhouette]) if silhouette.sum() > product.sum() else []
+    silhouette_modes = []
+    outline = None
+    if silhouette.sum() > product.sum():
+        silhouette_modes = color_modes(rgb[silhouette], lab[silhouette])
+        outline = _outline_color(silhouette, rgb, lab)
     return ImageMeasurements(
         width=original.width,
         height=original.height,
@@ -188,6 +195,7 @@ def measure(data: bytes, white_tolerance: int = 5) -> ImageMeasurements:
         silhouette_colors=tuple(silhouette_modes),
         bbox_density=density,
         edges_reached=edges,
+        outline_rgb=(outline[0], outline[1], outline[2]) if outline is not None else None,
     )
 
 
@@ -214,6 +222,26 @@ def enclosed(mask: np.ndarray) -> np.ndarray:
     holes = np.logical_and(outside, np.logical_not(reaching_edge(outside)))
     filled: np.ndarray = np.logical_or(mask, holes)
     return filled
+
+
+def _outline_color(silhouette: np.ndarray, rgb: np.ndarray, lab: np.ndarray) -> tuple[int, ...]:
+    """Return the median colour of the darkest tenth of a two-pixel ring along a silhouette's outer boundary.
+
+    Downscaling blends a thin outline with the white around it, so its darkest pixels keep its colour best.
+    """
+    outer = outer_boundary(silhouette)
+    ring = np.logical_or(outer, outer_boundary(np.logical_and(silhouette, np.logical_not(outer))))
+    lightness = lab[ring][:, 0]
+    darkest = rgb[ring][lightness <= np.percentile(lightness, 10)]
+    return tuple(int(value) for value in np.median(darkest, axis=0))
+
+
+def outer_boundary(mask: np.ndarray) -> np.ndarray:
+    """Keep the pixels of a mask that touch, above, below or beside them, a pixel outside it or the image edge."""
+    padded = np.pad(mask, 1, constant_values=False)
+    interior = padded[:-2, 1:-1] & padded[2:, 1:-1] & padded[1:-1, :-2] & padded[1:-1, 2:]
+    boundary: np.ndarray = np.logical_and(mask, np.logical_not(interior))
+    return boundary
 
 
 def product_region(candidates: np.ndarray) -> np.ndarray:
