@@ -31,6 +31,7 @@ from spec2listing.models.copy import ProductCopy
 from spec2listing.models.jobs import ImageKind
 from spec2listing.models.tasks import RenderResult, RenderTask
 from spec2listing.pipeline.steps import render_image
+from spec2listing.providers.gemini import ERROR_TEXT_CHARS
 from spec2listing.providers.prompts import (
     PRODUCT_TAG,
     VOICE_TAG,
@@ -474,6 +475,101 @@ def test_openai_echoed_key_redacted(gemini, images, caplog) -> None:
     assert openai_api.KEY not in text
     assert "sk-proj" not in text
     assert openai_api.KEY not in caplog.text
+
+
+def test_gemini_key_cut_by_error_length_redacted(gemini, images) -> None:
+    # The key straddles the 500th character of the error text, where the message is cut.
+    echo = "x" * (ERROR_TEXT_CHARS - 10) + gemini_api.KEY
+    gemini.queue(Reply(400, gemini_api.error(400, "INVALID_ARGUMENT", echo)))
+    spec, brand = product()
+    with pytest.raises(ProviderRequestRejected) as caught:
+        copy_writer(live(gemini, images)).write(spec, brand, ledger=MemoryLedger())
+
+    assert gemini_api.KEY[:8] not in exception_text(caught.value)
+
+
+def test_gemini_server_error_honours_retry_after(gemini, images) -> None:
+    spec, brand = product()
+    gemini.queue(Reply(503, gemini_api.error(503, "UNAVAILABLE", "The model is overloaded."), {"retry-after": "1"}))
+    started = time.monotonic()
+    draft = copy_writer(live(gemini, images)).write(spec, brand, ledger=MemoryLedger())
+
+    assert time.monotonic() - started >= 1.0
+    assert len(gemini.requests) == 2
+    assert draft.listing.title
+
+
+def test_gemini_daily_quota_not_retried(gemini, images) -> None:
+    quota = {
+        "@type": "type.googleapis.com/google.rpc.QuotaFailure",
+        "violations": [{"quotaMetric": "generate_content_requests", "quotaId": "GenerateRequestsPerDayPerProject"}],
+    }
+    gemini.queue(Reply(429, gemini_api.error(429, "RESOURCE_EXHAUSTED", "Quota exceeded.", [quota])))
+    spec, brand = product()
+    with pytest.raises(ProviderAuthFailed, match="has no quota left") as caught:
+        copy_writer(live(gemini, images)).write(spec, brand, ledger=MemoryLedger())
+
+    assert "GEMINI_API_KEY" in str(caught.value)
+    assert len(gemini.requests) == 1
+
+
+def test_gemini_unknown_model_names_the_setting(gemini, images) -> None:
+    gemini.queue(Reply(404, gemini_api.error(404, "NOT_FOUND", "models/gemini-9 is not found.")))
+    spec, brand = product()
+    with pytest.raises(ProviderRequestRejected, match="check the model name in TEXT_MODEL"):
+        copy_writer(live(gemini, images)).write(spec, brand, ledger=MemoryLedger())
+
+
+def test_gemini_forbidden_keeps_provider_reason(gemini, images) -> None:
+    reason = "Generative Language API has not been used in project 123 before or it is disabled."
+    gemini.queue(Reply(403, gemini_api.error(403, "PERMISSION_DENIED", reason)))
+    spec, brand = product()
+    with pytest.raises(ProviderAuthFailed, match="GEMINI_API_KEY") as caught:
+        copy_writer(live(gemini, images)).write(spec, brand, ledger=MemoryLedger())
+
+    assert reason in str(caught.value)
+
+
+def test_gemini_reply_of_wrong_shape_repaired(gemini, images) -> None:
+    spec, brand = product()
+    broken = gemini_api.answer("gemini-2.5-flash", "{}", prompt_tokens=100)
+    broken["usageMetadata"]["promptTokenCount"] = "lots"
+    gemini.queue(Reply(200, broken))
+    ledger = MemoryLedger()
+    draft = copy_writer(live(gemini, images)).write(spec, brand, ledger=ledger)
+
+    assert draft.listing.title
+    assert len(gemini.requests) == 2
+    assert [usage.reported for usage in ledger.recorded] == [False, True]
+
+
+def test_render_quota_spent_not_retried(gemini, images) -> None:
+    spec, brand = product()
+    images.queue(openai_api.error(429, "insufficient_quota", "You exceeded your current quota.", "insufficient_quota"))
+    with pytest.raises(ProviderAuthFailed, match="has no quota left") as caught:
+        image_renderer(live(gemini, images)).render(first_job(spec, brand), spec, [], ledger=MemoryLedger())
+
+    assert "OPENAI_API_KEY" in str(caught.value)
+    assert "You exceeded your current quota." in str(caught.value)
+    assert len(images.requests) == 1
+
+
+def test_render_server_error_honours_retry_after(gemini, images) -> None:
+    spec, brand = product()
+    unavailable = openai_api.error(503, None, "Service unavailable.", "server_error")
+    images.queue(Reply(503, unavailable.body, {"retry-after": "1"}))
+    started = time.monotonic()
+    rendered = image_renderer(live(gemini, images)).render(first_job(spec, brand), spec, [], ledger=MemoryLedger())
+
+    assert time.monotonic() - started >= 1.0
+    assert rendered.data
+
+
+def test_render_unknown_model_names_the_setting(gemini, images) -> None:
+    spec, brand = product()
+    images.queue(openai_api.error(404, "model_not_found", "The model `gpt-image-9` does not exist."))
+    with pytest.raises(ProviderRequestRejected, match="check the model name in IMAGE_MODEL"):
+        image_renderer(live(gemini, images)).render(first_job(spec, brand), spec, [], ledger=MemoryLedger())
 
 
 def test_live_without_key_fails_before_any_request(gemini, images, monkeypatch) -> None:

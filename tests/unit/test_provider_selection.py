@@ -24,6 +24,7 @@ from spec2listing.providers.select import (
     image_renderer,
     missing_keys,
     provider_names,
+    unpriced_models,
     vision_checker,
 )
 from spec2listing.settings import ProviderSettings
@@ -186,3 +187,16 @@ def test_price_override_file(tmp_path) -> None:
     assert table.text_cost("my-model", input_tokens=1_000_000, output_tokens=500_000, thinking_tokens=0) == 2.0
     assert "gemini-2.5-flash" in table.text
     assert table.missing(text_models=["nope"], image_models=["gpt-image-2"]) == ["nope"]
+
+
+def test_unpriced_live_models_listed_and_logged(no_keys, caplog) -> None:
+    settings = ProviderSettings(
+        providers="live", text_model="gemini-9-pro", vision_model="gemini-9-pro", image_model="gpt-image-9"
+    )
+    assert unpriced_models(settings) == ["gemini-9-pro", "gpt-image-9"]
+    assert unpriced_models(settings.model_copy(update={"providers": "offline"})) == []
+
+    copy_writer(settings)
+    image_renderer(settings)
+    warned = [record.model for record in caplog.records if "lists no price" in record.getMessage()]
+    assert warned == ["gemini-9-pro", "gpt-image-9"]

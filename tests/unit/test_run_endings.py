@@ -5,11 +5,11 @@ from datetime import UTC, datetime
 
 import pytest
 from spec2listing.errors import ArtifactMissing
-from spec2listing.models.records import ProductStatus, RunStatus
+from spec2listing.models.records import ProductStatus, RunStatus, Usage
 from spec2listing.models.tasks import ExecutionStatusChange, IntakeTask, PipelineConfig, RunFailureTask
 from spec2listing.models.triggers import TriggerEvent
 from spec2listing.pipeline.intake import delivery_hash, make_run_id, run_intake
-from spec2listing.pipeline.outcomes import NO_OUTCOME_ERROR
+from spec2listing.pipeline.outcomes import NO_OUTCOME_ERROR, usage_totals
 from spec2listing.pipeline.runs import LISTINGS_FAILED, close_ended_execution, record_run_failure
 from spec2listing.storage import keys
 from spec2listing.storage.objects import get_json
@@ -191,3 +191,14 @@ def test_run_failure_after_intake_records_products(store, records, publisher) ->
     assert failed.counts[ProductStatus.FAILED.value] == 1
     assert [name for name, _ in publisher.events] == [LISTINGS_FAILED]
     assert publisher.events[0][1]["error"] == "States.ExceedToleratedFailureThreshold: too many products failed"
+
+
+def test_usage_totals_round_each_step_once() -> None:
+    usage = [Usage(step="vision", provider="gemini", model="gemini-2.5-flash", cost_usd=0.0011368)] * 100
+    usage += [Usage(step="copy", provider="gemini", model="gemini-2.5-flash", cost_usd=4e-7)] * 50
+
+    totals = {entry["step"]: entry for entry in usage_totals(usage)}
+
+    assert totals["vision"]["cost_usd"] == pytest.approx(0.11368, abs=1e-9)
+    assert totals["copy"]["cost_usd"] == pytest.approx(2e-5, abs=1e-9)
+    assert totals["vision"]["calls"] == 100

@@ -46,7 +46,11 @@ class ProviderThrottled(Spec2ListingError):
 
 
 class ProviderUnavailable(Spec2ListingError):
-    """A provider failed transiently (5xx, timeout, connection); retried with backoff."""
+    """A provider failed transiently (5xx, timeout, connection); retried with backoff, or after Retry-After."""
+
+    def __init__(self, message: str, retry_after_seconds: float | None = None) -> None:
+        self.retry_after_seconds = retry_after_seconds
+        super().__init__(message)
 
 
 class ContentBlocked(Spec2ListingError):
@@ -58,7 +62,10 @@ class ProviderOutputInvalid(Spec2ListingError):
 
 
 class ProviderAuthFailed(Spec2ListingError):
-    """A provider rejected the credentials (HTTP 401 or 403), or no key is configured; never retried."""
+    """A provider rejected the credentials (HTTP 401 or 403), the key's quota is spent, or no key is configured.
+
+    Never retried: every call with the key would fail alike until a person acts.
+    """
 
 
 class ProviderRequestRejected(Spec2ListingError):

@@ -22,7 +22,7 @@ from spec2listing.intake.parse import supported_suffixes
 from spec2listing.local.estimate import estimate_files, print_estimate
 from spec2listing.local.runtime import RUNS_INDEX_FILE, LocalPipeline, LocalStateInvalid, RunOutcome, Submission
 from spec2listing.models.records import ProductRecord
-from spec2listing.providers.select import missing_keys
+from spec2listing.providers.select import missing_keys, unpriced_models
 from spec2listing.settings import ImageSettings, MapSettings, ProviderSettings
 from spec2listing.storage.records import outcome_order
 
@@ -234,6 +234,12 @@ def _run(arguments: argparse.Namespace, console: Console) -> int:
     if missing:
         raise UsageError(f"--providers live needs {' and '.join(missing)} set (or use auto or offline)")
     _checked_prices(arguments.prices)
+    price_table = {"price_table": arguments.prices} if arguments.prices is not None else {}
+    for model in unpriced_models(ProviderSettings(providers=arguments.providers, **price_table)):
+        _error_console().print(
+            f"[yellow]warning:[/] the price table lists no price for {escape(model)}, so its calls count as "
+            "0 USD in the cost totals; add the model with --prices"
+        )
 
     environment = {"PROVIDERS": arguments.providers}
     if arguments.prices is not None:

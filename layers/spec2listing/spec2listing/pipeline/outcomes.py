@@ -401,7 +401,7 @@ def write_run_report(run: RunRecord, products: list[ProductRecord], *, store: Ob
         "counts": run.counts,
         "reused": sum(1 for product in products if product.reused_from),
         "cost_usd": run.cost_usd,
-        "usage": _usage_totals([item for product in products for item in product.usage]),
+        "usage": usage_totals([item for product in products for item in product.usage]),
         "slowest": [{"sku": p.sku, "duration_ms": p.duration_ms, "status": p.status.value} for p in slowest],
         "products": [
             {
@@ -438,7 +438,8 @@ def _file_rejections(store: ObjectStore, run_id: str) -> list[Rejection]:
     return [rejection for rejection in report.rejected if rejection.sku is None]
 
 
-def _usage_totals(usage: list[Usage]) -> list[dict[str, Any]]:
+def usage_totals(usage: list[Usage]) -> list[dict[str, Any]]:
+    """Sum calls, tokens, images and cost by step, provider and model, for a run's summary."""
     totals: dict[tuple[str, str, str], dict[str, Any]] = {}
     for item in usage:
         key = (item.step, item.provider, item.model)
@@ -458,5 +459,9 @@ def _usage_totals(usage: list[Usage]) -> list[dict[str, Any]]:
         )
         for field in ("calls", "input_tokens", "output_tokens", "thinking_tokens", "images"):
             entry[field] += getattr(item, field)
-        entry["cost_usd"] = round(entry["cost_usd"] + item.cost_usd, 6)
+        entry["cost_usd"] += item.cost_usd
+    # Rounded once, as total_cost rounds the product's total: rounding each addition lost up to half a
+    # micro-dollar a call.
+    for entry in totals.values():
+        entry["cost_usd"] = round(entry["cost_usd"], 6)
     return list(totals.values())

@@ -19,6 +19,7 @@ from google import genai
 from google.genai import errors as genai_errors
 from google.genai import types
 from PIL import Image, UnidentifiedImageError
+from pydantic import ValidationError
 
 from spec2listing.costs import PriceTable
 from spec2listing.costs.ledger import UsageLedger
@@ -146,6 +147,14 @@ class GeminiModel:
                 raise ProviderUnavailable(
                     f"Gemini {self.model} returned HTTP 200 with a body that is not valid JSON: {error}"
                 ) from error
+            except ValidationError as error:
+                # A 200 reply with a field of the wrong type, which the SDK's response model rejects. Not
+                # chained, since the error quotes the reply.
+                ledger.record(self._unreported())
+                problem = self.key.redact(str(error))[:ERROR_TEXT_CHARS]
+                raise ProviderOutputInvalid(
+                    f"Gemini {self.model} returned HTTP 200 with a reply of the wrong shape: {problem}"
+                ) from None
 
         response = run_with_retries(attempt, deadline=deadline, what=f"gemini {self.step}")
         ledger.record(self._usage(response, contents=contents, system_instruction=system_instruction))
@@ -228,16 +237,26 @@ class GeminiModel:
         )
 
     def _domain_error(self, error: genai_errors.APIError) -> Exception:
-        """Map an error response by its HTTP status, whatever the shape of its body."""
+        """Map an error response by its HTTP status, whatever the shape of its body.
+
+        The body is redacted whole before it is cut to ERROR_TEXT_CHARS, so a
+        key echoed across the cut is never left half shown.
+        """
         status = error.code
         reason = f" {error.status}" if isinstance(error.status, str) and error.status else ""
-        message = self.key.redact(f"Gemini {self.model} returned HTTP {status}{reason}: {_error_text(error)}")
+        text = self.key.redact(_error_text(error))[:ERROR_TEXT_CHARS]
+        message = f"Gemini {self.model} returned HTTP {status}{reason}: {text}"
         if status == 429:
+            if _daily_quota_spent(error):
+                return self.key.quota_spent(message)
             return ProviderThrottled(message, retry_after_seconds=_retry_after(error))
         if status in RETRYABLE_STATUS or status >= 500:
-            return ProviderUnavailable(message)
+            return ProviderUnavailable(message, retry_after_seconds=_retry_after(error))
         if _rejects_key(error):
-            return self.key.rejected(status)
+            return self.key.rejected(status, message)
+        if status == 404:
+            setting = "TEXT_MODEL" if self.step == "copy" else "VISION_MODEL"
+            return ProviderRequestRejected(f"{message}; check the model name in {setting}")
         return ProviderRequestRejected(message)
 
 
@@ -289,14 +308,17 @@ def _rejects_key(error: genai_errors.APIError) -> bool:
 
 
 def _error_text(error: genai_errors.APIError) -> str:
-    """Return the error body's message, or the body itself when it has none, as in {"error": "Too Many Requests"}."""
+    """Return the error body's message, or the body itself when it has none, as in {"error": "Too Many Requests"}.
+
+    The text is whole, so that redaction sees every key in it before the caller cuts it.
+    """
     if isinstance(error.message, str) and error.message:
         text = error.message
     elif isinstance(error.details, dict) and isinstance(error.details.get("error"), str):
         text = error.details["error"]
     else:
         text = json.dumps(error.details, default=str)
-    return text[:ERROR_TEXT_CHARS]
+    return text
 
 
 def _details(error: genai_errors.APIError) -> list[dict[str, Any]]:
@@ -305,6 +327,18 @@ def _details(error: genai_errors.APIError) -> list[dict[str, Any]]:
     inner = body.get("error", body)
     details = inner.get("details", []) if isinstance(inner, dict) else []
     return [detail for detail in details if isinstance(detail, dict)] if isinstance(details, list) else []
+
+
+def _daily_quota_spent(error: genai_errors.APIError) -> bool:
+    """Tell whether a 429 names a per-day quota (a google.rpc.QuotaFailure quotaId with PerDay), which no retry
+    within the day can pass; per-minute quotas are ordinary throttling."""
+    for detail in _details(error):
+        if str(detail.get("@type", "")).endswith("google.rpc.QuotaFailure"):
+            violations = detail.get("violations")
+            for violation in violations if isinstance(violations, list) else []:
+                if isinstance(violation, dict) and "PerDay" in str(violation.get("quotaId", "")):
+                    return True
+    return False
 
 
 def _retry_after(error: genai_errors.APIError) -> float | None:

@@ -90,11 +90,23 @@ class ApiKey:
             text = text.replace(key, REDACTED)
         return KEY_SHAPES.sub(REDACTED, text)
 
-    def rejected(self, status: int) -> ProviderAuthFailed:
-        """The error for a provider answering 401 or 403 to this key."""
+    def rejected(self, status: int, reply: str) -> ProviderAuthFailed:
+        """The error for a provider answering 401 or 403 to this key; `reply` is the provider's redacted message.
+
+        A 403 may also mean a project without the API enabled, an organization
+        not yet verified or a region not served, which the reply names.
+        """
         return ProviderAuthFailed(
             f"{self.provider} rejected the API key from {self.source} (HTTP {status}): "
-            f"check that {self.source} holds a valid {self.provider} key with access to the model"
+            f"check that {self.source} holds a valid {self.provider} key with access to the model. "
+            f"The provider replied: {reply}"
+        )
+
+    def quota_spent(self, reply: str) -> ProviderAuthFailed:
+        """The error for a provider that refuses this key until its quota or credit is renewed."""
+        return ProviderAuthFailed(
+            f"the {self.provider} account of the API key from {self.source} has no quota left: add credit or raise "
+            f"the quota in the provider's console, then upload the spec again. The provider replied: {reply}"
         )
 
 

@@ -50,6 +50,8 @@ MEDIA_TYPES = {"png": "image/png", "jpeg": "image/jpeg", "webp": "image/webp"}
 PILLOW_FORMATS = {"png": "PNG", "jpeg": "JPEG", "webp": "WEBP"}
 # Error codes OpenAI gives a request its safety system refused.
 BLOCKED_CODES = frozenset({"moderation_blocked", "content_policy_violation"})
+# Codes of a 429 that means the account's credit or quota is spent, which no retry can pass.
+QUOTA_CODES = frozenset({"insufficient_quota", "billing_hard_limit_reached"})
 TRANSIENT_STATUS = frozenset({408, 409})
 
 
@@ -180,14 +182,19 @@ class OpenAIImageRenderer:
     def _domain_error(self, error: openai.APIStatusError) -> Exception:
         status = error.status_code
         message = self.key.redact(f"OpenAI {self.model} returned HTTP {status}: {error.message}")
+        retry_after = retry_after_seconds(error.response.headers)
         if status == 429:
-            return ProviderThrottled(message, retry_after_seconds=retry_after_seconds(error.response.headers))
+            if error.code in QUOTA_CODES:
+                return self.key.quota_spent(message)
+            return ProviderThrottled(message, retry_after_seconds=retry_after)
         if status >= 500 or status in TRANSIENT_STATUS:
-            return ProviderUnavailable(message)
+            return ProviderUnavailable(message, retry_after_seconds=retry_after)
         if status in (401, 403):
-            return self.key.rejected(status)
+            return self.key.rejected(status, message)
         if error.code in BLOCKED_CODES:
             return ContentBlocked(self.key.redact(f"OpenAI refused the image ({error.code}): {error.message}"))
+        if status == 404:
+            return ProviderRequestRejected(f"{message}; check the model name in IMAGE_MODEL")
         return ProviderRequestRejected(message)
 
     def _usage(self, job: ImageJob, response: ImagesResponse, *, photos: int) -> Usage:

@@ -74,7 +74,7 @@ def run_with_retries(call: Callable[[float], Result], *, deadline: Deadline, wha
 
     def wait(state: RetryCallState) -> float:
         error = state.outcome.exception() if state.outcome else None
-        if isinstance(error, ProviderThrottled) and error.retry_after_seconds is not None:
+        if isinstance(error, ProviderThrottled | ProviderUnavailable) and error.retry_after_seconds is not None:
             return error.retry_after_seconds
         return float(backoff(state))
 

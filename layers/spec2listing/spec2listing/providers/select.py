@@ -7,6 +7,8 @@ ones, whose first call raises ProviderAuthFailed when a key is missing, and
 because its key is read when the first call needs it.
 """
 
+import logging
+
 from spec2listing.copywriting.offline import OfflineCopyWriter
 from spec2listing.costs import PriceTable, load_prices
 from spec2listing.imaging.offline import OfflineRenderer
@@ -22,6 +24,8 @@ from spec2listing.settings import ImageSettings, ProviderSettings
 
 # Verdicts for a handful of checklist items fit well inside this many output tokens.
 VISION_MAX_OUTPUT_TOKENS = 2048
+logger = logging.getLogger(__name__)
+_WARNED_UNPRICED: set[str] = set()
 
 
 def gemini_key(settings: ProviderSettings) -> ApiKey:
@@ -49,6 +53,27 @@ def _use_live(settings: ProviderSettings, key: ApiKey) -> bool:
     return settings.providers == "live" or key.configured
 
 
+def unpriced_models(settings: ProviderSettings) -> list[str]:
+    """Models of the live providers in use that the price table lists no price for, whose calls cost 0 USD."""
+    gemini_live = _use_live(settings, gemini_key(settings))
+    text_models = [settings.text_model, settings.vision_model] if gemini_live else []
+    image_models = [settings.image_model] if _use_live(settings, openai_key(settings)) else []
+    missing = prices(settings).missing(text_models=list(dict.fromkeys(text_models)), image_models=image_models)
+    return list(dict.fromkeys(missing))
+
+
+def _warn_if_unpriced(model: str, table: PriceTable, settings: ProviderSettings, *, image: bool) -> None:
+    """Log a warning, once per model and process, when the price table lists no price for a live model."""
+    listed = model in (table.image if image else table.text)
+    if listed or model in _WARNED_UNPRICED:
+        return
+    _WARNED_UNPRICED.add(model)
+    logger.warning(
+        "the price table lists no price for this model; its calls are recorded at 0 USD",
+        extra={"model": model, "price_table": str(settings.price_table or "shipped")},
+    )
+
+
 def missing_keys(settings: ProviderSettings) -> list[str]:
     """Where the keys live mode needs but lacks should be set; empty unless providers are `live`."""
     if settings.providers != "live":
@@ -71,13 +96,15 @@ def prices(settings: ProviderSettings) -> PriceTable:
 
 
 def _gemini(settings: ProviderSettings, *, model: str, step: str, policy: RetryPolicy) -> GeminiModel:
+    table = prices(settings)
+    _warn_if_unpriced(model, table, settings, image=False)
     return GeminiModel(
         key=gemini_key(settings),
         model=model,
         step=step,
         base_url=settings.gemini_base_url,
         policy=policy,
-        prices=prices(settings),
+        prices=table,
     )
 
 
@@ -93,13 +120,15 @@ def image_renderer(settings: ProviderSettings) -> ImageRenderer:
     key = openai_key(settings)
     if not _use_live(settings, key):
         return OfflineRenderer(latency_seconds=settings.offline_image_latency_seconds)
+    table = prices(settings)
+    _warn_if_unpriced(settings.image_model, table, settings, image=True)
     return OpenAIImageRenderer(
         key=key,
         model=settings.image_model,
         base_url=settings.openai_base_url,
         output_format=settings.image_output_format,
         policy=_policy(settings, settings.image_timeout_seconds, settings.image_budget_seconds),
-        prices=prices(settings),
+        prices=table,
     )
 
 
