@@ -29,7 +29,7 @@ SPARSE_REGION_MAX_DENSITY = 0.2
 # product itself, such as a black wire frame.
 OUTLINE_MIN_LIGHTNESS = 30.0
 OUTLINE_MAX_CHROMA = 12.0
-# A white product with a print on it separates from white only by its light grey outline and the print, so
+# A white product with a print on it separates from white only by its light grey outline and the print. So
 # when the variant is near white and the outline light grey, a colour that covers at least this share of the
-# silhouette (the region with what it encloses) counts as a major colour.
+# silhouette counts as a major colour. The silhouette is the product region with what it encloses.
 SILHOUETTE_BODY_MIN_SHARE = 0.5

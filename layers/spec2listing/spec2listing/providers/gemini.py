@@ -310,7 +310,7 @@ def _rejects_key(error: genai_errors.APIError) -> bool:
 def _error_text(error: genai_errors.APIError) -> str:
     """Return the error body's message, or the body itself when it has none, as in {"error": "Too Many Requests"}.
 
-    The text is whole, so that redaction sees every key in it before the caller cuts it.
+    The text is whole, so that redaction covers every key in it before the caller cuts it.
     """
     if isinstance(error.message, str) and error.message:
         text = error.message
@@ -330,8 +330,10 @@ def _details(error: genai_errors.APIError) -> list[dict[str, Any]]:
 
 
 def _daily_quota_spent(error: genai_errors.APIError) -> bool:
-    """Tell whether a 429 names a per-day quota (a google.rpc.QuotaFailure quotaId with PerDay), which no retry
-    within the day can pass; per-minute quotas are ordinary throttling."""
+    """Tell whether a 429 names a per-day quota: a google.rpc.QuotaFailure whose quotaId contains PerDay.
+
+    No retry within the day can pass such a quota. A per-minute quota is ordinary throttling.
+    """
     for detail in _details(error):
         if str(detail.get("@type", "")).endswith("google.rpc.QuotaFailure"):
             violations = detail.get("violations")

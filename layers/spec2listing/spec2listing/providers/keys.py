@@ -91,7 +91,7 @@ class ApiKey:
         return KEY_SHAPES.sub(REDACTED, text)
 
     def rejected(self, status: int, reply: str) -> ProviderAuthFailed:
-        """The error for a provider answering 401 or 403 to this key; `reply` is the provider's redacted message.
+        """Build the error for a 401 or 403 reply to this key; `reply` is the provider's redacted message.
 
         A 403 may also mean a project without the API enabled, an organization
         not yet verified or a region not served, which the reply names.
@@ -103,7 +103,7 @@ class ApiKey:
         )
 
     def quota_spent(self, reply: str) -> ProviderAuthFailed:
-        """The error for a provider that refuses this key until its quota or credit is renewed."""
+        """Build the error for a provider that rejects this key until its quota or credit is renewed."""
         return ProviderAuthFailed(
             f"the {self.provider} account of the API key from {self.source} has no quota left: add credit or raise "
             f"the quota in the provider's console, then upload the spec again. The provider replied: {reply}"
