@@ -190,6 +190,22 @@ def test_s3_key_without_file_name_rejected(store, records) -> None:
     assert "names no file" in error.message
 
 
+def test_oversized_upload_rejected_before_download(store, records, monkeypatch) -> None:
+    monkeypatch.setattr("spec2listing.pipeline.intake.MAX_UPLOAD_BYTES", 1000)
+    store.put_bytes("incoming/big.json", _spec("BIG-1", "Big mug" + " " * 2000), "application/json")
+    downloads = []
+    monkeypatch.setattr(store, "get_bytes", lambda *args: downloads.append(args) or b"")
+    with pytest.raises(InvalidSpec) as raised:
+        run_intake(_event(store, "incoming/big.json"), store=store, records=records, config=CONFIG)
+
+    (error,) = raised.value.errors
+    assert (error.file, error.path) == ("incoming/big.json", "(file)")
+    assert error.value.endswith(" bytes")
+    assert error.message.startswith("the file is larger than the ")
+    assert "split into files" in error.expected
+    assert downloads == []
+
+
 @pytest.mark.parametrize("name", ["..", ".", "", "a/b", "a\\b", "x\x00y"])
 def test_key_helpers_reject_unsafe_names(name: str) -> None:
     with pytest.raises(ValueError, match="cannot be part of a key"):

@@ -32,6 +32,13 @@ from spec2listing.storage.parallel import map_parallel
 from spec2listing.storage.records import RecordStore
 from spec2listing.types import key_segment_problem
 
+# Largest spec file Intake downloads, so that a stray multi-gigabyte upload is rejected with a message rather
+# than ending the function out of memory. A Shopify export with HTML bodies of 10,000 products stays under it.
+# NOTE: memory grows with the product count more than with bytes. Parsing 100,000 short catalog rows (15 MB)
+# peaked at 0.9 GB in a local run, and the function has 2 GB, so a file near this limit of such rows can
+# still run out of memory.
+MAX_UPLOAD_BYTES = 100 * 2**20
+
 
 class Upload(BaseModel):
     """The file a run reads, wherever it came from."""
@@ -99,7 +106,7 @@ def read_upload(trigger: TriggerEvent, store: ObjectStore) -> Upload:
         return Upload(
             file_name=_file_name_of(key, "detail.object.key"),
             source=f"s3://{store.bucket}/{key}",
-            data=store.get_bytes(key, version_id),
+            data=_upload_bytes(store, key, version_id),
             source_key=key,
             source_version_id=version_id,
             superseded_version_id=superseded,
@@ -144,7 +151,7 @@ def read_upload(trigger: TriggerEvent, store: ObjectStore) -> Upload:
         return Upload(
             file_name=_file_name_of(key, "detail.spec_s3.key"),
             source=f"s3://{store.bucket}/{key}",
-            data=store.get_bytes(key, version_id),
+            data=_upload_bytes(store, key, version_id),
             source_key=key,
             source_version_id=version_id,
             options=options,
@@ -186,6 +193,25 @@ def _file_name_of(key: str, path: str) -> str:
             ]
         )
     return name
+
+
+def _upload_bytes(store: ObjectStore, key: str, version_id: str | None) -> bytes:
+    """Read an uploaded spec file, rejecting one too large for Intake's memory before downloading it."""
+    size = store.size(key, version_id)
+    if size > MAX_UPLOAD_BYTES:
+        raise InvalidSpec(
+            [
+                FieldError(
+                    file=key,
+                    path="(file)",
+                    value=f"{size:,} bytes",
+                    message=f"the file is larger than the {MAX_UPLOAD_BYTES // 2**20} MiB that Intake reads",
+                    expected=f"the catalog split into files of at most {MAX_UPLOAD_BYTES // 2**20} MiB, "
+                    "such as one file per category",
+                )
+            ]
+        )
+    return store.get_bytes(key, version_id)
 
 
 def _existing_key(event_key: str, version_id: str | None, store: ObjectStore) -> str:

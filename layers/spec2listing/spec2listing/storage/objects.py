@@ -46,6 +46,10 @@ class ObjectStore(Protocol):
         """Return the version id of the object's current version; None when it has none or does not exist."""
         ...
 
+    def size(self, key: str, version_id: str | None = None) -> int:
+        """Return the object's size in bytes; raise ArtifactMissing when it does not exist."""
+        ...
+
 
 def put_json(store: ObjectStore, key: str, document: BaseModel | dict[str, Any] | list[Any]) -> None:
     if isinstance(document, BaseModel):
@@ -120,6 +124,12 @@ class S3ObjectStore:
         # An object put before versioning was turned on has the version id "null".
         version = response.get("VersionId") if response else None
         return version if version and version != "null" else None
+
+    def size(self, key: str, version_id: str | None = None) -> int:
+        response = self._head(key, version_id)
+        if response is None:
+            raise ArtifactMissing(f"{_location(self.bucket, key, version_id)} does not exist")
+        return int(response["ContentLength"])
 
     def _head(self, key: str, version_id: str | None = None) -> dict[str, Any] | None:
         """HEAD one object; None when it does not exist (a 404, since the functions may list the bucket)."""
@@ -209,6 +219,9 @@ class MemoryObjectStore:
     def latest_version(self, key: str) -> str | None:
         with self._lock:
             return self.version_ids.get(key) if key in self.objects else None
+
+    def size(self, key: str, version_id: str | None = None) -> int:
+        return len(self._get(key, version_id)[0])
 
     def _get(self, key: str, version_id: str | None) -> tuple[bytes, str]:
         with self._lock:
