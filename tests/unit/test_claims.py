@@ -536,6 +536,41 @@ def test_material_denials_and_longer_terms(text: str, spec_fields: dict, claim: 
     assert _claims(text, **spec_fields)[(ClaimKind.MATERIAL.value, claim)] == sources
 
 
+def test_competitor_and_shopper_fields_back_no_product_claim() -> None:
+    context = {
+        "competitors": [{"product": "Typical 35 L pack", "positioning": "Lighter at 650 g, with a titanium frame"}],
+        "audience": {"persona": "weekend hikers", "preferences": "waterproof packs and a lifetime warranty"},
+    }
+    claims = _claims("Weighs only 650 g, with a titanium frame. Fully waterproof.", **context)
+
+    assert claims[(ClaimKind.NUMBER.value, "650 g")] == []
+    assert claims[(ClaimKind.MATERIAL.value, "titanium")] == []
+    assert claims[(ClaimKind.PROPERTY.value, "waterproof")] == []
+
+
+def test_comparison_bullet_may_cite_competitor() -> None:
+    spec = ProductSpec.model_validate(
+        {
+            "sku": "T-1",
+            "name": "Tote",
+            "brand": "Acme",
+            "category": "Bags > Totes",
+            "price": {"amount": 119, "currency": "EUR"},
+            "competitors": [{"product": "Rival tote", "positioning": "a titanium frame at 650 g"}],
+        }
+    )
+    listing = ProductCopy(
+        title="Acme Tote",
+        short_description="Tote.",
+        description="Tote.",
+        bullets=[],
+        comparison_bullets=["Unlike the rival's titanium frame at 650 g, ours folds flat."],
+    )
+    claims = build_ledger(spec, None, listing, spec_facts(spec, None))
+
+    assert [claim.text for claim in claims if claim.copy_fields and not claim.supported] == []
+
+
 def _numbers_text(first: int, length: int) -> str:
     words = []
     number = first

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 from spec2listing.consistency.copy_text import readable_fields
 from spec2listing.consistency.quantities import UNITS, Quantity, agreement_range, agrees, base_value, find_quantities
-from spec2listing.consistency.spec_facts import SpecFacts
+from spec2listing.consistency.spec_facts import COMPETITOR_PREFIX, SpecFacts
 from spec2listing.consistency.vocabulary import COLORS, MATERIALS, NOT_COLOR_PHRASES, PROPERTIES, denied, normalize
 from spec2listing.models.brand import BrandGuide
 from spec2listing.models.consistency import CheckResult, CheckTarget, Claim, ClaimKind
@@ -282,29 +282,38 @@ def build_ledger(spec: ProductSpec, brand: BrandGuide | None, listing: ProductCo
                 if path not in phrase.claim.copy_fields and mentions(text, phrase.claim.text):
                     phrase.claim.copy_fields.append(path)
 
-    # Keyed by term and whether the copy denies it: "Waterproof: no" is a claim too, backed by a spec that denies it.
-    term_fields: dict[tuple[str, bool], list[str]] = {}
+    # Keyed by term, whether the copy denies it ("Waterproof: no" is a claim too, backed by a spec that denies
+    # it) and whether it is in a comparison bullet, the only copy that competitors' fields may back.
+    term_fields: dict[tuple[str, bool, bool], list[str]] = {}
     for path, text in working.items():
         searched, _ = _blank(text, NOT_COLOR_PHRASES)
         for match in _TERMS.finditer(searched):
             term = match.group(1)
             negative = _KIND_OF_TERM[term] in _DENIABLE and denied(searched, *match.span())
-            paths = term_fields.setdefault((term, negative), [])
+            paths = term_fields.setdefault((term, negative, _compares(path)), [])
             if path not in paths:
                 paths.append(path)
 
+    product_facts = facts.without(COMPETITOR_PREFIX)
     claims = [phrase.claim for phrase in phrases if phrase.claim.copy_fields or phrase.claim.kind != ClaimKind.MATERIAL]
     claims += _listing_anchors(listing, phrases, facts)
-    for (term, negative), paths in term_fields.items():
+    for (term, negative, comparison), paths in term_fields.items():
         kind = _KIND_OF_TERM[term]
+        backing = facts if comparison else product_facts
         if negative:
-            sources = facts.paths_denying(term_pattern(term))
+            sources = backing.paths_denying(term_pattern(term))
         else:
-            sources = facts.paths_stating(term_pattern(term), skip_denied=kind in _DENIABLE)
+            sources = backing.paths_stating(term_pattern(term), skip_denied=kind in _DENIABLE)
         text = f"not {term}" if negative else term
         claims.append(Claim(kind=kind, text=text, copy_fields=paths, sources=sources, supported=bool(sources)))
-    claims += _number_claims(fields, facts)
+    claims += _number_claims([(path, text) for path, text in fields if _compares(path)], facts)
+    claims += _number_claims([(path, text) for path, text in fields if not _compares(path)], product_facts)
     return claims
+
+
+def _compares(path: str) -> bool:
+    """Tell whether a copy field is a comparison bullet, which may cite a competitor's figures and words."""
+    return path.startswith("comparison_bullets")
 
 
 def _where(paths: list[str]) -> str:

@@ -12,6 +12,11 @@ from spec2listing.models.spec import ProductSpec
 
 # Spec fields about how to write or where to publish rather than the product. `specs` is indexed separately.
 _NOT_FACTS = {"targets", "reference_photos", "brand_guide", "brand_voice", "specs"}
+# Fields about shoppers' habits and wishes, which state nothing about the product ("prefers waterproof packs").
+_SHOPPER_FIELDS = {"shopping_behavior", "preferences"}
+# Fields about other products: they back the figures and words of comparison bullets only, since a competitor's
+# 650 g or titanium frame says nothing of this product.
+COMPETITOR_PREFIX = "competitors"
 _MEASURED = ("value", "width", "depth", "height")
 
 
@@ -47,6 +52,17 @@ class SpecFacts:
 
     def add_quantity(self, path: str, value: float, unit: str | None) -> None:
         self.quantities.append(SpecQuantity(path, Quantity(float(value), unit, f"{value:g}")))
+
+    def without(self, prefix: str) -> "SpecFacts":
+        """Return the facts of every field except those under `prefix` (a top-level field such as competitors)."""
+
+        def kept(path: str) -> bool:
+            return not (path == prefix or path.startswith((f"{prefix}.", f"{prefix}[")))
+
+        return SpecFacts(
+            texts=[text for text in self.texts if kept(text.path)],
+            quantities=[quantity for quantity in self.quantities if kept(quantity.path)],
+        )
 
     def paths_stating(self, pattern: re.Pattern[str], *, skip_denied: bool = False) -> list[str]:
         """Return the paths of the texts that match a normalized-term pattern.
@@ -110,7 +126,8 @@ def _is_false(value: str | int | float | bool) -> bool:
 def spec_facts(spec: ProductSpec, brand: BrandGuide | None) -> SpecFacts:
     """Index every text and quantity of the spec, the spec table and the brand guide's visual rules."""
     facts = SpecFacts()
-    _walk(facts, spec.model_dump(mode="python", exclude=_NOT_FACTS), "")
+    exclude: dict[str, Any] = dict.fromkeys(_NOT_FACTS, True) | {"audience": _SHOPPER_FIELDS}
+    _walk(facts, spec.model_dump(mode="python", exclude=exclude), "")
 
     for key, value in spec.specs.items():
         path = f"specs.{key}"
