@@ -530,6 +530,10 @@ def test_colour_word_still_a_colour_claim() -> None:
         ("Nickel plated clasp.", {"specs": {"nickel_free": True}}, "nickel", []),
         ("Stainless steel blade.", {"materials": ["steel"]}, "stainless steel", []),
         ("Organic cotton free from dyes.", {"materials": ["cotton"]}, "cotton", ["materials[0]"]),
+        ("Solid 18k gold pendant.", {"materials": ["925 sterling silver", "18k gold plated"]}, "gold", []),
+        ("Genuine leather strap.", {"materials": ["faux leather (polyurethane)"]}, "leather", []),
+        ("18k gold-plated clasp.", {"materials": ["18k gold plated brass"]}, "gold plated", ["materials[0]"]),
+        ("Cotton-rich with spandex.", {"summary": "95% cotton, 5% elastane."}, "elastane", ["summary"]),
     ],
 )
 def test_material_denials_and_longer_terms(text: str, spec_fields: dict, claim: str, sources: list[str]) -> None:

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 from spec2listing.consistency.copy_text import readable_fields
 from spec2listing.consistency.quantities import UNITS, Quantity, agreement_range, agrees, base_value, find_quantities
-from spec2listing.consistency.spec_facts import COMPETITOR_PREFIX, SpecFacts
+from spec2listing.consistency.spec_facts import COMPETITOR_PREFIX, SpecFacts, strictly_inside
 from spec2listing.consistency.vocabulary import COLORS, MATERIALS, NOT_COLOR_PHRASES, PROPERTIES, denied, normalize
 from spec2listing.models.brand import BrandGuide
 from spec2listing.models.consistency import CheckResult, CheckTarget, Claim, ClaimKind
@@ -133,10 +133,7 @@ def _blank(
 
     def spaces(match: re.Match[str]) -> str:
         nonlocal found
-        start, end = match.span()
-        if any(
-            outer[0] <= start and end <= outer[1] and outer[1] - outer[0] > end - start for outer in unless_inside or ()
-        ):
+        if any(strictly_inside(match.span(), outer) for outer in unless_inside or ()):
             return match.group(0)
         found = True
         return " " * len(match.group(0))
@@ -303,7 +300,7 @@ def build_ledger(spec: ProductSpec, brand: BrandGuide | None, listing: ProductCo
         if negative:
             sources = backing.paths_denying(term_pattern(term))
         else:
-            sources = backing.paths_stating(term_pattern(term), skip_denied=kind in _DENIABLE)
+            sources = backing.paths_stating(term_pattern(term), skip_denied=kind in _DENIABLE, terms=_TERMS)
         text = f"not {term}" if negative else term
         claims.append(Claim(kind=kind, text=text, copy_fields=paths, sources=sources, supported=bool(sources)))
     claims += _number_claims([(path, text) for path, text in fields if _compares(path)], facts)

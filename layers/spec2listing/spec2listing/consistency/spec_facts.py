@@ -64,16 +64,22 @@ class SpecFacts:
             quantities=[quantity for quantity in self.quantities if kept(quantity.path)],
         )
 
-    def paths_stating(self, pattern: re.Pattern[str], *, skip_denied: bool = False) -> list[str]:
+    def paths_stating(
+        self, pattern: re.Pattern[str], *, skip_denied: bool = False, terms: re.Pattern[str] | None = None
+    ) -> list[str]:
         """Return the paths of the texts that match a normalized-term pattern.
 
         With `skip_denied`, as for a property or material, a negated entry or a denied mention ("not
-        waterproof", "plastic-free") does not count.
+        waterproof", "plastic-free") does not count. A match inside a longer match of `terms` does not count
+        either: "faux leather" states no leather, and "gold plated" no solid gold.
         """
         paths = []
         for text in self.texts:
+            longer = [match.span(1) for match in terms.finditer(text.normalized)] if terms is not None else []
             for match in pattern.finditer(text.normalized):
                 if skip_denied and (text.negated or denied(text.normalized, *match.span())):
+                    continue
+                if any(strictly_inside(match.span(), span) for span in longer):
                     continue
                 paths.append(text.path)
                 break
@@ -96,6 +102,11 @@ class SpecFacts:
                     paths.append(text.path)
                     break
         return paths
+
+
+def strictly_inside(inner: tuple[int, int], outer: tuple[int, int]) -> bool:
+    """Tell whether one text span lies within another, longer one."""
+    return outer[0] <= inner[0] and inner[1] <= outer[1] and outer[1] - outer[0] > inner[1] - inner[0]
 
 
 def _walk(facts: SpecFacts, value: Any, path: str) -> None:
