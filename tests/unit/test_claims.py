@@ -575,6 +575,20 @@ def test_comparison_bullet_may_cite_competitor() -> None:
     assert [claim.text for claim in claims if claim.copy_fields and not claim.supported] == []
 
 
+@pytest.mark.parametrize(
+    ("text", "spec_fields", "expected"),
+    [
+        ("IP68 rated.", {"specs": {"ip_rating": "IP54"}}, {"IP68": []}),
+        ("IP54 rated.", {"specs": {"ip_rating": "IP54"}}, {"IP54": ["specs.ip_rating"]}),
+        ("SPF50+ protection.", {"specs": {"spf": 30}}, {"SPF50+": []}),
+        ("SPF 30 protection.", {"specs": {"spf": 30}}, {"SPF 30": ["specs.spf"]}),
+        ("pH 5.5 balanced.", {"summary": "A gentle pH5.5 cleanser."}, {"pH 5.5": ["summary"]}),
+    ],
+)
+def test_rating_codes_read_with_figure(text: str, spec_fields: dict, expected: dict) -> None:
+    assert _numbers(text, **spec_fields) == expected
+
+
 def _numbers_text(first: int, length: int) -> str:
     words = []
     number = first

@@ -19,7 +19,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from spec2listing.consistency.copy_text import readable_fields
-from spec2listing.consistency.quantities import UNITS, Quantity, agreement_range, agrees, base_value, find_quantities
+from spec2listing.consistency.quantities import (
+    RATING_UNITS,
+    UNITS,
+    Quantity,
+    agreement_range,
+    agrees,
+    base_value,
+    find_quantities,
+)
 from spec2listing.consistency.spec_facts import COMPETITOR_PREFIX, SpecFacts, strictly_inside
 from spec2listing.consistency.vocabulary import COLORS, MATERIALS, NOT_COLOR_PHRASES, PROPERTIES, denied, normalize
 from spec2listing.models.brand import BrandGuide
@@ -194,8 +202,11 @@ class _SpecFigures:
     def _find_sources(self, quantity: Quantity) -> list[str]:
         sources = self._facts.paths_tagged(quantity.text) if quantity.hashtag else []
         dimension, low, high = agreement_range(quantity)
-        values = self._raw if dimension is None else self._by_dimension.get(dimension)
-        candidates = sorted(values.between(low, high)) if values is not None else []
+        pools = [self._raw] if dimension is None else [self._by_dimension.get(dimension)]
+        if quantity.unit in RATING_UNITS:
+            # A rating also agrees with a bare spec figure (see quantities.agrees).
+            pools.append(self._raw)
+        candidates = sorted({index for pool in pools if pool is not None for index in pool.between(low, high)})
         seen = set(sources)
         for index in candidates:
             fact = self._facts.quantities[index]

@@ -61,6 +61,12 @@ UNITS: dict[str, Unit] = {
     "%": Unit("percent", 1.0),
     "k": Unit("purity", 1.0),
     "star": Unit("rating", 1.0),
+    # Ratings written as a code before the figure (see _RATING).
+    "ip": Unit("ingress protection", 1.0),
+    "ipx": Unit("water ingress protection", 1.0),
+    "spf": Unit("sun protection factor", 1.0),
+    "upf": Unit("ultraviolet protection factor", 1.0),
+    "ph": Unit("acidity", 1.0),
     "usd": Unit("money USD", 1.0),
     "eur": Unit("money EUR", 1.0),
     "gbp": Unit("money GBP", 1.0),
@@ -203,6 +209,12 @@ _COMMA_THOUSANDS = re.compile(r"\d{1,3}(?:,\d{3})+")
 _POINT_THOUSANDS = re.compile(r"\d{1,3}\.\d{3}")
 # One comma before exactly three digits, as a thousands separator ("1,250 kg") or a decimal comma.
 _COMMA_THOUSANDS_ONCE = re.compile(r"\d{1,3},\d{3}")
+# A rating whose code comes before its figure, joined or spaced, with an optional colon or plus: "IP68",
+# "IPX4", "SPF 50+", "UPF: 50", "pH 5.5". The code is the figure's unit.
+RATING_UNITS = frozenset({"ip", "ipx", "spf", "upf", "ph"})
+_RATING = re.compile(
+    r"(?<![A-Za-z0-9])(?P<code>IPX|IP|SPF|UPF|pH)\s?:?\s?(?P<number>\d+(?:[.,]\d+)?)\+?(?![\d.,]?\d)", re.IGNORECASE
+)
 _NUMBER_WORD = re.compile(r"\b(" + "|".join(NUMBER_WORDS) + r")\b", re.IGNORECASE)
 
 
@@ -241,6 +253,8 @@ def find_quantities(text: str, default_unit: str | None = None, *, spread_units:
     reading with the unit as its `spread`.
     """
     text = _HASHTAG.sub(lambda match: " " * len(match.group(0)), text)
+    ratings = [_rating(match) for match in _RATING.finditer(text)]
+    text = _RATING.sub(lambda match: " " * len(match.group(0)), text)
     text = _COMMA_LIST.sub(_separate_list, text)
     tags = {match.span(1) for match in _DIGIT_HASHTAG.finditer(text)}
     matches = list(_QUANTITY.finditer(text))
@@ -267,8 +281,14 @@ def find_quantities(text: str, default_unit: str | None = None, *, spread_units:
         found.append(Quantity(sign * value, unit, written, decimals, split, hashtag, other_mark))
     spread = _spread_units(text, matches, found)
     if spread_units:
-        return found + list(spread.values())
-    return [replace(quantity, spread=spread.get(index)) for index, quantity in enumerate(found)]
+        return ratings + found + list(spread.values())
+    return ratings + [replace(quantity, spread=spread.get(index)) for index, quantity in enumerate(found)]
+
+
+def _rating(match: re.Match[str]) -> Quantity:
+    number = match.group("number")
+    value, decimals = _number_value(number, "comma" if "," in number else "plain")
+    return Quantity(value, match.group("code").lower(), match.group(0).strip(), decimals)
 
 
 def _separate_list(match: re.Match[str]) -> str:
@@ -354,6 +374,9 @@ def agrees(stated: Quantity, source: Quantity) -> bool:
     stated figure. Either way the figure is within MAX_ROUNDING_ERROR of the
     value. A price must match to the cent.
     """
+    if stated.unit in RATING_UNITS and source.unit is None:
+        # A spec table value such as "spf_rating: 50" states the rating without its code.
+        return _rounds_to(source.value, stated)
     if stated.unit is None or stated.unit == source.unit:
         if _is_money(stated.unit) or _is_money(source.unit):
             return abs(stated.value - source.value) <= 1e-9 * max(1.0, abs(source.value))
