@@ -236,6 +236,9 @@ def test_price_in_other_currency_flagged() -> None:
         ("A 13 in, 15 in. or 16″ sleeve", [(13.0, "inch", 0), (15.0, "inch", 0), (16.0, "inch", 0)]),
         ("Fits 13 in the pocket", [(13.0, None, 0)]),
         ("Holds 6.8 fl. oz. or 8 fluid ounces", [(6.8, "fl oz", 1), (8.0, "fl oz", 0)]),
+        ("Size 120L x 60W x 75H cm", [(120.0, None, 0), (60.0, None, 0), (75.0, "cm", 0)]),
+        ('Size 47.2"L x 23.6"W', [(47.2, "inch", 1), (23.6, "inch", 1)]),
+        ("A 65W x 2 charger", [(65.0, "w", 0), (2.0, None, 0)]),
     ],
 )
 def test_number_forms_read_whole(text, expected) -> None:

@@ -215,6 +215,13 @@ RATING_UNITS = frozenset({"ip", "ipx", "spf", "upf", "ph"})
 _RATING = re.compile(
     r"(?<![A-Za-z0-9])(?P<code>IPX|IP|SPF|UPF|pH)\s?:?\s?(?P<number>\d+(?:[.,]\d+)?)\+?(?![\d.,]?\d)", re.IGNORECASE
 )
+# Amazon's size format labels each side with a letter: "120L x 60W x 75H cm" is length, width and height,
+# not litres, watts and hours. Two or more labelled figures joined by x make such a size.
+_LABELLED_SIZE = re.compile(
+    r"\d+(?:[.,]\d+)?\s?[\"″]?\s?[LWHD](?:\s*[x×]\s*\d+(?:[.,]\d+)?\s?[\"″]?\s?[LWHD])+(?![A-Za-z])",
+    re.IGNORECASE,
+)
+_SIZE_LABEL = re.compile(r"(?<=[\d\s\"″])\s?[LWHD](?![A-Za-z])", re.IGNORECASE)
 _NUMBER_WORD = re.compile(r"\b(" + "|".join(NUMBER_WORDS) + r")\b", re.IGNORECASE)
 
 
@@ -255,6 +262,7 @@ def find_quantities(text: str, default_unit: str | None = None, *, spread_units:
     text = _HASHTAG.sub(lambda match: " " * len(match.group(0)), text)
     ratings = [_rating(match) for match in _RATING.finditer(text)]
     text = _RATING.sub(lambda match: " " * len(match.group(0)), text)
+    text = _LABELLED_SIZE.sub(lambda match: _SIZE_LABEL.sub("", match.group(0)), text)
     text = _COMMA_LIST.sub(_separate_list, text)
     tags = {match.span(1) for match in _DIGIT_HASHTAG.finditer(text)}
     matches = list(_QUANTITY.finditer(text))
