@@ -27,6 +27,7 @@ from spec2listing.consistency.quantities import (
     agrees,
     base_value,
     find_quantities,
+    within,
 )
 from spec2listing.consistency.spec_facts import COMPETITOR_PREFIX, SpecFacts, strictly_inside
 from spec2listing.consistency.vocabulary import COLORS, MATERIALS, NOT_COLOR_PHRASES, PROPERTIES, denied, normalize
@@ -213,6 +214,10 @@ class _SpecFigures:
             if fact.path not in seen and agrees(quantity, fact.quantity):
                 sources.append(fact.path)
                 seen.add(fact.path)
+        for spec_range in self._facts.ranges:
+            if spec_range.path not in seen and within(quantity, spec_range.low, spec_range.high):
+                sources.append(spec_range.path)
+                seen.add(spec_range.path)
         return sources
 
 

@@ -196,6 +196,8 @@ _QUANTITY = re.compile(
     rf"(?:(?:\s|-)?(?P<unit>{_UNIT_PATTERN})(?![a-z]))?",
     re.IGNORECASE,
 )
+# Separators between the two ends of a range: "100-240", "5–9", "2 to 3".
+_RANGE_JOINER = re.compile(r"\s*(?:[-–—]|to)\s*", re.IGNORECASE)
 # Separators between the numbers of a range, a list or a size: "100-240", "2 to 3", "W 39 x D 24".
 _JOINER = re.compile(r"\s*(?:[-–—/×x]|to|and|or)\s*(?:[A-Za-z]\s+)?", re.IGNORECASE)
 # A hashtag with a letter is a name, so "#1111SinglesDay" states no number while "#1" still does.
@@ -259,6 +261,35 @@ def find_quantities(text: str, default_unit: str | None = None, *, spread_units:
     number, because "2 x 100 ml" is two bottles, not 2 ml, and offers the
     reading with the unit as its `spread`.
     """
+    text, matches, found, ratings = _scan(text, default_unit)
+    spread = _spread_units(text, matches, found)
+    if spread_units:
+        return ratings + found + list(spread.values())
+    return ratings + [replace(quantity, spread=spread.get(index)) for index, quantity in enumerate(found)]
+
+
+def find_ranges(text: str, default_unit: str | None = None) -> list[tuple[Quantity, Quantity]]:
+    """Find the ranges of `text`, two figures joined by a dash or "to" ("US 5–9", "100-240 V", "2 to 3 h").
+
+    Both ends take the unit of the one that has it. Ends in different units, or a low end that is not
+    below the high one, make no range.
+    """
+    text, matches, found, _ = _scan(text, default_unit)
+    ranges = []
+    for index in range(len(found) - 1):
+        if not _RANGE_JOINER.fullmatch(text[matches[index].end() : matches[index + 1].start()]):
+            continue
+        low, high = found[index], found[index + 1]
+        if low.unit is not None and high.unit is not None and low.unit != high.unit:
+            continue
+        unit = high.unit or low.unit
+        if low.value < high.value:
+            ranges.append((replace(low, unit=unit), replace(high, unit=unit)))
+    return ranges
+
+
+def _scan(text: str, default_unit: str | None) -> tuple[str, list[re.Match[str]], list[Quantity], list[Quantity]]:
+    """Read the figures of `text`: the text as matched, the matches and their quantities, and the ratings."""
     text = _HASHTAG.sub(lambda match: " " * len(match.group(0)), text)
     ratings = [_rating(match) for match in _RATING.finditer(text)]
     text = _RATING.sub(lambda match: " " * len(match.group(0)), text)
@@ -287,10 +318,7 @@ def find_quantities(text: str, default_unit: str | None = None, *, spread_units:
         elif form == "grouped" and _COMMA_THOUSANDS_ONCE.fullmatch(number):
             other_mark = Quantity(sign * float(number.replace(",", ".")), unit, written, 3)
         found.append(Quantity(sign * value, unit, written, decimals, split, hashtag, other_mark))
-    spread = _spread_units(text, matches, found)
-    if spread_units:
-        return ratings + found + list(spread.values())
-    return ratings + [replace(quantity, spread=spread.get(index)) for index, quantity in enumerate(found)]
+    return text, matches, found, ratings
 
 
 def _rating(match: re.Match[str]) -> Quantity:
@@ -411,6 +439,16 @@ def agreement_range(stated: Quantity) -> tuple[str | None, float, float]:
         return None, low, high
     unit = UNITS[stated.unit]
     return unit.dimension, _to_base(low, unit), _to_base(high, unit)
+
+
+def within(stated: Quantity, low: Quantity, high: Quantity) -> bool:
+    """Tell whether a stated figure lies in a range of the spec, in the range's unit or without a unit."""
+    if stated.unit is None:
+        return low.value <= stated.value <= high.value
+    # As in agrees: a figure with a unit needs a spec figure with a unit of its dimension.
+    if low.unit is None or UNITS[stated.unit].dimension != UNITS[low.unit].dimension:
+        return False
+    return base_value(low) <= base_value(stated) <= base_value(high)
 
 
 def base_value(quantity: Quantity) -> float:

@@ -4,7 +4,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from spec2listing.consistency.quantities import Quantity, find_number_words, find_quantities, unit_key
+from spec2listing.consistency.quantities import Quantity, find_number_words, find_quantities, find_ranges, unit_key
 from spec2listing.consistency.vocabulary import denied, normalize
 from spec2listing.copywriting.facts import spec_label, spec_value
 from spec2listing.models.brand import BrandGuide
@@ -36,12 +36,21 @@ class SpecQuantity:
     quantity: Quantity
 
 
+@dataclass(frozen=True)
+class SpecRange:
+    path: str
+    low: Quantity
+    high: Quantity
+
+
 @dataclass
 class SpecFacts:
     """The texts and quantities of one spec and brand guide, each with its field path."""
 
     texts: list[SpecText] = field(default_factory=list)
     quantities: list[SpecQuantity] = field(default_factory=list)
+    # Ranges of the spec's texts ("US 5–9", "100-240 V"), which back any figure between their ends.
+    ranges: list[SpecRange] = field(default_factory=list)
 
     def add_text(self, path: str, text: str, *, negated: bool = False, default_unit: str | None = None) -> None:
         self.texts.append(SpecText(path, text, normalize(text), negated))
@@ -49,6 +58,7 @@ class SpecFacts:
             other_mark = () if quantity.other_mark is None else (quantity.other_mark,)
             for reading in (quantity, *quantity.split, *other_mark):
                 self.quantities.append(SpecQuantity(path, reading))
+        self.ranges += [SpecRange(path, low, high) for low, high in find_ranges(text, default_unit)]
 
     def add_quantity(self, path: str, value: float, unit: str | None) -> None:
         self.quantities.append(SpecQuantity(path, Quantity(float(value), unit, f"{value:g}")))
@@ -62,6 +72,7 @@ class SpecFacts:
         return SpecFacts(
             texts=[text for text in self.texts if kept(text.path)],
             quantities=[quantity for quantity in self.quantities if kept(quantity.path)],
+            ranges=[spec_range for spec_range in self.ranges if kept(spec_range.path)],
         )
 
     def paths_stating(
