@@ -214,6 +214,8 @@ WESTERN_TEXTS = [
     "Gore-Tex® Jacke, 20 m² Stoff, Œuvre naïve",
     "Col·lecció de tassa, pell i ceràmica",
     "Becher „Klassik“ mit ‚Henkel‘, 0,3 l",
+    "Padded sleeve for 15.6” laptops, capacity—350 ml",
+    "The “Commuter\nedition” keeps coffee hot",
 ]
 
 

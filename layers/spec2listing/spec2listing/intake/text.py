@@ -211,14 +211,18 @@ def _punctuation_fits(text: str, index: int) -> bool:
     after = text[index + 1] if index + 1 < len(text) else " "
     if character in "„‚":
         return not before.isalnum()
+    if character == "”" and before.isdigit():
+        return True  # an inch mark: 15.6”
     if character in "“‘”":
-        # “ and ‘ open an English quote and close a German one („so“, ‚so‘); ” only closes.
+        # “ and ‘ open an English quote and close a German one („so“, ‚so‘); ” only closes. A closing mark
+        # needs more opening marks than closing ones before it, on its line or on earlier lines of a cell.
         opens = character != "”" and not before.isalnum()
-        line_start = text.rfind("\n", 0, index) + 1
-        return opens or (
-            not after.isalnum() and any(mark in text[line_start:index] for mark in _OPENING_QUOTES[character])
-        )
-    if character in "€–—":
+        openings = sum(text.count(mark, 0, index) for mark in _OPENING_QUOTES[character])
+        return opens or (not after.isalnum() and openings > text.count(character, 0, index))
+    if character in "–—":
+        # A dash at the edge of a word, with a space on its other side, is a letter of that word elsewhere.
+        return not (before.isalpha() and not after.isalnum()) and not (after.isalpha() and not before.isalnum())
+    if character == "€":
         return not before.isalpha() and not after.isalpha()
     if character == "…":
         return not before.isspace() and not after.isalnum()
