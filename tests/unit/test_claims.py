@@ -430,6 +430,12 @@ def test_offline_copy_prints_exact_price() -> None:
         ("waterproof (no leaks, ever)", False),
         ("waterproof: no scrubbing needed", False),
         ("waterproof: none of the seams leak", False),
+        ("waterproof: no weight: 280 g", True),
+        ("waterproof: no • breathable: yes", True),
+        ("waterproof? no – please hand wash", True),
+        ("lifetime waterproof free updates", False),
+        ("waterproof: yes breathable: no", False),
+        ("breathable: no waterproof: yes", False),
     ],
 )
 def test_denied_property_wording(text, expected) -> None:
@@ -545,6 +551,9 @@ def test_colour_word_still_a_colour_claim() -> None:
         ("Genuine leather strap.", {"materials": ["faux leather (polyurethane)"]}, "leather", []),
         ("18k gold-plated clasp.", {"materials": ["18k gold plated brass"]}, "gold plated", ["materials[0]"]),
         ("Cotton-rich with spandex.", {"summary": "95% cotton, 5% elastane."}, "elastane", ["summary"]),
+        ("Solid oak free-standing shelf.", {"summary": "Frame: solid oak."}, "oak", ["summary"]),
+        ("Non-waterproof leather upper.", {"summary": "Upper: full-grain leather."}, "leather", ["summary"]),
+        ("Fully leather lined.", {"summary": "Leather: no\nLining: cotton"}, "leather", []),
     ],
 )
 def test_material_denials_and_longer_terms(text: str, spec_fields: dict, claim: str, sources: list[str]) -> None:

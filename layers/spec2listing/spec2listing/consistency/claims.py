@@ -302,7 +302,8 @@ def build_ledger(spec: ProductSpec, brand: BrandGuide | None, listing: ProductCo
         searched, _ = _blank(text, NOT_COLOR_PHRASES)
         for match in _TERMS.finditer(searched):
             term = match.group(1)
-            negative = _KIND_OF_TERM[term] in _DENIABLE and denied(searched, *match.span())
+            kind = _KIND_OF_TERM[term]
+            negative = kind in _DENIABLE and denied(searched, *match.span(), material=kind == ClaimKind.MATERIAL)
             paths = term_fields.setdefault((term, negative, _compares(path)), [])
             if path not in paths:
                 paths.append(path)
@@ -313,10 +314,13 @@ def build_ledger(spec: ProductSpec, brand: BrandGuide | None, listing: ProductCo
     for (term, negative, comparison), paths in term_fields.items():
         kind = _KIND_OF_TERM[term]
         backing = facts if comparison else product_facts
+        material = kind == ClaimKind.MATERIAL
         if negative:
-            sources = backing.paths_denying(term_pattern(term))
+            sources = backing.paths_denying(term_pattern(term), material=material)
         else:
-            sources = backing.paths_stating(term_pattern(term), skip_denied=kind in _DENIABLE, terms=_TERMS)
+            sources = backing.paths_stating(
+                term_pattern(term), skip_denied=kind in _DENIABLE, material=material, terms=_TERMS
+            )
         text = f"not {term}" if negative else term
         claims.append(Claim(kind=kind, text=text, copy_fields=paths, sources=sources, supported=bool(sources)))
     claims += _number_claims([(path, text) for path, text in fields if _compares(path)], facts)

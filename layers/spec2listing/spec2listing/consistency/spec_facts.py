@@ -76,19 +76,25 @@ class SpecFacts:
         )
 
     def paths_stating(
-        self, pattern: re.Pattern[str], *, skip_denied: bool = False, terms: re.Pattern[str] | None = None
+        self,
+        pattern: re.Pattern[str],
+        *,
+        skip_denied: bool = False,
+        material: bool = False,
+        terms: re.Pattern[str] | None = None,
     ) -> list[str]:
         """Return the paths of the texts that match a normalized-term pattern.
 
         With `skip_denied`, as for a property or material, a negated entry or a denied mention ("not
-        waterproof", "plastic-free") does not count. A match inside a longer match of `terms` does not count
-        either: "faux leather" states no leather, and "gold plated" no solid gold.
+        waterproof", "plastic-free") does not count, and `material` applies the rules for a material. A
+        match inside a longer match of `terms` does not count either: "faux leather" states no leather, and
+        "gold plated" no solid gold.
         """
         paths = []
         for text in self.texts:
             longer = [match.span(1) for match in terms.finditer(text.normalized)] if terms is not None else []
             for match in pattern.finditer(text.normalized):
-                if skip_denied and (text.negated or denied(text.normalized, *match.span())):
+                if skip_denied and (text.negated or denied(text.normalized, *match.span(), material=material)):
                     continue
                 if any(strictly_inside(match.span(), span) for span in longer):
                     continue
@@ -103,13 +109,13 @@ class SpecFacts:
         """
         return [text.path for text in self.texts if re.sub(r"[\W_]+", "", text.text).lower() == body.lower()]
 
-    def paths_denying(self, pattern: re.Pattern[str]) -> list[str]:
+    def paths_denying(self, pattern: re.Pattern[str], *, material: bool = False) -> list[str]:
         """Return the paths of the texts that deny a property or material: negated entries that name it, or denied
         mentions."""
         paths = []
         for text in self.texts:
             for match in pattern.finditer(text.normalized):
-                if text.negated or denied(text.normalized, *match.span()):
+                if text.negated or denied(text.normalized, *match.span(), material=material):
                     paths.append(text.path)
                     break
         return paths

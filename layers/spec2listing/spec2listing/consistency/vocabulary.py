@@ -266,25 +266,40 @@ PROPERTIES = (
 # A property is denied by a negation just before it, with at most two words between that soften it, name a
 # rating or name another property ("not fully waterproof", "without any warranty", "not IPX7 waterproof", "no
 # lifetime warranty"). A "no", "false", "none" or 0 after a colon or in brackets denies it too ("Waterproof: no",
-# "Waterproof (no)", as the spec table writes false) when it ends the statement, and so does "not included"
-# after it, with at most one word between ("Lifetime warranty not included"). A "free" right after it denies
-# a material ("plastic-free", "nickel_free" after normalize), but "cotton free from dyes" asserts cotton.
-# "Not only waterproof", "no-fuss, waterproof" and "Waterproof (no leaks, ever)" assert it.
+# "Waterproof (no)", as the spec table writes false) where the statement ends: at the end of the text, at a
+# punctuation mark or dash, or before the next "key:" of a list that normalize ran together ("waterproof: no
+# weight: 280 g"). So does "not included" after it, with at most one word between ("Lifetime warranty not
+# included"). "Not only waterproof", "no-fuss, waterproof" and "Waterproof (no leaks, ever)" assert it.
 _SOFTENING = r"a|an|any|fully|completely|entirely|totally|truly|really|very|100%|rated|[a-z]*\d[a-z\d]*"
+# A "no" that answers the key before it ("waterproof: no breathable: yes") denies that key, not the next word.
+_NEGATION = r"(?:^|(?<![:=?])[^\w':=?])(?:not|no|non|never|neither|nor|without|isn't|aren't|wasn't|weren't)\s+"
 _DENIED_BEFORE = re.compile(
-    r"(?:^|[^\w'])(?:not|no|non|never|neither|nor|without|isn't|aren't|wasn't|weren't)\s+"
-    r"(?:(?:" + _SOFTENING + "|" + "|".join(re.escape(term) for term in PROPERTIES) + r")\s+){0,2}$"
+    _NEGATION + r"(?:(?:" + _SOFTENING + "|" + "|".join(re.escape(term) for term in PROPERTIES) + r")\s+){0,2}$"
 )
 _DENIED_AFTER = re.compile(
-    r"(?:\s*[:=?]\s*|\s*\(\s*)(?:no|false|none|0(?![.,]?\d))(?=\s*(?:$|[.,;:!)\]|]))"
+    r"(?:\s*[:=?]\s*|\s*\(\s*)(?:no|false|none|0(?![.,]?\d))"
+    r"(?=\s*(?:$|[.,;:!)\]|•–—-])|\s+[a-z][a-z0-9 ]{0,30}:)"
     r"|(?:\s+[a-z]+)?\s+(?:is\s+|are\s+)?(?:not\s+(?:included|available|supplied|provided|offered)|excluded)\b"
-    r"|\s+free\b(?!\s+(?:of|from)\b)"
+)
+# A material is denied by a negation with only softening words between ("non-waterproof leather" asserts the
+# leather), and by "free" right after it ("plastic-free", a nickel_free key), unless "free" starts a compound
+# ("oak free-standing") or "free of" or "free from" follows ("cotton free from dyes" asserts cotton).
+_MATERIAL_DENIED_BEFORE = re.compile(_NEGATION + r"(?:(?:" + _SOFTENING + r")\s+){0,2}$")
+_FREE_AFTER = re.compile(
+    r"\s+free\b(?!\s+(?:of|from|standing|flowing|floating|form|range|style|hand|fall|spirited|to)\b)"
 )
 # Characters before a term searched for a negation, which keeps the search for each term short in a long text.
 _DENIAL_WINDOW = 100
 
 
-def denied(text: str, start: int, end: int) -> bool:
-    """Tell whether the term at `text[start:end]` of a normalized text is denied rather than asserted."""
-    before = _DENIED_BEFORE.search(text, max(0, start - _DENIAL_WINDOW), start)
+def denied(text: str, start: int, end: int, *, material: bool = False) -> bool:
+    """Tell whether the term at `text[start:end]` of a normalized text is denied rather than asserted.
+
+    `material` applies the rules for a material in place of those for a property.
+    """
+    window = max(0, start - _DENIAL_WINDOW)
+    if material:
+        before = _MATERIAL_DENIED_BEFORE.search(text, window, start)
+        return bool(before or _DENIED_AFTER.match(text, end) or _FREE_AFTER.match(text, end))
+    before = _DENIED_BEFORE.search(text, window, start)
     return bool(before or _DENIED_AFTER.match(text, end))
