@@ -315,6 +315,22 @@ def test_promotional_lookalikes_pass(description: str) -> None:
     assert _failed(_listing().model_copy(update={"platforms": PlatformCopy(google_merchant=google)})) == set()
 
 
+@pytest.mark.parametrize(
+    "description",
+    [
+        "Summer Sale: ceramic mug.",
+        "SALE! Ceramic mug.",
+        "Big sale on mugs.",
+        "Our cheapest-ever price.",
+        "Use discount-code X.",
+    ],
+)
+def test_promotional_wording_in_other_forms_flagged(description: str) -> None:
+    google = GoogleMerchantCopy(title="Trail shoe", description=description)
+    failed = _failed(_listing().model_copy(update={"platforms": PlatformCopy(google_merchant=google)}))
+    assert failed == {("prohibited_term", "platforms.google_merchant.description")}
+
+
 def test_banned_phrase_found_in_any_field() -> None:
     (spec,) = specs_in(ACCEPTANCE / "trail-runner.json")
     brand = brand_for(spec)

@@ -29,7 +29,17 @@ def phrase_pattern(phrase: str, *, in_compounds: bool = True) -> re.Pattern[str]
     return re.compile(start + re.escape(phrase) + end, re.IGNORECASE)
 
 
-_PROMOTIONAL = [(term, phrase_pattern(term, in_compounds=False)) for term in PROMOTIONAL_TERMS]
+# "% off" before a hyphen is a compound ("100% off-grid", "80% off-peak"); the other terms count there too
+# ("cheapest-ever", "discount-code").
+_PROMOTIONAL = [(term, phrase_pattern(term, in_compounds=term != "% off")) for term in PROMOTIONAL_TERMS]
+# "Sale" alone is also Italian and Spanish (salt, goes out), so it counts in upper case ("SALE"), before "!"
+# or ":" ("Summer Sale: ..."), or after a word that names a sale ("big sale", "summer sale").
+_SALE = re.compile(
+    r"(?<![\w-])(?:SALE(?![\w-])|(?i:sale)(?=\s*[!:])|(?i:(?:big|huge|mega|flash|clearance|summer|winter|spring"
+    r"|autumn|fall|holiday|seasonal|annual|warehouse|anniversary|end of season|black friday|cyber monday)\s+sale)"
+    r"(?!\w))"
+)
+_PROMOTIONAL.append(("sale", _SALE))
 
 
 # URL schemes that run code. Browsers drop tabs and line breaks anywhere in a URL, and leading control
