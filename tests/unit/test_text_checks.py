@@ -278,6 +278,11 @@ def test_instagram_without_hashtags_passes() -> None:
             "<p>Shoe</p><script src=https://example.invalid/x.js",
             ["unclosed tag '<script src=https://example.invalid/x.js'"],
         ),
+        (
+            "<p>Shoe</p><img src=x title='>' onerror=alert(1)",
+            ["unclosed tag \"<img src=x title='>' onerror=alert(1)\""],
+        ),
+        ("<p>Shoe</p><img src=x onerror=alert(1) title='>", ['unclosed tag "<img src=x onerror=alert(1) title=\'>"']),
     ],
 )
 def test_shopify_body_rejects_code(body: str, found: list[str]) -> None:

@@ -97,10 +97,11 @@ def unsafe_markup(text: str, allowed: frozenset[str]) -> list[str]:
     """
     scan = _MarkupScan(allowed)
     scan.feed(text)
+    # What the parser could not finish yet, such as a tag whose > is missing or inside a quoted value.
+    unfinished = _TAG_START.search(scan.rawdata)
+    if unfinished is not None:
+        scan.found.append(f"unclosed tag {scan.rawdata[unfinished.start() :][:40]!r}")
     scan.close()
-    tag_starts = [match.start() for match in _TAG_START.finditer(text)]
-    if tag_starts and ">" not in text[tag_starts[-1] :]:
-        scan.found.append(f"unclosed tag {text[tag_starts[-1] :][:40]!r}")
     return list(dict.fromkeys(scan.found))
 
 
