@@ -80,6 +80,18 @@ def test_quoted_prose_list_as_wide_as_a_row_read() -> None:
     assert set(specs) == {"C1", "C2"}
 
 
+def test_quote_closed_later_over_spaced_rows_rejected() -> None:
+    rows = (
+        'A-1,"Mug,Acme,Kitchen,9.50,EUR,x\n'
+        "A-2, Bowl, Acme, Kitchen, 12.00, EUR, y\n"
+        'A-3, Plate, Acme, Kitchen, 7.00, EUR, z"\n'
+    )
+    upload = parse_upload("mugs.csv", (CATALOG + rows).encode())
+    assert upload.specs == []
+    (error,) = _errors(upload)
+    assert "runs to line 4 and contains whole rows" in error.message
+
+
 def test_oversized_cell_rejects_only_its_product() -> None:
     rows = f"H1,Mug,Acme,Kitchen,19.90,EUR,{'word ' * 40_000}\nH2,Bowl,Acme,Kitchen,9.90,EUR,ok\n"
     upload = parse_upload("mugs.csv", (CATALOG + rows).encode())

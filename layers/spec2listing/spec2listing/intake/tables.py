@@ -44,6 +44,7 @@ _NUMBER_SHAPES: tuple[tuple[re.Pattern[str], DecimalMark | None], ...] = (
     (re.compile(rf"^\d{{1,3}}({_GROUP}\d{{3}})+,\d+$"), ","),
 )
 _DIGITS = re.compile(r"[0-9]+")
+_PRICE_CELL = re.compile(r"[0-9]+(?:[.,][0-9]+)*")
 _GROUPED = re.compile(r"[0-9]{1,3}(?P<mark>[ \u00a0\u202f.,])[0-9]{3}((?P=mark)[0-9]{3})*")
 
 
@@ -86,7 +87,7 @@ def read_table(
     if isinstance(records, _Unreadable):
         return records.field_error(file, text)
     header = [cell.strip() for cell in records[0].cells] if records else []
-    swallowed = _swallowed_rows(text, delimiter, records, len(header))
+    swallowed = _swallowed_rows(text, delimiter, records, header)
     if swallowed is not None:
         return swallowed.field_error(file, text)
     rows = [(record.line, record.cells) for record in records[1:] if any(cell.strip() for cell in record.cells)]
@@ -193,27 +194,30 @@ def _records(text: str, delimiter: str, limit: int | None = None) -> list[_Recor
     return records
 
 
-def _swallowed_rows(text: str, delimiter: str, records: list[_Record], width: int) -> _Unreadable | None:
+def _swallowed_rows(text: str, delimiter: str, records: list[_Record], header: list[str]) -> _Unreadable | None:
     """Find a quoted cell that spans lines, one of which splits into a whole row.
 
     An unclosed quote that a later quote at the end of a line happens to close
     reads as one long cell and hides the rows between them. A line inside the
     cell that has exactly the header's number of cells is taken as such a row,
-    unless a space follows each of its delimiters and not each of the
-    header's, as in a list written in prose ("red, green, blue"). On the
-    record's last line, the quote that closes the cell must then sit in that
-    line's last cell.
+    unless it reads as a list written in prose ("red, green, blue"): a space
+    follows each of its delimiters and not each of the header's, and no price
+    column of the header holds a number on it. On the record's last line, the
+    quote that closes the cell must then sit in that line's last cell.
     """
+    width = len(header)
     if width < 2:
         return None
     lines = io.StringIO(text, newline="").readlines()
     spaced_header = _spaced_after_delimiters(lines[0], delimiter) if lines else False
+    price_columns = [index for index, name in enumerate(header) if "price" in name.lower()]
     for record in records:
         for number in range(record.line + 1, record.last_line + 1):
             inner = next(csv.reader([lines[number - 1]], delimiter=delimiter), [])
             if len(inner) != width:
                 continue
-            if _spaced_after_delimiters(lines[number - 1], delimiter) and not spaced_header:
+            priced = any(_PRICE_CELL.fullmatch(inner[index].strip()) for index in price_columns)
+            if _spaced_after_delimiters(lines[number - 1], delimiter) and not spaced_header and not priced:
                 continue
             if number < record.last_line or '"' not in "".join(inner[:-1]):
                 return _Unreadable(record.line, "swallowed", last_line=record.last_line)
