@@ -643,6 +643,15 @@ def test_akeneo_product_model_rejected_by_code() -> None:
     assert "one listing with sku tshirt_model" in error.expected
 
 
+def test_akeneo_sub_model_does_not_claim_root_listing() -> None:
+    sub_model = dict(TEE_MODEL, code="tshirt_red", parent="tshirt_model")
+    page = {"_links": {}, "_embedded": {"items": [TEE_MODEL, sub_model]}}
+    upload = parse_upload("models.json", json.dumps(page).encode(), AKENEO_OPTIONS)
+
+    assert [rejection.sku for rejection in upload.rejections] == ["tshirt_model", "tshirt_red"]
+    assert all(rejection.errors[0].message == "product models are not read" for rejection in upload.rejections)
+
+
 def test_akeneo_product_model_beside_its_variants() -> None:
     page = json.loads(AKENEO_PAGE.read_text())
     page["_embedded"]["items"].append(dict(TEE_MODEL, code="kr_travel_mug"))

@@ -109,7 +109,10 @@ def read_akeneo(
     """Group variant products by product model and map each group to one spec candidate."""
     result = ReadResult(format=format_name)
     groups: dict[str, list[tuple[str, dict[str, Any]]]] = {}
-    parents = {item["parent"] for _, item in items if isinstance(item.get("parent"), str)}
+    # Models with variant products in the file; a sub-model's parent is another model, not a listing.
+    parents = {
+        item["parent"] for _, item in items if not is_product_model(item) and isinstance(item.get("parent"), str)
+    }
     for origin, item in items:
         if is_product_model(item):
             result.rejections.append(_product_model(file, origin, str(item["code"]), item["code"] in parents))
