@@ -701,6 +701,7 @@ def test_jsonl_bad_line_rejects_only_that_line() -> None:
     assert upload.rejections[0].errors[0].path.startswith("line 2 column ")
     assert upload.rejections[0].errors[0].value.endswith(" then 'trailing'")
     assert upload.rejections[1].errors[0].value == "'[1]'"
+    assert upload.rejections[2].errors[0].value.endswith("then the end of the line")
 
 
 def test_json_list_entry_not_object_names_entry() -> None:

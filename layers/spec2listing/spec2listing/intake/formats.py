@@ -76,7 +76,7 @@ def read_jsonl_upload(file: str, data: bytes, options: ReadOptions) -> ReadResul
                     f"{origin} column {error.colno}",
                     f"invalid JSON: {error.msg}",
                     "one complete JSON object per line",
-                    value=json_error_excerpt(error),
+                    value=json_error_excerpt(error, "line"),
                     origin=origin,
                 )
             )

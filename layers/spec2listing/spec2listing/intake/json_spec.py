@@ -174,14 +174,17 @@ def load_json(file: str, text: str) -> Any | Rejection:
         )
 
 
-def json_error_excerpt(error: json.JSONDecodeError) -> str:
-    """Show the text of the error's line up to 40 characters before and 20 after where parsing stopped."""
+def json_error_excerpt(error: json.JSONDecodeError, document: str = "file") -> str:
+    """Show the text of the error's line up to 40 characters before and 20 after where parsing stopped.
+
+    `document` names what the parsed text was, for an error at its end: a file, or a line of JSON Lines.
+    """
     line_start = error.doc.rfind("\n", 0, error.pos) + 1
     line_end = error.doc.find("\n", error.pos)
     line_end = len(error.doc) if line_end < 0 else line_end
     before = error.doc[max(line_start, error.pos - 40) : error.pos]
     after = error.doc[error.pos : min(line_end, error.pos + 20)].rstrip("\r")
-    return f"{before!r} then {after!r}" if after else f"{before!r} then the end of the file"
+    return f"{before!r} then {after!r}" if after else f"{before!r} then the end of the {document}"
 
 
 def document_items(file: str, document: Any) -> tuple[list[Item], list[Rejection]]:
