@@ -94,6 +94,8 @@ def test_search_terms_stop_at_amazon_byte_limit() -> None:
         ("Set of 4 250 ml glasses", 10, "Set of"),
         ("Size 42 Black", 8, "Size 42"),
         ("Trail shoe, grippy sole", 12, "Trail shoe"),
+        ("Acme Tote 2024 10 colours", 14, "Acme Tote 2024"),
+        ("Tote in sizes 8 10 12 14", 21, "Tote in sizes 8 10 12"),
     ],
 )
 def test_fit_never_cuts_inside_a_figure(text: str, limit: int, expected: str) -> None:

@@ -75,7 +75,7 @@ CHECK_KINDS: dict[str, CheckKind] = {
         3,
         "Shadow, mark or cut-off product at the image edge",
         "Keep the whole product inside the frame, and remove any shadow or mark that reaches the image edge "
-        "(edges_reached names the sides).",
+        "(edges_reached names the sides the product region touches, if any).",
     ),
     "product_fill": CheckKind(2, "Product too small in the frame", "Crop tighter or re-render with a larger product."),
     "image_resolution": CheckKind(2, "Image too small for zoom", "Re-render at 1000 px or more on the longest side."),

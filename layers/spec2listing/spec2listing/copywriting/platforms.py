@@ -21,6 +21,7 @@ Sources, as published by each platform (checked 2026-12):
   zoom, square recommended.
 """
 
+import re
 from dataclasses import dataclass
 
 AMAZON_TITLES = "Amazon Seller Central: Product title requirements and guidelines"
@@ -263,11 +264,15 @@ IMAGE_RULES: dict[str, ImageRule] = {
 MIN_LONGEST_SIDE_PX = 1000
 
 
+# The rest of a figure after its whole number: a fraction ("1/2") or a group of three digits ("250").
+_FIGURE_GOES_ON = re.compile(r"\d+/\d+(?!\d)|\d{3}(?![\d.,])")
+
+
 def fit(text: str, limit: int) -> str:
     """Shorten text to at most `limit` characters at a word boundary, without a dangling separator.
 
-    A number whose figure goes on after the cut ("1 1/2 inch", "4 250 ml") is dropped with it, since
-    its first part alone would state another figure.
+    A whole number whose figure goes on after the cut, as a mixed fraction ("1 1/2 inch") or a group of
+    thousands ("4 250 ml"), is dropped with it, since its first part alone would state another figure.
     """
     text = " ".join(text.split())
     if len(text) <= limit:
@@ -275,6 +280,6 @@ def fit(text: str, limit: int) -> str:
     cut = text[: limit + 1].rsplit(" ", 1)[0] if " " in text[: limit + 1] else text[:limit]
     cut = cut[:limit]
     rest = text[len(cut) :].lstrip()
-    while rest[:1].isdigit() and " " in cut and cut.rsplit(" ", 1)[1][:1].isdigit():
+    if " " in cut and cut.rsplit(" ", 1)[1].isdigit() and _FIGURE_GOES_ON.match(rest):
         cut = cut.rsplit(" ", 1)[0]
     return cut.rstrip(" ,;:-–|/")
