@@ -239,6 +239,11 @@ def test_price_in_other_currency_flagged() -> None:
         ("Size 120L x 60W x 75H cm", [(120.0, None, 0), (60.0, None, 0), (75.0, "cm", 0)]),
         ('Size 47.2"L x 23.6"W', [(47.2, "inch", 1), (23.6, "inch", 1)]),
         ("A 65W x 2 charger", [(65.0, "w", 0), (2.0, None, 0)]),
+        ("Covers 200 m² or 2,150 sq ft", [(200.0, "m²", 0), (2150.0, "ft²", 0)]),
+        ("Up to 20 km/h (12 mph)", [(20.0, "km/h", 0), (12.0, "mph", 0)]),
+        ("Irons at 200℃ or 392 degrees Fahrenheit", [(200.0, "°c", 0), (392.0, "°f", 0)]),
+        ("Pesa 24 gramos y dura 350 horas", [(24.0, "g", 0), (350.0, "h", 0)]),
+        ("Preis: CHF 1'299.– oder CHF 1’299.00", [(1299.0, "chf", 0), (1299.0, "chf", 2)]),
     ],
 )
 def test_number_forms_read_whole(text, expected) -> None:
@@ -607,6 +612,45 @@ def test_comparison_bullet_may_cite_competitor() -> None:
 )
 def test_rating_codes_read_with_figure(text: str, spec_fields: dict, expected: dict) -> None:
     assert _numbers(text, **spec_fields) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "spec_fields", "expected"),
+    [
+        (
+            "150 ml / 5 oz bottle.",
+            {"volume": {"value": 150, "unit": "ml"}},
+            {"150 ml": ["volume.value"], "5 oz": ["volume.value"]},
+        ),
+        ("Covers 200 m².", {"summary": "Covers 200 square metres."}, {"200 m²": ["summary"]}),
+        ("Reaches 12 mph.", {"summary": "Top speed 20 km/h."}, {"12 mph": ["summary"]}),
+    ],
+)
+def test_other_units_agree_with_spec(text: str, spec_fields: dict, expected: dict) -> None:
+    assert _numbers(text, **spec_fields) == expected
+
+
+@pytest.mark.parametrize(
+    ("copy_text", "spec_fields", "claim"),
+    [
+        ("Machine washable at 30 °C.", {"summary": "Machine wash at 30 °C."}, (ClaimKind.PROPERTY, "machine washable")),
+        (
+            "Water-resistant for 40 minutes.",
+            {"specs": {"water_resistance_min": 40}},
+            (ClaimKind.PROPERTY, "water resistant"),
+        ),
+        ("CE and FCC certified.", {"specs": {"certification": "CE, FCC"}}, (ClaimKind.PROPERTY, "certified")),
+    ],
+)
+def test_property_forms_of_spec_keys_agree(copy_text: str, spec_fields: dict, claim: tuple) -> None:
+    kind, text = claim
+    assert _claims(copy_text, **spec_fields)[(kind.value, text)]
+
+
+@pytest.mark.parametrize("text", ["A rich, cushiony face cream.", "For a glass-skin glow.", "Bake until golden brown."])
+def test_words_in_other_senses_make_no_claims(text: str) -> None:
+    kinds = {kind for kind, _ in _claims(text)}
+    assert not kinds & {ClaimKind.COLOR.value, ClaimKind.MATERIAL.value}
 
 
 def _numbers_text(first: int, length: int) -> str:

@@ -59,10 +59,11 @@ def test_unsupported_terms_marked_as_copy_writes_them() -> None:
             kind=ClaimKind.PROPERTY, text="hand made", copy_fields=["description"], sources=["summary"], supported=True
         ),
     ]
-    marked = str(highlight("Gray aluminum shell. Waterproof: no. Handmade.", [], drift_phrases(claims)))
+    marked = str(highlight("Gray aluminum shell, also in grays. Waterproof: no. Handmade.", [], drift_phrases(claims)))
 
     assert '<mark class="drift" title="not stated by the spec">Gray</mark>' in marked
     assert '<mark class="drift" title="not stated by the spec">aluminum</mark>' in marked
     assert '<mark class="drift" title="not stated by the spec">Waterproof</mark>' in marked
     assert "Handmade" in marked
-    assert marked.count("<mark") == 3
+    assert '<mark class="drift" title="not stated by the spec">grays</mark>' in marked
+    assert marked.count("<mark") == 4

@@ -16,7 +16,7 @@ Unsupported claims become failed checks: the hallucination guard.
 import bisect
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from spec2listing.consistency.copy_text import readable_fields
 from spec2listing.consistency.quantities import (
@@ -30,7 +30,7 @@ from spec2listing.consistency.quantities import (
     within,
 )
 from spec2listing.consistency.spec_facts import COMPETITOR_PREFIX, SpecFacts, strictly_inside
-from spec2listing.consistency.vocabulary import COLORS, MATERIALS, NOT_COLOR_PHRASES, PROPERTIES, denied, normalize
+from spec2listing.consistency.vocabulary import COLORS, MATERIALS, OTHER_SENSE_PHRASES, PROPERTIES, denied, normalize
 from spec2listing.models.brand import BrandGuide
 from spec2listing.models.consistency import CheckResult, CheckTarget, Claim, ClaimKind
 from spec2listing.models.copy import ProductCopy
@@ -238,7 +238,7 @@ def _readings(quantity: Quantity, figures: _SpecFigures) -> tuple[Quantity, ...]
 
     "10.000 mAh" may be read with a thousands point as 10000 mAh, "1,250 kg" with a decimal comma as
     1.25 kg, "4 250 ml" as the numbers 4 and 250 ml,
-    and the 300 of "300 x 200 mm" as 300 mm.
+    the 300 of "300 x 200 mm" as 300 mm, and "5 oz" as 5 fl oz.
     """
     if figures.sources(quantity):
         return (quantity,)
@@ -248,6 +248,11 @@ def _readings(quantity: Quantity, figures: _SpecFigures) -> tuple[Quantity, ...]
         return quantity.split
     if quantity.spread is not None and figures.sources(quantity.spread):
         return (quantity.spread,)
+    if quantity.unit == "oz":
+        # US labels write fluid ounces as "oz": "150 ml / 5 oz bottle".
+        fluid = replace(quantity, unit="fl oz")
+        if figures.sources(fluid):
+            return (fluid,)
     return (quantity,)
 
 
@@ -299,7 +304,7 @@ def build_ledger(spec: ProductSpec, brand: BrandGuide | None, listing: ProductCo
     # it) and whether it is in a comparison bullet, the only copy that competitors' fields may back.
     term_fields: dict[tuple[str, bool, bool], list[str]] = {}
     for path, text in working.items():
-        searched, _ = _blank(text, NOT_COLOR_PHRASES)
+        searched, _ = _blank(text, OTHER_SENSE_PHRASES)
         for match in _TERMS.finditer(searched):
             term = match.group(1)
             kind = _KIND_OF_TERM[term]

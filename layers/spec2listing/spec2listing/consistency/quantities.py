@@ -35,12 +35,16 @@ _LENGTH = {"mm": 1.0, "cm": 10.0, "m": 1000.0, "km": 1e6, "inch": 25.4, "ft": 30
 _MASS = {"mg": 0.001, "g": 1.0, "kg": 1000.0, "oz": 28.349523125, "lb": 453.59237}
 _VOLUME = {"ml": 1.0, "cl": 10.0, "l": 1000.0, "fl oz": 29.5735295625}
 _TIME = {"s": 1.0, "min": 60.0, "h": 3600.0, "day": 86400.0, "week": 604800.0, "month": 2629800.0, "year": 31557600.0}
+_AREA = {"mm²": 1e-6, "cm²": 1e-4, "m²": 1.0, "ft²": 0.09290304}
+_SPEED = {"m/s": 1.0, "km/h": 1 / 3.6, "mph": 0.44704}
 
 UNITS: dict[str, Unit] = {
     **{name: Unit("length", factor) for name, factor in _LENGTH.items()},
     **{name: Unit("mass", factor) for name, factor in _MASS.items()},
     **{name: Unit("volume", factor) for name, factor in _VOLUME.items()},
     **{name: Unit("time", factor) for name, factor in _TIME.items()},
+    **{name: Unit("area", factor) for name, factor in _AREA.items()},
+    **{name: Unit("speed", factor) for name, factor in _SPEED.items()},
     "w": Unit("power", 1.0),
     "kw": Unit("power", 1000.0),
     "v": Unit("voltage", 1.0),
@@ -127,6 +131,57 @@ SPELLINGS: dict[str, str] = {
     "° c": "°c",
     "° f": "°f",
     "degrees c": "°c",
+    "degrees celsius": "°c",
+    "degrees f": "°f",
+    "degrees fahrenheit": "°f",
+    "℃": "°c",
+    "℉": "°f",
+    "mm2": "mm²",
+    "cm2": "cm²",
+    "m2": "m²",
+    "sq m": "m²",
+    "sqm": "m²",
+    "square metre": "m²",
+    "square meter": "m²",
+    "square metres": "m²",
+    "square meters": "m²",
+    "square foot": "ft²",
+    "ft2": "ft²",
+    "sq ft": "ft²",
+    "sqft": "ft²",
+    "square feet": "ft²",
+    "kmh": "km/h",
+    "kph": "km/h",
+    # Unit words of German, French, Spanish, Italian and Portuguese copy, which would otherwise leave the figure
+    # without a unit, free to agree with any spec number.
+    "gramm": "g",
+    "gramos": "g",
+    "gramas": "g",
+    "grammi": "g",
+    "grammes": "g",
+    "kilogramm": "kg",
+    "kilogramos": "kg",
+    "kilogrammes": "kg",
+    "kilos": "kg",
+    "litros": "l",
+    "litri": "l",
+    "litern": "l",
+    "mililitros": "ml",
+    "millilitri": "ml",
+    "zentimeter": "cm",
+    "centímetros": "cm",
+    "centimetri": "cm",
+    "centimètres": "cm",
+    "metros": "m",
+    "metri": "m",
+    "mètres": "m",
+    "stunden": "h",
+    "stunde": "h",
+    "horas": "h",
+    "heures": "h",
+    "minuten": "min",
+    "minutos": "min",
+    "minuti": "min",
     "percent": "%",
     "per cent": "%",
     "karat": "k",
@@ -172,13 +227,14 @@ _FRACTIONS = [f"{top}/{bottom}" for bottom in (*range(2, 17), 32, 64) for top in
 # The written forms of a number, tried in this order:
 #   fraction  "1/2" and "1 1/2"
 #   grouped   thousands with commas ("10,000", "1,299.99"), with points before a decimal comma ("1.299,99"),
-#             or with points in two or more groups ("1.000.000")
+#             with points in two or more groups ("1.000.000"), or with Swiss apostrophes ("1'299.00")
 #   spaced    thousands with a space, no-break space or thin space ("1 500", "10 000,5")
 #   comma     a decimal comma ("1,5", "119,00")
 #   plain     "280", "15.6"; "10.000" may also be 10000 and is read both ways (Quantity.thousands)
 _NUMBER = (
     r"(?P<fraction>(?:\d+ )?(?:" + "|".join(sorted(_FRACTIONS, key=len, reverse=True)) + r"))(?!\d)"
-    r"|(?P<grouped>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d{1,3}(?:\.\d{3})+,\d+|\d{1,3}(?:\.\d{3}){2,})(?![.,]?\d)"
+    r"|(?P<grouped>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d{1,3}(?:\.\d{3})+,\d+|\d{1,3}(?:\.\d{3}){2,}"
+    r"|\d{1,3}(?:['’]\d{3})+(?:\.\d+)?)(?![.,]?\d)"
     r"|(?P<spaced>\d{1,3}(?:[ \u00a0\u202f\u2009]\d{3})+(?:[.,]\d+)?)(?![.,]?\d)"
     r"|(?P<comma>\d+,\d{1,2})(?![.,]?\d)"
     r"|(?P<plain>\d+(?:\.\d+)?)(?!\d)"

@@ -25,6 +25,12 @@ _SPELLINGS = {
     "fire proof": "fireproof",
     "shatter proof": "shatterproof",
     "spandex": "elastane",
+    # Other forms of a property, as spec keys and labels write them ("machine wash: 30 °C").
+    "machine wash": "machine washable",
+    "water resistance": "water resistant",
+    "certification": "certified",
+    "certifications": "certified",
+    "dermatologically tested": "dermatologist tested",
 }
 _SPELLING = re.compile(r"\b(" + "|".join(_SPELLINGS) + r")\b")
 
@@ -188,9 +194,10 @@ COLORS = (
     "yellow",
 )
 
-# Phrases of normalized text where a colour word names something else: a process ("won't rust"), a food
-# ("black pepper", "olive oil") or a thing ("coral reef", "blue light"). They are no colour claims.
-NOT_COLOR_PHRASES = re.compile(
+# Phrases of normalized text where a colour or material word names something else: a process ("won't rust",
+# "golden brown"), a food ("black pepper", "olive oil") or a thing ("coral reef", "blue light", "face cream",
+# "glass skin"). They make no colour or material claim.
+OTHER_SENSE_PHRASES = re.compile(
     r"(?<!\w)(?:"
     r"(?:won't|will not|does not|doesn't|never|anti|no) rusts?"
     r"|rust (?:resistant|resistance|proof|free|protection|inhibitor)"
@@ -200,6 +207,9 @@ NOT_COLOR_PHRASES = re.compile(
     r"|coral reefs?|(?:protects?|protecting|harms?|safe for) corals?|coral safe"
     r"|olive oil|orange (?:juice|peel|oil|zest)|rose (?:water|oil|hips?)|(?:mint|sage) leaf|(?:mint|sage) leaves"
     r"|mustard seeds?|activated charcoal|blue light|white noise|black friday|red carpet"
+    r"|(?:face|hand|body|eye|night|day|foot|shaving|ice|sour|whipped|rich|cushiony|moisturi[sz]ing|nourishing"
+    r"|barrier|cleansing|sun|anti ag[e]?ing) creams?|cream (?:cleanser|texture|formula)s?"
+    r"|glass skin|golden brown|brown (?:sugar|rice|bread)|hash browns?"
     r")(?!\w)"
 )
 # Properties, certifications and origins a shopper relies on; each must be stated by the spec.
@@ -247,6 +257,7 @@ PROPERTIES = (
     "pfas free",
     "pfc free",
     "recyclable",
+    "reef safe",
     "recycled",
     "scratch resistant",
     "shatterproof",

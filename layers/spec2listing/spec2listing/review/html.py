@@ -81,7 +81,11 @@ def drift_phrases(claims: list[Claim]) -> list[str]:
     for claim in claims:
         if claim.supported or claim.kind == ClaimKind.ANCHOR:
             continue
-        phrases += written_forms(claim.text) if claim.kind in _TERM_KINDS else [claim.text]
+        if claim.kind in _TERM_KINDS:
+            # The ledger finds terms with a plural "s" or "es" too ("teals", "brushes").
+            phrases += [form + ending for form in written_forms(claim.text) for ending in ("", "s", "es")]
+        else:
+            phrases.append(claim.text)
     return phrases
 
 
