@@ -280,6 +280,7 @@ def test_point_before_three_digits_read_both_ways() -> None:
         ("Runs on 120 V.", "Input 100-240 V.", {"120 V": ["summary"]}),
         ("Runs on 250 V.", "Input 100-240 V.", {"250 V": []}),
         ("Holds 120 ml.", "Input 100-240 V.", {"120 ml": []}),
+        ("Has 120 settings.", "Speed 0-2800 rpm.", {"120": []}),
         ("Runs on 230 V.", "Runs on 110/230 V.", {"230 V": ["summary"]}),
         ("Size 42.", "EU sizes 40/42/44.", {"42": ["summary"]}),
         ("Works at 50/70 Hz.", "Works at 50/60 Hz.", {"50": ["summary"], "70 Hz": []}),

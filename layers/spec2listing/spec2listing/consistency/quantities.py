@@ -498,11 +498,13 @@ def agreement_range(stated: Quantity) -> tuple[str | None, float, float]:
 
 
 def within(stated: Quantity, low: Quantity, high: Quantity) -> bool:
-    """Tell whether a stated figure lies in a range of the spec, in the range's unit or without a unit."""
-    if stated.unit is None:
-        return low.value <= stated.value <= high.value
-    # As in agrees: a figure with a unit needs a spec figure with a unit of its dimension.
-    if low.unit is None or UNITS[stated.unit].dimension != UNITS[low.unit].dimension:
+    """Tell whether a stated figure lies in a range of the spec, both without a unit or in one dimension.
+
+    A bare figure needs a bare range ("sizes 5–9"): "0-2800 rpm" would otherwise back any number below 2800.
+    """
+    if stated.unit is None or low.unit is None:
+        return stated.unit is None and low.unit is None and low.value <= stated.value <= high.value
+    if UNITS[stated.unit].dimension != UNITS[low.unit].dimension:
         return False
     return base_value(low) <= base_value(stated) <= base_value(high)
 
