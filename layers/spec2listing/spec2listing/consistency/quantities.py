@@ -52,6 +52,7 @@ UNITS: dict[str, Unit] = {
     "kwh": Unit("energy", 1000.0),
     "mah": Unit("charge", 1.0),
     "hz": Unit("frequency", 1.0),
+    "rpm": Unit("rotational speed", 1.0),
     "khz": Unit("frequency", 1e3),
     "mhz": Unit("frequency", 1e6),
     "ghz": Unit("frequency", 1e9),
