@@ -120,7 +120,7 @@ def test_unnamed_column_with_value_rejected() -> None:
 
     assert error.path == "row 2, column 7"
     assert error.value == "'dishwasher safe'"
-    assert error.message == "column 7 has no name in the header but holds values"
+    assert error.message == "column 7 has no name in the header but contains values"
     assert error.expected == "a column name in the header for column 7, or the column deleted"
 
 

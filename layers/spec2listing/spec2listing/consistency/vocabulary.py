@@ -282,7 +282,8 @@ PROPERTIES = (
 # weight: 280 g"). So does "not included" after it, with at most one word between ("Lifetime warranty not
 # included"). "Not only waterproof", "no-fuss, waterproof" and "Waterproof (no leaks, ever)" assert it.
 _SOFTENING = r"a|an|any|fully|completely|entirely|totally|truly|really|very|100%|rated|[a-z]*\d[a-z\d]*"
-# A "no" that answers the key before it ("waterproof: no breathable: yes") denies that key, not the next word.
+# A "no" that is the value of the key before it ("waterproof: no breathable: yes") denies that key, not the
+# next word.
 _NEGATION = r"(?:^|(?<![:=?])[^\w':=?])(?:not|no|non|never|neither|nor|without|isn't|aren't|wasn't|weren't)\s+"
 _DENIED_BEFORE = re.compile(
     _NEGATION + r"(?:(?:" + _SOFTENING + "|" + "|".join(re.escape(term) for term in PROPERTIES) + r")\s+){0,2}$"

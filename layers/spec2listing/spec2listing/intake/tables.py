@@ -24,7 +24,7 @@ DELIMITERS: tuple[Delimiter, ...] = (",", ";", "\t", "|")
 DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
 DECIMAL_NAMES = {".": "point", ",": "comma"}
 SAMPLE_RECORDS = 50
-# Longest cell the reader splits, in characters. The csv module's default of 131,072 rejected a whole file
+# Maximum length of a cell the reader splits, in characters. The csv module's default of 131,072 rejected a whole file
 # for one oversized cell; at this size the cell reaches the product's own field limits, which reject only
 # its product.
 MAX_CELL_CHARACTERS = 16 * 1024 * 1024
@@ -103,8 +103,8 @@ def _without_empty_unnamed_columns(
 ) -> tuple[list[str], list[tuple[int, list[str]]]] | FieldError:
     """Drop columns with no name and no values, which spreadsheets leave after the last real column.
 
-    An unnamed column that holds a value is an error, because no field can
-    be told for the value.
+    An unnamed column that contains a value is an error, because no field
+    can be named for the value.
     """
     unnamed = [index for index, name in enumerate(header) if not name]
     if not unnamed:
@@ -116,7 +116,7 @@ def _without_empty_unnamed_columns(
                     file=file,
                     path=f"row {line}, column {index + 1}",
                     value=show_value(cells[index]),
-                    message=f"column {index + 1} has no name in the header but holds values",
+                    message=f"column {index + 1} has no name in the header but contains values",
                     expected=f"a column name in the header for column {index + 1}, or the column deleted",
                 )
     kept = [index for index, name in enumerate(header) if name]
@@ -202,7 +202,7 @@ def _swallowed_rows(text: str, delimiter: str, records: list[_Record], header: l
     cell that has exactly the header's number of cells is taken as such a row,
     unless it reads as a list written in prose ("red, green, blue"): a space
     follows each of its delimiters and not each of the header's, and no price
-    column of the header holds a number on it. On the record's last line, the
+    column of the header contains a number on it. On the record's last line, the
     quote that closes the cell must then sit in that line's last cell.
     """
     width = len(header)
