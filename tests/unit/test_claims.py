@@ -244,6 +244,7 @@ def test_price_in_other_currency_flagged() -> None:
         ("Irons at 200℃ or 392 degrees Fahrenheit", [(200.0, "°c", 0), (392.0, "°f", 0)]),
         ("Pesa 24 gramos y dura 350 horas", [(24.0, "g", 0), (350.0, "h", 0)]),
         ("Preis: CHF 1'299.– oder CHF 1’299.00", [(1299.0, "chf", 0), (1299.0, "chf", 2)]),
+        ("Weighs 1½ lb, with a ½-inch drive", [(1.5, "lb", 1), (0.5, "inch", 1)]),
     ],
 )
 def test_number_forms_read_whole(text, expected) -> None:

@@ -241,6 +241,19 @@ _NUMBER = (
     r"|(?P<plain>\d+(?:\.\d+)?)(?!\d)"
 )
 _FORMS = ("fraction", "grouped", "spaced", "comma", "plain")
+# Fraction characters, read as the fractions they stand for: "1½ lb" as "1 1/2 lb", "¼-inch" as "1/4-inch".
+VULGAR_FRACTIONS = {
+    "½": "1/2",
+    "⅓": "1/3",
+    "⅔": "2/3",
+    "¼": "1/4",
+    "¾": "3/4",
+    "⅛": "1/8",
+    "⅜": "3/8",
+    "⅝": "5/8",
+    "⅞": "7/8",
+}
+_VULGAR_FRACTION = re.compile(r"(?:(\d+)\s?)?([" + "".join(VULGAR_FRACTIONS) + r"])")
 _QUANTITY = re.compile(
     r"(?:(?P<currency>[$€£]|(?<![a-z])(?:" + "|".join(_CURRENCY_CODES) + r"))\s?)?"
     # A minus sign is one that starts a word, so the hyphens in "10-20" and "RX-500" are not signs. Typeset
@@ -348,6 +361,7 @@ def find_ranges(text: str, default_unit: str | None = None) -> list[tuple[Quanti
 def _scan(text: str, default_unit: str | None) -> tuple[str, list[re.Match[str]], list[Quantity], list[Quantity]]:
     """Read the figures of `text`: the text as matched, the matches and their quantities, and the ratings."""
     text = _HASHTAG.sub(lambda match: " " * len(match.group(0)), text)
+    text = _VULGAR_FRACTION.sub(_spelled_fraction, text)
     ratings = [_rating(match) for match in _RATING.finditer(text)]
     text = _RATING.sub(lambda match: " " * len(match.group(0)), text)
     text = _LABELLED_SIZE.sub(lambda match: _SIZE_LABEL.sub("", match.group(0)), text)
@@ -376,6 +390,11 @@ def _scan(text: str, default_unit: str | None) -> tuple[str, list[re.Match[str]]
             other_mark = Quantity(sign * float(number.replace(",", ".")), unit, written, 3)
         found.append(Quantity(sign * value, unit, written, decimals, split, hashtag, other_mark))
     return text, matches, found, ratings
+
+
+def _spelled_fraction(match: re.Match[str]) -> str:
+    # A space before a lone fraction keeps a letter before it ("x½") from hiding its digits.
+    return f"{match.group(1) or ''} {VULGAR_FRACTIONS[match.group(2)]}"
 
 
 def _rating(match: re.Match[str]) -> Quantity:
