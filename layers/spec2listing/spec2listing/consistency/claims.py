@@ -20,8 +20,6 @@ from dataclasses import dataclass, replace
 
 from spec2listing.consistency.copy_text import readable_fields
 from spec2listing.consistency.quantities import (
-    RATING_UNITS,
-    UNITS,
     Quantity,
     agreement_range,
     agrees,
@@ -30,6 +28,7 @@ from spec2listing.consistency.quantities import (
     within,
 )
 from spec2listing.consistency.spec_facts import COMPETITOR_PREFIX, SpecFacts, strictly_inside
+from spec2listing.consistency.units import RATING_UNITS, UNITS
 from spec2listing.consistency.vocabulary import COLORS, MATERIALS, OTHER_SENSE_PHRASES, PROPERTIES, denied, normalize
 from spec2listing.models.brand import BrandGuide
 from spec2listing.models.consistency import CheckResult, CheckTarget, Claim, ClaimKind

@@ -16,188 +16,13 @@ quantity.
 import re
 from dataclasses import dataclass, field, replace
 
+from spec2listing.consistency.units import CURRENCY_CODES, RATING_UNITS, SPELLINGS, UNITS, Unit, unit_key
+
 # Maximum difference between a rounded copy figure and the spec value, as a share of that value. Rounding at the
 # figure's precision alone lets "5 stars" stand for 4.6 and "1 TB" for 512 GB. A figure that equals the spec
 # value always agrees, so a zero agrees only with a zero.
 MAX_ROUNDING_ERROR = 0.05
 
-
-@dataclass(frozen=True)
-class Unit:
-    """A unit as a multiple of its dimension's base unit; temperatures also carry an offset."""
-
-    dimension: str
-    factor: float
-    offset: float = 0.0
-
-
-_LENGTH = {"mm": 1.0, "cm": 10.0, "m": 1000.0, "km": 1e6, "inch": 25.4, "ft": 304.8}
-_MASS = {"mg": 0.001, "g": 1.0, "kg": 1000.0, "oz": 28.349523125, "lb": 453.59237}
-_VOLUME = {"ml": 1.0, "cl": 10.0, "l": 1000.0, "fl oz": 29.5735295625}
-_TIME = {"s": 1.0, "min": 60.0, "h": 3600.0, "day": 86400.0, "week": 604800.0, "month": 2629800.0, "year": 31557600.0}
-_AREA = {"mm²": 1e-6, "cm²": 1e-4, "m²": 1.0, "ft²": 0.09290304}
-_SPEED = {"m/s": 1.0, "km/h": 1 / 3.6, "mph": 0.44704}
-
-UNITS: dict[str, Unit] = {
-    **{name: Unit("length", factor) for name, factor in _LENGTH.items()},
-    **{name: Unit("mass", factor) for name, factor in _MASS.items()},
-    **{name: Unit("volume", factor) for name, factor in _VOLUME.items()},
-    **{name: Unit("time", factor) for name, factor in _TIME.items()},
-    **{name: Unit("area", factor) for name, factor in _AREA.items()},
-    **{name: Unit("speed", factor) for name, factor in _SPEED.items()},
-    "w": Unit("power", 1.0),
-    "kw": Unit("power", 1000.0),
-    "v": Unit("voltage", 1.0),
-    "wh": Unit("energy", 1.0),
-    "kwh": Unit("energy", 1000.0),
-    "mah": Unit("charge", 1.0),
-    "hz": Unit("frequency", 1.0),
-    "rpm": Unit("rotational speed", 1.0),
-    "khz": Unit("frequency", 1e3),
-    "mhz": Unit("frequency", 1e6),
-    "ghz": Unit("frequency", 1e9),
-    "mb": Unit("data", 1e6),
-    "gb": Unit("data", 1e9),
-    "tb": Unit("data", 1e12),
-    "mbps": Unit("data rate", 1e6),
-    "gbps": Unit("data rate", 1e9),
-    "°c": Unit("temperature", 1.0),
-    "°f": Unit("temperature", 5 / 9, offset=-32.0),
-    "%": Unit("percent", 1.0),
-    "k": Unit("purity", 1.0),
-    "star": Unit("rating", 1.0),
-    # Ratings written as a code before the figure (see _RATING).
-    "ip": Unit("ingress protection", 1.0),
-    "ipx": Unit("water ingress protection", 1.0),
-    "spf": Unit("sun protection factor", 1.0),
-    "upf": Unit("ultraviolet protection factor", 1.0),
-    "ph": Unit("acidity", 1.0),
-    "usd": Unit("money USD", 1.0),
-    "eur": Unit("money EUR", 1.0),
-    "gbp": Unit("money GBP", 1.0),
-    "cad": Unit("money CAD", 1.0),
-    "aud": Unit("money AUD", 1.0),
-    "chf": Unit("money CHF", 1.0),
-    "sek": Unit("money SEK", 1.0),
-    "nok": Unit("money NOK", 1.0),
-    "dkk": Unit("money DKK", 1.0),
-    "jpy": Unit("money JPY", 1.0),
-}
-
-# Spellings found in copy and specs, mapped to the keys of UNITS.
-SPELLINGS: dict[str, str] = {
-    **{name: name for name in UNITS},
-    "millimetre": "mm",
-    "millimeter": "mm",
-    "centimetre": "cm",
-    "centimeter": "cm",
-    "metre": "m",
-    "meter": "m",
-    "inches": "inch",
-    "in.": "inch",
-    '"': "inch",
-    "″": "inch",
-    "feet": "ft",
-    "foot": "ft",
-    "gram": "g",
-    "kilogram": "kg",
-    "ounce": "oz",
-    "lbs": "lb",
-    "pound": "lb",
-    "millilitre": "ml",
-    "milliliter": "ml",
-    "litre": "l",
-    "liter": "l",
-    "fl. oz.": "fl oz",
-    "fl. oz": "fl oz",
-    "fl.oz.": "fl oz",
-    "fl.oz": "fl oz",
-    "fl oz.": "fl oz",
-    "fluid ounce": "fl oz",
-    "fluid ounces": "fl oz",
-    "sec": "s",
-    "second": "s",
-    "minute": "min",
-    "hr": "h",
-    "hrs": "h",
-    "hour": "h",
-    "days": "day",
-    "weeks": "week",
-    "months": "month",
-    "yr": "year",
-    "yrs": "year",
-    "years": "year",
-    "watt": "w",
-    "volt": "v",
-    "° c": "°c",
-    "° f": "°f",
-    "degrees c": "°c",
-    "degrees celsius": "°c",
-    "degrees f": "°f",
-    "degrees fahrenheit": "°f",
-    "℃": "°c",
-    "℉": "°f",
-    "mm2": "mm²",
-    "cm2": "cm²",
-    "m2": "m²",
-    "sq m": "m²",
-    "sqm": "m²",
-    "square metre": "m²",
-    "square meter": "m²",
-    "square metres": "m²",
-    "square meters": "m²",
-    "square foot": "ft²",
-    "ft2": "ft²",
-    "sq ft": "ft²",
-    "sqft": "ft²",
-    "square feet": "ft²",
-    "kmh": "km/h",
-    "kph": "km/h",
-    # Unit words of German, French, Spanish, Italian and Portuguese copy, which would otherwise leave the figure
-    # without a unit, free to agree with any spec number.
-    "gramm": "g",
-    "gramos": "g",
-    "gramas": "g",
-    "grammi": "g",
-    "grammes": "g",
-    "kilogramm": "kg",
-    "kilogramos": "kg",
-    "kilogrammes": "kg",
-    "kilos": "kg",
-    "litros": "l",
-    "litri": "l",
-    "litern": "l",
-    "mililitros": "ml",
-    "millilitri": "ml",
-    "zentimeter": "cm",
-    "centímetros": "cm",
-    "centimetri": "cm",
-    "centimètres": "cm",
-    "metros": "m",
-    "metri": "m",
-    "mètres": "m",
-    "stunden": "h",
-    "stunde": "h",
-    "horas": "h",
-    "heures": "h",
-    "minuten": "min",
-    "minutos": "min",
-    "minuti": "min",
-    "percent": "%",
-    "per cent": "%",
-    "karat": "k",
-    "kt": "k",
-    "stars": "star",
-}
-# Words that take a plural "s" in copy ("grams", "litres", "watts").
-_PLURALS = {"millimetre", "millimeter", "centimetre", "centimeter", "metre", "meter", "gram", "kilogram", "ounce"}
-_PLURALS |= {"pound", "millilitre", "milliliter", "litre", "liter", "second", "minute", "hour", "watt", "volt"}
-SPELLINGS |= {f"{word}s": SPELLINGS[word] for word in _PLURALS}
-
-CURRENCY_SYMBOLS = {"$": "usd", "€": "eur", "£": "gbp"}
-# A currency mark after a figure is its unit ("119 €", "20 euros"), as a code such as "EUR" already is.
-SPELLINGS |= CURRENCY_SYMBOLS | {"euro": "eur", "euros": "eur"}
-_CURRENCY_CODES = [name for name, unit in UNITS.items() if unit.dimension.startswith("money ")]
 
 NUMBER_WORDS = {
     "one": 1,
@@ -231,7 +56,7 @@ _FRACTIONS = [f"{top}/{bottom}" for bottom in (*range(2, 17), 32, 64) for top in
 #             with points in two or more groups ("1.000.000"), or with Swiss apostrophes ("1'299.00")
 #   spaced    thousands with a space, no-break space or thin space ("1 500", "10 000,5")
 #   comma     a decimal comma ("1,5", "119,00")
-#   plain     "280", "15.6"; "10.000" may also be 10000 and is read both ways (Quantity.thousands)
+#   plain     "280", "15.6"; "10.000" may also be 10000 and is read both ways (Quantity.other_mark)
 _NUMBER = (
     r"(?P<fraction>(?:\d+ )?(?:" + "|".join(sorted(_FRACTIONS, key=len, reverse=True)) + r"))(?!\d)"
     r"|(?P<grouped>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d{1,3}(?:\.\d{3})+,\d+|\d{1,3}(?:\.\d{3}){2,}"
@@ -255,7 +80,7 @@ VULGAR_FRACTIONS = {
 }
 _VULGAR_FRACTION = re.compile(r"(?:(\d+)\s?)?([" + "".join(VULGAR_FRACTIONS) + r"])")
 _QUANTITY = re.compile(
-    r"(?:(?P<currency>[$€£]|(?<![a-z])(?:" + "|".join(_CURRENCY_CODES) + r"))\s?)?"
+    r"(?:(?P<currency>[$€£]|(?<![a-z])(?:" + "|".join(CURRENCY_CODES) + r"))\s?)?"
     # A minus sign is one that starts a word, so the hyphens in "10-20" and "RX-500" are not signs. Typeset
     # copy writes it as U+2212 or as an en dash ("–20 °C"), which between numbers marks a range instead.
     r"(?:(?<![^\s(\[])(?P<sign>[-−–]))?"
@@ -283,7 +108,6 @@ _POINT_THOUSANDS = re.compile(r"\d{1,3}\.\d{3}")
 _COMMA_THOUSANDS_ONCE = re.compile(r"\d{1,3},\d{3}")
 # A rating whose code comes before its figure, joined or spaced, with an optional colon or plus: "IP68",
 # "IPX4", "SPF 50+", "UPF: 50", "pH 5.5". The code is the figure's unit.
-RATING_UNITS = frozenset({"ip", "ipx", "spf", "upf", "ph"})
 _RATING = re.compile(
     r"(?<![A-Za-z0-9])(?P<code>IPX|IP|SPF|UPF|pH)\s?:?\s?(?P<number>\d+(?:[.,]\d+)?)\+?(?![\d.,]?\d)", re.IGNORECASE
 )
@@ -461,15 +285,6 @@ def find_number_words(text: str) -> list[Quantity]:
         Quantity(float(NUMBER_WORDS[match.group(1).lower()]), None, match.group(1))
         for match in _NUMBER_WORD.finditer(text)
     ]
-
-
-def unit_key(spelling: str) -> str | None:
-    """Look up the UNITS key of a spelling such as 'mm', 'litres', 'W' or a spec unit field's 'in'.
-
-    Returns None for a word that is no unit.
-    """
-    spelling = spelling.lower()
-    return "inch" if spelling == "in" else SPELLINGS.get(spelling)
 
 
 def _to_base(value: float, unit: Unit) -> float:

@@ -4,7 +4,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from spec2listing.consistency.quantities import Quantity, find_number_words, find_quantities, find_ranges, unit_key
+from spec2listing.consistency.quantities import Quantity, find_number_words, find_quantities, find_ranges
+from spec2listing.consistency.units import unit_key
 from spec2listing.consistency.vocabulary import denied, normalize
 from spec2listing.copywriting.facts import spec_label, spec_value
 from spec2listing.models.brand import BrandGuide
