@@ -66,6 +66,14 @@ _NUMBER = (
     r"|(?P<plain>\d+(?:\.\d+)?)(?!\d)"
 )
 _FORMS = ("fraction", "grouped", "spaced", "comma", "plain")
+# An x between two figures with no space, as sizes and drivetrains are written ("60x40x85cm", "1x12"): spaced
+# out, the digits after each x are read as figures of their own.
+_GLUED_TIMES = re.compile(r"(?<=\d)\s?[x×]\s?(?=\d)")
+# The scale of a rating ("4.6 out of 5 stars", "4.8/5"), which is no claim about the product. After a whole
+# number a slash makes a fraction ("2/5"), so only a decimal rating takes the slash form.
+_RATING_SCALE = re.compile(r"(?:\bout of\s+|(?<=\d[.,]\d)/)(5|10)(?:\s*stars?)?(?![\d.,])", re.IGNORECASE)
+# Baby sizes and ages in months, written with a capital M ("0-3M", "3–6M"), which would read as metres.
+_MONTH_RANGE = re.compile(r"\b(\d{1,2}\s?[-–]\s?\d{1,2})\s?M\b")
 # Fraction characters, read as the fractions they stand for: "1½ lb" as "1 1/2 lb", "¼-inch" as "1/4-inch".
 VULGAR_FRACTIONS = {
     "½": "1/2",
@@ -91,6 +99,11 @@ _QUANTITY = re.compile(
     rf"(?:(?:\s|-)?(?P<unit>{_UNIT_PATTERN})(?![a-z]))?",
     re.IGNORECASE,
 )
+# The ends of a range without a unit are small numbers such as sizes and ages, with no leading zero.
+_BARE_RANGE_END = re.compile(r"(?:0|[1-9]\d{0,2})(?:[.,]\d+)?")
+# A hyphen and digits right after a range's high end or right before its low end: the figures are a code.
+_CODE_HYPHEN = re.compile(r"-\d")
+_CODE_HYPHEN_BEFORE = re.compile(r"\d-$")
 # Separators between the two ends of a range: "100-240", "5–9", "2 to 3".
 _RANGE_JOINER = re.compile(r"\s*(?:[-–—]|to)\s*", re.IGNORECASE)
 # Separators between the numbers of a range, a list or a size: "100-240", "2 to 3", "W 39 x D 24".
@@ -166,14 +179,24 @@ def find_ranges(text: str, default_unit: str | None = None) -> list[tuple[Quanti
     """Find the ranges of `text`, two figures joined by a dash or "to" ("US 5–9", "100-240 V", "2 to 3 h").
 
     Both ends take the unit of the one that has it. Ends in different units, or a low end that is not
-    below the high one, make no range.
+    below the high one, make no range, and neither do codes: figures in a chain of hyphens ("978-0-306-40615-7",
+    "2024-03-15") and bare figures of more than three digits or with a leading zero ("12-3456").
     """
     text, matches, found, _ = _scan(text, default_unit)
     ranges = []
     for index in range(len(found) - 1):
-        if not _RANGE_JOINER.fullmatch(text[matches[index].end() : matches[index + 1].start()]):
+        first, second = matches[index], matches[index + 1]
+        if not _RANGE_JOINER.fullmatch(text[first.end() : second.start()]):
             continue
+        if _CODE_HYPHEN.match(text, second.end()) or _CODE_HYPHEN_BEFORE.search(text, 0, first.start()):
+            continue  # a chain of hyphens, as in an ISBN or a date, is a code
         low, high = found[index], found[index + 1]
+        if (
+            low.unit is None
+            and high.unit is None
+            and not all(_BARE_RANGE_END.fullmatch(end.text) for end in (low, high))
+        ):
+            continue  # "12-3456" and "09-14" are a part number and part of a date
         if low.unit is not None and high.unit is not None and low.unit != high.unit:
             continue
         unit = high.unit or low.unit
@@ -186,6 +209,9 @@ def _scan(text: str, default_unit: str | None) -> tuple[str, list[re.Match[str]]
     """Read the figures of `text`: the text as matched, the matches and their quantities, and the ratings."""
     text = _HASHTAG.sub(lambda match: " " * len(match.group(0)), text)
     text = _VULGAR_FRACTION.sub(_spelled_fraction, text)
+    text = _GLUED_TIMES.sub(" x ", text)
+    text = _RATING_SCALE.sub(_without_scale, text)
+    text = _MONTH_RANGE.sub(r"\1 months", text)
     ratings = [_rating(match) for match in _RATING.finditer(text)]
     text = _RATING.sub(lambda match: " " * len(match.group(0)), text)
     text = _LABELLED_SIZE.sub(lambda match: _SIZE_LABEL.sub("", match.group(0)), text)
@@ -214,6 +240,10 @@ def _scan(text: str, default_unit: str | None) -> tuple[str, list[re.Match[str]]
             other_mark = Quantity(sign * float(number.replace(",", ".")), unit, written, 3)
         found.append(Quantity(sign * value, unit, written, decimals, split, hashtag, other_mark))
     return text, matches, found, ratings
+
+
+def _without_scale(match: re.Match[str]) -> str:
+    return match.group(0)[: match.start(1) - match.start(0)] + " " * len(match.group(1))
 
 
 def _spelled_fraction(match: re.Match[str]) -> str:

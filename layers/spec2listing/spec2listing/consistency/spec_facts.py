@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from spec2listing.consistency.quantities import Quantity, find_number_words, find_quantities, find_ranges
-from spec2listing.consistency.units import unit_key
+from spec2listing.consistency.units import key_unit, unit_key
 from spec2listing.consistency.vocabulary import denied, normalize
 from spec2listing.copywriting.facts import spec_label, spec_value
 from spec2listing.models.brand import BrandGuide
@@ -145,10 +145,16 @@ def _walk(facts: SpecFacts, value: Any, path: str) -> None:
         facts.add_text(path, value)
 
 
+# Spec table values that deny their key or leave it unstated: English, "n/a" and a dash, and the words of
+# German, French and Spanish tables.
+_FALSE_VALUES = frozenset({"no", "false", "none", "0", "n/a", "na", "-", "–", "—", "nein", "keine", "kein", "non"})
+_FALSE_VALUES |= {"aucun", "aucune", "ninguno", "ninguna"}
+
+
 def _is_false(value: str | int | float | bool) -> bool:
-    """Tell whether a spec table value denies its key: false, 0, or the text "no", "false", "none" or "0"."""
+    """Tell whether a spec table value denies its key: false, 0, or a text of _FALSE_VALUES ("no", "n/a")."""
     if isinstance(value, str):
-        return value.strip().lower() in {"no", "false", "none", "0"}
+        return value.strip().lower() in _FALSE_VALUES
     return value == 0
 
 
@@ -160,8 +166,7 @@ def spec_facts(spec: ProductSpec, brand: BrandGuide | None) -> SpecFacts:
 
     for key, value in spec.specs.items():
         path = f"specs.{key}"
-        suffix = key.rsplit("_", 1)[-1] if "_" in key else ""
-        default_unit = unit_key(suffix) if suffix else None
+        default_unit = key_unit(key)
         negated = _is_false(value)
         facts.add_text(path, f"{spec_label(key)}: {spec_value(value)}", negated=negated, default_unit=default_unit)
         if isinstance(value, int | float) and not isinstance(value, bool):

@@ -191,3 +191,29 @@ def unit_key(spelling: str) -> str | None:
     """
     spelling = spelling.lower()
     return "inch" if spelling == "in" else SPELLINGS.get(spelling)
+
+
+# Unit words that only a spec key's suffix uses: "wash_temp_c", "max_temp_f".
+_KEY_SUFFIX_UNITS = {"c": "°c", "f": "°f", "celsius": "°c", "fahrenheit": "°f"}
+
+
+def key_unit(key: str) -> str | None:
+    """Return the unit a spec table key names in its suffix ("weight_kg", "wash_temp_c", "max_speed_km_h").
+
+    A rate in two units ("flow_rate_l_min", "voc_g_l", "coverage_m2_per_l") names no unit this module knows,
+    so it gives None: reading its last word alone would make 50 L/min a 50-minute figure.
+    """
+    words = key.lower().split("_")
+    if len(words) < 2:
+        return None
+    last, before = words[-1], words[-2]
+    compound = unit_key(f"{before}/{last}")
+    if compound is not None:
+        return compound
+    if before == "per" or (len(words) > 2 and _word_unit(before) is not None and _word_unit(last) is not None):
+        return None
+    return _word_unit(last)
+
+
+def _word_unit(word: str) -> str | None:
+    return _KEY_SUFFIX_UNITS.get(word) or unit_key(word)

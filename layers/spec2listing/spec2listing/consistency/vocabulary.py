@@ -210,6 +210,7 @@ OTHER_SENSE_PHRASES = re.compile(
     r"|(?:face|hand|body|eye|night|day|foot|shaving|ice|sour|whipped|rich|cushiony|moisturi[sz]ing|nourishing"
     r"|barrier|cleansing|sun|anti ag[e]?ing) creams?|cream (?:cleanser|texture|formula)s?"
     r"|glass skin|golden brown|brown (?:sugar|rice|bread)|hash browns?"
+    r"|glass(?:es)? of|by the glass|(?:pour|enjoy|raise|grab|have) (?:a|another) glass|stone fruits?"
     r")(?!\w)"
 )
 # Properties, certifications and origins a shopper relies on; each must be stated by the spec.
@@ -228,6 +229,8 @@ PROPERTIES = (
     "compostable",
     "cruelty free",
     "dermatologist tested",
+    "energy star",
+    "etl listed",
     "dishwasher safe",
     "eco friendly",
     "fair trade",
@@ -244,7 +247,8 @@ PROPERTIES = (
     "hand made",
     "hypoallergenic",
     "lead free",
-    "lifetime",
+    "lifetime guarantee",
+    "lifetime warranty",
     "machine washable",
     "microwave safe",
     "nickel free",
@@ -258,6 +262,7 @@ PROPERTIES = (
     "pfc free",
     "recyclable",
     "reef safe",
+    "rohs",
     "recycled",
     "scratch resistant",
     "shatterproof",
