@@ -689,6 +689,26 @@ def test_more_words_in_other_senses_make_no_claims(text: str) -> None:
     assert not kinds & {ClaimKind.MATERIAL.value, ClaimKind.PROPERTY.value}
 
 
+@pytest.mark.parametrize(
+    ("text", "spec_fields", "expected"),
+    [
+        (
+            "Uses about 150 kWh per year.",
+            {"specs": {"energy_consumption_kwh_per_year": 150}},
+            {"150 kWh": ["specs.energy_consumption_kwh_per_year"]},
+        ),
+        ("Moves 50 L/min.", {"specs": {"flow_rate_l_min": 50}}, {"50 L": ["specs.flow_rate_l_min"]}),
+        ("Holds 5.8 qt.", {"volume": {"value": 5.5, "unit": "l"}}, {"5.8 qt": ["volume.value"]}),
+        ("Suction of 25 kPa.", {"specs": {"suction_pa": 25000}}, {"25 kPa": ["specs.suction_pa"]}),
+        ("Dive to about 660 ft.", {"specs": {"water_resistance_m": 200}}, {"660 ft": ["specs.water_resistance_m"]}),
+        ("Dive to about 700 ft.", {"specs": {"water_resistance_m": 200}}, {"700 ft": []}),
+        ("A 5000 mAh battery.", {"specs": {"battery_mah": 5200}}, {"5000 mAh": []}),
+    ],
+)
+def test_rates_pressures_and_converted_rounding(text: str, spec_fields: dict, expected: dict) -> None:
+    assert _numbers(text, **spec_fields) == expected
+
+
 def _numbers_text(first: int, length: int) -> str:
     words = []
     number = first

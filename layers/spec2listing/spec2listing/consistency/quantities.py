@@ -344,7 +344,7 @@ def agrees(stated: Quantity, source: Quantity) -> bool:
     if stated_unit.dimension != source_unit.dimension:
         return False
     converted = _to_base(source.value, source_unit) / stated_unit.factor - stated_unit.offset
-    return _rounds_to(converted, stated)
+    return _rounds_to(converted, stated, converted=True)
 
 
 def agreement_range(stated: Quantity) -> tuple[str | None, float, float]:
@@ -355,9 +355,12 @@ def agreement_range(stated: Quantity) -> tuple[str | None, float, float]:
     wider than `agrees` allows, so rounding in the unit conversion never leaves a match out.
     """
     width = 0.5 * 10.0**-stated.decimals + 1e-6 * max(1.0, abs(stated.value))
-    low, high = stated.value - width, stated.value + width
     if stated.unit is None:
-        return None, low, high
+        return None, stated.value - width, stated.value + width
+    if stated.decimals == 0 and _ends_in_zero(stated.value):
+        # A figure converted from another unit may be rounded to tens (see _rounds_to).
+        width = max(width, 5.0 + 1e-6 * abs(stated.value))
+    low, high = stated.value - width, stated.value + width
     unit = UNITS[stated.unit]
     return unit.dimension, _to_base(low, unit), _to_base(high, unit)
 
@@ -385,13 +388,24 @@ def _is_money(unit: str | None) -> bool:
     return unit is not None and UNITS[unit].dimension.startswith("money ")
 
 
-def _rounds_to(value: float, stated: Quantity) -> bool:
+def _rounds_to(value: float, stated: Quantity, *, converted: bool = False) -> bool:
     """Tell whether `value` rounds to the stated figure at its decimals, within MAX_ROUNDING_ERROR of `value`.
 
-    The relative error is taken in the stated unit, so for a temperature it depends on the scale.
+    The relative error is taken in the stated unit, so for a temperature it depends on the scale. A whole
+    figure that ends in zero and was `converted` from another unit may be rounded to tens: 200 m as "about
+    660 ft" (656.2) and 500 m² as "5,380 sq ft" (5,382), but 31 cm not as "300 mm". In its own unit "5000
+    mAh" must state 5000, not 5200.
     """
     difference = abs(value - stated.value)
     if difference <= 1e-9 * max(1.0, abs(value)):
         return True
     half_step = 0.5 * 10.0**-stated.decimals
+    if converted and stated.decimals == 0 and _ends_in_zero(stated.value):
+        half_step = 5.0
     return difference <= half_step + 1e-9 and difference <= MAX_ROUNDING_ERROR * abs(value)
+
+
+def _ends_in_zero(value: float) -> bool:
+    """Tell whether a whole number ends in a zero, as 660 and 5000 do and 0 and 656 do not."""
+    number = abs(round(value))
+    return number != 0 and number % 10 == 0

@@ -14,9 +14,11 @@ class Unit:
 
 _LENGTH = {"mm": 1.0, "cm": 10.0, "m": 1000.0, "km": 1e6, "inch": 25.4, "ft": 304.8}
 _MASS = {"mg": 0.001, "g": 1.0, "kg": 1000.0, "oz": 28.349523125, "lb": 453.59237}
-_VOLUME = {"ml": 1.0, "cl": 10.0, "l": 1000.0, "fl oz": 29.5735295625}
+_VOLUME = {"ml": 1.0, "cl": 10.0, "l": 1000.0, "fl oz": 29.5735295625, "qt": 946.352946, "gal": 3785.411784}
+_VOLUME |= {"cu ft": 28316.846592}
 _TIME = {"s": 1.0, "min": 60.0, "h": 3600.0, "day": 86400.0, "week": 604800.0, "month": 2629800.0, "year": 31557600.0}
 _AREA = {"mm²": 1e-6, "cm²": 1e-4, "m²": 1.0, "ft²": 0.09290304}
+_PRESSURE = {"pa": 1.0, "kpa": 1e3, "mbar": 100.0, "bar": 1e5, "psi": 6894.757293168}
 _SPEED = {"m/s": 1.0, "km/h": 1 / 3.6, "mph": 0.44704}
 
 UNITS: dict[str, Unit] = {
@@ -26,6 +28,7 @@ UNITS: dict[str, Unit] = {
     **{name: Unit("time", factor) for name, factor in _TIME.items()},
     **{name: Unit("area", factor) for name, factor in _AREA.items()},
     **{name: Unit("speed", factor) for name, factor in _SPEED.items()},
+    **{name: Unit("pressure", factor) for name, factor in _PRESSURE.items()},
     "w": Unit("power", 1.0),
     "kw": Unit("power", 1000.0),
     "v": Unit("voltage", 1.0),
@@ -133,6 +136,13 @@ SPELLINGS: dict[str, str] = {
     "sqft": "ft²",
     "square feet": "ft²",
     "kmh": "km/h",
+    "quart": "qt",
+    "quarts": "qt",
+    "gallon": "gal",
+    "gallons": "gal",
+    "cubic feet": "cu ft",
+    "cubic foot": "cu ft",
+    "ft³": "cu ft",
     "kph": "km/h",
     # Unit words of German, French, Spanish, Italian and Portuguese copy, which would otherwise leave the figure
     # without a unit, free to agree with any spec number.
@@ -200,8 +210,9 @@ _KEY_SUFFIX_UNITS = {"c": "°c", "f": "°f", "celsius": "°c", "fahrenheit": "°
 def key_unit(key: str) -> str | None:
     """Return the unit a spec table key names in its suffix ("weight_kg", "wash_temp_c", "max_speed_km_h").
 
-    A rate in two units ("flow_rate_l_min", "voc_g_l", "coverage_m2_per_l") names no unit this module knows,
-    so it gives None: reading its last word alone would make 50 L/min a 50-minute figure.
+    A rate in two units that this module does not know ("flow_rate_l_min", "voc_g_l", "coverage_m2_per_l")
+    gives the unit before the slash or "per", as copy that writes "50 L/min" or "12 m² per litre" is read:
+    its last word alone would make 50 L/min a 50-minute figure.
     """
     words = key.lower().split("_")
     if len(words) < 2:
@@ -210,8 +221,10 @@ def key_unit(key: str) -> str | None:
     compound = unit_key(f"{before}/{last}")
     if compound is not None:
         return compound
-    if before == "per" or (len(words) > 2 and _word_unit(before) is not None and _word_unit(last) is not None):
-        return None
+    if before == "per":
+        return unit_key(words[-3]) if len(words) > 2 else None
+    if len(words) > 2 and unit_key(before) is not None and _word_unit(last) is not None:
+        return unit_key(before)
     return _word_unit(last)
 
 
