@@ -668,6 +668,9 @@ def _text_copy(text: str) -> ProductCopy:
         ("Nu 1\u2009299 kr", "1299", "SEK", "1\u2009299 kr"),
         ("Nur 119,- im Set", "119", "EUR", "119,-"),
         ("Twenty? No: 20 Dollars", "20", "USD", "20 Dollars"),
+        ("Only 12.3456 EUR against 9.9999 EUR", "12.3456", "EUR", "12.3456 EUR"),
+        ("Only 19.995 EUR", "19.995", "EUR", "19.995 EUR"),
+        ("Only 1234.567 EUR", "1234.567", "EUR", "1234.567 EUR"),
     ],
 )
 def test_cited_price_reads_written_forms(text: str, amount: str, currency: str, cited: str) -> None:

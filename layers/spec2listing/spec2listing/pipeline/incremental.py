@@ -69,12 +69,12 @@ CURRENCY_WORDS = (
     "kronen",
 )
 # A written amount is plain digits, digits grouped in thousands by a comma, point, apostrophe, space,
-# thin space or (narrow) no-break space, or Indian grouping ('1,29,900'). Each may end in one or two
-# decimals after a comma or point.
+# thin space or (narrow) no-break space, or Indian grouping ('1,29,900'). A grouped amount may end in one
+# or two decimals after a comma or point, and plain digits in up to four, as many as a spec price keeps.
 _NUMBER = (
     r"\d{1,2}(?:,\d{2})+,\d{3}(?:\.\d{1,2})?"
     r"|\d{1,3}(?:[,.'\u00a0\u202f\u2009 ]\d{3})+(?:[.,]\d{1,2})?"
-    r"|\d+(?:[.,]\d{1,2})?"
+    r"|\d+(?:[.,]\d{1,4})?"
 )
 
 
@@ -219,8 +219,10 @@ def _amounts(text: str, marks: list[str]) -> list[_Amount]:
 def _split_number(number: str) -> tuple[str, bool, str | None]:
     """Split a written amount into its whole digits, whether it had thousands separators, and its decimals."""
     decimals = None
-    tail = re.search(r"[.,](\d{1,2})$", number)
-    if tail is not None:
+    tail = re.search(r"[.,](\d{1,4})$", number)
+    # Three digits after the mark are a thousands group ('1,299', and '19.995', which _amounts also reads
+    # as decimals), unless four or more digits before the mark rule that out ('1234.567').
+    if tail is not None and (len(tail.group(1)) != 3 or re.fullmatch(r"\d{4,}[.,]\d{3}", number)):
         decimals = tail.group(1)
         number = number[: tail.start()]
     digits = re.sub(r"\D", "", number)
