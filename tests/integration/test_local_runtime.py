@@ -5,7 +5,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import boto3
 import pytest
-from spec2listing.local.runtime import LOG_FILE, LocalPipeline
+from spec2listing.local.runtime import LOCK_FILE, LOG_FILE, LocalPipeline, LocalStateInvalid
 
 pytestmark = pytest.mark.integration
 
@@ -96,3 +96,15 @@ def test_save_skips_unwritable_file(tmp_path) -> None:
     assert (out / "cache" / "images" / "free.png").read_bytes() == b"image"
     assert (out / "cache" / "images" / "blocked.png").read_bytes() == b"image"
     assert (out / "table.json").is_file()
+
+
+def test_second_command_on_folder_rejected(tmp_path) -> None:
+    out = tmp_path / "out"
+    with LocalPipeline(out, environment=OFFLINE):
+        with pytest.raises(LocalStateInvalid, match="is in use by another spec2listing command"):
+            LocalPipeline(out, environment=OFFLINE).__enter__()
+        assert (out / LOCK_FILE).read_text().startswith("pid ")
+
+    # The lock ends with the first pipeline, so the folder can be used again.
+    with LocalPipeline(out, environment=OFFLINE):
+        pass

@@ -107,7 +107,41 @@ MOTO_CONFIG: Any = {
 
 
 class LocalStateInvalid(Exception):
-    """The output folder cannot be loaded as the local bucket and table."""
+    """The output folder cannot be loaded as the local bucket and table, or another command is using it."""
+
+
+LOCK_FILE = ".spec2listing.lock"
+
+
+def lock_output_folder(out_dir: Path) -> io.TextIOWrapper | None:
+    """Take an exclusive lock on the output folder for this process; raise LocalStateInvalid when it is taken.
+
+    Each command loads the folder's table when it starts and writes the whole table back when it ends, so two
+    commands at once would keep only the records of the one that ends last. The operating system releases
+    the lock when the returned file is closed or the process ends, so a killed command leaves no stale lock.
+    """
+    try:
+        import fcntl
+    except ImportError:
+        # NOTE: Windows has no fcntl, so there two commands on one folder are not kept apart.
+        return None
+    out_dir.mkdir(parents=True, exist_ok=True)
+    handle = (out_dir / LOCK_FILE).open("a+", encoding="utf-8")
+    try:
+        fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        handle.seek(0)
+        holder = handle.read().strip() or "another process"
+        handle.close()
+        raise LocalStateInvalid(
+            f"{out_dir} is in use by another spec2listing command ({holder}); wait for it to end, "
+            "or give this one another --out"
+        ) from None
+    handle.seek(0)
+    handle.truncate()
+    handle.write(f"pid {os.getpid()}\n")
+    handle.flush()
+    return handle
 
 
 @dataclass
@@ -185,6 +219,7 @@ class LocalPipeline:
         self._restore_backends: Callable[[], None] | None = None
         self._mock: Any = None
         self._log_stream: io.TextIOWrapper | None = None
+        self._folder_lock: io.TextIOWrapper | None = None
         self.invocations: dict[str, int] = {}
         # Every execution start() began, also one whose submission an interrupt kept from its caller.
         self.started: list[Submission] = []
@@ -204,6 +239,7 @@ class LocalPipeline:
         self._saved_warning_filters = list(warnings.filters)
         # Metrics are off locally and cleared after every call, so a handler may find none to publish.
         warnings.filterwarnings("ignore", message="No application metrics to publish", category=UserWarning)
+        self._folder_lock = lock_output_folder(self.out_dir)
         os.environ.update(self._base_environment())
         self._mock = mock_aws(config=MOTO_CONFIG)
         self._mock.start()
@@ -241,6 +277,9 @@ class LocalPipeline:
             self._mock = None
         if self._log_stream is not None:
             self._unroute_logs()
+        if self._folder_lock is not None:
+            self._folder_lock.close()  # closing the file releases its lock
+            self._folder_lock = None
         os.environ.clear()
         os.environ.update(self._saved_environment)
         cast(list[Any], warnings.filters)[:] = self._saved_warning_filters
