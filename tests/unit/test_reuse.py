@@ -190,6 +190,25 @@ def test_unchanged_product_manifest_says_reused(store, records, publisher) -> No
     assert store.exists(manifest["artifacts"]["review"])
 
 
+@pytest.mark.parametrize("damage", ["copy", "image"])
+def test_damaged_unchanged_listing_generated_again(store, records, publisher, damage) -> None:
+    catalog = _catalog(store, records, publisher)
+    data = _bytes(_spec("gan-charger.json"))
+    first = catalog.run("charger.json", data)
+    manifest = catalog.manifest(first.run_id, "VL-GAN65-3P")
+    if damage == "copy":
+        store.put_bytes(manifest["artifacts"]["copy"], b"{broken", "application/json")
+    else:
+        store.objects.pop(manifest["images"][0]["key"])
+
+    second = catalog.run("charger.json", data)
+
+    assert (second.queued_count, second.reused_count) == (1, 0)
+    regenerated = catalog.manifest(second.run_id, "VL-GAN65-3P")
+    assert store.exists(regenerated["artifacts"]["copy"])
+    assert all(store.exists(image["key"]) for image in regenerated["images"] if image["key"])
+
+
 def test_other_copy_model_generates_again(store, records, publisher) -> None:
     catalog = _catalog(store, records, publisher)
     data = _bytes(_spec("gan-charger.json"))

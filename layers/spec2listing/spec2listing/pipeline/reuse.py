@@ -105,12 +105,15 @@ def reuse_outcome(
 ) -> ProductRecord | None:
     """Write a manifest for an unchanged product and return its outcome in this run, to be recorded.
 
-    Returns None when the earlier listing's manifest is gone. Its claim is then
-    set to RETRY, so that this run can claim the product and generate it.
+    Returns None when the earlier listing is gone or damaged: its manifest or
+    copy is missing or not JSON, or one of its images is missing. Its claim is
+    then set to RETRY, so that this run can claim the product and generate it.
     """
     try:
         manifest = Manifest.model_validate(get_json(store, earlier.artifacts.get("manifest", "")))
     except (ArtifactMissing, ArtifactUnreadable, ValidationError):
+        manifest = None
+    if manifest is None or not _listing_intact(manifest, store):
         records.settle_spec(earlier, ClaimState.RETRY)
         return None
 
@@ -154,3 +157,20 @@ def reuse_outcome(
     )
     records.put_listing(earlier, as_of=record)
     return record
+
+
+def _listing_intact(manifest: Manifest, store: ObjectStore) -> bool:
+    """Tell whether a listing's copy reads as JSON and each of its images is in the bucket.
+
+    Images are looked up with one listing of each folder they sit in, not one request per image.
+    """
+    copy_key = manifest.artifacts.get("copy")
+    if copy_key:
+        try:
+            get_json(store, copy_key)
+        except (ArtifactMissing, ArtifactUnreadable):
+            return False
+    image_keys = {image.key for image in manifest.images if image.key}
+    folders = {key.rsplit("/", 1)[0] + "/" for key in image_keys}
+    present = {key for folder in folders for key in store.list_keys(folder)}
+    return image_keys <= present
