@@ -105,9 +105,9 @@ def reuse_outcome(
 ) -> ProductRecord | None:
     """Write a manifest for an unchanged product and return its outcome in this run, to be recorded.
 
-    Returns None when the earlier listing is gone or damaged: its manifest or
-    copy is missing or not JSON, or one of its images is missing. Its claim is
-    then set to RETRY, so that this run can claim the product and generate it.
+    Returns None when the earlier listing is gone or damaged: its manifest is
+    missing or not JSON, or its copy or one of its images is missing. Its claim
+    is then set to RETRY, so that this run can claim the product and generate it.
     """
     try:
         manifest = Manifest.model_validate(get_json(store, earlier.artifacts.get("manifest", "")))
@@ -160,17 +160,22 @@ def reuse_outcome(
 
 
 def _listing_intact(manifest: Manifest, store: ObjectStore) -> bool:
-    """Tell whether a listing's copy reads as JSON and each of its images is in the bucket.
+    """Tell whether a listing's copy and each of its images are still in the bucket.
 
-    Images are looked up with one listing of each folder they sit in, not one request per image.
+    The files are looked up with one listing of each product folder they sit in (usually one), not one
+    request per file: an unchanged catalog makes this check for every product.
+    NOTE: a copy.json that is there but no longer parses is not caught here; reading it would double
+    the requests of an unchanged catalog.
     """
-    copy_key = manifest.artifacts.get("copy")
-    if copy_key:
-        try:
-            get_json(store, copy_key)
-        except (ArtifactMissing, ArtifactUnreadable):
-            return False
-    image_keys = {image.key for image in manifest.images if image.key}
-    folders = {key.rsplit("/", 1)[0] + "/" for key in image_keys}
+    wanted = {image.key for image in manifest.images if image.key}
+    if manifest.artifacts.get("copy"):
+        wanted.add(manifest.artifacts["copy"])
+    folders = {_product_folder(key) for key in wanted}
     present = {key for folder in folders for key in store.list_keys(folder)}
-    return image_keys <= present
+    return wanted <= present
+
+
+def _product_folder(key: str) -> str:
+    """Return the folder of a listing file, the product's own for its images ('.../images/a.png')."""
+    head, _, _ = key.partition("/images/")
+    return head.rsplit("/", 1)[0] + "/" if head == key else head + "/"
