@@ -160,22 +160,12 @@ def reuse_outcome(
 
 
 def _listing_intact(manifest: Manifest, store: ObjectStore) -> bool:
-    """Tell whether a listing's copy and each of its images are still in the bucket.
+    """Tell whether a listing's copy and each of its images are still in the bucket, with a HEAD request each.
 
-    The files are looked up with one listing of each product folder they sit in (usually one), not one
-    request per file: an unchanged catalog makes this check for every product.
-    NOTE: a copy.json that is there but no longer parses is not caught here; reading it would double
-    the requests of an unchanged catalog.
+    NOTE: a copy.json that is there but no longer parses is not caught here; reading every copy would
+    make an unchanged catalog move each listing's text again.
     """
-    wanted = {image.key for image in manifest.images if image.key}
+    wanted = [image.key for image in manifest.images if image.key]
     if manifest.artifacts.get("copy"):
-        wanted.add(manifest.artifacts["copy"])
-    folders = {_product_folder(key) for key in wanted}
-    present = {key for folder in folders for key in store.list_keys(folder)}
-    return wanted <= present
-
-
-def _product_folder(key: str) -> str:
-    """Return the folder of a listing file, the product's own for its images ('.../images/a.png')."""
-    head, _, _ = key.partition("/images/")
-    return head.rsplit("/", 1)[0] + "/" if head == key else head + "/"
+        wanted.append(manifest.artifacts["copy"])
+    return all(store.exists(key) for key in wanted)
