@@ -16,7 +16,7 @@ _NOT_FACTS = {"targets", "reference_photos", "brand_guide", "brand_voice", "spec
 # Fields about shoppers' habits and wishes, which state nothing about the product ("prefers waterproof packs").
 _SHOPPER_FIELDS = {"shopping_behavior", "preferences"}
 # Fields about other products: they back the figures and words of comparison bullets only, since a competitor's
-# 650 g or titanium frame says nothing of this product.
+# 650 g or titanium frame states nothing about this product.
 COMPETITOR_PREFIX = "competitors"
 _MEASURED = ("value", "width", "depth", "height")
 

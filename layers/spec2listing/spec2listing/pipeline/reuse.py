@@ -162,8 +162,8 @@ def reuse_outcome(
 def _listing_intact(manifest: Manifest, store: ObjectStore) -> bool:
     """Tell whether a listing's copy and each of its images are still in the bucket, with a HEAD request each.
 
-    NOTE: a copy.json that is there but no longer parses is not caught here; reading every copy would
-    make an unchanged catalog move each listing's text again.
+    NOTE: a copy.json that is there but no longer parses is not caught here. Reading every copy would
+    make an unchanged catalog download each listing's text again.
     """
     wanted = [image.key for image in manifest.images if image.key]
     if manifest.artifacts.get("copy"):
