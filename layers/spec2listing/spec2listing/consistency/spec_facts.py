@@ -93,8 +93,12 @@ class SpecFacts:
         """
         paths = []
         for text in self.texts:
+            matches = list(pattern.finditer(text.normalized))
+            if not matches:
+                continue
+            # Searched only in a text that names the term, since the ledger asks this for every term of the copy.
             longer = [match.span(1) for match in terms.finditer(text.normalized)] if terms is not None else []
-            for match in pattern.finditer(text.normalized):
+            for match in matches:
                 if skip_denied and (text.negated or denied(text.normalized, *match.span(), material=material)):
                     continue
                 if any(strictly_inside(match.span(), span) for span in longer):
