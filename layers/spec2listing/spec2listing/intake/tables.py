@@ -24,9 +24,9 @@ DELIMITERS: tuple[Delimiter, ...] = (",", ";", "\t", "|")
 DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
 DECIMAL_NAMES = {".": "point", ",": "comma"}
 SAMPLE_RECORDS = 50
-# Maximum length of a cell the reader splits, in characters. The csv module's default of 131,072 rejected a whole file
-# for one oversized cell; at this size the cell reaches the product's own field limits, which reject only
-# its product.
+# Maximum length of a cell the reader splits, in characters. The csv module's default of 131,072 rejected a
+# whole file for one oversized cell. At this size the cell reaches the product's own field limits, which
+# reject only its product.
 MAX_CELL_CHARACTERS = 16 * 1024 * 1024
 
 _GROUP = r"[ \u00a0\u202f]"
@@ -119,10 +119,10 @@ def _without_empty_unnamed_columns(
                     message=f"column {index + 1} has no name in the header but contains values",
                     expected=f"a column name in the header for column {index + 1}, or the column deleted",
                 )
-    kept = [index for index, name in enumerate(header) if name]
+    named = [index for index, name in enumerate(header) if name]
     width = len(header)
-    return [header[index] for index in kept], [
-        (line, [cells[index] for index in kept if index < len(cells)] + cells[width:]) for line, cells in rows
+    return [header[index] for index in named], [
+        (line, [cells[index] for index in named if index < len(cells)] + cells[width:]) for line, cells in rows
     ]
 
 
@@ -209,7 +209,7 @@ def _swallowed_rows(text: str, delimiter: str, records: list[_Record], header: l
     if width < 2:
         return None
     lines = io.StringIO(text, newline="").readlines()
-    spaced_header = _spaced_after_delimiters(lines[0], delimiter) if lines else False
+    spaced_header = _spaced_after_delimiters(next(csv.reader(lines[:1], delimiter=delimiter), []))
     price_columns = [index for index, name in enumerate(header) if "price" in name.lower()]
     for record in records:
         for number in range(record.line + 1, record.last_line + 1):
@@ -217,15 +217,15 @@ def _swallowed_rows(text: str, delimiter: str, records: list[_Record], header: l
             if len(inner) != width:
                 continue
             priced = any(_PRICE_CELL.fullmatch(inner[index].strip()) for index in price_columns)
-            if _spaced_after_delimiters(lines[number - 1], delimiter) and not spaced_header and not priced:
+            if _spaced_after_delimiters(inner) and not spaced_header and not priced:
                 continue
             if number < record.last_line or '"' not in "".join(inner[:-1]):
                 return _Unreadable(record.line, "swallowed", last_line=record.last_line)
     return None
 
 
-def _spaced_after_delimiters(line: str, delimiter: str) -> bool:
-    cells = next(csv.reader([line], delimiter=delimiter), [])
+def _spaced_after_delimiters(cells: list[str]) -> bool:
+    """Tell whether every cell after the first starts with a space, as a delimiter followed by one leaves it."""
     return len(cells) > 1 and all(cell[:1] in (" ", "\u00a0") for cell in cells[1:])
 
 
