@@ -66,7 +66,7 @@ def test_quote_closed_rows_later_rejected() -> None:
     assert "runs to line 4 and contains whole rows" in error.message
 
 
-def test_quoted_prose_list_as_wide_as_a_row_read() -> None:
+def test_quoted_prose_list_read() -> None:
     # The second line of the summary splits into seven cells, the header's width, but reads as prose.
     rows = (
         'C1,Mug,Acme,Kitchen,19.90,EUR,"Comes in:\nred, green, blue, black, white, grey, pink\nDishwasher safe."\n'

@@ -179,8 +179,8 @@ def find_ranges(text: str, default_unit: str | None = None) -> list[tuple[Quanti
     """Find the ranges of `text`, two figures joined by a dash or "to" ("US 5–9", "100-240 V", "2 to 3 h").
 
     Both ends take the unit of the one that has it. Ends in different units, or a low end that is not
-    below the high one, make no range, and neither do codes: figures in a chain of hyphens ("978-0-306-40615-7",
-    "2024-03-15") and bare figures of more than three digits or with a leading zero ("12-3456").
+    below the high one, make no range. Nor do codes: figures in a chain of hyphens ("978-0-306-40615-7",
+    "2024-03-15"), and bare figures of more than three digits or with a leading zero ("12-3456").
     """
     text, matches, found, _ = _scan(text, default_unit)
     ranges = []

@@ -211,8 +211,8 @@ def key_unit(key: str) -> str | None:
     """Return the unit a spec table key names in its suffix ("weight_kg", "wash_temp_c", "max_speed_km_h").
 
     A rate in two units that this module does not know ("flow_rate_l_min", "voc_g_l", "coverage_m2_per_l")
-    gives the unit before the slash or "per", as copy that writes "50 L/min" or "12 m² per litre" is read:
-    its last word alone would make 50 L/min a 50-minute figure.
+    gives the unit before the slash or "per", because copy that writes "50 L/min" or "12 m² per litre" is
+    read that way. Its last word alone would make 50 L/min a 50-minute figure.
     """
     words = key.lower().split("_")
     if len(words) < 2:

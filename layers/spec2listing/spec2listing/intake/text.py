@@ -195,8 +195,8 @@ def _punctuation_fits(text: str, index: int) -> bool:
     """Judge whether the Windows-1252 punctuation mark at `index` sits where writers put it.
 
     Another code page reads these bytes as letters, so a mark that touches a
-    word on the wrong side is most likely a letter of that word: Mac Roman
-    "Äpfel" reads "€pfel", "Ölkanne" reads "…lkanne", and code page 850
+    word on the wrong side is most likely a letter of that word. Mac Roman
+    "Äpfel" reads "€pfel" and "Ölkanne" reads "…lkanne", and code page 850
     "Café" reads "Caf‚". A closing quote needs an opening one before it on its
     line.
 
