@@ -23,7 +23,11 @@ def test_stopped_run_does_not_pin_its_products(tmp_path) -> None:
     slow = {"PROVIDERS": "offline", "OFFLINE_IMAGE_LATENCY_SECONDS": "4"}
     with LocalPipeline(out, environment=slow) as pipeline:
         submission = pipeline.submit_file(path)
-        time.sleep(3)
+        # Stop it while its images render: a fixed sleep raced a slow start on a loaded machine.
+        deadline = time.monotonic() + 60
+        while not pipeline.invocations.get("RenderImageFunction") and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert pipeline.invocations.get("RenderImageFunction"), "no image started rendering within 60 s"
         sfn = boto3.client("stepfunctions", region_name="us-east-1")
         sfn.stop_execution(executionArn=submission.execution_arn, error="Operator", cause="stopped by an operator")
         pipeline.wait([submission], timeout_seconds=120)
