@@ -305,6 +305,17 @@ def test_shopify_product_field_on_later_row_must_agree() -> None:
     assert "row 2" in error.message
 
 
+def test_shopify_image_row_before_product_row_skipped() -> None:
+    rows = [
+        ["Handle", "Title", "Vendor", "Type", "Variant SKU", "Variant Price", "Image Src"],
+        ["cap", "", "", "", "", "", "https://example.invalid/cap-back.jpg"],
+        ["cap", "Cap", "Acme", "Hats", "CAP-1", "10.00", "https://example.invalid/cap.jpg"],
+    ]
+    cap = _specs(parse_upload("export.csv", _csv(rows).encode(), EUR))["cap"]
+    assert (cap.name, cap.brand, cap.category) == ("Cap", "Acme", "Hats")
+    assert cap.price.amount == Decimal("10.00")
+
+
 def test_shopify_export_columns_accepted_unknown_rejected() -> None:
     header = ["Handle", "Title", "Vendor", "Type", "Variant SKU", "Variant Price"]
     extra = ["Google Shopping / Gender", "Price / Europe", "Fabric (product.metafields.custom.fabric)", "Status"]
@@ -516,6 +527,65 @@ def test_akeneo_transparent_colour_code_rejected() -> None:
     assert error.path == "values.color[0].data"
     assert error.message.startswith("a see-through colour has no hex code")
     assert error.expected.startswith("a color_hex attribute, ")
+
+
+def _akeneo_bowl(**values: list[dict]) -> bytes:
+    product = json.loads((FORMATS / "akeneo-product.json").read_text())
+    product["values"].update(values)
+    return json.dumps(product).encode()
+
+
+@pytest.mark.parametrize("data", [["Bowl", "Dish"], {"text": "Bowl"}, True])
+def test_akeneo_name_that_is_not_text_rejected(data) -> None:
+    upload = parse_upload(
+        "bowl.json", _akeneo_bowl(name=[{"locale": None, "scope": None, "data": data}]), AKENEO_OPTIONS
+    )
+    (error,) = _errors(upload)
+    assert error.path == "values.name[0].data"
+    assert error.message == "not text"
+
+
+def test_akeneo_two_entries_for_one_locale_rejected() -> None:
+    names = [
+        {"locale": "en_GB", "scope": None, "data": "Serving Bowl"},
+        {"locale": "de_DE", "scope": None, "data": "Servierschale"},
+        {"locale": "en_GB", "scope": None, "data": "Second name"},
+    ]
+    (error,) = _errors(parse_upload("bowl.json", _akeneo_bowl(name=names), AKENEO_OPTIONS))
+    assert error.path == "values.name"
+    assert error.message.startswith("entries [0] and [2] both apply to locale en_GB")
+    assert error.value == "'Serving Bowl', 'Second name'"
+
+
+def test_akeneo_identical_entries_for_one_locale_read() -> None:
+    names = [{"locale": "en_GB", "scope": None, "data": "Serving Bowl"}] * 2
+    (bowl,) = _specs(parse_upload("bowl.json", _akeneo_bowl(name=names), AKENEO_OPTIONS)).values()
+    assert bowl.name == "Serving Bowl"
+
+
+def test_akeneo_bad_colour_hex_names_its_attribute() -> None:
+    upload = parse_upload(
+        "bowl.json", _akeneo_bowl(color_hex=[{"locale": None, "scope": None, "data": "seaglass"}]), AKENEO_OPTIONS
+    )
+    (error,) = _errors(upload)
+    assert error.path == "values.color_hex[0].data"
+    assert error.message == "not a hex colour"
+
+
+def test_akeneo_metric_specs_written_with_unit_symbols() -> None:
+    metrics = {
+        "max_temperature": ("220", "CELSIUS"),
+        "battery": ("5000", "MILLIAMPEREHOUR"),
+        "spin_speed": ("1200", "REVOLUTION_PER_MINUTE"),
+    }
+    values = {
+        code: [{"locale": None, "scope": None, "data": {"amount": amount, "unit": unit}}]
+        for code, (amount, unit) in metrics.items()
+    }
+    (bowl,) = _specs(parse_upload("bowl.json", _akeneo_bowl(**values), AKENEO_OPTIONS)).values()
+    assert bowl.specs["max_temperature"] == "220 °C"
+    assert bowl.specs["battery"] == "5000 mAh"
+    assert bowl.specs["spin_speed"] == "1200 revolution per minute"
 
 
 def _akeneo_bowl_with_sides(**sides: tuple[str, str]) -> bytes:

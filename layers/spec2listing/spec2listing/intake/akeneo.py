@@ -70,6 +70,57 @@ UNITS: dict[str, dict[str, tuple[str, Decimal]]] = {
         "FEET": ("in", Decimal(12)),
     },
 }
+# Symbols for Akeneo measurement unit codes in `specs` values, so that copy writes "220 °C", not "220 celsius".
+# A code not listed is written in lower-case words ("cubic inch").
+UNIT_SYMBOLS = {
+    "CELSIUS": "°C",
+    "FAHRENHEIT": "°F",
+    "KELVIN": "K",
+    "MILLIWATT": "mW",
+    "WATT": "W",
+    "KILOWATT": "kW",
+    "MILLIVOLT": "mV",
+    "VOLT": "V",
+    "KILOVOLT": "kV",
+    "MILLIAMPERE": "mA",
+    "AMPERE": "A",
+    "MILLIAMPEREHOUR": "mAh",
+    "AMPEREHOUR": "Ah",
+    "WATTHOUR": "Wh",
+    "KILOWATTHOUR": "kWh",
+    "HERTZ": "Hz",
+    "KILOHERTZ": "kHz",
+    "MEGAHERTZ": "MHz",
+    "GIGAHERTZ": "GHz",
+    "MILLISECOND": "ms",
+    "SECOND": "s",
+    "MINUTE": "min",
+    "HOUR": "h",
+    "MILLIMETER": "mm",
+    "CENTIMETER": "cm",
+    "METER": "m",
+    "KILOMETER": "km",
+    "INCH": "in",
+    "MILLIGRAM": "mg",
+    "GRAM": "g",
+    "KILOGRAM": "kg",
+    "POUND": "lb",
+    "OUNCE": "oz",
+    "MILLILITER": "ml",
+    "CENTILITER": "cl",
+    "LITER": "l",
+    "DECIBEL": "dB",
+    "LUMEN": "lm",
+    "LUX": "lx",
+    "BAR": "bar",
+    "PSI": "psi",
+    "KILOMETER_PER_HOUR": "km/h",
+    "BYTE": "B",
+    "KILOBYTE": "kB",
+    "MEGABYTE": "MB",
+    "GIGABYTE": "GB",
+    "TERABYTE": "TB",
+}
 MM_PER_UNIT = {"mm": Decimal(1), "cm": Decimal(10), "m": Decimal(1000), "in": Decimal("25.4")}
 # Attribute codes that identify or hold media rather than describe the product.
 EXCLUDED_CODES = re.compile(
@@ -262,6 +313,20 @@ class _Values:
         if not found:
             return None
         index, entry = found[0]
+        # The API gives an attribute one entry per locale and channel; two that both fit leave the value open.
+        differing = [other for other, candidate in found[1:] if candidate.get("data") != entry.get("data")]
+        if differing:
+            self.errors.append(
+                FieldError(
+                    file=self.file,
+                    path=self.path(code),
+                    value=", ".join(show_value(found_entry.get("data")) for _, found_entry in found),
+                    message=f"entries [{index}] and [{differing[0]}] both apply to locale "
+                    f"{self.options.locale or '-'} and channel {self.options.channel or '-'} with different data",
+                    expected="one entry per locale and channel: remove the extra one",
+                )
+            )
+            return None
         return _with_labels(entry, self.options.locale), self.path(code, index)
 
     def code_for(self, field: str) -> str | None:
@@ -344,13 +409,22 @@ class _AkeneoGroup:
             return None
         data, where = picked
         self.where[field] = where
-        return humanize_code(data) if field == "brand" and _is_code(data) else str(data).strip()
+        if not isinstance(data, str | int | float) or isinstance(data, bool):
+            self.errors.append(self._error(where, data, "not text", f"the {field} as text, such as 'Trail Mug'"))
+            return None
+        text = str(data).strip()
+        return humanize_code(text) if field == "brand" and _is_code(text) else text
 
     def _category(self) -> str | None:
         picked = self._pick(self.first, "category")
         if picked is not None:
-            self.where["category"] = picked[1]
-            return str(picked[0])
+            data, self.where["category"] = picked
+            if not isinstance(data, str):
+                self.errors.append(
+                    self._error(picked[1], data, "not text", "the category as text, such as 'Kitchen > Mugs'")
+                )
+                return None
+            return data
         item = self.items[0]
         for key in ("categories", "family"):
             value = item.get(key)
@@ -362,7 +436,10 @@ class _AkeneoGroup:
 
     def _description(self, data: dict[str, Any]) -> None:
         picked = self._pick(self.first, "summary")
-        body = description_text(str(picked[0])) if picked else None
+        if picked is not None and not isinstance(picked[0], str):
+            self.errors.append(self._error(picked[1], picked[0], "not text", "the description as text or HTML"))
+            picked = None
+        body = description_text(picked[0]) if picked else None
         if picked and body and body.summary:
             data["summary"] = body.summary
             self.where["summary"] = picked[1]
@@ -377,9 +454,14 @@ class _AkeneoGroup:
         if picked is None:
             return []
         data, self.where[field] = picked
-        if isinstance(data, list):
+        if isinstance(data, list) and all(isinstance(item, str | int | float) for item in data):
             return [humanize_code(str(item)) if _is_code(item) else str(item) for item in data if item]
-        text = str(data)
+        if not isinstance(data, str):
+            self.errors.append(
+                self._error(self.where[field], data, "not text or a list of texts", "such as 'Oak; Steel'")
+            )
+            return []
+        text = data
         if "<li" in text:
             return description_text(text).items
         parts = re.split(r"[;\n]", text)
@@ -497,6 +579,8 @@ class _AkeneoGroup:
             data, where = picked
             name = humanize_code(str(data)) if _is_code(data) else str(data)
             hex_picked = self._pick(member, "color_hex")
+            if hex_picked is not None:
+                self.where[f"variants.{len(variants)}.color_hex"] = hex_picked[1]
             resolved = (name, str(hex_picked[0])) if hex_picked else resolve_color(name) or resolve_color(str(data))
             if resolved is None:
                 message, expected = unresolved_color(name, hex_source="a color_hex attribute")
@@ -554,7 +638,8 @@ class _AkeneoGroup:
             return ", ".join(words) or None
         if isinstance(data, dict) and "amount" in data and "unit" in data:
             amount = _plain_number(data["amount"])
-            return f"{amount} {str(data['unit']).lower().replace('_', ' ')}"
+            unit = str(data["unit"])
+            return f"{amount} {UNIT_SYMBOLS.get(unit.upper(), unit.lower().replace('_', ' '))}"
         return None
 
     def _table_row(self, row: dict[str, Any]) -> str:
@@ -573,7 +658,8 @@ class _AkeneoGroup:
             return self.first.origin or "(document)"
         field = str(location[0])
         if field == "variants" and len(location) > 1:
-            key = f"variants.{location[1]}" + (".sku" if len(location) > 2 and location[2] == "sku" else "")
+            part = str(location[2]) if len(location) > 2 else ""
+            key = f"variants.{location[1]}" + (f".{part}" if part in ("sku", "color_hex") else "")
             if key in self.where:
                 return self.where[key]
         if field == "dimensions" and len(location) > 1 and str(location[1]) in self.where:

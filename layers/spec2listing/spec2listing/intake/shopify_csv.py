@@ -232,9 +232,16 @@ def _header_fields(file: str, header: list[str]) -> tuple[dict[str, int], list[F
 def _product(
     file: str, handle: str, rows: list[tuple[int, dict[str, str]]], columns: dict[str, str], decimal: DecimalMark
 ) -> ShopifyProduct:
-    first_line, first = rows[0]
+    # The product fields sit on the handle's first row that is not an image row; an export sorted by
+    # another tool may put a row with only an image first.
+    fields_first = [
+        (line, cells) for line, cells in rows if any(cells.get(name) for name in (*PRODUCT_FIELDS, *VARIANT_FIELDS))
+    ]
+    first_line, first = (fields_first or rows)[0]
     errors = []
-    for line, cells in rows[1:]:
+    for line, cells in rows:
+        if line == first_line:
+            continue
         for name in PRODUCT_FIELDS:
             if name in cells and cells[name] and cells[name] != first.get(name, ""):
                 errors.append(
