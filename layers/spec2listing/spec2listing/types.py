@@ -7,9 +7,10 @@ intake.field_errors splits into a field error's message and expected value.
 import math
 import re
 import unicodedata
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any
 
+import pycountry
 from pydantic import AfterValidator, BeforeValidator, Field, StringConstraints
 from pydantic_core import PydanticCustomError
 
@@ -83,9 +84,38 @@ def _sku(value: str) -> str:
     return value
 
 
+# ISO 4217 codes that are not money a shop prices in: precious metals, bond market
+# and accounting units, special drawing rights, the testing code and "no currency".
+_NOT_MONEY = frozenset(
+    {"XAD", "XAG", "XAU", "XBA", "XBB", "XBC", "XBD", "XDR", "XPD", "XPT", "XSU", "XTS", "XUA", "XXX"}
+)
+
+
 def _currency(value: str) -> str:
     if _CURRENCY.match(value) is None:
         raise ValueError("not a three-letter currency code; expected an ISO 4217 code such as EUR or USD")
+    if value in _NOT_MONEY or pycountry.currencies.get(alpha_3=value) is None:
+        raise ValueError("not a currency in ISO 4217; expected a current ISO 4217 code such as EUR, USD or GBP")
+    return value
+
+
+# A number given as JSON text: ASCII digits with an optional sign, decimal point and exponent. Python's
+# own parsing would also take "1_000" and full-width or Arabic-Indic digits, which a CSV cell may not hold.
+_NUMBER_TEXT = re.compile(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?")
+
+
+def _plain_number_text(value: Any) -> Any:
+    """Reject number text that Python reads but a person or a spreadsheet would not write, such as 1_000."""
+    if isinstance(value, str) and _NUMBER_TEXT.fullmatch(value.strip()) is None:
+        try:
+            number = Decimal(value)
+        except InvalidOperation:
+            return value  # not a number at all, which the field's own parsing reports
+        if number.is_finite():
+            raise ValueError(
+                "not a plain number; expected ASCII digits with '.' as the decimal point and no "
+                "separators, such as 1000 or 12.50"
+            )
     return value
 
 
@@ -189,6 +219,7 @@ def _canonical_amount(value: Decimal) -> Decimal:
 
 Amount = Annotated[
     Decimal,
+    BeforeValidator(_plain_number_text),
     BeforeValidator(_not_boolean),
     Field(gt=0, max_digits=12, decimal_places=4, allow_inf_nan=False),
     AfterValidator(_canonical_amount),
@@ -211,7 +242,11 @@ def _at_most_measure(value: float) -> float:
 
 
 PositiveNumber = Annotated[
-    float, BeforeValidator(_not_boolean), Field(gt=0, allow_inf_nan=False), AfterValidator(_at_most_measure)
+    float,
+    BeforeValidator(_plain_number_text),
+    BeforeValidator(_not_boolean),
+    Field(gt=0, allow_inf_nan=False),
+    AfterValidator(_at_most_measure),
 ]
 """Measured value greater than zero and at most MAX_MEASURE; finite, and never a boolean."""
 
