@@ -169,8 +169,10 @@ def test_generated_sku_avoids_given_sku() -> None:
 
 def test_duplicate_generated_sku_names_its_cells() -> None:
     rows = "M-1,Mug,Acme,Kitchen,12.00,EUR,Red,#FF0000,\nM-1,Mug,Acme,Kitchen,12.00,EUR,red,#EE0000,\n"
-    (error,) = _errors("mugs.csv", (CATALOG_COLOURS + rows).encode())
+    sku_error, colour_error = _errors("mugs.csv", (CATALOG_COLOURS + rows).encode())
 
+    assert colour_error.message.startswith("an earlier variant (M-1-RED) has the same colour name")
+    error = sku_error
     assert error.path == "row 3, column color"
     assert error.value == "'M-1-RED'"
     assert error.message.startswith("the variant sku appears twice")
@@ -211,3 +213,81 @@ def test_json_list_reports_entry_paths() -> None:
 def test_latin1_json_reported_as_not_utf8() -> None:
     (error,) = _errors("latin.json", '{"sku": "A", "name": "Caf\xe9"}'.encode("latin-1"))
     assert "not valid UTF-8" in error.message
+
+
+def _mug(**fields) -> bytes:
+    spec = {
+        "sku": "MUG-1",
+        "name": "Test Mug",
+        "brand": "Acme",
+        "category": "Home > Mugs",
+        "price": {"amount": 10, "currency": "EUR"},
+    }
+    return json.dumps({**spec, **fields}).encode()
+
+
+@pytest.mark.parametrize("currency", ["XXZ", "XXX", "XTS", "XAU"])
+def test_currency_outside_iso_4217_rejected(currency) -> None:
+    (error,) = _errors("mug.json", _mug(price={"amount": 10, "currency": currency}))
+    assert error.path == "price.currency"
+    assert error.message == "not a currency in ISO 4217"
+    assert "EUR" in error.expected
+
+
+@pytest.mark.parametrize("amount", ["1_000", "\uff11\uff12", "\u0661\u0662"])
+def test_price_text_python_reads_but_csv_rejects(amount) -> None:
+    (error,) = _errors("mug.json", _mug(price={"amount": amount, "currency": "EUR"}))
+    assert error.path == "price.amount"
+    assert error.message == "not a plain number"
+
+
+def test_weight_text_with_separator_rejected() -> None:
+    (error,) = _errors("mug.json", _mug(weight={"value": "1_5", "unit": "g"}))
+    assert error.path == "weight.value"
+    assert error.message == "not a plain number"
+
+
+def test_plain_number_text_accepted() -> None:
+    upload = parse_upload(
+        "mug.json", _mug(price={"amount": " 12.5 ", "currency": "gbp"}, weight={"value": "1e2", "unit": "g"})
+    )
+    ((_, spec),) = upload.specs
+    assert (str(spec.price.amount), spec.price.currency) == ("12.50", "GBP")
+    assert spec.weight is not None
+    assert spec.weight.value == 100
+
+
+def test_lone_surrogate_named_by_code_point() -> None:
+    (error,) = _errors(
+        "mug.json",
+        b'{"sku": "MUG-1", "name": "Mug \\ud800 x", "brand": "Acme", "category": "c", '
+        b'"price": {"amount": 10, "currency": "EUR"}}',
+    )
+    assert error.path == "name"
+    assert error.message == "contains the lone surrogate U+D800, half of a UTF-16 pair"
+
+
+def test_repeated_colour_name_rejected() -> None:
+    variants = [
+        {"sku": "MUG-1-R", "color": "Red", "color_hex": "#FF0000"},
+        {"sku": "MUG-1-G", "color": " red ", "color_hex": "#00FF00"},
+        {"sku": "MUG-1-M", "color": "Red", "color_hex": "#C0392B", "finish": "matte"},
+    ]
+    (error,) = _errors("mug.json", _mug(variants=variants))
+    assert error.path == "variants[1].color"
+    assert error.message.startswith("an earlier variant (MUG-1-R) has the same colour name, finish and material")
+
+
+@pytest.mark.parametrize("sku", ["", "A" * 500, "has space"])
+def test_invalid_sku_rejection_keyed_by_origin(sku) -> None:
+    upload = parse_upload("mug.json", _mug(sku=sku))
+    (rejection,) = upload.rejections
+    assert rejection.sku is None
+    assert rejection.errors[0].path == "sku"
+
+
+def test_non_object_entries_show_their_value() -> None:
+    good = json.loads(_mug())
+    upload = parse_upload("list.json", json.dumps([good, "just a string", 42]).encode())
+    values = [rejection.errors[0].value for rejection in upload.rejections]
+    assert values == ["'just a string'", "42"]

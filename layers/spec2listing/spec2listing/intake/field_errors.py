@@ -65,6 +65,15 @@ def _wording(error: Any) -> tuple[str, str]:
         return problem, expected or "a valid value"
     if kind in ("literal_error", "enum") and context.get("expected"):
         return "not an allowed value", f"one of {context['expected']}"
+    if kind == "string_unicode":
+        # A JSON escape such as \ud800 without its pair decodes to a lone surrogate, which UTF-8 cannot hold.
+        surrogates = sorted(
+            {f"U+{ord(char):04X}" for char in str(error.get("input", "")) if 0xD800 <= ord(char) <= 0xDFFF}
+        )
+        return (
+            f"contains the lone surrogate {', '.join(surrogates) or 'code point'}, half of a UTF-16 pair",
+            "text without a lone \\uD800-\\uDFFF escape: write the character itself, or both halves of its pair",
+        )
     if kind == "string_too_long":
         return "text too long", f"at most {context.get('max_length')} characters"
     if kind == "too_long":

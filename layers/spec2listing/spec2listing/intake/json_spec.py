@@ -16,7 +16,7 @@ from collections.abc import Callable
 from typing import Any
 
 from spec2listing.errors import FieldError
-from spec2listing.intake.field_errors import format_location, join_path
+from spec2listing.intake.field_errors import format_location, join_path, show_value
 from spec2listing.intake.parse import ReadResult, Rejection, SpecCandidate, file_rejection
 
 EXPECTED_DOCUMENT = 'a JSON object with a product spec, a list of them, or {"products": [...]}'
@@ -223,7 +223,14 @@ def document_items(file: str, document: Any) -> tuple[list[Item], list[Rejection
             items.append((origin, entry))
         else:
             rejections.append(
-                file_rejection(file, origin, "the entry is not a JSON object", "a product spec object", origin=origin)
+                file_rejection(
+                    file,
+                    origin,
+                    "the entry is not a JSON object",
+                    "a product spec object",
+                    show_value(entry),
+                    origin=origin,
+                )
             )
     kept, repeated = without_repeated_keys(file, items)
     return kept, rejections + repeated

@@ -1,15 +1,17 @@
 """Dispatch an uploaded file to the reader for its format and validate what it holds."""
 
+import re
 from collections.abc import Callable
 from pathlib import PurePosixPath
 from typing import Any
 
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import BaseModel, Field, ValidationError, field_validator
 
 from spec2listing.errors import FieldError
 from spec2listing.intake.field_errors import GeneratedValue, field_errors_from_validation, format_location
 from spec2listing.intake.options import ReadOptions
 from spec2listing.models.spec import ProductSpec
+from spec2listing.types import SKU_PATTERN
 
 
 class SpecCandidate(BaseModel):
@@ -34,13 +36,23 @@ class SpecCandidate(BaseModel):
 
 
 class Rejection(BaseModel):
-    """A product, or a whole file, that cannot run, with every reason found."""
+    """A product, or a whole file, that cannot run, with every reason found.
+
+    `sku` is kept only when it is a valid sku, because it keys the product's
+    records; a product whose sku is itself invalid (empty, or too long for a
+    table key) is known by its origin instead.
+    """
 
     sku: str | None = None
     origin: str = Field(
         default="", description="Where the product sits ('row 4', 'products[2]'), or 'file', 'header' or 'options'."
     )
     errors: list[FieldError]
+
+    @field_validator("sku")
+    @classmethod
+    def _valid_sku_only(cls, value: str | None) -> str | None:
+        return value if value is not None and re.match(SKU_PATTERN, value) else None
 
 
 class ParsedUpload(BaseModel):
@@ -148,7 +160,7 @@ def parse_upload(file: str, data: bytes, options: ReadOptions | None = None) -> 
                 Rejection(
                     sku=sku if isinstance(sku, str) else None,
                     origin=candidate.origin,
-                    errors=field_errors_from_validation(file, error, candidate.locate, candidate.generated),
+                    errors=_distinct(field_errors_from_validation(file, error, candidate.locate, candidate.generated)),
                 )
             )
             continue
@@ -162,3 +174,15 @@ def parse_upload(file: str, data: bytes, options: ReadOptions | None = None) -> 
             file_rejection(file, "(file)", "the file holds no products", "at least one product spec")
         )
     return upload
+
+
+def _distinct(errors: list[FieldError]) -> list[FieldError]:
+    """Drop repeated errors, such as those of an Akeneo product's sku and its variant's, read from one place."""
+    seen: set[tuple[str, str, str | None, str]] = set()
+    distinct = []
+    for error in errors:
+        key = (error.path, error.message, error.value, error.expected)
+        if key not in seen:
+            seen.add(key)
+            distinct.append(error)
+    return distinct

@@ -187,6 +187,7 @@ class ProductSpec(SpecModel):
                     _error(("variants", index, "sku"), variant.sku, f"{problem}; expected one sku per variant")
                 )
             seen.setdefault(key, variant.sku)
+        errors += self._colors_once()
         targets: set[Platform] = set()
         for index, target in enumerate(self.targets):
             if target in targets:
@@ -197,6 +198,26 @@ class ProductSpec(SpecModel):
         if errors:
             raise ValidationError.from_exception_data(type(self).__name__, errors)
         return self
+
+    def _colors_once(self) -> list[InitErrorDetails]:
+        """Reject a variant that repeats another's colour name, finish and material, which copy cannot tell apart."""
+        errors: list[InitErrorDetails] = []
+        first: dict[tuple[str, str, str], int] = {}
+        for index, variant in enumerate(self.variants):
+            key = (
+                " ".join(variant.color.casefold().split()),
+                (variant.finish or "").casefold(),
+                (variant.material or "").casefold(),
+            )
+            if key in first:
+                message = (
+                    f"an earlier variant ({self.variants[first[key]].sku}) has the same colour name, finish and "
+                    "material, so the copy cannot tell the two apart; expected a different colour name per "
+                    "variant, or a finish or material that differs"
+                )
+                errors.append(_error(("variants", index, "color"), variant.color, message))
+            first.setdefault(key, index)
+        return errors
 
     @property
     def colors(self) -> list[str]:
