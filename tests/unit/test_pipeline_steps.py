@@ -1,5 +1,6 @@
 """The domain steps chained by hand on in-memory storage, as the state machine chains them."""
 
+import json
 from datetime import UTC, datetime
 
 import pytest
@@ -114,6 +115,55 @@ def test_conflicting_duplicate_rejected_everywhere(store, records) -> None:
     assert [error["path"] for error in rejection["errors"]] == ["[0].sku", "[1].sku", "[2].sku"]
     assert rejection["errors"][2]["message"] == "the sku is also defined at [0], [1] with different content"
     assert get_json(store, keys.run_products(result.run_id)) == []
+
+
+def test_shared_variant_sku_rejects_its_products(store, records) -> None:
+    def product(sku: str, variant_sku: str) -> dict:
+        return {
+            "sku": sku,
+            "name": f"Mug {sku}",
+            "brand": "Acme",
+            "category": "Home > Mugs",
+            "price": {"amount": 10, "currency": "EUR"},
+            "variants": [{"sku": variant_sku, "color": "Red", "color_hex": "#C0392B"}],
+        }
+
+    # A-1 and B-1 share a variant sku (in another case), and C-1's variant sku is product D-1's sku.
+    products = [
+        product("A-1", "shared-red"),
+        product("B-1", "SHARED-RED"),
+        product("C-1", "D-1"),
+        product("D-1", "D-1-RED"),
+    ]
+    data = json.dumps(products).encode()
+    result = run_intake(_upload(store, "shared.json", data), store=store, records=records, config=CONFIG)
+
+    assert (result.product_count, result.rejected_count) == (1, 3)
+    assert [item["sku"] for item in get_json(store, result.products_key)] == ["D-1"]
+    rejected = {
+        entry["sku"]: entry["errors"] for entry in get_json(store, keys.rejected_errors(result.run_id))["rejected"]
+    }
+    assert set(rejected) == {"A-1", "B-1", "C-1"}
+    (error,) = rejected["A-1"]
+    assert error["path"] == "[0].variants[0].sku"
+    assert error["message"] == "the variant sku is also used by product B-1 in this file"
+    assert rejected["C-1"][0]["message"] == "the variant sku is also used by product D-1 in this file"
+
+
+def test_invalid_brand_guide_names_its_field(store, records) -> None:
+    put_json(store, "brands/acme.json", {"brand": "Acme", "visual": {"palette": ["#GGGGGG"]}})
+    spec = json.loads((ACCEPTANCE / "gan-charger.json").read_text())
+    spec["brand_guide"] = "acme"
+    result = run_intake(
+        _upload(store, "charger.json", json.dumps(spec).encode()), store=store, records=records, config=CONFIG
+    )
+
+    (rejection,) = get_json(store, keys.rejected_errors(result.run_id))["rejected"]
+    (error,) = rejection["errors"]
+    assert error["path"] == "brand_guide"
+    assert error["message"] == "brand guide brands/acme.json is invalid at visual.palette[0]: not a hex colour"
+    assert error["value"] == "'#GGGGGG'"
+    assert error["expected"] == "#RRGGBB such as #4B5E2A, in brands/acme.json"
 
 
 def test_missing_upload_raises(store, records) -> None:

@@ -247,22 +247,41 @@ def brand_loader(store: ObjectStore, file: str) -> Callable[[str], BrandGuide | 
                 message=f"brand guide not found at s3://{store.bucket}/{key}",
                 expected=f"an uploaded {key}, or an inline brand_voice instead",
             )
-        except (ValueError, ValidationError) as error:
-            details = (
-                "; ".join(str(e) for e in field_errors_from_validation(key, error))
-                if isinstance(error, ValidationError)
-                else str(error)
-            )
+        except ValidationError as error:
+            cache[name] = _invalid_brand_guide(file, key, field_errors_from_validation(key, error))
+        except ValueError as error:
             cache[name] = FieldError(
                 file=file,
                 path="brand_guide",
-                value=repr(name),
-                message=f"brand guide {key} is invalid: {details}",
+                message=f"brand guide {key} is invalid: {error}",
                 expected="a brand guide with brand, voice and visual",
             )
         return cache[name]
 
     return load
+
+
+def _invalid_brand_guide(file: str, key: str, errors: list[FieldError]) -> FieldError:
+    """Report a brand guide's field errors on the spec's brand_guide field, the guide's own value and fix in front."""
+    if len(errors) == 1:
+        (error,) = errors
+        return FieldError(
+            file=file,
+            path="brand_guide",
+            value=error.value,
+            message=f"brand guide {key} is invalid at {error.path}: {error.message}",
+            expected=f"{error.expected}, in {key}",
+        )
+    listed = "; ".join(
+        f"{error.path}: {error.message}" + (f" (got {error.value})" if error.value is not None else "")
+        for error in errors
+    )
+    return FieldError(
+        file=file,
+        path="brand_guide",
+        message=f"brand guide {key} has {len(errors)} invalid fields: {listed}",
+        expected=f"a brand guide with brand, voice and visual: correct each listed field in {key}",
+    )
 
 
 def resolve_brand(spec: ProductSpec, load: Callable[[str], BrandGuide | FieldError]) -> BrandGuide | FieldError | None:
@@ -494,8 +513,45 @@ def _accepted_products(
         else:
             accepted[sku] = products[0]
             duplicates += len(products) - 1
+    for rejection in _shared_variant_skus(upload.file_name, parsed, accepted):
+        rejections.append(rejection)
+        accepted.pop(str(rejection.sku))
     rejections[:] = _one_per_sku(rejections)
     return accepted, duplicates
+
+
+def _shared_variant_skus(file: str, parsed: ParsedUpload, accepted: dict[str, NormalizedProduct]) -> list[Rejection]:
+    """Reject every product with a variant sku that another product of the file uses as its sku or a variant sku.
+
+    Each variant sku names one purchasable item in the shop, so two products
+    claiming it would publish two listings for it. A product's own sku may
+    repeat as its variant's, as a Shopify product with one variant has it.
+    Skus compare without case, as within one product.
+    """
+    owners: dict[str, set[str]] = {}
+    for sku, product in accepted.items():
+        owners.setdefault(sku.casefold(), set()).add(sku)
+        for variant in product.spec.variants:
+            owners.setdefault(variant.sku.casefold(), set()).add(sku)
+    rejections = []
+    for sku, product in accepted.items():
+        errors = []
+        for index, variant in enumerate(product.spec.variants):
+            others = sorted(owners[variant.sku.casefold()] - {sku})
+            if not others:
+                continue
+            errors.append(
+                FieldError(
+                    file=file,
+                    path=parsed.locate(product.origin, ("variants", index, "sku")),
+                    value=repr(variant.sku),
+                    message=f"the variant sku is also used by product {', '.join(others)} in this file",
+                    expected="a variant sku that no other product uses as its sku or a variant sku",
+                )
+            )
+        if errors:
+            rejections.append(Rejection(sku=sku, origin=product.origin, errors=errors))
+    return rejections
 
 
 def _conflict(
