@@ -1,4 +1,5 @@
 import pytest
+from spec2listing.copywriting.facts import spec_label
 from spec2listing.copywriting.offline import OfflineCopyWriter
 from spec2listing.copywriting.platforms import AMAZON_FORBIDDEN_TITLE_CHARS, RULES, fit, text_rule
 from spec2listing.costs.ledger import MemoryLedger
@@ -204,3 +205,19 @@ def test_bare_spec_gets_one_amazon_bullet() -> None:
 
     assert listing.platforms.amazon is not None
     assert listing.platforms.amazon.bullets == ["Acme Teapot, kitchen."]
+
+
+@pytest.mark.parametrize(
+    ("key", "label"),
+    [
+        ("heel_to_toe_drop_mm", "Heel to toe drop (mm)"),
+        ("power_w", "Power (W)"),
+        ("water resistance", "Water resistance"),
+        ("CRI", "CRI"),
+        ("USB-C output", "USB-C output"),
+        ("pH", "pH"),
+        ("wi-fi", "Wi-fi"),
+    ],
+)
+def test_spec_label_keeps_written_capitals(key, label) -> None:
+    assert spec_label(key) == label

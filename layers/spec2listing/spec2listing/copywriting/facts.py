@@ -46,13 +46,19 @@ def dimensions_text(spec: ProductSpec) -> str | None:
 
 
 def spec_label(key: str) -> str:
-    """Turn a spec key such as heel_to_toe_drop_mm into 'Heel to toe drop (mm)'."""
-    words = key.replace("-", "_").split("_")
+    """Turn a spec key such as heel_to_toe_drop_mm into 'Heel to toe drop (mm)'.
+
+    Underscores separate words. A key with capitals ('CRI', 'USB-C output', 'pH')
+    is written as given, because its capitals and hyphens are part of the name.
+    """
+    words = key.split("_")
     unit = None
     if len(words) > 1 and words[-1] in {"mm", "cm", "m", "kg", "g", "w", "v", "ml", "l", "in"}:
         unit = words.pop()
         unit = unit.upper() if unit in {"w", "v"} else unit
-    label = " ".join(words).strip().capitalize()
+    label = " ".join(word for word in words if word)
+    if label == label.lower():
+        label = label[:1].upper() + label[1:]
     return f"{label} ({unit})" if unit else label
 
 
