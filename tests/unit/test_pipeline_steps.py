@@ -189,6 +189,32 @@ def test_inline_pim_spec_runs(store, records) -> None:
     assert store.exists(keys.run_input(result.run_id, "KR-MUG-350.json"))
 
 
+def _pim_change(event_id: str, time: str, amount: float) -> IntakeTask:
+    trigger = load_event("pim-spec-changed-inline")
+    trigger["id"] = event_id
+    trigger["time"] = time
+    trigger["detail"]["spec"]["price"]["amount"] = amount
+    return IntakeTask(trigger=trigger, execution_id="arn:local", execution_name=event_id, started_at=STARTED)
+
+
+def test_older_change_finishing_last_stays_behind(store, records) -> None:
+    # The newer change (price 28) runs first; the older one (price 27) finishes after it.
+    newer = run_intake(_pim_change("newer", "2026-12-04T10:01:00Z", 28), store=store, records=records, config=CONFIG)
+    (newer_item,) = get_json(store, newer.products_key)
+    assert run_product_steps(store, records, newer_item) == ProductStatus.COMPLETE
+    older = run_intake(_pim_change("older", "2026-12-04T10:00:00Z", 27), store=store, records=records, config=CONFIG)
+    (older_item,) = get_json(store, older.products_key)
+    assert run_product_steps(store, records, older_item) == ProductStatus.COMPLETE
+
+    current = records.get_current_product("KR-MUG-350")
+    listing = records.get_listing("KR-MUG-350")
+    assert current.run_id == newer.run_id
+    assert listing is not None
+    assert listing.run_id == newer.run_id
+    assert listing.changed_at == datetime(2026, 12, 4, 10, 1, tzinfo=UTC)
+    assert {record.run_id for record in records.list_run_products(older.run_id)} == {older.run_id}
+
+
 def test_product_failure_recorded_with_reason(store, records) -> None:
     event = load_event("record-failure-copy-error")
     outcome = record_product_failure(FailureTask.model_validate(event), store=store, records=records)

@@ -510,8 +510,9 @@ def _print_outcomes(console: Console, outcomes: list[RunOutcome], out_dir: Path)
 def _shared_sku_notes(outcomes: list[RunOutcome]) -> list[str]:
     """Build a note for each SKU that more than one file contained, naming the file of its current outcome.
 
-    The files of one command run at once, so the outcome that finished last
-    is the SKU's current one, whatever the order of the files.
+    The files of one command run at once. Their upload events are stamped in
+    whole seconds, so the current outcome is that of the file uploaded in the
+    latest second, and among files of one second the one that finished last.
     """
     names = [outcome.path.name for outcome in outcomes]
     by_sku: dict[str, list[tuple[str, ProductRecord]]] = {}
@@ -528,7 +529,8 @@ def _shared_sku_notes(outcomes: list[RunOutcome]) -> list[str]:
         latest, _ = max(seen, key=lambda entry: outcome_order(entry[1]))
         notes.append(
             f"note: {sku} is in {', '.join(files)}; its current outcome is the one from {latest}, "
-            "which finished last. Put a SKU in one file per command to choose its listing."
+            "uploaded last or, within one second, finished last. Put a SKU in one file per command to choose "
+            "its listing."
         )
     return notes
 

@@ -3,6 +3,7 @@
 import hashlib
 import json
 from collections.abc import Mapping
+from datetime import datetime
 from typing import Any
 
 from pydantic import BaseModel, Field
@@ -49,6 +50,9 @@ class NormalizedProduct(BaseModel):
     reference_photo_etags: dict[str, str] = Field(
         default_factory=dict,
         description="The ETag of each reference photo by its entry in the spec, as intake found the photo.",
+    )
+    changed_at: datetime | None = Field(
+        default=None, description="The time of the event that brought this spec, which orders the SKU's outcomes."
     )
 
 

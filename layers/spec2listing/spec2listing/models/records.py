@@ -58,6 +58,9 @@ class ProductRecord(BaseModel):
     source: str | None = None
     started_at: datetime | None = None
     finished_at: datetime | None = None
+    changed_at: datetime | None = Field(
+        default=None, description="The time of the event that brought the spec; see storage.records.outcome_order."
+    )
     duration_ms: int | None = None
     timings_ms: dict[str, int] = Field(default_factory=dict)
     artifacts: dict[str, str] = Field(default_factory=dict)

@@ -1,5 +1,6 @@
 """The events that start a run: an S3 upload under incoming/ or a PIM's ProductSpecChanged."""
 
+from datetime import datetime
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -88,6 +89,9 @@ class TriggerEvent(BaseModel):
     source: str
     detail_type: Literal["Object Created", "ProductSpecChanged"] = Field(alias="detail-type")
     detail: dict[str, Any]
+    time: datetime | None = Field(
+        default=None, description="When the change happened, as the sender (S3 or the PIM) stamped the event."
+    )
 
     def s3_object(self) -> S3ObjectCreatedDetail:
         """Read the S3 detail; the key stays as sent, and Intake decodes it once against the bucket."""

@@ -355,7 +355,13 @@ def run_intake(
     parsed = _parse(upload)
     rejections = list(parsed.rejections)
     accepted, duplicates = _accepted_products(
-        parsed, upload, store=store, records=records, rejections=rejections, generation=dict(generation or {})
+        parsed,
+        upload,
+        store=store,
+        records=records,
+        rejections=rejections,
+        generation=dict(generation or {}),
+        changed_at=trigger.time,
     )
 
     products = list(accepted.values())
@@ -369,7 +375,7 @@ def run_intake(
     put_json(store, products_key, items)
 
     if rejections:
-        _keep_rejected(store, records, run_id, upload, rejections, accepted=len(accepted))
+        _keep_rejected(store, records, run_id, upload, rejections, accepted=len(accepted), changed_at=trigger.time)
 
     records.put_run(
         run.model_copy(
@@ -462,6 +468,7 @@ def _accepted_products(
     records: RecordStore,
     rejections: list[Rejection],
     generation: dict[str, str],
+    changed_at: datetime | None,
 ) -> tuple[dict[str, NormalizedProduct], int]:
     """Resolve brand guides, check that reference photos exist, and drop identical repeats of a sku.
 
@@ -499,6 +506,7 @@ def _accepted_products(
             kept_variants=kept_skus,
             source_members=members,
             reference_photo_etags=photo_etags,
+            changed_at=changed_at,
         )
         defined.setdefault(spec.sku, []).append(product)
 
@@ -603,6 +611,7 @@ def _keep_rejected(
     rejections: list[Rejection],
     *,
     accepted: int,
+    changed_at: datetime | None,
 ) -> None:
     """Copy the original untouched to rejected/<run_id>/ with errors.json, and record each rejected SKU."""
     original_key = keys.rejected_original(run_id, upload.file_name)
@@ -629,6 +638,7 @@ def _keep_rejected(
                 status=ProductStatus.REJECTED,
                 source=upload.source,
                 finished_at=now,
+                changed_at=changed_at,
                 errors=rejection.errors,
                 error="; ".join(str(error) for error in rejection.errors),
                 artifacts={"original": original_key, "errors": keys.rejected_errors(run_id)},

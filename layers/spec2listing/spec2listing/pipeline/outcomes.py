@@ -2,7 +2,7 @@
 
 import json
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from spec2listing.costs.ledger import read_ledger, total_cost
 from spec2listing.errors import ArtifactMissing
@@ -147,6 +147,7 @@ def finalize_product(
         source=product.source_file,
         started_at=task.started_at,
         finished_at=now,
+        changed_at=product.changed_at,
         duration_ms=timings.get("total"),
         timings_ms=manifest.timings_ms,
         artifacts=manifest.artifacts,
@@ -220,7 +221,7 @@ def record_product_failure(task: FailureTask, *, store: ObjectStore, records: Re
         raise ValueError("a product failure needs run_id and sku")
     name, message = error_text(task.error)
     status = ProductStatus.NEEDS_REVIEW if name in REVIEW_ERRORS else ProductStatus.FAILED
-    spec_hash, product_name = spec_identity(store, task.spec_key)
+    identity = spec_identity(store, task.spec_key)
     usage = read_ledger(store, task.run_id, task.sku)
     failure_key = keys.product_file(task.run_id, task.sku, "failure.json")
     put_json(
@@ -232,9 +233,10 @@ def record_product_failure(task: FailureTask, *, store: ObjectStore, records: Re
         sku=task.sku,
         run_id=task.run_id,
         status=status,
-        name=product_name,
-        spec_hash=spec_hash,
+        name=identity.name,
+        spec_hash=identity.spec_hash,
         finished_at=datetime.now(UTC),
+        changed_at=identity.changed_at,
         error=f"{name}: {message}",
         artifacts={"failure": failure_key, **({"spec": task.spec_key} if task.spec_key else {})},
         usage=usage,
@@ -245,22 +247,35 @@ def record_product_failure(task: FailureTask, *, store: ObjectStore, records: Re
     return ProductOutcome(sku=task.sku, status=status)
 
 
-def spec_identity(store: ObjectStore, spec_key: str | None) -> tuple[str | None, str | None]:
-    """Read the content hash and product name from a stored spec.json without validating the spec."""
+class SpecIdentity(NamedTuple):
+    """The parts of a stored spec.json that a failure record needs, each None where it cannot be read."""
+
+    spec_hash: str | None = None
+    name: str | None = None
+    changed_at: datetime | None = None
+
+
+def spec_identity(store: ObjectStore, spec_key: str | None) -> SpecIdentity:
+    """Read the content hash, product name and change time from a stored spec.json without validating the spec."""
     if not spec_key:
-        return None, None
+        return SpecIdentity()
     try:
         document = get_json(store, spec_key)
     except (ArtifactMissing, ValueError):
-        return None, None
+        return SpecIdentity()
     if not isinstance(document, dict):
-        return None, None
+        return SpecIdentity()
     spec_hash = document.get("spec_hash")
     spec = document.get("spec")
     name = spec.get("name") if isinstance(spec, dict) else None
-    return (
+    try:
+        changed_at = datetime.fromisoformat(document["changed_at"]) if document.get("changed_at") else None
+    except (TypeError, ValueError):
+        changed_at = None
+    return SpecIdentity(
         spec_hash if isinstance(spec_hash, str) else None,
         name if isinstance(name, str) else None,
+        changed_at,
     )
 
 
@@ -293,9 +308,11 @@ def record_missing_outcomes(
     for item in queued:
         if item.sku in seen:
             continue
+        # The change time is read only with a spec.json that must be read anyway, so these
+        # outcomes usually order by their finish time (see storage.records.outcome_order).
         spec_hash, name = item.spec_hash, None
         if spec_hash is None:
-            spec_hash, name = spec_identity(store, item.spec_key)
+            spec_hash, name, _ = spec_identity(store, item.spec_key)
         usage = read_ledger(store, run_id, item.sku)
         missing.append(
             ProductRecord(

@@ -147,6 +147,7 @@ def reuse_outcome(
             "source": source,
             "started_at": now,
             "finished_at": now,
+            "changed_at": product.changed_at,
             "duration_ms": None,
             "timings_ms": {},
             "usage": [],

@@ -111,13 +111,21 @@ def _now() -> str:
 
 
 def outcome_order(record: ProductRecord) -> str:
-    """Sort key of a SKU's outcomes: the finish time to the microsecond, then the run id for equal times.
+    """Sort key of a SKU's outcomes: when the spec changed, then when the run finished, then the run id.
 
-    Run ids alone do not order runs that start in the same second, because
-    their suffix is a hash.
+    The change time is the time of the event that brought the spec, so a slow
+    run of an older change never replaces the outcome of a newer one, whichever
+    order their events arrived in. Events of the same second (EventBridge
+    stamps whole seconds) and outcomes without a change time fall back to the
+    finish time, which a change time always precedes. Run ids alone do not
+    order runs that start in the same second, because their suffix is a hash.
     """
     finished = (record.finished_at or datetime.now(UTC)).astimezone(UTC)
-    return f"{finished.strftime('%Y-%m-%dT%H:%M:%S.%fZ')}#{record.run_id}"
+    finished_text = finished.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    if record.changed_at is None:
+        return f"{finished_text}#{record.run_id}"
+    changed = record.changed_at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return f"{changed}#{finished_text}#{record.run_id}"
 
 
 def product_items(record: ProductRecord) -> list[dict[str, Any]]:
