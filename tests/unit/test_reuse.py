@@ -190,13 +190,20 @@ def test_unchanged_product_manifest_says_reused(store, records, publisher) -> No
     assert store.exists(manifest["artifacts"]["review"])
 
 
-@pytest.mark.parametrize("damage", ["copy", "image"])
-def test_damaged_unchanged_listing_generated_again(store, records, publisher, damage) -> None:
+@pytest.mark.parametrize(
+    ("damage", "artifact"), [("delete", "copy"), ("delete", "image"), ("overwrite", "copy"), ("overwrite", "image")]
+)
+def test_damaged_unchanged_listing_generated_again(store, records, publisher, damage, artifact) -> None:
     catalog = _catalog(store, records, publisher)
     data = _bytes(_spec("gan-charger.json"))
     first = catalog.run("charger.json", data)
     manifest = catalog.manifest(first.run_id, "VL-GAN65-3P")
-    store.objects.pop(manifest["artifacts"]["copy"] if damage == "copy" else manifest["images"][0]["key"])
+    key = manifest["artifacts"]["copy"] if artifact == "copy" else manifest["images"][0]["key"]
+    assert manifest["sizes"][key] == len(store.get_bytes(key))
+    if damage == "delete":
+        store.objects.pop(key)
+    else:
+        store.put_bytes(key, b'{"title": ', "application/octet-stream")
 
     second = catalog.run("charger.json", data)
 
@@ -526,6 +533,12 @@ def test_damaged_earlier_listing_is_generated_again(store, records, publisher, a
         assert damaged.sku in catalog.writer.calls[calls:]
     manifest = catalog.manifest(second.run_id, damaged.sku)
     assert manifest["reuse"]["copy_source"] == ("reused" if artifact == "manifest" else "generated")
+    reasons = {
+        "manifest": "the spec is unchanged",
+        "spec": "no completed listing of the sku whose spec can be read",
+        "copy": "the last listing's spec or copy cannot be read: ",
+    }
+    assert manifest["reuse"]["copy_reason"].startswith(reasons[artifact])
 
 
 def test_flagged_copy_is_written_again_on_a_change(store, records, publisher) -> None:

@@ -55,3 +55,7 @@ class Manifest(BaseModel):
     cost_usd: float
     timings_ms: dict[str, int]
     reuse: Reuse | None = None
+    sizes: dict[str, int] = Field(
+        default_factory=dict,
+        description="Byte size of the copy and of each rendered image, by key, as the run wrote them.",
+    )

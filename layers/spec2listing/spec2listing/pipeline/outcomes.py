@@ -44,7 +44,8 @@ def finalize_product(
     """Write manifest, exports and review sheet, and record the product's status."""
     with timed() as watch:
         product = load_product(store, task.spec_key)
-        listing = ProductCopy.model_validate(get_json(store, task.copywriting.copy_key))
+        copy_bytes = store.get_bytes(task.copywriting.copy_key)
+        listing = ProductCopy.model_validate_json(copy_bytes)
         plan = ImagePlan.model_validate(get_json(store, task.plan.jobs_key))
         report = ConsistencyReport.model_validate(get_json(store, task.check.report_key))
         task_renders = parse_renders(
@@ -126,11 +127,14 @@ def finalize_product(
                 vision_reused=task.check.vision_reused,
             ),
         )
-        previews = {
-            image.job_id: preview_data_uri(store.get_bytes(image.key))
+        rendered = {
+            image.job_id: (image.key, store.get_bytes(image.key))
             for image in images
             if image.key and image.status == RenderStatus.RENDERED.value
         }
+        previews = {job_id: preview_data_uri(data) for job_id, (_, data) in rendered.items()}
+        manifest.sizes = {task.copywriting.copy_key: len(copy_bytes)}
+        manifest.sizes.update({key: len(data) for key, data in rendered.values()})
         sheet = render_product_sheet(
             spec=product.spec, listing=listing, manifest=manifest, report=report, previews=previews
         )

@@ -161,12 +161,23 @@ def reuse_outcome(
 
 
 def _listing_intact(manifest: Manifest, store: ObjectStore) -> bool:
-    """Tell whether a listing's copy and each of its images are still in the bucket, with a HEAD request each.
+    """Tell whether a listing's copy and each of its images are in the bucket at the size the run wrote.
 
-    NOTE: a copy.json that is there but no longer parses is not caught here. Reading every copy would
-    make an unchanged catalog download each listing's text again.
+    One HEAD request each. A manifest written before sizes were recorded is held to existence alone.
+    NOTE: a file replaced by other bytes of the same size is not caught. Reading every copy and image
+    would make an unchanged catalog download each listing again.
     """
     wanted = [image.key for image in manifest.images if image.key]
     if manifest.artifacts.get("copy"):
         wanted.append(manifest.artifacts["copy"])
-    return all(store.exists(key) for key in wanted)
+
+    def intact(key: str) -> bool:
+        expected = manifest.sizes.get(key)
+        if expected is None:
+            return store.exists(key)
+        try:
+            return store.size(key) == expected
+        except ArtifactMissing:
+            return False
+
+    return all(intact(key) for key in wanted)

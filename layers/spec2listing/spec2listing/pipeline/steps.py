@@ -85,7 +85,7 @@ def generate_copy(task: ProductTask, *, store: ObjectStore, writer: CopyWriter) 
         product = load_product(store, task.spec_key)
         copy_key = keys.product_file(task.run_id, task.sku, "copy.json")
         decision = _copy_decision(store, product)
-        if decision is not None and decision.reuse and product.base and product.base.copy_key:
+        if decision.reuse and product.base and product.base.copy_key:
             store.copy(product.base.copy_key, copy_key)
             reused_from: str | None = product.base.run_id
         else:
@@ -98,19 +98,23 @@ def generate_copy(task: ProductTask, *, store: ObjectStore, writer: CopyWriter) 
         provider=writer.name,
         duration_ms=watch.ms,
         reused_from=reused_from,
-        reason=decision.reason if decision else "",
+        reason=decision.reason,
     )
 
 
-def _copy_decision(store: ObjectStore, product: NormalizedProduct) -> CopyDecision | None:
+def _copy_decision(store: ObjectStore, product: NormalizedProduct) -> CopyDecision:
     base = product.base
-    if base is None or base.copy_key is None:
-        return None
+    if base is None:
+        # Intake attaches no base when the SKU has no completed listing or its spec cannot be read.
+        return CopyDecision(reuse=False, reason="no completed listing of the sku whose spec can be read")
+    if base.copy_key is None:
+        return CopyDecision(reuse=False, reason="the last listing has no copy")
     try:
         earlier = load_product(store, base.spec_key)
         earlier_copy = ProductCopy.model_validate(get_json(store, base.copy_key))
-    except (ArtifactMissing, ArtifactUnreadable, ValidationError):
-        return None
+    except (ArtifactMissing, ArtifactUnreadable, ValidationError) as error:
+        detail = str(error).splitlines()[0]
+        return CopyDecision(reuse=False, reason=f"the last listing's spec or copy cannot be read: {detail}")
     return copy_decision(base.changed_fields, earlier.spec, earlier_copy, _copy_flags(store, base.report_key))
 
 
