@@ -1,7 +1,9 @@
 import io
 import re
 
+import pytest
 from PIL import Image, ImageDraw
+from spec2listing.consistency.color_names import color_name_checks
 from spec2listing.consistency.engine import CHECK_KINDS, check_product
 from spec2listing.copywriting.offline import OfflineCopyWriter
 from spec2listing.costs.ledger import MemoryLedger
@@ -295,3 +297,47 @@ def test_documented_weights_match_code() -> None:
         if row:
             documented |= {name: float(row.group(1)) for name in re.findall(r"`(\w+)`", row.group(2))}
     assert documented == {name: kind.weight for name, kind in CHECK_KINDS.items()}
+
+
+def _with_variant(color: str, color_hex: str):
+    (spec,) = specs_in(ACCEPTANCE / "gan-charger.json")
+    variant = spec.variants[0].model_copy(update={"color": color, "color_hex": color_hex})
+    return spec.model_copy(update={"variants": [variant, *spec.variants[1:]]})
+
+
+def test_colour_name_of_other_hue_flagged() -> None:
+    (result, *_) = color_name_checks(_with_variant("Red", "#00FF00"))
+    assert not result.passed
+    assert result.where == "variants[0]"
+    assert result.measured["name_color"] == "#FF0000"
+    assert result.measured["hue_difference"] > 75
+    assert "hue" in result.detail
+
+
+@pytest.mark.parametrize(("color", "color_hex"), [("White", "#000000"), ("White", "#C0392B"), ("Red", "#0000FF")])
+def test_colour_name_contradictions_flagged(color, color_hex) -> None:
+    (result, *_) = color_name_checks(_with_variant(color, color_hex))
+    assert not result.passed
+
+
+@pytest.mark.parametrize(
+    ("color", "color_hex"),
+    [("Blue", "#ADD8E6"), ("Brown", "#D2B48C"), ("Navy", "#1F2A44"), ("Black", "#333333"), ("White", "#F5F0E6")],
+)
+def test_loose_colour_names_pass(color, color_hex) -> None:
+    (result, *_) = color_name_checks(_with_variant(color, color_hex))
+    assert result.passed
+
+
+def test_colour_name_outside_css_not_checked() -> None:
+    assert color_name_checks(_with_variant("Sea Glass", "#00FF00"))[:1] == []
+
+
+def test_contradicting_colour_name_needs_review() -> None:
+    spec, brand, listing, plan, images, renders = _product("gan-charger.json")
+    variant = spec.variants[0].model_copy(update={"color": "Green"})
+    spec = spec.model_copy(update={"variants": [variant, *spec.variants[1:]]})
+    report = _check(spec, brand, listing, plan, images, renders)
+    (flag,) = [flag for flag in report.flags if flag.kind == "variant_color_name"]
+    assert flag.promised == "Green"
+    assert flag.title == "Colour name contradicts its hex code"

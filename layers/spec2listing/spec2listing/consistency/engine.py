@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from spec2listing.consistency import claims as ledger
-from spec2listing.consistency import coverage, image_checks, text_checks
+from spec2listing.consistency import color_names, coverage, image_checks, text_checks
 from spec2listing.consistency.spec_facts import spec_facts
 from spec2listing.models.brand import BrandGuide
 from spec2listing.models.consistency import (
@@ -65,6 +65,11 @@ CHECK_KINDS: dict[str, CheckKind] = {
     ),
     "image_decodes": CheckKind(3, "Image file unreadable", "Re-render the image."),
     "variant_color": CheckKind(3, "Product colour differs from the variant", "Re-render in the variant colour."),
+    "variant_color_name": CheckKind(
+        3,
+        "Colour name contradicts its hex code",
+        "Correct the variant's color_hex or its colour name, then run the spec again.",
+    ),
     "variant_color_present": CheckKind(
         2, "Variant colour not found in the scene", "Re-render the scene with the product in the variant colour."
     ),
@@ -153,6 +158,7 @@ def check_product(
     checks: list[CheckResult] = ledger.claim_checks(claims)
     checks += coverage.anchors(spec, listing, plan, claims)
     checks += coverage.variants(spec, plan, renders, claims)
+    checks += color_names.color_name_checks(spec)
     checks += coverage.mandatory_elements(plan, claims)
     checks += text_checks.text_present(listing)
     checks += text_checks.platform_limits(listing)

@@ -33,3 +33,14 @@ OUTLINE_MAX_CHROMA = 12.0
 # when the variant is near white and the outline light grey, a colour that covers at least this share of the
 # silhouette counts as a major colour. The silhouette is the product region with what it encloses.
 SILHOUETTE_BODY_MIN_SHARE = 0.5
+
+# A CSS colour name contradicts a variant's color_hex only beyond this CIEDE2000 difference, and then by hue,
+# by a neutral against a vivid colour, or by two neutrals' lightness (consistency/color_names.py).
+# Names stretch far: "Blue" for a light blue is ΔE 50 from CSS blue.
+NAME_MAX_DELTA_E = 40.0
+# Hues are compared when both colours have at least this CIELCh chroma, and differ beyond this many degrees.
+NAME_HUE_MIN_CHROMA = 25.0
+NAME_MAX_HUE_DIFFERENCE = 75.0
+# Chroma up to this is a neutral (white, grey, black); a neutral contradicts a colour of at least the vivid chroma.
+NAME_NEUTRAL_MAX_CHROMA = 10.0
+NAME_VIVID_MIN_CHROMA = 40.0

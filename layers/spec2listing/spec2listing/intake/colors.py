@@ -26,12 +26,17 @@ def resolve_color(value: str) -> tuple[str, str] | None:
         if len(digits) == 3:
             digits = "".join(ch * 2 for ch in digits)
         return name, "#" + digits.upper()
-    key = re.sub(r"[\s_-]+", "", text.lower())
+    hex_code = css_color(text)
+    return None if hex_code is None else (text, hex_code)
+
+
+def css_color(name: str) -> str | None:
+    """Return the '#RRGGBB' of a CSS colour name, matched without case, spaces, hyphens or underscores."""
+    key = re.sub(r"[\s_-]+", "", name.lower())
     channels = color_names.from_name(key) if key else None
     if channels is None or _see_through(channels):
         return None
-    color = Color("srgb", channels[:3])
-    return text, color.to_string(hex=True, upper=True)
+    return Color("srgb", channels[:3]).to_string(hex=True, upper=True)
 
 
 def _see_through(channels: list[float]) -> bool:
