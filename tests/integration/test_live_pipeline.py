@@ -298,7 +298,8 @@ def many_variants(tmp_path: Path) -> Path:
     spec = json.loads((EXAMPLES / "stoneware-mug.json").read_text(encoding="utf-8"))
     spec.pop("reference_photos", None)
     spec["variants"] = [
-        {"sku": f"KR-MUG-{index:03d}", "color": "Red", "color_hex": "#C0392B"} for index in range(MAX_VARIANTS)
+        {"sku": f"KR-MUG-{index:03d}", "color": f"Red {index:03d}", "color_hex": "#C0392B"}
+        for index in range(MAX_VARIANTS)
     ]
     path = tmp_path / "many-variants.json"
     path.write_text(json.dumps(spec), encoding="utf-8")

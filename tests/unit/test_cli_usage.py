@@ -106,6 +106,23 @@ def test_invalid_prices_file(tmp_path, capsys) -> None:
     assert f"--prices {prices}: invalid price table" in printed
 
 
+@pytest.mark.parametrize(
+    ("price", "problem"),
+    [("NaN", "finite number"), ("Infinity", "finite number"), ("-0.5", "greater than or equal to 0")],
+)
+def test_price_table_prices_finite_and_positive(tmp_path, capsys, price, problem) -> None:
+    prices = tmp_path / "prices.json"
+    prices.write_text(
+        '{"as_of": "2026-12-01", "image": {"gpt-image-2": {"input_text_per_million": 5, '
+        f'"input_image_per_million": 10, "per_image": {{"medium": {{"1024x1024": {price}}}}}}}}}}}'
+    )
+
+    printed = _rejected(["estimate", DAYPACK, "--prices", str(prices)], capsys)
+
+    assert "image.gpt-image-2.per_image.medium.1024x1024" in printed
+    assert problem in printed
+
+
 def test_out_is_a_file(tmp_path, capsys) -> None:
     out = tmp_path / "out"
     out.write_text("")

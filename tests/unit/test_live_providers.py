@@ -112,7 +112,7 @@ def test_copy_usage_missing_estimated(gemini, images, caplog) -> None:
     assert estimated.cost_usd > 0
     assert repaired.reported is True
     assert [repaired.cost_usd] == pytest.approx(gemini.reported_costs(PRICES))
-    assert "Gemini reported no usage" in caplog.text
+    assert "Gemini reported no usable usage" in caplog.text
 
 
 def test_copy_success_matches_schema_and_offline(gemini, images) -> None:
@@ -149,6 +149,49 @@ def test_copy_usage_and_cost_per_call(gemini, images) -> None:
         + reported["thoughtsTokenCount"] * price.thinking_per_million
     ) / 1_000_000
     assert usage.cost_usd == pytest.approx(expected, rel=1e-6)
+
+
+@pytest.mark.parametrize("prompt_tokens", [-100, 10**400, 10**12], ids=["negative", "overflowing", "huge"])
+def test_copy_implausible_usage_estimated(gemini, images, prompt_tokens) -> None:
+    spec, brand = product()
+    listing = OfflineCopyWriter().write(spec, brand, ledger=MemoryLedger()).listing
+    gemini.queue(
+        Reply(200, gemini_api.answer("gemini-2.5-flash", listing.model_dump_json(), prompt_tokens=prompt_tokens))
+    )
+    ledger = MemoryLedger()
+    draft = copy_writer(live(gemini, images)).write(spec, brand, ledger=ledger)
+
+    assert draft.listing == listing
+    (estimated,) = ledger.recorded
+    assert estimated.reported is False
+    assert estimated.input_tokens == text_tokens(copy_system_instruction(spec, brand)) + text_tokens(
+        copy_request(spec, brand)
+    )
+    assert 0 < estimated.cost_usd < 1
+
+
+def test_gemini_redirect_not_followed(gemini, images) -> None:
+    spec, brand = product()
+    with FakeGemini() as other:
+        gemini.queue(
+            Reply(307, {}, headers={"location": f"{other.url}/v1beta/models/gemini-2.5-flash:generateContent"})
+        )
+        with pytest.raises(ProviderRequestRejected, match="redirects are not followed") as raised:
+            copy_writer(live(gemini, images)).write(spec, brand, ledger=MemoryLedger())
+
+    assert other.requests == []
+    assert gemini_api.KEY not in str(raised.value)
+
+
+def test_gemini_undecodable_body_retried(gemini, images) -> None:
+    spec, brand = product()
+    broken = Reply(200, {}, headers={"content-encoding": "gzip"})
+    gemini.queue(broken, broken, broken)
+    ledger = MemoryLedger()
+    with pytest.raises(ProviderUnavailable, match="the connection to Gemini failed: DecodingError"):
+        copy_writer(live(gemini, images, retry_attempts=2)).write(spec, brand, ledger=ledger)
+
+    assert [usage.reported for usage in ledger.recorded] == [False, False]
 
 
 def test_spec_text_stays_data(gemini, images) -> None:
@@ -636,20 +679,67 @@ def test_render_unreadable_usage_estimated(gemini, images, caplog, usage) -> Non
     assert "OpenAI reported no readable usage" in caplog.text
 
 
-def test_render_unlisted_size_priced_by_pixels(gemini, images, caplog) -> None:
+def test_render_priced_at_requested_size(gemini, images) -> None:
     spec, brand = product()
     job = first_job(spec, brand)
-    body = openai_api.answer(plain_png(job.size), prompt=job.prompt, size="2048x2048", quality=job.quality)
+    body = openai_api.answer(plain_png(job.size), prompt=job.prompt, size="99999x99999", quality=job.quality)
     images.queue(Reply(200, body))
     ledger = MemoryLedger()
     image_renderer(live(gemini, images)).render(job, spec, [], ledger=ledger)
 
     (usage,) = ledger.recorded
-    largest = PRICES.image["gpt-image-2"].per_image[job.quality]["1536x1024"]
+    (reported,) = images.reported
     assert usage.reported is True
-    assert [usage.cost_usd] == pytest.approx(images.reported_costs(PRICES))
-    assert usage.cost_usd > largest * 2048 * 2048 / (1536 * 1024)
+    assert usage.cost_usd == pytest.approx(
+        PRICES.image_cost(
+            "gpt-image-2",
+            quality=job.quality,
+            size=job.size,
+            images=1,
+            input_text_tokens=reported["input_tokens_details"]["text_tokens"],
+        )
+    )
+
+
+def test_render_unlisted_size_priced_by_pixels(gemini, images, caplog, tmp_path) -> None:
+    spec, brand = product()
+    job = first_job(spec, brand)
+    listed = PRICES.image["gpt-image-2"].model_dump()
+    listed["per_image"] = {quality: {"512x512": 0.01} for quality in listed["per_image"]}
+    table = tmp_path / "prices.json"
+    table.write_text(json.dumps({"as_of": "2026-12-01", "image": {"gpt-image-2": listed}}), encoding="utf-8")
+    images.queue(Reply(200, openai_api.answer(plain_png(job.size), prompt=job.prompt, size=job.size)))
+    ledger = MemoryLedger()
+    image_renderer(live(gemini, images, price_table=table)).render(job, spec, [], ledger=ledger)
+
+    (usage,) = ledger.recorded
+    width, height = (int(side) for side in job.size.split("x"))
+    assert usage.cost_usd >= 0.01 * width * height / (512 * 512)
     assert "pricing it by pixel count" in caplog.text
+
+
+@pytest.mark.parametrize(
+    "usage",
+    [
+        {"input_tokens": -5, "output_tokens": 10, "input_tokens_details": {"text_tokens": 5, "image_tokens": 0}},
+        {"input_tokens": 10**400, "output_tokens": 10, "input_tokens_details": {"text_tokens": 5, "image_tokens": 0}},
+        {"input_tokens": 5, "output_tokens": 10**12, "input_tokens_details": {"text_tokens": 5, "image_tokens": 0}},
+    ],
+    ids=["negative", "overflowing", "huge"],
+)
+def test_render_implausible_usage_estimated(gemini, images, usage) -> None:
+    spec, brand = product()
+    job = first_job(spec, brand)
+    body = openai_api.answer(plain_png(job.size), prompt=job.prompt, size=job.size, quality=job.quality)
+    body["usage"] = usage
+    images.queue(Reply(200, body))
+    ledger = MemoryLedger()
+    image_renderer(live(gemini, images)).render(job, spec, [], ledger=ledger)
+
+    (estimated,) = ledger.recorded
+    assert estimated.reported is False
+    assert estimated.input_tokens == text_tokens(job.prompt)
+    assert 0 < estimated.cost_usd < 1
 
 
 def test_render_reference_photos_use_edit(gemini, images) -> None:
@@ -969,6 +1059,22 @@ def test_vision_unanswered_item_is_repaired(gemini, images) -> None:
     assert len(gemini.requests) == 2
     assert "no verdict for" in gemini.requests[1].json()["contents"][2]["parts"][0]["text"]
     assert len(report.verdicts) == len(job.anchors) + len(job.mandatory_elements) + 1
+
+
+def test_vision_conflicting_verdicts_repaired(gemini, images) -> None:
+    spec, brand = product()
+    job = first_job(spec, brand)
+    items = checklist(job)
+    absent = [{**item, "verdict": "absent", "reason": "not seen"} for item in items]
+    present = [{**item, "verdict": "present", "reason": "seen"} for item in items]
+    gemini.queue(gemini_api.finished(json.dumps({"verdicts": absent + present}), "STOP"))
+    report = vision_checker(live(gemini, images)).check(
+        OfflineRenderer().render(job, spec, [], ledger=MemoryLedger()).data, job, ledger=MemoryLedger()
+    )
+
+    assert len(gemini.requests) == 2
+    assert "different verdicts for" in gemini.requests[1].json()["contents"][2]["parts"][0]["text"]
+    assert len(report.verdicts) == len(items)
 
 
 def test_vision_not_json_is_unavailable(gemini, images) -> None:

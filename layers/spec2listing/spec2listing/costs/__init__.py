@@ -9,6 +9,7 @@ from datetime import date
 from functools import cache
 from importlib import resources
 from pathlib import Path
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -17,14 +18,18 @@ MILLION = 1_000_000
 AUTO_QUALITY_FALLBACK = "high"
 
 
+Price = Annotated[float, Field(ge=0, allow_inf_nan=False)]
+"""A USD price: finite and not negative, so that no cost total turns negative or NaN."""
+
+
 class TextPrice(BaseModel):
     """USD per million tokens of a text or vision model."""
 
     model_config = ConfigDict(extra="forbid")
 
-    input_per_million: float = Field(ge=0)
-    output_per_million: float = Field(ge=0)
-    thinking_per_million: float = Field(ge=0)
+    input_per_million: Price
+    output_per_million: Price
+    thinking_per_million: Price
     source: str = ""
 
 
@@ -33,9 +38,9 @@ class ImagePrice(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    input_text_per_million: float = Field(ge=0)
-    input_image_per_million: float = Field(ge=0)
-    per_image: dict[str, dict[str, float]]
+    input_text_per_million: Price
+    input_image_per_million: Price
+    per_image: dict[str, dict[str, Price]]
     source: str = ""
 
     def image_price(self, quality: str, size: str) -> float | None:

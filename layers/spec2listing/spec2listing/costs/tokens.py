@@ -26,3 +26,13 @@ def text_tokens(text: str) -> int:
 def image_tokens(width: int, height: int) -> int:
     tiles = math.ceil(width / IMAGE_TILE_PIXELS) * math.ceil(height / IMAGE_TILE_PIXELS)
     return tiles * TOKENS_PER_IMAGE_TILE
+
+
+# More tokens than any model's context and output together: a reported count above it, or below zero,
+# is a broken reply rather than usage, and would make a cost that is absurd or negative.
+MAX_REPORTED_TOKENS = 100_000_000
+
+
+def plausible_token_count(value: object) -> bool:
+    """Check that a provider's reported token count is a whole number from 0 to MAX_REPORTED_TOKENS."""
+    return isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= MAX_REPORTED_TOKENS

@@ -23,7 +23,7 @@ from pydantic import ValidationError
 
 from spec2listing.costs import PriceTable
 from spec2listing.costs.ledger import UsageLedger
-from spec2listing.costs.tokens import THINKING_TOKENS_PER_CALL, image_tokens, text_tokens
+from spec2listing.costs.tokens import THINKING_TOKENS_PER_CALL, image_tokens, plausible_token_count, text_tokens
 from spec2listing.errors import (
     ContentBlocked,
     ProviderOutputInvalid,
@@ -86,7 +86,10 @@ class GeminiModel:
         self.policy = policy
         self._prices = prices
         # retry_options left unset: the SDK makes one attempt and run_with_retries owns the retries.
-        options = types.HttpOptions(base_url=base_url, client_args={"event_hooks": deadline_event_hooks()})
+        # Redirects are not followed: httpx would send the x-goog-api-key header on to the new host.
+        options = types.HttpOptions(
+            base_url=base_url, client_args={"event_hooks": deadline_event_hooks(), "follow_redirects": False}
+        )
         self._clients = ClientForKey(key, lambda value: genai.Client(api_key=value, http_options=options))
 
     def generate(
@@ -135,8 +138,9 @@ class GeminiModel:
                 raise ProviderUnavailable(
                     self.key.redact(f"cannot reach Gemini: {type(error).__name__}: {error}")
                 ) from error
-            except httpx2.TransportError as error:
-                # The request went out, so the call may be billed although no usage came back.
+            except httpx2.RequestError as error:
+                # The request went out (a lost connection, a body that does not decode), so the call may be
+                # billed although no usage came back.
                 ledger.record(self._unreported())
                 raise ProviderUnavailable(
                     self.key.redact(f"the connection to Gemini failed: {type(error).__name__}: {error}")
@@ -208,7 +212,16 @@ class GeminiModel:
     ) -> Usage:
         """Return the response's usage and cost, estimated from the request when it reports none."""
         metadata = response.usage_metadata
-        reported = metadata is not None and metadata.prompt_token_count is not None
+        counts = (
+            ()
+            if metadata is None
+            else (metadata.prompt_token_count, metadata.candidates_token_count, metadata.thoughts_token_count)
+        )
+        reported = (
+            metadata is not None
+            and metadata.prompt_token_count is not None
+            and all(count is None or plausible_token_count(count) for count in counts)
+        )
         if metadata is not None and reported:
             input_tokens = metadata.prompt_token_count or 0
             output_tokens = metadata.candidates_token_count or 0
@@ -219,8 +232,8 @@ class GeminiModel:
             output_tokens = text_tokens(answer_text) if answer_text else 0
             thinking_tokens = THINKING_TOKENS_PER_CALL
             logger.warning(
-                "Gemini reported no usage; the ledger records a cost estimated from the request",
-                extra={"step": self.step, "model": self.model, "input_tokens": input_tokens},
+                "Gemini reported no usable usage; the ledger records a cost estimated from the request",
+                extra={"step": self.step, "model": self.model, "input_tokens": input_tokens, "reported": repr(counts)},
             )
         cost = self._prices.text_cost(
             self.model, input_tokens=input_tokens, output_tokens=output_tokens, thinking_tokens=thinking_tokens
@@ -257,6 +270,11 @@ class GeminiModel:
         if status == 404:
             setting = "TEXT_MODEL" if self.step == "copy" else "VISION_MODEL"
             return ProviderRequestRejected(f"{message}; check the model name in {setting}")
+        if 300 <= status < 400:
+            return ProviderRequestRejected(
+                f"{message}; redirects are not followed, so that the API key is never sent to another host: "
+                "set GEMINI_BASE_URL to the endpoint the redirect names"
+            )
         return ProviderRequestRejected(message)
 
 

@@ -72,9 +72,16 @@ def validate_verdicts(text: str, items: list[dict[str, str]]) -> list[VisionVerd
         answer = VisionAnswer.model_validate(parse_json_object(text))
     except ValidationError as error:
         raise ProviderOutputInvalid(f"the answer does not match the verdict schema: {brief(error)}") from error
-    answered: dict[tuple[str, str], VisionAnswerItem] = {
-        (verdict.kind, verdict.item.strip().casefold()): verdict for verdict in answer.verdicts
-    }
+    answered: dict[tuple[str, str], VisionAnswerItem] = {}
+    conflicting = []
+    for verdict in answer.verdicts:
+        key = (verdict.kind, verdict.item.strip().casefold())
+        earlier = answered.setdefault(key, verdict)
+        if earlier.verdict != verdict.verdict:
+            conflicting.append(verdict.item)
+    if conflicting:
+        # Taking either verdict would let the order of the answer decide whether the image passes.
+        raise ProviderOutputInvalid(f"the answer gives different verdicts for: {'; '.join(conflicting)}")
     verdicts = []
     missing = []
     for item in items:

@@ -24,7 +24,7 @@ from pydantic import BaseModel, ValidationError
 
 from spec2listing.costs import PriceTable
 from spec2listing.costs.ledger import UsageLedger
-from spec2listing.costs.tokens import REFERENCE_PHOTO_INPUT_TOKENS
+from spec2listing.costs.tokens import REFERENCE_PHOTO_INPUT_TOKENS, plausible_token_count
 from spec2listing.costs.tokens import text_tokens as estimated_text_tokens
 from spec2listing.errors import (
     ContentBlocked,
@@ -203,8 +203,9 @@ class OpenAIImageRenderer:
         The SDK does not validate responses, so any field may have an unexpected type here.
         """
         images = len(response.data) if isinstance(response.data, list) else 0
-        quality = response.quality if isinstance(response.quality, str) else job.quality
-        size = response.size if isinstance(response.size, str) else job.size
+        # Priced as requested: a reply's own size or quality is taken only where the request left it to the model.
+        quality = response.quality if job.quality == "auto" and isinstance(response.quality, str) else job.quality
+        size = job.size
         if self.model in self._prices.image and not self._prices.lists_image_price(
             self.model, quality=quality, size=size
         ):
@@ -251,9 +252,12 @@ def _reported_usage(usage: object) -> ImagesUsage | None:
     if isinstance(usage, BaseModel):
         usage = usage.model_dump(warnings=False)
     try:
-        return ImagesUsage.model_validate(usage)
+        reported = ImagesUsage.model_validate(usage)
     except ValidationError:
         return None
+    details = reported.input_tokens_details
+    counts = (reported.input_tokens, reported.output_tokens, details.text_tokens, details.image_tokens)
+    return reported if all(plausible_token_count(count) for count in counts) else None
 
 
 def _send(client: openai.OpenAI, options: dict[str, Any], photos: list[tuple[str, bytes, str]]) -> ImagesResponse:
