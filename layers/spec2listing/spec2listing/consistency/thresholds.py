@@ -41,6 +41,6 @@ NAME_MAX_DELTA_E = 40.0
 # Hues are compared when both colours have at least this CIELCh chroma, and differ beyond this many degrees.
 NAME_HUE_MIN_CHROMA = 25.0
 NAME_MAX_HUE_DIFFERENCE = 75.0
-# Chroma up to this is a neutral (white, grey, black); a neutral contradicts a colour of at least the vivid chroma.
+# Chroma up to this is a neutral (white, grey, black). A neutral contradicts a colour of at least the vivid chroma.
 NAME_NEUTRAL_MAX_CHROMA = 10.0
 NAME_VIVID_MIN_CHROMA = 40.0

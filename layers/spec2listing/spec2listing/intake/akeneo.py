@@ -313,7 +313,7 @@ class _Values:
         if not found:
             return None
         index, entry = found[0]
-        # The API gives an attribute one entry per locale and channel; two that both fit leave the value open.
+        # The API gives an attribute one entry per locale and channel, so two that both fit leave the value open.
         differing = [other for other, candidate in found[1:] if candidate.get("data") != entry.get("data")]
         if differing:
             self.errors.append(

@@ -39,7 +39,7 @@ class Rejection(BaseModel):
     """A product, or a whole file, that cannot run, with every reason found.
 
     `sku` is kept only when it is a valid sku, because it keys the product's
-    records; a product whose sku is itself invalid (empty, or too long for a
+    records. A product whose sku is itself invalid (empty, or too long for a
     table key) is known by its origin instead.
     """
 

@@ -232,7 +232,7 @@ def _header_fields(file: str, header: list[str]) -> tuple[dict[str, int], list[F
 def _product(
     file: str, handle: str, rows: list[tuple[int, dict[str, str]]], columns: dict[str, str], decimal: DecimalMark
 ) -> ShopifyProduct:
-    # The product fields sit on the handle's first row that is not an image row; an export sorted by
+    # The product fields are on the handle's first row that is not an image row. An export sorted by
     # another tool may put a row with only an image first.
     fields_first = [
         (line, cells) for line, cells in rows if any(cells.get(name) for name in (*PRODUCT_FIELDS, *VARIANT_FIELDS))
