@@ -80,6 +80,21 @@ def test_quoted_prose_list_read() -> None:
     assert set(specs) == {"C1", "C2"}
 
 
+@pytest.mark.parametrize(
+    "line", ["38,39,40,41,42,43,44", "iPhone 15,iPhone 15 Pro,iPhone 14,iPhone 13,iPhone 12,iPhone 11,iPhone SE"]
+)
+def test_quoted_line_unlike_the_rows_read(line: str) -> None:
+    # The line inside the summary has the header's width, but a number or text where every row has the other.
+    rows = f'R1,Trail Runner,Acme,Shoes,119.00,EUR,"Fits:\r\n{line}\r\nVegan."\r\n'
+    rows += "R2,Road Runner,Acme,Shoes,99.00,EUR,x\r\n"
+    upload = parse_upload("shoes.csv", (CATALOG + rows).encode())
+
+    specs = {spec.sku: spec for _, spec in upload.specs}
+    assert upload.rejections == []
+    assert line in specs["R1"].summary
+    assert set(specs) == {"R1", "R2"}
+
+
 def test_quote_closed_later_over_spaced_rows_rejected() -> None:
     rows = (
         'A-1,"Mug,Acme,Kitchen,9.50,EUR,x\n'

@@ -91,11 +91,32 @@ def read_table(
     if swallowed is not None:
         return swallowed.field_error(file, text)
     rows = [(record.line, record.cells) for record in records[1:] if any(cell.strip() for cell in record.cells)]
+    rows = _without_trailing_delimiters(rows, len(header))
     unnamed = _without_empty_unnamed_columns(file, header, rows)
     if isinstance(unnamed, FieldError):
         return unnamed
     header, rows = unnamed
     return CsvTable(header=header, rows=rows, encoding=decoded.encoding, delimiter=delimiter)
+
+
+def _without_trailing_delimiters(rows: list[tuple[int, list[str]]], width: int) -> list[tuple[int, list[str]]]:
+    """Drop the empty cells past the header's width when most rows have them, as a delimiter ending each row leaves.
+
+    In a file that does not end its rows so, a row with an empty cell too
+    many more likely holds an unquoted delimiter, and is reported.
+    """
+    ended = sum(1 for _, cells in rows if len(cells) > width and not any(cell.strip() for cell in cells[width:]))
+    if 2 * ended <= len(rows):
+        return rows
+    return [(line, _trimmed(cells, width)) for line, cells in rows]
+
+
+def _trimmed(cells: list[str], width: int) -> list[str]:
+    """Drop empty cells from the end of a row, down to `width` cells."""
+    end = len(cells)
+    while end > width and not cells[end - 1].strip():
+        end -= 1
+    return cells[:end]
 
 
 def _without_empty_unnamed_columns(
@@ -202,8 +223,11 @@ def _swallowed_rows(text: str, delimiter: str, records: list[_Record], header: l
     cell that has exactly the header's number of cells is taken as such a row,
     unless it reads as a list written in prose ("red, green, blue"): a space
     follows each of its delimiters and not each of the header's, and no price
-    column of the header contains a number on it. On the record's last line, the
-    quote that closes the cell must then sit in that line's last cell.
+    column of the header contains a number on it. Nor is it a row when the
+    file's one-line rows agree on a column holding numbers, or on one holding
+    text, and the line holds the other kind there ("38,39,40" under sku and
+    name). On the record's last line, the quote that closes the cell must then
+    sit in that line's last cell.
     """
     width = len(header)
     if width < 2:
@@ -211,10 +235,11 @@ def _swallowed_rows(text: str, delimiter: str, records: list[_Record], header: l
     lines = io.StringIO(text, newline="").readlines()
     spaced_header = _spaced_after_delimiters(next(csv.reader(lines[:1], delimiter=delimiter), []))
     price_columns = [index for index, name in enumerate(header) if "price" in name.lower()]
+    column_kinds = _column_kinds([record.cells for record in records[1:] if record.line == record.last_line], width)
     for record in records:
         for number in range(record.line + 1, record.last_line + 1):
             inner = next(csv.reader([lines[number - 1]], delimiter=delimiter), [])
-            if len(inner) != width:
+            if len(inner) != width or _unlike_rows(inner, column_kinds):
                 continue
             priced = any(_PRICE_CELL.fullmatch(inner[index].strip()) for index in price_columns)
             if _spaced_after_delimiters(inner) and not spaced_header and not priced:
@@ -222,6 +247,29 @@ def _swallowed_rows(text: str, delimiter: str, records: list[_Record], header: l
             if number < record.last_line or '"' not in "".join(inner[:-1]):
                 return _Unreadable(record.line, "swallowed", last_line=record.last_line)
     return None
+
+
+def _cell_kind(cell: str) -> str | None:
+    """Classify a cell as "number" or "text", or return None for an empty one."""
+    cell = cell.strip()
+    if not cell:
+        return None
+    return "number" if _PRICE_CELL.fullmatch(cell) else "text"
+
+
+def _column_kinds(rows: list[list[str]], width: int) -> list[str | None]:
+    """Give, per column, the kind that every non-empty cell of the rows has; None where they differ or are empty."""
+    kinds: list[str | None] = []
+    for index in range(width):
+        found = {_cell_kind(cells[index]) for cells in rows if index < len(cells)} - {None}
+        kinds.append(found.pop() if len(found) == 1 else None)
+    return kinds
+
+
+def _unlike_rows(cells: list[str], column_kinds: list[str | None]) -> bool:
+    """Tell whether a line has a number where the rows all have text, or text where they all have numbers."""
+    pairs = zip(cells, column_kinds, strict=True)
+    return any(kind is not None and _cell_kind(cell) not in (None, kind) for cell, kind in pairs)
 
 
 def _spaced_after_delimiters(cells: list[str]) -> bool:
@@ -251,26 +299,31 @@ def _detect_delimiter(
         header = [cell.strip() for cell in records[0].cells]
         if len(header) < 2:
             continue
-        widths = [len(record.cells) for record in records[1:] if any(cell.strip() for cell in record.cells)]
+        widths = [
+            len(_trimmed(record.cells, 0)) for record in records[1:] if any(cell.strip() for cell in record.cells)
+        ]
         fitting = sum(1 for width in widths if 2 <= width <= len(header))
         if 2 * fitting < len(widths):
             continue
         exact = sum(1 for width in widths if width == len(header))
         candidates.append(((header_score(header), fitting, exact), delimiter))
     if not candidates:
-        return default
+        return _without_candidates(file, text, default)
     candidates.sort(key=lambda candidate: candidate[0], reverse=True)
     if len(candidates) > 1 and candidates[0][0] == candidates[1][0]:
         names = " or ".join(DELIMITER_NAMES[delimiter] for _, delimiter in candidates)
-        first_line = text.splitlines()[0] if text else ""
-        return FieldError(
-            file=file,
-            path="(header)",
-            value=show_value(first_line),
-            message=f"cannot tell the delimiter: the header splits evenly on {names}",
-            expected="option delimiter (comma, semicolon, tab or pipe)",
-        )
+        return _delimiter_unknown(file, text, f"the header splits evenly on {names}")
     return candidates[0][1]
+
+
+def _delimiter_unknown(file: str, text: str, reason: str, expected: str = "") -> FieldError:
+    return FieldError(
+        file=file,
+        path="(header)",
+        value=show_value(text.splitlines()[0] if text else ""),
+        message=f"cannot tell the delimiter: {reason}",
+        expected=f"option delimiter (comma, semicolon, tab or pipe){expected}",
+    )
 
 
 def detect_decimal(file: str, cells: Iterable[tuple[str, str]], option: DecimalMark | None) -> DecimalMark | FieldError:
@@ -404,3 +457,25 @@ def normalize_number(text: str, decimal: DecimalMark) -> str | None:
             return None
         whole = re.sub(r"[^0-9]", "", whole)
     return sign + whole + ("." + fraction if separator else "")
+
+
+def _without_candidates(file: str, text: str, default: Delimiter) -> Delimiter | FieldError:
+    """Fall back on the default delimiter, unless only another one splits the header.
+
+    With the default, the reader reports the rows that do not fit. A header
+    that only another delimiter splits would instead be reported as one
+    unknown column, which says nothing of the delimiter.
+    """
+    first_line = text.splitlines()[0]
+    if len(next(csv.reader([first_line], delimiter=default))) > 1:
+        return default
+    splitting = [delimiter for delimiter in DELIMITERS if len(next(csv.reader([first_line], delimiter=delimiter))) > 1]
+    if not splitting:
+        return default
+    names = " or ".join(DELIMITER_NAMES[delimiter] for delimiter in splitting)
+    return _delimiter_unknown(
+        file,
+        text,
+        f"the header splits on {names}, but fewer than half of the rows then fit it",
+        ", and rows with no more cells than the header",
+    )

@@ -34,6 +34,11 @@ _ANYWHERE = frozenset("\u00a0\u00ad\u2019\u02bc")
 # unassigned code points, spacing accents (¨ ´ ¸ ˜) and modifier letters (ˆ ˇ).
 _NEVER_CATEGORIES = frozenset({"Cc", "Cf", "Co", "Cn", "Cs", "Sk", "Lm"})
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
+# The UTF-8 bytes of Latin-1 letters and symbols and of Windows punctuation. A single-byte reading
+# shows them as "Ã©" or "â€™", so in a file that is not UTF-8 they are UTF-8 text beside other bytes.
+_UTF8_LATIN = re.compile(
+    b"|".join(re.escape(chr(code).encode()) for code in sorted({*range(0xA0, 0x100), *map(ord, _WINDOWS_PUNCTUATION)}))
+)
 
 
 class DecodedText(BaseModel):
@@ -140,6 +145,19 @@ def legacy_reading(file: str, data: bytes, utf8_error: UnicodeDecodeError) -> De
     typographic punctuation that Windows spreadsheets write (’ “ ” – … €),
     placed where writers put it (see _punctuation_fits).
     """
+    mixed = _UTF8_LATIN.search(data)
+    if mixed is not None:
+        lines = data.decode("latin-1")  # one character per byte, for line numbers
+        character = mixed.group().decode()
+        return FieldError(
+            file=file,
+            path=f"line {_line_of(lines, utf8_error.start)}",
+            value=f"{_offset_value(data, utf8_error)} is not UTF-8, while line {_line_of(lines, mixed.start())} "
+            f"has {character!r} in UTF-8",
+            message="the file mixes UTF-8 text with text in another encoding",
+            expected="the file saved again as UTF-8 after the lines in the other encoding are fixed, "
+            "or option encoding to read every byte in one encoding",
+        )
     try:
         text = data.decode(LEGACY_ENCODING)
     except UnicodeDecodeError as error:
