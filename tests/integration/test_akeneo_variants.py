@@ -4,6 +4,7 @@ import copy
 import json
 
 import pytest
+from spec2listing.intake.akeneo import identifier_of
 from spec2listing.local.runtime import LocalPipeline
 from spec2listing.models.product import NormalizedProduct
 from spec2listing.models.records import ProductStatus, RunStatus
@@ -83,3 +84,28 @@ def test_single_variant_product_updates_listing(tmp_path) -> None:
     assert [variant.sku for variant in without_slate.spec.variants] == ["KR-TRV-400-SEA", "KR-TRV-400-OAT"]
     assert [variant.sku for variant in alone.spec.variants] == ["KR-TRV-400-OAT"]
     assert alone.kept_variants == []
+
+
+def test_new_size_of_a_colour_joins_its_variant(tmp_path) -> None:
+    page = json.loads(PAGE.read_text())
+    sea = next(item for item in page["_embedded"]["items"] if item["identifier"] == "KR-TRV-400-SEA")
+    larger = tmp_path / "akeneo-sea-600.json"
+    larger.write_text(json.dumps({**sea, "identifier": "KR-TRV-600-SEA"}))
+    disabled = tmp_path / "akeneo-sea-600-disabled.json"
+    disabled.write_text(json.dumps({**sea, "identifier": "KR-TRV-600-SEA", "enabled": False}))
+    with LocalPipeline(tmp_path / "out", environment={"PROVIDERS": "offline"}) as pipeline:
+        _model_outcome(pipeline, PAGE, OPTIONS)
+        grown = _model_outcome(pipeline, larger, OPTIONS)
+        two_sizes = NormalizedProduct.model_validate(get_json(pipeline.store, grown.artifacts["spec"]))
+        (outcome,) = pipeline.wait([pipeline.submit_file(disabled, OPTIONS)], timeout_seconds=300)
+        (product,) = [product for product in outcome.products if product.sku == MODEL]
+        one_size = NormalizedProduct.model_validate(get_json(pipeline.store, product.artifacts["spec"]))
+
+    assert [variant.sku for variant in two_sizes.spec.variants] == ["kr_travel_mug-sea-glass", "KR-TRV-400-SLT"]
+    assert [identifier_of(item) for item in two_sizes.source_members] == [
+        "KR-TRV-400-SEA",
+        "KR-TRV-400-SLT",
+        "KR-TRV-600-SEA",
+    ]
+    assert product.status == ProductStatus.COMPLETE, product.error
+    assert [variant.sku for variant in one_size.spec.variants] == ["KR-TRV-400-SEA", "KR-TRV-400-SLT"]

@@ -353,6 +353,20 @@ def test_shopify_bad_price_names_row_and_column() -> None:
     assert error.message == "not a number"
 
 
+@pytest.mark.parametrize("price", ["NaN", "sNaN", "Infinity"])
+def test_shopify_price_that_is_no_finite_number_rejects_its_product_only(price: str) -> None:
+    rows = [
+        ["Handle", "Title", "Vendor", "Type", "Option1 Name", "Option1 Value", "Variant SKU", "Variant Price"],
+        ["cup", "Cup", "Acme", "Cups", "Color", "Red", "CUP-R", price],
+        ["cup", "", "", "", "", "Navy", "CUP-N", "12.00"],
+        ["saucer", "Saucer", "Acme", "Cups", "", "", "SAU", "5.00"],
+    ]
+    upload = parse_upload("export.csv", _csv(rows).encode(), EUR)
+    (error,) = _errors(upload)
+    assert (error.path, error.value) == ("row 2, column Variant Price", repr(price))
+    assert [spec.sku for _, spec in upload.specs] == ["saucer"]
+
+
 SHOPIFY_STATUSES = _csv(
     [
         ["Handle", "Title", "Vendor", "Type", "Variant SKU", "Variant Price", "Status"],
@@ -475,6 +489,23 @@ def test_akeneo_product_model_becomes_one_spec_with_variants() -> None:
     assert mug.features == ["Keeps drinks hot for 2 hours", "Dishwasher safe without the lid"]
 
 
+def test_akeneo_sizes_of_one_colour_make_one_variant() -> None:
+    page = json.loads(AKENEO_PAGE.read_text())
+    items = page["_embedded"]["items"]
+    sea = next(item for item in items if item["identifier"] == "KR-TRV-400-SEA")
+    larger = {**sea, "identifier": "KR-TRV-600-SEA", "values": {**sea["values"]}}
+    for item, size in ((sea, "400_ml"), (larger, "600_ml")):
+        item["values"]["size"] = [{"locale": None, "scope": None, "data": size}]
+    items.insert(1, larger)
+
+    mug = _specs(parse_upload("page.json", json.dumps(page).encode(), AKENEO_OPTIONS))["kr_travel_mug"]
+    assert [(variant.sku, variant.color) for variant in mug.variants] == [
+        ("kr_travel_mug-sea-glass", "Sea Glass"),
+        ("KR-TRV-400-SLT", "Slate Grey"),
+    ]
+    assert mug.specs["size"] == "400 ml, 600 ml"
+
+
 def test_akeneo_metrics_converted_and_identifiers_left_out() -> None:
     mug = _specs(parse_upload(AKENEO_PAGE.name, AKENEO_PAGE.read_bytes(), AKENEO_OPTIONS))["kr_travel_mug"]
     assert (mug.volume.value, mug.volume.unit) == (400, "ml")
@@ -543,6 +574,28 @@ def test_akeneo_name_that_is_not_text_rejected(data) -> None:
     (error,) = _errors(upload)
     assert error.path == "values.name[0].data"
     assert error.message == "not text"
+
+
+@pytest.mark.parametrize("amount", ["NaN", "-Infinity"])
+def test_akeneo_price_that_is_no_finite_number_rejected(amount: str) -> None:
+    price = [{"locale": None, "scope": None, "data": [{"amount": amount, "currency": "GBP"}]}]
+    (error,) = _errors(parse_upload("bowl.json", _akeneo_bowl(price=price), AKENEO_OPTIONS))
+    assert error.path == "values.price[0].data"
+    assert error.message == "not a finite number"
+
+
+def test_akeneo_option_codes_read_as_words_model_codes_kept() -> None:
+    upload = parse_upload(
+        "bowl.json",
+        _akeneo_bowl(
+            rating=[{"locale": None, "scope": None, "data": "ip68"}],
+            finish_code=[{"locale": None, "scope": None, "data": "high_gloss"}],
+        ),
+        AKENEO_OPTIONS,
+    )
+    (spec,) = _specs(upload).values()
+    assert spec.specs["rating"] == "ip68"
+    assert spec.specs["finish_code"] == "High gloss"
 
 
 def test_akeneo_two_entries_for_one_locale_rejected() -> None:
@@ -897,6 +950,22 @@ def test_mac_roman_bytes_not_read_as_windows_1252() -> None:
     assert mug.name == "Caf\u00e9 Mug"
 
 
+@pytest.mark.parametrize("utf8_text", ["Norway\u2019s", "Caf\u00e9", "10\u2013 20 \u20ac"])
+def test_utf8_lines_beside_windows_1252_bytes_rejected(utf8_text: str) -> None:
+    data = _csv(
+        [
+            CATALOG_HEADER,
+            ["A-1", f"{utf8_text} Mug", "Acme", "Kitchen", "9.50", "EUR"],
+            ["A-2", "Cr\u00e8me Mug", "Acme", "Kitchen", "9.50", "EUR"],
+        ]
+    ).encode()
+    data = data.replace("Cr\u00e8me".encode(), "Cr\u00e8me".encode("cp1252"))
+    (error,) = _errors(parse_upload("mugs.csv", data))
+    assert error.message == "the file mixes UTF-8 text with text in another encoding"
+    assert error.path == "line 3"
+    assert "line 2 has" in error.value
+
+
 def test_bytes_undefined_in_windows_1252_rejected() -> None:
     (error,) = _errors(parse_upload("x.csv", b"sku,name\nA,\x81\x8d\n"))
     assert error.message == "the file is neither UTF-8 nor Windows-1252 text"
@@ -1008,6 +1077,34 @@ def test_semicolon_csv_with_short_row_detected() -> None:
     assert not _errors(upload)
     (bowl,) = _specs(upload).values()
     assert bowl.price.amount == Decimal("32.00")
+
+
+def test_delimiter_ending_every_row_read() -> None:
+    header = "sku;name;brand;category;price;currency\r\n"
+    text = header + "T-1;Mug;Acme;Kitchen;9,50;EUR;\r\nT-2;Cup;Acme;Kitchen;7,50;EUR;\r\n"
+    upload = parse_upload("mugs.csv", text.encode())
+
+    specs = _specs(upload)
+    assert upload.dialect["delimiter"] == "semicolon"
+    assert specs["T-2"].price.amount == Decimal("7.50")
+
+
+def test_one_row_with_an_empty_cell_too_many_rejected() -> None:
+    text = "sku,name,brand,category,price,currency\nT-1,Mug,Acme,Kitchen,9.50,EUR,\nT-2,Cup,Acme,Kitchen,7.50,EUR\n"
+    upload = parse_upload("mugs.csv", text.encode())
+
+    assert [spec.sku for _, spec in upload.specs] == ["T-2"]
+    (error,) = _errors(upload)
+    assert error.message == "the row has 7 cells but the header has 6, so its values fit no column"
+
+
+def test_header_only_another_delimiter_splits_needs_option() -> None:
+    text = "sku;name;brand;category;price;currency\nT-1;Mug; large;extra;Acme;Kitchen;9,50;EUR\n"
+    (error,) = _errors(parse_upload("mugs.csv", text.encode()))
+
+    assert error.path == "(header)"
+    assert error.message.startswith("cannot tell the delimiter: the header splits on semicolon")
+    assert "option delimiter" in error.expected
 
 
 @pytest.mark.parametrize("value", ["x", ";", 5])

@@ -10,13 +10,13 @@ price, weight, color, material, ...), or the codes given by option
 attributes. Metric values are converted to the spec's units, price collections
 are read in option currency (or their only currency), and select options, which
 the API returns as codes, are turned into words. Variant products that share a
-`parent` product model become one spec with one variant per product. Other
+`parent` product model become one spec with one variant per colour. Other
 attributes become `specs`, except identifiers and media.
 """
 
 import re
 from decimal import Decimal, Inexact, InvalidOperation, localcontext
-from typing import Any
+from typing import Any, NamedTuple
 
 from spec2listing.errors import FieldError
 from spec2listing.intake.colors import humanize_code, resolve_color, unresolved_color
@@ -24,6 +24,7 @@ from spec2listing.intake.field_errors import format_location, join_path, show_va
 from spec2listing.intake.markup import description_text
 from spec2listing.intake.options import ReadOptions
 from spec2listing.intake.parse import ReadResult, Rejection, SpecCandidate
+from spec2listing.intake.variant_skus import VariantSkus
 from spec2listing.types import MAX_MEASURE
 
 DEFAULT_ATTRIBUTES: dict[str, tuple[str, ...]] = {
@@ -336,6 +337,16 @@ class _Values:
         return next((code for code in DEFAULT_ATTRIBUTES[field] if code in self.values), None)
 
 
+class _ReadVariant(NamedTuple):
+    """The variant one variant product gives, with where its values were read."""
+
+    fields: dict[str, str]
+    where: str
+    sku_where: str
+    parent_where: str
+    hex_where: str | None
+
+
 class _AkeneoGroup:
     """One spec built from a product, or from the variant products of one product model."""
 
@@ -505,7 +516,10 @@ class _AkeneoGroup:
             try:
                 number = Decimal(amount)
             except InvalidOperation:
-                number = Decimal(0)
+                number = Decimal("-Infinity")
+            if not number.is_finite():
+                # An amount that is no number comes first, so that validation reports it.
+                number = Decimal("-Infinity")
             if best is None or number < best[0]:
                 best = (number, {"amount": amount, "currency": currency}, where)
         if best is None:
@@ -571,29 +585,59 @@ class _AkeneoGroup:
         return dimensions
 
     def _variants(self) -> list[dict[str, str]]:
-        variants: list[dict[str, str]] = []
+        """Give one variant per colour of the variant products.
+
+        Variant products of one colour, material and color_hex (the sizes of a
+        colour) make one variant, whose SKU is generated from the model code
+        and the colour, as Shopify's reader does. The other axes become specs.
+        """
+        groups: dict[tuple[str, str, str], list[_ReadVariant]] = {}
         for member, item in zip(self.members, self.items, strict=True):
-            picked = self._pick(member, "color")
-            if picked is None:
-                continue
-            data, where = picked
-            name = humanize_code(str(data)) if _is_code(data) else str(data)
-            hex_picked = self._pick(member, "color_hex")
-            if hex_picked is not None:
-                self.where[f"variants.{len(variants)}.color_hex"] = hex_picked[1]
-            resolved = (name, str(hex_picked[0])) if hex_picked else resolve_color(name) or resolve_color(str(data))
-            if resolved is None:
-                message, expected = unresolved_color(name, hex_source="a color_hex attribute")
-                self.errors.append(self._error(where, data, message, expected))
-                continue
-            variant = {"sku": identifier_of(item), "color": resolved[0], "color_hex": resolved[1]}
-            material = self._pick(member, "materials") if len(self.members) > 1 else None
-            if material is not None and isinstance(material[0], str):
-                variant["material"] = humanize_code(material[0]) if _is_code(material[0]) else material[0]
-            self.where[f"variants.{len(variants)}"] = where
-            self.where[f"variants.{len(variants)}.sku"] = join_path(member.origin, "identifier")
-            variants.append(variant)
+            read = self._variant(member, item)
+            if read is not None:
+                fields = read.fields
+                key = (fields["color"].casefold(), fields["color_hex"].upper(), fields.get("material", "").casefold())
+                groups.setdefault(key, []).append(read)
+        singles = [reads[0].fields["sku"] for reads in groups.values() if len(reads) == 1]
+        skus = VariantSkus(self.sku, singles, upper=False)
+        variants: list[dict[str, str]] = []
+        for reads in groups.values():
+            first = reads[0]
+            fields, sku_where = first.fields, first.sku_where
+            if len(reads) > 1:
+                fields = {**fields, "sku": skus.generate(fields["color"])}
+                sku_where = f"{first.parent_where} and the colour, because {len(reads)} variant products have it"
+            index = len(variants)
+            self.where[f"variants.{index}"] = first.where
+            self.where[f"variants.{index}.sku"] = sku_where
+            if first.hex_where is not None:
+                self.where[f"variants.{index}.color_hex"] = first.hex_where
+            variants.append(fields)
         return variants
+
+    def _variant(self, member: _Values, item: dict[str, Any]) -> _ReadVariant | None:
+        picked = self._pick(member, "color")
+        if picked is None:
+            return None
+        data, where = picked
+        name = humanize_code(str(data)) if _is_code(data) else str(data)
+        hex_picked = self._pick(member, "color_hex")
+        resolved = (name, str(hex_picked[0])) if hex_picked else resolve_color(name) or resolve_color(str(data))
+        if resolved is None:
+            message, expected = unresolved_color(name, hex_source="a color_hex attribute")
+            self.errors.append(self._error(where, data, message, expected))
+            return None
+        fields = {"sku": identifier_of(item), "color": resolved[0], "color_hex": resolved[1]}
+        material = self._pick(member, "materials") if len(self.members) > 1 else None
+        if material is not None and isinstance(material[0], str):
+            fields["material"] = humanize_code(material[0]) if _is_code(material[0]) else material[0]
+        return _ReadVariant(
+            fields=fields,
+            where=where,
+            sku_where=join_path(member.origin, "identifier"),
+            parent_where=join_path(member.origin, "parent"),
+            hex_where=hex_picked[1] if hex_picked else None,
+        )
 
     def _specs(self) -> dict[str, str | int | float | bool]:
         specs: dict[str, str | int | float | bool] = {}
@@ -741,8 +785,12 @@ def _decimal_text(value: Decimal) -> str:
 
 
 def _is_code(value: Any) -> bool:
-    """Check whether a value looks like an option code ('dark_green') rather than words."""
-    return isinstance(value, str) and bool(re.fullmatch(r"[a-z0-9]+(_[a-z0-9]+)*", value))
+    """Check whether a value looks like an option code ('dark_green', 'size_10') rather than words.
+
+    A part that mixes letters and digits ('ip68', 'xr21') is more likely a
+    model or rating written in a text attribute, and is kept as written.
+    """
+    return isinstance(value, str) and bool(re.fullmatch(r"([a-z]+|[0-9]+)(_([a-z]+|[0-9]+))*", value))
 
 
 def _plain_number(value: Any) -> str:

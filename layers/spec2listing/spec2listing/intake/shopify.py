@@ -185,11 +185,14 @@ def _cheapest(variants: list[ShopifyVariant]) -> ShopifyVariant | None:
     priced = []
     for variant in variants:
         try:
-            priced.append((Decimal(variant.price), variant))
+            price = Decimal(variant.price)
         except InvalidOperation:
-            if variant.price:
-                # Not a number: this variant's price goes to validation, which reports it.
-                return variant
+            price = None
+        if price is not None and price.is_finite():
+            priced.append((price, variant))
+        elif variant.price:
+            # Not a number, or NaN or Infinity: this variant's price goes to validation, which reports it.
+            return variant
     return min(priced, key=lambda pair: pair[0])[1] if priced else None
 
 

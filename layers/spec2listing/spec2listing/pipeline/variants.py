@@ -221,7 +221,12 @@ def resolve_variant_merges(
 
     for sku, dropped in parsed.dropped_variants.items():
         earlier = listed_product(listings.get(sku), store)
-        if sku in read or earlier is None or not set(dropped) & {variant.sku for variant in earlier.spec.variants}:
+        if sku in read or earlier is None:
+            continue
+        # A variant of several variant products (sizes of one colour) has a SKU of its own, not theirs.
+        listed = {variant.sku for variant in earlier.spec.variants}
+        listed |= {identifier_of(item) for item in earlier.source_members}
+        if not set(dropped) & listed:
             continue
         origin = f"model {sku} (disabled {', '.join(dropped)})"
         rebuilt = rebuild_from_members(sku, [], earlier, dropped=dropped, options=options, file=file)
