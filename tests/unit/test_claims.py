@@ -59,6 +59,21 @@ def test_quantities_found_with_units(text, expected) -> None:
     assert [(quantity.value, quantity.unit) for quantity in find_quantities(text)] == expected
 
 
+def test_figures_after_cjk_characters_found() -> None:
+    found = find_quantities("大容量20000mAhで重さ約350g。Model X200")
+    assert [(quantity.value, quantity.unit) for quantity in found] == [(20000.0, "mah"), (350.0, "g")]
+
+
+def test_exact_anchor_wins_over_one_sharing_its_words() -> None:
+    spec = _trail_runner()
+    spec = spec.model_copy(update={"visual": spec.visual.model_copy(update={"anchors": ["under a desk", "on a desk"]})})
+    listing = OfflineCopyWriter().write(spec, brand_for(spec), ledger=MemoryLedger()).listing
+    claims, _ = _ledger(spec, listing.model_copy(update={"visual_anchors": ["under a desk", "on a desk"]}))
+    anchors = {claim.text: claim.copy_fields for claim in claims if claim.kind == ClaimKind.ANCHOR}
+    assert "visual_anchors[0]" in anchors["under a desk"]
+    assert "visual_anchors[1]" in anchors["on a desk"]
+
+
 def test_quantities_agree_across_units() -> None:
     assert agrees(Quantity(9.9, "oz", "9.9 oz", 1), Quantity(280, "g", "280"))
     assert agrees(Quantity(7500, "g", "7500 g"), Quantity(7.5, "kg", "7.5"))
@@ -738,3 +753,16 @@ def test_ledger_time_on_full_size_spec() -> None:
     elapsed = time.perf_counter() - started
     assert [claim.text for claim in claims if not claim.supported] == []
     assert elapsed < 1.0
+
+
+def test_unsupported_figure_names_nearest_spec_figure_of_its_kind() -> None:
+    base = {"sku": "B-1", "name": "Power Bank", "brand": "Acme", "category": "Electronics"}
+    spec = ProductSpec.model_validate(
+        {**base, "price": {"amount": 40, "currency": "EUR"}, "specs": {"capacity_mah": 10000, "ports": 2}}
+    )
+    listing = ProductCopy(title="Acme Power Bank", short_description="20000 mAh.", description="Bank.", bullets=[])
+    (check,) = [
+        check for check in claim_checks(build_ledger(spec, None, listing, spec_facts(spec, None))) if not check.passed
+    ]
+    assert check.measured["nearest"] == "10000 mAh at specs.capacity_mah"
+    assert check.detail.endswith("the nearest spec figure of its kind is 10000 mAh at specs.capacity_mah")

@@ -329,6 +329,18 @@ def test_loose_colour_names_pass(color, color_hex) -> None:
     assert result.passed
 
 
+@pytest.mark.parametrize(("color", "color_hex"), [("Dark Gray", "#333333"), ("Dark Grey", "#1A1A1A")])
+def test_dark_grey_darker_than_css_darkgray_passes(color, color_hex) -> None:
+    (result, *_) = color_name_checks(_with_variant(color, color_hex))
+    assert result.passed, result.detail
+
+
+def test_colour_name_flag_names_css_colour_and_delta_e() -> None:
+    (result, *_) = color_name_checks(_with_variant("Light Gray", "#222222"))
+    assert not result.passed
+    assert result.detail.endswith(f"ΔE00 {result.measured['delta_e']} (CSS gives Light Gray as #D3D3D3)")
+
+
 def test_colour_name_outside_css_not_checked() -> None:
     assert color_name_checks(_with_variant("Sea Glass", "#00FF00"))[:1] == []
 

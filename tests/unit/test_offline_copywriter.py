@@ -103,6 +103,21 @@ def test_fit_never_cuts_inside_a_figure(text: str, limit: int, expected: str) ->
     assert fit(text, limit) == expected
 
 
+@pytest.mark.parametrize(
+    ("text", "limit", "expected"),
+    [
+        (
+            "Voltia 超薄型軽量急速充電モバイルバッテリー10000mAh大容量",
+            30,
+            "Voltia 超薄型軽量急速充電モバイルバッテリー",
+        ),
+        ("Acme " + "X" * 100, 20, "Acme " + "X" * 15),
+    ],
+)
+def test_fit_cuts_text_without_spaces_between_characters(text: str, limit: int, expected: str) -> None:
+    assert fit(text, limit) == expected
+
+
 def test_usage_is_free_offline() -> None:
     (spec,) = specs_in(ACCEPTANCE / "gan-charger.json")
     ledger = MemoryLedger()

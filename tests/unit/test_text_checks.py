@@ -222,6 +222,33 @@ def test_abbreviations_and_decimals_are_not_addresses(description) -> None:
     assert _contacts(description) == []
 
 
+@pytest.mark.parametrize(
+    "description",
+    ["ASP.NET Core in Action.", "Brews like a Mr.Coffee.", "Fits VB.NET and GO.PRO mounts.", "Grip.Pro handle."],
+)
+def test_capitalized_product_names_are_not_addresses(description) -> None:
+    assert _contacts(description) == []
+
+
+def test_capitalized_shop_host_is_an_address() -> None:
+    assert _contacts("Order at ACME.SHOP today.") == ["web address: ACME.SHOP"]
+
+
+@pytest.mark.parametrize("sizes", ["0-3 3-6 6-12 12-18 months", "ages 4-5 6-7 8-9 10-11"])
+def test_runs_of_size_ranges_are_not_phone_numbers(sizes) -> None:
+    assert _contacts(f"Comes in {sizes}.") == []
+
+
+def test_hashtags_without_letters_not_counted() -> None:
+    caption = "Screws in #6, #8 and #10 with a #2 drive. #diy #tools #workshop"
+    listing = _listing().model_copy(
+        update={"platforms": PlatformCopy(instagram=InstagramCopy(caption=caption, hashtags=[]))}
+    )
+    (check,) = [check for check in platform_limits(listing) if check.check == "hashtag_count"]
+    assert check.passed
+    assert check.measured["found"] == ["#diy", "#tools", "#workshop"]
+
+
 def test_shopify_google_and_instagram_limits() -> None:
     listing = _listing().model_copy(
         update={

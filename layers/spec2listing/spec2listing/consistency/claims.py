@@ -28,7 +28,7 @@ from spec2listing.consistency.quantities import (
     within,
 )
 from spec2listing.consistency.spec_facts import COMPETITOR_PREFIX, SpecFacts, strictly_inside
-from spec2listing.consistency.units import RATING_UNITS, UNITS
+from spec2listing.consistency.units import RATING_UNITS, UNITS, unit_symbol
 from spec2listing.consistency.vocabulary import COLORS, MATERIALS, OTHER_SENSE_PHRASES, PROPERTIES, denied, normalize
 from spec2listing.models.brand import BrandGuide
 from spec2listing.models.consistency import CheckResult, CheckTarget, Claim, ClaimKind
@@ -155,7 +155,12 @@ def _listing_anchors(listing: ProductCopy, phrases: list[_Phrase], facts: SpecFa
     new_claims = []
     for index, anchor in enumerate(listing.visual_anchors):
         path = f"visual_anchors[{index}]"
-        best = max(spec_anchors, key=lambda claim: similar(claim.text, anchor), default=None)
+        # An exact restatement wins a tie: "under a desk" and "on a desk" share every word that counts.
+        best = max(
+            spec_anchors,
+            key=lambda claim: (similar(claim.text, anchor), normalize(claim.text) == normalize(anchor)),
+            default=None,
+        )
         if best is not None and (
             normalize(best.text) == normalize(anchor) or similar(best.text, anchor) >= ANCHOR_SIMILARITY
         ):
@@ -199,6 +204,19 @@ class _SpecFigures:
             self._cache[key] = self._find_sources(quantity)
         return list(self._cache[key])
 
+    def nearest(self, quantity: Quantity) -> str | None:
+        """Name the spec figure of the same kind as a copy figure that is nearest in value, and its field."""
+        if quantity.unit is None:
+            return None
+        pool = self._by_dimension.get(UNITS[quantity.unit].dimension)
+        if pool is None:
+            return None
+        fact = self._facts.quantities[pool.nearest(base_value(quantity))]
+        shown = fact.quantity.text
+        if fact.quantity.unit is not None and not re.search(r"[^\d\s.,]", shown):
+            shown = f"{shown} {unit_symbol(fact.quantity.unit)}"
+        return f"{shown} at {fact.path}"
+
     def _find_sources(self, quantity: Quantity) -> list[str]:
         sources = self._facts.paths_tagged(quantity.text) if quantity.hashtag else []
         dimension, low, high = agreement_range(quantity)
@@ -230,6 +248,12 @@ class _SortedValues:
 
     def between(self, low: float, high: float) -> list[int]:
         return self._indexes[bisect.bisect_left(self._values, low) : bisect.bisect_right(self._values, high)]
+
+    def nearest(self, value: float) -> int:
+        """Return the position of the quantity whose value is nearest to `value`. There must be at least one."""
+        place = bisect.bisect_left(self._values, value)
+        neighbours = [index for index in (place - 1, place) if 0 <= index < len(self._values)]
+        return self._indexes[min(neighbours, key=lambda index: abs(self._values[index] - value))]
 
 
 def _readings(quantity: Quantity, figures: _SpecFigures) -> tuple[Quantity, ...]:
@@ -272,7 +296,12 @@ def _number_claims(fields: Iterable[tuple[str, str]], facts: SpecFacts) -> list[
         sources = figures.sources(quantity)
         claims.append(
             Claim(
-                kind=ClaimKind.NUMBER, text=quantity.text, copy_fields=paths, sources=sources, supported=bool(sources)
+                kind=ClaimKind.NUMBER,
+                text=quantity.text,
+                copy_fields=paths,
+                sources=sources,
+                supported=bool(sources),
+                nearest=None if sources else figures.nearest(quantity),
             )
         )
     return claims
@@ -349,6 +378,11 @@ def claim_checks(claims: list[Claim]) -> list[CheckResult]:
     for claim in claims:
         if not claim.copy_fields:
             continue
+        measured: dict[str, object] = {"sources": claim.sources, "fields": claim.copy_fields}
+        detail = "" if claim.supported else f"no spec field states '{claim.text}'"
+        if claim.nearest is not None:
+            measured["nearest"] = claim.nearest
+            detail += f"; the nearest spec figure of its kind is {claim.nearest}"
         results.append(
             CheckResult(
                 check=f"{claim.kind.value}_traced",
@@ -356,9 +390,9 @@ def claim_checks(claims: list[Claim]) -> list[CheckResult]:
                 where=_where(claim.copy_fields),
                 subject=claim.text,
                 passed=claim.supported,
-                measured={"sources": claim.sources, "fields": claim.copy_fields},
+                measured=measured,
                 expected="a spec field that states it",
-                detail="" if claim.supported else f"no spec field states '{claim.text}'",
+                detail=detail,
             )
         )
     return results

@@ -25,6 +25,10 @@ from spec2listing.intake.colors import css_color
 from spec2listing.models.consistency import CheckResult, CheckTarget
 from spec2listing.models.spec import ProductSpec
 
+# Words of a colour name that ask for a darker or a lighter shade than the colour named.
+_DARKER = frozenset({"dark", "deep"})
+_LIGHTER = frozenset({"light", "pale"})
+
 
 def color_name_checks(spec: ProductSpec) -> list[CheckResult]:
     """Check each variant whose colour name is a CSS colour against its color_hex."""
@@ -33,7 +37,9 @@ def color_name_checks(spec: ProductSpec) -> list[CheckResult]:
         named = css_color(variant.color)
         if named is None:
             continue
-        problem, measured = _contradiction(named, variant.color_hex)
+        problem, measured = _contradiction(named, variant.color_hex, shade=_shade(variant.color))
+        if problem is not None:
+            problem = f"{problem}, ΔE00 {measured['delta_e']} (CSS gives {variant.color} as {named})"
         results.append(
             CheckResult(
                 check="variant_color_name",
@@ -49,8 +55,18 @@ def color_name_checks(spec: ProductSpec) -> list[CheckResult]:
     return results
 
 
-def _contradiction(named: str, color_hex: str) -> tuple[str | None, dict[str, float]]:
-    """Describe how `color_hex` contradicts the named colour (None when it does not), with the measured values."""
+def _shade(name: str) -> int:
+    """Return -1 for a name that asks for a darker colour ("Dark Gray"), 1 for a lighter one, else 0."""
+    words = set(name.casefold().replace("-", " ").split())
+    return -1 if words & _DARKER else 1 if words & _LIGHTER else 0
+
+
+def _contradiction(named: str, color_hex: str, *, shade: int = 0) -> tuple[str | None, dict[str, float]]:
+    """Describe how `color_hex` contradicts the named colour (None when it does not), with the measured values.
+
+    Between two neutrals, a lightness on the side that the name's "dark" or "light" asks for is no
+    contradiction, since CSS darkgray (#A9A9A9) is lighter than gray.
+    """
     delta_e = float(Color(named).delta_e(Color(color_hex), method="2000"))
     name_lightness, name_chroma, name_hue = Color(named).convert("lch").coords()
     lightness, chroma, hue = Color(color_hex).convert("lch").coords()
@@ -69,6 +85,6 @@ def _contradiction(named: str, color_hex: str) -> tuple[str | None, dict[str, fl
     if neutral_name != neutral_hex and max(name_chroma, chroma) >= NAME_VIVID_MIN_CHROMA:
         kind = "a neutral" if neutral_name else "a vivid colour"
         return f"the name is {kind} and {color_hex} is not (chroma {name_chroma:.0f} against {chroma:.0f})", measured
-    if neutral_name and neutral_hex:
+    if neutral_name and neutral_hex and (lightness - name_lightness) * shade <= 0:
         return f"the name has lightness {name_lightness:.0f} and {color_hex} {lightness:.0f}", measured
     return None, measured

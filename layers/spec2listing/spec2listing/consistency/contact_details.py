@@ -19,6 +19,9 @@ _GENERIC_TLDS = frozenset(
     | {"tools", "toys", "baby", "kids", "pets", "jewelry", "shoes", "clothing", "beauty", "organic", "bio"}
     | {"cafe", "pizza", "watch", "camera", "audio", "farm", "gifts", "furniture", "lighting", "style", "gallery"}
 )
+# Generic endings under which a host written in capitals counts ("ACME.SHOP", "Acme.Com"). Under the others,
+# capitals mark a product or technology name ("ASP.NET", "Mr.Coffee", "Grip.Pro").
+_SHOP_TLDS = frozenset({"com", "shop", "store", "online"})
 # Two-letter file extensions, left out so that "README.md" and "Node.js" are no addresses. NOTE: this misses
 # hosts under the real country codes "md" (Moldova) and "py" (Paraguay).
 _FILE_EXTENSIONS = frozenset({"js", "md", "py", "ts", "rb", "cs", "gz"})
@@ -79,18 +82,21 @@ def _is_host_name(host: str, top_level: str) -> bool:
 
     A host in lower case may end in a country code or a generic domain ("fjellstad.de", "acme.ai", "acme.shop").
     Under a two-letter ending, capitals mark an abbreviation or a code ("Co.KG", "Mk.IV", "Art.nr"), so such a
-    host counts only in lower case. A generic ending counts with capitals before it ("Amazon.com") and in a
-    host written all in capitals or with every label capitalized ("ACME.SHOP", "Acme.Com"), but not
-    capitalized after a lower-case label ("light.Live", a missing space after a full stop).
-    NOTE: so a capitalized host under a country code ("Fjellstad.de") is missed.
+    host counts only in lower case. A generic ending counts with capitals before it ("Amazon.com"). A host
+    written all in capitals or with every label capitalized counts under the endings of _SHOP_TLDS only
+    ("ACME.SHOP", "Acme.Com", but not "ASP.NET"), and none capitalized after a lower-case label
+    ("light.Live", a missing space after a full stop).
+    NOTE: so a capitalized host under a country code ("Fjellstad.de") or another ending ("Acme.Net") is missed.
     """
     label = top_level.lower()
     if host.islower():
         return label in _GENERIC_TLDS or (len(label) == 2 and label not in _FILE_EXTENSIONS)
     if label not in _GENERIC_TLDS:
         return False
+    if top_level.islower():
+        return True
     capitalized = all(part[:1].isupper() and not any(char.isupper() for char in part[1:]) for part in host.split("."))
-    return top_level.islower() or host.isupper() or capitalized
+    return label in _SHOP_TLDS and (host.isupper() or capitalized)
 
 
 def _words_before(text: str, start: int) -> tuple[bool, bool]:
@@ -113,7 +119,7 @@ def _is_phone_number(candidate: str, announced: bool, coded: bool) -> bool:
     digits = "".join(groups)
     if len(digits) < (_ANNOUNCED_PHONE_MIN_DIGITS if announced else _PHONE_MIN_DIGITS):
         return False
-    if _is_rising_run(candidate):
+    if _is_rising_run(candidate) or _is_range_run(candidate):
         return False
     if announced or candidate.startswith("+") or re.search(r"\(\d+\)", candidate):
         return True
@@ -136,6 +142,21 @@ def _is_rising_run(candidate: str) -> bool:
     values = [float(token) for token in tokens]
     steps_ok = all(0 <= later - earlier <= 2 for earlier, later in itertools.pairwise(values))
     return steps_ok and values[-1] > values[0]
+
+
+def _is_range_run(candidate: str) -> bool:
+    """Tell whether a text lists two or more rising ranges, each starting where the last ended or just after.
+
+    Baby and children's sizes are written so ("0-3 3-6 6-12 12-18", "4-5 6-7 8-9").
+    """
+    tokens = candidate.split()
+    ranges = [re.fullmatch(r"(\d+)-(\d+)", token) for token in tokens]
+    if len(ranges) < 2 or not all(ranges):
+        return False
+    bounds = [(int(match.group(1)), int(match.group(2))) for match in ranges if match]
+    rising = all(low < high for low, high in bounds)
+    joined = all(later[0] - earlier[1] in (0, 1) for earlier, later in itertools.pairwise(bounds))
+    return rising and joined
 
 
 def _is_printed_gtin(groups: list[str]) -> bool:

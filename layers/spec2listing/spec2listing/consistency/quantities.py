@@ -17,6 +17,7 @@ import re
 from dataclasses import dataclass, field, replace
 
 from spec2listing.consistency.units import CURRENCY_CODES, RATING_UNITS, SPELLINGS, UNITS, Unit, unit_key
+from spec2listing.copywriting.platforms import CJK_CHARACTERS
 
 # Maximum difference between a rounded copy figure and the spec value, as a share of that value. Rounding at the
 # figure's precision alone lets "5 stars" stand for 4.6 and "1 TB" for 512 GB. A figure that equals the spec
@@ -95,7 +96,9 @@ _QUANTITY = re.compile(
     # A number after a point only follows an abbreviation of two or more letters ("approx.5 kg", "ca.5 kg"),
     # so the tail of a version or a decimal ("v2.0.1") is not read again. One after a slash is the next of
     # a list ("110/230 V", "EU 40/42"), which is not a fraction.
-    rf"(?<![\w,])(?:(?<!\.)|(?<=[^\W\d_]{{2}}\.))(?<![^\W\d_]-)(?P<number>{_NUMBER})"
+    # Chinese, Japanese and Korean text writes figures right after a word ("大容量20000mAh"), so only
+    # other word characters before a number make it part of a word or a code.
+    rf"(?<![^\W{CJK_CHARACTERS}])(?<!,)(?:(?<!\.)|(?<=[^\W\d_]{{2}}\.))(?<![^\W\d_]-)(?P<number>{_NUMBER})"
     rf"(?:(?:\s|-)?(?P<unit>{_UNIT_PATTERN})(?![a-z]))?",
     re.IGNORECASE,
 )

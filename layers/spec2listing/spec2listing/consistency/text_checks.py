@@ -12,7 +12,8 @@ from spec2listing.models.consistency import CheckResult, CheckTarget
 from spec2listing.models.copy import ProductCopy
 
 _HTML_TAG = re.compile(r"</?[a-zA-Z][^>]*>")
-_HASHTAG = re.compile(r"(?<![\w#])#\w+")
+# Instagram links a tag only when it has a letter, so "#6" (a screw size) is not one.
+_HASHTAG = re.compile(r"(?<![\w#])#\w*[^\W\d_]\w*")
 
 
 def phrase_pattern(phrase: str, *, in_compounds: bool = True) -> re.Pattern[str]:
@@ -228,16 +229,17 @@ def _rule_checks(rule: FieldRule, value: object) -> list[CheckResult]:
                 )
             )
     if rule.max_hashtags is not None:
-        tags = _HASHTAG.findall(text)
+        tags = list(dict.fromkeys(_HASHTAG.findall(text)))
         results.append(
             _check(
                 "hashtag_count",
                 where,
                 rule.label,
-                len(set(tags)) <= rule.max_hashtags,
+                len(tags) <= rule.max_hashtags,
                 f"at most {rule.max_hashtags} hashtags ({rule.source})",
-                hashtags=len(set(tags)),
+                hashtags=len(tags),
                 limit=rule.max_hashtags,
+                found=tags,
             )
         )
     for item_where, item in _texts(rule, value):

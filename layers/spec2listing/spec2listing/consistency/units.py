@@ -190,6 +190,22 @@ CURRENCY_SYMBOLS = {"$": "usd", "€": "eur", "£": "gbp"}
 SPELLINGS |= CURRENCY_SYMBOLS | {"euro": "eur", "euros": "eur"}
 CURRENCY_CODES = [name for name, unit in UNITS.items() if unit.dimension.startswith("money ")]
 
+# How units whose keys are in lower case are written, for messages.
+_SYMBOLS = {
+    "w": "W", "kw": "kW", "v": "V", "wh": "Wh", "kwh": "kWh", "mah": "mAh", "hz": "Hz", "khz": "kHz",
+    "mhz": "MHz", "ghz": "GHz", "mb": "MB", "gb": "GB", "tb": "TB", "mbps": "Mbps", "gbps": "Gbps",
+    "°c": "°C", "°f": "°F", "pa": "Pa", "kpa": "kPa", "ip": "IP", "ipx": "IPX", "spf": "SPF", "upf": "UPF",
+    "ph": "pH", "k": "K",
+}  # fmt: skip
+
+
+def unit_symbol(unit: str) -> str:
+    """Write a unit key as the unit is written: "mah" as "mAh", "eur" as "EUR"."""
+    if unit in UNITS and UNITS[unit].dimension.startswith("money "):
+        return unit.upper()
+    return _SYMBOLS.get(unit, unit)
+
+
 # Ratings written as a code before the figure: "IP68", "SPF 50" (see quantities._RATING).
 RATING_UNITS = frozenset({"ip", "ipx", "spf", "upf", "ph"})
 

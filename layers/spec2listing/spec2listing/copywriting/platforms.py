@@ -268,18 +268,38 @@ MIN_LONGEST_SIDE_PX = 1000
 _FIGURE_GOES_ON = re.compile(r"\d+/\d+(?!\d)|\d{3}(?![\d.,])")
 
 
+# Han, kana, Hangul and full-width forms: the characters of scripts that write no space between words.
+CJK_CHARACTERS = "\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef"
+# A letter or digit of a script that spaces its words, which a cut must not split off its word.
+_SPACED_WORD_CHARACTER = re.compile(rf"[^\W_{CJK_CHARACTERS}]")
+
+
 def fit(text: str, limit: int) -> str:
     """Shorten text to at most `limit` characters at a word boundary, without a dangling separator.
 
     A whole number whose figure goes on after the cut, as a mixed fraction ("1 1/2 inch") or a group of
     thousands ("4 250 ml"), is dropped with it, since its first part alone would state another figure.
+    Text whose last space is in the first half, such as Japanese, is cut between two characters instead.
     """
     text = " ".join(text.split())
     if len(text) <= limit:
         return text
-    cut = text[: limit + 1].rsplit(" ", 1)[0] if " " in text[: limit + 1] else text[:limit]
+    cut = text[: limit + 1].rsplit(" ", 1)[0] if " " in text[: limit + 1] else ""
+    if len(cut) < limit // 2:
+        cut = _cut_between_characters(text, limit)
     cut = cut[:limit]
     rest = text[len(cut) :].lstrip()
     if " " in cut and cut.rsplit(" ", 1)[1].isdigit() and _FIGURE_GOES_ON.match(rest):
         cut = cut.rsplit(" ", 1)[0]
     return cut.rstrip(" ,;:-–|/")
+
+
+def _cut_between_characters(text: str, limit: int) -> str:
+    """Cut text at most `limit` characters long, outside any word or number of a spaced script.
+
+    A word longer than half the limit is cut inside, since the text would otherwise lose most of its length.
+    """
+    for end in range(limit, limit // 2, -1):
+        if not (_SPACED_WORD_CHARACTER.match(text[end - 1]) and _SPACED_WORD_CHARACTER.match(text[end])):
+            return text[:end]
+    return text[:limit]

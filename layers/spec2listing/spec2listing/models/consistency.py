@@ -1,9 +1,15 @@
 """Consistency reports: what was promised, what was measured, what drifted."""
 
+from decimal import ROUND_DOWN, Decimal
 from enum import StrEnum
 from typing import Any
 
 from pydantic import BaseModel, Field
+
+
+def score_text(score: float) -> str:
+    """Write a score with two decimals, rounded down, so that a product with a failed check never shows 1.00."""
+    return str(Decimal(str(score)).quantize(Decimal("0.01"), rounding=ROUND_DOWN))
 
 
 class CheckTarget(StrEnum):
@@ -70,6 +76,10 @@ class Claim(BaseModel):
     copy_fields: list[str] = Field(default_factory=list, description="Copy field paths that state the claim.")
     sources: list[str] = Field(default_factory=list, description="Spec or brand guide field paths that support it.")
     supported: bool
+    nearest: str | None = Field(
+        default=None,
+        description="For a figure no spec field states, the spec figure of its kind nearest in value, with its field.",
+    )
     evidence: list[Evidence] = Field(default_factory=list)
 
 
