@@ -56,3 +56,12 @@ def test_index_keeps_short_errors_whole() -> None:
 
     assert "ContentBlocked: no<" in page
     assert "…" not in page
+
+
+def test_flagged_score_never_shown_as_one() -> None:
+    product = ProductRecord(sku="SKU-1", run_id=RUN.run_id, status=ProductStatus.NEEDS_REVIEW, score=0.9963, flags=1)
+
+    page = render_run_index(RUN, [product])
+
+    assert "<td>0.99</td>" in page
+    assert "1.00" not in page

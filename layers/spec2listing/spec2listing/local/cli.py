@@ -21,6 +21,7 @@ from spec2listing.intake.options import ReadOptions, read_options
 from spec2listing.intake.parse import supported_suffixes
 from spec2listing.local.estimate import estimate_files, print_estimate
 from spec2listing.local.runtime import RUNS_INDEX_FILE, LocalPipeline, LocalStateInvalid, RunOutcome, Submission
+from spec2listing.models.consistency import score_text
 from spec2listing.models.records import ProductRecord
 from spec2listing.providers.select import missing_keys, unpriced_models
 from spec2listing.settings import ImageSettings, MapSettings, ProviderSettings
@@ -449,7 +450,7 @@ def _print_outcomes(console: Console, outcomes: list[RunOutcome], out_dir: Path)
             table.add_row(
                 escape(product.sku),
                 f"[{style}]{product.status.value}[/]",
-                f"{product.score:.2f}" if product.score is not None else "",
+                score_text(product.score) if product.score is not None else "",
                 str(product.flags),
                 str(product.images),
                 f"{product.cost_usd:.4f}",

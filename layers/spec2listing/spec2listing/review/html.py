@@ -21,7 +21,7 @@ from spec2listing.consistency.vocabulary import written_forms
 from spec2listing.copywriting.platforms import TEXT_RULES
 from spec2listing.imaging.pixels import flatten
 from spec2listing.intake.parse import Rejection
-from spec2listing.models.consistency import CheckResult, Claim, ClaimKind, ConsistencyReport, DriftFlag
+from spec2listing.models.consistency import CheckResult, Claim, ClaimKind, ConsistencyReport, DriftFlag, score_text
 from spec2listing.models.copy import ProductCopy
 from spec2listing.models.manifest import ImageEntry, Manifest
 from spec2listing.models.records import ProductRecord, ProductStatus, RunRecord
@@ -111,6 +111,7 @@ def _environment() -> Environment:
         lstrip_blocks=True,
     )
     environment.filters["highlight_anchors"] = highlight_anchors
+    environment.filters["score"] = score_text
     environment.filters["percent"] = lambda value: f"{float(value):.1%}" if value is not None else ""
     return environment
 
@@ -133,6 +134,7 @@ class ImageCard:
     flags: list[DriftFlag] = field(default_factory=list)
     checks: list[CheckResult] = field(default_factory=list)
     dominant: str | None = None
+    nearest: str | None = None
     delta_e: float | None = None
     fill: float | None = None
     white_share: float | None = None
@@ -178,6 +180,7 @@ def _image_cards(
         for check in card.checks:
             values = check.measured
             card.dominant = values.get("dominant", card.dominant)
+            card.nearest = values.get("nearest", card.nearest)
             card.delta_e = values.get("delta_e", card.delta_e)
             card.fill = values.get("fill", card.fill)
             card.white_share = values.get("white_share", card.white_share)
