@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 import boto3
 import pytest
 from moto import mock_aws
-from spec2listing.errors import ArtifactMissing, InvalidSpec
+from spec2listing.errors import ArtifactMissing, FieldError, InvalidSpec
 from spec2listing.models.tasks import IntakeTask, PipelineConfig
 from spec2listing.pipeline.intake import run_intake
 from spec2listing.storage import keys
@@ -181,29 +181,58 @@ def test_event_file_name_with_spaces_kept(store, records) -> None:
     assert store.exists(keys.run_input(result.run_id, "Katalog Frühjahr (2).json"))
 
 
+def _file_rejection(store, result):
+    """Return the one error of a run that rejected its whole file, and the kept copy's key."""
+    assert (result.product_count, result.rejected_count) == (0, 1)
+    report = get_json(store, keys.rejected_errors(result.run_id))
+    ((error,),) = [rejection["errors"] for rejection in report["rejected"]]
+    return FieldError.model_validate(error), report["original_key"]
+
+
 def test_s3_key_without_file_name_rejected(store, records) -> None:
     store.put_bytes("incoming/..", _spec("DOTS-1", "Dots mug"), "application/json")
-    with pytest.raises(InvalidSpec) as raised:
-        run_intake(_event(store, "incoming/.."), store=store, records=records, config=CONFIG)
-    (error,) = raised.value.errors
+    result = run_intake(_event(store, "incoming/.."), store=store, records=records, config=CONFIG)
+    error, original_key = _file_rejection(store, result)
     assert error.path == "detail.object.key"
     assert "names no file" in error.message
+    assert original_key == keys.rejected_original(result.run_id, "unnamed-upload")
 
 
 def test_oversized_upload_rejected_before_download(store, records, monkeypatch) -> None:
     monkeypatch.setattr("spec2listing.pipeline.intake.MAX_UPLOAD_BYTES", 1000)
-    store.put_bytes("incoming/big.json", _spec("BIG-1", "Big mug" + " " * 2000), "application/json")
+    body = _spec("BIG-1", "Big mug" + " " * 2000)
+    store.put_bytes("incoming/big.json", body, "application/json")
     downloads = []
-    monkeypatch.setattr(store, "get_bytes", lambda *args: downloads.append(args) or b"")
-    with pytest.raises(InvalidSpec) as raised:
-        run_intake(_event(store, "incoming/big.json"), store=store, records=records, config=CONFIG)
+    real_get_bytes = store.get_bytes
 
-    (error,) = raised.value.errors
+    def get_bytes(key, *rest):
+        if key == "incoming/big.json":
+            downloads.append(key)
+        return real_get_bytes(key, *rest)
+
+    monkeypatch.setattr(store, "get_bytes", get_bytes)
+    result = run_intake(_event(store, "incoming/big.json"), store=store, records=records, config=CONFIG)
+
+    error, original_key = _file_rejection(store, result)
     assert (error.file, error.path) == ("incoming/big.json", "(file)")
     assert error.value.endswith(" bytes")
     assert error.message.startswith("the file is larger than the ")
     assert "split into files" in error.expected
     assert downloads == []
+    assert real_get_bytes(original_key) == body
+
+
+def test_long_file_name_shortened_with_its_suffix(store, records) -> None:
+    name = "Frühjahrskatalog " * 20 + ".json"
+    store.put_bytes(f"incoming/{name}", _spec("LONG-1", "Long mug"), "application/json")
+
+    result = run_intake(_event(store, f"incoming/{name}"), store=store, records=records, config=CONFIG)
+
+    assert _queued_skus(store, result) == ["LONG-1"]
+    file_name = records.get_run(result.run_id).details["file"]
+    assert file_name.endswith(".json")
+    assert file_name.startswith("Frühjahrskatalog ")
+    assert len(file_name.encode()) <= 200
 
 
 @pytest.mark.parametrize("name", ["..", ".", "", "a/b", "a\\b", "x\x00y"])
@@ -271,7 +300,6 @@ def test_pointer_with_unknown_field_rejected(store, records) -> None:
 
 def test_folder_key_is_not_read_as_a_file(store, records) -> None:
     store.put_bytes("incoming/spring/", b"", "application/x-directory")
-    with pytest.raises(InvalidSpec) as raised:
-        run_intake(_event(store, "incoming/spring/"), store=store, records=records, config=CONFIG)
-    (error,) = raised.value.errors
+    result = run_intake(_event(store, "incoming/spring/"), store=store, records=records, config=CONFIG)
+    error, _ = _file_rejection(store, result)
     assert error.message == "the key does not end in a usable file name because it ends in a slash, as a folder does"

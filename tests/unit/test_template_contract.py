@@ -61,7 +61,13 @@ def test_retry_and_catch_name_real_errors() -> None:
         if state["Type"] == "Fail":
             named.add(state["Error"])
     domain = {name for name in named if not name.startswith(("States.", "Lambda.", "ListingPipeline"))}
-    assert domain == {"ProviderThrottled", "ProviderUnavailable", "ContentBlocked", "ProviderAuthFailed"}
+    assert domain == {
+        "ProviderThrottled",
+        "ProviderUnavailable",
+        "ContentBlocked",
+        "ProviderAuthFailed",
+        "RecordsUnavailable",
+    }
     for name in domain:
         assert issubclass(getattr(errors, name), errors.Spec2ListingError)
 
@@ -209,3 +215,10 @@ def test_throttled_tasks_wait_out_a_burst() -> None:
             for attempt in range(retrier["MaxAttempts"])
         ]
         assert sum(waits) >= 120
+
+
+def test_every_lambda_task_retries_throttled_records() -> None:
+    definition = json.loads(ASL.replace('"${', '"').replace('}"', '"'))
+    for name, state in _states(definition).items():
+        if state["Type"] == "Task":
+            assert any("RecordsUnavailable" in block["ErrorEquals"] for block in state.get("Retry", [])), name

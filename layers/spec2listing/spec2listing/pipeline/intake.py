@@ -30,7 +30,7 @@ from spec2listing.storage.executions import ExecutionLookup
 from spec2listing.storage.objects import ObjectStore, get_json, put_json
 from spec2listing.storage.parallel import map_parallel
 from spec2listing.storage.records import RecordStore
-from spec2listing.types import key_segment_problem
+from spec2listing.types import MAX_SEGMENT_BYTES, key_segment_problem
 
 # Largest spec file Intake downloads, so that a stray multi-gigabyte upload is rejected with a message rather
 # than ending the function out of memory. A Shopify export with HTML bodies of 10,000 products stays under it.
@@ -38,6 +38,11 @@ from spec2listing.types import key_segment_problem
 # peaked at 0.9 GB in a local run, and the function has 2 GB, so a file near this limit of such rows can
 # still run out of memory.
 MAX_UPLOAD_BYTES = 100 * 2**20
+# The name of the kept copy of an upload whose key ends in no usable file name, such as a folder's.
+UNNAMED_FILE = "unnamed-upload"
+# Field errors a rejected product's record keeps. All of them are in errors.json, while a DynamoDB item holds
+# at most 400 KB, which a product with a thousand bad rows exceeds.
+RECORD_MAX_ERRORS = 25
 
 
 class Upload(BaseModel):
@@ -53,6 +58,9 @@ class Upload(BaseModel):
     )
     options: ReadOptions | list[FieldError] = Field(
         default_factory=ReadOptions, description="Reader options, or why they are invalid."
+    )
+    problem: FieldError | None = Field(
+        default=None, description="Why the file cannot be read at all, such as its size. The run rejects it whole."
     )
 
 
@@ -103,16 +111,19 @@ def read_upload(trigger: TriggerEvent, store: ObjectStore) -> Upload:
         latest = store.latest_version(key) if version_id else None
         superseded = version_id if latest is not None and latest != version_id else None
         version_id = latest if superseded else version_id
+        file_name, name_problem = _file_name_of(key, "detail.object.key")
+        data, size_problem = _upload_bytes(store, key, version_id) if name_problem is None else (b"", None)
         return Upload(
-            file_name=_file_name_of(key, "detail.object.key"),
+            file_name=file_name,
             source=f"s3://{store.bucket}/{key}",
-            data=_upload_bytes(store, key, version_id),
+            data=data,
             source_key=key,
             source_version_id=version_id,
             superseded_version_id=superseded,
             options=read_options(
                 f"s3://{store.bucket}/{key} metadata", store.metadata(key, version_id), ignore_unknown=True
             ),
+            problem=name_problem or size_problem,
         )
 
     try:
@@ -148,13 +159,16 @@ def read_upload(trigger: TriggerEvent, store: ObjectStore) -> Upload:
                 ]
             )
         version_id = detail.spec_s3.version_id
+        file_name, name_problem = _file_name_of(key, "detail.spec_s3.key")
+        data, size_problem = _upload_bytes(store, key, version_id) if name_problem is None else (b"", None)
         return Upload(
-            file_name=_file_name_of(key, "detail.spec_s3.key"),
+            file_name=file_name,
             source=f"s3://{store.bucket}/{key}",
-            data=_upload_bytes(store, key, version_id),
+            data=data,
             source_key=key,
             source_version_id=version_id,
             options=options,
+            problem=name_problem or size_problem,
         )
     file_name = detail.file_name or f"{detail.source_system}-{_event_name(trigger.id)}.json"
     if isinstance(options, ReadOptions):
@@ -175,43 +189,51 @@ def _event_name(event_id: str) -> str:
     return hashlib.sha256(event_id.encode("utf-8", "surrogatepass")).hexdigest()[:16]
 
 
-def _file_name_of(key: str, path: str) -> str:
-    """Return the file name a key ends in; raises InvalidSpec for one that cannot name a kept copy, such as '..'."""
+def _file_name_of(key: str, path: str) -> tuple[str, FieldError | None]:
+    """Return the file name a key ends in, and why it names no file, as '..' or a folder does.
+
+    Such a key gets the name UNNAMED_FILE for its kept copy. A name longer
+    than a key segment may be is shortened instead (see _shortened).
+    """
     name = PurePosixPath(key).name
     # PurePosixPath drops a trailing slash: 'incoming/x/', a folder the S3 console creates, would read as 'x'.
-    problem = "it ends in a slash, as a folder does" if key.endswith("/") else key_segment_problem(name)
-    if problem is not None:
-        raise InvalidSpec(
-            [
-                FieldError(
-                    file=key,
-                    path=path,
-                    value=repr(key),
-                    message=f"the key does not end in a usable file name because {problem}",
-                    expected="a key that ends in a file name such as incoming/catalog.csv",
-                )
-            ]
-        )
-    return name
+    problem = "it ends in a slash, as a folder does" if key.endswith("/") else key_segment_problem(_shortened(name))
+    if problem is None:
+        return _shortened(name), None
+    return UNNAMED_FILE, FieldError(
+        file=key,
+        path=path,
+        value=repr(key),
+        message=f"the key does not end in a usable file name because {problem}",
+        expected="a key that ends in a file name such as incoming/catalog.csv",
+    )
 
 
-def _upload_bytes(store: ObjectStore, key: str, version_id: str | None) -> bytes:
-    """Read an uploaded spec file, rejecting one too large for Intake's memory before downloading it."""
+def _shortened(name: str) -> str:
+    """Cut a file name longer than MAX_SEGMENT_BYTES to fit, keeping its suffix and adding a hash of the whole name."""
+    if len(name.encode("utf-8")) <= MAX_SEGMENT_BYTES:
+        return name
+    suffix = PurePosixPath(name).suffix
+    suffix = suffix if len(suffix) <= 16 else ""
+    digest = hashlib.sha256(name.encode("utf-8", "surrogatepass")).hexdigest()[:12]
+    budget = MAX_SEGMENT_BYTES - len(suffix.encode("utf-8")) - len(digest) - 1
+    stem = name[: len(name) - len(suffix)].encode("utf-8", "surrogatepass")[:budget].decode("utf-8", "ignore")
+    return f"{stem}-{digest}{suffix}"
+
+
+def _upload_bytes(store: ObjectStore, key: str, version_id: str | None) -> tuple[bytes, FieldError | None]:
+    """Read an uploaded spec file, or say why it is too large for Intake's memory before downloading it."""
     size = store.size(key, version_id)
     if size > MAX_UPLOAD_BYTES:
-        raise InvalidSpec(
-            [
-                FieldError(
-                    file=key,
-                    path="(file)",
-                    value=f"{size:,} bytes",
-                    message=f"the file is larger than the {MAX_UPLOAD_BYTES // 2**20} MiB that Intake reads",
-                    expected=f"the catalog split into files of at most {MAX_UPLOAD_BYTES // 2**20} MiB, "
-                    "such as one file per category",
-                )
-            ]
+        return b"", FieldError(
+            file=key,
+            path="(file)",
+            value=f"{size:,} bytes",
+            message=f"the file is larger than the {MAX_UPLOAD_BYTES // 2**20} MiB that Intake reads",
+            expected=f"the catalog split into files of at most {MAX_UPLOAD_BYTES // 2**20} MiB, "
+            "such as one file per category",
         )
-    return store.get_bytes(key, version_id)
+    return store.get_bytes(key, version_id), None
 
 
 def _existing_key(event_key: str, version_id: str | None, store: ObjectStore) -> str:
@@ -454,6 +476,9 @@ def _queue_products(
 
 
 def _parse(upload: Upload) -> ParsedUpload:
+    if upload.problem is not None:
+        rejection = Rejection(origin="file", errors=[upload.problem])
+        return ParsedUpload(file=upload.file_name, format="unknown", rejections=[rejection])
     if isinstance(upload.options, list):
         rejection = Rejection(origin="options", errors=upload.options)
         return ParsedUpload(file=upload.file_name, format="unknown", rejections=[rejection])
@@ -639,11 +664,19 @@ def _keep_rejected(
                 source=upload.source,
                 finished_at=now,
                 changed_at=changed_at,
-                errors=rejection.errors,
-                error="; ".join(str(error) for error in rejection.errors),
+                errors=rejection.errors[:RECORD_MAX_ERRORS],
+                error=_error_text(rejection.errors, keys.rejected_errors(run_id)),
                 artifacts={"original": original_key, "errors": keys.rejected_errors(run_id)},
             )
             for rejection in rejections
             if rejection.sku is not None
         ]
     )
+
+
+def _error_text(errors: list[FieldError], errors_key: str) -> str:
+    """Join the first RECORD_MAX_ERRORS errors, and say how many more errors.json has."""
+    text = "; ".join(str(error) for error in errors[:RECORD_MAX_ERRORS])
+    if len(errors) > RECORD_MAX_ERRORS:
+        text += f"; {len(errors) - RECORD_MAX_ERRORS} more in {errors_key}"
+    return text

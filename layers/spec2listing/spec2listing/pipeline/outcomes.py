@@ -27,6 +27,7 @@ from spec2listing.review.html import preview_data_uri, render_product_sheet, ren
 from spec2listing.storage import keys
 from spec2listing.storage.events import EventPublisher
 from spec2listing.storage.objects import ObjectStore, get_json, put_json
+from spec2listing.storage.parallel import map_parallel
 from spec2listing.storage.records import RecordStore
 
 LISTINGS_READY = "ListingsReady"
@@ -308,33 +309,31 @@ def record_missing_outcomes(
         return []
     seen = {record.sku for record in recorded}
     now = ended_at or datetime.now(UTC)
-    missing = []
-    for item in queued:
-        if item.sku in seen:
-            continue
+
+    def failed(item: QueuedProduct) -> ProductRecord:
         # The change time is read only with a spec.json that must be read anyway, so these
         # outcomes usually order by their finish time (see storage.records.outcome_order).
         spec_hash, name = item.spec_hash, None
         if spec_hash is None:
             spec_hash, name, _ = spec_identity(store, item.spec_key)
         usage = read_ledger(store, run_id, item.sku)
-        missing.append(
-            ProductRecord(
-                sku=item.sku,
-                run_id=run_id,
-                status=ProductStatus.FAILED,
-                name=name,
-                spec_hash=spec_hash,
-                finished_at=now,
-                error=f"{NO_OUTCOME_ERROR}: {reason}",
-                artifacts={"spec": item.spec_key},
-                usage=usage,
-                cost_usd=total_cost(usage),
-            )
+        return ProductRecord(
+            sku=item.sku,
+            run_id=run_id,
+            status=ProductStatus.FAILED,
+            name=name,
+            spec_hash=spec_hash,
+            finished_at=now,
+            error=f"{NO_OUTCOME_ERROR}: {reason}",
+            artifacts={"spec": item.spec_key},
+            usage=usage,
+            cost_usd=total_cost(usage),
         )
+
+    # Calls run in parallel, because a run stopped early in a catalog of thousands has thousands to record.
+    missing = map_parallel(failed, [item for item in queued if item.sku not in seen])
     records.put_products(missing)
-    for record in missing:
-        records.settle_spec(record, ClaimState.RETRY)
+    map_parallel(lambda record: records.settle_spec(record, ClaimState.RETRY), missing)
     return missing
 
 
