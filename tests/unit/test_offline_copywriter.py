@@ -236,3 +236,11 @@ def test_bare_spec_gets_one_amazon_bullet() -> None:
 )
 def test_spec_label_keeps_written_capitals(key, label) -> None:
     assert spec_label(key) == label
+
+
+def test_hashtags_keep_accented_letters_and_drop_apostrophes() -> None:
+    (spec,) = specs_in(ACCEPTANCE / "trail-runner.json")
+    spec = spec.model_copy(update={"brand": "Müller & Söhne", "category": "Gifts > Men's Gifts", "campaign": "2026"})
+    listing = OfflineCopyWriter().write(spec, brand_for(spec), ledger=MemoryLedger()).listing
+    assert listing.platforms.instagram is not None
+    assert listing.platforms.instagram.hashtags == ["#MüllerSöhne", "#MensGifts"]

@@ -2,6 +2,7 @@
 
 from decimal import Decimal
 
+from spec2listing.consistency.units import UNITS, unit_symbol
 from spec2listing.models.spec import ProductSpec
 
 
@@ -45,6 +46,10 @@ def dimensions_text(spec: ProductSpec) -> str | None:
     return f"{text} ({dims.note})" if dims.note else text
 
 
+# Unit keys that end spec keys as words more often than as units: "rating_k", "vitamin_ph", "grade_s".
+_NOT_LABEL_UNITS = frozenset({"k", "s", "h", "ph", "ip", "ipx", "star"})
+
+
 def spec_label(key: str) -> str:
     """Turn a spec key such as heel_to_toe_drop_mm into 'Heel to toe drop (mm)'.
 
@@ -53,9 +58,8 @@ def spec_label(key: str) -> str:
     """
     words = key.split("_")
     unit = None
-    if len(words) > 1 and words[-1] in {"mm", "cm", "m", "kg", "g", "w", "v", "ml", "l", "in"}:
-        unit = words.pop()
-        unit = unit.upper() if unit in {"w", "v"} else unit
+    if len(words) > 1 and (words[-1] in UNITS or words[-1] == "in") and words[-1] not in _NOT_LABEL_UNITS:
+        unit = unit_symbol(words.pop())
     label = " ".join(word for word in words if word)
     if label == label.lower():
         label = label[:1].upper() + label[1:]

@@ -274,8 +274,11 @@ def _hashtags(spec: ProductSpec) -> list[str]:
         words.append(spec.campaign)
     tags = []
     for word in words:
-        tag = "#" + re.sub(r"[^0-9A-Za-z]+", "", word.title())
-        if len(tag) > 1 and tag not in tags:
+        # Words keep their letters in any script and lose their apostrophes: "Mother's Day" gives #MothersDay.
+        parts = [re.sub(r"['’]", "", part) for part in re.findall(r"[^\W_]+(?:['’][^\W_]+)*", word)]
+        tag = "#" + "".join(part[:1].upper() + part[1:] for part in parts)
+        # Instagram links a tag only when it has a letter.
+        if re.search(r"[^\W\d_]", tag) and tag not in tags:
             tags.append(tag)
     return tags[: RULES["instagram"].hashtags_max or 5]
 
