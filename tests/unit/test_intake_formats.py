@@ -367,6 +367,18 @@ def test_shopify_price_that_is_no_finite_number_rejects_its_product_only(price: 
     assert [spec.sku for _, spec in upload.specs] == ["saucer"]
 
 
+def test_shopify_colour_values_differing_in_case_are_one_colour() -> None:
+    header = ["Handle", "Title", "Vendor", "Type", "Option1 Name", "Option1 Value", "Option2 Name", "Option2 Value"]
+    rows = [
+        [*header, "Variant SKU", "Variant Price"],
+        ["sock", "Sock", "Acme", "Socks", "Color", "Navy", "Size", "S", "SK-N-S", "9.00"],
+        ["sock", "", "", "", "", "navy ", "", "M", "SK-N-M", "9.00"],
+    ]
+    (sock,) = _specs(parse_upload("export.csv", _csv(rows).encode(), EUR)).values()
+    assert [(variant.sku, variant.color) for variant in sock.variants] == [("sock-navy", "Navy")]
+    assert sock.specs["size"] == "S, M"
+
+
 SHOPIFY_STATUSES = _csv(
     [
         ["Handle", "Title", "Vendor", "Type", "Variant SKU", "Variant Price", "Status"],
@@ -596,6 +608,15 @@ def test_akeneo_option_codes_read_as_words_model_codes_kept() -> None:
     (spec,) = _specs(upload).values()
     assert spec.specs["rating"] == "ip68"
     assert spec.specs["finish_code"] == "High gloss"
+
+
+def test_akeneo_missing_name_names_the_codes_looked_for() -> None:
+    product = json.loads(_akeneo_bowl())
+    del product["values"]["name"]
+    errors = _errors(parse_upload("bowl.json", json.dumps(product).encode(), AKENEO_OPTIONS))
+    assert [(error.path, error.message) for error in errors] == [("values.name", "no attribute gives the name")]
+    assert "name or title or product_name" in errors[0].expected
+    assert "option attributes" in errors[0].expected
 
 
 def test_akeneo_two_entries_for_one_locale_rejected() -> None:
@@ -1087,6 +1108,16 @@ def test_delimiter_ending_every_row_read() -> None:
     specs = _specs(upload)
     assert upload.dialect["delimiter"] == "semicolon"
     assert specs["T-2"].price.amount == Decimal("7.50")
+
+
+def test_excel_sep_line_names_the_delimiter() -> None:
+    text = "sep=;\r\nsku;name;brand;category;price;currency\r\nS-1;Mug;Acme;Kitchen;9,50;EUR\r\nS-2;Cup\r\n"
+    upload = parse_upload("mugs.csv", text.encode())
+
+    assert [spec.sku for _, spec in upload.specs] == ["S-1"]
+    assert upload.specs[0][0] == "row 3"
+    (rejection,) = upload.rejections
+    assert rejection.errors[0].path.startswith("row 4")
 
 
 def test_one_row_with_an_empty_cell_too_many_rejected() -> None:

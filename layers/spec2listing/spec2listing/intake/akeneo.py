@@ -337,6 +337,10 @@ class _Values:
         return next((code for code in DEFAULT_ATTRIBUTES[field] if code in self.values), None)
 
 
+# Spec fields that only attributes give, and that every spec needs.
+_REQUIRED = ("name", "brand", "price")
+
+
 class _ReadVariant(NamedTuple):
     """The variant one variant product gives, with where its values were read."""
 
@@ -393,9 +397,25 @@ class _AkeneoGroup:
             data["specs"] = specs
 
         errors = self.errors + [error for member in self.members for error in member.errors]
+        # A required field whose attribute is there but was not read already has its own error.
+        errors += [
+            self._missing(field) for field in _REQUIRED if field not in data and self.first.code_for(field) is None
+        ]
         if errors:
             return Rejection(sku=self.sku, origin=self.first.origin, errors=errors)
         return SpecCandidate(origin=self.first.origin, data=data, locate=self._locate)
+
+    def _missing(self, field: str) -> FieldError:
+        """Report a required field that no attribute of the product gives, naming the codes looked for."""
+        mapped = self.options.attributes.get(field)
+        codes = (mapped,) if mapped else DEFAULT_ATTRIBUTES[field]
+        return FieldError(
+            file=self.file,
+            path=join_path(self.first.origin, f"values.{codes[0]}"),
+            message=f"no attribute gives the {field}",
+            expected=f"a value under attribute {' or '.join(codes)}, or option attributes naming the code "
+            f"that contains it, such as {field}=my_{field}_code",
+        )
 
     def _pick(self, values: _Values, field: str) -> tuple[Any, str] | None:
         code = values.code_for(field)

@@ -280,11 +280,14 @@ def _options(
     if color_index is None:
         return specs, [], {}
 
+    # Values that differ only in case or spacing ("Navy", "navy ") name one colour, spelled as first given.
     groups: dict[str, list[ShopifyVariant]] = {}
+    spellings: dict[str, str] = {}
     for source in variants:
         color = source.options[color_index] if color_index < len(source.options) else ""
         if color:
-            groups.setdefault(color, []).append(source)
+            key = " ".join(color.split()).casefold()
+            groups.setdefault(spellings.setdefault(key, color), []).append(source)
     spec_variants: list[tuple[dict[str, str], ShopifyVariant]] = []
     generated: dict[str, GeneratedValue] = {}
     given_skus = [members[0].sku for members in groups.values() if len(members) == 1]

@@ -11,7 +11,7 @@ import csv
 import io
 import re
 from collections.abc import Callable, Iterable, Mapping
-from typing import NamedTuple
+from typing import NamedTuple, cast
 
 from pydantic import BaseModel
 
@@ -43,6 +43,8 @@ _NUMBER_SHAPES: tuple[tuple[re.Pattern[str], DecimalMark | None], ...] = (
     (re.compile(rf"^\d{{1,3}}({_GROUP}\d{{3}})+\.\d+$"), "."),
     (re.compile(rf"^\d{{1,3}}({_GROUP}\d{{3}})+,\d+$"), ","),
 )
+# The line Excel reads, and writes on request, to name a file's delimiter: "sep=;".
+_SEP_LINE = re.compile(r"sep=([,;\t|])\r?\n")
 _DIGITS = re.compile(r"[0-9]+")
 _PRICE_CELL = re.compile(r"[0-9]+(?:[.,][0-9]+)*")
 _GROUPED = re.compile(r"[0-9]{1,3}(?P<mark>[ \u00a0\u202f.,])[0-9]{3}((?P=mark)[0-9]{3})*")
@@ -80,12 +82,18 @@ def read_table(
             message="the file is empty",
             expected="a header row and one row per variant",
         )
-    delimiter = options.delimiter or _detect_delimiter(file, text, header_score, default_delimiter)
+    named = _SEP_LINE.match(text)
+    if named is not None:
+        delimiter: Delimiter | FieldError = options.delimiter or cast(Delimiter, named.group(1))
+    else:
+        delimiter = options.delimiter or _detect_delimiter(file, text, header_score, default_delimiter)
     if isinstance(delimiter, FieldError):
         return delimiter
     records = _records(text, delimiter)
     if isinstance(records, _Unreadable):
         return records.field_error(file, text)
+    if named is not None:
+        records = records[1:]
     header = [cell.strip() for cell in records[0].cells] if records else []
     swallowed = _swallowed_rows(text, delimiter, records, header)
     if swallowed is not None:
@@ -233,7 +241,8 @@ def _swallowed_rows(text: str, delimiter: str, records: list[_Record], header: l
     if width < 2:
         return None
     lines = io.StringIO(text, newline="").readlines()
-    spaced_header = _spaced_after_delimiters(next(csv.reader(lines[:1], delimiter=delimiter), []))
+    header_line = lines[records[0].line - 1 : records[0].line] if records else []
+    spaced_header = _spaced_after_delimiters(next(csv.reader(header_line, delimiter=delimiter), []))
     price_columns = [index for index, name in enumerate(header) if "price" in name.lower()]
     column_kinds = _column_kinds([record.cells for record in records[1:] if record.line == record.last_line], width)
     for record in records:
