@@ -1,11 +1,17 @@
-"""The run's review index: products by status, and rejections that have no product."""
+"""The run's review index and product sheet: products by status, rejections without a product, flag placement."""
 
 from datetime import UTC, datetime
 
+from spec2listing.copywriting.offline import OfflineCopyWriter
+from spec2listing.costs.ledger import MemoryLedger
 from spec2listing.errors import FieldError
 from spec2listing.intake import Rejection
+from spec2listing.models.consistency import ConsistencyReport, DriftFlag
+from spec2listing.models.manifest import ImageEntry, Manifest
 from spec2listing.models.records import ProductRecord, ProductStatus, RunRecord, RunStatus
-from spec2listing.review.html import ERROR_CHARACTERS, render_run_index
+from spec2listing.review.html import ERROR_CHARACTERS, render_product_sheet, render_run_index
+
+from tests.support import ACCEPTANCE, brand_for, specs_in
 
 RUN = RunRecord(
     run_id="20260101T000000Z-0000abcd",
@@ -65,3 +71,39 @@ def test_flagged_score_never_shown_as_one() -> None:
 
     assert "<td>0.99</td>" in page
     assert "1.00" not in page
+
+
+def test_variant_flag_shown_beside_the_variant_image() -> None:
+    (spec,) = specs_in(ACCEPTANCE / "gan-charger.json")
+    listing = OfflineCopyWriter().write(spec, brand_for(spec), ledger=MemoryLedger()).listing
+    variant = spec.variants[0]
+    job_id = f"variant-{variant.sku.lower()}"
+    flag = DriftFlag(kind="variant_color_name", promised=variant.color, measured="another hue", where="variants[0]")
+    report = ConsistencyReport(sku=spec.sku, score=0.9, passed=False, checks=[], flags=[flag])
+    manifest = Manifest(
+        sku=spec.sku,
+        run_id=RUN.run_id,
+        name=spec.name,
+        status=ProductStatus.NEEDS_REVIEW,
+        spec_hash="0" * 64,
+        source_file="charger.json",
+        created_at=RUN.started_at,
+        providers={},
+        artifacts={},
+        exports={},
+        images=[
+            ImageEntry(job_id="packshot", kind="packshot", status="OK"),
+            ImageEntry(job_id=job_id, kind="variant", status="OK", variant_sku=variant.sku),
+        ],
+        score=0.9,
+        flags=1,
+        usage=[],
+        cost_usd=0.0,
+        timings_ms={},
+    )
+
+    page = render_product_sheet(spec=spec, listing=listing, manifest=manifest, report=report, previews={})
+
+    figure = page[page.index(f'id="image-{job_id}"') :]
+    assert "another hue" in figure[: figure.index("</figure>")]
+    assert "Plan and coverage flags" not in page

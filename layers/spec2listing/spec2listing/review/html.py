@@ -166,14 +166,17 @@ def _flag_paths(flag: DriftFlag) -> list[str]:
 
 
 def _image_cards(
-    manifest: Manifest, report: ConsistencyReport, previews: dict[str, str]
+    manifest: Manifest, report: ConsistencyReport, previews: dict[str, str], spec: ProductSpec
 ) -> tuple[list[ImageCard], set[int]]:
+    """Build one card per image, with the flags about it: its own, and those about the variant it shows."""
     cards = []
     placed: set[int] = set()
+    variant_paths = {variant.sku: f"variants[{index}]" for index, variant in enumerate(spec.variants)}
     for entry in manifest.images:
         card = ImageCard(entry=entry, preview=previews.get(entry.job_id))
+        shown = {entry.job_id, variant_paths.get(entry.variant_sku or "")}
         for index, flag in enumerate(report.flags):
-            if flag.where == entry.job_id:
+            if flag.where in shown:
                 card.flags.append(flag)
                 placed.add(index)
         card.checks = [check for check in report.checks if check.where == entry.job_id]
@@ -242,7 +245,7 @@ def render_product_sheet(
     previews: dict[str, str],
 ) -> str:
     """Build review.html for one product; image links are relative to the page."""
-    cards, placed = _image_cards(manifest, report, previews)
+    cards, placed = _image_cards(manifest, report, previews, spec)
     sections = _copy_fields(listing, report, placed)
     drifted = drift_phrases(report.claims)
     anchors = [claim.text for claim in report.claims if claim.kind == ClaimKind.ANCHOR and claim.supported]
