@@ -518,6 +518,47 @@ def test_akeneo_sizes_of_one_colour_make_one_variant() -> None:
     assert mug.specs["size"] == "400 ml, 600 ml"
 
 
+def _sea_sizes(**changes: dict) -> dict:
+    """Return the example page with a second size of the sea glass travel mug, changed as given."""
+    page = json.loads(AKENEO_PAGE.read_text())
+    items = page["_embedded"]["items"]
+    sea = next(item for item in items if item["identifier"] == "KR-TRV-400-SEA")
+    values = {**sea["values"], **changes}
+    items.insert(1, {**sea, "identifier": "KR-TRV-600-SEA", "values": values})
+    return page
+
+
+def _mug_variants(page: dict) -> list[tuple[str, str, str]]:
+    mug = _specs(parse_upload("page.json", json.dumps(page).encode(), AKENEO_OPTIONS))["kr_travel_mug"]
+    return [(variant.sku, variant.color, variant.color_hex) for variant in mug.variants]
+
+
+def test_akeneo_size_without_colour_hex_joins_its_colour() -> None:
+    page = _sea_sizes(color_hex=[])
+    assert _mug_variants(page)[0] == ("kr_travel_mug-sea-glass", "Sea Glass", "#7FA9A0")
+
+
+def test_akeneo_colour_in_two_materials_makes_two_variants() -> None:
+    page = _sea_sizes()
+    for item in page["_embedded"]["items"][:2]:
+        copy = {**item, "identifier": item["identifier"] + "-W", "values": {**item["values"]}}
+        copy["values"]["material"] = [{"locale": None, "scope": None, "data": "wood"}]
+        page["_embedded"]["items"].append(copy)
+    skus = [sku for sku, _, _ in _mug_variants(page)]
+    assert skus[:1] + skus[-1:] == ["kr_travel_mug-sea-glass", "kr_travel_mug-sea-glass-wood"]
+    assert len(set(skus)) == len(skus)
+
+
+def test_akeneo_generated_sku_avoids_an_identifier_of_the_file() -> None:
+    page = _sea_sizes()
+    bowl = next(item for item in page["_embedded"]["items"] if item["identifier"] == "KR-BWL-15")
+    bowl["identifier"] = "kr_travel_mug-sea-glass"
+    upload = parse_upload("page.json", json.dumps(page).encode(), AKENEO_OPTIONS)
+    specs = _specs(upload)
+    assert "kr_travel_mug-sea-glass" in specs
+    assert specs["kr_travel_mug"].variants[0].sku.startswith("kr_travel_mug-sea-glass-")
+
+
 def test_akeneo_metrics_converted_and_identifiers_left_out() -> None:
     mug = _specs(parse_upload(AKENEO_PAGE.name, AKENEO_PAGE.read_bytes(), AKENEO_OPTIONS))["kr_travel_mug"]
     assert (mug.volume.value, mug.volume.unit) == (400, "ml")
@@ -602,12 +643,14 @@ def test_akeneo_option_codes_read_as_words_model_codes_kept() -> None:
         _akeneo_bowl(
             rating=[{"locale": None, "scope": None, "data": "ip68"}],
             finish_code=[{"locale": None, "scope": None, "data": "high_gloss"}],
+            closure=[{"locale": None, "scope": None, "data": "ykk_zip_5c"}],
         ),
         AKENEO_OPTIONS,
     )
     (spec,) = _specs(upload).values()
     assert spec.specs["rating"] == "ip68"
     assert spec.specs["finish_code"] == "High gloss"
+    assert spec.specs["closure"] == "Ykk zip 5c"
 
 
 def test_akeneo_missing_name_names_the_codes_looked_for() -> None:
@@ -987,6 +1030,18 @@ def test_utf8_lines_beside_windows_1252_bytes_rejected(utf8_text: str) -> None:
     assert "line 2 has" in error.value
 
 
+@pytest.mark.parametrize(
+    "summary", ["Camisola \u201c100% L\u00c3\u201d", "Casaco \u00abL\u00c3\u00bb", "MA\u00c7\u00c3\u2026 suave"]
+)
+def test_windows_1252_capital_a_tilde_before_a_mark_read(summary: str) -> None:
+    rows = [
+        [*CATALOG_HEADER, "summary"],
+        ["A-1", "Camisola", "Acme", "Roupa", "9,50", "EUR", f"{summary}, feita \u00e0 m\u00e3o"],
+    ]
+    (spec,) = _specs(parse_upload("roupa.csv", _csv(rows, delimiter=";").encode("cp1252"))).values()
+    assert spec.summary == f"{summary}, feita \u00e0 m\u00e3o"
+
+
 def test_bytes_undefined_in_windows_1252_rejected() -> None:
     (error,) = _errors(parse_upload("x.csv", b"sku,name\nA,\x81\x8d\n"))
     assert error.message == "the file is neither UTF-8 nor Windows-1252 text"
@@ -1118,6 +1173,17 @@ def test_excel_sep_line_names_the_delimiter() -> None:
     assert upload.specs[0][0] == "row 3"
     (rejection,) = upload.rejections
     assert rejection.errors[0].path.startswith("row 4")
+
+
+def test_row_ending_with_a_delimiter_and_holding_one_more_reported() -> None:
+    header = "sku;name;brand;category;price;currency;materials\n"
+    rows = "T-1;Mug;Acme;Kitchen;9,50;EUR;clay;\nT-2;Big; heavy mug;Acme;Kitchen;7,50;EUR;;\n"
+    rows += "T-3;Cup;Acme;Kitchen;5,00;EUR;;\n"
+    upload = parse_upload("mugs.csv", (header + rows).encode())
+
+    assert [spec.sku for _, spec in upload.specs] == ["T-1", "T-3"]
+    (error,) = _errors(upload)
+    assert error.message == "the row has 8 cells but the header has 7, so its values fit no column"
 
 
 def test_one_row_with_an_empty_cell_too_many_rejected() -> None:

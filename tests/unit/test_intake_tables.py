@@ -95,6 +95,21 @@ def test_quoted_line_unlike_the_rows_read(line: str) -> None:
     assert set(specs) == {"R1", "R2"}
 
 
+def test_quote_closed_over_rows_with_numeric_skus_rejected() -> None:
+    # The swallowed rows differ from the one-line rows only by their numeric SKUs, which a catalog may mix.
+    rows = (
+        "T1,Tee,Acme,Shirts,10.00,EUR,plain\n"
+        'T2,"Tee 2-pack,Acme,Shirts,18.00,EUR,two\n'
+        "400123,Tee,Acme,Shirts,11.00,EUR,x\n"
+        '400124,Tee,Acme,Shirts,12.00,EUR,Print 12x16"\n'
+        "T6,Tee,Acme,Shirts,13.00,EUR,z\n"
+    )
+    upload = parse_upload("tees.csv", (CATALOG + rows).encode())
+    assert upload.specs == []
+    (error,) = _errors(upload)
+    assert "runs to line 5 and contains whole rows" in error.message
+
+
 def test_quote_closed_later_over_spaced_rows_rejected() -> None:
     rows = (
         'A-1,"Mug,Acme,Kitchen,9.50,EUR,x\n'

@@ -189,9 +189,10 @@ def _file_rejection(store, result):
     return FieldError.model_validate(error), report["original_key"]
 
 
-def test_s3_key_without_file_name_rejected(store, records) -> None:
-    store.put_bytes("incoming/..", _spec("DOTS-1", "Dots mug"), "application/json")
-    result = run_intake(_event(store, "incoming/.."), store=store, records=records, config=CONFIG)
+@pytest.mark.parametrize("key", ["incoming/..", "incoming/catalog.json/."])
+def test_s3_key_without_file_name_rejected(store, records, key) -> None:
+    store.put_bytes(key, _spec("DOTS-1", "Dots mug"), "application/json")
+    result = run_intake(_event(store, key), store=store, records=records, config=CONFIG)
     error, original_key = _file_rejection(store, result)
     assert error.path == "detail.object.key"
     assert "names no file" in error.message

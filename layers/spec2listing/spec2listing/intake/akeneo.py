@@ -15,6 +15,7 @@ attributes become `specs`, except identifiers and media.
 """
 
 import re
+from collections import Counter
 from decimal import Decimal, Inexact, InvalidOperation, localcontext
 from typing import Any, NamedTuple
 
@@ -207,11 +208,13 @@ def read_akeneo(
         key = f"model {parent}" if isinstance(parent, str) and parent else f"product {identifier}"
         groups.setdefault(key, []).append((origin, item))
 
+    # SKUs a generated variant SKU must not take: every identifier and model code of the file.
+    taken = {key.split(" ", 1)[1] for key in groups} | {identifier_of(item) for _, item in items}
     # A document may carry only some variant products of a model (an event about one of them, a page that
     # ends mid-model), so by default their variants update the model's last listing instead of replacing it.
     for key, members in groups.items():
         sku = key.split(" ", 1)[1]
-        found = _AkeneoGroup(file, sku, members, options).candidate()
+        found = _AkeneoGroup(file, sku, members, options, taken=taken).candidate()
         if isinstance(found, SpecCandidate) and key.startswith("model ") and options.variants == "merge":
             found.merge_variants = True
             found.members = list(members)
@@ -349,15 +352,41 @@ class _ReadVariant(NamedTuple):
     sku_where: str
     parent_where: str
     hex_where: str | None
+    unresolved: FieldError | None = None
+
+
+def _by_given_hex(reads: list[_ReadVariant]) -> list[list[_ReadVariant]]:
+    """Split the variant products of one colour by the color_hex they give; those without one join the first."""
+    parts: dict[str | None, list[_ReadVariant]] = {}
+    for read in reads:
+        parts.setdefault(read.fields["color_hex"].upper() if read.hex_where else None, []).append(read)
+    given = [part for hex_code, part in parts.items() if hex_code is not None]
+    if given:
+        given[0].extend(parts.get(None, []))
+        return given
+    return [parts[None]]
+
+
+def _material_words(fields: dict[str, str]) -> str:
+    return f"{fields['color']} {fields['material']}" if fields.get("material") else fields["color"]
 
 
 class _AkeneoGroup:
     """One spec built from a product, or from the variant products of one product model."""
 
-    def __init__(self, file: str, sku: str, members: list[tuple[str, dict[str, Any]]], options: ReadOptions) -> None:
+    def __init__(
+        self,
+        file: str,
+        sku: str,
+        members: list[tuple[str, dict[str, Any]]],
+        options: ReadOptions,
+        *,
+        taken: set[str] | frozenset[str] = frozenset(),
+    ) -> None:
         self.file = file
         self.sku = sku
         self.options = options
+        self.taken = taken
         self.members = [_Values(file, origin, item, options) for origin, item in members]
         self.items = [item for _, item in members]
         self.first = self.members[0]
@@ -607,31 +636,42 @@ class _AkeneoGroup:
     def _variants(self) -> list[dict[str, str]]:
         """Give one variant per colour of the variant products.
 
-        Variant products of one colour, material and color_hex (the sizes of a
-        colour) make one variant, whose SKU is generated from the model code
-        and the colour, as Shopify's reader does. The other axes become specs.
+        Variant products of one colour and material (the sizes of a colour)
+        make one variant, whose SKU is generated from the model code and the
+        colour, as Shopify's reader does. The other axes become specs. Their
+        color_hex is the first one given. Two different ones split them, and
+        the spec then rejects the colour name given twice.
         """
-        groups: dict[tuple[str, str, str], list[_ReadVariant]] = {}
+        groups: dict[tuple[str, str], list[_ReadVariant]] = {}
         for member, item in zip(self.members, self.items, strict=True):
             read = self._variant(member, item)
             if read is not None:
-                fields = read.fields
-                key = (fields["color"].casefold(), fields["color_hex"].upper(), fields.get("material", "").casefold())
+                key = (read.fields["color"].casefold(), read.fields.get("material", "").casefold())
                 groups.setdefault(key, []).append(read)
-        singles = [reads[0].fields["sku"] for reads in groups.values() if len(reads) == 1]
-        skus = VariantSkus(self.sku, singles, upper=False)
+        split = [part for reads in groups.values() for part in _by_given_hex(reads)]
+        colours = Counter(reads[0].fields["color"].casefold() for reads in split)
+        singles = [reads[0].fields["sku"] for reads in split if len(reads) == 1]
+        skus = VariantSkus(self.sku, [*self.taken, *singles], upper=False)
         variants: list[dict[str, str]] = []
-        for reads in groups.values():
+        for reads in split:
             first = reads[0]
-            fields, sku_where = first.fields, first.sku_where
+            if not any(read.hex_where for read in reads) and first.unresolved is not None:
+                self.errors += [read.unresolved for read in reads if read.unresolved is not None]
+                continue
+            fields, sku_where = dict(first.fields), first.sku_where
+            given = [read for read in reads if read.hex_where]
+            if given:
+                fields["color_hex"] = given[0].fields["color_hex"]
             if len(reads) > 1:
-                fields = {**fields, "sku": skus.generate(fields["color"])}
+                # A colour in several materials is told apart by the material too.
+                words = fields["color"] if colours[fields["color"].casefold()] == 1 else _material_words(fields)
+                fields["sku"] = skus.generate(f"{words} {fields['color_hex']}", words)
                 sku_where = f"{first.parent_where} and the colour, because {len(reads)} variant products have it"
             index = len(variants)
             self.where[f"variants.{index}"] = first.where
             self.where[f"variants.{index}.sku"] = sku_where
-            if first.hex_where is not None:
-                self.where[f"variants.{index}.color_hex"] = first.hex_where
+            if given and given[0].hex_where is not None:
+                self.where[f"variants.{index}.color_hex"] = given[0].hex_where
             variants.append(fields)
         return variants
 
@@ -643,11 +683,13 @@ class _AkeneoGroup:
         name = humanize_code(str(data)) if _is_code(data) else str(data)
         hex_picked = self._pick(member, "color_hex")
         resolved = (name, str(hex_picked[0])) if hex_picked else resolve_color(name) or resolve_color(str(data))
+        unresolved = None
         if resolved is None:
+            # Another size of this colour may give its color_hex; _variants reports it when none does.
             message, expected = unresolved_color(name, hex_source="a color_hex attribute")
-            self.errors.append(self._error(where, data, message, expected))
-            return None
-        fields = {"sku": identifier_of(item), "color": resolved[0], "color_hex": resolved[1]}
+            unresolved = self._error(where, data, message, expected)
+        color, color_hex = resolved or (name, "")
+        fields = {"sku": identifier_of(item), "color": color, "color_hex": color_hex}
         material = self._pick(member, "materials") if len(self.members) > 1 else None
         if material is not None and isinstance(material[0], str):
             fields["material"] = humanize_code(material[0]) if _is_code(material[0]) else material[0]
@@ -657,6 +699,7 @@ class _AkeneoGroup:
             sku_where=join_path(member.origin, "identifier"),
             parent_where=join_path(member.origin, "parent"),
             hex_where=hex_picked[1] if hex_picked else None,
+            unresolved=unresolved,
         )
 
     def _specs(self) -> dict[str, str | int | float | bool]:
@@ -805,12 +848,14 @@ def _decimal_text(value: Decimal) -> str:
 
 
 def _is_code(value: Any) -> bool:
-    """Check whether a value looks like an option code ('dark_green', 'size_10') rather than words.
+    """Check whether a value looks like an option code ('navy', 'dark_green', 'navy_v2') rather than words.
 
-    A part that mixes letters and digits ('ip68', 'xr21') is more likely a
+    One word that mixes letters and digits ('ip68', 'xr21') is more likely a
     model or rating written in a text attribute, and is kept as written.
     """
-    return isinstance(value, str) and bool(re.fullmatch(r"([a-z]+|[0-9]+)(_([a-z]+|[0-9]+))*", value))
+    if not isinstance(value, str) or not re.fullmatch(r"[a-z0-9]+(_[a-z0-9]+)*", value):
+        return False
+    return "_" in value or value.isalpha()
 
 
 def _plain_number(value: Any) -> str:

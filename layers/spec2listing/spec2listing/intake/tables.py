@@ -10,6 +10,7 @@ is rejected with the option that settles it, never guessed.
 import csv
 import io
 import re
+from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from typing import NamedTuple, cast
 
@@ -108,15 +109,24 @@ def read_table(
 
 
 def _without_trailing_delimiters(rows: list[tuple[int, list[str]]], width: int) -> list[tuple[int, list[str]]]:
-    """Drop the empty cells past the header's width when most rows have them, as a delimiter ending each row leaves.
+    """Drop the empty cells that delimiters ending each row leave, when most rows end so.
 
-    In a file that does not end its rows so, a row with an empty cell too
-    many more likely holds an unquoted delimiter, and is reported.
+    Most rows then have the same number of empty cells past the header's
+    width, and exactly that many are dropped from the end of every row. So
+    a row that also holds an unquoted delimiter still has a cell too many,
+    and is reported. In a file that does not end its rows so, it always is.
     """
-    ended = sum(1 for _, cells in rows if len(cells) > width and not any(cell.strip() for cell in cells[width:]))
-    if 2 * ended <= len(rows):
+    extra = Counter(
+        len(cells) - width for _, cells in rows if len(cells) > width and not any(c.strip() for c in cells[width:])
+    )
+    if not extra:
         return rows
-    return [(line, _trimmed(cells, width)) for line, cells in rows]
+    count, rows_ending = extra.most_common(1)[0]
+    if 2 * rows_ending <= len(rows):
+        return rows
+    return [
+        (line, cells[:-count] if not any(cell.strip() for cell in cells[-count:]) else cells) for line, cells in rows
+    ]
 
 
 def _trimmed(cells: list[str], width: int) -> list[str]:
@@ -276,9 +286,16 @@ def _column_kinds(rows: list[list[str]], width: int) -> list[str | None]:
 
 
 def _unlike_rows(cells: list[str], column_kinds: list[str | None]) -> bool:
-    """Tell whether a line has a number where the rows all have text, or text where they all have numbers."""
-    pairs = zip(cells, column_kinds, strict=True)
-    return any(kind is not None and _cell_kind(cell) not in (None, kind) for cell, kind in pairs)
+    """Tell whether a line has text where the rows all have numbers, or numbers in most of their text columns.
+
+    A number in one text column is not enough, since a catalog may give some
+    products numeric SKUs and others SKUs with letters.
+    """
+    kinds = [(_cell_kind(cell), kind) for cell, kind in zip(cells, column_kinds, strict=True)]
+    if any(found == "text" and kind == "number" for found, kind in kinds):
+        return True
+    text_columns = [found for found, kind in kinds if kind == "text"]
+    return 2 * text_columns.count("number") > len(text_columns)
 
 
 def _spaced_after_delimiters(cells: list[str]) -> bool:

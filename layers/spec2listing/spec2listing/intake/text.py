@@ -39,6 +39,11 @@ _NON_ASCII = re.compile(r"[^\x00-\x7f]")
 _UTF8_LATIN = re.compile(
     b"|".join(re.escape(chr(code).encode()) for code in sorted({*range(0xA0, 0x100), *map(ord, _WINDOWS_PUNCTUATION)}))
 )
+# Windows-1252 capitals. After one, "Ã" or "Â" and a mark are Portuguese or French capitals before
+# punctuation ("LÃ”", "MAÇÃ…"), not UTF-8.
+_WINDOWS_CAPITALS = frozenset(
+    byte for byte in range(256) if bytes([byte]).decode(LEGACY_ENCODING, errors="replace").isupper()
+)
 
 
 class DecodedText(BaseModel):
@@ -145,7 +150,7 @@ def legacy_reading(file: str, data: bytes, utf8_error: UnicodeDecodeError) -> De
     typographic punctuation that Windows spreadsheets write (’ “ ” – … €),
     placed where writers put it (see _punctuation_fits).
     """
-    mixed = _UTF8_LATIN.search(data)
+    mixed = next((match for match in _UTF8_LATIN.finditer(data) if _reads_as_utf8(data, match)), None)
     if mixed is not None:
         lines = data.decode("latin-1")  # one character per byte, for line numbers
         character = mixed.group().decode()
@@ -199,6 +204,16 @@ def legacy_reading(file: str, data: bytes, utf8_error: UnicodeDecodeError) -> De
                 expected=ENCODING_OPTION,
             )
     return DecodedText(text=text, encoding=LEGACY_ENCODING)
+
+
+def _reads_as_utf8(data: bytes, match: re.Match[bytes]) -> bool:
+    """Tell whether UTF-8 bytes of a Latin letter or mark are UTF-8, rather than Windows-1252 text.
+
+    The three-byte punctuation ("â€™") always is. A two-byte pair is not
+    after a capital, where Windows-1252 writes a capital Ã or Â and a mark.
+    """
+    start = match.start()
+    return len(match.group()) > 2 or start == 0 or data[start - 1] not in _WINDOWS_CAPITALS
 
 
 def _first_difference(windows: str, other: str) -> int | None:

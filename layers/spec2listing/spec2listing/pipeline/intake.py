@@ -195,8 +195,9 @@ def _file_name_of(key: str, path: str) -> tuple[str, FieldError | None]:
     Such a key gets the name UNNAMED_FILE for its kept copy. A name longer
     than a key segment may be is shortened instead (see _shortened).
     """
-    name = PurePosixPath(key).name
-    # PurePosixPath drops a trailing slash: 'incoming/x/', a folder the S3 console creates, would read as 'x'.
+    # The text after the last slash, since PurePosixPath would read 'incoming/x/' (a folder the S3 console
+    # creates) and 'incoming/x/.' as 'x'.
+    name = key.rsplit("/", 1)[-1]
     problem = "it ends in a slash, as a folder does" if key.endswith("/") else key_segment_problem(_shortened(name))
     if problem is None:
         return _shortened(name), None
