@@ -1077,6 +1077,22 @@ def test_vision_conflicting_verdicts_repaired(gemini, images) -> None:
     assert len(report.verdicts) == len(items)
 
 
+def test_vision_conflict_over_an_item_not_asked_ignored(gemini, images) -> None:
+    spec, brand = product()
+    job = first_job(spec, brand)
+    items = checklist(job)
+    present = [{**item, "verdict": "present", "reason": "seen"} for item in items]
+    unicorn = {"item": "a unicorn", "kind": "anchor", "reason": "?"}
+    extra = [{**unicorn, "verdict": "absent"}, {**unicorn, "verdict": "present"}]
+    gemini.queue(gemini_api.finished(json.dumps({"verdicts": present + extra}), "STOP"))
+    report = vision_checker(live(gemini, images)).check(
+        OfflineRenderer().render(job, spec, [], ledger=MemoryLedger()).data, job, ledger=MemoryLedger()
+    )
+
+    assert len(gemini.requests) == 1
+    assert [verdict.verdict for verdict in report.verdicts] == ["present"] * len(items)
+
+
 def test_vision_not_json_is_unavailable(gemini, images) -> None:
     spec, brand = product()
     job = first_job(spec, brand)

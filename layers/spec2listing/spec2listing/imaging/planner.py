@@ -122,11 +122,12 @@ def _quoted_list(items: list[str], last: str = "and") -> str:
 
 
 def _product_phrase(spec: ProductSpec, variant: Variant | None) -> str:
-    phrase = one_line(display_name(spec))
+    """Name the product and its variant, each value quoted, since all of them are the merchant's text."""
+    phrase = f"product {quoted(display_name(spec))}"
     if variant is not None:
-        finish = f", {one_line(variant.finish)} finish" if variant.finish else ""
-        material = f", {one_line(variant.material)}" if variant.material else ""
-        phrase += f" in {one_line(variant.color)} ({variant.color_hex}){finish}{material}"
+        finish = f", finish {quoted(variant.finish)}" if variant.finish else ""
+        material = f", material {quoted(variant.material)}" if variant.material else ""
+        phrase += f" in the colour {quoted(variant.color)} ({variant.color_hex}){finish}{material}"
     return phrase
 
 
@@ -137,7 +138,7 @@ def _packshot_prompt(spec: ProductSpec, variant: Variant | None, mandatory: list
         "The product is centred and fills at least 85% of the frame.",
     ]
     if spec.materials:
-        lines.append(f"Materials visible: {join_words([one_line(material) for material in spec.materials])}.")
+        lines.append(f"Materials visible: {_quoted_list(spec.materials)}.")
     if mandatory:
         lines.append(f"Must show: {_quoted_list(mandatory)}.")
     lines.append("No text, no watermark, no props, no people.")

@@ -134,17 +134,18 @@ class GeminiModel:
             except httpx2.TimeoutException as error:
                 ledger.record(self._unreported())
                 raise ProviderUnavailable(f"Gemini {self.model} timed out after {timeout_seconds:.0f} s") from error
+            # Connection errors are not chained: their traceback, which the log shows, may quote the headers.
             except httpx2.ConnectError as error:
                 raise ProviderUnavailable(
                     self.key.redact(f"cannot reach Gemini: {type(error).__name__}: {error}")
-                ) from error
+                ) from None
             except httpx2.RequestError as error:
                 # The request went out (a lost connection, a body that does not decode), so the call may be
                 # billed although no usage came back.
                 ledger.record(self._unreported())
                 raise ProviderUnavailable(
                     self.key.redact(f"the connection to Gemini failed: {type(error).__name__}: {error}")
-                ) from error
+                ) from None
             except json.JSONDecodeError as error:
                 # A 200 reply that is not JSON, such as a proxy's HTML page, carries no usage either.
                 ledger.record(self._unreported())

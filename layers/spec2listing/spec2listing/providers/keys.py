@@ -28,7 +28,7 @@ REDACTED = "[redacted]"
 # Text shaped like a key, redacted whichever key is configured: Google API keys, OpenAI keys
 # (sk-, sk-proj- and the like) and the token of an echoed Authorization header.
 KEY_SHAPES = re.compile(r"AIza[0-9A-Za-z_-]{16,}|(?<![0-9A-Za-z])sk-[0-9A-Za-z_-]{16,}|(?<=Bearer )[^\s\"',;]+")
-# Key values shorter than this are not replaced verbatim, since they would mangle ordinary words.
+# Shortest key accepted. Shorter values would mangle ordinary words when redacted, and no provider issues them.
 MIN_REDACTED_LENGTH = 8
 
 
@@ -65,7 +65,7 @@ class ApiKey:
         `refresh` reads the secret from Secrets Manager even when a cached value is still fresh.
         """
         if self._value is not None:
-            return self._remember(self._value.get_secret_value())
+            return self._checked(self._value.get_secret_value())
         if self.secret_name is None:
             raise ProviderAuthFailed(
                 f"no {self.provider} API key: set {self.variable}, or the key's secret name in the template"
@@ -74,14 +74,23 @@ class ApiKey:
             value = parameters.get_secret(self.secret_name, max_age=SECRET_MAX_AGE_SECONDS, force_fetch=refresh)
         except (GetParameterError, TransformParameterError) as error:
             raise ProviderAuthFailed(f"cannot read the {self.provider} API key from {self.source}: {error}") from error
+        return self._checked(value)
+
+    def _checked(self, value: str) -> str:
+        """Return the key without surrounding whitespace, remembered for redact(), or raise for a value no key has.
+
+        A newline pasted with the key would otherwise make the HTTP client refuse the header, with the key
+        in its message. A value shorter than MIN_REDACTED_LENGTH could not be redacted.
+        """
         key = value.strip()
         if not key:
             raise ProviderAuthFailed(f"the {self.provider} API key in {self.source} is empty")
-        return self._remember(key)
-
-    def _remember(self, key: str) -> str:
-        if len(key) >= MIN_REDACTED_LENGTH:
-            self._known.add(key)
+        if len(key) < MIN_REDACTED_LENGTH or not (key.isascii() and key.isprintable()) or " " in key:
+            raise ProviderAuthFailed(
+                f"the {self.provider} API key in {self.source} is not a key: keys are at least "
+                f"{MIN_REDACTED_LENGTH} printable ASCII characters without spaces"
+            )
+        self._known.add(key)
         return key
 
     def redact(self, text: str) -> str:

@@ -145,15 +145,14 @@ class OpenAIImageRenderer:
             ledger.record(unreported)
             raise ProviderUnavailable(f"OpenAI {self.model} timed out after {timeout:.0f} s") from error
         except openai.APIConnectionError as error:
+            # Not chained: the cause's traceback, which the log shows, may quote the request's headers.
             if isinstance(error.__cause__, httpx2.ConnectError):
-                raise ProviderUnavailable(
-                    self.key.redact(f"cannot reach OpenAI: {error}: {error.__cause__}")
-                ) from error
+                raise ProviderUnavailable(self.key.redact(f"cannot reach OpenAI: {error}: {error.__cause__}")) from None
             # The request went out, so the call may be billed although no usage came back.
             ledger.record(unreported)
             raise ProviderUnavailable(
                 self.key.redact(f"the connection to OpenAI failed: {error}: {error.__cause__}")
-            ) from error
+            ) from None
         except openai.APIStatusError as error:
             # Not chained: the SDK's error quotes the body, which may echo the key.
             raise self._domain_error(error) from None
@@ -252,7 +251,8 @@ def _reported_usage(usage: object) -> ImagesUsage | None:
     if isinstance(usage, BaseModel):
         usage = usage.model_dump(warnings=False)
     try:
-        reported = ImagesUsage.model_validate(usage)
+        # Strict, so that a count of true or "100" is no reported count.
+        reported = ImagesUsage.model_validate(usage, strict=True)
     except ValidationError:
         return None
     details = reported.input_tokens_details
