@@ -6,6 +6,7 @@ import shutil
 import signal
 
 import pytest
+from spec2listing.local import cli
 from spec2listing.local.cli import main
 from spec2listing.local.runtime import LocalPipeline
 
@@ -99,6 +100,25 @@ def test_timeout_stops_runs_and_records_them(tmp_path, monkeypatch, capsys) -> N
     summary = json.loads((out / run["record"]["summary_key"]).read_text())
     assert summary["status"] == "FAILED"
     assert (out / summary["review_index"]).is_file()
+
+
+def test_deadline_passing_as_the_runs_end_counts_as_done(tmp_path, monkeypatch, capsys) -> None:
+    # The deadline passes after the last run ended but before the runs were stopped, so none is left to stop.
+    def finish_then_time_out(pipeline, submissions, console, timeout):
+        pipeline.wait(submissions, timeout_seconds=300)
+        raise TimeoutError("timed out after 0.5 s with runs still going")
+
+    monkeypatch.setattr(cli, "_wait_with_progress", finish_then_time_out)
+    out = tmp_path / "out"
+
+    code = main(["run", str(EXAMPLES / "daypack.json"), "--timeout", "0.5", "--out", str(out)])
+
+    printed = capsys.readouterr()
+    assert code == 0, printed.err
+    assert "timed out" not in printed.err
+    assert "FJ-DAY-22" in printed.out
+    (run,) = [item for item in json.loads((out / "table.json").read_text())["items"] if item["sk"] == "RUN"]
+    assert run["record"]["status"] == "SUCCEEDED"
 
 
 def test_interrupt_stops_runs_and_records_them(tmp_path, monkeypatch, capsys) -> None:

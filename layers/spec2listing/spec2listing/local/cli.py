@@ -264,10 +264,14 @@ def _run(arguments: argparse.Namespace, console: Console) -> int:
             except TimeoutError as error:
                 restore_interrupts = _defer_interrupts()
                 stopped = pipeline.stop(pipeline.started, reason=f"TimedOut: {error}")
-                # The runs that ended in time keep their outcomes; show them beside the stopped ones.
-                _print_outcomes(console, pipeline.outcomes(pipeline.started), out_dir)
-                _error_console().print(f"[red]error:[/] {escape(str(error))}; stopped runs {', '.join(stopped)}")
-                return EXIT_FAILED
+                outcomes = pipeline.outcomes(pipeline.started)
+                # With none stopped, every run ended between the deadline and the stop, so the command is done.
+                if stopped:
+                    # The runs that ended in time keep their outcomes; show them beside the stopped ones.
+                    _print_outcomes(console, outcomes, out_dir)
+                    _error_console().print(f"[red]error:[/] {escape(str(error))}; stopped runs {', '.join(stopped)}")
+                    return EXIT_FAILED
+                restore_interrupts()  # deferred again below, while the folder is saved
             except KeyboardInterrupt:
                 restore_interrupts = _defer_interrupts()
                 # pipeline.started also contains an execution whose submission the interrupt cut short.
