@@ -2,6 +2,7 @@
 
 import copy
 import json
+from pathlib import Path
 
 import pytest
 from spec2listing.intake.akeneo import identifier_of
@@ -10,7 +11,7 @@ from spec2listing.models.product import NormalizedProduct
 from spec2listing.models.records import ProductStatus, RunStatus
 from spec2listing.storage.objects import get_json
 
-from tests.support import EXAMPLES
+from tests.support import EXAMPLES, load_event
 
 pytestmark = pytest.mark.integration
 
@@ -109,3 +110,82 @@ def test_new_size_of_a_colour_joins_its_variant(tmp_path) -> None:
     ]
     assert product.status == ProductStatus.COMPLETE, product.error
     assert [variant.sku for variant in one_size.spec.variants] == ["KR-TRV-400-SEA", "KR-TRV-400-SLT"]
+
+
+def _pim_event(event_id: str, time: str, document: dict) -> dict:
+    """Build the ProductSpecChanged event a PIM sends for an Akeneo document, stamped with its change time."""
+    event = load_event("pim-spec-changed-akeneo")
+    event.update(id=event_id, time=time)
+    event["detail"] = {"source_system": "akeneo", "file_name": f"{event_id}.json", "spec": document, "options": OPTIONS}
+    return event
+
+
+def _listing(pipeline) -> NormalizedProduct:
+    listing = pipeline.records.get_listing(MODEL)
+    return NormalizedProduct.model_validate(get_json(pipeline.store, listing.artifacts["spec"]))
+
+
+def test_late_event_about_another_variant_product_is_kept(tmp_path) -> None:
+    page = json.loads(PAGE.read_text())
+    sea = next(item for item in page["_embedded"]["items"] if item["identifier"] == "KR-TRV-400-SEA")
+    oat = copy.deepcopy(sea)
+    oat["identifier"] = "KR-TRV-400-OAT"
+    oat["values"]["color"] = [{"locale": None, "scope": None, "data": "Oat"}]
+    oat["values"]["color_hex"] = [{"locale": None, "scope": None, "data": "#D8CBB0"}]
+    events = [
+        _pim_event("base", "2026-12-04T09:00:00Z", page),
+        _pim_event("sea-600", "2026-12-04T10:00:05Z", {**sea, "identifier": "KR-TRV-600-SEA"}),
+        # Changed before the 600 ml size, and delivered after it.
+        _pim_event("oat", "2026-12-04T10:00:00Z", oat),
+    ]
+    with LocalPipeline(tmp_path / "out", environment={"PROVIDERS": "offline"}) as pipeline:
+        for event in events:
+            (outcome,) = pipeline.wait([pipeline.start(Path(event["id"]), "", event)], timeout_seconds=300)
+            assert outcome.status == RunStatus.SUCCEEDED.value, outcome.error
+        listing = _listing(pipeline)
+
+    assert [variant.color for variant in listing.spec.variants] == ["Sea Glass", "Slate Grey", "Oat"]
+    assert sorted(identifier_of(item) for item in listing.source_members) == [
+        "KR-TRV-400-OAT",
+        "KR-TRV-400-SEA",
+        "KR-TRV-400-SLT",
+        "KR-TRV-600-SEA",
+    ]
+
+
+def test_replaced_model_then_merged_and_all_disabled(tmp_path) -> None:
+    page = json.loads(PAGE.read_text())
+    model_items = [item for item in page["_embedded"]["items"] if item.get("parent") == MODEL]
+    larger = tmp_path / "akeneo-sea-600.json"
+    larger.write_text(json.dumps({**model_items[0], "identifier": "KR-TRV-600-SEA"}))
+    disabled = tmp_path / "akeneo-all-disabled.json"
+    everything = [*model_items, {**model_items[0], "identifier": "KR-TRV-600-SEA"}]
+    disabled.write_text(json.dumps({"_embedded": {"items": [{**item, "enabled": False} for item in everything]}}))
+    with LocalPipeline(tmp_path / "out", environment={"PROVIDERS": "offline"}) as pipeline:
+        _model_outcome(pipeline, PAGE, {**OPTIONS, "variants": "replace"})
+        replaced = _listing(pipeline)
+        _model_outcome(pipeline, larger, OPTIONS)
+        merged = _listing(pipeline)
+        pipeline.wait([pipeline.submit_file(disabled, OPTIONS)], timeout_seconds=300)
+        emptied = _listing(pipeline)
+
+    assert [identifier_of(item) for item in replaced.source_members] == ["KR-TRV-400-SEA", "KR-TRV-400-SLT"]
+    assert [variant.sku for variant in merged.spec.variants] == ["kr_travel_mug-sea-glass", "KR-TRV-400-SLT"]
+    assert emptied.spec.variants == []
+
+
+def test_variant_product_not_merged_into_an_unreadable_listing(tmp_path) -> None:
+    single = tmp_path / "akeneo-oat.json"
+    _oat_variant_document(single)
+    with LocalPipeline(tmp_path / "out", environment={"PROVIDERS": "offline"}) as pipeline:
+        _model_outcome(pipeline, PAGE, OPTIONS)
+        listing = pipeline.records.get_listing(MODEL)
+        pipeline.store.put_bytes(listing.artifacts["spec"], b"{", "application/json")
+        (outcome,) = pipeline.wait([pipeline.submit_file(single, OPTIONS)], timeout_seconds=300)
+        last = pipeline.records.get_listing(MODEL)
+
+    (rejection,) = outcome.rejections
+    assert rejection["sku"] == MODEL
+    (error,) = rejection["errors"]
+    assert "cannot be read, so these variant products cannot be merged into it" in error["message"]
+    assert last.run_id == listing.run_id

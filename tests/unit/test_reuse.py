@@ -190,15 +190,14 @@ def test_unchanged_product_manifest_says_reused(store, records, publisher) -> No
     assert store.exists(manifest["artifacts"]["review"])
 
 
-@pytest.mark.parametrize(
-    ("damage", "artifact"), [("delete", "copy"), ("delete", "image"), ("overwrite", "copy"), ("overwrite", "image")]
-)
+@pytest.mark.parametrize("damage", ["delete", "overwrite"])
+@pytest.mark.parametrize("artifact", ["copy", "image", "spec", "consistency"])
 def test_damaged_unchanged_listing_generated_again(store, records, publisher, damage, artifact) -> None:
     catalog = _catalog(store, records, publisher)
     data = _bytes(_spec("gan-charger.json"))
     first = catalog.run("charger.json", data)
     manifest = catalog.manifest(first.run_id, "VL-GAN65-3P")
-    key = manifest["artifacts"]["copy"] if artifact == "copy" else manifest["images"][0]["key"]
+    key = manifest["images"][0]["key"] if artifact == "image" else manifest["artifacts"][artifact]
     assert manifest["sizes"][key] == len(store.get_bytes(key))
     if damage == "delete":
         store.objects.pop(key)
@@ -632,6 +631,20 @@ def test_brand_guide_change_regenerates_copy(store, records, publisher) -> None:
 def _job(**changes) -> ImageJob:
     fields = {"job_id": "packshot", "kind": ImageKind.PACKSHOT, "prompt": "A mug", "backdrop": "white"}
     return ImageJob(**{**fields, **changes})
+
+
+def test_category_change_keeps_images_of_a_renderer_that_does_not_draw_it(store, records, publisher) -> None:
+    catalog = _catalog(store, records, publisher)
+    catalog.renderer.draws_category = False
+    spec = _spec("gan-charger.json")
+    catalog.run("charger.json", _bytes(spec))
+    rendered = len(catalog.renderer.calls)
+    second = catalog.run("charger.json", _bytes({**spec, "category": "Electronics > Wall Chargers"}))
+
+    assert catalog.renderer.calls[rendered:] == []
+    manifest = catalog.manifest(second.run_id, "VL-GAN65-3P")
+    assert manifest["reuse"]["changed_fields"] == ["category"]
+    assert manifest["reuse"]["images_generated"] == []
 
 
 def test_image_cache_key_inputs() -> None:

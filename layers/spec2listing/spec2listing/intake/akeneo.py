@@ -215,8 +215,8 @@ def read_akeneo(
     for key, members in groups.items():
         sku = key.split(" ", 1)[1]
         found = _AkeneoGroup(file, sku, members, options, taken=taken).candidate()
-        if isinstance(found, SpecCandidate) and key.startswith("model ") and options.variants == "merge":
-            found.merge_variants = True
+        if isinstance(found, SpecCandidate) and key.startswith("model "):
+            found.merge_variants = options.variants == "merge"
             found.members = list(members)
         result.add(found)
     return result

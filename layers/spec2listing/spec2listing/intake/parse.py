@@ -30,8 +30,7 @@ class SpecCandidate(BaseModel):
     members: list[tuple[str, dict[str, Any]]] = Field(
         default_factory=list,
         description="The source objects the candidate was read from (Akeneo variant products, each with its "
-        "origin), when its "
-        "variants are merged, so that a later document can rebuild it with them.",
+        "origin), so that a later document can rebuild the product with them.",
     )
 
 
@@ -168,6 +167,7 @@ def parse_upload(file: str, data: bytes, options: ReadOptions | None = None) -> 
         upload.locators[candidate.origin] = candidate.locate
         if candidate.merge_variants:
             upload.merge_origins.add(candidate.origin)
+        if candidate.members:
             upload.members[candidate.origin] = candidate.members
     if not upload.specs and not upload.rejections:
         upload.rejections.append(

@@ -249,14 +249,14 @@ def _digest(document: dict[str, Any]) -> str:
 
 
 def image_cache_key(
-    model: str, job: ImageJob, references: list[bytes], category: str, *, output_format: str = "png"
+    model: str, job: ImageJob, references: list[bytes], category: str | None, *, output_format: str = "png"
 ) -> str:
     """SHA-256 over what decides an image: model, prompt, size, quality, background, format and reference photos.
 
-    The category is included because the offline renderer draws its silhouette
-    from it, and no prompt carries it. The output format is left out when it is
-    PNG, so that PNG images keep the keys they had before the format was part of
-    the key and are not rendered again.
+    `category` is given for a renderer that draws from it, as the offline one
+    draws its silhouette, since no prompt carries it. The output format is left
+    out when it is PNG, so that PNG images keep the keys they had before the
+    format was part of the key and are not rendered again.
     """
     document: dict[str, Any] = {
         "model": model,
@@ -265,8 +265,9 @@ def image_cache_key(
         "quality": job.quality,
         "background": job.background,
         "references": [hashlib.sha256(data).hexdigest() for data in references],
-        "category": category,
     }
+    if category is not None:
+        document["category"] = category
     if output_format != "png":
         document["output_format"] = output_format
     return _digest(document)

@@ -188,7 +188,8 @@ def _usable_cache_entry(store: ObjectStore, key: str, job: ImageJob, output_form
 
 
 def _image_cache_key(renderer: ImageRenderer, job: ImageJob, references: list[bytes], category: str) -> str:
-    return image_cache_key(renderer.model, job, references, category, output_format=renderer.output_format(job))
+    drawn_category = category if renderer.draws_category else None
+    return image_cache_key(renderer.model, job, references, drawn_category, output_format=renderer.output_format(job))
 
 
 def _reference_photos(store: ObjectStore, sku: str, jobs: list[ImageJob]) -> dict[str, bytes]:

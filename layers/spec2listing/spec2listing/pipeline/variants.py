@@ -17,6 +17,7 @@ later document about the model runs.
 """
 
 from collections.abc import Collection
+from datetime import datetime
 from typing import Any, NamedTuple
 
 from pydantic import ValidationError
@@ -65,6 +66,7 @@ def rebuild_from_members(
     dropped: Collection[str],
     options: ReadOptions,
     file: str,
+    listing_is_newer: bool = False,
 ) -> Rebuilt | list[FieldError] | None:
     """Read the model again from the variant products of the document and of its last listing.
 
@@ -72,8 +74,11 @@ def rebuild_from_members(
     by the document's product with the same identifier, and the document's new
     ones follow. So product-level values are read from the model's first variant
     product as for a whole page, and a document that repeats a product unchanged
-    gives the same spec. Variant products in `dropped` are left out. Returns None
-    when the last listing has no stored variant products to rebuild from.
+    gives the same spec. Variant products in `dropped` are left out, and with all
+    of them left out no variants remain. When the listing comes from a later
+    change than the document (`listing_is_newer`), its variant products win over
+    the document's, which only adds new ones. Returns None when the last listing
+    has no stored variant products to rebuild from.
     """
     if earlier is None or not earlier.source_members:
         return None
@@ -82,7 +87,9 @@ def rebuild_from_members(
     kept_skus = []
     for item in earlier.source_members:
         identifier = identifier_of(item)
-        if identifier in dropped and identifier not in document_items:
+        if listing_is_newer:
+            document_items.pop(identifier, None)
+        elif identifier in dropped and identifier not in document_items:
             continue
         if identifier in document_items:
             combined.append(document_items.pop(identifier))
@@ -91,7 +98,8 @@ def rebuild_from_members(
             kept_skus.append(identifier)
     combined += list(document_items.values())
     if not combined:
-        return None
+        # Every variant product is disabled: the listing keeps its product values and has no variants left.
+        return Rebuilt(spec=_with_variants(earlier.spec, []), members=[], kept_skus=[])
 
     found = read_akeneo(file, combined, options, "akeneo")
     errors = [error for rejection in found.rejections for error in rejection.errors]
@@ -180,6 +188,7 @@ class DocumentSpec(NamedTuple):
     spec: ProductSpec
     kept_skus: list[str]
     members: list[dict[str, Any]]
+    changed_at: datetime | None = None
 
 
 def resolve_variant_merges(
@@ -189,11 +198,15 @@ def resolve_variant_merges(
     records: RecordStore,
     options: ReadOptions,
     file: str,
+    changed_at: datetime | None = None,
 ) -> tuple[list[DocumentSpec], list[Rejection]]:
     """Merge the document's partial models into their last listings, and drop the variants it disables.
 
     Specs whose variants are not merged come back as they are. A model that the
     document only disables variants of runs again as its last listing without them.
+    A document older than the listing it merges into (`changed_at`, its event's
+    time) adds its new variant products, and the result takes the listing's
+    change time, so that the outcome order keeps it.
     """
     merging = [spec.sku for origin, spec in parsed.specs if origin in parsed.merge_origins]
     merging += [sku for sku in parsed.dropped_variants if sku not in merging]
@@ -203,21 +216,28 @@ def resolve_variant_merges(
     read = set()
     for origin, spec in parsed.specs:
         read.add(spec.sku)
-        if origin not in parsed.merge_origins:
-            results.append(DocumentSpec(origin, spec, [], []))
-            continue
         members = parsed.members.get(origin, [])
+        if origin not in parsed.merge_origins:
+            # Kept with the listing, so that a later document merges into all of them.
+            results.append(DocumentSpec(origin, spec, [], [item for _, item in members]))
+            continue
         dropped = parsed.dropped_variants.get(spec.sku, [])
         listing = listings.get(spec.sku)
+        earlier = listed_product(listing, store)
+        if listing is not None and earlier is None:
+            rejections.append(Rejection(sku=spec.sku, origin=origin, errors=[_unreadable_listing(file, listing)]))
+            continue
+        newer = listing is not None and _is_later(listing.changed_at, changed_at)
         rebuilt = rebuild_from_members(
-            spec.sku, members, listed_product(listing, store), dropped=dropped, options=options, file=file
+            spec.sku, members, earlier, dropped=dropped, options=options, file=file, listing_is_newer=newer
         )
         if rebuilt is None:
             rebuilt = _merged_variants(spec, listing, members, store=store, file=file, dropped=dropped)
         if isinstance(rebuilt, list):
             rejections.append(Rejection(sku=spec.sku, origin=origin, errors=rebuilt))
         else:
-            results.append(DocumentSpec(origin, rebuilt.spec, rebuilt.kept_skus, rebuilt.members))
+            latest = listing.changed_at if newer and listing is not None else None
+            results.append(DocumentSpec(origin, rebuilt.spec, rebuilt.kept_skus, rebuilt.members, latest))
 
     for sku, dropped in parsed.dropped_variants.items():
         earlier = listed_product(listings.get(sku), store)
@@ -239,6 +259,22 @@ def resolve_variant_merges(
             if remaining is not None:
                 results.append(DocumentSpec(origin, remaining, [variant.sku for variant in remaining.variants], []))
     return results, rejections
+
+
+def _is_later(listed: datetime | None, document: datetime | None) -> bool:
+    return listed is not None and document is not None and listed > document
+
+
+def _unreadable_listing(file: str, listing: ProductRecord) -> FieldError:
+    """Report a document to merge into a listing whose stored spec cannot be read, which would lose its variants."""
+    return FieldError(
+        file=file,
+        path="parent",
+        value=listing.sku,
+        message=f"the model's last listing (run {listing.run_id}) cannot be read, so these variant products "
+        "cannot be merged into it",
+        expected="all of the model's variant products in one file with option variants=replace",
+    )
 
 
 def _merged_variants(

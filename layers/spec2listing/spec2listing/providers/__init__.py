@@ -62,6 +62,8 @@ class CopyWriter(Protocol):
 class ImageRenderer(Protocol):
     name: str
     model: str
+    # Whether `render` draws from the spec's category, which no prompt carries, so that it decides the image.
+    draws_category: bool
 
     def render(
         self, job: ImageJob, spec: ProductSpec, references: list[bytes], *, ledger: UsageLedger

@@ -59,6 +59,7 @@ class OpenAIImageRenderer:
     """GPT Image renders, billed from the response's usage and the price table."""
 
     name = "openai"
+    draws_category = False
 
     def __init__(
         self,
