@@ -136,8 +136,8 @@ def finalize_product(
         previews = {job_id: preview_data_uri(data) for job_id, (_, data) in rendered.items()}
         manifest.sizes = {task.copywriting.copy_key: len(copy_bytes)}
         manifest.sizes.update({key: len(data) for key, data in rendered.values()})
-        # A later run that reuses this listing reads its spec and report again.
-        manifest.sizes.update({key: store.size(key) for key in (task.spec_key, task.check.report_key)})
+        # A later document about the product reads this listing's spec again (see pipeline.variants).
+        manifest.sizes[task.spec_key] = store.size(task.spec_key)
         sheet = render_product_sheet(
             spec=product.spec, listing=listing, manifest=manifest, report=report, previews=previews
         )

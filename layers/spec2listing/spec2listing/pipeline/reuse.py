@@ -161,14 +161,15 @@ def reuse_outcome(
 
 
 def _listing_intact(manifest: Manifest, store: ObjectStore) -> bool:
-    """Tell whether a listing's spec, copy, report and images are in the bucket at the size the run wrote.
+    """Tell whether a listing's spec, copy and images are in the bucket at the size the run wrote.
 
     One HEAD request each. A manifest written before sizes were recorded is held to existence alone.
+    The report is left out, since a change reads a damaged one as flagged and writes the copy again.
     NOTE: a file replaced by other bytes of the same size is not caught. Reading every copy and image
     would make an unchanged catalog download each listing again.
     """
     wanted = [image.key for image in manifest.images if image.key]
-    wanted += [manifest.artifacts[name] for name in ("copy", "spec", "consistency") if manifest.artifacts.get(name)]
+    wanted += [manifest.artifacts[name] for name in ("copy", "spec") if manifest.artifacts.get(name)]
 
     def intact(key: str) -> bool:
         expected = manifest.sizes.get(key)
