@@ -183,6 +183,17 @@ def test_gemini_redirect_not_followed(gemini, images) -> None:
     assert gemini_api.KEY not in str(raised.value)
 
 
+def test_openai_redirect_not_followed(gemini, images) -> None:
+    spec, brand = product()
+    with FakeOpenAI() as other:
+        images.queue(Reply(307, {}, headers={"location": f"{other.url}/v1/images/generations"}))
+        with pytest.raises(ProviderRequestRejected, match="set OPENAI_BASE_URL") as raised:
+            image_renderer(live(gemini, images)).render(first_job(spec, brand), spec, [], ledger=MemoryLedger())
+
+    assert other.requests == []
+    assert openai_api.KEY not in str(raised.value)
+
+
 def test_gemini_undecodable_body_retried(gemini, images) -> None:
     spec, brand = product()
     broken = Reply(200, {}, headers={"content-encoding": "gzip"})

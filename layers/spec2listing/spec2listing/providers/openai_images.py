@@ -84,7 +84,8 @@ class OpenAIImageRenderer:
                 base_url=base_url,
                 max_retries=0,
                 timeout=policy.timeout_seconds,
-                http_client=openai.DefaultHttpxClient(event_hooks=deadline_event_hooks()),
+                # Redirects are not followed: an edit request would carry the reference photos on to the new host.
+                http_client=openai.DefaultHttpxClient(event_hooks=deadline_event_hooks(), follow_redirects=False),
             ),
         )
 
@@ -195,6 +196,11 @@ class OpenAIImageRenderer:
             return ContentBlocked(self.key.redact(f"OpenAI refused the image ({error.code}): {error.message}"))
         if status == 404:
             return ProviderRequestRejected(f"{message}; check the model name in IMAGE_MODEL")
+        if 300 <= status < 400:
+            return ProviderRequestRejected(
+                f"{message}; redirects are not followed, so that the request and its reference photos never go "
+                "to another host: set OPENAI_BASE_URL to the endpoint the redirect names"
+            )
         return ProviderRequestRejected(message)
 
     def _usage(self, job: ImageJob, response: ImagesResponse, *, photos: int) -> Usage:
