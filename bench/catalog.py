@@ -4,7 +4,8 @@ Runs the state machine of template.yaml locally (LocalPipeline on moto, handlers
 in this process) with the offline providers, on generated catalogs:
 
 (a) 100 and 500 SKUs: pipeline time per product, and the 500/100 time ratio
-    (target: within 10% of linear, 4.5 to 5.5);
+    (target: within 10% of linear, 4.5 to 5.5), each catalog the fastest of
+    --repeats runs;
 (b) offline providers slowed to 2 s per copy call and 20 s per image, with
     product and image concurrency 8. Each product's time is divided by its
     critical path (copy + its slowest image + checks). A ratio of 1.15 or less
@@ -18,7 +19,7 @@ run: on a shared machine, other tenants' load changes wall time between the
 small and the large run but not the CPU time the pipeline spends, so the
 target is judged on CPU time. Usage:
 
-    .venv/bin/python bench/catalog.py [--small 100] [--large 500] [--latency-products 8]
+    .venv/bin/python bench/catalog.py [--small 100] [--large 500] [--repeats 2] [--latency-products 8]
 """
 
 import argparse
@@ -114,32 +115,41 @@ def _progress(label: str) -> Callable[[int, int], None]:
     return report
 
 
-def scaling(small: int, large: int, work: Path) -> dict[str, Any]:
-    """(a) and (c): a small and a large catalog, then the large one again unchanged."""
+def scaling(small: int, large: int, work: Path, repeats: int) -> dict[str, Any]:
+    """(a) and (c): a small and a large catalog, then the large one again unchanged.
+
+    Each catalog runs `repeats` times, small and large in turn and each in a new
+    pipeline, and the fastest run of each counts. On a shared machine the same
+    run's CPU time varies by about 10% from one try to the next, as much as
+    the target allows.
+    """
     figures: dict[str, Any] = {}
-    for size in (small, large):
-        path = work / f"catalog-{size}.csv"
-        write_catalog(path, size, variants=2, prefix=f"S{size}")
-        with LocalPipeline(work / f"out-{size}", environment={"PROVIDERS": "offline"}) as pipeline:
-            _, seconds, cpu_seconds = timed_run(pipeline, path, f"{size} SKUs")
-            figures[size] = {
-                "seconds": seconds,
-                "cpu_seconds": cpu_seconds,
-                "ms_per_product": seconds * 1000 / size,
-                "cpu_ms_per_product": cpu_seconds * 1000 / size,
-            }
-            if size != large:
-                continue
-            before = {step: pipeline.invocations.get(step, 0) for step in PROVIDER_STEPS}
-            again, again_seconds, _ = timed_run(pipeline, path, f"{size} SKUs unchanged")
-            after = {step: pipeline.invocations.get(step, 0) for step in PROVIDER_STEPS}
-            figures["unchanged"] = {
-                "seconds": again_seconds,
-                "share_of_first": again_seconds / seconds,
-                "provider_calls": sum(after[step] - before[step] for step in PROVIDER_STEPS),
-                "reused": sum(1 for product in again.products if product.reused_from),
-                "cost_usd": again.run.cost_usd if again.run else None,
-            }
+    for attempt in range(repeats):
+        for size in (small, large):
+            path = work / f"catalog-{size}.csv"
+            write_catalog(path, size, variants=2, prefix=f"S{size}")
+            with LocalPipeline(work / f"out-{size}-{attempt}", environment={"PROVIDERS": "offline"}) as pipeline:
+                _, seconds, cpu_seconds = timed_run(pipeline, path, f"{size} SKUs, try {attempt + 1}")
+                if size not in figures or cpu_seconds < figures[size]["cpu_seconds"]:
+                    figures[size] = {
+                        "seconds": seconds,
+                        "cpu_seconds": cpu_seconds,
+                        "ms_per_product": seconds * 1000 / size,
+                        "cpu_ms_per_product": cpu_seconds * 1000 / size,
+                        "tries": repeats,
+                    }
+                if size != large or attempt < repeats - 1:
+                    continue
+                before = {step: pipeline.invocations.get(step, 0) for step in PROVIDER_STEPS}
+                again, again_seconds, _ = timed_run(pipeline, path, f"{size} SKUs unchanged")
+                after = {step: pipeline.invocations.get(step, 0) for step in PROVIDER_STEPS}
+                figures["unchanged"] = {
+                    "seconds": again_seconds,
+                    "share_of_first": again_seconds / seconds,
+                    "provider_calls": sum(after[step] - before[step] for step in PROVIDER_STEPS),
+                    "reused": sum(1 for product in again.products if product.reused_from),
+                    "cost_usd": again.run.cost_usd if again.run else None,
+                }
     figures["ratio"] = figures[large]["seconds"] / figures[small]["seconds"]
     figures["cpu_ratio"] = figures[large]["cpu_seconds"] / figures[small]["cpu_seconds"]
     figures["linear"] = large / small
@@ -185,7 +195,8 @@ def report(scale: dict[str, Any] | None, latency: dict[str, Any] | None, small: 
         for size in (small, large):
             figures = scale[size]
             print(
-                f"(a) {size} SKUs: {figures['seconds']:.1f} s wall, {figures['ms_per_product']:.0f} ms per product; "
+                f"(a) {size} SKUs, fastest of {figures['tries']}: {figures['seconds']:.1f} s wall, "
+                f"{figures['ms_per_product']:.0f} ms per product; "
                 f"{figures['cpu_seconds']:.1f} s CPU, {figures['cpu_ms_per_product']:.0f} ms per product"
             )
         wall_deviation = scale["ratio"] / linear - 1
@@ -225,11 +236,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--large", type=int, default=500, help="SKUs in the large catalog (default 500)")
     parser.add_argument("--latency-products", type=int, default=8, help="products in the slow-provider run (default 8)")
     parser.add_argument("--only", choices=["scaling", "latency"], help="run one part only")
+    parser.add_argument(
+        "--repeats", type=int, default=2, help="runs of each catalog in (a), of which the fastest counts (default 2)"
+    )
     arguments = parser.parse_args(argv)
 
     with tempfile.TemporaryDirectory(prefix="spec2listing-bench-") as folder:
         work = Path(folder)
-        scale = scaling(arguments.small, arguments.large, work) if arguments.only != "latency" else None
+        scale = None
+        if arguments.only != "latency":
+            scale = scaling(arguments.small, arguments.large, work, arguments.repeats)
         latency = overlap(arguments.latency_products, work) if arguments.only != "scaling" else None
     report(scale, latency, arguments.small, arguments.large)
     return 0
