@@ -666,7 +666,7 @@ class _AkeneoGroup:
                 # A colour in several materials is told apart by the material too.
                 words = fields["color"] if colours[fields["color"].casefold()] == 1 else _material_words(fields)
                 fields["sku"] = skus.generate(f"{words} {fields['color_hex']}", words)
-                sku_where = f"{first.parent_where} and the colour, because {len(reads)} variant products have it"
+                sku_where = first.parent_where  # the model code the SKU is made from
             index = len(variants)
             self.where[f"variants.{index}"] = first.where
             self.where[f"variants.{index}.sku"] = sku_where
