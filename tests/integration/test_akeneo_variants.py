@@ -125,7 +125,7 @@ def _listing(pipeline) -> NormalizedProduct:
     return NormalizedProduct.model_validate(get_json(pipeline.store, listing.artifacts["spec"]))
 
 
-def test_late_event_about_another_variant_product_is_kept(tmp_path) -> None:
+def test_late_event_is_rejected_not_merged_or_lost(tmp_path) -> None:
     page = json.loads(PAGE.read_text())
     sea = next(item for item in page["_embedded"]["items"] if item["identifier"] == "KR-TRV-400-SEA")
     oat = copy.deepcopy(sea)
@@ -137,20 +137,23 @@ def test_late_event_about_another_variant_product_is_kept(tmp_path) -> None:
         _pim_event("sea-600", "2026-12-04T10:00:05Z", {**sea, "identifier": "KR-TRV-600-SEA"}),
         # Changed before the 600 ml size, and delivered after it.
         _pim_event("oat", "2026-12-04T10:00:00Z", oat),
+        # The base page again, later: the listing is kept whole, and is current as of this event.
+        _pim_event("base-again", "2026-12-04T10:00:10Z", page),
+        _pim_event("oat-after-reuse", "2026-12-04T10:00:07Z", oat),
     ]
+    outcomes = {}
     with LocalPipeline(tmp_path / "out", environment={"PROVIDERS": "offline"}) as pipeline:
         for event in events:
             (outcome,) = pipeline.wait([pipeline.start(Path(event["id"]), "", event)], timeout_seconds=300)
             assert outcome.status == RunStatus.SUCCEEDED.value, outcome.error
+            outcomes[event["id"]] = outcome
         listing = _listing(pipeline)
 
-    assert [variant.color for variant in listing.spec.variants] == ["Sea Glass", "Slate Grey", "Oat"]
-    assert sorted(identifier_of(item) for item in listing.source_members) == [
-        "KR-TRV-400-OAT",
-        "KR-TRV-400-SEA",
-        "KR-TRV-400-SLT",
-        "KR-TRV-600-SEA",
-    ]
+    for late in ("oat", "oat-after-reuse"):
+        (rejection,) = outcomes[late].rejections
+        assert rejection["sku"] == MODEL
+        assert "the document is older than the model's last listing" in rejection["errors"][0]["message"]
+    assert [variant.color for variant in listing.spec.variants] == ["Sea Glass", "Slate Grey"]
 
 
 def test_replaced_model_then_merged_and_all_disabled(tmp_path) -> None:

@@ -511,7 +511,7 @@ def _accepted_products(
     )
     rejections += merge_rejections
     photos = find_reference_photos(store, (document.spec for document in specs))
-    for origin, spec, kept_skus, members, merged_change in specs:
+    for origin, spec, kept_skus, members in specs:
         brand = resolve_brand(spec, load)
         errors = missing_reference_photos(
             store, spec, photos, file=upload.file_name, locate=functools.partial(parsed.locate, origin)
@@ -532,7 +532,7 @@ def _accepted_products(
             kept_variants=kept_skus,
             source_members=members,
             reference_photo_etags=photo_etags,
-            changed_at=merged_change or changed_at,
+            changed_at=changed_at,
         )
         defined.setdefault(spec.sku, []).append(product)
 

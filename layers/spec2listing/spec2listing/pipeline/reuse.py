@@ -156,7 +156,9 @@ def reuse_outcome(
             "reused_from": earlier.run_id,
         }
     )
-    records.put_listing(earlier, as_of=record)
+    # The listing stays the earlier outcome, now current as of this change: a document older than it is late.
+    current = earlier.model_copy(update={"changed_at": record.changed_at or earlier.changed_at})
+    records.put_listing(current, as_of=record)
     return record
 
 

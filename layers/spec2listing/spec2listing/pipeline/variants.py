@@ -33,6 +33,9 @@ from spec2listing.models.spec import ProductSpec, Variant
 from spec2listing.storage.objects import ObjectStore, get_json
 from spec2listing.storage.records import RecordStore
 
+# How to send a model whose variant products cannot be merged into its last listing.
+REPLACE_ALL = "all of the model's variant products in one file with option variants=replace"
+
 
 def listed_product(listing: ProductRecord | None, store: ObjectStore) -> NormalizedProduct | None:
     """Read the stored product of a SKU's last listing; None without a listing or when it is gone."""
@@ -66,7 +69,6 @@ def rebuild_from_members(
     dropped: Collection[str],
     options: ReadOptions,
     file: str,
-    listing_is_newer: bool = False,
 ) -> Rebuilt | list[FieldError] | None:
     """Read the model again from the variant products of the document and of its last listing.
 
@@ -75,10 +77,8 @@ def rebuild_from_members(
     ones follow. So product-level values are read from the model's first variant
     product as for a whole page, and a document that repeats a product unchanged
     gives the same spec. Variant products in `dropped` are left out, and with all
-    of them left out no variants remain. When the listing comes from a later
-    change than the document (`listing_is_newer`), its variant products win over
-    the document's, which only adds new ones. Returns None when the last listing
-    has no stored variant products to rebuild from.
+    of them left out no variants remain. Returns None when the last listing has
+    no stored variant products to rebuild from.
     """
     if earlier is None or not earlier.source_members:
         return None
@@ -87,9 +87,7 @@ def rebuild_from_members(
     kept_skus = []
     for item in earlier.source_members:
         identifier = identifier_of(item)
-        if listing_is_newer:
-            document_items.pop(identifier, None)
-        elif identifier in dropped and identifier not in document_items:
+        if identifier in dropped and identifier not in document_items:
             continue
         if identifier in document_items:
             combined.append(document_items.pop(identifier))
@@ -188,7 +186,6 @@ class DocumentSpec(NamedTuple):
     spec: ProductSpec
     kept_skus: list[str]
     members: list[dict[str, Any]]
-    changed_at: datetime | None = None
 
 
 def resolve_variant_merges(
@@ -204,9 +201,9 @@ def resolve_variant_merges(
 
     Specs whose variants are not merged come back as they are. A model that the
     document only disables variants of runs again as its last listing without them.
-    A document older than the listing it merges into (`changed_at`, its event's
-    time) adds its new variant products, and the result takes the listing's
-    change time, so that the outcome order keeps it.
+    A document older than the listing it would merge into (`changed_at`, its
+    event's time) is rejected: merging it could undo a later change, and
+    keeping the listing would silently drop what the document adds.
     """
     merging = [spec.sku for origin, spec in parsed.specs if origin in parsed.merge_origins]
     merging += [sku for sku in parsed.dropped_variants if sku not in merging]
@@ -224,31 +221,31 @@ def resolve_variant_merges(
         dropped = parsed.dropped_variants.get(spec.sku, [])
         listing = listings.get(spec.sku)
         earlier = listed_product(listing, store)
-        if listing is not None and earlier is None:
-            rejections.append(Rejection(sku=spec.sku, origin=origin, errors=[_unreadable_listing(file, listing)]))
+        unmergeable = _unmergeable(file, listing, earlier, changed_at)
+        if unmergeable is not None:
+            rejections.append(Rejection(sku=spec.sku, origin=origin, errors=[unmergeable]))
             continue
-        newer = listing is not None and _is_later(listing.changed_at, changed_at)
-        rebuilt = rebuild_from_members(
-            spec.sku, members, earlier, dropped=dropped, options=options, file=file, listing_is_newer=newer
-        )
+        rebuilt = rebuild_from_members(spec.sku, members, earlier, dropped=dropped, options=options, file=file)
         if rebuilt is None:
             rebuilt = _merged_variants(spec, listing, members, store=store, file=file, dropped=dropped)
         if isinstance(rebuilt, list):
             rejections.append(Rejection(sku=spec.sku, origin=origin, errors=rebuilt))
         else:
-            latest = listing.changed_at if newer and listing is not None else None
-            results.append(DocumentSpec(origin, rebuilt.spec, rebuilt.kept_skus, rebuilt.members, latest))
+            results.append(DocumentSpec(origin, rebuilt.spec, rebuilt.kept_skus, rebuilt.members))
 
     for sku, dropped in parsed.dropped_variants.items():
-        earlier = listed_product(listings.get(sku), store)
-        if sku in read or earlier is None:
-            continue
-        # A variant of several variant products (sizes of one colour) has a SKU of its own, not theirs.
-        listed = {variant.sku for variant in earlier.spec.variants}
-        listed |= {identifier_of(item) for item in earlier.source_members}
-        if not set(dropped) & listed:
+        listing = listings.get(sku)
+        earlier = listed_product(listing, store)
+        if sku in read or listing is None:
             continue
         origin = f"model {sku} (disabled {', '.join(dropped)})"
+        if earlier is not None and not set(dropped) & _listed_identifiers(earlier):
+            continue
+        unmergeable = _unmergeable(file, listing, earlier, changed_at)
+        if unmergeable is not None or earlier is None:
+            # _unmergeable reports a listing whose spec cannot be read.
+            rejections += [Rejection(sku=sku, origin=origin, errors=[unmergeable])] if unmergeable else []
+            continue
         rebuilt = rebuild_from_members(sku, [], earlier, dropped=dropped, options=options, file=file)
         if isinstance(rebuilt, list):
             rejections.append(Rejection(sku=sku, origin=origin, errors=rebuilt))
@@ -261,20 +258,40 @@ def resolve_variant_merges(
     return results, rejections
 
 
-def _is_later(listed: datetime | None, document: datetime | None) -> bool:
-    return listed is not None and document is not None and listed > document
+def _listed_identifiers(earlier: NormalizedProduct) -> set[str]:
+    """Name the listing's variant SKUs and variant products; sizes of one colour share a SKU of its own."""
+    return {variant.sku for variant in earlier.spec.variants} | {identifier_of(item) for item in earlier.source_members}
 
 
-def _unreadable_listing(file: str, listing: ProductRecord) -> FieldError:
-    """Report a document to merge into a listing whose stored spec cannot be read, which would lose its variants."""
-    return FieldError(
-        file=file,
-        path="parent",
-        value=listing.sku,
-        message=f"the model's last listing (run {listing.run_id}) cannot be read, so these variant products "
-        "cannot be merged into it",
-        expected="all of the model's variant products in one file with option variants=replace",
-    )
+def _unmergeable(
+    file: str, listing: ProductRecord | None, earlier: NormalizedProduct | None, changed_at: datetime | None
+) -> FieldError | None:
+    """Say why a document's variant products cannot be merged into the model's last listing, if they cannot.
+
+    Its spec must be readable, or the merge would lose the listing's other
+    variants, and the document must not be older than the listing.
+    """
+    if listing is None:
+        return None
+    if earlier is None:
+        return FieldError(
+            file=file,
+            path="parent",
+            value=listing.sku,
+            message=f"the model's last listing (run {listing.run_id}) cannot be read, so these variant products "
+            "cannot be merged into it",
+            expected=REPLACE_ALL,
+        )
+    if listing.changed_at is not None and changed_at is not None and listing.changed_at > changed_at:
+        return FieldError(
+            file=file,
+            path="(event time)",
+            value=changed_at.isoformat(),
+            message=f"the document is older than the model's last listing (run {listing.run_id}, changed "
+            f"{listing.changed_at.isoformat()}), and merging it could undo that later change",
+            expected=f"the document sent again, or {REPLACE_ALL}",
+        )
+    return None
 
 
 def _merged_variants(
