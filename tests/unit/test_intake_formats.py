@@ -547,6 +547,8 @@ def test_akeneo_colour_in_two_materials_makes_two_variants() -> None:
     skus = [sku for sku, _, _ in _mug_variants(page)]
     assert skus[:1] + skus[-1:] == ["kr_travel_mug-sea-glass", "kr_travel_mug-sea-glass-wood"]
     assert len(set(skus)) == len(skus)
+    mug = _specs(parse_upload("page.json", json.dumps(page).encode(), AKENEO_OPTIONS))["kr_travel_mug"]
+    assert mug.materials == ["Stoneware", "Cork", "wood"]
 
 
 def test_akeneo_generated_sku_avoids_an_identifier_of_the_file() -> None:

@@ -244,3 +244,12 @@ def test_hashtags_keep_accented_letters_and_drop_apostrophes() -> None:
     listing = OfflineCopyWriter().write(spec, brand_for(spec), ledger=MemoryLedger()).listing
     assert listing.platforms.instagram is not None
     assert listing.platforms.instagram.hashtags == ["#MüllerSöhne", "#MensGifts"]
+
+
+def test_variants_of_one_colour_named_with_their_material() -> None:
+    (spec,) = specs_in(ACCEPTANCE / "trail-runner.json")
+    first = spec.variants[0]
+    wool = first.model_copy(update={"sku": first.sku + "-W", "material": "Wool"})
+    spec = spec.model_copy(update={"variants": [first.model_copy(update={"material": "Cotton"}), wool]})
+    listing = OfflineCopyWriter().write(spec, brand_for(spec), ledger=MemoryLedger()).listing
+    assert f"Available in {first.color} Cotton or {first.color} Wool." in listing.description

@@ -89,6 +89,18 @@ def category_leaf(spec: ProductSpec) -> str:
     return spec.category.split(">")[-1].strip()
 
 
+def variant_names(spec: ProductSpec) -> list[str]:
+    """Name each variant by its colour, with its finish and material where another variant has the same colour."""
+    colors = [variant.color.casefold() for variant in spec.variants]
+    names = []
+    for variant in spec.variants:
+        words = [variant.color]
+        if colors.count(variant.color.casefold()) > 1:
+            words += [word for word in (variant.finish, variant.material) if word]
+        names.append(" ".join(words))
+    return names
+
+
 def join_words(items: list[str], last: str = "and") -> str:
     if not items:
         return ""

@@ -15,6 +15,7 @@ from spec2listing.copywriting.facts import (
     join_words,
     sentence,
     spec_lines,
+    variant_names,
     volume_text,
     weight_text,
 )
@@ -120,7 +121,7 @@ class OfflineCopyWriter:
             paragraphs.append(allowed.join(facts))
 
         if spec.variants:
-            colors = join_words([variant.color for variant in spec.variants], last="or")
+            colors = join_words(variant_names(spec), last="or")
             paragraphs.append(allowed.join([sentence(f"Available in {colors}")]))
         if spec.audience and spec.audience.persona:
             paragraphs.append(allowed.join([sentence(f"Made for {_lower_first(spec.audience.persona)}")]))

@@ -405,7 +405,7 @@ class _AkeneoGroup:
         if category is not None:
             data["category"] = category
         self._description(data)
-        materials = self._list("materials")
+        materials = self._materials()
         if materials:
             data["materials"] = materials
         price = self._price()
@@ -509,17 +509,24 @@ class _AkeneoGroup:
         if features:
             data["features"] = features
 
-    def _list(self, field: str) -> list[str]:
-        picked = self._pick(self.first, field)
+    def _materials(self) -> list[str]:
+        """List the materials of every variant product, each once: a colour may come in cotton and in wool."""
+        found: dict[str, str] = {}
+        for member in self.members:
+            for material in self._list("materials", member):
+                found.setdefault(material.casefold(), material)
+        return list(found.values())
+
+    def _list(self, field: str, values: _Values | None = None) -> list[str]:
+        picked = self._pick(values or self.first, field)
         if picked is None:
             return []
-        data, self.where[field] = picked
+        data, where = picked
+        self.where.setdefault(field, where)
         if isinstance(data, list) and all(isinstance(item, str | int | float) for item in data):
             return [humanize_code(str(item)) if _is_code(item) else str(item) for item in data if item]
         if not isinstance(data, str):
-            self.errors.append(
-                self._error(self.where[field], data, "not text or a list of texts", "such as 'Oak; Steel'")
-            )
+            self.errors.append(self._error(where, data, "not text or a list of texts", "such as 'Oak; Steel'"))
             return []
         text = data
         if "<li" in text:
