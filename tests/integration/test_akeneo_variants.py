@@ -192,3 +192,22 @@ def test_variant_product_not_merged_into_an_unreadable_listing(tmp_path) -> None
     (error,) = rejection["errors"]
     assert "cannot be read, so these variant products cannot be merged into it" in error["message"]
     assert last.run_id == listing.run_id
+
+
+def test_size_without_colour_hex_keeps_it_when_the_size_with_it_goes(tmp_path) -> None:
+    page = json.loads(PAGE.read_text())
+    sea = next(item for item in page["_embedded"]["items"] if item["identifier"] == "KR-TRV-400-SEA")
+    values = {code: entries for code, entries in sea["values"].items() if code != "color_hex"}
+    page["_embedded"]["items"].append({**sea, "identifier": "KR-TRV-600-SEA", "values": values})
+    both = tmp_path / "akeneo-page.json"
+    both.write_text(json.dumps(page))
+    disabled = tmp_path / "akeneo-sea-400-disabled.json"
+    disabled.write_text(json.dumps({**sea, "enabled": False}))
+    with LocalPipeline(tmp_path / "out", environment={"PROVIDERS": "offline"}) as pipeline:
+        _model_outcome(pipeline, both, OPTIONS)
+        (outcome,) = pipeline.wait([pipeline.submit_file(disabled, OPTIONS)], timeout_seconds=300)
+        (product,) = [product for product in outcome.products if product.sku == MODEL]
+        listing = _listing(pipeline)
+
+    assert product.status == ProductStatus.COMPLETE, product.error
+    assert ("KR-TRV-600-SEA", "#7FA9A0") in [(variant.sku, variant.color_hex) for variant in listing.spec.variants]

@@ -157,9 +157,18 @@ def identifier_of(item: dict[str, Any]) -> str:
 
 
 def read_akeneo(
-    file: str, items: list[tuple[str, dict[str, Any]]], options: ReadOptions, format_name: str
+    file: str,
+    items: list[tuple[str, dict[str, Any]]],
+    options: ReadOptions,
+    format_name: str,
+    *,
+    listed_colors: dict[str, str] | None = None,
 ) -> ReadResult:
-    """Group variant products by product model and map each group to one spec candidate."""
+    """Group variant products by product model and map each group to one spec candidate.
+
+    `listed_colors` maps colour names (casefolded) to the color_hex a model's last
+    listing gave them, for variant products that give no color_hex of their own.
+    """
     result = ReadResult(format=format_name)
     groups: dict[str, list[tuple[str, dict[str, Any]]]] = {}
     # Models with variant products in the file; a sub-model's parent is another model, not a listing.
@@ -214,7 +223,7 @@ def read_akeneo(
     # ends mid-model), so by default their variants update the model's last listing instead of replacing it.
     for key, members in groups.items():
         sku = key.split(" ", 1)[1]
-        found = _AkeneoGroup(file, sku, members, options, taken=taken).candidate()
+        found = _AkeneoGroup(file, sku, members, options, taken=taken, listed_colors=listed_colors or {}).candidate()
         if isinstance(found, SpecCandidate) and key.startswith("model "):
             found.merge_variants = options.variants == "merge"
             found.members = list(members)
@@ -382,11 +391,13 @@ class _AkeneoGroup:
         options: ReadOptions,
         *,
         taken: set[str] | frozenset[str] = frozenset(),
+        listed_colors: dict[str, str] | None = None,
     ) -> None:
         self.file = file
         self.sku = sku
         self.options = options
         self.taken = taken
+        self.listed_colors = listed_colors or {}
         self.members = [_Values(file, origin, item, options) for origin, item in members]
         self.items = [item for _, item in members]
         self.first = self.members[0]
@@ -690,6 +701,9 @@ class _AkeneoGroup:
         name = humanize_code(str(data)) if _is_code(data) else str(data)
         hex_picked = self._pick(member, "color_hex")
         resolved = (name, str(hex_picked[0])) if hex_picked else resolve_color(name) or resolve_color(str(data))
+        if resolved is None and name.casefold() in self.listed_colors:
+            # The size that gave this colour's color_hex may be gone; the listing still has the colour.
+            resolved = (name, self.listed_colors[name.casefold()])
         unresolved = None
         if resolved is None:
             # Another size of this colour may give its color_hex; _variants reports it when none does.

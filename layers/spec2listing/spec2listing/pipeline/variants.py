@@ -99,7 +99,8 @@ def rebuild_from_members(
         # Every variant product is disabled: the listing keeps its product values and has no variants left.
         return Rebuilt(spec=_with_variants(earlier.spec, []), members=[], kept_skus=[])
 
-    found = read_akeneo(file, combined, options, "akeneo")
+    listed_colors = {variant.color.casefold(): variant.color_hex for variant in earlier.spec.variants}
+    found = read_akeneo(file, combined, options, "akeneo", listed_colors=listed_colors)
     errors = [error for rejection in found.rejections for error in rejection.errors]
     candidates = [candidate for candidate in found.candidates if candidate.data.get("sku") == sku]
     if errors or len(candidates) != 1:
