@@ -95,6 +95,14 @@ def test_quoted_line_unlike_the_rows_read(line: str) -> None:
     assert set(specs) == {"R1", "R2"}
 
 
+def test_quote_error_in_semicolon_file_names_its_row() -> None:
+    rows = "A1;Mug;Acme;Kitchen;10,00;EUR;plain\n"
+    rows += 'A2;Vase;Acme;Kitchen;12,00;EUR;"12" tall"\nA3;Cup;Acme;Kitchen;8,00;EUR;x\n'
+    (error,) = _errors(parse_upload("mugs.csv", (CATALOG.replace(",", ";") + rows).encode()))
+    assert error.path == "row 3"
+    assert error.message == "a quote inside the quoted cell on row 3 is not doubled"
+
+
 def test_quote_closed_over_rows_with_numeric_skus_rejected() -> None:
     # The swallowed rows differ from the one-line rows only by their numeric SKUs, which a catalog may mix.
     rows = (

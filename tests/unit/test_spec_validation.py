@@ -309,3 +309,15 @@ def test_huge_weight_rejected() -> None:
 
     (error,) = caught.value.errors()
     assert error["type"] == "less_than_equal"
+
+
+@pytest.mark.parametrize("name", ["\u000bMug", "Mug\u000c", "Mug\u0085", "Mug\u001c"])
+def test_control_character_at_either_end_rejected_not_trimmed(name: str) -> None:
+    error = _one_error(name=name)
+    assert error.path == "name"
+    assert error.message.startswith("contains the invisible character U+")
+
+
+def test_too_many_specs_names_the_count() -> None:
+    error = _one_error(specs={f"k{index}": index for index in range(101)})
+    assert (error.path, error.message) == ("specs", "too many items (101)")

@@ -42,6 +42,9 @@ _HIDDEN_CHARACTERS = re.compile(
 )
 
 
+_SURROGATES = re.compile("[\ud800-\udfff]")
+
+
 def _visible_text(value: str) -> str:
     """Reject text with control, bidi or zero-width characters, naming each kind (up to 5) and where it first is."""
     first: dict[str, int] = {}
@@ -62,6 +65,16 @@ def _visible_text(value: str) -> str:
         f"expected text without control, bidi or zero-width characters: delete the {codes}, "
         "or retype text that was pasted from elsewhere"
     )
+
+
+def _visible_input(value: Any) -> Any:
+    """Check text as given, before trimming: a control character at either end would otherwise go unseen.
+
+    Text with a lone surrogate is left to pydantic, whose error names it as half of a UTF-16 pair.
+    """
+    if isinstance(value, str) and not _SURROGATES.search(value):
+        return _visible_text(value)
+    return value
 
 
 def _code_point(character: str) -> str:
@@ -174,35 +187,35 @@ CurrencyCode = Annotated[str, StringConstraints(strip_whitespace=True, to_upper=
 Label = Annotated[
     str,
     StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_LABEL_LENGTH),
-    AfterValidator(_visible_text),
+    BeforeValidator(_visible_input),
 ]
 """Short required text such as a brand or colour name: 1-200 visible characters."""
 
 ProductName = Annotated[
     str,
     StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_NAME_LENGTH),
-    AfterValidator(_visible_text),
+    BeforeValidator(_visible_input),
 ]
 """A product's name: 1-300 visible characters."""
 
 NonEmptyStr = Annotated[
     str,
     StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_ITEM_LENGTH),
-    AfterValidator(_visible_text),
+    BeforeValidator(_visible_input),
 ]
 """Text that is not blank after trimming, such as one list item: 1-500 visible characters."""
 
 Text = Annotated[
     str,
     StringConstraints(strip_whitespace=True, max_length=MAX_TEXT_LENGTH),
-    AfterValidator(_visible_text),
+    BeforeValidator(_visible_input),
 ]
 """Optional free text such as a note or a style: up to 1000 visible characters."""
 
 LongText = Annotated[
     str,
     StringConstraints(strip_whitespace=True, max_length=MAX_SUMMARY_LENGTH),
-    AfterValidator(_visible_text),
+    BeforeValidator(_visible_input),
 ]
 """A product summary: up to 5000 visible characters."""
 
@@ -254,7 +267,7 @@ PositiveNumber = Annotated[
 def _spec_value(value: Any) -> Any:
     """Check one `specs` value whole, so a bad one gets one error instead of one per union member."""
     if isinstance(value, str):
-        text = _visible_text(value.strip())
+        text = _visible_text(value).strip()
         if len(text) > MAX_ITEM_LENGTH:
             raise ValueError(f"text of {len(text)} characters; expected at most {MAX_ITEM_LENGTH} characters")
         return text
@@ -278,7 +291,7 @@ def _json_type(value: Any) -> str:
 SpecKey = Annotated[
     str,
     StringConstraints(strip_whitespace=True, min_length=1, max_length=100),
-    AfterValidator(_visible_text),
+    BeforeValidator(_visible_input),
 ]
 """The name of one entry in `specs`: 1-100 visible characters."""
 

@@ -77,8 +77,11 @@ def _wording(error: Any) -> tuple[str, str]:
     if kind == "string_too_long":
         return "text too long", f"at most {context.get('max_length')} characters"
     if kind == "too_long":
+        # pydantic gives no actual_length for a mapping such as specs.
+        given = error.get("input")
+        actual = context.get("actual_length") or (len(given) if isinstance(given, dict | list) else "?")
         return (
-            f"too many items ({context.get('actual_length')})",
+            f"too many items ({actual})",
             f"at most {context.get('max_length')} items; split the product or shorten the list",
         )
     if kind == "too_short":

@@ -320,7 +320,14 @@ def _detect_delimiter(
     candidates: list[tuple[tuple[int, int, int], Delimiter]] = []
     for delimiter in DELIMITERS:
         records = _records(text, delimiter, SAMPLE_RECORDS)
-        if isinstance(records, _Unreadable) or not records:
+        if isinstance(records, _Unreadable):
+            # A quote error further down: a header in a known layout still names the delimiter, so that the
+            # reader reports the row with the quote instead of a delimiter it cannot tell.
+            header = [cell.strip() for cell in next(csv.reader([text.splitlines()[0]], delimiter=delimiter), [])]
+            if len(header) > 1 and header_score(header) > 0:
+                candidates.append(((header_score(header), 0, 0), delimiter))
+            continue
+        if not records:
             continue
         header = [cell.strip() for cell in records[0].cells]
         if len(header) < 2:
