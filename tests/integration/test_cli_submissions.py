@@ -29,6 +29,9 @@ def test_same_file_name_in_two_folders(tmp_path, capsys) -> None:
     assert "FJ-DAY-22" in printed
     assert "KR-MUG-350" in printed
     assert len(list(out.glob("runs/*/summary.json"))) == 2
+    # Handler and emulator logs alike are JSON lines.
+    lines = (out / "logs" / "spec2listing.log").read_text().splitlines()
+    assert lines and all(isinstance(json.loads(line), dict) for line in lines)
     assert len(list(out.glob("incoming/*/spec.json"))) == 2
 
 

@@ -39,6 +39,7 @@ from typing import Any, cast
 
 import boto3
 from aws_lambda_powertools import Metrics
+from aws_lambda_powertools.logging.formatter import LambdaPowertoolsFormatter
 from moto import mock_aws
 from moto.awslambda_simple.models import LambdaSimpleBackend
 from moto.dynamodb.models import DynamoDBBackend
@@ -403,6 +404,8 @@ class LocalPipeline:
         self._redirected: list[tuple[logging.StreamHandler[Any], Any]] = []
         moto_logger = logging.getLogger("moto")
         self._moto_handler = logging.StreamHandler(self._log_stream)
+        # JSON lines like the handlers' own, so that the whole file reads with jq.
+        self._moto_handler.setFormatter(LambdaPowertoolsFormatter(service="moto"))
         moto_logger.addHandler(self._moto_handler)
         moto_logger.propagate = False
 
