@@ -9,7 +9,7 @@ from spec2listing.intake import Rejection
 from spec2listing.models.consistency import ConsistencyReport, DriftFlag
 from spec2listing.models.manifest import ImageEntry, Manifest
 from spec2listing.models.records import ProductRecord, ProductStatus, RunRecord, RunStatus
-from spec2listing.review.html import ERROR_CHARACTERS, render_product_sheet, render_run_index
+from spec2listing.review.html import ERROR_CHARACTERS, render_product_sheet, render_run_index, render_runs_index
 
 from tests.support import ACCEPTANCE, brand_for, specs_in
 
@@ -107,3 +107,13 @@ def test_variant_flag_shown_beside_the_variant_image() -> None:
     figure = page[page.index(f'id="image-{job_id}"') :]
     assert "another hue" in figure[: figure.index("</figure>")]
     assert "Plan and coverage flags" not in page
+
+
+def test_runs_index_marks_a_run_with_products_to_review() -> None:
+    flagged = RUN.model_copy(update={"run_id": "20260101T000001Z-0000abce", "counts": {"NEEDS_REVIEW": 2}})
+    clean = RUN.model_copy(update={"run_id": "20260101T000002Z-0000abcf", "counts": {"COMPLETE": 2}})
+
+    page = render_runs_index([flagged, clean])
+
+    assert page.count('<tr class="ATTENTION">') == 1
+    assert page.count('<tr class="SUCCEEDED">') == 1
