@@ -367,6 +367,15 @@ def test_shopify_price_that_is_no_finite_number_rejects_its_product_only(price: 
     assert [spec.sku for _, spec in upload.specs] == ["saucer"]
 
 
+def test_shopify_seo_description_entities_decoded() -> None:
+    rows = [
+        ["Handle", "Title", "Vendor", "Type", "Variant SKU", "Variant Price", "SEO Description"],
+        ["cup", "Cup", "Acme", "Cups", "C-1", "9.00", "Cups &amp; saucers from &quot;Acme&quot;"],
+    ]
+    (cup,) = _specs(parse_upload("export.csv", _csv(rows).encode(), EUR)).values()
+    assert cup.summary == 'Cups & saucers from "Acme"'
+
+
 def test_shopify_colour_values_differing_in_case_are_one_colour() -> None:
     header = ["Handle", "Title", "Vendor", "Type", "Option1 Name", "Option1 Value", "Option2 Name", "Option2 Value"]
     rows = [
@@ -1167,8 +1176,9 @@ def test_delimiter_ending_every_row_read() -> None:
     assert specs["T-2"].price.amount == Decimal("7.50")
 
 
-def test_excel_sep_line_names_the_delimiter() -> None:
-    text = "sep=;\r\nsku;name;brand;category;price;currency\r\nS-1;Mug;Acme;Kitchen;9,50;EUR\r\nS-2;Cup\r\n"
+@pytest.mark.parametrize("sep_line", ["sep=;", "SEP=;", '"sep=;"'])
+def test_excel_sep_line_names_the_delimiter(sep_line: str) -> None:
+    text = f"{sep_line}\r\nsku;name;brand;category;price;currency\r\nS-1;Mug;Acme;Kitchen;9,50;EUR\r\nS-2;Cup\r\n"
     upload = parse_upload("mugs.csv", text.encode())
 
     assert [spec.sku for _, spec in upload.specs] == ["S-1"]

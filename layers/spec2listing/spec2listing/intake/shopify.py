@@ -17,6 +17,7 @@ Both shapes are read into `ShopifyProduct` first, then mapped to spec fields:
 Image URLs are not downloaded: reference photos must be uploaded to the bucket.
 """
 
+import html
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -126,7 +127,8 @@ def product_candidate(
         del data["category"]
 
     body = description_text(product.body_html)
-    summary = body.summary or product.seo_description or None
+    # Shopify stores the SEO description with HTML entities, as it does the body ("Cups &amp; saucers").
+    summary = body.summary or html.unescape(product.seo_description).strip() or None
     if summary:
         data["summary"] = summary
     if body.items:

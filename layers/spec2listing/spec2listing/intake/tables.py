@@ -45,7 +45,7 @@ _NUMBER_SHAPES: tuple[tuple[re.Pattern[str], DecimalMark | None], ...] = (
     (re.compile(rf"^\d{{1,3}}({_GROUP}\d{{3}})+,\d+$"), ","),
 )
 # The line Excel reads, and writes on request, to name a file's delimiter: "sep=;".
-_SEP_LINE = re.compile(r"sep=([,;\t|])\r?\n")
+_SEP_LINE = re.compile(r"\"?sep=([,;\t|])\"?\r?\n", re.IGNORECASE)
 _DIGITS = re.compile(r"[0-9]+")
 _PRICE_CELL = re.compile(r"[0-9]+(?:[.,][0-9]+)*")
 _GROUPED = re.compile(r"[0-9]{1,3}(?P<mark>[ \u00a0\u202f.,])[0-9]{3}((?P=mark)[0-9]{3})*")
