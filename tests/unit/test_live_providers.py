@@ -669,8 +669,8 @@ def plain_png(size: str) -> bytes:
     return openai_api.plain_png("", size, "medium", "auto")
 
 
-@pytest.mark.parametrize("usage", ["lots", None, {"input_tokens": "many"}], ids=["string", "missing", "invalid"])
-def test_render_unreadable_usage_estimated(gemini, images, caplog, usage) -> None:
+def _render_reporting_usage(gemini, images, usage):
+    """Render the first job against a reply that reports `usage`; return the job, the image and the ledger."""
     spec, brand = product()
     job = first_job(spec, brand)
     body = openai_api.answer(plain_png(job.size), prompt=job.prompt, size=job.size, quality=job.quality)
@@ -678,6 +678,12 @@ def test_render_unreadable_usage_estimated(gemini, images, caplog, usage) -> Non
     images.queue(Reply(200, body))
     ledger = MemoryLedger()
     rendered = image_renderer(live(gemini, images)).render(job, spec, [], ledger=ledger)
+    return job, rendered, ledger
+
+
+@pytest.mark.parametrize("usage", ["lots", None, {"input_tokens": "many"}], ids=["string", "missing", "invalid"])
+def test_render_unreadable_usage_estimated(gemini, images, caplog, usage) -> None:
+    job, rendered, ledger = _render_reporting_usage(gemini, images, usage)
 
     assert rendered.data == plain_png(job.size)
     (estimated,) = ledger.recorded
@@ -739,13 +745,7 @@ def test_render_unlisted_size_priced_by_pixels(gemini, images, caplog, tmp_path)
     ids=["negative", "overflowing", "huge"],
 )
 def test_render_implausible_usage_estimated(gemini, images, usage) -> None:
-    spec, brand = product()
-    job = first_job(spec, brand)
-    body = openai_api.answer(plain_png(job.size), prompt=job.prompt, size=job.size, quality=job.quality)
-    body["usage"] = usage
-    images.queue(Reply(200, body))
-    ledger = MemoryLedger()
-    image_renderer(live(gemini, images)).render(job, spec, [], ledger=ledger)
+    job, _, ledger = _render_reporting_usage(gemini, images, usage)
 
     (estimated,) = ledger.recorded
     assert estimated.reported is False

@@ -113,7 +113,7 @@ def _without_trailing_delimiters(rows: list[tuple[int, list[str]]], width: int) 
 
     Most rows then have the same number of empty cells past the header's
     width, and exactly that many are dropped from the end of every row. So
-    a row that also holds an unquoted delimiter still has a cell too many,
+    a row that also contains an unquoted delimiter still has a cell too many,
     and is reported. In a file that does not end its rows so, it always is.
     """
     extra = Counter(
@@ -323,7 +323,7 @@ def _detect_delimiter(
         if isinstance(records, _Unreadable):
             # A quote error further down: a header in a known layout still names the delimiter, so that the
             # reader reports the row with the quote instead of a delimiter it cannot tell.
-            header = [cell.strip() for cell in next(csv.reader([text.splitlines()[0]], delimiter=delimiter), [])]
+            header = _header_cells(text, delimiter)
             if len(header) > 1 and header_score(header) > 0:
                 candidates.append(((header_score(header), 0, 0), delimiter))
             continue
@@ -347,6 +347,11 @@ def _detect_delimiter(
         names = " or ".join(DELIMITER_NAMES[delimiter] for _, delimiter in candidates)
         return _delimiter_unknown(file, text, f"the header splits evenly on {names}")
     return candidates[0][1]
+
+
+def _header_cells(text: str, delimiter: str) -> list[str]:
+    """Split the first line of the text into trimmed cells."""
+    return [cell.strip() for cell in next(csv.reader(text.splitlines()[:1], delimiter=delimiter), [])]
 
 
 def _delimiter_unknown(file: str, text: str, reason: str, expected: str = "") -> FieldError:
@@ -497,12 +502,11 @@ def _without_candidates(file: str, text: str, default: Delimiter) -> Delimiter |
 
     With the default, the reader reports the rows that do not fit. A header
     that only another delimiter splits would instead be reported as one
-    unknown column, which says nothing of the delimiter.
+    unknown column, with no word of the delimiter.
     """
-    first_line = text.splitlines()[0]
-    if len(next(csv.reader([first_line], delimiter=default))) > 1:
+    if len(_header_cells(text, default)) > 1:
         return default
-    splitting = [delimiter for delimiter in DELIMITERS if len(next(csv.reader([first_line], delimiter=delimiter))) > 1]
+    splitting = [delimiter for delimiter in DELIMITERS if len(_header_cells(text, delimiter)) > 1]
     if not splitting:
         return default
     names = " or ".join(DELIMITER_NAMES[delimiter] for delimiter in splitting)

@@ -40,8 +40,8 @@ from spec2listing.types import MAX_SEGMENT_BYTES, key_segment_problem
 MAX_UPLOAD_BYTES = 100 * 2**20
 # The name of the kept copy of an upload whose key ends in no usable file name, such as a folder's.
 UNNAMED_FILE = "unnamed-upload"
-# Field errors a rejected product's record keeps. All of them are in errors.json, while a DynamoDB item holds
-# at most 400 KB, which a product with a thousand bad rows exceeds.
+# Field errors a rejected product's record keeps. All of them are in errors.json, because a DynamoDB item is
+# limited to 400 KB, which a product with a thousand bad rows exceeds.
 RECORD_MAX_ERRORS = 25
 
 
@@ -197,10 +197,10 @@ def _file_name_of(key: str, path: str) -> tuple[str, FieldError | None]:
     """
     # The text after the last slash, since PurePosixPath would read 'incoming/x/' (a folder the S3 console
     # creates) and 'incoming/x/.' as 'x'.
-    name = key.rsplit("/", 1)[-1]
-    problem = "it ends in a slash, as a folder does" if key.endswith("/") else key_segment_problem(_shortened(name))
+    name = _shortened(key.rsplit("/", 1)[-1])
+    problem = "it ends in a slash, as a folder does" if key.endswith("/") else key_segment_problem(name)
     if problem is None:
-        return _shortened(name), None
+        return name, None
     return UNNAMED_FILE, FieldError(
         file=key,
         path=path,
@@ -223,7 +223,7 @@ def _shortened(name: str) -> str:
 
 
 def _upload_bytes(store: ObjectStore, key: str, version_id: str | None) -> tuple[bytes, FieldError | None]:
-    """Read an uploaded spec file, or say why it is too large for Intake's memory before downloading it."""
+    """Read an uploaded spec file, or report before downloading it that it is too large for Intake's memory."""
     size = store.size(key, version_id)
     if size > MAX_UPLOAD_BYTES:
         return b"", FieldError(
@@ -676,7 +676,7 @@ def _keep_rejected(
 
 
 def _error_text(errors: list[FieldError], errors_key: str) -> str:
-    """Join the first RECORD_MAX_ERRORS errors, and say how many more errors.json has."""
+    """Join the first RECORD_MAX_ERRORS errors, and add how many more errors.json contains."""
     text = "; ".join(str(error) for error in errors[:RECORD_MAX_ERRORS])
     if len(errors) > RECORD_MAX_ERRORS:
         text += f"; {len(errors) - RECORD_MAX_ERRORS} more in {errors_key}"
