@@ -194,7 +194,7 @@ def test_variant_product_not_merged_into_an_unreadable_listing(tmp_path) -> None
     assert last.run_id == listing.run_id
 
 
-def test_size_without_colour_hex_keeps_it_when_the_size_with_it_goes(tmp_path) -> None:
+def test_colour_hex_kept_after_donor_disabled(tmp_path) -> None:
     page = json.loads(PAGE.read_text())
     sea = next(item for item in page["_embedded"]["items"] if item["identifier"] == "KR-TRV-400-SEA")
     values = {code: entries for code, entries in sea["values"].items() if code != "color_hex"}

@@ -105,7 +105,7 @@ def test_timeout_stops_runs_and_records_them(tmp_path, monkeypatch, capsys) -> N
     assert (out / summary["review_index"]).is_file()
 
 
-def test_deadline_passing_as_the_runs_end_counts_as_done(tmp_path, monkeypatch, capsys) -> None:
+def test_deadline_after_last_run_succeeds(tmp_path, monkeypatch, capsys) -> None:
     # The deadline passes after the last run ended but before the runs were stopped, so none is left to stop.
     def finish_then_time_out(pipeline, submissions, console, timeout):
         pipeline.wait(submissions, timeout_seconds=300)

@@ -757,7 +757,7 @@ def test_ledger_time_on_full_size_spec() -> None:
     assert elapsed < 1.0
 
 
-def test_unsupported_figure_names_nearest_spec_figure_of_its_kind() -> None:
+def test_unsupported_figure_names_nearest() -> None:
     base = {"sku": "B-1", "name": "Power Bank", "brand": "Acme", "category": "Electronics"}
     spec = ProductSpec.model_validate(
         {**base, "price": {"amount": 40, "currency": "EUR"}, "specs": {"capacity_mah": 10000, "ports": 2}}

@@ -335,7 +335,7 @@ def test_dark_grey_darker_than_css_darkgray_passes(color, color_hex) -> None:
     assert result.passed, result.detail
 
 
-def test_colour_name_flag_names_css_colour_and_delta_e() -> None:
+def test_colour_name_flag_detail() -> None:
     (result, *_) = color_name_checks(_with_variant("Light Gray", "#222222"))
     assert not result.passed
     assert result.detail.endswith(f"ΔE00 {result.measured['delta_e']} (CSS gives Light Gray as #D3D3D3)")

@@ -354,7 +354,7 @@ def test_shopify_bad_price_names_row_and_column() -> None:
 
 
 @pytest.mark.parametrize("price", ["NaN", "sNaN", "Infinity"])
-def test_shopify_price_that_is_no_finite_number_rejects_its_product_only(price: str) -> None:
+def test_shopify_non_finite_price_rejected(price: str) -> None:
     rows = [
         ["Handle", "Title", "Vendor", "Type", "Option1 Name", "Option1 Value", "Variant SKU", "Variant Price"],
         ["cup", "Cup", "Acme", "Cups", "Color", "Red", "CUP-R", price],
@@ -376,7 +376,7 @@ def test_shopify_seo_description_entities_decoded() -> None:
     assert cup.summary == 'Cups & saucers from "Acme"'
 
 
-def test_shopify_colour_values_differing_in_case_are_one_colour() -> None:
+def test_shopify_colour_case_merged() -> None:
     header = ["Handle", "Title", "Vendor", "Type", "Option1 Name", "Option1 Value", "Option2 Name", "Option2 Value"]
     rows = [
         [*header, "Variant SKU", "Variant Price"],
@@ -560,7 +560,7 @@ def test_akeneo_colour_in_two_materials_makes_two_variants() -> None:
     assert mug.materials == ["Stoneware", "Cork", "wood"]
 
 
-def test_akeneo_generated_sku_avoids_an_identifier_of_the_file() -> None:
+def test_akeneo_generated_sku_avoids_identifiers() -> None:
     page = _sea_sizes()
     bowl = next(item for item in page["_embedded"]["items"] if item["identifier"] == "KR-BWL-15")
     bowl["identifier"] = "kr_travel_mug-sea-glass"
@@ -648,7 +648,7 @@ def test_akeneo_price_that_is_no_finite_number_rejected(amount: str) -> None:
     assert error.message == "not a finite number"
 
 
-def test_akeneo_option_codes_read_as_words_model_codes_kept() -> None:
+def test_akeneo_option_codes_humanized() -> None:
     upload = parse_upload(
         "bowl.json",
         _akeneo_bowl(
@@ -1044,7 +1044,7 @@ def test_utf8_lines_beside_windows_1252_bytes_rejected(utf8_text: str) -> None:
 @pytest.mark.parametrize(
     "summary", ["Camisola \u201c100% L\u00c3\u201d", "Casaco \u00abL\u00c3\u00bb", "MA\u00c7\u00c3\u2026 suave"]
 )
-def test_windows_1252_capital_a_tilde_before_a_mark_read(summary: str) -> None:
+def test_windows_1252_capital_tilde_read(summary: str) -> None:
     rows = [
         [*CATALOG_HEADER, "summary"],
         ["A-1", "Camisola", "Acme", "Roupa", "9,50", "EUR", f"{summary}, feita \u00e0 m\u00e3o"],
@@ -1187,7 +1187,7 @@ def test_excel_sep_line_names_the_delimiter(sep_line: str) -> None:
     assert rejection.errors[0].path.startswith("row 4")
 
 
-def test_row_ending_with_a_delimiter_and_holding_one_more_reported() -> None:
+def test_trailing_delimiter_shifted_row_reported() -> None:
     header = "sku;name;brand;category;price;currency;materials\n"
     rows = "T-1;Mug;Acme;Kitchen;9,50;EUR;clay;\nT-2;Big; heavy mug;Acme;Kitchen;7,50;EUR;;\n"
     rows += "T-3;Cup;Acme;Kitchen;5,00;EUR;;\n"
@@ -1198,7 +1198,7 @@ def test_row_ending_with_a_delimiter_and_holding_one_more_reported() -> None:
     assert error.message == "the row has 8 cells but the header has 7, so its values fit no column"
 
 
-def test_one_row_with_an_empty_cell_too_many_rejected() -> None:
+def test_single_extra_empty_cell_rejected() -> None:
     text = "sku,name,brand,category,price,currency\nT-1,Mug,Acme,Kitchen,9.50,EUR,\nT-2,Cup,Acme,Kitchen,7.50,EUR\n"
     upload = parse_upload("mugs.csv", text.encode())
 

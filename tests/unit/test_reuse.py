@@ -633,7 +633,7 @@ def _job(**changes) -> ImageJob:
     return ImageJob(**{**fields, **changes})
 
 
-def test_category_change_keeps_images_of_a_renderer_that_does_not_draw_it(store, records, publisher) -> None:
+def test_category_change_keeps_live_images(store, records, publisher) -> None:
     catalog = _catalog(store, records, publisher)
     catalog.renderer.draws_category = False
     spec = _spec("gan-charger.json")

@@ -109,7 +109,7 @@ def test_variant_flag_shown_beside_the_variant_image() -> None:
     assert "Plan and coverage flags" not in page
 
 
-def test_runs_index_marks_a_run_with_products_to_review() -> None:
+def test_runs_index_marks_review_runs() -> None:
     flagged = RUN.model_copy(update={"run_id": "20260101T000001Z-0000abce", "counts": {"NEEDS_REVIEW": 2}})
     clean = RUN.model_copy(update={"run_id": "20260101T000002Z-0000abcf", "counts": {"COMPLETE": 2}})
 

@@ -25,7 +25,7 @@ from spec2listing.intake.colors import css_color
 from spec2listing.models.consistency import CheckResult, CheckTarget
 from spec2listing.models.spec import ProductSpec
 
-# Words of a colour name that ask for a darker or a lighter shade than the colour named.
+# Words of a colour name that mean a darker or a lighter shade than the colour named.
 _DARKER = frozenset({"dark", "deep"})
 _LIGHTER = frozenset({"light", "pale"})
 
@@ -56,16 +56,20 @@ def color_name_checks(spec: ProductSpec) -> list[CheckResult]:
 
 
 def _shade(name: str) -> int:
-    """Return -1 for a name that asks for a darker colour ("Dark Gray"), 1 for a lighter one, else 0."""
+    """Return -1 for a name of a darker shade ("Dark Gray"), 1 for a lighter one, else 0."""
     words = set(name.casefold().replace("-", " ").split())
-    return -1 if words & _DARKER else 1 if words & _LIGHTER else 0
+    if words & _DARKER:
+        return -1
+    if words & _LIGHTER:
+        return 1
+    return 0
 
 
 def _contradiction(named: str, color_hex: str, *, shade: int = 0) -> tuple[str | None, dict[str, float]]:
     """Describe how `color_hex` contradicts the named colour (None when it does not), with the measured values.
 
-    Between two neutrals, a lightness on the side that the name's "dark" or "light" asks for is no
-    contradiction, since CSS darkgray (#A9A9A9) is lighter than gray.
+    Between two neutrals, a lightness on the side of the name's "dark" or "light" is no contradiction,
+    since CSS darkgray (#A9A9A9) is lighter than gray.
     """
     delta_e = float(Color(named).delta_e(Color(color_hex), method="2000"))
     name_lightness, name_chroma, name_hue = Color(named).convert("lch").coords()

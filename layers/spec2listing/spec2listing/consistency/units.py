@@ -190,7 +190,7 @@ CURRENCY_SYMBOLS = {"$": "usd", "€": "eur", "£": "gbp"}
 SPELLINGS |= CURRENCY_SYMBOLS | {"euro": "eur", "euros": "eur"}
 CURRENCY_CODES = [name for name, unit in UNITS.items() if unit.dimension.startswith("money ")]
 
-# How units whose keys are in lower case are written, for messages.
+# Written forms of the units whose keys are in lower case, for messages.
 _SYMBOLS = {
     "w": "W", "kw": "kW", "v": "V", "wh": "Wh", "kwh": "kWh", "mah": "mAh", "hz": "Hz", "khz": "kHz",
     "mhz": "MHz", "ghz": "GHz", "mb": "MB", "gb": "GB", "tb": "TB", "mbps": "Mbps", "gbps": "Gbps",

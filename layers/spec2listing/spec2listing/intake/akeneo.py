@@ -681,7 +681,7 @@ class _AkeneoGroup:
             if given:
                 fields["color_hex"] = given[0].fields["color_hex"]
             if len(reads) > 1:
-                # A colour in several materials is told apart by the material too.
+                # A colour in several materials gets the material in its SKU too.
                 words = fields["color"] if colours[fields["color"].casefold()] == 1 else _material_words(fields)
                 fields["sku"] = skus.generate(f"{words} {fields['color_hex']}", words)
                 sku_where = first.parent_where  # the model code the SKU is made from

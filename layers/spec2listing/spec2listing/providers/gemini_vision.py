@@ -72,12 +72,12 @@ def validate_verdicts(text: str, items: list[dict[str, str]]) -> list[VisionVerd
         answer = VisionAnswer.model_validate(parse_json_object(text))
     except ValidationError as error:
         raise ProviderOutputInvalid(f"the answer does not match the verdict schema: {brief(error)}") from error
-    asked = {(item["kind"], item["item"].strip().casefold()) for item in items}
+    requested = {(item["kind"], item["item"].strip().casefold()) for item in items}
     answered: dict[tuple[str, str], VisionAnswerItem] = {}
     conflicting = []
     for verdict in answer.verdicts:
         key = (verdict.kind, verdict.item.strip().casefold())
-        if key not in asked:
+        if key not in requested:
             continue  # An item the checklist does not have, whatever its verdicts, decides nothing.
         earlier = answered.setdefault(key, verdict)
         if earlier.verdict != verdict.verdict:
