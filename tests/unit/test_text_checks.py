@@ -114,6 +114,11 @@ def _contacts(description):
         "Tel: 98765 43210.",
         "Tel. 98765 43210.",
         "Phone number: 612 345 678.",
+        "Tel. 030/1234567.",
+        "Service: 030/12345678.",
+        "Tel.: 089 / 123 456 7.",
+        "Tel.+49 30 1234567.",
+        "WhatsApp+44 7911 123456.",
     ],
 )
 def test_phone_numbers_found(description) -> None:
@@ -147,6 +152,10 @@ def test_phone_numbers_found(description) -> None:
         "Tel Aviv 612 345 678.",
         "Sizes 00 0 2 4 6 8 10 12.",
         "Order code 555-1234.",
+        "EU sizes 36/38/40/42/44.",
+        "Made 12/05/2024 in batch 100/200/300/400.",
+        "Measured to 0.1234567890 mm.",
+        "Built with C++11, build 1234567890.",
     ],
 )
 def test_sizes_codes_and_years_are_not_phones(description) -> None:
@@ -281,6 +290,23 @@ def test_instagram_hashtag_list_limited() -> None:
     assert check.measured == {"items": 80, "limit": 5}
 
 
+@pytest.mark.parametrize(
+    ("caption", "hashtags", "count"),
+    [
+        ("Trail day #a #b #c #d #e", ["#f", "#g", "#h", "#i", "#j"], 10),
+        ("Trail day", ["#a #b #c #d #e #f #g #h"], 8),
+        ("Trail day #Trail #Run #Mud", ["#trail", "#run", "#mud", "#Hills"], 4),
+    ],
+)
+def test_instagram_post_counts_caption_and_list_tags(caption, hashtags, count) -> None:
+    listing = _listing().model_copy(
+        update={"platforms": PlatformCopy(instagram=InstagramCopy(caption=caption, hashtags=hashtags))}
+    )
+    (check,) = [check for check in platform_limits(listing) if check.check == "hashtag_count"]
+    assert check.measured["hashtags"] == count
+    assert check.passed == (count <= 5)
+
+
 def test_instagram_without_hashtags_passes() -> None:
     instagram = InstagramCopy(caption="Trail day", hashtags=[])
     listing = _listing().model_copy(update={"platforms": PlatformCopy(instagram=instagram)})
@@ -355,6 +381,12 @@ def test_promotional_lookalikes_pass(description: str) -> None:
         "Big sale on mugs.",
         "Our cheapest-ever price.",
         "Use discount-code X.",
+        "Free-shipping on every mug.",
+        "FREE\u00a0SHIPPING on every mug.",
+        "Our best-seller.",
+        "Limited-time offer.",
+        "Two hot items in one.",
+        "Dis\u00adcount inside.",
     ],
 )
 def test_promotional_wording_in_other_forms_flagged(description: str) -> None:
@@ -373,6 +405,39 @@ def test_banned_phrase_found_in_any_field() -> None:
     assert failed.subject == "best ever"
     assert failed.where == "bullets[4]"
     assert len(results) == len(brand.voice.banned_phrases)
+
+
+@pytest.mark.parametrize(
+    ("banned", "bullet"),
+    [
+        ("world's best", "The world\u2019s best grip on wet rock."),
+        ("perfect gift", "A perfect-gift for runners."),
+        ("perfect gift", "One of the perfect gifts for runners."),
+        ("perfect gift", "A perfect\u00a0gift for runners."),
+        ("perfect gift", "A perfect\n gift for runners."),
+        ("best-in-class", "Best in class grip."),
+        ("best in class", "Best-in-class grip."),
+        ("artisanal", "Arti\u00adsanal stitching."),
+    ],
+)
+def test_banned_phrase_found_in_other_forms(banned, bullet) -> None:
+    (spec,) = specs_in(ACCEPTANCE / "trail-runner.json")
+    brand = brand_for(spec)
+    brand = brand.model_copy(update={"voice": brand.voice.model_copy(update={"banned_phrases": [banned]})})
+    listing = _listing()
+    (check,) = banned_phrases(listing.model_copy(update={"bullets": [*listing.bullets[:4], bullet]}), brand)
+    assert not check.passed
+    assert check.where == "bullets[4]"
+
+
+@pytest.mark.parametrize(("banned", "bullet"), [("gift", "A gifted runner."), ("best", "Our bestselling shoe.")])
+def test_banned_phrase_needs_whole_words(banned, bullet) -> None:
+    (spec,) = specs_in(ACCEPTANCE / "trail-runner.json")
+    brand = brand_for(spec)
+    brand = brand.model_copy(update={"voice": brand.voice.model_copy(update={"banned_phrases": [banned]})})
+    listing = _listing().model_copy(update={"bullets": [bullet]})
+    (check,) = banned_phrases(listing, brand)
+    assert check.passed
 
 
 def test_html_tags_all_listed() -> None:

@@ -25,8 +25,10 @@ _SHOP_TLDS = frozenset({"com", "shop", "store", "online"})
 # Two-letter file extensions, left out so that "README.md" and "Node.js" are no addresses. NOTE: this misses
 # hosts under the real country codes "md" (Moldova) and "py" (Paraguay).
 _FILE_EXTENSIONS = frozenset({"js", "md", "py", "ts", "rb", "cs", "gz"})
-# A run of digits, spaces, brackets, points and hyphens that may be a phone number, which _is_phone_number decides.
-_PHONE_CANDIDATE = re.compile(r"(?<![\w.])\+?\(?\d(?:[\d\s().-]{5,}\d)(?!\w|\.\d)")
+# A run of digits, spaces, brackets, points, slashes and hyphens that may be a phone number ("030/1234567"),
+# which _is_phone_number decides. A "+" may follow a word directly ("Tel.+49", "WhatsApp+44"); a digit may not,
+# nor a point after a digit, which makes it part of a decimal number.
+_PHONE_CANDIDATE = re.compile(r"(?:(?<!\d)\+|(?<!\w)(?<!\d\.))\(?\d(?:[\d\s()./-]{5,}\d)(?!\w|\.\d)")
 # Digits a phone number has at least: 7 after a word that announces it ("Call 555-1234"), else 9.
 _PHONE_MIN_DIGITS = 9
 _ANNOUNCED_PHONE_MIN_DIGITS = 7
@@ -108,7 +110,8 @@ def _words_before(text: str, start: int) -> tuple[bool, bool]:
 def _is_phone_number(candidate: str, announced: bool, coded: bool) -> bool:
     """Tell whether a run of digits is written as a phone number rather than as sizes, years or a product code.
 
-    A run of numbers that rises without falling ("38 39 40 41", "00 0 2 4 6") never is, even after "call".
+    A run of numbers that rises without falling ("38 39 40 41", "00 0 2 4 6") never is, even after "call", nor
+    is one decimal number ("0.1234567890").
     Otherwise it is one when a word such as "call" announces it, or when it has an international "+" or an
     area code in brackets. After a word such as "part" or "ISBN", or as a GTIN or ISBN-10 with a valid check
     digit, it is a product code. Otherwise a leading 0 (a trunk or toll-free prefix, "0800 123 456") or the
@@ -119,7 +122,7 @@ def _is_phone_number(candidate: str, announced: bool, coded: bool) -> bool:
     digits = "".join(groups)
     if len(digits) < (_ANNOUNCED_PHONE_MIN_DIGITS if announced else _PHONE_MIN_DIGITS):
         return False
-    if _is_rising_run(candidate) or _is_range_run(candidate):
+    if _is_rising_run(candidate) or _is_range_run(candidate) or re.fullmatch(r"\d+\.\d+", candidate):
         return False
     if announced or candidate.startswith("+") or re.search(r"\(\d+\)", candidate):
         return True
@@ -134,9 +137,9 @@ def _is_phone_number(candidate: str, announced: bool, coded: bool) -> bool:
 def _is_rising_run(candidate: str) -> bool:
     """Tell whether a text lists three or more numbers that rise overall and never fall or rise by more than 2.
 
-    Sizes and years are written so ("38 39 40 41", "00 0 2 4 6 8", "2019-2020-2021").
+    Sizes and years are written so ("38 39 40 41", "00 0 2 4 6 8", "2019-2020-2021", "36/38/40/42").
     """
-    tokens = re.split(r"[\s-]+", candidate.strip())
+    tokens = re.split(r"[\s/-]+", candidate.strip())
     if len(tokens) < 3 or not all(re.fullmatch(r"\d+(?:\.\d+)?", token) for token in tokens):
         return False
     values = [float(token) for token in tokens]

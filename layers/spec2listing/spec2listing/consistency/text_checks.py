@@ -1,33 +1,24 @@
 """Checks on copy: platform limits from TEXT_RULES, prohibited content, brand wording."""
 
 import re
+import unicodedata
 from html.parser import HTMLParser
 from typing import Any
 
 from spec2listing.consistency.contact_details import find_contact_details
 from spec2listing.consistency.copy_text import readable_fields
+from spec2listing.copywriting.phrases import matchable, phrase_pattern
 from spec2listing.copywriting.platforms import PROMOTIONAL_TERMS, TEXT_RULES, FieldRule
 from spec2listing.models.brand import BrandGuide
 from spec2listing.models.consistency import CheckResult, CheckTarget
 from spec2listing.models.copy import ProductCopy
 
-_HTML_TAG = re.compile(r"</?[a-zA-Z][^>]*>")
+# A tag, a comment, or a character reference ("&nbsp;", "&#60;"), which plain-text fields show as written.
+_HTML_TAG = re.compile(
+    r"</?[a-zA-Z][^>]*>|<!--.*?(?:-->|$)|&(?:[a-zA-Z][a-zA-Z0-9]{1,31}|#\d{1,7}|#[xX][0-9a-fA-F]{1,6});", re.DOTALL
+)
 # Instagram links a tag only when it has a letter, so "#6" (a screw size) is not one.
 _HASHTAG = re.compile(r"(?<![\w#])#\w*[^\W\d_]\w*")
-
-
-def phrase_pattern(phrase: str, *, in_compounds: bool = True) -> re.Pattern[str]:
-    """Compile a case-insensitive pattern for a phrase as whole words.
-
-    An end of the phrase needs a word boundary only where it is a letter or digit, so "% off" still matches.
-    Without `in_compounds`, a hyphen and a word after the phrase make another word, so "% off" does not
-    match "100% off-grid".
-    """
-    start = r"(?<!\w)" if phrase[:1].isalnum() else ""
-    end = ""
-    if phrase[-1:].isalnum():
-        end = r"(?!\w)" if in_compounds else r"(?!\w|-\w)"
-    return re.compile(start + re.escape(phrase) + end, re.IGNORECASE)
 
 
 # "% off" before a hyphen is a compound ("100% off-grid", "80% off-peak"); the other terms count there too
@@ -128,7 +119,14 @@ def _texts(rule: FieldRule, value: object) -> list[tuple[str, str]]:
 def _content_checks(rule: FieldRule, where: str, text: str) -> list[CheckResult]:
     results = []
     if rule.forbidden_chars:
-        bad = sorted({char for char in text if char in rule.forbidden_chars})
+        # A full-width "！" or "？" is the same character to a shopper, and to the marketplace's check.
+        bad = sorted(
+            {
+                char
+                for char in text
+                if unicodedata.normalize("NFKC", char) in rule.forbidden_chars or char in rule.forbidden_chars
+            }
+        )
         results.append(
             _check(
                 "forbidden_characters",
@@ -155,7 +153,7 @@ def _content_checks(rule: FieldRule, where: str, text: str) -> list[CheckResult]
         tags = list(dict.fromkeys(_HTML_TAG.findall(text)))
         results.append(_check("no_html", where, rule.label, not tags, "plain text without HTML tags", tags=tags))
     if rule.no_promotional:
-        found = [term for term, pattern in _PROMOTIONAL if pattern.search(text)]
+        found = [term for term, pattern in _PROMOTIONAL if pattern.search(matchable(text))]
         results.append(
             _check(
                 "prohibited_term",
@@ -174,10 +172,14 @@ def _content_checks(rule: FieldRule, where: str, text: str) -> list[CheckResult]
     return results
 
 
-def _rule_checks(rule: FieldRule, value: object) -> list[CheckResult]:
+def _joined(value: object) -> str:
+    return " ".join(str(item) for item in value) if isinstance(value, list) else str(value)
+
+
+def _rule_checks(rule: FieldRule, value: object, fields: dict[str, Any]) -> list[CheckResult]:
     where = f"platforms.{rule.platform}.{rule.field}"
     results = []
-    text = " ".join(str(item) for item in value) if isinstance(value, list) else str(value)
+    text = _joined(value)
     if rule.max_chars is not None:
         results.append(
             _check(
@@ -229,7 +231,14 @@ def _rule_checks(rule: FieldRule, value: object) -> list[CheckResult]:
                 )
             )
     if rule.max_hashtags is not None:
-        tags = list(dict.fromkeys(_HASHTAG.findall(text)))
+        posted = [text]
+        if rule.posted_with is not None and fields.get(rule.posted_with) is not None:
+            posted.append(_joined(fields[rule.posted_with]))
+        # A tag is one tag in any case, so "#Mug" in the caption and "#mug" in the list count once.
+        by_name: dict[str, str] = {}
+        for tag in _HASHTAG.findall(" ".join(posted)):
+            by_name.setdefault(tag.casefold(), tag)
+        tags = list(by_name.values())
         results.append(
             _check(
                 "hashtag_count",
@@ -255,7 +264,7 @@ def platform_limits(listing: ProductCopy) -> list[CheckResult]:
         fields = platforms.get(rule.platform)
         if fields is None or rule.field not in fields:
             continue
-        results += _rule_checks(rule, fields[rule.field])
+        results += _rule_checks(rule, fields[rule.field], fields)
     return results
 
 
@@ -279,7 +288,7 @@ def banned_phrases(listing: ProductCopy, brand: BrandGuide | None) -> list[Check
     fields = readable_fields(listing)
     for phrase in brand.voice.banned_phrases:
         pattern = phrase_pattern(phrase)
-        found = [path for path, text in fields if pattern.search(text)]
+        found = [path for path, text in fields if pattern.search(matchable(text))]
         results.append(
             CheckResult(
                 check="banned_phrase",

@@ -19,6 +19,7 @@ from spec2listing.copywriting.facts import (
     volume_text,
     weight_text,
 )
+from spec2listing.copywriting.phrases import matchable, phrase_pattern
 from spec2listing.copywriting.platforms import AMAZON_FORBIDDEN_TITLE_CHARS, RULES, fit, text_rule
 from spec2listing.costs.ledger import UsageLedger
 from spec2listing.models.brand import BrandGuide
@@ -54,8 +55,7 @@ class OfflineCopyWriter:
     def write(self, spec: ProductSpec, brand: BrandGuide | None, *, ledger: UsageLedger) -> CopyDraft:
         if self.latency_seconds:
             time.sleep(self.latency_seconds)
-        banned = [phrase.lower() for phrase in (brand.voice.banned_phrases if brand else [])]
-        allowed = _BannedFilter(banned)
+        allowed = _BannedFilter(brand.voice.banned_phrases if brand else [])
 
         title = self._title(spec)
         description = self._description(spec, allowed)
@@ -214,14 +214,18 @@ class OfflineCopyWriter:
 
 
 class _BannedFilter:
-    """Drops sentences that contain a banned phrase."""
+    """Drops sentences that contain a banned phrase, as the consistency check finds it or inside a word."""
 
     def __init__(self, banned: list[str]) -> None:
-        self._banned = banned
+        self._banned = [phrase.lower() for phrase in banned]
+        self._patterns = [phrase_pattern(phrase) for phrase in banned]
 
     def keeps(self, text: str) -> bool:
         lowered = text.lower()
-        return not any(phrase in lowered for phrase in self._banned)
+        if any(phrase in lowered for phrase in self._banned):
+            return False
+        searched = matchable(text)
+        return not any(pattern.search(searched) for pattern in self._patterns)
 
     def join(self, sentences: list[str]) -> str:
         return " ".join(text for text in sentences if text and self.keeps(text))

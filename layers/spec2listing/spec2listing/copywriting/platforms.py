@@ -9,7 +9,8 @@ Sources, as published by each platform (checked 2026-12):
   promotional material, availability or price details in titles, descriptions
   and bullet points.
 - Amazon Seller Central, "Use search terms effectively": backend search terms
-  under 250 bytes.
+  under 250 bytes, without temporary or promotional statements ("on sale")
+  or the contact details the listing policies rule out.
 - Shopify Help Center, "Adding keywords for SEO": page title up to 70 characters,
   meta description under 160; product titles are limited to 255 characters.
 - Google Merchant Center product data specification: title at most 150
@@ -67,6 +68,8 @@ class FieldRule:
     allowed_tags: frozenset[str] | None = None
     item_max_chars: int | None = None
     max_hashtags: int | None = None
+    # A field of the same platform published with this one, whose hashtags count toward max_hashtags.
+    posted_with: str | None = None
     forbidden_chars: frozenset[str] = frozenset()
     no_html: bool = False
     no_promotional: bool = False
@@ -108,7 +111,16 @@ TEXT_RULES: tuple[FieldRule, ...] = (
         no_promotional=True,
         no_contact=True,
     ),
-    FieldRule("amazon", "search_terms", "Amazon search terms", AMAZON_SEARCH_TERMS, max_bytes=249, no_html=True),
+    FieldRule(
+        "amazon",
+        "search_terms",
+        "Amazon search terms",
+        AMAZON_SEARCH_TERMS,
+        max_bytes=249,
+        no_html=True,
+        no_promotional=True,
+        no_contact=True,
+    ),
     FieldRule("shopify", "title", "Shopify title", SHOPIFY_PRODUCTS, max_chars=255, no_html=True),
     FieldRule(
         "shopify",
@@ -138,10 +150,17 @@ TEXT_RULES: tuple[FieldRule, ...] = (
         no_promotional=True,
         no_contact=True,
     ),
+    # The hashtags are posted with the caption, so the tags of both count toward the post's limit.
     FieldRule(
-        "instagram", "caption", "Instagram caption", INSTAGRAM_PUBLISHING, max_chars=2200, max_hashtags=5, no_html=True
+        "instagram",
+        "caption",
+        "Instagram caption",
+        INSTAGRAM_PUBLISHING,
+        max_chars=2200,
+        max_hashtags=5,
+        posted_with="hashtags",
+        no_html=True,
     ),
-    # The hashtags are posted with the caption, so the list has the caption's limit too.
     FieldRule("instagram", "hashtags", "Instagram hashtags", INSTAGRAM_PUBLISHING, max_items=5, no_html=True),
 )
 

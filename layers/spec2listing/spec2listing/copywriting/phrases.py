@@ -1,0 +1,43 @@
+"""Find a listed phrase (a banned phrase, a promotional term) in copy however the copy spells it out.
+
+Model-written copy writes "world’s best" with a curly apostrophe, "best-seller" with a hyphen, "perfect gifts"
+in the plural and "free shipping" with a no-break space; a soft hyphen may sit inside any word. All of these
+state the phrase.
+"""
+
+import re
+
+# Characters that do not show, which copy pasted from a word processor or a web page can carry inside words.
+_INVISIBLE = re.compile("[\u00ad\u200b-\u200d\u2060\ufeff]")
+# Apostrophes: straight, curly, the modifier letter and the backtick that some keyboards produce.
+_APOSTROPHE = "['\u2018\u2019\u02bc`]"
+_DASHES = "\\-\u2010\u2011\u2012\u2013"
+# Between the words of a phrase: spaces of any kind, a line break or a hyphen.
+_WORD_GAP = rf"[\s{_DASHES}]+"
+
+
+def matchable(text: str) -> str:
+    """Drop the characters that do not show, so that a phrase split by a soft hyphen still matches."""
+    return _INVISIBLE.sub("", text)
+
+
+def phrase_pattern(phrase: str, *, in_compounds: bool = True) -> re.Pattern[str]:
+    """Compile a case-insensitive pattern for a phrase as whole words; search `matchable` text with it.
+
+    Words may be joined by spaces or hyphens in either the phrase or the text ("best-in-class" matches "best
+    in class"), any apostrophe matches any other, and a phrase that ends in a letter matches its plural too.
+    An end of the phrase needs a word boundary only where it is a letter or digit, so "% off" still matches.
+    Without `in_compounds`, a hyphen and a word after the phrase make another word, so "% off" does not match
+    "100% off-grid".
+    """
+    words = [word for word in re.split(_WORD_GAP, matchable(phrase).strip()) if word]
+    if not words:
+        return re.compile(re.escape(phrase), re.IGNORECASE)
+    body = _WORD_GAP.join(re.sub(_APOSTROPHE, _APOSTROPHE, re.escape(word)) for word in words)
+    start = r"(?<!\w)" if words[0][:1].isalnum() else ""
+    end = ""
+    if words[-1][-1:].isalpha():
+        body += "(?:e?s)?"
+    if words[-1][-1:].isalnum():
+        end = r"(?!\w)" if in_compounds else rf"(?!\w|[{_DASHES}]\w)"
+    return re.compile(start + body + end, re.IGNORECASE)
