@@ -768,3 +768,48 @@ def test_unsupported_figure_names_nearest() -> None:
     ]
     assert check.measured["nearest"] == "10000 mAh at specs.capacity_mah"
     assert check.detail.endswith("the nearest spec figure of its kind is 10000 mAh at specs.capacity_mah")
+
+
+@pytest.mark.parametrize(
+    ("text", "spec_fields"),
+    [
+        ("Steel body.", {"materials": ["18/8 stainless steel"]}),
+        ("In silver.", {"variants": [{"sku": "T-1-S", "color": "Sterling Silver", "color_hex": "#C0C0C0"}]}),
+        ("Solid wood top.", {"materials": ["oak"]}),
+        (
+            "Navy blue canvas.",
+            {"materials": ["canvas"], "variants": [{"sku": "T-1-N", "color": "Navy", "color_hex": "#000080"}]},
+        ),
+        ("Gold-plated clasp.", {"materials": ["gold plating"]}),
+        ("925 sterling silver.", {"materials": ["sterling silver"]}),
+        ("Sterling silver chain.", {"materials": ["925 silver"]}),
+        ("Dishwasher safe.", {"specs": {"dishwasher": "yes"}}),
+        ("Microwave safe.", {"specs": {"microwave": True}}),
+        ("Measures 12 in wide.", {"dimensions": {"width": 30.48, "depth": 10, "height": 40, "unit": "cm"}}),
+        ("Fits 13 in laptops.", {"specs": {"laptop_cm": 33}}),
+        ("pH 3.4 serum.", {"specs": {"ph": "3.2-3.6"}}),
+        ("pH 3.4 serum.", {"specs": {"acidity": "pH 3.2-3.6"}}),
+        ("A pH of 3.4.", {"specs": {"ph": "pH 3.2-3.6"}}),
+        ("SPF 40 lotion.", {"specs": {"spf": "30-50"}}),
+    ],
+)
+def test_claims_in_other_words_traced(text, spec_fields) -> None:
+    unsupported = [claim for claim, sources in _claims(text, **spec_fields).items() if not sources]
+    assert unsupported == []
+
+
+@pytest.mark.parametrize(
+    ("text", "spec_fields", "claim"),
+    [
+        ("Stainless steel body.", {"materials": ["steel"]}, ("material", "stainless steel")),
+        ("Solid silver clasp.", {"materials": ["silver plated brass"]}, ("material", "silver")),
+        ("Real leather strap.", {"materials": ["faux leather"]}, ("material", "leather")),
+        ("Dishwasher safe.", {"specs": {"dishwasher": "no"}}, ("property", "dishwasher safe")),
+        ("pH 3.7 serum.", {"specs": {"ph": "pH 3.2-3.6"}}, ("number", "pH 3.7")),
+        ("Runs at 60 °C.", {"specs": {"usb_c": 60}}, ("number", "60 °C")),
+        ("Heats to 15 °C.", {"specs": {"vitamin_c": 15}}, ("number", "15 °C")),
+        ("Red lid.", {"variants": [{"sku": "T-1-N", "color": "Navy", "color_hex": "#000080"}]}, ("color", "red")),
+    ],
+)
+def test_claims_beyond_the_spec_still_flagged(text, spec_fields, claim) -> None:
+    assert _claims(text, **spec_fields)[claim] == []

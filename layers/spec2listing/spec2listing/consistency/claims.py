@@ -29,7 +29,15 @@ from spec2listing.consistency.quantities import (
 )
 from spec2listing.consistency.spec_facts import COMPETITOR_PREFIX, SpecFacts, strictly_inside
 from spec2listing.consistency.units import RATING_UNITS, UNITS, unit_symbol
-from spec2listing.consistency.vocabulary import COLORS, MATERIALS, OTHER_SENSE_PHRASES, PROPERTIES, denied, normalize
+from spec2listing.consistency.vocabulary import (
+    COLORS,
+    MATERIALS,
+    NARROWER_TERMS,
+    OTHER_SENSE_PHRASES,
+    PROPERTIES,
+    denied,
+    normalize,
+)
 from spec2listing.models.brand import BrandGuide
 from spec2listing.models.consistency import CheckResult, CheckTarget, Claim, ClaimKind
 from spec2listing.models.copy import ProductCopy
@@ -351,9 +359,12 @@ def build_ledger(spec: ProductSpec, brand: BrandGuide | None, listing: ProductCo
         if negative:
             sources = backing.paths_denying(term_pattern(term), material=material)
         else:
-            sources = backing.paths_stating(
-                term_pattern(term), skip_denied=kind in _DENIABLE, material=material, terms=_TERMS
-            )
+            sources = []
+            for stated in (term, *NARROWER_TERMS.get(term, ())):
+                stating = backing.paths_stating(
+                    term_pattern(stated), skip_denied=kind in _DENIABLE, material=material, terms=_TERMS
+                )
+                sources += [path for path in stating if path not in sources]
         text = f"not {term}" if negative else term
         claims.append(Claim(kind=kind, text=text, copy_fields=paths, sources=sources, supported=bool(sources)))
     claims += _number_claims([(path, text) for path, text in fields if _compares(path)], facts)

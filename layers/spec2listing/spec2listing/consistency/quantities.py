@@ -46,8 +46,12 @@ NUMBER_WORDS = {
 }
 
 _UNIT_PATTERN = "|".join(re.escape(spelling) for spelling in sorted(SPELLINGS, key=len, reverse=True))
-# "in" is also a word ("13 in the box"), so it is an inch only where a sentence, list or size goes on.
-_UNIT_PATTERN += r"|in(?=\s*(?:$|[,;)\]]|[x×]\s*\d))"
+# "in" is also a word ("13 in the box"), so it is an inch only where a sentence, list or size goes on, or
+# before a word that a length describes ("12 in wide", "13 in laptops").
+_UNIT_PATTERN += (
+    r"|in(?=\s*(?:$|[,;)\]]|[x×]\s*\d)|\s+(?:wide|long|tall|high|deep|thick|across|diameter|width|length|height"
+    r"|depth|screens?|displays?|laptops?|monitors?|tablets?|tvs?)\b)"
+)
 # Proper fractions with a denominator of 2 to 16, 32 or 64, as in recipes and on inch rulers.
 # "24/7" and "50/60" are not fractions.
 _FRACTIONS = [f"{top}/{bottom}" for bottom in (*range(2, 17), 32, 64) for top in range(1, bottom)]
@@ -127,6 +131,12 @@ _COMMA_THOUSANDS_ONCE = re.compile(r"\d{1,3},\d{3}")
 _RATING = re.compile(
     r"(?<![A-Za-z0-9])(?P<code>IPX|IP|SPF|UPF|pH)\s?:?\s?(?P<number>\d+(?:[.,]\d+)?)\+?(?![\d.,]?\d)", re.IGNORECASE
 )
+# A range of ratings with the code once, before its low end: "pH 3.2-3.6", "SPF 30–50".
+_RATING_RANGE = re.compile(
+    r"(?<![A-Za-z0-9])(?P<code>IPX|IP|SPF|UPF|pH)\s?:?\s?(?P<low>\d+(?:[.,]\d+)?)\s?(?:[-–—]|to)\s?"
+    r"(?P<number>\d+(?:[.,]\d+)?)(?![\d.,]?\d)",
+    re.IGNORECASE,
+)
 # Amazon's size format labels each side with a letter: "120L x 60W x 75H cm" is length, width and height,
 # not litres, watts and hours. Two or more labelled figures joined by x make such a size.
 _LABELLED_SIZE = re.compile(
@@ -185,8 +195,12 @@ def find_ranges(text: str, default_unit: str | None = None) -> list[tuple[Quanti
     below the high one, make no range. Nor do codes: figures in a chain of hyphens ("978-0-306-40615-7",
     "2024-03-15"), and bare figures of more than three digits or with a leading zero ("12-3456").
     """
+    ranges = [
+        (_rating(match, "low"), _rating(match, "number"))
+        for match in _RATING_RANGE.finditer(text)
+        if float(match.group("low").replace(",", ".")) < float(match.group("number").replace(",", "."))
+    ]
     text, matches, found, _ = _scan(text, default_unit)
-    ranges = []
     for index in range(len(found) - 1):
         first, second = matches[index], matches[index + 1]
         if not _RANGE_JOINER.fullmatch(text[first.end() : second.start()]):
@@ -215,7 +229,9 @@ def _scan(text: str, default_unit: str | None) -> tuple[str, list[re.Match[str]]
     text = _GLUED_TIMES.sub(" x ", text)
     text = _RATING_SCALE.sub(_without_scale, text)
     text = _MONTH_RANGE.sub(r"\1 months", text)
-    ratings = [_rating(match) for match in _RATING.finditer(text)]
+    ratings = [_rating(match, end) for match in _RATING_RANGE.finditer(text) for end in ("low", "number")]
+    text = _RATING_RANGE.sub(lambda match: " " * len(match.group(0)), text)
+    ratings += [_rating(match) for match in _RATING.finditer(text)]
     text = _RATING.sub(lambda match: " " * len(match.group(0)), text)
     text = _LABELLED_SIZE.sub(lambda match: _SIZE_LABEL.sub("", match.group(0)), text)
     text = _COMMA_LIST.sub(_separate_list, text)
@@ -254,10 +270,12 @@ def _spelled_fraction(match: re.Match[str]) -> str:
     return f"{match.group(1) or ''} {VULGAR_FRACTIONS[match.group(2)]}"
 
 
-def _rating(match: re.Match[str]) -> Quantity:
-    number = match.group("number")
+def _rating(match: re.Match[str], group: str = "number") -> Quantity:
+    """Read the rating of a _RATING match, or one end of a _RATING_RANGE match, which is written with its code."""
+    number = match.group(group)
     value, decimals = _number_value(number, "comma" if "," in number else "plain")
-    return Quantity(value, match.group("code").lower(), match.group(0).strip(), decimals)
+    written = match.group(0).strip() if match.re is _RATING else f"{match.group('code')} {number}"
+    return Quantity(value, match.group("code").lower(), written, decimals)
 
 
 def _separate_list(match: re.Match[str]) -> str:
@@ -372,7 +390,11 @@ def within(stated: Quantity, low: Quantity, high: Quantity) -> bool:
     """Tell whether a stated figure lies in a range of the spec, both without a unit or in one dimension.
 
     A bare figure needs a bare range ("sizes 5–9"): "0-2800 rpm" would otherwise back any number below 2800.
+    A rating ("pH 3.4", "SPF 40") also lies in a bare range, and a bare figure in a range of ratings, as
+    `agrees` lets a rating and a bare figure match.
     """
+    if (stated.unit in RATING_UNITS and low.unit is None) or (stated.unit is None and low.unit in RATING_UNITS):
+        return low.value <= stated.value <= high.value
     if stated.unit is None or low.unit is None:
         return stated.unit is None and low.unit is None and low.value <= stated.value <= high.value
     if UNITS[stated.unit].dimension != UNITS[low.unit].dimension:

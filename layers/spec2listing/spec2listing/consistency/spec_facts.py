@@ -6,7 +6,7 @@ from typing import Any
 
 from spec2listing.consistency.quantities import Quantity, find_number_words, find_quantities, find_ranges
 from spec2listing.consistency.units import key_unit, unit_key
-from spec2listing.consistency.vocabulary import denied, normalize
+from spec2listing.consistency.vocabulary import IMPLIED_FIGURES, PROPERTIES, denied, normalize
 from spec2listing.copywriting.facts import spec_label, spec_value
 from spec2listing.models.brand import BrandGuide
 from spec2listing.models.spec import ProductSpec
@@ -54,7 +54,11 @@ class SpecFacts:
     ranges: list[SpecRange] = field(default_factory=list)
 
     def add_text(self, path: str, text: str, *, negated: bool = False, default_unit: str | None = None) -> None:
-        self.texts.append(SpecText(path, text, normalize(text), negated))
+        normalized = normalize(text)
+        self.texts.append(SpecText(path, text, normalized, negated))
+        for term, figure in IMPLIED_FIGURES.items():
+            if not negated and re.search(rf"(?<!\w){re.escape(term)}(?!\w)", normalized):
+                self.quantities.append(SpecQuantity(path, Quantity(figure, None, f"{figure:g}")))
         for quantity in find_quantities(text, default_unit, spread_units=True) + find_number_words(text):
             other_mark = () if quantity.other_mark is None else (quantity.other_mark,)
             for reading in (quantity, *quantity.split, *other_mark):
@@ -155,6 +159,16 @@ _FALSE_VALUES = frozenset({"no", "false", "none", "0", "n/a", "na", "-", "–", 
 _FALSE_VALUES |= {"aucun", "aucune", "ninguno", "ninguna"}
 
 
+# Spec table values that affirm their key: "dishwasher: yes" states that the product is dishwasher safe.
+_TRUE_VALUES = frozenset({"yes", "true", "y", "safe", "ja", "oui", "sí", "si"})
+# Properties "<key> safe" that a spec table key set to yes states ("dishwasher", "microwave", "oven").
+_SAFE_PROPERTIES = frozenset(term for term in PROPERTIES if term.endswith(" safe"))
+
+
+def _is_true(value: str | int | float | bool) -> bool:
+    return value is True or (isinstance(value, str) and value.strip().lower() in _TRUE_VALUES)
+
+
 def _is_false(value: str | int | float | bool) -> bool:
     """Tell whether a spec table value denies its key: false, 0, or a text of _FALSE_VALUES ("no", "n/a")."""
     if isinstance(value, str):
@@ -173,6 +187,9 @@ def spec_facts(spec: ProductSpec, brand: BrandGuide | None) -> SpecFacts:
         default_unit = key_unit(key)
         negated = _is_false(value)
         facts.add_text(path, f"{spec_label(key)}: {spec_value(value)}", negated=negated, default_unit=default_unit)
+        safe = f"{normalize(spec_label(key))} safe"
+        if _is_true(value) and safe in _SAFE_PROPERTIES:
+            facts.add_text(path, safe)
         if isinstance(value, int | float) and not isinstance(value, bool):
             facts.add_quantity(path, value, default_unit)
 

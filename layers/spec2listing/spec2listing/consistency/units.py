@@ -221,10 +221,17 @@ def unit_key(spelling: str) -> str | None:
 
 # Unit words that only a spec key's suffix uses: "wash_temp_c", "max_temp_f".
 _KEY_SUFFIX_UNITS = {"c": "°c", "f": "°f", "celsius": "°c", "fahrenheit": "°f"}
+# Words before "c" or "f" that make the letter a name rather than a temperature: "usb_c", "vitamin_c", "class_f".
+_LETTER_NAMERS = frozenset(
+    {"usb", "type", "vitamin", "class", "grade", "size", "cup", "category", "group", "series", "model", "level"}
+    | {"section", "part", "plan", "option", "version", "row", "block", "zone", "band", "port", "ports", "hall"}
+)
 
 
 def key_unit(key: str) -> str | None:
     """Return the unit a spec table key names in its suffix ("weight_kg", "wash_temp_c", "max_speed_km_h").
+
+    A "c" or "f" after a word such as "usb" or "vitamin" is a name ("ports_usb_c", "vitamin_c"), not a unit.
 
     A rate in two units that this module does not know ("flow_rate_l_min", "voc_g_l", "coverage_m2_per_l")
     gives the unit before the slash or "per", because copy that writes "50 L/min" or "12 m² per litre" is
@@ -239,6 +246,8 @@ def key_unit(key: str) -> str | None:
         return compound
     if before == "per":
         return unit_key(words[-3]) if len(words) > 2 else None
+    if last in ("c", "f") and before in _LETTER_NAMERS:
+        return None
     if len(words) > 2 and unit_key(before) is not None and _word_unit(last) is not None:
         return unit_key(before)
     return _word_unit(last)

@@ -17,6 +17,11 @@ _SPELLINGS = {
     "fibers": "fibres",
     "jewelry": "jewellery",
     "molded": "moulded",
+    # "Gold plating" in a spec states what "gold-plated" copy claims.
+    "plating": "plated",
+    # Silver 925 parts in 1000 pure is sterling silver.
+    "925 silver": "sterling silver",
+    "silver 925": "sterling silver",
     # Compounds written as one word, with a hyphen (a space after normalize) or as two words.
     "handmade": "hand made",
     "hand crafted": "handcrafted",
@@ -193,6 +198,27 @@ COLORS = (
     "white",
     "yellow",
 )
+
+# Terms a spec may state for a broader term of the copy: "stainless steel" is steel, "oak" is wood, "navy" is
+# blue. A term that is only like the broader one states none of it: "faux leather", "gold plated", "silver
+# plated".
+NARROWER_TERMS = {
+    "steel": ("stainless steel",),
+    "silver": ("sterling silver",),
+    "wood": ("oak", "beech", "walnut", "teak", "maple", "pine", "cedar", "plywood"),
+    "ceramic": ("porcelain", "stoneware"),
+    "wool": ("merino",),
+    "blue": ("navy", "indigo"),
+    "grey": ("charcoal", "slate", "graphite"),
+    "red": ("crimson", "scarlet", "burgundy", "maroon"),
+    "green": ("olive", "sage", "emerald", "mint"),
+    "purple": ("violet", "lavender", "lilac"),
+    "pink": ("fuchsia",),
+    "brown": ("tan",),
+}
+
+# Figures a term states: copy may write "925 sterling silver" for a spec's "sterling silver".
+IMPLIED_FIGURES = {"sterling silver": 925.0}
 
 # Phrases of normalized text where a colour or material word names something else: a process ("won't rust",
 # "golden brown"), a food ("black pepper", "olive oil") or a thing ("coral reef", "blue light", "face cream",
