@@ -256,6 +256,11 @@ def _pointer_event(pointer: dict) -> IntakeTask:
     return IntakeTask(trigger=trigger, execution_id="arn:local", execution_name="pim", started_at=STARTED)
 
 
+def test_pointer_to_a_missing_folder_key_says_it_does_not_exist(store, records) -> None:
+    with pytest.raises(ArtifactMissing, match=r"pim-exports/ does not exist"):
+        run_intake(_pointer_event({"key": "pim-exports/"}), store=store, records=records, config=CONFIG)
+
+
 def test_pointer_reads_the_version_it_names(store, records) -> None:
     store.put_bytes("pim-exports/mug.json", _spec("MUG-1", "Named version"), "application/json")
     named = store.version_ids["pim-exports/mug.json"]

@@ -1,7 +1,7 @@
 """The domain steps chained by hand on in-memory storage, as the state machine chains them."""
 
 import json
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from pydantic import ValidationError
@@ -189,22 +189,28 @@ def test_inline_pim_spec_runs(store, records) -> None:
     assert store.exists(keys.run_input(result.run_id, "KR-MUG-350.json"))
 
 
-def _pim_change(event_id: str, time: str, amount: float) -> IntakeTask:
+def _pim_change(event_id: str, time: str, amount: float, started_at: datetime | None = None) -> IntakeTask:
+    """A PIM price change stamped `time`, whose run starts a second after it unless `started_at` is given."""
     trigger = load_event("pim-spec-changed-inline")
     trigger["id"] = event_id
     trigger["time"] = time
     trigger["detail"]["spec"]["price"]["amount"] = amount
-    return IntakeTask(trigger=trigger, execution_id="arn:local", execution_name=event_id, started_at=STARTED)
+    started_at = started_at or datetime.fromisoformat(time) + timedelta(seconds=1)
+    return IntakeTask(trigger=trigger, execution_id="arn:local", execution_name=event_id, started_at=started_at)
+
+
+def _run_change(store, records, task: IntakeTask):
+    """Run a change's intake and its one product's steps, which must complete."""
+    result = run_intake(task, store=store, records=records, config=CONFIG)
+    (item,) = get_json(store, result.products_key)
+    assert run_product_steps(store, records, item) == ProductStatus.COMPLETE
+    return result
 
 
 def test_older_change_finishing_last_stays_behind(store, records) -> None:
     # The newer change (price 28) runs first; the older one (price 27) finishes after it.
-    newer = run_intake(_pim_change("newer", "2026-12-04T10:01:00Z", 28), store=store, records=records, config=CONFIG)
-    (newer_item,) = get_json(store, newer.products_key)
-    assert run_product_steps(store, records, newer_item) == ProductStatus.COMPLETE
-    older = run_intake(_pim_change("older", "2026-12-04T10:00:00Z", 27), store=store, records=records, config=CONFIG)
-    (older_item,) = get_json(store, older.products_key)
-    assert run_product_steps(store, records, older_item) == ProductStatus.COMPLETE
+    newer = _run_change(store, records, _pim_change("newer", "2026-12-04T10:01:00Z", 28))
+    older = _run_change(store, records, _pim_change("older", "2026-12-04T10:00:00Z", 27))
 
     current = records.get_current_product("KR-MUG-350")
     listing = records.get_listing("KR-MUG-350")
@@ -213,6 +219,31 @@ def test_older_change_finishing_last_stays_behind(store, records) -> None:
     assert listing.run_id == newer.run_id
     assert listing.changed_at == datetime(2026, 12, 4, 10, 1, tzinfo=UTC)
     assert {record.run_id for record in records.list_run_products(older.run_id)} == {older.run_id}
+
+
+def test_event_stamped_years_ahead_orders_as_its_start(store, records) -> None:
+    started = datetime(2026, 12, 4, 10, 0, tzinfo=UTC)
+    first = _run_change(store, records, _pim_change("ahead", "2036-12-04T10:00:00Z", 99, started_at=started))
+    later = _run_change(store, records, _pim_change("later", "2026-12-04T11:00:00Z", 26))
+
+    listing = records.get_listing("KR-MUG-350")
+    assert listing is not None
+    assert listing.run_id == later.run_id
+    run = records.get_run(first.run_id)
+    assert run is not None
+    assert run.details["event_time_ahead"] == "2036-12-04T10:00:00+00:00, taken as 2026-12-04T10:00:00+00:00"
+
+
+def test_event_time_within_clock_drift_kept(store, records) -> None:
+    started = datetime(2026, 12, 4, 10, 0, tzinfo=UTC)
+    result = _run_change(store, records, _pim_change("drift", "2026-12-04T10:04:00Z", 27, started_at=started))
+
+    listing = records.get_listing("KR-MUG-350")
+    assert listing is not None
+    assert listing.changed_at == datetime(2026, 12, 4, 10, 4, tzinfo=UTC)
+    run = records.get_run(result.run_id)
+    assert run is not None
+    assert "event_time_ahead" not in run.details
 
 
 def test_product_failure_recorded_with_reason(store, records) -> None:

@@ -6,7 +6,7 @@ import json
 import re
 import time
 from collections.abc import Callable, Mapping
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import PurePosixPath
 from urllib.parse import unquote_plus
 
@@ -43,6 +43,9 @@ UNNAMED_FILE = "unnamed-upload"
 # Field errors a rejected product's record keeps. All of them are in errors.json, because a DynamoDB item is
 # limited to 400 KB, which a product with a thousand bad rows exceeds.
 RECORD_MAX_ERRORS = 25
+# How far ahead of the run's start an event may be stamped, for senders whose clocks run fast. A stamp further
+# ahead would outrank every later change of its SKUs until that time, so the run's start stands in for it.
+MAX_EVENT_CLOCK_AHEAD = timedelta(minutes=5)
 
 
 class Upload(BaseModel):
@@ -73,6 +76,22 @@ class RejectionReport(BaseModel):
     original_key: str
     accepted: int
     rejected: list[Rejection]
+
+
+def change_time(stamped: datetime | None, started_at: datetime) -> datetime | None:
+    """When a trigger's change happened, for ordering the outcomes of its SKUs.
+
+    A stamp without a zone is taken as UTC, as EventBridge writes its times. One more than
+    MAX_EVENT_CLOCK_AHEAD after the run started is a sender's clock gone wrong, and the start stands in for it.
+    """
+    if stamped is None:
+        return None
+    stamped, started = _in_utc(stamped), _in_utc(started_at)
+    return started if stamped > started + MAX_EVENT_CLOCK_AHEAD else stamped
+
+
+def _in_utc(moment: datetime) -> datetime:
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
 def make_run_id(started_at: datetime, execution_name: str) -> str:
@@ -160,6 +179,10 @@ def read_upload(trigger: TriggerEvent, store: ObjectStore) -> Upload:
             )
         version_id = detail.spec_s3.version_id
         file_name, name_problem = _file_name_of(key, "detail.spec_s3.key")
+        if name_problem is not None and not store.exists(key, version_id):
+            # A key that names a file is read below, which reports it missing; this one would not be read.
+            version = f" version {version_id}" if version_id else ""
+            raise ArtifactMissing(f"s3://{store.bucket}/{key}{version} does not exist")
         data, size_problem = _upload_bytes(store, key, version_id) if name_problem is None else (b"", None)
         return Upload(
             file_name=file_name,
@@ -358,13 +381,17 @@ def run_intake(
         )
 
     upload = read_upload(trigger, store)
+    changed_at = change_time(trigger.time, task.started_at)
+    details: dict[str, object] = {"file": upload.file_name}
+    if trigger.time is not None and changed_at != _in_utc(trigger.time):
+        details["event_time_ahead"] = f"{trigger.time.isoformat()}, taken as {task.started_at.isoformat()}"
     run = RunRecord(
         run_id=run_id,
         status=RunStatus.RUNNING,
         source=upload.source,
         execution_id=task.execution_id,
         started_at=task.started_at,
-        details={"file": upload.file_name},
+        details=details,
         delivery=delivery,
     )
     records.put_run(run)
@@ -384,7 +411,7 @@ def run_intake(
         records=records,
         rejections=rejections,
         generation=dict(generation or {}),
-        changed_at=trigger.time,
+        changed_at=changed_at,
     )
 
     products = list(accepted.values())
@@ -398,7 +425,7 @@ def run_intake(
     put_json(store, products_key, items)
 
     if rejections:
-        _keep_rejected(store, records, run_id, upload, rejections, accepted=len(accepted), changed_at=trigger.time)
+        _keep_rejected(store, records, run_id, upload, rejections, accepted=len(accepted), changed_at=changed_at)
 
     records.put_run(
         run.model_copy(
@@ -406,7 +433,7 @@ def run_intake(
                 "product_count": len(accepted),
                 "counts": {ProductStatus.REJECTED.value: len(rejections)},
                 "details": {
-                    "file": upload.file_name,
+                    **run.details,
                     **({"version_id": upload.source_version_id} if upload.source_version_id else {}),
                     **({"superseded_version_id": upload.superseded_version_id} if upload.superseded_version_id else {}),
                     "format": parsed.format,
