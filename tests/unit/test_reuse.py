@@ -212,6 +212,42 @@ def test_damaged_unchanged_listing_generated_again(store, records, publisher, da
     assert all(store.exists(image["key"]) for image in regenerated["images"] if image["key"])
 
 
+@pytest.mark.parametrize("artifact", ["review", "export"])
+def test_unchanged_listing_without_its_sheet_or_export_generated_again(store, records, publisher, artifact) -> None:
+    catalog = _catalog(store, records, publisher)
+    data = _bytes(_spec("gan-charger.json"))
+    first = catalog.run("charger.json", data)
+    manifest = catalog.manifest(first.run_id, "VL-GAN65-3P")
+    key = manifest["artifacts"]["review"] if artifact == "review" else next(iter(manifest["exports"].values()))
+    store.objects.pop(key)
+
+    second = catalog.run("charger.json", data)
+
+    assert (second.queued_count, second.reused_count) == (1, 0)
+    regenerated = catalog.manifest(second.run_id, "VL-GAN65-3P")
+    assert store.exists(regenerated["artifacts"]["review"])
+    assert all(store.exists(key) for key in regenerated["exports"].values())
+
+
+def test_edited_copy_of_a_damaged_listing_not_carried_on(store, records, publisher) -> None:
+    catalog = _catalog(store, records, publisher)
+    data = _bytes(_spec("gan-charger.json"))
+    first = catalog.run("charger.json", data)
+    copy_key = catalog.manifest(first.run_id, "VL-GAN65-3P")["artifacts"]["copy"]
+    edited = ProductCopy.model_validate(get_json(store, copy_key)).model_copy(update={"title": "Edited by hand"})
+    store.put_bytes(copy_key, edited.model_dump_json().encode(), "application/json")
+    copies = len(catalog.writer.calls)
+
+    second = catalog.run("charger.json", data)
+
+    assert (second.queued_count, second.reused_count) == (1, 0)
+    assert len(catalog.writer.calls) == copies + 1
+    manifest = catalog.manifest(second.run_id, "VL-GAN65-3P")
+    assert manifest["reuse"]["copy_source"] != "reused"
+    assert "is not the one its run wrote" in manifest["reuse"]["copy_reason"]
+    assert get_json(store, manifest["artifacts"]["copy"])["title"] != "Edited by hand"
+
+
 def test_other_copy_model_generates_again(store, records, publisher) -> None:
     catalog = _catalog(store, records, publisher)
     data = _bytes(_spec("gan-charger.json"))

@@ -34,7 +34,11 @@ class Reuse(BaseModel):
     copy_reason: str
     images_reused: list[str] = Field(default_factory=list)
     images_generated: list[str] = Field(default_factory=list)
-    vision_reused: list[str] = Field(default_factory=list)
+    vision_reused: list[str] = Field(
+        default_factory=list,
+        description="Jobs whose vision verdicts were not requested again: served by the cache, or, for an "
+        "unchanged spec, kept with the whole listing from base_run_id (offline, the verdicts it left unverified).",
+    )
 
 
 class Manifest(BaseModel):

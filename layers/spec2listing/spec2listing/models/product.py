@@ -19,6 +19,9 @@ class BaseListing(BaseModel):
     spec_hash: str
     spec_key: str
     copy_key: str | None = None
+    copy_size: int | None = Field(
+        default=None, description="Bytes of copy.json as that listing's run wrote it; None when not recorded."
+    )
     report_key: str | None = Field(default=None, description="consistency.json of that listing.")
     changed_fields: list[str] = Field(default_factory=list)
 

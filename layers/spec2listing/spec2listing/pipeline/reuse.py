@@ -84,14 +84,27 @@ def attach_base(
     except (ArtifactMissing, ArtifactUnreadable, ValidationError):
         # The old listing is gone or no longer reads as a spec: generate everything.
         return
+    copy_key = listing.artifacts.get("copy")
     product.base = BaseListing(
         run_id=listing.run_id,
         spec_hash=listing.spec_hash,
         spec_key=listing.artifacts["spec"],
-        copy_key=listing.artifacts.get("copy"),
+        copy_key=copy_key,
+        copy_size=_written_size(store, listing, copy_key),
         report_key=listing.artifacts.get("consistency"),
         changed_fields=changed_fields(earlier, product),
     )
+
+
+def _written_size(store: ObjectStore, listing: ProductRecord, key: str | None) -> int | None:
+    """The size the listing's manifest records for one of its files; None when it records none or cannot be read."""
+    if key is None or "manifest" not in listing.artifacts:
+        return None
+    try:
+        manifest = Manifest.model_validate(get_json(store, listing.artifacts["manifest"]))
+    except (ArtifactMissing, ArtifactUnreadable, ValidationError):
+        return None
+    return manifest.sizes.get(key)
 
 
 def reuse_outcome(
@@ -106,7 +119,7 @@ def reuse_outcome(
     """Write a manifest for an unchanged product and return its outcome in this run, to be recorded.
 
     Returns None when the earlier listing is gone or damaged: its manifest is
-    missing or not JSON, or its copy or one of its images is missing. Its claim
+    missing or not JSON, or one of its files is missing or changed (see _listing_intact). Its claim
     is then set to RETRY, so that this run can claim the product and generate it.
     """
     try:
@@ -165,13 +178,16 @@ def reuse_outcome(
 def _listing_intact(manifest: Manifest, store: ObjectStore) -> bool:
     """Tell whether a listing's spec, copy and images are in the bucket at the size the run wrote.
 
-    One HEAD request each. A manifest written before sizes were recorded is held to existence alone.
+    Its review sheet and exports, which the new run's manifest and review index point to, must exist too.
+    One HEAD request each. A file whose size was not recorded (the sheet, the exports, any file of a
+    manifest written before sizes were) is held to existence alone.
     The report is left out, since a change reads a damaged one as flagged and writes the copy again.
     NOTE: a file replaced by other bytes of the same size is not caught. Reading every copy and image
     would make an unchanged catalog download each listing again.
     """
     wanted = [image.key for image in manifest.images if image.key]
-    wanted += [manifest.artifacts[name] for name in ("copy", "spec") if manifest.artifacts.get(name)]
+    wanted += [manifest.artifacts[name] for name in ("copy", "spec", "review") if manifest.artifacts.get(name)]
+    wanted += list(manifest.exports.values())
 
     def intact(key: str) -> bool:
         expected = manifest.sizes.get(key)

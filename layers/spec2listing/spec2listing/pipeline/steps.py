@@ -111,10 +111,17 @@ def _copy_decision(store: ObjectStore, product: NormalizedProduct) -> CopyDecisi
         return CopyDecision(reuse=False, reason="the last listing has no copy")
     try:
         earlier = load_product(store, base.spec_key)
-        earlier_copy = ProductCopy.model_validate(get_json(store, base.copy_key))
+        copy_bytes = store.get_bytes(base.copy_key)
+        earlier_copy = ProductCopy.model_validate_json(copy_bytes)
     except (ArtifactMissing, ArtifactUnreadable, ValidationError) as error:
         detail = str(error).splitlines()[0]
         return CopyDecision(reuse=False, reason=f"the last listing's spec or copy cannot be read: {detail}")
+    if base.copy_size is not None and len(copy_bytes) != base.copy_size:
+        # Someone or something changed the file after its run wrote and checked it.
+        reason = (
+            f"the last listing's copy is not the one its run wrote ({len(copy_bytes)} bytes, {base.copy_size} written)"
+        )
+        return CopyDecision(reuse=False, reason=reason)
     return copy_decision(base.changed_fields, earlier.spec, earlier_copy, _copy_flags(store, base.report_key))
 
 
