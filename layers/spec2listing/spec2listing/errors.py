@@ -53,6 +53,13 @@ class ProviderUnavailable(Spec2ListingError):
         super().__init__(message)
 
 
+class ProviderRetryLater(Spec2ListingError):
+    """A provider asked, by Retry-After, to wait longer than the state machine's retries span; never retried.
+
+    Every retry would come too early and be refused again, so the product fails at once with the wait named.
+    """
+
+
 class ContentBlocked(Spec2ListingError):
     """A provider refused the content on safety or moderation grounds; never retried."""
 

@@ -23,6 +23,7 @@ from spec2listing.errors import (
     ProviderAuthFailed,
     ProviderOutputInvalid,
     ProviderRequestRejected,
+    ProviderRetryLater,
     ProviderThrottled,
     ProviderUnavailable,
     ReferencePhotoInvalid,
@@ -418,6 +419,7 @@ VISION_FAULTS = (
     ProviderRequestRejected,
     ProviderAuthFailed,
     ProviderUnavailable,
+    ProviderRetryLater,
 )
 
 

@@ -28,6 +28,10 @@ REDACTED = "[redacted]"
 # Text shaped like a key, redacted whichever key is configured: Google API keys, OpenAI keys
 # (sk-, sk-proj- and the like) and the token of an echoed Authorization header.
 KEY_SHAPES = re.compile(r"AIza[0-9A-Za-z_-]{16,}|(?<![0-9A-Za-z])sk-[0-9A-Za-z_-]{16,}|(?<=Bearer )[^\s\"',;]+")
+# Characters of a provider's own text (an error body, a block message) that an error quotes. An error's
+# message travels in Step Functions' state and the run's records, so a provider that answers with a
+# 400 KB message must not make it 400 KB long.
+ERROR_TEXT_CHARS = 500
 # Shortest key accepted. Shorter values would mangle ordinary words when redacted, and no provider issues them.
 MIN_REDACTED_LENGTH = 8
 
@@ -80,18 +84,34 @@ class ApiKey:
         """Return the key without surrounding whitespace, remembered for redact(), or raise for a value no key has.
 
         A newline pasted with the key would otherwise make the HTTP client refuse the header, with the key
-        in its message. A value shorter than MIN_REDACTED_LENGTH could not be redacted.
+        in its message. Quotes around it, as a .env file or a secret's JSON string may leave them, are taken
+        off too: sent with its quotes, the key is refused, and a provider that echoes it back unquoted would
+        put it in the error text past redact(). A value shorter than MIN_REDACTED_LENGTH could not be redacted.
         """
         key = value.strip()
+        if len(key) >= 2 and key[0] == key[-1] and key[0] in "\"'":
+            key = key[1:-1].strip()
         if not key:
             raise ProviderAuthFailed(f"the {self.provider} API key in {self.source} is empty")
-        if len(key) < MIN_REDACTED_LENGTH or not (key.isascii() and key.isprintable()) or " " in key:
+        if (
+            len(key) < MIN_REDACTED_LENGTH
+            or not (key.isascii() and key.isprintable())
+            or any(char in key for char in " \"'")
+        ):
             raise ProviderAuthFailed(
                 f"the {self.provider} API key in {self.source} is not a key: keys are at least "
-                f"{MIN_REDACTED_LENGTH} printable ASCII characters without spaces"
+                f"{MIN_REDACTED_LENGTH} printable ASCII characters without spaces or quotes"
             )
         self._known.add(key)
         return key
+
+    def quoted(self, text: str) -> str:
+        """A provider's text as an error quotes it: redacted whole, then cut to ERROR_TEXT_CHARS.
+
+        Redacting first means a key echoed across the cut is never left half shown.
+        """
+        text = self.redact(text)
+        return text if len(text) <= ERROR_TEXT_CHARS else text[:ERROR_TEXT_CHARS] + "…"
 
     def redact(self, text: str) -> str:
         """Replace this key's values and anything shaped like a provider key in `text` with [redacted]."""

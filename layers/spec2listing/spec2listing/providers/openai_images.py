@@ -45,6 +45,10 @@ from spec2listing.providers.retry import Deadline, RetryPolicy, retry_after_seco
 
 logger = logging.getLogger(__name__)
 PROVIDER = "openai"
+# Images asked for per request; each job is one image.
+REQUESTED_IMAGES = 1
+# How many times the requested pixel count an image may have before it is refused as a wrong answer.
+MAX_PIXELS_OVER_REQUEST = 4
 MEDIA_TYPES = {"png": "image/png", "jpeg": "image/jpeg", "webp": "image/webp"}
 # Pillow's names of the output formats.
 PILLOW_FORMATS = {"png": "PNG", "jpeg": "JPEG", "webp": "WEBP"}
@@ -106,13 +110,14 @@ class OpenAIImageRenderer:
             ledger.record(self._usage(job, response, photos=len(references)))
             return response
 
+        max_pixels = MAX_PIXELS_OVER_REQUEST * job.width * job.height
         try:
-            data = _image_bytes(answer())
+            data = _image_bytes(answer(), max_pixels=max_pixels)
         except ProviderOutputInvalid as error:
             logger.warning(
                 "image answer invalid, asking once more", extra={"job_id": job.job_id, "problem": str(error)}
             )
-            data = _image_bytes(answer())
+            data = _image_bytes(answer(), max_pixels=max_pixels)
         rendered = checked_image(data, output_format=output_format, width=job.width, height=job.height)
         if rendered.problems:
             logger.warning(
@@ -136,7 +141,7 @@ class OpenAIImageRenderer:
             "quality": job.quality,
             "background": job.background,
             "output_format": output_format,
-            "n": 1,
+            "n": REQUESTED_IMAGES,
             "timeout": timeout,
         }
         photos = [_reference_file(index, photo) for index, photo in enumerate(references, start=1)]
@@ -182,7 +187,7 @@ class OpenAIImageRenderer:
 
     def _domain_error(self, error: openai.APIStatusError) -> Exception:
         status = error.status_code
-        message = self.key.redact(f"OpenAI {self.model} returned HTTP {status}: {error.message}")
+        message = f"OpenAI {self.model} returned HTTP {status}: {self.key.quoted(error.message)}"
         retry_after = retry_after_seconds(error.response.headers)
         if status == 429:
             if error.code in QUOTA_CODES:
@@ -193,7 +198,7 @@ class OpenAIImageRenderer:
         if status in (401, 403):
             return self.key.rejected(status, message)
         if error.code in BLOCKED_CODES:
-            return ContentBlocked(self.key.redact(f"OpenAI refused the image ({error.code}): {error.message}"))
+            return ContentBlocked(f"OpenAI refused the image ({error.code}): {self.key.quoted(error.message)}")
         if status == 404:
             return ProviderRequestRejected(f"{message}; check the model name in IMAGE_MODEL")
         if 300 <= status < 400:
@@ -208,7 +213,7 @@ class OpenAIImageRenderer:
 
         The SDK does not validate responses, so any field may have an unexpected type here.
         """
-        images = len(response.data) if isinstance(response.data, list) else 0
+        returned = len(response.data) if isinstance(response.data, list) else 0
         # Priced as requested: a reply's own size or quality is taken only where the request left it to the model.
         quality = response.quality if job.quality == "auto" and isinstance(response.quality, str) else job.quality
         size = job.size
@@ -220,6 +225,10 @@ class OpenAIImageRenderer:
                 extra={"job_id": job.job_id, "model": self.model, "quality": quality, "size": size},
             )
         reported = _reported_usage(response.usage)
+        # The request asks for one image. A reply with more is priced as one, since one is kept; a reply with
+        # none whose usage reports output tokens generated one, which is billed though it did not arrive.
+        generated = returned > 0 or (reported is not None and reported.output_tokens > 0)
+        images = REQUESTED_IMAGES if generated else 0
         if reported is not None:
             text_tokens = reported.input_tokens_details.text_tokens
             image_tokens = reported.input_tokens_details.image_tokens
@@ -287,8 +296,12 @@ def _reference_file(index: int, photo: bytes) -> tuple[str, bytes, str]:
     return f"reference-{index}.{kind.split('/')[-1]}", photo, kind
 
 
-def _image_bytes(response: ImagesResponse) -> bytes:
-    """Decode the first image and check that Pillow can read it."""
+def _image_bytes(response: ImagesResponse, *, max_pixels: int) -> bytes:
+    """Decode the first image and check that Pillow can read it and that it has at most `max_pixels`.
+
+    The size is read from the header first, so an image far larger than requested is refused before its
+    pixels fill the function's memory, and never reaches the vision check, which bills by image size.
+    """
     first = response.data[0] if isinstance(response.data, list) and response.data else None
     encoded = getattr(first, "b64_json", None)
     if not isinstance(encoded, str) or not encoded:
@@ -297,6 +310,11 @@ def _image_bytes(response: ImagesResponse) -> bytes:
         data = base64.b64decode(encoded, validate=True)
         # Every pixel is decoded: a header check passes an image cut short.
         with Image.open(io.BytesIO(data)) as image:
+            if image.width * image.height > max_pixels:
+                raise ProviderOutputInvalid(
+                    f"OpenAI returned a {image.width}x{image.height} image, more than "
+                    f"{MAX_PIXELS_OVER_REQUEST} times the pixels requested"
+                )
             image.load()
     except (
         binascii.Error,

@@ -19,6 +19,7 @@ from spec2listing.models.spec import ProductSpec
 PRODUCT_TAG = "product_data"
 CHECKLIST_TAG = "checklist"
 VOICE_TAG = "brand_voice"
+PROBLEM_TAG = "problem"
 # Characters escaped inside a data block. JSON escapes line breaks itself, but not U+2028 and U+2029.
 _DATA_ESCAPES = {"&": "\\u0026", "<": "\\u003c", ">": "\\u003e", "\u2028": "\\u2028", "\u2029": "\\u2029"}
 

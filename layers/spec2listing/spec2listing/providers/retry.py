@@ -7,6 +7,7 @@ machine's Retry blocks try the whole task again later.
 """
 
 import logging
+import math
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -17,10 +18,13 @@ from typing import TypeVar
 from tenacity import RetryCallState, Retrying, retry_if_exception_type
 from tenacity.wait import wait_random_exponential
 
-from spec2listing.errors import ProviderThrottled, ProviderUnavailable
+from spec2listing.errors import ProviderRetryLater, ProviderThrottled, ProviderUnavailable
 
 logger = logging.getLogger(__name__)
 Result = TypeVar("Result")
+# The longest Retry-After the state machine's Retry blocks can honour: they try a task again within about
+# 2 minutes (5 tries, 5 s doubling to at most 60 s). A longer wait fails the call as ProviderRetryLater.
+RETRY_LATER_SECONDS = 300.0
 
 
 @dataclass(frozen=True)
@@ -104,7 +108,16 @@ def run_with_retries(call: Callable[[float], Result], *, deadline: Deadline, wha
         before_sleep=log_retry,
         reraise=True,
     )
-    return retrying(lambda: call(deadline.attempt_timeout(what)))
+    try:
+        return retrying(lambda: call(deadline.attempt_timeout(what)))
+    except (ProviderThrottled, ProviderUnavailable) as error:
+        asked = error.retry_after_seconds
+        if asked is None or asked <= RETRY_LATER_SECONDS:
+            raise
+        raise ProviderRetryLater(
+            f"{error}; the provider asked to wait {asked:.0f} s before another request, longer than the state "
+            "machine's retries can wait, so no retry was made: upload the spec again after that time"
+        ) from error
 
 
 def retry_after_seconds(headers: Mapping[str, str] | None) -> float | None:
@@ -113,17 +126,15 @@ def retry_after_seconds(headers: Mapping[str, str] | None) -> float | None:
         return None
     milliseconds = headers.get("retry-after-ms")
     if milliseconds:
-        try:
-            return max(0.0, float(milliseconds) / 1000)
-        except ValueError:
-            pass
+        seconds = _finite(milliseconds)
+        if seconds is not None:
+            return max(0.0, seconds / 1000)
     value = headers.get("retry-after")
     if not value:
         return None
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        pass
+    seconds = _finite(value)
+    if seconds is not None:
+        return max(0.0, seconds)
     try:
         moment = parsedate_to_datetime(value)
     except (TypeError, ValueError):
@@ -131,3 +142,12 @@ def retry_after_seconds(headers: Mapping[str, str] | None) -> float | None:
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
     return max(0.0, (moment - datetime.now(UTC)).total_seconds())
+
+
+def _finite(text: str) -> float | None:
+    """The number a header gives, or None for text that is none ("nan" and "inf" included)."""
+    try:
+        number = float(text)
+    except ValueError:
+        return None
+    return number if math.isfinite(number) else None
