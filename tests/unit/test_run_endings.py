@@ -4,7 +4,7 @@ import json
 from datetime import UTC, datetime
 
 import pytest
-from spec2listing.errors import ArtifactMissing
+from spec2listing.errors import ArtifactMissing, RunClosed
 from spec2listing.models.records import ProductStatus, RunStatus, Usage
 from spec2listing.models.tasks import ExecutionStatusChange, IntakeTask, PipelineConfig, RunFailureTask
 from spec2listing.models.triggers import TriggerEvent
@@ -137,6 +137,29 @@ def test_execution_ended_before_intake(store, records, publisher) -> None:
     assert closed.error.startswith("Operator:")
     assert closed.source == f"s3://{store.bucket}/incoming/stoneware-mug.json"
     assert get_json(store, closed.details["event_key"]) == trigger
+
+
+def test_intake_after_the_stop_leaves_the_run_closed(store, records, publisher) -> None:
+    # A stop can close the run before Intake runs: before the emulator starts the execution's thread, or
+    # while the Intake function was already invoked on AWS.
+    trigger = _upload_trigger(store)
+    closed = close_ended_execution(_ended(trigger), store=store, records=records, events=publisher)
+
+    with pytest.raises(RunClosed, match="was closed before its Intake finished"):
+        _intake(store, records, trigger)
+    error = {"Error": "RunClosed", "Cause": "closed"}
+    task = RunFailureTask(
+        execution_id="arn:local:sample-stopped", execution_name="sample-stopped", started_at=STARTED, state=trigger
+    )
+    task.state["error"] = error
+    again = record_run_failure(task, store=store, records=records, events=publisher)
+
+    assert records.get_run(closed.run_id) == closed
+    assert again == closed
+    assert [name for name, _ in publisher.events] == [LISTINGS_FAILED]
+    assert records.list_run_products(closed.run_id) == []
+    replay = _intake(store, records, trigger, execution="replay")
+    assert (replay.duplicate_of, replay.queued_count) == (None, 1)
 
 
 def test_timed_out_execution_without_cause(store, records, publisher) -> None:

@@ -79,6 +79,10 @@ class ProviderRequestRejected(Spec2ListingError):
     """A provider rejected the request itself (HTTP 400, 404, 422: unknown model, bad parameter); never retried."""
 
 
+class RunClosed(Spec2ListingError):
+    """Intake found its run already closed: the execution was stopped or timed out before Intake wrote to it."""
+
+
 class ArtifactMissing(Spec2ListingError):
     """An object a step depends on is not in the bucket."""
 

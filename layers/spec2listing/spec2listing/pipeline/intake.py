@@ -12,7 +12,7 @@ from urllib.parse import unquote_plus
 
 from pydantic import BaseModel, Field, ValidationError
 
-from spec2listing.errors import ArtifactMissing, FieldError, InvalidSpec
+from spec2listing.errors import ArtifactMissing, FieldError, InvalidSpec, RunClosed
 from spec2listing.intake import ParsedUpload, Rejection, parse_upload
 from spec2listing.intake.field_errors import field_errors_from_validation
 from spec2listing.intake.options import ReadOptions, read_options
@@ -76,6 +76,12 @@ class RejectionReport(BaseModel):
     original_key: str
     accepted: int
     rejected: list[Rejection]
+
+
+def _refuse_closed(run: RunRecord | None) -> None:
+    """Raise RunClosed for a run that a stop or timeout closed: Intake must not open it again."""
+    if run is not None and run.status != RunStatus.RUNNING:
+        raise RunClosed(f"run {run.run_id} was closed before its Intake finished ({run.error or run.status.value})")
 
 
 def change_time(stamped: datetime | None, started_at: datetime) -> datetime | None:
@@ -394,7 +400,9 @@ def run_intake(
         details=details,
         delivery=delivery,
     )
-    records.put_run(run)
+    if not records.put_open_run(run):
+        records.release_delivery(delivery, run_id)
+        _refuse_closed(records.get_run(run_id))
 
     input_key = keys.run_input(run_id, upload.file_name)
     if upload.source_key is not None:
@@ -427,7 +435,7 @@ def run_intake(
     if rejections:
         _keep_rejected(store, records, run_id, upload, rejections, accepted=len(accepted), changed_at=changed_at)
 
-    records.put_run(
+    opened = records.put_open_run(
         run.model_copy(
             update={
                 "product_count": len(accepted),
@@ -446,6 +454,10 @@ def run_intake(
             }
         )
     )
+    if not opened:
+        # Closed while Intake worked: its claims on specs are taken over by later runs, as any closed run's are.
+        records.release_delivery(delivery, run_id)
+        _refuse_closed(records.get_run(run_id))
     return IntakeResult(
         run_id=run_id,
         products_key=products_key,

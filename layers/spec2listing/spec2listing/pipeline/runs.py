@@ -38,6 +38,8 @@ def record_run_failure(
 ) -> RunRecord:
     """Record a run that failed outside any product, keeping the triggering event under rejected/.
 
+    A run that is already closed is left as it is.
+
     After Intake succeeds the state no longer carries the trigger, because
     Intake kept the original under runs/<run_id>/input/. Before that the
     trigger is the state itself, less the caught error.
@@ -49,6 +51,9 @@ def record_run_failure(
     run = records.get_run(run_id) or new_run_record(
         run_id, trigger, execution_id=task.execution_id, started_at=task.started_at
     )
+    if run.status != RunStatus.RUNNING:
+        # Closed already, by CloseEndedRun after a stop: its error says why, and the run was announced then.
+        return run
     if trigger:
         run = run.model_copy(update={"details": {**run.details, "event_key": keep_event(store, run_id, trigger)}})
     return fail_run(run, f"{name}: {message}", store=store, records=records, events=events)

@@ -28,7 +28,7 @@ from typing import Any, Protocol
 from boto3.dynamodb.conditions import Attr, Key
 
 from spec2listing.errors import RecordsUnavailable
-from spec2listing.models.records import ClaimState, ProductRecord, ProductStatus, RunRecord, SpecClaim
+from spec2listing.models.records import ClaimState, ProductRecord, ProductStatus, RunRecord, RunStatus, SpecClaim
 from spec2listing.storage.parallel import map_parallel
 
 STATUS_INDEX = "status-index"
@@ -45,6 +45,14 @@ class RecordStore(Protocol):
     """Reads and writes of product and run records."""
 
     def put_run(self, run: RunRecord) -> None: ...
+
+    def put_open_run(self, run: RunRecord) -> bool:
+        """Write a RUNNING run's record unless the run is already closed; False when it is.
+
+        Intake writes its run with this, so that a run that a stop closed before Intake got to it is not
+        reopened by Intake's record.
+        """
+        ...
 
     def get_run(self, run_id: str) -> RunRecord | None: ...
 
@@ -227,6 +235,9 @@ class DynamoRecordStore:
 
     def put_run(self, run: RunRecord) -> None:
         self._client.put_item(TableName=self._table_name, Item=run_item(run))
+
+    def put_open_run(self, run: RunRecord) -> bool:
+        return self._put_if(run_item(run), Attr("pk").not_exists() | Attr("status").eq(RunStatus.RUNNING.value))
 
     def get_run(self, run_id: str) -> RunRecord | None:
         item = self._get_item({"pk": f"RUN#{run_id}", "sk": "RUN"})
@@ -448,6 +459,15 @@ class MemoryRecordStore:
         item = run_item(run)
         with self._lock:
             self.items[(item["pk"], item["sk"])] = item
+
+    def put_open_run(self, run: RunRecord) -> bool:
+        item = run_item(run)
+        with self._lock:
+            stored = self.items.get((item["pk"], item["sk"]))
+            if stored is not None and stored["status"] != RunStatus.RUNNING.value:
+                return False
+            self.items[(item["pk"], item["sk"])] = item
+        return True
 
     def get_run(self, run_id: str) -> RunRecord | None:
         item = self.items.get((f"RUN#{run_id}", "RUN"))
