@@ -161,6 +161,15 @@ def test_variant_skus_differing_in_case_rejected() -> None:
     assert "only in case" in error.message
 
 
+@pytest.mark.parametrize("specs", [{"drop_mm ": 6, "drop_mm": 8}, {"Drop": "6 mm", "drop": "8 mm"}])
+def test_spec_keys_naming_one_entry_rejected(specs) -> None:
+    error = _one_error(specs=specs)
+    first, second = specs
+    assert error.path == f"specs.{second}"
+    assert error.message == f"the key names the same entry as {first!r}, differing only in surrounding spaces or case"
+    assert error.expected == "each entry once"
+
+
 # ---------- list and text limits ----------
 
 

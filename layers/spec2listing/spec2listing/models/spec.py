@@ -3,7 +3,7 @@
 import re
 from decimal import Decimal
 from enum import StrEnum
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, model_validator
 from pydantic_core import InitErrorDetails, PydanticCustomError
@@ -169,6 +169,33 @@ class ProductSpec(SpecModel):
     campaign: Text | None = None
     targets: list[Platform] = Field(default_factory=lambda: [Platform.SHOPIFY], min_length=1, max_length=len(Platform))
     reference_photos: list[NonEmptyStr] = Field(default_factory=list, max_length=MAX_REFERENCE_PHOTOS)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _spec_keys_once(cls, data: Any) -> Any:
+        """Reject two `specs` keys that name one entry: trimmed of spaces, pydantic would keep only the last.
+
+        Keys that differ only in case are refused too, since the copy would list one label twice.
+        """
+        specs = data.get("specs") if isinstance(data, dict) else None
+        if not isinstance(specs, dict):
+            return data
+        errors: list[InitErrorDetails] = []
+        first: dict[str, str] = {}
+        for key in specs:
+            if not isinstance(key, str):
+                continue
+            folded = key.strip().casefold()
+            if folded in first:
+                message = (
+                    f"the key names the same entry as {first[folded]!r}, differing only in surrounding spaces "
+                    "or case; expected each entry once"
+                )
+                errors.append(_error(("specs", key), key, message))
+            first.setdefault(folded, key)
+        if errors:
+            raise ValidationError.from_exception_data(cls.__name__, errors)
+        return data
 
     @model_validator(mode="after")
     def _each_once(self) -> "ProductSpec":
