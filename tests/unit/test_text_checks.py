@@ -155,6 +155,8 @@ def test_phone_numbers_found(description) -> None:
         "EU sizes 36/38/40/42/44.",
         "Made 12/05/2024 in batch 100/200/300/400.",
         "Measured to 0.1234567890 mm.",
+        "Bosch Spark Plug 0 242 235 666.",
+        "Fill ratio 0.30000000000000004.",
         "Built with C++11, build 1234567890.",
     ],
 )

@@ -111,12 +111,13 @@ def _is_phone_number(candidate: str, announced: bool, coded: bool) -> bool:
     """Tell whether a run of digits is written as a phone number rather than as sizes, years or a product code.
 
     A run of numbers that rises without falling ("38 39 40 41", "00 0 2 4 6") never is, even after "call", nor
-    is one decimal number ("0.1234567890").
-    Otherwise it is one when a word such as "call" announces it, or when it has an international "+" or an
-    area code in brackets. After a word such as "part" or "ISBN", or as a GTIN or ISBN-10 with a valid check
-    digit, it is a product code. Otherwise a leading 0 (a trunk or toll-free prefix, "0800 123 456") or the
-    North American 3-3-4 grouping makes it one. NOTE: so a number grouped otherwise ("612 345 678",
-    "98765 43210") counts only when a word announces it.
+    is one decimal number ("0.1234567890"). Otherwise it is one when a word such as "call" announces it, or
+    when it has an international "+" or an area code in brackets. After a word such as "part" or "ISBN", or as
+    a GTIN or ISBN-10 with a valid check digit, it is a product code. Otherwise a leading 0 (a trunk or
+    toll-free prefix, "0800 123 456") or the North American 3-3-4 grouping makes it one. A 0 standing alone
+    is no trunk prefix, which is written joined to the area code, but the start of an article number ("Spark
+    Plug 0 242 235 666"). NOTE: so a number grouped otherwise ("612 345 678", "98765 43210") counts only
+    when a word announces it.
     """
     groups = re.findall(r"\d+", candidate)
     digits = "".join(groups)
@@ -128,7 +129,7 @@ def _is_phone_number(candidate: str, announced: bool, coded: bool) -> bool:
         return True
     if coded or _is_printed_gtin(groups) or _is_isbn10(groups):
         return False
-    if groups[0].startswith("0"):
+    if groups[0].startswith("0") and groups[0] != "0":
         return True
     lengths = [len(group) for group in groups]
     return lengths == [3, 3, 4] or (lengths == [1, 3, 3, 4] and groups[0] == "1")
