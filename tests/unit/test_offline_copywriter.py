@@ -246,6 +246,18 @@ def test_hashtags_keep_accented_letters_and_drop_apostrophes() -> None:
     assert listing.platforms.instagram.hashtags == ["#MüllerSöhne", "#MensGifts"]
 
 
+@pytest.mark.parametrize(
+    ("brand", "tag"),
+    [("नमस्ते", "#नमस्ते"), ("Cafe\u0301 Noir", "#CaféNoir"), ("Nörth\u0303peak", "#Nörth\u0303peak")],
+)
+def test_hashtags_keep_combining_marks(brand, tag) -> None:
+    (spec,) = specs_in(ACCEPTANCE / "trail-runner.json")
+    spec = spec.model_copy(update={"brand": brand})
+    listing = OfflineCopyWriter().write(spec, brand_for(spec), ledger=MemoryLedger()).listing
+    assert listing.platforms.instagram is not None
+    assert listing.platforms.instagram.hashtags[0] == tag
+
+
 def test_variants_of_one_colour_named_with_their_material() -> None:
     (spec,) = specs_in(ACCEPTANCE / "trail-runner.json")
     first = spec.variants[0]

@@ -7,6 +7,7 @@ traces back to a spec field. Sentences that would carry a banned phrase are left
 import html
 import re
 import time
+import unicodedata
 
 from spec2listing.copywriting.facts import (
     category_leaf,
@@ -279,13 +280,30 @@ def _hashtags(spec: ProductSpec) -> list[str]:
         words.append(spec.campaign)
     tags = []
     for word in words:
-        # Words keep their letters in any script and lose their apostrophes: "Mother's Day" gives #MothersDay.
-        parts = [re.sub(r"['’]", "", part) for part in re.findall(r"[^\W_]+(?:['’][^\W_]+)*", word)]
-        tag = "#" + "".join(part[:1].upper() + part[1:] for part in parts)
+        tag = "#" + "".join(part[:1].upper() + part[1:] for part in _tag_parts(word))
         # Instagram links a tag only when it has a letter.
         if re.search(r"[^\W\d_]", tag) and tag not in tags:
             tags.append(tag)
     return tags[: RULES["instagram"].hashtags_max or 5]
+
+
+def _tag_parts(text: str) -> list[str]:
+    """Split text into the words a hashtag joins: letters and digits of any script with their combining marks.
+
+    Marks stay with their letter, so "नमस्ते" keeps its vowel signs and "Café" written with a combining accent
+    stays one word. Apostrophes inside a word are dropped: "Mother's Day" gives Mothers and Day.
+    """
+    parts: list[str] = []
+    current = ""
+    for char in unicodedata.normalize("NFC", text):
+        if char.isalnum() or (current and unicodedata.category(char).startswith("M")):
+            current += char
+        elif current and char in "'’":
+            continue
+        elif current:
+            parts.append(current)
+            current = ""
+    return [*parts, current] if current else parts
 
 
 def _search_terms(spec: ProductSpec) -> list[str]:
