@@ -1,5 +1,5 @@
 import pytest
-from spec2listing.copywriting.facts import spec_label
+from spec2listing.copywriting.facts import fit_sentences, spec_label
 from spec2listing.copywriting.offline import OfflineCopyWriter
 from spec2listing.copywriting.platforms import AMAZON_FORBIDDEN_TITLE_CHARS, RULES, fit, text_rule
 from spec2listing.costs.ledger import MemoryLedger
@@ -256,6 +256,36 @@ def test_hashtags_keep_combining_marks(brand, tag) -> None:
     listing = OfflineCopyWriter().write(spec, brand_for(spec), ledger=MemoryLedger()).listing
     assert listing.platforms.instagram is not None
     assert listing.platforms.instagram.hashtags[0] == tag
+
+
+def test_long_descriptions_end_at_a_sentence() -> None:
+    (spec,) = specs_in(ACCEPTANCE / "trail-runner.json")
+    features = [f"Feature number {index} " + "x" * 400 + "." for index in range(30)]
+    spec = spec.model_copy(
+        update={"summary": "Lightweight trail shoe. " * 200, "features": features, "targets": list(Platform)}
+    )
+    listing = OfflineCopyWriter().write(spec, brand_for(spec), ledger=MemoryLedger()).listing
+    amazon, google = listing.platforms.amazon, listing.platforms.google_merchant
+    assert amazon is not None
+    assert google is not None
+    for text, limit in ((amazon.description, 2000), (google.description, 5000), (listing.short_description, 300)):
+        assert len(text) <= limit
+        assert text.endswith(".")
+
+
+def test_one_long_sentence_cut_with_an_ellipsis() -> None:
+    assert fit_sentences("Trail shoe with grip " * 20, 100) == fit("Trail shoe with grip " * 20, 99) + "…"
+    assert fit_sentences("Short. " + "word " * 40, 100) == fit("Short. " + "word " * 40, 99) + "…"
+    assert fit_sentences("Weighs 2.5 kg. Grips well. " * 10, 40) == "Weighs 2.5 kg. Grips well."
+
+
+def test_title_tells_variants_of_one_colour_apart() -> None:
+    (spec,) = specs_in(ACCEPTANCE / "trail-runner.json")
+    first = spec.variants[0]
+    matte = first.model_copy(update={"sku": first.sku + "-M", "color_hex": "#101060", "finish": "matte"})
+    spec = spec.model_copy(update={"variants": [first, matte]})
+    listing = OfflineCopyWriter().write(spec, brand_for(spec), ledger=MemoryLedger()).listing
+    assert listing.title.endswith(f"{first.color} / {first.color} matte")
 
 
 def test_variants_of_one_colour_named_with_their_material() -> None:

@@ -1,8 +1,10 @@
 """Plain-language facts drawn from a spec, shared by the offline copywriter and the checks."""
 
+import re
 from decimal import Decimal
 
 from spec2listing.consistency.units import UNITS, unit_symbol
+from spec2listing.copywriting.platforms import fit
 from spec2listing.models.spec import ProductSpec
 
 
@@ -113,6 +115,25 @@ def join_words(items: list[str], last: str = "and") -> str:
 SENTENCE_ENDINGS = ".!?…。！？．؟۔।"
 # Closing quotes and brackets that may follow the mark that ends a sentence.
 CLOSING_MARKS = "\"')]}»”’」』）"
+
+
+# The end of a sentence: its mark, any closing marks, then a space or the end of the text ("2.5 kg" has none).
+_SENTENCE_END = re.compile(f"[{re.escape(SENTENCE_ENDINGS)}][{re.escape(CLOSING_MARKS)}]*(?=\\s|$)")
+
+
+def fit_sentences(text: str, limit: int) -> str:
+    """Shorten text to at most `limit` characters after its last whole sentence that fits.
+
+    When that would keep less than half the limit, as for one long sentence, the text is cut at a word
+    boundary (see `fit`) and ends in "…", so that no one takes the fragment for the whole.
+    """
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    ends = [match.end() for match in _SENTENCE_END.finditer(text, 0, limit)]
+    if ends and ends[-1] >= limit // 2:
+        return text[: ends[-1]]
+    return fit(text, limit - 1) + "…"
 
 
 def sentence(text: str) -> str:

@@ -13,6 +13,7 @@ from spec2listing.copywriting.facts import (
     category_leaf,
     dimensions_text,
     display_name,
+    fit_sentences,
     join_words,
     sentence,
     spec_lines,
@@ -63,7 +64,7 @@ class OfflineCopyWriter:
         bullets = self._bullets(spec, allowed)
         listing = ProductCopy(
             title=title,
-            short_description=fit(self._short_description(spec, allowed), 300),
+            short_description=fit_sentences(self._short_description(spec, allowed), 300),
             description=description,
             bullets=bullets,
             comparison_bullets=self._comparisons(spec, allowed),
@@ -84,7 +85,9 @@ class OfflineCopyWriter:
         if details:
             parts.append(", ".join(details))
         shown = " ".join(parts).lower()
-        colors = [variant.color for variant in spec.variants if variant.color.lower() not in shown]
+        # Variants of one colour are told apart by their finish or material: "Navy / Navy Matte".
+        named = zip(spec.variants, variant_names(spec), strict=True)
+        colors = [name for variant, name in named if variant.color.lower() not in shown]
         if colors and len(spec.variants) <= 4:
             parts.append(" / ".join(colors))
         return fit(" – ".join(parts), RULES["amazon"].title_max)
@@ -179,7 +182,7 @@ class OfflineCopyWriter:
             platforms.amazon = AmazonCopy(
                 title=fit(amazon_title, RULES["amazon"].title_max),
                 bullets=bullets,
-                description=fit(description.replace("\n\n", " "), RULES["amazon"].description_max or 2000),
+                description=fit_sentences(description.replace("\n\n", " "), RULES["amazon"].description_max or 2000),
                 search_terms=_search_terms(spec),
             )
         if Platform.SHOPIFY in spec.targets:
@@ -190,14 +193,16 @@ class OfflineCopyWriter:
                 title=fit(display_name(spec), RULES["shopify"].title_max),
                 body_html=body,
                 seo_title=fit(_seo_title(spec), RULES["shopify"].seo_title_max or 70),
-                meta_description=fit(allowed.join([sentence(meta)]) or display_name(spec), 160),
+                meta_description=fit_sentences(allowed.join([sentence(meta)]) or display_name(spec), 160),
             )
         if Platform.INSTAGRAM in spec.targets:
             platforms.instagram = self._instagram(spec, allowed)
         if Platform.GOOGLE_MERCHANT in spec.targets:
             platforms.google_merchant = GoogleMerchantCopy(
                 title=fit(title, RULES["google_merchant"].title_max),
-                description=fit(description.replace("\n\n", " "), RULES["google_merchant"].description_max or 5000),
+                description=fit_sentences(
+                    description.replace("\n\n", " "), RULES["google_merchant"].description_max or 5000
+                ),
             )
         return platforms
 
