@@ -74,10 +74,18 @@ def test_non_finite_spec_value_rejected() -> None:
 def test_boolean_is_not_a_number() -> None:
     error = _one_error(weight={"value": True, "unit": "g"})
     assert error.path == "weight.value"
-    assert error.value == "True"
+    assert error.value == "true"
     assert error.message == "true is a boolean, not a number"
     assert error.expected == "a number such as 250"
     assert _one_error(price={"amount": False, "currency": "GBP"}).path == "price.amount"
+
+
+@pytest.mark.parametrize(
+    ("fields", "shown"),
+    [({"summary": True}, "true"), ({"features": [{"text": "x"}]}, '{"text": "x"}'), ({"name": None}, "null")],
+)
+def test_bad_values_shown_as_json(fields, shown) -> None:
+    assert _one_error(**fields).value == shown
 
 
 def test_number_text_still_parses() -> None:

@@ -1,5 +1,6 @@
 """Turn pydantic validation errors into field errors a merchandiser can act on."""
 
+import json
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -34,8 +35,15 @@ MAX_SHOWN_VALUE = 80
 
 
 def show_value(value: Any) -> str:
-    """Render a bad input value for an error message, cut to a readable length."""
-    text = repr(value)
+    """Render a bad input value for an error message, cut to a readable length.
+
+    Text is quoted; true, false, null, objects and lists read as the JSON the user wrote (`{"text": "x"}`,
+    not Python's `{'text': 'x'}`).
+    """
+    if value is None or isinstance(value, bool | dict | list):
+        text = json.dumps(value, ensure_ascii=False, default=str)
+    else:
+        text = repr(value)
     if len(text) > MAX_SHOWN_VALUE:
         text = text[: MAX_SHOWN_VALUE - 3] + "..."
     return text
