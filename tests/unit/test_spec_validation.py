@@ -114,6 +114,18 @@ def test_price_amount_stored_canonically(amount, stored) -> None:
     assert spec.price.format() == f"{stored} EUR"
 
 
+def test_price_with_cents_in_a_currency_without_them_rejected() -> None:
+    error = _one_error(price={"amount": "1999.5", "currency": "JPY"})
+    assert error.path == "price"
+    assert error.message == "1999.5 JPY has a fraction, but JPY has no minor unit"
+    assert error.expected == "a whole amount such as 2000"
+
+
+def test_whole_yen_written_without_cents() -> None:
+    assert _accepted(price={"amount": "2100.00", "currency": "JPY"}).price.format() == "2100 JPY"
+    assert _accepted(price={"amount": "2100", "currency": "USD"}).price.format() == "2100.00 USD"
+
+
 @pytest.mark.parametrize("amount", [0, "0.00", -5])
 def test_price_must_exceed_zero(amount) -> None:
     error = _one_error(price={"amount": amount, "currency": "GBP"})

@@ -53,17 +53,36 @@ class SpecModel(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
 
+# Currencies without a minor unit (ISO 4217 minor unit 0): a yen price has no cents.
+WHOLE_UNIT_CURRENCIES = frozenset(
+    {"BIF", "CLP", "DJF", "GNF", "ISK", "JPY", "KMF", "KRW", "PYG", "RWF", "UGX", "UYI", "VND", "VUV"}
+    | {"XAF", "XOF", "XPF"}
+)
+
+
 class Money(SpecModel):
     """Price in one currency."""
 
     amount: Amount
     currency: CurrencyCode
 
+    @model_validator(mode="after")
+    def _whole_where_no_cents(self) -> "Money":
+        if self.currency in WHOLE_UNIT_CURRENCIES and self.amount != self.amount.to_integral_value():
+            raise ValueError(
+                f"{self.amount.normalize():f} {self.currency} has a fraction, but {self.currency} has no minor unit; "
+                f"expected a whole amount such as {self.amount.to_integral_value():f}"
+            )
+        return self
+
     def format(self) -> str:
         """Write the amount and currency code to the cent, or with every further decimal the spec gives.
 
-        Copy must never round a price: "19.995 EUR" stays as it is, while "150" becomes "150.00 USD".
+        Copy must never round a price: "19.995 EUR" stays as it is, while "150" becomes "150.00 USD". A
+        currency without a minor unit is written whole: "2100 JPY".
         """
+        if self.currency in WHOLE_UNIT_CURRENCIES:
+            return f"{self.amount.to_integral_value():f} {self.currency}"
         cents = self.amount.quantize(Decimal("0.01"))
         amount = cents if cents == self.amount else self.amount.normalize()
         return f"{amount:f} {self.currency}"
