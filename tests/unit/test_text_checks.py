@@ -432,7 +432,10 @@ def test_banned_phrase_found_in_other_forms(banned, bullet) -> None:
     assert check.where == "bullets[4]"
 
 
-@pytest.mark.parametrize(("banned", "bullet"), [("gift", "A gifted runner."), ("best", "Our bestselling shoe.")])
+@pytest.mark.parametrize(
+    ("banned", "bullet"),
+    [("gift", "A gifted runner."), ("best", "Our bestselling shoe."), ("call us", "The app call uses no data.")],
+)
 def test_banned_phrase_needs_whole_words(banned, bullet) -> None:
     (spec,) = specs_in(ACCEPTANCE / "trail-runner.json")
     brand = brand_for(spec)

@@ -25,7 +25,8 @@ def phrase_pattern(phrase: str, *, in_compounds: bool = True) -> re.Pattern[str]
     """Compile a case-insensitive pattern for a phrase as whole words; search `matchable` text with it.
 
     Words may be joined by spaces or hyphens in either the phrase or the text ("best-in-class" matches "best
-    in class"), any apostrophe matches any other, and a phrase that ends in a letter matches its plural too.
+    in class"), any apostrophe matches any other, and a phrase that ends in a word of three letters or more
+    matches its plural too.
     An end of the phrase needs a word boundary only where it is a letter or digit, so "% off" still matches.
     Without `in_compounds`, a hyphen and a word after the phrase make another word, so "% off" does not match
     "100% off-grid".
@@ -36,7 +37,8 @@ def phrase_pattern(phrase: str, *, in_compounds: bool = True) -> re.Pattern[str]
     body = _WORD_GAP.join(re.sub(_APOSTROPHE, _APOSTROPHE, re.escape(word)) for word in words)
     start = r"(?<!\w)" if words[0][:1].isalnum() else ""
     end = ""
-    if words[-1][-1:].isalpha():
+    if words[-1][-1:].isalpha() and len(words[-1]) >= 3:
+        # Not after a word as short as "us", whose "uses" is another word ("call us", "email us").
         body += "(?:e?s)?"
     if words[-1][-1:].isalnum():
         end = r"(?!\w)" if in_compounds else rf"(?!\w|[{_DASHES}]\w)"
