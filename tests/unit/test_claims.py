@@ -53,6 +53,11 @@ def _numbers(text, **spec_fields):
         ("22-litre pack, 10,000 bends, 15% vitamin C", [(22.0, "l"), (10000.0, None), (15.0, "%")]),
         ("Machine washable at 40 °C", [(40.0, "°c")]),
         ("Model GAN65 and #Summer2026", []),
+        ("Rated IP67 to 1 m", [(67.0, "ip"), (1.0, "m")]),
+        ("SPF 50 – 2 hours", [(50.0, "spf"), (2.0, "h")]),
+        ("pH 3.2-3.6", [(3.2, "ph"), (3.6, "ph")]),
+        ("A set of 4 in high-gloss white", [(4.0, None)]),
+        ("Plant 6 in long rows, 12 in long, 6 in wide", [(6.0, None), (12.0, "inch"), (6.0, "inch")]),
     ],
 )
 def test_quantities_found_with_units(text, expected) -> None:
@@ -807,8 +812,14 @@ def test_claims_in_other_words_traced(text, spec_fields) -> None:
         ("Dishwasher safe.", {"specs": {"dishwasher": "no"}}, ("property", "dishwasher safe")),
         ("pH 3.7 serum.", {"specs": {"ph": "pH 3.2-3.6"}}, ("number", "pH 3.7")),
         ("Runs at 60 °C.", {"specs": {"usb_c": 60}}, ("number", "60 °C")),
+        ("IP68 rated.", {"specs": {"model": "IP65-2024"}}, ("number", "IP68")),
         ("Heats to 15 °C.", {"specs": {"vitamin_c": 15}}, ("number", "15 °C")),
         ("Red lid.", {"variants": [{"sku": "T-1-N", "color": "Navy", "color_hex": "#000080"}]}, ("color", "red")),
+        ("Solid wood top.", {"materials": ["oak-effect laminate"]}, ("material", "wood")),
+        ("A green stone.", {"materials": ["emerald-cut cubic zirconia"]}, ("color", "green")),
+        ("Green soap.", {"specs": {"ingredients": "olive oil"}}, ("color", "green")),
+        ("Green kettle.", {"brand": "Sage"}, ("color", "green")),
+        ("Sterling silver hoops.", {"materials": ["925 silver-plated brass"]}, ("material", "sterling silver")),
     ],
 )
 def test_claims_beyond_the_spec_still_flagged(text, spec_fields, claim) -> None:

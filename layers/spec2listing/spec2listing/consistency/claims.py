@@ -33,6 +33,7 @@ from spec2listing.consistency.vocabulary import (
     COLORS,
     MATERIALS,
     NARROWER_TERMS,
+    NOT_THE_THING_AFTER,
     OTHER_SENSE_PHRASES,
     PROPERTIES,
     denied,
@@ -359,17 +360,34 @@ def build_ledger(spec: ProductSpec, brand: BrandGuide | None, listing: ProductCo
         if negative:
             sources = backing.paths_denying(term_pattern(term), material=material)
         else:
-            sources = []
-            for stated in (term, *NARROWER_TERMS.get(term, ())):
+            sources = backing.paths_stating(
+                term_pattern(term), skip_denied=kind in _DENIABLE, material=material, terms=_TERMS
+            )
+            for narrower in NARROWER_TERMS.get(term, ()):
                 stating = backing.paths_stating(
-                    term_pattern(stated), skip_denied=kind in _DENIABLE, material=material, terms=_TERMS
+                    _narrower_pattern(narrower), skip_denied=kind in _DENIABLE, material=material, terms=_TERMS
                 )
-                sources += [path for path in stating if path not in sources]
+                sources += [path for path in stating if path not in sources and _NARROWER_SOURCES.match(path)]
         text = f"not {term}" if negative else term
         claims.append(Claim(kind=kind, text=text, copy_fields=paths, sources=sources, supported=bool(sources)))
     claims += _number_claims([(path, text) for path, text in fields if _compares(path)], facts)
     claims += _number_claims([(path, text) for path, text in fields if not _compares(path)], product_facts)
     return claims
+
+
+# Fields whose narrower term backs a broader word of the copy: the product's materials, its variants' colours,
+# materials and finishes, and spec table entries named for a material or colour. A name, a scent or a summary
+# that says "oak" or "olive" states no wood and no green.
+_NARROWER_SOURCES = re.compile(
+    r"(?:competitors\[\d+\]\.)?(?:materials\[\d+\]|variants\[\d+\]\.(?:color|material|finish)"
+    r"|specs\.[^.]*(?:material|colou?r|fabric|metal|wood|finish))$",
+    re.IGNORECASE,
+)
+
+
+def _narrower_pattern(term: str) -> re.Pattern[str]:
+    """Find a narrower term that names the thing itself, not a look of it ("oak effect", "emerald cut")."""
+    return re.compile(rf"(?<!\w){re.escape(term)}(?:s|es)?(?!\w)(?! (?:{NOT_THE_THING_AFTER})\b)")
 
 
 def _compares(path: str) -> bool:

@@ -47,10 +47,11 @@ NUMBER_WORDS = {
 
 _UNIT_PATTERN = "|".join(re.escape(spelling) for spelling in sorted(SPELLINGS, key=len, reverse=True))
 # "in" is also a word ("13 in the box"), so it is an inch only where a sentence, list or size goes on, or
-# before a word that a length describes ("12 in wide", "13 in laptops").
+# before a word that a length describes ("12 in wide", "13 in laptops"), but not a compound ("4 in high-gloss").
+# "long" and "deep" count only where the size ends, since "6 in long rows" is a count.
 _UNIT_PATTERN += (
-    r"|in(?=\s*(?:$|[,;)\]]|[x×]\s*\d)|\s+(?:wide|long|tall|high|deep|thick|across|diameter|width|length|height"
-    r"|depth|screens?|displays?|laptops?|monitors?|tablets?|tvs?)\b)"
+    r"|in(?=\s*(?:$|[,;)\]]|[x×]\s*\d)|\s+(?:wide|tall|high|thick|across|diameter|width|length|height|depth"
+    r"|screens?|displays?|laptops?|monitors?|tablets?|tvs?)(?![\w-])|\s+(?:long|deep)(?=\s*(?:$|[,.;)]|and\b|x\b)))"
 )
 # Proper fractions with a denominator of 2 to 16, 32 or 64, as in recipes and on inch rulers.
 # "24/7" and "50/60" are not fractions.
@@ -131,12 +132,15 @@ _COMMA_THOUSANDS_ONCE = re.compile(r"\d{1,3},\d{3}")
 _RATING = re.compile(
     r"(?<![A-Za-z0-9])(?P<code>IPX|IP|SPF|UPF|pH)\s?:?\s?(?P<number>\d+(?:[.,]\d+)?)\+?(?![\d.,]?\d)", re.IGNORECASE
 )
-# A range of ratings with the code once, before its low end: "pH 3.2-3.6", "SPF 30–50".
+# A range of ratings with the code once, before its low end: "pH 3.2-3.6", "SPF 30–50". A high end with a
+# unit of its own is another figure ("IP67 to 1 m", "SPF 50 – 2 hours"), and so is one beyond the rating's
+# scale (_RATING_MAX), as in the model number "IP65-2024".
 _RATING_RANGE = re.compile(
     r"(?<![A-Za-z0-9])(?P<code>IPX|IP|SPF|UPF|pH)\s?:?\s?(?P<low>\d+(?:[.,]\d+)?)\s?(?:[-–—]|to)\s?"
-    r"(?P<number>\d+(?:[.,]\d+)?)(?![\d.,]?\d)",
+    rf"(?P<number>\d+(?:[.,]\d+)?)(?![\d.,]?\d)(?!\s?(?:{_UNIT_PATTERN})(?![a-z]))",
     re.IGNORECASE,
 )
+_RATING_MAX = {"ip": 69.0, "ipx": 9.0, "spf": 100.0, "upf": 100.0, "ph": 14.0}
 # Amazon's size format labels each side with a letter: "120L x 60W x 75H cm" is length, width and height,
 # not litres, watts and hours. Two or more labelled figures joined by x make such a size.
 _LABELLED_SIZE = re.compile(
@@ -196,9 +200,7 @@ def find_ranges(text: str, default_unit: str | None = None) -> list[tuple[Quanti
     "2024-03-15"), and bare figures of more than three digits or with a leading zero ("12-3456").
     """
     ranges = [
-        (_rating(match, "low"), _rating(match, "number"))
-        for match in _RATING_RANGE.finditer(text)
-        if float(match.group("low").replace(",", ".")) < float(match.group("number").replace(",", "."))
+        (_rating(match, "low"), _rating(match)) for match in _RATING_RANGE.finditer(text) if _is_rating_range(match)
     ]
     text, matches, found, _ = _scan(text, default_unit)
     for index in range(len(found) - 1):
@@ -229,8 +231,10 @@ def _scan(text: str, default_unit: str | None) -> tuple[str, list[re.Match[str]]
     text = _GLUED_TIMES.sub(" x ", text)
     text = _RATING_SCALE.sub(_without_scale, text)
     text = _MONTH_RANGE.sub(r"\1 months", text)
-    ratings = [_rating(match, end) for match in _RATING_RANGE.finditer(text) for end in ("low", "number")]
-    text = _RATING_RANGE.sub(lambda match: " " * len(match.group(0)), text)
+    rating_ranges = [match for match in _RATING_RANGE.finditer(text) if _is_rating_range(match)]
+    ratings = [_rating(match, end) for match in rating_ranges for end in ("low", "number")]
+    for match in rating_ranges:
+        text = text[: match.start()] + " " * len(match.group(0)) + text[match.end() :]
     ratings += [_rating(match) for match in _RATING.finditer(text)]
     text = _RATING.sub(lambda match: " " * len(match.group(0)), text)
     text = _LABELLED_SIZE.sub(lambda match: _SIZE_LABEL.sub("", match.group(0)), text)
@@ -268,6 +272,12 @@ def _without_scale(match: re.Match[str]) -> str:
 def _spelled_fraction(match: re.Match[str]) -> str:
     # A space before a lone fraction keeps a letter before it ("x½") from hiding its digits.
     return f"{match.group(1) or ''} {VULGAR_FRACTIONS[match.group(2)]}"
+
+
+def _is_rating_range(match: re.Match[str]) -> bool:
+    """Tell whether a _RATING_RANGE match rises within its rating's scale ("IP68 - 1.5" does not)."""
+    low, high = (float(match.group(end).replace(",", ".")) for end in ("low", "number"))
+    return low < high <= _RATING_MAX[match.group("code").lower()]
 
 
 def _rating(match: re.Match[str], group: str = "number") -> Quantity:

@@ -19,9 +19,6 @@ _SPELLINGS = {
     "molded": "moulded",
     # "Gold plating" in a spec states what "gold-plated" copy claims.
     "plating": "plated",
-    # Silver 925 parts in 1000 pure is sterling silver.
-    "925 silver": "sterling silver",
-    "silver 925": "sterling silver",
     # Compounds written as one word, with a hyphen (a space after normalize) or as two words.
     "handmade": "hand made",
     "hand crafted": "handcrafted",
@@ -40,10 +37,15 @@ _SPELLINGS = {
 _SPELLING = re.compile(r"\b(" + "|".join(_SPELLINGS) + r")\b")
 
 
+# Silver 925 parts in 1000 pure is sterling silver, unless it is only the plating ("925 silver plated brass").
+_STERLING = re.compile(r"\b(?:925 silver|silver 925)\b(?! plat)")
+
+
 def normalize(text: str) -> str:
     """Lower-case text with hyphens, underscores and slashes as spaces and one spelling per word."""
     text = text.lower().replace("’", "'")
     text = " ".join(re.sub(r"[-_/]+", " ", text).split())
+    text = _STERLING.sub("sterling silver", text)
     return _SPELLING.sub(lambda match: _SPELLINGS[match.group(1)], text)
 
 
@@ -201,7 +203,13 @@ COLORS = (
 
 # Terms a spec may state for a broader term of the copy: "stainless steel" is steel, "oak" is wood, "navy" is
 # blue. A term that is only like the broader one states none of it: "faux leather", "gold plated", "silver
-# plated".
+# plated". Only the fields that name the product's materials and colours back a broader word so (see
+# claims._NARROWER_SOURCES), and not where a word after the term makes it a look or another thing
+# (NOT_THE_THING_AFTER): "oak-effect laminate", "emerald-cut zirconia", "pine scent".
+NOT_THE_THING_AFTER = (
+    r"effect|look|looking|style|styled|print|printed|pattern|patterned|cut|tone|toned|scent|scented|flavour"
+    r"|flavor|flavoured|flavored|leaf|leaves|oil|grain|foil|laminate|coloured|colored|colour|color|finish|decor"
+)
 NARROWER_TERMS = {
     "steel": ("stainless steel",),
     "silver": ("sterling silver",),
