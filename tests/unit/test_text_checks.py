@@ -157,6 +157,11 @@ def test_phone_numbers_found(description) -> None:
         "Measured to 0.1234567890 mm.",
         "Bosch Spark Plug 0 242 235 666.",
         "Fill ratio 0.30000000000000004.",
+        "Passend für Baujahr 06/2019 - 12/2023.",
+        "Teilenummer 0815/471100.",
+        "Kompatibel mit 0986/494/199.",
+        "Nadelstärken 02/025/03/035/04 mm.",
+        "Timer: 05/10/15/30/60 Minuten.",
         "Built with C++11, build 1234567890.",
     ],
 )
@@ -417,7 +422,7 @@ def test_banned_phrase_found_in_any_field() -> None:
         ("perfect gift", "One of the perfect gifts for runners."),
         ("perfect gift", "A perfect\u00a0gift for runners."),
         ("perfect gift", "A perfect\n gift for runners."),
-        ("best-in-class", "Best in class grip."),
+        ("best-in-class", "Best\u2011in\u2011class grip."),
         ("best in class", "Best-in-class grip."),
         ("artisanal", "Arti\u00adsanal stitching."),
     ],
@@ -434,7 +439,14 @@ def test_banned_phrase_found_in_other_forms(banned, bullet) -> None:
 
 @pytest.mark.parametrize(
     ("banned", "bullet"),
-    [("gift", "A gifted runner."), ("best", "Our bestselling shoe."), ("call us", "The app call uses no data.")],
+    [
+        ("gift", "A gifted runner."),
+        ("best", "Our bestselling shoe."),
+        ("call us", "The app call uses no data."),
+        ("must-have", "The laces must have a double knot."),
+        ("good", "Sports goods."),
+        ("new", "News from the trail."),
+    ],
 )
 def test_banned_phrase_needs_whole_words(banned, bullet) -> None:
     (spec,) = specs_in(ACCEPTANCE / "trail-runner.json")
@@ -457,6 +469,25 @@ def test_html_tags_all_listed() -> None:
     assert not check.passed
     assert "<script>" in check.measured["tags"]
     assert "</script>" in check.measured["tags"]
+
+
+@pytest.mark.parametrize(
+    ("bullet", "found"),
+    [
+        ("Grippy <!-- hidden words --> sole.", ["<!-- hidden words -->"]),
+        ("Grippy&nbsp;sole &lt;b&gt;", ["&nbsp;", "&lt;", "&gt;"]),
+        ("Made for Dolce&Gabbana; and Fish&Chips; fans.", []),
+    ],
+)
+def test_plain_text_comments_and_character_references(bullet, found) -> None:
+    listing = _listing()
+    amazon = listing.platforms.amazon.model_copy(update={"bullets": [bullet]})
+    (check,) = [
+        check
+        for check in platform_limits(_with(listing, amazon=amazon))
+        if check.where == "platforms.amazon.bullets[0]" and check.check == "no_html"
+    ]
+    assert check.measured["tags"] == found
 
 
 def test_shopify_title_html_flagged() -> None:

@@ -25,7 +25,7 @@ _SHOP_TLDS = frozenset({"com", "shop", "store", "online"})
 # Two-letter file extensions, left out so that "README.md" and "Node.js" are no addresses. NOTE: this misses
 # hosts under the real country codes "md" (Moldova) and "py" (Paraguay).
 _FILE_EXTENSIONS = frozenset({"js", "md", "py", "ts", "rb", "cs", "gz"})
-# A run of digits, spaces, brackets, points, slashes and hyphens that may be a phone number ("030/1234567"),
+# A run of digits, spaces, brackets, points, slashes and hyphens that may be a phone number ("Tel. 030/1234567"),
 # which _is_phone_number decides. A "+" may follow a word directly ("Tel.+49", "WhatsApp+44"); a digit may not,
 # nor a point after a digit, which makes it part of a decimal number.
 _PHONE_CANDIDATE = re.compile(r"(?:(?<!\d)\+|(?<!\w)(?<!\d\.))\(?\d(?:[\d\s()./-]{5,}\d)(?!\w|\.\d)")
@@ -35,14 +35,14 @@ _ANNOUNCED_PHONE_MIN_DIGITS = 7
 # A word that announces a phone number, directly before it or with only filler words between ("Tel: 555",
 # "call us on 555", "phone number 555"). So "Tel Aviv edition 2020" and the "phone" in "iPhone 12" announce none.
 _PHONE_WORDS = re.compile(
-    r"\b(?:call|phone|tel|telephone|telefon|fax|hotline|whatsapp|sms|mobile)\b[\s.:,-]*"
+    r"\b(?:call|phone|tel|telephone|telefon|fax|hotline|service|kundenservice|whatsapp|sms|mobile)\b[\s.:,-]*"
     r"(?:(?:us|me|now|today|anytime|free|toll|on|at|the|our|number|no|nr)\b[\s.:,-]*){0,3}$",
     re.IGNORECASE,
 )
 # Words that name a product code just before its digits ("part number 0 242 235 666", "Art.-Nr. 0 242 235 666").
 _CODE_WORDS = re.compile(
     r"(?:\b(?:part|art|article|item|model|ref|reference|sku|mpn|ean|upc|gtin|isbn|serial|order|catalog|catalogue"
-    r"|no|nr|number|code|id)\b[\s.:#-]*){1,3}$",
+    r"|no|nr|number|code|id|artikelnummer|teilenummer|bestellnummer|best|typ)\b[\s.:#-]*){1,3}$",
     re.IGNORECASE,
 )
 # Characters before a phone number searched for those words. A fixed window keeps the check linear in the
@@ -127,6 +127,10 @@ def _is_phone_number(candidate: str, announced: bool, coded: bool) -> bool:
         return False
     if announced or candidate.startswith("+") or re.search(r"\(\d+\)", candidate):
         return True
+    if "/" in candidate:
+        # Unannounced, slashes join dates ("06/2019 - 12/2023"), article numbers ("0986/494/199") and sizes
+        # ("02/025/03 mm") far more often than the parts of a phone number.
+        return False
     if coded or _is_printed_gtin(groups) or _is_isbn10(groups):
         return False
     if groups[0].startswith("0") and groups[0] != "0":

@@ -1,5 +1,6 @@
 """Checks on copy: platform limits from TEXT_RULES, prohibited content, brand wording."""
 
+import html.entities
 import re
 import unicodedata
 from html.parser import HTMLParser
@@ -13,10 +14,24 @@ from spec2listing.models.brand import BrandGuide
 from spec2listing.models.consistency import CheckResult, CheckTarget
 from spec2listing.models.copy import ProductCopy
 
-# A tag, a comment, or a character reference ("&nbsp;", "&#60;"), which plain-text fields show as written.
+# A tag, a comment, or a character reference ("&nbsp;", "&#60;"), which plain-text fields show as written. A
+# name between "&" and ";" counts only when HTML names a character so: "Dolce&Gabbana;" is no reference.
 _HTML_TAG = re.compile(
-    r"</?[a-zA-Z][^>]*>|<!--.*?(?:-->|$)|&(?:[a-zA-Z][a-zA-Z0-9]{1,31}|#\d{1,7}|#[xX][0-9a-fA-F]{1,6});", re.DOTALL
+    r"</?[a-zA-Z][^>]*>|<!--.*?(?:-->|$)|&#\d{1,7};|&#[xX][0-9a-fA-F]{1,6};|&(?P<name>[a-zA-Z][a-zA-Z0-9]{1,31});",
+    re.DOTALL,
 )
+
+
+def _html_found(text: str) -> list[str]:
+    """The tags, comments and character references in a text, each once, in the order they come."""
+    found = [
+        match.group(0)
+        for match in _HTML_TAG.finditer(text)
+        if match.group("name") is None or f"{match.group('name')};" in html.entities.html5
+    ]
+    return list(dict.fromkeys(found))
+
+
 # Instagram links a tag only when it has a letter, so "#6" (a screw size) is not one.
 _HASHTAG = re.compile(r"(?<![\w#])#\w*[^\W\d_]\w*")
 
@@ -150,7 +165,7 @@ def _content_checks(rule: FieldRule, where: str, text: str) -> list[CheckResult]
             )
         )
     if rule.no_html:
-        tags = list(dict.fromkeys(_HTML_TAG.findall(text)))
+        tags = _html_found(text)
         results.append(_check("no_html", where, rule.label, not tags, "plain text without HTML tags", tags=tags))
     if rule.no_promotional:
         found = [term for term, pattern in _PROMOTIONAL if pattern.search(matchable(text))]

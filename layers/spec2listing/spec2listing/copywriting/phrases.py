@@ -12,8 +12,12 @@ _INVISIBLE = re.compile("[\u00ad\u200b-\u200d\u2060\ufeff]")
 # Apostrophes: straight, curly, the modifier letter and the backtick that some keyboards produce.
 _APOSTROPHE = "['\u2018\u2019\u02bc`]"
 _DASHES = "\\-\u2010\u2011\u2012\u2013"
-# Between the words of a phrase: spaces of any kind, a line break or a hyphen.
+# Between the words of a phrase: spaces of any kind, a line break or a hyphen. A phrase written with a
+# hyphen is a compound, and matches only with a dash between its words: "must-have" is not "must have".
 _WORD_GAP = rf"[\s{_DASHES}]+"
+_COMPOUND_GAP = rf"\s*[{_DASHES}]\s*"
+# Last words whose plural is another word ("goods", "news", "tops"), which a phrase ending in them never matches.
+_OTHER_PLURALS = frozenset({"good", "new", "top", "custom", "arm", "glass", "damage", "manner", "saving", "wood"})
 
 
 def matchable(text: str) -> str:
@@ -24,20 +28,25 @@ def matchable(text: str) -> str:
 def phrase_pattern(phrase: str, *, in_compounds: bool = True) -> re.Pattern[str]:
     """Compile a case-insensitive pattern for a phrase as whole words; search `matchable` text with it.
 
-    Words may be joined by spaces or hyphens in either the phrase or the text ("best-in-class" matches "best
-    in class"), any apostrophe matches any other, and a phrase that ends in a word of three letters or more
-    matches its plural too.
+    Words written apart match with spaces, line breaks or hyphens between them ("perfect gift" matches
+    "perfect-gift"); a compound written with a hyphen matches with any dash only ("must-have" does not match
+    "must have it fitted"). Any apostrophe matches any other, and a phrase that ends in a word of three
+    letters or more matches its plural too, unless that is another word (_OTHER_PLURALS: "goods", "news").
     An end of the phrase needs a word boundary only where it is a letter or digit, so "% off" still matches.
     Without `in_compounds`, a hyphen and a word after the phrase make another word, so "% off" does not match
     "100% off-grid".
     """
-    words = [word for word in re.split(_WORD_GAP, matchable(phrase).strip()) if word]
+    phrase = matchable(phrase).strip()
+    words = [word for word in re.split(_WORD_GAP, phrase) if word]
     if not words:
         return re.compile(re.escape(phrase), re.IGNORECASE)
-    body = _WORD_GAP.join(re.sub(_APOSTROPHE, _APOSTROPHE, re.escape(word)) for word in words)
+    spaced = not re.search(f"[{_DASHES}]", phrase)
+    gap = _WORD_GAP if spaced else _COMPOUND_GAP
+    body = gap.join(re.sub(_APOSTROPHE, _APOSTROPHE, re.escape(word)) for word in words)
     start = r"(?<!\w)" if words[0][:1].isalnum() else ""
     end = ""
-    if words[-1][-1:].isalpha() and len(words[-1]) >= 3:
+    last = words[-1].casefold()
+    if last[-1:].isalpha() and len(last) >= 3 and last not in _OTHER_PLURALS:
         # Not after a word as short as "us", whose "uses" is another word ("call us", "email us").
         body += "(?:e?s)?"
     if words[-1][-1:].isalnum():

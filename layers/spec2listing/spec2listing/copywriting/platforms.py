@@ -230,6 +230,7 @@ PROMOTIONAL_TERMS = (
     "best seller",
     "bestseller",
     "best-selling",
+    "best selling",
     "hot item",
     # "sale" alone is also a word of other languages (Italian "sale e pepe", salt and pepper).
     "on sale",
