@@ -190,6 +190,11 @@ def test_spec_keys_naming_one_entry_rejected(specs) -> None:
     assert error.expected == "each entry once"
 
 
+def test_repeated_spec_key_reported_with_the_other_errors() -> None:
+    errors = _errors({**BASE, "name": None, "specs": {"Finish": "gloss", "finish": "matte", "ok": 1}})
+    assert [error.path for error in errors] == ["name", "specs.finish"]
+
+
 # ---------- list and text limits ----------
 
 

@@ -264,8 +264,24 @@ PositiveNumber = Annotated[
 """Measured value greater than zero and at most MAX_MEASURE; finite, and never a boolean."""
 
 
+class RepeatedKey(str):
+    """The value given to a `specs` key that names the same entry as an earlier key; _spec_value rejects it."""
+
+    def __new__(cls, key: str, earlier: str) -> "RepeatedKey":
+        marked = super().__new__(cls, key)
+        marked.earlier = earlier
+        return marked
+
+    earlier: str
+
+
 def _spec_value(value: Any) -> Any:
     """Check one `specs` value whole, so a bad one gets one error instead of one per union member."""
+    if isinstance(value, RepeatedKey):
+        raise ValueError(
+            f"the key names the same entry as {value.earlier!r}, differing only in surrounding spaces or case; "
+            "expected each entry once"
+        )
     if isinstance(value, str):
         text = _visible_text(value).strip()
         if len(text) > MAX_ITEM_LENGTH:

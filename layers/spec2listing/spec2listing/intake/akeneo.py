@@ -792,6 +792,9 @@ class _AkeneoGroup:
                 return self.where[key]
         if field == "dimensions" and len(location) > 1 and str(location[1]) in self.where:
             return self.where[str(location[1])]
+        if field == "specs" and len(location) > 1:
+            # A spec table entry is read from the attribute of the same code.
+            return join_path(self.first.origin, f"values.{location[1]}")
         if field in self.where:
             return self.where[field]
         return join_path(self.first.origin, format_location(location))

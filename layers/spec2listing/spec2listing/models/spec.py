@@ -20,6 +20,7 @@ from spec2listing.types import (
     NonEmptyStr,
     PositiveNumber,
     ProductName,
+    RepeatedKey,
     Sku,
     SpecKey,
     SpecValue,
@@ -192,29 +193,27 @@ class ProductSpec(SpecModel):
     @model_validator(mode="before")
     @classmethod
     def _spec_keys_once(cls, data: Any) -> Any:
-        """Reject two `specs` keys that name one entry: trimmed of spaces, pydantic would keep only the last.
+        """Mark a `specs` key that names the same entry as an earlier one, which validation then rejects.
 
-        Keys that differ only in case are refused too, since the copy would list one label twice.
+        Trimmed of spaces, pydantic would keep only the last of "drop_mm " and "drop_mm"; keys that differ
+        only in case are refused too, since the copy would list one label twice. The later key's value is
+        replaced by a RepeatedKey, which fails as that entry's error beside every other error of the spec.
         """
         specs = data.get("specs") if isinstance(data, dict) else None
         if not isinstance(specs, dict):
             return data
-        errors: list[InitErrorDetails] = []
         first: dict[str, str] = {}
-        for key in specs:
-            if not isinstance(key, str):
+        marked: dict[Any, Any] = {}
+        for key, value in specs.items():
+            folded = key.strip().casefold() if isinstance(key, str) else key
+            if folded not in first:
+                first[folded] = key
+                marked[key] = value
                 continue
-            folded = key.strip().casefold()
-            if folded in first:
-                message = (
-                    f"the key names the same entry as {first[folded]!r}, differing only in surrounding spaces "
-                    "or case; expected each entry once"
-                )
-                errors.append(_error(("specs", key), key, message))
-            first.setdefault(folded, key)
-        if errors:
-            raise ValidationError.from_exception_data(cls.__name__, errors)
-        return data
+            # The mark takes the place of the earlier entry, which the key would merge with or repeat.
+            marked.pop(first[folded], None)
+            marked[key.strip()] = RepeatedKey(key, first[folded])
+        return data if len(marked) == len(specs) else {**data, "specs": marked}
 
     @model_validator(mode="after")
     def _each_once(self) -> "ProductSpec":
