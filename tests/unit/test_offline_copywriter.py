@@ -277,6 +277,16 @@ def test_one_long_sentence_cut_with_an_ellipsis() -> None:
     assert fit_sentences("Trail shoe with grip " * 20, 100) == fit("Trail shoe with grip " * 20, 99) + "…"
     assert fit_sentences("Short. " + "word " * 40, 100) == fit("Short. " + "word " * 40, 99) + "…"
     assert fit_sentences("Weighs 2.5 kg. Grips well. " * 10, 40) == "Weighs 2.5 kg. Grips well."
+    assert fit_sentences("Made by Dr. Smith in Oslo. It lasts and lasts and lasts for years", 50) == (
+        "Made by Dr. Smith in Oslo."
+    )
+    assert fit_sentences("Passt z. B. in jede Küche. Gewicht ca. 2 kg und noch mehr Text", 50) == (
+        "Passt z. B. in jede Küche."
+    )
+    assert (
+        fit_sentences("毎日使えます。とても軽いです。" * 10, 40)
+        == "毎日使えます。とても軽いです。" * 2 + "毎日使えます。"
+    )
 
 
 def test_title_tells_variants_of_one_colour_apart() -> None:
@@ -286,6 +296,8 @@ def test_title_tells_variants_of_one_colour_apart() -> None:
     spec = spec.model_copy(update={"variants": [first, matte]})
     listing = OfflineCopyWriter().write(spec, brand_for(spec), ledger=MemoryLedger()).listing
     assert listing.title.endswith(f"{first.color} / {first.color} matte")
+    assert listing.platforms.instagram is not None
+    assert f"In {first.color} or {first.color} matte." in listing.platforms.instagram.caption
 
 
 def test_variants_of_one_colour_named_with_their_material() -> None:

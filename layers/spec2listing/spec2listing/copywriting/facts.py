@@ -117,8 +117,17 @@ SENTENCE_ENDINGS = ".!?…。！？．؟۔।"
 CLOSING_MARKS = "\"')]}»”’」』）"
 
 
-# The end of a sentence: its mark, any closing marks, then a space or the end of the text ("2.5 kg" has none).
-_SENTENCE_END = re.compile(f"[{re.escape(SENTENCE_ENDINGS)}][{re.escape(CLOSING_MARKS)}]*(?=\\s|$)")
+# The end of a sentence: its mark and any closing marks, then a space or the end of the text ("2.5 kg" has
+# none). Full-width marks end a sentence without a space, as Japanese and Chinese write them.
+_SENTENCE_END = re.compile(
+    f"(?:[{re.escape(SENTENCE_ENDINGS)}][{re.escape(CLOSING_MARKS)}]*(?=\\s|$)|[。！？．][{re.escape(CLOSING_MARKS)}]*)"
+)
+# Words that a full stop ends without ending the sentence, in English and German copy: "approx. 2 kg",
+# "ca. 5 cm", "z. B.", "No. 5". A single letter before the point is an initial or part of one ("z. B.").
+_ABBREVIATIONS = frozenset(
+    {"approx", "ca", "incl", "excl", "e.g", "i.e", "no", "nr", "dr", "mr", "mrs", "ms", "st", "vs", "fig", "max"}
+    | {"min", "bzw", "evtl", "ggf", "inkl", "zzgl", "usw", "vgl", "z.b", "u.a", "d.h", "art", "co"}
+)
 
 
 def fit_sentences(text: str, limit: int) -> str:
@@ -130,10 +139,19 @@ def fit_sentences(text: str, limit: int) -> str:
     text = " ".join(text.split())
     if len(text) <= limit:
         return text
-    ends = [match.end() for match in _SENTENCE_END.finditer(text, 0, limit)]
+    ends = [match.end() for match in _SENTENCE_END.finditer(text, 0, limit) if not _after_abbreviation(text, match)]
     if ends and ends[-1] >= limit // 2:
         return text[: ends[-1]]
     return fit(text, limit - 1) + "…"
+
+
+def _after_abbreviation(text: str, end: re.Match[str]) -> bool:
+    """Tell whether a full stop ends an abbreviation or an initial rather than a sentence."""
+    if text[end.start()] != ".":
+        return False
+    word = text[: end.start()].rsplit(None, 1)[-1] if text[: end.start()].strip() else ""
+    word = word.lstrip("(\"'").casefold()
+    return len(word) <= 1 or word in _ABBREVIATIONS
 
 
 def sentence(text: str) -> str:

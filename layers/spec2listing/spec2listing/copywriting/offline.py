@@ -211,7 +211,7 @@ class OfflineCopyWriter:
         if spec.visual.anchors:
             lines.append(sentence(f"Shown {spec.visual.anchors[0]}"))
         if spec.variants:
-            lines.append(sentence(f"In {join_words([v.color for v in spec.variants], last='or')}"))
+            lines.append(sentence(f"In {join_words(variant_names(spec), last='or')}"))
         if spec.campaign:
             lines.append(sentence(f"Ready for {spec.campaign}"))
         hashtags = _hashtags(spec)
