@@ -44,7 +44,7 @@ UNNAMED_FILE = "unnamed-upload"
 # limited to 400 KB, which a product with a thousand bad rows exceeds.
 RECORD_MAX_ERRORS = 25
 # How far ahead of the run's start an event may be stamped, for senders whose clocks run fast. A stamp further
-# ahead would outrank every later change of its SKUs until that time, so the run's start stands in for it.
+# ahead would outrank every later change of its SKUs until that time, so it is taken as this far ahead.
 MAX_EVENT_CLOCK_AHEAD = timedelta(minutes=5)
 
 
@@ -88,12 +88,13 @@ def change_time(stamped: datetime | None, started_at: datetime) -> datetime | No
     """When a trigger's change happened, for ordering the outcomes of its SKUs.
 
     A stamp without a zone is taken as UTC, as EventBridge writes its times. One more than
-    MAX_EVENT_CLOCK_AHEAD after the run started is a sender's clock gone wrong, and the start stands in for it.
+    MAX_EVENT_CLOCK_AHEAD after the run started is a sender's clock gone wrong, and is taken as that latest
+    time: the run's start would order it before an earlier change stamped a little ahead.
     """
     if stamped is None:
         return None
-    stamped, started = _in_utc(stamped), _in_utc(started_at)
-    return started if stamped > started + MAX_EVENT_CLOCK_AHEAD else stamped
+    latest = _in_utc(started_at) + MAX_EVENT_CLOCK_AHEAD
+    return min(_in_utc(stamped), latest)
 
 
 def _in_utc(moment: datetime) -> datetime:
@@ -389,8 +390,8 @@ def run_intake(
     upload = read_upload(trigger, store)
     changed_at = change_time(trigger.time, task.started_at)
     details: dict[str, object] = {"file": upload.file_name}
-    if trigger.time is not None and changed_at != _in_utc(trigger.time):
-        details["event_time_ahead"] = f"{trigger.time.isoformat()}, taken as {task.started_at.isoformat()}"
+    if trigger.time is not None and changed_at is not None and changed_at != _in_utc(trigger.time):
+        details["event_time_ahead"] = f"{trigger.time.isoformat()}, taken as {changed_at.isoformat()}"
     run = RunRecord(
         run_id=run_id,
         status=RunStatus.RUNNING,
