@@ -377,7 +377,7 @@ def build_ledger(spec: ProductSpec, brand: BrandGuide | None, listing: ProductCo
 
 # Fields whose narrower term backs a broader word of the copy: the product's materials, its variants' colours,
 # materials and finishes, and spec table entries named for a material or colour. A name, a scent or a summary
-# that says "oak" or "olive" states no wood and no green.
+# with "oak" or "olive" in it states no wood and no green.
 _NARROWER_SOURCES = re.compile(
     r"(?:competitors\[\d+\]\.)?(?:materials\[\d+\]|variants\[\d+\]\.(?:color|material|finish)"
     r"|specs\.[^.]*(?:material|colou?r|fabric|metal|wood|finish))$",

@@ -23,7 +23,7 @@ _HTML_TAG = re.compile(
 
 
 def _html_found(text: str) -> list[str]:
-    """The tags, comments and character references in a text, each once, in the order they come."""
+    """Return the tags, comments and character references of a text, each once, in the order they come."""
     found = [
         match.group(0)
         for match in _HTML_TAG.finditer(text)

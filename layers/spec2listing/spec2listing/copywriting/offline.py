@@ -85,7 +85,7 @@ class OfflineCopyWriter:
         if details:
             parts.append(", ".join(details))
         shown = " ".join(parts).lower()
-        # Variants of one colour are told apart by their finish or material: "Navy / Navy Matte".
+        # Variants of one colour are named with their finish or material: "Navy / Navy matte".
         named = zip(spec.variants, variant_names(spec), strict=True)
         colors = [name for variant, name in named if variant.color.lower() not in shown]
         if colors and len(spec.variants) <= 4:

@@ -1,8 +1,8 @@
 """Find a listed phrase (a banned phrase, a promotional term) in copy however the copy spells it out.
 
 Model-written copy writes "world’s best" with a curly apostrophe, "best-seller" with a hyphen, "perfect gifts"
-in the plural and "free shipping" with a no-break space; a soft hyphen may sit inside any word. All of these
-state the phrase.
+in the plural and "free shipping" with a no-break space. A soft hyphen may also sit inside any word. All of
+these state the phrase.
 """
 
 import re
@@ -29,8 +29,8 @@ def phrase_pattern(phrase: str, *, in_compounds: bool = True) -> re.Pattern[str]
     """Compile a case-insensitive pattern for a phrase as whole words; search `matchable` text with it.
 
     Words written apart match with spaces, line breaks or hyphens between them ("perfect gift" matches
-    "perfect-gift"); a compound written with a hyphen matches with any dash only ("must-have" does not match
-    "must have it fitted"). Any apostrophe matches any other, and a phrase that ends in a word of three
+    "perfect-gift"). A compound written with a hyphen matches with a dash only, so "must-have" does not match
+    "must have it fitted". Any apostrophe matches any other, and a phrase that ends in a word of three
     letters or more matches its plural too, unless that is another word (_OTHER_PLURALS: "goods", "news").
     An end of the phrase needs a word boundary only where it is a letter or digit, so "% off" still matches.
     Without `in_compounds`, a hyphen and a word after the phrase make another word, so "% off" does not match

@@ -78,14 +78,14 @@ class RejectionReport(BaseModel):
     rejected: list[Rejection]
 
 
-def _refuse_closed(run: RunRecord | None) -> None:
-    """Raise RunClosed for a run that a stop or timeout closed: Intake must not open it again."""
+def _raise_if_closed(run: RunRecord | None) -> None:
+    """Raise RunClosed for a run that a stop or timeout closed, since Intake must not open it again."""
     if run is not None and run.status != RunStatus.RUNNING:
         raise RunClosed(f"run {run.run_id} was closed before its Intake finished ({run.error or run.status.value})")
 
 
 def change_time(stamped: datetime | None, started_at: datetime) -> datetime | None:
-    """When a trigger's change happened, for ordering the outcomes of its SKUs.
+    """Return when a trigger's change happened, for ordering the outcomes of its SKUs.
 
     A stamp without a zone is taken as UTC, as EventBridge writes its times. One more than
     MAX_EVENT_CLOCK_AHEAD after the run started is a sender's clock gone wrong, and is taken as that latest
@@ -403,7 +403,7 @@ def run_intake(
     )
     if not records.put_open_run(run):
         records.release_delivery(delivery, run_id)
-        _refuse_closed(records.get_run(run_id))
+        _raise_if_closed(records.get_run(run_id))
 
     input_key = keys.run_input(run_id, upload.file_name)
     if upload.source_key is not None:
@@ -458,7 +458,7 @@ def run_intake(
     if not opened:
         # Closed while Intake worked: its claims on specs are taken over by later runs, as any closed run's are.
         records.release_delivery(delivery, run_id)
-        _refuse_closed(records.get_run(run_id))
+        _raise_if_closed(records.get_run(run_id))
     return IntakeResult(
         run_id=run_id,
         products_key=products_key,

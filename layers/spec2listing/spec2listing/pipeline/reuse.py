@@ -97,7 +97,7 @@ def attach_base(
 
 
 def _written_size(store: ObjectStore, listing: ProductRecord, key: str | None) -> int | None:
-    """The size the listing's manifest records for one of its files; None when it records none or cannot be read."""
+    """Return the size the listing's manifest records for one of its files, or None when there is none to read."""
     if key is None or "manifest" not in listing.artifacts:
         return None
     try:

@@ -52,7 +52,7 @@ def record_run_failure(
         run_id, trigger, execution_id=task.execution_id, started_at=task.started_at
     )
     if run.status != RunStatus.RUNNING:
-        # Closed already, by CloseEndedRun after a stop: its error says why, and the run was announced then.
+        # Closed already by CloseEndedRun after a stop, which recorded the error and announced the run.
         return run
     if trigger:
         run = run.model_copy(update={"details": {**run.details, "event_key": keep_event(store, run_id, trigger)}})

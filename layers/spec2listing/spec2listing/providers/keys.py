@@ -29,8 +29,8 @@ REDACTED = "[redacted]"
 # (sk-, sk-proj- and the like) and the token of an echoed Authorization header.
 KEY_SHAPES = re.compile(r"AIza[0-9A-Za-z_-]{16,}|(?<![0-9A-Za-z])sk-[0-9A-Za-z_-]{16,}|(?<=Bearer )[^\s\"',;]+")
 # Characters of a provider's own text (an error body, a block message) that an error quotes. An error's
-# message travels in Step Functions' state and the run's records, so a provider that answers with a
-# 400 KB message must not make it 400 KB long.
+# message travels in Step Functions' state and the run's records, so a provider's 400 KB message must not
+# make it 400 KB long.
 ERROR_TEXT_CHARS = 500
 # Shortest key accepted. Shorter values would mangle ordinary words when redacted, and no provider issues them.
 MIN_REDACTED_LENGTH = 8
@@ -106,7 +106,7 @@ class ApiKey:
         return key
 
     def quoted(self, text: str) -> str:
-        """A provider's text as an error quotes it: redacted whole, then cut to ERROR_TEXT_CHARS.
+        """Return a provider's text as an error quotes it: redacted whole, then cut to ERROR_TEXT_CHARS.
 
         Redacting first means a key echoed across the cut is never left half shown.
         """

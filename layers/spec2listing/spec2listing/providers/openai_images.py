@@ -47,7 +47,7 @@ logger = logging.getLogger(__name__)
 PROVIDER = "openai"
 # Images asked for per request; each job is one image.
 REQUESTED_IMAGES = 1
-# How many times the requested pixel count an image may have before it is refused as a wrong answer.
+# How many times the requested pixel count an image may have before it is rejected as an invalid response.
 MAX_PIXELS_OVER_REQUEST = 4
 MEDIA_TYPES = {"png": "image/png", "jpeg": "image/jpeg", "webp": "image/webp"}
 # Pillow's names of the output formats.
@@ -225,8 +225,8 @@ class OpenAIImageRenderer:
                 extra={"job_id": job.job_id, "model": self.model, "quality": quality, "size": size},
             )
         reported = _reported_usage(response.usage)
-        # The request asks for one image. A reply with more is priced as one, since one is kept; a reply with
-        # none whose usage reports output tokens generated one, which is billed though it did not arrive.
+        # The request is for one image. A response with more is priced as one, since one is kept. A response
+        # with none whose usage reports output tokens generated one, which is billed though it did not arrive.
         generated = returned > 0 or (reported is not None and reported.output_tokens > 0)
         images = REQUESTED_IMAGES if generated else 0
         if reported is not None:

@@ -111,11 +111,11 @@ def run_with_retries(call: Callable[[float], Result], *, deadline: Deadline, wha
     try:
         return retrying(lambda: call(deadline.attempt_timeout(what)))
     except (ProviderThrottled, ProviderUnavailable) as error:
-        asked = error.retry_after_seconds
-        if asked is None or asked <= RETRY_LATER_SECONDS:
+        requested_wait = error.retry_after_seconds
+        if requested_wait is None or requested_wait <= RETRY_LATER_SECONDS:
             raise
         raise ProviderRetryLater(
-            f"{error}; the provider asked to wait {asked:.0f} s before another request, longer than the state "
+            f"{error}; the provider asked to wait {requested_wait:.0f} s before another request, longer than the state "
             "machine's retries can wait, so no retry was made: upload the spec again after that time"
         ) from error
 
@@ -145,7 +145,7 @@ def retry_after_seconds(headers: Mapping[str, str] | None) -> float | None:
 
 
 def _finite(text: str) -> float | None:
-    """The number a header gives, or None for text that is none ("nan" and "inf" included)."""
+    """Return the finite number a header gives, or None ("nan", "inf" and text that is not a number)."""
     try:
         number = float(text)
     except ValueError:
