@@ -138,6 +138,18 @@ def test_shopify_unknown_colour_name_points_at_cell() -> None:
     assert "#8C8F93" in error.expected
 
 
+def test_shopify_options_named_alike_rejected() -> None:
+    header = ["Handle", "Title", "Vendor", "Type", "Option1 Name", "Option1 Value", "Option2 Name", "Option2 Value"]
+    rows = [
+        [*header, "Variant SKU", "Variant Price"],
+        ["cap", "Cap", "Acme", "Hats", "Size", "S", "SIZE", "Small", "CAP-1", "10.00"],
+        ["cap", "", "", "", "", "M", "", "Medium", "CAP-2", "10.00"],
+    ]
+    (error,) = _errors(parse_upload("export.csv", _csv(rows).encode(), EUR))
+    assert error.path == "row 2, column Option2 Name"
+    assert error.message == "the option has the name of option 'Size', differing only in case or spaces"
+
+
 def test_shopify_transparent_colour_rejected_with_fix() -> None:
     rows = [
         ["Handle", "Title", "Vendor", "Type", "Option1 Name", "Option1 Value", "Variant SKU", "Variant Price"],

@@ -273,12 +273,27 @@ def _options(
     material_index = next((i for i, name in enumerate(names) if name.lower() in MATERIAL_OPTIONS), None)
 
     specs: dict[str, str] = {}
+    named: dict[str, str] = {}
     for index, name in enumerate(names):
         if not name or index == color_index or name.lower() == DEFAULT_OPTION[0]:
             continue
+        key = name.lower().replace(" ", "_")
+        if key in named:
+            # One spec entry per option: the second would replace the first one's values without a word.
+            errors.append(
+                FieldError(
+                    file=file,
+                    path=product.where(f"option{index + 1}_name"),
+                    value=show_value(name),
+                    message=f"the option has the name of option {named[key]!r}, differing only in case or spaces",
+                    expected="a different name for each option, as Shopify requires",
+                )
+            )
+            continue
+        named[key] = name
         values = _distinct(variant.options[index] for variant in variants if index < len(variant.options))
         if values:
-            specs[name.lower().replace(" ", "_")] = ", ".join(values)
+            specs[key] = ", ".join(values)
     if color_index is None:
         return specs, [], {}
 
