@@ -1,6 +1,7 @@
 """The local runtime itself: the emulated bucket and table, submissions, settings and the output folder."""
 
 import json
+import logging
 from concurrent.futures import ThreadPoolExecutor
 
 import boto3
@@ -39,6 +40,14 @@ def test_handler_exception_logged_with_ids(tmp_path) -> None:
     (error,) = [line for line in lines if line.get("message") == "step failed"]
     assert error["error_type"] == "ValidationError"
     assert (error["run_id"], error["sku"]) == ("20261204T093001Z-e3fe1a9c", "KR-MUG-350")
+
+
+def test_sdk_warnings_go_to_the_log_file(tmp_path, capsys) -> None:
+    with LocalPipeline(tmp_path / "out", environment=OFFLINE):
+        logging.getLogger("google_genai.types").warning("SOMETHING_NEW is not a valid FinishReason")
+
+    assert "SOMETHING_NEW" not in capsys.readouterr().err
+    assert "SOMETHING_NEW is not a valid FinishReason" in (tmp_path / "out" / LOG_FILE).read_text()
 
 
 def test_interrupted_save_leaves_whole_files(tmp_path, monkeypatch) -> None:

@@ -63,6 +63,9 @@ TABLE_FILE = "table.json"
 # An index of every run in the output folder; it exists only locally, where no console lists executions.
 RUNS_INDEX_FILE = "index.html"
 LOG_FILE = "logs/spec2listing.log"
+# Loggers of the emulator and the provider SDKs, whose lines go to the log file with the handlers' own. The
+# SDKs warn on the terminal otherwise, about a finish reason they do not know, say.
+LIBRARY_LOGGERS = ("moto", "google_genai", "openai", "httpx")
 BUCKET_PREFIXES = (
     keys.INCOMING_PREFIX,
     keys.BRANDS_PREFIX,
@@ -402,12 +405,15 @@ class LocalPipeline:
         path.parent.mkdir(parents=True, exist_ok=True)
         self._log_stream = path.open("a", encoding="utf-8")
         self._redirected: list[tuple[logging.StreamHandler[Any], Any]] = []
-        moto_logger = logging.getLogger("moto")
-        self._moto_handler = logging.StreamHandler(self._log_stream)
-        # JSON lines like the handlers' own, so that the whole file reads with jq.
-        self._moto_handler.setFormatter(LambdaPowertoolsFormatter(service="moto"))
-        moto_logger.addHandler(self._moto_handler)
-        moto_logger.propagate = False
+        self._library_handlers: dict[str, logging.Handler] = {}
+        for name in LIBRARY_LOGGERS:
+            handler = logging.StreamHandler(self._log_stream)
+            # JSON lines like the handlers' own, so that the whole file reads with jq.
+            handler.setFormatter(LambdaPowertoolsFormatter(service=name))
+            library_logger = logging.getLogger(name)
+            library_logger.addHandler(handler)
+            library_logger.propagate = False
+            self._library_handlers[name] = handler
 
     def _route_handler_logs(self) -> None:
         service = os.environ.get("POWERTOOLS_SERVICE_NAME", "service_undefined")
@@ -420,9 +426,10 @@ class LocalPipeline:
     def _unroute_logs(self) -> None:
         for handler, stream in self._redirected:
             handler.stream = stream
-        moto_logger = logging.getLogger("moto")
-        moto_logger.removeHandler(self._moto_handler)
-        moto_logger.propagate = True
+        for name, library_handler in self._library_handlers.items():
+            library_logger = logging.getLogger(name)
+            library_logger.removeHandler(library_handler)
+            library_logger.propagate = True
         assert self._log_stream is not None
         self._log_stream.close()
         self._log_stream = None
