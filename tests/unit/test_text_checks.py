@@ -22,6 +22,13 @@ def _with(listing, **platforms):
     return listing.model_copy(update={"platforms": listing.platforms.model_copy(update=platforms)})
 
 
+def _banning(phrase):
+    """The trail runner's brand guide, banning one phrase only."""
+    (spec,) = specs_in(ACCEPTANCE / "trail-runner.json")
+    brand = brand_for(spec)
+    return brand.model_copy(update={"voice": brand.voice.model_copy(update={"banned_phrases": [phrase]})})
+
+
 def _failed(listing):
     return {(check.check, check.where) for check in platform_limits(listing) if not check.passed}
 
@@ -428,11 +435,8 @@ def test_banned_phrase_found_in_any_field() -> None:
     ],
 )
 def test_banned_phrase_found_in_other_forms(banned, bullet) -> None:
-    (spec,) = specs_in(ACCEPTANCE / "trail-runner.json")
-    brand = brand_for(spec)
-    brand = brand.model_copy(update={"voice": brand.voice.model_copy(update={"banned_phrases": [banned]})})
     listing = _listing()
-    (check,) = banned_phrases(listing.model_copy(update={"bullets": [*listing.bullets[:4], bullet]}), brand)
+    (check,) = banned_phrases(listing.model_copy(update={"bullets": [*listing.bullets[:4], bullet]}), _banning(banned))
     assert not check.passed
     assert check.where == "bullets[4]"
 
@@ -449,11 +453,7 @@ def test_banned_phrase_found_in_other_forms(banned, bullet) -> None:
     ],
 )
 def test_banned_phrase_needs_whole_words(banned, bullet) -> None:
-    (spec,) = specs_in(ACCEPTANCE / "trail-runner.json")
-    brand = brand_for(spec)
-    brand = brand.model_copy(update={"voice": brand.voice.model_copy(update={"banned_phrases": [banned]})})
-    listing = _listing().model_copy(update={"bullets": [bullet]})
-    (check,) = banned_phrases(listing, brand)
+    (check,) = banned_phrases(_listing().model_copy(update={"bullets": [bullet]}), _banning(banned))
     assert check.passed
 
 
