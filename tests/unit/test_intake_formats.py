@@ -150,6 +150,40 @@ def test_shopify_options_named_alike_rejected() -> None:
     assert error.message == "the option has the name of option 'Size', differing only in case or spaces"
 
 
+def _webhook_product(**changes) -> bytes:
+    variant = {"price": "20.00", "option2": "S", "grams": 200}
+    product = {
+        "id": 1,
+        "title": "Cotton Tee",
+        "handle": "tee",
+        "vendor": "Acme",
+        "product_type": "Shirts",
+        "status": "active",
+        "options": [{"name": "Color", "position": 1}, {"name": "Size", "position": 2}],
+        "variants": [{**variant, "sku": "T-N", "option1": "Navy"}, {**variant, "sku": "T-R", "option1": "Red"}],
+    }
+    return json.dumps({**product, **changes}).encode()
+
+
+@pytest.mark.parametrize(
+    ("options", "error"),
+    [
+        ([{"name": "Color", "position": "1"}, {"name": "Size"}], None),
+        ([{"name": "Color", "position": [1]}, {"name": "Size"}], "options[0].position: not a whole number"),
+        (
+            [{"name": "Color", "position": {}}, {"name": "Size", "position": 2}],
+            "options[0].position: not a whole number",
+        ),
+    ],
+)
+def test_shopify_option_positions_of_any_type(options, error) -> None:
+    upload = parse_upload("product.json", _webhook_product(options=options), EUR)
+    if error is None:
+        assert [variant.color for variant in _specs(upload)["tee"].variants] == ["Navy", "Red"]
+    else:
+        assert [f"{item.path}: {item.message}" for item in _errors(upload)] == [error]
+
+
 def test_shopify_transparent_colour_rejected_with_fix() -> None:
     rows = [
         ["Handle", "Title", "Vendor", "Type", "Option1 Name", "Option1 Value", "Variant SKU", "Variant Price"],
@@ -623,6 +657,31 @@ def test_akeneo_missing_currency_and_unit_reported() -> None:
     assert errors["values.price[0].data"].message == "no price in USD"
     assert errors["values.weight[0].data"].message == "unsupported weight unit"
     assert errors["values.weight[0].data"].value == "'STONE'"
+
+
+def _akeneo_errors(change) -> list[str]:
+    product = json.loads((FORMATS / "akeneo-product.json").read_text())
+    change(product)
+    upload = parse_upload("bowl.json", json.dumps(product).encode(), AKENEO_OPTIONS)
+    assert upload.specs == []
+    return [f"{error.path}: {error.message}" for error in _errors(upload)]
+
+
+def test_akeneo_locale_that_is_no_code_rejected() -> None:
+    errors = _akeneo_errors(lambda product: product["values"]["brand"][0].update(locale=["en_GB"]))
+    assert errors == ["values.brand[0].locale: not a locale code"]
+
+
+@pytest.mark.parametrize("enabled", ["false", 0, "yes"])
+def test_akeneo_enabled_that_is_no_boolean_rejected(enabled) -> None:
+    assert _akeneo_errors(lambda product: product.update(enabled=enabled)) == ["enabled: not true or false"]
+
+
+def test_akeneo_price_currency_given_twice_rejected() -> None:
+    def twice(product):
+        product["values"]["price"][0]["data"] += [{"amount": "2.00", "currency": "GBP"}]
+
+    assert _akeneo_errors(twice) == ["values.price[0].data: a currency given twice"]
 
 
 def test_akeneo_transparent_colour_code_rejected() -> None:

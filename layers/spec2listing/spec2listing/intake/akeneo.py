@@ -209,7 +209,18 @@ def read_akeneo(
                 )
             )
             continue
-        if item.get("enabled") is False and not options.include_inactive:
+        enabled = item.get("enabled")
+        if enabled is not None and not isinstance(enabled, bool):
+            error = FieldError(
+                file=file,
+                path=join_path(origin, "enabled"),
+                value=show_value(enabled),
+                message="not true or false",
+                expected="enabled true or false, as the Akeneo API writes it",
+            )
+            result.rejections.append(Rejection(sku=identifier, origin=origin, errors=[error]))
+            continue
+        if enabled is False and not options.include_inactive:
             result.rejections.append(_disabled(file, origin, identifier))
             if isinstance(parent, str) and parent and options.variants == "merge":
                 result.dropped_variants.setdefault(parent, []).append(identifier)
@@ -288,6 +299,25 @@ class _Values:
         self.errors: list[FieldError] = []
         self.other_contexts: dict[str, str] = {}
 
+
+    def _readable_context(self, code: str, index: int, entry: Any) -> bool:
+        """Tell whether an entry is an object whose locale and scope are codes or null; report one that is not."""
+        if not isinstance(entry, dict):
+            return False
+        for key in ("locale", "scope"):
+            value = entry.get(key)
+            if value is not None and not isinstance(value, str):
+                self.errors.append(
+                    FieldError(
+                        file=self.file,
+                        path=join_path(self.origin, f"values.{code}[{index}].{key}"),
+                        value=show_value(value),
+                        message=f"not a {key} code",
+                        expected=f"a {key} code such as {'en_GB' if key == 'locale' else 'ecommerce'}, or null",
+                    )
+                )
+                return False
+        return True
     def path(self, code: str, index: int | None = None) -> str:
         return join_path(self.origin, f"values.{code}" + (f"[{index}].data" if index is not None else ""))
 
@@ -296,7 +326,10 @@ class _Values:
         entries = self.values.get(code)
         if not isinstance(entries, list):
             return None
-        found = [(index, entry) for index, entry in enumerate(entries) if isinstance(entry, dict)]
+        errors_before = len(self.errors)
+        found = [(index, entry) for index, entry in enumerate(entries) if self._readable_context(code, index, entry)]
+        if len(self.errors) > errors_before:
+            return None  # An entry's locale or scope is not a code: that error says what to fix.
         options = (("scope", "channel", self.options.channel), ("locale", "locale", self.options.locale))
         # Filter by every option given before judging the others, so that a locale given settles the channel.
         for key, _, selected in options:
@@ -555,8 +588,15 @@ class _AkeneoGroup:
             if not isinstance(data, list):
                 member.errors.append(self._error(where, data, "not a price collection", "[{amount, currency}, ...]"))
                 continue
-            prices = {str(entry.get("currency")): entry.get("amount") for entry in data if isinstance(entry, dict)}
-            prices = {currency: amount for currency, amount in prices.items() if amount not in (None, "")}
+            given = [(str(entry.get("currency")), entry.get("amount")) for entry in data if isinstance(entry, dict)]
+            given = [(currency, amount) for currency, amount in given if amount not in (None, "")]
+            prices = dict(given)
+            repeated = sorted({currency for currency, _ in given if [c for c, _ in given].count(currency) > 1})
+            if repeated:
+                member.errors.append(
+                    self._error(where, ", ".join(repeated), "a currency given twice", "one amount per currency")
+                )
+                continue
             currency = self.options.currency
             if currency is None and len(prices) > 1:
                 member.errors.append(

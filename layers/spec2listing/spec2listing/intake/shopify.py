@@ -397,12 +397,34 @@ def read_shopify_json(file: str, items: list[tuple[str, dict[str, Any]]], option
 
 
 def _product_from_json(file: str, origin: str, item: dict[str, Any]) -> ShopifyProduct:
+    errors: list[FieldError] = []
     raw_options = item.get("options")
     if not isinstance(raw_options, list):
         raw_options = []
+
+    def position(index: int, option: dict[str, Any]) -> int:
+        """The option's position, which pairs it with a variant's option1..option3; its place in the list if none."""
+        value = option.get("position")
+        if value is None:
+            return index + 1
+        if isinstance(value, int) and not isinstance(value, bool):
+            return value
+        if isinstance(value, str) and value.strip().isdigit():
+            return int(value)
+        errors.append(
+            FieldError(
+                file=file,
+                path=join_path(origin, f"options[{index}].position"),
+                value=show_value(value),
+                message="not a whole number",
+                expected="the option's position among the product's options, such as 1",
+            )
+        )
+        return index + 1
+
     ordered = sorted(
         ((index, option) for index, option in enumerate(raw_options) if isinstance(option, dict)),
-        key=lambda pair: pair[1].get("position") or 0,
+        key=lambda pair: position(*pair),
     )
     option_names = [str(option.get("name") or "") for _, option in ordered]
     # Keys that differ between the JSON and the fields of ShopifyProduct; options are listed by position.
@@ -412,7 +434,6 @@ def _product_from_json(file: str, origin: str, item: dict[str, Any]) -> ShopifyP
     def where(key: str) -> str:
         return join_path(origin, keys.get(key, key))
 
-    errors = []
     variants = []
     raw_variants = item.get("variants")
     if not isinstance(raw_variants, list):
