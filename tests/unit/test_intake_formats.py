@@ -150,6 +150,47 @@ def test_shopify_options_named_alike_rejected() -> None:
     assert error.message == "the option has the name of option 'Size', differing only in case or spaces"
 
 
+SHOPIFY_HEADER = ["Handle", "Title", "Vendor", "Type", "Option1 Name", "Option1 Value", "Option2 Name"]
+SHOPIFY_HEADER += ["Option2 Value", "Variant SKU", "Variant Price"]
+
+
+@pytest.mark.parametrize(
+    ("second_row", "error"),
+    [
+        (
+            ["tee", "", "", "", "", "", "", "M", "T-X-M", "15.00"],
+            "row 3, column Option1 Value: no Color for this variant",
+        ),
+        (
+            ["tee", "", "", "", "", "Navy", "", "S", "T-N-S2", "2.00"],
+            "row 3, column Option1 Value: the variant repeats the option values of variant T-N-S",
+        ),
+    ],
+)
+def test_shopify_variant_rows_that_cannot_be_told_apart(second_row, error) -> None:
+    rows = [
+        SHOPIFY_HEADER,
+        ["tee", "Tee", "Acme", "Shirts", "Color", "Navy", "Size", "S", "T-N-S", "20.00"],
+        second_row,
+    ]
+    assert [
+        f"{item.path}: {item.message}" for item in _errors(parse_upload("export.csv", _csv(rows).encode(), EUR))
+    ] == [error]
+
+
+def test_shopify_generated_sku_avoids_other_handles() -> None:
+    rows = [
+        SHOPIFY_HEADER,
+        ["tee", "Tee", "Acme", "Shirts", "Color", "Navy", "Size", "S", "T-N-S", "20.00"],
+        ["tee", "", "", "", "", "Navy", "", "M", "T-N-M", "20.00"],
+        ["tee-navy", "Navy Tee", "Acme", "Shirts", "", "", "", "", "TN-1", "20.00"],
+    ]
+    specs = _specs(parse_upload("export.csv", _csv(rows).encode(), EUR))
+    (variant,) = specs["tee"].variants
+    assert variant.sku.startswith("tee-navy-")
+    assert "tee-navy" in specs
+
+
 def _webhook_product(**changes) -> bytes:
     variant = {"price": "20.00", "option2": "S", "grams": 200}
     product = {

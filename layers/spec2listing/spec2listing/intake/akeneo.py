@@ -299,7 +299,6 @@ class _Values:
         self.errors: list[FieldError] = []
         self.other_contexts: dict[str, str] = {}
 
-
     def _readable_context(self, code: str, index: int, entry: Any) -> bool:
         """Tell whether an entry is an object whose locale and scope are codes or null; report one that is not."""
         if not isinstance(entry, dict):
@@ -318,6 +317,7 @@ class _Values:
                 )
                 return False
         return True
+
     def path(self, code: str, index: int | None = None) -> str:
         return join_path(self.origin, f"values.{code}" + (f"[{index}].data" if index is not None else ""))
 

@@ -19,7 +19,7 @@ Image URLs are not downloaded: reference photos must be uploaded to the bucket.
 
 import html
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -114,9 +114,12 @@ def option_key(name: str) -> str:
 
 
 def product_candidate(
-    file: str, product: ShopifyProduct, currency: str, options: ReadOptions
+    file: str, product: ShopifyProduct, currency: str, options: ReadOptions, taken: Iterable[str] = ()
 ) -> SpecCandidate | Rejection:
-    """Map one Shopify product to spec fields, or reject it with every problem found."""
+    """Map one Shopify product to spec fields, or reject it with every problem found.
+
+    `taken` contains the handles and SKUs of the whole file, which a generated variant SKU must not repeat.
+    """
     if product.status.strip().lower() == ARCHIVED and not options.include_inactive:
         return Rejection(sku=product.handle or None, origin=product.origin, errors=[_archived(file, product)])
     errors = list(product.errors)
@@ -145,7 +148,7 @@ def product_candidate(
 
     optioned = [variant for variant in variants if not _is_placeholder(product, variant)]
     color_index = _color_option(file, product, optioned, options.color_option, errors)
-    specs, spec_variants, generated = _options(file, product, optioned, color_index, errors)
+    specs, spec_variants, generated = _options(file, product, optioned, color_index, errors, taken=taken)
     if specs:
         data["specs"] = specs
     if spec_variants:
@@ -256,12 +259,35 @@ def _color_option(
     return None
 
 
+def _repeated_options(file: str, variants: list[ShopifyVariant], errors: list[FieldError]) -> None:
+    """Report a variant whose option values repeat an earlier one's, which Shopify does not allow."""
+    first: dict[tuple[str, ...], ShopifyVariant] = {}
+    for variant in variants:
+        key = tuple(" ".join(value.split()).casefold() for value in variant.options)
+        if not any(key):
+            continue
+        if key in first:
+            earlier = first[key].sku or first[key].where("sku")
+            errors.append(
+                FieldError(
+                    file=file,
+                    path=variant.where("option1"),
+                    value=show_value(" / ".join(value for value in variant.options if value)),
+                    message=f"the variant repeats the option values of variant {earlier}",
+                    expected="a different combination of option values for each variant, as Shopify requires",
+                )
+            )
+        first.setdefault(key, variant)
+
+
 def _options(
     file: str,
     product: ShopifyProduct,
     variants: list[ShopifyVariant],
     color_index: int | None,
     errors: list[FieldError],
+    *,
+    taken: Iterable[str] = (),
 ) -> tuple[dict[str, str], list[tuple[dict[str, str], ShopifyVariant]], dict[str, GeneratedValue]]:
     """Build spec variants from the colour option and specs from the other options.
 
@@ -270,6 +296,7 @@ def _options(
     and the colour, and recorded as generated for errors about it.
     """
     names = [name.strip() for name in product.option_names]
+    _repeated_options(file, variants, errors)
     material_index = next((i for i, name in enumerate(names) if name.lower() in MATERIAL_OPTIONS), None)
 
     specs: dict[str, str] = {}
@@ -300,16 +327,28 @@ def _options(
     # Values that differ only in case or spacing ("Navy", "navy ") name one colour, spelled as first given.
     groups: dict[str, list[ShopifyVariant]] = {}
     spellings: dict[str, str] = {}
+    color_field = f"option{color_index + 1}"
     for source in variants:
         color = source.options[color_index] if color_index < len(source.options) else ""
-        if color:
-            key = " ".join(color.split()).casefold()
-            groups.setdefault(spellings.setdefault(key, color), []).append(source)
+        if not color:
+            # Its price and weight would still count for the product, without a variant to show for them.
+            errors.append(
+                FieldError(
+                    file=file,
+                    path=source.where(color_field),
+                    value=show_value(color),
+                    message=f"no {names[color_index]} for this variant",
+                    expected=f"the variant's {names[color_index]}, as the other variants give theirs",
+                )
+            )
+            continue
+        key = " ".join(color.split()).casefold()
+        groups.setdefault(spellings.setdefault(key, color), []).append(source)
     spec_variants: list[tuple[dict[str, str], ShopifyVariant]] = []
     generated: dict[str, GeneratedValue] = {}
     given_skus = [members[0].sku for members in groups.values() if len(members) == 1]
-    skus = VariantSkus(product.handle, given_skus, upper=False)
-    color_field = f"option{color_index + 1}"
+    # Generated SKUs avoid every handle and SKU of the file, so they never clash with another product.
+    skus = VariantSkus(product.handle, [*given_skus, *taken], upper=False)
     for color, members in groups.items():
         first = members[0]
         resolved = resolve_color(color)
@@ -391,9 +430,16 @@ def read_shopify_json(file: str, items: list[tuple[str, dict[str, Any]]], option
     if options.currency is None:
         result.rejections.append(currency_missing(file))
         return result
-    for origin, item in items:
-        result.add(product_candidate(file, _product_from_json(file, origin, item), options.currency, options))
+    products = [_product_from_json(file, origin, item) for origin, item in items]
+    taken = file_skus(products)
+    for product in products:
+        result.add(product_candidate(file, product, options.currency, options, taken))
     return result
+
+
+def file_skus(products: list[ShopifyProduct]) -> set[str]:
+    """Return every handle and variant SKU of a file, which generated SKUs must avoid."""
+    return {product.handle for product in products} | {v.sku for product in products for v in product.variants}
 
 
 def _product_from_json(file: str, origin: str, item: dict[str, Any]) -> ShopifyProduct:

@@ -15,7 +15,7 @@ from spec2listing.errors import FieldError
 from spec2listing.intake.field_errors import show_value
 from spec2listing.intake.options import DecimalMark, ReadOptions
 from spec2listing.intake.parse import ReadResult, Rejection, file_rejection
-from spec2listing.intake.shopify import ShopifyProduct, ShopifyVariant, currency_missing, product_candidate
+from spec2listing.intake.shopify import ShopifyProduct, ShopifyVariant, currency_missing, file_skus, product_candidate
 from spec2listing.intake.tables import (
     DECIMAL_NAMES,
     CsvTable,
@@ -190,8 +190,10 @@ def read_shopify_csv(file: str, table: CsvTable, options: ReadOptions) -> ReadRe
         return result
     result.dialect["decimal"] = DECIMAL_NAMES[decimal]
 
-    for handle, rows in products.items():
-        result.add(product_candidate(file, _product(file, handle, rows, columns, decimal), options.currency, options))
+    shopify_products = [_product(file, handle, rows, columns, decimal) for handle, rows in products.items()]
+    taken = file_skus(shopify_products)
+    for product in shopify_products:
+        result.add(product_candidate(file, product, options.currency, options, taken))
     return result
 
 
