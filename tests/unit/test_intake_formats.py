@@ -178,6 +178,16 @@ def test_shopify_variant_rows_that_cannot_be_told_apart(second_row, error) -> No
     ] == [error]
 
 
+def test_shopify_weight_unit_error_names_its_column() -> None:
+    rows = [
+        ["Handle", "Title", "Vendor", "Type", "Variant SKU", "Variant Price", "Variant Grams", "Variant Weight Unit"],
+        ["cap", "Cap", "Acme", "Hats", "CAP-1", "10.00", "200", "lbs"],
+    ]
+    (error,) = _errors(parse_upload("export.csv", _csv(rows).encode(), EUR))
+    assert error.path == "row 2, column Variant Weight Unit"
+    assert error.value == "'lbs'"
+
+
 def test_shopify_generated_sku_avoids_other_handles() -> None:
     rows = [
         SHOPIFY_HEADER,

@@ -412,6 +412,8 @@ def _locator(
                 return "option currency"
             return (price_source or product).where("price")
         if name == "weight" and variants:
+            if len(location) > 1 and location[1] == "unit":
+                return variants[0].where("weight_unit")
             return variants[0].where("weight" if variants[0].weight else "grams")
         variant = location[1] if name == "variants" and len(location) > 1 else None
         if isinstance(variant, int) and variant < len(variant_sources):
