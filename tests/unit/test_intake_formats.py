@@ -188,6 +188,32 @@ def test_shopify_weight_unit_error_names_its_column() -> None:
     assert error.value == "'lbs'"
 
 
+@pytest.mark.parametrize(
+    ("first_row", "second_row", "errors"),
+    [
+        (
+            ["tee", "Tee", "Acme", "Shirts", "Color", "Navy", "Trim", "Red", "T-N", "20.00"],
+            ["tee", "", "", "", "Trim", "White", "Color", "Red", "T-R", "20.00"],
+            [
+                "row 3, column Option1 Name: differs from the option name on row 2 ('Color')",
+                "row 3, column Option2 Name: differs from the option name on row 2 ('Trim')",
+            ],
+        ),
+        (
+            ["tee", "Tee", "Acme", "Shirts", "", "Navy", "", "", "T-N", "20.00"],
+            ["tee", "", "", "", "Color", "Red", "", "", "T-R", "20.00"],
+            [
+                "row 2, column Option1 Value: a value for option 1, which has no name",
+                "row 3, column Option1 Name: differs from the option name on row 2 ('')",
+            ],
+        ),
+    ],
+)
+def test_shopify_option_names_only_from_the_first_row(first_row, second_row, errors) -> None:
+    upload = parse_upload("export.csv", _csv([SHOPIFY_HEADER, first_row, second_row]).encode(), EUR)
+    assert [f"{error.path}: {error.message}" for error in _errors(upload)] == errors
+
+
 def test_shopify_generated_sku_avoids_other_handles() -> None:
     rows = [
         SHOPIFY_HEADER,

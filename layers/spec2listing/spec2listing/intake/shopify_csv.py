@@ -231,6 +231,44 @@ def _header_fields(file: str, header: list[str]) -> tuple[dict[str, int], list[F
     return fields, problems
 
 
+def _option_names_apart(
+    file: str, rows: list[tuple[int, dict[str, str]]], first_line: int, first: dict[str, str], columns: dict[str, str]
+) -> list[FieldError]:
+    """Report option names on later rows that differ from the first row's, and values under an unnamed option.
+
+    The first row names the options. Another name on a later row would pair that row's value with the wrong
+    option, as a colour under Trim, and a value whose option has no name would be dropped.
+    """
+    errors = []
+    for number in (1, 2, 3):
+        name_field, value_field = f"option{number}_name", f"option{number}"
+        named = " ".join(first.get(name_field, "").split()).casefold()
+        for line, cells in rows:
+            other = " ".join(cells.get(name_field, "").split()).casefold()
+            if line != first_line and other and other != named:
+                errors.append(
+                    FieldError(
+                        file=file,
+                        path=f"row {line}, column {_column_name(columns, name_field)}",
+                        value=show_value(cells[name_field]),
+                        message=f"differs from the option name on row {first_line} "
+                        f"({show_value(first.get(name_field, ''))})",
+                        expected="the option names on the product's first row only, or the same names",
+                    )
+                )
+            elif not named and not other and cells.get(value_field):
+                errors.append(
+                    FieldError(
+                        file=file,
+                        path=f"row {line}, column {_column_name(columns, value_field)}",
+                        value=show_value(cells[value_field]),
+                        message=f"a value for option {number}, which has no name",
+                        expected=f"the option's name in {_column_name(columns, name_field)} on row {first_line}",
+                    )
+                )
+    return errors
+
+
 def _product(
     file: str, handle: str, rows: list[tuple[int, dict[str, str]]], columns: dict[str, str], decimal: DecimalMark
 ) -> ShopifyProduct:
@@ -256,6 +294,7 @@ def _product(
                     )
                 )
 
+    errors += _option_names_apart(file, rows, first_line, first, columns)
     variants = []
     for line, cells in rows:
         if not any(cells.get(name) for name in VARIANT_FIELDS):
