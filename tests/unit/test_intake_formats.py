@@ -754,6 +754,24 @@ def test_akeneo_enabled_that_is_no_boolean_rejected(enabled) -> None:
     assert _akeneo_errors(lambda product: product.update(enabled=enabled)) == ["enabled: not true or false"]
 
 
+@pytest.mark.parametrize("same", [True, False])
+def test_akeneo_product_twice_in_a_page(same) -> None:
+    product = json.loads((FORMATS / "akeneo-product.json").read_text())
+    other = json.loads(json.dumps(product))
+    if not same:
+        other["values"]["name"][0]["data"] = "Another name"
+    page = {"_embedded": {"items": [product, other]}}
+    upload = parse_upload("page.json", json.dumps(page).encode(), AKENEO_OPTIONS)
+    if same:
+        assert len(_specs(upload)) == 1
+    else:
+        assert [error.path for error in _errors(upload)] == [
+            "_embedded.items[0].identifier",
+            "_embedded.items[1].identifier",
+        ]
+        assert upload.specs == []
+
+
 def test_akeneo_price_currency_given_twice_rejected() -> None:
     def twice(product):
         product["values"]["price"][0]["data"] += [{"amount": "2.00", "currency": "GBP"}]

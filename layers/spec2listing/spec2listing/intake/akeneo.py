@@ -14,6 +14,7 @@ the API returns as codes, are turned into words. Variant products that share a
 attributes become `specs`, except identifiers and media.
 """
 
+import json
 import re
 from collections import Counter
 from decimal import Decimal, Inexact, InvalidOperation, localcontext
@@ -232,14 +233,38 @@ def read_akeneo(
     taken = {key.split(" ", 1)[1] for key in groups} | {identifier_of(item) for _, item in items}
     # A document may carry only some variant products of a model (an event about one of them, a page that
     # ends mid-model), so by default their variants update the model's last listing instead of replacing it.
-    for key, members in groups.items():
+    for key, grouped in groups.items():
         sku = key.split(" ", 1)[1]
+        members = grouped
+        if key.startswith("product ") and len(grouped) > 1:
+            if len({json.dumps(item, sort_keys=True, default=str) for _, item in grouped}) > 1:
+                result.rejections.append(_repeated_identifier(file, sku, grouped))
+                continue
+            members = grouped[:1]  # Copies of one product, as in overlapping pages: read once.
         found = _AkeneoGroup(file, sku, members, options, taken=taken, listed_colors=listed_colors or {}).candidate()
         if isinstance(found, SpecCandidate) and key.startswith("model "):
             found.merge_variants = options.variants == "merge"
             found.members = list(members)
         result.add(found)
     return result
+
+
+def _repeated_identifier(file: str, identifier: str, members: list[tuple[str, dict[str, Any]]]) -> Rejection:
+    """Reject a product given more than once in one file with different values, naming each copy.
+
+    Reading one copy would drop what the others say without a word, as for a canonical spec given twice.
+    """
+    errors = [
+        FieldError(
+            file=file,
+            path=join_path(origin, "identifier"),
+            value=show_value(identifier),
+            message=f"the product appears {len(members)} times in the file with different values",
+            expected="each product once, or every copy the same",
+        )
+        for origin, _ in members
+    ]
+    return Rejection(sku=identifier, origin=members[0][0], errors=errors)
 
 
 def _product_model(file: str, origin: str, code: str, variants_in_file: bool) -> Rejection:
