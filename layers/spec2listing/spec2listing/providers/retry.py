@@ -22,9 +22,10 @@ from spec2listing.errors import ProviderRetryLater, ProviderThrottled, ProviderU
 
 logger = logging.getLogger(__name__)
 Result = TypeVar("Result")
-# The longest Retry-After the state machine's Retry blocks can honour: they try a task again within about
-# 2 minutes (5 tries, 5 s doubling to at most 60 s). A longer wait fails the call as ProviderRetryLater.
-RETRY_LATER_SECONDS = 300.0
+# The longest Retry-After that is waited for. The state machine's Retry blocks wait at most 60 s between
+# tries (MaxDelaySeconds, with full jitter, so often less), and a function waiting longer pays for idle
+# time. A longer wait fails the call at once as ProviderRetryLater, naming the wait.
+RETRY_LATER_SECONDS = 60.0
 
 
 @dataclass(frozen=True)
@@ -84,6 +85,11 @@ def run_with_retries(call: Callable[[float], Result], *, deadline: Deadline, wha
 
     def stop(state: RetryCallState) -> bool:
         if state.attempt_number >= policy.attempts:
+            return True
+        error = state.outcome.exception() if state.outcome else None
+        if isinstance(error, ProviderThrottled | ProviderUnavailable) and (error.retry_after_seconds or 0.0) > (
+            RETRY_LATER_SECONDS
+        ):
             return True
         # Waiting past the budget would only end in a timeout; the state machine retries later instead.
         return deadline.elapsed() + (state.upcoming_sleep or 0.0) >= deadline.budget_seconds
