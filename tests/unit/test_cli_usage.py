@@ -57,6 +57,18 @@ def test_providers_variable_checked(value, tmp_path, monkeypatch, capsys) -> Non
     assert f"--providers (or $PROVIDERS): Input should be 'auto', 'offline' or 'live' (got \"{value}\")" in printed
 
 
+@pytest.mark.parametrize("providers", ["live", "auto"])
+def test_malformed_key_rejected_before_any_run(providers, tmp_path, monkeypatch, capsys) -> None:
+    monkeypatch.setenv("GEMINI_API_KEY", "gemini-key-0123456789")
+    monkeypatch.setenv("OPENAI_API_KEY", "fake-open'ai-key")
+
+    printed = _rejected(["run", DAYPACK, "--providers", providers, "--out", str(tmp_path / "out")], capsys)
+
+    assert "the OpenAI API key in OPENAI_API_KEY is not a key" in printed
+    assert "fake-open" not in printed
+    assert not (tmp_path / "out").exists()
+
+
 def test_image_size_variable_checked(monkeypatch, capsys) -> None:
     monkeypatch.setenv("IMAGE_SIZE", "999x999")
 

@@ -23,7 +23,7 @@ from spec2listing.local.estimate import estimate_files, print_estimate
 from spec2listing.local.runtime import RUNS_INDEX_FILE, LocalPipeline, LocalStateInvalid, RunOutcome, Submission
 from spec2listing.models.consistency import score_text
 from spec2listing.models.records import ProductRecord
-from spec2listing.providers.select import missing_keys, unpriced_models
+from spec2listing.providers.select import invalid_keys, missing_keys, unpriced_models
 from spec2listing.settings import ImageSettings, MapSettings, ProviderSettings
 from spec2listing.storage.records import outcome_order
 
@@ -134,7 +134,8 @@ def _parser() -> argparse.ArgumentParser:
         "--timeout",
         type=_positive_seconds,
         default=None,
-        help="seconds to wait for the runs; runs still going then are stopped and recorded as FAILED",
+        help="seconds to wait for the runs; runs still going then are stopped and recorded as FAILED, after "
+        "at most 30 s more for provider calls already under way",
     )
     run.add_argument("--prices", type=Path, help="price table JSON replacing or adding models of the shipped one")
     _add_reader_options(run)
@@ -234,6 +235,9 @@ def _run(arguments: argparse.Namespace, console: Console) -> int:
     missing = missing_keys(ProviderSettings(providers=arguments.providers))
     if missing:
         raise UsageError(f"--providers live needs {' and '.join(missing)} set (or use auto or offline)")
+    invalid = invalid_keys(ProviderSettings(providers=arguments.providers))
+    if invalid:
+        raise UsageError("; ".join(invalid))
     _checked_prices(arguments.prices)
     price_table = {"price_table": arguments.prices} if arguments.prices is not None else {}
     for model in unpriced_models(ProviderSettings(providers=arguments.providers, **price_table)):

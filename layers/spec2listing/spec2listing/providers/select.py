@@ -11,6 +11,7 @@ import logging
 
 from spec2listing.copywriting.offline import OfflineCopyWriter
 from spec2listing.costs import PriceTable, load_prices
+from spec2listing.errors import ProviderAuthFailed
 from spec2listing.imaging.offline import OfflineRenderer
 from spec2listing.imaging.offline_vision import OfflineVisionChecker
 from spec2listing.providers import CopyWriter, ImageRenderer, VisionChecker
@@ -79,6 +80,22 @@ def missing_keys(settings: ProviderSettings) -> list[str]:
     if settings.providers != "live":
         return []
     return [key.variable for key in (gemini_key(settings), openai_key(settings)) if not key.configured]
+
+
+def invalid_keys(settings: ProviderSettings) -> list[str]:
+    """Say why each key that an environment variable sets for a provider in use is not a key; reads no secret.
+
+    Checked before a local run starts, so that a malformed OPENAI_API_KEY fails before the copy calls are paid.
+    """
+    problems = []
+    for key in (gemini_key(settings), openai_key(settings)):
+        if key.source != key.variable or not _use_live(settings, key):
+            continue
+        try:
+            key.get()
+        except ProviderAuthFailed as error:
+            problems.append(str(error))
+    return problems
 
 
 def _policy(settings: ProviderSettings, timeout: float, budget: float) -> RetryPolicy:
