@@ -2,6 +2,7 @@
 
 import json
 import logging
+import warnings
 from concurrent.futures import ThreadPoolExecutor
 
 import boto3
@@ -45,9 +46,14 @@ def test_handler_exception_logged_with_ids(tmp_path) -> None:
 def test_sdk_warnings_go_to_the_log_file(tmp_path, capsys) -> None:
     with LocalPipeline(tmp_path / "out", environment=OFFLINE):
         logging.getLogger("google_genai.types").warning("SOMETHING_NEW is not a valid FinishReason")
+        warnings.warn("Image size (90000000 pixels) exceeds limit", UserWarning, stacklevel=1)
 
-    assert "SOMETHING_NEW" not in capsys.readouterr().err
-    assert "SOMETHING_NEW is not a valid FinishReason" in (tmp_path / "out" / LOG_FILE).read_text()
+    printed = capsys.readouterr().err
+    logged = (tmp_path / "out" / LOG_FILE).read_text()
+    assert "SOMETHING_NEW" not in printed
+    assert "exceeds limit" not in printed
+    assert "SOMETHING_NEW is not a valid FinishReason" in logged
+    assert "Image size (90000000 pixels) exceeds limit" in logged
 
 
 def test_interrupted_save_leaves_whole_files(tmp_path, monkeypatch) -> None:

@@ -63,9 +63,10 @@ TABLE_FILE = "table.json"
 # An index of every run in the output folder; it exists only locally, where no console lists executions.
 RUNS_INDEX_FILE = "index.html"
 LOG_FILE = "logs/spec2listing.log"
-# Loggers of the emulator and the provider SDKs, whose lines go to the log file with the handlers' own. The
-# SDKs warn on the terminal otherwise, about a finish reason they do not know, say.
-LIBRARY_LOGGERS = ("moto", "google_genai", "openai", "httpx")
+# Loggers of the emulator, the provider SDKs and their HTTP clients, and of Python warnings, whose lines go to
+# the log file with the handlers' own. Otherwise they print on the terminal: the google-genai SDK warns about
+# a finish reason it does not know, and Pillow about a very large image.
+LIBRARY_LOGGERS = ("moto", "google_genai", "openai", "httpx", "httpx2", "httpcore2", "py.warnings")
 BUCKET_PREFIXES = (
     keys.INCOMING_PREFIX,
     keys.BRANDS_PREFIX,
@@ -406,6 +407,8 @@ class LocalPipeline:
         self._log_stream = path.open("a", encoding="utf-8")
         self._redirected: list[tuple[logging.StreamHandler[Any], Any]] = []
         self._library_handlers: dict[str, logging.Handler] = {}
+        # Python warnings become log records of the "py.warnings" logger while the run's log is open.
+        logging.captureWarnings(True)
         for name in LIBRARY_LOGGERS:
             handler = logging.StreamHandler(self._log_stream)
             # JSON lines like the handlers' own, so that the whole file reads with jq.
@@ -430,6 +433,7 @@ class LocalPipeline:
             library_logger = logging.getLogger(name)
             library_logger.removeHandler(library_handler)
             library_logger.propagate = True
+        logging.captureWarnings(False)
         assert self._log_stream is not None
         self._log_stream.close()
         self._log_stream = None
