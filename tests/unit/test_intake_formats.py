@@ -1044,6 +1044,13 @@ def test_jsonl_specs_read_line_by_line() -> None:
     assert [origin for origin, _ in upload.specs] == ["line 1", "line 2"]
 
 
+@pytest.mark.parametrize("ending", ["\n", "\r\n", "\r"])
+def test_jsonl_read_with_any_line_ending(ending) -> None:
+    lines = (FORMATS / "kitchen-specs.jsonl").read_text().splitlines()
+    upload = parse_upload("specs.jsonl", ending.join(lines).encode())
+    assert [origin for origin, _ in upload.specs] == ["line 1", "line 2"]
+
+
 def test_jsonl_errors_name_the_line() -> None:
     lines = (FORMATS / "kitchen-specs.jsonl").read_text().splitlines()
     bad = json.loads(lines[1])

@@ -8,6 +8,7 @@ rejected; it is never read as the majority.
 """
 
 import json
+import re
 from typing import Any
 
 from spec2listing.errors import FieldError
@@ -57,10 +58,10 @@ def read_jsonl_upload(file: str, data: bytes, options: ReadOptions) -> ReadResul
         return ReadResult(rejections=[Rejection(origin="file", errors=[text])])
     items: list[Item] = []
     rejections = []
-    # JSON Lines ends lines with '\n' (or '\r\n'). str.splitlines() would also split at
-    # U+2028, U+2029 and U+0085, which JSON strings may contain unescaped.
-    for number, raw_line in enumerate(text.text.split("\n"), start=1):
-        line = raw_line.removesuffix("\r")
+    # JSON Lines ends lines with '\n' or '\r\n', and a file saved on an old Mac with '\r' alone, which JSON
+    # strings cannot hold raw. str.splitlines() would also split at U+2028, U+2029 and U+0085, which JSON
+    # strings may contain unescaped.
+    for number, line in enumerate(re.split(r"\r\n|\r|\n", text.text), start=1):
         if not line.strip():
             continue
         origin = f"line {number}"
