@@ -252,7 +252,7 @@ def read_akeneo(
 def _repeated_identifier(file: str, identifier: str, members: list[tuple[str, dict[str, Any]]]) -> Rejection:
     """Reject a product given more than once in one file with different values, naming each copy.
 
-    Reading one copy would drop what the others say without a word, as for a canonical spec given twice.
+    Reading one copy would drop the values of the others without a word, as for a canonical spec given twice.
     """
     errors = [
         FieldError(
@@ -354,7 +354,7 @@ class _Values:
         errors_before = len(self.errors)
         found = [(index, entry) for index, entry in enumerate(entries) if self._readable_context(code, index, entry)]
         if len(self.errors) > errors_before:
-            return None  # An entry's locale or scope is not a code: that error says what to fix.
+            return None  # An entry's locale or scope is not a code, and that error names the fix.
         options = (("scope", "channel", self.options.channel), ("locale", "locale", self.options.locale))
         # Filter by every option given before judging the others, so that a locale given settles the channel.
         for key, _, selected in options:

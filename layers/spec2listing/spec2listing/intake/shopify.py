@@ -451,7 +451,7 @@ def _product_from_json(file: str, origin: str, item: dict[str, Any]) -> ShopifyP
         raw_options = []
 
     def position(index: int, option: dict[str, Any]) -> int:
-        """The option's position, which pairs it with a variant's option1..option3; its place in the list if none."""
+        """Return the option's position, which pairs it with a variant's option1..3, or its place in the list."""
         value = option.get("position")
         if value is None:
             return index + 1
