@@ -25,7 +25,7 @@ from spec2listing.intake.colors import humanize_code, resolve_color, unresolved_
 from spec2listing.intake.field_errors import format_location, join_path, show_value
 from spec2listing.intake.markup import description_text
 from spec2listing.intake.options import ReadOptions
-from spec2listing.intake.parse import ReadResult, Rejection, SpecCandidate
+from spec2listing.intake.parse import ReadResult, Rejection, SpecCandidate, file_rejection
 from spec2listing.intake.variant_skus import VariantSkus
 from spec2listing.types import MAX_MEASURE
 
@@ -185,14 +185,16 @@ def read_akeneo(
             continue
         parent = item.get("parent")
         if parent is not None and not isinstance(parent, str):
-            error = FieldError(
-                file=file,
-                path=join_path(origin, "parent"),
-                value=show_value(parent),
-                message="parent is not a product model code",
-                expected="the code of the product model, or null for a product without one",
+            rejection = file_rejection(
+                file,
+                join_path(origin, "parent"),
+                "parent is not a product model code",
+                "the code of the product model, or null for a product without one",
+                show_value(parent),
+                origin=origin,
+                sku=identifier_of(item) or None,
             )
-            result.rejections.append(Rejection(sku=identifier_of(item) or None, origin=origin, errors=[error]))
+            result.rejections.append(rejection)
             continue
         identifier = identifier_of(item)
         if not identifier:
@@ -212,14 +214,16 @@ def read_akeneo(
             continue
         enabled = item.get("enabled")
         if enabled is not None and not isinstance(enabled, bool):
-            error = FieldError(
-                file=file,
-                path=join_path(origin, "enabled"),
-                value=show_value(enabled),
-                message="not true or false",
-                expected="enabled true or false, as the Akeneo API writes it",
+            rejection = file_rejection(
+                file,
+                join_path(origin, "enabled"),
+                "not true or false",
+                "enabled true or false, as the Akeneo API writes it",
+                show_value(enabled),
+                origin=origin,
+                sku=identifier,
             )
-            result.rejections.append(Rejection(sku=identifier, origin=origin, errors=[error]))
+            result.rejections.append(rejection)
             continue
         if enabled is False and not options.include_inactive:
             result.rejections.append(_disabled(file, origin, identifier))

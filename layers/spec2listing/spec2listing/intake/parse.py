@@ -118,11 +118,21 @@ def supported_suffixes() -> list[str]:
 
 
 def file_rejection(
-    file: str, path: str, message: str, expected: str, value: str | None = None, *, origin: str = "file"
+    file: str,
+    path: str,
+    message: str,
+    expected: str,
+    value: str | None = None,
+    *,
+    origin: str = "file",
+    sku: str | None = None,
 ) -> Rejection:
-    """Build the rejection of a whole file, or of the one entry at `origin` ('line 2') that cannot be read."""
+    """Build the rejection of a whole file, or of the one entry at `origin` ('line 2') that cannot be read.
+
+    `sku` names the product the entry is, where it is known.
+    """
     error = FieldError(file=file, path=path, value=value, message=message, expected=expected)
-    return Rejection(origin=origin, errors=[error])
+    return Rejection(sku=sku, origin=origin, errors=[error])
 
 
 def parse_upload(file: str, data: bytes, options: ReadOptions | None = None) -> ParsedUpload:

@@ -231,6 +231,19 @@ def _header_fields(file: str, header: list[str]) -> tuple[dict[str, int], list[F
     return fields, problems
 
 
+def _cell_error(
+    file: str, columns: dict[str, str], line: int, cells: dict[str, str], name: str, *, message: str, expected: str
+) -> FieldError:
+    """Build the error about one cell of a row, named by its column header."""
+    return FieldError(
+        file=file,
+        path=f"row {line}, column {_column_name(columns, name)}",
+        value=show_value(cells[name]),
+        message=message,
+        expected=expected,
+    )
+
+
 def _option_names_apart(
     file: str, rows: list[tuple[int, dict[str, str]]], first_line: int, first: dict[str, str], columns: dict[str, str]
 ) -> list[FieldError]:
@@ -246,26 +259,13 @@ def _option_names_apart(
         for line, cells in rows:
             other = " ".join(cells.get(name_field, "").split()).casefold()
             if line != first_line and other and other != named:
-                errors.append(
-                    FieldError(
-                        file=file,
-                        path=f"row {line}, column {_column_name(columns, name_field)}",
-                        value=show_value(cells[name_field]),
-                        message=f"differs from the option name on row {first_line} "
-                        f"({show_value(first.get(name_field, ''))})",
-                        expected="the option names on the product's first row only, or the same names",
-                    )
-                )
+                message = f"differs from the option name on row {first_line} ({show_value(first.get(name_field, ''))})"
+                expected = "the option names on the product's first row only, or the same names"
+                errors.append(_cell_error(file, columns, line, cells, name_field, message=message, expected=expected))
             elif not named and not other and cells.get(value_field):
-                errors.append(
-                    FieldError(
-                        file=file,
-                        path=f"row {line}, column {_column_name(columns, value_field)}",
-                        value=show_value(cells[value_field]),
-                        message=f"a value for option {number}, which has no name",
-                        expected=f"the option's name in {_column_name(columns, name_field)} on row {first_line}",
-                    )
-                )
+                message = f"a value for option {number}, which has no name"
+                expected = f"the option's name in {_column_name(columns, name_field)} on row {first_line}"
+                errors.append(_cell_error(file, columns, line, cells, value_field, message=message, expected=expected))
     return errors
 
 
@@ -284,15 +284,9 @@ def _product(
             continue
         for name in PRODUCT_FIELDS:
             if name in cells and cells[name] and cells[name] != first.get(name, ""):
-                errors.append(
-                    FieldError(
-                        file=file,
-                        path=f"row {line}, column {columns[name]}",
-                        value=show_value(cells[name]),
-                        message=f"differs from row {first_line} ({show_value(first.get(name, ''))}) of handle {handle}",
-                        expected="product fields on the product's first row only, or the same value",
-                    )
-                )
+                message = f"differs from row {first_line} ({show_value(first.get(name, ''))}) of handle {handle}"
+                expected = "product fields on the product's first row only, or the same value"
+                errors.append(_cell_error(file, columns, line, cells, name, message=message, expected=expected))
 
     errors += _option_names_apart(file, rows, first_line, first, columns)
     variants = []
