@@ -231,10 +231,15 @@ def _scan(text: str, default_unit: str | None) -> tuple[str, list[re.Match[str]]
     text = _GLUED_TIMES.sub(" x ", text)
     text = _RATING_SCALE.sub(_without_scale, text)
     text = _MONTH_RANGE.sub(r"\1 months", text)
-    rating_ranges = [match for match in _RATING_RANGE.finditer(text) if _is_rating_range(match)]
-    ratings = [_rating(match, end) for match in rating_ranges for end in ("low", "number")]
-    for match in rating_ranges:
-        text = text[: match.start()] + " " * len(match.group(0)) + text[match.end() :]
+    ratings: list[Quantity] = []
+
+    def take_rating_range(match: re.Match[str]) -> str:
+        if not _is_rating_range(match):
+            return match.group(0)
+        ratings.extend(_rating(match, end) for end in ("low", "number"))
+        return " " * len(match.group(0))
+
+    text = _RATING_RANGE.sub(take_rating_range, text)
     ratings += [_rating(match) for match in _RATING.finditer(text)]
     text = _RATING.sub(lambda match: " " * len(match.group(0)), text)
     text = _LABELLED_SIZE.sub(lambda match: _SIZE_LABEL.sub("", match.group(0)), text)

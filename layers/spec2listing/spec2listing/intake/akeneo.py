@@ -620,7 +620,8 @@ class _AkeneoGroup:
             given = [(str(entry.get("currency")), entry.get("amount")) for entry in data if isinstance(entry, dict)]
             given = [(currency, amount) for currency, amount in given if amount not in (None, "")]
             prices = dict(given)
-            repeated = sorted({currency for currency, _ in given if [c for c, _ in given].count(currency) > 1})
+            counts = Counter(currency for currency, _ in given)
+            repeated = sorted(currency for currency, count in counts.items() if count > 1)
             if repeated:
                 member.errors.append(
                     self._error(where, ", ".join(repeated), "a currency given twice", "one amount per currency")
