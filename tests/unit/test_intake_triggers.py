@@ -256,7 +256,7 @@ def _pointer_event(pointer: dict) -> IntakeTask:
     return IntakeTask(trigger=trigger, execution_id="arn:local", execution_name="pim", started_at=STARTED)
 
 
-def test_pointer_to_a_missing_folder_key_says_it_does_not_exist(store, records) -> None:
+def test_missing_folder_pointer_not_found(store, records) -> None:
     with pytest.raises(ArtifactMissing, match=r"pim-exports/ does not exist"):
         run_intake(_pointer_event({"key": "pim-exports/"}), store=store, records=records, config=CONFIG)
 

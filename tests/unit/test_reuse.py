@@ -213,7 +213,7 @@ def test_damaged_unchanged_listing_generated_again(store, records, publisher, da
 
 
 @pytest.mark.parametrize("artifact", ["review", "export"])
-def test_unchanged_listing_without_its_sheet_or_export_generated_again(store, records, publisher, artifact) -> None:
+def test_listing_missing_sheet_regenerated(store, records, publisher, artifact) -> None:
     catalog = _catalog(store, records, publisher)
     data = _bytes(_spec("gan-charger.json"))
     first = catalog.run("charger.json", data)
@@ -229,7 +229,7 @@ def test_unchanged_listing_without_its_sheet_or_export_generated_again(store, re
     assert all(store.exists(key) for key in regenerated["exports"].values())
 
 
-def test_edited_copy_of_a_damaged_listing_not_carried_on(store, records, publisher) -> None:
+def test_edited_copy_not_carried_on(store, records, publisher) -> None:
     catalog = _catalog(store, records, publisher)
     data = _bytes(_spec("gan-charger.json"))
     first = catalog.run("charger.json", data)

@@ -114,7 +114,7 @@ def test_price_amount_stored_canonically(amount, stored) -> None:
     assert spec.price.format() == f"{stored} EUR"
 
 
-def test_price_with_cents_in_a_currency_without_them_rejected() -> None:
+def test_whole_unit_currency_fraction_rejected() -> None:
     error = _one_error(price={"amount": "1999.5", "currency": "JPY"})
     assert error.path == "price"
     assert error.message == "1999.5 JPY has a fraction, but JPY has no minor unit"

@@ -26,8 +26,8 @@ _SHOP_TLDS = frozenset({"com", "shop", "store", "online"})
 # hosts under the real country codes "md" (Moldova) and "py" (Paraguay).
 _FILE_EXTENSIONS = frozenset({"js", "md", "py", "ts", "rb", "cs", "gz"})
 # A run of digits, spaces, brackets, points, slashes and hyphens that may be a phone number ("Tel. 030/1234567"),
-# which _is_phone_number decides. A "+" may follow a word directly ("Tel.+49", "WhatsApp+44"); a digit may not,
-# nor a point after a digit, which makes it part of a decimal number.
+# which _is_phone_number decides. A "+" may follow a word directly ("Tel.+49", "WhatsApp+44"), but not a
+# digit. A leading digit may follow no letter, digit or point after a digit, as in a word or a decimal number.
 _PHONE_CANDIDATE = re.compile(r"(?:(?<!\d)\+|(?<!\w)(?<!\d\.))\(?\d(?:[\d\s()./-]{5,}\d)(?!\w|\.\d)")
 # Digits a phone number has at least: 7 after a word that announces it ("Call 555-1234"), else 9.
 _PHONE_MIN_DIGITS = 9

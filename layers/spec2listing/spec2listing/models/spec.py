@@ -195,8 +195,8 @@ class ProductSpec(SpecModel):
     def _spec_keys_once(cls, data: Any) -> Any:
         """Mark a `specs` key that names the same entry as an earlier one, which validation then rejects.
 
-        Trimmed of spaces, pydantic would keep only the last of "drop_mm " and "drop_mm"; keys that differ
-        only in case are refused too, since the copy would list one label twice. The later key's value is
+        Trimmed of spaces, pydantic would keep only the last of "drop_mm " and "drop_mm". Keys that differ
+        only in case are rejected too, because the copy would list one label twice. The later key's value is
         replaced by a RepeatedKey, which fails as that entry's error beside every other error of the spec.
         """
         specs = data.get("specs") if isinstance(data, dict) else None

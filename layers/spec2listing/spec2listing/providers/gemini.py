@@ -217,8 +217,8 @@ class GeminiModel:
     ) -> Usage:
         """Return the response's usage and cost, estimated from the request when it reports none.
 
-        Usage without an output count, for an answer that has text, is not reported usage: its output is
-        worked out from the total count where the reply gives one, and otherwise the call is estimated.
+        A response with text but no output count does not report its usage in full. Its output count is
+        then the total count less the prompt and thinking, where the response gives a total, or else estimated.
         """
         metadata = response.usage_metadata
         counts = (
