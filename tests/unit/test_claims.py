@@ -575,16 +575,53 @@ def test_colour_word_still_a_colour_claim() -> None:
         ("Nickel plated clasp.", {"specs": {"nickel_free": True}}, "nickel", []),
         ("Stainless steel blade.", {"materials": ["steel"]}, "stainless steel", []),
         ("Organic cotton free from dyes.", {"materials": ["cotton"]}, "cotton", ["materials[0]"]),
-        ("Solid 18k gold pendant.", {"materials": ["925 sterling silver", "18k gold plated"]}, "gold", []),
-        ("Genuine leather strap.", {"materials": ["faux leather (polyurethane)"]}, "leather", []),
+        ("Solid 18k gold pendant.", {"materials": ["925 sterling silver", "18k gold plated"]}, "solid 18k gold", []),
+        ("Genuine leather strap.", {"materials": ["faux leather (polyurethane)"]}, "genuine leather", []),
         ("18k gold-plated clasp.", {"materials": ["18k gold plated brass"]}, "gold plated", ["materials[0]"]),
         ("Cotton-rich with spandex.", {"summary": "95% cotton, 5% elastane."}, "elastane", ["summary"]),
-        ("Solid oak free-standing shelf.", {"summary": "Frame: solid oak."}, "oak", ["summary"]),
+        ("Solid oak free-standing shelf.", {"summary": "Frame: solid oak."}, "solid oak", ["summary"]),
         ("Non-waterproof leather upper.", {"summary": "Upper: full-grain leather."}, "leather", ["summary"]),
         ("Fully leather lined.", {"summary": "Leather: no\nLining: cotton"}, "leather", []),
     ],
 )
 def test_material_denials_and_longer_terms(text: str, spec_fields: dict, claim: str, sources: list[str]) -> None:
+    assert _claims(text, **spec_fields)[(ClaimKind.MATERIAL.value, claim)] == sources
+
+
+@pytest.mark.parametrize(
+    ("text", "spec_fields", "claim"),
+    [
+        ("Genuine leather body.", {"materials": ["PU leather"]}, "genuine leather"),
+        ("Full-grain leather.", {"materials": ["bonded leather"]}, "leather"),
+        ("Leather strap.", {"materials": ["synthetic leather"]}, "leather"),
+        ("Solid gold hardware.", {"materials": ["gold-tone zinc alloy"]}, "solid gold"),
+        ("Gold hardware.", {"materials": ["gold-coloured zinc alloy"]}, "gold"),
+        ("Wood panel.", {"materials": ["aluminium with wood-grain print"]}, "wood"),
+        ("Glass vase.", {"materials": ["glass-look acrylic"]}, "glass"),
+        ("Marble top.", {"materials": ["marble-effect ceramic"]}, "marble"),
+        ("Cashmere sweater.", {"materials": ["acrylic with a cashmere feel"]}, "cashmere"),
+        ("Silk scarf.", {"materials": ["100% polyester (silk-like)"]}, "silk"),
+        ("A pure wool sweater.", {"materials": ["20% wool, 80% acrylic"]}, "pure wool"),
+        ("100% cotton tee.", {"summary": "Cotton blend jersey."}, "100% cotton"),
+    ],
+)
+def test_imitation_or_blend_backs_no_real_material(text: str, spec_fields: dict, claim: str) -> None:
+    assert _claims(text, **spec_fields)[(ClaimKind.MATERIAL.value, claim)] == []
+
+
+@pytest.mark.parametrize(
+    ("text", "spec_fields", "claim", "sources"),
+    [
+        ("Gold-tone hardware.", {"materials": ["gold-tone zinc alloy"]}, "imitation gold", ["materials[0]"]),
+        ("PU leather tote.", {"materials": ["PU"], "summary": "PU leather body."}, "imitation leather", ["summary"]),
+        ("Sapphire crystal.", {"materials": ["synthetic sapphire"]}, "sapphire", ["materials[0]"]),
+        ("Rubber sole.", {"materials": ["synthetic rubber"]}, "rubber", ["materials[0]"]),
+        ("Foam pad.", {"summary": "PU foam pad."}, "foam", ["summary"]),
+        ("Silk scarf.", {"summary": "Silk print scarf."}, "silk", ["summary"]),
+        ("100% cotton tee.", {"summary": "Body: 100% cotton."}, "100% cotton", ["summary"]),
+    ],
+)
+def test_material_qualifiers_traced(text: str, spec_fields: dict, claim: str, sources: list[str]) -> None:
     assert _claims(text, **spec_fields)[(ClaimKind.MATERIAL.value, claim)] == sources
 
 
@@ -807,15 +844,15 @@ def test_claims_in_other_words_traced(text, spec_fields) -> None:
     ("text", "spec_fields", "claim"),
     [
         ("Stainless steel body.", {"materials": ["steel"]}, ("material", "stainless steel")),
-        ("Solid silver clasp.", {"materials": ["silver plated brass"]}, ("material", "silver")),
-        ("Real leather strap.", {"materials": ["faux leather"]}, ("material", "leather")),
+        ("Solid silver clasp.", {"materials": ["silver plated brass"]}, ("material", "solid silver")),
+        ("Real leather strap.", {"materials": ["faux leather"]}, ("material", "real leather")),
         ("Dishwasher safe.", {"specs": {"dishwasher": "no"}}, ("property", "dishwasher safe")),
         ("pH 3.7 serum.", {"specs": {"ph": "pH 3.2-3.6"}}, ("number", "pH 3.7")),
         ("Runs at 60 °C.", {"specs": {"usb_c": 60}}, ("number", "60 °C")),
         ("IP68 rated.", {"specs": {"model": "IP65-2024"}}, ("number", "IP68")),
         ("Heats to 15 °C.", {"specs": {"vitamin_c": 15}}, ("number", "15 °C")),
         ("Red lid.", {"variants": [{"sku": "T-1-N", "color": "Navy", "color_hex": "#000080"}]}, ("color", "red")),
-        ("Solid wood top.", {"materials": ["oak-effect laminate"]}, ("material", "wood")),
+        ("Solid wood top.", {"materials": ["oak-effect laminate"]}, ("material", "solid wood")),
         ("A green stone.", {"materials": ["emerald-cut cubic zirconia"]}, ("color", "green")),
         ("Green soap.", {"specs": {"ingredients": "olive oil"}}, ("color", "green")),
         ("Green kettle.", {"brand": "Sage"}, ("color", "green")),

@@ -17,6 +17,7 @@ import bisect
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
+from functools import partial
 
 from spec2listing.consistency.copy_text import readable_fields
 from spec2listing.consistency.quantities import (
@@ -36,7 +37,10 @@ from spec2listing.consistency.vocabulary import (
     NOT_THE_THING_AFTER,
     OTHER_SENSE_PHRASES,
     PROPERTIES,
+    PURITY_BEFORE,
+    MaterialSense,
     denied,
+    imitated,
     normalize,
 )
 from spec2listing.models.brand import BrandGuide
@@ -320,7 +324,8 @@ def build_ledger(spec: ProductSpec, brand: BrandGuide | None, listing: ProductCo
     """Trace every claim of the copy and every visual promise of the spec to the fields that support it."""
     fields = readable_fields(listing)
     phrases = _merge(_spec_phrases(spec, brand))
-    working = {path: normalize(text) for path, text in fields}
+    normalized = {path: normalize(text) for path, text in fields}
+    working = dict(normalized)
 
     # A spec phrase inside a longer term of the copy is left to that term, so that spec "steel" does not hide
     # the "stainless" of copy "stainless steel".
@@ -338,38 +343,39 @@ def build_ledger(spec: ProductSpec, brand: BrandGuide | None, listing: ProductCo
                     phrase.claim.copy_fields.append(path)
 
     # Keyed by term, whether the copy denies it ("Waterproof: no" is a claim too, backed by a spec that denies
-    # it) and whether it is in a comparison bullet, the only copy that competitors' fields may back.
-    term_fields: dict[tuple[str, bool, bool], list[str]] = {}
+    # it), what a material word claims ("genuine leather", "gold-tone") and whether it is in a comparison bullet,
+    # the only copy that competitors' fields may back. The claim's text is the first wording found.
+    term_fields: dict[tuple[str, bool, MaterialSense, bool], tuple[str, list[str]]] = {}
     for path, text in working.items():
         searched, _ = _blank(text, OTHER_SENSE_PHRASES)
         for match in _TERMS.finditer(searched):
             term = match.group(1)
             kind = _KIND_OF_TERM[term]
             negative = kind in _DENIABLE and denied(searched, *match.span(), material=kind == ClaimKind.MATERIAL)
-            paths = term_fields.setdefault((term, negative, _compares(path)), [])
+            sense, wording = MaterialSense.PLAIN, f"not {term}" if negative else term
+            if kind == ClaimKind.MATERIAL and not negative:
+                # Read in the text before blanking, where the spec's "PU" still qualifies "PU leather".
+                sense, wording = _material_sense(normalized[path], match)
+            _, paths = term_fields.setdefault((term, negative, sense, _compares(path)), (wording, []))
             if path not in paths:
                 paths.append(path)
 
     product_facts = facts.without(COMPETITOR_PREFIX)
     claims = [phrase.claim for phrase in phrases if phrase.claim.copy_fields or phrase.claim.kind != ClaimKind.MATERIAL]
     claims += _listing_anchors(listing, phrases, facts)
-    for (term, negative, comparison), paths in term_fields.items():
+    for (term, negative, sense, comparison), (wording, paths) in term_fields.items():
         kind = _KIND_OF_TERM[term]
         backing = facts if comparison else product_facts
         material = kind == ClaimKind.MATERIAL
         if negative:
             sources = backing.paths_denying(term_pattern(term), material=material)
         else:
-            sources = backing.paths_stating(
-                term_pattern(term), skip_denied=kind in _DENIABLE, material=material, terms=_TERMS
-            )
+            stating = partial(backing.paths_stating, skip_denied=kind in _DENIABLE, material=material, sense=sense)
+            sources = stating(term_pattern(term), terms=_TERMS)
             for narrower in NARROWER_TERMS.get(term, ()):
-                stating = backing.paths_stating(
-                    _narrower_pattern(narrower), skip_denied=kind in _DENIABLE, material=material, terms=_TERMS
-                )
-                sources += [path for path in stating if path not in sources and _NARROWER_SOURCES.match(path)]
-        text = f"not {term}" if negative else term
-        claims.append(Claim(kind=kind, text=text, copy_fields=paths, sources=sources, supported=bool(sources)))
+                narrower_paths = stating(_narrower_pattern(narrower), terms=_TERMS)
+                sources += [path for path in narrower_paths if path not in sources and _NARROWER_SOURCES.match(path)]
+        claims.append(Claim(kind=kind, text=wording, copy_fields=paths, sources=sources, supported=bool(sources)))
     claims += _number_claims([(path, text) for path, text in fields if _compares(path)], facts)
     claims += _number_claims([(path, text) for path, text in fields if not _compares(path)], product_facts)
     return claims
@@ -388,6 +394,21 @@ _NARROWER_SOURCES = re.compile(
 def _narrower_pattern(term: str) -> re.Pattern[str]:
     """Find a narrower term that names the thing itself, not a look of it ("oak effect", "emerald cut")."""
     return re.compile(rf"(?<!\w){re.escape(term)}(?:s|es)?(?!\w)(?! (?:{NOT_THE_THING_AFTER})\b)")
+
+
+def _material_sense(text: str, match: re.Match[str]) -> tuple[MaterialSense, str]:
+    """Tell what a material word of the copy claims, with the words that claim it.
+
+    "Genuine leather" and "100% cotton" claim the pure material, "PU leather" and "gold-tone" an imitation or
+    look of it, and "leather" the material itself.
+    """
+    term = match.group(1)
+    if imitated(text, *match.span()):
+        return MaterialSense.IMITATION, f"imitation {term}"
+    purity = PURITY_BEFORE.search(text, max(0, match.start() - 20), match.start())
+    if purity is not None:
+        return MaterialSense.PURE, f"{purity.group(0)}{term}"
+    return MaterialSense.PLAIN, term
 
 
 def _compares(path: str) -> bool:

@@ -6,7 +6,15 @@ from typing import Any
 
 from spec2listing.consistency.quantities import Quantity, find_number_words, find_quantities, find_ranges
 from spec2listing.consistency.units import key_unit, unit_key
-from spec2listing.consistency.vocabulary import IMPLIED_FIGURES, PROPERTIES, denied, normalize
+from spec2listing.consistency.vocabulary import (
+    IMPLIED_FIGURES,
+    PROPERTIES,
+    MaterialSense,
+    blended,
+    denied,
+    imitated,
+    normalize,
+)
 from spec2listing.copywriting.facts import spec_label, spec_value
 from spec2listing.models.brand import BrandGuide
 from spec2listing.models.spec import ProductSpec
@@ -86,6 +94,7 @@ class SpecFacts:
         *,
         skip_denied: bool = False,
         material: bool = False,
+        sense: MaterialSense = MaterialSense.PLAIN,
         terms: re.Pattern[str] | None = None,
     ) -> list[str]:
         """Return the paths of the texts that match a normalized-term pattern.
@@ -94,18 +103,29 @@ class SpecFacts:
         waterproof", "plastic-free") does not count, and `material` applies the rules for a material. A
         match inside a longer match of `terms` does not count either: "faux leather" states no leather, and
         "gold plated" no solid gold.
+
+        For a material, `sense` is what the copy claims. The material itself is stated by no imitation or
+        look of it ("PU leather", "gold-tone"); such a mention states only an imitation, as does any other.
+        Pure material ("100% wool") is stated by no share or blend ("20% wool", "wool blend") either.
         """
+        imitation = material and sense == MaterialSense.IMITATION
         paths = []
         for text in self.texts:
             matches = list(pattern.finditer(text.normalized))
             if not matches:
                 continue
             # Searched only in a text that names the term, since the ledger asks this for every term of the copy.
-            longer = [match.span(1) for match in terms.finditer(text.normalized)] if terms is not None else []
+            longer = []
+            if terms is not None and not imitation:
+                longer = [match.span(1) for match in terms.finditer(text.normalized)]
             for match in matches:
                 if skip_denied and (text.negated or denied(text.normalized, *match.span(), material=material)):
                     continue
                 if any(strictly_inside(match.span(), span) for span in longer):
+                    continue
+                if material and not imitation and imitated(text.normalized, *match.span()):
+                    continue
+                if material and sense == MaterialSense.PURE and blended(text.normalized, *match.span()):
                     continue
                 paths.append(text.path)
                 break

@@ -6,6 +6,7 @@ also appear in some spec field, or the claim is flagged as unsupported.
 """
 
 import re
+from enum import StrEnum
 
 # Spelling variants folded to one form on both sides of the comparison.
 _SPELLINGS = {
@@ -224,6 +225,67 @@ NARROWER_TERMS = {
     "pink": ("fuchsia",),
     "brown": ("tan",),
 }
+
+# Words before a material that make it an imitation of that material: "PU leather", "simulated marble". Bonded
+# leather counts as an imitation too, because the US FTC leather guides (16 CFR 24) ask that it be named as such.
+_IMITATION_BEFORE = re.compile(
+    r"(?<!\w)(imitation|artificial|simulated|fake|faux|bonded|reconstituted|man made|synthetic|pu|pvc|eco) $"
+)
+# "PU", "PVC" and "eco" make an imitation of leather only ("PU foam" is foam), and "synthetic" makes the material
+# itself of a few ("synthetic sapphire" is sapphire crystal grown in a lab).
+_LEATHER_ONLY = frozenset({"pu", "pvc", "eco"})
+_LEATHERS = frozenset({"leather", "suede"})
+_REAL_WHEN_SYNTHETIC = frozenset({"rubber", "sapphire", "resin"})
+# Words after a material that make it a look of that material: "gold-tone", "marble-effect", "silk-like",
+# "cashmere feel", "wood-grain". A print or pattern is a look too, except on a fabric ("silk print scarf").
+_LOOK_AFTER = re.compile(
+    r" (?:effect|look|looking|style|styled|tone|toned|grain|laminate|coloured|colored|colour|color|like|feel"
+    r"|inspired|imitation)\b"
+)
+_PRINT_AFTER = re.compile(r" (?:print|printed|pattern|patterned)\b")
+_FABRICS = frozenset(
+    {"cotton", "linen", "silk", "wool", "merino", "cashmere", "polyester", "canvas", "denim", "velvet", "satin"}
+    | {"viscose", "nylon", "jute", "hemp", "fleece", "flax", "mohair", "alpaca", "microfibre"}
+)
+# Words before a material in copy that claim nothing else is in it: "genuine leather", "solid gold", "100% cotton".
+PURITY_BEFORE = re.compile(r"(?<!\w)(?:pure|100 ?%|solid|genuine|real)(?: \d+k)? $")
+# A share below 100% or a blend next to a material in the spec: "20% wool", "wool 20%", "wool blend", "oak veneer".
+_PART_BEFORE = re.compile(r"(?<![\w.,])(\d{1,2}(?:[.,]\d+)?) ?% $")
+_PART_AFTER = re.compile(r" (?:blend|mix|rich|veneer|coated|\(?\d{1,2}(?:[.,]\d+)? ?%)")
+
+
+class MaterialSense(StrEnum):
+    """Claim of a material word: the material itself, an imitation or look of it, or the pure material."""
+
+    PLAIN = "plain"
+    IMITATION = "imitation"
+    PURE = "pure"
+
+
+def imitated(text: str, start: int, end: int) -> bool:
+    """Tell whether the material at `text[start:end]` of a normalized text names an imitation or look of it."""
+    word = text[start:end]
+    if _LOOK_AFTER.match(text, end) or (not _among(word, _FABRICS) and _PRINT_AFTER.match(text, end)):
+        return True
+    before = _IMITATION_BEFORE.search(text, max(0, start - 20), start)
+    if before is None:
+        return False
+    qualifier = before.group(1)
+    if qualifier in _LEATHER_ONLY:
+        return _among(word, _LEATHERS)
+    return not (qualifier == "synthetic" and _among(word, _REAL_WHEN_SYNTHETIC))
+
+
+def _among(word: str, terms: frozenset[str]) -> bool:
+    """Tell whether a term, perhaps in the plural ("resins", "glasses"), is one of `terms`."""
+    return word in terms or word[:-1] in terms or (word.endswith("es") and word[:-2] in terms)
+
+
+def blended(text: str, start: int, end: int) -> bool:
+    """Tell whether the material at `text[start:end]` of a normalized text is only a share or blend ("20% wool")."""
+    before = _PART_BEFORE.search(text, max(0, start - 10), start)
+    return before is not None or _PART_AFTER.match(text, end) is not None
+
 
 # Figures a term states: copy may write "925 sterling silver" for a spec's "sterling silver".
 IMPLIED_FIGURES = {"sterling silver": 925.0}
