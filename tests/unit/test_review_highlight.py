@@ -1,7 +1,7 @@
 """Anchor and drift marks on review sheet text, which must leave escaping intact."""
 
 from spec2listing.models.consistency import Claim, ClaimKind
-from spec2listing.review.html import drift_phrases, highlight
+from spec2listing.review.html import drift_phrases, highlight, show_hidden
 
 
 def test_marks_anchor_and_escapes_text() -> None:
@@ -67,3 +67,9 @@ def test_unsupported_terms_marked_as_copy_writes_them() -> None:
     assert "Handmade" in marked
     assert '<mark class="drift" title="not stated by the spec">grays</mark>' in marked
     assert marked.count("<mark") == 4
+
+
+def test_hidden_characters_shown_by_code_point() -> None:
+    marked = highlight("Mug \u202egum\u202c & <b>", ["mug"])
+    assert str(marked) == '<mark class="anchor">Mug</mark> [U+202E]gum[U+202C] &amp; &lt;b&gt;'
+    assert show_hidden("tab\tstays, line\nbreak stays") == "tab\tstays, line\nbreak stays"

@@ -117,3 +117,13 @@ def test_runs_index_marks_review_runs() -> None:
 
     assert page.count('<tr class="ATTENTION">') == 1
     assert page.count('<tr class="SUCCEEDED">') == 1
+
+
+def test_index_shows_hidden_characters() -> None:
+    error = "ModelOutputInvalid: \u202etxet\u202c " + "x" * 400
+    product = ProductRecord(sku="SKU-1", run_id=RUN.run_id, status=ProductStatus.FAILED, error=error)
+
+    page = render_run_index(RUN, [product])
+
+    assert "\u202e" not in page
+    assert "[U+202E]txet[U+202C]" in page

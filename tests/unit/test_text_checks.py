@@ -4,7 +4,8 @@ import time
 
 import pytest
 from spec2listing.consistency.contact_details import find_contact_details
-from spec2listing.consistency.text_checks import banned_phrases, platform_limits, text_present
+from spec2listing.consistency.copy_text import readable_fields
+from spec2listing.consistency.text_checks import banned_phrases, hidden_characters, platform_limits, text_present
 from spec2listing.copywriting.offline import OfflineCopyWriter
 from spec2listing.copywriting.platforms import RULES, TEXT_RULES, text_rule
 from spec2listing.costs.ledger import MemoryLedger
@@ -401,6 +402,9 @@ def test_promotional_lookalikes_pass(description: str) -> None:
         "Limited-time offer.",
         "Two hot items in one.",
         "Dis\u00adcount inside.",
+        "\uff26\uff32\uff25\uff25 \uff33\uff28\uff29\uff30\uff30\uff29\uff2e\uff27 on every mug.",
+        "Fr\u0435\u0435 shipping on every mug.",
+        "Free\u200bshipping on every mug.",
     ],
 )
 def test_promotional_wording_in_other_forms_flagged(description: str) -> None:
@@ -432,6 +436,13 @@ def test_banned_phrase_found_in_any_field() -> None:
         ("best-in-class", "Best\u2011in\u2011class grip."),
         ("best in class", "Best-in-class grip."),
         ("artisanal", "Arti\u00adsanal stitching."),
+        ("world's best", "The world's b\u0435st grip."),
+        ("world's best", "The w\u043erld's best grip."),
+        ("world's best", "The \uff57\uff4f\uff52\uff4c\uff44'\uff53 \uff42\uff45\uff53\uff54 grip."),
+        ("world's best", "The world\u034f's best grip."),
+        ("world's best", "The world's\u180ebest grip."),
+        ("game changer", "A game\u2062changer on rock."),
+        ("game changer", "A game\u3164changer on rock."),
     ],
 )
 def test_banned_phrase_found_in_other_forms(banned, bullet) -> None:
@@ -502,6 +513,22 @@ def test_empty_fields_and_items_flagged() -> None:
     listing = _with(listing, amazon=amazon)
     failed = {check.where for check in text_present(listing) if not check.passed}
     assert failed == {"short_description", "platforms.amazon.search_terms[1]"}
+
+
+def test_hidden_characters_flagged_per_field() -> None:
+    listing = _listing()
+    bullets = [*listing.bullets[:3], "500 ml \u202egnippihs eerF\u202c", "Grippy\u200b sole."]
+    results = hidden_characters(listing.model_copy(update={"bullets": bullets}))
+    failed = {check.where: check.measured["found"] for check in results if not check.passed}
+    assert failed == {
+        "bullets[3]": ["U+202E (RIGHT-TO-LEFT OVERRIDE)", "U+202C (POP DIRECTIONAL FORMATTING)"],
+        "bullets[4]": ["U+200B (ZERO WIDTH SPACE)"],
+    }
+    assert len(results) == len(readable_fields(listing))
+
+
+def test_offline_copy_has_no_hidden_characters() -> None:
+    assert all(check.passed for check in hidden_characters(_listing()))
 
 
 def test_offline_copy_has_no_empty_field() -> None:

@@ -36,7 +36,7 @@ MAX_SUMMARY_LENGTH = 5000
 # soft hyphen stay allowed: Persian, Indic scripts, emoji and German need them.
 # Distinct hidden characters an error names; it counts the rest.
 HIDDEN_SHOWN = 5
-_HIDDEN_CHARACTERS = re.compile(
+HIDDEN_CHARACTERS = re.compile(
     "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b\u202a-\u202e\u2060-\u2064\u2066-\u2069"
     "\ufeff\ufff9-\ufffb\U000e0000-\U000e007f\ud800-\udfff]"
 )
@@ -48,13 +48,12 @@ _SURROGATES = re.compile("[\ud800-\udfff]")
 def _visible_text(value: str) -> str:
     """Reject text with control, bidi or zero-width characters, naming each kind (up to 5) and where it first is."""
     first: dict[str, int] = {}
-    for hidden in _HIDDEN_CHARACTERS.finditer(value):
+    for hidden in HIDDEN_CHARACTERS.finditer(value):
         first.setdefault(hidden.group(0), hidden.start() + 1)
     if not first:
         return value
     found = [
-        f"{_code_point(character)} ({unicodedata.name(character, 'control character')}) at position {position}"
-        for character, position in list(first.items())[:HIDDEN_SHOWN]
+        f"{described(character)} at position {position}" for character, position in list(first.items())[:HIDDEN_SHOWN]
     ]
     if len(first) > HIDDEN_SHOWN:
         found.append(f"{len(first) - HIDDEN_SHOWN} more")
@@ -79,6 +78,11 @@ def _visible_input(value: Any) -> Any:
 
 def _code_point(character: str) -> str:
     return f"U+{ord(character):04X}"
+
+
+def described(character: str) -> str:
+    """Name a character by code point and Unicode name: "U+202E (RIGHT-TO-LEFT OVERRIDE)"."""
+    return f"{_code_point(character)} ({unicodedata.name(character, 'control character')})"
 
 
 def _normalize_hex_color(value: str) -> str:

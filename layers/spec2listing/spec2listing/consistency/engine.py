@@ -128,6 +128,9 @@ CHECK_KINDS: dict[str, CheckKind] = {
         3, "Markup that runs code in the description", "Remove scripts, frames, event handlers and script links."
     ),
     "text_present": CheckKind(2, "Empty copy field", "Write the field, or drop the empty list item."),
+    "hidden_characters": CheckKind(
+        3, "Invisible or text-reordering characters in the copy", "Delete the listed characters."
+    ),
     "hashtag_count": CheckKind(1, "Too many hashtags", "Keep at most the platform's number of hashtags."),
 }
 _UNKNOWN_KIND = CheckKind(1, "Check failed", "Review the measured values.")
@@ -161,6 +164,7 @@ def check_product(
     checks += color_names.color_name_checks(spec)
     checks += coverage.mandatory_elements(plan, claims)
     checks += text_checks.text_present(listing)
+    checks += text_checks.hidden_characters(listing)
     checks += text_checks.platform_limits(listing)
     checks += text_checks.banned_phrases(listing, brand)
 

@@ -8,11 +8,12 @@ from typing import Any
 
 from spec2listing.consistency.contact_details import find_contact_details
 from spec2listing.consistency.copy_text import readable_fields
-from spec2listing.copywriting.phrases import matchable, phrase_pattern
+from spec2listing.copywriting.phrases import phrase_found, phrase_pattern
 from spec2listing.copywriting.platforms import PROMOTIONAL_TERMS, TEXT_RULES, FieldRule
 from spec2listing.models.brand import BrandGuide
 from spec2listing.models.consistency import CheckResult, CheckTarget
 from spec2listing.models.copy import ProductCopy
+from spec2listing.types import HIDDEN_CHARACTERS, described
 
 # A tag, a comment, or a character reference ("&nbsp;", "&#60;"), which plain-text fields show as written. A
 # name between "&" and ";" counts only when HTML names a character so: "Dolce&Gabbana;" is no reference.
@@ -168,7 +169,7 @@ def _content_checks(rule: FieldRule, where: str, text: str) -> list[CheckResult]
         tags = _html_found(text)
         results.append(_check("no_html", where, rule.label, not tags, "plain text without HTML tags", tags=tags))
     if rule.no_promotional:
-        found = [term for term, pattern in _PROMOTIONAL if pattern.search(matchable(text))]
+        found = [term for term, pattern in _PROMOTIONAL if phrase_found(pattern, text)]
         results.append(
             _check(
                 "prohibited_term",
@@ -295,6 +296,28 @@ def text_present(listing: ProductCopy) -> list[CheckResult]:
     ]
 
 
+def hidden_characters(listing: ProductCopy) -> list[CheckResult]:
+    """Check every copy field a shopper reads for the invisible characters that spec text may not carry either.
+
+    A right-to-left override shows "gnippihs eerF" as "Free shipping", out of reach of the wording checks, and
+    zero-width or control characters hide in what a person reviews.
+    """
+    results = []
+    for path, text in readable_fields(listing):
+        found = list(dict.fromkeys(match.group(0) for match in HIDDEN_CHARACTERS.finditer(text)))
+        results.append(
+            _check(
+                "hidden_characters",
+                path,
+                path,
+                not found,
+                "text without control, bidi or zero-width characters",
+                found=[described(character) for character in found],
+            )
+        )
+    return results
+
+
 def banned_phrases(listing: ProductCopy, brand: BrandGuide | None) -> list[CheckResult]:
     """Check each phrase the brand guide bans against every copy field a shopper reads."""
     if brand is None or not brand.voice.banned_phrases:
@@ -303,7 +326,7 @@ def banned_phrases(listing: ProductCopy, brand: BrandGuide | None) -> list[Check
     fields = readable_fields(listing)
     for phrase in brand.voice.banned_phrases:
         pattern = phrase_pattern(phrase)
-        found = [path for path, text in fields if pattern.search(matchable(text))]
+        found = [path for path, text in fields if phrase_found(pattern, text)]
         results.append(
             CheckResult(
                 check="banned_phrase",

@@ -21,7 +21,7 @@ from spec2listing.copywriting.facts import (
     volume_text,
     weight_text,
 )
-from spec2listing.copywriting.phrases import matchable, phrase_pattern
+from spec2listing.copywriting.phrases import phrase_found, phrase_pattern
 from spec2listing.copywriting.platforms import AMAZON_FORBIDDEN_TITLE_CHARS, RULES, fit, text_rule
 from spec2listing.costs.ledger import UsageLedger
 from spec2listing.models.brand import BrandGuide
@@ -230,8 +230,7 @@ class _BannedFilter:
         lowered = text.lower()
         if any(phrase in lowered for phrase in self._banned):
             return False
-        searched = matchable(text)
-        return not any(pattern.search(searched) for pattern in self._patterns)
+        return not any(phrase_found(pattern, text) for pattern in self._patterns)
 
     def join(self, sentences: list[str]) -> str:
         return " ".join(text for text in sentences if text and self.keeps(text))

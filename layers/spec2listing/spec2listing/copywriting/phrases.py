@@ -1,14 +1,27 @@
 """Find a listed phrase (a banned phrase, a promotional term) in copy however the copy spells it out.
 
 Model-written copy writes "world’s best" with a curly apostrophe, "best-seller" with a hyphen, "perfect gifts"
-in the plural and "free shipping" with a no-break space. A soft hyphen may also sit inside any word. All of
-these state the phrase.
+in the plural and "free shipping" with a no-break space. A soft hyphen may also sit inside any word, full-width
+letters ("ＦＲＥＥ") read as the ASCII ones, and a Cyrillic "е" in "bеst" looks like the Latin one. All of these
+state the phrase.
 """
 
 import re
+import unicodedata
 
-# Characters that do not show, which copy pasted from a word processor or a web page can carry inside words.
-_INVISIBLE = re.compile("[\u00ad\u200b-\u200d\u2060\ufeff]")
+# Characters that do not show, which copy pasted from a word processor or a web page can carry inside words or
+# between them. They are Unicode's default-ignorable code points (DerivedCoreProperties.txt): soft hyphen,
+# zero-width spaces and joiners, bidi controls, invisible operators, Hangul fillers and variation selectors.
+_INVISIBLE = re.compile(
+    "[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e\u2060-\u206f"
+    "\u3164\ufe00-\ufe0f\ufeff\uffa0\U0001bca0-\U0001bca3\U000e0000-\U000e0fff]"
+)
+# Cyrillic and Greek letters that look like Latin ones, as Unicode's confusables.txt pairs them. Only these
+# are folded, so a phrase still needs every other letter of its own.
+_LATIN_LOOKALIKES = str.maketrans(
+    "АВЕЅІЈКМНОРСТХУаеѕіјорсхуԁһӏԛԝΑΒΕΖΗΙΚΜΝΟΡΤΥΧοιν",
+    "ABESIJKMHOPCTXYaesijopcxydhlqwABEZHIKMNOPTYXoiv",
+)
 # Apostrophes: straight, curly, the modifier letter and the backtick that some keyboards produce.
 _APOSTROPHE = "['\u2018\u2019\u02bc`]"
 _DASHES = "\\-\u2010\u2011\u2012\u2013"
@@ -21,8 +34,22 @@ _OTHER_PLURALS = frozenset({"good", "new", "top", "custom", "arm", "glass", "dam
 
 
 def matchable(text: str) -> str:
-    """Drop the characters that do not show, so that a phrase split by a soft hyphen still matches."""
-    return _INVISIBLE.sub("", text)
+    """Fold text to the letters a reader sees: compatibility forms (NFKC), look-alike letters, no invisibles."""
+    return _INVISIBLE.sub("", _folded(text))
+
+
+def phrase_found(pattern: re.Pattern[str], text: str) -> bool:
+    """Tell whether a `phrase_pattern` matches a text as a reader sees it.
+
+    An invisible character inside a word is dropped ("best\u00adseller"), and one between words counts as a
+    word gap ("free\u200bshipping"), so both readings are searched.
+    """
+    folded = _folded(text)
+    return any(pattern.search(_INVISIBLE.sub(gap, folded)) for gap in ("", " "))
+
+
+def _folded(text: str) -> str:
+    return unicodedata.normalize("NFKC", text).translate(_LATIN_LOOKALIKES)
 
 
 def phrase_pattern(phrase: str, *, in_compounds: bool = True) -> re.Pattern[str]:

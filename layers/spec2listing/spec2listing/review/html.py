@@ -27,6 +27,7 @@ from spec2listing.models.manifest import ImageEntry, Manifest
 from spec2listing.models.records import ProductRecord, ProductStatus, RunRecord
 from spec2listing.models.spec import ProductSpec
 from spec2listing.storage import keys
+from spec2listing.types import HIDDEN_CHARACTERS
 
 PREVIEW_SIDE = 480
 # Claims that the ledger stores as normalized vocabulary terms, which copy may write otherwise.
@@ -51,6 +52,7 @@ def highlight(text: str, anchors: list[str], drifted: list[str] | None = None) -
     does not match inside a word or a number: "2" leaves "2.5" and "12" alone,
     and "20 °C" leaves "-20 °C" alone, while "-20 °C" is marked with its sign.
     """
+    text = show_hidden(text)
     marks = [(phrase, "anchor") for phrase in anchors] + [(phrase, "drift") for phrase in drifted or []]
     marks = [(phrase, css) for phrase, css in marks if phrase.strip()]
     if not marks:
@@ -97,6 +99,21 @@ def _fold(text: str) -> str:
     return " ".join(_WORD.findall(text.lower()))
 
 
+def show_hidden(text: str) -> str:
+    """Write each invisible character of a text as its code point ("[U+202E]"), so a reviewer sees it.
+
+    A right-to-left override in copy would otherwise reorder what the sheet shows.
+    """
+    return HIDDEN_CHARACTERS.sub(lambda match: f"[U+{ord(match.group(0)):04X}]", text)
+
+
+def _finalize(value: object) -> object:
+    """Show the invisible characters of every value a template writes; `highlight` has shown those of Markup."""
+    if isinstance(value, str) and not isinstance(value, Markup):
+        return show_hidden(value)
+    return value
+
+
 def highlight_anchors(text: str, anchors: list[str]) -> Markup:
     """Escape text and wrap each occurrence of an anchor in <mark class="anchor">."""
     return highlight(text, anchors)
@@ -107,6 +124,7 @@ def _environment() -> Environment:
     environment = Environment(
         loader=PackageLoader("spec2listing.review", "templates"),
         autoescape=select_autoescape(["html", "j2"]),
+        finalize=_finalize,
         trim_blocks=True,
         lstrip_blocks=True,
     )
