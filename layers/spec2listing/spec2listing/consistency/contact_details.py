@@ -2,6 +2,7 @@
 
 import itertools
 import re
+import unicodedata
 
 _URL = re.compile(r"\b(?:https?://|www\.)\S+", re.IGNORECASE)
 # The local part is tried only where a run of its characters starts, so a long run without "@" ("a.a.a.a")
@@ -54,14 +55,53 @@ _GTIN_LENGTHS = (8, 12, 13, 14)
 _GTIN_GROUPINGS = ((4, 4), (1, 5, 5, 1), (1, 6, 6))
 
 
+# Addresses spelled out to slip past filters: "help at acme dot com", "help[at]acme[dot]com", "acme dot com" and
+# "acme . com". A host counts only under a generic ending (an e-mail address under a country code too) and with
+# a spelled-out "dot" or a space before its point, since "end. Com" is ordinary English.
+_SPELLED_TLD = r"(?:" + "|".join(sorted(_GENERIC_TLDS)) + r")"
+_AT = r"(?:\s*[\[({]\s*at\s*[\])}]\s*|\s+at\s+)"
+_DOT = r"(?:\s*[\[({]\s*dot\s*[\])}]\s*|\s+dot\s+)"
+# Runs of name characters are matched possessively and only from their start, and a host has at most four
+# labels, which keeps the search linear in the text's length ("1-1-1-...", "a dot a dot ...").
+_SPELLED_EMAIL = re.compile(
+    rf"(?<![\w.+-])[\w.+-]++{_AT}[\w-]++(?:{_DOT}[\w-]++){{0,2}}{_DOT}(?:{_SPELLED_TLD}|[a-z]{{2}})(?!\w)", re.I
+)
+_SPELLED_HOST = re.compile(
+    rf"(?<![\w.-])[a-z0-9][\w-]*+(?:{_DOT}|\s+\.\s*)(?:[\w-]++(?:{_DOT}|\s+\.\s*)){{0,2}}{_SPELLED_TLD}(?!\w)",
+    re.I,
+)
+# A toll-free number written with letters, as North American vanity numbers are: "1-800-FLOWERS". Without
+# the leading 1 it counts only where a word such as "call" announces it, since "800-THREADS" names a fabric.
+_VANITY_PHONE = re.compile(
+    r"(?<!\w)(?P<country>\+?1[-\s.])?\(?8(?:00|33|44|55|66|77|88)\)?[-\s.]"
+    r"(?=[A-Z0-9-]{0,7}[A-Z])[A-Z0-9]{3}-?[A-Z0-9]{4}(?!\w)"
+)
+
+
 def find_contact_details(text: str) -> list[str]:
-    """Find the web addresses, e-mail addresses and phone numbers in a text, each as 'kind: text'."""
+    """Find the web addresses, e-mail addresses and phone numbers in a text, each as 'kind: text'.
+
+    Full-width forms count as the ASCII ones ("help＠acme．com"), as a shopper reads them.
+    """
+    text = unicodedata.normalize("NFKC", text)
+    spelled = [match.group(0) for match in _SPELLED_EMAIL.finditer(text)]
     found = [f"web address: {address}" for address in _web_addresses(text)]
     found += [f"e-mail address: {match.group('address')}" for match in _EMAIL.finditer(text)]
+    found += [f"e-mail address: {address}" for address in spelled]
+    found += [
+        f"web address: {match.group(0)}"
+        for match in _SPELLED_HOST.finditer(text)
+        if not any(match.group(0) in address for address in spelled)
+    ]
     found += [
         f"phone number: {match.group(0)}"
         for match in _PHONE_CANDIDATE.finditer(text)
         if _is_phone_number(match.group(0), *_words_before(text, match.start()))
+    ]
+    found += [
+        f"phone number: {match.group(0)}"
+        for match in _VANITY_PHONE.finditer(text)
+        if match.group("country") or _words_before(text, match.start())[0]
     ]
     return found
 

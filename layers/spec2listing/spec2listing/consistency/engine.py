@@ -127,6 +127,9 @@ CHECK_KINDS: dict[str, CheckKind] = {
     "unsafe_html": CheckKind(
         3, "Markup that runs code in the description", "Remove scripts, frames, event handlers and script links."
     ),
+    "html_attributes": CheckKind(
+        2, "Tag attributes the platform does not accept", "Remove the attributes, keeping the tags' text."
+    ),
     "text_present": CheckKind(2, "Empty copy field", "Write the field, or drop the empty list item."),
     "hidden_characters": CheckKind(
         3, "Invisible or text-reordering characters in the copy", "Delete the listed characters."

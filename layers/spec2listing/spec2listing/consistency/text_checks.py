@@ -67,11 +67,14 @@ class _MarkupScan(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.allowed = allowed
         self.found: list[str] = []
+        # Every attribute of every tag, for a platform that accepts none.
+        self.attributes: list[str] = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag not in self.allowed:
             self.found.append(f"<{tag}>")
         for name, value in attrs:
+            self.attributes.append(f"<{tag} {name}>")
             if name.startswith("on"):
                 self.found.append(f"<{tag} {name}>")
             elif _URL_IGNORED.sub("", value or "").lower().startswith(_SCRIPT_SCHEMES):
@@ -111,6 +114,14 @@ def unsafe_markup(text: str, allowed: frozenset[str]) -> list[str]:
         scan.found.append(f"unclosed tag {scan.rawdata[unfinished.start() :][:40]!r}")
     scan.close()
     return list(dict.fromkeys(scan.found))
+
+
+def markup_attributes(text: str) -> list[str]:
+    """List the attributes of the tags of an HTML text, each once, as "<tag name>"."""
+    scan = _MarkupScan(frozenset())
+    scan.feed(text)
+    scan.close()
+    return list(dict.fromkeys(scan.attributes))
 
 
 def _check(check: str, where: str, subject: str, passed: bool, expected: str, **measured: Any) -> CheckResult:
@@ -161,8 +172,21 @@ def _content_checks(rule: FieldRule, where: str, text: str) -> list[CheckResult]
                 where,
                 rule.label,
                 not unsafe,
-                "formatting tags only, without event handlers or javascript: links (" + rule.source + ")",
+                f"only the tags {', '.join(sorted(rule.allowed_tags))}, without event handlers or javascript: links"
+                f" ({rule.source})",
                 found=unsafe,
+            )
+        )
+    if not rule.tag_attributes:
+        attributes = markup_attributes(text)
+        results.append(
+            _check(
+                "html_attributes",
+                where,
+                rule.label,
+                not attributes,
+                f"tags without attributes ({rule.source})",
+                attributes=attributes,
             )
         )
     if rule.no_html:

@@ -14,7 +14,10 @@ Sources, as published by each platform (checked 2026-12):
 - Shopify Help Center, "Adding keywords for SEO": page title up to 70 characters,
   meta description under 160; product titles are limited to 255 characters.
 - Google Merchant Center product data specification: title at most 150
-  characters, description at most 5000; no promotional text in either.
+  characters, description at most 5000; no promotional text in either. The
+  description may carry some plain HTML: strong, em, ul, ol, li, br, sub, sup,
+  div, span, dl, dt and dd, with no attributes on any tag, and no malformed
+  HTML or unsafe features such as JavaScript.
 - Instagram Platform, content publishing: captions at most 2200 characters, at
   most 5 hashtags per post; feed images between 4:5 and 1.91:1.
 - Amazon product image requirements: main image on pure white (RGB 255,255,255),
@@ -47,6 +50,11 @@ SHOPIFY_DESCRIPTION_TAGS = frozenset(
     | {"span", "div", "a", "blockquote", "table", "thead", "tbody", "tr", "th", "td", "hr", "sup", "sub"}
 )
 
+# Tags a Merchant Center description may carry, as the product data specification lists them.
+GOOGLE_DESCRIPTION_TAGS = frozenset(
+    {"strong", "em", "ul", "ol", "li", "br", "sub", "sup", "div", "span", "dl", "dt", "dd"}
+)
+
 
 @dataclass(frozen=True)
 class FieldRule:
@@ -66,6 +74,8 @@ class FieldRule:
     max_items: int | None = None
     # Tags an HTML field may use; None leaves its markup unchecked (no_html forbids all of it).
     allowed_tags: frozenset[str] | None = None
+    # Whether those tags may carry attributes; unsafe_html checks event handlers and script links either way.
+    tag_attributes: bool = True
     item_max_chars: int | None = None
     max_hashtags: int | None = None
     # A field of the same platform published with this one, whose hashtags count toward max_hashtags.
@@ -147,6 +157,8 @@ TEXT_RULES: tuple[FieldRule, ...] = (
         "Merchant Center description",
         GOOGLE_SPEC,
         max_chars=5000,
+        allowed_tags=GOOGLE_DESCRIPTION_TAGS,
+        tag_attributes=False,
         no_promotional=True,
         no_contact=True,
     ),
@@ -252,6 +264,20 @@ PROMOTIONAL_TERMS = (
     "cheapest",
     "call us",
     "email us",
+    # Rank, review and guarantee claims, and shipping, return and stock details, which Amazon's listing policy
+    # rules out as promotional or as availability details.
+    "number one",
+    "#1",
+    "top seller",
+    "top selling",
+    "top rated",
+    "satisfaction guaranteed",
+    "free returns",
+    "free gift",
+    "ships free",
+    "ships today",
+    "in stock",
+    "ready to ship",
 )
 
 
