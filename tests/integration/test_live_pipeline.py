@@ -421,19 +421,22 @@ def test_fault_cost_equals_reported_usage(fault_runs, fault) -> None:
 
 
 def test_timed_out_calls_ledgered_without_usage(fault_runs) -> None:
-    _, record, gemini, _ = fault_runs["vision_timeouts"]
-    timed_out = [item for item in record.usage if not item.reported]
+    out, record, gemini, _ = fault_runs["vision_timeouts"]
+    manifest = json.loads((out / record.artifacts["manifest"]).read_text(encoding="utf-8"))
+    timed_out = [item for item in manifest["usage"] if not item["reported"]]
 
     assert len(timed_out) == len(gemini.requests) - len(gemini.reported) > 0
-    assert {(item.step, item.cost_usd, item.input_tokens) for item in timed_out} == {("vision", 0.0, 0)}
-    assert all(item.job_id for item in timed_out)
+    assert {(item["step"], item["cost_usd"], item["input_tokens"]) for item in timed_out} == {("vision", 0.0, 0)}
+    assert all(item["job_id"] for item in timed_out)
+    (summed,) = [item for item in record.usage if not item.reported]
+    assert summed.calls == len(timed_out)
 
 
 def test_failed_product_cost_in_its_record(fault_runs) -> None:
     out, record, _, _ = fault_runs["copy_invalid_twice"]
     failure = json.loads((out / record.artifacts["failure"]).read_text(encoding="utf-8"))
 
-    assert [item.step for item in record.usage] == ["copy", "copy"]
+    assert [(item.step, item.calls) for item in record.usage] == [("copy", 2)]
     assert failure["cost_usd"] == record.cost_usd > 0
 
 

@@ -276,8 +276,23 @@ def test_product_failure_costs_what_the_ledger_holds(store, records) -> None:
 
     record = records.get_current_product(task.sku)
     assert record.cost_usd == pytest.approx(0.002)
-    assert [item.cost_usd for item in record.usage] == [0.0012, 0.0008]
+    assert [(item.calls, item.cost_usd) for item in record.usage] == [(2, 0.002)]
     assert get_json(store, record.artifacts["failure"])["cost_usd"] == pytest.approx(0.002)
+
+
+def test_product_record_sums_usage_of_many_calls(store, records) -> None:
+    task = FailureTask.model_validate(load_event("record-failure-copy-error"))
+    ledger = StoreLedger(store, task.run_id, task.sku)
+    for index in range(2000):
+        ledger.record(Usage(step="render", provider="openai", model="gpt-image-2", images=1, cost_usd=0.04))
+        ledger.record(Usage(step="render", provider="openai", model="gpt-image-2", job_id=f"j{index}", reported=False))
+
+    record_product_failure(task, store=store, records=records)
+
+    record = records.get_current_product(task.sku)
+    assert [(item.calls, item.images, item.reported) for item in record.usage] == [(2000, 2000, True), (2000, 0, False)]
+    assert record.cost_usd == pytest.approx(80.0)
+    assert len(record.model_dump_json()) < 2000
 
 
 def test_content_blocked_goes_to_review(store, records) -> None:

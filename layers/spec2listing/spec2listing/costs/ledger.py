@@ -77,3 +77,25 @@ def read_ledger(store: ObjectStore, run_id: str, sku: str) -> list[Usage]:
 
 def total_cost(usage: list[Usage]) -> float:
     return round(sum(item.cost_usd for item in usage), 6)
+
+
+def summed_usage(usage: list[Usage]) -> list[Usage]:
+    """Sum calls by step, provider, model and whether the provider reported usage, in order of first call.
+
+    Product records keep these sums rather than the calls, so that a product with thousands of calls (120
+    images, each retried) still fits a DynamoDB item (400 KB). The calls one by one stay in the ledger and
+    the manifest.
+    """
+    sums: dict[tuple[str, str, str, bool], Usage] = {}
+    for item in usage:
+        key = (item.step, item.provider, item.model, item.reported)
+        total = sums.get(key)
+        if total is None:
+            sums[key] = item.model_copy(update={"job_id": None})
+            continue
+        for name in ("calls", "input_tokens", "output_tokens", "thinking_tokens", "images"):
+            setattr(total, name, getattr(total, name) + getattr(item, name))
+        total.cost_usd += item.cost_usd
+    for total in sums.values():
+        total.cost_usd = round(total.cost_usd, 6)
+    return list(sums.values())

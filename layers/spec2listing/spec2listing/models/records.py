@@ -69,7 +69,11 @@ class ProductRecord(BaseModel):
     flag_summary: list[str] = Field(default_factory=list, description="The first drift flags, for the review index.")
     images: int = 0
     providers: dict[str, str] = Field(default_factory=dict)
-    usage: list[Usage] = Field(default_factory=list)
+    usage: list[Usage] = Field(
+        default_factory=list,
+        description="Calls summed by step, provider, model and reported usage (costs.ledger.summed_usage); the "
+        "manifest and the ledger under usage/ list them one by one.",
+    )
     cost_usd: float = 0.0
     error: str | None = None
     errors: list[FieldError] = Field(default_factory=list)

@@ -4,7 +4,7 @@ import json
 from datetime import UTC, datetime
 from typing import Any, NamedTuple
 
-from spec2listing.costs.ledger import read_ledger, total_cost
+from spec2listing.costs.ledger import read_ledger, summed_usage, total_cost
 from spec2listing.errors import ArtifactMissing
 from spec2listing.intake import Rejection
 from spec2listing.models.consistency import ConsistencyReport
@@ -163,7 +163,7 @@ def finalize_product(
         flag_summary=flag_summary(report),
         images=sum(1 for image in images if image.status == RenderStatus.RENDERED.value),
         providers=manifest.providers,
-        usage=usage,
+        usage=summed_usage(usage),
         cost_usd=manifest.cost_usd,
     )
     records.put_product(record)
@@ -246,7 +246,7 @@ def record_product_failure(task: FailureTask, *, store: ObjectStore, records: Re
         changed_at=identity.changed_at,
         error=f"{name}: {message}",
         artifacts={"failure": failure_key, **({"spec": task.spec_key} if task.spec_key else {})},
-        usage=usage,
+        usage=summed_usage(usage),
         cost_usd=total_cost(usage),
     )
     records.put_product(record)
@@ -328,7 +328,7 @@ def record_missing_outcomes(
             finished_at=now,
             error=f"{NO_OUTCOME_ERROR}: {reason}",
             artifacts={"spec": item.spec_key},
-            usage=usage,
+            usage=summed_usage(usage),
             cost_usd=total_cost(usage),
         )
 
