@@ -76,6 +76,10 @@ BUCKET_PREFIXES = (
     REFERENCES_PREFIX,
 )
 POLL_SECONDS = 0.1
+# Step Functions' quota on the input or output of a state (256 KiB). The emulator does not enforce it, and on
+# AWS a larger payload fails with States.DataLimitExceeded, which no States.ALL catcher catches, so a local run
+# warns where AWS would fail.
+STATE_PAYLOAD_LIMIT_BYTES = 256 * 1024
 # How long stop() waits for handler calls already under way after it stops their executions.
 STOP_GRACE_SECONDS = 30.0
 # Receives the status-change event of an execution stopped locally, as the rule on the default bus does on AWS.
@@ -481,6 +485,16 @@ class LocalPipeline:
         output = json.dumps(result).encode("utf-8")
         with self._count_lock:
             self.largest_output[name] = max(self.largest_output.get(name, 0), len(output))
+        for direction, size in (("input", len(body or b"")), ("output", len(output))):
+            if size > STATE_PAYLOAD_LIMIT_BYTES:
+                logger.warning(
+                    "%s %s is %d bytes, over the 256 KiB Step Functions allows a state: on AWS this fails with "
+                    "States.DataLimitExceeded",
+                    name,
+                    direction,
+                    size,
+                    extra={"function": name, "bytes": size},
+                )
         return output
 
     def invoke(self, function: str, event: dict[str, Any]) -> Any:
