@@ -112,6 +112,32 @@ def test_new_size_of_a_colour_joins_its_variant(tmp_path) -> None:
     assert [variant.sku for variant in one_size.spec.variants] == ["KR-TRV-400-SEA", "KR-TRV-400-SLT"]
 
 
+def test_dearer_variant_product_kept_for_later_rebuild(tmp_path) -> None:
+    page = json.loads(PAGE.read_text())
+    sea = copy.deepcopy(next(item for item in page["_embedded"]["items"] if item["identifier"] == "KR-TRV-400-SEA"))
+    sea["values"]["price"][0]["data"][0]["amount"] = "30.00"
+    dearer = tmp_path / "akeneo-sea-30.json"
+    dearer.write_text(json.dumps(sea))
+    disabled = tmp_path / "akeneo-slt-disabled.json"
+    _disabled_variant_document(disabled)
+    with LocalPipeline(tmp_path / "out", environment={"PROVIDERS": "offline"}) as pipeline:
+        _model_outcome(pipeline, PAGE, OPTIONS)
+        # The listing's price is the lowest, still the slate mug's 28.00, so the spec stays as it was.
+        repriced = _model_outcome(pipeline, dearer, OPTIONS)
+        stored = NormalizedProduct.model_validate(get_json(pipeline.store, repriced.artifacts["spec"]))
+        (outcome,) = pipeline.wait([pipeline.submit_file(disabled, OPTIONS)], timeout_seconds=300)
+        (product,) = [product for product in outcome.products if product.sku == MODEL]
+        left = NormalizedProduct.model_validate(get_json(pipeline.store, product.artifacts["spec"]))
+
+    assert repriced.reused_from is None
+    assert repriced.cost_usd == 0
+    assert str(stored.spec.price.amount) == "28.00"
+    (stored_sea,) = [item for item in stored.source_members if identifier_of(item) == "KR-TRV-400-SEA"]
+    assert stored_sea["values"]["price"][0]["data"][0]["amount"] == "30.00"
+    assert [variant.sku for variant in left.spec.variants] == ["KR-TRV-400-SEA"]
+    assert str(left.spec.price.amount) == "30.00"
+
+
 def _pim_event(event_id: str, time: str, document: dict) -> dict:
     """Build the ProductSpecChanged event a PIM sends for an Akeneo document, stamped with its change time."""
     event = load_event("pim-spec-changed-akeneo")

@@ -2,7 +2,7 @@
 
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -59,20 +59,29 @@ class NormalizedProduct(BaseModel):
     )
 
 
+# Fields of an Akeneo product that change with every save or fetch and say nothing about the product.
+_VOLATILE_MEMBER_FIELDS = frozenset({"created", "updated", "_links", "metadata"})
+
+
 def content_hash(
     spec: ProductSpec,
     brand: BrandGuide | None,
     generation: Mapping[str, str] | None = None,
     photo_etags: Mapping[str, str] | None = None,
+    members: Sequence[Mapping[str, Any]] = (),
 ) -> str:
-    """SHA-256 over the canonical JSON of spec, brand guide, generation settings and reference photo ETags.
+    """SHA-256 over the canonical JSON of spec, brand guide, generation settings, photo ETags and members.
 
     Equal inputs give equal hashes. The generation settings are part of it, so a
     listing made offline or with another model is not kept as if it were current.
     The spec names each reference photo by its path only, so the photos' ETags
     are part of it too, and a photo replaced under the same path is a change.
-    A spec without photos leaves them out, which keeps its hash as it was before
-    the ETags were added.
+    The Akeneo variant products a spec was merged from (`members`) are part of it,
+    without their timestamps and links. A variant product can change while the spec
+    stays the same (a price above the lowest one), and a later event about the
+    model rebuilds the spec from the stored products, so they must be current.
+    A spec without photos or members leaves them out, which keeps its hash as it
+    was before they were added.
     """
     document: dict[str, Any] = {
         "spec": spec.model_dump(mode="json"),
@@ -81,5 +90,9 @@ def content_hash(
     }
     if photo_etags:
         document["reference_photo_etags"] = dict(photo_etags)
+    if members:
+        document["source_members"] = [
+            {name: value for name, value in member.items() if name not in _VOLATILE_MEMBER_FIELDS} for member in members
+        ]
     canonical = json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()

@@ -565,7 +565,7 @@ def _accepted_products(
         product = NormalizedProduct(
             spec=spec,
             brand=brand,
-            spec_hash=content_hash(spec, brand, generation, photo_etags),
+            spec_hash=content_hash(spec, brand, generation, photo_etags, members),
             source_file=upload.file_name,
             origin=origin,
             generation=generation,
