@@ -1161,6 +1161,25 @@ def test_decimal_mark_that_reads_both_ways_needs_option() -> None:
     assert lamp.price.amount == Decimal("1.5")
 
 
+@pytest.mark.parametrize(("price", "other"), [("1.299", "29.90"), ("1,299", "29,90")])
+def test_thousandths_price_needs_confirmed_mark(price: str, other: str) -> None:
+    rows = [
+        CATALOG_HEADER,
+        ["A-1", "Lamp", "Acme", "Lights", other, "EUR"],
+        ["B-1", "Shade", "Acme", "Lights", price, "EUR"],
+    ]
+    data = _csv(rows, delimiter=";").encode()
+    parsed = parse_upload("lamps.csv", data)
+    (error,) = _errors(parsed)
+    assert error.path == "row 3, column price"
+    assert "1299" in error.message
+    assert "option decimal" in error.expected
+    assert [spec.sku for _, spec in parsed.specs] == ["A-1"]
+    mark = "point" if price == "1.299" else "comma"
+    shade = _specs(parse_upload("lamps.csv", data, ReadOptions(decimal=mark)))["B-1"]
+    assert shade.price.amount == Decimal("1.299")
+
+
 @pytest.mark.parametrize(("price", "delimiter"), [("0.500", ","), ("0,500", ";")])
 def test_leading_zero_proves_decimal_mark(price: str, delimiter: str) -> None:
     data = _csv([CATALOG_HEADER, ["A-1", "Lamp", "Acme", "Lights", price, "EUR"]], delimiter=delimiter).encode()

@@ -83,7 +83,7 @@ def read_csv_catalog(file: str, table: CsvTable, options: ReadOptions) -> ReadRe
     result.dialect["decimal"] = DECIMAL_NAMES[decimal]
 
     for sku, rows in groups.items():
-        errors = _conflicting_columns(file, rows) + _normalize_numbers(file, rows, decimal)
+        errors = _conflicting_columns(file, rows) + _normalize_numbers(file, rows, decimal, options.decimal is not None)
         if errors:
             result.rejections.append(Rejection(sku=sku or None, origin=_rows_label(rows), errors=errors))
             continue
@@ -107,11 +107,14 @@ def _number_cells(groups: dict[str, list[tuple[int, dict[str, str]]]]) -> list[t
     ]
 
 
-def _normalize_numbers(file: str, rows: list[tuple[int, dict[str, str]]], decimal: DecimalMark) -> list[FieldError]:
+def _normalize_numbers(
+    file: str, rows: list[tuple[int, dict[str, str]]], decimal: DecimalMark, decimal_given: bool
+) -> list[FieldError]:
     """Rewrite number cells with the file's decimal mark as plain decimals, in place."""
+    unconfirmed = () if decimal_given else ("price",)
     errors = []
     for line, cells in rows:
-        errors += normalize_number_cells(file, line, cells, NUMBER_COLUMNS, decimal)
+        errors += normalize_number_cells(file, line, cells, NUMBER_COLUMNS, decimal, unconfirmed_prices=unconfirmed)
     return errors
 
 

@@ -190,7 +190,10 @@ def read_shopify_csv(file: str, table: CsvTable, options: ReadOptions) -> ReadRe
         return result
     result.dialect["decimal"] = DECIMAL_NAMES[decimal]
 
-    shopify_products = [_product(file, handle, rows, columns, decimal) for handle, rows in products.items()]
+    decimal_given = options.decimal is not None
+    shopify_products = [
+        _product(file, handle, rows, columns, decimal, decimal_given=decimal_given) for handle, rows in products.items()
+    ]
     taken = file_skus(shopify_products)
     for product in shopify_products:
         result.add(product_candidate(file, product, options.currency, options, taken))
@@ -270,7 +273,13 @@ def _option_names_apart(
 
 
 def _product(
-    file: str, handle: str, rows: list[tuple[int, dict[str, str]]], columns: dict[str, str], decimal: DecimalMark
+    file: str,
+    handle: str,
+    rows: list[tuple[int, dict[str, str]]],
+    columns: dict[str, str],
+    decimal: DecimalMark,
+    *,
+    decimal_given: bool,
 ) -> ShopifyProduct:
     # The product fields are on the handle's first row that is not an image row. An export sorted by
     # another tool may put a row with only an image first.
@@ -293,7 +302,10 @@ def _product(
     for line, cells in rows:
         if not any(cells.get(name) for name in VARIANT_FIELDS):
             continue  # an image row
-        errors += normalize_number_cells(file, line, cells, NUMBER_FIELDS, decimal, columns=columns)
+        unconfirmed = () if decimal_given else ("price",)
+        errors += normalize_number_cells(
+            file, line, cells, NUMBER_FIELDS, decimal, columns=columns, unconfirmed_prices=unconfirmed
+        )
 
         def where(name: str, line: int = line) -> str:
             return f"row {line}, column {_column_name(columns, name)}"

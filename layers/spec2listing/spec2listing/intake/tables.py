@@ -11,7 +11,7 @@ import csv
 import io
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from typing import NamedTuple, cast
 
 from pydantic import BaseModel
@@ -44,6 +44,8 @@ _NUMBER_SHAPES: tuple[tuple[re.Pattern[str], DecimalMark | None], ...] = (
     (re.compile(rf"^\d{{1,3}}({_GROUP}\d{{3}})+\.\d+$"), "."),
     (re.compile(rf"^\d{{1,3}}({_GROUP}\d{{3}})+,\d+$"), ","),
 )
+# A number that reads as thousandths with one mark and as a whole number with the other: "1.299", "1,299".
+_UNDECIDED_SHAPE = _NUMBER_SHAPES[0][0]
 # The line Excel reads, and writes on request, to name a file's delimiter: "sep=;".
 _SEP_LINE = re.compile(r"\"?sep=([,;\t|])\"?\r?\n", re.IGNORECASE)
 _DIGITS = re.compile(r"[0-9]+")
@@ -429,22 +431,42 @@ def normalize_number_cells(
     decimal: DecimalMark,
     *,
     columns: Mapping[str, str] | None = None,
+    unconfirmed_prices: Collection[str] = (),
 ) -> list[FieldError]:
     """Rewrite the row's non-empty number cells in `names` as '1234.5', in place, and return the cells that fail.
 
-    `columns` maps a field name to the header column that the error names, where the two differ.
+    `columns` maps a field name to the header column that the error names, where the two differ. The cells of
+    `unconfirmed_prices` are prices whose decimal mark the file's other numbers decided, not option decimal:
+    one written '1.299' or '1,299' is rejected, because a price with three decimals is far more often 1299
+    with a thousands mark than a price in thousandths.
     """
     errors = []
     for name in names:
         if not cells.get(name):
             continue
         column = columns.get(name, name) if columns else name
+        if name in unconfirmed_prices and _UNDECIDED_SHAPE.match(cells[name].strip()):
+            errors.append(_ambiguous_price(file, f"row {line}, column {column}", cells[name], decimal))
+            continue
         number = read_number(file, f"row {line}, column {column}", cells[name], decimal)
         if isinstance(number, FieldError):
             errors.append(number)
         else:
             cells[name] = number
     return errors
+
+
+def _ambiguous_price(file: str, path: str, text: str, decimal: DecimalMark) -> FieldError:
+    whole, fraction = re.split(r"[.,]", text.strip())
+    return FieldError(
+        file=file,
+        path=path,
+        value=show_value(text),
+        message=f"reads as {whole}.{fraction} with the file's decimal {DECIMAL_NAMES[decimal]}, a price in "
+        f"thousandths, but may be {whole}{fraction} with a thousands mark",
+        expected=f"the price with its decimals, such as {whole}{fraction}{decimal}00, or option decimal "
+        "(point or comma) to confirm the mark",
+    )
 
 
 def long_row_error(file: str, line: int, cells: list[str], width: int) -> FieldError | None:
