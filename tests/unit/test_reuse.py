@@ -749,6 +749,9 @@ def _text_copy(text: str) -> ProductCopy:
         ("Only 12.3456 EUR against 9.9999 EUR", "12.3456", "EUR", "12.3456 EUR"),
         ("Only 19.995 EUR", "19.995", "EUR", "19.995 EUR"),
         ("Only 1234.567 EUR", "1234.567", "EUR", "1234.567 EUR"),
+        ("\u4eca\u3060\u3051\uff12\uff0c\uff11\uff10\uff10\u5186", "2100", "JPY", "2,100\u5186"),
+        ("\u53ea\u8981 199\u5143", "199", "CNY", "199\u5143"),
+        ("\uffe52,100", "2100", "JPY", "\u00a52,100"),
     ],
 )
 def test_cited_price_reads_written_forms(text: str, amount: str, currency: str, cited: str) -> None:

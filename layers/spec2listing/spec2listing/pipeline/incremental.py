@@ -50,6 +50,9 @@ EXTRA_CURRENCY_MARKS = (
     "CAD",
     "AUD",
     "PLN",
+    # Yen and yuan as Japanese and Chinese copy writes them after the amount: "2,100円".
+    "円",
+    "元",
 )
 # Currency names a model may write out, matched in any case: '179 euros', '20 Dollar'. Pounds and
 # Pfund are left out because they are also weights.
@@ -229,8 +232,13 @@ def _split_number(number: str) -> tuple[str, bool, str | None]:
     return digits, digits != number, decimals
 
 
+# Full-width ASCII forms (U+FF01 to U+FF5E) and the full-width yen and pound signs, as their usual forms, so
+# that "２，１００円" reads as 2,100 yen. Spaces inside amounts are left as written.
+_HALF_WIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0xFFE5: ord("¥"), 0xFFE1: ord("£")}
+
+
 def _copy_text(listing: ProductCopy) -> str:
-    return " ".join(_strings(listing.model_dump(mode="json")))
+    return " ".join(_strings(listing.model_dump(mode="json"))).translate(_HALF_WIDTH)
 
 
 def _strings(value: Any) -> list[str]:
