@@ -833,6 +833,19 @@ def test_unsupported_figure_names_nearest() -> None:
         ("pH 3.4 serum.", {"specs": {"acidity": "pH 3.2-3.6"}}),
         ("A pH of 3.4.", {"specs": {"ph": "pH 3.2-3.6"}}),
         ("SPF 40 lotion.", {"specs": {"spf": "30-50"}}),
+        ("A 5'3\" x 7'7\" rug.", {"dimensions": {"width": 160, "depth": 230, "height": 1, "unit": "cm"}}),
+        ("Stands 6 ft 2 in tall.", {"specs": {"height_cm": 188}}),
+        ("Weighs 1.2 kg (2 lb 10 oz).", {"weight": {"value": 1.2, "unit": "kg"}}),
+        ("An 18% concentration.", {"specs": {"concentration_pct": 18}}),
+        ("A 10K mAh cell.", {"specs": {"battery_mah": 10000}}),
+        ("Cools with 20K BTU.", {"specs": {"cooling_btu": 20000}}),
+        ("A 4K screen.", {"specs": {"resolution": "3840 x 2160"}}),
+        ("A 180 g/m\u00b2 jersey.", {"specs": {"fabric_weight_gsm": 180}}),
+        ("B12 (0.5 mg).", {"specs": {"b12_mcg": 500}}),
+        ("Water resistant to 50 m (165 ft).", {"specs": {"water_resistance_m": 50}}),
+        ("A 1/2-inch pile.", {"specs": {"pile_height_mm": 12}}),
+        ("Oven safe to 500\u00b0F.", {"specs": {"max_oven_temp_f": 500}}),
+        ("Oven safe to 260 \u00b0C.", {"specs": {"oven": "yes, up to 260 \u00b0C"}}),
     ],
 )
 def test_claims_in_other_words_traced(text, spec_fields) -> None:
@@ -857,6 +870,12 @@ def test_claims_in_other_words_traced(text, spec_fields) -> None:
         ("Green soap.", {"specs": {"ingredients": "olive oil"}}, ("color", "green")),
         ("Green kettle.", {"brand": "Sage"}, ("color", "green")),
         ("Sterling silver hoops.", {"materials": ["925 silver-plated brass"]}, ("material", "sterling silver")),
+        ("A 5'9\" frame.", {"specs": {"height_cm": 188}}, ("number", "5'9\"")),
+        ("Weighs 1 lb 8 oz.", {"weight": {"value": 567, "unit": "g"}}, ("number", "1 lb 8 oz")),
+        ("A 1/16-inch layer.", {"specs": {"thickness_mm": 1}}, ("number", "1/16-inch")),
+        ("Water resistant to 55 m.", {"specs": {"water_resistance_m": 50}}, ("number", "55 m")),
+        ("A 12K mAh cell.", {"specs": {"battery_mah": 10000}}, ("number", "12000 mAh")),
+        ("Oven safe.", {"specs": {"oven": "yesterday's model"}}, ("property", "oven safe")),
     ],
 )
 def test_claims_beyond_the_spec_still_flagged(text, spec_fields, claim) -> None:

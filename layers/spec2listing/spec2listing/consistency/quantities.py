@@ -23,6 +23,10 @@ from spec2listing.copywriting.platforms import CJK_CHARACTERS
 # figure's precision alone lets "5 stars" stand for 4.6 and "1 TB" for 512 GB. A figure that equals the spec
 # value always agrees, so a zero agrees only with a zero.
 MAX_ROUNDING_ERROR = 0.05
+# A fraction converted from another unit rounds to the nearest sixteenth, as inch rulers and sizes do ("1/2-inch"
+# for 12 mm, 5.8% off), within MAX_FRACTION_ERROR of the value, so "1/16 in" still does not state 1 mm.
+FRACTION_HALF_STEP = 1 / 32
+MAX_FRACTION_ERROR = 0.10
 
 
 NUMBER_WORDS = {
@@ -149,6 +153,20 @@ _LABELLED_SIZE = re.compile(
 )
 _SIZE_LABEL = re.compile(r"(?<=[\d\s\"″])\s?[LWHD](?![A-Za-z])", re.IGNORECASE)
 _NUMBER_WORD = re.compile(r"\b(" + "|".join(NUMBER_WORDS) + r")\b", re.IGNORECASE)
+# Feet and inches, or pounds and ounces, written as one measure: "5'3\"", "6 ft 2 in", "1 lb 4 oz". Each is
+# read as one figure in the smaller unit, so "5'3\"" is 63 inches.
+_COMPOUND = re.compile(
+    r"(?<![\w.,])(?P<large>\d+)\s?(?:(?P<feet>['’′]|ft\.?|feet|foot)|lbs?\.?|pounds?)\s?"
+    r"(?P<small>\d+(?:\.\d+)?)\s?(?(feet)(?:\"|”|″|''|in|inch(?:es)?)|(?:oz|ounces?))(?![a-z])",
+    re.IGNORECASE,
+)
+# "4K" and "8K" name video resolutions, not gold of 4 or 8 karat, unless gold follows ("8K gold").
+_RESOLUTION_NAME = re.compile(r"(?<![\w.,])[2458]K(?![\w-])(?!\s*(?:gold|white|yellow|rose|solid|plated))")
+# A K before a space and a unit, or before BTU, is a thousand: "10K mAh", "20K BTU". Joined to its unit it
+# starts the unit ("1.2 kg", "5 kW").
+_THOUSANDS_K = re.compile(
+    rf"(?<![\w.,])(?P<number>\d+(?:\.\d+)?)\s?k(?=\s(?:{_UNIT_PATTERN})(?![a-z])|\s?btu\b)", re.IGNORECASE
+)
 
 
 @dataclass(frozen=True)
@@ -169,6 +187,8 @@ class Quantity:
     # A bare figure of copy read with the unit of the measured figure it is joined to: "300 x 200 mm" may
     # mean 300 mm, while "2 x 100 ml" means two bottles.
     spread: "Quantity | None" = field(default=None, compare=False)
+    # Whether the figure is written as a fraction ("1/2-inch"), which rounds to the nearest sixteenth.
+    fraction: bool = field(default=False, compare=False)
 
     @property
     def key(self) -> tuple[float, str | None]:
@@ -242,6 +262,10 @@ def _scan(text: str, default_unit: str | None) -> tuple[str, list[re.Match[str]]
     text = _RATING_RANGE.sub(take_rating_range, text)
     ratings += [_rating(match) for match in _RATING.finditer(text)]
     text = _RATING.sub(lambda match: " " * len(match.group(0)), text)
+    ratings += [_compound(match) for match in _COMPOUND.finditer(text)]
+    text = _COMPOUND.sub(lambda match: " " * len(match.group(0)), text)
+    text = _RESOLUTION_NAME.sub(lambda match: " " * len(match.group(0)), text)
+    text = _THOUSANDS_K.sub(_thousands, text)
     text = _LABELLED_SIZE.sub(lambda match: _SIZE_LABEL.sub("", match.group(0)), text)
     text = _COMMA_LIST.sub(_separate_list, text)
     tags = {match.span(1) for match in _DIGIT_HASHTAG.finditer(text)}
@@ -266,7 +290,9 @@ def _scan(text: str, default_unit: str | None) -> tuple[str, list[re.Match[str]]
             other_mark = Quantity(sign * float(number.replace(".", "")), unit, written)
         elif form == "grouped" and _COMMA_THOUSANDS_ONCE.fullmatch(number):
             other_mark = Quantity(sign * float(number.replace(",", ".")), unit, written, 3)
-        found.append(Quantity(sign * value, unit, written, decimals, split, hashtag, other_mark))
+        found.append(
+            Quantity(sign * value, unit, written, decimals, split, hashtag, other_mark, fraction=form == "fraction")
+        )
     return text, matches, found, ratings
 
 
@@ -291,6 +317,19 @@ def _rating(match: re.Match[str], group: str = "number") -> Quantity:
     value, decimals = _number_value(number, "comma" if "," in number else "plain")
     written = match.group(0).strip() if match.re is _RATING else f"{match.group('code')} {number}"
     return Quantity(value, match.group("code").lower(), written, decimals)
+
+
+def _compound(match: re.Match[str]) -> Quantity:
+    """Read a _COMPOUND match as one figure in inches or ounces, with its text as written."""
+    small, decimals = _number_value(match.group("small"), "plain")
+    unit, per_large = ("inch", 12) if match.group("feet") else ("oz", 16)
+    return Quantity(int(match.group("large")) * per_large + small, unit, match.group(0).strip(), decimals)
+
+
+def _thousands(match: re.Match[str]) -> str:
+    """Write a figure with a thousands K as its digits ("10K mAh" as "10000 mAh")."""
+    value = float(match.group("number")) * 1000
+    return f"{value:g}" if value < 1e15 else match.group(0)
 
 
 def _separate_list(match: re.Match[str]) -> str:
@@ -393,9 +432,11 @@ def agreement_range(stated: Quantity) -> tuple[str | None, float, float]:
     width = 0.5 * 10.0**-stated.decimals + 1e-6 * max(1.0, abs(stated.value))
     if stated.unit is None:
         return None, stated.value - width, stated.value + width
-    if stated.decimals == 0 and _ends_in_zero(stated.value):
-        # A figure converted from another unit may be rounded to tens (see _rounds_to).
-        width = max(width, 5.0 + 1e-6 * abs(stated.value))
+    if stated.decimals == 0:
+        # A figure converted from another unit may be rounded to tens or fives (see _rounds_to).
+        width = max(width, _round_half_step(stated.value) + 1e-6 * abs(stated.value))
+    if stated.fraction:
+        width = max(width, FRACTION_HALF_STEP + 1e-6)
     low, high = stated.value - width, stated.value + width
     unit = UNITS[stated.unit]
     return unit.dimension, _to_base(low, unit), _to_base(high, unit)
@@ -432,20 +473,25 @@ def _rounds_to(value: float, stated: Quantity, *, converted: bool = False) -> bo
     """Tell whether `value` rounds to the stated figure at its decimals, within MAX_ROUNDING_ERROR of `value`.
 
     The relative error is taken in the stated unit, so for a temperature it depends on the scale. A whole
-    figure that ends in zero and was `converted` from another unit may be rounded to tens: 200 m as "about
-    660 ft" (656.2) and 500 m² as "5,380 sq ft" (5,382), but 31 cm not as "300 mm". In its own unit "5000
-    mAh" must state 5000, not 5200.
+    figure that ends in zero and was `converted` from another unit may be rounded to tens, and one that ends
+    in five to fives: 200 m as "about 660 ft" (656.2), 500 m² as "5,380 sq ft" (5,382) and 50 m as "165 ft"
+    (164.0), but 31 cm not as "300 mm". In its own unit "5000 mAh" must state 5000, not 5200. A converted
+    fraction rounds to the nearest sixteenth (FRACTION_HALF_STEP).
     """
     difference = abs(value - stated.value)
     if difference <= 1e-9 * max(1.0, abs(value)):
         return True
     half_step = 0.5 * 10.0**-stated.decimals
-    if converted and stated.decimals == 0 and _ends_in_zero(stated.value):
-        half_step = 5.0
+    if converted and stated.fraction:
+        return difference <= FRACTION_HALF_STEP + 1e-9 and difference <= MAX_FRACTION_ERROR * abs(value)
+    if converted and stated.decimals == 0:
+        half_step = max(half_step, _round_half_step(stated.value))
     return difference <= half_step + 1e-9 and difference <= MAX_ROUNDING_ERROR * abs(value)
 
 
-def _ends_in_zero(value: float) -> bool:
-    """Tell whether a whole number ends in a zero, as 660 and 5000 do and 0 and 656 do not."""
+def _round_half_step(value: float) -> float:
+    """Return half the step a whole converted figure may be rounded to: tens for 660, fives for 165, else 0."""
     number = abs(round(value))
-    return number != 0 and number % 10 == 0
+    if number == 0 or number % 5:
+        return 0.0
+    return 5.0 if number % 10 == 0 else 2.5

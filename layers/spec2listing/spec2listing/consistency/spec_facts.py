@@ -186,7 +186,27 @@ _SAFE_PROPERTIES = frozenset(term for term in PROPERTIES if term.endswith(" safe
 
 
 def _is_true(value: str | int | float | bool) -> bool:
-    return value is True or (isinstance(value, str) and value.strip().lower() in _TRUE_VALUES)
+    """Tell whether a spec table value affirms its key: true, or a text that starts with a _TRUE_VALUES word."""
+    if isinstance(value, str):
+        first = re.match(r"\s*([^\W\d_]+)(?:$|[\s,;:(-])", value.lower())
+        return first is not None and first.group(1) in _TRUE_VALUES
+    return value is True
+
+
+def _safe_property(key: str, value: str | int | float | bool) -> str | None:
+    """Return the "<key> safe" property a spec table entry states, if any.
+
+    A key such as "dishwasher" or "oven" set to yes states it ("oven: yes, up to 260 °C"), and so does a key
+    that names a temperature limit for it, as "max_oven_temp_f: 500" does.
+    """
+    safe = f"{normalize(spec_label(key))} safe"
+    if safe in _SAFE_PROPERTIES and _is_true(value):
+        return safe
+    unit = key_unit(key)
+    if not isinstance(value, int | float) or isinstance(value, bool) or value <= 0 or unit not in ("°c", "°f"):
+        return None
+    words = set(key.lower().split("_"))
+    return next((term for term in sorted(_SAFE_PROPERTIES) if term.removesuffix(" safe") in words), None)
 
 
 def _is_false(value: str | int | float | bool) -> bool:
@@ -207,8 +227,8 @@ def spec_facts(spec: ProductSpec, brand: BrandGuide | None) -> SpecFacts:
         default_unit = key_unit(key)
         negated = _is_false(value)
         facts.add_text(path, f"{spec_label(key)}: {spec_value(value)}", negated=negated, default_unit=default_unit)
-        safe = f"{normalize(spec_label(key))} safe"
-        if _is_true(value) and safe in _SAFE_PROPERTIES:
+        safe = _safe_property(key, value)
+        if safe is not None:
             facts.add_text(path, safe)
         if isinstance(value, int | float) and not isinstance(value, bool):
             facts.add_quantity(path, value, default_unit)

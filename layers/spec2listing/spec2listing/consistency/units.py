@@ -13,7 +13,7 @@ class Unit:
 
 
 _LENGTH = {"mm": 1.0, "cm": 10.0, "m": 1000.0, "km": 1e6, "inch": 25.4, "ft": 304.8}
-_MASS = {"mg": 0.001, "g": 1.0, "kg": 1000.0, "oz": 28.349523125, "lb": 453.59237}
+_MASS = {"µg": 1e-6, "mg": 0.001, "g": 1.0, "kg": 1000.0, "oz": 28.349523125, "lb": 453.59237}
 _VOLUME = {"ml": 1.0, "cl": 10.0, "l": 1000.0, "fl oz": 29.5735295625, "qt": 946.352946, "gal": 3785.411784}
 _VOLUME |= {"cu ft": 28316.846592}
 _TIME = {"s": 1.0, "min": 60.0, "h": 3600.0, "day": 86400.0, "week": 604800.0, "month": 2629800.0, "year": 31557600.0}
@@ -45,6 +45,8 @@ UNITS: dict[str, Unit] = {
     "tb": Unit("data", 1e12),
     "mbps": Unit("data rate", 1e6),
     "gbps": Unit("data rate", 1e9),
+    # Fabric weight in grams per square metre.
+    "g/m²": Unit("areal density", 1.0),
     "°c": Unit("temperature", 1.0),
     "°f": Unit("temperature", 5 / 9, offset=-32.0),
     "%": Unit("percent", 1.0),
@@ -84,6 +86,13 @@ SPELLINGS: dict[str, str] = {
     "feet": "ft",
     "foot": "ft",
     "gram": "g",
+    "mcg": "µg",
+    "μg": "µg",
+    "ug": "µg",
+    "microgram": "µg",
+    "gsm": "g/m²",
+    "g/m2": "g/m²",
+    "g/sqm": "g/m²",
     "kilogram": "kg",
     "ounce": "oz",
     "lbs": "lb",
@@ -176,12 +185,14 @@ SPELLINGS: dict[str, str] = {
     "minuti": "min",
     "percent": "%",
     "per cent": "%",
+    "pct": "%",
     "karat": "k",
     "kt": "k",
     "stars": "star",
 }
 # Words that take a plural "s" in copy ("grams", "litres", "watts").
 _PLURALS = {"millimetre", "millimeter", "centimetre", "centimeter", "metre", "meter", "gram", "kilogram", "ounce"}
+_PLURALS |= {"microgram"}
 _PLURALS |= {"pound", "millilitre", "milliliter", "litre", "liter", "second", "minute", "hour", "watt", "volt"}
 SPELLINGS |= {f"{word}s": SPELLINGS[word] for word in _PLURALS}
 
