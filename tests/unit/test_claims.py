@@ -846,6 +846,10 @@ def test_unsupported_figure_names_nearest() -> None:
         ("A 1/2-inch pile.", {"specs": {"pile_height_mm": 12}}),
         ("Oven safe to 500\u00b0F.", {"specs": {"max_oven_temp_f": 500}}),
         ("Oven safe to 260 \u00b0C.", {"specs": {"oven": "yes, up to 260 \u00b0C"}}),
+        ("Made in the U.S.A.", {"specs": {"origin": "USA"}}),
+        ("Handmade in Portugal.", {"summary": "Handmade cork.", "specs": {"country_of_origin": "Portugal"}}),
+        ("Made in small batches.", {}),
+        ("Backed by a lifetime guarantee.", {"summary": "Lifetime warranty."}),
     ],
 )
 def test_claims_in_other_words_traced(text, spec_fields) -> None:
@@ -876,6 +880,13 @@ def test_claims_in_other_words_traced(text, spec_fields) -> None:
         ("Water resistant to 55 m.", {"specs": {"water_resistance_m": 50}}, ("number", "55 m")),
         ("A 12K mAh cell.", {"specs": {"battery_mah": 10000}}, ("number", "12000 mAh")),
         ("Oven safe.", {"specs": {"oven": "yesterday's model"}}, ("property", "oven safe")),
+        ("Proudly made in the USA.", {}, ("property", "made in usa")),
+        (
+            "Made in Germany.",
+            {"competitors": [{"product": "Rival", "positioning": "made in Germany"}]},
+            ("property", "made in germany"),
+        ),
+        ("Backed by a two-year guarantee.", {}, ("property", "warranty")),
     ],
 )
 def test_claims_beyond_the_spec_still_flagged(text, spec_fields, claim) -> None:

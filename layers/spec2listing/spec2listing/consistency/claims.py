@@ -376,6 +376,7 @@ def build_ledger(spec: ProductSpec, brand: BrandGuide | None, listing: ProductCo
                 narrower_paths = stating(_narrower_pattern(narrower), terms=_TERMS)
                 sources += [path for path in narrower_paths if path not in sources and _NARROWER_SOURCES.match(path)]
         claims.append(Claim(kind=kind, text=wording, copy_fields=paths, sources=sources, supported=bool(sources)))
+    claims += _origin_claims(fields, product_facts)
     claims += _number_claims([(path, text) for path, text in fields if _compares(path)], facts)
     claims += _number_claims([(path, text) for path, text in fields if not _compares(path)], product_facts)
     return claims
@@ -409,6 +410,41 @@ def _material_sense(text: str, match: re.Match[str]) -> tuple[MaterialSense, str
     if purity is not None:
         return MaterialSense.PURE, f"{purity.group(0)}{term}"
     return MaterialSense.PLAIN, term
+
+
+# "Made in Portugal", "Manufactured in the USA": an origin, named with a capital as a place is. Lower-case words
+# after "made in" name no place ("made in small batches", "made in our workshop").
+_ORIGIN = re.compile(
+    r"(?<![\w-])(?:(?:[Hh]and[- ]?)?[Mm]ade|[Mm]anufactured|[Pp]roduced|[Cc]rafted|[Aa]ssembled|[Ss]ewn|[Bb]uilt)"
+    r" in (?:the )?"
+    r"(?P<place>[A-Z][\w.]*(?:[ -][A-Z][\w.]*){0,2})"
+)
+
+
+def _origin_claims(fields: Iterable[tuple[str, str]], facts: SpecFacts) -> list[Claim]:
+    """Trace each origin the copy names ("Made in Portugal") to the spec fields that name the same place."""
+    by_place: dict[str, list[str]] = {}
+    for path, text in fields:
+        for match in _ORIGIN.finditer(text):
+            place = normalize(match.group("place").replace(".", "")).strip()
+            paths = by_place.setdefault(place, [])
+            if path not in paths:
+                paths.append(path)
+    claims = []
+    for place, paths in by_place.items():
+        # Points are left out on both sides, so "U.S.A." in the spec names the copy's "USA".
+        pattern = re.compile(rf"(?<!\w){re.escape(place)}(?!\w)")
+        sources = [text.path for text in facts.texts if pattern.search(text.normalized.replace(".", ""))]
+        claims.append(
+            Claim(
+                kind=ClaimKind.PROPERTY,
+                text=f"made in {place}",
+                copy_fields=paths,
+                sources=sources,
+                supported=bool(sources),
+            )
+        )
+    return claims
 
 
 def _compares(path: str) -> bool:

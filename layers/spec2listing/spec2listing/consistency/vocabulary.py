@@ -34,6 +34,8 @@ _SPELLINGS = {
     "certification": "certified",
     "certifications": "certified",
     "dermatologically tested": "dermatologist tested",
+    # A guarantee of the product is a warranty to the shopper: "two-year guarantee", "lifetime guarantee".
+    "guarantee": "warranty",
 }
 _SPELLING = re.compile(r"\b(" + "|".join(_SPELLINGS) + r")\b")
 
@@ -343,7 +345,6 @@ PROPERTIES = (
     "hand made",
     "hypoallergenic",
     "lead free",
-    "lifetime guarantee",
     "lifetime warranty",
     "machine washable",
     "microwave safe",
