@@ -625,6 +625,36 @@ def test_material_qualifiers_traced(text: str, spec_fields: dict, claim: str, so
     assert _claims(text, **spec_fields)[(ClaimKind.MATERIAL.value, claim)] == sources
 
 
+@pytest.mark.parametrize(
+    ("text", "spec_fields", "sources"),
+    [
+        (
+            "Made in Portugal. Soft leather upper.",
+            {"specs": {"country_of_origin": "Portugal"}},
+            ["specs.country_of_origin"],
+        ),
+        ("MADE IN THE USA", {"specs": {"country_of_origin": "United States"}}, ["specs.country_of_origin"]),
+        ("Made In America", {"specs": {"origin": "U.S.A."}}, ["specs.origin"]),
+        ("Sewn in England", {"specs": {"made_in": "UK"}}, ["specs.made_in"]),
+        ("Made in T\u00fcrkiye", {"specs": {"country_of_origin": "Turkey"}}, ["specs.country_of_origin"]),
+        ("Made in the EU", {"summary": "Made in the European Union."}, ["summary"]),
+        ("Made in Portugal", {"specs": {"origin": "China"}, "summary": "Inspired by Portugal."}, []),
+        ("Made in Portugal", {"summary": "Not made in Portugal but in China."}, []),
+    ],
+)
+def test_origins_compared_as_countries(text: str, spec_fields: dict, sources: list[str]) -> None:
+    (origin,) = [claim for claim in _claims(text, **spec_fields) if claim[1].lower().startswith("made in")]
+    assert _claims(text, **spec_fields)[origin] == sources
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Crafted in Small Batches", "Healthy Meals Made in Minutes", "Ottoman with Built in Storage", "Made in it."],
+)
+def test_made_in_without_country_no_origin(text: str) -> None:
+    assert not [claim for claim in _claims(text) if claim[1].lower().startswith("made in")]
+
+
 def test_competitor_and_shopper_fields_back_no_product_claim() -> None:
     context = {
         "competitors": [{"product": "Typical 35 L pack", "positioning": "Lighter at 650 g, with a titanium frame"}],
@@ -880,11 +910,11 @@ def test_claims_in_other_words_traced(text, spec_fields) -> None:
         ("Water resistant to 55 m.", {"specs": {"water_resistance_m": 50}}, ("number", "55 m")),
         ("A 12K mAh cell.", {"specs": {"battery_mah": 10000}}, ("number", "12000 mAh")),
         ("Oven safe.", {"specs": {"oven": "yesterday's model"}}, ("property", "oven safe")),
-        ("Proudly made in the USA.", {}, ("property", "made in usa")),
+        ("Proudly made in the USA.", {}, ("property", "made in USA")),
         (
             "Made in Germany.",
             {"competitors": [{"product": "Rival", "positioning": "made in Germany"}]},
-            ("property", "made in germany"),
+            ("property", "made in Germany"),
         ),
         ("Backed by a two-year guarantee.", {}, ("property", "warranty")),
     ],

@@ -20,6 +20,7 @@ from dataclasses import dataclass, replace
 from functools import partial
 
 from spec2listing.consistency.copy_text import readable_fields
+from spec2listing.consistency.origins import origin_statements, stated_origins
 from spec2listing.consistency.quantities import (
     Quantity,
     agreement_range,
@@ -412,39 +413,37 @@ def _material_sense(text: str, match: re.Match[str]) -> tuple[MaterialSense, str
     return MaterialSense.PLAIN, term
 
 
-# "Made in Portugal", "Manufactured in the USA": an origin, named with a capital as a place is. Lower-case words
-# after "made in" name no place ("made in small batches", "made in our workshop").
-_ORIGIN = re.compile(
-    r"(?<![\w-])(?:(?:[Hh]and[- ]?)?[Mm]ade|[Mm]anufactured|[Pp]roduced|[Cc]rafted|[Aa]ssembled|[Ss]ewn|[Bb]uilt)"
-    r" in (?:the )?"
-    r"(?P<place>[A-Z][\w.]*(?:[ -][A-Z][\w.]*){0,2})"
-)
-
-
 def _origin_claims(fields: Iterable[tuple[str, str]], facts: SpecFacts) -> list[Claim]:
-    """Trace each origin the copy names ("Made in Portugal") to the spec fields that name the same place."""
-    by_place: dict[str, list[str]] = {}
+    """Trace each origin the copy states ("Made in Portugal") to the spec fields that state the same country.
+
+    Countries are compared by ISO 3166 code, so "USA" agrees with "United States" and "England" with
+    "United Kingdom". A spec field states an origin only as one (see origins.origin_statements), so
+    "Inspired by Portugal" backs no "Made in Portugal".
+    """
+    by_country: dict[str, tuple[str, list[str]]] = {}
     for path, text in fields:
-        for match in _ORIGIN.finditer(text):
-            place = normalize(match.group("place").replace(".", "")).strip()
-            paths = by_place.setdefault(place, [])
+        for code, place in stated_origins(text):
+            _, paths = by_country.setdefault(code, (place, []))
             if path not in paths:
                 paths.append(path)
-    claims = []
-    for place, paths in by_place.items():
-        # Points are left out on both sides, so "U.S.A." in the spec names the copy's "USA".
-        pattern = re.compile(rf"(?<!\w){re.escape(place)}(?!\w)")
-        sources = [text.path for text in facts.texts if pattern.search(text.normalized.replace(".", ""))]
-        claims.append(
-            Claim(
-                kind=ClaimKind.PROPERTY,
-                text=f"made in {place}",
-                copy_fields=paths,
-                sources=sources,
-                supported=bool(sources),
-            )
+    if not by_country:
+        return []
+    stated: dict[str, list[str]] = {}
+    for fact in facts.texts:
+        for code in origin_statements(fact.path, fact.text):
+            paths = stated.setdefault(code, [])
+            if fact.path not in paths:
+                paths.append(fact.path)
+    return [
+        Claim(
+            kind=ClaimKind.PROPERTY,
+            text=f"made in {place}",
+            copy_fields=paths,
+            sources=stated.get(code, []),
+            supported=code in stated,
         )
-    return claims
+        for code, (place, paths) in by_country.items()
+    ]
 
 
 def _compares(path: str) -> bool:
