@@ -233,6 +233,11 @@ def test_spelled_out_contacts_found(description, found) -> None:
         "A polka dot comforter.",
         "Meet us at home dot matrix.",
         "Woven with 800-THREADS cotton.",
+        "A polka dot top.",
+        "Look at polka dot top details.",
+        "Swiss dot design.",
+        "Red Dot Design Award.",
+        "A dot life planner.",
     ],
 )
 def test_spelled_contact_lookalikes_pass(description) -> None:
@@ -433,7 +438,16 @@ def test_google_rejects_promotional_text() -> None:
 
 @pytest.mark.parametrize(
     "description",
-    ["Macinino sale e pepe in legno.", "A 100% off-grid solar lamp.", "Runs 80% off-peak.", "Salesforce-ready."],
+    [
+        "Macinino sale e pepe in legno.",
+        "A 100% off-grid solar lamp.",
+        "Runs 80% off-peak.",
+        "Salesforce-ready.",
+        "Phillips #1 and #2 screwdrivers included.",
+        "Use a #1 hook for trout.",
+        "Size number one fits ages 2-4.",
+        "Great for in stock photos.",
+    ],
 )
 def test_promotional_lookalikes_pass(description: str) -> None:
     google = GoogleMerchantCopy(title="Trail shoe", description=description)
@@ -456,10 +470,11 @@ def test_promotional_lookalikes_pass(description: str) -> None:
         "Dis\u00adcount inside.",
         "The number one mug.",
         "The #1 mug.",
+        "Ranked No. 1 for comfort.",
         "A top-rated mug.",
         "Satisfaction guaranteed.",
         "Free returns on every mug.",
-        "In stock and ready to ship.",
+        "Back in stock and ready to ship.",
         "\uff26\uff32\uff25\uff25 \uff33\uff28\uff29\uff30\uff30\uff29\uff2e\uff27 on every mug.",
         "Fr\u0435\u0435 shipping on every mug.",
         "Free\u200bshipping on every mug.",

@@ -56,9 +56,11 @@ _GTIN_GROUPINGS = ((4, 4), (1, 5, 5, 1), (1, 6, 6))
 
 
 # Addresses spelled out to slip past filters: "help at acme dot com", "help[at]acme[dot]com", "acme dot com" and
-# "acme . com". A host counts only under a generic ending (an e-mail address under a country code too) and with
-# a spelled-out "dot" or a space before its point, since "end. Com" is ordinary English.
-_SPELLED_TLD = r"(?:" + "|".join(sorted(_GENERIC_TLDS)) + r")"
+# "acme . com". They count only under the endings shops use most, since "polka dot top", "Swiss dot design"
+# and "end. Com" are ordinary English, and with a spelled-out "dot" or a space before the point. An e-mail
+# address, which needs an "at" as well, also counts under a country code.
+_SPELLED_TLDS = frozenset({"com", "net", "org", "shop", "store", "online", "info", "biz", "io"})
+_SPELLED_TLD = r"(?:" + "|".join(sorted(_SPELLED_TLDS)) + r")"
 _AT = r"(?:\s*[\[({]\s*at\s*[\])}]\s*|\s+at\s+)"
 _DOT = r"(?:\s*[\[({]\s*dot\s*[\])}]\s*|\s+dot\s+)"
 # Runs of name characters are matched possessively and only from their start, and a host has at most four

@@ -48,6 +48,14 @@ _SALE = re.compile(
     r"(?!\w))"
 )
 _PROMOTIONAL.append(("sale", _SALE))
+# A rank claimed for the product: "#1 best seller", "the number one choice", "ranked No. 1". "#1" alone is a
+# screw or hook size and "size number one" a size, so a rank needs a word that names one next to it.
+_RANK = r"(?:#\s?1|no\.?\s?1|number\s+one)"
+_RANKING = re.compile(
+    rf"(?i:(?:\b(?:ranked|rated|voted|the)\s+{_RANK}(?!\w))"
+    rf"|(?<![\w#]){_RANK}\s+(?:best|top|rated|selling|seller|choice|brand|pick|in|on|for|ranked)\b)"
+)
+_PROMOTIONAL.append(("#1", _RANKING))
 
 
 # URL schemes that run code. Browsers drop tabs and line breaks anywhere in a URL, and leading control

@@ -264,10 +264,9 @@ PROMOTIONAL_TERMS = (
     "cheapest",
     "call us",
     "email us",
-    # Rank, review and guarantee claims, and shipping, return and stock details, which Amazon's listing policy
-    # rules out as promotional or as availability details.
-    "number one",
-    "#1",
+    # Review and guarantee claims, and shipping, return and stock details, which Amazon's listing policy rules
+    # out as promotional or as availability details. Ranks ("#1", "number one") are matched in text_checks,
+    # since "#1" is also a screw size.
     "top seller",
     "top selling",
     "top rated",
@@ -276,7 +275,8 @@ PROMOTIONAL_TERMS = (
     "free gift",
     "ships free",
     "ships today",
-    "in stock",
+    "in stock now",
+    "back in stock",
     "ready to ship",
 )
 
