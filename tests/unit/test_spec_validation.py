@@ -282,6 +282,12 @@ def test_joiners_and_marks_allowed() -> None:
     assert "\u200d" in spec.summary
 
 
+def test_emoji_flag_tag_sequence_allowed() -> None:
+    scotland = "\U0001f3f4\U000e0067\U000e0062\U000e0073\U000e0063\U000e0074\U000e007f"
+    assert scotland in _accepted(summary=f"Woven in Scotland {scotland}").summary
+    assert "U+E0067" in _one_error(summary="Woven \U000e0067\U000e0062 here").message
+
+
 # ---------- error wording ----------
 
 

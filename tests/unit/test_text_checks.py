@@ -600,6 +600,15 @@ def test_hidden_characters_flagged_per_field() -> None:
     assert len(results) == len(readable_fields(listing))
 
 
+def test_emoji_flag_tags_not_hidden() -> None:
+    listing = _listing()
+    scotland = "\U0001f3f4\U000e0067\U000e0062\U000e0073\U000e0063\U000e0074\U000e007f"
+    bullets = [*listing.bullets[:3], f"Woven in Scotland {scotland}", "Loose tag \U000e0041 here."]
+    results = hidden_characters(listing.model_copy(update={"bullets": bullets}))
+    failed = {check.where: check.measured["found"] for check in results if not check.passed}
+    assert failed == {"bullets[4]": ["U+E0041 (TAG LATIN CAPITAL LETTER A)"]}
+
+
 def test_offline_copy_has_no_hidden_characters() -> None:
     assert all(check.passed for check in hidden_characters(_listing()))
 

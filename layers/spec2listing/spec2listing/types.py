@@ -7,6 +7,7 @@ intake.field_errors splits into a field error's message and expected value.
 import math
 import re
 import unicodedata
+from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any
 
@@ -36,10 +37,24 @@ MAX_SUMMARY_LENGTH = 5000
 # soft hyphen stay allowed: Persian, Indic scripts, emoji and German need them.
 # Distinct hidden characters an error names; it counts the rest.
 HIDDEN_SHOWN = 5
-HIDDEN_CHARACTERS = re.compile(
+_HIDDEN_CLASS = (
     "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b\u202a-\u202e\u2060-\u2064\u2066-\u2069"
     "\ufeff\ufff9-\ufffb\U000e0000-\U000e007f\ud800-\udfff]"
 )
+# An emoji tag sequence (Unicode UTS #51): a black flag, tag letters and a cancel tag, as the flags of England,
+# Scotland and Wales are written. Its tag characters are part of the emoji, so they are not hidden text.
+_EMOJI_TAG_SEQUENCE = "\U0001f3f4[\U000e0020-\U000e007e]+\U000e007f"
+_HIDDEN_OR_EMOJI = re.compile(f"(?P<emoji>{_EMOJI_TAG_SEQUENCE})|{_HIDDEN_CLASS}")
+
+
+def find_hidden(text: str) -> list[re.Match[str]]:
+    """Find each hidden character of a text, leaving out those that belong to an emoji tag sequence."""
+    return [match for match in _HIDDEN_OR_EMOJI.finditer(text) if match.group("emoji") is None]
+
+
+def mark_hidden(text: str, mark: Callable[[str], str]) -> str:
+    """Replace each hidden character of a text, outside emoji tag sequences, by `mark` of it."""
+    return _HIDDEN_OR_EMOJI.sub(lambda match: match.group(0) if match.group("emoji") else mark(match.group(0)), text)
 
 
 _SURROGATES = re.compile("[\ud800-\udfff]")
@@ -48,7 +63,7 @@ _SURROGATES = re.compile("[\ud800-\udfff]")
 def _visible_text(value: str) -> str:
     """Reject text with control, bidi or zero-width characters, naming each kind (up to 5) and where it first is."""
     first: dict[str, int] = {}
-    for hidden in HIDDEN_CHARACTERS.finditer(value):
+    for hidden in find_hidden(value):
         first.setdefault(hidden.group(0), hidden.start() + 1)
     if not first:
         return value

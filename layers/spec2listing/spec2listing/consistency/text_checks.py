@@ -13,7 +13,7 @@ from spec2listing.copywriting.platforms import PROMOTIONAL_TERMS, TEXT_RULES, Fi
 from spec2listing.models.brand import BrandGuide
 from spec2listing.models.consistency import CheckResult, CheckTarget
 from spec2listing.models.copy import ProductCopy
-from spec2listing.types import HIDDEN_CHARACTERS, described
+from spec2listing.types import described, find_hidden
 
 # A tag, a comment, or a character reference ("&nbsp;", "&#60;"), which plain-text fields show as written. A
 # name between "&" and ";" counts only when HTML names a character so: "Dolce&Gabbana;" is no reference.
@@ -336,7 +336,7 @@ def hidden_characters(listing: ProductCopy) -> list[CheckResult]:
     """
     results = []
     for path, text in readable_fields(listing):
-        found = list(dict.fromkeys(match.group(0) for match in HIDDEN_CHARACTERS.finditer(text)))
+        found = list(dict.fromkeys(match.group(0) for match in find_hidden(text)))
         results.append(
             _check(
                 "hidden_characters",

@@ -27,7 +27,7 @@ from spec2listing.models.manifest import ImageEntry, Manifest
 from spec2listing.models.records import ProductRecord, ProductStatus, RunRecord
 from spec2listing.models.spec import ProductSpec
 from spec2listing.storage import keys
-from spec2listing.types import HIDDEN_CHARACTERS
+from spec2listing.types import mark_hidden
 
 PREVIEW_SIDE = 480
 # Claims that the ledger stores as normalized vocabulary terms, which copy may write otherwise.
@@ -104,7 +104,7 @@ def show_hidden(text: str) -> str:
 
     A right-to-left override in copy would otherwise reorder what the sheet shows.
     """
-    return HIDDEN_CHARACTERS.sub(lambda match: f"[U+{ord(match.group(0)):04X}]", text)
+    return mark_hidden(text, lambda character: f"[U+{ord(character):04X}]")
 
 
 def _finalize(value: object) -> object:
