@@ -588,6 +588,9 @@ def test_material_denials_and_longer_terms(text: str, spec_fields: dict, claim: 
     assert _claims(text, **spec_fields)[(ClaimKind.MATERIAL.value, claim)] == sources
 
 
+_GOLD_VARIANT = {"sku": "T-1-G", "color": "Gold", "color_hex": "#D4AF37"}
+
+
 @pytest.mark.parametrize(
     ("text", "spec_fields", "claim"),
     [
@@ -603,6 +606,19 @@ def test_material_denials_and_longer_terms(text: str, spec_fields: dict, claim: 
         ("Silk scarf.", {"materials": ["100% polyester (silk-like)"]}, "silk"),
         ("A pure wool sweater.", {"materials": ["20% wool, 80% acrylic"]}, "pure wool"),
         ("100% cotton tee.", {"summary": "Cotton blend jersey."}, "100% cotton"),
+        ("Solid gold bracelet.", {"variants": [_GOLD_VARIANT], "materials": ["gold-tone brass"]}, "solid gold"),
+        ("Solid gold hoops.", {"materials": ["18K gold plate over brass"]}, "solid gold"),
+        ("Solid gold hoops.", {"materials": ["gold vermeil"]}, "solid gold"),
+        ("Gold hoops.", {"materials": ["zinc alloy with gold finish"]}, "gold"),
+        ("Pure cotton tee.", {"materials": ["cotton", "polyester"], "summary": "60 percent cotton."}, "pure cotton"),
+        ("Pure cotton tee.", {"materials": ["cotton-poly blend"]}, "pure cotton"),
+        ("Pure cotton tee.", {"materials": ["cotton and elastane"]}, "pure cotton"),
+        ("Pure organic cotton.", {"materials": ["60% organic cotton, 40% polyester"]}, "pure organic cotton"),
+        ("Solid wood desk.", {"materials": ["engineered wood"]}, "solid wood"),
+        ("Cashmere sweater.", {"materials": ["cashmere-touch acrylic"]}, "cashmere"),
+        ("Genuine leather - look great all day.", {"materials": ["PU leather"]}, "genuine leather"),
+        ("Soft leather like butter.", {"materials": ["PU leather"]}, "leather"),
+        ("Leather colour: cognac.", {"materials": ["PU leather"]}, "leather"),
     ],
 )
 def test_imitation_or_blend_backs_no_real_material(text: str, spec_fields: dict, claim: str) -> None:
@@ -619,6 +635,17 @@ def test_imitation_or_blend_backs_no_real_material(text: str, spec_fields: dict,
         ("Foam pad.", {"summary": "PU foam pad."}, "foam", ["summary"]),
         ("Silk scarf.", {"summary": "Silk print scarf."}, "silk", ["summary"]),
         ("100% cotton tee.", {"summary": "Body: 100% cotton."}, "100% cotton", ["summary"]),
+        (
+            "Solid 18k gold.",
+            {"variants": [_GOLD_VARIANT], "materials": ["18k gold"]},
+            "solid 18k gold",
+            ["materials[0]"],
+        ),
+        ("Real wood veneer.", {"summary": "Real wood veneer over MDF."}, "wood", ["summary"]),
+        ("Solid brass hardware.", {"summary": "Solid brass coated in nickel."}, "solid brass", ["summary"]),
+        ("Silk-like scarf.", {"materials": ["100% polyester (silk-like)"]}, "imitation silk", ["materials[0]"]),
+        ("Chrome handles.", {"materials": ["steel with chrome finish"]}, "chrome", ["materials[0]"]),
+        ("Solid black leather.", {"materials": ["leather"]}, "leather", ["materials[0]"]),
     ],
 )
 def test_material_qualifiers_traced(text: str, spec_fields: dict, claim: str, sources: list[str]) -> None:

@@ -38,11 +38,12 @@ from spec2listing.consistency.vocabulary import (
     NOT_THE_THING_AFTER,
     OTHER_SENSE_PHRASES,
     PROPERTIES,
-    PURITY_BEFORE,
     MaterialSense,
+    blended,
     denied,
     imitated,
     normalize,
+    purity_before,
 )
 from spec2listing.models.brand import BrandGuide
 from spec2listing.models.consistency import CheckResult, CheckTarget, Claim, ClaimKind
@@ -148,14 +149,24 @@ def _merge(phrases: list[_Phrase]) -> list[_Phrase]:
 
 
 def _blank(
-    text: str, pattern: re.Pattern[str], *, unless_inside: list[tuple[int, int]] | None = None
+    text: str,
+    pattern: re.Pattern[str],
+    *,
+    unless_inside: list[tuple[int, int]] | None = None,
+    unless_pure: bool = False,
 ) -> tuple[str, bool]:
-    """Replace each match by spaces, except one that lies within a longer span of `unless_inside`."""
+    """Replace each match by spaces, except one that lies within a longer span of `unless_inside`.
+
+    With `unless_pure`, a match after a word that claims purity ("solid", "pure") stays too, so that the
+    material pass holds "solid gold" to the spec even where a variant is called "Gold".
+    """
     found = False
 
     def spaces(match: re.Match[str]) -> str:
         nonlocal found
         if any(strictly_inside(match.span(), outer) for outer in unless_inside or ()):
+            return match.group(0)
+        if unless_pure and purity_before(text, match.start()):
             return match.group(0)
         found = True
         return " " * len(match.group(0))
@@ -325,6 +336,7 @@ def build_ledger(spec: ProductSpec, brand: BrandGuide | None, listing: ProductCo
     """Trace every claim of the copy and every visual promise of the spec to the fields that support it."""
     fields = readable_fields(listing)
     phrases = _merge(_spec_phrases(spec, brand))
+    original = dict(fields)
     normalized = {path: normalize(text) for path, text in fields}
     working = dict(normalized)
 
@@ -333,8 +345,9 @@ def build_ledger(spec: ProductSpec, brand: BrandGuide | None, listing: ProductCo
     term_spans = {path: [match.span(1) for match in _TERMS.finditer(text)] for path, text in working.items()}
     for phrase in phrases:
         pattern = term_pattern(phrase.normalized)
+        pure = phrase.claim.kind in (ClaimKind.MATERIAL, ClaimKind.COLOR)
         for path, text in working.items():
-            working[path], found = _blank(text, pattern, unless_inside=term_spans[path])
+            working[path], found = _blank(text, pattern, unless_inside=term_spans[path], unless_pure=pure)
             if found:
                 phrase.claim.copy_fields.append(path)
     for phrase in phrases:
@@ -356,7 +369,7 @@ def build_ledger(spec: ProductSpec, brand: BrandGuide | None, listing: ProductCo
             sense, wording = MaterialSense.PLAIN, f"not {term}" if negative else term
             if kind == ClaimKind.MATERIAL and not negative:
                 # Read in the text before blanking, where the spec's "PU" still qualifies "PU leather".
-                sense, wording = _material_sense(normalized[path], match)
+                sense, wording = _material_sense(normalized[path], match, original[path])
             _, paths = term_fields.setdefault((term, negative, sense, _compares(path)), (wording, []))
             if path not in paths:
                 paths.append(path)
@@ -373,6 +386,11 @@ def build_ledger(spec: ProductSpec, brand: BrandGuide | None, listing: ProductCo
         else:
             stating = partial(backing.paths_stating, skip_denied=kind in _DENIABLE, material=material, sense=sense)
             sources = stating(term_pattern(term), terms=_TERMS)
+            if sense == MaterialSense.PURE:
+                # A share or blend anywhere in the spec ("60% cotton") contradicts "100% cotton", and a variant's
+                # colour name ("Gold") names no material.
+                blending = backing.paths_blending(term_pattern(term))
+                sources = [] if blending else [path for path in sources if not path.endswith(".color")]
             for narrower in NARROWER_TERMS.get(term, ()):
                 narrower_paths = stating(_narrower_pattern(narrower), terms=_TERMS)
                 sources += [path for path in narrower_paths if path not in sources and _NARROWER_SOURCES.match(path)]
@@ -398,17 +416,19 @@ def _narrower_pattern(term: str) -> re.Pattern[str]:
     return re.compile(rf"(?<!\w){re.escape(term)}(?:s|es)?(?!\w)(?! (?:{NOT_THE_THING_AFTER})\b)")
 
 
-def _material_sense(text: str, match: re.Match[str]) -> tuple[MaterialSense, str]:
+def _material_sense(text: str, match: re.Match[str], original: str) -> tuple[MaterialSense, str]:
     """Tell what a material word of the copy claims, with the words that claim it.
 
-    "Genuine leather" and "100% cotton" claim the pure material, "PU leather" and "gold-tone" an imitation or
-    look of it, and "leather" the material itself.
+    "Genuine leather" and "100% cotton" claim the pure material, "PU leather", "gold-tone" and "silk-like" an
+    imitation or look of it, and "leather" the material itself. Copy that names its own blend ("real wood
+    veneer") claims no pure material. `original` is the field as written, where a hyphen still joins "-like".
     """
     term = match.group(1)
-    if imitated(text, *match.span()):
+    joined_like = re.search(rf"(?<!\w){re.escape(term)}(?:s|es)?-like(?!\w)", original, re.IGNORECASE)
+    if imitated(text, *match.span(), copy=True) or joined_like:
         return MaterialSense.IMITATION, f"imitation {term}"
-    purity = PURITY_BEFORE.search(text, max(0, match.start() - 20), match.start())
-    if purity is not None:
+    purity = purity_before(text, match.start())
+    if purity is not None and not blended(text, *match.span()):
         return MaterialSense.PURE, f"{purity.group(0)}{term}"
     return MaterialSense.PLAIN, term
 

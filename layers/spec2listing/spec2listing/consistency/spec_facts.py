@@ -131,6 +131,14 @@ class SpecFacts:
                 break
         return paths
 
+    def paths_blending(self, pattern: re.Pattern[str]) -> list[str]:
+        """Return the paths of the texts that state a material only as a share or blend ("60% cotton")."""
+        paths = []
+        for text in self.texts:
+            if any(blended(text.normalized, *match.span()) for match in pattern.finditer(text.normalized)):
+                paths.append(text.path)
+        return paths
+
     def paths_tagged(self, body: str) -> list[str]:
         """Return the paths of the texts that make a hashtag's body when only letters and digits are kept.
 

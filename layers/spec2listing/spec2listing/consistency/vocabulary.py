@@ -45,8 +45,13 @@ _STERLING = re.compile(r"\b(?:925 silver|silver 925)\b(?! plat)")
 
 
 def normalize(text: str) -> str:
-    """Lower-case text with hyphens, underscores and slashes as spaces and one spelling per word."""
+    """Lower-case text with hyphens, underscores and slashes as spaces and one spelling per word.
+
+    A dash with a space on each side becomes a semicolon.
+    """
     text = text.lower().replace("’", "'")
+    # A dash between spaces ends a clause, so "leather - look great" is no "leather look".
+    text = re.sub(r"\s[-–—]+\s", " ; ", text)
     text = " ".join(re.sub(r"[-_/]+", " ", text).split())
     text = _STERLING.sub("sterling silver", text)
     return _SPELLING.sub(lambda match: _SPELLINGS[match.group(1)], text)
@@ -239,21 +244,38 @@ _LEATHER_ONLY = frozenset({"pu", "pvc", "eco"})
 _LEATHERS = frozenset({"leather", "suede"})
 _REAL_WHEN_SYNTHETIC = frozenset({"rubber", "sapphire", "resin"})
 # Words after a material that make it a look of that material: "gold-tone", "marble-effect", "silk-like",
-# "cashmere feel", "wood-grain". A print or pattern is a look too, except on a fabric ("silk print scarf").
-_LOOK_AFTER = re.compile(
-    r" (?:effect|look|looking|style|styled|tone|toned|grain|laminate|coloured|colored|colour|color|like|feel"
-    r"|inspired|imitation)\b"
+# "cashmere feel", "wood-grain", "gold finish", "gold plate over brass". A print or pattern is a look too,
+# except on a fabric ("silk print scarf"), and so is a finish, except of a plating metal ("chrome finish").
+_LOOK_WORDS = (
+    r"effect|look|looking|style|styled|tone|toned|grain|laminate|coloured|colored|imitation|plate|electroplated"
+    r"|dipped|vermeil|touch|soft"
 )
+_LOOK_AFTER = re.compile(rf" (?:{_LOOK_WORDS}|colour|color|like|feel|inspired)\b")
+# In copy, "like", "colour" and "inspired" after a material are ordinary words ("soft leather like butter",
+# "leather colour: cognac"), so only the other look words, and "-like" joined by its hyphen, make a look there.
+_COPY_LOOK_AFTER = re.compile(rf" (?:{_LOOK_WORDS}|feel)\b")
 _PRINT_AFTER = re.compile(r" (?:print|printed|pattern|patterned)\b")
+_FINISH_AFTER = re.compile(r" (?:finish|finished)\b")
 _FABRICS = frozenset(
     {"cotton", "linen", "silk", "wool", "merino", "cashmere", "polyester", "canvas", "denim", "velvet", "satin"}
     | {"viscose", "nylon", "jute", "hemp", "fleece", "flax", "mohair", "alpaca", "microfibre"}
 )
-# Words before a material in copy that claim nothing else is in it: "genuine leather", "solid gold", "100% cotton".
-PURITY_BEFORE = re.compile(r"(?<!\w)(?:pure|100 ?%|solid|genuine|real)(?: \d+k)? $")
-# A share below 100% or a blend next to a material in the spec: "20% wool", "wool 20%", "wool blend", "oak veneer".
-_PART_BEFORE = re.compile(r"(?<![\w.,])(\d{1,2}(?:[.,]\d+)?) ?% $")
-_PART_AFTER = re.compile(r" (?:blend|mix|rich|veneer|coated|\(?\d{1,2}(?:[.,]\d+)? ?%)")
+_PLATING_METALS = frozenset({"chrome", "nickel", "rhodium"})
+# Words before a material in copy that claim nothing else is in it: "genuine leather", "solid gold", "100% cotton",
+# also with one word between ("solid 18k gold", "pure new wool"), unless that word is a colour ("solid black
+# leather" claims a plain colour).
+_PURITY_BEFORE = re.compile(r"(?<!\w)(?:pure|100 ?%|100 percent|solid|genuine|real) (?:(?P<between>[\w']+) )?$")
+# Characters before a material searched for the words that qualify it.
+_QUALIFIER_WINDOW = 40
+# A share below 100% or a blend next to a material in the spec: "20% wool", "60% organic cotton", "wool 20%",
+# "wool blend", "cotton poly blend", "cotton and elastane", "oak veneer", "engineered wood".
+_PART_BEFORE = re.compile(
+    r"(?:(?<![\w.,])\d{1,2}(?:[.,]\d+)? ?(?:%|percent) (?:[a-z]+ )?|(?<!\w)(?:engineered|composite|pressed) )$"
+)
+_PART_AFTER = re.compile(
+    r" (?:(?:[a-z]+ ){0,2}(?:blend|mix)\b|rich\b|veneer\b|\(?\d{1,2}(?:[.,]\d+)? ?%"
+    r"|(?:and |& |with )?(?:poly|polyester|elastane|spandex|lycra|nylon|acrylic|viscose|rayon)\b)"
+)
 
 
 class MaterialSense(StrEnum):
@@ -264,10 +286,16 @@ class MaterialSense(StrEnum):
     PURE = "pure"
 
 
-def imitated(text: str, start: int, end: int) -> bool:
-    """Tell whether the material at `text[start:end]` of a normalized text names an imitation or look of it."""
+def imitated(text: str, start: int, end: int, *, copy: bool = False) -> bool:
+    """Tell whether the material at `text[start:end]` of a normalized text names an imitation or look of it.
+
+    With `copy`, the text is copy, where fewer words after a material make a look (_COPY_LOOK_AFTER).
+    """
     word = text[start:end]
-    if _LOOK_AFTER.match(text, end) or (not _among(word, _FABRICS) and _PRINT_AFTER.match(text, end)):
+    look_after = _COPY_LOOK_AFTER if copy else _LOOK_AFTER
+    if look_after.match(text, end) or (not _among(word, _FABRICS) and _PRINT_AFTER.match(text, end)):
+        return True
+    if not _among(word, _PLATING_METALS) and _FINISH_AFTER.match(text, end):
         return True
     before = _IMITATION_BEFORE.search(text, max(0, start - 20), start)
     if before is None:
@@ -278,6 +306,14 @@ def imitated(text: str, start: int, end: int) -> bool:
     return not (qualifier == "synthetic" and _among(word, _REAL_WHEN_SYNTHETIC))
 
 
+def purity_before(text: str, start: int) -> re.Match[str] | None:
+    """Find the words before `text[start:]` that claim a pure material ("solid", "100%"), if any."""
+    match = _PURITY_BEFORE.search(text, max(0, start - _QUALIFIER_WINDOW), start)
+    if match is None or match.group("between") in COLORS:
+        return None
+    return match
+
+
 def _among(word: str, terms: frozenset[str]) -> bool:
     """Tell whether a term, perhaps in the plural ("resins", "glasses"), is one of `terms`."""
     return word in terms or word[:-1] in terms or (word.endswith("es") and word[:-2] in terms)
@@ -285,7 +321,7 @@ def _among(word: str, terms: frozenset[str]) -> bool:
 
 def blended(text: str, start: int, end: int) -> bool:
     """Tell whether the material at `text[start:end]` of a normalized text is only a share or blend ("20% wool")."""
-    before = _PART_BEFORE.search(text, max(0, start - 10), start)
+    before = _PART_BEFORE.search(text, max(0, start - _QUALIFIER_WINDOW), start)
     return before is not None or _PART_AFTER.match(text, end) is not None
 
 
