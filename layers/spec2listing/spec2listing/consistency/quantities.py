@@ -23,8 +23,9 @@ from spec2listing.copywriting.platforms import CJK_CHARACTERS
 # figure's precision alone lets "5 stars" stand for 4.6 and "1 TB" for 512 GB. A figure that equals the spec
 # value always agrees, so a zero agrees only with a zero.
 MAX_ROUNDING_ERROR = 0.05
-# A fraction converted from another unit rounds to the nearest sixteenth, as inch rulers and sizes do ("1/2-inch"
-# for 12 mm, 5.8% off), within MAX_FRACTION_ERROR of the value, so "1/16 in" still does not state 1 mm.
+# A fraction converted from another unit rounds to the step its denominator shows, or to the nearest sixteenth
+# where that is finer, as inch rulers and sizes do ("1/2-inch" for 12 mm, 5.8% off, "5' 3 1/2\"" for 161 cm).
+# It stays within MAX_FRACTION_ERROR of the value, so "1/16 in" still does not state 1 mm.
 FRACTION_HALF_STEP = 1 / 32
 MAX_FRACTION_ERROR = 0.10
 
@@ -157,11 +158,15 @@ _NUMBER_WORD = re.compile(r"\b(" + "|".join(NUMBER_WORDS) + r")\b", re.IGNORECAS
 # read as one figure in the smaller unit, so "5'3\"" is 63 inches.
 _COMPOUND = re.compile(
     r"(?<![\w.,])(?P<large>\d+)\s?(?:(?P<feet>['’′]|ft\.?|feet|foot)|lbs?\.?|pounds?)\s?"
-    r"(?P<small>\d+(?:\.\d+)?)\s?(?(feet)(?:\"|”|″|''|in|inch(?:es)?)|(?:oz|ounces?))(?![a-z])",
+    r"(?P<small>\d+(?:\.\d+)?(?: \d{1,2}/\d{1,2})?|\d{1,2}/\d{1,2})"
+    r"\s?(?(feet)(?:\"|”|″|''|in|inch(?:es)?)|(?:oz|ounces?))(?![a-z])",
     re.IGNORECASE,
 )
 # "4K" and "8K" name video resolutions, not gold of 4 or 8 karat, unless gold follows ("8K gold").
-_RESOLUTION_NAME = re.compile(r"(?<![\w.,])[2458]K(?![\w-])(?!\s*(?:gold|white|yellow|rose|solid|plated))")
+_RESOLUTION_NAME = re.compile(r"(?<![\w.,$€£])[2458]K(?![\w-])(?!\s*(?:gold|white|yellow|rose|solid|plated))")
+# Words after a figure with K that make the K a purity ("18K gold", "14k white gold"). Without one, a K may
+# also be a thousand ("10K steps", "100K+ reviews"), which is read as the figure's other reading.
+_KARAT_AFTER = re.compile(r"\s?(?:gold|white|yellow|rose|solid|plated|gp|karat)\b", re.IGNORECASE)
 # A K before a space and a unit, or before BTU, is a thousand: "10K mAh", "20K BTU". Joined to its unit it
 # starts the unit ("1.2 kg", "5 kW").
 _THOUSANDS_K = re.compile(
@@ -187,8 +192,8 @@ class Quantity:
     # A bare figure of copy read with the unit of the measured figure it is joined to: "300 x 200 mm" may
     # mean 300 mm, while "2 x 100 ml" means two bottles.
     spread: "Quantity | None" = field(default=None, compare=False)
-    # Whether the figure is written as a fraction ("1/2-inch"), which rounds to the nearest sixteenth.
-    fraction: bool = field(default=False, compare=False)
+    # The denominator of a figure written with a fraction ("1/2-inch", "5' 3 1/2\""), 0 for any other figure.
+    fraction: int = field(default=0, compare=False)
 
     @property
     def key(self) -> tuple[float, str | None]:
@@ -282,16 +287,22 @@ def _scan(text: str, default_unit: str | None) -> tuple[str, list[re.Match[str]]
         number = match.group("number")
         form = next(name for name in _FORMS if match.group(name))
         value, decimals = _number_value(number, form)
+        thousands = None
+        if unit == "k" and match.group("currency"):
+            # "$5K" is five thousand dollars.
+            value, unit = value * 1000, SPELLINGS[match.group("currency").lower()]
+        elif unit == "k" and not _KARAT_AFTER.match(text, match.end()):
+            thousands = Quantity(sign * value * 1000, None, match.group(0).strip())
         written = match.group(0).strip()
         split = _split_reading(number, written, sign, unit) if form == "spaced" and " " in number else ()
         hashtag = (match.start("number"), match.end("number")) in tags
-        other_mark = None
+        other_mark = thousands
         if form == "plain" and _POINT_THOUSANDS.fullmatch(number):
             other_mark = Quantity(sign * float(number.replace(".", "")), unit, written)
         elif form == "grouped" and _COMMA_THOUSANDS_ONCE.fullmatch(number):
             other_mark = Quantity(sign * float(number.replace(",", ".")), unit, written, 3)
         found.append(
-            Quantity(sign * value, unit, written, decimals, split, hashtag, other_mark, fraction=form == "fraction")
+            Quantity(sign * value, unit, written, decimals, split, hashtag, other_mark, fraction=_denominator(number))
         )
     return text, matches, found, ratings
 
@@ -321,9 +332,17 @@ def _rating(match: re.Match[str], group: str = "number") -> Quantity:
 
 def _compound(match: re.Match[str]) -> Quantity:
     """Read a _COMPOUND match as one figure in inches or ounces, with its text as written."""
-    small, decimals = _number_value(match.group("small"), "plain")
+    written_small = match.group("small")
+    small, decimals = _number_value(written_small, "fraction" if "/" in written_small else "plain")
     unit, per_large = ("inch", 12) if match.group("feet") else ("oz", 16)
-    return Quantity(int(match.group("large")) * per_large + small, unit, match.group(0).strip(), decimals)
+    total = int(match.group("large")) * per_large + small
+    return Quantity(total, unit, match.group(0).strip(), decimals, fraction=_denominator(written_small))
+
+
+def _denominator(number: str) -> int:
+    """Return the denominator of a number written with a fraction ("1 1/2"), or 0."""
+    fraction = re.search(r"/(\d+)$", number)
+    return int(fraction.group(1)) if fraction else 0
 
 
 def _thousands(match: re.Match[str]) -> str:
@@ -436,7 +455,7 @@ def agreement_range(stated: Quantity) -> tuple[str | None, float, float]:
         # A figure converted from another unit may be rounded to tens or fives (see _rounds_to).
         width = max(width, _round_half_step(stated.value) + 1e-6 * abs(stated.value))
     if stated.fraction:
-        width = max(width, FRACTION_HALF_STEP + 1e-6)
+        width = max(width, FRACTION_HALF_STEP, 0.5 / stated.fraction) + 1e-6
     low, high = stated.value - width, stated.value + width
     unit = UNITS[stated.unit]
     return unit.dimension, _to_base(low, unit), _to_base(high, unit)
@@ -483,7 +502,8 @@ def _rounds_to(value: float, stated: Quantity, *, converted: bool = False) -> bo
         return True
     half_step = 0.5 * 10.0**-stated.decimals
     if converted and stated.fraction:
-        return difference <= FRACTION_HALF_STEP + 1e-9 and difference <= MAX_FRACTION_ERROR * abs(value)
+        half_fraction = max(FRACTION_HALF_STEP, 0.5 / stated.fraction)
+        return difference <= half_fraction + 1e-9 and difference <= MAX_FRACTION_ERROR * abs(value)
     if converted and stated.decimals == 0:
         half_step = max(half_step, _round_half_step(stated.value))
     return difference <= half_step + 1e-9 and difference <= MAX_ROUNDING_ERROR * abs(value)
