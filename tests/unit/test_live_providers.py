@@ -435,6 +435,20 @@ def test_copy_blocked_finish_not_retried(gemini, images, finish) -> None:
     assert len(gemini.requests) == 1
 
 
+# The SDK warns about a finish reason it does not know, and passes it on.
+@pytest.mark.filterwarnings("ignore:A_REASON_ADDED_LATER is not a valid FinishReason")
+@pytest.mark.parametrize("finish", ["LANGUAGE", "UNEXPECTED_TOOL_CALL", "A_REASON_ADDED_LATER"])
+def test_copy_other_finish_gets_repair(gemini, images, finish) -> None:
+    spec, brand = product()
+    valid = OfflineCopyWriter().write(spec, brand, ledger=MemoryLedger()).listing
+    gemini.queue(gemini_api.finished(valid.model_dump_json(), finish))
+    draft = copy_writer(live(gemini, images)).write(spec, brand, ledger=MemoryLedger())
+
+    assert draft.listing == valid
+    assert len(gemini.requests) == 2
+    assert finish in gemini.requests[1].json()["contents"][2]["parts"][0]["text"]
+
+
 def test_copy_blocked_prompt_not_retried(gemini, images) -> None:
     spec, brand = product()
     gemini.queue(gemini_api.blocked_prompt("PROHIBITED_CONTENT"))

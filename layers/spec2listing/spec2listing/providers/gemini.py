@@ -48,19 +48,11 @@ BLOCKED_FINISH_REASONS = frozenset(
     {"SAFETY", "RECITATION", "PROHIBITED_CONTENT", "BLOCKLIST", "SPII"}
     | {"IMAGE_SAFETY", "IMAGE_PROHIBITED_CONTENT", "IMAGE_RECITATION", "MODEL_ARMOR"}
 )
-# Finish reasons after which the text may be cut short or malformed: worth one repair attempt.
-# A CONTINUATION response carries a token for resuming it in another billed request. The SDK's
-# automatic continuation is off, so such a response counts as cut short.
-REPAIRABLE_FINISH_REASONS = frozenset(
-    {
-        "MAX_TOKENS",
-        "CONTINUATION",
-        "MALFORMED_FUNCTION_CALL",
-        "MALFORMED_RESPONSE",
-        "OTHER",
-        "FINISH_REASON_UNSPECIFIED",
-    }
-)
+# The finish reason of a complete answer. Any other that blocks nothing (MAX_TOKENS, OTHER, LANGUAGE, and
+# reasons the API adds later) may leave the text cut short or malformed, so it is worth one repair attempt.
+# A CONTINUATION response carries a token for resuming it in another billed request. The SDK's automatic
+# continuation is off, so such a response counts as cut short.
+COMPLETE_FINISH_REASON = "STOP"
 RETRYABLE_STATUS = frozenset({408, 429, 500, 502, 503, 504})
 AUTH_STATUS = frozenset({401, 403})
 _DURATION = re.compile(r"^(\d+(?:\.\d+)?)s$")
@@ -201,7 +193,7 @@ class GeminiModel:
             raise ContentBlocked(f"Gemini stopped the {self.step} response: finish reason {finish}")
         parts = candidate.content.parts if candidate.content and candidate.content.parts else []
         text = "".join(part.text for part in parts if part.text and not part.thought)
-        if finish in REPAIRABLE_FINISH_REASONS or not text.strip():
+        if finish != COMPLETE_FINISH_REASON or not text.strip():
             raise IncompleteAnswer(
                 f"Gemini's {self.step} response is unusable: finish reason {finish}, {len(text)} characters of text",
                 text=text,
