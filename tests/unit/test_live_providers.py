@@ -1095,6 +1095,7 @@ def test_render_step_never_caches_mismatch(gemini, images, store, records, image
     assert content_type == "image/png"
     assert Image.open(io.BytesIO(data)).format == "PNG"
     assert result.cache_key is None
+    assert result.requested_format == "png"
     assert store.list_keys("cache/images/") == []
 
     images.draw = openai_api.plain_png

@@ -192,3 +192,18 @@ def test_hole_counts_only_inside_white_outline(name: str, data: bytes, color_hex
     result = _variant_color(_variant_job("Variant", color_hex), data)
     assert result.passed is passed, (name, result.measured)
     assert result.weight > 0, name
+
+
+def test_image_format_checked_against_request() -> None:
+    job = _variant_job("Navy", "#1F2A44")
+    image = Image.new("RGB", (job.width, job.height), (255, 255, 255))
+    jpeg = io.BytesIO()
+    image.save(jpeg, format="JPEG")
+
+    def format_checks(data: bytes, requested: str | None) -> list[tuple[bool, object]]:
+        results = check_image(job, data, requested_format=requested)
+        return [(result.passed, result.measured["format"]) for result in results if result.check == "image_format"]
+
+    assert format_checks(jpeg.getvalue(), "png") == [(False, "jpeg")]
+    assert format_checks(jpeg.getvalue(), "jpeg") == [(True, "jpeg")]
+    assert format_checks(_png(image), None) == []

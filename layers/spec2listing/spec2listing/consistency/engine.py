@@ -130,6 +130,9 @@ CHECK_KINDS: dict[str, CheckKind] = {
     "html_attributes": CheckKind(
         2, "Tag attributes the platform does not accept", "Remove the attributes, keeping the tags' text."
     ),
+    "image_format": CheckKind(
+        1, "Image in another format than requested", "Render the image again; the provider ignored the format."
+    ),
     "text_present": CheckKind(2, "Empty copy field", "Write the field, or drop the empty list item."),
     "hidden_characters": CheckKind(
         3, "Invisible or text-reordering characters in the copy", "Delete the listed characters."
@@ -177,7 +180,7 @@ def check_product(
         if render is None or render.status != RenderStatus.RENDERED or job.job_id not in images:
             checks.append(image_checks.not_rendered(job, render))
             continue
-        image_results = image_checks.check_image(job, images[job.job_id])
+        image_results = image_checks.check_image(job, images[job.job_id], requested_format=render.requested_format)
         if vision and job.job_id in vision:
             image_results += image_checks.vision_checks(job, vision[job.job_id])
         _record_image_evidence(job, image_results, claims)

@@ -78,15 +78,26 @@ def on_white(job: ImageJob) -> bool:
     return job.kind in (ImageKind.PACKSHOT, ImageKind.VARIANT)
 
 
-def check_image(job: ImageJob, data: bytes) -> list[CheckResult]:
-    """Size, resolution, aspect ratio, background, fill and colour of one rendered image."""
+def check_image(job: ImageJob, data: bytes, *, requested_format: str | None = None) -> list[CheckResult]:
+    """Size, resolution, aspect ratio, background, fill and colour of one rendered image.
+
+    With `requested_format` (png, jpeg or webp, as the renderer asked for it), its format too.
+    """
     try:
         measured = measure(data, white_tolerance=WHITE_TOLERANCE)
     except (UnidentifiedImageError, OSError, ValueError) as error:
         return [_result(job, "image_decodes", "image file", False, "a decodable PNG, JPEG or WebP", error=str(error))]
 
     longest = max(measured.width, measured.height)
-    results = [
+    results = []
+    if requested_format is not None:
+        decoded = measured.format.lower()
+        results.append(
+            _result(
+                job, "image_format", "requested format", decoded == requested_format, requested_format, format=decoded
+            )
+        )
+    results += [
         _result(
             job,
             "image_size",

@@ -100,6 +100,11 @@ class RenderResult(StepResult):
     error: str | None = None
     cache_key: str | None = None
     reused: bool = False
+    requested_format: str | None = Field(
+        default=None,
+        description="The format the renderer asked for (png, jpeg or webp); None for an image from the cache, "
+        "which is cached only in that format.",
+    )
 
 
 class PlanResult(StepResult):

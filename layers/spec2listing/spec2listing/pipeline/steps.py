@@ -241,6 +241,7 @@ def render_image(task: RenderTask, *, store: ObjectStore, renderer: ImageRendere
         provider=renderer.name,
         duration_ms=watch.ms,
         cache_key=cache_key,
+        requested_format=renderer.output_format(job),
     )
 
 
