@@ -861,6 +861,14 @@ def test_render_implausible_usage_estimated(gemini, images, usage) -> None:
     assert 0 < estimated.cost_usd < 1
 
 
+def test_render_usage_without_split_keeps_totals(gemini, images) -> None:
+    _, _, ledger = _render_reporting_usage(gemini, images, {"input_tokens": 500, "output_tokens": 1056})
+
+    (usage,) = ledger.recorded
+    assert usage.reported is True
+    assert (usage.input_tokens, usage.output_tokens) == (500, 1056)
+
+
 def test_render_reference_photos_use_edit(gemini, images) -> None:
     spec, brand = product()
     job = first_job(spec, brand, ImageKind.PACKSHOT)

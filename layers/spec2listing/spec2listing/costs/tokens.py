@@ -7,6 +7,7 @@ allowance.
 """
 
 import math
+from typing import TypeGuard
 
 CHARACTERS_PER_TOKEN = 4
 # Gemini bills an image larger than 384 px per side as 768x768 tiles of 258 tokens each.
@@ -33,6 +34,6 @@ def image_tokens(width: int, height: int) -> int:
 MAX_REPORTED_TOKENS = 100_000_000
 
 
-def plausible_token_count(value: object) -> bool:
+def plausible_token_count(value: object) -> TypeGuard[int]:
     """Check that a provider's reported token count is a whole number from 0 to MAX_REPORTED_TOKENS."""
     return isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= MAX_REPORTED_TOKENS

@@ -13,14 +13,14 @@ import io
 import json
 import logging
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import httpx2
 import openai
 from openai.types import ImagesResponse
-from openai.types.images_response import Usage as ImagesUsage
 from PIL import Image, UnidentifiedImageError
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel
 
 from spec2listing.costs import PriceTable
 from spec2listing.costs.ledger import UsageLedger
@@ -224,14 +224,13 @@ class OpenAIImageRenderer:
                 "the price table lists no price for this image; pricing it by pixel count",
                 extra={"job_id": job.job_id, "model": self.model, "quality": quality, "size": size},
             )
-        reported = _reported_usage(response.usage)
+        reported = _reported_usage(response.usage, estimated_image_tokens=REFERENCE_PHOTO_INPUT_TOKENS * photos)
         # The request is for one image. A response with more is priced as one, since one is kept. A response
         # with none whose usage reports output tokens generated one, which is billed though it did not arrive.
         generated = returned > 0 or (reported is not None and reported.output_tokens > 0)
         images = REQUESTED_IMAGES if generated else 0
         if reported is not None:
-            text_tokens = reported.input_tokens_details.text_tokens
-            image_tokens = reported.input_tokens_details.image_tokens
+            text_tokens, image_tokens = reported.text_tokens, reported.image_tokens
             input_tokens, output_tokens = reported.input_tokens, reported.output_tokens
         else:
             text_tokens = estimated_text_tokens(job.prompt)
@@ -262,18 +261,40 @@ class OpenAIImageRenderer:
         )
 
 
-def _reported_usage(usage: object) -> ImagesUsage | None:
-    """Validate the usage the response reported, or return None when it is missing or malformed."""
+@dataclass(frozen=True)
+class _ReportedUsage:
+    """Token counts a response reported; the input split is estimated where the response gave none."""
+
+    input_tokens: int
+    output_tokens: int
+    text_tokens: int
+    image_tokens: int
+
+
+def _reported_usage(usage: object, *, estimated_image_tokens: int) -> _ReportedUsage | None:
+    """Read the usage the response reported, or return None when its totals are missing or malformed.
+
+    A usage without `input_tokens_details` keeps its totals, and its input is split into image tokens as
+    estimated for the request (at most the input) and text tokens for the rest.
+    """
     if isinstance(usage, BaseModel):
         usage = usage.model_dump(warnings=False)
-    try:
-        # Strict, so that a count of true or "100" is no reported count.
-        reported = ImagesUsage.model_validate(usage, strict=True)
-    except ValidationError:
+    if not isinstance(usage, dict):
         return None
-    details = reported.input_tokens_details
-    counts = (reported.input_tokens, reported.output_tokens, details.text_tokens, details.image_tokens)
-    return reported if all(plausible_token_count(count) for count in counts) else None
+    input_tokens, output_tokens = usage.get("input_tokens"), usage.get("output_tokens")
+    # A count of true or "100" is no reported count.
+    if not (plausible_token_count(input_tokens) and plausible_token_count(output_tokens)):
+        return None
+    details = usage.get("input_tokens_details")
+    if details is None:
+        estimated = min(estimated_image_tokens, input_tokens)
+        return _ReportedUsage(input_tokens, output_tokens, input_tokens - estimated, estimated)
+    if not isinstance(details, dict):
+        return None
+    text_tokens, image_tokens = details.get("text_tokens"), details.get("image_tokens")
+    if not (plausible_token_count(text_tokens) and plausible_token_count(image_tokens)):
+        return None
+    return _ReportedUsage(input_tokens, output_tokens, text_tokens, image_tokens)
 
 
 def _send(client: openai.OpenAI, options: dict[str, Any], photos: list[tuple[str, bytes, str]]) -> ImagesResponse:
