@@ -179,6 +179,20 @@ def test_intake_rejects_missing_photo_with_path(store, records) -> None:
     assert store.get_bytes(keys.rejected_original(result.run_id, "photos.json")) == data
 
 
+def test_intake_rejects_photo_listed_twice(store, records) -> None:
+    store.put_bytes(keys.staged_reference_photo("R-1", "front.png"), _png("red"), "image/png")
+    data = json.dumps(_spec("R-1", ["front.png", "./front.png"])).encode()
+
+    result = _intake(store, records, "photos.json", data)
+
+    assert (result.product_count, result.rejected_count) == (0, 1)
+    (rejection,) = get_json(store, keys.rejected_errors(result.run_id))["rejected"]
+    (error,) = rejection["errors"]
+    assert error["path"] == "reference_photos[1]"
+    assert error["message"].startswith("the same photo as reference_photos[0]")
+    assert error["expected"] == "each reference photo once"
+
+
 def test_intake_accepts_photo_by_bucket_key(store, records) -> None:
     store.put_bytes("photos/lamp/front.png", _png("red"), "image/png")
     data = json.dumps(_spec("R-1", ["photos/lamp/front.png"])).encode()

@@ -93,10 +93,26 @@ def missing_reference_photos(
     file: str,
     locate: Callable[[tuple[int | str, ...]], str],
 ) -> list[FieldError]:
-    """Return one field error per reference photo of the spec that `found` has no key for."""
+    """Return one field error per reference photo of the spec that `found` has no key for, or that names the
+    object of an earlier entry ("photo.png" and "./photo.png"): each would be sent and billed again."""
     errors = []
+    first_entry: dict[str, int] = {}
     for index, entry in enumerate(spec.reference_photos):
-        if found.get((spec.sku, entry)) is not None:
+        photo = found.get((spec.sku, entry))
+        if photo is not None and photo.key in first_entry:
+            errors.append(
+                FieldError(
+                    file=file,
+                    path=locate(("reference_photos", index)),
+                    value=repr(entry),
+                    message=f"the same photo as reference_photos[{first_entry[photo.key]}] (s3://{store.bucket}/"
+                    f"{photo.key})",
+                    expected="each reference photo once",
+                )
+            )
+            continue
+        if photo is not None:
+            first_entry[photo.key] = index
             continue
         tried = " or ".join(f"s3://{store.bucket}/{key}" for key in candidate_keys(spec.sku, entry))
         errors.append(
