@@ -92,6 +92,20 @@ def first_job(spec, brand, kind: ImageKind = ImageKind.VARIANT):
 # ---------- copy ----------
 
 
+def test_copy_cached_tokens_recorded(gemini, images) -> None:
+    spec, brand = product()
+    valid = OfflineCopyWriter().write(spec, brand, ledger=MemoryLedger()).listing
+    body = gemini_api.answer("gemini-2.5-flash", valid.model_dump_json(), prompt_tokens=620)
+    body["usageMetadata"]["cachedContentTokenCount"] = 610
+    gemini.queue(Reply(200, body))
+    ledger = MemoryLedger()
+    copy_writer(live(gemini, images)).write(spec, brand, ledger=ledger)
+
+    (usage,) = ledger.recorded
+    assert (usage.input_tokens, usage.cached_tokens) == (620, 610)
+    assert [usage.cost_usd] == pytest.approx(gemini.reported_costs(PRICES))
+
+
 def test_copy_usage_missing_estimated(gemini, images, caplog) -> None:
     spec, brand = product()
     body = gemini_api.answer("gemini-2.5-flash", "{}", prompt_tokens=100)

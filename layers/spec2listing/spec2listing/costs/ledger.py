@@ -93,7 +93,7 @@ def summed_usage(usage: list[Usage]) -> list[Usage]:
         if total is None:
             sums[key] = item.model_copy(update={"job_id": None})
             continue
-        for name in ("calls", "input_tokens", "output_tokens", "thinking_tokens", "images"):
+        for name in ("calls", "input_tokens", "output_tokens", "thinking_tokens", "cached_tokens", "images"):
             setattr(total, name, getattr(total, name) + getattr(item, name))
         total.cost_usd += item.cost_usd
     for total in sums.values():

@@ -36,6 +36,9 @@ class Usage(BaseModel):
     input_tokens: int = 0
     output_tokens: int = 0
     thinking_tokens: int = 0
+    cached_tokens: int = Field(
+        default=0, description="Input tokens the provider served from its prompt cache, counted in input_tokens."
+    )
     images: int = 0
     cost_usd: float = 0.0
     job_id: str | None = Field(default=None, description="The image job a render or vision call was made for.")

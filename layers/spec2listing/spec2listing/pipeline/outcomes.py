@@ -475,11 +475,12 @@ def usage_totals(usage: list[Usage]) -> list[dict[str, Any]]:
                 "input_tokens": 0,
                 "output_tokens": 0,
                 "thinking_tokens": 0,
+                "cached_tokens": 0,
                 "images": 0,
                 "cost_usd": 0.0,
             },
         )
-        for field in ("calls", "input_tokens", "output_tokens", "thinking_tokens", "images"):
+        for field in ("calls", "input_tokens", "output_tokens", "thinking_tokens", "cached_tokens", "images"):
             entry[field] += getattr(item, field)
         entry["cost_usd"] += item.cost_usd
     # Rounded once, as total_cost rounds the product's total: rounding each addition lost up to half a

@@ -238,6 +238,9 @@ class GeminiModel:
                 "Gemini reported no usable usage; the ledger records a cost estimated from the request",
                 extra={"step": self.step, "model": self.model, "input_tokens": input_tokens, "reported": repr(counts)},
             )
+        # NOTE: cached input tokens are billed at a lower rate, which the price table does not list, so they are
+        # priced as input: the ledger may overstate a call whose prompt was cached.
+        cached = metadata.cached_content_token_count if metadata is not None and reported else None
         cost = self._prices.text_cost(
             self.model, input_tokens=input_tokens, output_tokens=output_tokens, thinking_tokens=thinking_tokens
         )
@@ -248,6 +251,7 @@ class GeminiModel:
             input_tokens=input_tokens,
             output_tokens=output_tokens,
             thinking_tokens=thinking_tokens,
+            cached_tokens=min(cached, input_tokens) if plausible_token_count(cached) else 0,
             cost_usd=cost,
             reported=reported,
         )
