@@ -29,7 +29,7 @@ _CODES = {"US": ("US", "USA"), "GB": ("UK", "GB"), "CN": ("PRC",), "EU": ("EU",)
 _MADE = r"(?:(?:hand[- ]?)?made|manufactured|produced|crafted|assembled|sewn|built|knitted|woven|printed)"
 # A negation just before a statement of origin in the spec: "not made in Portugal".
 _NEGATED = re.compile(r"(?:\bnot|\bnever|n't)\s+(?:\w+\s+)?$", re.IGNORECASE)
-# Characters after "made in" searched for the country; the longest official names are about 60.
+# Characters after "made in" searched for the country; the longest name pycountry lists has 52.
 _PLACE_WINDOW = 80
 # Spec table keys that state an origin whatever their value's wording: "country_of_origin: Portugal".
 _ORIGIN_KEY = re.compile(r"origin|made|country|manufactur|produced", re.IGNORECASE)
@@ -101,15 +101,15 @@ def stated_origins(text: str) -> list[tuple[str, str]]:
     The place is the country named right after "in" (or "in the"); "made in small batches" states none.
     """
     origins = []
-    for made in re.finditer(rf"(?<![\w-]){_MADE}\s+in\s+", text, re.IGNORECASE):
-        after = text[made.end() : made.end() + _PLACE_WINDOW]
+    for statement in re.finditer(rf"(?<![\w-]){_MADE}\s+in\s+", text, re.IGNORECASE):
+        after = text[statement.end() : statement.end() + _PLACE_WINDOW]
         place = next((item for item in countries_named(after) if item[0] in (0, 4)), None)
         if place is None:
             continue
-        skipped = text[made.end() : made.end() + place[0]]
+        skipped = text[statement.end() : statement.end() + place[0]]
         if place[0] and skipped.lower() != "the ":
             continue
-        if _NEGATED.search(text, max(0, made.start() - 20), made.start()):
+        if _NEGATED.search(text, max(0, statement.start() - 20), statement.start()):
             continue
         origins.append((place[1], place[2]))
     return origins
