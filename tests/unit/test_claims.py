@@ -934,6 +934,7 @@ def test_claims_in_other_words_traced(text, spec_fields) -> None:
         ("A green stone.", {"materials": ["emerald-cut cubic zirconia"]}, ("color", "green")),
         ("Green soap.", {"specs": {"ingredients": "olive oil"}}, ("color", "green")),
         ("Green kettle.", {"brand": "Sage"}, ("color", "green")),
+        ("A matte black grinder.", {"name": "Acme Black Pepper Grinder"}, ("color", "black")),
         ("Sterling silver hoops.", {"materials": ["925 silver-plated brass"]}, ("material", "sterling silver")),
         ("A 5'9\" frame.", {"specs": {"height_cm": 188}}, ("number", "5'9\"")),
         ("Weighs 1 lb 8 oz.", {"weight": {"value": 567, "unit": "g"}}, ("number", "1 lb 8 oz")),

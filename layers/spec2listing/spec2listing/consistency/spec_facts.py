@@ -8,6 +8,7 @@ from spec2listing.consistency.quantities import Quantity, find_number_words, fin
 from spec2listing.consistency.units import key_unit, unit_key
 from spec2listing.consistency.vocabulary import (
     IMPLIED_FIGURES,
+    OTHER_SENSE_PHRASES,
     PROPERTIES,
     MaterialSense,
     blended,
@@ -118,7 +119,12 @@ class SpecFacts:
             longer = []
             if terms is not None and not imitation:
                 longer = [match.span(1) for match in terms.finditer(text.normalized)]
+            # A colour or material word in a phrase of another sense ("black pepper", "olive oil") states neither,
+            # in the spec as in the copy.
+            other_senses = [match.span() for match in OTHER_SENSE_PHRASES.finditer(text.normalized)]
             for match in matches:
+                if any(start <= match.start() and match.end() <= end for start, end in other_senses):
+                    continue
                 if skip_denied and (text.negated or denied(text.normalized, *match.span(), material=material)):
                     continue
                 if any(strictly_inside(match.span(), span) for span in longer):
