@@ -51,6 +51,25 @@ def test_binary_file_rejected_as_not_text() -> None:
     assert "UTF-8" in error.expected
 
 
+def test_stray_nul_rejects_only_its_product() -> None:
+    data = (
+        b"sku,name,brand,category,price,currency,summary\n"
+        b"NUL-OK,Mug,Acme,Kitchen > Mugs,12.00,EUR,A mug\n"
+        b"NUL-BAD,Mug,Acme,Kitchen > Mugs,12.00,EUR,a\x00b\n"
+    )
+    parsed = parse_upload("mugs.csv", data)
+
+    assert [spec.sku for _, spec in parsed.specs] == ["NUL-OK"]
+    (error,) = [error for rejection in parsed.rejections for error in rejection.errors]
+    assert error.path == "row 3, column summary"
+    assert "U+0000" in error.message
+
+
+def test_zero_bytes_throughout_rejected_as_binary() -> None:
+    (error,) = _errors("blob.csv", b"sku,name\n" + b"\x00\x01\x02\x03" * 50)
+    assert error.message == "the file is binary data, not text"
+
+
 def test_truncated_json_reports_position() -> None:
     (error,) = _errors("truncated.json", (ACCEPTANCE / "bad" / "truncated.json").read_bytes())
     assert error.path.startswith("line 1 column ")

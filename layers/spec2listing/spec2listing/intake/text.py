@@ -17,6 +17,9 @@ _SIGNATURES = {
     b"\x1f\x8b": "a gzip archive",
 }
 _UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+# Zero bytes in more than one byte in this many of a file's start mark it as binary, even where the bytes are
+# valid UTF-8: text has none, and a pasted NUL or two is rejected per field instead.
+MAX_TEXT_ZERO_SHARE = 100
 LEGACY_ENCODING = "cp1252"
 # Single-byte encodings that spreadsheets save CSV in: Excel on Windows, Excel on a Mac, and DOS tools.
 LEGACY_NAMES = {"cp1252": "Windows-1252", "mac_roman": "Mac Roman", "cp850": "DOS code page 850"}
@@ -72,7 +75,7 @@ def _binary_error(file: str, data: bytes) -> FieldError | None:
             message="the file looks like UTF-16 text without a byte order mark",
             expected=f"option encoding {utf16}, or the file saved as UTF-8",
         )
-    if b"\x00" in data[:4096] or any(data.startswith(sig) for sig in _SIGNATURES):
+    if _binary_zeros(data[:4096]) or any(data.startswith(sig) for sig in _SIGNATURES):
         return FieldError(
             file=file,
             path="(file)",
@@ -81,6 +84,24 @@ def _binary_error(file: str, data: bytes) -> FieldError | None:
             expected="a UTF-8 text file with a product spec",
         )
     return None
+
+
+def _binary_zeros(sample: bytes) -> bool:
+    """Tell whether zero bytes mark a sample as binary: many of them, or any in bytes that are not UTF-8.
+
+    A stray NUL in UTF-8 text ("a\\x00b" in one cell) leaves the file text, so the field check rejects only
+    the product that has it, wherever in the file it is.
+    """
+    zeros = sample.count(b"\x00")
+    if zeros == 0:
+        return False
+    if zeros > len(sample) // MAX_TEXT_ZERO_SHARE:
+        return True
+    try:
+        codecs.getincrementaldecoder("utf-8")().decode(sample, final=False)
+    except UnicodeDecodeError:
+        return True
+    return False
 
 
 def _utf16_byte_order(data: bytes) -> str | None:
