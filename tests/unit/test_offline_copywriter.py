@@ -307,3 +307,15 @@ def test_variants_of_one_colour_named_with_their_material() -> None:
     spec = spec.model_copy(update={"variants": [first.model_copy(update={"material": "Cotton"}), wool]})
     listing = OfflineCopyWriter().write(spec, brand_for(spec), ledger=MemoryLedger()).listing
     assert f"Available in {first.color} Cotton or {first.color} Wool." in listing.description
+
+
+def test_promotional_feature_left_out_of_marketplace_copy() -> None:
+    (spec,) = specs_in(ACCEPTANCE / "trail-runner.json")
+    targets = [Platform.AMAZON, Platform.GOOGLE_MERCHANT, Platform.SHOPIFY]
+    spec = spec.model_copy(update={"features": ["Our #1 best seller", *spec.features], "targets": targets})
+    listing = OfflineCopyWriter().write(spec, brand_for(spec), ledger=MemoryLedger()).listing
+
+    amazon, google = listing.platforms.amazon, listing.platforms.google_merchant
+    marketplace_text = [*amazon.bullets, amazon.description, google.description]
+    assert not any("best seller" in text for text in marketplace_text)
+    assert any("best seller" in bullet for bullet in listing.bullets)

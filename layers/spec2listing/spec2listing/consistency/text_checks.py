@@ -9,7 +9,8 @@ from typing import Any
 from spec2listing.consistency.contact_details import find_contact_details
 from spec2listing.consistency.copy_text import readable_fields
 from spec2listing.copywriting.phrases import phrase_found, phrase_pattern
-from spec2listing.copywriting.platforms import PROMOTIONAL_TERMS, TEXT_RULES, FieldRule
+from spec2listing.copywriting.platforms import TEXT_RULES, FieldRule
+from spec2listing.copywriting.promotional import promotional_terms
 from spec2listing.models.brand import BrandGuide
 from spec2listing.models.consistency import CheckResult, CheckTarget
 from spec2listing.models.copy import ProductCopy
@@ -35,27 +36,6 @@ def _html_found(text: str) -> list[str]:
 
 # Instagram links a tag only when it has a letter, so "#6" (a screw size) is not one.
 _HASHTAG = re.compile(r"(?<![\w#])#\w*[^\W\d_]\w*")
-
-
-# "% off" before a hyphen is a compound ("100% off-grid", "80% off-peak"); the other terms count there too
-# ("cheapest-ever", "discount-code").
-_PROMOTIONAL = [(term, phrase_pattern(term, in_compounds=term != "% off")) for term in PROMOTIONAL_TERMS]
-# "Sale" alone is also Italian and Spanish (salt, goes out), so it counts in upper case ("SALE"), before "!"
-# or ":" ("Summer Sale: ..."), or after a word that names a sale ("big sale", "summer sale").
-_SALE = re.compile(
-    r"(?<![\w-])(?:SALE(?![\w-])|(?i:sale)(?=\s*[!:])|(?i:(?:big|huge|mega|flash|clearance|summer|winter|spring"
-    r"|autumn|fall|holiday|seasonal|annual|warehouse|anniversary|end of season|black friday|cyber monday)\s+sale)"
-    r"(?!\w))"
-)
-_PROMOTIONAL.append(("sale", _SALE))
-# A rank claimed for the product: "#1 best seller", "the number one choice", "ranked No. 1". "#1" alone is a
-# screw or hook size and "size number one" a size, so a rank needs a word that names one next to it.
-_RANK = r"(?:#\s?1|no\.?\s?1|number\s+one)"
-_RANKING = re.compile(
-    rf"(?i:(?:\b(?:ranked|rated|voted|the)\s+{_RANK}(?!\w))"
-    rf"|(?<![\w#]){_RANK}\s+(?:best|top|rated|selling|seller|choice|brand|pick|in|on|for|ranked)\b)"
-)
-_PROMOTIONAL.append(("#1", _RANKING))
 
 
 # URL schemes that run code. Browsers drop tabs and line breaks anywhere in a URL, and leading control
@@ -201,7 +181,7 @@ def _content_checks(rule: FieldRule, where: str, text: str) -> list[CheckResult]
         tags = _html_found(text)
         results.append(_check("no_html", where, rule.label, not tags, "plain text without HTML tags", tags=tags))
     if rule.no_promotional:
-        found = [term for term, pattern in _PROMOTIONAL if phrase_found(pattern, text)]
+        found = promotional_terms(text)
         results.append(
             _check(
                 "prohibited_term",

@@ -8,6 +8,7 @@ import html
 import re
 import time
 import unicodedata
+from typing import NamedTuple
 
 from spec2listing.copywriting.facts import (
     category_leaf,
@@ -23,6 +24,7 @@ from spec2listing.copywriting.facts import (
 )
 from spec2listing.copywriting.phrases import phrase_found, phrase_pattern
 from spec2listing.copywriting.platforms import AMAZON_FORBIDDEN_TITLE_CHARS, RULES, fit, text_rule
+from spec2listing.copywriting.promotional import promotional_terms
 from spec2listing.costs.ledger import UsageLedger
 from spec2listing.models.brand import BrandGuide
 from spec2listing.models.copy import (
@@ -57,11 +59,16 @@ class OfflineCopyWriter:
     def write(self, spec: ProductSpec, brand: BrandGuide | None, *, ledger: UsageLedger) -> CopyDraft:
         if self.latency_seconds:
             time.sleep(self.latency_seconds)
-        allowed = _BannedFilter(brand.voice.banned_phrases if brand else [])
+        banned = brand.voice.banned_phrases if brand else []
+        allowed = _BannedFilter(banned)
+        # Amazon and Merchant Center reject promotional wording, so their copy leaves out sentences of the spec
+        # that carry it ("Our #1 best seller"), as the live copywriter is told to.
+        marketplace = _BannedFilter(banned, promotional=True)
 
         title = self._title(spec)
         description = self._description(spec, allowed)
         bullets = self._bullets(spec, allowed)
+        marketplace_text = _MarketplaceText(self._description(spec, marketplace), self._bullets(spec, marketplace))
         listing = ProductCopy(
             title=title,
             short_description=fit_sentences(self._short_description(spec, allowed), 300),
@@ -69,7 +76,7 @@ class OfflineCopyWriter:
             bullets=bullets,
             comparison_bullets=self._comparisons(spec, allowed),
             visual_anchors=list(spec.visual.anchors),
-            platforms=self._platforms(spec, title, description, bullets, allowed),
+            platforms=self._platforms(spec, title, description, bullets, allowed, marketplace=marketplace_text),
         )
         ledger.record(Usage(step="copy", provider=self.name, model=self.model))
         return CopyDraft(listing=listing)
@@ -175,14 +182,17 @@ class OfflineCopyWriter:
         description: str,
         bullets: list[str],
         allowed: "_BannedFilter",
+        *,
+        marketplace: "_MarketplaceText",
     ) -> PlatformCopy:
         platforms = PlatformCopy()
         if Platform.AMAZON in spec.targets:
             amazon_title = "".join(ch for ch in title if ch not in AMAZON_FORBIDDEN_TITLE_CHARS)
+            amazon_description = marketplace.description.replace("\n\n", " ")
             platforms.amazon = AmazonCopy(
                 title=fit(amazon_title, RULES["amazon"].title_max),
-                bullets=bullets,
-                description=fit_sentences(description.replace("\n\n", " "), RULES["amazon"].description_max or 2000),
+                bullets=marketplace.bullets,
+                description=fit_sentences(amazon_description, RULES["amazon"].description_max or 2000),
                 search_terms=_search_terms(spec),
             )
         if Platform.SHOPIFY in spec.targets:
@@ -201,7 +211,7 @@ class OfflineCopyWriter:
             platforms.google_merchant = GoogleMerchantCopy(
                 title=fit(title, RULES["google_merchant"].title_max),
                 description=fit_sentences(
-                    description.replace("\n\n", " "), RULES["google_merchant"].description_max or 5000
+                    marketplace.description.replace("\n\n", " "), RULES["google_merchant"].description_max or 5000
                 ),
             )
         return platforms
@@ -219,16 +229,29 @@ class OfflineCopyWriter:
         return InstagramCopy(caption=fit(caption, RULES["instagram"].caption_max or 2200), hashtags=hashtags)
 
 
-class _BannedFilter:
-    """Drops sentences that contain a banned phrase, as the consistency check finds it or inside a word."""
+class _MarketplaceText(NamedTuple):
+    """Description and bullets without promotional sentences, for Amazon and Merchant Center."""
 
-    def __init__(self, banned: list[str]) -> None:
+    description: str
+    bullets: list[str]
+
+
+class _BannedFilter:
+    """Drops sentences that contain a banned phrase, as the consistency check finds it or inside a word.
+
+    With `promotional`, it drops those with promotional wording (copywriting.promotional) too.
+    """
+
+    def __init__(self, banned: list[str], *, promotional: bool = False) -> None:
         self._banned = [phrase.lower() for phrase in banned]
         self._patterns = [phrase_pattern(phrase) for phrase in banned]
+        self._promotional = promotional
 
     def keeps(self, text: str) -> bool:
         lowered = text.lower()
         if any(phrase in lowered for phrase in self._banned):
+            return False
+        if self._promotional and promotional_terms(text):
             return False
         return not any(phrase_found(pattern, text) for pattern in self._patterns)
 
