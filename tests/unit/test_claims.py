@@ -589,6 +589,12 @@ def test_material_denials_and_longer_terms(text: str, spec_fields: dict, claim: 
 
 
 _GOLD_VARIANT = {"sku": "T-1-G", "color": "Gold", "color_hex": "#D4AF37"}
+_VERMEIL_VARIANT = {
+    "sku": "T-1-V",
+    "color": "Gold Vermeil",
+    "color_hex": "#D4AF37",
+    "material": "18k gold vermeil over sterling silver",
+}
 
 
 @pytest.mark.parametrize(
@@ -608,7 +614,6 @@ _GOLD_VARIANT = {"sku": "T-1-G", "color": "Gold", "color_hex": "#D4AF37"}
         ("100% cotton tee.", {"summary": "Cotton blend jersey."}, "100% cotton"),
         ("Solid gold bracelet.", {"variants": [_GOLD_VARIANT], "materials": ["gold-tone brass"]}, "solid gold"),
         ("Solid gold hoops.", {"materials": ["18K gold plate over brass"]}, "solid gold"),
-        ("Solid gold hoops.", {"materials": ["gold vermeil"]}, "solid gold"),
         ("Gold hoops.", {"materials": ["zinc alloy with gold finish"]}, "gold"),
         ("Pure cotton tee.", {"materials": ["cotton", "polyester"], "summary": "60 percent cotton."}, "pure cotton"),
         ("Pure cotton tee.", {"materials": ["cotton-poly blend"]}, "pure cotton"),
@@ -905,6 +910,15 @@ def test_unsupported_figure_names_nearest() -> None:
         ("Under $5K.", {"price": {"amount": 5000, "currency": "USD"}}),
         ("Hit 10K steps a day.", {"summary": "Tracks a 10,000 steps goal."}),
         ("Over 100K reviews.", {"summary": "100,000 reviews."}),
+        ("Sterling silver or gold.", {"variants": [_VERMEIL_VARIANT], "materials": ["925 sterling silver"]}),
+        ("18K gold-plated sterling silver.", {"variants": [_VERMEIL_VARIANT], "materials": ["925 sterling silver"]}),
+        ("Made from 100% solid oak.", {"materials": ["solid European oak"]}),
+        ("Each one is 100% unique and 100% vegan.", {"specs": {"vegan": True}}),
+        ("Free of nickel, zero lead.", {"specs": {"hypoallergenic": "nickel-free", "lead": "none"}}),
+        ("Holds 22 liters (1,343 cubic inches).", {"volume": {"value": 22, "unit": "l"}}),
+        ("A polycarbonate shell, the toughest plastic.", {"materials": ["polycarbonate"]}),
+        ("An EVA foam midsole.", {"materials": ["EVA"]}),
+        ("92.5% silver.", {"materials": ["925 sterling silver"]}),
         ("Oven safe to 500\u00b0F.", {"specs": {"max_oven_temp_f": 500}}),
         ("Oven safe to 260 \u00b0C.", {"specs": {"oven": "yes, up to 260 \u00b0C"}}),
         ("Made in the U.S.A.", {"specs": {"origin": "USA"}}),
@@ -951,6 +965,11 @@ def test_claims_in_other_words_traced(text, spec_fields) -> None:
             ("property", "made in Germany"),
         ),
         ("Backed by a two-year guarantee.", {}, ("property", "warranty")),
+        ("Crafted in pure silver.", {"materials": ["925 sterling silver"]}, ("material", "pure silver")),
+        ("Solid gold hoops.", {"variants": [_VERMEIL_VARIANT]}, ("material", "solid gold")),
+        ("Thrown in England.", {}, ("property", "made in England")),
+        ("Oak veneer over MDF.", {"materials": ["solid oak"]}, ("material", "mdf")),
+        ("Fine bone china.", {"materials": ["stoneware"]}, ("material", "bone china")),
     ],
 )
 def test_claims_beyond_the_spec_still_flagged(text, spec_fields, claim) -> None:

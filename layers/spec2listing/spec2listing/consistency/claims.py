@@ -304,13 +304,19 @@ def _readings(quantity: Quantity, figures: _SpecFigures) -> tuple[Quantity, ...]
     return (quantity,)
 
 
+# "100%" before a word, as an intensifier ("100% cotton", "100% vegan", "100% unique") rather than a measure.
+_INTENSIFIER = re.compile(r"(?<![\w.,])(100 ?%|100 percent)(?= ?[^\W\d_])", re.IGNORECASE)
+
+
 def _number_claims(fields: Iterable[tuple[str, str]], facts: SpecFacts) -> list[Claim]:
     figures = _SpecFigures(facts)
     # A hashtag is its own claim, because a spec name can back "#1111" without stating the number 1111. So is
     # each precision of a figure: 2.96 kg backs "3 kg" but not "3.00 kg".
     by_key: dict[tuple[float, str | None, int, bool], tuple[Quantity, list[str]]] = {}
     for path, text in fields:
-        for quantity in find_quantities(text):
+        # "100% cotton", "100% vegan": the word after claims purity or the property, which is traced as such.
+        measured = _INTENSIFIER.sub(lambda match: " " * len(match.group(0)), text)
+        for quantity in find_quantities(measured):
             for reading in _readings(quantity, figures):
                 key = (*reading.key, reading.decimals, reading.hashtag)
                 _, paths = by_key.setdefault(key, (reading, []))
@@ -392,6 +398,8 @@ def build_ledger(spec: ProductSpec, brand: BrandGuide | None, listing: ProductCo
                 blending = backing.paths_blending(term_pattern(term))
                 sources = [] if blending else [path for path in sources if not path.endswith(".color")]
             for narrower in NARROWER_TERMS.get(term, ()):
+                if sense == MaterialSense.PURE and narrower in _ALLOYS:
+                    continue
                 narrower_paths = stating(_narrower_pattern(narrower), terms=_TERMS)
                 sources += [path for path in narrower_paths if path not in sources and _NARROWER_SOURCES.match(path)]
         claims.append(Claim(kind=kind, text=wording, copy_fields=paths, sources=sources, supported=bool(sources)))
@@ -409,6 +417,10 @@ _NARROWER_SOURCES = re.compile(
     r"|specs\.[^.]*(?:material|colou?r|fabric|metal|wood|finish))$",
     re.IGNORECASE,
 )
+
+
+# Narrower terms that name an alloy, which states no pure metal: sterling silver is 92.5% silver.
+_ALLOYS = frozenset({"sterling silver", "stainless steel"})
 
 
 def _narrower_pattern(term: str) -> re.Pattern[str]:

@@ -25,8 +25,12 @@ _OTHER_NAMES = {
 # Codes written in capitals, with or without points ("USA", "U.S.A.", "UK", "PRC"): as words, "us" and "it"
 # are no countries.
 _CODES = {"US": ("US", "USA"), "GB": ("UK", "GB"), "CN": ("PRC",), "EU": ("EU",), "AE": ("UAE",)}
-# Words that make a statement of origin: "made in", "handmade in", "sewn in". "Designed in" names no origin.
-_MADE = r"(?:(?:hand[- ]?)?made|manufactured|produced|crafted|assembled|sewn|built|knitted|woven|printed)"
+# Words that make a statement of origin: "made in", "handmade in", "sewn in", "thrown in" (pottery). "Designed in"
+# names no origin.
+_MADE = (
+    r"(?:(?:hand[- ]?)?(?:made|crafted|sewn|thrown|stitched|carved|painted|blown)|manufactured|produced|assembled"
+    r"|built|knitted|woven|printed|cast|forged|fired|tailored|bottled|distilled|brewed|roasted|milled)"
+)
 # A negation just before a statement of origin in the spec: "not made in Portugal".
 _NEGATED = re.compile(r"(?:\bnot|\bnever|n't)\s+(?:\w+\s+)?$", re.IGNORECASE)
 # Characters after "made in" searched for the country; the longest name pycountry lists has 52.

@@ -65,9 +65,10 @@ class SpecFacts:
     def add_text(self, path: str, text: str, *, negated: bool = False, default_unit: str | None = None) -> None:
         normalized = normalize(text)
         self.texts.append(SpecText(path, text, normalized, negated))
-        for term, figure in IMPLIED_FIGURES.items():
+        for term, figures in IMPLIED_FIGURES.items():
             if not negated and re.search(rf"(?<!\w){re.escape(term)}(?!\w)", normalized):
-                self.quantities.append(SpecQuantity(path, Quantity(figure, None, f"{figure:g}")))
+                for figure, unit in figures:
+                    self.quantities.append(SpecQuantity(path, Quantity(figure, unit, f"{figure:g}")))
         for quantity in find_quantities(text, default_unit, spread_units=True) + find_number_words(text):
             other_mark = () if quantity.other_mark is None else (quantity.other_mark,)
             for reading in (quantity, *quantity.split, *other_mark):

@@ -15,7 +15,7 @@ class Unit:
 _LENGTH = {"mm": 1.0, "cm": 10.0, "m": 1000.0, "km": 1e6, "inch": 25.4, "ft": 304.8}
 _MASS = {"µg": 1e-6, "mg": 0.001, "g": 1.0, "kg": 1000.0, "oz": 28.349523125, "lb": 453.59237}
 _VOLUME = {"ml": 1.0, "cl": 10.0, "l": 1000.0, "fl oz": 29.5735295625, "qt": 946.352946, "gal": 3785.411784}
-_VOLUME |= {"cu ft": 28316.846592}
+_VOLUME |= {"cu ft": 28316.846592, "cu in": 16.387064}
 _TIME = {"s": 1.0, "min": 60.0, "h": 3600.0, "day": 86400.0, "week": 604800.0, "month": 2629800.0, "year": 31557600.0}
 _AREA = {"mm²": 1e-6, "cm²": 1e-4, "m²": 1.0, "ft²": 0.09290304}
 _PRESSURE = {"pa": 1.0, "kpa": 1e3, "mbar": 100.0, "bar": 1e5, "psi": 6894.757293168}
@@ -152,6 +152,9 @@ SPELLINGS: dict[str, str] = {
     "cubic feet": "cu ft",
     "cubic foot": "cu ft",
     "ft³": "cu ft",
+    "cubic inches": "cu in",
+    "cubic inch": "cu in",
+    "in³": "cu in",
     "kph": "km/h",
     # Unit words of German, French, Spanish, Italian and Portuguese copy, which would otherwise leave the figure
     # without a unit, free to agree with any spec number.

@@ -76,6 +76,7 @@ MATERIALS = (
     "aluminium",
     "bamboo",
     "beech",
+    "bone china",
     "borosilicate",
     "brass",
     "bronze",
@@ -114,6 +115,7 @@ MATERIALS = (
     "lycra",
     "marble",
     "maple",
+    "mdf",
     "merino",
     "mesh",
     "microfibre",
@@ -231,6 +233,10 @@ NARROWER_TERMS = {
     "purple": ("violet", "lavender", "lilac"),
     "pink": ("fuchsia",),
     "brown": ("tan",),
+    "plastic": ("polycarbonate", "polypropylene", "tpu", "vinyl"),
+    "foam": ("eva",),
+    # Vermeil is gold plated over sterling silver, more thickly than most plating.
+    "gold plated": ("vermeil",),
 }
 
 # Words before a material that make it an imitation of that material: "PU leather", "simulated marble". Bonded
@@ -244,12 +250,10 @@ _LEATHER_ONLY = frozenset({"pu", "pvc", "eco"})
 _LEATHERS = frozenset({"leather", "suede"})
 _REAL_WHEN_SYNTHETIC = frozenset({"rubber", "sapphire", "resin"})
 # Words after a material that make it a look of that material: "gold-tone", "marble-effect", "silk-like",
-# "cashmere feel", "wood-grain", "gold finish", "gold plate over brass". A print or pattern is a look too,
-# except on a fabric ("silk print scarf"), and so is a finish, except of a plating metal ("chrome finish").
-_LOOK_WORDS = (
-    r"effect|look|looking|style|styled|tone|toned|grain|laminate|coloured|colored|imitation|plate|electroplated"
-    r"|dipped|vermeil|touch|soft"
-)
+# "cashmere feel", "wood-grain", "gold finish". A print or pattern is a look too, except on a fabric ("silk
+# print scarf"), and so is a finish, except of a plating metal ("chrome finish"). A coating ("gold plate",
+# "gold vermeil") is the material, but no solid one (_PART_AFTER).
+_LOOK_WORDS = r"effect|look|looking|style|styled|tone|toned|grain|laminate|coloured|colored|imitation|touch|soft"
 _LOOK_AFTER = re.compile(rf" (?:{_LOOK_WORDS}|colour|color|like|feel|inspired)\b")
 # In copy, "like", "colour" and "inspired" after a material are ordinary words ("soft leather like butter",
 # "leather colour: cognac"), so only the other look words, and "-like" joined by its hyphen, make a look there.
@@ -267,13 +271,15 @@ _PLATING_METALS = frozenset({"chrome", "nickel", "rhodium"})
 _PURITY_BEFORE = re.compile(r"(?<!\w)(?:pure|100 ?%|100 percent|solid|genuine|real) (?:(?P<between>[\w']+) )?$")
 # Characters before a material searched for the words that qualify it.
 _QUALIFIER_WINDOW = 40
-# A share below 100% or a blend next to a material in the spec: "20% wool", "60% organic cotton", "wool 20%",
-# "wool blend", "cotton poly blend", "cotton and elastane", "oak veneer", "engineered wood".
+# A share below 100%, a blend or a coating next to a material in the spec: "20% wool", "60% organic cotton",
+# "wool 20%", "wool blend", "cotton poly blend", "cotton and elastane", "oak veneer", "engineered wood",
+# "gold plate", "gold vermeil", "gold over silver".
 _PART_BEFORE = re.compile(
     r"(?:(?<![\w.,])\d{1,2}(?:[.,]\d+)? ?(?:%|percent) (?:[a-z]+ )?|(?<!\w)(?:engineered|composite|pressed) )$"
 )
 _PART_AFTER = re.compile(
-    r" (?:(?:[a-z]+ ){0,2}(?:blend|mix)\b|rich\b|veneer\b|\(?\d{1,2}(?:[.,]\d+)? ?%"
+    r" (?:(?:[a-z]+ ){0,2}(?:blend|mix)\b|rich\b|veneer\b|plate\b|electroplated\b|dipped\b|vermeil\b|filled\b"
+    r"|over\b|\(?\d{1,2}(?:[.,]\d+)? ?%"
     r"|(?:and |& |with )?(?:poly|polyester|elastane|spandex|lycra|nylon|acrylic|viscose|rayon)\b)"
 )
 
@@ -325,8 +331,9 @@ def blended(text: str, start: int, end: int) -> bool:
     return before is not None or _PART_AFTER.match(text, end) is not None
 
 
-# Figures a term states: copy may write "925 sterling silver" for a spec's "sterling silver".
-IMPLIED_FIGURES = {"sterling silver": 925.0}
+# Figures a term states, with their units: copy may write "925 sterling silver" or "92.5% silver" for a spec's
+# "sterling silver".
+IMPLIED_FIGURES: dict[str, tuple[tuple[float, str | None], ...]] = {"sterling silver": ((925.0, None), (92.5, "%"))}
 
 # Phrases of normalized text where a colour or material word names something else: a process ("won't rust",
 # "golden brown"), a food ("black pepper", "olive oil") or a thing ("coral reef", "blue light", "face cream",
@@ -422,7 +429,10 @@ PROPERTIES = (
 _SOFTENING = r"a|an|any|fully|completely|entirely|totally|truly|really|very|100%|rated|[a-z]*\d[a-z\d]*"
 # A "no" that is the value of the key before it ("waterproof: no breathable: yes") denies that key, not the
 # next word.
-_NEGATION = r"(?:^|(?<![:=?])[^\w':=?])(?:not|no|non|never|neither|nor|without|isn't|aren't|wasn't|weren't)\s+"
+_NEGATION = (
+    r"(?:^|(?<![:=?])[^\w':=?])(?:not|no|non|never|neither|nor|without|isn't|aren't|wasn't|weren't|zero"
+    r"|free of|free from)\s+"
+)
 _DENIED_BEFORE = re.compile(
     _NEGATION + r"(?:(?:" + _SOFTENING + "|" + "|".join(re.escape(term) for term in PROPERTIES) + r")\s+){0,2}$"
 )
