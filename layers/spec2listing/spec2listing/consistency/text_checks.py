@@ -87,11 +87,11 @@ class _MarkupScan(HTMLParser):
         self.found.append(f"<?{data}>")
 
 
-def unsafe_markup(text: str, allowed: frozenset[str]) -> list[str]:
-    """List the markup of an HTML text that could run code: unknown tags, on* attributes, script URLs.
+def parse_markup(text: str, allowed: frozenset[str]) -> _MarkupScan:
+    """Parse an HTML text once, collecting the markup that could run code and every attribute of its tags.
 
-    A tag left open at the end of the text is listed too. Python's parser
-    reads it as text, but on a storefront the theme's markup that follows
+    `found` lists unknown tags, on* attributes and script URLs. A tag left open at the end of the text is
+    listed too. Python's parser reads it as text, but on a storefront the theme's markup that follows
     closes it, and its attributes run.
     """
     scan = _MarkupScan(allowed)
@@ -101,15 +101,7 @@ def unsafe_markup(text: str, allowed: frozenset[str]) -> list[str]:
     if unfinished is not None:
         scan.found.append(f"unclosed tag {scan.rawdata[unfinished.start() :][:40]!r}")
     scan.close()
-    return list(dict.fromkeys(scan.found))
-
-
-def markup_attributes(text: str) -> list[str]:
-    """List the attributes of the tags of an HTML text, each once, as "<tag name>"."""
-    scan = _MarkupScan(frozenset())
-    scan.feed(text)
-    scan.close()
-    return list(dict.fromkeys(scan.attributes))
+    return scan
 
 
 def _check(check: str, where: str, subject: str, passed: bool, expected: str, **measured: Any) -> CheckResult:
@@ -153,7 +145,8 @@ def _content_checks(rule: FieldRule, where: str, text: str) -> list[CheckResult]
             )
         )
     if rule.allowed_tags is not None:
-        unsafe = unsafe_markup(text, rule.allowed_tags)
+        scan = parse_markup(text, rule.allowed_tags)
+        unsafe = list(dict.fromkeys(scan.found))
         results.append(
             _check(
                 "unsafe_html",
@@ -165,18 +158,18 @@ def _content_checks(rule: FieldRule, where: str, text: str) -> list[CheckResult]
                 found=unsafe,
             )
         )
-    if not rule.tag_attributes:
-        attributes = markup_attributes(text)
-        results.append(
-            _check(
-                "html_attributes",
-                where,
-                rule.label,
-                not attributes,
-                f"tags without attributes ({rule.source})",
-                attributes=attributes,
+        if not rule.tag_attributes:
+            attributes = list(dict.fromkeys(scan.attributes))
+            results.append(
+                _check(
+                    "html_attributes",
+                    where,
+                    rule.label,
+                    not attributes,
+                    f"tags without attributes ({rule.source})",
+                    attributes=attributes,
+                )
             )
-        )
     if rule.no_html:
         tags = _html_found(text)
         results.append(_check("no_html", where, rule.label, not tags, "plain text without HTML tags", tags=tags))
