@@ -41,9 +41,8 @@ _ORIGIN_KEY = re.compile(r"origin|made|country|manufactur|produced", re.IGNORECA
 
 def _folded(text: str) -> str:
     """Lower-case text without accents or points, with single spaces: "Türkiye" as "turkiye"."""
-    decomposed = unicodedata.normalize("NFKD", text.replace(".", ""))
-    plain = "".join(char for char in decomposed if not unicodedata.combining(char))
-    return " ".join(plain.lower().replace("-", " ").split())
+    folded, _ = _folded_with_positions(text)
+    return folded.strip()
 
 
 @lru_cache(maxsize=1)
@@ -82,7 +81,10 @@ def countries_named(text: str) -> list[tuple[int, str, str]]:
 
 
 def _folded_with_positions(text: str) -> tuple[str, list[int]]:
-    """Fold text as _folded does, one character at a time, keeping where each folded character came from."""
+    """Fold text without accents or points, hyphens and runs of spaces as one space, in lower case.
+
+    Returns the folded text and, for each of its characters, the position in `text` it came from.
+    """
     characters: list[str] = []
     positions: list[int] = []
     for index, char in enumerate(text):

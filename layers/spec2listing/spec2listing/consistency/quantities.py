@@ -24,7 +24,8 @@ from spec2listing.copywriting.platforms import CJK_CHARACTERS
 # value always agrees, so a zero agrees only with a zero.
 MAX_ROUNDING_ERROR = 0.05
 # A fraction converted from another unit rounds to the step its denominator shows, or to the nearest sixteenth
-# where that is finer, as inch rulers and sizes do ("1/2-inch" for 12 mm, 5.8% off, "5' 3 1/2\"" for 161 cm).
+# where that step is finer, as inch rulers and sizes do ("1/2-inch" for 12 mm, 5.8% off, "5' 3 1/2\"" for
+# 161 cm).
 # It stays within MAX_FRACTION_ERROR of the value, so "1/16 in" still does not state 1 mm.
 FRACTION_HALF_STEP = 1 / 32
 MAX_FRACTION_ERROR = 0.10
@@ -455,7 +456,7 @@ def agreement_range(stated: Quantity) -> tuple[str | None, float, float]:
         # A figure converted from another unit may be rounded to tens or fives (see _rounds_to).
         width = max(width, _round_half_step(stated.value) + 1e-6 * abs(stated.value))
     if stated.fraction:
-        width = max(width, FRACTION_HALF_STEP, 0.5 / stated.fraction) + 1e-6
+        width = max(width, _fraction_half_step(stated)) + 1e-6
     low, high = stated.value - width, stated.value + width
     unit = UNITS[stated.unit]
     return unit.dimension, _to_base(low, unit), _to_base(high, unit)
@@ -495,18 +496,23 @@ def _rounds_to(value: float, stated: Quantity, *, converted: bool = False) -> bo
     figure that ends in zero and was `converted` from another unit may be rounded to tens, and one that ends
     in five to fives: 200 m as "about 660 ft" (656.2), 500 m² as "5,380 sq ft" (5,382) and 50 m as "165 ft"
     (164.0), but 31 cm not as "300 mm". In its own unit "5000 mAh" must state 5000, not 5200. A converted
-    fraction rounds to the nearest sixteenth (FRACTION_HALF_STEP).
+    fraction rounds to the step its denominator shows, or to the nearest sixteenth where that step is finer,
+    within MAX_FRACTION_ERROR.
     """
     difference = abs(value - stated.value)
     if difference <= 1e-9 * max(1.0, abs(value)):
         return True
     half_step = 0.5 * 10.0**-stated.decimals
     if converted and stated.fraction:
-        half_fraction = max(FRACTION_HALF_STEP, 0.5 / stated.fraction)
-        return difference <= half_fraction + 1e-9 and difference <= MAX_FRACTION_ERROR * abs(value)
+        return difference <= _fraction_half_step(stated) + 1e-9 and difference <= MAX_FRACTION_ERROR * abs(value)
     if converted and stated.decimals == 0:
         half_step = max(half_step, _round_half_step(stated.value))
     return difference <= half_step + 1e-9 and difference <= MAX_ROUNDING_ERROR * abs(value)
+
+
+def _fraction_half_step(stated: Quantity) -> float:
+    """Return half the step a converted fraction may be rounded to: its denominator's, at least a sixteenth's."""
+    return max(FRACTION_HALF_STEP, 0.5 / stated.fraction)
 
 
 def _round_half_step(value: float) -> float:

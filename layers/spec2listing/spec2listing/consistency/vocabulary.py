@@ -303,7 +303,7 @@ def imitated(text: str, start: int, end: int, *, copy: bool = False) -> bool:
         return True
     if not _among(word, _PLATING_METALS) and _FINISH_AFTER.match(text, end):
         return True
-    before = _IMITATION_BEFORE.search(text, max(0, start - 20), start)
+    before = _IMITATION_BEFORE.search(text, max(0, start - _QUALIFIER_WINDOW), start)
     if before is None:
         return False
     qualifier = before.group(1)
