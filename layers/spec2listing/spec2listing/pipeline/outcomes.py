@@ -4,7 +4,7 @@ import json
 from datetime import UTC, datetime
 from typing import Any, NamedTuple
 
-from spec2listing.costs.ledger import read_ledger, summed_usage, total_cost
+from spec2listing.costs.ledger import SUMMED_COUNTS, read_ledger, summed_usage, total_cost
 from spec2listing.errors import ArtifactMissing
 from spec2listing.intake import Rejection
 from spec2listing.models.consistency import ConsistencyReport
@@ -462,29 +462,5 @@ def _file_rejections(store: ObjectStore, run_id: str) -> list[Rejection]:
 
 def usage_totals(usage: list[Usage]) -> list[dict[str, Any]]:
     """Sum calls, tokens, images and cost by step, provider and model, for a run's summary."""
-    totals: dict[tuple[str, str, str], dict[str, Any]] = {}
-    for item in usage:
-        key = (item.step, item.provider, item.model)
-        entry = totals.setdefault(
-            key,
-            {
-                "step": item.step,
-                "provider": item.provider,
-                "model": item.model,
-                "calls": 0,
-                "input_tokens": 0,
-                "output_tokens": 0,
-                "thinking_tokens": 0,
-                "cached_tokens": 0,
-                "images": 0,
-                "cost_usd": 0.0,
-            },
-        )
-        for field in ("calls", "input_tokens", "output_tokens", "thinking_tokens", "cached_tokens", "images"):
-            entry[field] += getattr(item, field)
-        entry["cost_usd"] += item.cost_usd
-    # Rounded once, as total_cost rounds the product's total: rounding each addition lost up to half a
-    # micro-dollar a call.
-    for entry in totals.values():
-        entry["cost_usd"] = round(entry["cost_usd"], 6)
-    return list(totals.values())
+    shown = {"step", "provider", "model", *SUMMED_COUNTS, "cost_usd"}
+    return [total.model_dump(include=shown) for total in summed_usage(usage, by_reported=False)]
