@@ -23,7 +23,7 @@ from spec2listing.copywriting.facts import (
     weight_text,
 )
 from spec2listing.copywriting.phrases import phrase_found, phrase_pattern
-from spec2listing.copywriting.platforms import AMAZON_FORBIDDEN_TITLE_CHARS, RULES, fit, text_rule
+from spec2listing.copywriting.platforms import AMAZON_FORBIDDEN_TITLE_CHARS, RULES, TEXT_RULES, fit, text_rule
 from spec2listing.copywriting.promotional import promotional_terms
 from spec2listing.costs.ledger import UsageLedger
 from spec2listing.models.brand import BrandGuide
@@ -61,14 +61,16 @@ class OfflineCopyWriter:
             time.sleep(self.latency_seconds)
         banned = brand.voice.banned_phrases if brand else []
         allowed = _BannedFilter(banned)
-        # Amazon and Merchant Center reject promotional wording, so their copy leaves out sentences of the spec
-        # that carry it ("Our #1 best seller"), as the live copywriter is told to.
-        marketplace = _BannedFilter(banned, promotional=True)
 
         title = self._title(spec)
         description = self._description(spec, allowed)
         bullets = self._bullets(spec, allowed)
-        marketplace_text = _MarketplaceText(self._description(spec, marketplace), self._bullets(spec, marketplace))
+        marketplace_text = _MarketplaceText(description, bullets)
+        if _MARKETPLACES.intersection(spec.targets):
+            # Amazon and Merchant Center reject promotional wording, so their copy leaves out sentences of the
+            # spec that carry it ("Our #1 best seller"), as the live copywriter's prompt asks of the model.
+            marketplace = _BannedFilter(banned, promotional=True)
+            marketplace_text = _MarketplaceText(self._description(spec, marketplace), self._bullets(spec, marketplace))
         listing = ProductCopy(
             title=title,
             short_description=fit_sentences(self._short_description(spec, allowed), 300),
@@ -227,6 +229,10 @@ class OfflineCopyWriter:
         hashtags = _hashtags(spec)
         caption = allowed.join(lines) + "\n\n" + " ".join(hashtags)
         return InstagramCopy(caption=fit(caption, RULES["instagram"].caption_max or 2200), hashtags=hashtags)
+
+
+# Platforms whose copy may carry no promotional wording: Amazon and Merchant Center.
+_MARKETPLACES = frozenset(Platform(rule.platform) for rule in TEXT_RULES if rule.no_promotional)
 
 
 class _MarketplaceText(NamedTuple):
