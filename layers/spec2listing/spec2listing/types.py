@@ -72,7 +72,7 @@ def _visible_text(value: str) -> str:
     ]
     if len(first) > HIDDEN_SHOWN:
         found.append(f"{len(first) - HIDDEN_SHOWN} more")
-    codes = ", ".join(_code_point(character) for character in list(first)[:HIDDEN_SHOWN])
+    codes = ", ".join(code_point(character) for character in list(first)[:HIDDEN_SHOWN])
     noun = "character" if len(first) == 1 else "characters"
     raise ValueError(
         f"contains the invisible {noun} {'; '.join(found)}; "
@@ -91,13 +91,14 @@ def _visible_input(value: Any) -> Any:
     return value
 
 
-def _code_point(character: str) -> str:
+def code_point(character: str) -> str:
+    """Write a character's code point as Unicode does: "U+202E"."""
     return f"U+{ord(character):04X}"
 
 
 def described(character: str) -> str:
     """Name a character by code point and Unicode name: "U+202E (RIGHT-TO-LEFT OVERRIDE)"."""
-    return f"{_code_point(character)} ({unicodedata.name(character, 'control character')})"
+    return f"{code_point(character)} ({unicodedata.name(character, 'control character')})"
 
 
 def _normalize_hex_color(value: str) -> str:

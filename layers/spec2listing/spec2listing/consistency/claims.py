@@ -158,7 +158,7 @@ def _blank(
     """Replace each match by spaces, except one that lies within a longer span of `unless_inside`.
 
     With `unless_pure`, a match after a word that claims purity ("solid", "pure") stays too, so that the
-    material pass holds "solid gold" to the spec even where a variant is called "Gold".
+    material pass checks "solid gold" against the spec even where a variant is called "Gold".
     """
     found = False
 

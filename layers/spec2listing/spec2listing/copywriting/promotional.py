@@ -5,7 +5,7 @@ import re
 from spec2listing.copywriting.phrases import phrase_found, phrase_pattern
 from spec2listing.copywriting.platforms import PROMOTIONAL_TERMS
 
-# "% off" before a hyphen is a compound ("100% off-grid", "80% off-peak"); the other terms count there too
+# "% off" before a hyphen is a compound ("100% off-grid", "80% off-peak"), while the other terms count there too
 # ("cheapest-ever", "discount-code").
 PROMOTIONAL = [(term, phrase_pattern(term, in_compounds=term != "% off")) for term in PROMOTIONAL_TERMS]
 # "Sale" alone is also Italian and Spanish (salt, goes out), so it counts in upper case ("SALE"), before "!"

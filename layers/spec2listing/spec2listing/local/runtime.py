@@ -488,8 +488,8 @@ class LocalPipeline:
         for direction, size in (("input", len(body or b"")), ("output", len(output))):
             if size > STATE_PAYLOAD_LIMIT_BYTES:
                 logger.warning(
-                    "%s %s is %d bytes, over the 256 KiB Step Functions allows a state: on AWS this fails with "
-                    "States.DataLimitExceeded",
+                    "%s %s is %d bytes, over the Step Functions limit of 256 KiB for a state's input or output, "
+                    "so on AWS it fails with States.DataLimitExceeded",
                     name,
                     direction,
                     size,

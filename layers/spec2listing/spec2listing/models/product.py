@@ -59,7 +59,7 @@ class NormalizedProduct(BaseModel):
     )
 
 
-# Fields of an Akeneo product that change with every save or fetch and say nothing about the product.
+# Fields of an Akeneo product that change with every save or fetch and describe nothing about the product.
 _VOLATILE_MEMBER_FIELDS = frozenset({"created", "updated", "_links", "metadata"})
 
 

@@ -48,7 +48,7 @@ BLOCKED_FINISH_REASONS = frozenset(
     {"SAFETY", "RECITATION", "PROHIBITED_CONTENT", "BLOCKLIST", "SPII"}
     | {"IMAGE_SAFETY", "IMAGE_PROHIBITED_CONTENT", "IMAGE_RECITATION", "MODEL_ARMOR"}
 )
-# The finish reason of a complete answer. Any other that blocks nothing (MAX_TOKENS, OTHER, LANGUAGE, and
+# The finish reason of a complete response. Any other that blocks nothing (MAX_TOKENS, OTHER, LANGUAGE, and
 # reasons the API adds later) may leave the text cut short or malformed, so it is worth one repair attempt.
 # A CONTINUATION response carries a token for resuming it in another billed request. The SDK's automatic
 # continuation is off, so such a response counts as cut short.

@@ -27,7 +27,7 @@ from spec2listing.models.manifest import ImageEntry, Manifest
 from spec2listing.models.records import ProductRecord, ProductStatus, RunRecord
 from spec2listing.models.spec import ProductSpec
 from spec2listing.storage import keys
-from spec2listing.types import mark_hidden
+from spec2listing.types import code_point, mark_hidden
 
 PREVIEW_SIDE = 480
 # Claims that the ledger stores as normalized vocabulary terms, which copy may write otherwise.
@@ -100,11 +100,11 @@ def _fold(text: str) -> str:
 
 
 def show_hidden(text: str) -> str:
-    """Write each invisible character of a text as its code point ("[U+202E]"), so a reviewer sees it.
+    """Write each invisible character of a text as its code point ("[U+202E]"), so that a reviewer can see it.
 
     A right-to-left override in copy would otherwise reorder what the sheet shows.
     """
-    return mark_hidden(text, lambda character: f"[U+{ord(character):04X}]")
+    return mark_hidden(text, lambda character: f"[{code_point(character)}]")
 
 
 def _finalize(value: object) -> object:
