@@ -17,12 +17,13 @@ from spec2listing.costs.ledger import MemoryLedger
 from spec2listing.errors import ReferencePhotoInvalid, ReferencePhotoMissing
 from spec2listing.imaging.offline import OfflineRenderer
 from spec2listing.imaging.planner import plan_images
-from spec2listing.local.references import stage_reference_photos
+from spec2listing.local.references import photo_conflicts, stage_reference_photos
 from spec2listing.models.records import ProductStatus
 from spec2listing.models.spec import ProductSpec
 from spec2listing.models.tasks import IntakeTask, PipelineConfig, RenderResult, RenderStatus
 from spec2listing.pipeline.intake import run_intake
 from spec2listing.pipeline.references import PHOTO_LOOKUP_CONCURRENCY, find_reference_photos, read_reference_photos
+from spec2listing.providers.media import MAX_REFERENCE_PHOTO_PIXELS, image_problem
 from spec2listing.storage import keys
 from spec2listing.storage.objects import MemoryObjectStore, S3ObjectStore, get_json
 
@@ -153,6 +154,39 @@ def test_staging_skips_invalid_sku_and_outside_paths(tmp_path) -> None:
     assert _stage(path) == {}
 
 
+def test_staging_refuses_links_out_of_the_folder(tmp_path) -> None:
+    (tmp_path / "outside").mkdir()
+    (tmp_path / "outside" / "secret.png").write_bytes(_png("red"))
+    folder = tmp_path / "spec"
+    folder.mkdir()
+    (folder / "front.png").write_bytes(_png("blue"))
+    (folder / "linked.png").symlink_to(tmp_path / "outside" / "secret.png")
+    (folder / "up").symlink_to(tmp_path)
+    (folder / "zero.png").symlink_to("/dev/zero")
+    (folder / "inside.png").symlink_to(folder / "front.png")
+    path = folder / "spec.json"
+    photos = ["linked.png", "up/outside/secret.png", "zero.png", "inside.png"]
+    path.write_text(json.dumps([_spec("R-1", photos)]))
+
+    assert _stage(path) == {"references/R-1/inside.png": _png("blue")}
+
+
+def test_photos_that_two_files_stage_differently_conflict(tmp_path) -> None:
+    for folder, color in (("a", "red"), ("b", "blue"), ("c", "red")):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "front.png").write_bytes(_png(color))
+        (tmp_path / folder / "spec.json").write_text(json.dumps([_spec("R-1", ["front.png"])]))
+
+    # Folders a and c hold the same bytes, so they can share the staged photo.
+    assert photo_conflicts([tmp_path / "a" / "spec.json", tmp_path / "c" / "spec.json"], {}) == []
+    (conflict,) = photo_conflicts([tmp_path / name / "spec.json" for name in ("a", "b", "c")], {})
+    assert conflict == (
+        f"{tmp_path}/a/spec.json and {tmp_path}/b/spec.json name different photos ({tmp_path}/a/front.png and "
+        f"{tmp_path}/b/front.png) that are both staged as references/R-1/front.png; "
+        "run the two files in separate commands"
+    )
+
+
 def test_staging_leaves_file_unchanged(tmp_path) -> None:
     (tmp_path / "front.png").write_bytes(_png("red"))
     path = tmp_path / "spec.json"
@@ -219,6 +253,24 @@ def test_bucket_key_wins_over_staged_photo(store) -> None:
     store.put_bytes("front.png", _png("red"), "image/png")
     store.put_bytes("references/R-1/front.png", _png("blue"), "image/png")
     assert read_reference_photos(store, "R-1", ["front.png"]) == [_png("red")]
+
+
+def test_read_photo_over_the_size_limits(store, monkeypatch) -> None:
+    store.put_bytes("references/R-1/front.png", _png("red"), "image/png")
+    monkeypatch.setattr("spec2listing.pipeline.references.MAX_REFERENCE_PHOTO_PIXELS", 63)
+    with pytest.raises(ReferencePhotoInvalid, match=r"the image is 8x8, 0\.0 megapixels, more than the 6\.3e-05"):
+        read_reference_photos(store, "R-1", ["front.png"])
+    monkeypatch.setattr("spec2listing.pipeline.references.MAX_REFERENCE_PHOTO_BYTES", 50)
+    with pytest.raises(ReferencePhotoInvalid, match=rf"it has {len(_png('red'))} bytes; expected a PNG"):
+        read_reference_photos(store, "R-1", ["front.png"])
+
+
+def test_pixel_limit_read_from_the_header() -> None:
+    # An 8000x8000 PNG of one colour is a few dozen kilobytes and 256 MB decoded as RGBA; the header is enough.
+    buffer = io.BytesIO()
+    Image.new("1", (8000, 8000)).save(buffer, format="PNG")
+    problem = image_problem(buffer.getvalue(), max_pixels=MAX_REFERENCE_PHOTO_PIXELS)
+    assert problem == "the image is 8000x8000, 64.0 megapixels, more than the 50 megapixels allowed"
 
 
 def test_read_missing_photo_names_entry(store) -> None:

@@ -17,7 +17,7 @@ from typing import NamedTuple
 
 from spec2listing.errors import FieldError, ReferencePhotoInvalid, ReferencePhotoMissing
 from spec2listing.models.spec import ProductSpec
-from spec2listing.providers.media import image_problem
+from spec2listing.providers.media import MAX_REFERENCE_PHOTO_BYTES, MAX_REFERENCE_PHOTO_PIXELS, image_problem
 from spec2listing.storage import keys
 from spec2listing.storage.objects import ObjectStore
 
@@ -25,7 +25,10 @@ EXPECTED_PHOTO = (
     "the key of an object in the bucket, or a path under references/<sku>/ in the bucket; "
     "in a local run, a file path relative to the spec file, inside its folder"
 )
-EXPECTED_IMAGE = "a PNG, JPEG or WebP photo of the product"
+EXPECTED_IMAGE = (
+    f"a PNG, JPEG or WebP photo of the product, of at most {MAX_REFERENCE_PHOTO_BYTES // 1_000_000} MB "
+    f"and {MAX_REFERENCE_PHOTO_PIXELS // 1_000_000} megapixels"
+)
 # HEAD requests for reference photos in flight at once during intake.
 PHOTO_LOOKUP_CONCURRENCY = 16
 
@@ -132,7 +135,7 @@ def read_reference_photos(store: ObjectStore, sku: str, entries: list[str]) -> l
 
     Raises ReferencePhotoMissing when a photo is in neither place (it was
     deleted after intake checked it) and ReferencePhotoInvalid when its bytes
-    are not a PNG, JPEG or WebP image. Both messages name the entry.
+    are not a PNG, JPEG or WebP image within the size limits. Both messages name the entry.
     """
     photos = []
     for entry in entries:
@@ -140,8 +143,9 @@ def read_reference_photos(store: ObjectStore, sku: str, entries: list[str]) -> l
         if key is None:
             tried = " or ".join(f"s3://{store.bucket}/{candidate}" for candidate in candidate_keys(sku, entry))
             raise ReferencePhotoMissing(f"reference photo {entry!r} not found: no object at {tried}")
-        data = store.get_bytes(key)
-        problem = image_problem(data)
+        size = store.size(key)
+        data = store.get_bytes(key) if size <= MAX_REFERENCE_PHOTO_BYTES else b""
+        problem = image_problem(data, max_pixels=MAX_REFERENCE_PHOTO_PIXELS) if data else f"it has {size:,} bytes"
         if problem is not None:
             raise ReferencePhotoInvalid(
                 f"reference photo {entry!r} (s3://{store.bucket}/{key}) is not a usable image: {problem}; "

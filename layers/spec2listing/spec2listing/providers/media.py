@@ -5,6 +5,11 @@ import io
 from PIL import Image, UnidentifiedImageError
 
 SIGNATURES = ((b"\x89PNG\r\n\x1a\n", "image/png"), (b"\xff\xd8\xff", "image/jpeg"))
+# OpenAI's image edits take reference photos of under 50 MB each (the `image` parameter of images.edit).
+MAX_REFERENCE_PHOTO_BYTES = 50_000_000
+# A 45-megapixel camera's full frame fits. A PNG of a few hundred kilobytes can declare far more pixels, and
+# decoding 170 megapixels (still under Pillow's own limit) takes about 700 MB, more than the plan step's memory.
+MAX_REFERENCE_PHOTO_PIXELS = 50_000_000
 
 
 def media_type(data: bytes) -> str | None:
@@ -18,13 +23,18 @@ def media_type(data: bytes) -> str | None:
 
 
 def image_problem(
-    data: bytes, *, expected_media: str | None = None, expected_size: tuple[int, int] | None = None
+    data: bytes,
+    *,
+    expected_media: str | None = None,
+    expected_size: tuple[int, int] | None = None,
+    max_pixels: int | None = None,
 ) -> str | None:
     """Return why the bytes are not a PNG, JPEG or WebP image that Pillow decodes whole, or None when they are.
 
     The first bytes alone pass a file that only starts like an image, such as a
     truncated upload, so every pixel is decoded. `expected_media` and
-    `expected_size`, when given, also require that media type and that width and height.
+    `expected_size`, when given, also require that media type and that width and height;
+    `max_pixels` caps width times height. Sizes are read from the header, before any pixel is decoded.
     """
     found = media_type(data)
     if found is None:
@@ -33,10 +43,21 @@ def image_problem(
         return f"the image is {found}, not {expected_media}"
     try:
         with Image.open(io.BytesIO(data)) as image:
-            image.load()
-            size = image.size
+            problem = _size_problem(image.size, expected_size, max_pixels)
+            if problem is None:
+                image.load()
     except (UnidentifiedImageError, Image.DecompressionBombError, OSError, SyntaxError, ValueError) as error:
         return f"the image cannot be decoded ({error})"
-    if expected_size is not None and size != expected_size:
-        return f"the image is {size[0]}x{size[1]}, not {expected_size[0]}x{expected_size[1]}"
+    return problem
+
+
+def _size_problem(size: tuple[int, int], expected: tuple[int, int] | None, max_pixels: int | None) -> str | None:
+    width, height = size
+    if expected is not None and size != expected:
+        return f"the image is {width}x{height}, not {expected[0]}x{expected[1]}"
+    if max_pixels is not None and width * height > max_pixels:
+        return (
+            f"the image is {width}x{height}, {width * height / 1e6:.1f} megapixels, "
+            f"more than the {max_pixels / 1e6:g} megapixels allowed"
+        )
     return None

@@ -39,7 +39,7 @@ from spec2listing.models.records import Usage
 from spec2listing.models.spec import ProductSpec
 from spec2listing.providers import RenderedImage
 from spec2listing.providers.keys import ApiKey, ClientForKey
-from spec2listing.providers.media import image_problem, media_type
+from spec2listing.providers.media import MAX_REFERENCE_PHOTO_PIXELS, image_problem, media_type
 from spec2listing.providers.request_deadline import deadline_event_hooks
 from spec2listing.providers.retry import Deadline, RetryPolicy, retry_after_seconds, run_with_retries
 
@@ -308,7 +308,7 @@ def _send(client: openai.OpenAI, options: dict[str, Any], photos: list[tuple[str
 
 def _reference_file(index: int, photo: bytes) -> tuple[str, bytes, str]:
     """Name a reference photo for the multipart upload; a photo that does not decode is never sent."""
-    problem = image_problem(photo)
+    problem = image_problem(photo, max_pixels=MAX_REFERENCE_PHOTO_PIXELS)
     kind = media_type(photo)
     if problem is not None or kind is None:
         raise ReferencePhotoInvalid(
