@@ -167,6 +167,44 @@ def test_brand_guides_differing_by_folder(command, tmp_path, capsys) -> None:
     assert "rename one of them" in printed
 
 
+def test_brand_guide_file_without_a_name(tmp_path, capsys) -> None:
+    (tmp_path / "brands").mkdir()
+    (tmp_path / "brands" / "..json").write_text("{}")
+
+    printed = _rejected(["run", DAYPACK, "--brands", str(tmp_path / "brands"), "--out", str(tmp_path / "out")], capsys)
+
+    assert f"brand guide {tmp_path}/brands/..json:" in printed
+    assert "rename the file to <name>.json" in printed
+
+
+def test_one_photo_name_two_photos_in_one_command(tmp_path, capsys) -> None:
+    spec = json.loads((EXAMPLES / "daypack.json").read_text())
+    spec["reference_photos"] = ["front.png"]
+    for folder in ("a", "b"):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "front.png").write_bytes(folder.encode() * 100)
+        (tmp_path / folder / "daypack.json").write_text(json.dumps(spec))
+
+    printed = _rejected(["run", str(tmp_path / "a"), str(tmp_path / "b"), "--out", str(tmp_path / "out")], capsys)
+
+    assert f"name different photos ({tmp_path}/a/front.png and {tmp_path}/b/front.png)" in printed
+    assert not (tmp_path / "out").exists()
+
+
+def test_control_characters_in_field_paths_printed_as_code_points(tmp_path, capsys) -> None:
+    path = tmp_path / "term.json"
+    spec = json.loads((EXAMPLES / "daypack.json").read_text())
+    spec["\x1b[31mRED\x1b[0m"] = 1
+    path.write_text(json.dumps(spec))
+
+    code = main(["run", str(path), "--out", str(tmp_path / "out")])
+    printed = capsys.readouterr()
+
+    assert code == 1
+    assert "\x1b" not in printed.out + printed.err
+    assert "[U+001B][31mRED[U+001B][0m: unknown field" in printed.out
+
+
 def test_missing_spec_path(tmp_path, capsys) -> None:
     printed = _rejected(["run", str(tmp_path / "nope.json"), "--out", str(tmp_path)], capsys)
 

@@ -12,7 +12,6 @@ from typing import Any
 
 from pydantic import ValidationError
 from rich.console import Console
-from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -20,11 +19,14 @@ from spec2listing.costs import PriceTable, load_prices
 from spec2listing.intake.options import ReadOptions, read_options
 from spec2listing.intake.parse import supported_suffixes
 from spec2listing.local.estimate import estimate_files, print_estimate
+from spec2listing.local.references import photo_conflicts
 from spec2listing.local.runtime import RUNS_INDEX_FILE, LocalPipeline, LocalStateInvalid, RunOutcome, Submission
+from spec2listing.local.terminal import shown
 from spec2listing.models.consistency import score_text
 from spec2listing.models.records import ProductRecord
 from spec2listing.providers.select import invalid_keys, missing_keys, unpriced_models
 from spec2listing.settings import ImageSettings, MapSettings, ProviderSettings
+from spec2listing.storage import keys
 from spec2listing.storage.records import outcome_order
 
 DEFAULT_OUT = Path("out")
@@ -214,7 +216,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return commands[arguments.command](arguments, console)
     except UsageError as error:
         for line in str(error).splitlines():
-            _error_console().print(f"[red]error:[/] {escape(line)}")
+            _error_console().print(f"[red]error:[/] {shown(line)}")
         return EXIT_USAGE
     except KeyboardInterrupt:
         # Ctrl-C before any run started, or while the output folder was being saved.
@@ -226,6 +228,9 @@ def _run(arguments: argparse.Namespace, console: Console) -> int:
     files, brand_folders = _input_files(arguments)
     # Intake reads the options again from the upload's metadata; checking them here fails before any run.
     _checked_options(arguments)
+    conflicts = photo_conflicts(files, _reader_options(arguments)) if len(files) > 1 else []
+    if conflicts:
+        raise UsageError("\n".join(conflicts))
     out_dir = _output_folder(arguments.out)
     _check_settings(
         providers=arguments.providers,
@@ -242,7 +247,7 @@ def _run(arguments: argparse.Namespace, console: Console) -> int:
     price_table = {"price_table": arguments.prices} if arguments.prices is not None else {}
     for model in unpriced_models(ProviderSettings(providers=arguments.providers, **price_table)):
         _error_console().print(
-            f"[yellow]warning:[/] the price table lists no price for {escape(model)}, so its calls count as "
+            f"[yellow]warning:[/] the price table lists no price for {shown(model)}, so its calls count as "
             "0 USD in the cost totals; add the model with --prices"
         )
 
@@ -273,7 +278,7 @@ def _run(arguments: argparse.Namespace, console: Console) -> int:
                 if stopped:
                     # The runs that ended in time keep their outcomes; show them beside the stopped ones.
                     _print_outcomes(console, outcomes, out_dir)
-                    _error_console().print(f"[red]error:[/] {escape(str(error))}; stopped runs {', '.join(stopped)}")
+                    _error_console().print(f"[red]error:[/] {shown(str(error))}; stopped runs {', '.join(stopped)}")
                     return EXIT_FAILED
                 restore_interrupts()  # deferred again below, while the folder is saved
             except KeyboardInterrupt:
@@ -377,6 +382,10 @@ def _check_brand_guides_agree(folders: list[Path]) -> None:
     seen: dict[str, Path] = {}
     for folder in folders:
         for path in sorted(folder.glob("*.json")):
+            try:
+                keys.brand_guide(path.stem)
+            except ValueError as error:
+                raise UsageError(f"brand guide {path}: {error}; rename the file to <name>.json") from error
             earlier = seen.setdefault(path.stem, path)
             if earlier != path and earlier.read_bytes() != path.read_bytes():
                 raise UsageError(
@@ -435,10 +444,10 @@ def _describe(problem: Mapping[str, Any], *, with_location: bool = True) -> str:
     """Format one pydantic error as text: where, what and the value given."""
     location = ".".join(str(part) for part in problem["loc"])
     value = problem["input"]
-    shown = "an object" if isinstance(value, dict) else json.dumps(value, default=str, ensure_ascii=False)
-    if len(shown) > SHOWN_VALUE_CHARACTERS:
-        shown = shown[: SHOWN_VALUE_CHARACTERS - 1] + "…"
-    described = f"{problem['msg']} (got {shown})"
+    text = "an object" if isinstance(value, dict) else json.dumps(value, default=str, ensure_ascii=False)
+    if len(text) > SHOWN_VALUE_CHARACTERS:
+        text = text[: SHOWN_VALUE_CHARACTERS - 1] + "…"
+    described = f"{problem['msg']} (got {text})"
     return f"{location}: {described}" if with_location and location else described
 
 
@@ -456,25 +465,25 @@ def _print_outcomes(console: Console, outcomes: list[RunOutcome], out_dir: Path)
             style = styles.get(product.status.value, "")
             providers.update(f"{step} {name}" for step, name in product.providers.items())
             table.add_row(
-                escape(product.sku),
+                shown(product.sku),
                 f"[{style}]{product.status.value}[/]",
                 score_text(product.score) if product.score is not None else "",
                 str(product.flags),
                 str(product.images),
                 f"{product.cost_usd:.4f}",
                 f"{product.duration_ms / 1000:.1f}" if product.duration_ms else "",
-                escape(outcome.path.name),
+                shown(outcome.path.name),
             )
         # A rejection without a SKU (the whole file, its header or its options) has no product record.
         for rejection in outcome.rejections:
             if not rejection.get("sku"):
-                where = escape(f"({rejection.get('origin') or 'file'})")
-                table.add_row(where, "[red]REJECTED[/]", "", "", "", "", "", escape(outcome.path.name))
+                where = shown(f"({rejection.get('origin') or 'file'})")
+                table.add_row(where, "[red]REJECTED[/]", "", "", "", "", "", shown(outcome.path.name))
         if not outcome.products and not outcome.rejections:
-            table.add_row("", f"[red]{outcome.status}[/]", "", "", "", "", "", escape(outcome.path.name))
+            table.add_row("", f"[red]{outcome.status}[/]", "", "", "", "", "", shown(outcome.path.name))
     console.print(table)
     if providers:
-        console.print("providers: " + escape(", ".join(sorted(providers))))
+        console.print("providers: " + shown(", ".join(sorted(providers))))
     usage = [item for outcome in outcomes for product in outcome.products for item in product.usage]
     if any(item.cost_usd for item in usage):
         by_step: dict[str, float] = {}
@@ -485,34 +494,32 @@ def _print_outcomes(console: Console, outcomes: list[RunOutcome], out_dir: Path)
 
     for outcome in outcomes:
         if outcome.duplicate_of:
-            console.print(
-                f"{escape(outcome.path.name)}: a repeated delivery of run {outcome.duplicate_of}; nothing ran"
-            )
+            console.print(f"{shown(outcome.path.name)}: a repeated delivery of run {outcome.duplicate_of}; nothing ran")
         reused = [product for product in outcome.products if product.reused_from]
         if reused:
             kept = "product kept its listing" if len(reused) == 1 else "products kept their listings"
-            console.print(f"{escape(outcome.path.name)}: {len(reused)} unchanged {kept}, at no cost")
+            console.print(f"{shown(outcome.path.name)}: {len(reused)} unchanged {kept}, at no cost")
         if outcome.status == "FAILED":
-            console.print(f"[red]run failed[/] for {escape(str(outcome.path))}: {escape(str(outcome.error))}")
+            console.print(f"[red]run failed[/] for {shown(str(outcome.path))}: {shown(str(outcome.error))}")
         for rejection in outcome.rejections:
             label = rejection.get("sku") or rejection.get("origin") or "file"
-            console.print(f"[red]rejected[/] {escape(outcome.path.name)} ({escape(str(label))}):")
+            console.print(f"[red]rejected[/] {shown(outcome.path.name)} ({shown(str(label))}):")
             for error in rejection["errors"]:
-                shown = f" (got {error['value']})" if error.get("value") is not None else ""
-                line = f"  {error['file']}: {error['path']}: {error['message']}{shown}; expected {error['expected']}"
-                console.print(escape(line))
+                got = f" (got {error['value']})" if error.get("value") is not None else ""
+                line = f"  {error['file']}: {error['path']}: {error['message']}{got}; expected {error['expected']}"
+                console.print(shown(line))
         if outcome.rejections and outcome.run:
-            console.print(f"  original kept at {escape(str(out_dir / 'rejected' / outcome.run.run_id))}")
+            console.print(f"  original kept at {shown(str(out_dir / 'rejected' / outcome.run.run_id))}")
         for product in outcome.products:
             if product.status.value == "FAILED":
-                console.print(f"[red]failed[/] {escape(product.sku)}: {escape(str(product.error))}")
+                console.print(f"[red]failed[/] {shown(product.sku)}: {shown(str(product.error))}")
     for line in _shared_sku_notes(outcomes):
-        console.print(escape(line))
+        console.print(shown(line))
     runs = [outcome.run.run_id for outcome in outcomes if outcome.run]
     if runs:
         console.print(
-            f"outputs: {escape(str(out_dir))}/runs/<run>/ for runs {', '.join(runs)}; "
-            f"every run's review index is linked from {escape(str(out_dir / RUNS_INDEX_FILE))}"
+            f"outputs: {shown(str(out_dir))}/runs/<run>/ for runs {', '.join(runs)}; "
+            f"every run's review index is linked from {shown(str(out_dir / RUNS_INDEX_FILE))}"
         )
 
 

@@ -3,7 +3,6 @@
 from pathlib import Path
 
 from rich.console import Console
-from rich.markup import escape
 from rich.table import Table
 
 from spec2listing.costs import PriceTable
@@ -12,6 +11,7 @@ from spec2listing.costs.tokens import REFERENCE_PHOTO_INPUT_TOKENS
 from spec2listing.errors import FieldError
 from spec2listing.intake import parse_upload
 from spec2listing.intake.options import ReadOptions
+from spec2listing.local.terminal import shown
 from spec2listing.pipeline.intake import brand_loader, resolve_brand
 from spec2listing.settings import ImageSettings, ProviderSettings
 from spec2listing.storage import keys
@@ -68,7 +68,7 @@ def print_estimate(console: Console, estimate: RunEstimate, errors: list[FieldEr
     for product in estimate.products:
         steps = {step.step: step for step in product.steps}
         table.add_row(
-            escape(product.sku),
+            shown(product.sku),
             str(steps["copy"].calls),
             str(steps["render"].images),
             str(steps["vision"].calls),
@@ -81,7 +81,7 @@ def print_estimate(console: Console, estimate: RunEstimate, errors: list[FieldEr
     console.print(table)
     for step in estimate.totals().values():
         console.print(
-            f"{step.step}: {step.calls} calls to {escape(step.model)}"
+            f"{step.step}: {step.calls} calls to {shown(step.model)}"
             + (f", {step.images} images" if step.images else "")
             + f", {step.cost_usd:.4f} USD"
         )
@@ -93,6 +93,6 @@ def print_estimate(console: Console, estimate: RunEstimate, errors: list[FieldEr
             f"{REFERENCE_PHOTO_INPUT_TOKENS} tokens per photo"
         )
     for model in estimate.unpriced_models:
-        console.print(f"[yellow]warning:[/] no price for {escape(model)} in the price table; its calls count as 0 USD")
+        console.print(f"[yellow]warning:[/] no price for {shown(model)} in the price table; its calls count as 0 USD")
     for error in errors:
-        console.print(f"[red]rejected[/] {escape(str(error))}")
+        console.print(f"[red]rejected[/] {shown(str(error))}")
