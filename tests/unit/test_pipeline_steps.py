@@ -150,6 +150,20 @@ def test_shared_variant_sku_rejects_its_products(store, records) -> None:
     assert rejected["C-1"][0]["message"] == "the variant sku is also used by product D-1 in this file"
 
 
+def test_product_skus_differing_only_in_case_rejected(store, records) -> None:
+    spec = {**json.loads((ACCEPTANCE / "gan-charger.json").read_text()), "variants": []}
+    products = [spec, {**spec, "sku": spec["sku"].lower()}, {**spec, "sku": "OTHER-1"}]
+    data = json.dumps(products).encode()
+    result = run_intake(_upload(store, "case.json", data), store=store, records=records, config=CONFIG)
+
+    assert (result.product_count, result.rejected_count) == (1, 2)
+    assert [item["sku"] for item in get_json(store, result.products_key)] == ["OTHER-1"]
+    rejected = get_json(store, keys.rejected_errors(result.run_id))["rejected"]
+    (first,) = [entry["errors"] for entry in rejected if entry["sku"] == spec["sku"]]
+    assert first[0]["path"] == "[0].sku"
+    assert first[0]["message"] == f"differs only in case from the sku of product {spec['sku'].lower()} in this file"
+
+
 def test_invalid_brand_guide_names_its_field(store, records) -> None:
     put_json(store, "brands/acme.json", {"brand": "Acme", "visual": {"palette": ["#GGGGGG"]}})
     spec = json.loads((ACCEPTANCE / "gan-charger.json").read_text())

@@ -70,6 +70,15 @@ def test_variant_job_ids_unique_for_lookalike_skus() -> None:
     assert jobs[1].job_id.startswith("variant-v-1-")
 
 
+def test_variant_job_id_never_another_skus_hashed_id() -> None:
+    # "A--B" slugs to "a-b" plus the first 8 hex digits of its SHA-256, which is this second SKU as written.
+    hashed = variant_job_id("A--B")
+    assert hashed == "variant-a-b-067f9148"
+    assert variant_job_id("A-B-067f9148") != hashed
+    assert variant_job_id("A-B-067f9148").startswith("variant-a-b-067f9148-")
+    assert variant_job_id("A-B-C") == "variant-a-b-c"
+
+
 def test_variant_job_ids_stable() -> None:
     assert variant_job_id("KR-MUG-350-MOSS") == "variant-kr-mug-350-moss"
     assert variant_job_id("v_1") == variant_job_id("v_1")

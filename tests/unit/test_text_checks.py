@@ -396,6 +396,13 @@ def test_instagram_without_hashtags_passes() -> None:
             ["unclosed tag \"<img src=x title='>' onerror=alert(1)\""],
         ),
         ("<p>Shoe</p><img src=x onerror=alert(1) title='>", ['unclosed tag "<img src=x onerror=alert(1) title=\'>"']),
+        (
+            '<p style="position:fixed;top:0;background:url(https://example.invalid/x.png)">Shoe</p>',
+            ["<p style=position:fixed;top:0;background:url(https://example.invalid/x.png)>"],
+        ),
+        ('<span style="font-size:0">cheap best deal</span>', ["<span style=font-size:0>"]),
+        ('<span style="display: none">cheap</span>', ["<span style=display: none>"]),
+        ('<p style="background:u\\72l(x.png)">Shoe</p>', ["<p style=background:u\\72l(x.png)>"]),
     ],
 )
 def test_shopify_body_rejects_code(body: str, found: list[str]) -> None:
@@ -409,7 +416,10 @@ def test_shopify_body_rejects_code(body: str, found: list[str]) -> None:
 
 
 def test_shopify_body_allows_formatting() -> None:
-    body = '<h2>Fit</h2><p><strong>Wide</strong> toe box.</p><ul><li>Grippy</li></ul><a href="/pages/sizes">Sizes</a>'
+    body = (
+        '<h2>Fit</h2><p style="text-align:center; font-size: 0.9em"><strong>Wide</strong> toe box.</p>'
+        '<ul><li>Grippy</li></ul><a href="/pages/sizes">Sizes</a>'
+    )
     shopify = ShopifyCopy(title="Shoe", body_html=body, seo_title="Shoe", meta_description="Shoe")
     listing = _listing().model_copy(update={"platforms": PlatformCopy(shopify=shopify)})
     assert _failed(listing) == set()

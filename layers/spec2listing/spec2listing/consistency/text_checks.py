@@ -43,13 +43,23 @@ _HASHTAG = re.compile(r"(?<![\w#])#\w*[^\W\d_]\w*")
 _SCRIPT_SCHEMES = ("javascript:", "vbscript:", "data:")
 _URL_IGNORED = re.compile(r"[\x00-\x20\x7f]")
 
+# Inline CSS that loads from elsewhere, runs code in old browsers, lays the element over the page or hides
+# its text (keyword stuffing). A backslash or comment is flagged too: CSS escapes and comments can spell
+# any of these ("\75rl(", "u/**/rl(") past a pattern.
+_UNSAFE_STYLE = re.compile(
+    r"url\s*\(|expression\s*\(|@import|behavior\s*:|-moz-binding|[\\]|/\*"
+    r"|position\s*:\s*(?:fixed|absolute|sticky)|display\s*:\s*none|visibility\s*:\s*hidden"
+    r"|font-size\s*:\s*0*\.?0*(?:px|pt|em|rem|%)?\s*(?:;|!|$)|opacity\s*:\s*0*\.?0*\s*(?:;|!|$)",
+    re.IGNORECASE,
+)
 
 # The start of a tag, a closing tag, a comment or declaration, or a processing instruction.
 _TAG_START = re.compile(r"<[A-Za-z/!?]")
 
 
 class _MarkupScan(HTMLParser):
-    """Collect the tags outside an allowlist, event-handler attributes and javascript: URLs of an HTML text."""
+    """Collect the tags outside an allowlist, event-handler attributes, javascript: URLs and unsafe inline
+    styles of an HTML text."""
 
     def __init__(self, allowed: frozenset[str]) -> None:
         super().__init__(convert_charrefs=True)
@@ -65,6 +75,8 @@ class _MarkupScan(HTMLParser):
             self.attributes.append(f"<{tag} {name}>")
             if name.startswith("on"):
                 self.found.append(f"<{tag} {name}>")
+            elif name == "style" and _UNSAFE_STYLE.search(value or ""):
+                self.found.append(f"<{tag} style={value}>")
             elif _URL_IGNORED.sub("", value or "").lower().startswith(_SCRIPT_SCHEMES):
                 self.found.append(f"<{tag} {name}={value}>")
 
@@ -90,9 +102,9 @@ class _MarkupScan(HTMLParser):
 def parse_markup(text: str, allowed: frozenset[str]) -> _MarkupScan:
     """Parse an HTML text once, collecting the markup that could run code and every attribute of its tags.
 
-    `found` lists unknown tags, on* attributes and script URLs. A tag left open at the end of the text is
-    listed too. Python's parser reads it as text, but on a storefront the theme's markup that follows
-    closes it, and its attributes run.
+    `found` lists unknown tags, on* attributes, script URLs and unsafe inline styles. A tag left open at
+    the end of the text is listed too. Python's parser reads it as text, but on a storefront the theme's
+    markup that follows closes it, and its attributes run.
     """
     scan = _MarkupScan(allowed)
     scan.feed(text)

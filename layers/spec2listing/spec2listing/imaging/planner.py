@@ -175,9 +175,10 @@ def variant_job_id(sku: str) -> str:
 
     The id feeds image file names, so the SKU is slugged. Variant SKUs are unique
     ignoring case, but '.', '_' and runs of separators all slug to '-': a SKU the slug
-    changes beyond case ('V_1', 'V.1') gets the first 8 hex digits of its SHA-256 appended.
+    changes beyond case ('V_1', 'V.1') gets the first 8 hex digits of its SHA-256 appended,
+    and so does a SKU whose slug already ends that way, which could otherwise be another SKU's slug.
     """
     slug = re.sub(r"[^a-z0-9]+", "-", sku.lower()).strip("-")
-    if slug != sku.lower():
+    if slug != sku.lower() or re.search(r"-[0-9a-f]{8}$", slug):
         slug += "-" + hashlib.sha256(sku.encode("utf-8")).hexdigest()[:8]
     return f"variant-{slug}"

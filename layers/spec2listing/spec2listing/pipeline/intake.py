@@ -600,16 +600,31 @@ def _shared_variant_skus(file: str, parsed: ParsedUpload, accepted: dict[str, No
     Each variant sku names one purchasable item in the shop, so two products
     claiming it would publish two listings for it. A product's own sku may
     repeat as its variant's, as a Shopify product with one variant has it.
-    Skus compare without case, as within one product.
+    Skus compare without case, as within one product, so two products whose
+    skus differ only in case ("ABC", "abc") are both rejected: their output
+    folders would be one folder on a file system that ignores case.
     """
     owners: dict[str, set[str]] = {}
+    products: dict[str, set[str]] = {}
     for sku, product in accepted.items():
         owners.setdefault(sku.casefold(), set()).add(sku)
+        products.setdefault(sku.casefold(), set()).add(sku)
         for variant in product.spec.variants:
             owners.setdefault(variant.sku.casefold(), set()).add(sku)
     rejections = []
     for sku, product in accepted.items():
         errors = []
+        same_but_case = sorted(products[sku.casefold()] - {sku})
+        if same_but_case:
+            errors.append(
+                FieldError(
+                    file=file,
+                    path=parsed.locate(product.origin, ("sku",)),
+                    value=repr(sku),
+                    message=f"differs only in case from the sku of product {', '.join(same_but_case)} in this file",
+                    expected="a sku that differs from every other product's sku in more than case",
+                )
+            )
         for index, variant in enumerate(product.spec.variants):
             others = sorted(owners[variant.sku.casefold()] - {sku})
             if not others:
