@@ -417,6 +417,28 @@ def test_shopify_generated_sku_error_names_its_cells() -> None:
     assert variant.expected.endswith("; or a sku at row 2, column Variant SKU")
 
 
+def test_shopify_handle_too_long_or_not_ascii_gives_a_sku() -> None:
+    long_handle = "mens-merino-wool-crew-neck-sweater-limited-edition-in-forest-green-2026"
+    rows = [
+        ["Handle", "Title", "Vendor", "Type", "Option1 Name", "Option1 Value", "Variant SKU", "Variant Price"],
+        [long_handle, "Sweater", "Acme", "Knitwear", "Color", "Navy", "", "89.00"],
+        ["kaffeebecher-grün", "Kaffeebecher", "Acme", "Mugs", "Color", "Green", "KB-GREEN", "12.00"],
+    ]
+    specs = _specs(parse_upload("export.csv", _csv(rows).encode(), EUR))
+
+    sweater_sku, mug_sku = list(specs)
+    assert len(sweater_sku) == 64
+    assert re.fullmatch(r"mens-merino-wool-crew-neck-sweater-limited-edition-in-for-[0-9a-f]{6}", sweater_sku)
+    assert re.fullmatch(r"kaffeebecher-grun-[0-9a-f]{6}", mug_sku)
+    # The same handle gives the same sku in the next upload, so the product's history carries over.
+    assert list(_specs(parse_upload("export.csv", _csv(rows).encode(), EUR))) == [sweater_sku, mug_sku]
+    (generated_variant,) = specs[sweater_sku].variants
+    assert generated_variant.sku.startswith("mens-merino-") and len(generated_variant.sku) <= 64
+    rows.append(["../../etc", "Hat", "Acme", "Hats", "Color", "Navy", "HAT-1", "10.00"])
+    (path_error,) = _errors(parse_upload("export.csv", _csv(rows).encode(), EUR))
+    assert (path_error.path, path_error.value) == ("row 4, column Handle", "'../../etc'")
+
+
 def test_shopify_product_field_on_later_row_must_agree() -> None:
     rows = [
         ["Handle", "Title", "Vendor", "Type", "Variant SKU", "Variant Price"],

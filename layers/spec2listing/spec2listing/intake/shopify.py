@@ -2,7 +2,8 @@
 
 Both shapes are read into `ShopifyProduct` first, then mapped to spec fields:
 
-- the handle is the product sku (Shopify keeps SKUs on variants only);
+- the handle is the product sku (Shopify keeps SKUs on variants only), made
+  to fit a sku where it is too long or not ASCII (see `handle_sku`);
 - Title, Vendor and Product Category (or Type) give name, brand and category;
 - Body (HTML) gives the summary, and its list items the features;
 - the lowest variant price is the price, in the currency named by option
@@ -30,7 +31,7 @@ from spec2listing.intake.field_errors import GeneratedValue, format_location, jo
 from spec2listing.intake.markup import description_text
 from spec2listing.intake.options import ReadOptions
 from spec2listing.intake.parse import ReadResult, Rejection, SpecCandidate
-from spec2listing.intake.variant_skus import VariantSkus
+from spec2listing.intake.variant_skus import VariantSkus, handle_sku
 
 # Option names read as the colour option, as option_key writes them: English, and the word for
 # colour in Spanish, German, French, Italian, Dutch, Swedish, Norwegian, Danish, Finnish, Polish
@@ -120,10 +121,11 @@ def product_candidate(
 
     `taken` contains the handles and SKUs of the whole file, which a generated variant SKU must not repeat.
     """
+    sku = handle_sku(product.handle)
     if product.status.strip().lower() == ARCHIVED and not options.include_inactive:
-        return Rejection(sku=product.handle or None, origin=product.origin, errors=[_archived(file, product)])
+        return Rejection(sku=sku or None, origin=product.origin, errors=[_archived(file, product)])
     errors = list(product.errors)
-    data: dict[str, Any] = {"sku": product.handle, "name": product.title, "brand": product.vendor}
+    data: dict[str, Any] = {"sku": sku, "name": product.title, "brand": product.vendor}
     category = product.category if not product.category.startswith(TAXONOMY_ID_PREFIX) else ""
     data["category"] = category or product.product_type or None
     if data["category"] is None:
@@ -148,13 +150,20 @@ def product_candidate(
 
     optioned = [variant for variant in variants if not _is_placeholder(product, variant)]
     color_index = _color_option(file, product, optioned, options.color_option, errors)
-    specs, spec_variants, generated = _options(file, product, optioned, color_index, errors, taken=taken)
+    specs, spec_variants, generated = _options(
+        file, product, optioned, color_index, errors, product_sku=sku, taken=taken
+    )
+    if sku != product.handle:
+        generated["sku"] = GeneratedValue(
+            source=f"{product.where('handle')}, whose {product.handle!r} is longer than a sku or not ASCII",
+            fix=f"a shorter ASCII handle at {product.where('handle')}",
+        )
     if specs:
         data["specs"] = specs
     if spec_variants:
         data["variants"] = [variant for variant, _ in spec_variants]
     if errors:
-        return Rejection(sku=product.handle or None, origin=product.origin, errors=errors)
+        return Rejection(sku=sku or None, origin=product.origin, errors=errors)
     return SpecCandidate(
         origin=product.origin,
         data=data,
@@ -287,13 +296,14 @@ def _options(
     color_index: int | None,
     errors: list[FieldError],
     *,
+    product_sku: str,
     taken: Iterable[str] = (),
 ) -> tuple[dict[str, str], list[tuple[dict[str, str], ShopifyVariant]], dict[str, GeneratedValue]]:
     """Build spec variants from the colour option and specs from the other options.
 
     A colour's variant takes the SKU of its variant when one variant has
-    that colour and a SKU. Otherwise its SKU is generated from the handle
-    and the colour, and recorded as generated for errors about it.
+    that colour and a SKU. Otherwise its SKU is generated from
+    `product_sku` (the handle) and the colour, and recorded as generated for errors about it.
     """
     names = [name.strip() for name in product.option_names]
     _repeated_options(file, variants, errors)
@@ -348,7 +358,7 @@ def _options(
     generated: dict[str, GeneratedValue] = {}
     given_skus = [members[0].sku for members in groups.values() if len(members) == 1]
     # Generated SKUs avoid every handle and SKU of the file, so they never clash with another product.
-    skus = VariantSkus(product.handle, [*given_skus, *taken], upper=False)
+    skus = VariantSkus(product_sku, [*given_skus, *taken], upper=False)
     for color, members in groups.items():
         first = members[0]
         resolved = resolve_color(color)

@@ -9,8 +9,11 @@ stay unique, and the same from one upload to the next.
 """
 
 import hashlib
+import re
 import unicodedata
 from collections.abc import Iterable
+
+from spec2listing.types import SKU_PATTERN
 
 MAX_SKU_LENGTH = 64
 # Hex digits of the hash suffix; a longer one is tried where a shorter one is already taken.
@@ -57,6 +60,27 @@ class VariantSkus:
         suffix = suffix or hashlib.sha256(tail.encode()).hexdigest()[: HASH_LENGTHS[0]]
         suffix = suffix.upper() if self.upper else suffix
         return sku[: MAX_SKU_LENGTH - len(suffix) - 1].rstrip("-._") + "-" + suffix
+
+
+# A Shopify handle as the store makes it from a title: letters of any script, digits and separators.
+_HANDLE = re.compile(r"[^\W_][\w.-]*")
+
+
+def handle_sku(handle: str) -> str:
+    """Return the product SKU for a Shopify handle: the handle itself when it is a valid SKU.
+
+    Shopify allows handles of up to 255 characters, in any script, and the
+    handle is the product's URL, so a merchant cannot shorten it to suit a
+    SKU. Such a handle gives its ASCII words, cut to fit, and a short hash
+    of the whole handle, the same from one upload to the next. Anything else
+    that is no SKU (a path, spaces) is returned as it is, for intake to reject.
+    """
+    if re.match(SKU_PATTERN, handle) or not _HANDLE.fullmatch(handle):
+        return handle
+    words, _ = _ascii_words(handle.casefold())
+    suffix = hashlib.sha256(handle.encode()).hexdigest()[: HASH_LENGTHS[0]]
+    base = "-".join(words)[: MAX_SKU_LENGTH - len(suffix) - 1].rstrip("-._")
+    return f"{base}-{suffix}" if base else suffix
 
 
 def _ascii_words(text: str) -> tuple[list[str], bool]:
