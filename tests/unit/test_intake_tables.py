@@ -52,6 +52,15 @@ def test_doubled_quote_and_line_breaks_kept() -> None:
     assert set(specs) == {"A1", "A2"}
 
 
+def test_rows_numbered_as_records_not_lines() -> None:
+    # A summary over three lines is one row, as a spreadsheet shows it, so the bad price is on row 3.
+    rows = 'A1,Mug,Acme,Kitchen,10.00,EUR,"Glazed\nstoneware\nmug"\nA2,Cup,Acme,Kitchen,cheap,EUR,plain\n'
+    upload = parse_upload("mugs.csv", (CATALOG + rows).encode())
+    (error,) = _errors(upload)
+    assert error.path == "row 3, column price"
+    assert [origin for origin, _ in upload.specs] == ["row 2"]
+
+
 def test_quote_closed_rows_later_rejected() -> None:
     rows = (
         'C1,Mug,Acme,Kitchen,10.00,EUR,"Stoneware mug\n'

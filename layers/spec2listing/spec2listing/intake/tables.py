@@ -101,7 +101,13 @@ def read_table(
     swallowed = _swallowed_rows(text, delimiter, records, header)
     if swallowed is not None:
         return swallowed.field_error(file, text)
-    rows = [(record.line, record.cells) for record in records[1:] if any(cell.strip() for cell in record.cells)]
+    # Rows are numbered as a spreadsheet numbers them, so a quoted cell over several lines is in one row. The
+    # "sep=" line counts as row 1, as the file shows it (Excel hides it, other spreadsheets do not).
+    rows = [
+        (number, record.cells)
+        for number, record in enumerate(records[1:], start=3 if named else 2)
+        if any(cell.strip() for cell in record.cells)
+    ]
     rows = _without_trailing_delimiters(rows, len(header))
     unnamed = _without_empty_unnamed_columns(file, header, rows)
     if isinstance(unnamed, FieldError):
