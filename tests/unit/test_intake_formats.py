@@ -828,6 +828,25 @@ def test_akeneo_name_that_is_not_text_rejected(data) -> None:
     assert error.message == "not text"
 
 
+def test_akeneo_capacity_in_another_quantity_stays_a_spec() -> None:
+    capacity = [{"locale": None, "scope": None, "data": {"amount": "10000", "unit": "MILLIAMPEREHOUR"}}]
+    (bank,) = _specs(parse_upload("bank.json", _akeneo_bowl(capacity=capacity), AKENEO_OPTIONS)).values()
+    assert bank.volume is None
+    assert bank.specs["capacity"] == "10000 mAh"
+    # Named by option attributes, the attribute must be a volume, and the error says so.
+    options = AKENEO_OPTIONS.model_copy(update={"attributes": {"volume": "capacity"}})
+    (error,) = _errors(parse_upload("bank.json", _akeneo_bowl(capacity=capacity), options))
+    assert (error.path, error.message) == ("values.capacity[0].data", "unsupported volume unit")
+
+
+def test_akeneo_cleared_metric_skipped_like_other_empty_values() -> None:
+    width = [{"locale": None, "scope": None, "data": {"amount": None, "unit": "CENTIMETER"}}]
+    weight = [{"locale": None, "scope": None, "data": {"amount": "", "unit": "KILOGRAM"}}]
+    (bowl,) = _specs(parse_upload("bowl.json", _akeneo_bowl(width=width, weight=weight), AKENEO_OPTIONS)).values()
+    assert bowl.weight is None
+    assert "width" not in bowl.specs and "weight" not in bowl.specs
+
+
 @pytest.mark.parametrize("amount", ["NaN", "-Infinity"])
 def test_akeneo_price_that_is_no_finite_number_rejected(amount: str) -> None:
     price = [{"locale": None, "scope": None, "data": [{"amount": amount, "currency": "GBP"}]}]

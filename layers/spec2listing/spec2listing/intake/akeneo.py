@@ -45,6 +45,8 @@ DEFAULT_ATTRIBUTES: dict[str, tuple[str, ...]] = {
     "materials": ("material", "materials", "composition"),
     "features": ("features", "key_features"),
 }
+# The quantity of each measured spec field, which names its units below.
+_QUANTITIES = {"weight": "weight", "volume": "volume", "width": "length", "depth": "length", "height": "length"}
 # Akeneo measurement units per spec quantity: unit code -> (spec unit, factor).
 UNITS: dict[str, dict[str, tuple[str, Decimal]]] = {
     "weight": {
@@ -124,6 +126,7 @@ UNIT_SYMBOLS = {
     "GIGABYTE": "GB",
     "TERABYTE": "TB",
 }
+_KNOWN_UNITS = {code for units in UNITS.values() for code in units} | set(UNIT_SYMBOLS)
 MM_PER_UNIT = {"mm": Decimal(1), "cm": Decimal(10), "m": Decimal(1000), "in": Decimal("25.4")}
 # Attribute codes that identify or hold media rather than describe the product.
 EXCLUDED_CODES = re.compile(
@@ -384,7 +387,7 @@ class _Values:
             contexts = sorted({f"{entry.get('locale') or '-'}/{entry.get('scope') or '-'}" for entry in described})
             self.other_contexts[code] = ", ".join(contexts)
             return None
-        found = [(index, entry) for index, entry in found if entry.get("data") not in (None, "", [])]
+        found = [(index, entry) for index, entry in found if not _no_data(entry.get("data"))]
         if not found:
             return None
         index, entry = found[0]
@@ -408,7 +411,36 @@ class _Values:
         mapped = self.options.attributes.get(field)
         if mapped is not None:
             return mapped
-        return next((code for code in DEFAULT_ATTRIBUTES[field] if code in self.values), None)
+        return next(
+            (code for code in DEFAULT_ATTRIBUTES[field] if code in self.values and self._fits(field, code)), None
+        )
+
+    def _fits(self, field: str, code: str) -> bool:
+        """Tell whether an attribute found by its usual name can give a measured field.
+
+        "capacity" is a volume for a bottle but a charge for a power bank
+        (MILLIAMPEREHOUR): an attribute whose metric values are all in units
+        known to measure another quantity is not read for the field, and
+        stays a spec. A unit not known at all is read, and reported.
+        """
+        quantity = _QUANTITIES.get(field)
+        entries = self.values.get(code)
+        if quantity is None or not isinstance(entries, list):
+            return True
+        units = {
+            str(entry["data"]["unit"]).upper()
+            for entry in entries
+            if isinstance(entry, dict) and isinstance(entry.get("data"), dict) and "unit" in entry["data"]
+        }
+        return not units or not units.isdisjoint(UNITS[quantity]) or not units <= _KNOWN_UNITS
+
+
+def _no_data(data: Any) -> bool:
+    """Tell whether an entry's data is empty, as Akeneo leaves it when a value is cleared: a metric may keep
+    its unit with a null amount."""
+    if isinstance(data, dict) and "unit" in data:
+        return data.get("amount") in (None, "")
+    return data in (None, "", [])
 
 
 # Spec fields that only attributes give, and that every spec needs.
