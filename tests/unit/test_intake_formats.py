@@ -439,6 +439,18 @@ def test_shopify_handle_too_long_or_not_ascii_gives_a_sku() -> None:
     assert (path_error.path, path_error.value) == ("row 4, column Handle", "'../../etc'")
 
 
+def test_shopify_export_with_older_type_columns() -> None:
+    header = ["Handle", "Title", "Vendor", "Standard Product Type", "Custom Product Type", "Variant SKU"]
+    header.append("Variant Price")
+    rows = [header, ["hat", "Hat", "Acme", "Apparel & Accessories > Hats", "Beanies", "HAT-1", "10.00"]]
+    (hat,) = _specs(parse_upload("export.csv", _csv(rows).encode(), EUR)).values()
+    assert hat.category == "Apparel & Accessories > Hats"
+    # Beside the current column, the older one is left unread.
+    rows = [[*header, "Product Category"], [*rows[1], "Apparel & Accessories > Clothing Accessories > Hats"]]
+    (hat,) = _specs(parse_upload("export.csv", _csv(rows).encode(), EUR)).values()
+    assert hat.category == "Apparel & Accessories > Clothing Accessories > Hats"
+
+
 def test_shopify_product_field_on_later_row_must_agree() -> None:
     rows = [
         ["Handle", "Title", "Vendor", "Type", "Variant SKU", "Variant Price"],
@@ -580,6 +592,12 @@ def test_shopify_json_archived_status_rejected() -> None:
 
 
 # ---------- Shopify product JSON (webhook, REST) ----------
+
+
+def test_shopify_json_without_variants_names_the_list() -> None:
+    product = {"handle": "scarf", "title": "Scarf", "vendor": "Acme", "product_type": "Scarves", "variants": []}
+    (error,) = _errors(parse_upload("scarf.json", json.dumps({"products": [product]}).encode(), EUR))
+    assert (error.path, error.message, error.value) == ("products[0].variants", "no variants", "[]")
 
 
 def test_shopify_webhook_payload_read() -> None:

@@ -494,13 +494,14 @@ def _product_from_json(file: str, origin: str, item: dict[str, Any]) -> ShopifyP
 
     variants = []
     raw_variants = item.get("variants")
-    if not isinstance(raw_variants, list):
+    if not isinstance(raw_variants, list) or not raw_variants:
+        # Every Shopify product has a variant, which holds its price.
         errors.append(
             FieldError(
                 file=file,
                 path=where("variants"),
                 value=show_value(raw_variants),
-                message="missing or not a list",
+                message="missing or not a list" if not isinstance(raw_variants, list) else "no variants",
                 expected="the product's variants, each with sku, price and option1..option3",
             )
         )

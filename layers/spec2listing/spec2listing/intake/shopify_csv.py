@@ -35,6 +35,9 @@ COLUMNS = {
     "vendor": "vendor",
     "product category": "category",
     "type": "product_type",
+    # The names of those two columns in exports of 2021 and 2022.
+    "standard product type": "category",
+    "custom product type": "product_type",
     "seo title": "seo_title",
     "seo description": "seo_description",
     "variant sku": "sku",
@@ -51,6 +54,7 @@ COLUMNS = {
     **{f"option{n} name": f"option{n}_name" for n in (1, 2, 3)},
     **{f"option{n} value": f"option{n}" for n in (1, 2, 3)},
 }
+OLDER_NAMES = frozenset({"standard product type", "custom product type"})
 # The column of Shopify's export that fills each field, named in errors about a column the file lacks.
 COLUMN_LABELS = {
     "handle": "Handle",
@@ -207,7 +211,11 @@ def _header_fields(file: str, header: list[str]) -> tuple[dict[str, int], list[F
         key = column_key(name)
         if key in COLUMNS:
             field = COLUMNS[key]
-            if field in fields:
+            if field in fields and (key in OLDER_NAMES or column_key(header[fields[field]]) in OLDER_NAMES):
+                # An older name beside the current one: the current column is read.
+                if key in OLDER_NAMES:
+                    continue
+            elif field in fields:
                 problems.append(
                     FieldError(
                         file=file,
