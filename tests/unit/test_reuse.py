@@ -669,18 +669,22 @@ def _job(**changes) -> ImageJob:
     return ImageJob(**{**fields, **changes})
 
 
-def test_category_change_keeps_live_images(store, records, publisher) -> None:
+def test_category_moved_keeps_live_images(store, records, publisher) -> None:
     catalog = _catalog(store, records, publisher)
     catalog.renderer.draws_category = False
     spec = _spec("gan-charger.json")
     catalog.run("charger.json", _bytes(spec))
     rendered = len(catalog.renderer.calls)
-    second = catalog.run("charger.json", _bytes({**spec, "category": "Electronics > Wall Chargers"}))
+    # The taxonomy moved the category; the prompts name only its last level, which stays "Chargers".
+    second = catalog.run("charger.json", _bytes({**spec, "category": "Electronics > Power > Chargers"}))
 
     assert catalog.renderer.calls[rendered:] == []
     manifest = catalog.manifest(second.run_id, "VL-GAN65-3P")
     assert manifest["reuse"]["changed_fields"] == ["category"]
     assert manifest["reuse"]["images_generated"] == []
+
+    third = catalog.run("charger.json", _bytes({**spec, "category": "Electronics > Power > Wall Chargers"}))
+    assert catalog.manifest(third.run_id, "VL-GAN65-3P")["reuse"]["images_reused"] == []
 
 
 def test_image_cache_key_inputs() -> None:

@@ -15,7 +15,7 @@ that reads as the prompt's own.
 import hashlib
 import re
 
-from spec2listing.copywriting.facts import display_name, join_words
+from spec2listing.copywriting.facts import category_leaf, display_name, join_words
 from spec2listing.models.brand import BrandGuide
 from spec2listing.models.jobs import ImageJob, ImageKind, ImagePlan, ImageQuality, ImageSize
 from spec2listing.models.spec import Platform, ProductSpec, Variant
@@ -122,8 +122,14 @@ def _quoted_list(items: list[str], last: str = "and") -> str:
 
 
 def _product_phrase(spec: ProductSpec, variant: Variant | None) -> str:
-    """Name the product and its variant, each value quoted, since all of them are the merchant's text."""
-    phrase = f"product {quoted(display_name(spec))}"
+    """Name the product, its kind and its variant, each value quoted, since all of them are the merchant's text.
+
+    The kind, the last level of the category, tells the image model what the object
+    is: a mug and a bowl of one collection share brand, name, colour and material,
+    and would otherwise get one prompt, and so one cached image. The levels above it
+    are left out, so moving a category in the taxonomy renders nothing again.
+    """
+    phrase = f"product {quoted(display_name(spec))} (category {quoted(category_leaf(spec))})"
     if variant is not None:
         finish = f", finish {quoted(variant.finish)}" if variant.finish else ""
         material = f", material {quoted(variant.material)}" if variant.material else ""
