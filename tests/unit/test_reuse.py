@@ -576,18 +576,27 @@ def test_damaged_earlier_listing_is_generated_again(store, records, publisher, a
     assert manifest["reuse"]["copy_reason"].startswith(reasons[artifact])
 
 
-def test_flagged_copy_is_written_again_on_a_change(store, records, publisher) -> None:
-    class InventingWriter(CountingWriter):
-        """Writes a weight no spec field states, on its first call only."""
+def _invent_weight(listing) -> None:
+    listing.description += " It weighs 999 g."
+
+
+def _drop_anchors(listing) -> None:
+    listing.visual_anchors = []
+
+
+@pytest.mark.parametrize("damage", [_invent_weight, _drop_anchors], ids=["claim", "coverage"])
+def test_flagged_copy_is_written_again_on_a_change(store, records, publisher, damage) -> None:
+    class DamagingWriter(CountingWriter):
+        """Writes copy that its checks flag (an invented weight, no anchors), on its first call only."""
 
         def write(self, spec, brand, *, ledger):
             draft = super().write(spec, brand, ledger=ledger)
             if len(self.calls) == 1:
-                draft.listing.description += " It weighs 999 g."
+                damage(draft.listing)
             return draft
 
     catalog = _catalog(store, records, publisher)
-    catalog.writer = InventingWriter()
+    catalog.writer = DamagingWriter()
     spec = _spec("crescent-pendant.json")
     first = catalog.run("pendant.json", _bytes(spec))
     assert records.list_run_products(first.run_id)[0].status == ProductStatus.NEEDS_REVIEW

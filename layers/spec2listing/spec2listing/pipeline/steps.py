@@ -126,6 +126,11 @@ def _copy_decision(store: ObjectStore, product: NormalizedProduct) -> CopyDecisi
     return copy_decision(base.changed_fields, earlier.spec, earlier_copy, _copy_flags(store, base.report_key))
 
 
+# Coverage checks that judge the copy's anchors: image jobs come from the spec's anchors, so when the copy
+# leaves out a spec anchor or lists one no job asks for, the copy is what to write again.
+COPY_COVERAGE_CHECKS = frozenset({"anchor_promised", "anchor_covered"})
+
+
 def _copy_flags(store: ObjectStore, report_key: str | None) -> list[str]:
     """Return the titles of the flags the last listing's checks raised on its copy.
 
@@ -138,7 +143,13 @@ def _copy_flags(store: ObjectStore, report_key: str | None) -> list[str]:
     except (ArtifactMissing, ArtifactUnreadable, ValidationError):
         return ["its consistency report cannot be read"]
     copy_targets = (CheckTarget.TEXT, CheckTarget.CLAIM)
-    return list(dict.fromkeys(flag.title or flag.kind for flag in report.flags if flag.target in copy_targets))
+    return list(
+        dict.fromkeys(
+            flag.title or flag.kind
+            for flag in report.flags
+            if flag.target in copy_targets or flag.kind in COPY_COVERAGE_CHECKS
+        )
+    )
 
 
 def plan_product_images(
