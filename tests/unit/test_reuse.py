@@ -454,6 +454,40 @@ def test_price_rewritten_is_no_changed_field(store, records, publisher) -> None:
     assert manifest["reuse"]["changed_fields"] == ["summary"]
 
 
+def test_image_that_failed_its_checks_is_rendered_again_on_a_change(store, records, publisher) -> None:
+    class OnceWrongColour(CountingRenderer):
+        """Draws the variant images in grey the first time."""
+
+        def render(self, job, spec, references, *, ledger):
+            if job.kind == ImageKind.VARIANT and job.job_id not in self.calls:
+                self.calls.append(job.job_id)
+                return OfflineRenderer.render(
+                    self, job.model_copy(update={"color_hex": "#808080"}), spec, [], ledger=ledger
+                )
+            return super().render(job, spec, references, ledger=ledger)
+
+    catalog = _catalog(store, records, publisher)
+    catalog.renderer = OnceWrongColour()
+    spec = json.loads((EXAMPLES / "stoneware-mug.json").read_text())
+    first = catalog.run("mug.json", _bytes(spec))
+    variant_jobs = sorted(job for job in catalog.renderer.calls if job.startswith("variant-"))
+    assert len(variant_jobs) == 2
+    assert records.list_run_products(first.run_id)[0].status == ProductStatus.NEEDS_REVIEW
+    rendered = len(catalog.renderer.calls)
+
+    spec["price"]["amount"] = 31
+    second = catalog.run("mug.json", _bytes(spec))
+
+    assert sorted(catalog.renderer.calls[rendered:]) == variant_jobs
+    assert sorted(catalog.manifest(second.run_id, "KR-MUG-350")["reuse"]["images_generated"]) == variant_jobs
+    assert records.list_run_products(second.run_id)[0].status == ProductStatus.COMPLETE
+    # The new render replaced the cache entry, so the next change renders nothing.
+    rendered = len(catalog.renderer.calls)
+    spec["price"]["amount"] = 32
+    catalog.run("mug.json", _bytes(spec))
+    assert catalog.renderer.calls[rendered:] == []
+
+
 def test_new_colour_variant_renders_only_its_image(store, records, publisher) -> None:
     catalog = _catalog(store, records, publisher)
     spec = json.loads((EXAMPLES / "stoneware-mug.json").read_text())

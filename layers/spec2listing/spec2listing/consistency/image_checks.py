@@ -35,6 +35,20 @@ _VISION_CHECK_NAMES = {
 _WHITE_MIN = 255 - WHITE_TOLERANCE
 
 
+# Checks on what an image shows, which another render of the same job may pass. The others depend on the
+# request (size, format) or on a photo, and a new render would fail them the same way.
+RENDER_CHECKS = frozenset(
+    {
+        "background_white",
+        "background_clean",
+        "product_fill",
+        "variant_color",
+        "variant_color_present",
+        *_VISION_CHECK_NAMES.values(),
+    }
+)
+
+
 # Render errors whose cause is a reference photo, which a person fixes in the bucket or the spec, and the
 # checks that report them. Rendering again would fail the same way.
 REFERENCE_PHOTO_CHECKS = {

@@ -4,6 +4,7 @@ Each step keeps what the product's last completed listing or the caches
 already hold (see pipeline.incremental) and calls a provider only for the rest.
 """
 
+import hashlib
 import json
 import logging
 import time
@@ -15,6 +16,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from spec2listing.consistency.engine import check_product
+from spec2listing.consistency.image_checks import RENDER_CHECKS
 from spec2listing.costs.ledger import StoreLedger
 from spec2listing.errors import (
     ArtifactMissing,
@@ -181,7 +183,7 @@ def plan_product_images(
                 continue
             cache_key = _image_cache_key(renderer, job, known, product.spec.category)
             extension = keys.IMAGE_EXTENSIONS[renderer.output_format(job)]
-            if not _usable_cache_entry(store, keys.image_cache(cache_key, extension), job, renderer.output_format(job)):
+            if not _usable_cache_entry(store, cache_key, extension, job, renderer.output_format(job)):
                 to_render.append(job.job_id)
                 continue
             image_key = keys.product_image(task.run_id, task.sku, job.job_id, extension)
@@ -190,17 +192,22 @@ def plan_product_images(
     return PlanResult(jobs_key=jobs_key, job_ids=to_render, cached=cached, duration_ms=watch.ms)
 
 
-def _usable_cache_entry(store: ObjectStore, key: str, job: ImageJob, output_format: str) -> bool:
-    """Tell whether the image cache entry at `key` is the image the job requests.
+def _usable_cache_entry(store: ObjectStore, cache_key: str, extension: str, job: ImageJob, output_format: str) -> bool:
+    """Tell whether the image cache entry of `cache_key` is the image the job requests.
 
     The entry must decode, in the job's format and at its size, as the render
-    checked before caching it. Any other entry is rendered again, replacing it.
+    checked before caching it, and must not have failed the checks of an
+    earlier run. Any other entry is rendered again, replacing it.
     """
+    key = keys.image_cache(cache_key, extension)
     try:
         data = store.get_bytes(key)
     except ArtifactMissing:
         return False
     problem = image_problem(data, expected_media=f"image/{output_format}", expected_size=(job.width, job.height))
+    if problem is None:
+        failed = _failed_checks_before(store, cache_key, data)
+        problem = f"it failed {', '.join(failed)} in an earlier run" if failed else None
     if problem:
         logger.warning("cached image is unusable; rendering it again", extra={"cache_key": key, "problem": problem})
     return problem is None
@@ -369,6 +376,7 @@ def check_consistency(
             report.providers["vision"] = vision.name
         report_key = keys.product_file(task.run_id, task.sku, "consistency.json")
         put_json(store, report_key, report)
+        _note_failed_cache_entries(store, renders, images, report)
     result = CheckResult(
         report_key=report_key,
         score=report.score,
@@ -380,6 +388,39 @@ def check_consistency(
         vision_reused=vision_reused,
     )
     return result, report
+
+
+def _note_failed_cache_entries(
+    store: ObjectStore, renders: list[RenderResult], images: dict[str, bytes], report: ConsistencyReport
+) -> None:
+    """Note each cached image that failed a check another render may pass, so no later run takes it from the cache.
+
+    The cache has no deletes, so the note holds the image's SHA-256: once a
+    new render of the job replaces the entry, the note no longer applies.
+    """
+    for render in renders:
+        data = images.get(render.job_id)
+        if render.cache_key is None or data is None:
+            continue
+        failed = [
+            check.check
+            for check in report.checks
+            if check.where == render.job_id and not check.passed and check.weight > 0 and check.check in RENDER_CHECKS
+        ]
+        if failed:
+            note = {"sha256": hashlib.sha256(data).hexdigest(), "checks": list(dict.fromkeys(failed))}
+            put_json(store, keys.image_cache_flag(render.cache_key), note)
+
+
+def _failed_checks_before(store: ObjectStore, cache_key: str, data: bytes) -> list[str]:
+    """Return the checks that this cached image failed in an earlier run, or [] when it failed none."""
+    try:
+        note = get_json(store, keys.image_cache_flag(cache_key))
+    except (ArtifactMissing, ArtifactUnreadable):
+        return []
+    if not isinstance(note, dict) or note.get("sha256") != hashlib.sha256(data).hexdigest():
+        return []
+    return [str(check) for check in note.get("checks") or ["a check"]]
 
 
 def _vision_reports(

@@ -77,6 +77,11 @@ def image_cache(cache_key: str, extension: str = "png") -> str:
     return f"{CACHE_PREFIX}images/{cache_key}.{extension}"
 
 
+def image_cache_flag(cache_key: str) -> str:
+    """Return where the checks note that the cached image of a key failed them, so it is not used again."""
+    return f"{CACHE_PREFIX}images/{cache_key}.failed.json"
+
+
 # The extension that image and cache keys get for each image format a renderer returns.
 IMAGE_EXTENSIONS = {"png": "png", "jpeg": "jpg", "webp": "webp"}
 
