@@ -5,6 +5,7 @@ import csv
 import io
 import json
 import re
+import unicodedata
 from decimal import Decimal
 
 import pytest
@@ -437,6 +438,23 @@ def test_shopify_handle_too_long_or_not_ascii_gives_a_sku() -> None:
     rows.append(["../../etc", "Hat", "Acme", "Hats", "Color", "Navy", "HAT-1", "10.00"])
     (path_error,) = _errors(parse_upload("export.csv", _csv(rows).encode(), EUR))
     assert (path_error.path, path_error.value) == ("row 4, column Handle", "'../../etc'")
+
+
+def test_decomposed_text_read_as_composed() -> None:
+    header = "sku,name,brand,category,price,currency,variant_sku,color,color_hex\n"
+    row = "M-1,Café Mug,Acme,Kitchen,9.50,EUR,{sku},Crème,#F3E5C0\n"
+    composed = header + row.format(sku="M-1-CR") + row.format(sku="M-1-CR2")
+    # The second row writes "Crème" with "e" and a combining grave accent, the first with "è".
+    mixed = composed.replace("M-1-CR2,Crème", "M-1-CR2," + unicodedata.normalize("NFD", "Crème"))
+    assert mixed != composed
+
+    def read(text: str):
+        upload = parse_upload("mugs.csv", text.encode())
+        return [(origin, spec) for origin, spec in upload.specs], [str(error) for error in _errors(upload)]
+
+    assert read(mixed) == read(composed)
+    specs, _ = read(unicodedata.normalize("NFD", composed))
+    assert all(spec.name == "Café Mug" for _, spec in specs)
 
 
 def test_shopify_export_with_older_type_columns() -> None:

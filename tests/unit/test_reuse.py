@@ -2,6 +2,7 @@
 
 import io
 import json
+import unicodedata
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
@@ -174,6 +175,23 @@ def test_unchanged_upload_reuses_everything_at_no_cost(store, records, publisher
     summary = get_json(store, keys.run_summary(second.run_id))
     assert summary["reused"] == 5
     assert summary["counts"]["COMPLETE"] == 5
+
+
+def test_decomposed_accents_are_the_same_spec(store, records, publisher) -> None:
+    catalog = _catalog(store, records, publisher)
+    spec = json.loads((EXAMPLES / "stoneware-mug.json").read_text())
+    spec["name"] = "Café Mug"
+    spec["variants"][1]["color"] = "Crème"
+    composed = json.dumps(spec, ensure_ascii=False)
+    first = catalog.run("mug.json", composed.encode())
+    calls = (len(catalog.writer.calls), len(catalog.renderer.calls))
+
+    decomposed = unicodedata.normalize("NFD", composed)
+    assert decomposed != composed
+    second = catalog.run("mug.json", decomposed.encode())
+
+    assert (len(catalog.writer.calls), len(catalog.renderer.calls)) == calls
+    assert records.list_run_products(second.run_id)[0].reused_from == first.run_id
 
 
 def test_unchanged_product_manifest_says_reused(store, records, publisher) -> None:

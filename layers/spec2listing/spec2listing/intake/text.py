@@ -3,8 +3,9 @@
 import codecs
 import re
 import unicodedata
+from typing import Annotated
 
-from pydantic import BaseModel
+from pydantic import AfterValidator, BaseModel
 
 from spec2listing.errors import FieldError
 
@@ -50,9 +51,13 @@ _WINDOWS_CAPITALS = frozenset(
 
 
 class DecodedText(BaseModel):
-    """Text read from an upload, with the encoding it was read in."""
+    """Text read from an upload, in Unicode normal form C, with the encoding it was read in.
 
-    text: str
+    Readers compare colours, options and keys as text, so a file that writes
+    "Crème" once with "è" and once as "e" and a combining accent has one colour.
+    """
+
+    text: Annotated[str, AfterValidator(lambda text: unicodedata.normalize("NFC", text))]
     encoding: str
 
 
