@@ -21,13 +21,14 @@ from spec2listing.providers.openai_images import OpenAIImageRenderer
 from spec2listing.providers.select import (
     copy_writer,
     gemini_key,
+    generation_settings,
     image_renderer,
     missing_keys,
     provider_names,
     unpriced_models,
     vision_checker,
 )
-from spec2listing.settings import ProviderSettings
+from spec2listing.settings import ImageSettings, ProviderSettings
 
 from tests.support import ACCEPTANCE, ACCEPTANCE_BRANDS, brand_for, specs_in
 
@@ -65,6 +66,18 @@ def test_auto_uses_live_where_a_key_is_set(no_keys) -> None:
     assert isinstance(copy_writer(settings), GeminiCopyWriter)
     assert isinstance(image_renderer(settings), OfflineRenderer)
     assert provider_names(settings) == {"copy": "gemini", "images": "offline", "vision": "gemini"}
+
+
+def test_endpoint_other_than_the_providers_own_is_part_of_the_generation(no_keys) -> None:
+    keys = {"gemini_api_key": "g-key", "openai_api_key": "o-key"}
+    own = generation_settings(ProviderSettings(providers="live", **keys), ImageSettings())
+    endpoints = {"gemini_base_url": "http://127.0.0.1:9", "openai_base_url": "http://127.0.0.1:9/v1"}
+    proxied = generation_settings(ProviderSettings(providers="live", **keys, **endpoints), ImageSettings())
+
+    assert own["copy"] == "gemini/gemini-2.5-flash"
+    assert proxied["copy"] == "gemini/gemini-2.5-flash@http://127.0.0.1:9"
+    assert proxied["images"].startswith("openai/gpt-image-2@http://127.0.0.1:9/v1/")
+    assert proxied["vision"] != own["vision"]
 
 
 def test_empty_template_values_count_as_unset(no_keys, monkeypatch) -> None:

@@ -51,6 +51,7 @@ class OfflineCopyWriter:
 
     name = "offline"
     model = "offline-template-v1"
+    endpoint: str | None = None
 
     def __init__(self, latency_seconds: float = 0.0) -> None:
         # Simulated provider latency for benchmarks; zero outside them.

@@ -65,6 +65,7 @@ class OfflineRenderer:
 
     name = "offline"
     model = "offline-pillow-v1"
+    endpoint: str | None = None
     draws_category = True  # the silhouette follows the category
 
     def __init__(self, latency_seconds: float = 0.0) -> None:

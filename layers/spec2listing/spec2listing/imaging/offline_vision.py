@@ -17,6 +17,7 @@ class OfflineVisionChecker:
 
     name = "offline"
     model = "offline-pixels-v1"
+    endpoint: str | None = None
 
     def check(
         self, image: bytes, job: ImageJob, *, ledger: UsageLedger, budget_seconds: float | None = None

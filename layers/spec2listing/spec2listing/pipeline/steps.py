@@ -49,7 +49,7 @@ from spec2listing.models.tasks import (
 )
 from spec2listing.pipeline.incremental import CopyDecision, copy_decision, image_cache_key, vision_cache_key
 from spec2listing.pipeline.references import read_reference_photos
-from spec2listing.providers import CopyWriter, ImageRenderer, VisionChecker, VisionReport, VisionVerdict
+from spec2listing.providers import CopyWriter, ImageRenderer, VisionChecker, VisionReport, VisionVerdict, served_by
 from spec2listing.providers.media import image_problem
 from spec2listing.providers.prompts import checklist
 from spec2listing.storage import keys
@@ -215,7 +215,8 @@ def _usable_cache_entry(store: ObjectStore, cache_key: str, extension: str, job:
 
 def _image_cache_key(renderer: ImageRenderer, job: ImageJob, references: list[bytes], category: str) -> str:
     drawn_category = category if renderer.draws_category else None
-    return image_cache_key(renderer.model, job, references, drawn_category, output_format=renderer.output_format(job))
+    model = served_by(renderer.model, renderer.endpoint)
+    return image_cache_key(model, job, references, drawn_category, output_format=renderer.output_format(job))
 
 
 def _reference_photos(store: ObjectStore, sku: str, jobs: list[ImageJob]) -> dict[str, bytes]:
@@ -543,6 +544,10 @@ def _error_cause(error: dict[str, Any]) -> str:
     return cause if cause.startswith(name) else f"{name}: {cause}"
 
 
+def _vision_cache(vision: VisionChecker, image_cache_key: str, job: ImageJob) -> str:
+    return keys.vision_cache(vision_cache_key(served_by(vision.model, vision.endpoint), image_cache_key, job))
+
+
 def _cached_vision(
     store: ObjectStore, vision: VisionChecker, job: ImageJob, image_cache_key: str | None
 ) -> VisionReport | None:
@@ -551,7 +556,10 @@ def _cached_vision(
         return None
     try:
         cached = VisionReport.model_validate(
-            get_json(store, keys.vision_cache(vision_cache_key(vision.model, image_cache_key, job)))
+            get_json(
+                store,
+                keys.vision_cache(vision_cache_key(served_by(vision.model, vision.endpoint), image_cache_key, job)),
+            )
         )
     except (ArtifactMissing, ArtifactUnreadable, ValidationError):
         return None
@@ -565,4 +573,8 @@ def _cache_vision(
     unsettled = report.error is not None or any(verdict.verdict == "unverified" for verdict in report.verdicts)
     if image_cache_key is None or unsettled:
         return
-    put_json(store, keys.vision_cache(vision_cache_key(vision.model, image_cache_key, job)), report)
+    put_json(
+        store,
+        keys.vision_cache(vision_cache_key(served_by(vision.model, vision.endpoint), image_cache_key, job)),
+        report,
+    )

@@ -52,9 +52,20 @@ class VisionReport(BaseModel):
     )
 
 
+def served_by(model: str, endpoint: str | None) -> str:
+    """Name a model with the endpoint that serves it, when one other than the provider's own is set.
+
+    Generation settings and cache keys use this name, so outputs made through a
+    proxy or a local fake never pass for those of the provider itself.
+    """
+    return model if endpoint is None else f"{model}@{endpoint}"
+
+
 class CopyWriter(Protocol):
     name: str
     model: str
+    # The base URL requests go to when it is not the provider's own (GEMINI_BASE_URL, OPENAI_BASE_URL).
+    endpoint: str | None
 
     def write(self, spec: ProductSpec, brand: BrandGuide | None, *, ledger: UsageLedger) -> CopyDraft: ...
 
@@ -62,6 +73,7 @@ class CopyWriter(Protocol):
 class ImageRenderer(Protocol):
     name: str
     model: str
+    endpoint: str | None
     # Whether `render` draws from the spec's category, which no prompt carries, so that it decides the image.
     draws_category: bool
 
@@ -77,6 +89,7 @@ class ImageRenderer(Protocol):
 class VisionChecker(Protocol):
     name: str
     model: str
+    endpoint: str | None
 
     def check(
         self, image: bytes, job: ImageJob, *, ledger: UsageLedger, budget_seconds: float | None = None

@@ -81,6 +81,7 @@ class GeminiModel:
     ) -> None:
         self.key = key
         self.model = model
+        self.endpoint = base_url
         self.step = step
         self.policy = policy
         self._prices = prices

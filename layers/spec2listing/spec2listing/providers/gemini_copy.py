@@ -24,6 +24,7 @@ class GeminiCopyWriter:
     def __init__(self, gemini: GeminiModel, *, max_output_tokens: int) -> None:
         self._gemini = gemini
         self.model = gemini.model
+        self.endpoint = gemini.endpoint
         self._max_output_tokens = max_output_tokens
 
     def write(self, spec: ProductSpec, brand: BrandGuide | None, *, ledger: UsageLedger) -> CopyDraft:

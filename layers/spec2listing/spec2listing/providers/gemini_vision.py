@@ -41,6 +41,7 @@ class GeminiVisionChecker:
     def __init__(self, gemini: GeminiModel, *, max_output_tokens: int) -> None:
         self._gemini = gemini
         self.model = gemini.model
+        self.endpoint = gemini.endpoint
         self._max_output_tokens = max_output_tokens
 
     def check(

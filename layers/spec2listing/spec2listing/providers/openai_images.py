@@ -77,6 +77,7 @@ class OpenAIImageRenderer:
     ) -> None:
         self.key = key
         self.model = model
+        self.endpoint = base_url
         self._output_format = output_format
         self._policy = policy
         self._prices = prices

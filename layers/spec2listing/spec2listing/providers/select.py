@@ -14,7 +14,7 @@ from spec2listing.costs import PriceTable, load_prices
 from spec2listing.errors import ProviderAuthFailed
 from spec2listing.imaging.offline import OfflineRenderer
 from spec2listing.imaging.offline_vision import OfflineVisionChecker
-from spec2listing.providers import CopyWriter, ImageRenderer, VisionChecker
+from spec2listing.providers import CopyWriter, ImageRenderer, VisionChecker, served_by
 from spec2listing.providers.gemini import GeminiModel
 from spec2listing.providers.gemini_copy import GeminiCopyWriter
 from spec2listing.providers.gemini_vision import GeminiVisionChecker
@@ -160,11 +160,12 @@ def vision_checker(settings: ProviderSettings) -> VisionChecker:
 def generation_settings(settings: ProviderSettings, images: ImageSettings) -> dict[str, str]:
     """Name the providers, models and image settings a listing is generated with; builds providers, calls none."""
     writer, renderer, vision = copy_writer(settings), image_renderer(settings), vision_checker(settings)
+    image_model = served_by(renderer.model, renderer.endpoint)
     return {
-        "copy": f"{writer.name}/{writer.model}",
-        "images": f"{renderer.name}/{renderer.model}/{images.image_size}/{images.lifestyle_image_size}/"
+        "copy": f"{writer.name}/{served_by(writer.model, writer.endpoint)}",
+        "images": f"{renderer.name}/{image_model}/{images.image_size}/{images.lifestyle_image_size}/"
         f"{images.image_quality}/{settings.image_output_format}",
-        "vision": f"{vision.name}/{vision.model}",
+        "vision": f"{vision.name}/{served_by(vision.model, vision.endpoint)}",
     }
 
 
