@@ -110,6 +110,10 @@ def test_reports_and_review_sheets_written(run) -> None:
         report = json.loads((folder / "consistency.json").read_text())
         assert report["passed"] is True
         assert report["score"] == 1.0
+        # Every image rendered in the run is held to the format its render asked for.
+        jobs = json.loads((folder / "image-jobs.json").read_text())["jobs"]
+        checked = {check["where"] for check in report["checks"] if check["check"] == "image_format"}
+        assert checked == {job["job_id"] for job in jobs}, folder.name
         assert '<img src="data:image/jpeg;base64,' in (folder / "review.html").read_text()
     for path in GOOD_FILES:
         run_id = by_file[path.name].run.run_id

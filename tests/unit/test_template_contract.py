@@ -5,6 +5,7 @@ import re
 
 from spec2listing import errors
 from spec2listing.local.template import load_template, resolve, substitute_definition
+from spec2listing.models.tasks import RenderResult
 from spec2listing.pipeline.steps import VISION_RESERVE_SECONDS
 from spec2listing.settings import ProviderSettings
 
@@ -133,6 +134,14 @@ def test_render_results_carry_no_cause() -> None:
         parameters = render_states["States"][name]["Parameters"]
         assert parameters["error.$"] == "$.error.Error", name
         assert not any("Cause" in str(value) for value in parameters.values()), name
+
+
+def test_render_result_selector_keeps_every_field_the_render_sets() -> None:
+    definition = json.loads(ASL.replace('"${', '"').replace('}"', '"'))
+    render_states = definition["States"]["Products"]["ItemProcessor"]["States"]["RenderImages"]["ItemProcessor"]
+    selected = {name.removesuffix(".$") for name in render_states["States"]["RenderImage"]["ResultSelector"]}
+    # The plan sets `reused` on cached images, the Catch states set `error`, and no result carries the execution.
+    assert selected == set(RenderResult.model_fields) - {"reused", "error", "execution_id"}
 
 
 def test_dead_letter_queue_accepts_only_its_rules() -> None:
