@@ -697,6 +697,38 @@ def test_render_quota_spent_not_retried(gemini, images) -> None:
     assert len(images.requests) == 1
 
 
+def test_render_billing_limit_as_400_not_retried(gemini, images) -> None:
+    spec, brand = product()
+    billing = openai_api.error(
+        400, "billing_hard_limit_reached", "Billing hard limit has been reached", "billing_limit_user_error"
+    )
+    images.queue(billing)
+    with pytest.raises(ProviderAuthFailed, match="has no quota left") as caught:
+        image_renderer(live(gemini, images)).render(first_job(spec, brand), spec, [], ledger=MemoryLedger())
+
+    assert "OPENAI_API_KEY" in str(caught.value)
+    assert "Billing hard limit has been reached" in str(caught.value)
+    assert len(images.requests) == 1
+
+
+@pytest.mark.parametrize(
+    ("body", "raised", "shown"),
+    [
+        ({"error": "moderation_blocked"}, ContentBlocked, "moderation_blocked"),
+        ({"error": {"code": "invalid_size", "param": "size"}}, ProviderRequestRejected, '"param": "size"'),
+        ("upstream refused the request", ProviderRequestRejected, "upstream refused the request"),
+    ],
+)
+def test_render_error_body_of_another_shape_is_quoted(gemini, images, body, raised, shown) -> None:
+    spec, brand = product()
+    images.queue(
+        Reply(400, body) if isinstance(body, dict) else Reply(400, raw=body.encode(), content_type="text/plain")
+    )
+    with pytest.raises(raised) as caught:
+        image_renderer(live(gemini, images)).render(first_job(spec, brand), spec, [], ledger=MemoryLedger())
+    assert shown in str(caught.value)
+
+
 def test_render_server_error_honours_retry_after(gemini, images) -> None:
     spec, brand = product()
     unavailable = openai_api.error(503, None, "Service unavailable.", "server_error")
@@ -1043,6 +1075,17 @@ def test_render_undecodable_image_asks_once_more(gemini, images) -> None:
     images.queue(broken, broken)
     with pytest.raises(ProviderOutputInvalid, match="cannot be decoded"):
         image_renderer(live(gemini, images)).render(first_job(spec, brand), spec, [], ledger=MemoryLedger())
+
+
+def test_render_base64_wrapped_over_lines_decoded(gemini, images) -> None:
+    spec, brand = product()
+    job = first_job(spec, brand)
+    encoded = base64.b64encode(openai_api.plain_png("", job.size, "medium", "opaque")).decode()
+    wrapped = "\n".join(encoded[start : start + 76] for start in range(0, len(encoded), 76))
+    images.queue(Reply(200, {"created": 1, "data": [{"b64_json": wrapped}]}))
+    rendered = image_renderer(live(gemini, images)).render(job, spec, [], ledger=MemoryLedger())
+    assert len(images.requests) == 1
+    assert Image.open(io.BytesIO(rendered.data)).size == (job.width, job.height)
 
 
 def drawn_as(image_format: str, size: str | None = None) -> openai_api.Draw:

@@ -188,18 +188,20 @@ class OpenAIImageRenderer:
 
     def _domain_error(self, error: openai.APIStatusError) -> Exception:
         status = error.status_code
-        message = f"OpenAI {self.model} returned HTTP {status}: {self.key.quoted(error.message)}"
+        code, text = _error_details(error)
+        message = f"OpenAI {self.model} returned HTTP {status}: {self.key.quoted(text)}"
         retry_after = retry_after_seconds(error.response.headers)
+        # A spent quota or billing limit comes as a 429 or, for billing_hard_limit_reached, often as a 400.
+        if code in QUOTA_CODES:
+            return self.key.quota_spent(message)
         if status == 429:
-            if error.code in QUOTA_CODES:
-                return self.key.quota_spent(message)
             return ProviderThrottled(message, retry_after_seconds=retry_after)
         if status >= 500 or status in TRANSIENT_STATUS:
             return ProviderUnavailable(message, retry_after_seconds=retry_after)
         if status in (401, 403):
             return self.key.rejected(status, message)
-        if error.code in BLOCKED_CODES:
-            return ContentBlocked(f"OpenAI refused the image ({error.code}): {self.key.quoted(error.message)}")
+        if code in BLOCKED_CODES:
+            return ContentBlocked(f"OpenAI refused the image ({code}): {self.key.quoted(text)}")
         if status == 404:
             return ProviderRequestRejected(f"{message}; check the model name in IMAGE_MODEL")
         if 300 <= status < 400:
@@ -298,6 +300,30 @@ def _reported_usage(usage: object, *, estimated_image_tokens: int) -> _ReportedU
     return _ReportedUsage(input_tokens, output_tokens, text_tokens, image_tokens)
 
 
+# How much of an error body that is not OpenAI's usual {"error": {"message": ...}} an error quotes.
+ERROR_BODY_SHOWN = 300
+
+
+def _error_details(error: openai.APIStatusError) -> tuple[str | None, str]:
+    """Return an error's code and its text, whatever shape its body has.
+
+    The SDK builds the text from `error.message` only, so a body such as
+    {"error": "moderation_blocked"} or a proxy's plain-text page left just
+    "Error code: 400". Such a body is quoted after the SDK's text, and a body
+    that is a bare code ("moderation_blocked") is read as the code.
+    """
+    code = error.code if isinstance(error.code, str) else None
+    body = error.body
+    if isinstance(body, str) and body.strip():
+        shown = body.strip()
+        code = code or (shown if shown.isidentifier() else None)
+    elif isinstance(body, dict) and not body.get("message"):
+        shown = json.dumps(body, ensure_ascii=False)
+    else:
+        return code, error.message
+    return code, f"{error.message} - {shown[:ERROR_BODY_SHOWN]}"
+
+
 def _send(client: openai.OpenAI, options: dict[str, Any], photos: list[tuple[str, bytes, str]]) -> ImagesResponse:
     response: ImagesResponse
     if photos:
@@ -329,7 +355,8 @@ def _image_bytes(response: ImagesResponse, *, max_pixels: int) -> bytes:
     if not isinstance(encoded, str) or not encoded:
         raise ProviderOutputInvalid("OpenAI returned no image data")
     try:
-        data = base64.b64decode(encoded, validate=True)
+        # Line breaks are dropped first: some gateways wrap base64 at 76 characters, as MIME does.
+        data = base64.b64decode("".join(encoded.split()), validate=True)
         # Every pixel is decoded: a header check passes an image cut short.
         with Image.open(io.BytesIO(data)) as image:
             if image.width * image.height > max_pixels:
