@@ -501,6 +501,18 @@ def test_copy_invalid_twice_fails_clearly(gemini, images) -> None:
     assert "ProductCopy schema" in gemini.requests[1].json()["contents"][2]["parts"][0]["text"]
 
 
+def test_copy_nested_too_deeply_is_repaired_and_billed(gemini, images) -> None:
+    spec, brand = product()
+    gemini.queue(gemini_api.finished("[" * 200_000 + "]" * 200_000, "STOP"))
+    ledger = MemoryLedger()
+    draft = copy_writer(live(gemini, images)).write(spec, brand, ledger=ledger)
+
+    assert draft.listing == OfflineCopyWriter().write(spec, brand, ledger=MemoryLedger()).listing
+    assert "nested too deeply" in gemini.requests[1].json()["contents"][2]["parts"][0]["text"]
+    # The deep answer's usage cannot be read, so its call is estimated; the repair's usage is reported.
+    assert [usage.reported for usage in ledger.recorded] == [False, True]
+
+
 def test_copy_continuation_repaired_once(gemini, images) -> None:
     spec, brand = product()
     gemini.queue(gemini_api.continuing('{"title": "Northpeak'))

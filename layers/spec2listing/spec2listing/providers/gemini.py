@@ -152,6 +152,13 @@ class GeminiModel:
                 raise ProviderUnavailable(
                     f"Gemini {self.model} returned HTTP 200 with a body that is not valid JSON: {error}"
                 ) from error
+            except RecursionError:
+                # The SDK decodes the answer's JSON while it builds the response, and an answer nested deeper
+                # than Python's recursion limit ("[[[[...") fails there, before its usage can be read.
+                ledger.record(self._unreported())
+                raise ProviderOutputInvalid(
+                    f"Gemini {self.model} returned an answer nested too deeply to read as JSON"
+                ) from None
             except ValidationError as error:
                 # A 200 reply with a field of the wrong type, which the SDK's response model rejects. Not
                 # chained, since the error quotes the reply.
@@ -400,6 +407,8 @@ def parse_json_object(text: str) -> Any:
         return json.loads(text)
     except json.JSONDecodeError as error:
         raise ProviderOutputInvalid(f"the answer is not valid JSON: {error}") from error
+    except RecursionError:
+        raise ProviderOutputInvalid("the answer is nested too deeply to read as JSON") from None
 
 
 def generate_validated(
