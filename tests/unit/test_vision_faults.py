@@ -27,6 +27,7 @@ class ScriptedVision:
 
     name = "gemini"
     model = "scripted-vision"
+    endpoint = None
 
     def __init__(self, faults: dict[str, Exception] | None = None, waits: dict[str, threading.Event] | None = None):
         self.faults = faults or {}
