@@ -12,6 +12,7 @@ import pytest
 from aws_lambda_powertools.utilities import parameters
 from moto import mock_aws
 from PIL import Image
+from spec2listing.consistency.image_checks import vision_checks
 from spec2listing.copywriting.offline import OfflineCopyWriter
 from spec2listing.costs import default_prices
 from spec2listing.costs.ledger import MemoryLedger
@@ -1267,6 +1268,21 @@ def test_vision_wrong_colour_is_absent(gemini, images) -> None:
         OfflineRenderer().render(job, spec, [], ledger=MemoryLedger()).data, other, ledger=MemoryLedger()
     )
     assert report.verdicts[-1].verdict == "absent"
+
+
+def test_vision_that_commits_to_nothing_is_a_failed_check(gemini, images) -> None:
+    spec, brand = product()
+    job = first_job(spec, brand)
+    answer = {"verdicts": [{**item, "verdict": "unverified", "reason": "too dark"} for item in checklist(job)]}
+    gemini.queue(gemini_api.finished(json.dumps(answer), "STOP"))
+    report = vision_checker(live(gemini, images)).check(
+        OfflineRenderer().render(job, spec, [], ledger=MemoryLedger()).data, job, ledger=MemoryLedger()
+    )
+
+    assert {verdict.verdict for verdict in report.verdicts} == {"unverified"}
+    assert report.error is not None and "every verdict unverified" in report.error
+    failed = [check.check for check in vision_checks(job, report) if not check.passed and check.weight > 0]
+    assert failed == ["vision_checked"]
 
 
 def test_vision_unanswered_item_is_repaired(gemini, images) -> None:

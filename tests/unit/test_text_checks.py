@@ -5,7 +5,13 @@ import time
 import pytest
 from spec2listing.consistency.contact_details import find_contact_details
 from spec2listing.consistency.copy_text import readable_fields
-from spec2listing.consistency.text_checks import banned_phrases, hidden_characters, platform_limits, text_present
+from spec2listing.consistency.text_checks import (
+    banned_phrases,
+    comparisons,
+    hidden_characters,
+    platform_limits,
+    text_present,
+)
 from spec2listing.copywriting.offline import OfflineCopyWriter
 from spec2listing.copywriting.platforms import RULES, TEXT_RULES, text_rule
 from spec2listing.costs.ledger import MemoryLedger
@@ -32,6 +38,35 @@ def _banning(phrase):
 
 def _failed(listing):
     return {(check.check, check.where) for check in platform_limits(listing) if not check.passed}
+
+
+def test_copys_own_fields_held_to_plain_text_and_length() -> None:
+    listing = _listing()
+    assert _failed(listing) == set()
+    damaged = listing.model_copy(
+        update={
+            "title": "Trail Shoe <script>alert(1)</script>",
+            "description": "x" * 5001,
+            "bullets": [*listing.bullets, "sixth", "seventh"],
+            "comparison_bullets": ["<b>Faster</b> than the rest"],
+        }
+    )
+    assert _failed(damaged) == {
+        ("no_html", "title"),
+        ("text_length", "description"),
+        ("item_count", "bullets"),
+        ("no_html", "comparison_bullets[0]"),
+    }
+
+
+def test_comparisons_need_competitors() -> None:
+    (spec,) = specs_in(ACCEPTANCE / "trail-runner.json")
+    listing = _listing()
+    assert listing.comparison_bullets and spec.competitors
+    assert [check.passed for check in comparisons(spec, listing)] == [True]
+    (check,) = comparisons(spec.model_copy(update={"competitors": []}), listing)
+    assert not check.passed
+    assert check.measured == {"items": len(listing.comparison_bullets), "limit": 0}
 
 
 def test_table_holds_marketplace_limits_with_sources() -> None:

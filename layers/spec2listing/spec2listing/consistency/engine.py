@@ -138,6 +138,11 @@ CHECK_KINDS: dict[str, CheckKind] = {
         3, "Invisible or text-reordering characters in the copy", "Delete the listed characters."
     ),
     "hashtag_count": CheckKind(1, "Too many hashtags", "Keep at most the platform's number of hashtags."),
+    "comparison_count": CheckKind(
+        2,
+        "Comparison without a competitor",
+        "Keep one comparison bullet per competitor the spec lists, and none when it lists none.",
+    ),
 }
 _UNKNOWN_KIND = CheckKind(1, "Check failed", "Review the measured values.")
 MAX_WEIGHT = max(kind.weight for kind in CHECK_KINDS.values())
@@ -172,6 +177,7 @@ def check_product(
     checks += text_checks.text_present(listing)
     checks += text_checks.hidden_characters(listing)
     checks += text_checks.platform_limits(listing)
+    checks += text_checks.comparisons(spec, listing)
     checks += text_checks.banned_phrases(listing, brand)
 
     by_job = {render.job_id: render for render in renders}

@@ -9,11 +9,12 @@ from typing import Any
 from spec2listing.consistency.contact_details import find_contact_details
 from spec2listing.consistency.copy_text import readable_fields
 from spec2listing.copywriting.phrases import phrase_found, phrase_pattern
-from spec2listing.copywriting.platforms import TEXT_RULES, FieldRule
+from spec2listing.copywriting.platforms import LISTING_RULES, TEXT_RULES, FieldRule
 from spec2listing.copywriting.promotional import promotional_terms
 from spec2listing.models.brand import BrandGuide
 from spec2listing.models.consistency import CheckResult, CheckTarget
 from spec2listing.models.copy import ProductCopy
+from spec2listing.models.spec import ProductSpec
 from spec2listing.types import described, find_hidden
 
 # A tag, a comment, or a character reference ("&nbsp;", "&#60;"), which plain-text fields show as written. A
@@ -129,7 +130,7 @@ def _check(check: str, where: str, subject: str, passed: bool, expected: str, **
 
 
 def _texts(rule: FieldRule, value: object) -> list[tuple[str, str]]:
-    where = f"platforms.{rule.platform}.{rule.field}"
+    where = rule.where
     if isinstance(value, list):
         return [(f"{where}[{index}]", str(item)) for index, item in enumerate(value)]
     return [(where, str(value))]
@@ -210,7 +211,7 @@ def _joined(value: object) -> str:
 
 
 def _rule_checks(rule: FieldRule, value: object, fields: dict[str, Any]) -> list[CheckResult]:
-    where = f"platforms.{rule.platform}.{rule.field}"
+    where = rule.where
     results = []
     text = _joined(value)
     if rule.max_chars is not None:
@@ -290,15 +291,39 @@ def _rule_checks(rule: FieldRule, value: object, fields: dict[str, Any]) -> list
 
 
 def platform_limits(listing: ProductCopy) -> list[CheckResult]:
-    """Apply every TEXT_RULES row of the platforms the copy is written for to its field."""
+    """Apply LISTING_RULES to the copy's own fields, and every TEXT_RULES row of the platforms the copy is
+    written for to its field."""
+    own = listing.model_dump(exclude={"platforms"})
+    results = [check for rule in LISTING_RULES for check in _rule_checks(rule, own[rule.field], own)]
     platforms = listing.platforms.model_dump(exclude_none=True)
-    results = []
     for rule in TEXT_RULES:
         fields = platforms.get(rule.platform)
         if fields is None or rule.field not in fields:
             continue
         results += _rule_checks(rule, fields[rule.field], fields)
     return results
+
+
+def comparisons(spec: ProductSpec, listing: ProductCopy) -> list[CheckResult]:
+    """Check that the copy compares the product with no more rivals than the spec's competitors.
+
+    A comparison bullet says how the product differs from one listed competitor; with none listed,
+    "better than every competitor" is a claim nothing in the spec supports.
+    """
+    if not listing.comparison_bullets:
+        return []
+    count, allowed = len(listing.comparison_bullets), len(spec.competitors)
+    return [
+        _check(
+            "comparison_count",
+            "comparison_bullets",
+            "Comparison bullets",
+            count <= allowed,
+            f"at most one bullet per competitor the spec lists ({allowed})",
+            items=count,
+            limit=allowed,
+        )
+    ]
 
 
 def text_present(listing: ProductCopy) -> list[CheckResult]:

@@ -85,6 +85,11 @@ class FieldRule:
     no_promotional: bool = False
     no_contact: bool = False
 
+    @property
+    def where(self) -> str:
+        """The field's path in the copy: "platforms.amazon.title", or "title" for a field of the copy itself."""
+        return f"platforms.{self.platform}.{self.field}" if self.platform else self.field
+
 
 TEXT_RULES: tuple[FieldRule, ...] = (
     FieldRule(
@@ -174,6 +179,20 @@ TEXT_RULES: tuple[FieldRule, ...] = (
         no_html=True,
     ),
     FieldRule("instagram", "hashtags", "Instagram hashtags", INSTAGRAM_PUBLISHING, max_items=5, no_html=True),
+)
+
+
+# The copy's own fields, which review pages and copy.json show and each platform's copy restates: plain
+# text, each no longer than the longest platform field it feeds. These are this project's own limits.
+LISTING_COPY = "the copy's own fields, sized to the longest platform field each one feeds"
+LISTING_RULES: tuple[FieldRule, ...] = (
+    FieldRule("", "title", "Listing title", LISTING_COPY, max_chars=255, no_html=True),
+    FieldRule("", "short_description", "Listing short description", LISTING_COPY, max_chars=500, no_html=True),
+    FieldRule("", "description", "Listing description", LISTING_COPY, max_chars=5000, no_html=True),
+    FieldRule(
+        "", "bullets", "Listing bullets", LISTING_COPY, min_items=1, max_items=5, item_max_chars=500, no_html=True
+    ),
+    FieldRule("", "comparison_bullets", "Comparison bullets", LISTING_COPY, item_max_chars=500, no_html=True),
 )
 
 

@@ -64,6 +64,13 @@ class GeminiVisionChecker:
             ledger=ledger,
             budget_seconds=budget_seconds,
         )
+        if all(verdict.verdict == "unverified" for verdict in verdicts):
+            # Unverified items are not scored, so a model that commits to nothing would pass every image.
+            return VisionReport(
+                verdicts=verdicts,
+                error=f"{self.model} could not tell whether the image shows any of its {len(verdicts)} items "
+                "(every verdict unverified)",
+            )
         return VisionReport(verdicts=verdicts)
 
 
