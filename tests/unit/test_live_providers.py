@@ -908,8 +908,13 @@ def test_render_unlisted_size_priced_by_pixels(gemini, images, caplog, tmp_path)
         {"input_tokens": -5, "output_tokens": 10, "input_tokens_details": {"text_tokens": 5, "image_tokens": 0}},
         {"input_tokens": 10**400, "output_tokens": 10, "input_tokens_details": {"text_tokens": 5, "image_tokens": 0}},
         {"input_tokens": 5, "output_tokens": 10**12, "input_tokens_details": {"text_tokens": 5, "image_tokens": 0}},
+        {
+            "input_tokens": 60,
+            "output_tokens": 10,
+            "input_tokens_details": {"text_tokens": 90_000_000, "image_tokens": 0},
+        },
     ],
-    ids=["negative", "overflowing", "huge"],
+    ids=["negative", "overflowing", "huge", "split_over_total"],
 )
 def test_render_implausible_usage_estimated(gemini, images, usage) -> None:
     job, _, ledger = _render_reporting_usage(gemini, images, usage)

@@ -275,7 +275,7 @@ class _ReportedUsage:
 
 
 def _reported_usage(usage: object, *, estimated_image_tokens: int) -> _ReportedUsage | None:
-    """Read the usage the response reported, or return None when its totals are missing or malformed.
+    """Read the usage the response reported, or return None when its totals are missing, malformed or contradictory.
 
     A usage without `input_tokens_details` keeps its totals, and its input is split into image tokens as
     estimated for the request (at most the input) and text tokens for the rest.
@@ -296,6 +296,9 @@ def _reported_usage(usage: object, *, estimated_image_tokens: int) -> _ReportedU
         return None
     text_tokens, image_tokens = details.get("text_tokens"), details.get("image_tokens")
     if not (plausible_token_count(text_tokens) and plausible_token_count(image_tokens)):
+        return None
+    # A split larger than the input it splits contradicts itself, and either figure may be the wrong one.
+    if text_tokens + image_tokens > input_tokens:
         return None
     return _ReportedUsage(input_tokens, output_tokens, text_tokens, image_tokens)
 
