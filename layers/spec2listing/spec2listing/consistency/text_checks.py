@@ -307,7 +307,7 @@ def platform_limits(listing: ProductCopy) -> list[CheckResult]:
 def comparisons(spec: ProductSpec, listing: ProductCopy) -> list[CheckResult]:
     """Check that the copy compares the product with no more rivals than the spec's competitors.
 
-    A comparison bullet says how the product differs from one listed competitor; with none listed,
+    A comparison bullet states how the product differs from one listed competitor; with none listed,
     "better than every competitor" is a claim nothing in the spec supports.
     """
     if not listing.comparison_bullets:

@@ -495,7 +495,7 @@ def _product_from_json(file: str, origin: str, item: dict[str, Any]) -> ShopifyP
     variants = []
     raw_variants = item.get("variants")
     if not isinstance(raw_variants, list) or not raw_variants:
-        # Every Shopify product has a variant, which holds its price.
+        # Every Shopify product has at least one variant, and the variant carries its price.
         errors.append(
             FieldError(
                 file=file,

@@ -9,8 +9,8 @@ byte for byte as it was given.
 The file is read with intake's own readers and reader options, so every input
 format is covered and only products that validate (with a valid sku) have
 photos staged. Absolute paths, paths that climb out of the spec's folder and
-links that lead out of it are never read: a spec exported from a PIM, or an
-archive unpacked beside it, could otherwise send any file on the machine to
+links that lead out of it are never read. Otherwise a spec exported from a
+PIM, or an archive unpacked beside it, could send any file on the machine to
 the image provider. Intake then rejects such an entry, like any other missing
 photo, with the path it names.
 """

@@ -396,7 +396,7 @@ def _note_failed_cache_entries(
 ) -> None:
     """Note each cached image that failed a check another render may pass, so no later run takes it from the cache.
 
-    The cache has no deletes, so the note holds the image's SHA-256: once a
+    The cache has no deletes, so the note contains the image's SHA-256: once a
     new render of the job replaces the entry, the note no longer applies.
     """
     for render in renders:
