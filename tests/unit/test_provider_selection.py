@@ -141,6 +141,25 @@ def test_estimate_counts_calls_and_prices_them() -> None:
     assert estimate.unpriced_models == []
 
 
+def test_estimate_rejects_what_intake_rejects(tmp_path) -> None:
+    path = tmp_path / "catalog.csv"
+    path.write_text(
+        "sku,name,brand,category,price,currency,variant_sku,color,color_hex,brand_guide\n"
+        "OK-1,Mug,Acme,Kitchen,9.50,EUR,OK-1-RED,Red,#C0392B,\n"
+        "DUP-1,Cup,Acme,Kitchen,8.50,EUR,OK-1-RED,Red,#C0392B,\n"
+        "GUIDE-1,Bowl,Acme,Kitchen,7.50,EUR,GUIDE-1-RED,Red,#C0392B,missing-guide\n"
+    )
+    estimate, errors = estimate_files([path], [], prices=default_prices())
+
+    assert [product.sku for product in estimate.products] == []
+    by_path = {error.path: error for error in errors}
+    assert by_path["row 2, column variant_sku"].message == "the variant sku is also used by product DUP-1 in this file"
+    assert by_path["row 3, column variant_sku"].message == "the variant sku is also used by product OK-1 in this file"
+    guide = by_path["row 4, column brand_guide"]
+    assert guide.message == "brand guide missing-guide.json not found in the brand guide folders"
+    assert "s3://" not in guide.message + guide.expected
+
+
 def test_estimate_counts_reference_photo_tokens(tmp_path) -> None:
     document = json.loads((ACCEPTANCE / "trail-runner.json").read_text())
     document["reference_photos"] = ["front.png", "side.png"]

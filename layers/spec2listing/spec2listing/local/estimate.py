@@ -12,7 +12,8 @@ from spec2listing.errors import FieldError
 from spec2listing.intake import parse_upload
 from spec2listing.intake.options import ReadOptions
 from spec2listing.local.terminal import shown
-from spec2listing.pipeline.intake import brand_loader, resolve_brand
+from spec2listing.models.spec import ProductSpec
+from spec2listing.pipeline.intake import brand_loader, resolve_brand, shared_sku_rejections
 from spec2listing.settings import ImageSettings, ProviderSettings
 from spec2listing.storage import keys
 from spec2listing.storage.objects import MemoryObjectStore
@@ -40,10 +41,17 @@ def estimate_files(
         upload = parse_upload(path.name, path.read_bytes(), options)
         errors += [error for rejection in upload.rejections for error in rejection.errors]
         load = brand_loader(brands, path.name)
-        for _, spec in upload.specs:
+        # Intake rejects products that share a variant sku, or whose skus differ only in case, and so does this.
+        first = {spec.sku: (origin, spec) for origin, spec in reversed(upload.specs)}
+        shared = shared_sku_rejections(path.name, upload, first)
+        errors += [error for rejection in shared for error in rejection.errors]
+        rejected = {rejection.sku for rejection in shared}
+        for origin, spec in upload.specs:
+            if spec.sku in rejected:
+                continue
             brand = resolve_brand(spec, load)
             if isinstance(brand, FieldError):
-                errors.append(brand)
+                errors.append(_brand_error(brand, upload.locate(origin, ("brand_guide",)), spec, brands))
                 continue
             estimate.products.append(
                 estimate_product(
@@ -59,6 +67,20 @@ def estimate_files(
                 )
             )
     return estimate, errors
+
+
+def _brand_error(error: FieldError, path: str, spec: ProductSpec, brands: MemoryObjectStore) -> FieldError:
+    """Place a brand guide error on the spec's field; a missing guide is named as a file, since no bucket is read."""
+    located = error.model_copy(update={"path": path})
+    if spec.brand_guide is None or brands.exists(keys.brand_guide(spec.brand_guide)):
+        return located
+    return located.model_copy(
+        update={
+            "message": f"brand guide {spec.brand_guide}.json not found in the brand guide folders",
+            "expected": f"{spec.brand_guide}.json in a brands/ folder beside the spec files or in a --brands "
+            "folder, or an inline brand_voice instead",
+        }
+    )
 
 
 def print_estimate(console: Console, estimate: RunEstimate, errors: list[FieldError]) -> None:

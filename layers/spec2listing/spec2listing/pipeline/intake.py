@@ -587,14 +587,17 @@ def _accepted_products(
         else:
             accepted[sku] = products[0]
             duplicates += len(products) - 1
-    for rejection in _shared_variant_skus(upload.file_name, parsed, accepted):
+    owned = {sku: (product.origin, product.spec) for sku, product in accepted.items()}
+    for rejection in shared_sku_rejections(upload.file_name, parsed, owned):
         rejections.append(rejection)
         accepted.pop(str(rejection.sku))
     rejections[:] = _one_per_sku(rejections)
     return accepted, duplicates
 
 
-def _shared_variant_skus(file: str, parsed: ParsedUpload, accepted: dict[str, NormalizedProduct]) -> list[Rejection]:
+def shared_sku_rejections(
+    file: str, parsed: ParsedUpload, products: Mapping[str, tuple[str, ProductSpec]]
+) -> list[Rejection]:
     """Reject every product with a variant sku that another product of the file uses as its sku or a variant sku.
 
     Each variant sku names one purchasable item in the shop, so two products
@@ -603,43 +606,44 @@ def _shared_variant_skus(file: str, parsed: ParsedUpload, accepted: dict[str, No
     Skus compare without case, as within one product, so two products whose
     skus differ only in case ("ABC", "abc") are both rejected: their output
     folders would be one folder on a file system that ignores case.
+    `products` maps each sku to where the file defines it and its spec.
     """
     owners: dict[str, set[str]] = {}
-    products: dict[str, set[str]] = {}
-    for sku, product in accepted.items():
+    product_skus: dict[str, set[str]] = {}
+    for sku, (_, spec) in products.items():
         owners.setdefault(sku.casefold(), set()).add(sku)
-        products.setdefault(sku.casefold(), set()).add(sku)
-        for variant in product.spec.variants:
+        product_skus.setdefault(sku.casefold(), set()).add(sku)
+        for variant in spec.variants:
             owners.setdefault(variant.sku.casefold(), set()).add(sku)
     rejections = []
-    for sku, product in accepted.items():
+    for sku, (origin, spec) in products.items():
         errors = []
-        same_but_case = sorted(products[sku.casefold()] - {sku})
+        same_but_case = sorted(product_skus[sku.casefold()] - {sku})
         if same_but_case:
             errors.append(
                 FieldError(
                     file=file,
-                    path=parsed.locate(product.origin, ("sku",)),
+                    path=parsed.locate(origin, ("sku",)),
                     value=repr(sku),
                     message=f"differs only in case from the sku of product {', '.join(same_but_case)} in this file",
                     expected="a sku that differs from every other product's sku in more than case",
                 )
             )
-        for index, variant in enumerate(product.spec.variants):
+        for index, variant in enumerate(spec.variants):
             others = sorted(owners[variant.sku.casefold()] - {sku})
             if not others:
                 continue
             errors.append(
                 FieldError(
                     file=file,
-                    path=parsed.locate(product.origin, ("variants", index, "sku")),
+                    path=parsed.locate(origin, ("variants", index, "sku")),
                     value=repr(variant.sku),
                     message=f"the variant sku is also used by product {', '.join(others)} in this file",
                     expected="a variant sku that no other product uses as its sku or a variant sku",
                 )
             )
         if errors:
-            rejections.append(Rejection(sku=sku, origin=product.origin, errors=errors))
+            rejections.append(Rejection(sku=sku, origin=origin, errors=errors))
     return rejections
 
 
