@@ -1,12 +1,14 @@
 """CheckConsistency when the vision checker fails, is slow or stays throttled: the listing is always kept."""
 
+import io
 import threading
 
 import pytest
+from PIL import Image
 from spec2listing.errors import ContentBlocked, ProviderOutputInvalid, ProviderThrottled
 from spec2listing.imaging.offline import OfflineRenderer
 from spec2listing.models.jobs import ImagePlan
-from spec2listing.models.tasks import CheckTask, RenderTask
+from spec2listing.models.tasks import CheckTask, RenderResult, RenderTask
 from spec2listing.pipeline import steps
 from spec2listing.pipeline.steps import check_consistency, render_image
 from spec2listing.providers import VisionReport, VisionVerdict
@@ -127,6 +129,23 @@ def test_blocked_vision_is_not_cached(store, records) -> None:
 
     assert vision.calls == ["packshot"]
     assert vision_flags(report) == {}
+
+
+def test_new_image_under_same_cache_key_is_checked_again(store, records) -> None:
+    task = prepared_check(store, records)
+    check_consistency(task, store=store, vision=ScriptedVision())
+    # A new render of the packshot replaces its image under the same image cache key.
+    packshot = next(RenderResult.model_validate(item) for item in task.renders if item["job_id"] == "packshot")
+    image = Image.open(io.BytesIO(store.get_bytes(packshot.image_key)))
+    image.putpixel((0, 0), (254, 254, 254))
+    redrawn = io.BytesIO()
+    image.save(redrawn, format="PNG")
+    store.put_bytes(packshot.image_key, redrawn.getvalue(), "image/png")
+
+    vision = ScriptedVision()
+    check_consistency(task, store=store, vision=vision)
+
+    assert vision.calls == ["packshot"]
 
 
 def test_vision_pass_ends_before_function_time(store, records, monkeypatch) -> None:

@@ -281,12 +281,12 @@ def image_cache_key(
     return _digest(document)
 
 
-def vision_cache_key(model: str, image_cache_key: str, job: ImageJob) -> str:
-    """SHA-256 over the vision model, the image and the claims it is checked for."""
+def vision_cache_key(model: str, image_digest: str, job: ImageJob) -> str:
+    """SHA-256 over the vision model, the image (the SHA-256 of its bytes) and the claims it is checked for."""
     return _digest(
         {
             "model": model,
-            "image": image_cache_key,
+            "image": image_digest,
             "kind": job.kind.value,
             "anchors": job.anchors,
             "mandatory_elements": job.mandatory_elements,

@@ -358,7 +358,6 @@ def check_consistency(
                 store=store,
                 vision=vision,
                 plan=plan,
-                renders=renders,
                 images=images,
                 ledger=ledger,
                 concurrency=vision_concurrency,
@@ -430,7 +429,6 @@ def _vision_reports(
     store: ObjectStore,
     vision: VisionChecker,
     plan: ImagePlan,
-    renders: list[RenderResult],
     images: dict[str, bytes],
     ledger: StoreLedger,
     concurrency: int,
@@ -439,12 +437,11 @@ def _vision_reports(
     """Verdicts for every rendered image, from the cache or the vision checker, and the jobs the cache served."""
     reports: dict[str, VisionReport] = {}
     reused: list[str] = []
-    cache_keys = {render.job_id: render.cache_key for render in renders}
     unchecked = []
     for job in plan.jobs:
         if job.job_id not in images:
             continue
-        cached_report = _cached_vision(store, vision, job, cache_keys.get(job.job_id))
+        cached_report = _cached_vision(store, vision, job, images[job.job_id])
         if cached_report is None:
             unchecked.append(job)
             continue
@@ -459,7 +456,7 @@ def _vision_reports(
     )
     for job_id, report in fresh.items():
         reports[job_id] = report
-        _cache_vision(store, vision, plan.job(job_id), cache_keys.get(job_id), report)
+        _cache_vision(store, vision, plan.job(job_id), images[job_id], report)
     if throttled is not None:
         # Raised once the finished verdicts are cached, so a retry of the check requests only the rest.
         raise throttled
@@ -544,37 +541,22 @@ def _error_cause(error: dict[str, Any]) -> str:
     return cause if cause.startswith(name) else f"{name}: {cause}"
 
 
-def _vision_cache(vision: VisionChecker, image_cache_key: str, job: ImageJob) -> str:
-    return keys.vision_cache(vision_cache_key(served_by(vision.model, vision.endpoint), image_cache_key, job))
+def _vision_cache(vision: VisionChecker, image: bytes, job: ImageJob) -> str:
+    """Key the verdicts by the image's own bytes: a new render under the same image cache key gets its own."""
+    digest = hashlib.sha256(image).hexdigest()
+    return keys.vision_cache(vision_cache_key(served_by(vision.model, vision.endpoint), digest, job))
 
 
-def _cached_vision(
-    store: ObjectStore, vision: VisionChecker, job: ImageJob, image_cache_key: str | None
-) -> VisionReport | None:
+def _cached_vision(store: ObjectStore, vision: VisionChecker, job: ImageJob, image: bytes) -> VisionReport | None:
     """Verdicts an earlier run got for the same image and claims; they cost nothing now."""
-    if image_cache_key is None:
-        return None
     try:
-        cached = VisionReport.model_validate(
-            get_json(
-                store,
-                keys.vision_cache(vision_cache_key(served_by(vision.model, vision.endpoint), image_cache_key, job)),
-            )
-        )
+        return VisionReport.model_validate(get_json(store, _vision_cache(vision, image, job)))
     except (ArtifactMissing, ArtifactUnreadable, ValidationError):
         return None
-    return cached
 
 
-def _cache_vision(
-    store: ObjectStore, vision: VisionChecker, job: ImageJob, image_cache_key: str | None, report: VisionReport
-) -> None:
+def _cache_vision(store: ObjectStore, vision: VisionChecker, job: ImageJob, image: bytes, report: VisionReport) -> None:
     # An 'unverified' verdict may come from a passing fault of the model, so only settled verdicts are kept.
     unsettled = report.error is not None or any(verdict.verdict == "unverified" for verdict in report.verdicts)
-    if image_cache_key is None or unsettled:
-        return
-    put_json(
-        store,
-        keys.vision_cache(vision_cache_key(served_by(vision.model, vision.endpoint), image_cache_key, job)),
-        report,
-    )
+    if not unsettled:
+        put_json(store, _vision_cache(vision, image, job), report)
