@@ -742,6 +742,17 @@ def test_render_error_body_of_another_shape_is_quoted(gemini, images, body, rais
     assert shown in str(caught.value)
 
 
+def test_render_error_body_echoing_the_key_never_shows_part_of_it(gemini, images) -> None:
+    spec, brand = product()
+    # The key starts near where a cut before redaction would fall, so a cut key would not match and show.
+    body = "x" * 290 + f" key={openai_api.KEY} rejected"
+    images.queue(Reply(400, raw=body.encode(), content_type="text/plain"))
+    with pytest.raises(ProviderRequestRejected) as caught:
+        image_renderer(live(gemini, images)).render(first_job(spec, brand), spec, [], ledger=MemoryLedger())
+    assert openai_api.KEY[:6] not in str(caught.value)
+    assert "key=[redacted]" in str(caught.value)
+
+
 def test_render_server_error_honours_retry_after(gemini, images) -> None:
     spec, brand = product()
     unavailable = openai_api.error(503, None, "Service unavailable.", "server_error")

@@ -303,17 +303,15 @@ def _reported_usage(usage: object, *, estimated_image_tokens: int) -> _ReportedU
     return _ReportedUsage(input_tokens, output_tokens, text_tokens, image_tokens)
 
 
-# How much of an error body that is not OpenAI's usual {"error": {"message": ...}} an error quotes.
-ERROR_BODY_SHOWN = 300
-
-
 def _error_details(error: openai.APIStatusError) -> tuple[str | None, str]:
     """Return an error's code and its text, whatever shape its body has.
 
     The SDK builds the text from `error.message` only, so a body such as
     {"error": "moderation_blocked"} or a proxy's plain-text page left just
     "Error code: 400". Such a body is quoted after the SDK's text, and a body
-    that is a bare code ("moderation_blocked") is read as the code.
+    that is a bare code ("moderation_blocked") is read as the code. The text is
+    returned whole: ApiKey.quoted redacts it before cutting it, so a key echoed
+    across the cut is never left half shown.
     """
     code = error.code if isinstance(error.code, str) else None
     body = error.body
@@ -324,7 +322,7 @@ def _error_details(error: openai.APIStatusError) -> tuple[str | None, str]:
         shown = json.dumps(body, ensure_ascii=False)
     else:
         return code, error.message
-    return code, f"{error.message} - {shown[:ERROR_BODY_SHOWN]}"
+    return code, f"{error.message} - {shown}"
 
 
 def _send(client: openai.OpenAI, options: dict[str, Any], photos: list[tuple[str, bytes, str]]) -> ImagesResponse:
