@@ -5,6 +5,7 @@ import io
 import json
 import threading
 import time
+import unicodedata
 from datetime import UTC, datetime
 
 import boto3
@@ -169,6 +170,29 @@ def test_staging_refuses_links_out_of_the_folder(tmp_path) -> None:
     path.write_text(json.dumps([_spec("R-1", photos)]))
 
     assert _stage(path) == {"references/R-1/inside.png": _png("blue")}
+
+
+def test_staging_survives_a_link_loop(tmp_path) -> None:
+    (tmp_path / "a.png").symlink_to(tmp_path / "b.png")
+    (tmp_path / "b.png").symlink_to(tmp_path / "a.png")
+    path = tmp_path / "spec.json"
+    path.write_text(json.dumps([_spec("R-1", ["a.png"])]))
+
+    assert _stage(path) == {}
+
+
+def test_staging_finds_decomposed_file_names(tmp_path) -> None:
+    # The file name keeps "é" as "e" and a combining accent; the spec is read with "é".
+    (tmp_path / unicodedata.normalize("NFD", "café.png")).write_bytes(_png("red"))
+    path = tmp_path / "spec.json"
+    path.write_text(json.dumps([_spec("R-1", [unicodedata.normalize("NFD", "café.png")])]), encoding="utf-8")
+
+    assert _stage(path) == {"references/R-1/café.png": _png("red")}
+
+
+def test_bucket_key_in_decomposed_form_found(store) -> None:
+    store.put_bytes(unicodedata.normalize("NFD", "photos/café.png"), _png("red"), "image/png")
+    assert read_reference_photos(store, "R-1", ["photos/café.png"]) == [_png("red")]
 
 
 def test_photos_that_two_files_stage_differently_conflict(tmp_path) -> None:

@@ -15,6 +15,7 @@ the image provider. Intake then rejects such an entry, like any other missing
 photo, with the path it names.
 """
 
+import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 
@@ -81,11 +82,23 @@ def _same_bytes(first: Path, second: Path) -> bool:
 
 
 def local_photo(folder: Path, entry: str) -> Path | None:
-    """Return the file inside `folder` that a relative entry names, or None when there is none."""
+    """Return the file inside `folder` that a relative entry names, or None when there is none.
+
+    Intake reads spec text in Unicode normal form C, while a file system may
+    keep the name in form D (as macOS tools write "café"), so that spelling is
+    tried too. A link that loops or cannot be followed names no file.
+    """
     try:
         relative = keys.relative_photo_path(entry)
     except ValueError:
         return None
     root = folder.resolve()
-    local = (root / relative).resolve()
-    return local if local.is_relative_to(root) and local.is_file() else None
+    for spelling in dict.fromkeys((relative, unicodedata.normalize("NFD", relative))):
+        try:
+            local = (root / spelling).resolve()
+            if local.is_relative_to(root) and local.is_file():
+                return local
+        except (OSError, RuntimeError):
+            # Python 3.11 and 3.12 raise RuntimeError on a symlink loop; from 3.13 is_file() is False for one.
+            continue
+    return None

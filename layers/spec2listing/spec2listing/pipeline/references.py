@@ -11,6 +11,7 @@ which it gets from the same HEAD request. The ETags are part of the product's
 content hash, and a photo replaced under the same name is therefore a change.
 """
 
+import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from typing import NamedTuple
@@ -34,12 +35,18 @@ PHOTO_LOOKUP_CONCURRENCY = 16
 
 
 def candidate_keys(sku: str, entry: str) -> list[str]:
-    """Return the keys an entry may name, in the order they are tried."""
+    """Return the keys an entry may name, in the order they are tried.
+
+    Spec text is read in Unicode normal form C, so a bucket key written in form D
+    ("café" as "e" and a combining accent, as macOS tools write it) is tried in
+    that spelling too.
+    """
+    decomposed = unicodedata.normalize("NFD", entry)
     try:
         staged = keys.staged_reference_photo(sku, entry)
     except ValueError:
-        return [entry]
-    return list(dict.fromkeys((entry, staged)))
+        return list(dict.fromkeys((entry, decomposed)))
+    return list(dict.fromkeys((entry, decomposed, staged)))
 
 
 class FoundPhoto(NamedTuple):
