@@ -195,6 +195,7 @@ def test_control_characters_in_field_paths_printed_as_code_points(tmp_path, caps
     path = tmp_path / "term.json"
     spec = json.loads((EXAMPLES / "daypack.json").read_text())
     spec["\x1b[31mRED\x1b[0m"] = 1
+    spec["line\u2028break"] = 1
     path.write_text(json.dumps(spec))
 
     code = main(["run", str(path), "--out", str(tmp_path / "out")])
@@ -203,6 +204,7 @@ def test_control_characters_in_field_paths_printed_as_code_points(tmp_path, caps
     assert code == 1
     assert "\x1b" not in printed.out + printed.err
     assert "[U+001B][31mRED[U+001B][0m: unknown field" in printed.out
+    assert "line[U+2028]break: unknown field" in printed.out
 
 
 def test_missing_spec_path(tmp_path, capsys) -> None:

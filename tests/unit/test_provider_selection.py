@@ -78,6 +78,14 @@ def test_endpoint_other_than_the_providers_own_is_part_of_the_generation(no_keys
     assert proxied["copy"] == "gemini/gemini-2.5-flash@http://127.0.0.1:9"
     assert proxied["images"].startswith("openai/gpt-image-2@http://127.0.0.1:9/v1/")
     assert proxied["vision"] != own["vision"]
+    # Other spellings of an endpoint, or the provider's own written out, change nothing.
+    spelled = {"gemini_base_url": "http://127.0.0.1:9/", "openai_base_url": "HTTP://127.0.0.1:9/v1/"}
+    assert generation_settings(ProviderSettings(providers="live", **keys, **spelled), ImageSettings()) == proxied
+    official = {
+        "gemini_base_url": "https://generativelanguage.googleapis.com/",
+        "openai_base_url": "https://api.openai.com/v1",
+    }
+    assert generation_settings(ProviderSettings(providers="live", **keys, **official), ImageSettings()) == own
 
 
 def test_empty_template_values_count_as_unset(no_keys, monkeypatch) -> None:

@@ -6,7 +6,8 @@ from rich.markup import escape
 
 from spec2listing.types import code_point, mark_hidden
 
-_LINE_BREAKS = re.compile("[\r\n]")
+# Line and paragraph separators too, which some terminals and log viewers also break lines at.
+_LINE_BREAKS = re.compile("[\r\n\u2028\u2029]")
 
 
 def shown(text: str) -> str:

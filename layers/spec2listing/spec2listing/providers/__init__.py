@@ -7,6 +7,7 @@ answers, so a call that fails afterwards still leaves its cost behind.
 """
 
 from typing import Literal, Protocol
+from urllib.parse import urlsplit, urlunsplit
 
 from pydantic import BaseModel, Field
 
@@ -50,6 +51,20 @@ class VisionReport(BaseModel):
     error: str | None = Field(
         default=None, description="Why no model judged the image (a fault, no time left); items are then unverified."
     )
+
+
+def own_endpoint(base_url: str | None, official: str) -> str | None:
+    """Return a base URL as the endpoint it names, or None when it is unset or the provider's own.
+
+    Spellings of one endpoint ("…/v1" and "…/v1/", a host in capitals) are one
+    endpoint, so they never count as another model.
+    """
+    if base_url is None or not base_url.strip():
+        return None
+    parts = urlsplit(base_url.strip())
+    path = parts.path.rstrip("/")
+    normal = urlunsplit((parts.scheme.lower(), parts.netloc.lower(), path, parts.query, ""))
+    return None if normal == official else normal
 
 
 def served_by(model: str, endpoint: str | None) -> str:

@@ -32,6 +32,7 @@ from spec2listing.errors import (
     ProviderUnavailable,
 )
 from spec2listing.models.records import Usage
+from spec2listing.providers import own_endpoint
 from spec2listing.providers.keys import ApiKey, ClientForKey
 from spec2listing.providers.prompts import PROBLEM_TAG, data_block
 from spec2listing.providers.request_deadline import deadline_event_hooks
@@ -41,6 +42,8 @@ logger = logging.getLogger(__name__)
 Parsed = TypeVar("Parsed")
 
 PROVIDER = "gemini"
+# The API's own endpoint, the SDK's default base URL.
+GEMINI_ENDPOINT = "https://generativelanguage.googleapis.com"
 # How much of an invalid response the repair request echoes back to the model, in characters.
 REPAIR_ECHO_CHARS = 20_000
 # Finish reasons (google-genai FinishReason) that mean the model refused the content: a person decides.
@@ -81,7 +84,7 @@ class GeminiModel:
     ) -> None:
         self.key = key
         self.model = model
-        self.endpoint = base_url
+        self.endpoint = own_endpoint(base_url, GEMINI_ENDPOINT)
         self.step = step
         self.policy = policy
         self._prices = prices

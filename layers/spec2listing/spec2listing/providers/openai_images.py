@@ -37,7 +37,7 @@ from spec2listing.errors import (
 from spec2listing.models.jobs import ImageJob
 from spec2listing.models.records import Usage
 from spec2listing.models.spec import ProductSpec
-from spec2listing.providers import RenderedImage
+from spec2listing.providers import RenderedImage, own_endpoint
 from spec2listing.providers.keys import ApiKey, ClientForKey
 from spec2listing.providers.media import MAX_REFERENCE_PHOTO_PIXELS, image_problem, media_type
 from spec2listing.providers.request_deadline import deadline_event_hooks
@@ -55,6 +55,8 @@ PILLOW_FORMATS = {"png": "PNG", "jpeg": "JPEG", "webp": "WEBP"}
 # Error codes OpenAI gives a request its safety system refused.
 BLOCKED_CODES = frozenset({"moderation_blocked", "content_policy_violation"})
 # Codes of a 429 that means the account's credit or quota is spent, which no retry can pass.
+# The API's own endpoint, the SDK's default base URL.
+OPENAI_ENDPOINT = "https://api.openai.com/v1"
 QUOTA_CODES = frozenset({"insufficient_quota", "billing_hard_limit_reached"})
 TRANSIENT_STATUS = frozenset({408, 409})
 
@@ -77,7 +79,7 @@ class OpenAIImageRenderer:
     ) -> None:
         self.key = key
         self.model = model
-        self.endpoint = base_url
+        self.endpoint = own_endpoint(base_url, OPENAI_ENDPOINT)
         self._output_format = output_format
         self._policy = policy
         self._prices = prices
