@@ -18,7 +18,7 @@ def _errors(upload) -> list:
 # ---------- quotes ----------
 
 
-def test_unclosed_quote_rejects_file_naming_row() -> None:
+def test_unclosed_quote_rejects_file_naming_line() -> None:
     rows = (
         'C1,Mug,Acme,Kitchen,10.00,EUR,"Stoneware mug\n'
         "C2,Mug 2,Acme,Kitchen,11.00,EUR,y\n"
@@ -27,19 +27,19 @@ def test_unclosed_quote_rejects_file_naming_row() -> None:
     upload = parse_upload("mugs.csv", (CATALOG + rows).encode())
     assert upload.specs == []
     (error,) = _errors(upload)
-    assert error.path == "row 2"
-    assert error.message == "the quoted cell that starts on row 2 is never closed"
+    assert error.path == "line 2"
+    assert error.message == "the quoted cell that starts on line 2 is never closed"
     assert "Stoneware mug" in error.value
     assert "closing quote" in error.expected
 
 
-def test_stray_quote_rejects_file_naming_row() -> None:
+def test_stray_quote_rejects_file_naming_line() -> None:
     rows = 'A1,Mug,Acme,Kitchen,10.00,EUR,ok\nA2,Tall Mug,Acme,Kitchen,10.00,EUR,"A mug 12" tall\n'
     upload = parse_upload("mugs.csv", (CATALOG + rows).encode())
     assert upload.specs == []
     (error,) = _errors(upload)
-    assert error.path == "row 3"
-    assert error.message == "a quote inside the quoted cell on row 3 is not doubled"
+    assert error.path == "line 3"
+    assert error.message == "a quote inside the quoted cell on line 3 is not doubled"
     assert '""' in error.expected
 
 
@@ -71,7 +71,7 @@ def test_quote_closed_rows_later_rejected() -> None:
     upload = parse_upload("mugs.csv", (CATALOG + rows).encode())
     assert upload.specs == []
     (error,) = _errors(upload)
-    assert error.path == "row 2"
+    assert error.path == "line 2"
     assert "runs to line 4 and contains whole rows" in error.message
 
 
@@ -104,12 +104,12 @@ def test_quoted_line_unlike_the_rows_read(line: str) -> None:
     assert set(specs) == {"R1", "R2"}
 
 
-def test_quote_error_in_semicolon_file_names_its_row() -> None:
+def test_quote_error_in_semicolon_file_names_its_line() -> None:
     rows = "A1;Mug;Acme;Kitchen;10,00;EUR;plain\n"
     rows += 'A2;Vase;Acme;Kitchen;12,00;EUR;"12" tall"\nA3;Cup;Acme;Kitchen;8,00;EUR;x\n'
     (error,) = _errors(parse_upload("mugs.csv", (CATALOG.replace(",", ";") + rows).encode()))
-    assert error.path == "row 3"
-    assert error.message == "a quote inside the quoted cell on row 3 is not doubled"
+    assert error.path == "line 3"
+    assert error.message == "a quote inside the quoted cell on line 3 is not doubled"
 
 
 def test_quote_closed_over_rows_with_numeric_skus_rejected() -> None:
@@ -190,7 +190,7 @@ def test_shopify_unclosed_quote_rejects_file() -> None:
     upload = parse_upload("products_export.csv", (SHOPIFY + rows).encode(), EUR)
     assert upload.specs == []
     (error,) = _errors(upload)
-    assert error.message == "the quoted cell that starts on row 2 is never closed"
+    assert error.message == "the quoted cell that starts on line 2 is never closed"
 
 
 def test_multiline_html_body_read() -> None:

@@ -180,7 +180,11 @@ class _Record(NamedTuple):
 
 
 class _Unreadable(NamedTuple):
-    """A place where the csv module could not split the text, usually a quote it could not match."""
+    """A place where the csv module could not split the text, usually a quote it could not match.
+
+    It is named by its line in the file, which is where an editor shows the quote: before it, the rows of
+    a spreadsheet and the lines of the text may already differ.
+    """
 
     line: int
     reason: str
@@ -191,26 +195,26 @@ class _Unreadable(NamedTuple):
         first_line = show_value(lines[self.line - 1].rstrip("\r\n")) if self.line <= len(lines) else None
         if self.reason == "swallowed":
             message = (
-                f"the quoted cell that starts on row {self.line} runs to line {self.last_line} "
+                f"the quoted cell that starts on line {self.line} runs to line {self.last_line} "
                 "and contains whole rows; a quote is probably not closed"
             )
         elif "end of data" in self.reason:
-            message = f"the quoted cell that starts on row {self.line} is never closed"
+            message = f"the quoted cell that starts on line {self.line} is never closed"
         elif "expected after" in self.reason:
-            message = f"a quote inside the quoted cell on row {self.line} is not doubled"
+            message = f"a quote inside the quoted cell on line {self.line} is not doubled"
         elif "field limit" in self.reason:
             return FieldError(
                 file=file,
-                path=f"row {self.line}",
+                path=f"line {self.line}",
                 value=first_line,
-                message=f"a cell on row {self.line} is longer than {MAX_CELL_CHARACTERS:,} characters",
+                message=f"a cell on line {self.line} is longer than {MAX_CELL_CHARACTERS:,} characters",
                 expected="shorter cells; a summary, for one, holds at most 5,000 characters",
             )
         else:
-            message = f"row {self.line} cannot be read as CSV: {self.reason}"
+            message = f"line {self.line} cannot be read as CSV: {self.reason}"
         return FieldError(
             file=file,
-            path=f"row {self.line}",
+            path=f"line {self.line}",
             value=first_line,
             message=message,
             expected='a closing quote at the end of the quoted cell, and "" for each quote inside it, '
