@@ -50,6 +50,20 @@ def test_brand_always_rule_gets_grams_and_recycled_material() -> None:
     assert "recycled ripstop mesh upper" in listing.description
 
 
+def test_long_spec_description_fits_and_keeps_anchors() -> None:
+    (spec,) = specs_in(EXAMPLES / "stoneware-mug.json")
+    summary = ("A sturdy stoneware mug for slow mornings, glazed by hand in small batches. " * 44)[:3449]
+    features = [
+        f"Feature {number} keeps coffee hot for a long time, and the handle stays cool." for number in range(15)
+    ]
+    long_spec = spec.model_copy(update={"summary": summary, "features": features})
+    listing = OfflineCopyWriter().write(long_spec, None, ledger=MemoryLedger()).listing
+
+    assert len(listing.description) <= text_rule("", "description").max_chars
+    for anchor in spec.visual.anchors:
+        assert anchor in listing.description
+
+
 def test_banned_phrases_never_written() -> None:
     (spec,) = specs_in(ACCEPTANCE / "vitamin-c-serum.json")
     spec = spec.model_copy(update={"summary": "A miracle serum. Daily 15% vitamin C serum."})

@@ -118,9 +118,10 @@ class OfflineCopyWriter:
         if spec.features:
             paragraphs.append(allowed.join([sentence(feature) for feature in spec.features]))
 
+        anchors = ""
         if spec.visual.anchors:
-            shown = [sentence(f"Pictured {anchor}") for anchor in spec.visual.anchors]
-            paragraphs.append(allowed.join(shown))
+            anchors = allowed.join([sentence(f"Pictured {anchor}") for anchor in spec.visual.anchors])
+            paragraphs.append(anchors)
 
         facts = []
         for label, value in (
@@ -139,7 +140,8 @@ class OfflineCopyWriter:
             paragraphs.append(allowed.join([sentence(f"Available in {colors}")]))
         if spec.audience and spec.audience.persona:
             paragraphs.append(allowed.join([sentence(f"Made for {_lower_first(spec.audience.persona)}")]))
-        description = "\n\n".join(paragraph for paragraph in paragraphs if paragraph)
+        limit = text_rule("", "description").max_chars or len("\n\n".join(paragraphs))
+        description = "\n\n".join(_within(paragraphs, limit, keep=anchors))
         # A spec with only a name, brand and price still gets a description: the short one.
         return description or self._short_description(spec, allowed)
 
@@ -234,6 +236,30 @@ class OfflineCopyWriter:
 
 # Platforms whose copy may carry no promotional wording: Amazon and Merchant Center.
 _MARKETPLACES = frozenset(Platform(rule.platform) for rule in TEXT_RULES if rule.no_promotional)
+
+
+# A paragraph that cannot keep this many characters is dropped rather than cut to a fragment.
+MIN_PARAGRAPH_CHARS = 80
+
+
+def _within(paragraphs: list[str], limit: int, *, keep: str) -> list[str]:
+    """Shorten the longest paragraphs, other than `keep`, by whole sentences until they join within `limit`.
+
+    A long summary and many features can pass the description's limit. The anchors paragraph (`keep`)
+    stays whole, since the checks hold the description to naming every anchor.
+    """
+    paragraphs = [paragraph for paragraph in paragraphs if paragraph]
+    while (excess := len("\n\n".join(paragraphs)) - limit) > 0:
+        others = [index for index, paragraph in enumerate(paragraphs) if paragraph != keep]
+        if not others:
+            break
+        longest = max(others, key=lambda index: len(paragraphs[index]))
+        target = len(paragraphs[longest]) - excess
+        if target < MIN_PARAGRAPH_CHARS:
+            del paragraphs[longest]
+        else:
+            paragraphs[longest] = fit_sentences(paragraphs[longest], target)
+    return paragraphs
 
 
 class _MarketplaceText(NamedTuple):

@@ -197,8 +197,8 @@ LISTING_RULES: tuple[FieldRule, ...] = (
 
 
 def text_rule(platform: str, field_name: str) -> FieldRule:
-    """The rule for one field of one platform."""
-    for rule in TEXT_RULES:
+    """The rule for one field of one platform, or of the copy itself when `platform` is ""."""
+    for rule in (*TEXT_RULES, *LISTING_RULES):
         if (rule.platform, rule.field) == (platform, field_name):
             return rule
     raise KeyError(f"no text rule for {platform}.{field_name}")

@@ -11,7 +11,7 @@ instruction directs the model to treat everything inside as data.
 import json
 from typing import Any
 
-from spec2listing.copywriting.platforms import AMAZON_FORBIDDEN_TITLE_CHARS, RULES
+from spec2listing.copywriting.platforms import AMAZON_FORBIDDEN_TITLE_CHARS, RULES, text_rule
 from spec2listing.models.brand import BrandGuide
 from spec2listing.models.jobs import ImageJob
 from spec2listing.models.spec import ProductSpec
@@ -70,6 +70,9 @@ def copy_system_instruction(spec: ProductSpec, brand: BrandGuide | None) -> str:
         "- Name every variant colour the data lists.",
         "- comparison_bullets has one bullet per listed competitor; leave it empty when there are none.",
         "- bullets has five entries.",
+        f"- title, short_description, description, bullets and comparison_bullets are plain text without HTML: "
+        f"title at most {_own('title')} characters, short_description at most {_own('short_description')}, "
+        f"description at most {_own('description')}, each bullet at most {_own('bullets')}.",
         "",
         "Brand voice:",
     ]
@@ -88,6 +91,12 @@ def copy_system_instruction(spec: ProductSpec, brand: BrandGuide | None) -> str:
     if voice:
         lines += ["", data_block(VOICE_TAG, voice)]
     return "\n".join(lines)
+
+
+def _own(field_name: str) -> int | None:
+    """The character limit of one of the copy's own fields, or of each item of a list field."""
+    rule = text_rule("", field_name)
+    return rule.max_chars or rule.item_max_chars
 
 
 def _platform_rules(spec: ProductSpec) -> list[str]:
