@@ -5,6 +5,7 @@ import time
 import pytest
 from spec2listing.consistency.contact_details import find_contact_details
 from spec2listing.consistency.copy_text import readable_fields
+from spec2listing.consistency.inline_style import unsafe_declarations
 from spec2listing.consistency.text_checks import (
     banned_phrases,
     comparisons,
@@ -448,6 +449,43 @@ def test_shopify_body_rejects_code(body: str, found: list[str]) -> None:
 
     assert not check.passed
     assert check.measured["found"] == found
+
+
+@pytest.mark.parametrize(
+    "style",
+    [
+        'background-image:image-set("https://example.invalid/a.png" 1x)',
+        "opacity:0%",
+        "font-size:0vw",
+        "font-size:0.0001px",
+        "color:transparent",
+        "color: rgba(0, 0, 0, 0)",
+        "height:0;overflow:hidden",
+        "clip-path:inset(50%)",
+        "transform:scale(0)",
+        "text-indent:-9999px",
+        "position:relative;left:-9999px",
+        "margin-left:-10000px",
+        "position:-webkit-sticky",
+    ],
+)
+def test_inline_style_that_hides_moves_or_loads_flagged(style: str) -> None:
+    assert unsafe_declarations(style)
+
+
+@pytest.mark.parametrize(
+    "style",
+    [
+        "text-align:center; font-size: 0.9em",
+        "font-size:14px",
+        'font-family: "Helvetica Neue", Arial',
+        "color:#333; background-color: #f5f5f5",
+        "margin: 0 auto; padding: 4px 8px",
+        "font-weight:bold !important; line-height:1.5",
+    ],
+)
+def test_inline_style_that_formats_text_allowed(style: str) -> None:
+    assert unsafe_declarations(style) == []
 
 
 def test_shopify_body_allows_formatting() -> None:

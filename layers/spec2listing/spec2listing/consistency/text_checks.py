@@ -8,6 +8,7 @@ from typing import Any
 
 from spec2listing.consistency.contact_details import find_contact_details
 from spec2listing.consistency.copy_text import readable_fields
+from spec2listing.consistency.inline_style import unsafe_declarations
 from spec2listing.copywriting.phrases import phrase_found, phrase_pattern
 from spec2listing.copywriting.platforms import LISTING_RULES, TEXT_RULES, FieldRule
 from spec2listing.copywriting.promotional import promotional_terms
@@ -44,16 +45,6 @@ _HASHTAG = re.compile(r"(?<![\w#])#\w*[^\W\d_]\w*")
 _SCRIPT_SCHEMES = ("javascript:", "vbscript:", "data:")
 _URL_IGNORED = re.compile(r"[\x00-\x20\x7f]")
 
-# Inline CSS that loads from elsewhere, runs code in old browsers, lays the element over the page or hides
-# its text (keyword stuffing). A backslash or comment is flagged too: CSS escapes and comments can spell
-# any of these ("\75rl(", "u/**/rl(") past a pattern.
-_UNSAFE_STYLE = re.compile(
-    r"url\s*\(|expression\s*\(|@import|behavior\s*:|-moz-binding|[\\]|/\*"
-    r"|position\s*:\s*(?:fixed|absolute|sticky)|display\s*:\s*none|visibility\s*:\s*hidden"
-    r"|font-size\s*:\s*0*\.?0*(?:px|pt|em|rem|%)?\s*(?:;|!|$)|opacity\s*:\s*0*\.?0*\s*(?:;|!|$)",
-    re.IGNORECASE,
-)
-
 # The start of a tag, a closing tag, a comment or declaration, or a processing instruction.
 _TAG_START = re.compile(r"<[A-Za-z/!?]")
 
@@ -76,8 +67,8 @@ class _MarkupScan(HTMLParser):
             self.attributes.append(f"<{tag} {name}>")
             if name.startswith("on"):
                 self.found.append(f"<{tag} {name}>")
-            elif name == "style" and _UNSAFE_STYLE.search(value or ""):
-                self.found.append(f"<{tag} style={value}>")
+            elif name == "style" and unsafe_declarations(value or ""):
+                self.found.append(f"<{tag} style={'; '.join(unsafe_declarations(value or ''))}>")
             elif _URL_IGNORED.sub("", value or "").lower().startswith(_SCRIPT_SCHEMES):
                 self.found.append(f"<{tag} {name}={value}>")
 
