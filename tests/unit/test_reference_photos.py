@@ -290,11 +290,11 @@ def test_read_photo_over_the_size_limits(store, monkeypatch) -> None:
 
 
 def test_pixel_limit_read_from_the_header() -> None:
-    # An 8000x8000 PNG of one colour is a few dozen kilobytes and 256 MB decoded as RGBA; the header is enough.
+    # A 9000x9000 PNG of one colour is a few dozen kilobytes and 324 MB decoded as RGBA; the header is enough.
     buffer = io.BytesIO()
-    Image.new("1", (8000, 8000)).save(buffer, format="PNG")
+    Image.new("1", (9000, 9000)).save(buffer, format="PNG")
     problem = image_problem(buffer.getvalue(), max_pixels=MAX_REFERENCE_PHOTO_PIXELS)
-    assert problem == "the image is 8000x8000, 64.0 megapixels, more than the 50 megapixels allowed"
+    assert problem == "the image is 9000x9000, 81.0 megapixels, more than the 70 megapixels allowed"
 
 
 def test_read_missing_photo_names_entry(store) -> None:

@@ -7,9 +7,10 @@ from PIL import Image, UnidentifiedImageError
 SIGNATURES = ((b"\x89PNG\r\n\x1a\n", "image/png"), (b"\xff\xd8\xff", "image/jpeg"))
 # OpenAI's image edits take reference photos of under 50 MB each (the `image` parameter of images.edit).
 MAX_REFERENCE_PHOTO_BYTES = 50_000_000
-# A 45-megapixel camera's full frame fits. A PNG of a few hundred kilobytes can declare far more pixels, and
-# decoding 170 megapixels (still under Pillow's own limit) takes about 700 MB, more than the plan step's memory.
-MAX_REFERENCE_PHOTO_PIXELS = 50_000_000
+# The full frame of a 61-megapixel camera or a "64 MP" phone (9248x6936) fits; decoded as RGBA it takes about
+# 280 MB, within the plan step's 1024 MB. A PNG of a few hundred kilobytes can declare far more pixels, and
+# decoding 170 megapixels (still under Pillow's own limit) takes about 700 MB.
+MAX_REFERENCE_PHOTO_PIXELS = 70_000_000
 
 
 def media_type(data: bytes) -> str | None:
