@@ -189,6 +189,22 @@ def _file_rejection(store, result):
     return FieldError.model_validate(error), report["original_key"]
 
 
+@pytest.mark.parametrize("key", ["runs/r/products/Z/spec.json", "rejected/q/x.json", "uploads/x.json"])
+def test_s3_upload_outside_incoming_is_no_spec(store, records, key) -> None:
+    store.put_bytes(key, _spec("ELSE-1", "Elsewhere mug"), "application/json")
+    with pytest.raises(InvalidSpec) as raised:
+        run_intake(_event(store, key), store=store, records=records, config=CONFIG)
+    (error,) = raised.value.errors
+    assert (error.path, error.value) == ("detail.object.key", key)
+    assert error.message == "the object is not under incoming/, where uploads of specs go"
+
+
+def test_s3_event_without_key_names_the_field(store, records) -> None:
+    with pytest.raises(InvalidSpec) as raised:
+        run_intake(_event(store, ""), store=store, records=records, config=CONFIG)
+    assert any("key" in error.path for error in raised.value.errors)
+
+
 @pytest.mark.parametrize("key", ["incoming/..", "incoming/catalog.json/."])
 def test_s3_key_without_file_name_rejected(store, records, key) -> None:
     store.put_bytes(key, _spec("DOTS-1", "Dots mug"), "application/json")

@@ -3,7 +3,7 @@
 from datetime import datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from spec2listing.types import FileName
 
@@ -109,7 +109,11 @@ class TriggerEvent(BaseModel):
         the upload itself.
         """
         if self.detail_type == S3_OBJECT_CREATED:
-            created = self.s3_object()
+            try:
+                created = self.s3_object()
+            except ValidationError:
+                # An invalid detail names no upload; Intake reads it again and rejects it, field by field.
+                return f"event {self.source} {self.id}"
             upload = created.object.version_id or created.object.sequencer
             if upload:
                 return f"s3://{created.bucket.name}/{created.object.key}#{upload}"

@@ -116,7 +116,10 @@ def delivery_hash(trigger: TriggerEvent) -> str:
 def read_upload(trigger: TriggerEvent, store: ObjectStore) -> Upload:
     """Fetch the bytes a trigger points at."""
     if trigger.detail_type == S3_OBJECT_CREATED:
-        created = trigger.s3_object()
+        try:
+            created = trigger.s3_object()
+        except ValidationError as error:
+            raise InvalidSpec(field_errors_from_validation(f"event {trigger.id}", error)) from error
         if created.bucket.name != store.bucket:
             raise InvalidSpec(
                 [
@@ -131,6 +134,19 @@ def read_upload(trigger: TriggerEvent, store: ObjectStore) -> Upload:
             )
         version_id = created.object.version_id
         key = _existing_key(created.object.key, version_id, store)
+        if not key.startswith(keys.INCOMING_PREFIX):
+            # The rule only sends incoming/ uploads; anything else, such as the pipeline's own files, is no spec.
+            raise InvalidSpec(
+                [
+                    FieldError(
+                        file=key,
+                        path="detail.object.key",
+                        value=key,
+                        message=f"the object is not under {keys.INCOMING_PREFIX}, where uploads of specs go",
+                        expected=f"a spec uploaded under {keys.INCOMING_PREFIX}",
+                    )
+                ]
+            )
         # S3 and EventBridge may deliver an upload's event late, after a newer upload of the key. Reading the
         # version it names would replace the newer listing with an older one, so the current version is read:
         # the newer upload's own run makes the same listing.
