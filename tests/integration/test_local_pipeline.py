@@ -140,6 +140,16 @@ def test_bad_input_rejected_and_original_kept(run, bad) -> None:
             assert error["expected"]
 
 
+def test_bucket_folders_are_the_ones_the_template_lets_write(run) -> None:
+    out, _, _ = run
+    folders = {path.name for path in out.iterdir() if path.is_dir()}
+    # The CLI uploads specs, brand guides and photos; the state machine writes map-results/; the functions write
+    # only under runs/, rejected/ and cache/, the prefixes their policy allows.
+    written_by_functions = folders - {"incoming", "brands", "references", "map-results", "logs"}
+    assert written_by_functions <= {"runs", "rejected", "cache"}
+    assert "runs" in written_by_functions
+
+
 def test_table_and_bucket_saved_to_out(run) -> None:
     out, _, _ = run
     items = json.loads((out / "table.json").read_text())["items"]

@@ -8,6 +8,7 @@ from spec2listing.local.template import load_template, resolve, substitute_defin
 from spec2listing.models.tasks import RenderResult
 from spec2listing.pipeline.steps import VISION_RESERVE_SECONDS
 from spec2listing.settings import ProviderSettings
+from spec2listing.storage import keys
 
 from tests.support import EVENTS, ROOT
 
@@ -163,6 +164,15 @@ def test_secret_arns_match_one_secret() -> None:
     assert patterns
     # Secrets Manager appends a hyphen and six random characters to a secret's name in its ARN.
     assert set(patterns) == {"-??????"}
+
+
+def test_functions_write_only_under_the_pipelines_prefixes() -> None:
+    document = TEMPLATE.resources["ListingBucketAccessPolicy"]["Properties"]["PolicyDocument"]
+    writes = [statement for statement in document["Statement"] if "s3:PutObject" in statement["Action"]]
+    (statement,) = writes
+    prefixes = {resource["Fn::Sub"].removeprefix("${ListingBucket.Arn}/") for resource in statement["Resource"]}
+    # Every key the functions write is built under one of these prefixes (storage/keys.py).
+    assert prefixes == {f"{keys.RUNS_PREFIX}*", f"{keys.REJECTED_PREFIX}*", f"{keys.CACHE_PREFIX}*"}
 
 
 def test_execution_end_rule_targets_only_this_pipeline() -> None:
