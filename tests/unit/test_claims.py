@@ -421,6 +421,18 @@ def test_offline_rounded_measure_traced(spec_fields) -> None:
     assert [(claim.kind.value, claim.text) for claim in claims if not claim.supported] == []
 
 
+def test_spec_values_that_deny_back_no_claim_and_raise_no_flag() -> None:
+    specs = {"dishwasher_safe": "n/a", "organic": "-", "vegan": "nein", "latex": "N/A", "waterproof": "no"}
+    spec = _trail_runner().model_copy(update={"specs": specs})
+    claims, listing = _ledger(spec)
+    assert "n/a" not in listing.description.lower()
+    assert "Vegan: nein." in listing.description
+    assert [(claim.kind.value, claim.text) for claim in claims if not claim.supported] == []
+    # Copy that states one of the denied entries as a fact is still flagged.
+    claims, _ = _ledger(spec, listing.model_copy(update={"description": listing.description + " Organic cotton."}))
+    assert ("property", "organic") in [(claim.kind.value, claim.text) for claim in claims if not claim.supported]
+
+
 def test_offline_copy_prints_exact_price() -> None:
     spec = _trail_runner()
     price = spec.price.model_copy(update={"amount": Decimal("149.995")})
@@ -465,6 +477,12 @@ def test_offline_copy_prints_exact_price() -> None:
         ("lifetime waterproof free updates", False),
         ("waterproof: yes breathable: no", False),
         ("breathable: no waterproof: yes", False),
+        ("waterproof: n a.", True),
+        ("waterproof: na", True),
+        ("waterproof: nein.", True),
+        ("waterproof: keine", True),
+        ("waterproof: .", True),
+        ("waterproof: naturally", False),
     ],
 )
 def test_denied_property_wording(text, expected) -> None:

@@ -7,6 +7,7 @@ from typing import Any
 from spec2listing.consistency.quantities import Quantity, find_number_words, find_quantities, find_ranges
 from spec2listing.consistency.units import key_unit, unit_key
 from spec2listing.consistency.vocabulary import (
+    DENYING_VALUES,
     IMPLIED_FIGURES,
     OTHER_SENSE_PHRASES,
     PROPERTIES,
@@ -190,8 +191,7 @@ def _walk(facts: SpecFacts, value: Any, path: str) -> None:
 
 # Spec table values that deny their key or leave it unstated: English, "n/a" and a dash, and the words of
 # German, French and Spanish tables.
-_FALSE_VALUES = frozenset({"no", "false", "none", "0", "n/a", "na", "-", "–", "—", "nein", "keine", "kein", "non"})
-_FALSE_VALUES |= {"aucun", "aucune", "ninguno", "ninguna"}
+_FALSE_VALUES = frozenset({*DENYING_VALUES, "0"})
 
 
 # Spec table values that affirm their key: "dishwasher: yes" states that the product is dishwasher safe.

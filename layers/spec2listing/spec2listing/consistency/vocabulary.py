@@ -436,8 +436,33 @@ _NEGATION = (
 _DENIED_BEFORE = re.compile(
     _NEGATION + r"(?:(?:" + _SOFTENING + "|" + "|".join(re.escape(term) for term in PROPERTIES) + r")\s+){0,2}$"
 )
+# Values of a spec table entry that deny its key, as PIM exports write them ("organic: n/a", "vegan: nein"),
+# so copy that repeats the entry ("Organic: -") denies it too.
+DENYING_VALUES = (
+    "no",
+    "false",
+    "none",
+    "n/a",
+    "na",
+    "-",
+    "–",
+    "—",
+    "nein",
+    "keine",
+    "kein",
+    "non",
+    "aucun",
+    "aucune",
+    "ninguno",
+    "ninguna",
+)
+# The denial is matched in normalized text, where "n/a" reads "n a" and a lone "-" is gone, leaving the key
+# with no value after its colon, which asserts nothing either.
+_DENYING_VALUE = "|".join(
+    re.escape(value) for value in sorted({normalize(value) for value in DENYING_VALUES} - {""}, key=len, reverse=True)
+)
 _DENIED_AFTER = re.compile(
-    r"(?:\s*[:=?]\s*|\s*\(\s*)(?:no|false|none|0(?![.,]?\d))"
+    r"(?:\s*[:=?]\s*|\s*\(\s*)(?:" + _DENYING_VALUE + r"|0(?![.,]?\d)|(?=\s*[.;]))"
     r"(?=\s*(?:$|[.,;:!)\]|•–—-])|\s+[a-z][a-z0-9 ]{0,30}:)"
     r"|(?:\s+[a-z]+)?\s+(?:is\s+|are\s+)?(?:not\s+(?:included|available|supplied|provided|offered)|excluded)\b"
 )

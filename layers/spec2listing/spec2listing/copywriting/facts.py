@@ -76,8 +76,16 @@ def spec_value(value: str | int | float | bool) -> str:
     return str(value)
 
 
+# Spec table values that mean the entry does not apply, as PIM exports fill empty cells; copy leaves them out.
+NOT_APPLICABLE = frozenset({"n/a", "na", "-", "–", "—"})
+
+
 def spec_lines(spec: ProductSpec) -> list[str]:
-    return [f"{spec_label(key)}: {spec_value(value)}" for key, value in spec.specs.items()]
+    return [
+        f"{spec_label(key)}: {spec_value(value)}"
+        for key, value in spec.specs.items()
+        if not (isinstance(value, str) and value.strip().lower() in NOT_APPLICABLE)
+    ]
 
 
 def display_name(spec: ProductSpec) -> str:
