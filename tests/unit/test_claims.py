@@ -920,6 +920,7 @@ def test_unsupported_figure_names_nearest() -> None:
         ("A 10K mAh cell.", {"specs": {"battery_mah": 10000}}),
         ("Cools with 20K BTU.", {"specs": {"cooling_btu": 20000}}),
         ("A 4K screen.", {"specs": {"resolution": "3840 x 2160"}}),
+        ("Search for 4k monitors.", {"category": "Electronics > Monitors > 4K Monitors"}),
         ("A 180 g/m\u00b2 jersey.", {"specs": {"fabric_weight_gsm": 180}}),
         ("B12 (0.5 mg).", {"specs": {"b12_mcg": 500}}),
         ("Water resistant to 50 m (165 ft).", {"specs": {"water_resistance_m": 50}}),

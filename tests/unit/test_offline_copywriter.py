@@ -64,6 +64,13 @@ def test_long_spec_description_fits_and_keeps_anchors() -> None:
         assert anchor in listing.description
 
 
+def test_lowered_category_keeps_figures_and_acronyms() -> None:
+    (spec,) = specs_in(EXAMPLES / "stoneware-mug.json")
+    monitor = spec.model_copy(update={"category": "Electronics > Monitors > 4K USB-C Monitors", "summary": None})
+    listing = OfflineCopyWriter().write(monitor, None, ledger=MemoryLedger()).listing
+    assert "4K USB-C monitors" in listing.short_description
+
+
 def test_banned_phrases_never_written() -> None:
     (spec,) = specs_in(ACCEPTANCE / "vitamin-c-serum.json")
     spec = spec.model_copy(update={"summary": "A miracle serum. Daily 15% vitamin C serum."})

@@ -163,8 +163,9 @@ _COMPOUND = re.compile(
     r"\s?(?(feet)(?:\"|”|″|''|in|inch(?:es)?)|(?:oz|ounces?))(?![a-z])",
     re.IGNORECASE,
 )
-# "4K" and "8K" name video resolutions, not gold of 4 or 8 karat, unless gold follows ("8K gold").
-_RESOLUTION_NAME = re.compile(r"(?<![\w.,$€£])[2458]K(?![\w-])(?!\s*(?:gold|white|yellow|rose|solid|plated))")
+# "4K" and "8K" name video resolutions, not gold of 4 or 8 karat, unless gold follows ("8K gold"). No gold
+# is sold as 4 or 8 karat, so they do in lower case too ("4k monitors", as search terms write it).
+_RESOLUTION_NAME = re.compile(r"(?<![\w.,$€£])(?:[2458]K|[48]k)(?![\w-])(?!\s*(?:gold|white|yellow|rose|solid|plated))")
 # Words after a figure with K that make the K a purity ("18K gold", "14k white gold"). Without one, a K may
 # also be a thousand ("10K steps", "100K+ reviews"), which is read as the figure's other reading.
 _KARAT_AFTER = re.compile(r"\s?(?:gold|white|yellow|rose|solid|plated|gp|karat)\b", re.IGNORECASE)

@@ -105,7 +105,7 @@ class OfflineCopyWriter:
     def _short_description(self, spec: ProductSpec, allowed: "_BannedFilter") -> str:
         """Use the summary, or the name and category when there is none or it carries a banned phrase."""
         candidates = [sentence(spec.summary)] if spec.summary else []
-        candidates.append(sentence(f"{display_name(spec)}, {category_leaf(spec).lower()}"))
+        candidates.append(sentence(f"{display_name(spec)}, {lower_words(category_leaf(spec))}"))
         return next((text for text in candidates if allowed.keeps(text)), display_name(spec))
 
     def _description(self, spec: ProductSpec, allowed: "_BannedFilter") -> str:
@@ -366,12 +366,23 @@ def _tag_parts(text: str) -> list[str]:
     return [*parts, current] if current else parts
 
 
+def lower_words(text: str) -> str:
+    """Lower-case the words of a text, except those with a digit or in capitals only ("4K", "USB-C", "LED").
+
+    "4K Monitors" is "4K monitors": as "4k" the figure would read as 4 karat or 4,000.
+    """
+    return " ".join(
+        word if any(character.isdigit() for character in word) or (word.isupper() and len(word) > 1) else word.lower()
+        for word in text.split()
+    )
+
+
 def _search_terms(spec: ProductSpec) -> list[str]:
     """List the category, materials and colours as search terms, stopping before Amazon's byte limit."""
     limit = text_rule("amazon", "search_terms").max_bytes or 0
     terms: list[str] = []
     for text in [category_leaf(spec), *spec.materials[:2], *(v.color for v in spec.variants)]:
-        term = text.lower()
+        term = lower_words(text)
         if term in terms:
             continue
         if len(" ".join([*terms, term]).encode("utf-8")) > limit:
