@@ -118,6 +118,12 @@ def test_search_terms_stop_at_amazon_byte_limit() -> None:
         ("Trail shoe, grippy sole", 12, "Trail shoe"),
         ("Acme Tote 2024 10 colours", 14, "Acme Tote 2024"),
         ("Tote in sizes 8 10 12 14", 21, "Tote in sizes 8 10 12"),
+        ("Bookcase, Height 6 ft 11 in", 23, "Bookcase, Height"),
+        ("Bookcase, Height 6 ft 11 in", 25, "Bookcase, Height"),
+        ("Weighs 2 lb 10 oz in all", 13, "Weighs"),
+        ("Bottle of 500 ml water", 14, "Bottle of"),
+        ("Dining Table, White Marble Effect Top", 31, "Dining Table, White"),
+        ("Bracelet in Gold Plated Brass", 21, "Bracelet in"),
     ],
 )
 def test_fit_never_cuts_inside_a_figure(text: str, limit: int, expected: str) -> None:

@@ -331,6 +331,22 @@ MIN_LONGEST_SIDE_PX = 1000
 
 # The rest of a figure after its whole number: a fraction ("1/2") or a group of three digits ("250").
 _FIGURE_GOES_ON = re.compile(r"\d+/\d+(?!\d)|\d{3}(?![\d.,])")
+# Words that turn the word before them into a look, a coating or a denial: "marble effect", "gold tone",
+# "chrome plated", "nickel free". Cut between the two, the first would claim the material itself.
+_QUALIFIES_BEFORE = re.compile(
+    r"(?:effect|look|looking|style|styled|tone|toned|finish|coloured|colored|colour|color|like|feel|inspired"
+    r"|imitation|free|plated|coated|print|printed|pattern|veneer|laminate)\b",
+    re.IGNORECASE,
+)
+# A unit that the number before the cut would lose: "11" of "11 in", "500" of "500 ml".
+_UNIT = re.compile(
+    r"(?:in|inch|inches|oz|ounces?|ft|feet|lb|lbs|cm|mm|m|km|kg|g|mg|ml|l|w|kw|v|mah|wh|hz|gb|tb|%|°)(?![a-z])",
+    re.IGNORECASE,
+)
+# A measure in feet or pounds that goes on in inches or ounces ("6 ft 11 in", "2 lb 10 oz"): its first part
+# alone states another figure.
+_LARGER_PART = re.compile(r"\d+(?:[.,]\d+)?\s?(?:ft|feet|foot|lb|lbs|pounds?)$", re.IGNORECASE)
+_SMALLER_PART = re.compile(r"\d+(?:[.,]\d+)?(?:\s?(?:in|inch|inches|oz|ounces?)\b|\")", re.IGNORECASE)
 
 
 # Han, kana, Hangul and full-width forms: the characters of scripts that write no space between words.
@@ -342,8 +358,10 @@ _SPACED_WORD_CHARACTER = re.compile(rf"[^\W_{CJK_CHARACTERS}]")
 def fit(text: str, limit: int) -> str:
     """Shorten text to at most `limit` characters at a word boundary, without a dangling separator.
 
-    A whole number whose figure goes on after the cut, as a mixed fraction ("1 1/2 inch") or a group of
-    thousands ("4 250 ml"), is dropped with it, since its first part alone would state another figure.
+    A whole number whose figure goes on after the cut, as a mixed fraction ("1 1/2 inch"), a group of
+    thousands ("4 250 ml") or feet before inches ("6 ft 11 in"), is dropped with it, since its first part
+    alone would state another figure. So is a word that the word after the cut qualifies ("Marble" of
+    "Marble Effect"), which alone would claim the material.
     Text whose last space is in the first half, such as Japanese, is cut between two characters instead.
     """
     text = " ".join(text.split())
@@ -354,7 +372,17 @@ def fit(text: str, limit: int) -> str:
         cut = _cut_between_characters(text, limit)
     cut = cut[:limit]
     rest = text[len(cut) :].lstrip()
-    if " " in cut and cut.rsplit(" ", 1)[1].isdigit() and _FIGURE_GOES_ON.match(rest):
+    while " " in cut:
+        last = cut.rsplit(" ", 1)[1]
+        larger = _LARGER_PART.search(cut)
+        if last.replace(".", "").replace(",", "").isdigit() and (_FIGURE_GOES_ON.match(rest) or _UNIT.match(rest)):
+            cut = cut.rsplit(" ", 1)[0]
+        elif larger is not None and _SMALLER_PART.match(rest):
+            cut = cut[: larger.start()].rstrip()
+        else:
+            break
+        rest = text[len(cut) :].lstrip()
+    if " " in cut and _QUALIFIES_BEFORE.match(rest):
         cut = cut.rsplit(" ", 1)[0]
     return cut.rstrip(" ,;:-–|/")
 
