@@ -329,6 +329,14 @@ def test_loose_colour_names_pass(color, color_hex) -> None:
     assert result.passed
 
 
+@pytest.mark.parametrize(
+    ("color_hex", "passed"), [("#007FFF", True), ("#3A7BD5", True), ("#F0FFFF", True), ("#C0392B", False)]
+)
+def test_azure_read_as_css_tint_or_retail_blue(color_hex, passed) -> None:
+    (result, *_) = color_name_checks(_with_variant("Azure", color_hex))
+    assert result.passed is passed, result.detail
+
+
 @pytest.mark.parametrize(("color", "color_hex"), [("Dark Gray", "#333333"), ("Dark Grey", "#1A1A1A")])
 def test_dark_grey_darker_than_css_darkgray_passes(color, color_hex) -> None:
     (result, *_) = color_name_checks(_with_variant(color, color_hex))

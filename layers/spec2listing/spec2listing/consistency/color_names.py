@@ -25,6 +25,9 @@ from spec2listing.intake.colors import css_color
 from spec2listing.models.consistency import CheckResult, CheckTarget
 from spec2listing.models.spec import ProductSpec
 
+# CSS colours whose name means another colour in retail as well: CSS azure is a near-white tint (#F0FFFF),
+# while "Azure" on a product is the bright blue of the colour wheel (#007FFF). A hex near either passes.
+RETAIL_READINGS = {"azure": "#007FFF"}
 # Words of a colour name that mean a darker or a lighter shade than the colour named.
 _DARKER = frozenset({"dark", "deep"})
 _LIGHTER = frozenset({"light", "pale"})
@@ -37,7 +40,13 @@ def color_name_checks(spec: ProductSpec) -> list[CheckResult]:
         named = css_color(variant.color)
         if named is None:
             continue
-        problem, measured = _contradiction(named, variant.color_hex, shade=_shade(variant.color))
+        shade = _shade(variant.color)
+        problem, measured = _contradiction(named, variant.color_hex, shade=shade)
+        retail = RETAIL_READINGS.get(" ".join(variant.color.casefold().split()))
+        if problem is not None and retail is not None:
+            retail_problem, retail_measured = _contradiction(retail, variant.color_hex, shade=shade)
+            if retail_problem is None:
+                problem, measured, named = None, retail_measured, retail
         if problem is not None:
             problem = f"{problem}, ΔE00 {measured['delta_e']} (CSS gives {variant.color} as {named})"
         results.append(
