@@ -1,8 +1,10 @@
 import pytest
-from spec2listing.copywriting.facts import fit_sentences, spec_label
+from spec2listing.consistency.text_checks import banned_phrases
+from spec2listing.copywriting.facts import display_name, fit_sentences, spec_label
 from spec2listing.copywriting.offline import OfflineCopyWriter
 from spec2listing.copywriting.platforms import AMAZON_FORBIDDEN_TITLE_CHARS, RULES, fit, text_rule
 from spec2listing.costs.ledger import MemoryLedger
+from spec2listing.models.brand import BrandGuide
 from spec2listing.models.spec import Platform, ProductSpec
 
 from tests.support import ACCEPTANCE, EXAMPLES, all_acceptance_specs, brand_for, specs_in
@@ -69,6 +71,22 @@ def test_lowered_category_keeps_figures_and_acronyms() -> None:
     monitor = spec.model_copy(update={"category": "Electronics > Monitors > 4K USB-C Monitors", "summary": None})
     listing = OfflineCopyWriter().write(monitor, None, ledger=MemoryLedger()).listing
     assert "4K USB-C monitors" in listing.short_description
+
+
+def test_banned_word_in_material_or_category_kept_out_of_titles() -> None:
+    (spec,) = specs_in(EXAMPLES / "stoneware-mug.json")
+    spec = spec.model_copy(
+        update={
+            "materials": ["premium full-grain leather"],
+            "category": "Accessories > Luxury Mugs",
+            "targets": [Platform.AMAZON, Platform.SHOPIFY, Platform.INSTAGRAM],
+        }
+    )
+    guide = BrandGuide.model_validate({"brand": spec.brand, "voice": {"banned_phrases": ["premium", "luxury"]}})
+    listing = OfflineCopyWriter().write(spec, guide, ledger=MemoryLedger()).listing
+
+    assert [check.detail for check in banned_phrases(listing, guide) if not check.passed] == []
+    assert display_name(spec) in listing.title
 
 
 def test_banned_phrases_never_written() -> None:

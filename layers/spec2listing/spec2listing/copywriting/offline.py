@@ -63,7 +63,7 @@ class OfflineCopyWriter:
         banned = brand.voice.banned_phrases if brand else []
         allowed = _BannedFilter(banned)
 
-        title = self._title(spec)
+        title = self._title(spec, allowed)
         description = self._description(spec, allowed)
         bullets = self._bullets(spec, allowed)
         marketplace_text = _MarketplaceText(description, bullets)
@@ -84,7 +84,11 @@ class OfflineCopyWriter:
         ledger.record(Usage(step="copy", provider=self.name, model=self.model))
         return CopyDraft(listing=listing)
 
-    def _title(self, spec: ProductSpec) -> str:
+    def _title(self, spec: ProductSpec, allowed: "_BannedFilter") -> str:
+        """Name the product with its material, size and colours; a detail that carries a banned phrase is left out.
+
+        The name itself stays, banned phrase or not, since the listing cannot go without it.
+        """
         parts = [display_name(spec)]
         details = []
         if spec.materials:
@@ -92,12 +96,13 @@ class OfflineCopyWriter:
         size = weight_text(spec) if spec.weight else volume_text(spec)
         if size:
             details.append(size.split(" (")[0])
+        details = [detail for detail in details if allowed.keeps(detail)]
         if details:
             parts.append(", ".join(details))
         shown = " ".join(parts).lower()
         # Variants of one colour are named with their finish or material: "Navy / Navy matte".
         named = zip(spec.variants, variant_names(spec), strict=True)
-        colors = [name for variant, name in named if variant.color.lower() not in shown]
+        colors = [name for variant, name in named if variant.color.lower() not in shown and allowed.keeps(name)]
         if colors and len(spec.variants) <= 4:
             parts.append(" / ".join(colors))
         return fit(" – ".join(parts), RULES["amazon"].title_max)
@@ -198,7 +203,7 @@ class OfflineCopyWriter:
                 title=fit(amazon_title, RULES["amazon"].title_max),
                 bullets=marketplace.bullets,
                 description=fit_sentences(amazon_description, RULES["amazon"].description_max or 2000),
-                search_terms=_search_terms(spec),
+                search_terms=_search_terms(spec, allowed),
             )
         if Platform.SHOPIFY in spec.targets:
             body = "".join(f"<p>{html.escape(paragraph)}</p>" for paragraph in description.split("\n\n"))
@@ -207,7 +212,7 @@ class OfflineCopyWriter:
             platforms.shopify = ShopifyCopy(
                 title=fit(display_name(spec), RULES["shopify"].title_max),
                 body_html=body,
-                seo_title=fit(_seo_title(spec), RULES["shopify"].seo_title_max or 70),
+                seo_title=fit(_seo_title(spec, allowed), RULES["shopify"].seo_title_max or 70),
                 meta_description=fit_sentences(allowed.join([sentence(meta)]) or display_name(spec), 160),
             )
         if Platform.INSTAGRAM in spec.targets:
@@ -229,7 +234,7 @@ class OfflineCopyWriter:
             lines.append(sentence(f"In {join_words(variant_names(spec), last='or')}"))
         if spec.campaign:
             lines.append(sentence(f"Ready for {spec.campaign}"))
-        hashtags = _hashtags(spec)
+        hashtags = [tag for tag in _hashtags(spec) if allowed.keeps(tag)]
         caption = allowed.join(lines) + "\n\n" + " ".join(hashtags)
         return InstagramCopy(caption=fit(caption, RULES["instagram"].caption_max or 2200), hashtags=hashtags)
 
@@ -292,10 +297,10 @@ class _BannedFilter:
         return " ".join(text for text in sentences if text and self.keeps(text))
 
 
-def _seo_title(spec: ProductSpec) -> str:
+def _seo_title(spec: ProductSpec, allowed: "_BannedFilter") -> str:
     name = display_name(spec)
     leaf = category_leaf(spec)
-    if leaf.lower().rstrip("s") in name.lower():
+    if leaf.lower().rstrip("s") in name.lower() or not allowed.keeps(leaf):
         return name
     return f"{name} | {leaf}"
 
@@ -377,13 +382,16 @@ def lower_words(text: str) -> str:
     )
 
 
-def _search_terms(spec: ProductSpec) -> list[str]:
-    """List the category, materials and colours as search terms, stopping before Amazon's byte limit."""
+def _search_terms(spec: ProductSpec, allowed: "_BannedFilter") -> list[str]:
+    """List the category, materials and colours as search terms, stopping before Amazon's byte limit.
+
+    A term that carries a banned phrase is left out.
+    """
     limit = text_rule("amazon", "search_terms").max_bytes or 0
     terms: list[str] = []
     for text in [category_leaf(spec), *spec.materials[:2], *(v.color for v in spec.variants)]:
         term = lower_words(text)
-        if term in terms:
+        if term in terms or not allowed.keeps(term):
             continue
         if len(" ".join([*terms, term]).encode("utf-8")) > limit:
             break
