@@ -277,6 +277,9 @@ def test_bare_spec_gets_one_amazon_bullet() -> None:
         ("USB-C output", "USB-C output"),
         ("pH", "pH"),
         ("wi-fi", "Wi-fi"),
+        ("age_min", "Minimum age"),
+        ("players_min", "Minimum players"),
+        ("cook_time_min", "Cook time (min)"),
     ],
 )
 def test_spec_label_keeps_written_capitals(key, label) -> None:

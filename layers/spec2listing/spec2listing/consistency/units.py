@@ -242,6 +242,49 @@ _LETTER_NAMERS = frozenset(
 )
 
 
+# Words of a spec key that make a trailing "min" minutes ("cook_time_min"); without one, "min" is a minimum
+# ("age_min", "players_min").
+_TIME_WORDS = frozenset(
+    {
+        "time",
+        "duration",
+        "runtime",
+        "playtime",
+        "life",
+        "cook",
+        "cooking",
+        "bake",
+        "baking",
+        "brew",
+        "brewing",
+        "charge",
+        "charging",
+        "timer",
+        "wait",
+        "dry",
+        "drying",
+        "boil",
+        "interval",
+        "cycle",
+        "standby",
+        "talk",
+        "warmup",
+        "delay",
+        "session",
+    }
+)
+
+
+def minimum_suffix(words: list[str]) -> bool:
+    """Tell whether a key's last word "min" means a minimum rather than minutes.
+
+    After a unit it is the second unit of a rate ("flow_rate_l_min"), and after a time word minutes.
+    """
+    if len(words) < 2 or words[-1] != "min" or unit_key(words[-2]) is not None:
+        return False
+    return not _TIME_WORDS.intersection(words[:-1])
+
+
 def key_unit(key: str) -> str | None:
     """Return the unit a spec table key names in its suffix ("weight_kg", "wash_temp_c", "max_speed_km_h").
 
@@ -252,7 +295,7 @@ def key_unit(key: str) -> str | None:
     read that way. Its last word alone would make 50 L/min a 50-minute figure.
     """
     words = key.lower().split("_")
-    if len(words) < 2:
+    if len(words) < 2 or minimum_suffix(words):
         return None
     last, before = words[-1], words[-2]
     compound = unit_key(f"{before}/{last}")

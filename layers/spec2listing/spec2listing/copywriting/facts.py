@@ -3,7 +3,7 @@
 import re
 from decimal import Decimal
 
-from spec2listing.consistency.units import UNITS, unit_symbol
+from spec2listing.consistency.units import UNITS, minimum_suffix, unit_symbol
 from spec2listing.copywriting.platforms import fit
 from spec2listing.models.spec import ProductSpec
 
@@ -60,7 +60,9 @@ def spec_label(key: str) -> str:
     """
     words = key.split("_")
     unit = None
-    if len(words) > 1 and (words[-1] in UNITS or words[-1] == "in") and words[-1] not in _NOT_LABEL_UNITS:
+    if minimum_suffix([word.lower() for word in words]):
+        words = ["minimum", *words[:-1]]
+    elif len(words) > 1 and (words[-1] in UNITS or words[-1] == "in") and words[-1] not in _NOT_LABEL_UNITS:
         unit = unit_symbol(words.pop())
     label = " ".join(word for word in words if word)
     if label == label.lower():
