@@ -182,11 +182,22 @@ def test_shopify_variant_rows_that_cannot_be_told_apart(second_row, error) -> No
 def test_shopify_weight_unit_error_names_its_column() -> None:
     rows = [
         ["Handle", "Title", "Vendor", "Type", "Variant SKU", "Variant Price", "Variant Grams", "Variant Weight Unit"],
-        ["cap", "Cap", "Acme", "Hats", "CAP-1", "10.00", "200", "lbs"],
+        ["cap", "Cap", "Acme", "Hats", "CAP-1", "10.00", "200", "stone"],
     ]
     (error,) = _errors(parse_upload("export.csv", _csv(rows).encode(), EUR))
     assert error.path == "row 2, column Variant Weight Unit"
-    assert error.value == "'lbs'"
+    assert error.value == "'stone'"
+
+
+@pytest.mark.parametrize(
+    ("written", "unit"), [("L", "l"), ("mL", "ml"), ("Fl. Oz", "fl oz"), ("KG", "kg"), ("lbs", "lb")]
+)
+def test_units_read_as_labels_write_them(written, unit) -> None:
+    spec = json.loads((EXAMPLES / "stoneware-mug.json").read_text())
+    field = "weight" if unit in ("kg", "lb") else "volume"
+    spec[field] = {"value": 2, "unit": written}
+    (parsed,) = _specs(parse_upload("mug.json", json.dumps(spec).encode())).values()
+    assert getattr(parsed, field).unit == unit
 
 
 @pytest.mark.parametrize(

@@ -5,7 +5,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, model_validator
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from spec2listing.models.brand import BrandVoice
@@ -89,13 +89,25 @@ class Money(SpecModel):
         return f"{amount:f} {self.currency}"
 
 
+def _unit_spelling(aliases: dict[str, str]) -> BeforeValidator:
+    """Read a unit as labels write it: in any case, with points ("fl. oz"), and in the usual other spellings."""
+
+    def normalize(value: Any) -> Any:
+        if not isinstance(value, str):
+            return value
+        written = " ".join(value.replace(".", " ").split()).lower()
+        return aliases.get(written, written)
+
+    return BeforeValidator(normalize)
+
+
 class Dimensions(SpecModel):
     """Outer size of the product; at least one of width, depth and height."""
 
     width: PositiveNumber | None = None
     depth: PositiveNumber | None = None
     height: PositiveNumber | None = None
-    unit: Literal["mm", "cm", "m", "in"]
+    unit: Annotated[Literal["mm", "cm", "m", "in"], _unit_spelling({"inch": "in", "inches": "in"})]
     note: Text | None = None
 
     @model_validator(mode="after")
@@ -109,7 +121,7 @@ class Weight(SpecModel):
     """Net weight."""
 
     value: PositiveNumber
-    unit: Literal["g", "kg", "oz", "lb"]
+    unit: Annotated[Literal["g", "kg", "oz", "lb"], _unit_spelling({"lbs": "lb"})]
     note: Text | None = None
 
 
@@ -117,7 +129,7 @@ class Volume(SpecModel):
     """Net content volume."""
 
     value: PositiveNumber
-    unit: Literal["ml", "l", "fl oz"]
+    unit: Annotated[Literal["ml", "l", "fl oz"], _unit_spelling({"floz": "fl oz"})]
     note: Text | None = None
 
 
