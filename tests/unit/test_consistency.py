@@ -299,6 +299,23 @@ def test_documented_weights_match_code() -> None:
     assert documented == {name: kind.weight for name, kind in CHECK_KINDS.items()}
 
 
+def test_anchor_with_a_banned_phrase_names_the_clash() -> None:
+    spec, brand, *_ = _product()
+    spec = spec.model_copy(update={"visual": spec.visual.model_copy(update={"anchors": ["on a luxury hotel bed"]})})
+    brand = brand.model_copy(update={"voice": brand.voice.model_copy(update={"banned_phrases": ["luxury"]})})
+    listing = OfflineCopyWriter().write(spec, brand, ledger=MemoryLedger()).listing
+    plan = plan_images(spec, brand)
+    images = {job.job_id: OfflineRenderer().render(job, spec, [], ledger=MemoryLedger()).data for job in plan.jobs}
+    renders = [RenderResult(job_id=job.job_id, image_key=f"{job.job_id}.png") for job in plan.jobs]
+
+    report = _check(spec, brand, listing, plan, images, renders)
+
+    (check,) = [check for check in report.checks if check.check == "anchor_promised"]
+    assert not check.passed
+    assert check.measured["banned_phrases"] == ["luxury"]
+    assert "reword the anchor or the brand guide" in check.detail
+
+
 def _with_variant(color: str, color_hex: str):
     (spec,) = specs_in(ACCEPTANCE / "gan-charger.json")
     variant = spec.variants[0].model_copy(update={"color": color, "color_hex": color_hex})

@@ -1,6 +1,9 @@
 """Coverage: every promise of the copy and the spec is requested by an image job, and every variant is shown."""
 
+from collections.abc import Sequence
+
 from spec2listing.consistency.claims import mentions, similar
+from spec2listing.copywriting.phrases import phrase_found, phrase_pattern
 from spec2listing.models.consistency import CheckResult, CheckTarget, Claim, ClaimKind, Evidence
 from spec2listing.models.copy import ProductCopy
 from spec2listing.models.jobs import ImageJob, ImagePlan
@@ -40,25 +43,37 @@ def _coverage(check: str, where: str, subject: str, passed: bool, expected: str,
     )
 
 
-def anchors(spec: ProductSpec, listing: ProductCopy, plan: ImagePlan, claims: list[Claim]) -> list[CheckResult]:
-    """Spec anchors are promised by the copy; every anchor the copy promises is asked for by an image job."""
+def anchors(
+    spec: ProductSpec, listing: ProductCopy, plan: ImagePlan, claims: list[Claim], *, banned: Sequence[str] = ()
+) -> list[CheckResult]:
+    """Spec anchors are promised by the copy; every anchor the copy promises is asked for by an image job.
+
+    An anchor that carries a phrase of `banned` (the brand guide's) cannot be named without breaking the
+    guide, so its result says which phrase, for a person to reword the anchor or the guide.
+    """
     results = []
     for claim in _claims(claims, ClaimKind.ANCHOR):
         if not claim.sources or not claim.sources[0].startswith("visual.anchors"):
             continue
         listed = any(field.startswith("visual_anchors") for field in claim.copy_fields)
         named = [field for field in claim.copy_fields if field == "description"]
-        results.append(
-            _coverage(
-                "anchor_promised",
-                "description",
-                claim.text,
-                listed and bool(named),
-                "listed in the copy's visual anchors and named in its description",
-                listed=listed,
-                named_in=named,
-            )
+        result = _coverage(
+            "anchor_promised",
+            "description",
+            claim.text,
+            listed and bool(named),
+            "listed in the copy's visual anchors and named in its description",
+            listed=listed,
+            named_in=named,
         )
+        clash = [phrase for phrase in banned if phrase_found(phrase_pattern(phrase), claim.text)]
+        if clash and not result.passed:
+            result.measured["banned_phrases"] = clash
+            result.detail = (
+                f"the anchor carries {', '.join(repr(phrase) for phrase in clash)}, which the brand guide bans, "
+                "so the copy cannot name it: reword the anchor or the brand guide"
+            )
+        results.append(result)
     for anchor in listing.visual_anchors:
         jobs = [job.job_id for job in plan.jobs if _requests_anchor(job, anchor)]
         for claim in _claims(claims, ClaimKind.ANCHOR):

@@ -170,7 +170,7 @@ def check_product(
     """
     claims = ledger.build_ledger(spec, brand, listing, spec_facts(spec, brand))
     checks: list[CheckResult] = ledger.claim_checks(claims)
-    checks += coverage.anchors(spec, listing, plan, claims)
+    checks += coverage.anchors(spec, listing, plan, claims, banned=brand.voice.banned_phrases if brand else [])
     checks += coverage.variants(spec, plan, renders, claims)
     checks += color_names.color_name_checks(spec)
     checks += coverage.mandatory_elements(plan, claims)
