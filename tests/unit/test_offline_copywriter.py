@@ -280,6 +280,7 @@ def test_bare_spec_gets_one_amazon_bullet() -> None:
         ("age_min", "Minimum age"),
         ("players_min", "Minimum players"),
         ("cook_time_min", "Cook time (min)"),
+        ("steep_min", "Steep (min)"),
     ],
 )
 def test_spec_label_keeps_written_capitals(key, label) -> None:

@@ -42,10 +42,10 @@ _PHONE_WORDS = re.compile(
 )
 # Words that name a product code just before its digits ("part number 0 242 235 666", "Art.-Nr. 0 242 235 666").
 _CODE_WORDS = re.compile(
-    r"(?:\b(?:part|art|article|item|model|ref|reference|sku|mpn|ean|upc|gtin|isbn|serial|order|catalog|catalogue"
-    r"|no|nr|number|code|id|artikelnummer|teilenummer|bestellnummer|best|typ)"
-    # The code's length may follow its name: "ISBN-10", "EAN 13", "GTIN-14".
-    r"(?:[\s-]?(?:8|10|12|13|14))?\b[\s.:#-]*){1,3}$",
+    r"(?:\b(?:part|art|article|item|model|ref|reference|sku|mpn|serial|order|catalog|catalogue"
+    r"|no|nr|number|code|id|artikelnummer|teilenummer|bestellnummer|best|typ"
+    # A barcode's length may follow its name: "ISBN-10", "EAN 13", "GTIN-14".
+    r"|(?:ean|upc|gtin|isbn)(?:[\s-]?(?:8|10|12|13|14))?)\b[\s.:#-]*){1,3}$",
     re.IGNORECASE,
 )
 # Characters before a phone number searched for those words. A fixed window keeps the check linear in the

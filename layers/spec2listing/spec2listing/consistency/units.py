@@ -242,47 +242,47 @@ _LETTER_NAMERS = frozenset(
 )
 
 
-# Words of a spec key that make a trailing "min" minutes ("cook_time_min"); without one, "min" is a minimum
-# ("age_min", "players_min").
-_TIME_WORDS = frozenset(
+# Words of a spec key that name something counted or measured, after which a trailing "min" is a minimum
+# ("age_min", "players_min"). After any other word it stays minutes ("cook_time_min", "steep_min").
+_MINIMUM_OF = frozenset(
     {
-        "time",
-        "duration",
-        "runtime",
-        "playtime",
-        "life",
-        "cook",
-        "cooking",
-        "bake",
-        "baking",
-        "brew",
-        "brewing",
-        "charge",
-        "charging",
-        "timer",
-        "wait",
-        "dry",
-        "drying",
-        "boil",
-        "interval",
-        "cycle",
-        "standby",
-        "talk",
-        "warmup",
-        "delay",
-        "session",
+        "age",
+        "players",
+        "player",
+        "people",
+        "persons",
+        "guests",
+        "users",
+        "riders",
+        "children",
+        "kids",
+        "seats",
+        "participants",
+        "order",
+        "quantity",
+        "qty",
+        "temperature",
+        "temp",
+        "pressure",
+        "speed",
+        "height",
+        "width",
+        "length",
+        "depth",
+        "size",
+        "weight",
+        "load",
+        "capacity",
+        "voltage",
+        "power",
+        "range",
     }
 )
 
 
 def minimum_suffix(words: list[str]) -> bool:
-    """Tell whether a key's last word "min" means a minimum rather than minutes.
-
-    After a unit it is the second unit of a rate ("flow_rate_l_min"), and after a time word minutes.
-    """
-    if len(words) < 2 or words[-1] != "min" or unit_key(words[-2]) is not None:
-        return False
-    return not _TIME_WORDS.intersection(words[:-1])
+    """Tell whether a key's last word "min" means a minimum rather than minutes ("age_min", "players_min")."""
+    return len(words) > 1 and words[-1] == "min" and words[-2] in _MINIMUM_OF
 
 
 def key_unit(key: str) -> str | None:

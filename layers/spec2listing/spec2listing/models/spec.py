@@ -8,6 +8,7 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, model_validator
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
+from spec2listing.consistency.units import unit_key
 from spec2listing.models.brand import BrandVoice
 from spec2listing.types import (
     SKU_EXPECTED,
@@ -89,14 +90,17 @@ class Money(SpecModel):
         return f"{amount:f} {self.currency}"
 
 
-def _unit_spelling(aliases: dict[str, str]) -> BeforeValidator:
-    """Read a unit as labels write it: in any case, with points ("fl. oz"), and in the usual other spellings."""
+def _unit_spelling(allowed: dict[str, str]) -> BeforeValidator:
+    """Read a unit as labels write it: in any case, with points ("fl. oz") and in its other spellings ("Liter",
+    "grams", "lbs"), as the consistency checks know them. `allowed` maps each unit the field allows to its key
+    in those spellings. A value that names no allowed unit stays as written, for the error to show it."""
 
     def normalize(value: Any) -> Any:
         if not isinstance(value, str):
             return value
         written = " ".join(value.replace(".", " ").split()).lower()
-        return aliases.get(written, written)
+        key = unit_key(written) or unit_key(written.replace(" ", ""))
+        return next((unit for unit, unit_of in allowed.items() if key is not None and unit_of == key), value)
 
     return BeforeValidator(normalize)
 
@@ -107,7 +111,7 @@ class Dimensions(SpecModel):
     width: PositiveNumber | None = None
     depth: PositiveNumber | None = None
     height: PositiveNumber | None = None
-    unit: Annotated[Literal["mm", "cm", "m", "in"], _unit_spelling({"inch": "in", "inches": "in"})]
+    unit: Annotated[Literal["mm", "cm", "m", "in"], _unit_spelling({"mm": "mm", "cm": "cm", "m": "m", "in": "inch"})]
     note: Text | None = None
 
     @model_validator(mode="after")
@@ -121,7 +125,7 @@ class Weight(SpecModel):
     """Net weight."""
 
     value: PositiveNumber
-    unit: Annotated[Literal["g", "kg", "oz", "lb"], _unit_spelling({"lbs": "lb"})]
+    unit: Annotated[Literal["g", "kg", "oz", "lb"], _unit_spelling({"g": "g", "kg": "kg", "oz": "oz", "lb": "lb"})]
     note: Text | None = None
 
 
@@ -129,7 +133,7 @@ class Volume(SpecModel):
     """Net content volume."""
 
     value: PositiveNumber
-    unit: Annotated[Literal["ml", "l", "fl oz"], _unit_spelling({"floz": "fl oz"})]
+    unit: Annotated[Literal["ml", "l", "fl oz"], _unit_spelling({"ml": "ml", "l": "l", "fl oz": "fl oz"})]
     note: Text | None = None
 
 
