@@ -190,11 +190,12 @@ def test_shopify_weight_unit_error_names_its_column() -> None:
 
 
 @pytest.mark.parametrize(
-    ("written", "unit"), [("L", "l"), ("mL", "ml"), ("Fl. Oz", "fl oz"), ("KG", "kg"), ("lbs", "lb")]
+    ("written", "unit"),
+    [("L", "l"), ("mL", "ml"), ("Fl. Oz", "fl oz"), ("KG", "kg"), ("lbs", "lb"), ("Liter", "l"), ("grams", "g")],
 )
 def test_units_read_as_labels_write_them(written, unit) -> None:
     spec = json.loads((EXAMPLES / "stoneware-mug.json").read_text())
-    field = "weight" if unit in ("kg", "lb") else "volume"
+    field = "weight" if unit in ("g", "kg", "lb") else "volume"
     spec[field] = {"value": 2, "unit": written}
     (parsed,) = _specs(parse_upload("mug.json", json.dumps(spec).encode())).values()
     assert getattr(parsed, field).unit == unit
