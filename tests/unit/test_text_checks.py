@@ -470,6 +470,14 @@ def test_shopify_body_rejects_code(body: str, found: list[str]) -> None:
         "position:relative;left:-9999px",
         "margin-left:-10000px",
         "position:-webkit-sticky",
+        "vertical-align: -9999px",
+        "color: oklch(0 0 0 / 0)",
+        "color: rgba(0, 0, 0, 0.01)",
+        "color: #00000001",
+        "color: rgba(0, 0, 0, calc(0))",
+        "padding-left: 100000px",
+        "border-left: 99999px solid white",
+        "font: 0/0 a",
     ],
 )
 def test_inline_style_that_hides_moves_or_loads_flagged(style: str) -> None:
@@ -485,6 +493,11 @@ def test_inline_style_that_hides_moves_or_loads_flagged(style: str) -> None:
         "color:#333; background-color: #f5f5f5",
         "margin: 0 auto; padding: 4px 8px",
         "font-weight:bold !important; line-height:1.5",
+        "color: rgb(255, 0, 0); background: #f5f5f5",
+        "color: rgb(0, 0, 0)",
+        "font: 14px/1.5 Arial; font-size: 14px ! important",
+        "display: table-cell; height: 32px; width: 600px; border: 1px solid rgb(0, 0, 0)",
+        "text-indent: 1em; border-spacing: 0; overflow-wrap: break-word; vertical-align: middle",
     ],
 )
 def test_inline_style_that_formats_text_allowed(style: str) -> None:
