@@ -483,6 +483,8 @@ def test_offline_copy_prints_exact_price() -> None:
         ("waterproof: keine", True),
         ("waterproof: .", True),
         ("waterproof: naturally", False),
+        ("waterproof: ; fully taped seams keep the rain out.", False),
+        ("waterproof: ; taped seams ; storm flap", False),
     ],
 )
 def test_denied_property_wording(text, expected) -> None:

@@ -457,12 +457,13 @@ DENYING_VALUES = (
     "ninguna",
 )
 # The denial is matched in normalized text, where "n/a" reads "n a" and a lone "-" is gone, leaving the key
-# with no value after its colon, which asserts nothing either.
+# with no value after its colon before the sentence ends, which asserts nothing either. A dash that goes on
+# to text ("Waterproof: – taped seams") is a separator, which normalize turns into ";", and no denial.
 _DENYING_VALUE = "|".join(
     re.escape(value) for value in sorted({normalize(value) for value in DENYING_VALUES} - {""}, key=len, reverse=True)
 )
 _DENIED_AFTER = re.compile(
-    r"(?:\s*[:=?]\s*|\s*\(\s*)(?:" + _DENYING_VALUE + r"|0(?![.,]?\d)|(?=\s*[.;]))"
+    r"(?:\s*[:=?]\s*|\s*\(\s*)(?:" + _DENYING_VALUE + r"|0(?![.,]?\d)|(?=\s*(?:\.(?!\w)|$)))"
     r"(?=\s*(?:$|[.,;:!)\]|•–—-])|\s+[a-z][a-z0-9 ]{0,30}:)"
     r"|(?:\s+[a-z]+)?\s+(?:is\s+|are\s+)?(?:not\s+(?:included|available|supplied|provided|offered)|excluded)\b"
 )
