@@ -339,14 +339,16 @@ _QUALIFIES_BEFORE = re.compile(
     re.IGNORECASE,
 )
 # A unit that the number before the cut would lose: "11" of "11 in", "500" of "500 ml".
+# "in" is left out, since after a number it is as often a preposition ("Set of 4 in Black") as inches.
 _UNIT = re.compile(
-    r"(?:in|inch|inches|oz|ounces?|ft|feet|lb|lbs|cm|mm|m|km|kg|g|mg|ml|l|w|kw|v|mah|wh|hz|gb|tb|%|°)(?![a-z])",
+    r"(?:inch|inches|oz|ounces?|ft|feet|lb|lbs|cm|mm|km|kg|mg|ml|kw|mah|wh|hz|gb|tb|%|°)(?![a-z])",
     re.IGNORECASE,
 )
 # A measure in feet or pounds that goes on in inches or ounces ("6 ft 11 in", "2 lb 10 oz"): its first part
 # alone states another figure.
-_LARGER_PART = re.compile(r"\d+(?:[.,]\d+)?\s?(?:ft|feet|foot|lb|lbs|pounds?)$", re.IGNORECASE)
-_SMALLER_PART = re.compile(r"\d+(?:[.,]\d+)?(?:\s?(?:in|inch|inches|oz|ounces?)\b|\")", re.IGNORECASE)
+_LARGER_PART = re.compile(r"\d+(?:[.,]\d+)?\s?(?:ft|feet|foot|lb|lbs|pounds?)(?:\s\d+)?$", re.IGNORECASE)
+# What follows the larger part: the smaller one whole ("11 in"), or its unit once the cut took its number.
+_SMALLER_PART = re.compile(r"(?:\d+(?:[.,]\d+)?\s?)?(?:(?:in|inch|inches|oz|ounces?)\b|\")", re.IGNORECASE)
 
 
 # Han, kana, Hangul and full-width forms: the characters of scripts that write no space between words.
@@ -372,19 +374,23 @@ def fit(text: str, limit: int) -> str:
         cut = _cut_between_characters(text, limit)
     cut = cut[:limit]
     rest = text[len(cut) :].lstrip()
+    whole = cut
     while " " in cut:
         last = cut.rsplit(" ", 1)[1]
         larger = _LARGER_PART.search(cut)
-        if last.replace(".", "").replace(",", "").isdigit() and (_FIGURE_GOES_ON.match(rest) or _UNIT.match(rest)):
-            cut = cut.rsplit(" ", 1)[0]
-        elif larger is not None and _SMALLER_PART.match(rest):
+        if larger is not None and _SMALLER_PART.match(rest):
             cut = cut[: larger.start()].rstrip()
+        elif last.replace(".", "").replace(",", "").isdigit() and (_FIGURE_GOES_ON.match(rest) or _UNIT.match(rest)):
+            cut = cut.rsplit(" ", 1)[0]
         else:
             break
         rest = text[len(cut) :].lstrip()
-    if " " in cut and _QUALIFIES_BEFORE.match(rest):
+    # A word the next one qualifies goes too, unless it is itself a qualifier that ends its phrase ("Gold
+    # Plated" before "Free Engraving").
+    if " " in cut and _QUALIFIES_BEFORE.match(rest) and not _QUALIFIES_BEFORE.fullmatch(cut.rsplit(" ", 1)[1]):
         cut = cut.rsplit(" ", 1)[0]
-    return cut.rstrip(" ,;:-–|/")
+    # Text that would be left with nothing keeps its plain cut.
+    return (cut if cut.strip(" ,;:-–|/") else whole).rstrip(" ,;:-–|/")
 
 
 def _cut_between_characters(text: str, limit: int) -> str:
