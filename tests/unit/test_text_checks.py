@@ -615,6 +615,7 @@ def test_banned_phrase_found_in_any_field() -> None:
         ("world's best", "The world's\u180ebest grip."),
         ("game changer", "A game\u2062changer on rock."),
         ("game changer", "A game\u3164changer on rock."),
+        ("best seller", "Join us for #BestSellerWeek on the trail."),
     ],
 )
 def test_banned_phrase_found_in_other_forms(banned, bullet) -> None:
@@ -633,6 +634,7 @@ def test_banned_phrase_found_in_other_forms(banned, bullet) -> None:
         ("must-have", "The laces must have a double knot."),
         ("good", "Sports goods."),
         ("new", "News from the trail."),
+        ("art", "Made for #SmartRunners."),
     ],
 )
 def test_banned_phrase_needs_whole_words(banned, bullet) -> None:

@@ -351,15 +351,25 @@ def hidden_characters(listing: ProductCopy) -> list[CheckResult]:
     return results
 
 
+_WORD_JOINS = re.compile(r"(?<=[a-z])(?=[A-Z])|(?<=[A-Za-z])(?=\d)|(?<=\d)(?=[A-Za-z])")
+
+
+def hashtag_words(tag: str) -> str:
+    """Split a hashtag's words where their case or kind changes: "#BestSellerWeek" is "Best Seller Week"."""
+    return _WORD_JOINS.sub(" ", tag.lstrip("#"))
+
+
 def banned_phrases(listing: ProductCopy, brand: BrandGuide | None) -> list[CheckResult]:
     """Check each phrase the brand guide bans against every copy field a shopper reads."""
     if brand is None or not brand.voice.banned_phrases:
         return []
     results = []
     fields = readable_fields(listing)
+    # A hashtag runs its words together ("#BestSellerWeek"), so its words are split where their case changes.
+    spelled = [" ".join([text, *(hashtag_words(tag) for tag in _HASHTAG.findall(text))]) for _, text in fields]
     for phrase in brand.voice.banned_phrases:
         pattern = phrase_pattern(phrase)
-        found = [path for path, text in fields if phrase_found(pattern, text)]
+        found = [path for (path, _), text in zip(fields, spelled, strict=True) if phrase_found(pattern, text)]
         results.append(
             CheckResult(
                 check="banned_phrase",

@@ -10,6 +10,7 @@ import time
 import unicodedata
 from typing import NamedTuple
 
+from spec2listing.consistency.text_checks import hashtag_words
 from spec2listing.copywriting.facts import (
     category_leaf,
     dimensions_text,
@@ -234,7 +235,7 @@ class OfflineCopyWriter:
             lines.append(sentence(f"In {join_words(variant_names(spec), last='or')}"))
         if spec.campaign:
             lines.append(sentence(f"Ready for {spec.campaign}"))
-        hashtags = [tag for tag in _hashtags(spec) if allowed.keeps(tag)]
+        hashtags = [tag for tag in _hashtags(spec) if allowed.keeps_tag(tag)]
         caption = allowed.join(lines) + "\n\n" + " ".join(hashtags)
         return InstagramCopy(caption=fit(caption, RULES["instagram"].caption_max or 2200), hashtags=hashtags)
 
@@ -292,6 +293,10 @@ class _BannedFilter:
         if self._promotional and promotional_terms(text):
             return False
         return not any(phrase_found(pattern, text) for pattern in self._patterns)
+
+    def keeps_tag(self, tag: str) -> bool:
+        """Tell whether a hashtag, which runs words together ("#BestSellerWeek"), carries no banned phrase."""
+        return self.keeps(tag) and self.keeps(hashtag_words(tag))
 
     def join(self, sentences: list[str]) -> str:
         return " ".join(text for text in sentences if text and self.keeps(text))
