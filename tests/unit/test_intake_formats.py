@@ -71,7 +71,18 @@ def test_markup_table_and_definition_cells_kept_apart() -> None:
         "<p>Soft &amp; light.</p><table><tr><th>Size</th><th>Chest</th></tr><tr><td>S</td><td>90</td></tr>"
         "</table><dl><dt>Care</dt><dd>Wash cold</dd></dl>"
     )
-    assert description_text(body).summary == "Soft & light. Size Chest S 90 Care Wash cold"
+    text = description_text(body)
+    assert text.summary == "Soft & light. Care Wash cold"
+    # A table's rows become items, each named by its first cell and the header row.
+    assert text.items == ["S: Chest 90"]
+
+
+def test_markup_table_without_header_gives_key_and_values() -> None:
+    body = (
+        "<table><tbody><tr><td>Driver</td><td>11 mm</td></tr><tr><td>Frequency</td><td>20 Hz – 20 kHz</td></tr>"
+        "<tr><td>Colours</td><td>Black</td><td></td><td>White</td></tr></tbody></table>"
+    )
+    assert description_text(body).items == ["Driver: 11 mm", "Frequency: 20 Hz – 20 kHz", "Colours: Black, White"]
 
 
 def test_shopify_colour_option_gives_variants_and_sizes_specs() -> None:

@@ -25,6 +25,9 @@ class DescriptionText(BaseModel):
 
 
 class _Collector(HTMLParser):
+    """Collect paragraphs and list items. A table row becomes one item, its cells joined as a key and its
+    values ("Driver: 11 mm", "Size: S, M, L"), since its cells run together as text would read as one figure."""
+
     def __init__(self) -> None:
         # convert_charrefs turns &amp;, &nbsp; and &#8217; into characters.
         super().__init__(convert_charrefs=True)
@@ -32,10 +35,21 @@ class _Collector(HTMLParser):
         self._buffer: list[str] = []
         self._item_depth = 0
         self._skipping = 0
+        self._row: list[str] | None = None
+        # Whether every cell of the row so far is a header cell, and the header row of the table if it had one.
+        self._header_row = False
+        self._header: list[str] = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in _SKIPPED_TAGS:
             self._skipping += 1
+        elif tag == "tr":
+            self._flush()
+            self._row = []
+            self._header_row = True
+        elif tag in ("td", "th") and self._row is not None:
+            self._buffer = []
+            self._header_row = self._header_row and tag == "th"
         elif tag == "li":
             self._flush()
             self._item_depth += 1
@@ -49,6 +63,13 @@ class _Collector(HTMLParser):
     def handle_endtag(self, tag: str) -> None:
         if tag in _SKIPPED_TAGS:
             self._skipping = max(0, self._skipping - 1)
+        elif tag in ("td", "th") and self._row is not None:
+            self._row.append(" ".join("".join(self._buffer).split()))
+            self._buffer = []
+        elif tag in ("tr", "table") and self._row is not None:
+            self._end_row()
+            if tag == "table":
+                self._header = []
         elif tag == "li":
             self._flush()
             self._item_depth = max(0, self._item_depth - 1)
@@ -61,7 +82,25 @@ class _Collector(HTMLParser):
 
     def close(self) -> None:
         super().close()
+        self._end_row()
         self._flush()
+
+    def _end_row(self) -> None:
+        """Add the row as an item; a header row names the values of the rows after it ("S: Chest (cm) 96")."""
+        row = self._row or []
+        self._row = None
+        if self._header_row and len(row) > 1:
+            self._header = row
+            return
+        named = [
+            f"{self._header[index]} {cell}".strip() if cell and index < len(self._header) else cell
+            for index, cell in enumerate(row)
+        ]
+        cells = [cell for cell in (row[:1] + named[1:]) if cell]
+        if len(cells) == 1:
+            self.result.items.append(cells[0])
+        elif cells:
+            self.result.items.append(f"{cells[0]}: {', '.join(cells[1:])}")
 
     def _flush(self) -> None:
         # str.split() without arguments also splits on no-break spaces.
