@@ -275,6 +275,7 @@ WESTERN_TEXTS = [
     "Becher „Klassik“ mit ‚Henkel‘, 0,3 l",
     "Padded sleeve for 15.6” laptops, capacity—350 ml",
     "The “Commuter\nedition” keeps coffee hot",
+    "Flacher Teller aus Porzellan, Ø 27 cm, Fuß ø 8 mm",
 ]
 
 

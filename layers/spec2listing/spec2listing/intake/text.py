@@ -32,6 +32,8 @@ _WINDOWS_PUNCTUATION = frozenset("’‘“”„‚–—…€•™")
 _OPENING_QUOTES = {"”": "“„", "“": "„", "‘": "‚"}
 # Accented letters that are words of their own: French and Portuguese à, Italian è, Swedish å and ö.
 _ONE_LETTER_WORDS = frozenset("àáèéíóöåÀÈÉ")
+# Letters that stand alone as symbols: "Ø 27 cm" and "ø 8 mm" give a diameter in German and Nordic data.
+_ONE_LETTER_WORDS |= frozenset("Øø")
 # Characters that fit anywhere: no-break space, soft hyphen and apostrophes.
 _ANYWHERE = frozenset("\u00a0\u00ad\u2019\u02bc")
 # Categories that product text does not use: controls, format and private-use characters,
