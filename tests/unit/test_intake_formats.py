@@ -898,6 +898,14 @@ def test_akeneo_capacity_in_another_quantity_stays_a_spec() -> None:
     assert (error.path, error.message) == ("values.capacity[0].data", "unsupported volume unit")
 
 
+@pytest.mark.parametrize("data", ["2", 30, "30 l"])
+def test_akeneo_capacity_that_is_no_metric_stays_a_spec(data) -> None:
+    capacity = [{"locale": None, "scope": None, "data": data}]
+    (tent,) = _specs(parse_upload("tent.json", _akeneo_bowl(capacity=capacity), AKENEO_OPTIONS)).values()
+    assert tent.volume is None
+    assert "capacity" in tent.specs
+
+
 def test_akeneo_cleared_metric_skipped_like_other_empty_values() -> None:
     width = [{"locale": None, "scope": None, "data": {"amount": None, "unit": "CENTIMETER"}}]
     weight = [{"locale": None, "scope": None, "data": {"amount": "", "unit": "KILOGRAM"}}]

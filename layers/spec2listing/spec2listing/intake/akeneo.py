@@ -419,20 +419,23 @@ class _Values:
         """Tell whether an attribute found by its usual name can give a measured field.
 
         "capacity" is a volume for a bottle but a charge for a power bank
-        (MILLIAMPEREHOUR): an attribute whose metric values are all in units
-        known to measure another quantity is not read for the field, and
-        stays a spec. A unit not known at all is read, and reported.
+        (MILLIAMPEREHOUR) or a count for a tent: an attribute whose metric
+        values are all in units known to measure another quantity, or an
+        attribute of another name that holds no metric value at all, is not
+        read for the field, and stays a spec. A unit not known at all is
+        read, and reported.
         """
         quantity = _QUANTITIES.get(field)
         entries = self.values.get(code)
         if quantity is None or not isinstance(entries, list):
             return True
-        units = {
-            str(entry["data"]["unit"]).upper()
-            for entry in entries
-            if isinstance(entry, dict) and isinstance(entry.get("data"), dict) and "unit" in entry["data"]
-        }
-        return not units or not units.isdisjoint(UNITS[quantity]) or not units <= _KNOWN_UNITS
+        data = [entry.get("data") for entry in entries if isinstance(entry, dict)]
+        units = {str(value["unit"]).upper() for value in data if isinstance(value, dict) and "unit" in value}
+        if not units:
+            # A number or text under a name other than the field's own ("capacity": "2" persons, "30" litres
+            # with no unit) measures nothing the field can take; under the field's own name it is an error.
+            return code == field or not any(value not in (None, "", []) for value in data)
+        return not units.isdisjoint(UNITS[quantity]) or not units <= _KNOWN_UNITS
 
 
 def _no_data(data: Any) -> bool:
