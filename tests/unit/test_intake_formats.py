@@ -480,6 +480,15 @@ def test_decomposed_text_read_as_composed() -> None:
     assert all(spec.name == "Café Mug" for _, spec in specs)
 
 
+def test_shopify_title_entities_decoded() -> None:
+    rows = [
+        ["Handle", "Title", "Vendor", "Type", "Variant SKU", "Variant Price"],
+        ["socks", "Hiking Socks &ndash; 3 Pack", "Smith &amp; Sons", "Socks", "SOCK-3", "12.00"],
+    ]
+    (socks,) = _specs(parse_upload("export.csv", _csv(rows).encode(), EUR)).values()
+    assert (socks.name, socks.brand) == ("Hiking Socks – 3 Pack", "Smith & Sons")
+
+
 def test_shopify_export_with_older_type_columns() -> None:
     header = ["Handle", "Title", "Vendor", "Standard Product Type", "Custom Product Type", "Variant SKU"]
     header.append("Variant Price")

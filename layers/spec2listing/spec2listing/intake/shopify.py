@@ -125,7 +125,8 @@ def product_candidate(
     if product.status.strip().lower() == ARCHIVED and not options.include_inactive:
         return Rejection(sku=sku or None, origin=product.origin, errors=[_archived(file, product)])
     errors = list(product.errors)
-    data: dict[str, Any] = {"sku": sku, "name": product.title, "brand": product.vendor}
+    # Titles and vendors imported into Shopify keep HTML entities ("Socks &ndash; 3 Pack"), as bodies do.
+    data: dict[str, Any] = {"sku": sku, "name": html.unescape(product.title), "brand": html.unescape(product.vendor)}
     category = product.category if not product.category.startswith(TAXONOMY_ID_PREFIX) else ""
     data["category"] = category or product.product_type or None
     if data["category"] is None:
