@@ -140,6 +140,18 @@ def test_bad_input_rejected_and_original_kept(run, bad) -> None:
             assert error["expected"]
 
 
+def test_exports_carry_price_and_an_image_per_variant(run) -> None:
+    out, _, _ = run
+    for folder in _product_dirs(out):
+        spec = json.loads((folder / "spec.json").read_text())["spec"]
+        variant_skus = {variant["sku"] for variant in spec.get("variants", [])}
+        for export in (folder / "exports").glob("*.json"):
+            document = json.loads(export.read_text())
+            assert document["price"]["currency"] == spec["price"]["currency"], export
+            assert {item["variant_sku"] for item in document["variant_images"]} == variant_skus, export
+            assert {item["image"] for item in document["variant_images"]} <= set(document["images"]), export
+
+
 def test_bucket_folders_are_the_ones_the_template_lets_write(run) -> None:
     out, _, _ = run
     folders = {path.name for path in out.iterdir() if path.is_dir()}

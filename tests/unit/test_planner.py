@@ -1,5 +1,6 @@
 from spec2listing.imaging.planner import plan_images, variant_job_id
 from spec2listing.models.jobs import ImageKind
+from spec2listing.models.spec import Platform
 
 from tests.support import ACCEPTANCE, brand_for, specs_in
 
@@ -83,6 +84,14 @@ def test_variant_job_ids_stable() -> None:
     assert variant_job_id("KR-MUG-350-MOSS") == "variant-kr-mug-350-moss"
     assert variant_job_id("v_1") == variant_job_id("v_1")
     assert variant_job_id("v_1") != variant_job_id("V.1")
+
+
+def test_amazon_only_scenes_are_square_amazon_images() -> None:
+    (spec,) = specs_in(ACCEPTANCE / "trail-runner.json")
+    spec = spec.model_copy(update={"targets": [Platform.AMAZON]})
+    scenes = [job for job in plan_images(spec, None).jobs if job.kind == ImageKind.LIFESTYLE]
+    assert scenes
+    assert all(job.platforms == ["amazon"] and job.width == job.height for job in scenes)
 
 
 def test_products_of_one_collection_get_their_own_prompts() -> None:

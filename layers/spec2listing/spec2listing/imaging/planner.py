@@ -54,19 +54,25 @@ def plan_images(
     # Scenes come from the spec's anchors, not the copy's: regenerated copy may word them
     # differently, and the image cache would then render every scene again.
     scenes: list[str | None] = list(spec.visual.anchors) or [None]
+    # Scenes are wide for the storefronts and social posts. A listing for Amazon alone shows them among its
+    # further images, which Amazon wants square like the main one, so they are drawn at the packshot's size.
+    scene_platforms = [p.value for p in spec.targets if p != Platform.AMAZON]
+    scene_size = lifestyle_size
+    if not scene_platforms:
+        scene_platforms, scene_size = [Platform.AMAZON.value], size
     for index, anchor in enumerate(scenes, start=1):
         jobs.append(
             ImageJob(
                 job_id=f"lifestyle-{index}",
                 kind=ImageKind.LIFESTYLE,
                 prompt=_lifestyle_prompt(spec, main, anchor, mandatory, brand),
-                size=lifestyle_size,
+                size=scene_size,
                 quality=quality,
                 backdrop=anchor or (spec.visual.style or "lifestyle scene"),
                 anchors=[anchor] if anchor else [],
                 mandatory_elements=mandatory,
                 reference_images=references,
-                platforms=[p.value for p in spec.targets if p != Platform.AMAZON] or ["shopify"],
+                platforms=scene_platforms,
                 **_variant_fields(main),
             )
         )

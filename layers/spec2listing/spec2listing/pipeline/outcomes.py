@@ -12,6 +12,7 @@ from spec2listing.models.copy import ProductCopy
 from spec2listing.models.jobs import ImagePlan
 from spec2listing.models.manifest import ImageEntry, Manifest, Reuse
 from spec2listing.models.records import ClaimState, ProductRecord, ProductStatus, RunRecord, RunStatus, Usage
+from spec2listing.models.spec import ProductSpec
 from spec2listing.models.tasks import (
     FailureTask,
     FinalizeTask,
@@ -77,7 +78,7 @@ def finalize_product(
             )
 
         usage = read_ledger(store, task.run_id, task.sku)
-        exports = write_exports(store, task.run_id, task.sku, listing, images)
+        exports = write_exports(store, task.run_id, product.spec, listing, images)
         review_key = keys.product_file(task.run_id, task.sku, "review.html")
         manifest_key = keys.product_file(task.run_id, task.sku, "manifest.json")
         now = datetime.now(UTC)
@@ -190,14 +191,29 @@ def flag_summary(report: ConsistencyReport) -> list[str]:
 
 
 def write_exports(
-    store: ObjectStore, run_id: str, sku: str, listing: ProductCopy, images: list[ImageEntry]
+    store: ObjectStore, run_id: str, spec: ProductSpec, listing: ProductCopy, images: list[ImageEntry]
 ) -> dict[str, str]:
-    """One JSON file per targeted platform with its copy and the image keys it uses."""
+    """Write one JSON file per targeted platform: its copy, the price, the image keys it uses, and which
+    image shows each variant, so that a feed or an import needs no other file."""
     exports = {}
+    price = {"amount": str(spec.price.amount), "currency": spec.price.currency}
     for platform, fields in listing.platforms.model_dump(exclude_none=True).items():
-        platform_images = [image.key for image in images if image.key and platform in image.platforms]
-        key = keys.product_file(run_id, sku, f"exports/{platform}.json")
-        put_json(store, key, {"sku": sku, "platform": platform, **fields, "images": platform_images})
+        used = [image for image in images if image.key and platform in image.platforms]
+        variants = [
+            {"variant_sku": image.variant_sku, "color": image.color, "color_hex": image.color_hex, "image": image.key}
+            for image in used
+            if image.variant_sku and image.kind != "lifestyle"
+        ]
+        document = {
+            "sku": spec.sku,
+            "platform": platform,
+            **fields,
+            "price": price,
+            "images": [image.key for image in used],
+            "variant_images": variants,
+        }
+        key = keys.product_file(run_id, spec.sku, f"exports/{platform}.json")
+        put_json(store, key, document)
         exports[platform] = key
     return exports
 
