@@ -100,7 +100,7 @@ def find_contact_details(text: str) -> list[str]:
     found += [
         f"phone number: {match.group(0)}"
         for match in _PHONE_CANDIDATE.finditer(text)
-        if _is_phone_number(match.group(0), *_words_before(text, match.start()))
+        if not _measures(text, match) and _is_phone_number(match.group(0), *_words_before(text, match.start()))
     ]
     found += [
         f"phone number: {match.group(0)}"
@@ -160,8 +160,9 @@ def _is_phone_number(candidate: str, announced: bool, coded: bool) -> bool:
     a GTIN or ISBN-10 with a valid check digit, it is a product code. Otherwise a leading 0 (a trunk or
     toll-free prefix, "0800 123 456") or the North American 3-3-4 grouping makes it one. A 0 standing alone
     is no trunk prefix, which is written joined to the area code, but the start of an article number ("Spark
-    Plug 0 242 235 666"). NOTE: so a number grouped otherwise ("612 345 678", "98765 43210") counts only
-    when a word announces it.
+    Plug 0 242 235 666"). Unannounced digits with no separator, and four or more rising groups of one
+    length, are part numbers and gauges. NOTE: so a number grouped otherwise ("612 345 678", "98765 43210"),
+    or written without separators ("08001234567"), counts only when a word announces it.
     """
     groups = re.findall(r"\d+", candidate)
     digits = "".join(groups)
@@ -177,10 +178,33 @@ def _is_phone_number(candidate: str, announced: bool, coded: bool) -> bool:
         return False
     if coded or _is_printed_gtin(groups) or _is_isbn10(groups):
         return False
+    if len(groups) == 1:
+        # Unannounced digits with no separator are a part or article number ("Bosch 0986494055"): copy that
+        # gives a phone number groups it for the reader.
+        return False
+    if len(groups) >= 4 and len({len(group) for group in groups}) == 1 and groups == sorted(groups, key=int):
+        # Four or more rising groups of one length are a list, as bass string gauges are ("045-065-080-105").
+        return False
     if groups[0].startswith("0") and groups[0] != "0":
         return True
     lengths = [len(group) for group in groups]
     return lengths == [3, 3, 4] or (lengths == [1, 3, 3, 4] and groups[0] == "1")
+
+
+# A unit right after a run of numbers makes them sizes ("250 500 1000 g bags").
+_UNIT_AFTER = re.compile(r"\s?(?:mg|g|kg|ml|cl|l|mm|cm|m|oz|lb|lbs|in|inch|inches|ft|w|v|mah|gb|tb)\b", re.IGNORECASE)
+
+
+def _measures(text: str, match: re.Match[str]) -> bool:
+    """Tell whether a run of digits measures something: decimals written from their point (".010 .013 .017",
+    as string gauges are), or numbers a unit follows."""
+    candidate = match.group(0)
+    before = text[max(0, match.start() - 2) : match.start()]
+    if (before.endswith(".") and not before[:1].isalpha() and candidate[:1].isdigit()) or re.search(
+        r"\s\.\d", candidate
+    ):
+        return True
+    return _UNIT_AFTER.match(text, match.end()) is not None
 
 
 def _is_rising_run(candidate: str) -> bool:
