@@ -176,6 +176,16 @@ def test_usage_is_free_offline() -> None:
     assert [(u.provider, u.cost_usd) for u in ledger.recorded] == [("offline", 0.0)]
 
 
+@pytest.mark.parametrize(
+    ("material", "head"),
+    [("18 mm birch plywood", "18 mm Birch Plywood"), ("600 g/m² cotton terry", "600 g/m² Cotton Terry")],
+)
+def test_title_material_keeps_unit_symbols(material, head) -> None:
+    (spec,) = specs_in(EXAMPLES / "stoneware-mug.json")
+    listing = OfflineCopyWriter().write(spec.model_copy(update={"materials": [material]}), None, ledger=MemoryLedger())
+    assert head in listing.listing.title
+
+
 def test_title_keeps_material_head_phrase() -> None:
     (spec,) = specs_in(EXAMPLES / "daypack.json")
     listing = OfflineCopyWriter().write(spec, None, ledger=MemoryLedger()).listing

@@ -11,6 +11,7 @@ import unicodedata
 from typing import NamedTuple
 
 from spec2listing.consistency.text_checks import hashtag_words
+from spec2listing.consistency.units import unit_key
 from spec2listing.copywriting.facts import (
     category_leaf,
     dimensions_text,
@@ -335,8 +336,15 @@ def _headline_material(material: str) -> str:
     if not words:
         return material.strip()
     return " ".join(
-        _capitalize(word) if index == 0 or word.lower() not in _SMALL_WORDS else word
+        word if (index > 0 and word.lower() in _SMALL_WORDS) or _unit_after_number(words, index) else _capitalize(word)
         for index, word in enumerate(words)
+    )
+
+
+def _unit_after_number(words: list[str], index: int) -> bool:
+    """Tell whether a word is a unit symbol after a number ("mm" of "18 mm"), whose case is part of it."""
+    return (
+        index > 0 and any(character.isdigit() for character in words[index - 1]) and unit_key(words[index]) is not None
     )
 
 
