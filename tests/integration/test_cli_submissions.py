@@ -4,6 +4,7 @@ import json
 import os
 import shutil
 import signal
+import time
 
 import pytest
 from spec2listing.local import cli
@@ -137,6 +138,31 @@ def test_interrupt_stops_runs_and_records_them(tmp_path, monkeypatch, capsys) ->
     (run,) = [item for item in json.loads((out / "table.json").read_text())["items"] if item["sk"] == "RUN"]
     assert run["record"]["status"] == "FAILED"
     assert run["record"]["error"] == "Interrupted: stopped with Ctrl-C"
+
+
+def test_sigterm_stops_runs_and_saves_the_folder(tmp_path, monkeypatch, capsys) -> None:
+    monkeypatch.setenv("OFFLINE_COPY_LATENCY_SECONDS", "3")
+    original_wait = LocalPipeline.wait
+
+    def terminated_wait(self, submissions, **options):
+        def terminate_once_counted(done: int, expected: int) -> None:
+            if expected:
+                os.kill(os.getpid(), signal.SIGTERM)  # as a cancelled CI job or `timeout` sends it
+                time.sleep(1)
+
+        return original_wait(self, submissions, on_progress=terminate_once_counted, timeout_seconds=None)
+
+    monkeypatch.setattr(LocalPipeline, "wait", terminated_wait)
+    out = tmp_path / "out"
+
+    code = main(["run", str(EXAMPLES / "daypack.json"), "--out", str(out)])
+
+    printed = capsys.readouterr()
+    assert code == 130
+    assert "interrupted; stopping runs and saving the output folder" in printed.err
+    (run,) = [item for item in json.loads((out / "table.json").read_text())["items"] if item["sk"] == "RUN"]
+    assert run["record"]["status"] == "FAILED"
+    assert signal.getsignal(signal.SIGTERM) is signal.SIG_DFL
 
 
 def test_second_interrupt_waits_for_the_runs_to_close(tmp_path, monkeypatch, capsys) -> None:

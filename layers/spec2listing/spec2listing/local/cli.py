@@ -261,6 +261,7 @@ def _run(arguments: argparse.Namespace, console: Console) -> int:
 
     submissions: list[Submission] = []
     restore_interrupts: Callable[[], None] = _nothing
+    restore_termination = _stop_on_termination()
     try:
         pipeline = LocalPipeline(out_dir, environment=environment)
         with pipeline:
@@ -272,6 +273,7 @@ def _run(arguments: argparse.Namespace, console: Console) -> int:
                 outcomes = _wait_with_progress(pipeline, submissions, console, arguments.timeout)
             except TimeoutError as error:
                 restore_interrupts = _defer_interrupts()
+                _error_console().print(f"{shown(str(error))}; {STOPPING}")
                 stopped = pipeline.stop(pipeline.started, reason=f"TimedOut: {error}")
                 outcomes = pipeline.outcomes(pipeline.started)
                 # With none stopped, every run ended between the deadline and the stop, so the command is done.
@@ -283,6 +285,7 @@ def _run(arguments: argparse.Namespace, console: Console) -> int:
                 restore_interrupts()  # deferred again below, while the folder is saved
             except KeyboardInterrupt:
                 restore_interrupts = _defer_interrupts()
+                _error_console().print(f"interrupted; {STOPPING}")
                 # pipeline.started also contains an execution whose submission the interrupt cut short.
                 stopped = pipeline.stop(pipeline.started, reason="Interrupted: stopped with Ctrl-C")
                 _print_outcomes(console, pipeline.outcomes(pipeline.started), out_dir)
@@ -294,6 +297,7 @@ def _run(arguments: argparse.Namespace, console: Console) -> int:
         raise UsageError(str(error)) from error
     finally:
         restore_interrupts()
+        restore_termination()
     _print_outcomes(console, outcomes, out_dir)
     failing = any(
         outcome.status == "FAILED"
@@ -308,6 +312,13 @@ def _nothing() -> None:
     return None
 
 
+# Signals that stop a command: Ctrl-C, and a terminal or job manager ending it.
+STOP_SIGNALS = tuple(getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, name))
+
+
+STOPPING = "stopping runs and saving the output folder; provider calls under way may take up to 30 s"
+
+
 def _defer_interrupts() -> Callable[[], None]:
     """Let Ctrl-C only print a notice until the returned function is called, so runs close and the folder saves.
 
@@ -319,10 +330,32 @@ def _defer_interrupts() -> Callable[[], None]:
     def notice(signum: int, frame: object) -> None:
         _error_console().print("stopping runs and saving the output folder; please wait")
 
-    previous = signal.signal(signal.SIGINT, notice)
+    previous = {number: signal.signal(number, notice) for number in STOP_SIGNALS}
 
     def restore() -> None:
-        signal.signal(signal.SIGINT, previous)
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+
+    return restore
+
+
+def _stop_on_termination() -> Callable[[], None]:
+    """Make SIGTERM and SIGHUP (a cancelled CI job, `timeout`, a closed terminal) stop the runs as Ctrl-C does.
+
+    The output folder, with the usage of calls already billed and the image cache, is saved only when the
+    command ends through the stop path, so a plain kill would lose it.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        return _nothing
+
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    previous = {number: signal.signal(number, interrupt) for number in STOP_SIGNALS if number != signal.SIGINT}
+
+    def restore() -> None:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
 
     return restore
 
