@@ -314,7 +314,8 @@ def brand_loader(store: ObjectStore, file: str) -> Callable[[str], BrandGuide | 
                 path="brand_guide",
                 value=repr(name),
                 message=f"brand guide not found at s3://{store.bucket}/{key}",
-                expected=f"an uploaded {key}, or an inline brand_voice instead",
+                expected=f"an uploaded {key} (in a local run, {name}.json in a brands/ folder beside the spec "
+                "files or in a --brands folder), or an inline brand_voice instead",
             )
         except ValidationError as error:
             cache[name] = _invalid_brand_guide(file, key, field_errors_from_validation(key, error))
