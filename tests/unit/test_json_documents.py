@@ -120,3 +120,13 @@ def test_repeated_key_with_lone_surrogate_shown_escaped() -> None:
     (error,) = [error for error in rejection.errors if error.path == "name"]
     assert error.value.startswith('"A\\ud800" then')
     assert error.model_dump_json()
+
+
+def test_brand_guide_among_specs_named_as_such() -> None:
+    guide = {"brand": "Fjellstad", "voice": {"tone": ["calm"]}, "visual": {"palette": ["#4B5E2A"]}}
+    upload = parse_upload("fjellstad.json", json.dumps(guide).encode())
+    (rejection,) = upload.rejections
+    (error,) = rejection.errors
+    assert error.path == "(document)"
+    assert error.message == "the file is a brand guide (brand, voice, visual), not a product spec"
+    assert "brands/" in error.expected

@@ -205,6 +205,15 @@ def document_items(file: str, document: Any) -> tuple[list[Item], list[Rejection
         entries, prefix = document["products"], "products"
     elif isinstance(document, list):
         wrapper_errors, entries, prefix = [], document, ""
+    elif isinstance(document, dict) and _looks_like_brand_guide(document):
+        rejection = file_rejection(
+            file,
+            "(document)",
+            "the file is a brand guide (brand, voice, visual), not a product spec",
+            "the guide in a brands/ folder beside the specs (or passed with --brands), or brands/<name>.json "
+            "in the bucket, named by the specs' brand_guide",
+        )
+        return [], [rejection]
     elif isinstance(document, dict):
         return without_repeated_keys(file, [("", document)])
     else:
@@ -234,6 +243,13 @@ def document_items(file: str, document: Any) -> tuple[list[Item], list[Rejection
             )
     kept, repeated = without_repeated_keys(file, items)
     return kept, rejections + repeated
+
+
+def _looks_like_brand_guide(document: dict[str, Any]) -> bool:
+    """Tell whether an object has a brand guide's keys, and none of a spec's own, as a guide saved among the
+    specs instead of under brands/ has."""
+    keys = set(document)
+    return "brand" in keys and bool(keys & {"voice", "visual"}) and keys <= {"brand", "voice", "visual"}
 
 
 def _json_kind(value: str | float | bool | None) -> str:
