@@ -303,6 +303,13 @@ def test_spec_label_keeps_written_capitals(key, label) -> None:
     assert spec_label(key) == label
 
 
+def test_hashtags_never_join_two_numbers() -> None:
+    (spec,) = specs_in(EXAMPLES / "stoneware-mug.json")
+    spec = spec.model_copy(update={"campaign": "Estate 2025 -20%", "targets": [Platform.INSTAGRAM]})
+    hashtags = OfflineCopyWriter().write(spec, None, ledger=MemoryLedger()).listing.platforms.instagram.hashtags
+    assert "#Estate2025" in hashtags
+
+
 def test_hashtags_keep_accented_letters_and_drop_apostrophes() -> None:
     (spec,) = specs_in(ACCEPTANCE / "trail-runner.json")
     spec = spec.model_copy(update={"brand": "Müller & Söhne", "category": "Gifts > Men's Gifts", "campaign": "2026"})

@@ -358,11 +358,23 @@ def _hashtags(spec: ProductSpec) -> list[str]:
         words.append(spec.campaign)
     tags = []
     for word in words:
-        tag = "#" + "".join(part[:1].upper() + part[1:] for part in _tag_parts(word))
+        tag = "#" + "".join(part[:1].upper() + part[1:] for part in _joinable_parts(word))
         # Instagram links a tag only when it has a letter.
         if re.search(r"[^\W\d_]", tag) and tag not in tags:
             tags.append(tag)
     return tags[: RULES["instagram"].hashtags_max or 5]
+
+
+def _joinable_parts(text: str) -> list[str]:
+    """List the parts of a text a hashtag joins, leaving out a number that a space parts from the number before
+    it: "Estate 2025 -20%" gives Estate and 2025, never "202520". Numbers within one word stay ("11.11")."""
+    parts: list[str] = []
+    for word in text.split():
+        word_parts = _tag_parts(word)
+        if parts and parts[-1].isdigit() and word_parts and word_parts[0].isdigit():
+            continue
+        parts += word_parts
+    return parts
 
 
 def _tag_parts(text: str) -> list[str]:
