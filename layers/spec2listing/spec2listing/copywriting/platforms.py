@@ -338,8 +338,8 @@ _QUALIFIES_BEFORE = re.compile(
     r"|imitation|free|plated|coated|print|printed|pattern|veneer|laminate)\b",
     re.IGNORECASE,
 )
-# A unit that the number before the cut would lose: "11" of "11 in", "500" of "500 ml".
-# "in" is left out, since after a number it is as often a preposition ("Set of 4 in Black") as inches.
+# A unit that the number before the cut would lose: "500" of "500 ml", "12" of "12 inches". "in" is left
+# out, since after a number it is as often a preposition ("Set of 4 in Black") as inches.
 _UNIT = re.compile(
     r"(?:inch|inches|oz|ounces?|ft|feet|lb|lbs|cm|mm|km|kg|mg|ml|kw|mah|wh|hz|gb|tb|%|°)(?![a-z])",
     re.IGNORECASE,
@@ -347,7 +347,7 @@ _UNIT = re.compile(
 # A measure in feet or pounds that goes on in inches or ounces ("6 ft 11 in", "2 lb 10 oz"): its first part
 # alone states another figure.
 _LARGER_PART = re.compile(r"\d+(?:[.,]\d+)?\s?(?:ft|feet|foot|lb|lbs|pounds?)(?:\s\d+)?$", re.IGNORECASE)
-# What follows the larger part: the smaller one whole ("11 in"), or its unit once the cut took its number.
+# The text after the larger part: the smaller one whole ("11 in"), or its unit once the cut took its number.
 _SMALLER_PART = re.compile(r"(?:\d+(?:[.,]\d+)?\s?)?(?:(?:in|inch|inches|oz|ounces?)\b|\")", re.IGNORECASE)
 
 
