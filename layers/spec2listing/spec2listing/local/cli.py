@@ -273,7 +273,8 @@ def _run(arguments: argparse.Namespace, console: Console) -> int:
                 outcomes = _wait_with_progress(pipeline, submissions, console, arguments.timeout)
             except TimeoutError as error:
                 restore_interrupts = _defer_interrupts()
-                _error_console().print(f"{shown(str(error))}; {STOPPING}")
+                if pipeline.running(pipeline.started):
+                    _error_console().print(f"{shown(str(error))}; {STOPPING}")
                 stopped = pipeline.stop(pipeline.started, reason=f"TimedOut: {error}")
                 outcomes = pipeline.outcomes(pipeline.started)
                 # With none stopped, every run ended between the deadline and the stop, so the command is done.

@@ -682,6 +682,14 @@ class LocalPipeline:
         cause = str(description.get("cause") or "the execution failed")
         self.invoke(CLOSE_ENDED_RUN_FUNCTION, _status_change_event(description, description["status"], error, cause))
 
+    def running(self, submissions: list[Submission]) -> bool:
+        """Tell whether any of the submissions' executions is still running."""
+        sfn = boto3.client("stepfunctions", region_name=REGION)
+        return any(
+            sfn.describe_execution(executionArn=submission.execution_arn)["status"] == "RUNNING"
+            for submission in submissions
+        )
+
     def stop(self, submissions: list[Submission], *, reason: str) -> list[str]:
         """Stop the executions still running and close their runs as FAILED with `reason`; return their run ids.
 
