@@ -202,7 +202,16 @@ def test_shopify_weight_unit_error_names_its_column() -> None:
 
 @pytest.mark.parametrize(
     ("written", "unit"),
-    [("L", "l"), ("mL", "ml"), ("Fl. Oz", "fl oz"), ("KG", "kg"), ("lbs", "lb"), ("Liter", "l"), ("grams", "g")],
+    [
+        ("L", "l"),
+        ("mL", "ml"),
+        ("Fl. Oz", "fl oz"),
+        ("KG", "kg"),
+        ("lbs", "lb"),
+        ("Liter", "l"),
+        ("grams", "g"),
+        ("cl", "cl"),
+    ],
 )
 def test_units_read_as_labels_write_them(written, unit) -> None:
     spec = json.loads((EXAMPLES / "stoneware-mug.json").read_text())

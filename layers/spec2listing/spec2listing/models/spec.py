@@ -133,7 +133,9 @@ class Volume(SpecModel):
     """Net content volume."""
 
     value: PositiveNumber
-    unit: Annotated[Literal["ml", "l", "fl oz"], _unit_spelling({"ml": "ml", "l": "l", "fl oz": "fl oz"})]
+    unit: Annotated[
+        Literal["ml", "cl", "l", "fl oz"], _unit_spelling({"ml": "ml", "cl": "cl", "l": "l", "fl oz": "fl oz"})
+    ]
     note: Text | None = None
 
 
