@@ -141,18 +141,7 @@ def test_interrupt_stops_runs_and_records_them(tmp_path, monkeypatch, capsys) ->
 
 
 def test_sigterm_stops_runs_and_saves_the_folder(tmp_path, monkeypatch, capsys) -> None:
-    monkeypatch.setenv("OFFLINE_COPY_LATENCY_SECONDS", "3")
-    original_wait = LocalPipeline.wait
-
-    def terminated_wait(self, submissions, **options):
-        def terminate_once_counted(done: int, expected: int) -> None:
-            if expected:
-                os.kill(os.getpid(), signal.SIGTERM)  # as a cancelled CI job or `timeout` sends it
-                time.sleep(1)
-
-        return original_wait(self, submissions, on_progress=terminate_once_counted, timeout_seconds=None)
-
-    monkeypatch.setattr(LocalPipeline, "wait", terminated_wait)
+    _interrupt_while_running(monkeypatch, stop=_terminate_once_counted)
     out = tmp_path / "out"
 
     code = main(["run", str(EXAMPLES / "daypack.json"), "--out", str(out)])
@@ -187,13 +176,14 @@ def test_second_interrupt_waits_for_the_runs_to_close(tmp_path, monkeypatch, cap
     assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
 
 
-def _interrupt_while_running(monkeypatch) -> None:
-    """Slow the copy calls and press Ctrl-C once intake has recorded the run, while products are being written."""
+def _interrupt_while_running(monkeypatch, stop=None) -> None:
+    """Slow the copy calls and press Ctrl-C (or call `stop`) once intake has recorded the run, while products
+    are being written."""
     monkeypatch.setenv("OFFLINE_COPY_LATENCY_SECONDS", "3")
     original_wait = LocalPipeline.wait
 
     def interrupted_wait(self, submissions, **options):
-        original_wait(self, submissions, on_progress=_stop_once_counted, timeout_seconds=None)
+        original_wait(self, submissions, on_progress=stop or _stop_once_counted, timeout_seconds=None)
 
     monkeypatch.setattr(LocalPipeline, "wait", interrupted_wait)
 
@@ -201,6 +191,12 @@ def _interrupt_while_running(monkeypatch) -> None:
 def _stop_once_counted(done: int, expected: int) -> None:
     if expected:
         raise KeyboardInterrupt
+
+
+def _terminate_once_counted(done: int, expected: int) -> None:
+    if expected:
+        os.kill(os.getpid(), signal.SIGTERM)  # as a cancelled CI job or `timeout` sends it
+        time.sleep(1)
 
 
 def test_unicode_reader_option_round_trips(tmp_path) -> None:

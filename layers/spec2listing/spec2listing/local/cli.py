@@ -321,23 +321,12 @@ STOPPING = "stopping runs and saving the output folder; provider calls under way
 
 
 def _defer_interrupts() -> Callable[[], None]:
-    """Let Ctrl-C only print a notice until the returned function is called, so runs close and the folder saves.
-
-    Signal handlers belong to the main thread; elsewhere nothing changes.
-    """
-    if threading.current_thread() is not threading.main_thread():
-        return _nothing
+    """Let Ctrl-C only print a notice until the returned function is called, so runs close and the folder saves."""
 
     def notice(signum: int, frame: object) -> None:
         _error_console().print("stopping runs and saving the output folder; please wait")
 
-    previous = {number: signal.signal(number, notice) for number in STOP_SIGNALS}
-
-    def restore() -> None:
-        for number, handler in previous.items():
-            signal.signal(number, handler)
-
-    return restore
+    return _handle_signals(STOP_SIGNALS, notice)
 
 
 def _stop_on_termination() -> Callable[[], None]:
@@ -346,17 +335,25 @@ def _stop_on_termination() -> Callable[[], None]:
     The output folder, with the usage of calls already billed and the image cache, is saved only when the
     command ends through the stop path, so a plain kill would lose it.
     """
-    if threading.current_thread() is not threading.main_thread():
-        return _nothing
 
     def interrupt(signum: int, frame: object) -> None:
         raise KeyboardInterrupt
 
-    previous = {number: signal.signal(number, interrupt) for number in STOP_SIGNALS if number != signal.SIGINT}
+    return _handle_signals([number for number in STOP_SIGNALS if number != signal.SIGINT], interrupt)
+
+
+def _handle_signals(numbers: Sequence[int], handler: Callable[[int, Any], None]) -> Callable[[], None]:
+    """Install `handler` for the signals and return the function that puts the earlier handlers back.
+
+    Signal handlers belong to the main thread, so elsewhere nothing changes.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        return _nothing
+    previous = {number: signal.signal(number, handler) for number in numbers}
 
     def restore() -> None:
-        for number, handler in previous.items():
-            signal.signal(number, handler)
+        for number, earlier in previous.items():
+            signal.signal(number, earlier)
 
     return restore
 
