@@ -152,11 +152,11 @@ def test_exports_carry_price_and_an_image_per_variant(run) -> None:
             assert {item["image"] for item in document["variant_images"]} <= set(document["images"]), export
 
 
-def test_bucket_folders_are_the_ones_the_template_lets_write(run) -> None:
+def test_bucket_folders_match_write_policy(run) -> None:
     out, _, _ = run
     folders = {path.name for path in out.iterdir() if path.is_dir()}
-    # The CLI uploads specs, brand guides and photos; the state machine writes map-results/; the functions write
-    # only under runs/, rejected/ and cache/, the prefixes their policy allows.
+    # The CLI uploads specs, brand guides and photos, and the state machine writes map-results/. The functions
+    # write only under runs/, rejected/ and cache/, the prefixes their policy allows.
     written_by_functions = folders - {"incoming", "brands", "references", "map-results", "logs"}
     assert written_by_functions <= {"runs", "rejected", "cache"}
     assert "runs" in written_by_functions

@@ -421,7 +421,7 @@ def test_offline_rounded_measure_traced(spec_fields) -> None:
     assert [(claim.kind.value, claim.text) for claim in claims if not claim.supported] == []
 
 
-def test_spec_values_that_deny_back_no_claim_and_raise_no_flag() -> None:
+def test_denying_spec_values_raise_no_flag() -> None:
     specs = {"dishwasher_safe": "n/a", "organic": "-", "vegan": "nein", "latex": "N/A", "waterproof": "no"}
     spec = _trail_runner().model_copy(update={"specs": specs})
     claims, listing = _ledger(spec)

@@ -191,7 +191,7 @@ def test_one_photo_name_two_photos_in_one_command(tmp_path, capsys) -> None:
     assert not (tmp_path / "out").exists()
 
 
-def test_control_characters_in_field_paths_printed_as_code_points(tmp_path, capsys) -> None:
+def test_control_characters_printed_as_code_points(tmp_path, capsys) -> None:
     path = tmp_path / "term.json"
     spec = json.loads((EXAMPLES / "daypack.json").read_text())
     spec["\x1b[31mRED\x1b[0m"] = 1

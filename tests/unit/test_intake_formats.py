@@ -450,7 +450,7 @@ def test_shopify_generated_sku_error_names_its_cells() -> None:
     assert variant.expected.endswith("; or a sku at row 2, column Variant SKU")
 
 
-def test_shopify_handle_too_long_or_not_ascii_gives_a_sku() -> None:
+def test_shopify_odd_handle_gives_sku() -> None:
     long_handle = "mens-merino-wool-crew-neck-sweater-limited-edition-in-forest-green-2026"
     rows = [
         ["Handle", "Title", "Vendor", "Type", "Option1 Name", "Option1 Value", "Variant SKU", "Variant Price"],
@@ -466,7 +466,8 @@ def test_shopify_handle_too_long_or_not_ascii_gives_a_sku() -> None:
     # The same handle gives the same sku in the next upload, so the product's history carries over.
     assert list(_specs(parse_upload("export.csv", _csv(rows).encode(), EUR))) == [sweater_sku, mug_sku]
     (generated_variant,) = specs[sweater_sku].variants
-    assert generated_variant.sku.startswith("mens-merino-") and len(generated_variant.sku) <= 64
+    assert generated_variant.sku.startswith("mens-merino-")
+    assert len(generated_variant.sku) <= 64
     rows.append(["../../etc", "Hat", "Acme", "Hats", "Color", "Navy", "HAT-1", "10.00"])
     (path_error,) = _errors(parse_upload("export.csv", _csv(rows).encode(), EUR))
     assert (path_error.path, path_error.value) == ("row 4, column Handle", "'../../etc'")
@@ -910,14 +911,14 @@ def test_akeneo_capacity_in_another_quantity_stays_a_spec() -> None:
     (bank,) = _specs(parse_upload("bank.json", _akeneo_bowl(capacity=capacity), AKENEO_OPTIONS)).values()
     assert bank.volume is None
     assert bank.specs["capacity"] == "10000 mAh"
-    # Named by option attributes, the attribute must be a volume, and the error says so.
+    # Named by option attributes, the attribute must be a volume, and the error states it.
     options = AKENEO_OPTIONS.model_copy(update={"attributes": {"volume": "capacity"}})
     (error,) = _errors(parse_upload("bank.json", _akeneo_bowl(capacity=capacity), options))
     assert (error.path, error.message) == ("values.capacity[0].data", "unsupported volume unit")
 
 
 @pytest.mark.parametrize("data", ["2", 30, "30 l"])
-def test_akeneo_capacity_that_is_no_metric_stays_a_spec(data) -> None:
+def test_akeneo_plain_capacity_stays_spec(data) -> None:
     capacity = [{"locale": None, "scope": None, "data": data}]
     (tent,) = _specs(parse_upload("tent.json", _akeneo_bowl(capacity=capacity), AKENEO_OPTIONS)).values()
     assert tent.volume is None
@@ -929,7 +930,8 @@ def test_akeneo_cleared_metric_skipped_like_other_empty_values() -> None:
     weight = [{"locale": None, "scope": None, "data": {"amount": "", "unit": "KILOGRAM"}}]
     (bowl,) = _specs(parse_upload("bowl.json", _akeneo_bowl(width=width, weight=weight), AKENEO_OPTIONS)).values()
     assert bowl.weight is None
-    assert "width" not in bowl.specs and "weight" not in bowl.specs
+    assert "width" not in bowl.specs
+    assert "weight" not in bowl.specs
 
 
 @pytest.mark.parametrize("amount", ["NaN", "-Infinity"])

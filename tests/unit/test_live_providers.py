@@ -742,7 +742,7 @@ def test_render_error_body_of_another_shape_is_quoted(gemini, images, body, rais
     assert shown in str(caught.value)
 
 
-def test_render_error_body_echoing_the_key_never_shows_part_of_it(gemini, images) -> None:
+def test_render_echoed_key_fully_redacted(gemini, images) -> None:
     spec, brand = product()
     # The key starts near where a cut before redaction would fall, so a cut key would not match and show.
     body = "x" * 290 + f" key={openai_api.KEY} rejected"
@@ -1286,7 +1286,7 @@ def test_vision_wrong_colour_is_absent(gemini, images) -> None:
     assert report.verdicts[-1].verdict == "absent"
 
 
-def test_vision_that_commits_to_nothing_is_a_failed_check(gemini, images) -> None:
+def test_vision_all_unverified_fails_check(gemini, images) -> None:
     spec, brand = product()
     job = first_job(spec, brand)
     answer = {"verdicts": [{**item, "verdict": "unverified", "reason": "too dark"} for item in checklist(job)]}

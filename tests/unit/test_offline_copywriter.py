@@ -73,7 +73,7 @@ def test_lowered_category_keeps_figures_and_acronyms() -> None:
     assert "4K USB-C monitors" in listing.short_description
 
 
-def test_banned_word_in_material_or_category_kept_out_of_titles() -> None:
+def test_banned_word_kept_out_of_titles() -> None:
     (spec,) = specs_in(EXAMPLES / "stoneware-mug.json")
     spec = spec.model_copy(
         update={

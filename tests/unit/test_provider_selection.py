@@ -68,7 +68,7 @@ def test_auto_uses_live_where_a_key_is_set(no_keys) -> None:
     assert provider_names(settings) == {"copy": "gemini", "images": "offline", "vision": "gemini"}
 
 
-def test_endpoint_other_than_the_providers_own_is_part_of_the_generation(no_keys) -> None:
+def test_custom_endpoint_joins_generation(no_keys) -> None:
     keys = {"gemini_api_key": "g-key", "openai_api_key": "o-key"}
     own = generation_settings(ProviderSettings(providers="live", **keys), ImageSettings())
     endpoints = {"gemini_base_url": "http://127.0.0.1:9", "openai_base_url": "http://127.0.0.1:9/v1"}

@@ -472,7 +472,7 @@ def test_price_rewritten_is_no_changed_field(store, records, publisher) -> None:
     assert manifest["reuse"]["changed_fields"] == ["summary"]
 
 
-def test_image_that_failed_its_checks_is_rendered_again_on_a_change(store, records, publisher) -> None:
+def test_failed_image_rendered_again_on_change(store, records, publisher) -> None:
     class OnceWrongColour(CountingRenderer):
         """Draws the variant images in grey the first time."""
 

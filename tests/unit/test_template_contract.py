@@ -137,7 +137,7 @@ def test_render_results_carry_no_cause() -> None:
         assert not any("Cause" in str(value) for value in parameters.values()), name
 
 
-def test_render_result_selector_keeps_every_field_the_render_sets() -> None:
+def test_render_selector_keeps_render_fields() -> None:
     definition = json.loads(ASL.replace('"${', '"').replace('}"', '"'))
     render_states = definition["States"]["Products"]["ItemProcessor"]["States"]["RenderImages"]["ItemProcessor"]
     selected = {name.removesuffix(".$") for name in render_states["States"]["RenderImage"]["ResultSelector"]}

@@ -41,7 +41,7 @@ def _failed(listing):
     return {(check.check, check.where) for check in platform_limits(listing) if not check.passed}
 
 
-def test_copys_own_fields_held_to_plain_text_and_length() -> None:
+def test_listing_fields_plain_and_bounded() -> None:
     listing = _listing()
     assert _failed(listing) == set()
     damaged = listing.model_copy(

@@ -131,7 +131,7 @@ def test_blocked_vision_is_not_cached(store, records) -> None:
     assert vision_flags(report) == {}
 
 
-def test_new_image_under_same_cache_key_is_checked_again(store, records) -> None:
+def test_new_image_same_key_checked_again(store, records) -> None:
     task = prepared_check(store, records)
     check_consistency(task, store=store, vision=ScriptedVision())
     # A new render of the packshot replaces its image under the same image cache key.

@@ -63,8 +63,8 @@ _SURROGATES = re.compile("[\ud800-\udfff]")
 def _visible_text(value: str) -> str:
     """Reject text with control, bidi or zero-width characters, naming each kind (up to 5) and where it first is.
 
-    Text that passes is returned in Unicode normal form C, so "Crème" typed as
-    "e" and a combining accent (as macOS tools and some exports write it) is the
+    Text that passes is returned in Unicode normal form C. So "Crème" typed as
+    "e" and a combining accent, as macOS tools and some exports write it, is the
     same text as with "è": the same colour, the same spec hash, no new render.
     """
     first: dict[str, int] = {}

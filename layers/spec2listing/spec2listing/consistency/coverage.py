@@ -49,7 +49,7 @@ def anchors(
     """Spec anchors are promised by the copy; every anchor the copy promises is asked for by an image job.
 
     An anchor that carries a phrase of `banned` (the brand guide's) cannot be named without breaking the
-    guide, so its result says which phrase, for a person to reword the anchor or the guide.
+    guide, so its result names the phrase, for a person to reword the anchor or the guide.
     """
     results = []
     for claim in _claims(claims, ClaimKind.ANCHOR):

@@ -15,8 +15,8 @@ _IMPORTANT = re.compile(r"!\s*important\s*$")
 _LENGTH = re.compile(r"(?P<number>[+-]?(?:\d+\.?\d*|\.\d+))(?P<unit>[a-z%]*)")
 # The largest length per unit that still lays text out on a product page; unitless numbers are line heights.
 _MAX_LENGTH = {"": 10.0, "px": 400.0, "pt": 300.0, "em": 25.0, "rem": 25.0, "%": 100.0}
-# The smallest size at which text still reads, per unit; units such as vw or ex, which scale with
-# something else, are not allowed at all.
+# The smallest size at which text still reads, per unit. Units such as vw or ex scale with something
+# else, so they are not allowed at all.
 _MIN_FONT_SIZE = {"px": 8.0, "pt": 6.0, "em": 0.5, "rem": 0.5, "%": 50.0}
 _FONT_SIZE_WORDS = frozenset(
     {"xx-small", "x-small", "small", "medium", "large", "x-large", "xx-large", "smaller", "larger", "inherit"}

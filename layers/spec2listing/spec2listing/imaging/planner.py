@@ -130,7 +130,7 @@ def _quoted_list(items: list[str], last: str = "and") -> str:
 def _product_phrase(spec: ProductSpec, variant: Variant | None) -> str:
     """Name the product, its kind and its variant, each value quoted, since all of them are the merchant's text.
 
-    The kind, the last level of the category, tells the image model what the object
+    The kind, the last level of the category, names for the image model what the object
     is: a mug and a bowl of one collection share brand, name, colour and material,
     and would otherwise get one prompt, and so one cached image. The levels above it
     are left out, so moving a category in the taxonomy renders nothing again.

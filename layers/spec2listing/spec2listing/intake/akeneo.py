@@ -421,7 +421,7 @@ class _Values:
         "capacity" is a volume for a bottle but a charge for a power bank
         (MILLIAMPEREHOUR) or a count for a tent: an attribute whose metric
         values are all in units known to measure another quantity, or an
-        attribute of another name that holds no metric value at all, is not
+        attribute of another name that contains no metric value at all, is not
         read for the field, and stays a spec. A unit not known at all is
         read, and reported.
         """

@@ -129,7 +129,7 @@ def _copy_decision(store: ObjectStore, product: NormalizedProduct) -> CopyDecisi
 
 
 # Coverage checks that judge the copy's anchors: image jobs come from the spec's anchors, so when the copy
-# leaves out a spec anchor or lists one no job asks for, the copy is what to write again.
+# leaves out a spec anchor or lists one that no job requests, the copy is what to write again.
 COPY_COVERAGE_CHECKS = frozenset({"anchor_promised", "anchor_covered"})
 
 

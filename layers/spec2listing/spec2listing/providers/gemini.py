@@ -160,7 +160,7 @@ class GeminiModel:
                 # than Python's recursion limit ("[[[[...") fails there, before its usage can be read.
                 ledger.record(self._unreported())
                 raise ProviderOutputInvalid(
-                    f"Gemini {self.model} returned an answer nested too deeply to read as JSON"
+                    f"Gemini {self.model} returned a response nested too deeply to parse as JSON"
                 ) from None
             except ValidationError as error:
                 # A 200 reply with a field of the wrong type, which the SDK's response model rejects. Not
@@ -411,7 +411,7 @@ def parse_json_object(text: str) -> Any:
     except json.JSONDecodeError as error:
         raise ProviderOutputInvalid(f"the answer is not valid JSON: {error}") from error
     except RecursionError:
-        raise ProviderOutputInvalid("the answer is nested too deeply to read as JSON") from None
+        raise ProviderOutputInvalid("the response is nested too deeply to parse as JSON") from None
 
 
 def generate_validated(

@@ -94,7 +94,7 @@ def copy_system_instruction(spec: ProductSpec, brand: BrandGuide | None) -> str:
 
 
 def _own(field_name: str) -> int | None:
-    """The character limit of one of the copy's own fields, or of each item of a list field."""
+    """Return the character limit of one of the copy's own fields, or of each item of a list field."""
     rule = text_rule("", field_name)
     return rule.max_chars or rule.item_max_chars
 

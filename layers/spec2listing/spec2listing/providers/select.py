@@ -24,7 +24,7 @@ from spec2listing.providers.retry import RetryPolicy
 from spec2listing.settings import ImageSettings, ProviderSettings
 
 # Verdicts for a handful of checklist items take a few hundred tokens, but Gemini 2.5 models think by default
-# and count their thinking tokens against the output limit (answers come back empty with MAX_TOKENS when a
+# and count their thinking tokens against the output limit (responses come back empty with MAX_TOKENS when a
 # low limit is spent on thinking), so the limit leaves thinking the same room as copy has.
 VISION_MAX_OUTPUT_TOKENS = 8192
 logger = logging.getLogger(__name__)
