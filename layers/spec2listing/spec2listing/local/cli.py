@@ -483,67 +483,12 @@ def _describe(problem: Mapping[str, Any], *, with_location: bool = True) -> str:
 
 
 def _print_outcomes(console: Console, outcomes: list[RunOutcome], out_dir: Path) -> None:
-    table = Table(title="spec2listing results", show_lines=False)
-    table.add_column("sku", no_wrap=True)
-    table.add_column("status", no_wrap=True)
-    for column in ("score", "flags", "images", "cost USD", "seconds"):
-        table.add_column(column, justify="right", no_wrap=True)
-    table.add_column("file", overflow="fold")
-    styles = {"COMPLETE": "green", "NEEDS_REVIEW": "yellow", "FAILED": "red", "REJECTED": "red"}
-    providers: set[str] = set()
+    console.print(_results_table(outcomes))
+    for line in _totals(outcomes):
+        console.print(line)
     for outcome in outcomes:
-        for product in sorted(outcome.products, key=lambda record: record.sku):
-            style = styles.get(product.status.value, "")
-            providers.update(f"{step} {name}" for step, name in product.providers.items())
-            table.add_row(
-                shown(product.sku),
-                f"[{style}]{product.status.value}[/]",
-                score_text(product.score) if product.score is not None else "",
-                str(product.flags),
-                str(product.images),
-                f"{product.cost_usd:.4f}",
-                f"{product.duration_ms / 1000:.1f}" if product.duration_ms else "",
-                shown(outcome.path.name),
-            )
-        # A rejection without a SKU (the whole file, its header or its options) has no product record.
-        for rejection in outcome.rejections:
-            if not rejection.get("sku"):
-                where = shown(f"({rejection.get('origin') or 'file'})")
-                table.add_row(where, "[red]REJECTED[/]", "", "", "", "", "", shown(outcome.path.name))
-        if not outcome.products and not outcome.rejections:
-            table.add_row("", f"[red]{outcome.status}[/]", "", "", "", "", "", shown(outcome.path.name))
-    console.print(table)
-    if providers:
-        console.print("providers: " + shown(", ".join(sorted(providers))))
-    usage = [item for outcome in outcomes for product in outcome.products for item in product.usage]
-    if any(item.cost_usd for item in usage):
-        by_step: dict[str, float] = {}
-        for item in usage:
-            by_step[item.step] = by_step.get(item.step, 0.0) + item.cost_usd
-        steps = ", ".join(f"{step} {cost:.4f}" for step, cost in by_step.items())
-        console.print(f"cost USD: {sum(by_step.values()):.4f} ({steps})")
-
-    for outcome in outcomes:
-        if outcome.duplicate_of:
-            console.print(f"{shown(outcome.path.name)}: a repeated delivery of run {outcome.duplicate_of}; nothing ran")
-        reused = [product for product in outcome.products if product.reused_from]
-        if reused:
-            kept = "product kept its listing" if len(reused) == 1 else "products kept their listings"
-            console.print(f"{shown(outcome.path.name)}: {len(reused)} unchanged {kept}, at no cost")
-        if outcome.status == "FAILED":
-            console.print(f"[red]run failed[/] for {shown(str(outcome.path))}: {shown(str(outcome.error))}")
-        for rejection in outcome.rejections:
-            label = rejection.get("sku") or rejection.get("origin") or "file"
-            console.print(f"[red]rejected[/] {shown(outcome.path.name)} ({shown(str(label))}):")
-            for error in rejection["errors"]:
-                got = f" (got {error['value']})" if error.get("value") is not None else ""
-                line = f"  {error['file']}: {error['path']}: {error['message']}{got}; expected {error['expected']}"
-                console.print(shown(line))
-        if outcome.rejections and outcome.run:
-            console.print(f"  original kept at {shown(str(out_dir / 'rejected' / outcome.run.run_id))}")
-        for product in outcome.products:
-            if product.status.value == "FAILED":
-                console.print(f"[red]failed[/] {shown(product.sku)}: {shown(str(product.error))}")
+        for line in _file_notes(outcome, out_dir):
+            console.print(line)
     for line in _shared_sku_notes(outcomes):
         console.print(shown(line))
     runs = [outcome.run.run_id for outcome in outcomes if outcome.run]
@@ -552,6 +497,84 @@ def _print_outcomes(console: Console, outcomes: list[RunOutcome], out_dir: Path)
             f"outputs: {shown(str(out_dir))}/runs/<run>/ for runs {', '.join(runs)}; "
             f"every run's review index is linked from {shown(str(out_dir / RUNS_INDEX_FILE))}"
         )
+
+
+STATUS_STYLES = {"COMPLETE": "green", "NEEDS_REVIEW": "yellow", "FAILED": "red", "REJECTED": "red"}
+
+
+def _results_table(outcomes: list[RunOutcome]) -> Table:
+    """One row per product, per rejection without a SKU, and per file that ran nothing."""
+    table = Table(title="spec2listing results", show_lines=False)
+    table.add_column("sku", no_wrap=True)
+    table.add_column("status", no_wrap=True)
+    for column in ("score", "flags", "images", "cost USD", "seconds"):
+        table.add_column(column, justify="right", no_wrap=True)
+    table.add_column("file", overflow="fold")
+    blank = ("",) * 5
+    for outcome in outcomes:
+        file_name = shown(outcome.path.name)
+        for product in sorted(outcome.products, key=lambda record: record.sku):
+            table.add_row(
+                shown(product.sku),
+                f"[{STATUS_STYLES.get(product.status.value, '')}]{product.status.value}[/]",
+                score_text(product.score) if product.score is not None else "",
+                str(product.flags),
+                str(product.images),
+                f"{product.cost_usd:.4f}",
+                f"{product.duration_ms / 1000:.1f}" if product.duration_ms else "",
+                file_name,
+            )
+        # A rejection without a SKU (the whole file, its header or its options) has no product record.
+        for rejection in outcome.rejections:
+            if not rejection.get("sku"):
+                where = shown(f"({rejection.get('origin') or 'file'})")
+                table.add_row(where, "[red]REJECTED[/]", *blank, file_name)
+        if not outcome.products and not outcome.rejections:
+            table.add_row("", f"[red]{outcome.status}[/]", *blank, file_name)
+    return table
+
+
+def _totals(outcomes: list[RunOutcome]) -> list[str]:
+    """The providers that served the products and, when anything was paid for, the cost by step."""
+    products = [product for outcome in outcomes for product in outcome.products]
+    lines = []
+    providers = {f"{step} {name}" for product in products for step, name in product.providers.items()}
+    if providers:
+        lines.append("providers: " + shown(", ".join(sorted(providers))))
+    by_step: dict[str, float] = {}
+    for item in (item for product in products for item in product.usage):
+        by_step[item.step] = by_step.get(item.step, 0.0) + item.cost_usd
+    if any(by_step.values()):
+        steps = ", ".join(f"{step} {cost:.4f}" for step, cost in by_step.items())
+        lines.append(f"cost USD: {sum(by_step.values()):.4f} ({steps})")
+    return lines
+
+
+def _file_notes(outcome: RunOutcome, out_dir: Path) -> list[str]:
+    """What happened to one file beyond its table rows: repeats, reuse, failures and rejections."""
+    name = shown(outcome.path.name)
+    lines = []
+    if outcome.duplicate_of:
+        lines.append(f"{name}: a repeated delivery of run {outcome.duplicate_of}; nothing ran")
+    reused = [product for product in outcome.products if product.reused_from]
+    if reused:
+        kept = "product kept its listing" if len(reused) == 1 else "products kept their listings"
+        lines.append(f"{name}: {len(reused)} unchanged {kept}, at no cost")
+    if outcome.status == "FAILED":
+        lines.append(f"[red]run failed[/] for {shown(str(outcome.path))}: {shown(str(outcome.error))}")
+    for rejection in outcome.rejections:
+        label = rejection.get("sku") or rejection.get("origin") or "file"
+        lines.append(f"[red]rejected[/] {name} ({shown(str(label))}):")
+        for error in rejection["errors"]:
+            got = f" (got {error['value']})" if error.get("value") is not None else ""
+            line = f"  {error['file']}: {error['path']}: {error['message']}{got}; expected {error['expected']}"
+            lines.append(shown(line))
+    if outcome.rejections and outcome.run:
+        lines.append(f"  original kept at {shown(str(out_dir / 'rejected' / outcome.run.run_id))}")
+    for product in outcome.products:
+        if product.status.value == "FAILED":
+            lines.append(f"[red]failed[/] {shown(product.sku)}: {shown(str(product.error))}")
+    return lines
 
 
 def _shared_sku_notes(outcomes: list[RunOutcome]) -> list[str]:
