@@ -342,12 +342,33 @@ def build_ledger(spec: ProductSpec, brand: BrandGuide | None, listing: ProductCo
     """Trace every claim of the copy and every visual promise of the spec to the fields that support it."""
     fields = readable_fields(listing)
     phrases = _merge(_spec_phrases(spec, brand))
-    original = dict(fields)
     normalized = {path: normalize(text) for path, text in fields}
-    working = dict(normalized)
+    working = _trace_spec_phrases(phrases, fields, normalized)
+    term_fields = _copy_terms(working, normalized, dict(fields))
 
-    # A spec phrase inside a longer term of the copy is left to that term, so that spec "steel" does not hide
-    # the "stainless" of copy "stainless steel".
+    product_facts = facts.without(COMPETITOR_PREFIX)
+    claims = [phrase.claim for phrase in phrases if phrase.claim.copy_fields or phrase.claim.kind != ClaimKind.MATERIAL]
+    claims += _listing_anchors(listing, phrases, facts)
+    for (term, negative, sense, comparison), (wording, paths) in term_fields.items():
+        sources = _term_sources(term, negative, sense, facts if comparison else product_facts)
+        claims.append(
+            Claim(kind=_KIND_OF_TERM[term], text=wording, copy_fields=paths, sources=sources, supported=bool(sources))
+        )
+    claims += _origin_claims(fields, product_facts)
+    claims += _number_claims([(path, text) for path, text in fields if _compares(path)], facts)
+    claims += _number_claims([(path, text) for path, text in fields if not _compares(path)], product_facts)
+    return claims
+
+
+def _trace_spec_phrases(
+    phrases: list[_Phrase], fields: list[tuple[str, str]], normalized: dict[str, str]
+) -> dict[str, str]:
+    """Record the copy fields each spec phrase appears in; return the copy with those phrases blanked out.
+
+    A spec phrase inside a longer term of the copy is left to that term, so that spec "steel" does not hide
+    the "stainless" of copy "stainless steel".
+    """
+    working = dict(normalized)
     term_spans = {path: [match.span(1) for match in _TERMS.finditer(text)] for path, text in working.items()}
     for phrase in phrases:
         pattern = term_pattern(phrase.normalized)
@@ -361,11 +382,22 @@ def build_ledger(spec: ProductSpec, brand: BrandGuide | None, listing: ProductCo
             for path, text in fields:
                 if path not in phrase.claim.copy_fields and mentions(text, phrase.claim.text):
                     phrase.claim.copy_fields.append(path)
+    return working
 
-    # Keyed by term, whether the copy denies it ("Waterproof: no" is a claim too, backed by a spec that denies
-    # it), what a material word claims ("genuine leather", "gold-tone") and whether it is in a comparison bullet,
-    # the only copy that competitors' fields may back. The claim's text is the first wording found.
-    term_fields: dict[tuple[str, bool, MaterialSense, bool], tuple[str, list[str]]] = {}
+
+_TermKey = tuple[str, bool, MaterialSense, bool]
+
+
+def _copy_terms(
+    working: dict[str, str], normalized: dict[str, str], original: dict[str, str]
+) -> dict[_TermKey, tuple[str, list[str]]]:
+    """Find the vocabulary terms left in the copy once the spec's own phrases are blanked.
+
+    Keyed by term, whether the copy denies it ("Waterproof: no" is a claim too, backed by a spec that denies
+    it), what a material word claims ("genuine leather", "gold-tone") and whether it is in a comparison bullet,
+    the only copy that competitors' fields may back. The value is the first wording found and the fields.
+    """
+    term_fields: dict[_TermKey, tuple[str, list[str]]] = {}
     for path, text in working.items():
         searched, _ = _blank(text, OTHER_SENSE_PHRASES)
         for match in _TERMS.finditer(searched):
@@ -379,34 +411,28 @@ def build_ledger(spec: ProductSpec, brand: BrandGuide | None, listing: ProductCo
             _, paths = term_fields.setdefault((term, negative, sense, _compares(path)), (wording, []))
             if path not in paths:
                 paths.append(path)
+    return term_fields
 
-    product_facts = facts.without(COMPETITOR_PREFIX)
-    claims = [phrase.claim for phrase in phrases if phrase.claim.copy_fields or phrase.claim.kind != ClaimKind.MATERIAL]
-    claims += _listing_anchors(listing, phrases, facts)
-    for (term, negative, sense, comparison), (wording, paths) in term_fields.items():
-        kind = _KIND_OF_TERM[term]
-        backing = facts if comparison else product_facts
-        material = kind == ClaimKind.MATERIAL
-        if negative:
-            sources = backing.paths_denying(term_pattern(term), material=material)
-        else:
-            stating = partial(backing.paths_stating, skip_denied=kind in _DENIABLE, material=material, sense=sense)
-            sources = stating(term_pattern(term), terms=_TERMS)
-            if sense == MaterialSense.PURE:
-                # A share or blend anywhere in the spec ("60% cotton") contradicts "100% cotton", and a variant's
-                # colour name ("Gold") names no material.
-                blending = backing.paths_blending(term_pattern(term))
-                sources = [] if blending else [path for path in sources if not path.endswith(".color")]
-            for narrower in NARROWER_TERMS.get(term, ()):
-                if sense == MaterialSense.PURE and narrower in _ALLOYS:
-                    continue
-                narrower_paths = stating(_narrower_pattern(narrower), terms=_TERMS)
-                sources += [path for path in narrower_paths if path not in sources and _NARROWER_SOURCES.match(path)]
-        claims.append(Claim(kind=kind, text=wording, copy_fields=paths, sources=sources, supported=bool(sources)))
-    claims += _origin_claims(fields, product_facts)
-    claims += _number_claims([(path, text) for path, text in fields if _compares(path)], facts)
-    claims += _number_claims([(path, text) for path, text in fields if not _compares(path)], product_facts)
-    return claims
+
+def _term_sources(term: str, negative: bool, sense: MaterialSense, backing: SpecFacts) -> list[str]:
+    """The spec fields that back one term of the copy, or that deny it when the copy denies it."""
+    kind = _KIND_OF_TERM[term]
+    material = kind == ClaimKind.MATERIAL
+    if negative:
+        return backing.paths_denying(term_pattern(term), material=material)
+    stating = partial(backing.paths_stating, skip_denied=kind in _DENIABLE, material=material, sense=sense)
+    sources = stating(term_pattern(term), terms=_TERMS)
+    if sense == MaterialSense.PURE:
+        # A share or blend anywhere in the spec ("60% cotton") contradicts "100% cotton", and a variant's
+        # colour name ("Gold") names no material.
+        blending = backing.paths_blending(term_pattern(term))
+        sources = [] if blending else [path for path in sources if not path.endswith(".color")]
+    for narrower in NARROWER_TERMS.get(term, ()):
+        if sense == MaterialSense.PURE and narrower in _ALLOYS:
+            continue
+        narrower_paths = stating(_narrower_pattern(narrower), terms=_TERMS)
+        sources += [path for path in narrower_paths if path not in sources and _NARROWER_SOURCES.match(path)]
+    return sources
 
 
 # Fields whose narrower term backs a broader word of the copy: the product's materials, its variants' colours,
