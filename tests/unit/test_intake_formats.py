@@ -1345,7 +1345,7 @@ def test_mac_roman_bytes_not_read_as_windows_1252() -> None:
     assert mug.name == "Caf\u00e9 Mug"
 
 
-@pytest.mark.parametrize("utf8_text", ["Norway\u2019s", "Caf\u00e9", "10\u2013 20 \u20ac"])
+@pytest.mark.parametrize("utf8_text", ["Norway\u2019s", "Caf\u00e9", "10\u2013 20 \u20ac", "\u2713 Dishwasher safe"])
 def test_utf8_lines_beside_windows_1252_bytes_rejected(utf8_text: str) -> None:
     data = _csv(
         [
@@ -1371,6 +1371,62 @@ def test_windows_1252_capital_tilde_read(summary: str) -> None:
     ]
     (spec,) = _specs(parse_upload("roupa.csv", _csv(rows, delimiter=";").encode("cp1252"))).values()
     assert spec.summary == f"{summary}, feita \u00e0 m\u00e3o"
+
+
+# Product names as Excel saves them on Windows in other European locales, and the word an error quotes.
+@pytest.mark.parametrize(
+    ("name", "encoding", "quoted"),
+    [
+        ("Кружка синяя", "cp1251", "'\u00ca\u00f0\u00f3\u00e6\u00ea\u00e0' when read as Windows-1252"),
+        ("Kırmızı Kupa", "cp1254", "'K\u0131rm\u0131z\u0131' in Windows-1254 (Turkish)"),
+        ("Hrnek Černý", "cp1250", "'\u010cern\u00fd' in Windows-1250 (central European)"),
+        ("Bögre Hőálló", "cp1250", "'H\u0151\u00e1ll\u00f3' in Windows-1250 (central European)"),
+        ("Kubek Duży", "cp1250", "'Du\u00bfy' when read as Windows-1252"),
+    ],
+)
+def test_other_windows_code_pages_not_read_as_windows_1252(name: str, encoding: str, quoted: str) -> None:
+    rows = [CATALOG_HEADER, ["A-1", name, "Acme", "Kitchen", "9,50", "EUR"]]
+    data = _csv(rows, delimiter=";").encode(encoding)
+    (error,) = _errors(parse_upload("mugs.csv", data))
+    assert error.path == "line 2"
+    assert quoted in error.value
+    assert "option encoding" in error.expected and encoding in error.expected
+    (mug,) = _specs(parse_upload("mugs.csv", data, ReadOptions(encoding=encoding))).values()
+    assert mug.name == name
+
+
+def test_cyrillic_file_named_as_windows_1251() -> None:
+    rows = [CATALOG_HEADER, ["A-1", "Кружка синяя", "Кухня", "Посуда", "450,00", "RUB"]]
+    (error,) = _errors(parse_upload("mugs.csv", _csv(rows, delimiter=";").encode("cp1251")))
+    assert error.message.endswith("it reads as plausible Windows-1251 (Cyrillic) text")
+
+
+# Western European text that Windows-1252 is the only plausible reading of, with the letters that other
+# code pages read differently: è, ñ, õ, ø, œ and ì where these languages write them.
+@pytest.mark.parametrize(
+    "summary",
+    [
+        "Tasse crème brûlée, très élégante à café ; où ; cœur ; œil",
+        "Große Tasse für Kaffee, Grüße aus Köln",
+        "Taza de cerámica, diseño español, ¡apta para lavavajillas!",
+        "Caneca de cerâmica, não vai ao micro-ondas, limões",
+        "Tazza più grande, è perfetta per caffè, così",
+        "Stor kop, tåle opvaskemaskine, smørblomst fra Ærø",
+        "Col·lecció de tasses, això",
+    ],
+)
+def test_western_european_windows_1252_read(summary: str) -> None:
+    rows = [[*CATALOG_HEADER, "summary"], ["A-1", "Mug", "Acme", "Kitchen", "9,50", "EUR", summary]]
+    upload = parse_upload("mugs.csv", _csv(rows, delimiter=";").encode("cp1252"))
+    (mug,) = _specs(upload).values()
+    assert upload.dialect["encoding"] == "cp1252"
+    assert mug.summary == summary
+
+
+def test_latin_9_euro_sign_not_read_as_currency_sign() -> None:
+    rows = [[*CATALOG_HEADER, "summary"], ["A-1", "Mug", "Acme", "Kitchen", "9,50", "EUR", "Seulement 12,50 €"]]
+    (error,) = _errors(parse_upload("mugs.csv", _csv(rows, delimiter=";").encode("iso8859_15")))
+    assert error.value.startswith("'\u00a4' when read as Windows-1252")
 
 
 def test_bytes_undefined_in_windows_1252_rejected() -> None:

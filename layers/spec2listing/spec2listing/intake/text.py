@@ -24,7 +24,19 @@ MAX_TEXT_ZERO_SHARE = 100
 LEGACY_ENCODING = "cp1252"
 # Single-byte encodings that spreadsheets save CSV in: Excel on Windows, Excel on a Mac, and DOS tools.
 LEGACY_NAMES = {"cp1252": "Windows-1252", "mac_roman": "Mac Roman", "cp850": "DOS code page 850"}
-ENCODING_OPTION = "option encoding with the file's encoding (cp1252, mac_roman, cp850, ...), or the file saved as UTF-8"
+# The Windows code pages of other European languages, which Excel saves CSV in where they are the system's.
+# Each reads most bytes as letters that Windows-1252 also has, so they are tried only to explain garbled
+# text, or where the Windows-1252 reading has a letter that western European text seldom uses (see
+# _seldom_western_at).
+REGIONAL_NAMES = {
+    "cp1250": "Windows-1250 (central European)",
+    "cp1251": "Windows-1251 (Cyrillic)",
+    "cp1254": "Windows-1254 (Turkish)",
+}
+ENCODING_OPTION = (
+    "option encoding with the file's encoding (cp1252, cp1250, cp1251, cp1254, mac_roman, cp850, ...), "
+    "or the file saved as UTF-8"
+)
 
 # Windows-1252's typographic punctuation, which the other code pages read as letters.
 _WINDOWS_PUNCTUATION = frozenset("’‘“”„‚–—…€•™")
@@ -40,10 +52,12 @@ _ANYWHERE = frozenset("\u00a0\u00ad\u2019\u02bc")
 # unassigned code points, spacing accents (¨ ´ ¸ ˜) and modifier letters (ˆ ˇ).
 _NEVER_CATEGORIES = frozenset({"Cc", "Cf", "Co", "Cn", "Cs", "Sk", "Lm"})
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
-# The UTF-8 bytes of Latin-1 letters and symbols and of Windows punctuation. A single-byte reading
-# shows them as "Ã©" or "â€™", so in a file that is not UTF-8 they are UTF-8 text beside other bytes.
+# The UTF-8 bytes of Latin-1 letters and symbols and of Windows punctuation, and any other character of
+# three or four bytes (✓, →, ☕). A single-byte reading shows them as "Ã©", "â€™" or "âœ“", so in a file
+# that is not UTF-8 they are UTF-8 text beside other bytes.
 _UTF8_LATIN = re.compile(
     b"|".join(re.escape(chr(code).encode()) for code in sorted({*range(0xA0, 0x100), *map(ord, _WINDOWS_PUNCTUATION)}))
+    + rb"|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}"
 )
 # Windows-1252 capitals. After one, "Ã" or "Â" and a mark are Portuguese or French capitals before
 # punctuation ("LÃ”", "MAÇÃ…"), not UTF-8.
@@ -179,7 +193,7 @@ def legacy_reading(file: str, data: bytes, utf8_error: UnicodeDecodeError) -> De
     placed where writers put it (see _punctuation_fits).
     """
     mixed = next((match for match in _UTF8_LATIN.finditer(data) if _reads_as_utf8(data, match)), None)
-    if mixed is not None:
+    if mixed is not None and _is_utf8(mixed.group()):
         lines = data.decode("latin-1")  # one character per byte, for line numbers
         character = mixed.group().decode()
         return FieldError(
@@ -201,17 +215,14 @@ def legacy_reading(file: str, data: bytes, utf8_error: UnicodeDecodeError) -> De
             message="the file is neither UTF-8 nor Windows-1252 text",
             expected=ENCODING_OPTION,
         )
-    others: dict[str, str] = {}
-    for name in LEGACY_NAMES:
-        if name != LEGACY_ENCODING:
-            reading = data.decode(name, errors="replace")
-            if _first_implausible(reading) is None:
-                others[name] = reading
+    others = _plausible_readings(data, [name for name in LEGACY_NAMES if name != LEGACY_ENCODING])
     not_utf8 = f"{_offset_value(data, utf8_error)} is not UTF-8"
 
     garbled = _first_implausible(text)
     if garbled is not None:
-        hint = f"; it reads as plausible {LEGACY_NAMES[next(iter(others))]} text" if len(others) == 1 else ""
+        candidates = {**others, **_plausible_readings(data, list(REGIONAL_NAMES))}
+        names = {**LEGACY_NAMES, **REGIONAL_NAMES}
+        hint = f"; it reads as plausible {names[next(iter(candidates))]} text" if len(candidates) == 1 else ""
         return FieldError(
             file=file,
             path=f"line {_line_of(text, garbled)}",
@@ -231,7 +242,81 @@ def legacy_reading(file: str, data: bytes, utf8_error: UnicodeDecodeError) -> De
                 message="the file is not UTF-8, and it reads as different plausible text in two encodings",
                 expected=ENCODING_OPTION,
             )
+    if _seldom_western(text) is not None:
+        regional = {
+            name: (differs, reading)
+            for name, reading in _plausible_readings(data, list(REGIONAL_NAMES)).items()
+            if (differs := _first_difference(text, reading)) is not None
+        }
+        if regional:
+            first = min(differs for differs, _ in regional.values())
+            ours = _word_at(text, first)
+            theirs = {name: _word_at(reading, first) for name, (_, reading) in regional.items()}
+            readings = "".join(f", {word!r} in {REGIONAL_NAMES[name]}" for name, word in theirs.items() if word != ours)
+            return FieldError(
+                file=file,
+                path=f"line {_line_of(text, first)}",
+                value=f"{ours!r} in Windows-1252{readings} ({not_utf8})",
+                message="the file is not UTF-8, and it reads as different plausible text in several encodings",
+                expected=ENCODING_OPTION,
+            )
     return DecodedText(text=text, encoding=LEGACY_ENCODING)
+
+
+def _plausible_readings(data: bytes, names: list[str]) -> dict[str, str]:
+    """Read the bytes in each single-byte encoding, keeping the readings that are plausible product text."""
+    readings = {}
+    for name in names:
+        reading = data.decode(name, errors="replace")
+        if _first_implausible(reading) is None:
+            readings[name] = reading
+    return readings
+
+
+def _is_utf8(sequence: bytes) -> bool:
+    try:
+        sequence.decode()
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+# Letters of Windows-1252 that western European product text seldom has, and that the other Windows code
+# pages write often: Icelandic ð, þ and ý are Turkish ğ, ş and ı in Windows-1254, and Czech ý.
+_SELDOM_WESTERN = frozenset("ðþýÐÞÝ")
+# Letters that western European text writes only before the letters given, "" meaning at the end of a word.
+# Hungarian ő reads as õ, which Portuguese writes before e ("limões"). Czech ě and ů read as ì and ù, which
+# Italian and French write at the end of a word ("così", "où"). Polish ś reads as œ, which French writes
+# before u and i ("cœur", "œil").
+_WESTERN_ONLY_BEFORE = {"õ": "e", "ì": "", "ù": "", "œ": "ui"}
+
+
+def _seldom_western(text: str) -> int | None:
+    """Find a letter that western European text seldom has in its place, or return None.
+
+    Central European text in Windows-1250 and Turkish text in Windows-1254
+    read as plausible Windows-1252 letters, and such a letter is the sign of
+    them: "Èerný" is Czech "Černý", "Kýrmýzý" Turkish "Kırmızı" and "Hõálló"
+    Hungarian "Hőálló". A word that starts with È and a consonant is Czech,
+    Slovak or Slovene "Č" too.
+
+    NOTE: Polish text with only ę, ć and ń ("Dębowy") reads as western
+    European text ("Dêbowy"); most Polish text also has ł, ą or ż, which read
+    as symbols and are rejected.
+    """
+    for match in _NON_ASCII.finditer(text):
+        index = match.start()
+        character = text[index]
+        after = text[index + 1] if index + 1 < len(text) else " "
+        lower = character.lower()
+        if character in _SELDOM_WESTERN:
+            return index
+        if lower in _WESTERN_ONLY_BEFORE and after.isalpha() and after.lower() not in _WESTERN_ONLY_BEFORE[lower]:
+            return index
+        before = text[index - 1] if index > 0 else " "
+        if lower == "è" and not before.isalpha() and after.isalpha() and after.lower() not in "aeiouy":
+            return index
+    return None
 
 
 def _reads_as_utf8(data: bytes, match: re.Match[bytes]) -> bool:
@@ -316,17 +401,66 @@ def _implausible_at(text: str, index: int) -> bool:
     if unicodedata.category(character) in _NEVER_CATEGORIES:
         return True
     code = ord(character)
-    if 0x2500 <= code <= 0x25FF or 0xFB00 <= code <= 0xFB4F or character == "ƒ":
+    if 0x2500 <= code <= 0x25FF or 0xFB00 <= code <= 0xFB4F or character in "ƒ¤":
         return True
     before = text[index - 1] if index > 0 else " "
     after = text[index + 1] if index + 1 < len(text) else " "
     if character.isalpha():
         if character.isupper() and before.islower():
             return True
+        if _mixed_script(character, before) or _mixed_script(character, after):
+            return True
+        if _script(character) == "LATIN" and _foreign_word(text, index):
+            return True
         return not before.isalnum() and not after.isalnum() and character not in _ONE_LETTER_WORDS
+    if character in "£¥" and (after.islower() or (after.isalpha() and not after.isascii())):
+        return True  # "£ód" is Polish "Łód" in Windows-1250; a price writes "£5". For € see _punctuation_fits.
     if character == "·" and before in "lL" and after in "lL":
         return False  # Catalan "l·l"
     return before.isalpha() and after.isalpha()
+
+
+# Scripts whose letters never share a word: a word of Latin and Cyrillic letters is a wrong reading.
+_SCRIPTS = ("LATIN", "CYRILLIC", "GREEK")
+
+
+def _script(character: str) -> str | None:
+    name = unicodedata.name(character, "").split(" ", 1)[0]
+    return name if name in _SCRIPTS else None
+
+
+def _mixed_script(character: str, neighbour: str) -> bool:
+    if not neighbour.isalpha():
+        return False
+    ours, theirs = _script(character), _script(neighbour)
+    return ours is not None and theirs is not None and ours != theirs
+
+
+# Western European words have at most two non-ASCII letters in a row ("Grüße", "créé").
+_MAX_ACCENTED_RUN = 2
+
+
+def _foreign_word(text: str, index: int) -> bool:
+    """Tell whether the word around an accented Latin letter is made of such letters, as misread Cyrillic is.
+
+    Windows-1251 "Кружка" reads as "Êðóæêà" in Windows-1252: every letter
+    accented. A Latin word of two or more letters that are all accented, or
+    with three in a row, is not European text.
+    """
+    start = index
+    while start > 0 and text[start - 1].isalpha():
+        start -= 1
+    end = index + 1
+    while end < len(text) and text[end].isalpha():
+        end += 1
+    word = text[start:end]
+    if len(word) >= 2 and not any(letter.isascii() for letter in word):
+        return True
+    run = longest = 0
+    for letter in word:
+        run = 0 if letter.isascii() else run + 1
+        longest = max(longest, run)
+    return longest > _MAX_ACCENTED_RUN
 
 
 def _line_of(text: str, index: int) -> int:
