@@ -130,3 +130,24 @@ def test_brand_guide_among_specs_named_as_such() -> None:
     assert error.path == "(document)"
     assert error.message == "the file is a brand guide (brand, voice, visual), not a product spec"
     assert "brands/" in error.expected
+
+
+def _with_amount(amount: str) -> bytes:
+    spec = _spec("A-1")
+    spec["price"]["amount"] = "AMOUNT"
+    return json.dumps(spec).replace('"AMOUNT"', amount).encode()
+
+
+@pytest.mark.parametrize("amount", ["12.4999999999999999", "12.50000000000000000001"])
+def test_json_price_digits_checked_before_float_rounding(amount: str) -> None:
+    parsed = parse_upload("mug.json", _with_amount(amount))
+    assert parsed.specs == []
+    (rejection,) = parsed.rejections
+    (error,) = rejection.errors
+    assert error.path == "price.amount"
+    assert error.value == amount
+
+
+def test_json_number_amount_read_exactly() -> None:
+    ((_, spec),) = parse_upload("mug.json", _with_amount("19.995")).specs
+    assert str(spec.price.amount) == "19.995"

@@ -60,7 +60,7 @@ def parse_json(text: str) -> Any:
     Raises json.JSONDecodeError, or JsonOutOfBounds.
     """
     try:
-        document = json.loads(text, object_pairs_hook=_json_object, parse_int=_parse_int)
+        document = json.loads(text, object_pairs_hook=_json_object, parse_int=_parse_int, parse_float=JsonFloat)
     except RecursionError as error:
         raise JsonOutOfBounds(f"nested deeper than {MAX_NESTING} levels") from error
     if nesting_exceeds(document, MAX_NESTING):
@@ -70,6 +70,28 @@ def parse_json(text: str) -> Any:
 
 # Python refuses to convert integers of more than 4300 digits; no product figure needs more than this.
 MAX_INTEGER_DIGITS = 30
+
+
+class JsonFloat(float):
+    """A JSON number with a fraction or exponent that prints as the file wrote it.
+
+    A float keeps about 17 digits, so 12.4999999999999999 would become 12.5
+    before a price's decimal places are checked. Validation turns an amount
+    into a Decimal from its text, which keeps every digit, and a measure into
+    a plain float.
+    """
+
+    text: str
+
+    def __new__(cls, text: str) -> "JsonFloat":
+        number = super().__new__(cls, text)
+        number.text = text
+        return number
+
+    def __str__(self) -> str:
+        return self.text
+
+    __repr__ = __str__
 
 
 def _parse_int(text: str) -> int:
