@@ -52,8 +52,9 @@ def test_shopify_export_groups_rows_by_handle() -> None:
     assert sweater.category == "Apparel & Accessories > Clothing > Shirts & Tops"
     assert sweater.price.amount == Decimal("119.00")
     assert sweater.price.currency == "EUR"
-    assert sweater.weight is not None
-    assert (sweater.weight.value, sweater.weight.unit) == (410, "g")
+    # Its sizes weigh 410 g and 430 g, so it has a weight range in place of one weight.
+    assert sweater.weight is None
+    assert sweater.specs["weight"] == "410-430 g"
 
 
 def test_shopify_body_html_becomes_summary_and_features() -> None:
@@ -92,7 +93,7 @@ def test_shopify_colour_option_gives_variants_and_sizes_specs() -> None:
         ("merino-crew-sweater-navy", "Navy", "#000080"),
         ("merino-crew-sweater-forest-green", "Forest Green", "#228B22"),
     ]
-    assert sweater.specs == {"size": "S, M"}
+    assert sweater.specs == {"size": "S, M", "weight": "410-430 g"}
     beanie = specs["ribbed-beanie"]
     assert [(v.sku, v.color, v.color_hex) for v in beanie.variants] == [
         ("FJ-BNE-GRY", "Heather Grey", "#8C8F93"),
@@ -198,6 +199,32 @@ def test_shopify_weight_unit_error_names_its_column() -> None:
     (error,) = _errors(parse_upload("export.csv", _csv(rows).encode(), EUR))
     assert error.path == "row 2, column Variant Weight Unit"
     assert error.value == "'stone'"
+
+
+SIZED_HEADER = ["Handle", "Title", "Vendor", "Type", "Option1 Name", "Option1 Value", "Variant SKU"]
+SIZED_HEADER += ["Variant Price", "Variant Grams", "Variant Weight Unit"]
+
+
+@pytest.mark.parametrize(
+    ("grams", "unit", "expected"),
+    [
+        (("350", "360"), ("g", "g"), "350-360 g"),
+        (("340", "363"), ("lb", "lb"), "0.75-0.8 lb"),
+        (("900", "1200"), ("kg", "kg"), "0.9-1.2 kg"),
+        (("900", "1200"), ("g", "kg"), "900-1200 g"),
+    ],
+)
+def test_shopify_variant_weights_differing_give_range(
+    grams: tuple[str, str], unit: tuple[str, str], expected: str
+) -> None:
+    rows = [
+        SIZED_HEADER,
+        ["tee", "Tee", "Acme", "Shirts", "Size", "S", "TEE-S", "10.00", grams[0], unit[0]],
+        ["tee", "", "", "", "", "L", "TEE-L", "10.00", grams[1], unit[1]],
+    ]
+    (tee,) = _specs(parse_upload("export.csv", _csv(rows).encode(), EUR)).values()
+    assert tee.weight is None
+    assert tee.specs["weight"] == expected
 
 
 @pytest.mark.parametrize(
@@ -824,6 +851,55 @@ def test_akeneo_locale_option_picks_labels_and_text() -> None:
     assert bowl.price.amount == Decimal("36.00")
     assert bowl.materials == ["Steinzeug", "bleifreie Glasur"]
     assert bowl.variants[0].color == "Meerglas"
+    assert bowl.summary == "Flache Servierschale aus Steinzeug mit Reaktivglasur."
+
+
+@pytest.mark.parametrize(
+    ("code", "entries"),
+    [
+        ("description", [{"locale": "de_DE", "scope": "ecommerce", "data": "Flache Servierschale."}]),
+        ("color", [{"locale": None, "scope": "print", "data": "sea_glass"}]),
+        ("weight", [{"locale": None, "scope": "print", "data": {"amount": "540", "unit": "GRAM"}}]),
+    ],
+)
+def test_akeneo_value_only_in_other_context_rejected(code: str, entries: list) -> None:
+    product = json.loads((FORMATS / "akeneo-product.json").read_text())
+    product["values"][code] = entries
+    upload = parse_upload("bowl.json", json.dumps(product).encode(), AKENEO_OPTIONS)
+    assert upload.specs == []
+    (error,) = _errors(upload)
+    context = f"{entries[0]['locale'] or '-'}/{entries[0]['scope']}"
+    assert error.path == f"values.{code}"
+    assert error.message == "no value for locale en_GB and channel ecommerce"
+    assert error.value == repr(f"values for locale/channel {context}")
+    assert "options locale and channel" in error.expected
+
+
+def _labelled_colour(labels: dict[str, str]) -> dict:
+    product = json.loads((FORMATS / "akeneo-product.json").read_text())
+    linked = {"attribute": "color", "code": "sea_glass", "labels": labels}
+    product["values"]["color"] = [{"locale": None, "scope": None, "data": "sea_glass", "linked_data": linked}]
+    product["values"]["name"] = [{"locale": None, "scope": None, "data": "Serving Bowl"}]
+    product["values"]["description"] = [{"locale": None, "scope": None, "data": "Stoneware bowl."}]
+    product["values"]["material"] = [{"locale": None, "scope": None, "data": "Stoneware"}]
+    return product
+
+
+def test_akeneo_shared_label_read_without_locale() -> None:
+    product = _labelled_colour({"en_GB": "Sea Glass", "de_DE": "Sea Glass"})
+    options = ReadOptions(channel="ecommerce", currency="GBP")
+    (bowl,) = _specs(parse_upload("bowl.json", json.dumps(product).encode(), options)).values()
+    assert bowl.variants[0].color == "Sea Glass"
+
+
+def test_akeneo_labels_differing_by_locale_need_locale() -> None:
+    product = _labelled_colour({"en_GB": "Sea Glass", "de_DE": "Meerglas"})
+    options = ReadOptions(channel="ecommerce", currency="GBP")
+    (error,) = _errors(parse_upload("bowl.json", json.dumps(product).encode(), options))
+    assert error.path == "values.color[0].linked_data"
+    assert error.message == "option labels differ by locale"
+    assert error.value == "en_GB: Sea Glass, de_DE: Meerglas"
+    assert error.expected.startswith("option locale")
 
 
 def test_akeneo_missing_currency_and_unit_reported() -> None:

@@ -385,7 +385,8 @@ class _Values:
         if not found:
             described = [entry for entry in entries if isinstance(entry, dict)]
             contexts = sorted({f"{entry.get('locale') or '-'}/{entry.get('scope') or '-'}" for entry in described})
-            self.other_contexts[code] = ", ".join(contexts)
+            if contexts:
+                self.other_contexts[code] = ", ".join(contexts)
             return None
         found = [(index, entry) for index, entry in found if not _no_data(entry.get("data"))]
         if not found:
@@ -405,6 +406,21 @@ class _Values:
                 )
             )
             return None
+        label_locale = self.options.locale or entry.get("locale")
+        if label_locale is None:
+            differing_labels = _differing_labels(entry)
+            if differing_labels:
+                self.errors.append(
+                    FieldError(
+                        file=self.file,
+                        path=join_path(self.origin, f"values.{code}[{index}].linked_data"),
+                        value=", ".join(differing_labels),
+                        message="option labels differ by locale",
+                        expected="option locale: the locale whose labels to read, such as "
+                        + differing_labels[0].split(": ", 1)[0],
+                    )
+                )
+                return None
         return _with_labels(entry, self.options.locale), self.path(code, index)
 
     def code_for(self, field: str) -> str | None:
@@ -501,6 +517,7 @@ class _AkeneoGroup:
         self.where: dict[str, str] = {}
         self.errors: list[FieldError] = []
         self.used: set[str] = set()
+        self.reported_contexts: set[str] = set()
 
     def candidate(self) -> SpecCandidate | Rejection:
         data: dict[str, Any] = {"sku": self.sku}
@@ -555,24 +572,32 @@ class _AkeneoGroup:
         )
 
     def _pick(self, values: _Values, field: str) -> tuple[Any, str] | None:
+        """Read the attribute that gives a spec field, reporting one whose values are all for other contexts.
+
+        The spec would otherwise lack the field without a word: a colour given
+        only for the print channel, or a description only in German.
+        """
         code = values.code_for(field)
         if code is None:
             return None
         self.used.add(code)
-        return values.pick(code)
+        picked = values.pick(code)
+        where = values.path(code)
+        if picked is None and code in values.other_contexts and where not in self.reported_contexts:
+            self.reported_contexts.add(where)
+            self.errors.append(
+                self._error(
+                    where,
+                    f"values for locale/channel {values.other_contexts[code]}",
+                    f"no value for locale {self.options.locale or '-'} and channel {self.options.channel or '-'}",
+                    "options locale and channel naming a locale and channel that have a value, or option "
+                    f"attributes naming another attribute for the {field}",
+                )
+            )
+        return picked
 
     def _text(self, field: str) -> str | None:
         picked = self._pick(self.first, field)
-        code = self.first.code_for(field)
-        if picked is None and code is not None and code in self.first.other_contexts:
-            self.errors.append(
-                self._error(
-                    self.first.path(code),
-                    f"values for locale/channel {self.first.other_contexts[code]}",
-                    f"no value for locale {self.options.locale or '-'} and channel {self.options.channel or '-'}",
-                    "options locale and channel naming a locale and channel that have a value",
-                )
-            )
         if picked is None:
             return None
         data, where = picked
@@ -923,6 +948,19 @@ def _with_labels(entry: dict[str, Any], locale: str | None) -> Any:
     return data
 
 
+def _differing_labels(entry: dict[str, Any]) -> list[str]:
+    """List an entry's option labels as "locale: label" when they differ by locale, else nothing."""
+    linked = entry.get("linked_data")
+    if not isinstance(linked, dict):
+        return []
+    options = [linked] if isinstance(entry.get("data"), str) else list(linked.values())
+    for option in options:
+        labels = option.get("labels") if isinstance(option, dict) else None
+        if isinstance(labels, dict) and len({str(label) for label in labels.values() if label}) > 1:
+            return [f"{locale}: {label}" for locale, label in labels.items() if label]
+    return []
+
+
 def _label(linked: Any, locale: str | None) -> str | None:
     labels = linked.get("labels") if isinstance(linked, dict) else None
     if not isinstance(labels, dict) or not labels:
@@ -930,7 +968,9 @@ def _label(linked: Any, locale: str | None) -> str | None:
     if locale is not None:
         label = labels.get(locale)
         return str(label) if label else None
-    return str(next(iter(labels.values()))) if len(labels) == 1 else None
+    # With no locale chosen, a label that every locale shares is still the option's name.
+    distinct = {str(label) for label in labels.values() if label}
+    return distinct.pop() if len(distinct) == 1 else None
 
 
 def _common_length_unit(sides: dict[str, tuple[Decimal, str]]) -> tuple[str, dict[str, Decimal]]:

@@ -145,7 +145,8 @@ def product_candidate(
     if price_source is not None:
         data["price"] = {"amount": price_source.price, "currency": currency}
 
-    weight = _weight(variants)
+    weight_range = _weight_range(variants)
+    weight = _weight(variants) if weight_range is None else None
     if weight is not None:
         data["weight"] = weight
 
@@ -159,6 +160,9 @@ def product_candidate(
             source=f"{product.where('handle')}, whose {product.handle!r} is longer than a sku or not ASCII",
             fix=f"a shorter ASCII handle at {product.where('handle')}",
         )
+    if weight_range is not None:
+        # An option named Weight already lists the variants' weights.
+        specs.setdefault("weight", weight_range)
     if specs:
         data["specs"] = specs
     if spec_variants:
@@ -209,6 +213,45 @@ def _cheapest(variants: list[ShopifyVariant]) -> ShopifyVariant | None:
             # Not a number, or NaN or Infinity: this variant's price goes to validation, which reports it.
             return variant
     return min(priced, key=lambda pair: pair[0])[1] if priced else None
+
+
+def _weight_range(variants: list[ShopifyVariant]) -> str | None:
+    """Write the range of the variants' weights ("350-360 g") when they differ, else None.
+
+    Sizes of a garment weigh differently, and one weight would be wrong for
+    all but one of them, so the product gets no single weight. The range is in
+    the unit the shop shows every variant's weight in, or in grams where units differ.
+    """
+    weights = [weight for weight in map(_weight_of, variants) if weight is not None]
+    if len({grams for grams, _, _ in weights}) < 2:
+        return None
+    units = {unit for _, _, unit in weights}
+    if len(units) == 1:
+        (unit,) = units
+        low, high = min(value for _, value, _ in weights), max(value for _, value, _ in weights)
+    else:
+        unit, low, high = "g", min(grams for grams, _, _ in weights), max(grams for grams, _, _ in weights)
+    return f"{_plain(low)}-{_plain(high)} {unit}"
+
+
+def _weight_of(variant: ShopifyVariant) -> tuple[Decimal, Decimal, str] | None:
+    """Give a variant's weight in grams and as given (value and unit), or None where it has none."""
+    unit = variant.weight_unit.lower() or "g"
+    try:
+        if variant.weight and unit in GRAMS_PER_UNIT and Decimal(variant.weight) > 0:
+            value = Decimal(variant.weight)
+            return value * GRAMS_PER_UNIT[unit], value, unit
+        if variant.grams and Decimal(variant.grams) > 0:
+            # A CSV export gives grams, and the unit the shop shows weights in.
+            grams = Decimal(variant.grams)
+            return grams, grams / GRAMS_PER_UNIT.get(unit, Decimal(1)), unit if unit in GRAMS_PER_UNIT else "g"
+    except InvalidOperation:
+        return None
+    return None
+
+
+def _plain(value: Decimal) -> str:
+    return format(value.quantize(Decimal("0.001")).normalize(), "f")
 
 
 def _weight(variants: list[ShopifyVariant]) -> dict[str, str] | None:
