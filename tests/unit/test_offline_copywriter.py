@@ -391,3 +391,29 @@ def test_promotional_feature_left_out_of_marketplace_copy() -> None:
     marketplace_text = [*amazon.bullets, amazon.description, google.description]
     assert not any("best seller" in text for text in marketplace_text)
     assert any("best seller" in bullet for bullet in listing.bullets)
+
+
+def test_colours_bullet_lists_whole_names() -> None:
+    variants = [{"sku": f"POT-{index:03}", "color": f"Shade {index:03}", "color_hex": "#336699"} for index in range(60)]
+    spec = _bare_spec(variants=variants, targets=["amazon"])
+
+    listing = OfflineCopyWriter().write(spec, None, ledger=MemoryLedger()).listing
+
+    (bullet,) = [bullet for bullet in listing.bullets if bullet.startswith("Colours:")]
+    limit = RULES["amazon"].bullet_max or 500
+    assert len(bullet) <= limit
+    assert bullet.endswith(" and more.")
+    names = bullet.removeprefix("Colours: ").removesuffix(" and more.").split(", ")
+    assert names == [f"Shade {index:03}" for index in range(len(names))]
+
+
+@pytest.mark.parametrize(("category", "leaf"), [("Home > Kitchen >", "Kitchen"), ("> Home >> Kitchen", "Kitchen")])
+def test_empty_category_levels_dropped(category: str, leaf: str) -> None:
+    spec = _bare_spec(category=category, targets=["amazon"])
+
+    listing = OfflineCopyWriter().write(spec, None, ledger=MemoryLedger()).listing
+
+    assert spec.category == "Home > Kitchen"
+    assert listing.platforms.amazon is not None
+    assert "" not in listing.platforms.amazon.search_terms
+    assert leaf.lower() in listing.short_description.lower()

@@ -6,7 +6,7 @@ from spec2listing.copywriting.offline import OfflineCopyWriter
 from spec2listing.costs.ledger import MemoryLedger
 from spec2listing.errors import FieldError
 from spec2listing.intake import Rejection
-from spec2listing.models.consistency import ConsistencyReport, DriftFlag
+from spec2listing.models.consistency import Claim, ClaimKind, ConsistencyReport, DriftFlag
 from spec2listing.models.manifest import ImageEntry, Manifest
 from spec2listing.models.records import ProductRecord, ProductStatus, RunRecord, RunStatus
 from spec2listing.review.html import ERROR_CHARACTERS, render_product_sheet, render_run_index, render_runs_index
@@ -127,3 +127,92 @@ def test_index_shows_hidden_characters() -> None:
 
     assert "\u202e" not in page
     assert "[U+202E]txet[U+202C]" in page
+
+
+def _charger_sheet(flags: list[DriftFlag], claims: list | None = None, **changes: object) -> str:
+    """Render the charger's offline sheet with the given flags and claims, and copy fields changed."""
+    (spec,) = specs_in(ACCEPTANCE / "gan-charger.json")
+    listing = OfflineCopyWriter().write(spec, brand_for(spec), ledger=MemoryLedger()).listing
+    listing = listing.model_copy(update=changes)
+    variant = spec.variants[0]
+    report = ConsistencyReport(sku=spec.sku, score=0.5, passed=False, checks=[], flags=flags, claims=claims or [])
+    manifest = Manifest(
+        sku=spec.sku,
+        run_id=RUN.run_id,
+        name=spec.name,
+        status=ProductStatus.NEEDS_REVIEW,
+        spec_hash="0" * 64,
+        source_file="charger.json",
+        created_at=RUN.started_at,
+        providers={},
+        artifacts={},
+        exports={},
+        images=[
+            ImageEntry(job_id="packshot", kind="packshot", status="OK"),
+            ImageEntry(job_id=f"variant-{variant.sku.lower()}", kind="variant", status="OK", variant_sku=variant.sku),
+        ],
+        score=0.5,
+        flags=len(flags),
+        usage=[],
+        cost_usd=0.0,
+        timings_ms={},
+    )
+    return render_product_sheet(spec=spec, listing=listing, manifest=manifest, report=report, previews={})
+
+
+def test_unsupported_anchor_marked_as_drift() -> None:
+    anchor = "floating above a waterfall"
+    claim = Claim(kind=ClaimKind.ANCHOR, text=anchor, copy_fields=["description"], sources=[], supported=False)
+    (spec,) = specs_in(ACCEPTANCE / "gan-charger.json")
+    listing = OfflineCopyWriter().write(spec, brand_for(spec), ledger=MemoryLedger()).listing
+
+    page = _charger_sheet(
+        [], [claim], visual_anchors=[*listing.visual_anchors, anchor], description=f"Pictured {anchor}."
+    )
+
+    assert f'<mark class="anchor">{anchor}</mark>' not in page
+    assert page.count(f'<mark class="drift" title="not stated by the spec">{anchor}</mark>') == 2
+
+
+def test_fix_list_links_to_flagged_field_and_image() -> None:
+    (spec,) = specs_in(ACCEPTANCE / "gan-charger.json")
+    flags = [
+        DriftFlag(kind="banned_phrase", promised="ultimate", measured="found", where="title, bullets[0]"),
+        DriftFlag(kind="variant_color_name", promised=spec.variants[0].color, measured="hue", where="variants[0]"),
+        DriftFlag(kind="anchor_covered", promised="a desk", measured="no job", where="plan"),
+    ]
+
+    page = _charger_sheet(flags, title="The ultimate charger")
+
+    fixes = page[page.index('id="fix"') : page.index("</ol>")]
+    assert 'href="#field-title"><code>title, bullets[0]</code>' in fixes
+    assert f'href="#image-variant-{spec.variants[0].sku.lower()}"><code>variants[0]</code>' in fixes
+    assert 'href="#copy"><code>plan</code>' in fixes
+    assert '<mark class="banned" title="banned or prohibited wording">ultimate</mark>' in page
+
+
+def test_listing_title_shows_its_limit() -> None:
+    page = _charger_sheet([], title=" ".join(["Charger"] * 40))
+
+    title = page[page.index('id="field-title"') :]
+    assert '<span class="count over">319 / 255 characters</span>' in title[: title.index("</div>")]
+
+
+def test_search_terms_counted_in_bytes() -> None:
+    (spec,) = specs_in(ACCEPTANCE / "gan-charger.json")
+    listing = OfflineCopyWriter().write(spec, brand_for(spec), ledger=MemoryLedger()).listing
+    assert listing.platforms.amazon is not None
+    total = len(" ".join(listing.platforms.amazon.search_terms).encode())
+
+    page = _charger_sheet([])
+
+    assert f"{total} / 249 bytes, all items" in page
+
+
+def test_index_counts_rejections_without_sku() -> None:
+    error = FieldError(file="x.csv", path="(header)", message="unknown column", expected="known columns")
+    product = ProductRecord(sku="SKU-1", run_id=RUN.run_id, status=ProductStatus.COMPLETE, score=1.0)
+
+    page = render_run_index(RUN, [product], [Rejection(origin="header", errors=[error])])
+
+    assert "1 product and 1 rejection without a SKU</p>" in page

@@ -70,6 +70,7 @@ def test_stopped_execution_closes_its_run(store, records, publisher) -> None:
     (product,) = records.list_run_products(result.run_id)
     assert product.status == ProductStatus.FAILED
     assert product.error.startswith(NO_OUTCOME_ERROR)
+    assert product.name == json.loads((EXAMPLES / "stoneware-mug.json").read_text())["name"]
     assert product.finished_at == datetime(2026, 12, 4, 10, 7, 12, tzinfo=UTC)
     assert closed.finished_at == product.finished_at
     assert closed.counts[ProductStatus.FAILED.value] == 1

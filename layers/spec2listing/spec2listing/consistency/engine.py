@@ -236,7 +236,13 @@ def build_report(sku: str, checks: list[CheckResult], claims: list[Claim] | None
     listing_score = _kind_score([check for check in scored if check.target != CheckTarget.IMAGE])
     image_score = _image_score([check for check in scored if check.target == CheckTarget.IMAGE])
     scores = [value for value in (listing_score, image_score) if value is not None]
-    flags = [to_flag(check) for check in scored if not check.passed]
+    # The heaviest failures first, and at one weight the images before the copy, so that the review index,
+    # which shows the first few flags, and the sheet's list of fixes lead with what matters most.
+    failed = sorted(
+        (check for check in scored if not check.passed),
+        key=lambda check: (-check.weight, check.target != CheckTarget.IMAGE),
+    )
+    flags = [to_flag(check) for check in failed]
     return ConsistencyReport(
         sku=sku,
         score=round(min(scores), 4) if scores else 1.0,

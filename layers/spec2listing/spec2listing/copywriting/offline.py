@@ -48,6 +48,20 @@ _LINKING_WORDS = frozenset({"with", "and", "from", "for", "featuring", "includin
 _SMALL_WORDS = _LINKING_WORDS | {"a", "an", "the", "of", "or", "to", "by"}
 
 
+def _whole_items(label: str, items: list[str], limit: int) -> str:
+    """List items after a label in one sentence of at most `limit` characters, leaving out whole items.
+
+    Cutting the list at a word boundary would end on part of a name ("Shade"), which names another colour.
+    The rest is "and more", without a count, since a count would be a figure no spec field states.
+    """
+    text = sentence(f"{label}: {join_words(items)}")
+    count = len(items)
+    while len(text) > limit and count > 1:
+        count -= 1
+        text = sentence(f"{label}: {', '.join(items[:count])} and more")
+    return text
+
+
 class OfflineCopyWriter:
     """Deterministic copy from facts; costs nothing."""
 
@@ -167,7 +181,8 @@ class OfflineCopyWriter:
                 candidates.append(f"{label}: {value}.")
         candidates.extend(sentence(line) for line in spec_lines(spec))
         if spec.variants:
-            candidates.append(sentence(f"Colours: {join_words([v.color for v in spec.variants])}"))
+            limit = RULES["amazon"].bullet_max or 500
+            candidates.append(_whole_items("Colours", [variant.color for variant in spec.variants], limit))
         if spec.audience and spec.audience.persona:
             candidates.append(sentence(f"Made for {_lower_first(spec.audience.persona)}"))
         # Amazon wants at least one bullet, and a spec with only a name, brand and price gives none above.

@@ -183,13 +183,26 @@ GuideName = Annotated[str, AfterValidator(_brand_guide_name)]
 """The name of a brand guide stored as brands/<name>.json."""
 
 
+def _category_levels(value: str) -> str:
+    """Drop empty levels of a category path ("Home > Mugs >"), whose last level names the product's kind."""
+    levels = [level.strip() for level in value.split(">")]
+    named = [level for level in levels if level]
+    if not named:
+        raise ValueError("no category name between the '>' separators; expected a category such as 'Kitchen > Mugs'")
+    return value if len(named) == len(levels) else " > ".join(named)
+
+
+Category = Annotated[NonEmptyStr, AfterValidator(_category_levels)]
+"""A category path, most general level first, levels separated by '>'."""
+
+
 class ProductSpec(SpecModel):
     """A product as the merchandiser describes it."""
 
     sku: Sku
     name: ProductName
     brand: Label
-    category: NonEmptyStr
+    category: Category
     price: Money
     summary: LongText | None = None
     materials: list[NonEmptyStr] = Field(default_factory=list, max_length=MAX_MATERIALS)

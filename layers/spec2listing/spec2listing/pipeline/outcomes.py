@@ -329,11 +329,10 @@ def record_missing_outcomes(
     now = ended_at or datetime.now(UTC)
 
     def failed(item: QueuedProduct) -> ProductRecord:
-        # The change time is read only with a spec.json that must be read anyway, so these
-        # outcomes usually order by their finish time (see storage.records.outcome_order).
-        spec_hash, name = item.spec_hash, None
-        if spec_hash is None:
-            spec_hash, name, _ = spec_identity(store, item.spec_key)
+        # The spec.json gives the name the review index shows. Its change time is left out, so these
+        # outcomes order by their finish time (see storage.records.outcome_order).
+        identity = spec_identity(store, item.spec_key)
+        spec_hash, name = item.spec_hash or identity.spec_hash, identity.name
         usage = read_ledger(store, run_id, item.sku)
         return ProductRecord(
             sku=item.sku,

@@ -18,7 +18,7 @@ from PIL import Image
 
 from spec2listing.consistency.copy_text import plain_text
 from spec2listing.consistency.vocabulary import written_forms
-from spec2listing.copywriting.platforms import TEXT_RULES
+from spec2listing.copywriting.platforms import LISTING_RULES, TEXT_RULES, FieldRule
 from spec2listing.imaging.pixels import flatten
 from spec2listing.intake.parse import Rejection
 from spec2listing.models.consistency import CheckResult, Claim, ClaimKind, ConsistencyReport, DriftFlag, score_text
@@ -44,8 +44,10 @@ _FIELD_PATH = re.compile(
 )
 
 
-def highlight(text: str, anchors: list[str], drifted: list[str] | None = None) -> Markup:
-    """Escape text, mark anchors (<mark class="anchor">) and unsupported claims (<mark class="drift">).
+def highlight(
+    text: str, anchors: list[str], drifted: list[str] | None = None, banned: list[str] | None = None
+) -> Markup:
+    """Escape text, mark anchors, unsupported claims and banned wording (<mark class="anchor|drift|banned">).
 
     Phrases are matched in the raw text and each piece is escaped on its own, so a
     phrase can never match inside an entity such as &#39; or &amp;. A phrase
@@ -54,6 +56,7 @@ def highlight(text: str, anchors: list[str], drifted: list[str] | None = None) -
     """
     text = show_hidden(text)
     marks = [(phrase, "anchor") for phrase in anchors] + [(phrase, "drift") for phrase in drifted or []]
+    marks += [(phrase, "banned") for phrase in banned or []]
     marks = [(phrase, css) for phrase, css in marks if phrase.strip()]
     if not marks:
         return escape(text)
@@ -69,7 +72,7 @@ def highlight(text: str, anchors: list[str], drifted: list[str] | None = None) -
     position = 0
     for match in pattern.finditer(text):
         css = by_phrase.get(_fold(match.group(0)), "anchor")
-        title = ' title="not stated by the spec"' if css == "drift" else ""
+        title = _MARK_TITLES.get(css, "")
         pieces.append(str(escape(text[position : match.start()])))
         pieces.append(f'<mark class="{css}"{title}>{escape(match.group(0))}</mark>')
         position = match.end()
@@ -77,11 +80,14 @@ def highlight(text: str, anchors: list[str], drifted: list[str] | None = None) -
     return Markup("".join(pieces))  # noqa: S704 - every piece of text is escaped above
 
 
+_MARK_TITLES = {"drift": ' title="not stated by the spec"', "banned": ' title="banned or prohibited wording"'}
+
+
 def drift_phrases(claims: list[Claim]) -> list[str]:
     """List the phrases to mark as drift: each unsupported claim as copy may write it."""
     phrases = []
     for claim in claims:
-        if claim.supported or claim.kind == ClaimKind.ANCHOR:
+        if claim.supported:
             continue
         if claim.kind in _TERM_KINDS:
             # The ledger finds terms with a plural "s" or "es" too ("teals", "brushes").
@@ -163,17 +169,34 @@ class ImageCard:
 
 @dataclass
 class CopyField:
-    """One text field of the copy with its length, its platform limit and its flags."""
+    """One text field of the copy with its length, its limit and its flags.
+
+    The length is in characters, or in bytes where the rule counts bytes; a
+    byte limit on a list (Amazon's search terms) counts all of its items.
+    """
 
     path: str
     label: str
     text: str
     limit: int | None = None
+    length: int = 0
+    unit: str = "characters"
     flags: list[DriftFlag] = field(default_factory=list)
 
     @property
     def over(self) -> bool:
-        return self.limit is not None and len(self.text) > self.limit
+        return self.limit is not None and self.length > self.limit
+
+
+def _measured(rule: FieldRule | None, text: str, items: list[str] | None) -> tuple[int | None, int, str]:
+    """Give a field's limit, its length and the unit both are in, by the rule that applies to it."""
+    if rule is not None and rule.max_bytes is not None:
+        joined = " ".join(items) if items is not None else text
+        return rule.max_bytes, len(joined.encode()), "bytes" if items is None else "bytes, all items"
+    limit = None
+    if rule is not None:
+        limit = rule.item_max_chars if items is not None else rule.max_chars
+    return limit, len(text), "characters"
 
 
 def _flag_paths(flag: DriftFlag) -> list[str]:
@@ -216,15 +239,13 @@ def _image_cards(
 def _copy_fields(listing: ProductCopy, report: ConsistencyReport, placed: set[int]) -> dict[str, list[CopyField]]:
     """Copy fields grouped by section ('Listing' and each platform), with their flags attached."""
     limits = {f"platforms.{rule.platform}.{rule.field}": rule for rule in TEXT_RULES}
+    limits.update({rule.field: rule for rule in LISTING_RULES})
     sections: dict[str, list[CopyField]] = {"Listing": []}
     by_path: dict[str, CopyField] = {}
 
-    def add(section: str, path: str, label: str, text: str) -> None:
-        rule = limits.get(re.sub(r"\[\d+\]$", "", path))
-        limit = None
-        if rule is not None:
-            limit = rule.item_max_chars if path.endswith("]") else rule.max_chars
-        entry = CopyField(path=path, label=label, text=text, limit=limit)
+    def add(section: str, path: str, label: str, text: str, items: list[str] | None = None) -> None:
+        limit, length, unit = _measured(limits.get(re.sub(r"\[\d+\]$", "", path)), text, items)
+        entry = CopyField(path=path, label=label, text=text, limit=limit, length=length, unit=unit)
         sections.setdefault(section, []).append(entry)
         by_path[path] = entry
 
@@ -232,16 +253,17 @@ def _copy_fields(listing: ProductCopy, report: ConsistencyReport, placed: set[in
     add("Listing", "short_description", "Short description", listing.short_description)
     add("Listing", "description", "Description", listing.description)
     for index, bullet in enumerate(listing.bullets):
-        add("Listing", f"bullets[{index}]", f"Bullet {index + 1}", bullet)
+        add("Listing", f"bullets[{index}]", f"Bullet {index + 1}", bullet, listing.bullets)
     for index, bullet in enumerate(listing.comparison_bullets):
-        add("Listing", f"comparison_bullets[{index}]", f"Comparison {index + 1}", bullet)
+        add("Listing", f"comparison_bullets[{index}]", f"Comparison {index + 1}", bullet, listing.comparison_bullets)
     for platform, values in listing.platforms.model_dump(exclude_none=True).items():
         for name, value in values.items():
             base = f"platforms.{platform}.{name}"
             label = name.replace("_", " ").capitalize()
             if isinstance(value, list):
-                for index, item in enumerate(value):
-                    add(platform, f"{base}[{index}]", f"{label} {index + 1}", str(item))
+                items = [str(item) for item in value]
+                for index, item in enumerate(items):
+                    add(platform, f"{base}[{index}]", f"{label} {index + 1}", item, items)
             else:
                 add(platform, base, label, plain_text(value) if name == "body_html" else str(value))
 
@@ -266,9 +288,13 @@ def render_product_sheet(
     cards, placed = _image_cards(manifest, report, previews, spec)
     sections = _copy_fields(listing, report, placed)
     drifted = drift_phrases(report.claims)
+    banned = _banned_phrases(report)
+    # An anchor the spec does not support is drift, marked red like other unsupported claims.
+    unsupported = {claim.text for claim in report.claims if claim.kind == ClaimKind.ANCHOR and not claim.supported}
     anchors = [claim.text for claim in report.claims if claim.kind == ClaimKind.ANCHOR and claim.supported]
-    anchors += [anchor for anchor in listing.visual_anchors if anchor not in anchors]
+    anchors += [anchor for anchor in listing.visual_anchors if anchor not in anchors and anchor not in unsupported]
     other_flags = [flag for index, flag in enumerate(report.flags) if index not in placed]
+    fields = {entry.path: entry for entries in sections.values() for entry in entries}
     template = _environment().get_template("product.html.j2")
     return template.render(
         spec=spec,
@@ -278,8 +304,33 @@ def render_product_sheet(
         cards=cards,
         sections=sections,
         other_flags=other_flags,
-        mark=lambda text: highlight(text, anchors, drifted),
+        unsupported_anchors=unsupported,
+        fix_items=[(flag, _flag_target(flag, cards, fields)) for flag in report.flags],
+        mark=lambda text: highlight(text, anchors, drifted, banned),
     )
+
+
+def _banned_phrases(report: ConsistencyReport) -> list[str]:
+    """List the phrases flagged as banned by the brand guide or prohibited by a platform, to mark in the copy."""
+    phrases = []
+    for flag in report.flags:
+        if flag.kind == "banned_phrase":
+            phrases.append(flag.promised)
+        elif flag.kind == "prohibited_term":
+            phrases += [str(term) for term in flag.values.get("terms", [])]
+    return phrases
+
+
+def _flag_target(flag: DriftFlag, cards: list[ImageCard], fields: dict[str, CopyField]) -> str:
+    """Give the id of the element on the sheet that shows a flag: its image card, its copy field or a section."""
+    for card in cards:
+        if flag in card.flags:
+            return f"image-{card.entry.job_id}"
+    for path in _flag_paths(flag):
+        target = fields.get(path) or fields.get(re.sub(r"\[\d+\]$", "", path)) or fields.get(f"{path}[0]")
+        if target is not None:
+            return f"field-{target.path}"
+    return "copy"
 
 
 def render_run_index(
