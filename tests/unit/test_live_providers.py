@@ -11,6 +11,8 @@ import boto3
 import pytest
 from aws_lambda_powertools.utilities import parameters
 from moto import mock_aws
+from openai.types import Image as OpenAIImage
+from openai.types import ImagesResponse
 from PIL import Image
 from spec2listing.consistency.image_checks import vision_checks
 from spec2listing.copywriting.offline import OfflineCopyWriter
@@ -34,7 +36,9 @@ from spec2listing.models.copy import ProductCopy
 from spec2listing.models.jobs import ImageKind
 from spec2listing.models.tasks import RenderResult, RenderTask
 from spec2listing.pipeline.steps import render_image
+from spec2listing.providers.gemini import parse_json_object
 from spec2listing.providers.keys import ERROR_TEXT_CHARS
+from spec2listing.providers.openai_images import _image_bytes
 from spec2listing.providers.prompts import (
     PRODUCT_TAG,
     VOICE_TAG,
@@ -1301,6 +1305,25 @@ def test_vision_all_unverified_fails_check(gemini, images) -> None:
     assert failed == ["vision_checked"]
 
 
+def test_vision_unverified_anchor_fails_check(gemini, images) -> None:
+    spec, brand = product()
+    job = first_job(spec, brand, ImageKind.LIFESTYLE)
+    items = checklist(job)
+    anchors = [item["item"] for item in items if item["kind"] == "anchor"]
+    assert anchors, "the lifestyle job carries an anchor"
+    verdicts = [
+        {**item, "verdict": "unverified" if item["item"] == anchors[0] else "present", "reason": "r"} for item in items
+    ]
+    gemini.queue(gemini_api.finished(json.dumps({"verdicts": verdicts}), "STOP"))
+    report = vision_checker(live(gemini, images)).check(
+        OfflineRenderer().render(job, spec, [], ledger=MemoryLedger()).data, job, ledger=MemoryLedger()
+    )
+
+    assert report.error is not None and repr(anchors[0]) in report.error
+    failed = [check.check for check in vision_checks(job, report) if not check.passed and check.weight > 0]
+    assert failed == ["vision_checked"]
+
+
 def test_vision_unanswered_item_is_repaired(gemini, images) -> None:
     spec, brand = product()
     job = first_job(spec, brand)
@@ -1468,3 +1491,23 @@ def test_unchanged_rejected_key_not_retried(gemini, images, secrets) -> None:
     with pytest.raises(ProviderAuthFailed, match="openai-key"):
         image_renderer(from_secrets(gemini, images)).render(first_job(spec, brand), spec, [], ledger=MemoryLedger())
     assert len(images.requests) == 1
+
+
+@pytest.mark.parametrize("answer", ['```json\n{"a": 1}\n```', '```\n{"a": 1}\n```\n', '{"a": 1}'])
+def test_answer_in_code_fence_parsed(answer: str) -> None:
+    assert parse_json_object(answer) == {"a": 1}
+
+
+def test_image_as_data_uri_decoded() -> None:
+    png = OfflineRenderer().render(first_job(*product()), product()[0], [], ledger=MemoryLedger()).data
+    encoded = "data:image/png;base64," + base64.b64encode(png).decode()
+    response = ImagesResponse(created=0, data=[OpenAIImage(b64_json=encoded)])
+
+    assert _image_bytes(response, max_pixels=10**8) == png
+
+
+def test_image_url_named_in_error() -> None:
+    response = ImagesResponse(created=0, data=[OpenAIImage(url="https://example.invalid/image.png")])
+
+    with pytest.raises(ProviderOutputInvalid, match="an image URL, not the image data"):
+        _image_bytes(response, max_pixels=10**8)

@@ -404,8 +404,18 @@ def _retry_after(error: genai_errors.APIError) -> float | None:
     return None
 
 
+# A Markdown code fence around the whole answer (```json ... ```), which some models add despite a JSON schema.
+_FENCED = re.compile(r"\A\s*```[A-Za-z]*[ \t]*\n(.*)\n[ \t]*```\s*\Z", re.DOTALL)
+
+
 def parse_json_object(text: str) -> Any:
-    """Decode a JSON response text, raising ProviderOutputInvalid with the decoder's message."""
+    """Decode a JSON response text, inside a code fence if the whole answer is one.
+
+    Raises ProviderOutputInvalid with the decoder's message.
+    """
+    fenced = _FENCED.match(text)
+    if fenced is not None:
+        text = fenced.group(1)
     try:
         return json.loads(text)
     except json.JSONDecodeError as error:

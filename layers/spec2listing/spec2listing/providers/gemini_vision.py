@@ -71,6 +71,20 @@ class GeminiVisionChecker:
                 error=f"{self.model} could not tell whether the image shows any of its {len(verdicts)} items "
                 "(every verdict unverified)",
             )
+        # Nor may a model pass an image by leaving unverified the one promise it would fail. The colour
+        # is measured on the pixels as well, so only anchors and mandatory elements count here.
+        unconfirmed = [
+            verdict.item
+            for verdict in verdicts
+            if verdict.verdict == "unverified" and verdict.kind in ("anchor", "mandatory_element")
+        ]
+        if unconfirmed:
+            return VisionReport(
+                verdicts=verdicts,
+                error=f"{self.model} could not tell whether the image shows "
+                + ", ".join(repr(item) for item in unconfirmed)
+                + " (verdict unverified); look at the image",
+            )
         return VisionReport(verdicts=verdicts)
 
 

@@ -12,6 +12,7 @@ import binascii
 import io
 import json
 import logging
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -347,6 +348,9 @@ def _reference_file(index: int, photo: bytes) -> tuple[str, bytes, str]:
     return f"reference-{index}.{kind.split('/')[-1]}", photo, kind
 
 
+_DATA_URI = re.compile(r"\A\s*data:image/[\w.+-]+;base64,", re.IGNORECASE)
+
+
 def _image_bytes(response: ImagesResponse, *, max_pixels: int) -> bytes:
     """Decode the first image and check that Pillow can read it and that it has at most `max_pixels`.
 
@@ -356,7 +360,11 @@ def _image_bytes(response: ImagesResponse, *, max_pixels: int) -> bytes:
     first = response.data[0] if isinstance(response.data, list) and response.data else None
     encoded = getattr(first, "b64_json", None)
     if not isinstance(encoded, str) or not encoded:
+        if getattr(first, "url", None):
+            raise ProviderOutputInvalid("OpenAI returned an image URL, not the image data (b64_json) requested")
         raise ProviderOutputInvalid("OpenAI returned no image data")
+    # Some gateways send the image as a data URI ("data:image/png;base64,...") in b64_json.
+    encoded = _DATA_URI.sub("", encoded, count=1)
     try:
         # Line breaks are dropped first: some gateways wrap base64 at 76 characters, as MIME does.
         data = base64.b64decode("".join(encoded.split()), validate=True)

@@ -70,6 +70,8 @@ def copy_system_instruction(spec: ProductSpec, brand: BrandGuide | None) -> str:
         "- Name every variant colour the data lists.",
         "- comparison_bullets has one bullet per listed competitor; leave it empty when there are none.",
         "- bullets has five entries.",
+        "- Write every field in English, translating facts that the data gives in another language. The claims "
+        "check reads English, so copy in another language could not be checked against the data.",
         f"- title, short_description, description, bullets and comparison_bullets are plain text without HTML: "
         f"title at most {_own('title')} characters, short_description at most {_own('short_description')}, "
         f"description at most {_own('description')}, each bullet at most {_own('bullets')}.",
