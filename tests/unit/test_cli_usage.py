@@ -1,9 +1,12 @@
 """Usage errors of the command line: each is a message on stderr and exit status 2, before any run starts."""
 
 import json
+from pathlib import Path
 
 import pytest
-from spec2listing.local.cli import main
+from spec2listing.local.cli import REVIEW_LINES, _file_notes, main
+from spec2listing.local.runtime import RunOutcome
+from spec2listing.models.records import ProductRecord, ProductStatus
 
 from tests.support import EXAMPLES, ROOT
 
@@ -229,3 +232,33 @@ def test_run_checks_akeneo_channel(tmp_path, capsys) -> None:
     printed = _rejected(["run", DAYPACK, "--channel", "écommerce", "--out", str(tmp_path / "out")], capsys)
 
     assert "option channel" in printed
+
+
+def _review_outcome(count: int) -> RunOutcome:
+    products = [
+        ProductRecord(
+            sku=f"SKU-{index:02}",
+            run_id="20260101T000000Z-0000abcd",
+            status=ProductStatus.NEEDS_REVIEW,
+            flag_summary=["Colour not in the spec: title", "Image failed: packshot", "and 3 more"],
+        )
+        for index in range(count)
+    ]
+    products[0].error = "ContentBlocked: the copy call was blocked (SAFETY)"
+    return RunOutcome(path=Path("catalog.csv"), status="SUCCEEDED", run=None, products=products)
+
+
+def test_review_reasons_printed() -> None:
+    lines = _file_notes(_review_outcome(2), Path("out"))
+
+    assert lines == [
+        "[yellow]review[/] SKU-00: ContentBlocked: the copy call was blocked (SAFETY)",
+        "[yellow]review[/] SKU-01: Colour not in the spec: title; Image failed: packshot",
+    ]
+
+
+def test_review_reasons_capped_per_file() -> None:
+    lines = _file_notes(_review_outcome(REVIEW_LINES + 5), Path("out"))
+
+    assert len(lines) == REVIEW_LINES + 1
+    assert lines[-1] == "  and 5 more products to review; the review index lists them all"

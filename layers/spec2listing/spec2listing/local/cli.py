@@ -499,6 +499,8 @@ def _print_outcomes(console: Console, outcomes: list[RunOutcome], out_dir: Path)
         )
 
 
+# Products to review named in the printout, per file; the review index lists every one.
+REVIEW_LINES = 20
 STATUS_STYLES = {"COMPLETE": "green", "NEEDS_REVIEW": "yellow", "FAILED": "red", "REJECTED": "red"}
 
 
@@ -574,6 +576,16 @@ def _file_notes(outcome: RunOutcome, out_dir: Path) -> list[str]:
     for product in outcome.products:
         if product.status.value == "FAILED":
             lines.append(f"[red]failed[/] {shown(product.sku)}: {shown(str(product.error))}")
+    review = sorted(
+        (product for product in outcome.products if product.status.value == "NEEDS_REVIEW"),
+        key=lambda record: record.sku,
+    )
+    for product in review[:REVIEW_LINES]:
+        # A blocked call gives the reason; otherwise the heaviest flags say what drifted.
+        reason = product.error or "; ".join(line for line in product.flag_summary[:2] if not line.startswith("and "))
+        lines.append(f"[yellow]review[/] {shown(product.sku)}: {shown(reason)}")
+    if len(review) > REVIEW_LINES:
+        lines.append(f"  and {len(review) - REVIEW_LINES} more products to review; the review index lists them all")
     return lines
 
 
