@@ -534,3 +534,14 @@ def test_vision_outage_checked_again_on_rerun(tmp_path) -> None:
     assert manifest["reuse"]["images_reused"] == [image["job_id"] for image in manifest["images"]]
     assert manifest["reuse"]["vision_reused"] == []
     assert {item["step"] for item in manifest["usage"]} == {"vision"}
+
+
+def test_unpriced_model_warning_goes_to_log_file(tmp_path, capsys) -> None:
+    model = "gemini-unpriced-for-log-test"
+    with FakeGemini() as gemini, FakeOpenAI(draw=offline_drawer([TRAIL_RUNNER])) as images:
+        out, _ = run_one(tmp_path, gemini, images, VISION_MODEL=model)
+
+    printed = capsys.readouterr()
+    assert "no price for this model" not in printed.out + printed.err
+    log = (out / "logs" / "spec2listing.log").read_text(encoding="utf-8")
+    assert model in log

@@ -38,7 +38,7 @@ from types import ModuleType
 from typing import Any, cast
 
 import boto3
-from aws_lambda_powertools import Metrics
+from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.logging.formatter import LambdaPowertoolsFormatter
 from moto import mock_aws
 from moto.awslambda_simple.models import LambdaSimpleBackend
@@ -257,8 +257,11 @@ class LocalPipeline:
             self._create_resources()
             self._load_state()
             os.environ.update(self._function_environment())
-            self._load_handlers()
+            # The handlers' modules log while they load (a model missing from the price table), so their
+            # service's logger is made and sent to the log file first. Each handler's Logger() then reuses it.
+            Logger()
             self._route_handler_logs()
+            self._load_handlers()
             self._restore_backends = serialize_moto_backends()
             self._saved_invoke = LambdaSimpleBackend.invoke
             LambdaSimpleBackend.invoke = self._invoke  # type: ignore[method-assign,assignment]
