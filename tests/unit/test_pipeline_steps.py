@@ -294,6 +294,17 @@ def test_product_failure_costs_what_the_ledger_holds(store, records) -> None:
     assert get_json(store, record.artifacts["failure"])["cost_usd"] == pytest.approx(0.002)
 
 
+def test_product_failure_counts_rendered_images(store, records) -> None:
+    task = FailureTask.model_validate(load_event("record-failure-copy-error"))
+    for job_id in ("packshot", "lifestyle-1"):
+        store.put_bytes(keys.product_image(task.run_id, task.sku, job_id), b"png", "image/png")
+    store.put_bytes(keys.render_error(task.run_id, task.sku, "variant-red"), b"{}", "application/json")
+
+    record_product_failure(task, store=store, records=records)
+
+    assert records.get_current_product(task.sku).images == 2
+
+
 def test_product_record_sums_usage_of_many_calls(store, records) -> None:
     task = FailureTask.model_validate(load_event("record-failure-copy-error"))
     ledger = StoreLedger(store, task.run_id, task.sku)

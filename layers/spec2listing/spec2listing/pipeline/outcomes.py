@@ -262,12 +262,19 @@ def record_product_failure(task: FailureTask, *, store: ObjectStore, records: Re
         changed_at=identity.changed_at,
         error=f"{name}: {message}",
         artifacts={"failure": failure_key, **({"spec": task.spec_key} if task.spec_key else {})},
+        images=rendered_images(store, task.run_id, task.sku),
         usage=summed_usage(usage),
         cost_usd=total_cost(usage),
     )
     records.put_product(record)
     records.settle_spec(record, ClaimState.RETRY)
     return ProductOutcome(sku=task.sku, status=status)
+
+
+def rendered_images(store: ObjectStore, run_id: str, sku: str) -> int:
+    """Count the images a product rendered before it failed, which stay in its folder and were paid for."""
+    prefix = keys.product_prefix(run_id, sku) + "images/"
+    return sum(1 for key in store.list_keys(prefix) if not key.endswith(".json"))
 
 
 class SpecIdentity(NamedTuple):
@@ -343,6 +350,7 @@ def record_missing_outcomes(
             finished_at=now,
             error=f"{NO_OUTCOME_ERROR}: {reason}",
             artifacts={"spec": item.spec_key},
+            images=rendered_images(store, run_id, item.sku),
             usage=summed_usage(usage),
             cost_usd=total_cost(usage),
         )
