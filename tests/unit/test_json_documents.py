@@ -151,3 +151,13 @@ def test_json_price_digits_checked_before_float_rounding(amount: str) -> None:
 def test_json_number_amount_read_exactly() -> None:
     ((_, spec),) = parse_upload("mug.json", _with_amount("19.995")).specs
     assert str(spec.price.amount) == "19.995"
+
+
+def test_rejection_keeps_valid_name() -> None:
+    (rejection,) = parse_upload("mug.json", _with_amount("-1")).rejections
+    assert rejection.name == _spec("A-1")["name"]
+
+    spec = _spec("A-1")
+    spec["name"] = ""
+    (rejection,) = parse_upload("mug.json", json.dumps(spec).encode()).rejections
+    assert rejection.name is None

@@ -94,7 +94,9 @@ def test_missing_brand_guide_rejects_product(store, records) -> None:
     assert error["path"] == "brand_guide"
     assert "brands/northpeak.json" in error["message"]
     assert store.get_bytes(report["original_key"]) == path.read_bytes()
-    assert records.get_current_product("NP-RDG-TR-01").status == ProductStatus.REJECTED
+    rejected = records.get_current_product("NP-RDG-TR-01")
+    assert rejected.status == ProductStatus.REJECTED
+    assert rejected.name == json.loads(path.read_text())["name"]
 
 
 def test_identical_duplicate_dropped(store, records) -> None:

@@ -43,6 +43,7 @@ class Rejection(BaseModel):
     """
 
     sku: str | None = None
+    name: str | None = Field(default=None, description="The product's name, where it is valid, for the review index.")
     origin: str = Field(
         default="", description="Where the product sits ('row 4', 'products[2]'), or 'file', 'header' or 'options'."
     )
@@ -165,9 +166,12 @@ def parse_upload(file: str, data: bytes, options: ReadOptions | None = None) -> 
             spec = ProductSpec.model_validate(candidate.data)
         except ValidationError as error:
             sku = candidate.data.get("sku")
+            name = candidate.data.get("name")
+            name_valid = not any(problem["loc"][:1] == ("name",) for problem in error.errors())
             upload.rejections.append(
                 Rejection(
                     sku=sku if isinstance(sku, str) else None,
+                    name=name.strip() if isinstance(name, str) and name.strip() and name_valid else None,
                     origin=candidate.origin,
                     errors=_distinct(field_errors_from_validation(file, error, candidate.locate, candidate.generated)),
                 )

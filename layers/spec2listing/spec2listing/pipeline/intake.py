@@ -576,7 +576,7 @@ def _accepted_products(
         if isinstance(brand, FieldError):
             errors.insert(0, brand.model_copy(update={"path": parsed.locate(origin, ("brand_guide",))}))
         if errors or isinstance(brand, FieldError):
-            rejections.append(Rejection(sku=spec.sku, origin=origin, errors=errors))
+            rejections.append(Rejection(sku=spec.sku, name=spec.name, origin=origin, errors=errors))
             continue
         photo_etags = reference_photo_etags(spec, photos)
         product = NormalizedProduct(
@@ -684,7 +684,7 @@ def _conflict(
                 "keep one definition and remove or rename the others",
             )
         )
-    return Rejection(sku=products[0].spec.sku, origin=", ".join(origins), errors=errors)
+    return Rejection(sku=products[0].spec.sku, name=products[0].spec.name, origin=", ".join(origins), errors=errors)
 
 
 def _one_per_sku(rejections: list[Rejection]) -> list[Rejection]:
@@ -736,6 +736,7 @@ def _keep_rejected(
         [
             ProductRecord(
                 sku=rejection.sku,
+                name=rejection.name,
                 run_id=run_id,
                 status=ProductStatus.REJECTED,
                 source=upload.source,

@@ -224,13 +224,13 @@ def resolve_variant_merges(
         earlier = listed_product(listing, store)
         unmergeable = _unmergeable(file, listing, earlier, changed_at)
         if unmergeable is not None:
-            rejections.append(Rejection(sku=spec.sku, origin=origin, errors=[unmergeable]))
+            rejections.append(Rejection(sku=spec.sku, name=spec.name, origin=origin, errors=[unmergeable]))
             continue
         rebuilt = rebuild_from_members(spec.sku, members, earlier, dropped=dropped, options=options, file=file)
         if rebuilt is None:
             rebuilt = _merged_variants(spec, listing, members, store=store, file=file, dropped=dropped)
         if isinstance(rebuilt, list):
-            rejections.append(Rejection(sku=spec.sku, origin=origin, errors=rebuilt))
+            rejections.append(Rejection(sku=spec.sku, name=spec.name, origin=origin, errors=rebuilt))
         else:
             results.append(DocumentSpec(origin, rebuilt.spec, rebuilt.kept_skus, rebuilt.members))
 
