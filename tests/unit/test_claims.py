@@ -325,6 +325,31 @@ def test_number_forms_agree_with_spec(text, spec_fields, expected) -> None:
     assert _numbers(text, **spec_fields) == expected
 
 
+@pytest.mark.parametrize(
+    ("text", "spec_fields", "expected"),
+    [
+        ("A 3.1 carat diamond.", {"weight": {"value": 3.1, "unit": "g"}}, {"3.1 carat": []}),
+        ("A 0.5 ct diamond.", {"specs": {"carat": 0.5}}, {"0.5 ct": ["specs.carat"]}),
+        ("Set in 18ct gold.", {"materials": ["18k gold"]}, {"18ct": ["materials[0]"]}),
+        ("18 Nm of torque.", {"specs": {"voltage_v": 18}}, {"18 Nm": []}),
+        ("531 in-lbs of torque.", {"specs": {"max_torque_nm": 60}}, {"531 in-lbs": ["specs.max_torque_nm"]}),
+        ("44 ft-lbs of torque.", {"specs": {"max_torque_nm": 60}}, {"44 ft-lbs": ["specs.max_torque_nm"]}),
+        ("A 4.0Ah pack.", {"summary": "A 4000 mAh pack."}, {"4.0Ah": ["summary"]}),
+        ("A 4.0Ah pack.", {"weight": {"value": 4, "unit": "kg"}}, {"4.0Ah": []}),
+        ("11 dB quieter.", {"specs": {"driver_mm": 11}}, {"11 dB": []}),
+        ("452 kJ.", {"specs": {"energy_kcal_per_100g": 452}}, {"452 kJ": []}),
+        ("1891 kJ / 452 kcal.", {"specs": {"energy_kcal_per_100g": 452}}, {"1891 kJ": ["specs.energy_kcal_per_100g"]}),
+        ("Head angle 45°.", {"specs": {"head_angle_deg": 65, "stack_mm": 45}}, {"45°": []}),
+        ("Head angle 65°.", {"specs": {"head_angle": 65}}, {"65°": ["specs.head_angle"]}),
+        ("Oven safe to 230°.", {"specs": {"max_oven_temp_c": 230}}, {"230°": ["specs.max_oven_temp_c"]}),
+        ("Oven safe to 230 °C.", {"summary": "Oven safe to 230°."}, {"230 °C": ["summary"]}),
+    ],
+)
+def test_torque_energy_gem_and_angle_units(text, spec_fields, expected) -> None:
+    numbers = _numbers(text, **spec_fields)
+    assert {claim: numbers[claim] for claim in expected} == expected
+
+
 def test_spaced_figure_read_as_parts() -> None:
     numbers = _numbers("Set of 4 250 ml glasses.", summary="Set of 4 glasses.", volume={"value": 250, "unit": "ml"})
     assert numbers == {"4": ["summary"], "250 ml": ["volume.value"]}

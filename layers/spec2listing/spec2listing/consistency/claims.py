@@ -30,7 +30,7 @@ from spec2listing.consistency.quantities import (
     within,
 )
 from spec2listing.consistency.spec_facts import COMPETITOR_PREFIX, SpecFacts, strictly_inside
-from spec2listing.consistency.units import RATING_UNITS, UNITS, unit_symbol
+from spec2listing.consistency.units import OTHER_READINGS, RATING_UNITS, UNITS, unit_symbol
 from spec2listing.consistency.vocabulary import (
     COLORS,
     MATERIALS,
@@ -286,7 +286,7 @@ def _readings(quantity: Quantity, figures: _SpecFigures) -> tuple[Quantity, ...]
 
     "10.000 mAh" may be read with a thousands point as 10000 mAh, "1,250 kg" with a decimal comma as
     1.25 kg, "4 250 ml" as the numbers 4 and 250 ml,
-    the 300 of "300 x 200 mm" as 300 mm, and "5 oz" as 5 fl oz.
+    the 300 of "300 x 200 mm" as 300 mm, "5 oz" as 5 fl oz and "230°" as 230 °C.
     """
     if figures.sources(quantity):
         return (quantity,)
@@ -296,11 +296,11 @@ def _readings(quantity: Quantity, figures: _SpecFigures) -> tuple[Quantity, ...]
         return quantity.split
     if quantity.spread is not None and figures.sources(quantity.spread):
         return (quantity.spread,)
-    if quantity.unit == "oz":
-        # US labels write fluid ounces as "oz": "150 ml / 5 oz bottle".
-        fluid = replace(quantity, unit="fl oz")
-        if figures.sources(fluid):
-            return (fluid,)
+    for unit in OTHER_READINGS.get(quantity.unit or "", ()):
+        # US labels write fluid ounces as "oz" ("150 ml / 5 oz bottle"), and "230°" may be a temperature.
+        other = replace(quantity, unit=unit)
+        if figures.sources(other):
+            return (other,)
     return (quantity,)
 
 

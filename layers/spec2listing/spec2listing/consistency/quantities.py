@@ -282,6 +282,8 @@ def _scan(text: str, default_unit: str | None) -> tuple[str, list[re.Match[str]]
         unit = None
         if match.group("unit"):
             unit = unit_key(match.group("unit"))
+            if unit == "ct" and _KARAT_AFTER.match(text, match.end()):
+                unit = "k"  # British copy writes gold's purity in carats: "18ct gold", "9 carat rose gold"
         elif match.group("currency"):
             unit = SPELLINGS[match.group("currency").lower()]
         unit = unit or default_unit

@@ -1,11 +1,11 @@
 """Every fact a spec and its brand guide state, by field path, for the claims ledger to trace copy to."""
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from spec2listing.consistency.quantities import Quantity, find_number_words, find_quantities, find_ranges
-from spec2listing.consistency.units import key_unit, unit_key
+from spec2listing.consistency.units import OTHER_READINGS, key_unit, unit_key
 from spec2listing.consistency.vocabulary import (
     DENYING_VALUES,
     IMPLIED_FIGURES,
@@ -74,6 +74,9 @@ class SpecFacts:
             other_mark = () if quantity.other_mark is None else (quantity.other_mark,)
             for reading in (quantity, *quantity.split, *other_mark):
                 self.quantities.append(SpecQuantity(path, reading))
+            for unit in OTHER_READINGS.get(quantity.unit or "", ()):
+                # "Oven safe to 230°" states 230 °C or 230 °F, as copy may read it.
+                self.quantities.append(SpecQuantity(path, replace(quantity, unit=unit)))
         self.ranges += [SpecRange(path, low, high) for low, high in find_ranges(text, default_unit)]
 
     def add_quantity(self, path: str, value: float, unit: str | None) -> None:

@@ -20,6 +20,11 @@ _TIME = {"s": 1.0, "min": 60.0, "h": 3600.0, "day": 86400.0, "week": 604800.0, "
 _AREA = {"mm²": 1e-6, "cm²": 1e-4, "m²": 1.0, "ft²": 0.09290304}
 _PRESSURE = {"pa": 1.0, "kpa": 1e3, "mbar": 100.0, "bar": 1e5, "psi": 6894.757293168}
 _SPEED = {"m/s": 1.0, "km/h": 1 / 3.6, "mph": 0.44704}
+# Torque in newton metres. Inch-pounds and foot-pounds are pound-force, 1 lbf = 4.4482216152605 N (NIST SP 811).
+_TORQUE = {"nm": 1.0, "in-lb": 0.0254 * 4.4482216152605, "ft-lb": 0.3048 * 4.4482216152605}
+# Energy in joules: 1 Wh = 3600 J, and 1 kcal = 4.184 kJ, the factor of EU Regulation 1169/2011 (Annex XIV)
+# for food labels.
+_ENERGY = {"kj": 1e3, "kcal": 4184.0, "wh": 3600.0, "kwh": 3.6e6}
 
 UNITS: dict[str, Unit] = {
     **{name: Unit("length", factor) for name, factor in _LENGTH.items()},
@@ -29,12 +34,18 @@ UNITS: dict[str, Unit] = {
     **{name: Unit("area", factor) for name, factor in _AREA.items()},
     **{name: Unit("speed", factor) for name, factor in _SPEED.items()},
     **{name: Unit("pressure", factor) for name, factor in _PRESSURE.items()},
+    **{name: Unit("torque", factor) for name, factor in _TORQUE.items()},
+    **{name: Unit("energy", factor) for name, factor in _ENERGY.items()},
     "w": Unit("power", 1.0),
     "kw": Unit("power", 1000.0),
     "v": Unit("voltage", 1.0),
-    "wh": Unit("energy", 1.0),
-    "kwh": Unit("energy", 1000.0),
     "mah": Unit("charge", 1.0),
+    "ah": Unit("charge", 1000.0),
+    "db": Unit("sound level", 1.0),
+    # The carat of a gem's weight (0.2 g). The carat of gold's purity ("18ct gold") is "k"; see quantities._scan.
+    "ct": Unit("gem weight", 1.0),
+    # Degrees of an angle. Without a scale, degrees may also be a temperature (see OTHER_READINGS).
+    "°": Unit("angle", 1.0),
     "hz": Unit("frequency", 1.0),
     "rpm": Unit("rotational speed", 1.0),
     "khz": Unit("frequency", 1e3),
@@ -192,11 +203,50 @@ SPELLINGS: dict[str, str] = {
     "karat": "k",
     "kt": "k",
     "stars": "star",
+    "n·m": "nm",
+    "n.m": "nm",
+    "newton metre": "nm",
+    "newton meter": "nm",
+    "in-lbs": "in-lb",
+    "in lb": "in-lb",
+    "in lbs": "in-lb",
+    "in.-lb": "in-lb",
+    "in.-lbs": "in-lb",
+    "lb-in": "in-lb",
+    "inch-pound": "in-lb",
+    "inch pound": "in-lb",
+    "ft-lbs": "ft-lb",
+    "ft lb": "ft-lb",
+    "ft lbs": "ft-lb",
+    "ft.-lb": "ft-lb",
+    "ft.-lbs": "ft-lb",
+    "lb-ft": "ft-lb",
+    "foot-pound": "ft-lb",
+    "foot pound": "ft-lb",
+    "amp hour": "ah",
+    "amp-hour": "ah",
+    "dba": "db",
+    "db(a)": "db",
+    "decibel": "db",
+    "kcals": "kcal",
+    "kilocalorie": "kcal",
+    # US food labels write kilocalories as Calories.
+    "calorie": "kcal",
+    "kilojoule": "kj",
+    "carat": "ct",
+    "cts": "ct",
+    "ctw": "ct",
+    "ct.": "ct",
+    "deg": "°",
+    "degree": "°",
+    "degrees": "°",
 }
 # Words that take a plural "s" in copy ("grams", "litres", "watts").
 _PLURALS = {"millimetre", "millimeter", "centimetre", "centimeter", "metre", "meter", "gram", "kilogram", "ounce"}
 _PLURALS |= {"microgram"}
 _PLURALS |= {"pound", "millilitre", "milliliter", "litre", "liter", "second", "minute", "hour", "watt", "volt"}
+_PLURALS |= {"newton metre", "newton meter", "inch-pound", "inch pound", "foot-pound", "foot pound", "amp hour"}
+_PLURALS |= {"amp-hour", "decibel", "kilocalorie", "calorie", "kilojoule", "carat"}
 SPELLINGS |= {f"{word}s": SPELLINGS[word] for word in _PLURALS}
 
 CURRENCY_SYMBOLS = {"$": "usd", "€": "eur", "£": "gbp"}
@@ -209,7 +259,7 @@ _SYMBOLS = {
     "w": "W", "kw": "kW", "v": "V", "wh": "Wh", "kwh": "kWh", "mah": "mAh", "hz": "Hz", "khz": "kHz",
     "mhz": "MHz", "ghz": "GHz", "mb": "MB", "gb": "GB", "tb": "TB", "mbps": "Mbps", "gbps": "Gbps",
     "°c": "°C", "°f": "°F", "pa": "Pa", "kpa": "kPa", "ip": "IP", "ipx": "IPX", "spf": "SPF", "upf": "UPF",
-    "ph": "pH", "k": "K",
+    "ph": "pH", "k": "K", "nm": "Nm", "ah": "Ah", "db": "dB", "kj": "kJ",
 }  # fmt: skip
 
 
@@ -219,6 +269,11 @@ def unit_symbol(unit: str) -> str:
         return unit.upper()
     return _SYMBOLS.get(unit, unit)
 
+
+# Other units a figure in a unit may mean, tried when the unit itself finds no spec figure. US labels write
+# fluid ounces as "oz" ("150 ml / 5 oz"), and degrees without a scale may be an oven's or a wash's temperature
+# ("oven safe to 230°", "wash at 30 degrees").
+OTHER_READINGS: dict[str, tuple[str, ...]] = {"oz": ("fl oz",), "°": ("°c", "°f")}
 
 # Ratings written as a code before the figure: "IP68", "SPF 50" (see quantities._RATING).
 RATING_UNITS = frozenset({"ip", "ipx", "spf", "upf", "ph"})
@@ -234,7 +289,11 @@ def unit_key(spelling: str) -> str | None:
 
 
 # Unit words that only a spec key's suffix uses: "wash_temp_c", "max_temp_f".
-_KEY_SUFFIX_UNITS = {"c": "°c", "f": "°f", "celsius": "°c", "fahrenheit": "°f"}
+# An angle is given in degrees ("head_angle": 65.5), as product specs write angles.
+_KEY_SUFFIX_UNITS = {"c": "°c", "f": "°f", "celsius": "°c", "fahrenheit": "°f", "angle": "°"}
+# One-word keys that name the unit of their value: "carat": 0.5 is a gem's weight, "kcal": 452 its energy. Other
+# one-word keys name no unit, even where the word is one ("year": 2003 is no duration).
+_UNIT_NAMED_KEYS = {"carat": "ct", "carats": "ct", "karat": "k", "kcal": "kcal", "calories": "kcal", "kj": "kj"}
 # Words before "c" or "f" that make the letter a name rather than a temperature: "usb_c", "vitamin_c", "class_f".
 _LETTER_NAMERS = frozenset(
     {"usb", "type", "vitamin", "class", "grade", "size", "cup", "category", "group", "series", "model", "level"}
@@ -295,7 +354,9 @@ def key_unit(key: str) -> str | None:
     read that way. Its last word alone would make 50 L/min a 50-minute figure.
     """
     words = key.lower().split("_")
-    if len(words) < 2 or minimum_suffix(words):
+    if len(words) == 1:
+        return _UNIT_NAMED_KEYS.get(words[0])
+    if minimum_suffix(words):
         return None
     last, before = words[-1], words[-2]
     compound = unit_key(f"{before}/{last}")
