@@ -303,6 +303,12 @@ def test_point_before_three_digits_read_both_ways() -> None:
         ("Holds 120 ml.", "Input 100-240 V.", {"120 ml": []}),
         ("Has 120 settings.", "Speed 0-2800 rpm.", {"120": []}),
         ("Runs on 230 V.", "Runs on 110/230 V.", {"230 V": ["summary"]}),
+        ("Has 24 settings.", "Two speeds (0-500 / 0-2000 rpm).", {"24": []}),
+        ("Low gear 0-450 rpm.", "Two speeds (0-500 / 0-2000 rpm).", {"0": ["summary"], "450 rpm": ["summary"]}),
+        ("An 11-speed drivetrain.", "A 10-51T cassette.", {"11": []}),
+        ("A 10-51T cassette.", "A 10-51T cassette.", {"10": ["summary"], "51": ["summary"]}),
+        ("For ages 6+.", "Six wheels, for ages 8-12.", {"6": []}),
+        ("Ages 8-12 years.", "For ages 8-12.", {"8": ["summary"], "12 years": ["summary"]}),
         ("Size 42.", "EU sizes 40/42/44.", {"42": ["summary"]}),
         ("Works at 50/70 Hz.", "Works at 50/60 Hz.", {"50": ["summary"], "70 Hz": []}),
         ("Works at 110/230 V.", "Works at 110 V.", {"110": ["summary"], "230 V": []}),
@@ -343,6 +349,8 @@ def test_number_forms_agree_with_spec(text, spec_fields, expected) -> None:
         ("Head angle 65°.", {"specs": {"head_angle": 65}}, {"65°": ["specs.head_angle"]}),
         ("Oven safe to 230°.", {"specs": {"max_oven_temp_c": 230}}, {"230°": ["specs.max_oven_temp_c"]}),
         ("Oven safe to 230 °C.", {"summary": "Oven safe to 230°."}, {"230 °C": ["summary"]}),
+        ("Ages 8-12 years.", {"specs": {"age_range": "8-12"}}, {"12 years": ["specs.age_range"]}),
+        ("For ages 8+.", {"specs": {"age_min": 8, "pieces": 8}}, {"8": ["specs.age_min"]}),
     ],
 )
 def test_torque_energy_gem_and_angle_units(text, spec_fields, expected) -> None:

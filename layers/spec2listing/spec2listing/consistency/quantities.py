@@ -86,6 +86,9 @@ _GLUED_TIMES = re.compile(r"(?<=\d)\s?[x×]\s?(?=\d)")
 _RATING_SCALE = re.compile(r"(?:\bout of\s+|(?<=\d[.,]\d)/)(5|10)(?:\s*stars?)?(?![\d.,])", re.IGNORECASE)
 # Baby sizes and ages in months, written with a capital M ("0-3M", "3–6M"), which would read as metres.
 _MONTH_RANGE = re.compile(r"\b(\d{1,2}\s?[-–]\s?\d{1,2})\s?M\b")
+# A bare figure right after "age", "ages" or "aged" is an age in years ("for ages 8-12", "ages 6+"), and no
+# count that any spec number of its value would back.
+_AGE_BEFORE = re.compile(r"(?<![\w-])(?:ages?|aged)\s*(?::\s*|from\s+|of\s+)?$", re.IGNORECASE)
 # Fraction characters, read as the fractions they stand for: "1½ lb" as "1 1/2 lb", "¼-inch" as "1/4-inch".
 VULGAR_FRACTIONS = {
     "½": "1/2",
@@ -118,6 +121,8 @@ _BARE_RANGE_END = re.compile(r"(?:0|[1-9]\d{0,2})(?:[.,]\d+)?")
 # A hyphen and digits right after a range's high end or right before its low end: the figures are a code.
 _CODE_HYPHEN = re.compile(r"-\d")
 _CODE_HYPHEN_BEFORE = re.compile(r"\d-$")
+# A letter joined to a bare figure, which names what it counts: the teeth of "10-51T".
+_LABELLED_END = re.compile(r"[^\W\d_]")
 # Separators between the two ends of a range: "100-240", "5–9", "2 to 3".
 _RANGE_JOINER = re.compile(r"\s*(?:[-–—]|to)\s*", re.IGNORECASE)
 # Separators between the numbers of a range, a list or a size: "100-240", "2 to 3", "W 39 x D 24".
@@ -222,21 +227,26 @@ def find_quantities(text: str, default_unit: str | None = None, *, spread_units:
 def find_ranges(text: str, default_unit: str | None = None) -> list[tuple[Quantity, Quantity]]:
     """Find the ranges of `text`, two figures joined by a dash or "to" ("US 5–9", "100-240 V", "2 to 3 h").
 
-    Both ends take the unit of the one that has it. Ends in different units, or a low end that is not
-    below the high one, make no range. Nor do codes: figures in a chain of hyphens ("978-0-306-40615-7",
-    "2024-03-15"), and bare figures of more than three digits or with a leading zero ("12-3456").
+    Both ends take the unit of the one that has it, or of the measured figure a list joins them to, so both
+    ranges of "0-500 / 0-2000 rpm" are in rpm. Ends in different units, or a low end that is not below the high
+    one, make no range. Nor do codes: figures in a chain of hyphens ("978-0-306-40615-7", "2024-03-15"), and
+    bare figures of more than three digits or with a leading zero ("12-3456"). Nor does a bare range whose high
+    end has a letter joined to it ("10-51T" counts a cassette's teeth), which backs no other bare figure.
     """
     ranges = [
         (_rating(match, "low"), _rating(match)) for match in _RATING_RANGE.finditer(text) if _is_rating_range(match)
     ]
     text, matches, found, _ = _scan(text, default_unit)
+    spread = _spread_units(text, matches, found)
     for index in range(len(found) - 1):
         first, second = matches[index], matches[index + 1]
         if not _RANGE_JOINER.fullmatch(text[first.end() : second.start()]):
             continue
         if _CODE_HYPHEN.match(text, second.end()) or _CODE_HYPHEN_BEFORE.search(text, 0, first.start()):
             continue  # a chain of hyphens, as in an ISBN or a date, is a code
-        low, high = found[index], found[index + 1]
+        low, high = spread.get(index, found[index]), spread.get(index + 1, found[index + 1])
+        if low.unit is None and high.unit is None and _LABELLED_END.match(text, second.end()):
+            continue  # "10-51T": the letter names what the figures count
         if (
             low.unit is None
             and high.unit is None
@@ -286,6 +296,8 @@ def _scan(text: str, default_unit: str | None) -> tuple[str, list[re.Match[str]]
                 unit = "k"  # British copy writes gold's purity in carats: "18ct gold", "9 carat rose gold"
         elif match.group("currency"):
             unit = SPELLINGS[match.group("currency").lower()]
+        if unit is None and _AGE_BEFORE.search(text, max(0, match.start() - 20), match.start()):
+            unit = "year"
         unit = unit or default_unit
         sign = -1.0 if match.group("sign") else 1.0
         number = match.group("number")

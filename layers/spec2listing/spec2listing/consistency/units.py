@@ -294,6 +294,7 @@ _KEY_SUFFIX_UNITS = {"c": "°c", "f": "°f", "celsius": "°c", "fahrenheit": "°
 # One-word keys that name the unit of their value: "carat": 0.5 is a gem's weight, "kcal": 452 its energy. Other
 # one-word keys name no unit, even where the word is one ("year": 2003 is no duration).
 _UNIT_NAMED_KEYS = {"carat": "ct", "carats": "ct", "karat": "k", "kcal": "kcal", "calories": "kcal", "kj": "kj"}
+_UNIT_NAMED_KEYS |= {"age": "year", "ages": "year"}
 # Words before "c" or "f" that make the letter a name rather than a temperature: "usb_c", "vitamin_c", "class_f".
 _LETTER_NAMERS = frozenset(
     {"usb", "type", "vitamin", "class", "grade", "size", "cup", "category", "group", "series", "model", "level"}
@@ -357,7 +358,7 @@ def key_unit(key: str) -> str | None:
     if len(words) == 1:
         return _UNIT_NAMED_KEYS.get(words[0])
     if minimum_suffix(words):
-        return None
+        return "year" if words[0] == "age" else None
     last, before = words[-1], words[-2]
     compound = unit_key(f"{before}/{last}")
     if compound is not None:
@@ -368,6 +369,8 @@ def key_unit(key: str) -> str | None:
         return None
     if len(words) > 2 and unit_key(before) is not None and _word_unit(last) is not None:
         return unit_key(before)
+    if _word_unit(last) is None and ("age" in words or "ages" in words):
+        return "year"  # "age_range": "8-12", "min_age": 8
     return _word_unit(last)
 
 
