@@ -324,6 +324,7 @@ def test_number_readings_traced(text, summary, expected) -> None:
         ("Holds 1,5 l.", {"volume": {"value": 1.5, "unit": "l"}}, {"1,5 l": ["volume.value"]}),
         ("Holds 1 500 ml.", {"volume": {"value": 1.5, "unit": "l"}}, {"1 500 ml": ["volume.value"]}),
         ("Only 1/2 inch thick.", {"dimensions": {"width": 0.5, "unit": "in"}}, {"1/2 inch": ["dimensions.width"]}),
+        ('Drills 1-1/2" holes.', {"dimensions": {"width": 38, "unit": "mm"}}, {'1-1/2"': ["dimensions.width"]}),
         ("Preis 119,00 €.", {}, {"119,00 €": ["price.amount"]}),
     ],
 )

@@ -63,14 +63,14 @@ _UNIT_PATTERN += (
 # "24/7" and "50/60" are not fractions.
 _FRACTIONS = [f"{top}/{bottom}" for bottom in (*range(2, 17), 32, 64) for top in range(1, bottom)]
 # The written forms of a number, tried in this order:
-#   fraction  "1/2" and "1 1/2"
+#   fraction  "1/2", "1 1/2" and "1-1/2", as US sizes write a whole number and a fraction
 #   grouped   thousands with commas ("10,000", "1,299.99"), with points before a decimal comma ("1.299,99"),
 #             with points in two or more groups ("1.000.000"), or with Swiss apostrophes ("1'299.00")
 #   spaced    thousands with a space, no-break space or thin space ("1 500", "10 000,5")
 #   comma     a decimal comma ("1,5", "119,00")
 #   plain     "280", "15.6"; "10.000" may also be 10000 and is read both ways (Quantity.other_mark)
 _NUMBER = (
-    r"(?P<fraction>(?:\d+ )?(?:" + "|".join(sorted(_FRACTIONS, key=len, reverse=True)) + r"))(?!\d)"
+    r"(?P<fraction>(?:\d+[ -])?(?:" + "|".join(sorted(_FRACTIONS, key=len, reverse=True)) + r"))(?!\d)"
     r"|(?P<grouped>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d{1,3}(?:\.\d{3})+,\d+|\d{1,3}(?:\.\d{3}){2,}"
     r"|\d{1,3}(?:['’]\d{3})+(?:\.\d+)?)(?![.,]?\d)"
     r"|(?P<spaced>\d{1,3}(?:[ \u00a0\u202f\u2009]\d{3})+(?:[.,]\d+)?)(?![.,]?\d)"
@@ -376,7 +376,7 @@ def _separate_list(match: re.Match[str]) -> str:
 def _number_value(number: str, form: str) -> tuple[float, int]:
     """Return the value of a number written in one of the _NUMBER forms and how many decimals it shows."""
     if form == "fraction":
-        whole, _, fraction = number.rpartition(" ")
+        whole, _, fraction = number.replace("-", " ").rpartition(" ")
         top, bottom = fraction.split("/")
         value = int(whole or 0) + int(top) / int(bottom)
         return value, len(f"{value:.4f}".rstrip("0").split(".")[1])
