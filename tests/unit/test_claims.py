@@ -543,6 +543,54 @@ def test_denied_property_backs_no_claim(spec_fields) -> None:
     assert claims[("property", "waterproof")] == []
 
 
+def test_withheld_property_backs_no_claim() -> None:
+    claims = _claims("Reef-safe formula.", specs={"reef_safe": "no claim made"})
+    assert claims[("property", "reef safe")] == []
+
+
+def test_withheld_property_repeated_passes() -> None:
+    claims = _claims("Reef safe: no claim made.", specs={"reef_safe": "no claim made"})
+    assert claims[("property", "not reef safe")] == ["specs.reef_safe"]
+
+
+@pytest.mark.parametrize(
+    ("text", "specs", "claim", "denied_by"),
+    [
+        ("Gluten-free oat granola.", {"gluten_free": False}, "gluten free", ["specs.gluten_free"]),
+        ("Carry strap included.", {"strap_included": "no"}, "strap included", ["specs.strap_included"]),
+        ("Tumble dry low.", {"tumble_dry": False}, "tumble dry", ["specs.tumble_dry"]),
+        ("Bio-Kaffee aus Peru.", {"bio": False}, "bio", ["specs.bio"]),
+        ("A PVC base.", {"pvc_free": True}, "pvc", ["specs.pvc_free"]),
+    ],
+)
+def test_denied_key_words_flagged(text, specs, claim, denied_by) -> None:
+    base = {"sku": "T-1", "name": "Tote", "brand": "Acme", "category": "Bags > Totes"}
+    spec = ProductSpec.model_validate({**base, "price": {"amount": 119, "currency": "EUR"}, "specs": specs})
+    listing = ProductCopy(title="Acme Tote", short_description=text, description="Tote.", bullets=[])
+    claims = build_ledger(spec, None, listing, spec_facts(spec, None))
+    (denied_claim,) = [found for found in claims if found.text == claim]
+    assert not denied_claim.supported
+    assert denied_claim.denied_by == denied_by
+    (check,) = [check for check in claim_checks([denied_claim]) if not check.passed]
+    assert check.measured["denied_by"] == denied_by
+
+
+@pytest.mark.parametrize(
+    ("text", "specs"),
+    [
+        ("Not suitable for a gluten-free diet.", {"gluten_free": False}),
+        ("Gluten free: no.", {"gluten_free": False}),
+        ("Do not tumble dry.", {"tumble_dry": False}),
+        ("PVC-free and latex-free.", {"pvc_free": True}),
+        ("Strap not included.", {"strap_included": False}),
+        ("Added sugar: 0 g.", {"added_sugar": 0}),
+    ],
+)
+def test_denied_key_words_repeated_pass(text, specs) -> None:
+    claims = _claims(text, specs=specs)
+    assert [claim for claim, sources in claims.items() if claim[0] == "property" and not sources] == []
+
+
 def test_excluded_warranty_backs_no_claim() -> None:
     claims = _claims("Lifetime warranty.", features=["Lifetime warranty not included"])
     assert claims[("property", "lifetime warranty")] == []

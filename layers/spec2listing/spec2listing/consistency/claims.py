@@ -354,6 +354,7 @@ def build_ledger(spec: ProductSpec, brand: BrandGuide | None, listing: ProductCo
         claims.append(
             Claim(kind=_KIND_OF_TERM[term], text=wording, copy_fields=paths, sources=sources, supported=bool(sources))
         )
+    claims += _denied_key_claims(working, product_facts)
     claims += _origin_claims(fields, product_facts)
     claims += _number_claims([(path, text) for path, text in fields if _compares(path)], facts)
     claims += _number_claims([(path, text) for path, text in fields if not _compares(path)], product_facts)
@@ -471,6 +472,44 @@ def _material_sense(text: str, match: re.Match[str], original: str) -> tuple[Mat
     return MaterialSense.PLAIN, term
 
 
+# A negation anywhere earlier in the clause of a spec key's words denies them ("not suitable for a gluten free
+# diet"). Claims of the vocabulary need one closer by (vocabulary.denied), but these words are the spec's own
+# denial, which copy that names them at all most likely repeats.
+_CLAUSE_NEGATION = re.compile(
+    r"(?<!\w)(?:not|no|non|never|neither|nor|without|isn't|aren't|doesn't|don't|free of|free from)(?!\w)[^.;!?]*$"
+)
+
+
+def _denied_key_claims(working: dict[str, str], facts: SpecFacts) -> list[Claim]:
+    """Trace the words of spec table keys that the spec denies, where the copy affirms them.
+
+    "gluten_free": false makes "gluten-free granola" a claim the spec contradicts, and "pvc_free": true makes
+    "PVC base" one. Words that a vocabulary term covers are left to that term's claim.
+    """
+    claims: dict[str, Claim] = {}
+    for path, text in working.items():
+        searched, _ = _blank(text, OTHER_SENSE_PHRASES)
+        term_spans = [match.span(1) for match in _TERMS.finditer(searched)]
+        for key in facts.denied_keys:
+            for match in term_pattern(key.phrase).finditer(searched):
+                if any(start <= match.start() and match.end() <= end for start, end in term_spans):
+                    continue
+                if denied(searched, *match.span(), material=key.free) or _CLAUSE_NEGATION.search(
+                    searched, max(0, match.start() - _CLAUSE_WINDOW), match.start()
+                ):
+                    continue
+                claim = claims.setdefault(key.phrase, Claim(kind=ClaimKind.PROPERTY, text=key.phrase, supported=False))
+                if path not in claim.copy_fields:
+                    claim.copy_fields.append(path)
+                if key.path not in claim.denied_by:
+                    claim.denied_by.append(key.path)
+    return list(claims.values())
+
+
+# Characters before a spec key's words searched for a negation in their clause.
+_CLAUSE_WINDOW = 80
+
+
 def _origin_claims(fields: Iterable[tuple[str, str]], facts: SpecFacts) -> list[Claim]:
     """Trace each origin the copy states ("Made in Portugal") to the spec fields that state the same country.
 
@@ -523,6 +562,9 @@ def claim_checks(claims: list[Claim]) -> list[CheckResult]:
             continue
         measured: dict[str, object] = {"sources": claim.sources, "fields": claim.copy_fields}
         detail = "" if claim.supported else f"no spec field states '{claim.text}'"
+        if claim.denied_by:
+            measured["denied_by"] = claim.denied_by
+            detail += f"; {_where(claim.denied_by)} denies it"
         if claim.nearest is not None:
             measured["nearest"] = claim.nearest
             detail += f"; the nearest spec figure of its kind is {claim.nearest}"

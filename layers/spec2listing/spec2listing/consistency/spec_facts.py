@@ -11,6 +11,7 @@ from spec2listing.consistency.vocabulary import (
     IMPLIED_FIGURES,
     OTHER_SENSE_PHRASES,
     PROPERTIES,
+    WITHHOLDING_VALUE,
     MaterialSense,
     blended,
     denied,
@@ -54,6 +55,19 @@ class SpecRange:
     high: Quantity
 
 
+@dataclass(frozen=True)
+class DeniedKey:
+    """Words of a spec table key that the entry denies, as `phrase` in normalized form.
+
+    "gluten_free": false denies "gluten free", and "pvc_free": true denies "pvc" (`free`: deny it as a
+    material is denied, where "PVC-free" restates the entry).
+    """
+
+    path: str
+    phrase: str
+    free: bool = False
+
+
 @dataclass
 class SpecFacts:
     """The texts and quantities of one spec and brand guide, each with its field path."""
@@ -62,6 +76,8 @@ class SpecFacts:
     quantities: list[SpecQuantity] = field(default_factory=list)
     # Ranges of the spec's texts ("US 5–9", "100-240 V"), which back any figure between their ends.
     ranges: list[SpecRange] = field(default_factory=list)
+    # Words of spec table keys whose entries deny them, which copy may not affirm.
+    denied_keys: list[DeniedKey] = field(default_factory=list)
 
     def add_text(self, path: str, text: str, *, negated: bool = False, default_unit: str | None = None) -> None:
         normalized = normalize(text)
@@ -92,6 +108,7 @@ class SpecFacts:
             texts=[text for text in self.texts if kept(text.path)],
             quantities=[quantity for quantity in self.quantities if kept(quantity.path)],
             ranges=[spec_range for spec_range in self.ranges if kept(spec_range.path)],
+            denied_keys=[key for key in self.denied_keys if kept(key.path)],
         )
 
     def paths_stating(
@@ -234,6 +251,29 @@ def _is_false(value: str | int | float | bool) -> bool:
     return value == 0
 
 
+_WITHHOLDING = re.compile(rf"(?:{WITHHOLDING_VALUE})\W*")
+
+
+def _withholds(value: str | int | float | bool) -> bool:
+    """Tell whether a spec table text value withholds its key ("no claim made", "not tested")."""
+    return isinstance(value, str) and _WITHHOLDING.fullmatch(normalize(value.strip())) is not None
+
+
+def _denied_key(path: str, key: str, value: str | int | float | bool) -> DeniedKey | None:
+    """Return the words of its key that a spec table entry denies, if it denies any.
+
+    A false, "no" or withholding value denies the key's words ("gluten_free": false, "reef_safe": "no claim
+    made"), and a key that ends in "free" set to yes denies what it is free of ("pvc_free": true). A 0 denies
+    nothing here, since "added_sugar_g": 0 states an amount.
+    """
+    words = normalize(spec_label(key).split(" (")[0]).split()
+    if len(words) > 1 and words[-1] == "free" and _is_true(value):
+        return DeniedKey(path, " ".join(words[:-1]), free=True)
+    if value is False or (isinstance(value, str) and (_is_false(value) or _withholds(value))):
+        return DeniedKey(path, " ".join(words)) if words else None
+    return None
+
+
 def spec_facts(spec: ProductSpec, brand: BrandGuide | None) -> SpecFacts:
     """Index every text and quantity of the spec, the spec table and the brand guide's visual rules."""
     facts = SpecFacts()
@@ -244,7 +284,15 @@ def spec_facts(spec: ProductSpec, brand: BrandGuide | None) -> SpecFacts:
         path = f"specs.{key}"
         default_unit = key_unit(key)
         negated = _is_false(value)
-        facts.add_text(path, f"{spec_label(key)}: {spec_value(value)}", negated=negated, default_unit=default_unit)
+        if _withholds(value):
+            # The key's words are withheld, while the value's own words state what they say ("no claim made").
+            facts.add_text(path, spec_label(key), negated=True, default_unit=default_unit)
+            facts.add_text(path, spec_value(value), default_unit=default_unit)
+        else:
+            facts.add_text(path, f"{spec_label(key)}: {spec_value(value)}", negated=negated, default_unit=default_unit)
+        denied_key = _denied_key(path, key, value)
+        if denied_key is not None:
+            facts.denied_keys.append(denied_key)
         safe = _safe_property(key, value)
         if safe is not None:
             facts.add_text(path, safe)

@@ -456,6 +456,13 @@ DENYING_VALUES = (
     "ninguno",
     "ninguna",
 )
+# Values of a spec table entry that withhold its key without denying it, in normalized text: "reef_safe": "no
+# claim made", "organic": "not certified". Like a denial they state nothing, and copy that repeats the entry
+# ("Reef safe: no claim made") withholds the key too.
+WITHHOLDING_VALUE = (
+    r"no claims?(?: made)?|none claimed|not (?:yet )?(?:claimed|tested|certified|stated|rated|verified|known)"
+    r"|not applicable|not yet|unknown|unverified|untested"
+)
 # The denial is matched in normalized text, where "n/a" reads "n a" and a lone "-" is gone, leaving the key
 # with no value after its colon before the sentence ends, which asserts nothing either. A dash that goes on
 # to text ("Waterproof: – taped seams") is a separator, which normalize turns into ";", and no denial.
@@ -465,6 +472,7 @@ _DENYING_VALUE = "|".join(
 _DENIED_AFTER = re.compile(
     r"(?:\s*[:=?]\s*|\s*\(\s*)(?:" + _DENYING_VALUE + r"|0(?![.,]?\d)|(?=\s*(?:\.(?!\w)|$)))"
     r"(?=\s*(?:$|[.,;:!)\]|•–—-])|\s+[a-z][a-z0-9 ]{0,30}:)"
+    r"|\s*[:=]\s*(?:" + WITHHOLDING_VALUE + r")(?=\s*(?:$|[.,;!)\]]))"
     r"|(?:\s+[a-z]+)?\s+(?:is\s+|are\s+)?(?:not\s+(?:included|available|supplied|provided|offered)|excluded)\b"
 )
 # A material is denied by a negation with only softening words between ("non-waterproof leather" asserts the

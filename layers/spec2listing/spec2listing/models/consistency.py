@@ -80,6 +80,10 @@ class Claim(BaseModel):
         default=None,
         description="For a figure no spec field states, the spec figure of its kind nearest in value, with its field.",
     )
+    denied_by: list[str] = Field(
+        default_factory=list,
+        description="Spec table fields that deny a claim the copy affirms ('gluten_free': false for 'gluten-free').",
+    )
     evidence: list[Evidence] = Field(default_factory=list)
 
 
