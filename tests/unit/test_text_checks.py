@@ -620,6 +620,15 @@ def test_banned_phrase_found_in_any_field() -> None:
         ("game changer", "A game\u2062changer on rock."),
         ("game changer", "A game\u3164changer on rock."),
         ("best seller", "Join us for #BestSellerWeek on the trail."),
+        ("favourite", "Our customers' favorite shoe."),
+        ("artificial flavours", "No artificial flavors in the foam."),
+        ("colour-changing", "A color-changing lace."),
+        ("anti-ageing", "Anti-aging insole foam."),
+        ("cosy", "A Cozy lining."),
+        ("flavor", "Rich flavours of the trail."),
+        ("luxury", "Luxuries for the trail."),
+        ("100% protection", "100 % protection from stones."),
+        ("100% protection", "100 per cent protection from stones."),
     ],
 )
 def test_banned_phrase_found_in_other_forms(banned, bullet) -> None:
@@ -639,6 +648,7 @@ def test_banned_phrase_found_in_other_forms(banned, bullet) -> None:
         ("good", "Sports goods."),
         ("new", "News from the trail."),
         ("art", "Made for #SmartRunners."),
+        ("luxury", "A luxurious lining."),
     ],
 )
 def test_banned_phrase_needs_whole_words(banned, bullet) -> None:

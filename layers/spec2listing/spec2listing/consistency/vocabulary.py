@@ -8,16 +8,31 @@ also appear in some spec field, or the claim is flagged as unsupported.
 import re
 from enum import StrEnum
 
-# Spelling variants folded to one form on both sides of the comparison.
-_SPELLINGS = {
+# US spellings and the British ones they are folded to on both sides of the comparison. Banned phrases match
+# in either spelling too (copywriting/phrases.py).
+SPELLING_PAIRS = {
     "gray": "grey",
     "aluminum": "aluminium",
     "color": "colour",
     "colors": "colours",
+    "colored": "coloured",
     "fiber": "fibre",
     "fibers": "fibres",
     "jewelry": "jewellery",
     "molded": "moulded",
+    "favorite": "favourite",
+    "favorites": "favourites",
+    "flavor": "flavour",
+    "flavors": "flavours",
+    "flavored": "flavoured",
+    "aging": "ageing",
+    "cozy": "cosy",
+    "center": "centre",
+    "centers": "centres",
+}
+# Spelling variants and other forms folded to one form on both sides of the comparison.
+_SPELLINGS = {
+    **SPELLING_PAIRS,
     # "Gold plating" in a spec states what "gold-plated" copy claims.
     "plating": "plated",
     # Compounds written as one word, with a hyphen (a space after normalize) or as two words.
@@ -55,6 +70,18 @@ def normalize(text: str) -> str:
     text = " ".join(re.sub(r"[-_/]+", " ", text).split())
     text = _STERLING.sub("sterling silver", text)
     return _SPELLING.sub(lambda match: _SPELLINGS[match.group(1)], text)
+
+
+def spelling_forms(word: str) -> list[str]:
+    """List a lower-case word in each spelling of SPELLING_PAIRS: "flavours" as "flavours" and "flavors"."""
+    forms = [word]
+    for us, british in SPELLING_PAIRS.items():
+        for plural in ("", "s"):
+            if word == f"{us}{plural}":
+                forms.append(f"{british}{plural}")
+            elif word == f"{british}{plural}":
+                forms.append(f"{us}{plural}")
+    return list(dict.fromkeys(forms))
 
 
 def written_forms(term: str) -> list[str]:

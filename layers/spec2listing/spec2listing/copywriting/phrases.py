@@ -9,6 +9,8 @@ state the phrase.
 import re
 import unicodedata
 
+from spec2listing.consistency.vocabulary import spelling_forms
+
 # Characters that do not show, which copy pasted from a word processor or a web page can carry inside words or
 # between them. They are Unicode's default-ignorable code points (DerivedCoreProperties.txt): soft hyphen,
 # zero-width spaces and joiners, bidi controls, invisible operators, Hangul fillers and variation selectors.
@@ -30,6 +32,8 @@ _DASHES = "\\-\u2010\u2011\u2012\u2013"
 _WORD_GAP = rf"[\s{_DASHES}]+"
 _COMPOUND_GAP = rf"\s*[{_DASHES}]\s*"
 # Last words whose plural is another word ("goods", "news", "tops"), which a phrase ending in them never matches.
+# A percent sign, also spaced from its figure or spelled out: "100% natural" is "100 % natural", "100 percent".
+_PERCENT = r"\s?(?:%|per\s?cent|percent)"
 _OTHER_PLURALS = frozenset({"good", "new", "top", "custom", "arm", "glass", "damage", "manner", "saving", "wood"})
 
 
@@ -52,6 +56,26 @@ def _folded(text: str) -> str:
     return unicodedata.normalize("NFKC", text).translate(_LATIN_LOOKALIKES)
 
 
+# A y after a consonant that a plural turns into "ies": "luxury" and "luxuries".
+_Y_PLURAL = re.compile(r"(?<=[b-df-hj-np-tv-z])y$")
+
+
+def _word_pattern(word: str, *, plural: bool) -> str:
+    """Write one word of a phrase as a pattern: in British and US spelling, with any apostrophe and "%" spaced.
+
+    With `plural`, the word's plural matches too: "gifts", "boxes", "luxuries".
+    """
+    forms = []
+    for form in spelling_forms(word.casefold()):
+        escaped = re.sub(_APOSTROPHE, _APOSTROPHE, re.escape(form)).replace("%", _PERCENT)
+        if plural and _Y_PLURAL.search(form):
+            escaped = escaped[:-1] + "(?:y|ies)"
+        elif plural:
+            escaped += "(?:e?s)?"
+        forms.append(escaped)
+    return forms[0] if len(forms) == 1 else "(?:" + "|".join(forms) + ")"
+
+
 def phrase_pattern(phrase: str, *, in_compounds: bool = True) -> re.Pattern[str]:
     """Compile a case-insensitive pattern for a phrase as whole words; search `matchable` text with it.
 
@@ -69,13 +93,12 @@ def phrase_pattern(phrase: str, *, in_compounds: bool = True) -> re.Pattern[str]
         return re.compile(re.escape(phrase), re.IGNORECASE)
     spaced = not re.search(f"[{_DASHES}]", phrase)
     gap = _WORD_GAP if spaced else _COMPOUND_GAP
-    body = gap.join(re.sub(_APOSTROPHE, _APOSTROPHE, re.escape(word)) for word in words)
+    last = words[-1].casefold()
+    # Not after a word as short as "us", whose "uses" is another word ("call us", "email us").
+    plural = last[-1:].isalpha() and len(last) >= 3 and last not in _OTHER_PLURALS
+    body = gap.join(_word_pattern(word, plural=plural and index == len(words) - 1) for index, word in enumerate(words))
     start = r"(?<!\w)" if words[0][:1].isalnum() else ""
     end = ""
-    last = words[-1].casefold()
-    if last[-1:].isalpha() and len(last) >= 3 and last not in _OTHER_PLURALS:
-        # Not after a word as short as "us", whose "uses" is another word ("call us", "email us").
-        body += "(?:e?s)?"
     if words[-1][-1:].isalnum():
         end = r"(?!\w)" if in_compounds else rf"(?!\w|[{_DASHES}]\w)"
     return re.compile(start + body + end, re.IGNORECASE)
