@@ -543,6 +543,21 @@ def test_denied_property_backs_no_claim(spec_fields) -> None:
     assert claims[("property", "waterproof")] == []
 
 
+@pytest.mark.parametrize(
+    ("text", "material", "claim", "sources"),
+    [
+        ("Pure gold band.", "18k gold", "pure gold", []),
+        ("Solid 24k gold band.", "18ct yellow gold", "solid 24k gold", []),
+        ("100% gold band.", "750 gold", "100% gold", []),
+        ("Solid gold band.", "18k gold", "solid gold", ["materials[0]"]),
+        ("Solid 18k gold band.", "18k gold", "solid 18k gold", ["materials[0]"]),
+        ("Pure gold band.", "24k gold", "pure gold", ["materials[0]"]),
+    ],
+)
+def test_karat_gold_is_no_fine_gold(text, material, claim, sources) -> None:
+    assert _claims(text, materials=[material])[("material", claim)] == sources
+
+
 def test_withheld_property_backs_no_claim() -> None:
     claims = _claims("Reef-safe formula.", specs={"reef_safe": "no claim made"})
     assert claims[("property", "reef safe")] == []

@@ -40,6 +40,7 @@ from spec2listing.consistency.vocabulary import (
     PROPERTIES,
     MaterialSense,
     blended,
+    claims_fine_metal,
     denied,
     imitated,
     normalize,
@@ -351,6 +352,10 @@ def build_ledger(spec: ProductSpec, brand: BrandGuide | None, listing: ProductCo
     claims += _listing_anchors(listing, phrases, facts)
     for (term, negative, sense, comparison), (wording, paths) in term_fields.items():
         sources = _term_sources(term, negative, sense, facts if comparison else product_facts)
+        if sense == MaterialSense.PURE and claims_fine_metal(wording):
+            # "Pure gold" and "24k gold" are fine gold, which "18k gold" is not.
+            alloys = (facts if comparison else product_facts).paths_alloying(term_pattern(term))
+            sources = [path for path in sources if path not in alloys]
         claims.append(
             Claim(kind=_KIND_OF_TERM[term], text=wording, copy_fields=paths, sources=sources, supported=bool(sources))
         )

@@ -13,6 +13,7 @@ from spec2listing.consistency.vocabulary import (
     PROPERTIES,
     WITHHOLDING_VALUE,
     MaterialSense,
+    alloyed,
     blended,
     denied,
     imitated,
@@ -166,6 +167,14 @@ class SpecFacts:
             if any(blended(text.normalized, *match.span()) for match in pattern.finditer(text.normalized)):
                 paths.append(text.path)
         return paths
+
+    def paths_alloying(self, pattern: re.Pattern[str]) -> list[str]:
+        """Return the paths of the texts that name a metal as an alloy below fine ("18k gold", "9ct gold")."""
+        return [
+            text.path
+            for text in self.texts
+            if any(alloyed(text.normalized, match.start()) for match in pattern.finditer(text.normalized))
+        ]
 
     def paths_tagged(self, body: str) -> list[str]:
         """Return the paths of the texts that make a hashtag's body when only letters and digits are kept.

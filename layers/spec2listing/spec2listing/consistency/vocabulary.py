@@ -298,6 +298,12 @@ _PLATING_METALS = frozenset({"chrome", "nickel", "rhodium"})
 _PURITY_BEFORE = re.compile(r"(?<!\w)(?:pure|100 ?%|100 percent|solid|genuine|real) (?:(?P<between>[\w']+) )?$")
 # Characters before a material searched for the words that qualify it.
 _QUALIFIER_WINDOW = 40
+# Gold below 24 karat, or of a fineness below 999 in parts per thousand, is an alloy: "18k gold", "9ct rose
+# gold", "750 gold". Only 24k gold is pure, which copy claims with "pure", "100%", "24k" or "999".
+_ALLOY_PURITY = re.compile(
+    r"(?<![\w.,])(?:(?:[1-9]|1\d|2[0-3]) ?(?:k|kt|ct|carat|karat)|375|417|585|750|916) (?:[a-z]+ )?$"
+)
+_FINE_PURITY = re.compile(r"pure\b|100 ?%|100 percent\b|.*\b(?:24 ?(?:k|kt|ct|carat|karat)|999)\b")
 # A share below 100%, a blend or a coating next to a material in the spec: "20% wool", "60% organic cotton",
 # "wool 20%", "wool blend", "cotton poly blend", "cotton and elastane", "oak veneer", "engineered wood",
 # "gold plate", "gold vermeil", "gold over silver".
@@ -350,6 +356,16 @@ def purity_before(text: str, start: int) -> re.Match[str] | None:
 def _among(word: str, terms: frozenset[str]) -> bool:
     """Tell whether a term, perhaps in the plural ("resins", "glasses"), is one of `terms`."""
     return word in terms or word[:-1] in terms or (word.endswith("es") and word[:-2] in terms)
+
+
+def claims_fine_metal(wording: str) -> bool:
+    """Tell whether copy's purity words claim a fine metal ("pure gold", "solid 24k gold"), not only a solid one."""
+    return _FINE_PURITY.match(wording) is not None
+
+
+def alloyed(text: str, start: int) -> bool:
+    """Tell whether the metal at `text[start:]` of a normalized text is named as an alloy ("18k gold", "750 gold")."""
+    return _ALLOY_PURITY.search(text, max(0, start - _QUALIFIER_WINDOW), start) is not None
 
 
 def blended(text: str, start: int, end: int) -> bool:
