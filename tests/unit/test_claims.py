@@ -303,6 +303,9 @@ def test_point_before_three_digits_read_both_ways() -> None:
         ("Holds 120 ml.", "Input 100-240 V.", {"120 ml": []}),
         ("Has 120 settings.", "Speed 0-2800 rpm.", {"120": []}),
         ("Runs on 230 V.", "Runs on 110/230 V.", {"230 V": ["summary"]}),
+        ("A 100% salmon recipe.", "With 26% salmon and rice.", {"100%": []}),
+        ("100% Arabica beans.", "100% Arabica beans.", {"100%": ["summary"]}),
+        ("100% unique and 100% salmon-free.", "With 26% salmon.", {}),
         ("Has 24 settings.", "Two speeds (0-500 / 0-2000 rpm).", {"24": []}),
         ("Low gear 0-450 rpm.", "Two speeds (0-500 / 0-2000 rpm).", {"0": ["summary"], "450 rpm": ["summary"]}),
         ("An 11-speed drivetrain.", "A 10-51T cassette.", {"11": []}),
@@ -351,6 +354,7 @@ def test_number_forms_agree_with_spec(text, spec_fields, expected) -> None:
         ("Oven safe to 230°.", {"specs": {"max_oven_temp_c": 230}}, {"230°": ["specs.max_oven_temp_c"]}),
         ("Oven safe to 230 °C.", {"summary": "Oven safe to 230°."}, {"230 °C": ["summary"]}),
         ("Ages 8-12 years.", {"specs": {"age_range": "8-12"}}, {"12 years": ["specs.age_range"]}),
+        ("100 % Arabica.", {"specs": {"arabica_pct": 70}}, {"100 %": []}),
         ("For ages 8+.", {"specs": {"age_min": 8, "pieces": 8}}, {"8": ["specs.age_min"]}),
     ],
 )

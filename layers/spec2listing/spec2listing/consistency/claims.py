@@ -30,7 +30,7 @@ from spec2listing.consistency.quantities import (
     within,
 )
 from spec2listing.consistency.spec_facts import COMPETITOR_PREFIX, SpecFacts, strictly_inside
-from spec2listing.consistency.units import OTHER_READINGS, RATING_UNITS, UNITS, unit_symbol
+from spec2listing.consistency.units import OTHER_READINGS, RATING_UNITS, UNITS, key_unit, unit_symbol
 from spec2listing.consistency.vocabulary import (
     COLORS,
     MATERIALS,
@@ -306,17 +306,42 @@ def _readings(quantity: Quantity, figures: _SpecFigures) -> tuple[Quantity, ...]
 
 
 # "100%" before a word, as an intensifier ("100% cotton", "100% vegan", "100% unique") rather than a measure.
-_INTENSIFIER = re.compile(r"(?<![\w.,])(100 ?%|100 percent)(?= ?[^\W\d_])", re.IGNORECASE)
+# The word after it is read whole with any hyphen, since "100% salmon-free" is no share of salmon.
+_INTENSIFIER = re.compile(r"(?<![\w.,])(100 ?%|100 percent)(?= ?([^\W\d_]+(?:-[^\W\d_]+)*))", re.IGNORECASE)
+# A share of a word in spec text: "26% salmon", "70 % Arabica".
+_SHARE_OF = re.compile(r"(?<![\w.,])\d+(?:[.,]\d+)? ?(?:%|percent) ([^\W\d_]+)")
+
+
+def _shared_words(facts: SpecFacts) -> set[str]:
+    """Return the words the spec states a share of, other than vocabulary terms.
+
+    A share is a percentage before the word ("26% salmon") or a spec table key in percent ("salmon_pct": 26).
+    "100%" before such a word in the copy is a figure the spec must state ("100% salmon recipe" against 26%
+    salmon). Before a vocabulary term it claims the pure material or the property, traced as such.
+    """
+    words: set[str] = set()
+    for text in facts.texts:
+        words.update(match.group(1) for match in _SHARE_OF.finditer(text.normalized))
+        key = text.path.removeprefix("specs.")
+        if key != text.path and key_unit(key) == "%":
+            words.update(normalize(key).split()[:-1])
+    return words - set(_KIND_OF_TERM)
 
 
 def _number_claims(fields: Iterable[tuple[str, str]], facts: SpecFacts) -> list[Claim]:
     figures = _SpecFigures(facts)
+    shared = _shared_words(facts)
+
+    def intensifier(match: re.Match[str]) -> str:
+        """Blank "100%" unless it is a share of a word the spec states another share of."""
+        return match.group(0) if normalize(match.group(2)) in shared else " " * len(match.group(0))
+
     # A hashtag is its own claim, because a spec name can back "#1111" without stating the number 1111. So is
     # each precision of a figure: 2.96 kg backs "3 kg" but not "3.00 kg".
     by_key: dict[tuple[float, str | None, int, bool], tuple[Quantity, list[str]]] = {}
     for path, text in fields:
         # "100% cotton", "100% vegan": the word after claims purity or the property, which is traced as such.
-        measured = _INTENSIFIER.sub(lambda match: " " * len(match.group(0)), text)
+        measured = _INTENSIFIER.sub(intensifier, text)
         for quantity in find_quantities(measured):
             for reading in _readings(quantity, figures):
                 key = (*reading.key, reading.decimals, reading.hashtag)
