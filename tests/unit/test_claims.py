@@ -562,6 +562,22 @@ def test_karat_gold_is_no_fine_gold(text, material, claim, sources) -> None:
     assert _claims(text, materials=[material])[("material", claim)] == sources
 
 
+@pytest.mark.parametrize(
+    ("text", "variants"),
+    [
+        ("A half-carat centre stone.", []),
+        ("Plant it under a silver birch.", []),
+        ("Two silver-screen adaptations.", []),
+        ("LDAC, the gold standard for audio.", []),
+        ("Will not turn your skin green.", []),
+        ("Schwarzes Gold aus Brasilien.", [{"sku": "T-1-S", "color": "Schwarz", "color_hex": "#000000"}]),
+    ],
+)
+def test_idioms_make_no_material_or_colour_claim(text, variants) -> None:
+    claims = _claims(text, variants=variants)
+    assert [claim for claim, sources in claims.items() if claim[0] in ("material", "color") and not sources] == []
+
+
 def test_withheld_property_backs_no_claim() -> None:
     claims = _claims("Reef-safe formula.", specs={"reef_safe": "no claim made"})
     assert claims[("property", "reef safe")] == []

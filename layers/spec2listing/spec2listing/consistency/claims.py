@@ -430,7 +430,7 @@ def _copy_terms(
     """
     term_fields: dict[_TermKey, tuple[str, list[str]]] = {}
     for path, text in working.items():
-        searched, _ = _blank(text, OTHER_SENSE_PHRASES)
+        searched = _without_other_senses(text, normalized[path])
         for match in _TERMS.finditer(searched):
             term = match.group(1)
             kind = _KIND_OF_TERM[term]
@@ -443,6 +443,17 @@ def _copy_terms(
             if path not in paths:
                 paths.append(path)
     return term_fields
+
+
+def _without_other_senses(text: str, normalized: str) -> str:
+    """Blank the phrases of another sense ("black gold") in a copy field whose spec phrases are blanked already.
+
+    They are found in the field before that blanking, because a spec phrase may be part of one: a variant
+    called "Schwarz" is the start of "Schwarzes Gold".
+    """
+    for match in OTHER_SENSE_PHRASES.finditer(normalized):
+        text = text[: match.start()] + " " * (match.end() - match.start()) + text[match.end() :]
+    return text
 
 
 def _term_sources(term: str, negative: bool, sense: MaterialSense, backing: SpecFacts) -> list[str]:

@@ -379,8 +379,10 @@ def blended(text: str, start: int, end: int) -> bool:
 IMPLIED_FIGURES: dict[str, tuple[tuple[float, str | None], ...]] = {"sterling silver": ((925.0, None), (92.5, "%"))}
 
 # Phrases of normalized text where a colour or material word names something else: a process ("won't rust",
-# "golden brown"), a food ("black pepper", "olive oil") or a thing ("coral reef", "blue light", "face cream",
-# "glass skin"). They make no colour or material claim.
+# "golden brown", "turn your skin green"), a food ("black pepper", "olive oil"), a thing ("coral reef", "blue
+# light", "face cream", "glass skin", "silver birch"), a figure of speech ("gold standard", "silver screen") or
+# a gem, as jewellers call it a stone ("centre stone", "a half-carat stone"). They make no colour or material
+# claim.
 OTHER_SENSE_PHRASES = re.compile(
     r"(?<!\w)(?:"
     r"(?:won't|will not|does not|doesn't|never|anti|no) rusts?"
@@ -395,6 +397,9 @@ OTHER_SENSE_PHRASES = re.compile(
     r"|barrier|cleansing|sun|anti ag[e]?ing) creams?|cream (?:cleanser|texture|formula)s?"
     r"|glass skin|golden brown|brown (?:sugar|rice|bread)|hash browns?"
     r"|glass(?:es)? of|by the glass|(?:pour|enjoy|raise|grab|have) (?:a|another) glass|stone fruits?"
+    r"|silver (?:birch(?:es)?|screens?|linings?|medals?)|gold (?:standard|medals?)|(?:black|schwarzes) gold"
+    r"|(?:centre|center|side|accent|main|carat) stones?"
+    r"|turns? (?:your )?(?:skin|fingers?) green"
     r")(?!\w)"
 )
 # Properties, certifications and origins a shopper relies on; each must be stated by the spec.
