@@ -304,6 +304,7 @@ def test_point_before_three_digits_read_both_ways() -> None:
         ("Has 120 settings.", "Speed 0-2800 rpm.", {"120": []}),
         ("Runs on 230 V.", "Runs on 110/230 V.", {"230 V": ["summary"]}),
         ("A 100% salmon recipe.", "With 26% salmon and rice.", {"100%": []}),
+        ("A 19th-century classic.", "First published in 1813.", {}),
         ("100% Arabica beans.", "100% Arabica beans.", {"100%": ["summary"]}),
         ("100% unique and 100% salmon-free.", "With 26% salmon.", {}),
         ("Has 24 settings.", "Two speeds (0-500 / 0-2000 rpm).", {"24": []}),
@@ -355,6 +356,16 @@ def test_number_forms_agree_with_spec(text, spec_fields, expected) -> None:
         ("Oven safe to 230 °C.", {"summary": "Oven safe to 230°."}, {"230 °C": ["summary"]}),
         ("Ages 8-12 years.", {"specs": {"age_range": "8-12"}}, {"12 years": ["specs.age_range"]}),
         ("100 % Arabica.", {"specs": {"arabica_pct": 70}}, {"100 %": []}),
+        (
+            "Use within 12M of opening.",
+            {"specs": {"period_after_opening_months": 12, "width_m": 12}},
+            {"12 months": ["specs.period_after_opening_months"]},
+        ),
+        (
+            "5.1 in of fork travel.",
+            {"specs": {"fork_travel_mm": 130, "stack": 5.1}},
+            {"5.1 in": ["specs.fork_travel_mm"]},
+        ),
         ("For ages 8+.", {"specs": {"age_min": 8, "pieces": 8}}, {"8": ["specs.age_min"]}),
     ],
 )

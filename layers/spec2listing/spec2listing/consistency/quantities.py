@@ -57,7 +57,7 @@ _UNIT_PATTERN = "|".join(re.escape(spelling) for spelling in sorted(SPELLINGS, k
 # "long" and "deep" count only where the size ends, since "6 in long rows" is a count.
 _UNIT_PATTERN += (
     r"|in(?=\s*(?:$|[,;)\]]|[x×]\s*\d)|\s+(?:wide|tall|high|thick|across|diameter|width|length|height|depth"
-    r"|screens?|displays?|laptops?|monitors?|tablets?|tvs?)(?![\w-])|\s+(?:long|deep)(?=\s*(?:$|[,.;)]|and\b|x\b)))"
+    r"|screens?|displays?|laptops?|monitors?|tablets?|tvs?|of)(?![\w-])|\s+(?:long|deep)(?=\s*(?:$|[,.;)]|and\b|x\b)))"
 )
 # Proper fractions with a denominator of 2 to 16, 32 or 64, as in recipes and on inch rulers.
 # "24/7" and "50/60" are not fractions.
@@ -84,8 +84,11 @@ _GLUED_TIMES = re.compile(r"(?<=\d)\s?[x×]\s?(?=\d)")
 # The scale of a rating ("4.6 out of 5 stars", "4.8/5"), which is no claim about the product. After a whole
 # number a slash makes a fraction ("2/5"), so only a decimal rating takes the slash form.
 _RATING_SCALE = re.compile(r"(?:\bout of\s+|(?<=\d[.,]\d)/)(5|10)(?:\s*stars?)?(?![\d.,])", re.IGNORECASE)
-# Baby sizes and ages in months, written with a capital M ("0-3M", "3–6M"), which would read as metres.
-_MONTH_RANGE = re.compile(r"\b(\d{1,2}\s?[-–]\s?\d{1,2})\s?M\b")
+# Baby sizes and ages in months, written with a capital M ("0-3M", "3–6M"), which would read as metres, and
+# the period after opening of cosmetics ("12M", "use within 12M of opening").
+_MONTH_RANGE = re.compile(r"\b(\d{1,2}\s?[-–]\s?\d{1,2})\s?M\b|\b(\d{1,2})M(?= (?:of|after) opening\b)")
+# A century written as an ordinal ("19th-century", "the 20th century") names a period, not a figure.
+_CENTURY = re.compile(r"\b\d{1,2}(?:st|nd|rd|th)[- ]centur(?:y|ies)\b", re.IGNORECASE)
 # A bare figure right after "age", "ages" or "aged" is an age in years ("for ages 8-12", "ages 6+"), and no
 # count that any spec number of its value would back.
 _AGE_BEFORE = re.compile(r"(?<![\w-])(?:ages?|aged)\s*(?::\s*|from\s+|of\s+)?$", re.IGNORECASE)
@@ -267,7 +270,8 @@ def _scan(text: str, default_unit: str | None) -> tuple[str, list[re.Match[str]]
     text = _VULGAR_FRACTION.sub(_spelled_fraction, text)
     text = _GLUED_TIMES.sub(" x ", text)
     text = _RATING_SCALE.sub(_without_scale, text)
-    text = _MONTH_RANGE.sub(r"\1 months", text)
+    text = _MONTH_RANGE.sub(lambda match: f"{match.group(1) or match.group(2)} months", text)
+    text = _CENTURY.sub(lambda match: " " * len(match.group(0)), text)
     ratings: list[Quantity] = []
 
     def take_rating_range(match: re.Match[str]) -> str:
