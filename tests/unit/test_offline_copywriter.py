@@ -372,6 +372,25 @@ def test_title_tells_variants_of_one_colour_apart() -> None:
     assert f"In {first.color} or {first.color} matte." in listing.platforms.instagram.caption
 
 
+@pytest.mark.parametrize(
+    ("name", "colors", "ending"),
+    [
+        ("Titanium Primrose Runner", ["Tan", "Rose"], "Tan / Rose"),
+        ("Natural Cork Runner", ["Natural", "Mandala Print"], "Natural / Mandala Print"),
+        ("Tan Runner", ["Tan"], "280 g"),
+    ],
+)
+def test_title_colours_named_as_whole_words(name, colors, ending) -> None:
+    (spec,) = specs_in(ACCEPTANCE / "trail-runner.json")
+    first = spec.variants[0]
+    variants = [
+        first.model_copy(update={"sku": f"{first.sku}-{index}", "color": color}) for index, color in enumerate(colors)
+    ]
+    spec = spec.model_copy(update={"name": name, "variants": variants})
+    listing = OfflineCopyWriter().write(spec, brand_for(spec), ledger=MemoryLedger()).listing
+    assert listing.title.endswith(ending)
+
+
 def test_variants_of_one_colour_named_with_their_material() -> None:
     (spec,) = specs_in(ACCEPTANCE / "trail-runner.json")
     first = spec.variants[0]

@@ -115,10 +115,13 @@ class OfflineCopyWriter:
         details = [detail for detail in details if allowed.keeps(detail)]
         if details:
             parts.append(", ".join(details))
-        shown = " ".join(parts).lower()
-        # Variants of one colour are named with their finish or material: "Navy / Navy matte".
-        named = zip(spec.variants, variant_names(spec), strict=True)
-        colors = [name for variant, name in named if variant.color.lower() not in shown and allowed.keeps(name)]
+        shown = " ".join(parts)
+        # Variants of one colour are named with their finish or material: "Navy / Navy matte". The colours are
+        # left out only when the title names each one already as a whole word ("Navy Daypack"), since a list of
+        # some of them reads as all there are ("Natural Cork Top" names no colour of the variant "Natural").
+        names = [name for name in variant_names(spec) if allowed.keeps(name)]
+        named = all(phrase_found(phrase_pattern(variant.color), shown) for variant in spec.variants)
+        colors = [] if named else names
         if colors and len(spec.variants) <= 4:
             parts.append(" / ".join(colors))
         return fit(" – ".join(parts), RULES["amazon"].title_max)
