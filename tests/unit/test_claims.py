@@ -820,6 +820,9 @@ def test_material_qualifiers_traced(text: str, spec_fields: dict, claim: str, so
         ("Made in the EU", {"summary": "Made in the European Union."}, ["summary"]),
         ("Made in Portugal", {"specs": {"origin": "China"}, "summary": "Inspired by Portugal."}, []),
         ("Made in Portugal", {"summary": "Not made in Portugal but in China."}, []),
+        ("Hand-tufted in Nepal", {"specs": {"country_of_origin": "India"}}, []),
+        ("Baked in Scotland", {"specs": {"made_in": "United Kingdom"}}, ["specs.made_in"]),
+        ("Grown in Ethiopia", {"specs": {"origin": "Kenya"}}, []),
     ],
 )
 def test_origins_compared_as_countries(text: str, spec_fields: dict, sources: list[str]) -> None:
@@ -829,7 +832,14 @@ def test_origins_compared_as_countries(text: str, spec_fields: dict, sources: li
 
 @pytest.mark.parametrize(
     "text",
-    ["Crafted in Small Batches", "Healthy Meals Made in Minutes", "Ottoman with Built in Storage", "Made in it."],
+    [
+        "Crafted in Small Batches",
+        "Healthy Meals Made in Minutes",
+        "Ottoman with Built in Storage",
+        "Made in it.",
+        "Packed in a gift box",
+        "Grown in the sun",
+    ],
 )
 def test_made_in_without_country_no_origin(text: str) -> None:
     assert not [claim for claim in _claims(text) if claim[1].lower().startswith("made in")]

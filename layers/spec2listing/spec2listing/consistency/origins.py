@@ -28,8 +28,9 @@ _CODES = {"US": ("US", "USA"), "GB": ("UK", "GB"), "CN": ("PRC",), "EU": ("EU",)
 # Words that make a statement of origin: "made in", "handmade in", "sewn in", "thrown in" (pottery). "Designed in"
 # names no origin.
 _MADE = (
-    r"(?:(?:hand[- ]?)?(?:made|crafted|sewn|thrown|stitched|carved|painted|blown)|manufactured|produced|assembled"
-    r"|built|knitted|woven|printed|cast|forged|fired|tailored|bottled|distilled|brewed|roasted|milled)"
+    r"(?:(?:hand[- ]?)?(?:made|crafted|sewn|thrown|stitched|carved|painted|blown|tufted|knotted|loomed)"
+    r"|manufactured|produced|assembled|built|knitted|woven|printed|bound|cast|forged|fired|tailored|bottled"
+    r"|distilled|brewed|roasted|milled|baked|grown|harvested|packed)"
 )
 # A negation just before a statement of origin in the spec: "not made in Portugal".
 _NEGATED = re.compile(r"(?:\bnot|\bnever|n't)\s+(?:\w+\s+)?$", re.IGNORECASE)
