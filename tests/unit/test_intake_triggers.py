@@ -155,6 +155,10 @@ def test_s3_store_reads_versions(monkeypatch) -> None:
         assert not store.exists("k", "not-a-version")
         store.copy("k", "copy", first["VersionId"])
         assert store.get_bytes("copy") == b"one"
+        # Past CopyObject's limit the copy goes in parts; the limit is lowered to take that path here.
+        monkeypatch.setattr("spec2listing.storage.objects.MAX_COPY_OBJECT_BYTES", 2)
+        store.copy("k", "large-copy", first["VersionId"], size=3)
+        assert store.get_bytes("large-copy") == b"one"
         with pytest.raises(ArtifactMissing, match="version not-a-version does not exist"):
             store.get_bytes("k", "not-a-version")
 
@@ -237,6 +241,7 @@ def test_oversized_upload_rejected_before_download(store, records, monkeypatch) 
     assert "split into files" in error.expected
     assert downloads == []
     assert real_get_bytes(original_key) == body
+    assert not store.exists(keys.run_input(result.run_id, "big.json"))
 
 
 def test_long_file_name_shortened_with_its_suffix(store, records) -> None:

@@ -65,6 +65,7 @@ class Upload(BaseModel):
     problem: FieldError | None = Field(
         default=None, description="Why the file cannot be read at all, such as its size. The run rejects it whole."
     )
+    size: int | None = Field(default=None, description="The size of source_key in bytes, where it was read.")
 
 
 class RejectionReport(BaseModel):
@@ -154,7 +155,7 @@ def read_upload(trigger: TriggerEvent, store: ObjectStore) -> Upload:
         superseded = version_id if latest is not None and latest != version_id else None
         version_id = latest if superseded else version_id
         file_name, name_problem = _file_name_of(key, "detail.object.key")
-        data, size_problem = _upload_bytes(store, key, version_id) if name_problem is None else (b"", None)
+        data, size_problem, size = _upload_bytes(store, key, version_id) if name_problem is None else (b"", None, None)
         return Upload(
             file_name=file_name,
             source=f"s3://{store.bucket}/{key}",
@@ -162,6 +163,7 @@ def read_upload(trigger: TriggerEvent, store: ObjectStore) -> Upload:
             source_key=key,
             source_version_id=version_id,
             superseded_version_id=superseded,
+            size=size,
             options=read_options(
                 f"s3://{store.bucket}/{key} metadata", store.metadata(key, version_id), ignore_unknown=True
             ),
@@ -206,13 +208,14 @@ def read_upload(trigger: TriggerEvent, store: ObjectStore) -> Upload:
             # A key that names a file is read below, which reports it missing; this one would not be read.
             version = f" version {version_id}" if version_id else ""
             raise ArtifactMissing(f"s3://{store.bucket}/{key}{version} does not exist")
-        data, size_problem = _upload_bytes(store, key, version_id) if name_problem is None else (b"", None)
+        data, size_problem, size = _upload_bytes(store, key, version_id) if name_problem is None else (b"", None, None)
         return Upload(
             file_name=file_name,
             source=f"s3://{store.bucket}/{key}",
             data=data,
             source_key=key,
             source_version_id=version_id,
+            size=size,
             options=options,
             problem=name_problem or size_problem,
         )
@@ -268,19 +271,23 @@ def _shortened(name: str) -> str:
     return f"{stem}-{digest}{suffix}"
 
 
-def _upload_bytes(store: ObjectStore, key: str, version_id: str | None) -> tuple[bytes, FieldError | None]:
-    """Read an uploaded spec file, or report before downloading it that it is too large for Intake's memory."""
+def _upload_bytes(store: ObjectStore, key: str, version_id: str | None) -> tuple[bytes, FieldError | None, int]:
+    """Read an uploaded spec file with its size, or report before downloading it that it is too large for Intake."""
     size = store.size(key, version_id)
     if size > MAX_UPLOAD_BYTES:
-        return b"", FieldError(
-            file=key,
-            path="(file)",
-            value=f"{size:,} bytes",
-            message=f"the file is larger than the {MAX_UPLOAD_BYTES // 2**20} MiB that Intake reads",
-            expected=f"the catalog split into files of at most {MAX_UPLOAD_BYTES // 2**20} MiB, "
-            "such as one file per category",
+        return (
+            b"",
+            FieldError(
+                file=key,
+                path="(file)",
+                value=f"{size:,} bytes",
+                message=f"the file is larger than the {MAX_UPLOAD_BYTES // 2**20} MiB that Intake reads",
+                expected=f"the catalog split into files of at most {MAX_UPLOAD_BYTES // 2**20} MiB, "
+                "such as one file per category",
+            ),
+            size,
         )
-    return store.get_bytes(key, version_id), None
+    return store.get_bytes(key, version_id), None, size
 
 
 def _existing_key(event_key: str, version_id: str | None, store: ObjectStore) -> str:
@@ -422,10 +429,11 @@ def run_intake(
         records.release_delivery(delivery, run_id)
         _raise_if_closed(records.get_run(run_id))
 
+    # A file too large to read is kept under rejected/ only, not twice.
     input_key = keys.run_input(run_id, upload.file_name)
-    if upload.source_key is not None:
-        store.copy(upload.source_key, input_key, upload.source_version_id)
-    else:
+    if upload.source_key is not None and upload.problem is None:
+        store.copy(upload.source_key, input_key, upload.source_version_id, size=upload.size)
+    elif upload.source_key is None:
         store.put_bytes(input_key, upload.data, "application/json")
 
     parsed = _parse(upload)
@@ -718,7 +726,7 @@ def _keep_rejected(
     """Copy the original untouched to rejected/<run_id>/ with errors.json, and record each rejected SKU."""
     original_key = keys.rejected_original(run_id, upload.file_name)
     if upload.source_key is not None:
-        store.copy(upload.source_key, original_key, upload.source_version_id)
+        store.copy(upload.source_key, original_key, upload.source_version_id, size=upload.size)
     else:
         store.put_bytes(original_key, upload.data, "application/json")
     report = RejectionReport(

@@ -11,6 +11,10 @@ from pydantic import BaseModel
 
 from spec2listing.errors import ArtifactMissing, ArtifactUnreadable
 
+# The largest object one CopyObject request copies (5 GB, S3 user guide "Copying objects"); larger copies go
+# in parts.
+MAX_COPY_OBJECT_BYTES = 5 * 2**30
+
 
 class ObjectStore(Protocol):
     """The few bucket operations the pipeline needs.
@@ -25,7 +29,11 @@ class ObjectStore(Protocol):
 
     def put_bytes(self, key: str, data: bytes, content_type: str) -> None: ...
 
-    def copy(self, source_key: str, target_key: str, source_version_id: str | None = None) -> None: ...
+    def copy(
+        self, source_key: str, target_key: str, source_version_id: str | None = None, *, size: int | None = None
+    ) -> None:
+        """Copy an object in the bucket; `size`, where known, lets a copy of more than 5 GB go in parts."""
+        ...
 
     def exists(self, key: str, version_id: str | None = None) -> bool: ...
 
@@ -87,12 +95,15 @@ class S3ObjectStore:
     def put_bytes(self, key: str, data: bytes, content_type: str) -> None:
         self._client.put_object(Bucket=self.bucket, Key=key, Body=data, ContentType=content_type)
 
-    def copy(self, source_key: str, target_key: str, source_version_id: str | None = None) -> None:
-        self._client.copy_object(
-            Bucket=self.bucket,
-            Key=target_key,
-            CopySource={"Bucket": self.bucket, "Key": source_key, **_version(source_version_id)},
-        )
+    def copy(
+        self, source_key: str, target_key: str, source_version_id: str | None = None, *, size: int | None = None
+    ) -> None:
+        source = {"Bucket": self.bucket, "Key": source_key, **_version(source_version_id)}
+        if size is not None and size > MAX_COPY_OBJECT_BYTES:
+            # boto3's managed copy copies in parts (UploadPartCopy), which CopyObject's limit does not bound.
+            self._client.copy(source, self.bucket, target_key)
+            return
+        self._client.copy_object(Bucket=self.bucket, Key=target_key, CopySource=source)
 
     def exists(self, key: str, version_id: str | None = None) -> bool:
         return self._head(key, version_id) is not None
@@ -191,7 +202,9 @@ class MemoryObjectStore:
             self.objects[key] = self.versions[(key, version_id)] = (bytes(data), content_type)
             self.version_ids[key] = version_id
 
-    def copy(self, source_key: str, target_key: str, source_version_id: str | None = None) -> None:
+    def copy(
+        self, source_key: str, target_key: str, source_version_id: str | None = None, *, size: int | None = None
+    ) -> None:
         data, content_type = self._get(source_key, source_version_id)
         self.put_bytes(target_key, data, content_type)
 
