@@ -147,10 +147,11 @@ def test_sigterm_stops_runs_and_saves_the_folder(tmp_path, monkeypatch, capsys) 
     code = main(["run", str(EXAMPLES / "daypack.json"), "--out", str(out)])
 
     printed = capsys.readouterr()
-    assert code == 130
+    assert code == 128 + signal.SIGTERM
     assert "interrupted; stopping runs and saving the output folder" in printed.err
     (run,) = [item for item in json.loads((out / "table.json").read_text())["items"] if item["sk"] == "RUN"]
     assert run["record"]["status"] == "FAILED"
+    assert run["record"]["error"] == "Interrupted: stopped by SIGTERM"
     assert signal.getsignal(signal.SIGTERM) is signal.SIG_DFL
 
 

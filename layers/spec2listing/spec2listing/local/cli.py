@@ -35,7 +35,8 @@ PIPED_WIDTH = 160
 PROVIDER_MODES = ("auto", "offline", "live")
 # Invalid values are quoted in messages up to this length, so a whole file given as JSON stays one line.
 SHOWN_VALUE_CHARACTERS = 80
-# Exit statuses: 1 when a file or product failed, 2 for a usage error, 130 after Ctrl-C as shells report SIGINT.
+# Exit statuses: 1 when a file or product failed, 2 for a usage error, 130 after Ctrl-C as shells report SIGINT
+# (143 after SIGTERM and 129 after SIGHUP, the same way).
 EXIT_FAILED = 1
 EXIT_USAGE = 2
 EXIT_INTERRUPTED = 130
@@ -218,10 +219,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         for line in str(error).splitlines():
             _error_console().print(f"[red]error:[/] {shown(line)}")
         return EXIT_USAGE
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as interrupt:
         # Ctrl-C before any run started, or while the output folder was being saved.
         _error_console().print("interrupted")
-        return EXIT_INTERRUPTED
+        return _interrupted_status(interrupt)
 
 
 def _run(arguments: argparse.Namespace, console: Console) -> int:
@@ -284,14 +285,15 @@ def _run(arguments: argparse.Namespace, console: Console) -> int:
                     _error_console().print(f"[red]error:[/] {shown(str(error))}; stopped runs {', '.join(stopped)}")
                     return EXIT_FAILED
                 restore_interrupts()  # deferred again below, while the folder is saved
-            except KeyboardInterrupt:
+            except KeyboardInterrupt as interrupt:
                 restore_interrupts = _defer_interrupts()
                 _error_console().print(f"interrupted; {STOPPING}")
+                cause = f"stopped by {interrupt.name}" if isinstance(interrupt, Terminated) else "stopped with Ctrl-C"
                 # pipeline.started also contains an execution whose submission the interrupt cut short.
-                stopped = pipeline.stop(pipeline.started, reason="Interrupted: stopped with Ctrl-C")
+                stopped = pipeline.stop(pipeline.started, reason=f"Interrupted: {cause}")
                 _print_outcomes(console, pipeline.outcomes(pipeline.started), out_dir)
                 _error_console().print(f"interrupted; stopped runs {', '.join(stopped) or 'none'}")
-                return EXIT_INTERRUPTED
+                return _interrupted_status(interrupt)
             # Leaving the pipeline saves the output folder, which a Ctrl-C would leave half written.
             restore_interrupts = _defer_interrupts()
     except LocalStateInvalid as error:
@@ -329,6 +331,20 @@ def _defer_interrupts() -> Callable[[], None]:
     return _handle_signals(STOP_SIGNALS, notice)
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM or SIGHUP, raised where Ctrl-C would raise KeyboardInterrupt, so both take one stop path."""
+
+    def __init__(self, number: int) -> None:
+        super().__init__(number)
+        self.number = number
+        self.name = signal.Signals(number).name
+
+
+def _interrupted_status(interrupt: KeyboardInterrupt) -> int:
+    """Give the exit status of a command a signal stopped: 128 plus its number, as shells report it."""
+    return 128 + interrupt.number if isinstance(interrupt, Terminated) else EXIT_INTERRUPTED
+
+
 def _stop_on_termination() -> Callable[[], None]:
     """Make SIGTERM and SIGHUP (a cancelled CI job, `timeout`, a closed terminal) stop the runs as Ctrl-C does.
 
@@ -337,7 +353,7 @@ def _stop_on_termination() -> Callable[[], None]:
     """
 
     def interrupt(signum: int, frame: object) -> None:
-        raise KeyboardInterrupt
+        raise Terminated(signum)
 
     return _handle_signals([number for number in STOP_SIGNALS if number != signal.SIGINT], interrupt)
 
