@@ -866,3 +866,31 @@ def test_run_ids_sort_by_start_time() -> None:
     earlier = make_run_id(START, "b")
     later = make_run_id(START + timedelta(seconds=1), "a")
     assert earlier < later
+
+
+def _recoded(spec: ProductSpec, **changes: str) -> ProductSpec:
+    variants = [spec.variants[0].model_copy(update=changes), *spec.variants[1:]]
+    return spec.model_copy(update={"variants": variants})
+
+
+def test_copy_kept_when_only_variant_codes_change() -> None:
+    old_spec = ProductSpec.model_validate(_spec("gan-charger.json"))
+    listing = _text_copy("Comes in " + " and ".join(variant.color for variant in old_spec.variants) + ".")
+
+    recoded = copy_decision(["variants"], old_spec, listing, new_spec=_recoded(old_spec, color_hex="#123456"))
+    renamed = copy_decision(["variants"], old_spec, listing, new_spec=_recoded(old_spec, sku="GAN-NEW-SKU"))
+    recoloured = copy_decision(["variants"], old_spec, listing, new_spec=_recoded(old_spec, color="Teal"))
+
+    assert recoded.reuse
+    assert renamed.reuse
+    assert not recoloured.reuse
+
+
+def test_copy_rewritten_when_it_writes_the_old_hex() -> None:
+    old_spec = ProductSpec.model_validate(_spec("gan-charger.json"))
+    listing = _text_copy(f"Finished in {old_spec.variants[0].color_hex}.")
+
+    decision = copy_decision(["variants"], old_spec, listing, new_spec=_recoded(old_spec, color_hex="#123456"))
+
+    assert not decision.reuse
+    assert decision.reason == "the copy depends on changed variants"

@@ -114,7 +114,11 @@ def changed_fields(old: NormalizedProduct, new: NormalizedProduct) -> list[str]:
 
 
 def copy_decision(
-    changed: list[str], old_spec: ProductSpec, old_copy: ProductCopy, copy_flags: list[str] | None = None
+    changed: list[str],
+    old_spec: ProductSpec,
+    old_copy: ProductCopy,
+    copy_flags: list[str] | None = None,
+    new_spec: ProductSpec | None = None,
 ) -> CopyDecision:
     """Decide whether the last listing's copy can be kept; `copy_flags` names the flags its checks raised on it.
 
@@ -124,6 +128,8 @@ def copy_decision(
     if not changed:
         return CopyDecision(reuse=True, reason="the spec is unchanged")
     affecting = [name for name in changed if name not in COPY_INDEPENDENT_FIELDS and name != "price"]
+    if "variants" in affecting and new_spec is not None and _only_codes_changed(old_spec, new_spec, old_copy):
+        affecting.remove("variants")
     if affecting:
         return CopyDecision(reuse=False, reason="the copy depends on changed " + ", ".join(affecting))
     if "price" in changed:
@@ -141,6 +147,24 @@ def copy_decision(
         return CopyDecision(reuse=False, reason="the last listing's copy was flagged: " + ", ".join(copy_flags))
     kept = ", ".join(changed)
     return CopyDecision(reuse=True, reason=f"the copy does not depend on what changed ({kept})")
+
+
+def _only_codes_changed(old_spec: ProductSpec, new_spec: ProductSpec, old_copy: ProductCopy) -> bool:
+    """Tell whether the variants differ only in codes the copy does not write: their hex codes and SKUs.
+
+    The copy names each variant by its colour, finish and material, so a new
+    hex code re-renders the variant's image and leaves the words as they are,
+    unless the copy wrote the old code out.
+    """
+    if len(old_spec.variants) != len(new_spec.variants):
+        return False
+    words = ("color", "finish", "material")
+    for old, new in zip(old_spec.variants, new_spec.variants, strict=True):
+        if [getattr(old, name) for name in words] != [getattr(new, name) for name in words]:
+            return False
+    text = _copy_text(old_copy).casefold()
+    codes = [code for variant in old_spec.variants for code in (variant.color_hex, variant.sku)]
+    return not any(code.casefold() in text for code in codes)
 
 
 def cited_price(listing: ProductCopy, price: Money) -> str | None:

@@ -125,7 +125,9 @@ def _copy_decision(store: ObjectStore, product: NormalizedProduct) -> CopyDecisi
             f"the last listing's copy is not the one its run wrote ({len(copy_bytes)} bytes, {base.copy_size} written)"
         )
         return CopyDecision(reuse=False, reason=reason)
-    return copy_decision(base.changed_fields, earlier.spec, earlier_copy, _copy_flags(store, base.report_key))
+    return copy_decision(
+        base.changed_fields, earlier.spec, earlier_copy, _copy_flags(store, base.report_key), new_spec=product.spec
+    )
 
 
 # Coverage checks that judge the copy's anchors: image jobs come from the spec's anchors, so when the copy
