@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from pydantic import ValidationError
 from spec2listing.copywriting.offline import OfflineCopyWriter
-from spec2listing.costs.ledger import StoreLedger
+from spec2listing.costs.ledger import StoreLedger, summed_usage, total_cost
 from spec2listing.errors import ArtifactMissing, InvalidSpec
 from spec2listing.models.records import ProductStatus, RunStatus, Usage
 from spec2listing.models.tasks import (
@@ -402,3 +402,16 @@ def test_summary_records_queued_product_without_outcome(store, records, publishe
     assert lost["sku"] in [product["sku"] for product in document["products"]]
     index = store.get_bytes(keys.run_review_index(result.run_id)).decode()
     assert lost["sku"] in index
+
+
+def test_summed_usage_rows_add_up_to_the_total() -> None:
+    usage = [
+        Usage(step=step, provider="gemini", model="gemini-2.5-flash", cost_usd=cost)
+        for step, cost in (("copy", 0.0000004), ("vision", 0.0000004), ("render", 0.1593274))
+    ]
+
+    rows = summed_usage(usage)
+
+    assert total_cost(usage) == 0.159328
+    assert round(sum(row.cost_usd for row in rows), 6) == total_cost(usage)
+    assert [row.cost_usd for row in rows] == [0.000001, 0.0, 0.159327]

@@ -7,6 +7,7 @@ FinalizeProduct and RecordFailure sum the ledger, so no usage has to travel
 through the state machine's payload or survive a Catch.
 """
 
+import math
 import threading
 import uuid
 from datetime import UTC, datetime
@@ -102,6 +103,25 @@ def summed_usage(usage: list[Usage], *, by_reported: bool = True) -> list[Usage]
         for name in SUMMED_COUNTS:
             setattr(total, name, getattr(total, name) + getattr(item, name))
         total.cost_usd += item.cost_usd
-    for total in sums.values():
-        total.cost_usd = round(total.cost_usd, 6)
-    return list(sums.values())
+    totals = list(sums.values())
+    for total, micro in zip(totals, _shares_of_total([total.cost_usd for total in totals]), strict=True):
+        total.cost_usd = micro / MICRO
+    return totals
+
+
+MICRO = 1_000_000
+
+
+def _shares_of_total(costs: list[float]) -> list[int]:
+    """Round costs to micro-dollars so that they add up to their rounded total, as total_cost gives it.
+
+    Rounding each sum on its own could leave the rows of a record or a summary a micro-dollar or more
+    away from its total. The rows get the micro-dollars of the total by largest remainder.
+    """
+    exact = [cost * MICRO for cost in costs]
+    shares = [math.floor(value) for value in exact]
+    missing = round(sum(costs) * MICRO) - sum(shares)
+    by_remainder = sorted(range(len(costs)), key=lambda index: exact[index] - shares[index], reverse=True)
+    for index in by_remainder[: max(missing, 0)]:
+        shares[index] += 1
+    return shares
