@@ -1628,7 +1628,7 @@ def test_delimiter_ending_every_row_read() -> None:
     assert specs["T-2"].price.amount == Decimal("7.50")
 
 
-@pytest.mark.parametrize("sep_line", ["sep=;", "SEP=;", '"sep=;"'])
+@pytest.mark.parametrize("sep_line", ["sep=;", "SEP=;", '"sep=;"', 'sep=";"', "sep=; "])
 def test_excel_sep_line_names_the_delimiter(sep_line: str) -> None:
     text = f"{sep_line}\r\nsku;name;brand;category;price;currency\r\nS-1;Mug;Acme;Kitchen;9,50;EUR\r\nS-2;Cup\r\n"
     upload = parse_upload("mugs.csv", text.encode())

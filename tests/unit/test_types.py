@@ -15,9 +15,15 @@ def test_hex_color_normalized(given: str, stored: str) -> None:
     assert hex_color.validate_python(given) == stored
 
 
-@pytest.mark.parametrize("given", ["#GG11ZZ", "#12345", "red", ""])
+@pytest.mark.parametrize("given", ["#GG11ZZ", "#12345", "red"])
 def test_hex_color_rejects_non_hex(given: str) -> None:
     with pytest.raises(ValidationError, match="not a hex colour"):
+        hex_color.validate_python(given)
+
+
+@pytest.mark.parametrize("given", ["", "  "])
+def test_empty_hex_color_reported_missing(given: str) -> None:
+    with pytest.raises(ValidationError, match="missing hex colour"):
         hex_color.validate_python(given)
 
 

@@ -107,6 +107,8 @@ def described(character: str) -> str:
 
 
 def _normalize_hex_color(value: str) -> str:
+    if not value.strip():
+        raise ValueError("missing hex colour; expected the colour's #RRGGBB code, such as #4B5E2A")
     match = _HEX_COLOR.match(value.strip())
     if match is None:
         raise ValueError("not a hex colour; expected #RRGGBB such as #4B5E2A")

@@ -47,7 +47,8 @@ _NUMBER_SHAPES: tuple[tuple[re.Pattern[str], DecimalMark | None], ...] = (
 # A number that reads as thousandths with one mark and as a whole number with the other: "1.299", "1,299".
 _UNDECIDED_SHAPE = _NUMBER_SHAPES[0][0]
 # The line Excel reads, and writes on request, to name a file's delimiter: "sep=;".
-_SEP_LINE = re.compile(r"\"?sep=([,;\t|])\"?\r?\n", re.IGNORECASE)
+# Excel's first line naming the delimiter, as Excel writes it (sep=;) or quoted by other tools ("sep=;", sep=";").
+_SEP_LINE = re.compile(r"(?:\"sep=([,;\t|])\"|sep=\"?([,;\t|])\"?)[ \t]*\r?\n", re.IGNORECASE)
 _DIGITS = re.compile(r"[0-9]+")
 _PRICE_CELL = re.compile(r"[0-9]+(?:[.,][0-9]+)*")
 _GROUPED = re.compile(r"[0-9]{1,3}(?P<mark>[ \u00a0\u202f.,])[0-9]{3}((?P=mark)[0-9]{3})*")
@@ -87,7 +88,11 @@ def read_table(
         )
     named = _SEP_LINE.match(text)
     if named is not None:
-        delimiter: Delimiter | FieldError = options.delimiter or cast(Delimiter, named.group(1))
+        given = cast(Delimiter, named.group(1) or named.group(2))
+        delimiter: Delimiter | FieldError = options.delimiter or given
+        # Written plainly, so that the quotes of sep=";" do not open a cell; the line count stays the same.
+        ending = "\r\n" if named.group(0).endswith("\r\n") else "\n"
+        text = f"sep={given}{ending}" + text[named.end() :]
     else:
         delimiter = options.delimiter or _detect_delimiter(file, text, header_score, default_delimiter)
     if isinstance(delimiter, FieldError):

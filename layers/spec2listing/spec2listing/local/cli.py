@@ -151,14 +151,15 @@ def _parser() -> argparse.ArgumentParser:
     )
     estimate.add_argument("--brands", type=Path, action="append", default=[], help="folder of brand guides")
     estimate.add_argument("--prices", type=Path, help="price table JSON replacing or adding models of the shipped one")
-    _add_reader_options(estimate)
+    _add_reader_options(estimate, uploaded=False)
     return parser
 
 
-def _add_reader_options(command: argparse.ArgumentParser) -> None:
-    reading = command.add_argument_group(
-        "reader options", "how to read files whose content leaves a choice open; sent as S3 object metadata"
-    )
+def _add_reader_options(command: argparse.ArgumentParser, *, uploaded: bool = True) -> None:
+    described = "how to read files whose content leaves a choice open"
+    if uploaded:
+        described += "; sent with each upload as S3 object metadata, as on AWS"
+    reading = command.add_argument_group("reader options", described)
     reading.add_argument(
         "--format", choices=["canonical", "shopify", "akeneo"], help="product format (default: detect)"
     )
