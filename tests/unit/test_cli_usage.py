@@ -4,7 +4,7 @@ import json
 from pathlib import Path
 
 import pytest
-from spec2listing.local.cli import REVIEW_LINES, _file_notes, main
+from spec2listing.local.cli import REVIEW_LINES, _file_notes, _shared_sku_notes, main
 from spec2listing.local.runtime import RunOutcome
 from spec2listing.models.records import ProductRecord, ProductStatus
 
@@ -262,3 +262,32 @@ def test_review_reasons_capped_per_file() -> None:
 
     assert len(lines) == REVIEW_LINES + 1
     assert lines[-1] == "  and 5 more products to review; the review index lists them all"
+
+
+def _outcome(file: str, sku: str, status: ProductStatus) -> RunOutcome:
+    record = ProductRecord(sku=sku, run_id="20260101T000000Z-0000abcd", status=status)
+    return RunOutcome(path=Path(file), status="SUCCEEDED", run=None, products=[record])
+
+
+def test_sku_in_two_files_noted_unless_both_rejected() -> None:
+    both = [_outcome("a.json", "MUG-1", ProductStatus.COMPLETE), _outcome("b.json", "MUG-1", ProductStatus.COMPLETE)]
+    rejected = [
+        _outcome("a.json", "MUG-1", ProductStatus.REJECTED),
+        _outcome("b.json", "MUG-1", ProductStatus.REJECTED),
+    ]
+
+    (note,) = _shared_sku_notes(both)
+
+    assert note.startswith("note: MUG-1 is in a.json, b.json")
+    assert _shared_sku_notes(rejected) == []
+
+
+def test_skus_differing_in_case_across_files_noted() -> None:
+    outcomes = [
+        _outcome("a.json", "MUG-1", ProductStatus.COMPLETE),
+        _outcome("b.json", "mug-1", ProductStatus.COMPLETE),
+    ]
+
+    (note,) = _shared_sku_notes(outcomes)
+
+    assert note.startswith("note: MUG-1 and mug-1 (in a.json, b.json) differ only in case")

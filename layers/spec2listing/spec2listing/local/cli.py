@@ -623,7 +623,8 @@ def _shared_sku_notes(outcomes: list[RunOutcome]) -> list[str]:
     notes = []
     for sku, seen in sorted(by_sku.items()):
         files = list(dict.fromkeys(name for name, _ in seen))
-        if len(files) < 2:
+        # Where every file's product was rejected, none of them is the listing.
+        if len(files) < 2 or all(record.status.value == "REJECTED" for _, record in seen):
             continue
         latest, _ = max(seen, key=lambda entry: outcome_order(entry[1]))
         notes.append(
@@ -631,6 +632,27 @@ def _shared_sku_notes(outcomes: list[RunOutcome]) -> list[str]:
             "uploaded last or, within one second, finished last. Put a SKU in one file per command to choose "
             "its listing."
         )
+    notes += _case_twin_notes(by_sku)
+    return notes
+
+
+def _case_twin_notes(by_sku: dict[str, list[tuple[str, ProductRecord]]]) -> list[str]:
+    """Note SKUs of different files that differ only in case, which one file would reject as a likely typo.
+
+    Across files they are two products with listings of their own.
+    """
+    twins: dict[str, list[str]] = {}
+    for sku, seen in sorted(by_sku.items()):
+        if any(record.status.value != "REJECTED" for _, record in seen):
+            twins.setdefault(sku.casefold(), []).append(sku)
+    notes = []
+    for skus in twins.values():
+        if len(skus) > 1:
+            files = ", ".join(dict.fromkeys(name for sku in skus for name, _ in by_sku[sku]))
+            notes.append(
+                f"note: {' and '.join(skus)} (in {files}) differ only in case and are listed as separate "
+                "products; give them one spelling if they are one product."
+            )
     return notes
 
 
