@@ -277,9 +277,12 @@ def _pointer_event(pointer: dict) -> IntakeTask:
     return IntakeTask(trigger=trigger, execution_id="arn:local", execution_name="pim", started_at=STARTED)
 
 
-def test_missing_folder_pointer_not_found(store, records) -> None:
-    with pytest.raises(ArtifactMissing, match=r"pim-exports/ does not exist"):
-        run_intake(_pointer_event({"key": "pim-exports/"}), store=store, records=records, config=CONFIG)
+@pytest.mark.parametrize("key", ["pim-exports/", "pim-exports/nope.json"])
+def test_pointer_to_missing_object_fails_naming_field(store, records, key) -> None:
+    with pytest.raises(ArtifactMissing) as raised:
+        run_intake(_pointer_event({"key": key}), store=store, records=records, config=CONFIG)
+    assert str(raised.value).startswith(f"s3://{store.bucket}/{key}, named by detail.spec_s3, does not exist")
+    assert str(raised.value).endswith("then send the event again")
 
 
 def test_pointer_reads_the_version_it_names(store, records) -> None:
@@ -292,7 +295,7 @@ def test_pointer_reads_the_version_it_names(store, records) -> None:
 
     assert _queued_skus(store, result) == ["MUG-1"]
     assert records.get_run(result.run_id).details["version_id"] == named
-    with pytest.raises(ArtifactMissing, match="version v-gone does not exist"):
+    with pytest.raises(ArtifactMissing, match=r"version v-gone, named by detail\.spec_s3, does not exist"):
         run_intake(
             _pointer_event({"key": "pim-exports/mug.json", "version_id": "v-gone"}),
             store=store,

@@ -193,7 +193,7 @@ def test_invalid_pim_event_raises_invalid_spec(store, records) -> None:
     trigger = load_event("pim-spec-changed-inline")
     del trigger["detail"]["spec"]
     task = IntakeTask(trigger=trigger, execution_id="arn:local", execution_name="pim", started_at=STARTED)
-    with pytest.raises(InvalidSpec, match=r"exactly one of detail\.spec"):
+    with pytest.raises(InvalidSpec, match=r"gives neither of detail\.spec and detail\.spec_s3"):
         run_intake(task, store=store, records=records, config=CONFIG)
 
 

@@ -76,7 +76,11 @@ class ProductSpecChangedDetail(BaseModel):
     @model_validator(mode="after")
     def _one_source(self) -> "ProductSpecChangedDetail":
         if (self.spec is None) == (self.spec_s3 is None):
-            raise ValueError("give exactly one of detail.spec (inline) or detail.spec_s3 (bucket and key)")
+            given = "both" if self.spec is not None else "neither"
+            raise ValueError(
+                f"the event gives {given} of detail.spec and detail.spec_s3; expected exactly one: the spec inline "
+                "in detail.spec, or its bucket and key in detail.spec_s3"
+            )
         return self
 
 
