@@ -8,6 +8,7 @@ from pydantic import ValidationError
 from spec2listing.copywriting.offline import OfflineCopyWriter
 from spec2listing.costs.ledger import StoreLedger, summed_usage, total_cost
 from spec2listing.errors import ArtifactMissing, InvalidSpec
+from spec2listing.models.consistency import ConsistencyReport, DriftFlag
 from spec2listing.models.records import ProductStatus, RunStatus, Usage
 from spec2listing.models.tasks import (
     FailureTask,
@@ -18,7 +19,7 @@ from spec2listing.models.tasks import (
     SummarizeTask,
 )
 from spec2listing.pipeline.intake import make_run_id, run_intake
-from spec2listing.pipeline.outcomes import record_product_failure, summarize_run
+from spec2listing.pipeline.outcomes import flag_summary, record_product_failure, summarize_run
 from spec2listing.pipeline.runs import record_run_failure
 from spec2listing.pipeline.steps import generate_copy
 from spec2listing.storage import keys
@@ -415,3 +416,27 @@ def test_summed_usage_rows_add_up_to_the_total() -> None:
     assert total_cost(usage) == 0.159328
     assert round(sum(row.cost_usd for row in rows), 6) == total_cost(usage)
     assert [row.cost_usd for row in rows] == [0.000001, 0.0, 0.159327]
+
+
+def test_flag_summary_groups_flags_of_one_cause() -> None:
+    error = "FAILED: ReferencePhotoInvalid: reference photo 'bad.png' is not a usable image"
+    flags = [
+        DriftFlag(
+            kind="reference_photo_decodes",
+            title="Reference photo is not an image",
+            promised="x",
+            measured=error,
+            where=job,
+        )
+        for job in ("packshot", "lifestyle-1")
+    ]
+    flags += [
+        DriftFlag(kind="variant_covered", title="Variant without an image", promised="y", measured="none", where="plan")
+    ] * 2
+    report = ConsistencyReport(sku="S", score=0.0, passed=False, checks=[], flags=flags)
+
+    assert flag_summary(report) == [
+        "Reference photo is not an image: packshot, lifestyle-1 "
+        "(ReferencePhotoInvalid: reference photo 'bad.png' is not a usable image)",
+        "Variant without an image: plan",
+    ]

@@ -183,11 +183,33 @@ def vision_unchecked(report: ConsistencyReport) -> bool:
 
 
 def flag_summary(report: ConsistencyReport) -> list[str]:
-    """Summarize the first FLAGS_SHOWN drift flags in one line each, for the run's review index."""
-    lines = [f"{flag.title or flag.kind}: {flag.where}" for flag in report.flags[:FLAGS_SHOWN]]
-    if len(report.flags) > FLAGS_SHOWN:
-        lines.append(f"and {len(report.flags) - FLAGS_SHOWN} more")
+    """Summarize the drift flags in at most FLAGS_SHOWN lines, for the run's review index and the CLI.
+
+    Flags of one title and one cause share a line that lists where they are,
+    so a bad reference photo that fails every image is one line. A failed
+    render's line ends with its error, cut to FLAG_CAUSE_CHARACTERS, which
+    names the file and the fix.
+    """
+    groups: dict[tuple[str, str], list[str]] = {}
+    for flag in report.flags:
+        cause = flag.measured if flag.measured.startswith(RENDER_OUTCOMES) else ""
+        groups.setdefault((flag.title or flag.kind, cause), []).append(flag.where)
+    lines = []
+    for (title, cause), places in list(groups.items())[:FLAGS_SHOWN]:
+        line = f"{title}: {', '.join(dict.fromkeys(places))}"
+        if cause:
+            shown = cause.split(": ", 1)[-1]
+            line += f" ({shown[: FLAG_CAUSE_CHARACTERS - 1]}…)" if len(shown) > FLAG_CAUSE_CHARACTERS else f" ({shown})"
+        lines.append(line)
+    hidden = sum(len(places) for places in list(groups.values())[FLAGS_SHOWN:])
+    if hidden:
+        lines.append(f"and {hidden} more")
     return lines
+
+
+# A failed or blocked render's flag is measured as its outcome and error ("FAILED: ReferencePhotoInvalid: ...").
+RENDER_OUTCOMES = ("FAILED: ", "BLOCKED: ")
+FLAG_CAUSE_CHARACTERS = 300
 
 
 def write_exports(
