@@ -241,3 +241,22 @@ def test_every_lambda_task_retries_throttled_records() -> None:
     for name, state in _states(definition).items():
         if state["Type"] == "Task":
             assert any("RecordsUnavailable" in block["ErrorEquals"] for block in state.get("Retry", [])), name
+
+
+def test_table_policy_allows_each_call_of_the_records_code_and_no_scan() -> None:
+    document = TEMPLATE.resources["ListingTableAccessPolicy"]["Properties"]["PolicyDocument"]
+    (statement,) = document["Statement"]
+    allowed = set(statement["Action"])
+    source = (ROOT / "layers/spec2listing/spec2listing/storage/records.py").read_text()
+    # boto3 names each DynamoDB call in snake case: batch_get_item is dynamodb:BatchGetItem.
+    # A call may be passed on as a function ("self._client.batch_get_item,"), so names are matched as words.
+    calls = r"get_item|put_item|update_item|delete_item|query|scan|batch_get_item|batch_write_item"
+    called = set(re.findall(rf"\.({calls})\b", source))
+    called |= {"batch_write_item"} if "batch_writer(" in source else set()
+    needed = {"dynamodb:" + "".join(part.title() for part in name.split("_")) for name in called}
+    assert {"dynamodb:BatchGetItem", "dynamodb:Query"} <= needed
+    assert needed <= allowed
+    assert "dynamodb:Scan" not in allowed
+    for resource in TEMPLATE.resources.values():
+        policies = resource.get("Properties", {}).get("Policies", [])
+        assert not any(isinstance(policy, dict) and "DynamoDBCrudPolicy" in policy for policy in policies)
