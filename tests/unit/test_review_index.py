@@ -75,34 +75,11 @@ def test_flagged_score_never_shown_as_one() -> None:
 
 def test_variant_flag_shown_beside_the_variant_image() -> None:
     (spec,) = specs_in(ACCEPTANCE / "gan-charger.json")
-    listing = OfflineCopyWriter().write(spec, brand_for(spec), ledger=MemoryLedger()).listing
     variant = spec.variants[0]
     job_id = f"variant-{variant.sku.lower()}"
     flag = DriftFlag(kind="variant_color_name", promised=variant.color, measured="another hue", where="variants[0]")
-    report = ConsistencyReport(sku=spec.sku, score=0.9, passed=False, checks=[], flags=[flag])
-    manifest = Manifest(
-        sku=spec.sku,
-        run_id=RUN.run_id,
-        name=spec.name,
-        status=ProductStatus.NEEDS_REVIEW,
-        spec_hash="0" * 64,
-        source_file="charger.json",
-        created_at=RUN.started_at,
-        providers={},
-        artifacts={},
-        exports={},
-        images=[
-            ImageEntry(job_id="packshot", kind="packshot", status="OK"),
-            ImageEntry(job_id=job_id, kind="variant", status="OK", variant_sku=variant.sku),
-        ],
-        score=0.9,
-        flags=1,
-        usage=[],
-        cost_usd=0.0,
-        timings_ms={},
-    )
 
-    page = render_product_sheet(spec=spec, listing=listing, manifest=manifest, report=report, previews={})
+    page = _charger_sheet([flag])
 
     figure = page[page.index(f'id="image-{job_id}"') :]
     assert "another hue" in figure[: figure.index("</figure>")]
