@@ -522,7 +522,7 @@ STATUS_STYLES = {"COMPLETE": "green", "NEEDS_REVIEW": "yellow", "FAILED": "red",
 
 
 def _results_table(outcomes: list[RunOutcome]) -> Table:
-    """One row per product, per rejection without a SKU, and per file that ran nothing."""
+    """Build the results table: a row per product, per rejection without a SKU, and per file that ran nothing."""
     table = Table(title="spec2listing results", show_lines=False)
     table.add_column("sku", no_wrap=True)
     table.add_column("status", no_wrap=True)
@@ -554,7 +554,7 @@ def _results_table(outcomes: list[RunOutcome]) -> Table:
 
 
 def _totals(outcomes: list[RunOutcome]) -> list[str]:
-    """The providers that served the products and, when anything was paid for, the cost by step."""
+    """List the providers that served the products and, when anything was paid for, the cost by step."""
     products = [product for outcome in outcomes for product in outcome.products]
     lines = []
     providers = {f"{step} {name}" for product in products for step, name in product.providers.items()}
@@ -570,9 +570,10 @@ def _totals(outcomes: list[RunOutcome]) -> list[str]:
 
 
 def _file_notes(outcome: RunOutcome, out_dir: Path) -> list[str]:
-    """What happened to one file beyond its table rows: repeats, reuse, failures and rejections."""
+    """Describe what happened to one file beyond its table rows: repeats, reuse, failures, rejections, reviews."""
     name = shown(outcome.path.name)
     lines = []
+
     if outcome.duplicate_of:
         lines.append(f"{name}: a repeated delivery of run {outcome.duplicate_of}; nothing ran")
     reused = [product for product in outcome.products if product.reused_from]
@@ -590,15 +591,17 @@ def _file_notes(outcome: RunOutcome, out_dir: Path) -> list[str]:
             lines.append(shown(line))
     if outcome.rejections and outcome.run:
         lines.append(f"  original kept at {shown(str(out_dir / 'rejected' / outcome.run.run_id))}")
+
     for product in outcome.products:
         if product.status.value == "FAILED":
             lines.append(f"[red]failed[/] {shown(product.sku)}: {shown(str(product.error))}")
+
     review = sorted(
         (product for product in outcome.products if product.status.value == "NEEDS_REVIEW"),
         key=lambda record: record.sku,
     )
     for product in review[:REVIEW_LINES]:
-        # A blocked call gives the reason; otherwise the heaviest flags say what drifted.
+        # A blocked call gives the reason; otherwise the two heaviest flags show what drifted.
         reason = product.error or "; ".join(line for line in product.flag_summary[:2] if not line.startswith("and "))
         lines.append(f"[yellow]review[/] {shown(product.sku)}: {shown(reason)}")
     if len(review) > REVIEW_LINES:

@@ -171,7 +171,7 @@ class ImageCard:
 class CopyField:
     """One text field of the copy with its length, its limit and its flags.
 
-    The length is in characters, or in bytes where the rule counts bytes; a
+    The length is in characters, or in bytes where the rule counts bytes. A
     byte limit on a list (Amazon's search terms) counts all of its items.
     """
 
