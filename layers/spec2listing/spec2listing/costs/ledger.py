@@ -104,7 +104,8 @@ def summed_usage(usage: list[Usage], *, by_reported: bool = True) -> list[Usage]
             setattr(total, name, getattr(total, name) + getattr(item, name))
         total.cost_usd += item.cost_usd
     totals = list(sums.values())
-    for total, micro in zip(totals, _shares_of_total([total.cost_usd for total in totals]), strict=True):
+    shares = _shares_of_total([total.cost_usd for total in totals], round(total_cost(usage) * MICRO))
+    for total, micro in zip(totals, shares, strict=True):
         total.cost_usd = micro / MICRO
     return totals
 
@@ -112,15 +113,16 @@ def summed_usage(usage: list[Usage], *, by_reported: bool = True) -> list[Usage]
 MICRO = 1_000_000
 
 
-def _shares_of_total(costs: list[float]) -> list[int]:
-    """Round costs to micro-dollars so that they add up to their rounded total, as total_cost gives it.
+def _shares_of_total(costs: list[float], total_micro: int) -> list[int]:
+    """Round costs to micro-dollars so that they add up to `total_micro`, the total as total_cost gives it.
 
     Rounding each sum on its own could leave the rows of a record or a summary a micro-dollar or more
-    away from its total. The rows get the micro-dollars of the total by largest remainder.
+    away from its total. The rows get the micro-dollars of the total by largest remainder. The total is
+    passed in, rather than summed again here, because another order of addition may round the other way.
     """
     exact = [cost * MICRO for cost in costs]
     shares = [math.floor(value) for value in exact]
-    missing = round(sum(costs) * MICRO) - sum(shares)
+    missing = total_micro - sum(shares)
     by_remainder = sorted(range(len(costs)), key=lambda index: exact[index] - shares[index], reverse=True)
     for index in by_remainder[: max(missing, 0)]:
         shares[index] += 1
