@@ -73,9 +73,25 @@ def test_markup_table_and_definition_cells_kept_apart() -> None:
         "</table><dl><dt>Care</dt><dd>Wash cold</dd></dl>"
     )
     text = description_text(body)
-    assert text.summary == "Soft & light. Care Wash cold"
+    assert text.summary == "Soft & light. Care: Wash cold"
     # A table's rows become items, each named by its first cell and the header row.
     assert text.items == ["S: Chest 90"]
+
+
+@pytest.mark.parametrize(
+    ("body", "summary"),
+    [
+        ("<h2>Stay dry</h2><p>Waterproof 10 000 mm, taped seams.</p>", "Stay dry. Waterproof 10 000 mm, taped seams."),
+        (
+            "<p>Material: Cotton<br>Wash at 30 °C<br>Made in Portugal</p>",
+            "Material: Cotton. Wash at 30 °C. Made in Portugal",
+        ),
+        ("<p>It said \u201cok.\u201d</p><p>Next</p>", "It said \u201cok.\u201d Next"),
+        ("Hand-thrown mug", "Hand-thrown mug"),
+    ],
+)
+def test_markup_lines_joined_as_sentences(body: str, summary: str) -> None:
+    assert description_text(body).summary == summary
 
 
 def test_markup_table_without_header_gives_key_and_values() -> None:

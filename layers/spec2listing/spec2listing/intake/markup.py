@@ -21,7 +21,23 @@ class DescriptionText(BaseModel):
 
     @property
     def summary(self) -> str | None:
-        return " ".join(self.paragraphs) or None
+        """Join the paragraphs as sentences: a heading or a <br> line without a full stop before another gets one.
+
+        The last paragraph is left as written, so a one-line description reads as the merchant wrote it.
+        """
+        if not self.paragraphs:
+            return None
+        return " ".join([*(_as_sentence(paragraph) for paragraph in self.paragraphs[:-1]), self.paragraphs[-1]])
+
+
+# Marks that end a sentence or a clause, and closing quotes and brackets that may follow them.
+_ENDINGS = ".!?…:;。！？"
+_CLOSING = "\"'”’»)]"
+
+
+def _as_sentence(paragraph: str) -> str:
+    """End a paragraph with a full stop unless it ends with one already, so it does not run into the next."""
+    return paragraph if paragraph.rstrip(_CLOSING)[-1:] in tuple(_ENDINGS) else f"{paragraph}."
 
 
 class _Collector(HTMLParser):
@@ -73,6 +89,9 @@ class _Collector(HTMLParser):
         elif tag == "li":
             self._flush()
             self._item_depth = max(0, self._item_depth - 1)
+        elif tag == "dt":
+            # A term names the definition after it ("Care: Wash cold").
+            self._flush(suffix=":")
         elif tag in _BLOCK_TAGS:
             self._flush()
 
@@ -102,10 +121,12 @@ class _Collector(HTMLParser):
         elif cells:
             self.result.items.append(f"{cells[0]}: {', '.join(cells[1:])}")
 
-    def _flush(self) -> None:
+    def _flush(self, suffix: str = "") -> None:
         # str.split() without arguments also splits on no-break spaces.
         text = " ".join("".join(self._buffer).split())
         self._buffer = []
+        if text and suffix and text[-1] not in _ENDINGS:
+            text += suffix
         if text:
             (self.result.items if self._item_depth else self.result.paragraphs).append(text)
 
