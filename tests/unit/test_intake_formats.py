@@ -1698,3 +1698,16 @@ def test_unknown_delimiter_named_in_words() -> None:
 
     assert error.path == "option delimiter"
     assert error.expected == "comma, semicolon, tab or pipe"
+
+
+def test_akeneo_product_in_several_categories_takes_its_family() -> None:
+    product = json.loads((FORMATS / "akeneo-product.json").read_text())
+    product["categories"] = ["black_friday_2026", "kitchen_bowls", "print_catalog"]
+    (bowl,) = _specs(parse_upload("bowl.json", json.dumps(product).encode(), AKENEO_OPTIONS)).values()
+    assert bowl.category == "Bowls"
+
+    del product["family"]
+    (error,) = _errors(parse_upload("bowl.json", json.dumps(product).encode(), AKENEO_OPTIONS))
+    assert error.path == "categories"
+    assert error.value == repr("black_friday_2026, kitchen_bowls, print_catalog")
+    assert "category=" in error.expected

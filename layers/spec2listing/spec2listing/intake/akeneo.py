@@ -618,13 +618,26 @@ class _AkeneoGroup:
                 )
                 return None
             return data
+        # Without a category attribute, a product's only category names its kind. A product in several
+        # categories (Akeneo lists them by code, so "black_friday_2026" before "lanterns") takes its family.
         item = self.items[0]
-        for key in ("categories", "family"):
-            value = item.get(key)
-            code = value[0] if isinstance(value, list) and value else value
-            if isinstance(code, str) and code:
-                self.where["category"] = join_path(self.first.origin, key)
-                return humanize_code(code)
+        categories = [code for code in item.get("categories") or [] if isinstance(code, str) and code]
+        family = item.get("family")
+        if len(categories) == 1:
+            self.where["category"] = join_path(self.first.origin, "categories")
+            return humanize_code(categories[0])
+        if isinstance(family, str) and family:
+            self.where["category"] = join_path(self.first.origin, "family")
+            return humanize_code(family)
+        if categories:
+            self.errors.append(
+                self._error(
+                    join_path(self.first.origin, "categories"),
+                    ", ".join(categories),
+                    "several categories and no family, so none of them is the product's kind",
+                    "a family, or a category attribute named by option attributes, such as category=shop_category",
+                )
+            )
         return None
 
     def _description(self, data: dict[str, Any]) -> None:
