@@ -1711,3 +1711,23 @@ def test_akeneo_product_in_several_categories_takes_its_family() -> None:
     assert error.path == "categories"
     assert error.value == repr("black_friday_2026, kitchen_bowls, print_catalog")
     assert "category=" in error.expected
+
+
+def test_akeneo_generated_variant_sku_same_in_every_locale() -> None:
+    page = _sea_sizes()
+    for item in page["_embedded"]["items"]:
+        if "name" in item["values"]:
+            item["values"]["name"] = [{"locale": None, "scope": None, "data": "Travel Mug"}]
+        if "description" in item["values"]:
+            item["values"]["description"] = [{"locale": None, "scope": None, "data": "A travel mug."}]
+    skus = {}
+    for locale in ("en_GB", "de_DE"):
+        options = ReadOptions(locale=locale, channel="ecommerce", currency="GBP")
+        mug = _specs(parse_upload("page.json", json.dumps(page).encode(), options))["kr_travel_mug"]
+        skus[locale] = [(variant.sku, variant.color) for variant in mug.variants]
+
+    assert skus["en_GB"][0] == ("kr_travel_mug-sea-glass", "Sea Glass")
+    assert skus["de_DE"][0] == ("kr_travel_mug-sea-glass", "Meerglas")
+    # A German label that names no CSS colour takes the hex code its option code names (slate_grey).
+    assert [sku for sku, _ in skus["de_DE"]] == [sku for sku, _ in skus["en_GB"]]
+    assert "Schiefergrau" in [color for _, color in skus["de_DE"]]

@@ -330,6 +330,8 @@ class _Values:
         self.options = options
         self.errors: list[FieldError] = []
         self.other_contexts: dict[str, str] = {}
+        # Each attribute's data as the file gives it, before select codes are replaced by their labels.
+        self.raw: dict[str, Any] = {}
 
     def _readable_context(self, code: str, index: int, entry: Any) -> bool:
         """Tell whether an entry is an object whose locale and scope are codes or null; report one that is not."""
@@ -421,6 +423,7 @@ class _Values:
                     )
                 )
                 return None
+        self.raw[code] = entry["data"]
         return _with_labels(entry, self.options.locale), self.path(code, index)
 
     def code_for(self, field: str) -> str | None:
@@ -475,6 +478,9 @@ class _ReadVariant(NamedTuple):
     parent_where: str
     hex_where: str | None
     unresolved: FieldError | None = None
+    # The colour's option code where it is a select option ("signal_red"), which a generated SKU is made
+    # of, so that the SKU stays the same in every locale and when a label is edited.
+    color_code: str | None = None
 
 
 def _by_given_hex(reads: list[_ReadVariant]) -> list[list[_ReadVariant]]:
@@ -489,8 +495,17 @@ def _by_given_hex(reads: list[_ReadVariant]) -> list[list[_ReadVariant]]:
     return [parts[None]]
 
 
-def _material_words(fields: dict[str, str]) -> str:
-    return f"{fields['color']} {fields['material']}" if fields.get("material") else fields["color"]
+def _option_code(values: "_Values", attribute: str | None) -> str | None:
+    """Return the select option code an attribute was read from, or None for text or an unread attribute."""
+    raw = values.raw.get(attribute) if attribute else None
+    return raw if isinstance(raw, str) and _is_code(raw) else None
+
+
+def _sku_words(read: _ReadVariant, *, with_material: bool) -> str:
+    """Give the words a generated variant SKU is made of: the colour's code or name, and its material."""
+    color = read.color_code or read.fields["color"]
+    material = read.fields.get("material")
+    return f"{color} {material}" if with_material and material else color
 
 
 class _AkeneoGroup:
@@ -825,7 +840,7 @@ class _AkeneoGroup:
                 fields["color_hex"] = given[0].fields["color_hex"]
             if len(reads) > 1:
                 # A colour in several materials gets the material in its SKU too.
-                words = fields["color"] if colours[fields["color"].casefold()] == 1 else _material_words(fields)
+                words = _sku_words(first, with_material=colours[fields["color"].casefold()] > 1)
                 fields["sku"] = skus.generate(f"{words} {fields['color_hex']}", words)
                 sku_where = first.parent_where  # the model code the SKU is made from
             index = len(variants)
@@ -843,7 +858,12 @@ class _AkeneoGroup:
         data, where = picked
         name = humanize_code(str(data)) if _is_code(data) else str(data)
         hex_picked = self._pick(member, "color_hex")
+        code = _option_code(member, member.code_for("color"))
         resolved = (name, str(hex_picked[0])) if hex_picked else resolve_color(name) or resolve_color(str(data))
+        if resolved is None and code is not None:
+            # A label in another language ("Schiefergrau") is the option whose code may name a CSS colour.
+            by_code = resolve_color(humanize_code(code))
+            resolved = (name, by_code[1]) if by_code else None
         if resolved is None and name.casefold() in self.listed_colors:
             # The size that gave this colour's color_hex may be gone; the listing still has the colour.
             resolved = (name, self.listed_colors[name.casefold()])
@@ -864,6 +884,7 @@ class _AkeneoGroup:
             parent_where=join_path(member.origin, "parent"),
             hex_where=hex_picked[1] if hex_picked else None,
             unresolved=unresolved,
+            color_code=code,
         )
 
     def _specs(self) -> dict[str, str | int | float | bool]:
