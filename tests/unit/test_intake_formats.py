@@ -1731,3 +1731,18 @@ def test_akeneo_generated_variant_sku_same_in_every_locale() -> None:
     # A German label that names no CSS colour takes the hex code its option code names (slate_grey).
     assert [sku for sku, _ in skus["de_DE"]] == [sku for sku, _ in skus["en_GB"]]
     assert "Schiefergrau" in [color for _, color in skus["de_DE"]]
+
+
+def test_akeneo_sizes_weighing_differently_give_a_range() -> None:
+    page = _sea_sizes(weight=[{"locale": None, "scope": None, "data": {"amount": "520", "unit": "GRAM"}}])
+    mug = _specs(parse_upload("page.json", json.dumps(page).encode(), AKENEO_OPTIONS))["kr_travel_mug"]
+    assert mug.weight is None
+    assert mug.specs["weight"] == "380-520 g"
+    assert (mug.volume.value, mug.volume.unit) == (400, "ml")
+
+
+def test_akeneo_bad_weight_of_any_variant_product_reported() -> None:
+    page = _sea_sizes(weight=[{"locale": None, "scope": None, "data": {"amount": "abc", "unit": "GRAM"}}])
+    (error,) = _errors(parse_upload("page.json", json.dumps(page).encode(), AKENEO_OPTIONS))
+    assert error.path == "_embedded.items[1].values.weight[0].data"
+    assert error.message == "not a number"

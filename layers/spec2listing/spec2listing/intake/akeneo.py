@@ -48,6 +48,17 @@ DEFAULT_ATTRIBUTES: dict[str, tuple[str, ...]] = {
 # The quantity of each measured spec field, which names its units below.
 _QUANTITIES = {"weight": "weight", "volume": "volume", "width": "length", "depth": "length", "height": "length"}
 # Akeneo measurement units per spec quantity: unit code -> (spec unit, factor).
+# The unit a range of weights or volumes given in several units is written in, and each unit in it.
+_BASE_UNITS = {"weight": "g", "volume": "ml"}
+_IN_BASE_UNIT = {
+    "g": Decimal(1),
+    "kg": Decimal(1000),
+    "oz": Decimal("28.349523125"),
+    "lb": Decimal("453.59237"),
+    "ml": Decimal(1),
+    "l": Decimal(1000),
+    "fl oz": Decimal("29.5735295625"),
+}
 UNITS: dict[str, dict[str, tuple[str, Decimal]]] = {
     "weight": {
         "MILLIGRAM": ("g", Decimal("0.001")),
@@ -551,9 +562,12 @@ class _AkeneoGroup:
         price = self._price()
         if price is not None:
             data["price"] = price
+        ranges: dict[str, str] = {}
         for field in ("weight", "volume"):
-            measure = self._metric(self.first, field)
-            if measure is not None:
+            measure = self._metric_across(field)
+            if isinstance(measure, str):
+                ranges[field] = measure
+            elif measure is not None:
                 data[field] = measure
         dimensions = self._dimensions()
         if dimensions is not None:
@@ -562,6 +576,9 @@ class _AkeneoGroup:
         if variants:
             data["variants"] = variants
         specs = self._specs()
+        for field, text in ranges.items():
+            # An attribute that the model's variant products give in different amounts is a range.
+            specs.setdefault(field, text)
         if specs:
             data["specs"] = specs
 
@@ -752,12 +769,34 @@ class _AkeneoGroup:
         self.where["price"] = best[2]
         return best[1]
 
-    def _metric(self, values: _Values, field: str) -> dict[str, Any] | None:
-        measure = self._measure(values, field, field)
-        if measure is None:
+    def _metric_across(self, field: str) -> dict[str, Any] | str | None:
+        """Read a weight or volume from every variant product: one amount, or a range where they differ.
+
+        The sizes of a jacket weigh differently, and every variant product's
+        value is checked, so a bad one is reported whichever comes first.
+        """
+        measures = []
+        first_where = None
+        for member in self.members:
+            measure = self._measure(member, field, field)
+            if measure is not None:
+                measures.append(measure)
+                first_where = first_where or self.where.get(field)
+        if first_where is not None:
+            self.where[field] = first_where
+        if not measures:
             return None
-        value, unit = measure
-        return {"value": _decimal_text(value), "unit": unit}
+        if len({(value.normalize(), unit) for value, unit in measures}) == 1:
+            value, unit = measures[0]
+            return {"value": _decimal_text(value), "unit": unit}
+        units = {unit for _, unit in measures}
+        if len(units) == 1:
+            (unit,) = units
+            amounts = [value for value, _ in measures]
+        else:
+            unit = _BASE_UNITS[field]
+            amounts = [value * _IN_BASE_UNIT[measured] for value, measured in measures]
+        return f"{_decimal_text(min(amounts))}-{_decimal_text(max(amounts))} {unit}"
 
     def _measure(self, values: _Values, field: str, quantity: str) -> tuple[Decimal, str] | None:
         """Read one metric attribute in the spec unit of its quantity, recording where it was read."""
