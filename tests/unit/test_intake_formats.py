@@ -1505,6 +1505,9 @@ def test_cyrillic_file_named_as_windows_1251() -> None:
         "Tazza più grande, è perfetta per caffè, così",
         "Stor kop, tåle opvaskemaskine, smørblomst fra Ærø",
         "Col·lecció de tasses, això",
+        "Le 2ème étage, 1ère classe, Ève à Èze, œnologie, Çà et là",
+        "Handgerður ullarpeysa, þú og ég, Mývatn, Ísafjörður, Þórsmörk",
+        "Èbano di Ìschia, così",
     ],
 )
 def test_western_european_windows_1252_read(summary: str) -> None:

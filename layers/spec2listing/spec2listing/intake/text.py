@@ -264,13 +264,44 @@ def legacy_reading(file: str, data: bytes, utf8_error: UnicodeDecodeError) -> De
 
 
 def _plausible_readings(data: bytes, names: list[str]) -> dict[str, str]:
-    """Read the bytes in each single-byte encoding, keeping the readings that are plausible product text."""
+    """Read the bytes in each single-byte encoding, keeping the readings that are plausible product text.
+
+    A reading in a regional code page must also use the letters of one of its languages: Icelandic
+    "Handgerður" reads as "Handgerđur" in Windows-1250, whose đ is Croatian, beside an á no Croatian writes.
+    """
     readings = {}
     for name in names:
         reading = data.decode(name, errors="replace")
-        if _first_implausible(reading) is None:
+        if _first_implausible(reading) is None and _fits_a_language(reading, _ALPHABETS.get(name)):
             readings[name] = reading
     return readings
+
+
+# Letters beside ASCII that the languages of each regional code page write, German's with each, since brands
+# and loanwords carry them. Windows-1251 is left out: its Cyrillic letters are judged by script.
+_GERMAN = "äöüß"
+_ALPHABETS: dict[str, tuple[frozenset[str], ...]] = {
+    "cp1250": tuple(
+        frozenset(letters + _GERMAN)
+        for letters in (
+            "áčďéěíňóřšťúůýž",  # Czech
+            "áäčďéíĺľňóôŕšťúýž",  # Slovak
+            "ąćęłńóśźż",  # Polish
+            "áéíóöőúüű",  # Hungarian
+            "čćđšž",  # Slovene, Croatian, Bosnian
+            "ăâîşţșț",  # Romanian
+        )
+    ),
+    "cp1254": (frozenset("çğıöşüâîû" + _GERMAN) | {"i\u0307"},),  # Turkish; "İ".lower() is "i" and a dot
+}
+
+
+def _fits_a_language(reading: str, alphabets: tuple[frozenset[str], ...] | None) -> bool:
+    """Tell whether the non-ASCII letters of a reading all belong to one of the alphabets given, if any."""
+    if alphabets is None:
+        return True
+    letters = {character.lower() for character in reading if character.isalpha() and not character.isascii()}
+    return any(letters <= alphabet for alphabet in alphabets)
 
 
 def _is_utf8(sequence: bytes) -> bool:
@@ -285,10 +316,9 @@ def _is_utf8(sequence: bytes) -> bool:
 # pages write often: Icelandic ð, þ and ý are Turkish ğ, ş and ı in Windows-1254, and Czech ý.
 _SELDOM_WESTERN = frozenset("ðþýÐÞÝ")
 # Letters that western European text writes only before the letters given, "" meaning at the end of a word.
-# Hungarian ő reads as õ, which Portuguese writes before e ("limões"). Czech ě and ů read as ì and ù, which
-# Italian and French write at the end of a word ("così", "où"). Polish ś reads as œ, which French writes
-# before u and i ("cœur", "œil").
-_WESTERN_ONLY_BEFORE = {"õ": "e", "ì": "", "ù": "", "œ": "ui"}
+# Hungarian ő reads as õ, which Portuguese writes before e ("limões"). Czech ě and ů read as ì and ù inside
+# words, which Italian and French write at the end of a word ("così", "où").
+_WESTERN_ONLY_BEFORE = {"õ": "e", "ì": "", "ù": ""}
 
 
 def _seldom_western(text: str) -> int | None:
@@ -297,8 +327,8 @@ def _seldom_western(text: str) -> int | None:
     Central European text in Windows-1250 and Turkish text in Windows-1254
     read as plausible Windows-1252 letters, and such a letter is the sign of
     them: "Èerný" is Czech "Černý", "Kýrmýzý" Turkish "Kırmızı" and "Hõálló"
-    Hungarian "Hőálló". A word that starts with È and a consonant is Czech,
-    Slovak or Slovene "Č" too.
+    Hungarian "Hőálló". Icelandic writes ý, ð and þ too, so such a letter only
+    starts the comparison with the regional readings (see _plausible_readings).
 
     NOTE: Polish text with only ę, ć and ń ("Dębowy") reads as western
     European text ("Dêbowy"); most Polish text also has ł, ą or ż, which read
@@ -311,10 +341,15 @@ def _seldom_western(text: str) -> int | None:
         lower = character.lower()
         if character in _SELDOM_WESTERN:
             return index
-        if lower in _WESTERN_ONLY_BEFORE and after.isalpha() and after.lower() not in _WESTERN_ONLY_BEFORE[lower]:
-            return index
         before = text[index - 1] if index > 0 else " "
-        if lower == "è" and not before.isalpha() and after.isalpha() and after.lower() not in "aeiouy":
+        # ì and ù count only inside a word: "Ìschia" is Italian.
+        placed = lower == "õ" or before.isalpha()
+        if (
+            lower in _WESTERN_ONLY_BEFORE
+            and placed
+            and after.isalpha()
+            and after.lower() not in _WESTERN_ONLY_BEFORE[lower]
+        ):
             return index
     return None
 
@@ -406,8 +441,8 @@ def _implausible_at(text: str, index: int) -> bool:
     before = text[index - 1] if index > 0 else " "
     after = text[index + 1] if index + 1 < len(text) else " "
     if character.isalpha():
-        if character.isupper() and before.islower():
-            return True
+        if character.isupper() and (before.islower() or (before.isdigit() and after.islower())):
+            return True  # "CafŽ", and Mac Roman's "2Ëme" for French "2ème"
         if _mixed_script(character, before) or _mixed_script(character, after):
             return True
         if _script(character) == "LATIN" and _foreign_word(text, index):
@@ -444,8 +479,8 @@ def _foreign_word(text: str, index: int) -> bool:
     """Tell whether the word around an accented Latin letter is made of such letters, as misread Cyrillic is.
 
     Windows-1251 "Кружка" reads as "Êðóæêà" in Windows-1252: every letter
-    accented. A Latin word of two or more letters that are all accented, or
-    with three in a row, is not European text.
+    accented. A Latin word with three accented letters in a row is not
+    European text; two ("þú", "çà") are Icelandic or French.
     """
     start = index
     while start > 0 and text[start - 1].isalpha():
@@ -454,7 +489,7 @@ def _foreign_word(text: str, index: int) -> bool:
     while end < len(text) and text[end].isalpha():
         end += 1
     word = text[start:end]
-    if len(word) >= 2 and not any(letter.isascii() for letter in word):
+    if len(word) > _MAX_ACCENTED_RUN and not any(letter.isascii() for letter in word):
         return True
     run = longest = 0
     for letter in word:
