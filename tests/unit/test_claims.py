@@ -823,6 +823,9 @@ def test_material_qualifiers_traced(text: str, spec_fields: dict, claim: str, so
         ("Hand-tufted in Nepal", {"specs": {"country_of_origin": "India"}}, []),
         ("Baked in Scotland", {"specs": {"made_in": "United Kingdom"}}, ["specs.made_in"]),
         ("Grown in Ethiopia", {"specs": {"origin": "Kenya"}}, []),
+        ("Grown in Georgia", {"specs": {"country_of_origin": "United States"}}, ["specs.country_of_origin"]),
+        ("Grown in Kenya", {"specs": {"grown_in": "Kenya"}}, ["specs.grown_in"]),
+        ("Packed in the UK", {"specs": {"packed_in": "United Kingdom"}}, ["specs.packed_in"]),
     ],
 )
 def test_origins_compared_as_countries(text: str, spec_fields: dict, sources: list[str]) -> None:

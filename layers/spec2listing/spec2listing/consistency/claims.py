@@ -20,7 +20,7 @@ from dataclasses import dataclass, replace
 from functools import partial
 
 from spec2listing.consistency.copy_text import readable_fields
-from spec2listing.consistency.origins import origin_statements, stated_origins
+from spec2listing.consistency.origins import SHARED_PLACE_NAMES, origin_statements, stated_origins
 from spec2listing.consistency.quantities import (
     Quantity,
     agreement_range,
@@ -572,16 +572,21 @@ def _origin_claims(fields: Iterable[tuple[str, str]], facts: SpecFacts) -> list[
             paths = stated.setdefault(code, [])
             if fact.path not in paths:
                 paths.append(fact.path)
-    return [
-        Claim(
-            kind=ClaimKind.PROPERTY,
-            text=f"made in {place}",
-            copy_fields=paths,
-            sources=stated.get(code, []),
-            supported=code in stated,
+    claims = []
+    for code, (place, paths) in by_country.items():
+        # A place that also names a part of another country is backed by a spec that states that country.
+        codes = [code, *SHARED_PLACE_NAMES.get(place.casefold(), ())]
+        sources = [path for country in codes for path in stated.get(country, [])]
+        claims.append(
+            Claim(
+                kind=ClaimKind.PROPERTY,
+                text=f"made in {place}",
+                copy_fields=paths,
+                sources=sources,
+                supported=bool(sources),
+            )
         )
-        for code, (place, paths) in by_country.items()
-    ]
+    return claims
 
 
 def _compares(path: str) -> bool:

@@ -37,7 +37,12 @@ _NEGATED = re.compile(r"(?:\bnot|\bnever|n't)\s+(?:\w+\s+)?$", re.IGNORECASE)
 # Characters after "made in" searched for the country; the longest name pycountry lists has 52.
 _PLACE_WINDOW = 80
 # Spec table keys that state an origin whatever their value's wording: "country_of_origin: Portugal".
-_ORIGIN_KEY = re.compile(r"origin|made|country|manufactur|produced", re.IGNORECASE)
+_ORIGIN_KEY = re.compile(
+    r"origin|made|country|manufactur|produced|grown|harvested|packed|baked|roasted|brewed|distilled|bottled",
+    re.IGNORECASE,
+)
+# Places that name a country and also a part of another one: "Grown in Georgia" may be the US state.
+SHARED_PLACE_NAMES = {"georgia": ("US",)}
 
 
 def _folded(text: str) -> str:
