@@ -73,3 +73,18 @@ def test_hidden_characters_shown_by_code_point() -> None:
     marked = highlight("Mug \u202egum\u202c & <b>", ["mug"])
     assert str(marked) == '<mark class="anchor">Mug</mark> [U+202E]gum[U+202C] &amp; &lt;b&gt;'
     assert show_hidden("tab\tstays, line\nbreak stays") == "tab\tstays, line\nbreak stays"
+
+
+def test_banned_wording_marked_in_the_forms_the_check_finds() -> None:
+    marked = str(
+        highlight(
+            "Our Favorite mug, two luxuries and the \uff35\uff2c\uff34\uff29\uff2d\uff21\uff34\uff25 gift.",
+            [],
+            [],
+            ["favourite", "luxury", "ultimate"],
+        )
+    )
+
+    assert '<mark class="banned" title="banned or prohibited wording">Favorite</mark>' in marked
+    assert ">luxuries</mark>" in marked
+    assert ">\uff35\uff2c\uff34\uff29\uff2d\uff21\uff34\uff25</mark>" in marked

@@ -42,6 +42,17 @@ def matchable(text: str) -> str:
     return _INVISIBLE.sub("", _folded(text))
 
 
+def phrase_spans(pattern: re.Pattern[str], text: str) -> list[tuple[int, int]]:
+    """Find where a `phrase_pattern` matches a text, as (start, end) positions in the text itself.
+
+    The text is folded as phrase_found folds it where that keeps one character for each (full-width letters,
+    look-alikes); where it does not, such as a ligature, the text is searched as written.
+    """
+    folded = _folded(text)
+    searched = folded if len(folded) == len(text) else text
+    return [match.span() for match in pattern.finditer(searched)]
+
+
 def phrase_found(pattern: re.Pattern[str], text: str) -> bool:
     """Tell whether a `phrase_pattern` matches a text as a reader sees it.
 

@@ -18,6 +18,7 @@ from PIL import Image
 
 from spec2listing.consistency.copy_text import plain_text
 from spec2listing.consistency.vocabulary import written_forms
+from spec2listing.copywriting.phrases import phrase_pattern, phrase_spans
 from spec2listing.copywriting.platforms import LISTING_RULES, TEXT_RULES, FieldRule
 from spec2listing.imaging.pixels import flatten
 from spec2listing.intake.parse import Rejection
@@ -56,26 +57,32 @@ def highlight(
     """
     text = show_hidden(text)
     marks = [(phrase, "anchor") for phrase in anchors] + [(phrase, "drift") for phrase in drifted or []]
-    marks += [(phrase, "banned") for phrase in banned or []]
     marks = [(phrase, css) for phrase, css in marks if phrase.strip()]
-    if not marks:
+    spans: list[tuple[int, int, str]] = []
+    if marks:
+        by_phrase = {_fold(phrase): css for phrase, css in marks}
+        alternatives = [r"[\s_/-]+".join(map(re.escape, phrase.split())) for phrase in by_phrase]
+        pattern = re.compile(
+            r"(?<!\w)(?<!\d[.,])(?<!" + _SIGN + r")(?:" + "|".join(sorted(alternatives, key=len, reverse=True)) + r")"
+            r"(?!\w)(?![.,]\d)",
+            re.I,
+        )
+        spans += [(*match.span(), by_phrase.get(_fold(match.group(0)), "anchor")) for match in pattern.finditer(text)]
+    # Banned wording is found as the check finds it: in other spellings, plurals and letter forms too.
+    for phrase in banned or []:
+        if phrase.strip():
+            spans += [(*span, "banned") for span in phrase_spans(phrase_pattern(phrase), text)]
+    if not spans:
         return escape(text)
-    by_phrase = {_fold(phrase): css for phrase, css in marks}
-    alternatives = [r"[\s_/-]+".join(map(re.escape, phrase.split())) for phrase in by_phrase]
-    pattern = re.compile(
-        r"(?<!\w)(?<!\d[.,])(?<!" + _SIGN + r")(?:" + "|".join(sorted(alternatives, key=len, reverse=True)) + r")"
-        r"(?!\w)(?![.,]\d)",
-        re.I,
-    )
 
     pieces: list[str] = []
     position = 0
-    for match in pattern.finditer(text):
-        css = by_phrase.get(_fold(match.group(0)), "anchor")
-        title = _MARK_TITLES.get(css, "")
-        pieces.append(str(escape(text[position : match.start()])))
-        pieces.append(f'<mark class="{css}"{title}>{escape(match.group(0))}</mark>')
-        position = match.end()
+    for start, end, css in sorted(spans, key=lambda span: (span[0], -span[1])):
+        if start < position:
+            continue  # inside a mark already made
+        pieces.append(str(escape(text[position:start])))
+        pieces.append(f'<mark class="{css}"{_MARK_TITLES.get(css, "")}>{escape(text[start:end])}</mark>')
+        position = end
     pieces.append(str(escape(text[position:])))
     return Markup("".join(pieces))  # noqa: S704 - every piece of text is escaped above
 
