@@ -1493,7 +1493,18 @@ def test_unchanged_rejected_key_not_retried(gemini, images, secrets) -> None:
     assert len(images.requests) == 1
 
 
-@pytest.mark.parametrize("answer", ['```json\n{"a": 1}\n```', '```\n{"a": 1}\n```\n', '{"a": 1}'])
+@pytest.mark.parametrize(
+    "answer",
+    [
+        '```json\n{"a": 1}\n```',
+        '```\n{"a": 1}\n```\n',
+        '{"a": 1}',
+        '```json\n{"a": 1}```',
+        '```json\r\n{"a": 1}\r\n```',
+        '``` json\n{"a": 1}\n```',
+        '```json {"a": 1}```',
+    ],
+)
 def test_answer_in_code_fence_parsed(answer: str) -> None:
     assert parse_json_object(answer) == {"a": 1}
 

@@ -405,7 +405,7 @@ def _retry_after(error: genai_errors.APIError) -> float | None:
 
 
 # A Markdown code fence around the whole answer (```json ... ```), which some models add despite a JSON schema.
-_FENCED = re.compile(r"\A\s*```[A-Za-z]*[ \t]*\n(.*)\n[ \t]*```\s*\Z", re.DOTALL)
+_FENCED = re.compile(r"\A\s*```[ \t]*[A-Za-z]*[ \t]*(?:\r?\n)?(.*?)(?:\r?\n)?[ \t]*```\s*\Z", re.DOTALL)
 
 
 def parse_json_object(text: str) -> Any:
