@@ -228,6 +228,7 @@ SIZED_HEADER += ["Variant Price", "Variant Grams", "Variant Weight Unit"]
         (("340", "363"), ("lb", "lb"), "0.75-0.8 lb"),
         (("900", "1200"), ("kg", "kg"), "0.9-1.2 kg"),
         (("900", "1200"), ("g", "kg"), "900-1200 g"),
+        (("410", "430"), ("oz", "oz"), "14.5-15.2 oz"),
     ],
 )
 def test_shopify_variant_weights_differing_give_range(

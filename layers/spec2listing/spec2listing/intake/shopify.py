@@ -231,7 +231,8 @@ def _weight_range(variants: list[ShopifyVariant]) -> str | None:
         low, high = min(value for _, value, _ in weights), max(value for _, value, _ in weights)
     else:
         unit, low, high = "g", min(grams for grams, _, _ in weights), max(grams for grams, _, _ in weights)
-    return f"{_plain(low)}-{_plain(high)} {unit}"
+    step = _RANGE_STEPS.get(unit, Decimal("0.001"))
+    return f"{_plain(low, step)}-{_plain(high, step)} {unit}"
 
 
 def _weight_of(variant: ShopifyVariant) -> tuple[Decimal, Decimal, str] | None:
@@ -250,8 +251,13 @@ def _weight_of(variant: ShopifyVariant) -> tuple[Decimal, Decimal, str] | None:
     return None
 
 
-def _plain(value: Decimal) -> str:
-    return format(value.quantize(Decimal("0.001")).normalize(), "f")
+# The step a weight range is written to in each unit: grams from Variant Grams converted to ounces or pounds
+# would otherwise show digits no shop shows ("14.462 oz").
+_RANGE_STEPS = {"g": Decimal(1), "kg": Decimal("0.001"), "oz": Decimal("0.1"), "lb": Decimal("0.01")}
+
+
+def _plain(value: Decimal, step: Decimal) -> str:
+    return format(value.quantize(step).normalize(), "f")
 
 
 def _weight(variants: list[ShopifyVariant]) -> dict[str, str] | None:
