@@ -436,3 +436,12 @@ def test_empty_category_levels_dropped(category: str, leaf: str) -> None:
     assert listing.platforms.amazon is not None
     assert "" not in listing.platforms.amazon.search_terms
     assert leaf.lower() in listing.short_description.lower()
+
+
+def test_fact_given_as_a_feature_too_said_once() -> None:
+    spec = _bare_spec(features=["Weight: 640 g", "Taped seams"], weight={"value": 640, "unit": "g"}, targets=["amazon"])
+
+    listing = OfflineCopyWriter().write(spec, None, ledger=MemoryLedger()).listing
+
+    assert listing.description.count("Weight: 640 g") == 1
+    assert [bullet.casefold() for bullet in listing.bullets].count("weight: 640 g.") == 1

@@ -48,6 +48,23 @@ _LINKING_WORDS = frozenset({"with", "and", "from", "for", "featuring", "includin
 _SMALL_WORDS = _LINKING_WORDS | {"a", "an", "the", "of", "or", "to", "by"}
 
 
+def _sentence_key(text: str) -> str:
+    """Reduce a sentence to its words in lower case, so that "Weight: 640 g." and "weight: 640 g" are one."""
+    return " ".join(re.findall(r"\w+", text.casefold()))
+
+
+def _distinct(sentences: list[str]) -> list[str]:
+    """Keep the first of sentences that say the same words, such as a feature and a fact read from one table."""
+    seen: set[str] = set()
+    kept = []
+    for text in sentences:
+        key = _sentence_key(text)
+        if key not in seen:
+            seen.add(key)
+            kept.append(text)
+    return kept
+
+
 def _whole_items(label: str, items: list[str], limit: int) -> str:
     """List items after a label in one sentence of at most `limit` characters, leaving out whole items.
 
@@ -156,6 +173,9 @@ class OfflineCopyWriter:
             if value:
                 facts.append(f"{label}: {value}.")
         facts.extend(sentence(line) for line in spec_lines(spec))
+        # A feature read from a spec table in the description ("Weight: 640 g") is said once.
+        said = {_sentence_key(feature) for feature in spec.features}
+        facts = [fact for fact in _distinct(facts) if _sentence_key(fact) not in said]
         if facts:
             paragraphs.append(allowed.join(facts))
 
@@ -189,7 +209,8 @@ class OfflineCopyWriter:
         if spec.audience and spec.audience.persona:
             candidates.append(sentence(f"Made for {_lower_first(spec.audience.persona)}"))
         # Amazon wants at least one bullet, and a spec with only a name, brand and price gives none above.
-        bullets = [bullet for bullet in candidates if allowed.keeps(bullet)] or [self._short_description(spec, allowed)]
+        kept = [bullet for bullet in _distinct(candidates) if allowed.keeps(bullet)]
+        bullets = kept or [self._short_description(spec, allowed)]
         return [fit(bullet, RULES["amazon"].bullet_max or 500) for bullet in bullets[:BULLET_COUNT]]
 
     def _comparisons(self, spec: ProductSpec, allowed: "_BannedFilter") -> list[str]:
