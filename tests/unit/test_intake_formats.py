@@ -1475,6 +1475,12 @@ def test_windows_1252_capital_tilde_read(summary: str) -> None:
         ("Hrnek Černý", "cp1250", "'\u010cern\u00fd' in Windows-1250 (central European)"),
         ("Bögre Hőálló", "cp1250", "'H\u0151\u00e1ll\u00f3' in Windows-1250 (central European)"),
         ("Kubek Duży", "cp1250", "'Du\u00bfy' when read as Windows-1252"),
+        ("Svíčka vonná", "cp1250", "in Windows-1250 (central European)"),
+        ("Pamučni ručnik", "cp1250", "in Windows-1250 (central European)"),
+        ("Śniadaniówka, pojemność 1 l", "cp1250", "in Windows-1250 (central European)"),
+        ("Pamut törölköző", "cp1250", "in Windows-1250 (central European)"),
+        ("Dębowy stół", "cp1250", "when read as Windows-1252"),
+        ("Cană pentru maşina de vase", "cp1250", "when read as Windows-1252"),
     ],
 )
 def test_other_windows_code_pages_not_read_as_windows_1252(name: str, encoding: str, quoted: str) -> None:
@@ -1509,6 +1515,8 @@ def test_cyrillic_file_named_as_windows_1251() -> None:
         "Le 2ème étage, 1ère classe, Ève à Èze, œnologie, Çà et là",
         "Handgerður ullarpeysa, þú og ég, Mývatn, Ísafjörður, Þórsmörk",
         "Èbano di Ìschia, così",
+        "Camiseta de algodón, tallas S–XXL, Farbe Rot–Blau",
+        "Fläche 2 m², Inhalt 3 cm³, 1º premio, 2ª edición",
     ],
 )
 def test_western_european_windows_1252_read(summary: str) -> None:

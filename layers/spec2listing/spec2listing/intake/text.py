@@ -330,9 +330,10 @@ def _seldom_western(text: str) -> int | None:
     Hungarian "Hőálló". Icelandic writes ý, ð and þ too, so such a letter only
     starts the comparison with the regional readings (see _plausible_readings).
 
-    NOTE: Polish text with only ę, ć and ń ("Dębowy") reads as western
-    European text ("Dêbowy"); most Polish text also has ł, ą or ż, which read
-    as symbols and are rejected.
+    NOTE: a line whose only central European letters are Polish ę or Romanian
+    ă and â reads as western European text ("Dêbowy", "Pãturã"). Polish ł, ą
+    and ż read as symbols (see _implausible_at), so longer Polish text is
+    rejected, and Romanian ş and ţ read as º and þ.
     """
     for match in _NON_ASCII.finditer(text):
         index = match.start()
@@ -351,7 +352,27 @@ def _seldom_western(text: str) -> int | None:
             and after.lower() not in _WESTERN_ONLY_BEFORE[lower]
         ):
             return index
+        if _central_european_at(text, index, lower, before, after):
+            return index
     return None
+
+
+# French writes è before a consonant and then e ("crème", "sirène"), never before a vowel, and n after è
+# only before e, and never k. Czech, Slovak, Slovene and Croatian č reads as è: "ovèí", "ruèni", "Svíèka".
+_SLAVIC_AFTER_E_GRAVE = re.compile(r"[aeiouáéíóúyk]|n[aiouáíóú]", re.IGNORECASE)
+
+
+def _central_european_at(text: str, index: int, lower: str, before: str, after: str) -> bool:
+    """Tell whether a letter reads as a central European letter misread: è for č, œ for ś, õ for ő."""
+    if lower == "è":
+        return _SLAVIC_AFTER_E_GRAVE.match(text, index + 1) is not None
+    if lower == "œ":
+        # French writes œ before u, i, n, s or t ("cœur", "œil", "œnologie", "œsophage", "fœtus"); Polish ś
+        # comes before c, w, l, m or n, at the end of a word, or before ć ("pojemnoœæ").
+        return not after.isalpha() or not after.isascii() or after.lower() in "cwlm"
+    if lower == "õ":
+        return before.isalpha() and not after.isalpha()  # Hungarian ő ends words; Portuguese õ comes before e
+    return False
 
 
 def _reads_as_utf8(data: bytes, match: re.Match[bytes]) -> bool:
@@ -440,6 +461,16 @@ def _implausible_at(text: str, index: int) -> bool:
         return True
     before = text[index - 1] if index > 0 else " "
     after = text[index + 1] if index + 1 < len(text) else " "
+    if character in "†‡‰∞" and (before.isalpha() or after.isalpha()):
+        return True  # Mac Roman reads à, ä and ° as these: "qualit‡", "kest‰‰", "220 ∞C"
+    if character in "ªº":
+        return not before.isdigit()  # "1º", "2ª"; Romanian ş reads as º in "maºina"
+    if character in "¹²³":
+        # After a unit of area or volume ("m²", "cm³"); after another letter it is Polish ą or ł ("stó³").
+        return before.isalpha() and _UNIT_BEFORE.search(text, 0, index) is None
+    if character in "–—" and before.isalpha() and after.isalpha():
+        # A dash joins "S–XL" or "Rot–Blau"; between two lower-case letters it is Mac Roman's ñ ("Espa–a").
+        return before.islower() and after.islower()
     if character.isalpha():
         if character.isupper() and (before.islower() or (before.isdigit() and after.islower())):
             return True  # "CafŽ", and Mac Roman's "2Ëme" for French "2ème"
@@ -453,6 +484,10 @@ def _implausible_at(text: str, index: int) -> bool:
     if character == "·" and before in "lL" and after in "lL":
         return False  # Catalan "l·l"
     return before.isalpha() and after.isalpha()
+
+
+# A unit of length just before a superscript two or three: "m²", "cm³", "sq ft²".
+_UNIT_BEFORE = re.compile(r"(?<![^\W\d_])(?:[mcdk]?m|ft|in|yd)$", re.IGNORECASE)
 
 
 # Scripts whose letters never share a word: a word of Latin and Cyrillic letters is a wrong reading.
