@@ -1758,3 +1758,48 @@ def test_akeneo_bad_weight_of_any_variant_product_reported() -> None:
     (error,) = _errors(parse_upload("page.json", json.dumps(page).encode(), AKENEO_OPTIONS))
     assert error.path == "_embedded.items[1].values.weight[0].data"
     assert error.message == "not a number"
+
+
+def _metric(amount: str, unit: str) -> list[dict]:
+    return [{"locale": None, "scope": None, "data": {"amount": amount, "unit": unit}}]
+
+
+@pytest.mark.parametrize(("amount", "unit", "weight"), [("380", "GRAM", (0.38, "kg")), ("13.4", "OUNCE", (380, "g"))])
+def test_akeneo_equal_weights_in_two_units_are_one(amount: str, unit: str, weight: tuple) -> None:
+    page = _sea_sizes(weight=_metric(amount, unit))
+    mug = _specs(parse_upload("page.json", json.dumps(page).encode(), AKENEO_OPTIONS))["kr_travel_mug"]
+    assert (mug.weight.value, mug.weight.unit) == weight
+    assert "weight" not in mug.specs
+
+
+def test_akeneo_too_large_weight_of_one_size_rejected() -> None:
+    page = _sea_sizes(weight=_metric("99999999", "GRAM"))
+    (error,) = _errors(parse_upload("page.json", json.dumps(page).encode(), AKENEO_OPTIONS))
+    assert (error.path, error.message) == ("_embedded.items[1].values.weight[0].data", "too large")
+
+
+def test_akeneo_colours_sharing_a_label_stay_apart() -> None:
+    page = _sea_sizes()
+    items = page["_embedded"]["items"]
+    for item, code in ((items[0], "royal_blue"), (items[2], "navy")):
+        linked = {"attribute": "color", "code": code, "labels": {"en_GB": code.title(), "de_DE": "Blau"}}
+        item["values"]["color"] = [{"locale": None, "scope": None, "data": code, "linked_data": linked}]
+        item["values"]["description"] = [{"locale": None, "scope": None, "data": "A travel mug."}]
+    options = ReadOptions(locale="de_DE", channel="ecommerce", currency="EUR")
+
+    errors = _errors(parse_upload("page.json", json.dumps(page).encode(), options))
+
+    # Two options, so two variants; one name for both is the merchant's to fix, not a variant to drop.
+    (error,) = [error for error in errors if "same colour name" in error.message]
+    assert error.value == repr("Blau")
+
+
+def test_akeneo_model_category_same_in_any_page_order() -> None:
+    page = _sea_sizes()
+    items = page["_embedded"]["items"]
+    items[0]["categories"] = ["kitchen_mugs"]
+    items[2]["categories"] = ["black_friday_2026", "kitchen_mugs"]
+    forward = _specs(parse_upload("page.json", json.dumps(page).encode(), AKENEO_OPTIONS))["kr_travel_mug"]
+    items[0], items[2] = items[2], items[0]
+    backward = _specs(parse_upload("page.json", json.dumps(page).encode(), AKENEO_OPTIONS))["kr_travel_mug"]
+    assert forward.category == backward.category == "Mugs"

@@ -50,6 +50,16 @@ _QUANTITIES = {"weight": "weight", "volume": "volume", "width": "length", "depth
 # Akeneo measurement units per spec quantity: unit code -> (spec unit, factor).
 # The unit a range of weights or volumes given in several units is written in, and each unit in it.
 _BASE_UNITS = {"weight": "g", "volume": "ml"}
+# The step a range is written to in each unit, as a shop shows it (not "414.029413875 ml").
+_RANGE_STEPS = {
+    "g": Decimal(1),
+    "kg": Decimal("0.001"),
+    "oz": Decimal("0.1"),
+    "lb": Decimal("0.01"),
+    "ml": Decimal(1),
+    "l": Decimal("0.001"),
+    "fl oz": Decimal("0.1"),
+}
 _IN_BASE_UNIT = {
     "g": Decimal(1),
     "kg": Decimal(1000),
@@ -341,8 +351,10 @@ class _Values:
         self.options = options
         self.errors: list[FieldError] = []
         self.other_contexts: dict[str, str] = {}
-        # Each attribute's data as the file gives it, before select codes are replaced by their labels.
+        # Each attribute's data as the file gives it, before select codes are replaced by their labels, and
+        # whether it came with labels (linked_data), which makes it an option code.
         self.raw: dict[str, Any] = {}
+        self.linked: dict[str, bool] = {}
 
     def _readable_context(self, code: str, index: int, entry: Any) -> bool:
         """Tell whether an entry is an object whose locale and scope are codes or null; report one that is not."""
@@ -435,6 +447,7 @@ class _Values:
                 )
                 return None
         self.raw[code] = entry["data"]
+        self.linked[code] = isinstance(entry.get("linked_data"), dict)
         return _with_labels(entry, self.options.locale), self.path(code, index)
 
     def code_for(self, field: str) -> str | None:
@@ -492,6 +505,7 @@ class _ReadVariant(NamedTuple):
     # The colour's option code where it is a select option ("signal_red"), which a generated SKU is made
     # of, so that the SKU stays the same in every locale and when a label is edited.
     color_code: str | None = None
+    material_code: str | None = None
 
 
 def _by_given_hex(reads: list[_ReadVariant]) -> list[list[_ReadVariant]]:
@@ -509,13 +523,15 @@ def _by_given_hex(reads: list[_ReadVariant]) -> list[list[_ReadVariant]]:
 def _option_code(values: "_Values", attribute: str | None) -> str | None:
     """Return the select option code an attribute was read from, or None for text or an unread attribute."""
     raw = values.raw.get(attribute) if attribute else None
-    return raw if isinstance(raw, str) and _is_code(raw) else None
+    # A value that came with option labels is an option code whatever its form ("NAVY", "col001").
+    linked = attribute is not None and values.linked.get(attribute, False)
+    return raw if isinstance(raw, str) and raw and (linked or _is_code(raw)) else None
 
 
 def _sku_words(read: _ReadVariant, *, with_material: bool) -> str:
     """Give the words a generated variant SKU is made of: the colour's code or name, and its material."""
     color = read.color_code or read.fields["color"]
-    material = read.fields.get("material")
+    material = read.material_code or read.fields.get("material")
     return f"{color} {material}" if with_material and material else color
 
 
@@ -652,9 +668,11 @@ class _AkeneoGroup:
             return data
         # Without a category attribute, a product's only category names its kind. A product in several
         # categories (Akeneo lists them by code, so "black_friday_2026" before "lanterns") takes its family.
-        item = self.items[0]
-        categories = [code for code in item.get("categories") or [] if isinstance(code, str) and code]
-        family = item.get("family")
+        # Every variant product's categories count, each once, so the page's order changes nothing.
+        listed = [item.get("categories") for item in self.items]
+        codes = [code for value in listed if isinstance(value, list) for code in value]
+        categories = list(dict.fromkeys(code for code in codes if isinstance(code, str) and code))
+        family = next((item.get("family") for item in self.items if item.get("family")), None)
         if len(categories) == 1:
             self.where["category"] = join_path(self.first.origin, "categories")
             return humanize_code(categories[0])
@@ -779,14 +797,21 @@ class _AkeneoGroup:
         first_where = None
         for member in self.members:
             measure = self._measure(member, field, field)
-            if measure is not None:
-                measures.append(measure)
-                first_where = first_where or self.where.get(field)
+            if measure is None:
+                continue
+            where = self.where.get(field, "")
+            if measure[0] > MAX_MEASURE:
+                # A range is a spec entry, which the model's own limit would not check.
+                self.errors.append(self._error(where, str(measure[0]), "too large", f"at most {MAX_MEASURE:,}"))
+                continue
+            measures.append(measure)
+            first_where = first_where or where
         if first_where is not None:
             self.where[field] = first_where
         if not measures:
             return None
-        if len({(value.normalize(), unit) for value, unit in measures}) == 1:
+        # Compared in one unit, so 0.38 kg and 380 g are one weight.
+        if len({value * _IN_BASE_UNIT[unit] for value, unit in measures}) == 1:
             value, unit = measures[0]
             return {"value": _decimal_text(value), "unit": unit}
         units = {unit for _, unit in measures}
@@ -796,7 +821,10 @@ class _AkeneoGroup:
         else:
             unit = _BASE_UNITS[field]
             amounts = [value * _IN_BASE_UNIT[measured] for value, measured in measures]
-        return f"{_decimal_text(min(amounts))}-{_decimal_text(max(amounts))} {unit}"
+        step = _RANGE_STEPS[unit]
+        low, high = (_decimal_text(amount.quantize(step)) for amount in (min(amounts), max(amounts)))
+        # Amounts that differ by less than the step (13.4 oz and 380 g) are one weight as a shop writes it.
+        return {"value": low, "unit": unit} if low == high else f"{low}-{high} {unit}"
 
     def _measure(self, values: _Values, field: str, quantity: str) -> tuple[Decimal, str] | None:
         """Read one metric attribute in the spec unit of its quantity, recording where it was read."""
@@ -861,7 +889,9 @@ class _AkeneoGroup:
         for member, item in zip(self.members, self.items, strict=True):
             read = self._variant(member, item)
             if read is not None:
-                key = (read.fields["color"].casefold(), read.fields.get("material", "").casefold())
+                # By option code where there is one: two options may share a label in one locale ("Blau").
+                colour = read.color_code or read.fields["color"].casefold()
+                key = (colour, read.material_code or read.fields.get("material", "").casefold())
                 groups.setdefault(key, []).append(read)
         split = [part for reads in groups.values() for part in _by_given_hex(reads)]
         colours = Counter(reads[0].fields["color"].casefold() for reads in split)
@@ -914,8 +944,10 @@ class _AkeneoGroup:
         color, color_hex = resolved or (name, "")
         fields = {"sku": identifier_of(item), "color": color, "color_hex": color_hex}
         material = self._pick(member, "materials") if len(self.members) > 1 else None
+        material_code = None
         if material is not None and isinstance(material[0], str):
             fields["material"] = humanize_code(material[0]) if _is_code(material[0]) else material[0]
+            material_code = _option_code(member, member.code_for("materials"))
         return _ReadVariant(
             fields=fields,
             where=where,
@@ -924,6 +956,7 @@ class _AkeneoGroup:
             hex_where=hex_picked[1] if hex_picked else None,
             unresolved=unresolved,
             color_code=code,
+            material_code=material_code,
         )
 
     def _specs(self) -> dict[str, str | int | float | bool]:
