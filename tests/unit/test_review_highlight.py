@@ -88,3 +88,9 @@ def test_banned_wording_marked_in_the_forms_the_check_finds() -> None:
     assert '<mark class="banned" title="banned or prohibited wording">Favorite</mark>' in marked
     assert ">luxuries</mark>" in marked
     assert ">\uff35\uff2c\uff34\uff29\uff2d\uff21\uff34\uff25</mark>" in marked
+
+
+def test_banned_wording_inside_an_anchor_marked_banned() -> None:
+    marked = str(highlight("A luxury velvet finish.", ["luxury velvet finish"], [], ["luxury"]))
+
+    assert marked == 'A <mark class="banned" title="banned or prohibited wording">luxury</mark> velvet finish.'

@@ -75,11 +75,15 @@ def highlight(
     if not spans:
         return escape(text)
 
+    # Banned wording is marked first, since the reviewer must remove it even inside an anchor; the other
+    # marks fill the text around it, longest first where two start together.
+    chosen: list[tuple[int, int, str]] = []
+    for start, end, css in sorted(spans, key=lambda span: (span[2] != "banned", span[0], -span[1])):
+        if all(end <= taken_start or start >= taken_end for taken_start, taken_end, _ in chosen):
+            chosen.append((start, end, css))
     pieces: list[str] = []
     position = 0
-    for start, end, css in sorted(spans, key=lambda span: (span[0], -span[1])):
-        if start < position:
-            continue  # inside a mark already made
+    for start, end, css in sorted(chosen):
         pieces.append(str(escape(text[position:start])))
         pieces.append(f'<mark class="{css}"{_MARK_TITLES.get(css, "")}>{escape(text[start:end])}</mark>')
         position = end
