@@ -1803,3 +1803,14 @@ def test_akeneo_model_category_same_in_any_page_order() -> None:
     items[0], items[2] = items[2], items[0]
     backward = _specs(parse_upload("page.json", json.dumps(page).encode(), AKENEO_OPTIONS))["kr_travel_mug"]
     assert forward.category == backward.category == "Mugs"
+
+
+def test_shopify_weights_rounding_alike_are_one() -> None:
+    rows = [
+        SIZED_HEADER,
+        ["tee", "Tee", "Acme", "Shirts", "Size", "S", "TEE-S", "10.00", "340", "lb"],
+        ["tee", "", "", "", "", "L", "TEE-L", "10.00", "341", "lb"],
+    ]
+    (tee,) = _specs(parse_upload("export.csv", _csv(rows).encode(), EUR)).values()
+    assert (tee.weight.value, tee.weight.unit) == (0.75, "lb")
+    assert "weight" not in tee.specs

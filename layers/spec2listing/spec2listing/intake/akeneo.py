@@ -26,6 +26,7 @@ from spec2listing.intake.field_errors import format_location, join_path, show_va
 from spec2listing.intake.markup import description_text
 from spec2listing.intake.options import ReadOptions
 from spec2listing.intake.parse import ReadResult, Rejection, SpecCandidate, file_rejection
+from spec2listing.intake.ranges import IN_BASE_UNIT, amount_range
 from spec2listing.intake.variant_skus import VariantSkus
 from spec2listing.types import MAX_MEASURE
 
@@ -47,28 +48,9 @@ DEFAULT_ATTRIBUTES: dict[str, tuple[str, ...]] = {
 }
 # The quantity of each measured spec field, which names its units below.
 _QUANTITIES = {"weight": "weight", "volume": "volume", "width": "length", "depth": "length", "height": "length"}
-# Akeneo measurement units per spec quantity: unit code -> (spec unit, factor).
-# The unit a range of weights or volumes given in several units is written in, and each unit in it.
+# The unit a range of weights or volumes given in several units is written in.
 _BASE_UNITS = {"weight": "g", "volume": "ml"}
-# The step a range is written to in each unit, as a shop shows it (not "414.029413875 ml").
-_RANGE_STEPS = {
-    "g": Decimal(1),
-    "kg": Decimal("0.001"),
-    "oz": Decimal("0.1"),
-    "lb": Decimal("0.01"),
-    "ml": Decimal(1),
-    "l": Decimal("0.001"),
-    "fl oz": Decimal("0.1"),
-}
-_IN_BASE_UNIT = {
-    "g": Decimal(1),
-    "kg": Decimal(1000),
-    "oz": Decimal("28.349523125"),
-    "lb": Decimal("453.59237"),
-    "ml": Decimal(1),
-    "l": Decimal(1000),
-    "fl oz": Decimal("29.5735295625"),
-}
+# Akeneo measurement units per spec quantity: unit code -> (spec unit, factor).
 UNITS: dict[str, dict[str, tuple[str, Decimal]]] = {
     "weight": {
         "MILLIGRAM": ("g", Decimal("0.001")),
@@ -811,18 +793,10 @@ class _AkeneoGroup:
         if not measures:
             return None
         # Compared in one unit, so 0.38 kg and 380 g are one weight.
-        if len({value * _IN_BASE_UNIT[unit] for value, unit in measures}) == 1:
+        if len({value * IN_BASE_UNIT[unit] for value, unit in measures}) == 1:
             value, unit = measures[0]
             return {"value": _decimal_text(value), "unit": unit}
-        units = {unit for _, unit in measures}
-        if len(units) == 1:
-            (unit,) = units
-            amounts = [value for value, _ in measures]
-        else:
-            unit = _BASE_UNITS[field]
-            amounts = [value * _IN_BASE_UNIT[measured] for value, measured in measures]
-        step = _RANGE_STEPS[unit]
-        low, high = (_decimal_text(amount.quantize(step)) for amount in (min(amounts), max(amounts)))
+        low, high, unit = amount_range(measures, _BASE_UNITS[field])
         # Amounts that differ by less than the step (13.4 oz and 380 g) are one weight as a shop writes it.
         return {"value": low, "unit": unit} if low == high else f"{low}-{high} {unit}"
 

@@ -31,6 +31,7 @@ from spec2listing.intake.field_errors import GeneratedValue, format_location, jo
 from spec2listing.intake.markup import description_text
 from spec2listing.intake.options import ReadOptions
 from spec2listing.intake.parse import ReadResult, Rejection, SpecCandidate
+from spec2listing.intake.ranges import IN_BASE_UNIT, amount_range
 from spec2listing.intake.variant_skus import VariantSkus, handle_sku
 
 # Option names read as the colour option, as option_key writes them: English, and the word for
@@ -60,7 +61,8 @@ NO_COLOR_OPTION = "none"
 ARCHIVED = "archived"
 # Shopify's placeholder option on products without variants.
 DEFAULT_OPTION = ("title", "default title")
-GRAMS_PER_UNIT = {"g": Decimal(1), "kg": Decimal(1000), "lb": Decimal("453.59237"), "oz": Decimal("28.349523125")}
+# The weight units Shopify gives Variant Weight Unit in, in grams.
+GRAMS_PER_UNIT = {unit: IN_BASE_UNIT[unit] for unit in ("g", "kg", "lb", "oz")}
 TAXONOMY_ID_PREFIX = "gid://"
 
 Where = Callable[[str], str]
@@ -225,14 +227,9 @@ def _weight_range(variants: list[ShopifyVariant]) -> str | None:
     weights = [weight for weight in map(_weight_of, variants) if weight is not None]
     if len({grams for grams, _, _ in weights}) < 2:
         return None
-    units = {unit for _, _, unit in weights}
-    if len(units) == 1:
-        (unit,) = units
-        low, high = min(value for _, value, _ in weights), max(value for _, value, _ in weights)
-    else:
-        unit, low, high = "g", min(grams for grams, _, _ in weights), max(grams for grams, _, _ in weights)
-    step = _RANGE_STEPS.get(unit, Decimal("0.001"))
-    return f"{_plain(low, step)}-{_plain(high, step)} {unit}"
+    low, high, unit = amount_range([(value, unit) for _, value, unit in weights], "g")
+    # Weights that round alike in the shop's unit (340 g and 341 g as 0.75 lb) are one weight.
+    return None if low == high else f"{low}-{high} {unit}"
 
 
 def _weight_of(variant: ShopifyVariant) -> tuple[Decimal, Decimal, str] | None:
@@ -249,15 +246,6 @@ def _weight_of(variant: ShopifyVariant) -> tuple[Decimal, Decimal, str] | None:
     except InvalidOperation:
         return None
     return None
-
-
-# The step a weight range is written to in each unit: grams from Variant Grams converted to ounces or pounds
-# would otherwise show digits no shop shows ("14.462 oz").
-_RANGE_STEPS = {"g": Decimal(1), "kg": Decimal("0.001"), "oz": Decimal("0.1"), "lb": Decimal("0.01")}
-
-
-def _plain(value: Decimal, step: Decimal) -> str:
-    return format(value.quantize(step).normalize(), "f")
 
 
 def _weight(variants: list[ShopifyVariant]) -> dict[str, str] | None:
