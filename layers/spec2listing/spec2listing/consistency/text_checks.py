@@ -197,14 +197,15 @@ def _content_checks(rule: FieldRule, where: str, text: str) -> list[CheckResult]
     return results
 
 
-def _joined(value: object) -> str:
+def joined_text(value: object) -> str:
+    """Join a list field's items with spaces, as the platform counts its length; text stays as it is."""
     return " ".join(str(item) for item in value) if isinstance(value, list) else str(value)
 
 
 def _rule_checks(rule: FieldRule, value: object, fields: dict[str, Any]) -> list[CheckResult]:
     where = rule.where
     results = []
-    text = _joined(value)
+    text = joined_text(value)
     if rule.max_chars is not None:
         results.append(
             _check(
@@ -258,7 +259,7 @@ def _rule_checks(rule: FieldRule, value: object, fields: dict[str, Any]) -> list
     if rule.max_hashtags is not None:
         posted = [text]
         if rule.posted_with is not None and fields.get(rule.posted_with) is not None:
-            posted.append(_joined(fields[rule.posted_with]))
+            posted.append(joined_text(fields[rule.posted_with]))
         # A tag is one tag in any case, so "#Mug" in the caption and "#mug" in the list count once.
         by_name: dict[str, str] = {}
         for tag in _HASHTAG.findall(" ".join(posted)):

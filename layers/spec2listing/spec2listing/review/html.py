@@ -17,6 +17,7 @@ from markupsafe import Markup, escape
 from PIL import Image
 
 from spec2listing.consistency.copy_text import plain_text
+from spec2listing.consistency.text_checks import joined_text
 from spec2listing.consistency.vocabulary import written_forms
 from spec2listing.copywriting.phrases import phrase_pattern, phrase_spans
 from spec2listing.copywriting.platforms import LISTING_RULES, TEXT_RULES, FieldRule
@@ -75,7 +76,7 @@ def highlight(
     if not spans:
         return escape(text)
 
-    # Banned wording is marked first, since the reviewer must remove it even inside an anchor; the other
+    # Banned wording is marked first, because the reviewer must remove it even inside an anchor. The other
     # marks fill the text around it, longest first where two start together.
     chosen: list[tuple[int, int, str]] = []
     for start, end, css in sorted(spans, key=lambda span: (span[2] != "banned", span[0], -span[1])):
@@ -202,8 +203,8 @@ class CopyField:
 def _measured(rule: FieldRule | None, text: str, items: list[str] | None) -> tuple[int | None, int, str]:
     """Give a field's limit, its length and the unit both are in, by the rule that applies to it."""
     if rule is not None and rule.max_bytes is not None:
-        joined = " ".join(items) if items is not None else text
-        return rule.max_bytes, len(joined.encode()), "bytes" if items is None else "bytes, all items"
+        counted = joined_text(items if items is not None else text)
+        return rule.max_bytes, len(counted.encode()), "bytes" if items is None else "bytes, all items"
     limit = None
     if rule is not None:
         limit = rule.item_max_chars if items is not None else rule.max_chars
