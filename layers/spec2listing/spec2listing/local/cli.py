@@ -23,7 +23,7 @@ from spec2listing.local.references import photo_conflicts
 from spec2listing.local.runtime import RUNS_INDEX_FILE, LocalPipeline, LocalStateInvalid, RunOutcome, Submission
 from spec2listing.local.terminal import shown
 from spec2listing.models.consistency import score_text
-from spec2listing.models.records import ProductRecord
+from spec2listing.models.records import ProductRecord, ProductStatus
 from spec2listing.providers.select import invalid_keys, missing_keys, unpriced_models
 from spec2listing.settings import ImageSettings, MapSettings, ProviderSettings
 from spec2listing.storage import keys
@@ -593,11 +593,11 @@ def _file_notes(outcome: RunOutcome, out_dir: Path) -> list[str]:
         lines.append(f"  original kept at {shown(str(out_dir / 'rejected' / outcome.run.run_id))}")
 
     for product in outcome.products:
-        if product.status.value == "FAILED":
+        if product.status == ProductStatus.FAILED:
             lines.append(f"[red]failed[/] {shown(product.sku)}: {shown(str(product.error))}")
 
     review = sorted(
-        (product for product in outcome.products if product.status.value == "NEEDS_REVIEW"),
+        (product for product in outcome.products if product.status == ProductStatus.NEEDS_REVIEW),
         key=lambda record: record.sku,
     )
     for product in review[:REVIEW_LINES]:
@@ -627,7 +627,7 @@ def _shared_sku_notes(outcomes: list[RunOutcome]) -> list[str]:
     for sku, seen in sorted(by_sku.items()):
         files = list(dict.fromkeys(name for name, _ in seen))
         # Where every file's product was rejected, none of them is the listing.
-        if len(files) < 2 or all(record.status.value == "REJECTED" for _, record in seen):
+        if len(files) < 2 or all(record.status == ProductStatus.REJECTED for _, record in seen):
             continue
         latest, _ = max(seen, key=lambda entry: outcome_order(entry[1]))
         notes.append(
@@ -646,7 +646,7 @@ def _case_twin_notes(by_sku: dict[str, list[tuple[str, ProductRecord]]]) -> list
     """
     twins: dict[str, list[str]] = {}
     for sku, seen in sorted(by_sku.items()):
-        if any(record.status.value != "REJECTED" for _, record in seen):
+        if any(record.status != ProductStatus.REJECTED for _, record in seen):
             twins.setdefault(sku.casefold(), []).append(sku)
     notes = []
     for skus in twins.values():
