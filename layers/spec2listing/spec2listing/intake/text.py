@@ -315,10 +315,6 @@ def _is_utf8(sequence: bytes) -> bool:
 # Letters of Windows-1252 that western European product text seldom has, and that the other Windows code
 # pages write often: Icelandic ð, þ and ý are Turkish ğ, ş and ı in Windows-1254, and Czech ý.
 _SELDOM_WESTERN = frozenset("ðþýÐÞÝ")
-# Letters that western European text writes only before the letters given, "" meaning at the end of a word.
-# Hungarian ő reads as õ, which Portuguese writes before e ("limões"). Czech ě and ů read as ì and ù inside
-# words, which Italian and French write at the end of a word ("così", "où").
-_WESTERN_ONLY_BEFORE = {"õ": "e", "ì": "", "ù": ""}
 
 
 def _seldom_western(text: str) -> int | None:
@@ -337,22 +333,7 @@ def _seldom_western(text: str) -> int | None:
     """
     for match in _NON_ASCII.finditer(text):
         index = match.start()
-        character = text[index]
-        after = text[index + 1] if index + 1 < len(text) else " "
-        lower = character.lower()
-        if character in _SELDOM_WESTERN:
-            return index
-        before = text[index - 1] if index > 0 else " "
-        # ì and ù count only inside a word: "Ìschia" is Italian.
-        placed = lower == "õ" or before.isalpha()
-        if (
-            lower in _WESTERN_ONLY_BEFORE
-            and placed
-            and after.isalpha()
-            and after.lower() not in _WESTERN_ONLY_BEFORE[lower]
-        ):
-            return index
-        if _central_european_at(text, index, lower, before, after):
+        if text[index] in _SELDOM_WESTERN or _central_european_at(text, index):
             return index
     return None
 
@@ -362,16 +343,23 @@ def _seldom_western(text: str) -> int | None:
 _SLAVIC_AFTER_E_GRAVE = re.compile(r"[aeiouáéíóúyk]|n[aiouáíóú]", re.IGNORECASE)
 
 
-def _central_european_at(text: str, index: int, lower: str, before: str, after: str) -> bool:
-    """Tell whether a letter reads as a central European letter misread: è for č, œ for ś, õ for ő."""
+def _central_european_at(text: str, index: int) -> bool:
+    """Tell whether a letter is a central European letter misread: è for č, œ for ś, õ for ő, ì for ě, ù for ů."""
+    lower = text[index].lower()
+    before = text[index - 1] if index > 0 else " "
+    after = text[index + 1] if index + 1 < len(text) else " "
     if lower == "è":
         return _SLAVIC_AFTER_E_GRAVE.match(text, index + 1) is not None
     if lower == "œ":
-        # French writes œ before u, i, n, s or t ("cœur", "œil", "œnologie", "œsophage", "fœtus"); Polish ś
+        # French writes œ before u, i, n, s or t ("cœur", "œil", "œnologie", "œsophage", "fœtus"). Polish ś
         # comes before c, w, l, m or n, at the end of a word, or before ć ("pojemnoœæ").
         return not after.isalpha() or not after.isascii() or after.lower() in "cwlm"
     if lower == "õ":
-        return before.isalpha() and not after.isalpha()  # Hungarian ő ends words; Portuguese õ comes before e
+        # Portuguese writes õ before e only ("limões"), and Hungarian ő also ends words ("idő").
+        return after.lower() != "e" if after.isalpha() else before.isalpha()
+    if lower in "ìù":
+        # Italian and French write these at the end of a word ("così", "où"), and Czech ě and ů inside one.
+        return before.isalpha() and after.isalpha()
     return False
 
 
