@@ -54,7 +54,7 @@ def _sentence_key(text: str) -> str:
 
 
 def _distinct(sentences: list[str]) -> list[str]:
-    """Keep the first of sentences that say the same words, such as a feature and a fact read from one table."""
+    """Keep the first of sentences with the same words, such as a feature and a fact read from one table."""
     seen: set[str] = set()
     kept = []
     for text in sentences:
@@ -173,7 +173,7 @@ class OfflineCopyWriter:
             if value:
                 facts.append(f"{label}: {value}.")
         facts.extend(sentence(line) for line in spec_lines(spec))
-        # A feature read from a spec table in the description ("Weight: 640 g") is said once.
+        # A feature read from a spec table in the description ("Weight: 640 g") is stated once.
         said = {_sentence_key(feature) for feature in spec.features}
         facts = [fact for fact in _distinct(facts) if _sentence_key(fact) not in said]
         if facts:

@@ -204,15 +204,20 @@ def read_upload(trigger: TriggerEvent, store: ObjectStore) -> Upload:
             )
         version_id = detail.spec_s3.version_id
         file_name, name_problem = _file_name_of(key, "detail.spec_s3.key")
-        if not store.exists(key, version_id):
+        try:
+            # A key that names no file is not read, but its size still tells whether it exists.
+            if name_problem is None:
+                data, size_problem, size = _upload_bytes(store, key, version_id)
+            else:
+                data, size_problem, size = b"", None, store.size(key, version_id)
+        except ArtifactMissing as error:
             # A failure, not a rejection: the event may have come before its upload finished, and a failed
             # run's event can be sent again once the file is there.
             version = f" version {version_id}" if version_id else ""
             raise ArtifactMissing(
                 f"s3://{store.bucket}/{key}{version}, named by detail.spec_s3, does not exist; upload the spec "
                 "file there (or correct the key), then send the event again"
-            )
-        data, size_problem, size = _upload_bytes(store, key, version_id) if name_problem is None else (b"", None, None)
+            ) from error
         return Upload(
             file_name=file_name,
             source=f"s3://{store.bucket}/{key}",
