@@ -75,7 +75,7 @@ def test_hidden_characters_shown_by_code_point() -> None:
     assert show_hidden("tab\tstays, line\nbreak stays") == "tab\tstays, line\nbreak stays"
 
 
-def test_banned_wording_marked_in_the_forms_the_check_finds() -> None:
+def test_banned_word_forms_marked() -> None:
     marked = str(
         highlight(
             "Our Favorite mug, two luxuries and the \uff35\uff2c\uff34\uff29\uff2d\uff21\uff34\uff25 gift.",

@@ -243,7 +243,7 @@ def test_every_lambda_task_retries_throttled_records() -> None:
             assert any("RecordsUnavailable" in block["ErrorEquals"] for block in state.get("Retry", [])), name
 
 
-def test_table_policy_allows_each_call_of_the_records_code_and_no_scan() -> None:
+def test_table_policy_matches_records_calls() -> None:
     document = TEMPLATE.resources["ListingTableAccessPolicy"]["Properties"]["PolicyDocument"]
     (statement,) = document["Statement"]
     allowed = set(statement["Action"])

@@ -424,9 +424,10 @@ def _copy_terms(
 ) -> dict[_TermKey, tuple[str, list[str]]]:
     """Find the vocabulary terms left in the copy once the spec's own phrases are blanked.
 
-    Keyed by term, whether the copy denies it ("Waterproof: no" is a claim too, backed by a spec that denies
-    it), what a material word claims ("genuine leather", "gold-tone") and whether it is in a comparison bullet,
-    the only copy that competitors' fields may back. The value is the first wording found and the fields.
+    The key is the term and three facts about it. The first is whether the copy denies it ("Waterproof: no"
+    is a claim too, backed by a spec that denies it). The second is what a material word claims ("genuine
+    leather", "gold-tone"). The third is whether it is in a comparison bullet, the only copy that
+    competitors' fields may back. The value is the first wording found and the fields.
     """
     term_fields: dict[_TermKey, tuple[str, list[str]]] = {}
     for path, text in working.items():
@@ -457,7 +458,7 @@ def _without_other_senses(text: str, normalized: str) -> str:
 
 
 def _term_sources(term: str, negative: bool, sense: MaterialSense, backing: SpecFacts) -> list[str]:
-    """The spec fields that back one term of the copy, or that deny it when the copy denies it."""
+    """List the spec fields that back one term of the copy, or that deny it when the copy denies it."""
     kind = _KIND_OF_TERM[term]
     material = kind == ClaimKind.MATERIAL
     if negative:

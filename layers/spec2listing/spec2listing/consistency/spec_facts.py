@@ -294,7 +294,7 @@ def spec_facts(spec: ProductSpec, brand: BrandGuide | None) -> SpecFacts:
         default_unit = key_unit(key)
         negated = _is_false(value)
         if _withholds(value):
-            # The key's words are withheld, while the value's own words state what they say ("no claim made").
+            # The key's words are withheld, and the value's own words are read as written ("no claim made").
             facts.add_text(path, spec_label(key), negated=True, default_unit=default_unit)
             facts.add_text(path, spec_value(value), default_unit=default_unit)
         else:

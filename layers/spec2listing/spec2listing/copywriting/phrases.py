@@ -45,8 +45,11 @@ def matchable(text: str) -> str:
 def phrase_spans(pattern: re.Pattern[str], text: str) -> list[tuple[int, int]]:
     """Find where a `phrase_pattern` matches a text, as (start, end) positions in the text itself.
 
-    The text is folded as phrase_found folds it where that keeps one character for each (full-width letters,
-    look-alikes); where it does not, such as a ligature, the text is searched as written.
+    The text is folded as phrase_found folds it when folding keeps one character for each, as for full-width
+    letters and look-alikes. Otherwise, as with a ligature, the text is searched as written.
+
+    NOTE: invisible characters are not dropped here as phrase_found drops them, so "best\u00adseller" is
+    found by the check but has no span to mark.
     """
     folded = _folded(text)
     searched = folded if len(folded) == len(text) else text

@@ -404,12 +404,12 @@ def _retry_after(error: genai_errors.APIError) -> float | None:
     return None
 
 
-# A Markdown code fence around the whole answer (```json ... ```), which some models add despite a JSON schema.
+# A Markdown code fence around the whole response (```json ... ```), which some models add despite a JSON schema.
 _FENCED = re.compile(r"\A\s*```[ \t]*[A-Za-z]*[ \t]*(?:\r?\n)?(.*?)(?:\r?\n)?[ \t]*```\s*\Z", re.DOTALL)
 
 
 def parse_json_object(text: str) -> Any:
-    """Decode a JSON response text, inside a code fence if the whole answer is one.
+    """Decode a JSON response text, inside a code fence if the whole response is one.
 
     Raises ProviderOutputInvalid with the decoder's message.
     """
