@@ -338,8 +338,8 @@ def _seldom_western(text: str) -> int | None:
     return None
 
 
-# French writes è before a consonant and then e ("crème", "sirène"), never before a vowel, and n after è
-# only before e, and never k. Czech, Slovak, Slovene and Croatian č reads as è: "ovèí", "ruèni", "Svíèka".
+# French writes è before a consonant and an e ("crème", "sirène"), so never before a vowel or k, and before n
+# only when e follows. Czech, Slovak, Slovene and Croatian č reads as è: "ovèí", "ruèni", "Svíèka".
 _SLAVIC_AFTER_E_GRAVE = re.compile(r"[aeiouáéíóúyk]|n[aiouáíóú]", re.IGNORECASE)
 
 
