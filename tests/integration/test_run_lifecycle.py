@@ -81,3 +81,18 @@ def test_uncaught_failure_closes_run(tmp_path) -> None:
     assert outcome.run is not None
     assert outcome.run.status == RunStatus.FAILED
     assert outcome.run.error.startswith("States.DataLimitExceeded")
+
+
+def test_progress_ends_at_product_count(tmp_path) -> None:
+    reports: list[tuple[int, int]] = []
+    with LocalPipeline(tmp_path / "out", environment={"PROVIDERS": "offline"}) as pipeline:
+        pipeline.upload_brand_guides(EXAMPLES / "brands")
+        submission = pipeline.submit_file(EXAMPLES / "winter-catalog.csv")
+        (outcome,) = pipeline.wait(
+            [submission], on_progress=lambda *report: reports.append(report), timeout_seconds=300
+        )
+
+    assert len(outcome.products) == 2
+    assert reports[-1] == (2, 2)
+    finished = [done for done, _ in reports]
+    assert finished == sorted(finished)

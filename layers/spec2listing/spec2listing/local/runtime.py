@@ -86,6 +86,8 @@ STOP_GRACE_SECONDS = 30.0
 CLOSE_ENDED_RUN_FUNCTION = "CloseEndedRunFunction"
 # Polls of a long run slow down to this, so that they do not load the emulator in proportion to its length.
 MAX_POLL_SECONDS = 1.0
+# The progress count is taken again only after this many times the last count's duration.
+COUNT_COST_FACTOR = 50
 # moto's in-memory backends are not thread-safe: a transaction or listing that iterates a dict while
 # another thread writes to it fails with "dictionary changed size during iteration". Handlers run in
 # many threads locally, so these operations are serialized (each is a fast in-memory step).
@@ -639,8 +641,9 @@ class LocalPipeline:
         records = self.records
         started = time.monotonic()
         deadline = None if timeout_seconds is None else started + timeout_seconds
+        finished: dict[str, int] = {}
+        next_count = started
         while True:
-            finished = expected = 0
             running = False
             for submission in submissions:
                 if submission.status == "RUNNING":
@@ -653,15 +656,21 @@ class LocalPipeline:
                     running = running or submission.status == "RUNNING"
                 if submission.run_id is None:
                     submission.run_id = self._run_id_of(submission)
-                if submission.run_id is not None:
+                if submission.run_id is not None and not submission.expected_products:
+                    # Intake records the run before it has counted the products.
                     run = records.get_run(submission.run_id)
-                    if run is not None and not submission.expected_products:
-                        # Intake records the run before it has counted the products.
-                        submission.expected_products = run.product_count or None
-                    finished += records.count_finished_products(submission.run_id)
-                    expected += submission.expected_products or 0
-            if on_progress is not None:
-                on_progress(finished, expected)
+                    submission.expected_products = (run.product_count or None) if run is not None else None
+            if on_progress is not None and (not running or time.monotonic() >= next_count):
+                count_started = time.monotonic()
+                for submission in submissions:
+                    if submission.run_id is not None:
+                        finished[submission.execution_arn] = records.count_finished_products(submission.run_id)
+                # A count reads every product item of the runs, and the emulator's query sorts the whole
+                # table, so its cost grows with the catalog. Waiting COUNT_COST_FACTOR times its duration
+                # before the next count keeps the polling's share of the run's time flat.
+                next_count = time.monotonic() + COUNT_COST_FACTOR * (time.monotonic() - count_started)
+                expected = sum(submission.expected_products or 0 for submission in submissions)
+                on_progress(sum(finished.values()), expected)
             if not running:
                 break
             if deadline is not None and time.monotonic() > deadline:
