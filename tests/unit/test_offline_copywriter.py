@@ -133,7 +133,7 @@ def test_search_terms_stop_at_amazon_byte_limit() -> None:
     ("text", "limit", "expected"),
     [
         ("Copper Pipe 1 1/2 inch wide", 14, "Copper Pipe"),
-        ("Set of 4 250 ml glasses", 10, "Set of"),
+        ("Set of 4 250 ml glasses", 10, "Set"),
         ("Size 42 Black", 8, "Size 42"),
         ("Trail shoe, grippy sole", 12, "Trail shoe"),
         ("Acme Tote 2024 10 colours", 14, "Acme Tote 2024"),
@@ -141,9 +141,9 @@ def test_search_terms_stop_at_amazon_byte_limit() -> None:
         ("Bookcase, Height 6 ft 11 in", 23, "Bookcase, Height"),
         ("Bookcase, Height 6 ft 11 in", 25, "Bookcase, Height"),
         ("Weighs 2 lb 10 oz in all", 13, "Weighs"),
-        ("Bottle of 500 ml water", 14, "Bottle of"),
+        ("Bottle of 500 ml water", 14, "Bottle"),
         ("Dining Table, White Marble Effect Top", 31, "Dining Table, White"),
-        ("Bracelet in Gold Plated Brass", 21, "Bracelet in"),
+        ("Bracelet in Gold Plated Brass", 21, "Bracelet"),
         ("Mug Set of 4 in Matte Black", 14, "Mug Set of 4"),
         ("Pendant Rose Gold Plated Free Engraving", 24, "Pendant Rose Gold Plated"),
         ("Lamp, Height 6 ft 11 in Tall", 20, "Lamp, Height"),
@@ -445,3 +445,16 @@ def test_fact_given_as_a_feature_too_said_once() -> None:
 
     assert listing.description.count("Weight: 640 g") == 1
     assert [bullet.casefold() for bullet in listing.bullets].count("weight: 640 g.") == 1
+
+
+@pytest.mark.parametrize(
+    ("text", "limit", "expected"),
+    [
+        ("Weekender Duffel Bag With Shoe Compartment", 26, "Weekender Duffel Bag"),
+        ("Mug for the Morning Coffee", 16, "Mug"),
+        ("Frame 12 in Oak", 12, "Frame 12 in"),
+        ("Tea & Coffee Set", 5, "Tea"),
+    ],
+)
+def test_fit_never_ends_on_a_leading_word(text: str, limit: int, expected: str) -> None:
+    assert fit(text, limit) == expected

@@ -351,6 +351,13 @@ _LARGER_PART = re.compile(r"\d+(?:[.,]\d+)?\s?(?:ft|feet|foot|lb|lbs|pounds?)(?:
 _SMALLER_PART = re.compile(r"(?:\d+(?:[.,]\d+)?\s?)?(?:(?:in|inch|inches|oz|ounces?)\b|\")", re.IGNORECASE)
 
 
+# English words that lead into the words after them, so a shortened title does not end on one.
+_LEADING_WORDS = frozenset(
+    {"a", "an", "and", "&", "+", "at", "by", "for", "from", "in", "into", "of", "on", "or", "the", "to"}
+    | {"with", "without"}
+)
+
+
 # Han, kana, Hangul and full-width forms: the characters of scripts that write no space between words.
 CJK_CHARACTERS = "\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef"
 # A letter or digit of a script that spaces its words, which a cut must not split off its word.
@@ -389,8 +396,19 @@ def fit(text: str, limit: int) -> str:
     # Plated" before "Free Engraving").
     if " " in cut and _QUALIFIES_BEFORE.match(rest) and not _QUALIFIES_BEFORE.fullmatch(cut.rsplit(" ", 1)[1]):
         cut = cut.rsplit(" ", 1)[0]
+    # A cut text does not end on a word that leads into what was cut ("Duffel Bag With").
+    while " " in cut and _dangles(cut):
+        cut = cut.rsplit(" ", 1)[0].rstrip(" ,;:-–|/")
     # Text that would be left with nothing keeps its plain cut.
     return (cut if cut.strip(" ,;:-–|/") else whole).rstrip(" ,;:-–|/")
+
+
+def _dangles(text: str) -> bool:
+    """Tell whether text ends on an article, conjunction or preposition; "in" after a number may be inches."""
+    before, last = text.rsplit(" ", 1)
+    if last.casefold() == "in" and before[-1:].isdigit():
+        return False
+    return last.casefold() in _LEADING_WORDS
 
 
 def _cut_between_characters(text: str, limit: int) -> str:
