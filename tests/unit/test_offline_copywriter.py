@@ -458,3 +458,12 @@ def test_fact_given_as_a_feature_too_said_once() -> None:
 )
 def test_fit_never_ends_on_a_leading_word(text: str, limit: int, expected: str) -> None:
     assert fit(text, limit) == expected
+
+
+@pytest.mark.parametrize("name", ["Kiln & Reed Stoneware Mug 350 ml", "Kiln & Reed Stoneware Mug 350ml"])
+def test_title_states_size_once(name) -> None:
+    (spec,) = specs_in(EXAMPLES / "stoneware-mug.json")
+    spec = spec.model_copy(update={"name": name})
+    title = OfflineCopyWriter().write(spec, None, ledger=MemoryLedger()).listing.title
+    assert title.startswith(f"{name} – Stoneware Clay – ")
+    assert title.replace(" ", "").count("350ml") == 1

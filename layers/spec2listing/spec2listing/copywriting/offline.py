@@ -129,7 +129,7 @@ class OfflineCopyWriter:
         size = weight_text(spec) if spec.weight else volume_text(spec)
         if size:
             details.append(size.split(" (")[0])
-        details = [detail for detail in details if allowed.keeps(detail)]
+        details = [detail for detail in details if allowed.keeps(detail) and not _named_in(detail, parts[0])]
         if details:
             parts.append(", ".join(details))
         shown = " ".join(parts)
@@ -348,6 +348,15 @@ def _seo_title(spec: ProductSpec, allowed: "_BannedFilter") -> str:
     if leaf.lower().rstrip("s") in name.lower() or not allowed.keeps(leaf):
         return name
     return f"{name} | {leaf}"
+
+
+# The space between a figure and its unit, which names write or leave out ("300 ml", "300ml").
+_FIGURE_UNIT_GAP = re.compile(r"(?<=\d)\s+(?=[^\W\d_])")
+
+
+def _named_in(detail: str, name: str) -> bool:
+    """Tell whether a name states a title detail already, as "Mug 350 ml" states its volume."""
+    return phrase_found(phrase_pattern(_FIGURE_UNIT_GAP.sub("", detail)), _FIGURE_UNIT_GAP.sub("", name))
 
 
 def _lower_first(text: str) -> str:
