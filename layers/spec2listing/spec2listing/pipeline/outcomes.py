@@ -407,7 +407,7 @@ def summarize_run(
     products += record_missing_outcomes(
         task.run_id,
         products,
-        reason="the product's steps ended without recording an outcome; upload the spec again to retry",
+        reason="the product's steps ended without recording an outcome; run the spec again to retry",
         store=store,
         records=records,
     )

@@ -105,7 +105,7 @@ def fail_run(
     products += record_missing_outcomes(
         run.run_id,
         products,
-        reason=f"the run failed before the product finished ({error}); upload the spec again to retry",
+        reason=f"the run failed before the product finished ({error}); run the spec again to retry",
         store=store,
         records=records,
         ended_at=ended_at,

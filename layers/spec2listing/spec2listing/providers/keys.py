@@ -135,7 +135,7 @@ class ApiKey:
         """Build the error for a provider that rejects this key until its quota or credit is renewed."""
         return ProviderAuthFailed(
             f"the {self.provider} account of the API key from {self.source} has no quota left: add credit or raise "
-            f"the quota in the provider's console, then upload the spec again. The provider replied: {reply}"
+            f"the quota in the provider's console, then run the spec again. The provider replied: {reply}"
         )
 
 

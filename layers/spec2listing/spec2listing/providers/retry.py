@@ -122,7 +122,7 @@ def run_with_retries(call: Callable[[float], Result], *, deadline: Deadline, wha
             raise
         raise ProviderRetryLater(
             f"{error}; the provider asked to wait {requested_wait:.0f} s before another request, longer than the state "
-            "machine's retries can wait, so no retry was made: upload the spec again after that time"
+            "machine's retries can wait, so no retry was made: run the spec again after that time"
         ) from error
 
 
