@@ -240,3 +240,33 @@ def test_unpriced_live_models_listed_and_logged(no_keys, caplog) -> None:
     image_renderer(settings)
     warned = [record.model for record in caplog.records if "lists no price" in record.getMessage()]
     assert warned == ["gemini-9-pro", "gpt-image-9"]
+
+
+def test_estimate_printout_counts_in_singular(tmp_path) -> None:
+    document = json.loads((ACCEPTANCE / "trail-runner.json").read_text())
+    document["variants"] = document["variants"][:1]
+    path = tmp_path / "trail-runner.json"
+    path.write_text(json.dumps(document))
+    estimate, errors = estimate_files([path], [ACCEPTANCE_BRANDS], prices=default_prices())
+
+    console = Console(record=True, width=200)
+    print_estimate(console, estimate, errors)
+    printed = console.export_text()
+    assert "copy: 1 call to" in printed
+    assert "total: 1 product," in printed
+    assert "1 calls" not in printed
+    assert "1 products" not in printed
+
+
+def test_estimate_of_rejected_files_prints_no_table(tmp_path) -> None:
+    path = tmp_path / "broken.json"
+    path.write_text('{"sku": "X-1"}')
+    estimate, errors = estimate_files([path], [], prices=default_prices())
+
+    console = Console(record=True, width=200)
+    print_estimate(console, estimate, errors)
+    printed = console.export_text()
+    assert errors
+    assert "estimated live-provider cost" not in printed
+    assert "total:" not in printed
+    assert "rejected" in printed

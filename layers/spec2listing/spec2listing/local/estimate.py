@@ -84,6 +84,13 @@ def _brand_error(error: FieldError, path: str, spec: ProductSpec, brands: Memory
 
 
 def print_estimate(console: Console, estimate: RunEstimate, errors: list[FieldError]) -> None:
+    if estimate.products:
+        _print_products(console, estimate)
+    for error in errors:
+        console.print(f"[red]rejected[/] {shown(str(error))}")
+
+
+def _print_products(console: Console, estimate: RunEstimate) -> None:
     table = Table(title=f"estimated live-provider cost (prices as of {estimate.prices_as_of})")
     for column in ("sku", "copy calls", "images", "vision calls", "tokens in/out/thinking", "cost USD"):
         table.add_column(column, justify="left" if column == "sku" else "right")
@@ -103,18 +110,24 @@ def print_estimate(console: Console, estimate: RunEstimate, errors: list[FieldEr
     console.print(table)
     for step in estimate.totals().values():
         console.print(
-            f"{step.step}: {step.calls} calls to {shown(step.model)}"
-            + (f", {step.images} images" if step.images else "")
+            f"{step.step}: {_counted(step.calls, 'call')} to {shown(step.model)}"
+            + (f", {_counted(step.images, 'image')}" if step.images else "")
             + f", {step.cost_usd:.4f} USD"
         )
-    console.print(f"total: {len(estimate.products)} products, {estimate.cost_usd:.4f} USD (token counts are estimates)")
+    console.print(
+        f"total: {_counted(len(estimate.products), 'product')}, {estimate.cost_usd:.4f} USD "
+        "(token counts are estimates)"
+    )
     render = estimate.totals().get("render")
     if render is not None and render.edits:
         console.print(
-            f"{render.edits} image calls edit reference photos; their image input is estimated at "
+            f"{_counted(render.edits, 'image call')} {'edits' if render.edits == 1 else 'edit'} reference photos; "
+            "their image input is estimated at "
             f"{REFERENCE_PHOTO_INPUT_TOKENS} tokens per photo"
         )
     for model in estimate.unpriced_models:
         console.print(f"[yellow]warning:[/] no price for {shown(model)} in the price table; its calls count as 0 USD")
-    for error in errors:
-        console.print(f"[red]rejected[/] {shown(str(error))}")
+
+
+def _counted(count: int, noun: str) -> str:
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
