@@ -11,7 +11,7 @@ from spec2listing.local import cli
 from spec2listing.local.cli import main
 from spec2listing.local.runtime import LocalPipeline
 
-from tests.support import ACCEPTANCE, EXAMPLES
+from tests.support import ACCEPTANCE, EVENTS, EXAMPLES, load_event
 
 pytestmark = pytest.mark.integration
 
@@ -330,3 +330,59 @@ def test_shared_sku_note_names_paths(tmp_path, capsys) -> None:
     assert code == 0
     printed = "".join(capsys.readouterr().out.split())
     assert f"note:KR-MUG-350isin{tmp_path / 'a' / 'mug.json'},{tmp_path / 'b' / 'mug.json'};" in printed
+
+
+def test_run_sends_pim_events(tmp_path, capsys) -> None:
+    out = tmp_path / "out"
+    events = [EVENTS / "pim-spec-changed-akeneo.json", EVENTS / "pim-spec-changed-shopify-webhook.json"]
+
+    code = main(
+        ["run", *[f"--event={path}" for path in events], "--brands", str(EXAMPLES / "brands"), "--out", str(out)]
+    )
+
+    printed = capsys.readouterr().out
+    assert code == 0, printed
+    assert "pim-spec-changed-akeneo.json" in printed
+    assert "pim-spec-changed-shopify-webhook.json" in printed
+    records = [item["record"] for item in json.loads((out / "table.json").read_text())["items"] if item["sk"] == "RUN"]
+    assert sorted(record["details"]["format"] for record in records) == ["akeneo-json", "shopify-json"]
+    assert all(record["status"] == "SUCCEEDED" for record in records)
+
+
+def test_event_without_id_gets_one(tmp_path, capsys) -> None:
+    event = load_event("pim-spec-changed-inline")
+    del event["id"], event["time"]
+    path = tmp_path / "event.json"
+    path.write_text(json.dumps(event))
+
+    code = main(["run", "--event", str(path), "--brands", str(EXAMPLES / "brands"), "--out", str(tmp_path / "out")])
+
+    printed = capsys.readouterr().out
+    assert code == 0, printed
+    assert "COMPLETE" in printed
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"detail-type": "Object Created"}, 'detail-type is "Object Created"'),
+        ({"detail": "KR-BWL-15"}, "detail is missing or not an object"),
+        ({"source": ""}, "source is missing"),
+    ],
+)
+def test_event_envelope_errors(tmp_path, capsys, change, message) -> None:
+    path = tmp_path / "event.json"
+    path.write_text(json.dumps({**load_event("pim-spec-changed-inline"), **change}))
+
+    code = main(["run", "--event", str(path), "--out", str(tmp_path / "out")])
+
+    assert code == 2
+    assert f"--event {path}: {message}" in capsys.readouterr().err
+    assert not (tmp_path / "out").exists()
+
+
+def test_run_without_inputs_is_usage_error(tmp_path, capsys) -> None:
+    code = main(["run", "--out", str(tmp_path / "out")])
+
+    assert code == 2
+    assert "nothing to run" in capsys.readouterr().err

@@ -19,6 +19,7 @@ from spec2listing.costs import PriceTable, load_prices
 from spec2listing.intake.options import ReadOptions, read_options
 from spec2listing.intake.parse import supported_suffixes
 from spec2listing.local.estimate import estimate_files, print_estimate
+from spec2listing.local.events import read_event
 from spec2listing.local.references import photo_conflicts
 from spec2listing.local.runtime import RUNS_INDEX_FILE, LocalPipeline, LocalStateInvalid, RunOutcome, Submission
 from spec2listing.local.terminal import shown
@@ -103,7 +104,15 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True)
     run = commands.add_parser("run", help="run spec files through the pipeline on a local AWS emulation")
     run.add_argument(
-        "paths", nargs="+", type=Path, help=f"spec files ({', '.join(supported_suffixes())}) or folders of them"
+        "paths", nargs="*", type=Path, help=f"spec files ({', '.join(supported_suffixes())}) or folders of them"
+    )
+    run.add_argument(
+        "--event",
+        type=Path,
+        action="append",
+        default=[],
+        help="JSON file of a ProductSpecChanged event, sent as a PIM would send it to the app's bus; repeatable. "
+        "The event's detail.options are its reader options",
     )
     run.add_argument(
         "--out", type=Path, default=DEFAULT_OUT, help="output folder, also the local bucket and table (default: out)"
@@ -227,7 +236,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _run(arguments: argparse.Namespace, console: Console) -> int:
-    files, brand_folders = _input_files(arguments)
+    if not arguments.paths and not arguments.event:
+        raise UsageError("nothing to run; give spec files or folders, or --event with a ProductSpecChanged event file")
+    events = _read_events(arguments.event)
+    files, brand_folders = _input_files(arguments, required=not events)
     # Intake reads the options again from the upload's metadata; checking them here fails before any run.
     _checked_options(arguments)
     conflicts = photo_conflicts(files, _reader_options(arguments)) if len(files) > 1 else []
@@ -272,6 +284,8 @@ def _run(arguments: argparse.Namespace, console: Console) -> int:
                     pipeline.upload_brand_guides(folder)
                 for path in files:
                     submissions.append(pipeline.submit_file(path, _reader_options(arguments)))
+                for path, event in events:
+                    submissions.append(pipeline.start(path, "", event))
                 outcomes = _wait_with_progress(pipeline, submissions, console, arguments.timeout)
             except TimeoutError as error:
                 restore_interrupts = _defer_interrupts()
@@ -408,10 +422,10 @@ def _error_console() -> Console:
     return Console(stderr=True, width=None if sys.stderr.isatty() else PIPED_WIDTH)
 
 
-def _input_files(arguments: argparse.Namespace) -> tuple[list[Path], list[Path]]:
+def _input_files(arguments: argparse.Namespace, *, required: bool = True) -> tuple[list[Path], list[Path]]:
     """Collect the spec files to read and every brand guide folder, given or found beside the specs."""
     files, found_brand_folders = spec_files(arguments.paths)
-    if not files:
+    if not files and (required or arguments.paths):
         raise UsageError(f"no spec files ({', '.join(supported_suffixes())}) in the given paths")
     for folder in arguments.brands:
         if not folder.is_dir():
@@ -419,6 +433,16 @@ def _input_files(arguments: argparse.Namespace) -> tuple[list[Path], list[Path]]
     folders = list(dict.fromkeys([*found_brand_folders, *arguments.brands]))
     _check_brand_guides_agree(folders)
     return files, folders
+
+
+def _read_events(paths: list[Path]) -> list[tuple[Path, dict[str, Any]]]:
+    events = []
+    for path in paths:
+        try:
+            events.append((path, read_event(path)))
+        except ValueError as error:
+            raise UsageError(f"--event {path}: {error}") from error
+    return events
 
 
 def _check_brand_guides_agree(folders: list[Path]) -> None:
