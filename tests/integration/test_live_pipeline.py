@@ -205,6 +205,31 @@ def test_blocked_copy_needs_review_with_reason(tmp_path) -> None:
     assert failure["error"] == "ContentBlocked"
 
 
+@pytest.mark.parametrize("blocked", ["copy", "image"])
+def test_blocked_product_stands_on_rerun(tmp_path, blocked) -> None:
+    with (
+        FakeGemini() as gemini,
+        FakeOpenAI(draw=offline_drawer([TRAIL_RUNNER])) as images,
+        LocalPipeline(tmp_path / "out", environment=live_environment(gemini, images)) as pipeline,
+    ):
+        if blocked == "copy":
+            gemini.queue(gemini_api.finished("", "SAFETY"))
+        else:
+            images.queue(openai_api.MODERATION_BLOCKED)
+        pipeline.upload_brand_guides(ACCEPTANCE_BRANDS)
+        (first,) = pipeline.wait([pipeline.submit_file(TRAIL_RUNNER)], timeout_seconds=300)
+        requests = len(gemini.requests) + len(images.requests)
+        (rerun,) = pipeline.wait([pipeline.submit_file(TRAIL_RUNNER)], timeout_seconds=300)
+        requests_again = len(gemini.requests) + len(images.requests) - requests
+
+    (product,) = first.products
+    (again,) = rerun.products
+    assert product.status == again.status == ProductStatus.NEEDS_REVIEW
+    assert again.reused_from == product.run_id
+    assert again.cost_usd == 0
+    assert requests_again == 0
+
+
 def test_wrong_image_key_fails_product_naming_key(tmp_path) -> None:
     with FakeGemini() as gemini, FakeOpenAI() as images:
         out, record = run_one(tmp_path, gemini, images, OPENAI_API_KEY="wrong-openai-key")

@@ -5,11 +5,12 @@ import threading
 
 import pytest
 from PIL import Image
-from spec2listing.errors import ContentBlocked, ProviderOutputInvalid, ProviderThrottled
+from spec2listing.errors import ContentBlocked, ProviderOutputInvalid, ProviderThrottled, ProviderUnavailable
 from spec2listing.imaging.offline import OfflineRenderer
 from spec2listing.models.jobs import ImagePlan
 from spec2listing.models.tasks import CheckTask, RenderResult, RenderTask
 from spec2listing.pipeline import steps
+from spec2listing.pipeline.outcomes import vision_unchecked
 from spec2listing.pipeline.steps import check_consistency, render_image
 from spec2listing.providers import VisionReport, VisionVerdict
 from spec2listing.providers.prompts import checklist
@@ -121,12 +122,50 @@ def test_unexpected_vision_error_unverified(store, records) -> None:
     assert store.exists(result.report_key)
 
 
-def test_blocked_vision_is_not_cached(store, records) -> None:
+def test_blocked_vision_stands(store, records) -> None:
     task = prepared_check(store, records)
     check_consistency(task, store=store, vision=ScriptedVision(faults={"packshot": ContentBlocked("SAFETY")}))
     vision = ScriptedVision()
     _, report = check_consistency(task, store=store, vision=vision)
 
+    assert vision.calls == []
+    assert vision_flags(report) == {"packshot": "ContentBlocked: SAFETY"}
+    assert not vision_unchecked(report)
+
+
+class UnsureVision(ScriptedVision):
+    """Answers every item unverified, as a model that cannot tell does."""
+
+    def check(self, image, job, *, ledger, budget_seconds=None) -> VisionReport:
+        self.calls.append(job.job_id)
+        verdicts = [
+            VisionVerdict.model_validate({**item, "verdict": "unverified", "reason": "too small to tell"})
+            for item in checklist(job)
+        ]
+        return VisionReport(verdicts=verdicts, error="could not tell (every verdict unverified)")
+
+
+def test_unverified_answer_stands(store, records) -> None:
+    task = prepared_check(store, records)
+    first = UnsureVision()
+    _, answered = check_consistency(task, store=store, vision=first)
+    vision = ScriptedVision()
+    _, report = check_consistency(task, store=store, vision=vision)
+
+    assert first.calls
+    assert not vision_unchecked(answered)
+    assert vision.calls == []
+    assert set(vision_flags(report)) == set(first.calls)
+
+
+def test_faulted_vision_checked_again(store, records) -> None:
+    task = prepared_check(store, records)
+    faulty = ScriptedVision(faults={"packshot": ProviderUnavailable("503 from the provider")})
+    _, faulted = check_consistency(task, store=store, vision=faulty)
+    vision = ScriptedVision()
+    _, report = check_consistency(task, store=store, vision=vision)
+
+    assert vision_unchecked(faulted)
     assert vision.calls == ["packshot"]
     assert vision_flags(report) == {}
 

@@ -96,7 +96,8 @@ CHECK_KINDS: dict[str, CheckKind] = {
     "vision_checked": CheckKind(
         2,
         "Vision check failed",
-        "Look at the image for the listed items, or run the spec again to repeat the vision check.",
+        "Look at the image for the listed items. A check that a provider fault or the time limit cut short runs "
+        "again when the spec is run again.",
     ),
     "variant_has_image": CheckKind(3, "Variant without an image", "Render the variant's image."),
     "anchor_covered": CheckKind(

@@ -338,7 +338,7 @@ def vision_checks(job: ImageJob, report: VisionReport) -> list[CheckResult]:
                 where=job.job_id,
                 subject="vision check",
                 passed=False,
-                measured={"items": len(report.verdicts)},
+                measured={"items": len(report.verdicts), "checked_again_on_next_run": report.retryable},
                 expected="verdicts from the vision model",
                 detail=report.error,
             )

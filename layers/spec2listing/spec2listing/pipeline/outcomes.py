@@ -5,7 +5,7 @@ from datetime import UTC, datetime
 from typing import Any, NamedTuple
 
 from spec2listing.costs.ledger import SUMMED_COUNTS, read_ledger, summed_usage, total_cost
-from spec2listing.errors import ArtifactMissing
+from spec2listing.errors import ArtifactMissing, ContentBlocked
 from spec2listing.intake import Rejection
 from spec2listing.models.consistency import ConsistencyReport
 from spec2listing.models.copy import ProductCopy
@@ -168,18 +168,22 @@ def finalize_product(
         cost_usd=manifest.cost_usd,
     )
     records.put_product(record)
-    # A product with a missing image, or with an image that no vision model judged, is generated again when the
-    # same spec comes back. Its copy then comes from this listing, and its images and settled verdicts from the
-    # caches, so the next run pays only for what is missing.
-    settled = all_rendered and not vision_unchecked(report)
+    # A product with an image that failed to render, or that a fault kept from the vision model, is generated
+    # again when the same spec comes back. Its copy then comes from this listing, and its images and settled
+    # verdicts from the caches, so the next run pays only for what is missing. An image the provider blocked
+    # would be blocked again, so it settles the product as its failed checks do.
+    settled = all(render.status != RenderStatus.FAILED for render in task_renders) and not vision_unchecked(report)
     records.settle_spec(record, ClaimState.DONE if settled else ClaimState.RETRY)
     records.put_listing(record, as_of=record)
     return ProductOutcome(sku=task.sku, status=status)
 
 
 def vision_unchecked(report: ConsistencyReport) -> bool:
-    """Tell whether the vision check of any image failed, by a provider fault or for lack of time."""
-    return any(check.check == "vision_checked" and not check.passed for check in report.checks)
+    """Tell whether the vision check of any image failed by a provider fault or for lack of time."""
+    return any(
+        check.check == "vision_checked" and not check.passed and check.measured.get("checked_again_on_next_run", True)
+        for check in report.checks
+    )
 
 
 def flag_summary(report: ConsistencyReport) -> list[str]:
@@ -289,7 +293,10 @@ def record_product_failure(task: FailureTask, *, store: ObjectStore, records: Re
         cost_usd=total_cost(usage),
     )
     records.put_product(record)
-    records.settle_spec(record, ClaimState.RETRY)
+    # Copy the provider refused to write would be refused again for the same spec, so the refusal stands
+    # until the spec changes. Any other failure is generated again when the same spec comes back.
+    blocked = name == ContentBlocked.__name__
+    records.settle_spec(record, ClaimState.DONE if blocked else ClaimState.RETRY)
     return ProductOutcome(sku=task.sku, status=status)
 
 

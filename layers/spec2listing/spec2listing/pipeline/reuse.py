@@ -122,6 +122,9 @@ def reuse_outcome(
     missing or not JSON, or one of its files is missing or changed (see _listing_intact). Its claim
     is then set to RETRY, so that this run can claim the product and generate it.
     """
+    now = datetime.now(UTC)
+    if "manifest" not in earlier.artifacts and "failure" in earlier.artifacts:
+        return _reuse_refusal(product, earlier, run_id=run_id, source=source, now=now, store=store, records=records)
     try:
         manifest = Manifest.model_validate(get_json(store, earlier.artifacts.get("manifest", "")))
     except (ArtifactMissing, ArtifactUnreadable, ValidationError):
@@ -130,7 +133,6 @@ def reuse_outcome(
         records.settle_spec(earlier, ClaimState.RETRY)
         return None
 
-    now = datetime.now(UTC)
     manifest_key = keys.product_file(run_id, product.spec.sku, "manifest.json")
     reused_manifest = manifest.model_copy(
         update={
@@ -173,6 +175,38 @@ def reuse_outcome(
     current = earlier.model_copy(update={"changed_at": record.changed_at or earlier.changed_at})
     records.put_listing(current, as_of=record)
     return record
+
+
+def _reuse_refusal(
+    product: NormalizedProduct,
+    earlier: ProductRecord,
+    *,
+    run_id: str,
+    source: str,
+    now: datetime,
+    store: ObjectStore,
+    records: RecordStore,
+) -> ProductRecord | None:
+    """Record again, at no cost, a product whose copy the provider refused, while its failure file is in place.
+
+    The spec is the same, so asking again would be refused again and billed again (see record_product_failure).
+    """
+    if not store.exists(earlier.artifacts["failure"]):
+        records.settle_spec(earlier, ClaimState.RETRY)
+        return None
+    return earlier.model_copy(
+        update={
+            "run_id": run_id,
+            "source": source,
+            "started_at": now,
+            "finished_at": now,
+            "changed_at": product.changed_at,
+            "duration_ms": None,
+            "usage": [],
+            "cost_usd": 0.0,
+            "reused_from": earlier.run_id,
+        }
+    )
 
 
 def _listing_intact(manifest: Manifest, store: ObjectStore) -> bool:

@@ -516,7 +516,9 @@ def _vision_pass(
             reports[job.job_id] = future.result()
         except VISION_FAULTS as error:
             logger.warning("vision check failed", extra={"job_id": job.job_id, "error": type(error).__name__})
-            reports[job.job_id] = failed_vision(job, f"{type(error).__name__}: {error}")
+            # A refusal to look at the image comes back the same for the same image, so it stands.
+            retryable = not isinstance(error, ContentBlocked)
+            reports[job.job_id] = failed_vision(job, f"{type(error).__name__}: {error}", retryable=retryable)
         except ProviderThrottled as error:
             throttled.append(error)
         except Exception as error:
@@ -529,12 +531,12 @@ def _vision_pass(
 OUT_OF_TIME = "the vision check did not finish within the function's time limit"
 
 
-def failed_vision(job: ImageJob, reason: str) -> VisionReport:
+def failed_vision(job: ImageJob, reason: str, *, retryable: bool = True) -> VisionReport:
     """Return every item of the job's checklist as unverified, with the reason no model judged them."""
     verdicts = [
         VisionVerdict.model_validate({**item, "verdict": "unverified", "reason": reason}) for item in checklist(job)
     ]
-    return VisionReport(verdicts=verdicts, error=reason)
+    return VisionReport(verdicts=verdicts, error=reason, retryable=retryable)
 
 
 def _error_cause(error: dict[str, Any]) -> str:
@@ -558,7 +560,7 @@ def _cached_vision(store: ObjectStore, vision: VisionChecker, job: ImageJob, ima
 
 
 def _cache_vision(store: ObjectStore, vision: VisionChecker, job: ImageJob, image: bytes, report: VisionReport) -> None:
-    # An 'unverified' verdict may come from a passing fault of the model, so only settled verdicts are kept.
-    unsettled = report.error is not None or any(verdict.verdict == "unverified" for verdict in report.verdicts)
-    if not unsettled:
+    # A model's answer is kept, unverified items and all, since asking again about the same image costs a call
+    # and gets the same answer. A check that a fault or the time limit cut short is not.
+    if not report.retryable:
         put_json(store, _vision_cache(vision, image, job), report)

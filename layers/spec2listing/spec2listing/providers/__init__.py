@@ -49,7 +49,14 @@ class VisionReport(BaseModel):
 
     verdicts: list[VisionVerdict]
     error: str | None = Field(
-        default=None, description="Why no model judged the image (a fault, no time left); items are then unverified."
+        default=None,
+        description="Why the image failed its vision check: no model judged it (a fault, no time left) and its "
+        "items are unverified, or the model left unverified what it had to confirm.",
+    )
+    retryable: bool = Field(
+        default=False,
+        description="True when a provider fault or the time limit kept the model from judging the image, so a run "
+        "of the same spec checks it again; a model's own answer, and a refusal, stand.",
     )
 
 
