@@ -467,3 +467,26 @@ def test_title_states_size_once(name) -> None:
     title = OfflineCopyWriter().write(spec, None, ledger=MemoryLedger()).listing.title
     assert title.startswith(f"{name} – Stoneware Clay – ")
     assert title.replace(" ", "").count("350ml") == 1
+
+
+@pytest.mark.parametrize(
+    ("material", "head"),
+    [
+        ("18k gold plated 925 sterling silver", "18k Gold Plated 925 Sterling Silver"),
+        ("vegan leather made from apple waste", "Vegan Leather"),
+        ("full grain leather tanned in Italy", "Full Grain Leather"),
+        ("hand woven cotton", "Hand Woven Cotton"),
+    ],
+)
+def test_title_material_ends_before_its_clause(material, head) -> None:
+    (spec,) = specs_in(EXAMPLES / "daypack.json")
+    title = OfflineCopyWriter().write(spec.model_copy(update={"materials": [material]}), None, ledger=MemoryLedger())
+    assert f" – {head}, " in title.listing.title
+
+
+def test_title_leaves_out_material_too_long_to_cut() -> None:
+    (spec,) = specs_in(EXAMPLES / "daypack.json")
+    spec = spec.model_copy(update={"materials": ["premium full grain vegetable tanned italian cow leather"]})
+    title = OfflineCopyWriter().write(spec, None, ledger=MemoryLedger()).listing.title
+    assert "Leather" not in title
+    assert title.startswith("Fjellstad Ridge Daypack 22 L – 780 g")

@@ -42,10 +42,14 @@ from spec2listing.models.spec import Platform, ProductSpec
 from spec2listing.providers import CopyDraft
 
 BULLET_COUNT = 5
-HEADLINE_MATERIAL_WORDS = 4
+HEADLINE_MATERIAL_WORDS = 6
 # Words that start a qualifying clause after a material's name ('nylon with a coating', 'wool from Norway').
 _LINKING_WORDS = frozenset({"with", "and", "from", "for", "featuring", "including", "in", "on", "plus"})
 _SMALL_WORDS = _LINKING_WORDS | {"a", "an", "the", "of", "or", "to", "by"}
+# Participles that start a clause when a preposition follows them ('leather tanned in Italy', 'made from
+# apple waste'); before anything else they describe the material ('gold plated 925 sterling silver').
+_IRREGULAR_PARTICIPLES = frozenset({"made", "grown", "spun", "woven", "sewn", "knit", "built", "cut", "worn"})
+_CLAUSE_PREPOSITIONS = frozenset({"in", "from", "by", "with", "at", "on", "to", "for"})
 
 
 def _sentence_key(text: str) -> str:
@@ -125,7 +129,9 @@ class OfflineCopyWriter:
         parts = [display_name(spec)]
         details = []
         if spec.materials:
-            details.append(_headline_material(spec.materials[0]))
+            material = _headline_material(spec.materials[0])
+            if material:
+                details.append(material)
         size = weight_text(spec) if spec.weight else volume_text(spec)
         if size:
             details.append(size.split(" (")[0])
@@ -365,28 +371,36 @@ def _lower_first(text: str) -> str:
     return text
 
 
-def _headline_material(material: str) -> str:
+def _headline_material(material: str) -> str | None:
     """Shorten a material to the head phrase a title shows, such as 'Recycled 420D Nylon'.
 
-    The phrase ends before the first comma, bracket or linking word ('with', 'from') and has at
-    most HEADLINE_MATERIAL_WORDS words. Only words that start with a small letter are capitalized,
-    so '420D', 'PFC-free' and markup keep their spelling.
+    The phrase ends before the first comma, bracket, linking word ('with', 'from') or participle that
+    starts a clause ('tanned in'). A phrase longer than HEADLINE_MATERIAL_WORDS words gives None, since
+    any cut of it could end before its noun ('18k Gold Plated 925' of '… sterling silver'). Only words
+    that start with a small letter are capitalized, so '420D', 'PFC-free' and markup keep their spelling.
     """
-    head = re.split(r"[,;(]", material, maxsplit=1)[0]
+    head = re.split(r"[,;(]", material, maxsplit=1)[0].split()
     words: list[str] = []
-    for word in head.split():
-        if words and word.lower() in _LINKING_WORDS:
+    for index, word in enumerate(head):
+        if words and (word.lower() in _LINKING_WORDS or _starts_clause(word, head[index + 1 : index + 2])):
             break
         words.append(word)
-    words = words[:HEADLINE_MATERIAL_WORDS]
     while len(words) > 1 and words[-1].lower() in _SMALL_WORDS:
         words.pop()
+    if len(words) > HEADLINE_MATERIAL_WORDS:
+        return None
     if not words:
         return material.strip()
     return " ".join(
         word if (index > 0 and word.lower() in _SMALL_WORDS) or _unit_after_number(words, index) else _capitalize(word)
         for index, word in enumerate(words)
     )
+
+
+def _starts_clause(word: str, following: list[str]) -> bool:
+    lowered = word.lower()
+    participle = lowered.endswith("ed") or lowered in _IRREGULAR_PARTICIPLES
+    return participle and bool(following) and following[0].lower() in _CLAUSE_PREPOSITIONS
 
 
 def _unit_after_number(words: list[str], index: int) -> bool:
