@@ -470,6 +470,29 @@ def test_title_states_size_once(name) -> None:
 
 
 @pytest.mark.parametrize(
+    ("key", "label"),
+    [
+        ("made_in", "Made in"),
+        ("assembled_in", "Assembled in"),
+        ("screen_in", "Screen (in)"),
+        ("torque_in_lb", "Torque (in-lb)"),
+        ("flow_rate_l_min", "Flow rate (l/min)"),
+        ("area_sq_ft", "Area (sq ft)"),
+        ("coverage_m2_per_l", "Coverage (m²/l)"),
+        ("brew_temp_c", "Brew temp (°C)"),
+        ("alcohol_pct", "Alcohol (%)"),
+        ("max_speed_km_h", "Max speed (km/h)"),
+        ("led_type", "LED type"),
+        ("ports_usb_c", "Ports USB-C"),
+        ("vitamin_d3", "Vitamin D3"),
+        ("vitamin_c", "Vitamin C"),
+    ],
+)
+def test_spec_label_units_and_abbreviations(key, label) -> None:
+    assert spec_label(key) == label
+
+
+@pytest.mark.parametrize(
     ("material", "head"),
     [
         ("18k gold plated 925 sterling silver", "18k Gold Plated 925 Sterling Silver"),
@@ -490,3 +513,16 @@ def test_title_leaves_out_material_too_long_to_cut() -> None:
     title = OfflineCopyWriter().write(spec, None, ledger=MemoryLedger()).listing.title
     assert "Leather" not in title
     assert title.startswith("Fjellstad Ridge Daypack 22 L – 780 g")
+
+
+@pytest.mark.parametrize(
+    ("brand", "name", "shown"),
+    [
+        ("Kraftwerk Präzision", "Kraftwerk BS 18 Drill", "Kraftwerk BS 18 Drill"),
+        ("The North Face", "The Summit Jacket", "The North Face The Summit Jacket"),
+        ("Fjellstad", "Ridge Daypack", "Fjellstad Ridge Daypack"),
+    ],
+)
+def test_display_name_names_brand_once(brand, name, shown) -> None:
+    (spec,) = specs_in(EXAMPLES / "daypack.json")
+    assert display_name(spec.model_copy(update={"brand": brand, "name": name})) == shown

@@ -296,7 +296,7 @@ _KEY_SUFFIX_UNITS = {"c": "°c", "f": "°f", "celsius": "°c", "fahrenheit": "°
 _UNIT_NAMED_KEYS = {"carat": "ct", "carats": "ct", "karat": "k", "kcal": "kcal", "calories": "kcal", "kj": "kj"}
 _UNIT_NAMED_KEYS |= {"age": "year", "ages": "year"}
 # Words before "c" or "f" that make the letter a name rather than a temperature: "usb_c", "vitamin_c", "class_f".
-_LETTER_NAMERS = frozenset(
+LETTER_NAMERS = frozenset(
     {"usb", "type", "vitamin", "class", "grade", "size", "cup", "category", "group", "series", "model", "level"}
     | {"section", "part", "plan", "option", "version", "row", "block", "zone", "band", "port", "ports", "hall"}
 )
@@ -365,7 +365,7 @@ def key_unit(key: str) -> str | None:
         return compound
     if before == "per":
         return unit_key(words[-3]) if len(words) > 2 else None
-    if last in ("c", "f") and before in _LETTER_NAMERS:
+    if last in ("c", "f") and before in LETTER_NAMERS:
         return None
     if len(words) > 2 and unit_key(before) is not None and _word_unit(last) is not None:
         return unit_key(before)

@@ -3,7 +3,7 @@
 import re
 from decimal import Decimal
 
-from spec2listing.consistency.units import UNITS, minimum_suffix, unit_symbol
+from spec2listing.consistency.units import LETTER_NAMERS, UNITS, minimum_suffix, unit_symbol
 from spec2listing.copywriting.platforms import fit
 from spec2listing.models.spec import ProductSpec
 
@@ -55,19 +55,86 @@ _NOT_LABEL_UNITS = frozenset({"k", "s", "h", "ph", "ip", "ipx", "star"})
 def spec_label(key: str) -> str:
     """Turn a spec key such as heel_to_toe_drop_mm into 'Heel to toe drop (mm)'.
 
-    Underscores separate words. A key with capitals ('CRI', 'USB-C output', 'pH')
-    is written as given, because its capitals and hyphens are part of the name.
+    Underscores separate words. Trailing unit words become the unit: 'torque_in_lb' gives 'Torque (in-lb)',
+    'flow_rate_l_min' 'Flow rate (l/min)'. A key with capitals ('CRI', 'USB-C output', 'pH') is written as
+    given, because its capitals and hyphens are part of the name; in a key in small letters, known
+    abbreviations are written in capitals ('led_type' as 'LED type').
     """
     words = key.split("_")
     unit = None
     if minimum_suffix([word.lower() for word in words]):
         words = ["minimum", *words[:-1]]
-    elif len(words) > 1 and (words[-1] in UNITS or words[-1] == "in") and words[-1] not in _NOT_LABEL_UNITS:
-        unit = unit_symbol(words.pop())
-    label = " ".join(word for word in words if word)
-    if label == label.lower():
+    else:
+        words, unit = _split_unit(words)
+    words = [word for word in words if word]
+    if key == key.lower():
+        words = _written_words(words)
+    label = " ".join(words)
+    if key == key.lower():
         label = label[:1].upper() + label[1:]
     return f"{label} ({unit})" if unit else label
+
+
+def _split_unit(words: list[str]) -> tuple[list[str], str | None]:
+    """Split a key's trailing unit words off its name: one unit, a pair such as "in_lb", or a rate."""
+    low = [word.lower() for word in words]
+    if len(low) > 3 and low[-2] == "per" and _unit_word(low[-3], low[-4]) and _unit_word(low[-1], "per"):
+        return words[:-3], f"{_unit_text(low[-3])}/{_unit_text(low[-1])}"
+    if len(low) > 2 and (low[-2], low[-1]) in _UNIT_PAIRS:
+        return words[:-2], _UNIT_PAIRS[(low[-2], low[-1])]
+    if len(low) > 2 and _unit_word(low[-2], low[-3]) and _unit_word(low[-1], low[-2]):
+        return words[:-2], f"{_unit_text(low[-2])}/{_unit_text(low[-1])}"
+    if len(low) > 1 and _unit_word(low[-1], low[-2]):
+        return words[:-1], _unit_text(low[-1])
+    return words, None
+
+
+def _unit_word(word: str, before: str) -> bool:
+    """Tell whether a key word is a unit, given the word before it ('made_in' is no size in inches)."""
+    if word in _NOT_LABEL_UNITS:
+        return False
+    if word == "in":
+        return not (before.endswith("ed") or before in _IRREGULAR_PARTICIPLES)
+    if word in ("c", "f"):
+        return before not in LETTER_NAMERS
+    return word in UNITS or word in _LABEL_SPELLINGS
+
+
+def _unit_text(word: str) -> str:
+    return _LABEL_SPELLINGS.get(word) or unit_symbol(word)
+
+
+def _written_words(words: list[str]) -> list[str]:
+    """Write known abbreviations in capitals, and the letter of a vitamin: 'usb c' as 'USB-C', 'vitamin d3'."""
+    written: list[str] = []
+    for word in words:
+        if written and written[-1] == "USB" and word == "c":
+            written[-1] = "USB-C"
+        elif word in _ABBREVIATIONS_IN_CAPITALS or (written and written[-1].lower() == "vitamin"):
+            written.append(word.upper())
+        else:
+            written.append(word)
+    return written
+
+
+# Unit words a key ends in that are spelled otherwise: 'alcohol_pct', 'area_m2', 'brew_temp_c'.
+_LABEL_SPELLINGS = {"pct": "%", "m2": "m²", "m3": "m³", "cm2": "cm²", "c": "°C", "f": "°F"}
+# Two key words that write one unit.
+_UNIT_PAIRS = {
+    ("in", "lb"): "in-lb",
+    ("ft", "lb"): "ft-lb",
+    ("sq", "ft"): "sq ft",
+    ("sq", "in"): "sq in",
+    ("sq", "m"): "m²",
+    ("km", "h"): "km/h",
+}
+# Participles after which "in" is a preposition: 'made_in', 'assembled_in'.
+_IRREGULAR_PARTICIPLES = frozenset({"made", "grown", "spun", "woven", "sewn", "knit", "built", "born"})
+# Abbreviations that spec keys write in small letters and labels write in capitals.
+_ABBREVIATIONS_IN_CAPITALS = frozenset(
+    {"led", "usb", "spf", "upf", "fsc", "uv", "uva", "uvb", "voc", "gps", "hdmi", "bpa", "pvc", "lcd", "oled"}
+    | {"ssd", "hdd", "ram", "cpu", "nfc", "hepa", "gots", "rfid", "tpu", "iso", "ansi", "astm", "dwr", "ce"}
+)
 
 
 def spec_value(value: str | int | float | bool) -> str:
@@ -91,10 +158,20 @@ def spec_lines(spec: ProductSpec) -> list[str]:
 
 
 def display_name(spec: ProductSpec) -> str:
-    """Brand and product name without repeating a brand the name already starts with."""
-    if spec.name.lower().startswith(spec.brand.lower()):
+    """Brand and product name without repeating a brand the name already starts with.
+
+    A name that starts with the brand's first word, as "Kraftwerk BS 18" of the brand "Kraftwerk Präzision",
+    names the brand already, unless that word is an article ("The", "Le").
+    """
+    name, brand = spec.name.casefold(), spec.brand.casefold()
+    first = brand.split()[0] if brand.split() else brand
+    if name.startswith(brand) or (first not in _ARTICLES and name.split()[:1] == [first]):
         return spec.name
     return f"{spec.brand} {spec.name}"
+
+
+# Articles that start brand names ("The North Face", "Le Creuset") and product names alike.
+_ARTICLES = frozenset({"the", "a", "an", "le", "la", "les", "l'", "el", "los", "las", "il", "der", "die", "das"})
 
 
 def category_leaf(spec: ProductSpec) -> str:
