@@ -230,20 +230,20 @@ def test_damaged_unchanged_listing_generated_again(store, records, publisher, da
     assert all(store.exists(image["key"]) for image in regenerated["images"] if image["key"])
 
 
-@pytest.mark.parametrize("artifact", ["review", "export"])
+@pytest.mark.parametrize("artifact", ["review", "export", "image_jobs", "consistency"])
 def test_listing_missing_sheet_regenerated(store, records, publisher, artifact) -> None:
     catalog = _catalog(store, records, publisher)
     data = _bytes(_spec("gan-charger.json"))
     first = catalog.run("charger.json", data)
     manifest = catalog.manifest(first.run_id, "VL-GAN65-3P")
-    key = manifest["artifacts"]["review"] if artifact == "review" else next(iter(manifest["exports"].values()))
+    key = next(iter(manifest["exports"].values())) if artifact == "export" else manifest["artifacts"][artifact]
     store.objects.pop(key)
 
     second = catalog.run("charger.json", data)
 
     assert (second.queued_count, second.reused_count) == (1, 0)
     regenerated = catalog.manifest(second.run_id, "VL-GAN65-3P")
-    assert store.exists(regenerated["artifacts"]["review"])
+    assert all(store.exists(regenerated["artifacts"][name]) for name in ("review", "image_jobs", "consistency"))
     assert all(store.exists(key) for key in regenerated["exports"].values())
 
 

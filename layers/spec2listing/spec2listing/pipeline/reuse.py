@@ -212,15 +212,15 @@ def _reuse_refusal(
 def _listing_intact(manifest: Manifest, store: ObjectStore) -> bool:
     """Tell whether a listing's spec, copy and images are in the bucket at the size the run wrote.
 
-    Its review sheet and exports, which the new run's manifest and review index point to, must exist too.
-    One HEAD request each. A file whose size was not recorded (the sheet, the exports, any file of a
-    manifest written before sizes were) is held to existence alone.
-    The report is left out, since a change reads a damaged one as flagged and writes the copy again.
+    Its image jobs, report, review sheet and exports, which the new run's manifest and review index point
+    to, must exist too. One HEAD request each. A file whose size was not recorded (all but the spec, copy
+    and images, and any file of a manifest written before sizes were) is held to existence alone.
     NOTE: a file replaced by other bytes of the same size is not caught. Reading every copy and image
     would make an unchanged catalog download each listing again.
     """
+    named = ("copy", "spec", "image_jobs", "consistency", "review")
     wanted = [image.key for image in manifest.images if image.key]
-    wanted += [manifest.artifacts[name] for name in ("copy", "spec", "review") if manifest.artifacts.get(name)]
+    wanted += [manifest.artifacts[name] for name in named if manifest.artifacts.get(name)]
     wanted += list(manifest.exports.values())
 
     def intact(key: str) -> bool:
