@@ -882,6 +882,7 @@ def test_copy_kept_when_only_variant_codes_change() -> None:
     recoloured = copy_decision(["variants"], old_spec, listing, new_spec=_recoded(old_spec, color="Teal"))
 
     assert recoded.reuse
+    assert recoded.reason == "the copy does not depend on what changed (variant colour codes or SKUs)"
     assert renamed.reuse
     assert not recoloured.reuse
 

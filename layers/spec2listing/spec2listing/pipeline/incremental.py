@@ -128,8 +128,10 @@ def copy_decision(
     if not changed:
         return CopyDecision(reuse=True, reason="the spec is unchanged")
     affecting = [name for name in changed if name not in COPY_INDEPENDENT_FIELDS and name != "price"]
+    described = list(changed)
     if "variants" in affecting and new_spec is not None and _only_codes_changed(old_spec, new_spec, old_copy):
         affecting.remove("variants")
+        described[described.index("variants")] = "variant colour codes or SKUs"
     if affecting:
         return CopyDecision(reuse=False, reason="the copy depends on changed " + ", ".join(affecting))
     if "price" in changed:
@@ -145,7 +147,7 @@ def copy_decision(
             return CopyDecision(reuse=False, reason=f"the copy has the number {bare}, which may be the old price")
     if copy_flags:
         return CopyDecision(reuse=False, reason="the last listing's copy was flagged: " + ", ".join(copy_flags))
-    kept = ", ".join(changed)
+    kept = ", ".join(described)
     return CopyDecision(reuse=True, reason=f"the copy does not depend on what changed ({kept})")
 
 
