@@ -386,3 +386,18 @@ def test_run_without_inputs_is_usage_error(tmp_path, capsys) -> None:
 
     assert code == 2
     assert "nothing to run" in capsys.readouterr().err
+
+
+def test_stored_brand_guide_is_named(tmp_path, capsys) -> None:
+    (tmp_path / "brands").mkdir()
+    shutil.copy(EXAMPLES / "daypack.json", tmp_path / "daypack.json")
+    shutil.copy(EXAMPLES / "brands" / "fjellstad.json", tmp_path / "brands" / "fjellstad.json")
+    out = tmp_path / "out"
+    assert main(["run", str(tmp_path / "daypack.json"), "--out", str(out)]) == 0
+    assert "keeps brand guides" not in capsys.readouterr().err
+    shutil.rmtree(tmp_path / "brands")
+
+    code = main(["run", str(tmp_path / "daypack.json"), "--out", str(out)])
+
+    assert code == 0
+    assert "keeps brand guides from earlier runs (fjellstad)" in capsys.readouterr().err

@@ -246,6 +246,7 @@ def _run(arguments: argparse.Namespace, console: Console) -> int:
     if conflicts:
         raise UsageError("\n".join(conflicts))
     out_dir = _output_folder(arguments.out)
+    _note_stored_brand_guides(out_dir, brand_folders)
     _check_settings(
         providers=arguments.providers,
         product_concurrency=arguments.product_concurrency,
@@ -433,6 +434,21 @@ def _input_files(arguments: argparse.Namespace, *, required: bool = True) -> tup
     folders = list(dict.fromkeys([*found_brand_folders, *arguments.brands]))
     _check_brand_guides_agree(folders)
     return files, folders
+
+
+def _note_stored_brand_guides(out_dir: Path, brand_folders: list[Path]) -> None:
+    """Name the brand guides the output folder keeps from earlier commands that no folder of this one has.
+
+    The output folder is the local bucket, and a spec that names such a guide uses the stored copy, so a
+    guide deleted or renamed beside the specs would otherwise go on shaping copy without a word.
+    """
+    given = {path.stem for folder in brand_folders for path in folder.glob("*.json")}
+    stored = sorted(path.stem for path in (out_dir / keys.BRANDS_PREFIX).glob("*.json") if path.stem not in given)
+    if stored:
+        _error_console().print(
+            f"note: {shown(str(out_dir / keys.BRANDS_PREFIX))} keeps brand guides from earlier runs "
+            f"({shown(', '.join(stored))}); specs that name them use them. Delete a file there to stop that."
+        )
 
 
 def _read_events(paths: list[Path]) -> list[tuple[Path, dict[str, Any]]]:
