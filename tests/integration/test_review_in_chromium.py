@@ -17,6 +17,7 @@ from spec2listing.costs.ledger import UsageLedger
 from spec2listing.imaging.offline import OfflineRenderer
 from spec2listing.imaging.offline_vision import OfflineVisionChecker
 from spec2listing.models.jobs import ImageJob
+from spec2listing.models.records import RunRecord, RunStatus
 from spec2listing.models.spec import ProductSpec
 from spec2listing.models.tasks import (
     IntakeTask,
@@ -26,6 +27,7 @@ from spec2listing.models.tasks import (
 from spec2listing.pipeline.intake import run_intake
 from spec2listing.pipeline.outcomes import summarize_run
 from spec2listing.providers import RenderedImage
+from spec2listing.review.html import render_runs_index
 from spec2listing.storage import keys
 from spec2listing.storage.events import MemoryPublisher
 from spec2listing.storage.objects import MemoryObjectStore, get_json
@@ -79,7 +81,8 @@ def _run(store, records, file: Path, renderer) -> str:
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory) -> tuple[Path, dict[str, str]]:
-    """Two runs written to disk: a clean serum and a trail runner with one wrongly coloured variant image."""
+    """Two runs written to disk, and the runs index a local output folder contains: a clean serum and a trail
+    runner with one wrongly coloured variant image."""
     store, records = MemoryObjectStore("review-test"), MemoryRecordStore()
     for path in ACCEPTANCE_BRANDS.glob("*.json"):
         store.put_bytes(keys.brand_guide(path.stem), path.read_bytes(), "application/json")
@@ -92,6 +95,8 @@ def site(tmp_path_factory) -> tuple[Path, dict[str, str]]:
         target = root / key
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(store.get_bytes(key))
+    recorded = [records.get_run(run_id) for run_id in runs.values()]
+    (root / "index.html").write_text(render_runs_index([run for run in recorded if run]), encoding="utf-8")
     return root, runs
 
 
@@ -206,3 +211,85 @@ def test_run_index_lists_products_by_status(site, page) -> None:
         link.click()
         assert page.text_content("#status") == status
         assert all(image["width"] > 0 for image in _images(page))
+
+
+PHONE = {"width": 390, "height": 844}
+# A script that lists each word of the given elements that the layout splits across lines. A word is a run of
+# letters and digits, or with `whole` set, a run of characters other than spaces, so "CM-TEE-01" may not break
+# at a hyphen either.
+SPLIT_WORDS = """([elements, whole]) => elements.flatMap(element => {
+    const pattern = whole ? /\\S+/g : /[\\p{L}\\p{N}]+/gu;
+    const split = [];
+    const walker = document.createTreeWalker(element, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        for (const match of node.data.matchAll(pattern)) {
+            const range = document.createRange();
+            range.setStart(node, match.index);
+            range.setEnd(node, match.index + match[0].length);
+            const lines = new Set([...range.getClientRects()].map(rect => Math.round(rect.top)));
+            if (lines.size > 1) split.push(match[0]);
+        }
+    }
+    return split;
+})"""
+
+
+def _split_words(page, selector: str, *, whole: bool = False) -> list[str]:
+    elements = page.locator(selector).element_handles()
+    split: list[str] = page.evaluate(SPLIT_WORDS, [elements, whole])
+    return split
+
+
+def _page_width(page) -> int:
+    width: int = page.evaluate("document.documentElement.scrollWidth")
+    return width
+
+
+def test_sheet_fits_phone_width(site, page) -> None:
+    root, runs = site
+    page.set_viewport_size(PHONE)
+    page.goto(_sheet(root, runs["drifted"], "NP-RDG-TR-01").as_uri())
+
+    assert _page_width(page) <= PHONE["width"]
+    assert _split_words(page, "td, th") == []
+
+
+def test_run_index_fits_phone_width(site, page) -> None:
+    root, runs = site
+    page.set_viewport_size(PHONE)
+    page.goto((root / keys.run_review_index(runs["drifted"])).as_uri())
+
+    assert _page_width(page) <= PHONE["width"]
+    assert _split_words(page, "td, th") == []
+    assert _split_words(page, "td.sku, .badge", whole=True) == []
+
+
+def test_runs_index_fits_phone_width(site, page) -> None:
+    root, _ = site
+    page.set_viewport_size(PHONE)
+    page.goto((root / "index.html").as_uri())
+
+    assert _page_width(page) <= PHONE["width"]
+    assert _split_words(page, "td, th") == []
+    assert _split_words(page, "td.run, td.status", whole=True) == []
+
+
+def test_runs_index_keeps_ids_whole_beside_errors(site, page, tmp_path) -> None:
+    root, runs = site
+    run = _read_json(root / keys.run_summary(runs["drifted"]))
+    failed = RunRecord(
+        run_id=run["run_id"],
+        status=RunStatus.FAILED,
+        source="s3://bucket/incoming/a-catalog-with-a-rather-long-file-name.csv",
+        started_at=STARTED,
+        counts={"FAILED": 3},
+        error="States.Timeout: " + "the run stopped before every product finished " * 8,
+    )
+    index = tmp_path / "index.html"
+    index.write_text(render_runs_index([failed]), encoding="utf-8")
+
+    for width in (PHONE["width"], 1400):
+        page.set_viewport_size({"width": width, "height": 900})
+        page.goto(index.as_uri())
+        assert _page_width(page) <= width
+        assert _split_words(page, "td.run, td.status", whole=True) == []

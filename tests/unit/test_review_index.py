@@ -69,7 +69,7 @@ def test_flagged_score_never_shown_as_one() -> None:
 
     page = render_run_index(RUN, [product])
 
-    assert "<td>0.99</td>" in page
+    assert ">0.99</td>" in page
     assert "1.00" not in page
 
 
