@@ -33,7 +33,7 @@ def test_index_lists_file_rejection_reason() -> None:
 
     page = render_run_index(RUN, [], [Rejection(origin="file", errors=[error])])
 
-    assert "the file is a PNG image, not text (got first bytes 89 50 4e 47)" in page
+    assert "the file is a PNG image, not text (got <bdi>first bytes 89 50 4e 47</bdi>)" in page
     assert "a UTF-8 text file with a product spec" in page
     assert 'href="../../../rejected/20260101T000000Z-0000abcd/errors.json"' in page
 
@@ -193,3 +193,22 @@ def test_index_counts_rejections_without_sku() -> None:
     page = render_run_index(RUN, [product], [Rejection(origin="header", errors=[error])])
 
     assert "1 product and 1 rejection without a SKU</p>" in page
+
+
+def test_sheet_isolates_right_to_left_text() -> None:
+    title = "شاحن سريع GaN 65 W"
+    flag = DriftFlag(kind="material_traced", promised="نحاس", measured="sources none", where="title")
+
+    page = _charger_sheet([flag], title=title)
+
+    assert f'<div dir="auto">{title}</div>' in page
+    assert '<q dir="auto">نحاس</q>' in page
+    assert "measured <bdi>sources none</bdi>" in page
+
+
+def test_index_isolates_right_to_left_names() -> None:
+    product = ProductRecord(sku="SKU-1", run_id=RUN.run_id, status=ProductStatus.COMPLETE, name="كوب خزفي Mug")
+
+    page = render_run_index(RUN, [product])
+
+    assert '<td dir="auto">كوب خزفي Mug</td>' in page
