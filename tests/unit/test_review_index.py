@@ -212,3 +212,27 @@ def test_index_isolates_right_to_left_names() -> None:
     page = render_run_index(RUN, [product])
 
     assert '<td dir="auto">كوب خزفي Mug</td>' in page
+
+
+def test_index_shows_reuse_as_note() -> None:
+    earlier = "20251231T000000Z-0000abcc"
+    product = ProductRecord(
+        sku="SKU-1", run_id=RUN.run_id, status=ProductStatus.COMPLETE, score=1.0, reused_from=earlier
+    )
+
+    page = render_run_index(RUN, [product])
+
+    assert "<th>Error</th>" not in page
+    assert "<th>Note</th>" in page
+    assert f'<td class="note">unchanged, kept from run <a href="../../../runs/{earlier}/review/index.html">' in page
+
+
+def test_index_error_column_only_for_errors() -> None:
+    failed = ProductRecord(sku="SKU-1", run_id=RUN.run_id, status=ProductStatus.FAILED, error="ContentBlocked: no")
+    complete = ProductRecord(sku="SKU-2", run_id=RUN.run_id, status=ProductStatus.COMPLETE, score=1.0)
+
+    page = render_run_index(RUN, [failed, complete])
+
+    assert page.count("<th>Error</th>") == 1
+    assert "<th>Note</th>" not in page
+    assert '<td class="error">ContentBlocked: no</td>' in page

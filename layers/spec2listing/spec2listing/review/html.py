@@ -368,6 +368,7 @@ def render_run_index(
         file_rejections=file_rejections or [],
         errors_key=keys.rejected_errors(run.run_id),
         error_characters=ERROR_CHARACTERS,
+        review_index=keys.run_review_index,
     )
 
 
