@@ -4,7 +4,7 @@ import re
 import pytest
 from PIL import Image, ImageDraw
 from spec2listing.consistency.color_names import color_name_checks
-from spec2listing.consistency.engine import CHECK_KINDS, check_product
+from spec2listing.consistency.engine import CHECK_KINDS, check_product, describe
 from spec2listing.copywriting.offline import OfflineCopyWriter
 from spec2listing.costs.ledger import MemoryLedger
 from spec2listing.imaging.offline import OfflineRenderer
@@ -185,6 +185,19 @@ def test_over_long_title_and_banned_phrase_flagged() -> None:
     assert kinds["text_length"].values == {"characters": 300, "limit": 200}
     assert kinds["banned_phrase"].promised == "best ever"
     assert kinds["banned_phrase"].where == "description"
+    assert kinds["banned_phrase"].measured == "fields description"
+
+
+def test_describe_writes_lists_as_items() -> None:
+    values = {"fields": ["title", "bullets[0]"], "markup": ["<p>", "&amp;"], "rendered": [], "limit": 5}
+
+    text = describe(values)
+
+    assert text == "fields title, bullets[0]; markup <p>, &amp;; rendered none; limit 5"
+
+
+def test_describe_quotes_items_with_commas() -> None:
+    assert describe({"forbidden": [",", " ", "!"]}) == 'forbidden ",", " ", !'
 
 
 def test_offline_vision_leaves_model_items_unverified() -> None:

@@ -162,9 +162,13 @@ def test_fix_list_links_to_flagged_field_and_image() -> None:
     page = _charger_sheet(flags, title="The ultimate charger")
 
     fixes = page[page.index('id="fix"') : page.index("</ol>")]
-    assert 'href="#field-title"><code>title, bullets[0]</code>' in fixes
+    assert (
+        '<a href="#field-title"><code>title</code></a>, <a href="#field-bullets[0]"><code>bullets[0]</code></a>'
+        in fixes
+    )
     assert f'href="#image-variant-{spec.variants[0].sku.lower()}"><code>variants[0]</code>' in fixes
-    assert 'href="#copy"><code>plan</code>' in fixes
+    assert '<a href="#other-flags"><code>plan</code></a>' in fixes
+    assert 'id="other-flags"' in page
     assert '<mark class="banned" title="banned or prohibited wording">ultimate</mark>' in page
 
 
@@ -236,3 +240,46 @@ def test_index_error_column_only_for_errors() -> None:
     assert page.count("<th>Error</th>") == 1
     assert "<th>Note</th>" not in page
     assert '<td class="error">ContentBlocked: no</td>' in page
+
+
+def test_fix_list_labels_subject_by_kind() -> None:
+    flags = [
+        DriftFlag(kind="banned_phrase", promised="ultimate", measured="fields title", where="title"),
+        DriftFlag(kind="no_html", promised="Listing title", measured="markup <p>", where="title"),
+        DriftFlag(kind="variant_color", promised="Moss #4B5E2A", measured="delta e 30", where="packshot"),
+    ]
+
+    page = _charger_sheet(flags)
+
+    fixes = page[page.index('id="fix"') : page.index("</ol>")]
+    assert 'phrase <q dir="auto">ultimate</q>' in fixes
+    assert 'field <q dir="auto">Listing title</q>' in fixes
+    assert 'promised <q dir="auto">Moss #4B5E2A</q>' in fixes
+
+
+def test_missing_variant_image_links_its_card() -> None:
+    (spec,) = specs_in(ACCEPTANCE / "gan-charger.json")
+    job_id = f"variant-{spec.variants[0].sku.lower()}"
+    flag = DriftFlag(
+        kind="variant_has_image",
+        promised=spec.variants[0].sku,
+        measured=f"jobs {job_id}; rendered none",
+        where="plan",
+        values={"jobs": [job_id, "lifestyle-9"], "rendered": []},
+    )
+
+    page = _charger_sheet([flag])
+
+    fixes = page[page.index('id="fix"') : page.index("</ol>")]
+    assert f'at <a href="#image-{job_id}"><code>{job_id}</code></a>:' in fixes
+
+
+def test_field_missing_from_sheet_not_linked() -> None:
+    flag = DriftFlag(
+        kind="text_length", promised="TikTok title", measured="characters 300", where="platforms.tiktok.title"
+    )
+
+    page = _charger_sheet([flag])
+
+    fixes = page[page.index('id="fix"') : page.index("</ol>")]
+    assert "at <code>platforms.tiktok.title</code>:" in fixes

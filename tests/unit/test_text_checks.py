@@ -666,8 +666,8 @@ def test_html_tags_all_listed() -> None:
         if check.where == "platforms.amazon.title" and check.check == "no_html"
     ]
     assert not check.passed
-    assert "<script>" in check.measured["tags"]
-    assert "</script>" in check.measured["tags"]
+    assert "<script>" in check.measured["markup"]
+    assert "</script>" in check.measured["markup"]
 
 
 @pytest.mark.parametrize(
@@ -686,7 +686,7 @@ def test_plain_text_comments_and_character_references(bullet, found) -> None:
         for check in platform_limits(_with(listing, amazon=amazon))
         if check.where == "platforms.amazon.bullets[0]" and check.check == "no_html"
     ]
-    assert check.measured["tags"] == found
+    assert check.measured["markup"] == found
 
 
 def test_shopify_title_html_flagged() -> None:

@@ -38,11 +38,16 @@ from spec2listing.providers import VisionReport
 
 @dataclass(frozen=True)
 class CheckKind:
-    """How much one kind of check weighs in the score, and how its flag reads to a reviewer."""
+    """How much one kind of check weighs in the score, and how its flag reads to a reviewer.
+
+    `subject` is the label the review sheet puts before a flag's `promised` value: "promised" where the copy
+    or spec promised it, else what the check held to its rule, such as the copy field, phrase or claim.
+    """
 
     weight: float
     title: str
     fix: str
+    subject: str = "promised"
 
 
 # Weight 3: a promise a shopper sees broken, or a listing the brand forbids. Weight 2: a marketplace rule
@@ -50,42 +55,57 @@ class CheckKind:
 # variant_color and vision_anchor. Weight 1: bookkeeping that a person should still see. docs/consistency.md
 # lists every kind by weight, and a unit test checks that list against this table.
 CHECK_KINDS: dict[str, CheckKind] = {
-    "image_rendered": CheckKind(3, "Image missing", "Re-run the image job or supply the image by hand."),
+    "image_rendered": CheckKind(
+        3, "Image missing", "Re-run the image job or supply the image by hand.", subject="requested"
+    ),
     "reference_photo_found": CheckKind(
         3,
         "Reference photo not found",
         "Upload the photo under the key that reference_photos names (or under references/<sku>/), "
         "or remove it from reference_photos, then run the spec again.",
+        subject="requested",
     ),
     "reference_photo_decodes": CheckKind(
         3,
         "Reference photo is not an image",
         "Replace the photo with a PNG, JPEG or WebP image of the product, "
         "or remove it from reference_photos, then run the spec again.",
+        subject="requested",
     ),
-    "image_decodes": CheckKind(3, "Image file unreadable", "Re-render the image."),
+    "image_decodes": CheckKind(3, "Image file unreadable", "Re-render the image.", subject="requested"),
     "variant_color": CheckKind(3, "Product colour differs from the variant", "Re-render in the variant colour."),
     "variant_color_name": CheckKind(
         3,
         "Colour name contradicts its hex code",
         "Correct the variant's color_hex or its colour name, then run the spec again.",
+        subject="colour name",
     ),
     "variant_color_present": CheckKind(
         2, "Variant colour not found in the scene", "Re-render the scene with the product in the variant colour."
     ),
     "background_white": CheckKind(
-        3, "Background not white", "Re-render on pure white (RGB 255,255,255) or cut the product out onto white."
+        3,
+        "Background not white",
+        "Re-render on pure white (RGB 255,255,255) or cut the product out onto white.",
+        subject="rule",
     ),
     "background_clean": CheckKind(
         3,
         "Shadow, mark or cut-off product at the image edge",
         "Keep the whole product inside the frame, and remove any shadow or mark that reaches the image edge "
         "(edges_reached names the sides the product region touches, if any).",
+        subject="rule",
     ),
-    "product_fill": CheckKind(2, "Product too small in the frame", "Crop tighter or re-render with a larger product."),
-    "image_resolution": CheckKind(2, "Image too small for zoom", "Re-render at 1000 px or more on the longest side."),
-    "aspect_ratio": CheckKind(2, "Aspect ratio wrong for the platform", "Crop or re-render at the platform's ratio."),
-    "image_size": CheckKind(1, "Image not at the planned size", "Re-render at the planned size."),
+    "product_fill": CheckKind(
+        2, "Product too small in the frame", "Crop tighter or re-render with a larger product.", subject="rule"
+    ),
+    "image_resolution": CheckKind(
+        2, "Image too small for zoom", "Re-render at 1000 px or more on the longest side.", subject="rule"
+    ),
+    "aspect_ratio": CheckKind(
+        2, "Aspect ratio wrong for the platform", "Crop or re-render at the platform's ratio.", subject="rule"
+    ),
+    "image_size": CheckKind(1, "Image not at the planned size", "Re-render at the planned size.", subject="rule"),
     "vision_anchor": CheckKind(
         3, "Anchor not seen in the image", "Re-render with the anchor or drop it from the copy."
     ),
@@ -98,8 +118,9 @@ CHECK_KINDS: dict[str, CheckKind] = {
         "Vision check failed",
         "Look at the image for the listed items. A check that a provider fault or the time limit cut short runs "
         "again when the spec is run again.",
+        subject="check",
     ),
-    "variant_has_image": CheckKind(3, "Variant without an image", "Render the variant's image."),
+    "variant_has_image": CheckKind(3, "Variant without an image", "Render the variant's image.", subject="variant"),
     "anchor_covered": CheckKind(
         2, "Anchor not requested by any image", "Add the anchor to an image job or drop it from the copy."
     ),
@@ -107,45 +128,85 @@ CHECK_KINDS: dict[str, CheckKind] = {
         1, "Spec anchor missing from the copy", "List the anchor in the copy and name it in the description."
     ),
     "mandatory_element_requested": CheckKind(
-        2, "Mandatory element not requested", "Add the element to every image job's prompt."
+        2, "Mandatory element not requested", "Add the element to every image job's prompt.", subject="required"
     ),
-    "number_traced": CheckKind(3, "Number not in the spec", "Correct it to the spec's figure or add it to the spec."),
-    "material_traced": CheckKind(3, "Material not in the spec", "Remove the material or add it to the spec."),
-    "color_traced": CheckKind(2, "Colour not in the spec", "Remove the colour or add the variant to the spec."),
-    "property_traced": CheckKind(3, "Claim not in the spec", "Remove the claim or add it to the spec."),
-    "anchor_traced": CheckKind(2, "Anchor not in the spec", "Use the spec's anchors or add this one to the spec."),
-    "mandatory_element_traced": CheckKind(1, "Mandatory element not in the spec", "Add it to the spec."),
-    "banned_phrase": CheckKind(3, "Phrase banned by the brand guide", "Reword without the phrase."),
-    "prohibited_term": CheckKind(3, "Promotional wording the platform rejects", "Remove the promotional wording."),
-    "contact_details": CheckKind(3, "Contact details in the copy", "Remove web, e-mail and phone details."),
-    "text_length": CheckKind(2, "Text over the platform's limit", "Shorten the field to the limit."),
-    "text_bytes": CheckKind(2, "Text over the platform's byte limit", "Shorten the field to the limit."),
+    "number_traced": CheckKind(
+        3, "Number not in the spec", "Correct it to the spec's figure or add it to the spec.", subject="claim"
+    ),
+    "material_traced": CheckKind(
+        3, "Material not in the spec", "Remove the material or add it to the spec.", subject="claim"
+    ),
+    "color_traced": CheckKind(
+        2, "Colour not in the spec", "Remove the colour or add the variant to the spec.", subject="claim"
+    ),
+    "property_traced": CheckKind(
+        3, "Claim not in the spec", "Remove the claim or add it to the spec.", subject="claim"
+    ),
+    "anchor_traced": CheckKind(
+        2, "Anchor not in the spec", "Use the spec's anchors or add this one to the spec.", subject="claim"
+    ),
+    "mandatory_element_traced": CheckKind(
+        1, "Mandatory element not in the spec", "Add it to the spec.", subject="claim"
+    ),
+    "banned_phrase": CheckKind(3, "Phrase banned by the brand guide", "Reword without the phrase.", subject="phrase"),
+    "prohibited_term": CheckKind(
+        3, "Promotional wording the platform rejects", "Remove the promotional wording.", subject="field"
+    ),
+    "contact_details": CheckKind(
+        3, "Contact details in the copy", "Remove web, e-mail and phone details.", subject="field"
+    ),
+    "text_length": CheckKind(2, "Text over the platform's limit", "Shorten the field to the limit.", subject="field"),
+    "text_bytes": CheckKind(
+        2, "Text over the platform's byte limit", "Shorten the field to the limit.", subject="field"
+    ),
     "item_count": CheckKind(
-        2, "Wrong number of items", "Write as many items as the platform allows, at least one where it needs one."
+        2,
+        "Wrong number of items",
+        "Write as many items as the platform allows, at least one where it needs one.",
+        subject="field",
     ),
-    "forbidden_characters": CheckKind(2, "Characters the platform forbids", "Remove the listed characters."),
-    "no_html": CheckKind(2, "HTML where the platform wants plain text", "Remove the HTML tags."),
+    "forbidden_characters": CheckKind(
+        2, "Characters the platform forbids", "Remove the listed characters.", subject="field"
+    ),
+    "no_html": CheckKind(
+        2,
+        "HTML where the platform wants plain text",
+        "Remove the HTML tags and comments, and write each character reference as its character (& for &amp;).",
+        subject="field",
+    ),
     "unsafe_html": CheckKind(
-        3, "Markup that runs code in the description", "Remove scripts, frames, event handlers and script links."
+        3,
+        "Markup that runs code in the description",
+        "Remove scripts, frames, event handlers and script links.",
+        subject="field",
     ),
     "html_attributes": CheckKind(
-        2, "Tag attributes the platform does not accept", "Remove the attributes, keeping the tags' text."
+        2,
+        "Tag attributes the platform does not accept",
+        "Remove the attributes, keeping the tags' text.",
+        subject="field",
     ),
     "image_format": CheckKind(
-        1, "Image in another format than requested", "Render the image again; the provider ignored the format."
+        1,
+        "Image in another format than requested",
+        "Render the image again; the provider ignored the format.",
+        subject="rule",
     ),
-    "text_present": CheckKind(2, "Empty copy field", "Write the field, or drop the empty list item."),
+    "text_present": CheckKind(2, "Empty copy field", "Write the field, or drop the empty list item.", subject="field"),
     "hidden_characters": CheckKind(
-        3, "Invisible or text-reordering characters in the copy", "Delete the listed characters."
+        3, "Invisible or text-reordering characters in the copy", "Delete the listed characters.", subject="field"
     ),
-    "hashtag_count": CheckKind(1, "Too many hashtags", "Keep at most the platform's number of hashtags."),
+    "hashtag_count": CheckKind(
+        1, "Too many hashtags", "Keep at most the platform's number of hashtags.", subject="field"
+    ),
     "comparison_count": CheckKind(
         2,
         "Comparison without a competitor",
         "Keep one comparison bullet per competitor the spec lists, and none when it lists none.",
+        subject="field",
     ),
 }
-_UNKNOWN_KIND = CheckKind(1, "Check failed", "Review the measured values.")
+_UNKNOWN_KIND = CheckKind(1, "Check failed", "Review the measured values.", subject="checked")
 MAX_WEIGHT = max(kind.weight for kind in CHECK_KINDS.values())
 
 
@@ -224,8 +285,21 @@ def _record_image_evidence(job: ImageJob, results: list[CheckResult], claims: li
 
 
 def describe(values: Mapping[str, object]) -> str:
-    """Measured values as 'name value' pairs for a person to read."""
-    return ", ".join(f"{name.replace('_', ' ')} {value}" for name, value in values.items())
+    """Write measured values as 'name value' pairs for a person to read, separated by semicolons.
+
+    A list is written as its items separated by commas, or "none" when it is empty. An item that is empty,
+    contains a comma or starts or ends with a space is quoted, so that it stays readable as one item.
+    """
+    return "; ".join(f"{name.replace('_', ' ')} {_value_text(value)}" for name, value in values.items())
+
+
+def _value_text(value: object) -> str:
+    if not isinstance(value, list | tuple):
+        return str(value)
+    if not value:
+        return "none"
+    items = [str(item) for item in value]
+    return ", ".join(f'"{item}"' if not item.strip() or "," in item or item != item.strip() else item for item in items)
 
 
 def build_report(sku: str, checks: list[CheckResult], claims: list[Claim] | None = None) -> ConsistencyReport:

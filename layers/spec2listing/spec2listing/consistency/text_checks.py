@@ -175,8 +175,17 @@ def _content_checks(rule: FieldRule, where: str, text: str) -> list[CheckResult]
                 )
             )
     if rule.no_html:
-        tags = _html_found(text)
-        results.append(_check("no_html", where, rule.label, not tags, "plain text without HTML tags", tags=tags))
+        markup = _html_found(text)
+        results.append(
+            _check(
+                "no_html",
+                where,
+                rule.label,
+                not markup,
+                "plain text without HTML tags, comments or character references such as &amp;",
+                markup=markup,
+            )
+        )
     if rule.no_promotional:
         found = promotional_terms(text)
         results.append(

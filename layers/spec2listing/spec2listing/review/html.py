@@ -3,7 +3,7 @@
 Product pages embed downscaled JPEG previews as data URIs, so a page opened from
 a download or an e-mail still shows its images; each preview links to the full
 image beside the page. The sheet puts every flag next to the image or copy field
-it concerns, with the promise, the measured values and the fix.
+it concerns, with what the check held to its rule, the measured values and the fix.
 """
 
 import base64
@@ -17,6 +17,7 @@ from markupsafe import Markup, escape
 from PIL import Image
 
 from spec2listing.consistency.copy_text import plain_text
+from spec2listing.consistency.engine import kind_of
 from spec2listing.consistency.text_checks import joined_text
 from spec2listing.consistency.vocabulary import written_forms
 from spec2listing.copywriting.phrases import phrase_pattern, phrase_spans
@@ -307,6 +308,7 @@ def render_product_sheet(
     anchors += [anchor for anchor in listing.visual_anchors if anchor not in anchors and anchor not in unsupported]
     other_flags = [flag for index, flag in enumerate(report.flags) if index not in placed]
     fields = {entry.path: entry for entries in sections.values() for entry in entries}
+    fix_items = [(flag, _flag_places(flag, cards, fields, other_flags)) for flag in report.flags]
     template = _environment().get_template("product.html.j2")
     return template.render(
         spec=spec,
@@ -315,9 +317,10 @@ def render_product_sheet(
         report=report,
         cards=cards,
         sections=sections,
-        other_flags=other_flags,
+        other_flags=[(flag, places) for flag, places in fix_items if flag in other_flags],
         unsupported_anchors=unsupported,
-        fix_items=[(flag, _flag_target(flag, cards, fields)) for flag in report.flags],
+        fix_items=fix_items,
+        subject_label=lambda flag: kind_of(flag.kind).subject,
         mark=lambda text: highlight(text, anchors, drifted, banned),
     )
 
@@ -333,16 +336,39 @@ def _banned_phrases(report: ConsistencyReport) -> list[str]:
     return phrases
 
 
-def _flag_target(flag: DriftFlag, cards: list[ImageCard], fields: dict[str, CopyField]) -> str:
-    """Give the id of the element on the sheet that shows a flag: its image card, its copy field or a section."""
+@dataclass
+class FlagPlace:
+    """One place a flag names, and the id of the element on the sheet that shows it, where there is one."""
+
+    text: str
+    target: str | None = None
+
+
+def _flag_places(
+    flag: DriftFlag, cards: list[ImageCard], fields: dict[str, CopyField], other_flags: list[DriftFlag]
+) -> list[FlagPlace]:
+    """List the places a flag names, each linked to its image card, its copy field or the section that shows it.
+
+    A flag about several copy fields names each field, and a variant without an image names the cards of
+    the variant's image jobs, which show why each one failed. A place the sheet does not show is not linked.
+    """
     for card in cards:
         if flag in card.flags:
-            return f"image-{card.entry.job_id}"
-    for path in _flag_paths(flag):
-        target = fields.get(path) or fields.get(re.sub(r"\[\d+\]$", "", path)) or fields.get(f"{path}[0]")
-        if target is not None:
-            return f"field-{target.path}"
-    return "copy"
+            return [FlagPlace(flag.where, f"image-{card.entry.job_id}")]
+    paths = _flag_paths(flag)
+    if paths:
+        return [FlagPlace(path, _field_target(path, fields)) for path in paths]
+    if flag.kind == "variant_has_image":
+        card_jobs = {card.entry.job_id for card in cards}
+        jobs = [str(job) for job in flag.values.get("jobs", []) if str(job) in card_jobs]
+        if jobs:
+            return [FlagPlace(job, f"image-{job}") for job in jobs]
+    return [FlagPlace(flag.where, "other-flags" if flag in other_flags else None)]
+
+
+def _field_target(path: str, fields: dict[str, CopyField]) -> str | None:
+    target = fields.get(path) or fields.get(re.sub(r"\[\d+\]$", "", path)) or fields.get(f"{path}[0]")
+    return f"field-{target.path}" if target is not None else None
 
 
 def render_run_index(
