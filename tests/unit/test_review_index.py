@@ -106,8 +106,13 @@ def test_index_shows_hidden_characters() -> None:
     assert "[U+202E]txet[U+202C]" in page
 
 
-def _charger_sheet(flags: list[DriftFlag], claims: list | None = None, **changes: object) -> str:
-    """Render the charger's offline sheet with the given flags and claims, and copy fields changed."""
+def _charger_sheet(
+    flags: list[DriftFlag], claims: list | None = None, images: list[ImageEntry] | None = None, **changes: object
+) -> str:
+    """Render the charger's offline sheet with the given flags, claims and images, and copy fields changed.
+
+    Without `images`, the sheet has a rendered packshot and a rendered image of the first variant.
+    """
     (spec,) = specs_in(ACCEPTANCE / "gan-charger.json")
     listing = OfflineCopyWriter().write(spec, brand_for(spec), ledger=MemoryLedger()).listing
     listing = listing.model_copy(update=changes)
@@ -124,7 +129,8 @@ def _charger_sheet(flags: list[DriftFlag], claims: list | None = None, **changes
         providers={},
         artifacts={},
         exports={},
-        images=[
+        images=images
+        or [
             ImageEntry(job_id="packshot", kind="packshot", status="OK"),
             ImageEntry(job_id=f"variant-{variant.sku.lower()}", kind="variant", status="OK", variant_sku=variant.sku),
         ],
@@ -283,3 +289,50 @@ def test_field_missing_from_sheet_not_linked() -> None:
 
     fixes = page[page.index('id="fix"') : page.index("</ol>")]
     assert "at <code>platforms.tiktok.title</code>:" in fixes
+
+
+PHOTO_ERROR = (
+    "ReferencePhotoInvalid: reference photo 'front.png' (s3://bucket/references/SKU/front.png) is not a usable"
+    " image: the file is not a PNG, JPEG or WebP image"
+)
+
+
+def _failed_photo_sheet() -> str:
+    """Render the charger's sheet with three image jobs that a broken reference photo failed alike."""
+    jobs = {"packshot": "packshot", "lifestyle-1": "lifestyle", "variant-x": "variant"}
+    images = [ImageEntry(job_id=job_id, kind=kind, status="FAILED", error=PHOTO_ERROR) for job_id, kind in jobs.items()]
+    flags = [
+        DriftFlag(
+            kind="reference_photo_decodes",
+            title="Reference photo is not an image",
+            promised=f"{kind} image",
+            expected="a rendered image",
+            measured=f"FAILED: {PHOTO_ERROR}",
+            where=job_id,
+            fix="Replace the photo.",
+        )
+        for job_id, kind in jobs.items()
+    ]
+    return _charger_sheet(flags, images=images)
+
+
+def test_fix_list_groups_identical_errors() -> None:
+    page = _failed_photo_sheet()
+
+    fixes = page[page.index('id="fix"') : page.index("</ol>")]
+    assert fixes.count('<li class="fix-item"') == 1
+    assert fixes.count(PHOTO_ERROR.replace("'", "&#39;")) == 1
+    assert (
+        'at <a href="#image-packshot"><code>packshot</code></a>, <a href="#image-lifestyle-1"><code>lifestyle-1</code>'
+        '</a>, <a href="#image-variant-x"><code>variant-x</code></a>:' in fixes
+    )
+    assert 'requested <q dir="auto">packshot image</q>, <q dir="auto">lifestyle image</q>,' in fixes
+
+
+def test_card_shows_flagged_error_once() -> None:
+    page = _failed_photo_sheet()
+
+    figure = page[page.index('id="image-packshot"') :]
+    figure = figure[: figure.index("</figure>")]
+    assert figure.count(PHOTO_ERROR.replace("'", "&#39;")) == 1
+    assert "<strong>No image:</strong> FAILED</p>" in figure

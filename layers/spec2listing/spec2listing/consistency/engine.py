@@ -120,7 +120,13 @@ CHECK_KINDS: dict[str, CheckKind] = {
         "again when the spec is run again.",
         subject="check",
     ),
-    "variant_has_image": CheckKind(3, "Variant without an image", "Render the variant's image.", subject="variant"),
+    "variant_has_image": CheckKind(
+        3,
+        "Variant without an image",
+        "Fix what made the variant's image fail, as its image card says (a reference photo, a refused prompt), "
+        "then run the spec again, which renders the missing images.",
+        subject="variant",
+    ),
     "anchor_covered": CheckKind(
         2, "Anchor not requested by any image", "Add the anchor to an image job or drop it from the copy."
     ),

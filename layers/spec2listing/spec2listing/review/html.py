@@ -179,6 +179,14 @@ class ImageCard:
     longest_side: int | None = None
     share: float | None = None
 
+    @property
+    def unflagged_error(self) -> str | None:
+        """Return the render error, unless a flag on the card already quotes it."""
+        error = self.entry.error
+        if error and any(error in flag.measured for flag in self.flags):
+            return None
+        return error
+
 
 @dataclass
 class CopyField:
@@ -308,7 +316,7 @@ def render_product_sheet(
     anchors += [anchor for anchor in listing.visual_anchors if anchor not in anchors and anchor not in unsupported]
     other_flags = [flag for index, flag in enumerate(report.flags) if index not in placed]
     fields = {entry.path: entry for entries in sections.values() for entry in entries}
-    fix_items = [(flag, _flag_places(flag, cards, fields, other_flags)) for flag in report.flags]
+    flag_places = [(flag, _flag_places(flag, cards, fields, other_flags)) for flag in report.flags]
     template = _environment().get_template("product.html.j2")
     return template.render(
         spec=spec,
@@ -317,9 +325,9 @@ def render_product_sheet(
         report=report,
         cards=cards,
         sections=sections,
-        other_flags=[(flag, places) for flag, places in fix_items if flag in other_flags],
+        other_flags=[(flag, places) for flag, places in flag_places if flag in other_flags],
         unsupported_anchors=unsupported,
-        fix_items=fix_items,
+        fix_items=_fix_items(flag_places),
         subject_label=lambda flag: kind_of(flag.kind).subject,
         mark=lambda text: highlight(text, anchors, drifted, banned),
     )
@@ -369,6 +377,36 @@ def _flag_places(
 def _field_target(path: str, fields: dict[str, CopyField]) -> str | None:
     target = fields.get(path) or fields.get(re.sub(r"\[\d+\]$", "", path)) or fields.get(f"{path}[0]")
     return f"field-{target.path}" if target is not None else None
+
+
+@dataclass
+class FixItem:
+    """One entry of the sheet's "What to fix": the flags of one kind that share their measured text and fix.
+
+    A broken reference photo fails every image job with the same error, which the sheet lists once, with
+    every place it applies to.
+    """
+
+    flags: list[DriftFlag]
+    places: list[FlagPlace]
+
+    @property
+    def flag(self) -> DriftFlag:
+        return self.flags[0]
+
+    @property
+    def subjects(self) -> list[str]:
+        return list(dict.fromkeys(flag.promised for flag in self.flags))
+
+
+def _fix_items(flag_places: list[tuple[DriftFlag, list[FlagPlace]]]) -> list[FixItem]:
+    """Group flags whose kind, expectation, measured text and fix are the same, in the order they come."""
+    items: dict[tuple[str, str, str, str], FixItem] = {}
+    for flag, places in flag_places:
+        item = items.setdefault((flag.kind, flag.expected, flag.measured, flag.fix), FixItem(flags=[], places=[]))
+        item.flags.append(flag)
+        item.places += [place for place in places if place not in item.places]
+    return list(items.values())
 
 
 def render_run_index(
