@@ -44,15 +44,15 @@ def test_index_without_file_rejections() -> None:
     assert "errors.json" not in page
 
 
-def test_index_marks_cut_errors() -> None:
+def test_index_long_error_in_details() -> None:
     long_error = "ProviderUnavailable: " + "x" * 400
     product = ProductRecord(sku="SKU-1", run_id=RUN.run_id, status=ProductStatus.FAILED, error=long_error)
 
     page = render_run_index(RUN, [product])
 
-    shown = long_error[: ERROR_CHARACTERS - 1] + "…<"
+    shown = f'<span class="cut">{long_error[: ERROR_CHARACTERS - 1]}…</span></summary>{long_error}</details>'
     assert shown in page
-    assert f'title="{long_error}"' in page
+    assert "title=" not in page
 
 
 def test_index_keeps_short_errors_whole() -> None:
@@ -336,3 +336,18 @@ def test_card_shows_flagged_error_once() -> None:
     figure = figure[: figure.index("</figure>")]
     assert figure.count(PHOTO_ERROR.replace("'", "&#39;")) == 1
     assert "<strong>No image:</strong> FAILED</p>" in figure
+
+
+def test_index_links_rejected_product_errors() -> None:
+    errors_key = f"rejected/{RUN.run_id}/errors.json"
+    product = ProductRecord(
+        sku="SKU-1",
+        run_id=RUN.run_id,
+        status=ProductStatus.REJECTED,
+        error="x.json: price.amount: not a number",
+        artifacts={"errors": errors_key},
+    )
+
+    page = render_run_index(RUN, [product])
+
+    assert f'x.json: price.amount: not a number <a href="../../../{errors_key}">errors.json</a></td>' in page

@@ -35,7 +35,7 @@ from spec2listing.types import code_point, mark_hidden
 PREVIEW_SIDE = 480
 # Claims that the ledger stores as normalized vocabulary terms, which copy may write otherwise.
 _TERM_KINDS = (ClaimKind.MATERIAL, ClaimKind.COLOR, ClaimKind.PROPERTY)
-# Product errors in the index are cut to this many characters, with an ellipsis; the full text is the cell's title.
+# A longer product error in the run index shows this many characters, with an ellipsis, until it is opened.
 ERROR_CHARACTERS = 300
 STATUS_ORDER = (ProductStatus.NEEDS_REVIEW, ProductStatus.FAILED, ProductStatus.REJECTED, ProductStatus.COMPLETE)
 # A minus sign that starts a word: a hyphen, U+2212 or an en dash after a space or bracket ("-20 °C", "(−5)").
