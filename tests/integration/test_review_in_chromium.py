@@ -187,6 +187,16 @@ def test_drifted_sheet_puts_flag_beside_its_image(site, page) -> None:
     assert page.blocked == []
 
 
+def test_sheet_links_its_run_index(site, page) -> None:
+    root, runs = site
+    page.goto(_sheet(root, runs["drifted"], "NP-RDG-TR-01").as_uri())
+
+    page.click("#run-index")
+
+    assert Path(page.url.removeprefix("file://")) == root / keys.run_review_index(runs["drifted"])
+    assert page.locator("table.products[data-status='NEEDS_REVIEW']").count() == 1
+
+
 def test_sheet_screenshot_is_not_blank(site, page, tmp_path) -> None:
     root, runs = site
     page.set_viewport_size({"width": 1280, "height": 900})

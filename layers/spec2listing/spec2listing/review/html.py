@@ -8,6 +8,7 @@ it concerns, with what the check held to its rule, the measured values and the f
 
 import base64
 import io
+import posixpath
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -317,8 +318,11 @@ def render_product_sheet(
     other_flags = [flag for index, flag in enumerate(report.flags) if index not in placed]
     fields = {entry.path: entry for entries in sections.values() for entry in entries}
     flag_places = [(flag, _flag_places(flag, cards, fields, other_flags)) for flag in report.flags]
+    # The link is relative to the sheet, which is in the product folder of the run that made it.
+    sheet_folder = posixpath.dirname(keys.product_file(manifest.run_id, spec.sku, "review.html"))
     template = _environment().get_template("product.html.j2")
     return template.render(
+        run_index=posixpath.relpath(keys.run_review_index(manifest.run_id), sheet_folder),
         spec=spec,
         listing=listing,
         manifest=manifest,
