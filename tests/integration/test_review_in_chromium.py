@@ -95,8 +95,9 @@ def site(tmp_path_factory) -> tuple[Path, dict[str, str]]:
         target = root / key
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(store.get_bytes(key))
-    recorded = [records.get_run(run_id) for run_id in runs.values()]
-    (root / "index.html").write_text(render_runs_index([run for run in recorded if run]), encoding="utf-8")
+    recorded = [run for run in (records.get_run(run_id) for run_id in runs.values()) if run]
+    products = {run_id: records.list_run_products(run_id) for run_id in runs.values()}
+    (root / "index.html").write_text(render_runs_index(recorded, products), encoding="utf-8")
     return root, runs
 
 
@@ -272,6 +273,17 @@ def test_run_index_fits_phone_width(site, page) -> None:
     assert _page_width(page) <= PHONE["width"]
     assert _split_words(page, "td, th") == []
     assert _split_words(page, "td.sku, .badge", whole=True) == []
+
+
+def test_runs_index_links_sheets_to_review(site, page) -> None:
+    root, _ = site
+    page.goto((root / "index.html").as_uri())
+
+    links = page.locator("td.to-check a")
+    assert links.count() == 1
+    assert links.first.text_content() == "NP-RDG-TR-01"
+    links.first.click()
+    assert page.text_content("#status") == "NEEDS_REVIEW"
 
 
 def test_runs_index_fits_phone_width(site, page) -> None:

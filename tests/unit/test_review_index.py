@@ -351,3 +351,27 @@ def test_index_links_rejected_product_errors() -> None:
     page = render_run_index(RUN, [product])
 
     assert f'x.json: price.amount: not a number <a href="../../../{errors_key}">errors.json</a></td>' in page
+
+
+def test_runs_index_names_products_to_check() -> None:
+    run = RUN.model_copy(update={"counts": {"NEEDS_REVIEW": 6, "FAILED": 1, "COMPLETE": 1}})
+    statuses = [ProductStatus.NEEDS_REVIEW] * 6 + [ProductStatus.FAILED, ProductStatus.COMPLETE]
+    products = [
+        ProductRecord(
+            sku=f"SKU-{index}",
+            run_id=run.run_id,
+            status=status,
+            artifacts={"review": f"runs/{run.run_id}/products/SKU-{index}/review.html"},
+        )
+        for index, status in enumerate(statuses)
+    ]
+
+    page = render_runs_index([run], {run.run_id: products})
+
+    cell = page[page.index('<td class="to-check">') :]
+    cell = cell[: cell.index("</td>")]
+    assert f'<a href="runs/{run.run_id}/products/SKU-0/review.html">SKU-0</a>' in cell
+    assert cell.count("<li>") == 5
+    assert "SKU-6" not in cell
+    assert "SKU-7" not in cell
+    assert f'<a href="runs/{run.run_id}/review/index.html">and 2 more</a>' in cell

@@ -579,7 +579,12 @@ class LocalPipeline:
         document = {"note": "Local copy of the spec2listing table; edit only to reset state.", "items": items}
         _write_whole(self.out_dir / TABLE_FILE, json.dumps(document, indent=1, default=str).encode("utf-8"))
         runs = [RunRecord.model_validate(item["record"]) for item in items if item["sk"] == "RUN" and "record" in item]
-        _write_whole(self.out_dir / RUNS_INDEX_FILE, render_runs_index(runs).encode("utf-8"))
+        products: dict[str, list[ProductRecord]] = {}
+        for item in items:
+            if item["pk"].startswith("RUN#") and item["sk"].startswith("PRODUCT#") and "record" in item:
+                record = ProductRecord.model_validate(item["record"])
+                products.setdefault(record.run_id, []).append(record)
+        _write_whole(self.out_dir / RUNS_INDEX_FILE, render_runs_index(runs, products).encode("utf-8"))
 
     # ---------- running files ----------
 

@@ -10,6 +10,7 @@ import base64
 import io
 import posixpath
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -39,6 +40,10 @@ _TERM_KINDS = (ClaimKind.MATERIAL, ClaimKind.COLOR, ClaimKind.PROPERTY)
 # A longer product error in the run index shows this many characters, with an ellipsis, until it is opened.
 ERROR_CHARACTERS = 300
 STATUS_ORDER = (ProductStatus.NEEDS_REVIEW, ProductStatus.FAILED, ProductStatus.REJECTED, ProductStatus.COMPLETE)
+# Statuses of the products a person must review or fix. The index of runs names up to SKUS_SHOWN such
+# products of each run and links the run's review index for the rest.
+TO_CHECK = (ProductStatus.NEEDS_REVIEW, ProductStatus.FAILED, ProductStatus.REJECTED)
+SKUS_SHOWN = 5
 # A minus sign that starts a word: a hyphen, U+2212 or an en dash after a space or bracket ("-20 °C", "(−5)").
 _SIGN = r"(?<![^\s(\[])[-\u2212\u2013]"
 # A word of a phrase, with the hyphen before it when that is a minus sign.
@@ -440,10 +445,24 @@ def render_run_index(
     )
 
 
-def render_runs_index(runs: list[RunRecord]) -> str:
-    """Build the index of runs a local output folder holds, newest first, each linked to its review index."""
+def render_runs_index(runs: list[RunRecord], products: Mapping[str, list[ProductRecord]] | None = None) -> str:
+    """Build the index of runs a local output folder holds, newest first, each linked to its review index.
+
+    `products` maps run ids to their product records. For each run the index names the first SKUS_SHOWN
+    products in a TO_CHECK status, by status and SKU, each linked to its review sheet or, when it was
+    rejected, to its errors.
+    """
+    to_check = {
+        run_id: sorted(
+            (record for record in records if record.status in TO_CHECK),
+            key=lambda record: (TO_CHECK.index(record.status), record.sku),
+        )
+        for run_id, records in (products or {}).items()
+    }
     template = _environment().get_template("runs.html.j2")
     return template.render(
+        to_check=to_check,
+        skus_shown=SKUS_SHOWN,
         runs=sorted(runs, key=lambda run: run.started_at, reverse=True),
         statuses=[status.value for status in STATUS_ORDER],
         review_index=keys.run_review_index,
