@@ -65,6 +65,11 @@ def test_non_image_photo_fails_images(tmp_path) -> None:
     assert all("reference photo 'front.png'" in flag["measured"] for flag in flags)
     assert all("Replace the photo" in flag["fix"] for flag in flags)
     assert not [flag for flag in report["flags"] if flag["kind"] == "image_rendered"]
+    sheet = (tmp_path / "out" / product.artifacts["review"]).read_text()
+    shown = sheet[sheet.index('id="reference-0"') :]
+    shown = shown[: shown.index("</figure>")]
+    assert "<img" not in shown
+    assert "Not shown:</strong> <bdi>not a usable image: the file is not a PNG, JPEG or WebP image;" in shown
 
 
 def test_replaced_photo_renders_again(tmp_path) -> None:

@@ -273,6 +273,25 @@ def test_render_reads_staged_photos(store, records) -> None:
     assert all(photos == [_png("red"), _png("blue")] for photos in renderer.references.values())
 
 
+def test_sheet_shows_reference_photos(store, records) -> None:
+    store.put_bytes("references/R-1/a/front.png", _png("red"), "image/png")
+    store.put_bytes("photos/lamp/side.png", _png("blue"), "image/png")
+    data = json.dumps(_spec("R-1", ["a/front.png", "photos/lamp/side.png"])).encode()
+    result = _intake(store, records, "photos.json", data)
+    (item,) = get_json(store, result.products_key)
+    run_product_steps(store, records, item, renderer=OfflineRenderer())
+
+    sheet = store.get_bytes(keys.product_file(result.run_id, "R-1", "review.html")).decode()
+
+    staged = sheet[sheet.index('id="reference-0"') : sheet.index('id="reference-1"')]
+    assert '<img src="data:image/jpeg;base64,' in staged
+    assert "<code>a/front.png</code> · 8 × 8 px · read from <code>references/R-1/a/front.png</code>" in staged
+    by_key = sheet[sheet.index('id="reference-1"') :]
+    by_key = by_key[: by_key.index("</figure>")]
+    assert '<img src="data:image/jpeg;base64,' in by_key
+    assert "<code>photos/lamp/side.png</code> · 8 × 8 px</figcaption>" in by_key
+
+
 def test_bucket_key_wins_over_staged_photo(store) -> None:
     store.put_bytes("front.png", _png("red"), "image/png")
     store.put_bytes("references/R-1/front.png", _png("blue"), "image/png")

@@ -1,7 +1,10 @@
 """The run's review index and product sheet: products by status, rejections without a product, flag placement."""
 
+import base64
+import io
 from datetime import UTC, datetime
 
+from PIL import Image
 from spec2listing.copywriting.offline import OfflineCopyWriter
 from spec2listing.costs.ledger import MemoryLedger
 from spec2listing.errors import FieldError
@@ -9,7 +12,13 @@ from spec2listing.intake import Rejection
 from spec2listing.models.consistency import Claim, ClaimKind, ConsistencyReport, DriftFlag
 from spec2listing.models.manifest import ImageEntry, Manifest
 from spec2listing.models.records import ProductRecord, ProductStatus, RunRecord, RunStatus
-from spec2listing.review.html import ERROR_CHARACTERS, render_product_sheet, render_run_index, render_runs_index
+from spec2listing.review.html import (
+    ERROR_CHARACTERS,
+    reference_photo,
+    render_product_sheet,
+    render_run_index,
+    render_runs_index,
+)
 
 from tests.support import ACCEPTANCE, brand_for, specs_in
 
@@ -375,3 +384,18 @@ def test_runs_index_names_products_to_check() -> None:
     assert "SKU-6" not in cell
     assert "SKU-7" not in cell
     assert f'<a href="runs/{run.run_id}/review/index.html">and 2 more</a>' in cell
+
+
+def test_reference_photo_upright_by_exif() -> None:
+    image = Image.new("RGB", (300, 200), "teal")
+    exif = image.getexif()
+    exif[0x0112] = 6  # Orientation: stored a quarter turn from upright
+    buffer = io.BytesIO()
+    image.save(buffer, format="JPEG", exif=exif)
+
+    photo = reference_photo("front.jpg", "references/SKU-1/front.jpg", buffer.getvalue())
+
+    assert (photo.width, photo.height) == (200, 300)
+    assert photo.preview is not None
+    preview = Image.open(io.BytesIO(base64.b64decode(photo.preview.removeprefix("data:image/jpeg;base64,"))))
+    assert preview.size == (133, 200)

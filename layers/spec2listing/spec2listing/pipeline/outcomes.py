@@ -23,8 +23,15 @@ from spec2listing.models.tasks import (
     SummaryResult,
 )
 from spec2listing.pipeline.intake import RejectionReport
+from spec2listing.pipeline.references import EXPECTED_IMAGE, read_reference_photo
 from spec2listing.pipeline.steps import load_product, parse_renders, timed
-from spec2listing.review.html import preview_data_uri, render_product_sheet, render_run_index
+from spec2listing.review.html import (
+    ReferencePhoto,
+    preview_data_uri,
+    reference_photo,
+    render_product_sheet,
+    render_run_index,
+)
 from spec2listing.storage import keys
 from spec2listing.storage.events import EventPublisher
 from spec2listing.storage.objects import ObjectStore, get_json, put_json
@@ -139,8 +146,14 @@ def finalize_product(
         manifest.sizes.update({key: len(data) for key, data in rendered.values()})
         # A later document about the product reads this listing's spec again (see pipeline.variants).
         manifest.sizes[task.spec_key] = store.size(task.spec_key)
+        references = [_reference_photo(store, product.spec.sku, entry) for entry in product.spec.reference_photos]
         sheet = render_product_sheet(
-            spec=product.spec, listing=listing, manifest=manifest, report=report, previews=previews
+            spec=product.spec,
+            listing=listing,
+            manifest=manifest,
+            report=report,
+            previews=previews,
+            references=references,
         )
         store.put_bytes(review_key, sheet.encode("utf-8"), "text/html; charset=utf-8")
         put_json(store, manifest_key, manifest)
@@ -176,6 +189,17 @@ def finalize_product(
     records.settle_spec(record, ClaimState.DONE if settled else ClaimState.RETRY)
     records.put_listing(record, as_of=record)
     return ProductOutcome(sku=task.sku, status=status)
+
+
+def _reference_photo(store: ObjectStore, sku: str, entry: str) -> ReferencePhoto:
+    """Read one of the spec's reference photos for the review sheet, or return why the sheet cannot show it."""
+    photo = read_reference_photo(store, sku, entry)
+    if photo.key is None:
+        return ReferencePhoto(entry=entry, problem=photo.problem)
+    if photo.problem is not None:
+        problem = f"not a usable image: {photo.problem}; expected {EXPECTED_IMAGE}"
+        return ReferencePhoto(entry=entry, key=photo.key, problem=problem)
+    return reference_photo(entry, photo.key, photo.data)
 
 
 def vision_unchecked(report: ConsistencyReport) -> bool:

@@ -137,6 +137,30 @@ def missing_reference_photos(
     return errors
 
 
+class ReadPhoto(NamedTuple):
+    """A reference photo as read from the bucket: its key and bytes, or why it cannot be used."""
+
+    key: str | None
+    data: bytes
+    problem: str | None
+
+
+def read_reference_photo(store: ObjectStore, sku: str, entry: str) -> ReadPhoto:
+    """Read the photo an entry names and check that it decodes as an image within the size limits.
+
+    The key is None when no object has either candidate key. A photo over
+    MAX_REFERENCE_PHOTO_BYTES is not downloaded, and its data is empty.
+    """
+    key = reference_photo_key(store, sku, entry)
+    if key is None:
+        tried = " or ".join(f"s3://{store.bucket}/{candidate}" for candidate in candidate_keys(sku, entry))
+        return ReadPhoto(key=None, data=b"", problem=f"not found: no object at {tried}")
+    size = store.size(key)
+    data = store.get_bytes(key) if size <= MAX_REFERENCE_PHOTO_BYTES else b""
+    problem = image_problem(data, max_pixels=MAX_REFERENCE_PHOTO_PIXELS) if data else f"it has {size:,} bytes"
+    return ReadPhoto(key=key, data=data, problem=problem)
+
+
 def read_reference_photos(store: ObjectStore, sku: str, entries: list[str]) -> list[bytes]:
     """Read each photo an image job names and check that it decodes as an image, before any renderer sees it.
 
@@ -146,17 +170,13 @@ def read_reference_photos(store: ObjectStore, sku: str, entries: list[str]) -> l
     """
     photos = []
     for entry in entries:
-        key = reference_photo_key(store, sku, entry)
-        if key is None:
-            tried = " or ".join(f"s3://{store.bucket}/{candidate}" for candidate in candidate_keys(sku, entry))
-            raise ReferencePhotoMissing(f"reference photo {entry!r} not found: no object at {tried}")
-        size = store.size(key)
-        data = store.get_bytes(key) if size <= MAX_REFERENCE_PHOTO_BYTES else b""
-        problem = image_problem(data, max_pixels=MAX_REFERENCE_PHOTO_PIXELS) if data else f"it has {size:,} bytes"
-        if problem is not None:
+        photo = read_reference_photo(store, sku, entry)
+        if photo.key is None:
+            raise ReferencePhotoMissing(f"reference photo {entry!r} {photo.problem}")
+        if photo.problem is not None:
             raise ReferencePhotoInvalid(
-                f"reference photo {entry!r} (s3://{store.bucket}/{key}) is not a usable image: {problem}; "
-                f"expected {EXPECTED_IMAGE}"
+                f"reference photo {entry!r} (s3://{store.bucket}/{photo.key}) is not a usable image: "
+                f"{photo.problem}; expected {EXPECTED_IMAGE}"
             )
-        photos.append(data)
+        photos.append(photo.data)
     return photos

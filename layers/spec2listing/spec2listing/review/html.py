@@ -2,8 +2,10 @@
 
 Product pages embed downscaled JPEG previews as data URIs, so a page opened from
 a download or an e-mail still shows its images; each preview links to the full
-image beside the page. The sheet puts every flag next to the image or copy field
-it concerns, with what the check held to its rule, the measured values and the fix.
+image beside the page. The spec's reference photos are embedded the same way.
+The sheet puts every flag next to the image or copy field it concerns, with what
+the check held to its rule (a promise, a copy field, a phrase), the measured
+values and the fix.
 """
 
 import base64
@@ -16,7 +18,7 @@ from functools import lru_cache
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup, escape
-from PIL import Image
+from PIL import ExifTags, Image, ImageOps
 
 from spec2listing.consistency.copy_text import plain_text
 from spec2listing.consistency.engine import kind_of
@@ -35,6 +37,8 @@ from spec2listing.storage import keys
 from spec2listing.types import code_point, mark_hidden
 
 PREVIEW_SIDE = 480
+# Reference photos are shown smaller than the images made from them, beside each other.
+REFERENCE_SIDE = 200
 # Claims that the ledger stores as normalized vocabulary terms, which copy may write otherwise.
 _TERM_KINDS = (ClaimKind.MATERIAL, ClaimKind.COLOR, ClaimKind.PROPERTY)
 # A longer product error in the run index shows this many characters, with an ellipsis, until it is opened.
@@ -161,11 +165,47 @@ def _environment() -> Environment:
 
 def preview_data_uri(data: bytes) -> str:
     """A small JPEG of an image as a data: URI."""
-    image = flatten(Image.open(io.BytesIO(data)))
-    image.thumbnail((PREVIEW_SIDE, PREVIEW_SIDE))
+    return _jpeg_data_uri(flatten(Image.open(io.BytesIO(data))), PREVIEW_SIDE)
+
+
+def _jpeg_data_uri(image: Image.Image, side: int) -> str:
+    image.thumbnail((side, side))
     buffer = io.BytesIO()
     image.save(buffer, format="JPEG", quality=80)
     return "data:image/jpeg;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
+
+
+@dataclass
+class ReferencePhoto:
+    """One of the spec's reference photos as the sheet shows it: its preview and size, or why it has none."""
+
+    entry: str
+    key: str | None = None
+    preview: str | None = None
+    width: int | None = None
+    height: int | None = None
+    problem: str | None = None
+
+
+def reference_photo(entry: str, key: str, data: bytes) -> ReferencePhoto:
+    """Describe a reference photo that decodes, with a preview turned upright as its EXIF orientation says.
+
+    Browsers show a photo upright too, so its width and height are given upright. A JPEG is decoded at a
+    reduced scale, since a photo may have up to MAX_REFERENCE_PHOTO_PIXELS.
+    """
+    with Image.open(io.BytesIO(data)) as image:
+        width, height = image.size
+        if image.getexif().get(ExifTags.Base.Orientation, 1) in _QUARTER_TURNS:
+            width, height = height, width
+        image.draft("RGB", (REFERENCE_SIDE, REFERENCE_SIDE))
+        upright = flatten(ImageOps.exif_transpose(image))
+    return ReferencePhoto(
+        entry=entry, key=key, preview=_jpeg_data_uri(upright, REFERENCE_SIDE), width=width, height=height
+    )
+
+
+# EXIF orientations 5 to 8 turn the stored pixels by a quarter turn, swapping width and height.
+_QUARTER_TURNS = frozenset({5, 6, 7, 8})
 
 
 @dataclass
@@ -310,8 +350,12 @@ def render_product_sheet(
     manifest: Manifest,
     report: ConsistencyReport,
     previews: dict[str, str],
+    references: list[ReferencePhoto] | None = None,
 ) -> str:
-    """Build review.html for one product; image links are relative to the page."""
+    """Build review.html for one product; image links are relative to the page.
+
+    `references` are the spec's reference photos, in the order the spec lists them.
+    """
     cards, placed = _image_cards(manifest, report, previews, spec)
     sections = _copy_fields(listing, report, placed)
     drifted = drift_phrases(report.claims)
@@ -328,6 +372,7 @@ def render_product_sheet(
     template = _environment().get_template("product.html.j2")
     return template.render(
         run_index=posixpath.relpath(keys.run_review_index(manifest.run_id), sheet_folder),
+        references=references or [],
         spec=spec,
         listing=listing,
         manifest=manifest,
