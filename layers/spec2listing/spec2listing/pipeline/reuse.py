@@ -156,20 +156,13 @@ def reuse_outcome(
     )
     put_json(store, manifest_key, reused_manifest)
 
-    record = earlier.model_copy(
-        update={
-            "run_id": run_id,
-            "source": source,
-            "started_at": now,
-            "finished_at": now,
-            "changed_at": product.changed_at,
-            "duration_ms": None,
-            "timings_ms": {},
-            "usage": [],
-            "cost_usd": 0.0,
-            "artifacts": {**earlier.artifacts, "manifest": manifest_key},
-            "reused_from": earlier.run_id,
-        }
+    record = _recorded_again(
+        earlier,
+        product,
+        run_id=run_id,
+        source=source,
+        now=now,
+        artifacts={**earlier.artifacts, "manifest": manifest_key},
     )
     # The listing stays the earlier outcome, now current as of this change: a document older than it is late.
     current = earlier.model_copy(update={"changed_at": record.changed_at or earlier.changed_at})
@@ -194,6 +187,19 @@ def _reuse_refusal(
     if not store.exists(earlier.artifacts["failure"]):
         records.settle_spec(earlier, ClaimState.RETRY)
         return None
+    return _recorded_again(earlier, product, run_id=run_id, source=source, now=now, artifacts=earlier.artifacts)
+
+
+def _recorded_again(
+    earlier: ProductRecord,
+    product: NormalizedProduct,
+    *,
+    run_id: str,
+    source: str,
+    now: datetime,
+    artifacts: dict[str, str],
+) -> ProductRecord:
+    """The earlier outcome as this run's, at no cost and with no time of its own."""
     return earlier.model_copy(
         update={
             "run_id": run_id,
@@ -202,8 +208,10 @@ def _reuse_refusal(
             "finished_at": now,
             "changed_at": product.changed_at,
             "duration_ms": None,
+            "timings_ms": {},
             "usage": [],
             "cost_usd": 0.0,
+            "artifacts": artifacts,
             "reused_from": earlier.run_id,
         }
     )
