@@ -154,7 +154,13 @@ CHECK_KINDS: dict[str, CheckKind] = {
     "mandatory_element_traced": CheckKind(
         1, "Mandatory element not in the spec", "Add it to the spec.", subject="claim"
     ),
-    "banned_phrase": CheckKind(3, "Phrase banned by the brand guide", "Reword without the phrase.", subject="phrase"),
+    "banned_phrase": CheckKind(
+        3,
+        "Phrase banned by the brand guide",
+        "Reword without the phrase. Where the spec itself uses it (in the name, a material or a feature), change "
+        "the spec or the brand guide, since the copy is written from the spec.",
+        subject="phrase",
+    ),
     "prohibited_term": CheckKind(
         3, "Promotional wording the platform rejects", "Remove the promotional wording.", subject="field"
     ),
@@ -177,7 +183,8 @@ CHECK_KINDS: dict[str, CheckKind] = {
     "no_html": CheckKind(
         2,
         "HTML where the platform wants plain text",
-        "Remove the HTML tags and comments, and write each character reference as its character (& for &amp;).",
+        "Remove the HTML tags and comments, and write each character reference as its character (& for &amp;); "
+        "markup that comes from the spec's text is fixed in the spec.",
         subject="field",
     ),
     "unsafe_html": CheckKind(
