@@ -310,3 +310,34 @@ def test_non_object_entries_show_their_value() -> None:
     upload = parse_upload("list.json", json.dumps([good, "just a string", 42]).encode())
     values = [rejection.errors[0].value for rejection in upload.rejections]
     assert values == ["'just a string'", "42"]
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        "SKU;NAME;BRAND;CATEGORY;PRICE;CURRENCY;COLOR;Color_Hex",
+        "Sku;Name;Brand;Category;Price;Currency;Color;Color_hex",
+        " sku ; Name ;BRAND;category;price;currency;color;color_hex",
+    ],
+)
+def test_catalog_header_read_in_any_case(header: str) -> None:
+    data = f"{header}\nKS-MUG-1;Enamel Mug;Blechwerk;Outdoor > Mugs;19,90;EUR;Red;#C0392B\n".encode()
+    upload = parse_upload("mugs.csv", data)
+    assert upload.rejections == []
+    ((_, mug),) = upload.specs
+    assert mug.sku == "KS-MUG-1"
+    assert str(mug.price.amount) == "19.90"
+    assert [variant.color for variant in mug.variants] == ["Red"]
+
+
+def test_catalog_column_twice_in_two_cases() -> None:
+    errors = _errors("mugs.csv", b"sku,name,brand,category,price,currency,SKU\nA,B,C,D,1,USD,A\n")
+    assert [error.path for error in errors] == ["(header).SKU"]
+    assert "'sku'" in errors[0].message
+    assert "any case" in errors[0].message
+
+
+def test_catalog_error_names_column_as_written() -> None:
+    errors = _errors("mugs.csv", b"SKU,Name,Brand,Category,Price,Currency\nA-1,Mug,Acme,Kitchen,ten,USD\n")
+    assert [error.path for error in errors] == ["row 2, column Price"]
+    assert errors[0].value == "'ten'"

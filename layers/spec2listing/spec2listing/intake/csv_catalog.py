@@ -1,8 +1,9 @@
 """The canonical CSV catalog: one row per variant, rows sharing `sku` form one product.
 
-List cells (materials, features, targets, anchors, mandatory elements) separate
-items with ';'. Product-level columns must repeat the same value on every row of
-a SKU, so a half-edited row is reported instead of silently winning.
+Column names are read in any case ("SKU", "Name"), as spreadsheet users type
+them. List cells (materials, features, targets, anchors, mandatory elements)
+separate items with ';'. Product-level columns must repeat the same value on
+every row of a SKU, so a half-edited row is reported instead of silently winning.
 """
 
 from collections.abc import Callable
@@ -44,18 +45,26 @@ def split_list(cell: str) -> list[str]:
     return [item.strip() for item in cell.split(";") if item.strip()]
 
 
+def column_key(name: str) -> str:
+    """Return the catalog column a header cell names, in lower case, or the cell as written when it names none."""
+    folded = name.strip().casefold()
+    return folded if folded in KNOWN_COLUMNS else name
+
+
 def header_score(header: list[str]) -> int:
     """Count the header cells that are catalog columns, to detect the delimiter and the layout."""
-    return sum(1 for column in header if column in KNOWN_COLUMNS)
+    return sum(1 for column in header if column_key(column) in KNOWN_COLUMNS)
 
 
 def read_csv_catalog(file: str, table: CsvTable, options: ReadOptions) -> ReadResult:
-    header = table.header
     result = ReadResult(format="canonical-csv", dialect=table.dialect())
-    problems = _header_problems(file, header)
+    problems = _header_problems(file, table.header)
     if problems:
         result.rejections.append(Rejection(origin="header", errors=problems))
         return result
+    header = [column_key(name) for name in table.header]
+    # The header cell as written, by column, for errors to name the column as the file shows it.
+    names = {key: name.strip() for key, name in zip(header, table.header, strict=True)}
 
     groups: dict[str, list[tuple[int, dict[str, str]]]] = {}
     # Rows with more cells than the header, by the sku in their sku cell. The whole sku
@@ -76,30 +85,31 @@ def read_csv_catalog(file: str, table: CsvTable, options: ReadOptions) -> ReadRe
         errors = [error for _, error in broken]
         result.rejections.append(Rejection(sku=sku or None, origin=_lines_label(lines), errors=errors))
 
-    decimal = detect_decimal(file, _number_cells(groups), options.decimal)
+    decimal = detect_decimal(file, _number_cells(groups, names), options.decimal)
     if isinstance(decimal, FieldError):
         result.rejections.append(Rejection(origin="file", errors=[decimal]))
         return result
     result.dialect["decimal"] = DECIMAL_NAMES[decimal]
 
     for sku, rows in groups.items():
-        errors = _conflicting_columns(file, rows) + _normalize_numbers(file, rows, decimal, options.decimal is not None)
+        errors = _conflicting_columns(file, rows, names)
+        errors += _normalize_numbers(file, rows, names, decimal, options.decimal is not None)
         if errors:
             result.rejections.append(Rejection(sku=sku or None, origin=_rows_label(rows), errors=errors))
             continue
         data = _product_fields(rows)
-        variants, generated = _variants(data["sku"], rows)
+        variants, generated = _variants(data["sku"], rows, names)
         if variants:
             data["variants"] = variants
         result.candidates.append(
-            SpecCandidate(origin=_rows_label(rows), data=data, locate=_locator(rows), generated=generated)
+            SpecCandidate(origin=_rows_label(rows), data=data, locate=_locator(rows, names), generated=generated)
         )
     return result
 
 
-def _number_cells(groups: dict[str, list[tuple[int, dict[str, str]]]]) -> list[tuple[str, str]]:
+def _number_cells(groups: dict[str, list[tuple[int, dict[str, str]]]], names: dict[str, str]) -> list[tuple[str, str]]:
     return [
-        (f"row {line}, column {column}", cells[column])
+        (f"row {line}, column {names[column]}", cells[column])
         for rows in groups.values()
         for line, cells in rows
         for column in NUMBER_COLUMNS
@@ -108,46 +118,63 @@ def _number_cells(groups: dict[str, list[tuple[int, dict[str, str]]]]) -> list[t
 
 
 def _normalize_numbers(
-    file: str, rows: list[tuple[int, dict[str, str]]], decimal: DecimalMark, decimal_given: bool
+    file: str,
+    rows: list[tuple[int, dict[str, str]]],
+    names: dict[str, str],
+    decimal: DecimalMark,
+    decimal_given: bool,
 ) -> list[FieldError]:
     """Rewrite number cells with the file's decimal mark as plain decimals, in place."""
     unconfirmed = () if decimal_given else ("price",)
     errors = []
     for line, cells in rows:
-        errors += normalize_number_cells(file, line, cells, NUMBER_COLUMNS, decimal, unconfirmed_prices=unconfirmed)
+        errors += normalize_number_cells(
+            file, line, cells, NUMBER_COLUMNS, decimal, columns=names, unconfirmed_prices=unconfirmed
+        )
     return errors
 
 
 def _header_problems(file: str, header: list[str]) -> list[FieldError]:
     problems = []
-    missing = [column for column in REQUIRED_COLUMNS if column not in header]
+    keys = [column_key(name) for name in header]
+    missing = [column for column in REQUIRED_COLUMNS if column not in keys]
     if missing:
         expected = f"a header row with {', '.join(REQUIRED_COLUMNS)} (or a Shopify product export, with Handle)"
         problems.append(missing_columns(file, header, missing, expected))
-    for column in header:
-        if column not in KNOWN_COLUMNS:
+    for name, key in zip(header, keys, strict=True):
+        if key not in KNOWN_COLUMNS:
             problems.append(
                 FieldError(
                     file=file,
-                    path=f"(header).{column}",
+                    path=f"(header).{name}",
                     message="unknown column",
-                    expected="only the catalog columns: " + ", ".join(KNOWN_COLUMNS),
+                    expected="only the catalog columns, in any case: " + ", ".join(KNOWN_COLUMNS),
                 )
             )
-    duplicated = sorted({column for column in header if header.count(column) > 1})
-    for column in duplicated:
-        problems.append(
-            FieldError(
-                file=file,
-                path=f"(header).{column}",
-                message="column appears more than once",
-                expected="each column once",
-            )
+    first: dict[str, str] = {}
+    repeated: dict[str, FieldError] = {}
+    for name, key in zip(header, keys, strict=True):
+        if key not in first:
+            first[key] = name
+            continue
+        if key in repeated:
+            continue
+        message = (
+            "column appears more than once"
+            if name == first[key]
+            else f"column names the same column as {first[key]!r}, because column names are read in any case"
         )
+        repeated[key] = FieldError(
+            file=file,
+            path=f"(header).{name}",
+            message=message,
+            expected="each column once; delete or rename the other",
+        )
+    problems += [repeated[key] for key in sorted(repeated)]
     return problems
 
 
-def _conflicting_columns(file: str, rows: list[tuple[int, dict[str, str]]]) -> list[FieldError]:
+def _conflicting_columns(file: str, rows: list[tuple[int, dict[str, str]]], names: dict[str, str]) -> list[FieldError]:
     first_line, first = rows[0]
     errors = []
     for line_number, cells in rows[1:]:
@@ -156,7 +183,7 @@ def _conflicting_columns(file: str, rows: list[tuple[int, dict[str, str]]]) -> l
                 errors.append(
                     FieldError(
                         file=file,
-                        path=f"row {line_number}, column {column}",
+                        path=f"row {line_number}, column {names[column]}",
                         value=show_value(cells.get(column, "")),
                         message=f"differs from row {first_line} ({show_value(first[column])}) of the same sku",
                         expected="the same product-level value on every row of a sku",
@@ -196,10 +223,12 @@ def _product_fields(rows: list[tuple[int, dict[str, str]]]) -> dict[str, Any]:
 
 
 def _variants(
-    product_sku: str, rows: list[tuple[int, dict[str, str]]]
+    product_sku: str, rows: list[tuple[int, dict[str, str]]], names: dict[str, str]
 ) -> tuple[list[dict[str, str]], dict[str, GeneratedValue]]:
     """Build a variant per row that gives one, with a generated sku where its variant_sku cell is blank."""
     variant_rows = _variant_rows(rows)
+    sku_column, color_column = names["sku"], names.get("color", "color")
+    variant_sku_column = names.get("variant_sku", "variant_sku")
     skus = VariantSkus(product_sku, (cells.get("variant_sku", "") for _, cells in variant_rows), upper=True)
     variants = []
     generated: dict[str, GeneratedValue] = {}
@@ -208,8 +237,8 @@ def _variants(
         if not sku:
             sku = skus.generate(cells.get("color", ""))
             generated[f"variants[{index}].sku"] = GeneratedValue(
-                source="columns sku and color, because column variant_sku is blank",
-                fix=f"a sku in column variant_sku of row {line}",
+                source=f"columns {sku_column} and {color_column}, because column {variant_sku_column} is blank",
+                fix=f"a sku in column {variant_sku_column} of row {line}",
             )
         variant = {"sku": sku, "color": cells.get("color", ""), "color_hex": cells.get("color_hex", "")}
         for optional in ("finish", "material"):
@@ -238,8 +267,11 @@ def _lines_label(numbers: list[int]) -> str:
     return "rows " + ", ".join(str(number) for number in numbers)
 
 
-def _locator(rows: list[tuple[int, dict[str, str]]]) -> Callable[[tuple[int | str, ...]], str]:
-    """Map a validation location back to the CSV row and column it was read from."""
+def _locator(rows: list[tuple[int, dict[str, str]]], names: dict[str, str]) -> Callable[[tuple[int | str, ...]], str]:
+    """Map a validation location back to the CSV row and column it was read from, named as the header writes it.
+
+    A column the header lacks, such as the color_hex of a row with a color, is named in lower case.
+    """
     variant_rows = _variant_rows(rows)
 
     def locate(location: tuple[int | str, ...]) -> str:
@@ -252,7 +284,7 @@ def _locator(rows: list[tuple[int, dict[str, str]]]) -> Callable[[tuple[int | st
             if column == "sku":
                 # A generated sku is blamed on the colour it was generated from, not on the blank cell.
                 column = "variant_sku" if cells.get("variant_sku") else "color"
-            return f"row {line}, column {column}"
+            return f"row {line}, column {names.get(column, column)}"
         column = _FIELD_TO_COLUMN.get(field, field)
         if field == "price" and len(location) > 1 and location[1] == "currency":
             column = "currency"
@@ -261,7 +293,7 @@ def _locator(rows: list[tuple[int, dict[str, str]]]) -> Callable[[tuple[int | st
         if field == "visual" and len(location) > 1:
             column = "style" if location[1] == "style" else str(location[1])
         item = location[1] if field in LIST_COLUMNS and len(location) > 1 else None
-        where = f"row {rows[0][0]}, column {column}"
+        where = f"row {rows[0][0]}, column {names.get(column, column)}"
         return where if item is None else f"{where}, item {item}"
 
     return locate
