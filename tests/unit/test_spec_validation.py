@@ -361,3 +361,54 @@ def test_control_character_at_either_end_rejected_not_trimmed(name: str) -> None
 def test_too_many_specs_names_the_count() -> None:
     error = _one_error(specs={f"k{index}": index for index in range(101)})
     assert (error.path, error.message) == ("specs", "too many items (101)")
+
+
+# ---------- JSON null ----------
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "read"),
+    [
+        ("materials", None, lambda spec: spec.materials == []),
+        ("features", None, lambda spec: spec.features == []),
+        ("variants", None, lambda spec: spec.variants == []),
+        ("competitors", None, lambda spec: spec.competitors == []),
+        ("reference_photos", None, lambda spec: spec.reference_photos == []),
+        ("specs", None, lambda spec: spec.specs == {}),
+        ("visual", None, lambda spec: spec.visual.anchors == []),
+        ("visual", {"anchors": None, "style": "studio"}, lambda spec: spec.visual.anchors == []),
+        ("targets", None, lambda spec: [target.value for target in spec.targets] == ["shopify"]),
+        ("brand_voice", {"tone": None, "banned_phrases": None}, lambda spec: spec.brand_voice.tone == []),
+    ],
+)
+def test_null_optional_field_reads_as_absent(field: str, value, read) -> None:
+    spec = _accepted(**{field: value})
+    assert read(spec)
+
+
+@pytest.mark.parametrize(
+    ("fields", "path"),
+    [
+        ({"sku": None}, "sku"),
+        ({"price": None}, "price"),
+        ({"price": {"amount": None, "currency": "GBP"}}, "price.amount"),
+        ({"variants": [{"sku": "MUG-1-RED", "color": None, "color_hex": "#FF0000"}]}, "variants[0].color"),
+    ],
+)
+def test_null_required_field_named_missing(fields: dict, path: str) -> None:
+    error = _one_error(**fields)
+    assert error.path == path
+    assert error.message == "missing required field"
+    assert error.value == "null"
+    assert "required" in error.expected
+
+
+def test_null_list_item_still_rejected() -> None:
+    error = _one_error(features=["Dishwasher safe", None])
+    assert error.path == "features[1]"
+    assert error.message == "not text"
+
+
+def test_spec_entry_without_value_dropped() -> None:
+    spec = _accepted(specs={"warranty": None, "sizes": [], "capacity_ml": 350})
+    assert spec.specs == {"capacity_ml": 350}

@@ -120,6 +120,22 @@ class GeneratedValue(BaseModel):
     fix: str = Field(description="How to give the value instead: 'a sku in column variant_sku of row 3'.")
 
 
+def _null_in_required_field(error: Any) -> bool:
+    """Tell whether an error is a JSON null given for a required field.
+
+    Models built on InputModel read null in an optional field as the field left out, so only a required
+    field reports it. A null list item or spec value is a wrong value, not a missing one, and keeps the
+    error of its type.
+    """
+    location = error["loc"]
+    return (
+        error.get("input", "") is None
+        and str(error["type"]).endswith("_type")
+        and bool(location)
+        and isinstance(location[-1], str)
+    )
+
+
 def field_errors_from_validation(
     file: str,
     error: ValidationError,
@@ -136,6 +152,8 @@ def field_errors_from_validation(
         location = tuple(item["loc"])
         value = None if item["type"] == "missing" else show_value(item.get("input"))
         message, expected = _wording(item)
+        if _null_in_required_field(item):
+            message, expected = "missing required field", f"{expected}; this field is required and null is no value"
         made_up = generated.get(format_location(location)) if generated else None
         if made_up is not None:
             message = f"{message}; this value was generated from {made_up.source}"

@@ -1,7 +1,8 @@
 """Brand guides: how a brand speaks and what its images must look like."""
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import Field, field_validator
 
+from spec2listing.models.base import InputModel
 from spec2listing.types import HexColor, Label, NonEmptyStr, Text
 
 MAX_TONE_WORDS = 10
@@ -10,10 +11,8 @@ MAX_RULES = 50
 MAX_PALETTE = 20
 
 
-class BrandVoice(BaseModel):
+class BrandVoice(InputModel):
     """Tone and wording rules for copy."""
-
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     tone: list[NonEmptyStr] = Field(default_factory=list, max_length=MAX_TONE_WORDS)
     reading_level: Text | None = None
@@ -26,10 +25,8 @@ class BrandVoice(BaseModel):
         return [value] if isinstance(value, str) else value
 
 
-class BrandVisual(BaseModel):
+class BrandVisual(InputModel):
     """Visual rules every image of the brand follows."""
-
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     mandatory_elements: list[NonEmptyStr] = Field(default_factory=list, max_length=MAX_RULES)
     palette: list[HexColor] = Field(default_factory=list, max_length=MAX_PALETTE)
@@ -37,10 +34,8 @@ class BrandVisual(BaseModel):
     forbidden: list[NonEmptyStr] = Field(default_factory=list, max_length=MAX_RULES)
 
 
-class BrandGuide(BaseModel):
+class BrandGuide(InputModel):
     """A brand's voice and visual rules, stored as brands/<name>.json or given inline."""
-
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     brand: Label
     voice: BrandVoice = Field(default_factory=BrandVoice)

@@ -5,10 +5,11 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, model_validator
+from pydantic import AfterValidator, BeforeValidator, Field, ValidationError, model_validator
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from spec2listing.consistency.units import unit_key
+from spec2listing.models.base import InputModel
 from spec2listing.models.brand import BrandVoice
 from spec2listing.types import (
     SKU_EXPECTED,
@@ -49,10 +50,8 @@ class Platform(StrEnum):
     GOOGLE_MERCHANT = "google_merchant"
 
 
-class SpecModel(BaseModel):
+class SpecModel(InputModel):
     """Base for spec parts: unknown keys are errors, so a typo is never silently ignored."""
-
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
 
 # Currencies without a minor unit (ISO 4217 minor unit 0): a yen price has no cents.
@@ -224,18 +223,21 @@ class ProductSpec(SpecModel):
     @model_validator(mode="before")
     @classmethod
     def _spec_keys_once(cls, data: Any) -> Any:
-        """Mark a `specs` key that names the same entry as an earlier one, which validation then rejects.
+        """Drop `specs` entries without a value, and mark a key that names the same entry as an earlier one.
 
-        Trimmed of spaces, pydantic would keep only the last of "drop_mm " and "drop_mm". Keys that differ
-        only in case are rejected too, because the copy would list one label twice. The later key's value is
-        replaced by a RepeatedKey, which fails as that entry's error beside every other error of the spec.
+        A null or an empty list is no value, as PIM exports write an attribute left empty, so its entry is
+        left out. Trimmed of spaces, pydantic would keep only the last of "drop_mm " and "drop_mm". Keys that
+        differ only in case are rejected too, because the copy would list one label twice. The later key's
+        value is replaced by a RepeatedKey, which fails as that entry's error beside every other error of the
+        spec.
         """
         specs = data.get("specs") if isinstance(data, dict) else None
         if not isinstance(specs, dict):
             return data
+        valued = {key: value for key, value in specs.items() if value is not None and value != []}
         first: dict[str, str] = {}
         marked: dict[Any, Any] = {}
-        for key, value in specs.items():
+        for key, value in valued.items():
             folded = key.strip().casefold() if isinstance(key, str) else key
             if folded not in first:
                 first[folded] = key
