@@ -412,3 +412,27 @@ def test_null_list_item_still_rejected() -> None:
 def test_spec_entry_without_value_dropped() -> None:
     spec = _accepted(specs={"warranty": None, "sizes": [], "capacity_ml": 350})
     assert spec.specs == {"capacity_ml": 350}
+
+
+def test_spec_list_value_joined() -> None:
+    text = json.dumps({**BASE, "specs": {"sizes": ["S", " M ", "L"], "drops_mm": [4, 8.50]}})
+    upload = parse_upload("spec.json", text.replace("8.5", "8.50").encode())
+    ((_, spec),) = upload.specs
+    assert spec.specs["sizes"] == "S, M, L"
+    assert spec.specs["drops_mm"] == "4, 8.50"
+
+
+@pytest.mark.parametrize(
+    ("items", "problem"),
+    [
+        (["S", None], "item 1 of the list is a JSON null"),
+        ([True], "item 0 of the list is a JSON boolean"),
+        (["S", ""], "item 1 of the list is empty text"),
+        ([["S"]], "item 0 of the list is a JSON list"),
+    ],
+)
+def test_spec_list_with_bad_item_rejected(items: list, problem: str) -> None:
+    error = _one_error(specs={"sizes": items})
+    assert error.path == "specs.sizes"
+    assert error.message == problem
+    assert '["S", "M", "L"]' in error.expected

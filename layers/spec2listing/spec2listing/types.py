@@ -309,6 +309,8 @@ def _spec_value(value: Any) -> Any:
             f"the key names the same entry as {value.earlier!r}, differing only in surrounding spaces or case; "
             "expected each entry once"
         )
+    if isinstance(value, list):
+        value = _joined_list(value)
     if isinstance(value, str):
         text = _visible_text(value).strip()
         if len(text) > MAX_ITEM_LENGTH:
@@ -319,8 +321,27 @@ def _spec_value(value: Any) -> Any:
     if isinstance(value, bool | int | float):
         return value
     raise ValueError(
-        f"a JSON {_json_type(value)} is not a spec value; expected text, a number or true/false, such as '20 W' or 3"
+        f"a JSON {_json_type(value)} is not a spec value; expected text, a number or true/false, such as '20 W' or 3, "
+        'or a list of them such as ["S", "M", "L"]'
     )
+
+
+def _joined_list(items: list[Any]) -> str:
+    """Write a list spec value of text and numbers as one text: ["S", "M", "L"] as "S, M, L".
+
+    Numbers keep the digits the file gives, since a parsed JSON number prints as written (JsonFloat).
+    """
+    words = []
+    for index, item in enumerate(items):
+        finite_number = isinstance(item, int | float) and not isinstance(item, bool) and math.isfinite(item)
+        if not (isinstance(item, str) and item.strip()) and not finite_number:
+            kind = "empty text" if isinstance(item, str) else f"a JSON {_json_type(item)}"
+            raise ValueError(
+                f"item {index} of the list is {kind}; expected a list of text and numbers, such as "
+                '["S", "M", "L"], which the copy writes as "S, M, L"'
+            )
+        words.append(str(item).strip())
+    return ", ".join(words)
 
 
 def _json_type(value: Any) -> str:
@@ -328,6 +349,10 @@ def _json_type(value: Any) -> str:
         return "object"
     if isinstance(value, list):
         return "list"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, float):
+        return "number that is not finite"
     return "null" if value is None else type(value).__name__
 
 
@@ -339,7 +364,7 @@ SpecKey = Annotated[
 """The name of one entry in `specs`: 1-100 visible characters."""
 
 SpecValue = Annotated[str | int | float | bool, BeforeValidator(_spec_value)]
-"""One entry of `specs`: text, a finite number or a boolean."""
+"""One entry of `specs`: text, a finite number or a boolean. A list of text and numbers becomes one text."""
 
 
 def hex_to_rgb(color: str) -> tuple[int, int, int]:
