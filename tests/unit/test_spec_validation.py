@@ -155,6 +155,24 @@ def test_target_twice_rejected_at_second() -> None:
     assert error.message == "target given twice"
 
 
+def test_targets_read_in_any_case() -> None:
+    spec = _accepted(targets=["Shopify", " AMAZON ", "Google Merchant", "Instagram"])
+    assert [target.value for target in spec.targets] == ["shopify", "amazon", "google_merchant", "instagram"]
+
+
+def test_target_in_two_cases_rejected_at_second() -> None:
+    error = _one_error(targets=["Shopify", "shopify"])
+    assert error.path == "targets[1]"
+    assert error.message == "target given twice"
+
+
+def test_unknown_target_shown_as_written() -> None:
+    error = _one_error(targets=["Shopify", "Etsy"])
+    assert error.path == "targets[1]"
+    assert error.value == "'Etsy'"
+    assert "'google_merchant'" in error.expected
+
+
 def test_duplicate_variant_sku_points_at_variant() -> None:
     variants = [
         {"sku": "MUG-1-RED", "color": "Red", "color_hex": "#C0392B"},

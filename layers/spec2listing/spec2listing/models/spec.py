@@ -50,6 +50,21 @@ class Platform(StrEnum):
     GOOGLE_MERCHANT = "google_merchant"
 
 
+def _platform_name(value: Any) -> Any:
+    """Read a platform as people write it: "Shopify", "Google Merchant" and "google-merchant" name a platform.
+
+    A value that names no platform stays as written, for the error to show it.
+    """
+    if not isinstance(value, str):
+        return value
+    name = "_".join(value.replace("-", " ").split()).casefold()
+    return name if name in {platform.value for platform in Platform} else value
+
+
+Target = Annotated[Platform, BeforeValidator(_platform_name)]
+"""A platform named in any case, with spaces or hyphens in place of underscores."""
+
+
 class SpecModel(InputModel):
     """Base for spec parts: unknown keys are errors, so a typo is never silently ignored."""
 
@@ -217,7 +232,7 @@ class ProductSpec(SpecModel):
     brand_guide: GuideName | None = None
     visual: VisualBrief = Field(default_factory=VisualBrief)
     campaign: Text | None = None
-    targets: list[Platform] = Field(default_factory=lambda: [Platform.SHOPIFY], min_length=1, max_length=len(Platform))
+    targets: list[Target] = Field(default_factory=lambda: [Platform.SHOPIFY], min_length=1, max_length=len(Platform))
     reference_photos: list[NonEmptyStr] = Field(default_factory=list, max_length=MAX_REFERENCE_PHOTOS)
 
     @model_validator(mode="before")
