@@ -385,3 +385,71 @@ def test_codec_error_without_offset_names_the_file() -> None:
     (rejection,) = upload.rejections
     (error,) = rejection.errors
     assert (error.file, error.path, error.message) == ("spec.json", "(file)", "the file is not valid punycode")
+
+
+@pytest.mark.parametrize(
+    ("price", "currency", "amount"),
+    [
+        ("49,90 €", "EUR", "49.90"),
+        ("€ 1.249,00", "EUR", "1249.00"),
+        ("1\u202f249,90\u00a0€", "EUR", "1249.90"),
+        ("$19.99", "USD", "19.99"),
+        ("$19.99", "CAD", "19.99"),
+        ("£12.50", "gbp", "12.50"),
+        ("EUR 49,90", "EUR", "49.90"),
+        ("49,90 eur", "EUR", "49.90"),
+        ("12,00 kr", "SEK", "12.00"),
+    ],
+)
+def test_price_with_its_currency_mark_read(price: str, currency: str, amount: str) -> None:
+    data = f"sku;name;brand;category;price;currency\nA-1;Mug;Acme;Kitchen;{price};{currency}\n"
+    upload = parse_upload("catalog.csv", data.encode("utf-8"))
+    assert upload.rejections == []
+    ((_, spec),) = upload.specs
+    assert str(spec.price.amount) == amount
+
+
+def test_euro_sign_in_windows_1252_price_read() -> None:
+    data = "sku;name;brand;category;price;currency\nKS-1;Brett;Holz;Küche;49,90 €;EUR\n".encode("cp1252")
+    ((_, spec),) = parse_upload("catalog.csv", data).specs
+    assert str(spec.price.amount) == "49.90"
+
+
+@pytest.mark.parametrize(
+    ("price", "currency", "message", "expected"),
+    [
+        (
+            "49,90 €",
+            "USD",
+            "the price is marked '€' (EUR), but column currency is USD",
+            "the price with USD, $, US$ or no mark, or EUR in column currency",
+        ),
+        (
+            "19.99 USD",
+            "EUR",
+            "the price is marked 'USD', but column currency is EUR",
+            "the price with EUR, € or no mark, or USD in column currency",
+        ),
+        (
+            "49,90 €",
+            "",
+            "the price is marked '€' (EUR), but column currency is empty",
+            "the price with no mark, or EUR in column currency",
+        ),
+        (
+            "49,90 Euro",
+            "EUR",
+            "the price is marked 'Euro', which is no currency symbol or ISO 4217 code",
+            "the price with EUR, € or no mark",
+        ),
+    ],
+)
+def test_price_mark_of_other_currency_rejected(price: str, currency: str, message: str, expected: str) -> None:
+    data = f"sku;name;brand;category;price;currency\nA-1;Mug;Acme;Kitchen;{price};{currency}\n"
+    upload = parse_upload("catalog.csv", data.encode("utf-8"))
+    assert upload.specs == []
+    (error,) = _errors(upload)
+    assert error.path == "row 2, column price"
+    assert error.value == repr(price)
+    assert error.message == message
+    assert error.expected == expected

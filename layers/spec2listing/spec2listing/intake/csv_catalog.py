@@ -10,6 +10,7 @@ from collections.abc import Callable
 from typing import Any
 
 from spec2listing.errors import FieldError
+from spec2listing.intake.currency_marks import mark_currencies, marks_of, split_currency_mark
 from spec2listing.intake.field_errors import GeneratedValue, show_value
 from spec2listing.intake.options import DecimalMark, ReadOptions
 from spec2listing.intake.parse import ReadResult, Rejection, SpecCandidate
@@ -85,6 +86,8 @@ def read_csv_catalog(file: str, table: CsvTable, options: ReadOptions) -> ReadRe
         errors = [error for _, error in broken]
         result.rejections.append(Rejection(sku=sku or None, origin=_lines_label(lines), errors=errors))
 
+    # Currency marks come off before the decimal mark is detected, because the prices help to detect it.
+    mark_errors = {sku: _unmarked_prices(file, rows, names) for sku, rows in groups.items()}
     decimal = detect_decimal(file, _number_cells(groups, names), options.decimal)
     if isinstance(decimal, FieldError):
         result.rejections.append(Rejection(origin="file", errors=[decimal]))
@@ -92,7 +95,7 @@ def read_csv_catalog(file: str, table: CsvTable, options: ReadOptions) -> ReadRe
     result.dialect["decimal"] = DECIMAL_NAMES[decimal]
 
     for sku, rows in groups.items():
-        errors = _conflicting_columns(file, rows, names)
+        errors = mark_errors[sku] + _conflicting_columns(file, rows, names)
         errors += _normalize_numbers(file, rows, names, decimal, options.decimal is not None)
         if errors:
             result.rejections.append(Rejection(sku=sku or None, origin=_rows_label(rows), errors=errors))
@@ -115,6 +118,47 @@ def _number_cells(groups: dict[str, list[tuple[int, dict[str, str]]]], names: di
         for column in NUMBER_COLUMNS
         if cells.get(column)
     ]
+
+
+def _unmarked_prices(file: str, rows: list[tuple[int, dict[str, str]]], names: dict[str, str]) -> list[FieldError]:
+    """Take the currency mark off price cells such as "49,90 €", in place, where it names the row's currency.
+
+    A mark that names another currency is an error, because the price may be in the wrong currency. Its
+    number is kept all the same, so that the cell is not also reported as no number.
+    """
+    errors = []
+    for line, cells in rows:
+        written = cells.get("price", "")
+        split = split_currency_mark(written)
+        if split is None:
+            continue
+        number, mark = split
+        currency = cells.get("currency", "").strip().upper()
+        cells["price"] = number
+        currencies = mark_currencies(mark)
+        if currency in currencies:
+            continue
+        column = names["currency"]
+        marks = f"{', '.join(marks_of(currency))} or no mark" if currency else "no mark"
+        if not currencies:
+            message = f"the price is marked {mark!r}, which is no currency symbol or ISO 4217 code"
+            expected = f"the price with {marks}"
+        else:
+            named = "" if currencies == {mark.upper()} else f" ({', '.join(sorted(currencies))})"
+            found = f"is {currency}" if currency else "is empty"
+            message = f"the price is marked {mark!r}{named}, but column {column} {found}"
+            meant = next(iter(currencies)) if len(currencies) == 1 else "the currency the mark stands for"
+            expected = f"the price with {marks}, or {meant} in column {column}"
+        errors.append(
+            FieldError(
+                file=file,
+                path=f"row {line}, column {names['price']}",
+                value=show_value(written),
+                message=message,
+                expected=expected,
+            )
+        )
+    return errors
 
 
 def _normalize_numbers(
