@@ -555,6 +555,26 @@ def test_shopify_export_with_older_type_columns() -> None:
     assert hat.category == "Apparel & Accessories > Clothing Accessories > Hats"
 
 
+def test_shopify_missing_category_names_both_columns() -> None:
+    header = ["Handle", "Title", "Vendor", "Product Category", "Type", "Variant SKU", "Variant Price"]
+    rows = [header, ["vase", "Vase", "Acme", "", "", "VASE-1", "34.00"]]
+    (error,) = _errors(parse_upload("export.csv", _csv(rows).encode(), EUR))
+    assert error.path == "row 2, column Type"
+    assert error.message == "missing required field"
+    assert "row 2, column Product Category" in error.expected
+    assert "row 2, column Type" in error.expected
+
+
+def test_shopify_json_category_errors_name_their_key() -> None:
+    product = {"handle": "scarf", "title": "Scarf", "vendor": "Acme", "variants": [{"sku": "S-1", "price": "9.00"}]}
+    (error,) = _errors(parse_upload("scarf.json", json.dumps({"product": product}).encode(), EUR))
+    assert error.path == "product.product_type"
+    assert "product.category" in error.expected
+    product["category"] = {"full_name": "Scarves > " * 60}
+    (error,) = _errors(parse_upload("scarf.json", json.dumps({"product": product}).encode(), EUR))
+    assert error.path == "product.category"
+
+
 def test_shopify_product_field_on_later_row_must_agree() -> None:
     rows = [
         ["Handle", "Title", "Vendor", "Type", "Variant SKU", "Variant Price"],

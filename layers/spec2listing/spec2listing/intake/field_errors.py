@@ -141,11 +141,14 @@ def field_errors_from_validation(
     error: ValidationError,
     locate: Callable[[tuple[int | str, ...]], str] = format_location,
     generated: Mapping[str, GeneratedValue] | None = None,
+    *,
+    fixes: Mapping[str, str] | None = None,
 ) -> list[FieldError]:
     """Convert every error in a ValidationError; `locate` maps a location to the path users see.
 
     `generated` contains the values the reader made up, by field path such as
     'variants[1].sku', so that an error about one of them states that it was generated.
+    `fixes` contains, by field path, what an error there expects in place of the model's wording.
     """
     converted = []
     for item in error.errors():
@@ -154,6 +157,8 @@ def field_errors_from_validation(
         message, expected = _wording(item)
         if _null_in_required_field(item):
             message, expected = "missing required field", f"{expected}; this field is required and null is no value"
+        if fixes and format_location(location) in fixes:
+            expected = fixes[format_location(location)]
         made_up = generated.get(format_location(location)) if generated else None
         if made_up is not None:
             message = f"{message}; this value was generated from {made_up.source}"

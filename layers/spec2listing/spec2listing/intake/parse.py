@@ -23,6 +23,11 @@ class SpecCandidate(BaseModel):
     generated: dict[str, GeneratedValue] = Field(
         default_factory=dict, description="Values the reader made up, by field path such as 'variants[1].sku'."
     )
+    fixes: dict[str, str] = Field(
+        default_factory=dict,
+        description="The fix an error at a field path names, where the reader knows one the model cannot, such as "
+        "the two columns a Shopify category may come from.",
+    )
     merge_variants: bool = Field(
         default=False,
         description="The variants are some of the product's, so the others of its last listing are kept.",
@@ -173,7 +178,11 @@ def parse_upload(file: str, data: bytes, options: ReadOptions | None = None) -> 
                     sku=sku if isinstance(sku, str) else None,
                     name=name.strip() if isinstance(name, str) and name.strip() and name_valid else None,
                     origin=candidate.origin,
-                    errors=_distinct(field_errors_from_validation(file, error, candidate.locate, candidate.generated)),
+                    errors=_distinct(
+                        field_errors_from_validation(
+                            file, error, candidate.locate, candidate.generated, fixes=candidate.fixes
+                        )
+                    ),
                 )
             )
             continue

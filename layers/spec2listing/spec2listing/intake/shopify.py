@@ -131,8 +131,13 @@ def product_candidate(
     data: dict[str, Any] = {"sku": sku, "name": html.unescape(product.title), "brand": html.unescape(product.vendor)}
     category = product.category if not product.category.startswith(TAXONOMY_ID_PREFIX) else ""
     data["category"] = category or product.product_type or None
+    fixes = {}
     if data["category"] is None:
         del data["category"]
+        fixes["category"] = (
+            f"a category in {product.where('category')} or a product type in {product.where('product_type')}, "
+            "which are both empty"
+        )
 
     body = description_text(product.body_html)
     # Shopify stores the SEO description with HTML entities, as it does the body ("Cups &amp; saucers").
@@ -183,6 +188,7 @@ def product_candidate(
             generated=generated,
         ),
         generated=generated,
+        fixes=fixes,
     )
 
 
@@ -524,7 +530,7 @@ def _product_from_json(file: str, origin: str, item: dict[str, Any]) -> ShopifyP
     )
     option_names = [str(option.get("name") or "") for _, option in ordered]
     # Keys that differ between the JSON and the fields of ShopifyProduct; options are listed by position.
-    keys = {"category": "product_type", "price": "variants[0].price"}
+    keys = {"price": "variants[0].price"}
     keys.update({f"option{number}_name": f"options[{index}].name" for number, (index, _) in enumerate(ordered, 1)})
 
     def where(key: str) -> str:
