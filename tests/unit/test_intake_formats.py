@@ -1835,3 +1835,23 @@ def test_shopify_weights_rounding_alike_are_one() -> None:
     (tee,) = _specs(parse_upload("export.csv", _csv(rows).encode(), EUR)).values()
     assert (tee.weight.value, tee.weight.unit) == (0.75, "lb")
     assert "weight" not in tee.specs
+
+
+@pytest.mark.parametrize(
+    ("grams", "unit", "weight"),
+    [
+        ("5897", "lb", (13, "lb")),
+        ("5900", "lb", (13.01, "lb")),
+        ("411", "oz", (14.5, "oz")),
+        ("1235", "kg", (1.235, "kg")),
+        ("420", "g", (420, "g")),
+        ("1", "lb", (1, "g")),
+    ],
+)
+def test_shopify_grams_in_shop_unit_rounded(grams: str, unit: str, weight: tuple) -> None:
+    rows = [
+        ["Handle", "Title", "Vendor", "Type", "Variant SKU", "Variant Price", "Variant Grams", "Variant Weight Unit"],
+        ["oven", "Dutch Oven", "Acme", "Cookware", "OVEN-1", "249.00", grams, unit],
+    ]
+    (oven,) = _specs(parse_upload("export.csv", _csv(rows).encode(), EUR)).values()
+    assert (oven.weight.value, oven.weight.unit) == weight

@@ -31,7 +31,7 @@ from spec2listing.intake.field_errors import GeneratedValue, format_location, jo
 from spec2listing.intake.markup import description_text
 from spec2listing.intake.options import ReadOptions
 from spec2listing.intake.parse import ReadResult, Rejection, SpecCandidate
-from spec2listing.intake.ranges import IN_BASE_UNIT, amount_range
+from spec2listing.intake.ranges import IN_BASE_UNIT, RANGE_STEPS, amount_range
 from spec2listing.intake.variant_skus import VariantSkus, handle_sku
 
 # Option names read as the colour option, as option_key writes them: English, and the word for
@@ -263,11 +263,24 @@ def _weight(variants: list[ShopifyVariant]) -> dict[str, str] | None:
             if variant.weight and Decimal(variant.weight) > 0:
                 return {"value": variant.weight, "unit": unit}
             if variant.grams and Decimal(variant.grams) > 0:
-                value = (Decimal(variant.grams) / GRAMS_PER_UNIT[unit]).quantize(Decimal("0.001"))
-                return {"value": str(value.normalize()), "unit": unit}
+                return _grams_in_unit(Decimal(variant.grams), unit)
         except InvalidOperation:
             return {"value": variant.weight or variant.grams, "unit": unit}
     return None
+
+
+def _grams_in_unit(grams: Decimal, unit: str) -> dict[str, str]:
+    """Write a CSV export's whole grams back in the shop's weight unit, as precisely as the grams allow.
+
+    A classic export gives the weight as whole grams (Variant Grams) beside the unit the shop shows it in, so
+    13 lb comes as 5897 g, which is 13.0007 lb. Whole grams are within 0.5 g of the weight entered: 0.0011 lb,
+    0.018 oz or 0.0005 kg. Rounded to RANGE_STEPS (0.01 lb, 0.1 oz, 0.001 kg, 1 g), a weight entered with no
+    more decimals than that comes back as entered. A weight too small for its step is given in grams.
+    """
+    value = (grams / GRAMS_PER_UNIT[unit]).quantize(RANGE_STEPS[unit])
+    if value == 0:
+        return {"value": str(grams), "unit": "g"}
+    return {"value": format(value.normalize(), "f"), "unit": unit}
 
 
 def _color_option(
