@@ -949,6 +949,49 @@ def test_akeneo_missing_currency_and_unit_reported() -> None:
     assert errors["values.weight[0].data"].value == "'STONE'"
 
 
+def _akeneo_metric(amount: str, unit: str) -> list[dict]:
+    return [{"locale": None, "scope": None, "data": {"amount": amount, "unit": unit}}]
+
+
+@pytest.mark.parametrize(
+    ("field", "amount", "unit", "expected"),
+    [
+        ("volume", "1", "GALLON", (128, "fl oz")),
+        ("volume", "1", "LIQUID_GALLON", (128, "fl oz")),
+        ("volume", "2", "PINT", (32, "fl oz")),
+        ("volume", "1", "QUART_US", (32, "fl oz")),
+        ("volume", "2400", "CUBIC_INCH", (39.329, "l")),
+        ("volume", "1", "CUBIC_FOOT", (28.317, "l")),
+        ("volume", "1", "CUBIC_YARD", (764.555, "l")),
+        ("volume", "0.5", "HECTOLITER", (50, "l")),
+        ("volume", "250", "MICROLITER", (0.25, "ml")),
+        ("weight", "1.2", "TON", (1200, "kg")),
+        ("weight", "500", "MICROGRAM", (0.0005, "g")),
+    ],
+)
+def test_akeneo_standard_units_converted(field: str, amount: str, unit: str, expected: tuple) -> None:
+    upload = parse_upload("bowl.json", _akeneo_bowl(**{field: _akeneo_metric(amount, unit)}), AKENEO_OPTIONS)
+    (bowl,) = _specs(upload).values()
+    measure = getattr(bowl, field)
+    assert (measure.value, measure.unit) == expected
+
+
+@pytest.mark.parametrize(
+    ("amount", "unit", "expected"),
+    [
+        ("2", "YARD", (72, "in")),
+        ("0.25", "MILE", (15840, "in")),
+        ("1.5", "KILOMETER", (1500, "m")),
+        ("40", "MIL", (0.04, "in")),
+        ("500", "MICROMETER", (0.5, "mm")),
+    ],
+)
+def test_akeneo_standard_length_units_converted(amount: str, unit: str, expected: tuple) -> None:
+    (bowl,) = _specs(parse_upload("bowl.json", _akeneo_bowl_with_sides(width=(amount, unit)), AKENEO_OPTIONS)).values()
+    assert bowl.dimensions is not None
+    assert (bowl.dimensions.width, bowl.dimensions.unit) == expected
+
+
 def _akeneo_errors(change) -> list[str]:
     product = json.loads((FORMATS / "akeneo-product.json").read_text())
     change(product)

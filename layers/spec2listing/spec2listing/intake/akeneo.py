@@ -26,7 +26,7 @@ from spec2listing.intake.field_errors import format_location, join_path, show_va
 from spec2listing.intake.markup import description_text
 from spec2listing.intake.options import ReadOptions
 from spec2listing.intake.parse import ReadResult, Rejection, SpecCandidate, file_rejection
-from spec2listing.intake.ranges import IN_BASE_UNIT, amount_range
+from spec2listing.intake.ranges import IN_BASE_UNIT, RANGE_STEPS, amount_range
 from spec2listing.intake.variant_skus import VariantSkus
 from spec2listing.types import MAX_MEASURE
 
@@ -50,34 +50,68 @@ DEFAULT_ATTRIBUTES: dict[str, tuple[str, ...]] = {
 _QUANTITIES = {"weight": "weight", "volume": "volume", "width": "length", "depth": "length", "height": "length"}
 # The unit a range of weights or volumes given in several units is written in.
 _BASE_UNITS = {"weight": "g", "volume": "ml"}
-# Akeneo measurement units per spec quantity: unit code -> (spec unit, factor).
+# Akeneo measurement units per spec quantity: unit code -> (spec unit, factor). The codes are those of
+# Akeneo's standard Weight, Volume and Length families (MeasurementInstaller of pim-community-dev) that
+# product data uses. Akeneo's conversion factors make its volume OUNCE, PINT and GALLON
+# imperial units, but they are read as the US fluid ounce, pint (16 fl oz) and gallon (128 fl oz).
+# NOTE: a catalog that means imperial pints or gallons gets volumes 17% low. UK and EU catalogs state
+# volumes in litres, so a pint or gallon in product data is most likely a US one.
 UNITS: dict[str, dict[str, tuple[str, Decimal]]] = {
     "weight": {
+        "MICROGRAM": ("g", Decimal("0.000001")),
         "MILLIGRAM": ("g", Decimal("0.001")),
         "GRAM": ("g", Decimal(1)),
         "KILOGRAM": ("kg", Decimal(1)),
+        "TON": ("kg", Decimal(1000)),
         "OUNCE": ("oz", Decimal(1)),
         "POUND": ("lb", Decimal(1)),
     },
     "volume": {
+        "MICROLITER": ("ml", Decimal("0.001")),
+        "CUBIC_MILLIMETER": ("ml", Decimal("0.001")),
         "MILLILITER": ("ml", Decimal(1)),
         "CUBIC_CENTIMETER": ("ml", Decimal(1)),
         "CENTILITER": ("ml", Decimal(10)),
         "DECILITER": ("ml", Decimal(100)),
         "LITER": ("l", Decimal(1)),
         "CUBIC_DECIMETER": ("l", Decimal(1)),
+        "HECTOLITER": ("l", Decimal(100)),
         "CUBIC_METER": ("l", Decimal(1000)),
         "OUNCE": ("fl oz", Decimal(1)),
+        "PINT": ("fl oz", Decimal(16)),
+        "GALLON": ("fl oz", Decimal(128)),
+        # Custom codes that name the US units outright: LIQUID_* as some catalogs define them, and *_US as
+        # Akeneo's ExtendedMeasureBundle does.
+        "LIQUID_PINT": ("fl oz", Decimal(16)),
+        "LIQUID_QUART": ("fl oz", Decimal(32)),
+        "LIQUID_GALLON": ("fl oz", Decimal(128)),
+        "PINT_US": ("fl oz", Decimal(16)),
+        "QUART_US": ("fl oz", Decimal(32)),
+        "GALLON_US": ("fl oz", Decimal(128)),
+        # An inch is exactly 25.4 mm, so a cubic inch is exactly 16.387064 ml.
+        "CUBIC_INCH": ("l", Decimal("0.016387064")),
+        "CUBIC_FOOT": ("l", Decimal("28.316846592")),
+        "CUBIC_YARD": ("l", Decimal("764.554857984")),
     },
     "length": {
+        "MICROMETER": ("mm", Decimal("0.001")),
         "MILLIMETER": ("mm", Decimal(1)),
         "CENTIMETER": ("cm", Decimal(1)),
         "DECIMETER": ("cm", Decimal(10)),
         "METER": ("m", Decimal(1)),
+        "DEKAMETER": ("m", Decimal(10)),
+        "HECTOMETER": ("m", Decimal(100)),
+        "KILOMETER": ("m", Decimal(1000)),
+        "MIL": ("in", Decimal("0.001")),
         "INCH": ("in", Decimal(1)),
         "FEET": ("in", Decimal(12)),
+        "YARD": ("in", Decimal(36)),
+        "MILE": ("in", Decimal(63360)),
     },
 }
+# Units whose exact conversion has more decimals than a shop writes (2400 cubic inches are 39.3289536 l).
+# They are rounded to 0.001 l, the step of volume ranges, and every other conversion is exact.
+ROUNDED_UNITS = frozenset({"CUBIC_INCH", "CUBIC_FOOT", "CUBIC_YARD"})
 # Symbols for Akeneo measurement unit codes in `specs` values, so that copy writes "220 °C", not "220 celsius".
 # A code not listed is written in lower-case words ("cubic inch").
 UNIT_SYMBOLS = {
@@ -833,7 +867,10 @@ class _AkeneoGroup:
             self.errors.append(self._error(where, data["amount"], "too small", "an amount greater than 0"))
             return None
         unit, factor = units[unit_code]
-        return amount * factor, unit
+        converted = amount * factor
+        if unit_code in ROUNDED_UNITS and converted.quantize(RANGE_STEPS[unit]) > 0:
+            converted = converted.quantize(RANGE_STEPS[unit])
+        return converted, unit
 
     def _dimensions(self) -> dict[str, Any] | None:
         sides: dict[str, tuple[Decimal, str]] = {}
