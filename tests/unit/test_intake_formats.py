@@ -1155,6 +1155,8 @@ def test_akeneo_metric_specs_written_with_unit_symbols() -> None:
         "max_temperature": ("220", "CELSIUS"),
         "battery": ("5000", "MILLIAMPEREHOUR"),
         "spin_speed": ("1200", "REVOLUTION_PER_MINUTE"),
+        "floor_area": ("2.9", "SQUARE_METER"),
+        "coverage": ("400", "SQUARE_FOOT"),
     }
     values = {
         code: [{"locale": None, "scope": None, "data": {"amount": amount, "unit": unit}}]
@@ -1163,7 +1165,28 @@ def test_akeneo_metric_specs_written_with_unit_symbols() -> None:
     (bowl,) = _specs(parse_upload("bowl.json", _akeneo_bowl(**values), AKENEO_OPTIONS)).values()
     assert bowl.specs["max_temperature"] == "220 °C"
     assert bowl.specs["battery"] == "5000 mAh"
-    assert bowl.specs["spin_speed"] == "1200 revolution per minute"
+    assert bowl.specs["spin_speed"] == "1200 rpm"
+    assert bowl.specs["floor_area"] == "2.9 m²"
+    assert bowl.specs["coverage"] == "400 ft²"
+
+
+@pytest.mark.parametrize(
+    ("amount", "unit", "text"),
+    [
+        ("2", "YEAR", "2 years"),
+        ("1", "YEAR", "1 year"),
+        ("1.0", "MONTH", "1 month"),
+        ("0.5", "DAY", "0.5 days"),
+        ("3", "SQUARE_YARD", "3 square yards"),
+        ("8", "LITER_PER_MINUTE", "8 liters per minute"),
+        ("2", "DOZEN", "2 dozen"),
+        ("2", "BOX", "2 boxes"),
+    ],
+)
+def test_akeneo_unit_words_plural_but_for_one(amount: str, unit: str, text: str) -> None:
+    values = {"warranty": [{"locale": None, "scope": None, "data": {"amount": amount, "unit": unit}}]}
+    (bowl,) = _specs(parse_upload("bowl.json", _akeneo_bowl(**values), AKENEO_OPTIONS)).values()
+    assert bowl.specs["warranty"] == text
 
 
 def _akeneo_bowl_with_sides(**sides: tuple[str, str]) -> bytes:

@@ -113,7 +113,7 @@ UNITS: dict[str, dict[str, tuple[str, Decimal]]] = {
 # They are rounded to 0.001 l, the step of volume ranges, and every other conversion is exact.
 ROUNDED_UNITS = frozenset({"CUBIC_INCH", "CUBIC_FOOT", "CUBIC_YARD"})
 # Symbols for Akeneo measurement unit codes in `specs` values, so that copy writes "220 °C", not "220 celsius".
-# A code not listed is written in lower-case words ("cubic inch").
+# A code not listed is written in lower-case words, plural for an amount other than 1 ("2 years").
 UNIT_SYMBOLS = {
     "CELSIUS": "°C",
     "FAHRENHEIT": "°F",
@@ -140,17 +140,48 @@ UNIT_SYMBOLS = {
     "HOUR": "h",
     "MILLIMETER": "mm",
     "CENTIMETER": "cm",
+    "DECIMETER": "dm",
     "METER": "m",
     "KILOMETER": "km",
     "INCH": "in",
+    "FEET": "ft",
+    "YARD": "yd",
+    "MILE": "mi",
+    "SQUARE_MILLIMETER": "mm²",
+    "SQUARE_CENTIMETER": "cm²",
+    "SQUARE_METER": "m²",
+    "SQUARE_KILOMETER": "km²",
+    "SQUARE_INCH": "in²",
+    "SQUARE_FOOT": "ft²",
+    "HECTARE": "ha",
+    "MICROGRAM": "µg",
     "MILLIGRAM": "mg",
     "GRAM": "g",
     "KILOGRAM": "kg",
+    "TON": "t",
     "POUND": "lb",
     "OUNCE": "oz",
     "MILLILITER": "ml",
     "CENTILITER": "cl",
+    "DECILITER": "dl",
     "LITER": "l",
+    "HECTOLITER": "hl",
+    "CUBIC_CENTIMETER": "cm³",
+    "CUBIC_METER": "m³",
+    "CUBIC_INCH": "in³",
+    "CUBIC_FOOT": "ft³",
+    "REVOLUTION_PER_MINUTE": "rpm",
+    "METER_PER_SECOND": "m/s",
+    "MILE_PER_HOUR": "mph",
+    "PASCAL": "Pa",
+    "HECTOPASCAL": "hPa",
+    "KILOPASCAL": "kPa",
+    "MILLIBAR": "mbar",
+    "JOULE": "J",
+    "KILOJOULE": "kJ",
+    "KILOCALORIE": "kcal",
+    "OHM": "Ω",
+    "NEWTON": "N",
     "DECIBEL": "dB",
     "LUMEN": "lm",
     "LUX": "lx",
@@ -1014,7 +1045,7 @@ class _AkeneoGroup:
         if isinstance(data, dict) and "amount" in data and "unit" in data:
             amount = _plain_number(data["amount"])
             unit = str(data["unit"])
-            return f"{amount} {UNIT_SYMBOLS.get(unit.upper(), unit.lower().replace('_', ' '))}"
+            return f"{amount} {UNIT_SYMBOLS.get(unit.upper()) or _unit_words(unit, amount)}"
         return None
 
     def _table_row(self, row: dict[str, Any]) -> str:
@@ -1131,6 +1162,40 @@ def _exact_length(value: Decimal, unit: str, target: str) -> Decimal | None:
 def _decimal_text(value: Decimal) -> str:
     """Write a Decimal without exponent or trailing zeros: 400, 0.38."""
     return format(value.normalize(), "f")
+
+
+# Unit words that stay the same in the plural: "2 dozen", "50 hertz".
+_INVARIANT_UNIT_WORDS = frozenset(
+    {"dozen", "denier", "feet", "hertz", "lux", "siemens", "celsius", "fahrenheit", "kelvin"}
+)
+
+
+def _unit_words(code: str, amount: str) -> str:
+    """Write a unit code as words, plural for any amount but 1: YEAR as "year" or "years", SQUARE_YARD as
+    "square yards", LITER_PER_MINUTE as "liters per minute"."""
+    words = code.lower().replace("_", " ").split()
+    try:
+        singular = Decimal(amount) == 1
+    except InvalidOperation:
+        singular = False
+    if singular or not words:
+        return " ".join(words)
+    # The noun counted is the word before "per", or else the last word.
+    index = words.index("per") - 1 if "per" in words[1:] else len(words) - 1
+    words[index] = _plural(words[index])
+    return " ".join(words)
+
+
+def _plural(word: str) -> str:
+    if word in _INVARIANT_UNIT_WORDS:
+        return word
+    if word == "foot":
+        return "feet"
+    if word.endswith(("s", "x", "z", "ch", "sh")):
+        return word + "es"
+    if word.endswith("y") and word[-2:-1] not in ("a", "e", "i", "o", "u"):
+        return word[:-1] + "ies"
+    return word + "s"
 
 
 def _is_code(value: Any) -> bool:
