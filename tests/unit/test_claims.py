@@ -637,6 +637,30 @@ def test_denied_key_words_repeated_pass(text, specs) -> None:
     assert [claim for claim, sources in claims.items() if claim[0] == "property" and not sources] == []
 
 
+@pytest.mark.parametrize("value", ["n/a", "N/A", "na", "n.a.", "not applicable", "-", "–"])
+@pytest.mark.parametrize(
+    ("text", "key"),
+    [("One size fits most adults.", "size"), ("Set a colour temperature from 2700 K to 6500 K.", "colour")],
+)
+def test_na_value_denies_no_words(text: str, key: str, value: str) -> None:
+    claims = _claims(text, specs={key: value, "colour_temperature": "2700–6500 K"})
+    assert [claim for claim, sources in claims.items() if not sources] == []
+
+
+def test_na_value_backs_no_claim() -> None:
+    assert _claims("Organic cotton.", specs={"organic": "n/a"})[("property", "organic")] == []
+
+
+def test_none_value_still_denies_key() -> None:
+    spec = ProductSpec.model_validate(
+        {"sku": "T-1", "name": "Tote", "brand": "Acme", "category": "Bags > Totes"}
+        | {"price": {"amount": 119, "currency": "EUR"}, "specs": {"strap": "none"}}
+    )
+    listing = ProductCopy(title="Acme Tote", short_description="Carry strap.", description="Tote.", bullets=[])
+    claims = build_ledger(spec, None, listing, spec_facts(spec, None))
+    assert [(claim.text, claim.denied_by) for claim in claims if not claim.supported] == [("strap", ["specs.strap"])]
+
+
 def test_excluded_warranty_backs_no_claim() -> None:
     claims = _claims("Lifetime warranty.", features=["Lifetime warranty not included"])
     assert claims[("property", "lifetime warranty")] == []

@@ -19,7 +19,7 @@ from spec2listing.consistency.vocabulary import (
     imitated,
     normalize,
 )
-from spec2listing.copywriting.facts import spec_label, spec_value
+from spec2listing.copywriting.facts import not_applicable, spec_label, spec_value
 from spec2listing.models.brand import BrandGuide
 from spec2listing.models.spec import ProductSpec
 
@@ -273,8 +273,11 @@ def _denied_key(path: str, key: str, value: str | int | float | bool) -> DeniedK
 
     A false, "no" or withholding value denies the key's words ("gluten_free": false, "reef_safe": "no claim
     made"), and a key that ends in "free" set to yes denies what it is free of ("pvc_free": true). A 0 denies
-    nothing here, since "added_sugar_g": 0 states an amount.
+    nothing here, since "added_sugar_g": 0 states an amount, and neither does "n/a" or a dash: the entry does
+    not apply, so "size": "n/a" forbids no "one size fits most".
     """
+    if not_applicable(value):
+        return None
     words = normalize(spec_label(key).split(" (")[0]).split()
     if len(words) > 1 and words[-1] == "free" and _is_true(value):
         return DeniedKey(path, " ".join(words[:-1]), free=True)

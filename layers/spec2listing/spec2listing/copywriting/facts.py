@@ -146,15 +146,16 @@ def spec_value(value: str | int | float | bool) -> str:
 
 
 # Spec table values that mean the entry does not apply, as PIM exports fill empty cells; copy leaves them out.
-NOT_APPLICABLE = frozenset({"n/a", "na", "-", "–", "—"})
+NOT_APPLICABLE = frozenset({"n/a", "n.a.", "na", "not applicable", "-", "–", "—"})
+
+
+def not_applicable(value: str | int | float | bool) -> bool:
+    """Tell whether a spec table value means that its entry does not apply ("n/a", "-"), so it has no value."""
+    return isinstance(value, str) and value.strip().lower() in NOT_APPLICABLE
 
 
 def spec_lines(spec: ProductSpec) -> list[str]:
-    return [
-        f"{spec_label(key)}: {spec_value(value)}"
-        for key, value in spec.specs.items()
-        if not (isinstance(value, str) and value.strip().lower() in NOT_APPLICABLE)
-    ]
+    return [f"{spec_label(key)}: {spec_value(value)}" for key, value in spec.specs.items() if not not_applicable(value)]
 
 
 def display_name(spec: ProductSpec) -> str:
