@@ -28,13 +28,24 @@ def _trail_runner():
     return spec
 
 
-def _claims(text, **spec_fields):
-    """Trace one copy sentence against a small spec, as a map of (kind, claim text) to sources."""
+def _sentence_ledger(text, **spec_fields):
+    """Trace one copy sentence against a small spec, as the ledger's claims."""
     base = {"sku": "T-1", "name": "Tote", "brand": "Acme", "category": "Bags > Totes"}
     spec = ProductSpec.model_validate({**base, "price": {"amount": 119, "currency": "EUR"}, **spec_fields})
     listing = ProductCopy(title="Acme Tote", short_description=text, description="Tote.", bullets=[])
-    claims = build_ledger(spec, None, listing, spec_facts(spec, None))
+    return build_ledger(spec, None, listing, spec_facts(spec, None))
+
+
+def _claims(text, **spec_fields):
+    """Trace one copy sentence against a small spec, as a map of (kind, claim text) to sources."""
+    claims = _sentence_ledger(text, **spec_fields)
     return {(claim.kind.value, claim.text): claim.sources for claim in claims if claim.copy_fields}
+
+
+def _unsupported(text, **spec_fields):
+    """Trace one copy sentence against a small spec, as the unsupported claims' texts and denying fields."""
+    claims = _sentence_ledger(text, **spec_fields)
+    return [(claim.text, claim.denied_by) for claim in claims if claim.copy_fields and not claim.supported]
 
 
 def _numbers(text, **spec_fields):
@@ -652,13 +663,54 @@ def test_na_value_backs_no_claim() -> None:
 
 
 def test_none_value_still_denies_key() -> None:
-    spec = ProductSpec.model_validate(
-        {"sku": "T-1", "name": "Tote", "brand": "Acme", "category": "Bags > Totes"}
-        | {"price": {"amount": 119, "currency": "EUR"}, "specs": {"strap": "none"}}
-    )
-    listing = ProductCopy(title="Acme Tote", short_description="Carry strap.", description="Tote.", bullets=[])
-    claims = build_ledger(spec, None, listing, spec_facts(spec, None))
-    assert [(claim.text, claim.denied_by) for claim in claims if not claim.supported] == [("strap", ["specs.strap"])]
+    assert _unsupported("Carry strap.", specs={"strap": "none"}) == [("strap", ["specs.strap"])]
+
+
+_ALCOHOL_FREE = {
+    "specs": {"alcohol_free": True, "emulsifier": "cetearyl alcohol and glyceryl stearate", "alcohol_pct": 0.0},
+    "audience": {"persona": "Drivers, athletes and anyone skipping alcohol"},
+}
+_SUGAR_FREE_GUMMIES = {
+    "specs": {"sugar_free": True, "sugars_g_per_100g": 0.4},
+    "audience": {"persona": "Diabetics and people cutting down on sugar"},
+}
+_GLUTEN_FREE_GRANOLA = {
+    "specs": {"gluten_free": True},
+    "summary": "Granola of certified gluten-free oats. Tested below 20 ppm gluten.",
+}
+
+
+@pytest.mark.parametrize(
+    ("text", "spec_fields", "sources"),
+    [
+        ("Emulsifier: cetearyl alcohol and glyceryl stearate.", _ALCOHOL_FREE, ["specs.emulsifier"]),
+        ("Emulsified with cetearyl alcohol.", _ALCOHOL_FREE, ["specs.emulsifier"]),
+        ("Alcohol pct: 0.", _ALCOHOL_FREE, ["specs.alcohol_pct"]),
+        ("Made for drivers, athletes and anyone skipping alcohol.", _ALCOHOL_FREE, ["audience.persona"]),
+        ("Sugars g per 100g: 0.4.", _SUGAR_FREE_GUMMIES, ["specs.sugars_g_per_100g"]),
+        ("Made for diabetics and people cutting down on sugar.", _SUGAR_FREE_GUMMIES, ["audience.persona"]),
+        ("Oats tested below 20 ppm gluten.", _GLUTEN_FREE_GRANOLA, ["summary"]),
+    ],
+)
+def test_denied_key_words_restated_traced(text: str, spec_fields: dict, sources: list[str]) -> None:
+    assert _unsupported(text, **spec_fields) == []
+    claims = _claims(text, **spec_fields)
+    assert [
+        claim_sources for (_, claim), claim_sources in claims.items() if claim in ("alcohol", "sugar", "gluten")
+    ] == [sources]
+
+
+@pytest.mark.parametrize(
+    ("text", "spec_fields", "denied"),
+    [
+        ("Contains alcohol.", _ALCOHOL_FREE, ("alcohol", ["specs.alcohol_free"])),
+        ("A hint of alcohol and glyceryl.", _ALCOHOL_FREE, ("alcohol", ["specs.alcohol_free"])),
+        ("Sweetened with cane sugar.", _SUGAR_FREE_GUMMIES, ("sugar", ["specs.sugar_free"])),
+        ("Made with wheat gluten.", _GLUTEN_FREE_GRANOLA, ("gluten", ["specs.gluten_free"])),
+    ],
+)
+def test_denied_key_words_unrestated_flagged(text: str, spec_fields: dict, denied: tuple) -> None:
+    assert _unsupported(text, **spec_fields) == [denied]
 
 
 def test_excluded_warranty_backs_no_claim() -> None:

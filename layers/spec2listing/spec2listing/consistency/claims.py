@@ -29,7 +29,7 @@ from spec2listing.consistency.quantities import (
     find_quantities,
     within,
 )
-from spec2listing.consistency.spec_facts import COMPETITOR_PREFIX, SpecFacts, strictly_inside
+from spec2listing.consistency.spec_facts import COMPETITOR_PREFIX, DeniedKey, SpecFacts, strictly_inside
 from spec2listing.consistency.units import OTHER_READINGS, RATING_UNITS, UNITS, key_unit, unit_symbol
 from spec2listing.consistency.vocabulary import (
     COLORS,
@@ -384,7 +384,7 @@ def build_ledger(spec: ProductSpec, brand: BrandGuide | None, listing: ProductCo
         claims.append(
             Claim(kind=_KIND_OF_TERM[term], text=wording, copy_fields=paths, sources=sources, supported=bool(sources))
         )
-    claims += _denied_key_claims(working, product_facts)
+    claims += _denied_key_claims(working, normalized, product_facts)
     claims += _origin_claims(fields, product_facts)
     claims += _number_claims([(path, text) for path, text in fields if _compares(path)], facts)
     claims += _number_claims([(path, text) for path, text in fields if not _compares(path)], product_facts)
@@ -522,13 +522,15 @@ _CLAUSE_NEGATION = re.compile(
 )
 
 
-def _denied_key_claims(working: dict[str, str], facts: SpecFacts) -> list[Claim]:
+def _denied_key_claims(working: dict[str, str], normalized: dict[str, str], facts: SpecFacts) -> list[Claim]:
     """Trace the words of spec table keys that the spec denies, where the copy affirms them.
 
     "gluten_free": false makes "gluten-free granola" a claim the spec contradicts, and "pvc_free": true makes
-    "PVC base" one. Words that a vocabulary term covers are left to that term's claim.
+    "PVC base" one. Words that a vocabulary term covers are left to that term's claim. A mention that
+    restates another spec field ("cetearyl alcohol" of an "alcohol_free" cream's emulsifier) is traced to it.
     """
-    claims: dict[str, Claim] = {}
+    denying = {key.path for key in facts.denied_keys}
+    claims: dict[tuple[str, bool], Claim] = {}
     for path, text in working.items():
         searched, _ = _blank(text, OTHER_SENSE_PHRASES)
         term_spans = [match.span(1) for match in _TERMS.finditer(searched)]
@@ -536,16 +538,81 @@ def _denied_key_claims(working: dict[str, str], facts: SpecFacts) -> list[Claim]
             for match in term_pattern(key.phrase).finditer(searched):
                 if any(start <= match.start() and match.end() <= end for start, end in term_spans):
                     continue
-                if denied(searched, *match.span(), material=key.free) or _CLAUSE_NEGATION.search(
-                    searched, max(0, match.start() - _CLAUSE_WINDOW), match.start()
-                ):
+                if _key_words_denied(searched, match.start(), match.end(), free=key.free):
                     continue
-                claim = claims.setdefault(key.phrase, Claim(kind=ClaimKind.PROPERTY, text=key.phrase, supported=False))
+                sources = _restating_paths(normalized[path], match, key, facts, denying)
+                supported = bool(sources)
+                claim = claims.setdefault(
+                    (key.phrase, supported), Claim(kind=ClaimKind.PROPERTY, text=key.phrase, supported=supported)
+                )
                 if path not in claim.copy_fields:
                     claim.copy_fields.append(path)
-                if key.path not in claim.denied_by:
+                claim.sources += [source for source in sources if source not in claim.sources]
+                if not sources and key.path not in claim.denied_by:
                     claim.denied_by.append(key.path)
     return list(claims.values())
+
+
+def _key_words_denied(text: str, start: int, end: int, *, free: bool) -> bool:
+    """Tell whether the words of a denied spec key at `text[start:end]` are denied there too."""
+    return denied(text, start, end, material=free) or bool(
+        _CLAUSE_NEGATION.search(text, max(0, start - _CLAUSE_WINDOW), start)
+    )
+
+
+def _restating_paths(text: str, match: re.Match[str], key: DeniedKey, facts: SpecFacts, denying: set[str]) -> list[str]:
+    """Return the spec fields that state a denied key's words as the copy does at `match` in `text`.
+
+    Such a field names the words undenied and in the same context (_same_context), so the copy's "Alcohol
+    pct: 0" restates the entry "alcohol_pct": 0 and its "anyone skipping alcohol" the persona, while
+    "contains alcohol" restates neither. Entries that deny a key state nothing.
+    """
+    before, after = _neighbours(text, match.start(), match.end())
+    pattern = term_pattern(key.phrase)
+    paths = []
+    for fact in facts.texts:
+        if fact.path in denying or fact.path in paths:
+            continue
+        for found in pattern.finditer(fact.normalized):
+            if _key_words_denied(fact.normalized, found.start(), found.end(), free=key.free):
+                continue
+            if _same_context((before, after), _neighbours(fact.normalized, found.start(), found.end())):
+                paths.append(fact.path)
+                break
+    return paths
+
+
+def _same_context(copy: tuple[str | None, str | None], spec: tuple[str | None, str | None]) -> bool:
+    """Tell whether two mentions' nearest words before and after agree.
+
+    They agree where one side has the same word in both and no side has different words ("cetearyl alcohol"
+    against "cetearyl alcohol and glyceryl stearate"), or where neither has a word on either side.
+    """
+    sides = list(zip(copy, spec, strict=True))
+    if any(ours is not None and theirs is not None and ours != theirs for ours, theirs in sides):
+        return False
+    return any(ours is not None and ours == theirs for ours, theirs in sides) or copy == spec == (None, None)
+
+
+# Marks that end a clause in normalized text. A point inside a figure ("0.4 g") ends none.
+_CLAUSE_END = re.compile(r"[,;:!?()\[\]•]|\.(?!\d)")
+_WORD = re.compile(r"[^\W_]+")
+
+
+def _neighbours(text: str, start: int, end: int) -> tuple[str | None, str | None]:
+    """Return the nearest word that carries meaning before and after `text[start:end]` in its clause.
+
+    Either is None where the clause has no such word on that side.
+    """
+    clause_start = max((mark.end() for mark in _CLAUSE_END.finditer(text, 0, start)), default=0)
+    clause_end = _CLAUSE_END.search(text, end)
+    before = [word for word in _WORD.findall(text, clause_start, start) if word not in _STOPWORDS]
+    after = [
+        word
+        for word in _WORD.findall(text, end, clause_end.start() if clause_end else len(text))
+        if word not in _STOPWORDS
+    ]
+    return (before[-1] if before else None, after[0] if after else None)
 
 
 # Characters before a spec key's words searched for a negation in their clause.
