@@ -28,11 +28,17 @@ def _trail_runner():
     return spec
 
 
-def _sentence_ledger(text, **spec_fields):
-    """Trace one copy sentence against a small spec, as the ledger's claims."""
+def _sentence_ledger(text, bullet=None, **spec_fields):
+    """Trace one copy sentence, and a comparison bullet if given, against a small spec, as the ledger's claims."""
     base = {"sku": "T-1", "name": "Tote", "brand": "Acme", "category": "Bags > Totes"}
     spec = ProductSpec.model_validate({**base, "price": {"amount": 119, "currency": "EUR"}, **spec_fields})
-    listing = ProductCopy(title="Acme Tote", short_description=text, description="Tote.", bullets=[])
+    listing = ProductCopy(
+        title="Acme Tote",
+        short_description=text,
+        description="Tote.",
+        bullets=[],
+        comparison_bullets=[bullet] if bullet else [],
+    )
     return build_ledger(spec, None, listing, spec_facts(spec, None))
 
 
@@ -42,9 +48,9 @@ def _claims(text, **spec_fields):
     return {(claim.kind.value, claim.text): claim.sources for claim in claims if claim.copy_fields}
 
 
-def _unsupported(text, **spec_fields):
-    """Trace one copy sentence against a small spec, as the unsupported claims' texts and denying fields."""
-    claims = _sentence_ledger(text, **spec_fields)
+def _unsupported(text, bullet=None, **spec_fields):
+    """Trace one copy sentence and bullet against a small spec, as the unsupported claims' texts and denials."""
+    claims = _sentence_ledger(text, bullet, **spec_fields)
     return [(claim.text, claim.denied_by) for claim in claims if claim.copy_fields and not claim.supported]
 
 
@@ -957,6 +963,44 @@ def test_comparison_bullet_may_cite_competitor() -> None:
     claims = build_ledger(spec, None, listing, spec_facts(spec, None))
 
     assert [claim.text for claim in claims if claim.copy_fields and not claim.supported] == []
+
+
+_PVC_FREE_MAT = {
+    "specs": {"pvc_free": True, "country_of_origin": "Germany"},
+    "competitors": [
+        {"product": "Budget PVC yoga mat", "positioning": "PVC, slippery when wet, made in China"},
+        {"product": "Studio mat", "positioning": "PVC mat made in Germany"},
+    ],
+}
+_CLEAN_SERUM = {
+    "specs": {"paraben_free": True, "silicone_free": True},
+    "competitors": [{"product": "Drugstore gel", "positioning": "contains parabens and silicones"}],
+}
+
+
+@pytest.mark.parametrize(
+    ("bullet", "spec_fields"),
+    [
+        ("Compared with Budget PVC yoga mat (PVC, slippery when wet, made in China): grips when wet.", _PVC_FREE_MAT),
+        ("Compared with Studio mat (PVC mat made in Germany): lighter to carry.", _PVC_FREE_MAT),
+        ("Compared with Drugstore gel (contains parabens and silicones): lighter on the skin.", _CLEAN_SERUM),
+    ],
+)
+def test_competitor_facts_back_comparison_bullet(bullet: str, spec_fields: dict) -> None:
+    assert _unsupported("Tote.", bullet, **spec_fields) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "bullet", "unsupported"),
+    [
+        ("A mat.", "Unlike Budget PVC yoga mat, ours has a PVC base.", [("pvc", ["specs.pvc_free"])]),
+        ("A mat.", "Unlike Budget PVC yoga mat, ours is made in Portugal.", [("made in Portugal", [])]),
+        ("A PVC mat, slippery when wet.", None, [("pvc", ["specs.pvc_free"])]),
+        ("Made in China.", None, [("made in China", [])]),
+    ],
+)
+def test_competitor_facts_back_nothing_else(text: str, bullet: str | None, unsupported: list) -> None:
+    assert _unsupported(text, bullet, **_PVC_FREE_MAT) == unsupported
 
 
 @pytest.mark.parametrize(

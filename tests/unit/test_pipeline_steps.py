@@ -418,6 +418,31 @@ def test_summed_usage_rows_add_up_to_the_total() -> None:
     assert [row.cost_usd for row in rows] == [0.000001, 0.0, 0.159327]
 
 
+def test_flag_summary_names_each_field_once() -> None:
+    def claim_flag(subject: str, fields: list[str]) -> DriftFlag:
+        return DriftFlag(
+            kind="property_traced",
+            title="Claim not in the spec",
+            promised=subject,
+            measured="no spec field states it",
+            where=", ".join(fields),
+            values={"fields": fields},
+        )
+
+    flags = [
+        claim_flag("pvc", ["comparison_bullets[0]", "comparison_bullets[1]"]),
+        claim_flag("made in China", ["comparison_bullets[0]"]),
+    ]
+    report = ConsistencyReport(sku="S", score=0.9, passed=False, checks=[], flags=flags)
+
+    assert flag_summary(report) == ["Claim not in the spec: comparison_bullets[0], comparison_bullets[1]"]
+
+    flags.append(claim_flag("vegan", ["title", "description", "bullets[0]"]))
+    report = ConsistencyReport(sku="S", score=0.9, passed=False, checks=[], flags=flags)
+
+    assert flag_summary(report) == ["Claim not in the spec: comparison_bullets[0], comparison_bullets[1] and 3 more"]
+
+
 def test_flag_summary_groups_flags_of_one_cause() -> None:
     error = "FAILED: ReferencePhotoInvalid: reference photo 'bad.png' is not a usable image"
     flags = [

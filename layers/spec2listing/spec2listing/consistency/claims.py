@@ -384,10 +384,12 @@ def build_ledger(spec: ProductSpec, brand: BrandGuide | None, listing: ProductCo
         claims.append(
             Claim(kind=_KIND_OF_TERM[term], text=wording, copy_fields=paths, sources=sources, supported=bool(sources))
         )
-    claims += _denied_key_claims(working, normalized, product_facts)
-    claims += _origin_claims(fields, product_facts)
-    claims += _number_claims([(path, text) for path, text in fields if _compares(path)], facts)
-    claims += _number_claims([(path, text) for path, text in fields if not _compares(path)], product_facts)
+    claims += _denied_key_claims(working, normalized, product_facts, facts)
+    # A comparison bullet may restate a competitor's facts ("PVC, made in China"), which back only such bullets.
+    comparing = [(path, text) for path, text in fields if _compares(path)]
+    describing = [(path, text) for path, text in fields if not _compares(path)]
+    claims += _origin_claims(comparing, facts) + _origin_claims(describing, product_facts)
+    claims += _number_claims(comparing, facts) + _number_claims(describing, product_facts)
     return claims
 
 
@@ -522,25 +524,29 @@ _CLAUSE_NEGATION = re.compile(
 )
 
 
-def _denied_key_claims(working: dict[str, str], normalized: dict[str, str], facts: SpecFacts) -> list[Claim]:
+def _denied_key_claims(
+    working: dict[str, str], normalized: dict[str, str], product_facts: SpecFacts, facts: SpecFacts
+) -> list[Claim]:
     """Trace the words of spec table keys that the spec denies, where the copy affirms them.
 
     "gluten_free": false makes "gluten-free granola" a claim the spec contradicts, and "pvc_free": true makes
     "PVC base" one. Words that a vocabulary term covers are left to that term's claim. A mention that
-    restates another spec field ("cetearyl alcohol" of an "alcohol_free" cream's emulsifier) is traced to it.
+    restates another spec field ("cetearyl alcohol" of an "alcohol_free" cream's emulsifier) is traced to it,
+    and in a comparison bullet a competitor's field counts too ("Budget PVC yoga mat").
     """
-    denying = {key.path for key in facts.denied_keys}
+    denying = {key.path for key in product_facts.denied_keys}
     claims: dict[tuple[str, bool], Claim] = {}
     for path, text in working.items():
         searched, _ = _blank(text, OTHER_SENSE_PHRASES)
         term_spans = [match.span(1) for match in _TERMS.finditer(searched)]
-        for key in facts.denied_keys:
+        backing = facts if _compares(path) else product_facts
+        for key in product_facts.denied_keys:
             for match in term_pattern(key.phrase).finditer(searched):
                 if any(start <= match.start() and match.end() <= end for start, end in term_spans):
                     continue
                 if _key_words_denied(searched, match.start(), match.end(), free=key.free):
                     continue
-                sources = _restating_paths(normalized[path], match, key, facts, denying)
+                sources = _restating_paths(normalized[path], match, key, backing, denying)
                 supported = bool(sources)
                 claim = claims.setdefault(
                     (key.phrase, supported), Claim(kind=ClaimKind.PROPERTY, text=key.phrase, supported=supported)
@@ -662,7 +668,8 @@ def _compares(path: str) -> bool:
     return path.startswith("comparison_bullets")
 
 
-def _where(paths: list[str]) -> str:
+def places_text(paths: list[str]) -> str:
+    """Name up to two places in full and count the rest: "title, description and 3 more"."""
     if len(paths) <= 2:
         return ", ".join(paths)
     return f"{paths[0]}, {paths[1]} and {len(paths) - 2} more"
@@ -678,7 +685,7 @@ def claim_checks(claims: list[Claim]) -> list[CheckResult]:
         detail = "" if claim.supported else f"no spec field states '{claim.text}'"
         if claim.denied_by:
             measured["denied_by"] = claim.denied_by
-            detail += f"; {_where(claim.denied_by)} denies it"
+            detail += f"; {places_text(claim.denied_by)} denies it"
         if claim.nearest is not None:
             measured["nearest"] = claim.nearest
             detail += f"; the nearest spec figure of its kind is {claim.nearest}"
@@ -686,7 +693,7 @@ def claim_checks(claims: list[Claim]) -> list[CheckResult]:
             CheckResult(
                 check=f"{claim.kind.value}_traced",
                 target=CheckTarget.CLAIM,
-                where=_where(claim.copy_fields),
+                where=places_text(claim.copy_fields),
                 subject=claim.text,
                 passed=claim.supported,
                 measured=measured,

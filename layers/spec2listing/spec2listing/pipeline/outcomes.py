@@ -4,10 +4,11 @@ import json
 from datetime import UTC, datetime
 from typing import Any, NamedTuple
 
+from spec2listing.consistency.claims import places_text
 from spec2listing.costs.ledger import SUMMED_COUNTS, read_ledger, summed_usage, total_cost
 from spec2listing.errors import ArtifactMissing, ContentBlocked
 from spec2listing.intake import Rejection
-from spec2listing.models.consistency import ConsistencyReport
+from spec2listing.models.consistency import ConsistencyReport, DriftFlag
 from spec2listing.models.copy import ProductCopy
 from spec2listing.models.jobs import ImagePlan
 from spec2listing.models.manifest import ImageEntry, Manifest, Reuse
@@ -218,13 +219,13 @@ def flag_summary(report: ConsistencyReport) -> list[str]:
     render's line ends with its error, cut to FLAG_CAUSE_CHARACTERS, which
     names the file and the fix.
     """
-    groups: dict[tuple[str, str], list[str]] = {}
+    groups: dict[tuple[str, str], list[DriftFlag]] = {}
     for flag in report.flags:
         cause = flag.measured if flag.measured.startswith(RENDER_OUTCOMES) else ""
-        groups.setdefault((flag.title or flag.kind, cause), []).append(flag.where)
+        groups.setdefault((flag.title or flag.kind, cause), []).append(flag)
     lines = []
-    for (title, cause), places in list(groups.items())[:FLAGS_SHOWN]:
-        line = f"{title}: {', '.join(dict.fromkeys(places))}"
+    for (title, cause), flags in list(groups.items())[:FLAGS_SHOWN]:
+        line = f"{title}: {_places(flags)}"
         if cause:
             shown = cause.split(": ", 1)[-1]
             line += f" ({shown[: FLAG_CAUSE_CHARACTERS - 1]}…)" if len(shown) > FLAG_CAUSE_CHARACTERS else f" ({shown})"
@@ -233,6 +234,22 @@ def flag_summary(report: ConsistencyReport) -> list[str]:
     if hidden:
         lines.append(f"and {hidden} more")
     return lines
+
+
+def _places(flags: list[DriftFlag]) -> str:
+    """Name the distinct places of one summary line's flags.
+
+    A flag about copy lists its fields in `values["fields"]`, while its `where` may name only two of them
+    ("description, title and 3 more"). Those lists are merged, so that two claims in one bullet name it once.
+    Any other flag names its one place (an image job, "plan") in `where`.
+    """
+    fields: list[str] = []
+    for flag in flags:
+        listed = flag.values.get("fields")
+        if not isinstance(listed, list) or not listed:
+            return ", ".join(dict.fromkeys(each.where for each in flags))
+        fields += [str(field) for field in listed]
+    return places_text(list(dict.fromkeys(fields)))
 
 
 # A failed or blocked render's flag is measured as its outcome and error ("FAILED: ReferencePhotoInvalid: ...").
