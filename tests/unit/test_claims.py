@@ -887,6 +887,36 @@ def test_material_qualifiers_traced(text: str, spec_fields: dict, claim: str, so
     assert _claims(text, **spec_fields)[(ClaimKind.MATERIAL.value, claim)] == sources
 
 
+_GOLD_COLOUR_TOTE = {"summary": "Tote with gold-colour hardware.", "specs": {"hardware": "gold colour, zinc alloy"}}
+_MARBLE_LOOK_TILE = {"summary": "Marble-inspired glazed porcelain tile."}
+
+
+@pytest.mark.parametrize(
+    ("text", "spec_fields", "claim", "sources"),
+    [
+        ("Gold-colour hardware.", _GOLD_COLOUR_TOTE, "imitation gold", ["summary", "specs.hardware"]),
+        ("Hardware: gold colour, zinc alloy.", _GOLD_COLOUR_TOTE, "imitation gold", ["summary", "specs.hardware"]),
+        ("Marble-inspired porcelain tile.", _MARBLE_LOOK_TILE, "imitation marble", ["summary"]),
+        ("Gold colour clasp.", {"materials": ["gold-tone brass"]}, "imitation gold", ["materials[0]"]),
+        ("A silk like sheen.", {"summary": "Polyester with a silk like sheen."}, "imitation silk", ["summary"]),
+    ],
+)
+def test_spec_look_words_read_alike_in_copy(text: str, spec_fields: dict, claim: str, sources: list[str]) -> None:
+    assert _claims(text, **spec_fields)[(ClaimKind.MATERIAL.value, claim)] == sources
+
+
+@pytest.mark.parametrize(
+    ("text", "spec_fields", "claim"),
+    [
+        ("Gold hardware.", _GOLD_COLOUR_TOTE, "gold"),
+        ("Marble top.", _MARBLE_LOOK_TILE, "marble"),
+        ("Soft silk like butter.", {"materials": ["faux silk"]}, "silk"),
+    ],
+)
+def test_spec_look_backs_no_real_material(text: str, spec_fields: dict, claim: str) -> None:
+    assert _claims(text, **spec_fields)[(ClaimKind.MATERIAL.value, claim)] == []
+
+
 @pytest.mark.parametrize(
     ("text", "spec_fields", "sources"),
     [

@@ -63,6 +63,10 @@ _TERM_KINDS = (
     + [(term, ClaimKind.PROPERTY) for term in PROPERTIES]
 )
 _KIND_OF_TERM = dict(_TERM_KINDS)
+# The vocabulary's materials alone, longest first, as _TERMS finds them.
+_MATERIAL_TERMS = re.compile(
+    r"(?<!\w)(" + "|".join(re.escape(term) for term in sorted(MATERIALS, key=len, reverse=True)) + r")(?:s|es)?(?!\w)"
+)
 # Kinds of term that copy and spec may deny ("not waterproof", "plastic-free"), making a claim of its own.
 _DENIABLE = (ClaimKind.PROPERTY, ClaimKind.MATERIAL)
 _TERMS = re.compile(
@@ -370,9 +374,9 @@ def build_ledger(spec: ProductSpec, brand: BrandGuide | None, listing: ProductCo
     phrases = _merge(_spec_phrases(spec, brand))
     normalized = {path: normalize(text) for path, text in fields}
     working = _trace_spec_phrases(phrases, fields, normalized)
-    term_fields = _copy_terms(working, normalized, dict(fields))
-
     product_facts = facts.without(COMPETITOR_PREFIX)
+    term_fields = _copy_terms(working, normalized, dict(fields), facts.terms_looked(_MATERIAL_TERMS))
+
     claims = [phrase.claim for phrase in phrases if phrase.claim.copy_fields or phrase.claim.kind != ClaimKind.MATERIAL]
     claims += _listing_anchors(listing, phrases, facts)
     for (term, negative, sense, comparison), (wording, paths) in term_fields.items():
@@ -422,14 +426,15 @@ _TermKey = tuple[str, bool, MaterialSense, bool]
 
 
 def _copy_terms(
-    working: dict[str, str], normalized: dict[str, str], original: dict[str, str]
+    working: dict[str, str], normalized: dict[str, str], original: dict[str, str], looked: set[str]
 ) -> dict[_TermKey, tuple[str, list[str]]]:
     """Find the vocabulary terms left in the copy once the spec's own phrases are blanked.
 
     The key is the term and three facts about it. The first is whether the copy denies it ("Waterproof: no"
     is a claim too, backed by a spec that denies it). The second is what a material word claims ("genuine
-    leather", "gold-tone"). The third is whether it is in a comparison bullet, the only copy that
-    competitors' fields may back. The value is the first wording found and the fields.
+    leather", "gold-tone"), where `looked` are the materials the spec names as a look ("gold colour"). The
+    third is whether it is in a comparison bullet, the only copy that competitors' fields may back. The value
+    is the first wording found and the fields.
     """
     term_fields: dict[_TermKey, tuple[str, list[str]]] = {}
     for path, text in working.items():
@@ -441,7 +446,7 @@ def _copy_terms(
             sense, wording = MaterialSense.PLAIN, f"not {term}" if negative else term
             if kind == ClaimKind.MATERIAL and not negative:
                 # Read in the text before blanking, where the spec's "PU" still qualifies "PU leather".
-                sense, wording = _material_sense(normalized[path], match, original[path])
+                sense, wording = _material_sense(normalized[path], match, original[path], term in looked)
             _, paths = term_fields.setdefault((term, negative, sense, _compares(path)), (wording, []))
             if path not in paths:
                 paths.append(path)
@@ -499,16 +504,17 @@ def _narrower_pattern(term: str) -> re.Pattern[str]:
     return re.compile(rf"(?<!\w){re.escape(term)}(?:s|es)?(?!\w)(?! (?:{NOT_THE_THING_AFTER})\b)")
 
 
-def _material_sense(text: str, match: re.Match[str], original: str) -> tuple[MaterialSense, str]:
+def _material_sense(text: str, match: re.Match[str], original: str, looked_in_spec: bool) -> tuple[MaterialSense, str]:
     """Tell what a material word of the copy claims, with the words that claim it.
 
     "Genuine leather" and "100% cotton" claim the pure material, "PU leather", "gold-tone" and "silk-like" an
     imitation or look of it, and "leather" the material itself. Copy that names its own blend ("real wood
     veneer") claims no pure material. `original` is the field as written, where a hyphen still joins "-like".
+    With `looked_in_spec`, the spec names a look of the material, so the copy's "gold colour" is one too.
     """
     term = match.group(1)
     joined_like = re.search(rf"(?<!\w){re.escape(term)}(?:s|es)?-like(?!\w)", original, re.IGNORECASE)
-    if imitated(text, *match.span(), copy=True) or joined_like:
+    if imitated(text, *match.span(), copy=True, looked_in_spec=looked_in_spec) or joined_like:
         return MaterialSense.IMITATION, f"imitation {term}"
     purity = purity_before(text, match.start())
     if purity is not None and not blended(text, *match.span()):

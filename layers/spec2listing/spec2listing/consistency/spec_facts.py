@@ -17,6 +17,7 @@ from spec2listing.consistency.vocabulary import (
     blended,
     denied,
     imitated,
+    looked_after,
     normalize,
 )
 from spec2listing.copywriting.facts import not_applicable, spec_label, spec_value
@@ -159,6 +160,15 @@ class SpecFacts:
                 paths.append(text.path)
                 break
         return paths
+
+    def terms_looked(self, terms: re.Pattern[str]) -> set[str]:
+        """Return the materials among `terms` (group 1 of a match) that some text names as a look ("gold colour")."""
+        looked = set()
+        for text in self.texts:
+            for match in terms.finditer(text.normalized):
+                if looked_after(text.normalized, match.end()):
+                    looked.add(match.group(1))
+        return looked
 
     def paths_blending(self, pattern: re.Pattern[str]) -> list[str]:
         """Return the paths of the texts that state a material only as a share or blend ("60% cotton")."""

@@ -284,6 +284,8 @@ _LOOK_WORDS = r"effect|look|looking|style|styled|tone|toned|grain|laminate|colou
 _LOOK_AFTER = re.compile(rf" (?:{_LOOK_WORDS}|colour|color|like|feel|inspired)\b")
 # In copy, "like", "colour" and "inspired" after a material are ordinary words ("soft leather like butter",
 # "leather colour: cognac"), so only the other look words, and "-like" joined by its hyphen, make a look there.
+# They do make one of a material that the spec names as a look of it with a word after, so that copy repeating
+# the spec's "gold-colour hardware" or "marble-inspired tile" claims no more than the spec does.
 _COPY_LOOK_AFTER = re.compile(rf" (?:{_LOOK_WORDS}|feel)\b")
 _PRINT_AFTER = re.compile(r" (?:print|printed|pattern|patterned)\b")
 _FINISH_AFTER = re.compile(r" (?:finish|finished)\b")
@@ -325,13 +327,14 @@ class MaterialSense(StrEnum):
     PURE = "pure"
 
 
-def imitated(text: str, start: int, end: int, *, copy: bool = False) -> bool:
+def imitated(text: str, start: int, end: int, *, copy: bool = False, looked_in_spec: bool = False) -> bool:
     """Tell whether the material at `text[start:end]` of a normalized text names an imitation or look of it.
 
-    With `copy`, the text is copy, where fewer words after a material make a look (_COPY_LOOK_AFTER).
+    With `copy`, the text is copy, where fewer words after a material make a look (_COPY_LOOK_AFTER), unless
+    `looked_in_spec`: the spec names a look of this material with a word after it (`looked_after`).
     """
     word = text[start:end]
-    look_after = _COPY_LOOK_AFTER if copy else _LOOK_AFTER
+    look_after = _COPY_LOOK_AFTER if copy and not looked_in_spec else _LOOK_AFTER
     if look_after.match(text, end) or (not _among(word, _FABRICS) and _PRINT_AFTER.match(text, end)):
         return True
     if not _among(word, _PLATING_METALS) and _FINISH_AFTER.match(text, end):
@@ -343,6 +346,14 @@ def imitated(text: str, start: int, end: int, *, copy: bool = False) -> bool:
     if qualifier in _LEATHER_ONLY:
         return _among(word, _LEATHERS)
     return not (qualifier == "synthetic" and _among(word, _REAL_WHEN_SYNTHETIC))
+
+
+def looked_after(text: str, end: int) -> bool:
+    """Tell whether the words after a material that ends at `end` of a normalized spec text make a look of it.
+
+    "Gold-colour hardware", "marble-inspired tile" and "wood-grain print" do.
+    """
+    return _LOOK_AFTER.match(text, end) is not None
 
 
 def purity_before(text: str, start: int) -> re.Match[str] | None:
