@@ -691,7 +691,7 @@ _GLUTEN_FREE_GRANOLA = {
     [
         ("Emulsifier: cetearyl alcohol and glyceryl stearate.", _ALCOHOL_FREE, ["specs.emulsifier"]),
         ("Emulsified with cetearyl alcohol.", _ALCOHOL_FREE, ["specs.emulsifier"]),
-        ("Alcohol pct: 0.", _ALCOHOL_FREE, ["specs.alcohol_pct"]),
+        ("Alcohol (%): 0.", _ALCOHOL_FREE, ["specs.alcohol_pct"]),
         ("Made for drivers, athletes and anyone skipping alcohol.", _ALCOHOL_FREE, ["audience.persona"]),
         ("Sugars g per 100g: 0.4.", _SUGAR_FREE_GUMMIES, ["specs.sugars_g_per_100g"]),
         ("Made for diabetics and people cutting down on sugar.", _SUGAR_FREE_GUMMIES, ["audience.persona"]),
@@ -885,6 +885,38 @@ def test_imitation_or_blend_backs_no_real_material(text: str, spec_fields: dict,
 )
 def test_material_qualifiers_traced(text: str, spec_fields: dict, claim: str, sources: list[str]) -> None:
     assert _claims(text, **spec_fields)[(ClaimKind.MATERIAL.value, claim)] == sources
+
+
+_RAIN_JACKET_MATERIALS = {
+    "materials": ["100% recycled polyester shell with PFC-free DWR", "88% polyester, 12% elastane mesh lining"],
+    "summary": "Rain jacket, waterproof to 20,000 mm.",
+}
+
+
+def test_material_head_traced_to_material() -> None:
+    text = "Rain Jacket – 100% Recycled Polyester Shell – Waterproof to 20,000 mm"
+    assert _unsupported(text, **_RAIN_JACKET_MATERIALS) == []
+    claims = _claims(text, **_RAIN_JACKET_MATERIALS)
+    assert claims[(ClaimKind.MATERIAL.value, "100% recycled polyester shell")] == ["materials[0]"]
+
+
+@pytest.mark.parametrize(
+    ("text", "claim"),
+    [("A 100% recycled polyester jacket.", "100% recycled polyester"), ("100% Polyester Shell.", "100% polyester")],
+)
+def test_pure_material_beyond_head_flagged(text: str, claim: str) -> None:
+    assert _unsupported(text, **_RAIN_JACKET_MATERIALS) == [(claim, [])]
+
+
+def test_offline_title_material_traced() -> None:
+    spec = ProductSpec.model_validate(
+        {"sku": "J-1", "name": "Rain Jacket", "brand": "Acme", "category": "Apparel > Jackets"}
+        | {"price": {"amount": 189, "currency": "EUR"}, "weight": {"value": 340, "unit": "g"}}
+        | _RAIN_JACKET_MATERIALS
+    )
+    claims, listing = _ledger(spec)
+    assert "100% Recycled Polyester Shell" in listing.title
+    assert [(claim.kind.value, claim.text) for claim in claims if not claim.supported] == []
 
 
 _GOLD_COLOUR_TOTE = {"summary": "Tote with gold-colour hardware.", "specs": {"hardware": "gold colour, zinc alloy"}}

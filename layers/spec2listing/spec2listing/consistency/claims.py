@@ -46,6 +46,7 @@ from spec2listing.consistency.vocabulary import (
     normalize,
     purity_before,
 )
+from spec2listing.copywriting.facts import material_head
 from spec2listing.models.brand import BrandGuide
 from spec2listing.models.consistency import CheckResult, CheckTarget, Claim, ClaimKind
 from spec2listing.models.copy import ProductCopy
@@ -126,6 +127,15 @@ def _spec_phrases(spec: ProductSpec, brand: BrandGuide | None) -> list[_Phrase]:
     for index, element in enumerate(brand.visual.mandatory_elements if brand else []):
         if element not in seen_elements:
             add(ClaimKind.MANDATORY_ELEMENT, element, [f"brand.visual.mandatory_elements[{index}]"])
+
+    def add_material(text: str, source: str) -> None:
+        # A material's head ("100% recycled polyester shell" of "... shell with PFC-free DWR") is its name
+        # without the clauses that qualify it, as a title shows it.
+        add(ClaimKind.MATERIAL, text, [source])
+        head = material_head(text)
+        if head and normalize(head) != normalize(text):
+            add(ClaimKind.MATERIAL, head, [source])
+
     for index, variant in enumerate(spec.variants):
         add(
             ClaimKind.COLOR,
@@ -135,9 +145,9 @@ def _spec_phrases(spec: ProductSpec, brand: BrandGuide | None) -> list[_Phrase]:
         for name in ("material", "finish"):
             value = getattr(variant, name)
             if value:
-                add(ClaimKind.MATERIAL, value, [f"variants[{index}].{name}"])
+                add_material(value, f"variants[{index}].{name}")
     for index, material in enumerate(spec.materials):
-        add(ClaimKind.MATERIAL, material, [f"materials[{index}]"])
+        add_material(material, f"materials[{index}]")
     return phrases
 
 

@@ -128,8 +128,9 @@ _UNIT_PAIRS = {
     ("sq", "m"): "m²",
     ("km", "h"): "km/h",
 }
-# Participles after which "in" is a preposition: 'made_in', 'assembled_in'.
-_IRREGULAR_PARTICIPLES = frozenset({"made", "grown", "spun", "woven", "sewn", "knit", "built", "born"})
+# Participles not ending in "ed", which start a clause before a preposition: 'made_in', 'leather made from'.
+_IRREGULAR_PARTICIPLES = frozenset({"made", "grown", "spun", "woven", "sewn", "knit", "built", "born", "cut", "worn"})
+_CLAUSE_PREPOSITIONS = frozenset({"in", "from", "by", "with", "at", "on", "to", "for"})
 # Abbreviations that spec keys write in small letters and labels write in capitals.
 _ABBREVIATIONS_IN_CAPITALS = frozenset(
     {"led", "usb", "spf", "upf", "fsc", "uv", "uva", "uvb", "voc", "gps", "hdmi", "bpa", "pvc", "lcd", "oled"}
@@ -156,6 +157,33 @@ def not_applicable(value: str | int | float | bool) -> bool:
 
 def spec_lines(spec: ProductSpec) -> list[str]:
     return [f"{spec_label(key)}: {spec_value(value)}" for key, value in spec.specs.items() if not not_applicable(value)]
+
+
+# Words that start a qualifying clause after a material's name ('nylon with a coating', 'wool from Norway').
+MATERIAL_LINKING_WORDS = frozenset({"with", "and", "from", "for", "featuring", "including", "in", "on", "plus"})
+
+
+def material_head(material: str) -> str:
+    """Return the name a material starts with, before the first comma, bracket, linking word or clause.
+
+    "100% recycled polyester shell with PFC-free DWR" starts with "100% recycled polyester shell", which the
+    offline title shows and the claims ledger traces to the whole material. A participle that a preposition
+    follows starts a clause ("leather tanned in Italy", "made from apple waste"); before anything else it
+    describes the material ("gold plated 925 sterling silver").
+    """
+    head = re.split(r"[,;(]", material, maxsplit=1)[0].split()
+    words: list[str] = []
+    for index, word in enumerate(head):
+        if words and (word.lower() in MATERIAL_LINKING_WORDS or _starts_clause(word, head[index + 1 : index + 2])):
+            break
+        words.append(word)
+    return " ".join(words)
+
+
+def _starts_clause(word: str, following: list[str]) -> bool:
+    lowered = word.lower()
+    participle = lowered.endswith("ed") or lowered in _IRREGULAR_PARTICIPLES
+    return participle and bool(following) and following[0].lower() in _CLAUSE_PREPOSITIONS
 
 
 def display_name(spec: ProductSpec) -> str:

@@ -13,11 +13,13 @@ from typing import NamedTuple
 from spec2listing.consistency.text_checks import hashtag_words
 from spec2listing.consistency.units import unit_key
 from spec2listing.copywriting.facts import (
+    MATERIAL_LINKING_WORDS,
     category_leaf,
     dimensions_text,
     display_name,
     fit_sentences,
     join_words,
+    material_head,
     sentence,
     spec_lines,
     variant_names,
@@ -43,13 +45,7 @@ from spec2listing.providers import CopyDraft
 
 BULLET_COUNT = 5
 HEADLINE_MATERIAL_WORDS = 6
-# Words that start a qualifying clause after a material's name ('nylon with a coating', 'wool from Norway').
-_LINKING_WORDS = frozenset({"with", "and", "from", "for", "featuring", "including", "in", "on", "plus"})
-_SMALL_WORDS = _LINKING_WORDS | {"a", "an", "the", "of", "or", "to", "by"}
-# Participles that start a clause when a preposition follows them ('leather tanned in Italy', 'made from
-# apple waste'); before anything else they describe the material ('gold plated 925 sterling silver').
-_IRREGULAR_PARTICIPLES = frozenset({"made", "grown", "spun", "woven", "sewn", "knit", "built", "cut", "worn"})
-_CLAUSE_PREPOSITIONS = frozenset({"in", "from", "by", "with", "at", "on", "to", "for"})
+_SMALL_WORDS = MATERIAL_LINKING_WORDS | {"a", "an", "the", "of", "or", "to", "by"}
 
 
 def _sentence_key(text: str) -> str:
@@ -379,12 +375,7 @@ def _headline_material(material: str) -> str | None:
     any cut of it could end before its noun ('18k Gold Plated 925' of '… sterling silver'). Only words
     that start with a small letter are capitalized, so '420D', 'PFC-free' and markup keep their spelling.
     """
-    head = re.split(r"[,;(]", material, maxsplit=1)[0].split()
-    words: list[str] = []
-    for index, word in enumerate(head):
-        if words and (word.lower() in _LINKING_WORDS or _starts_clause(word, head[index + 1 : index + 2])):
-            break
-        words.append(word)
+    words = material_head(material).split()
     while len(words) > 1 and words[-1].lower() in _SMALL_WORDS:
         words.pop()
     if len(words) > HEADLINE_MATERIAL_WORDS:
@@ -395,12 +386,6 @@ def _headline_material(material: str) -> str | None:
         word if (index > 0 and word.lower() in _SMALL_WORDS) or _unit_after_number(words, index) else _capitalize(word)
         for index, word in enumerate(words)
     )
-
-
-def _starts_clause(word: str, following: list[str]) -> bool:
-    lowered = word.lower()
-    participle = lowered.endswith("ed") or lowered in _IRREGULAR_PARTICIPLES
-    return participle and bool(following) and following[0].lower() in _CLAUSE_PREPOSITIONS
 
 
 def _unit_after_number(words: list[str], index: int) -> bool:
