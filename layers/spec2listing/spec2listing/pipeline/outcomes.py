@@ -334,7 +334,7 @@ def record_product_failure(task: FailureTask, *, store: ObjectStore, records: Re
         cost_usd=total_cost(usage),
     )
     records.put_product(record)
-    # Copy the provider refused to write would be refused again for the same spec, so the refusal stands
+    # Copy the provider refused to write would be refused again for the same spec, so the refusal is kept
     # until the spec changes. Any other failure is generated again when the same spec comes back.
     blocked = name == ContentBlocked.__name__
     records.settle_spec(record, ClaimState.DONE if blocked else ClaimState.RETRY)

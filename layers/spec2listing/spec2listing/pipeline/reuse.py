@@ -199,7 +199,7 @@ def _recorded_again(
     now: datetime,
     artifacts: dict[str, str],
 ) -> ProductRecord:
-    """The earlier outcome as this run's, at no cost and with no time of its own."""
+    """Copy the earlier outcome into this run, at no cost and with no time of its own."""
     return earlier.model_copy(
         update={
             "run_id": run_id,
