@@ -368,6 +368,7 @@ def test_event_without_id_gets_one(tmp_path, capsys) -> None:
         ({"detail-type": "Object Created"}, 'detail-type is "Object Created"'),
         ({"detail": "KR-BWL-15"}, "detail is missing or not an object"),
         ({"source": ""}, "source is missing"),
+        ({"source": "aws.s3"}, "PutEvents rejects sources that start with 'aws.'"),
     ],
 )
 def test_event_envelope_errors(tmp_path, capsys, change, message) -> None:
@@ -376,9 +377,47 @@ def test_event_envelope_errors(tmp_path, capsys, change, message) -> None:
 
     code = main(["run", "--event", str(path), "--out", str(tmp_path / "out")])
 
+    printed = capsys.readouterr().err
     assert code == 2
-    assert f"--event {path}: {message}" in capsys.readouterr().err
+    assert f"--event {path}: " in printed
+    assert message in printed
     assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ('{"detail": ' + "[" * 100_000 + "]" * 100_000 + "}", "cannot read the event: it is nested too deeply"),
+        ('{"id": ' + "9" * 5000 + "}", "cannot read the event: "),
+        (json.dumps({"detail": {"padding": "x" * 300_000}}), "over the 262,144 bytes PutEvents accepts"),
+        (json.dumps({"DetailType": "ProductSpecChanged", "Detail": "{}"}), "this is a PutEvents entry"),
+    ],
+)
+def test_unreadable_event_is_usage_error(tmp_path, capsys, text, message) -> None:
+    path = tmp_path / "event.json"
+    path.write_text(text)
+
+    code = main(["run", "--event", str(path), "--out", str(tmp_path / "out")])
+
+    printed = capsys.readouterr().err
+    assert code == 2
+    assert f"--event {path}: " in printed
+    assert message in printed
+
+
+def test_same_event_file_twice_runs_twice(tmp_path, capsys) -> None:
+    arguments = ["run", "--event", str(EVENTS / "pim-spec-changed-akeneo.json"), "--out", str(tmp_path / "out")]
+    assert main([*arguments, "--brands", str(EXAMPLES / "brands")]) == 0
+    capsys.readouterr()
+
+    code = main(arguments)
+
+    printed = capsys.readouterr().out
+    assert code == 0, printed
+    assert "repeated delivery" not in printed
+    items = json.loads((tmp_path / "out" / "table.json").read_text())["items"]
+    assert len([item for item in items if item["sk"] == "RUN"]) == 2
+    assert any(item["record"].get("reused_from") for item in items if item["sk"].startswith("PRODUCT#"))
 
 
 def test_run_without_inputs_is_usage_error(tmp_path, capsys) -> None:

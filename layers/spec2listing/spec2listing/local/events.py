@@ -9,21 +9,40 @@ from typing import Any
 from spec2listing.models.triggers import PRODUCT_SPEC_CHANGED
 
 SAMPLE_EVENT = "events/pim-spec-changed-akeneo.json"
+# PutEvents rejects an entry over 256 KB, so the bus never delivers a larger event.
+MAX_EVENT_BYTES = 256 * 1024
 
 
 def read_event(path: Path) -> dict[str, Any]:
     """Read a ProductSpecChanged event as the app's bus delivers it; raise ValueError saying what to fix.
 
-    Only the envelope is checked here, as the bus's rule matches it. Intake checks the detail and rejects a
-    bad one with field errors, as it does on AWS. EventBridge stamps an id and a time on every event it
-    receives, so an event file without them gets a new id and the current time.
+    Only the envelope is checked here, as PutEvents and the bus's rule check it. Intake checks the detail
+    and rejects a bad one with field errors, as it does on AWS. PutEvents stamps a new id on every event it
+    accepts, so each event sent here gets a new id too, whatever id the file has; an event file without a
+    time gets the current time, as EventBridge stamps it.
     """
     try:
-        event = json.loads(path.read_bytes())
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+        data = path.read_bytes()
+    except OSError as error:
         raise ValueError(f"cannot read the event: {error}; expected a JSON event such as {SAMPLE_EVENT}") from error
+    if len(data) > MAX_EVENT_BYTES:
+        raise ValueError(
+            f"the event has {len(data):,} bytes, over the {MAX_EVENT_BYTES:,} bytes PutEvents accepts; "
+            "upload the spec to the bucket and point at it with detail.spec_s3"
+        )
+    try:
+        event = json.loads(data)
+    except (UnicodeDecodeError, ValueError, RecursionError) as error:
+        # ValueError covers invalid JSON and integers too long to convert; RecursionError, nesting too deep.
+        reason = "it is nested too deeply" if isinstance(error, RecursionError) else str(error)
+        raise ValueError(f"cannot read the event: {reason}; expected a JSON event such as {SAMPLE_EVENT}") from error
     if not isinstance(event, dict):
         raise ValueError(f"the event is a JSON {type(event).__name__}; expected an object such as {SAMPLE_EVENT}")
+    if "DetailType" in event and "detail-type" not in event:
+        raise ValueError(
+            "this is a PutEvents entry (DetailType, Detail); expected the event as the bus delivers it, with "
+            f"detail-type, source and detail, as in {SAMPLE_EVENT}"
+        )
     if event.get("detail-type") != PRODUCT_SPEC_CHANGED:
         raise ValueError(
             f"detail-type is {json.dumps(event.get('detail-type'))}; the app's bus starts runs only for "
@@ -31,11 +50,13 @@ def read_event(path: Path) -> dict[str, Any]:
         )
     if not isinstance(event.get("source"), str) or not event["source"]:
         raise ValueError('source is missing; give the sender, such as "com.example.pim", as PutEvents requires')
+    if event["source"].startswith("aws."):
+        raise ValueError(f"source is {event['source']!r}; PutEvents rejects sources that start with 'aws.'")
     if not isinstance(event.get("detail"), dict):
         raise ValueError(
             "detail is missing or not an object; expected the change itself, with spec or spec_s3, "
             f"as in {SAMPLE_EVENT}"
         )
-    event.setdefault("id", str(uuid.uuid4()))
+    event["id"] = str(uuid.uuid4())
     event.setdefault("time", datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"))
     return event
