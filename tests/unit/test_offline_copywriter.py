@@ -486,6 +486,14 @@ def test_title_states_size_once(name) -> None:
         ("ports_usb_c", "Ports USB-C"),
         ("vitamin_d3", "Vitamin D3"),
         ("vitamin_c", "Vitamin C"),
+        ("operating_temp_min_c", "Operating temp min (°C)"),
+        ("available_in", "Available in"),
+        ("bore_in_mm", "Bore in (mm)"),
+        ("price_per_kg", "Price per kg"),
+        ("sugar_per_100_g", "Sugar per 100 g"),
+        ("energy_rating_f", "Energy rating f"),
+        ("made_in_eu", "Made in EU"),
+        ("ph", "pH"),
     ],
 )
 def test_spec_label_units_and_abbreviations(key, label) -> None:

@@ -69,24 +69,35 @@ def spec_label(key: str) -> str:
     words = [word for word in words if word]
     if key == key.lower():
         words = _written_words(words)
-    label = " ".join(words)
-    if key == key.lower():
-        label = label[:1].upper() + label[1:]
-    return f"{label} ({unit})" if unit else label
+        # The first letter goes up, unless an abbreviation such as "pH" sets its case.
+        if words and words[0] == words[0].lower():
+            words[0] = words[0][:1].upper() + words[0][1:]
+    return f"{' '.join(words)} ({unit})" if unit else " ".join(words)
 
 
 def _split_unit(words: list[str]) -> tuple[list[str], str | None]:
-    """Split a key's trailing unit words off its name: one unit, a pair such as "in_lb", or a rate."""
+    """Split a key's trailing unit words off its name: one unit, a pair such as "in_lb", or a rate.
+
+    A unit after "per", or after a number after "per", belongs to the name ("price_per_kg" is no price in
+    kilograms), and two units make a rate only when the second is a time or, after a mass, a volume:
+    "flow_rate_l_min", "voc_g_l", but not "bore_in_mm".
+    """
     low = [word.lower() for word in words]
     if len(low) > 3 and low[-2] == "per" and _unit_word(low[-3], low[-4]) and _unit_word(low[-1], "per"):
         return words[:-3], f"{_unit_text(low[-3])}/{_unit_text(low[-1])}"
     if len(low) > 2 and (low[-2], low[-1]) in _UNIT_PAIRS:
         return words[:-2], _UNIT_PAIRS[(low[-2], low[-1])]
-    if len(low) > 2 and _unit_word(low[-2], low[-3]) and _unit_word(low[-1], low[-2]):
+    if len(low) > 2 and _unit_word(low[-2], low[-3]) and _unit_word(low[-1], low[-2]) and _rate(low[-2], low[-1]):
         return words[:-2], f"{_unit_text(low[-2])}/{_unit_text(low[-1])}"
-    if len(low) > 1 and _unit_word(low[-1], low[-2]):
+    after_per = len(low) > 2 and (low[-2] == "per" or (low[-2].isdigit() and low[-3] == "per"))
+    if len(low) > 1 and _unit_word(low[-1], low[-2]) and not after_per and low[-2] != "per":
         return words[:-1], _unit_text(low[-1])
     return words, None
+
+
+def _rate(first: str, second: str) -> bool:
+    dimensions = [UNITS[word].dimension if word in UNITS else None for word in (first, second)]
+    return dimensions[1] == "time" or dimensions == ["mass", "volume"]
 
 
 def _unit_word(word: str, before: str) -> bool:
@@ -94,9 +105,9 @@ def _unit_word(word: str, before: str) -> bool:
     if word in _NOT_LABEL_UNITS:
         return False
     if word == "in":
-        return not (before.endswith("ed") or before in _IRREGULAR_PARTICIPLES)
+        return before in _SIZED_BY_INCHES
     if word in ("c", "f"):
-        return before not in LETTER_NAMERS
+        return before not in LETTER_NAMERS and before not in _GRADED
     return word in UNITS or word in _LABEL_SPELLINGS
 
 
@@ -110,6 +121,8 @@ def _written_words(words: list[str]) -> list[str]:
     for word in words:
         if written and written[-1] == "USB" and word == "c":
             written[-1] = "USB-C"
+        elif word == "ph":
+            written.append("pH")
         elif word in _ABBREVIATIONS_IN_CAPITALS or (written and written[-1].lower() == "vitamin"):
             written.append(word.upper())
         else:
@@ -128,6 +141,15 @@ _UNIT_PAIRS = {
     ("sq", "m"): "m²",
     ("km", "h"): "km/h",
 }
+# Words after which a key's "in" is inches ('screen_in', 'bore_in'); after any other it is a preposition
+# ('made_in', 'available_in', 'comes_in').
+_SIZED_BY_INCHES = frozenset(
+    {"size", "screen", "display", "monitor", "tv", "length", "width", "height", "depth", "diameter", "drop"}
+    | {"bore", "waist", "inseam", "chest", "blade", "wheel", "wheels", "frame", "tyre", "tire", "thickness"}
+    | {"cut", "reach", "span", "stroke", "travel", "max", "min", "maximum", "minimum", "clearance"}
+)
+# Words after which a key's "c" or "f" is a grade, not a temperature ('energy_rating_f').
+_GRADED = frozenset({"rating", "energy", "efficiency", "label", "score", "fire", "rank"})
 # Participles not ending in "ed", which start a clause before a preposition: 'made_in', 'leather made from'.
 _IRREGULAR_PARTICIPLES = frozenset({"made", "grown", "spun", "woven", "sewn", "knit", "built", "born", "cut", "worn"})
 _CLAUSE_PREPOSITIONS = frozenset({"in", "from", "by", "with", "at", "on", "to", "for"})
@@ -135,6 +157,7 @@ _CLAUSE_PREPOSITIONS = frozenset({"in", "from", "by", "with", "at", "on", "to", 
 _ABBREVIATIONS_IN_CAPITALS = frozenset(
     {"led", "usb", "spf", "upf", "fsc", "uv", "uva", "uvb", "voc", "gps", "hdmi", "bpa", "pvc", "lcd", "oled"}
     | {"ssd", "hdd", "ram", "cpu", "nfc", "hepa", "gots", "rfid", "tpu", "iso", "ansi", "astm", "dwr", "ce"}
+    | {"ip", "ipx", "iu", "eu", "uk", "usa"}
 )
 
 
