@@ -529,6 +529,10 @@ def test_title_leaves_out_material_too_long_to_cut() -> None:
         ("Kraftwerk Präzision", "Kraftwerk BS 18 Drill", "Kraftwerk BS 18 Drill"),
         ("The North Face", "The Summit Jacket", "The North Face The Summit Jacket"),
         ("Fjellstad", "Ridge Daypack", "Fjellstad Ridge Daypack"),
+        ("Red Wing Shoes", "Red Leather Work Boots", "Red Wing Shoes Red Leather Work Boots"),
+        ("Sol", "Solar Garden Lantern", "Sol Solar Garden Lantern"),
+        ("Fjellstad", "Fjellstad Ridge Daypack", "Fjellstad Ridge Daypack"),
+        ("Kiln & Reed", "Kiln & Reed Mug", "Kiln & Reed Mug"),
     ],
 )
 def test_display_name_names_brand_once(brand, name, shown) -> None:

@@ -212,18 +212,23 @@ def _starts_clause(word: str, following: list[str]) -> bool:
 def display_name(spec: ProductSpec) -> str:
     """Brand and product name without repeating a brand the name already starts with.
 
-    A name that starts with the brand's first word, as "Kraftwerk BS 18" of the brand "Kraftwerk Präzision",
-    names the brand already, unless that word is an article ("The", "Le").
+    The brand counts as named when the name starts with it as whole words, or with its first word and then
+    a model code, as "Kraftwerk BS 18" of the brand "Kraftwerk Präzision". A first word followed by other
+    words may be the name's own ("Red Leather Boots" of "Red Wing Shoes"), so the brand is kept then.
     """
-    name, brand = spec.name.casefold(), spec.brand.casefold()
-    first = brand.split()[0] if brand.split() else brand
-    if name.startswith(brand) or (first not in _ARTICLES and name.split()[:1] == [first]):
+    name, brand = spec.name.split(), spec.brand.split()
+    folded = [word.casefold() for word in name]
+    if brand and folded[: len(brand)] == [word.casefold() for word in brand]:
+        return spec.name
+    if brand and len(name) > 1 and folded[0] == brand[0].casefold() and _model_code(name[1]):
         return spec.name
     return f"{spec.brand} {spec.name}"
 
 
-# Articles that start brand names ("The North Face", "Le Creuset") and product names alike.
-_ARTICLES = frozenset({"the", "a", "an", "le", "la", "les", "l'", "el", "los", "las", "il", "der", "die", "das"})
+def _model_code(word: str) -> bool:
+    """Tell whether a word reads as a model code: with a digit, or two or more capitals ("BS", "X200")."""
+    letters = [character for character in word if character.isalpha()]
+    return any(character.isdigit() for character in word) or (len(letters) >= 2 and word.isupper())
 
 
 def category_leaf(spec: ProductSpec) -> str:
