@@ -428,7 +428,7 @@ def test_null_list_item_still_rejected() -> None:
 
 
 def test_spec_entry_without_value_dropped() -> None:
-    spec = _accepted(specs={"warranty": None, "sizes": [], "capacity_ml": 350})
+    spec = _accepted(specs={"warranty": None, "sizes": [], "finish": "", "note": "   ", "capacity_ml": 350})
     assert spec.specs == {"capacity_ml": 350}
 
 
@@ -437,16 +437,21 @@ def test_spec_list_value_joined() -> None:
     upload = parse_upload("spec.json", text.replace("8.5", "8.50").encode())
     ((_, spec),) = upload.specs
     assert spec.specs["sizes"] == "S, M, L"
-    assert spec.specs["drops_mm"] == "4, 8.50"
+    assert spec.specs["drops_mm"] == "4, 8.5"
+
+
+def test_spec_list_numbers_written_as_single_numbers() -> None:
+    spec = _accepted(specs={"values": [1, 2.0, 1e20, 0.125]})
+    assert spec.specs["values"] == "1, 2, 100000000000000000000, 0.125"
 
 
 @pytest.mark.parametrize(
     ("items", "problem"),
     [
-        (["S", None], "item 1 of the list is a JSON null"),
-        ([True], "item 0 of the list is a JSON boolean"),
-        (["S", ""], "item 1 of the list is empty text"),
-        ([["S"]], "item 0 of the list is a JSON list"),
+        (["S", None], "item 2 of the list is a JSON null"),
+        ([True], "item 1 of the list is a JSON boolean"),
+        (["S", ""], "item 2 of the list is empty text"),
+        ([["S"]], "item 1 of the list is a JSON list"),
     ],
 )
 def test_spec_list_with_bad_item_rejected(items: list, problem: str) -> None:

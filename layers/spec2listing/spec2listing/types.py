@@ -329,10 +329,11 @@ def _spec_value(value: Any) -> Any:
 def _joined_list(items: list[Any]) -> str:
     """Write a list spec value of text and numbers as one text: ["S", "M", "L"] as "S, M, L".
 
-    Numbers keep the digits the file gives, since a parsed JSON number prints as written (JsonFloat).
+    Numbers are written as the copy writes a single spec number, with every digit and no exponent: 2.0 as
+    "2", 1e20 in full. Items are counted from 1 in errors.
     """
     words = []
-    for index, item in enumerate(items):
+    for index, item in enumerate(items, start=1):
         finite_number = isinstance(item, int | float) and not isinstance(item, bool) and math.isfinite(item)
         if not (isinstance(item, str) and item.strip()) and not finite_number:
             kind = "empty text" if isinstance(item, str) else f"a JSON {_json_type(item)}"
@@ -340,7 +341,7 @@ def _joined_list(items: list[Any]) -> str:
                 f"item {index} of the list is {kind}; expected a list of text and numbers, such as "
                 '["S", "M", "L"], which the copy writes as "S, M, L"'
             )
-        words.append(str(item).strip())
+        words.append(f"{Decimal(str(item)).normalize():f}" if finite_number else str(item).strip())
     return ", ".join(words)
 
 

@@ -240,8 +240,8 @@ class ProductSpec(SpecModel):
     def _spec_keys_once(cls, data: Any) -> Any:
         """Drop `specs` entries without a value, and mark a key that names the same entry as an earlier one.
 
-        A null or an empty list is no value, as PIM exports write an attribute left empty, so its entry is
-        left out. Trimmed of spaces, pydantic would keep only the last of "drop_mm " and "drop_mm". Keys that
+        A null, an empty list or blank text is no value, as PIM exports write an attribute left empty, so its
+        entry is left out. Trimmed of spaces, pydantic would keep only the last of "drop_mm " and "drop_mm". Keys that
         differ only in case are rejected too, because the copy would list one label twice. The later key's
         value is replaced by a RepeatedKey, which fails as that entry's error beside every other error of the
         spec.
@@ -249,7 +249,7 @@ class ProductSpec(SpecModel):
         specs = data.get("specs") if isinstance(data, dict) else None
         if not isinstance(specs, dict):
             return data
-        valued = {key: value for key, value in specs.items() if value is not None and value != []}
+        valued = {key: value for key, value in specs.items() if not _without_value(value)}
         first: dict[str, str] = {}
         marked: dict[Any, Any] = {}
         for key, value in valued.items():
@@ -323,3 +323,7 @@ def _error(location: tuple[int | str, ...], value: str, message: str) -> InitErr
         loc=location,
         input=value,
     )
+
+
+def _without_value(value: Any) -> bool:
+    return value is None or value == [] or (isinstance(value, str) and not value.strip())
