@@ -538,3 +538,19 @@ def test_title_leaves_out_material_too_long_to_cut() -> None:
 def test_display_name_names_brand_once(brand, name, shown) -> None:
     (spec,) = specs_in(EXAMPLES / "daypack.json")
     assert display_name(spec.model_copy(update={"brand": brand, "name": name})) == shown
+
+
+def test_title_states_converted_size_once() -> None:
+    (spec,) = specs_in(EXAMPLES / "daypack.json")
+    weight = spec.weight.model_copy(update={"value": 1.2, "unit": "kg"})
+    tent = spec.model_copy(update={"name": "Ridge Tent 1.2 kg", "weight": weight})
+    (mug,) = specs_in(EXAMPLES / "stoneware-mug.json")
+    ounces = mug.model_copy(
+        update={"name": "Mug 12 oz", "volume": mug.volume.model_copy(update={"value": 12.0, "unit": "fl oz"})}
+    )
+
+    tent_title = OfflineCopyWriter().write(tent, None, ledger=MemoryLedger()).listing.title
+    mug_title = OfflineCopyWriter().write(ounces, None, ledger=MemoryLedger()).listing.title
+
+    assert "1200 g" not in tent_title
+    assert "fl oz" not in mug_title

@@ -8,6 +8,7 @@ import html
 import re
 import time
 import unicodedata
+from decimal import Decimal
 from typing import NamedTuple
 
 from spec2listing.consistency.text_checks import hashtag_words
@@ -128,10 +129,10 @@ class OfflineCopyWriter:
             material = _headline_material(spec.materials[0])
             if material:
                 details.append(material)
-        size = weight_text(spec) if spec.weight else volume_text(spec)
-        if size:
-            details.append(size.split(" (")[0])
         details = [detail for detail in details if allowed.keeps(detail) and not _named_in(detail, parts[0])]
+        size = weight_text(spec) if spec.weight else volume_text(spec)
+        if size and allowed.keeps(size) and not any(_named_in(text, parts[0]) for text in _size_spellings(spec)):
+            details.append(size.split(" (")[0])
         if details:
             parts.append(", ".join(details))
         shown = " ".join(parts)
@@ -354,6 +355,20 @@ def _seo_title(spec: ProductSpec, allowed: "_BannedFilter") -> str:
 
 # The space between a figure and its unit, which names write or leave out ("300 ml", "300ml").
 _FIGURE_UNIT_GAP = re.compile(r"(?<=\d)\s+(?=[^\W\d_])")
+
+
+def _size_spellings(spec: ProductSpec) -> list[str]:
+    """Write the spec's weight or volume as the title would and as the spec gives it ("1200 g", "1.2 kg").
+
+    A fluid ounce is also written as names write it ("12 oz"), so that a name with it states the size.
+    """
+    measure = spec.weight or spec.volume
+    shown = weight_text(spec) if spec.weight else volume_text(spec)
+    if measure is None or shown is None:
+        return []
+    given = f"{Decimal(str(measure.value)).normalize():f} {measure.unit}"
+    spellings = [shown.split(" (")[0], given]
+    return spellings + [text.replace("fl oz", "oz") for text in spellings if "fl oz" in text]
 
 
 def _named_in(detail: str, name: str) -> bool:
