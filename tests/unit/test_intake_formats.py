@@ -1181,6 +1181,9 @@ def test_akeneo_metric_specs_written_with_unit_symbols() -> None:
         ("8", "LITER_PER_MINUTE", "8 liters per minute"),
         ("2", "DOZEN", "2 dozen"),
         ("2", "BOX", "2 boxes"),
+        ("30", "MINUTE_OF_ARC", "30 minutes of arc"),
+        ("120", "MMHG", "120 mmHg"),
+        ("12", "PERCENT", "12 %"),
     ],
 )
 def test_akeneo_unit_words_plural_but_for_one(amount: str, unit: str, text: str) -> None:

@@ -115,6 +115,10 @@ ROUNDED_UNITS = frozenset({"CUBIC_INCH", "CUBIC_FOOT", "CUBIC_YARD"})
 # Symbols for Akeneo measurement unit codes in `specs` values, so that copy writes "220 °C", not "220 celsius".
 # A code not listed is written in lower-case words, plural for an amount other than 1 ("2 years").
 UNIT_SYMBOLS = {
+    "PERCENT": "%",
+    "MMHG": "mmHg",
+    "ATM": "atm",
+    "TORR": "Torr",
     "CELSIUS": "°C",
     "FAHRENHEIT": "°F",
     "KELVIN": "K",
@@ -1180,8 +1184,9 @@ def _unit_words(code: str, amount: str) -> str:
         singular = False
     if singular or not words:
         return " ".join(words)
-    # The noun counted is the word before "per", or else the last word.
-    index = words.index("per") - 1 if "per" in words[1:] else len(words) - 1
+    # The noun counted is the word before "per" or "of" ("minutes of arc"), or else the last word.
+    linked = next((word for word in ("per", "of") if word in words[1:]), None)
+    index = words.index(linked) - 1 if linked else len(words) - 1
     words[index] = _plural(words[index])
     return " ".join(words)
 
