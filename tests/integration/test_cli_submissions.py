@@ -440,3 +440,19 @@ def test_stored_brand_guide_is_named(tmp_path, capsys) -> None:
 
     assert code == 0
     assert "keeps brand guides from earlier runs (fjellstad)" in capsys.readouterr().err
+
+
+def test_event_older_than_listing_is_named(tmp_path, capsys) -> None:
+    out = tmp_path / "out"
+    assert main(["run", str(EXAMPLES / "stoneware-mug.json"), "--out", str(out)]) == 0
+    assert "before its current listing" not in capsys.readouterr().out
+    event = load_event("pim-spec-changed-inline")
+    event["detail"]["spec"]["price"]["amount"] = 9.99
+    path = tmp_path / "older.json"
+    path.write_text(json.dumps(event))
+
+    code = main(["run", "--event", str(path), "--brands", str(EXAMPLES / "brands"), "--out", str(out)])
+
+    printed = capsys.readouterr().out
+    assert code == 0, printed
+    assert "KR-MUG-350 from older.json changed at 2026-12-04 10:00:00 UTC, before its current listing" in printed

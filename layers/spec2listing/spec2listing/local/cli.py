@@ -7,6 +7,7 @@ import signal
 import sys
 import threading
 from collections.abc import Callable, Mapping, Sequence
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +29,7 @@ from spec2listing.models.records import ProductRecord, ProductStatus
 from spec2listing.providers.select import invalid_keys, missing_keys, unpriced_models
 from spec2listing.settings import ImageSettings, MapSettings, ProviderSettings
 from spec2listing.storage import keys
-from spec2listing.storage.records import outcome_order
+from spec2listing.storage.records import RecordStore, outcome_order
 
 DEFAULT_OUT = Path("out")
 FAILING_STATUSES = {"REJECTED", "FAILED"}
@@ -275,6 +276,7 @@ def _run(arguments: argparse.Namespace, console: Console) -> int:
         environment["IMAGE_CONCURRENCY"] = str(arguments.image_concurrency)
 
     submissions: list[Submission] = []
+    late_notes: list[str] = []
     restore_interrupts: Callable[[], None] = _nothing
     restore_termination = _stop_on_termination()
     try:
@@ -288,6 +290,7 @@ def _run(arguments: argparse.Namespace, console: Console) -> int:
                 for path, event in events:
                     submissions.append(pipeline.start(path, "", event))
                 outcomes = _wait_with_progress(pipeline, submissions, console, arguments.timeout)
+                late_notes = _late_change_notes(pipeline.records, outcomes)
             except TimeoutError as error:
                 restore_interrupts = _defer_interrupts()
                 if pipeline.running(pipeline.started):
@@ -318,6 +321,8 @@ def _run(arguments: argparse.Namespace, console: Console) -> int:
         restore_interrupts()
         restore_termination()
     _print_outcomes(console, outcomes, out_dir)
+    for line in late_notes:
+        console.print(shown(line))
     failing = any(
         outcome.status == "FAILED"
         or outcome.rejections
@@ -677,6 +682,33 @@ def _shared_sku_notes(outcomes: list[RunOutcome]) -> list[str]:
         )
     notes += _case_twin_notes(by_sku)
     return notes
+
+
+def _late_change_notes(records: RecordStore, outcomes: list[RunOutcome]) -> list[str]:
+    """Note products whose change is older than the current listing of their SKU from an earlier command.
+
+    The newest change is the current listing, by the time of the upload or event, so an event stamped
+    before the last upload of its SKU runs but leaves the listing as it was.
+    """
+    runs = {outcome.run.run_id for outcome in outcomes if outcome.run}
+    notes = []
+    for outcome in outcomes:
+        for product in outcome.products:
+            if product.status == ProductStatus.REJECTED:
+                continue
+            current = records.get_current_product(product.sku)
+            if current is None or current.run_id in runs:
+                continue
+            notes.append(
+                f"note: {product.sku} from {outcome.path.name} changed at {_stamp(product.changed_at)}, before "
+                f"its current listing (run {current.run_id}, changed at {_stamp(current.changed_at)}), which "
+                "stays current; give the event a later time to replace it"
+            )
+    return notes
+
+
+def _stamp(moment: datetime | None) -> str:
+    return moment.strftime("%Y-%m-%d %H:%M:%S UTC") if moment is not None else "an unknown time"
 
 
 def _case_twin_notes(by_sku: dict[str, list[tuple[str, ProductRecord]]]) -> list[str]:
