@@ -79,8 +79,8 @@ def _split_unit(words: list[str]) -> tuple[list[str], str | None]:
     """Split a key's trailing unit words off its name: one unit, a pair such as "in_lb", or a rate.
 
     A unit after "per", or after a number after "per", belongs to the name ("price_per_kg" is no price in
-    kilograms), and two units make a rate only when the second is a time or, after a mass, a volume:
-    "flow_rate_l_min", "voc_g_l", but not "bore_in_mm".
+    kilograms). Two units make a rate only when the second is a time or, after a mass, a volume:
+    "flow_rate_l_min" and "voc_g_l" are rates, "bore_in_mm" is not.
     """
     low = [word.lower() for word in words]
     if len(low) > 3 and low[-2] == "per" and _unit_word(low[-3], low[-4]) and _unit_word(low[-1], "per"):

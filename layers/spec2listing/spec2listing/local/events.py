@@ -18,7 +18,7 @@ def read_event(path: Path) -> dict[str, Any]:
 
     Only the envelope is checked here, as PutEvents and the bus's rule check it. Intake checks the detail
     and rejects a bad one with field errors, as it does on AWS. PutEvents stamps a new id on every event it
-    accepts, so each event sent here gets a new id too, whatever id the file has; an event file without a
+    accepts, so each event sent here gets a new id too, whatever id the file has. An event file without a
     time gets the current time, as EventBridge stamps it.
     """
     try:
