@@ -1924,3 +1924,17 @@ def test_shopify_grams_in_shop_unit_rounded(grams: str, unit: str, weight: tuple
     ]
     (oven,) = _specs(parse_upload("export.csv", _csv(rows).encode(), EUR)).values()
     assert (oven.weight.value, oven.weight.unit) == weight
+
+
+@pytest.mark.parametrize(
+    ("price", "other", "reading"),
+    [("1.299", "29.90", "reads as 1.299 with the file's decimal point"), ("1.299", "29,90", "reads as 1299 with")],
+)
+def test_thousandths_price_message_follows_file_mark(price: str, other: str, reading: str) -> None:
+    rows = [
+        CATALOG_HEADER,
+        ["A-1", "Lamp", "Acme", "Lights", other, "EUR"],
+        ["B-1", "Shade", "Acme", "Lights", price, "EUR"],
+    ]
+    (error,) = _errors(parse_upload("lamps.csv", _csv(rows, delimiter=";").encode()))
+    assert error.message.startswith(reading)

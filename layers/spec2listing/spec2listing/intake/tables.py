@@ -473,12 +473,21 @@ def normalize_number_cells(
 
 def _ambiguous_price(file: str, path: str, text: str, decimal: DecimalMark) -> FieldError:
     whole, fraction = re.split(r"[.,]", text.strip())
+    if decimal in text:
+        message = (
+            f"reads as {whole}.{fraction} with the file's decimal {DECIMAL_NAMES[decimal]}, a price in "
+            f"thousandths, but may be {whole}{fraction} with a thousands mark"
+        )
+    else:
+        message = (
+            f"reads as {whole}{fraction} with the file's decimal {DECIMAL_NAMES[decimal]}, which makes the other "
+            f"mark a thousands mark, but may be {whole}.{fraction}, a price in thousandths"
+        )
     return FieldError(
         file=file,
         path=path,
         value=show_value(text),
-        message=f"reads as {whole}.{fraction} with the file's decimal {DECIMAL_NAMES[decimal]}, a price in "
-        f"thousandths, but may be {whole}{fraction} with a thousands mark",
+        message=message,
         expected=f"the price with its decimals, such as {whole}{fraction}{decimal}00, or option decimal "
         "(point or comma) to confirm the mark",
     )
