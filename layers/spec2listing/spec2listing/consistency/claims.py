@@ -553,7 +553,7 @@ def _denied_key_claims(
     denying = {key.path for key in product_facts.denied_keys}
     claims: dict[tuple[str, bool], Claim] = {}
     for path, text in working.items():
-        searched, _ = _blank(text, OTHER_SENSE_PHRASES)
+        searched = _without_other_senses(text, normalized[path])
         term_spans = [match.span(1) for match in _TERMS.finditer(searched)]
         backing = facts if _compares(path) else product_facts
         for key in product_facts.denied_keys:
