@@ -439,7 +439,7 @@ def test_euro_sign_in_windows_1252_price_read() -> None:
         (
             "49,90 Euro",
             "EUR",
-            "the price is marked 'Euro', which is no currency symbol or ISO 4217 code",
+            "the price is marked 'Euro', which is not a currency symbol or ISO 4217 code",
             "the price with EUR, € or no mark",
         ),
     ],

@@ -134,7 +134,7 @@ def test_blocked_vision_stands(store, records) -> None:
 
 
 class UnsureVision(ScriptedVision):
-    """Answers every item unverified, as a model that cannot tell does."""
+    """Return every item as unverified, as a model that cannot tell does."""
 
     def check(self, image, job, *, ledger, budget_seconds=None) -> VisionReport:
         self.calls.append(job.job_id)

@@ -363,11 +363,11 @@ def _size_spellings(spec: ProductSpec) -> list[str]:
     A fluid ounce is also written as names write it ("12 oz"), so that a name with it states the size.
     """
     measure = spec.weight or spec.volume
-    shown = weight_text(spec) if spec.weight else volume_text(spec)
-    if measure is None or shown is None:
+    written = weight_text(spec) if spec.weight else volume_text(spec)
+    if measure is None or written is None:
         return []
-    given = f"{Decimal(str(measure.value)).normalize():f} {measure.unit}"
-    spellings = [shown.split(" (")[0], given]
+    as_in_spec = f"{Decimal(str(measure.value)).normalize():f} {measure.unit}"
+    spellings = [written.split(" (")[0], as_in_spec]
     return spellings + [text.replace("fl oz", "oz") for text in spellings if "fl oz" in text]
 
 

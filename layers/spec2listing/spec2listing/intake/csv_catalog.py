@@ -141,7 +141,7 @@ def _unmarked_prices(file: str, rows: list[tuple[int, dict[str, str]]], names: d
         column = names["currency"]
         marks = f"{', '.join(marks_of(currency))} or no mark" if currency else "no mark"
         if not currencies:
-            message = f"the price is marked {mark!r}, which is no currency symbol or ISO 4217 code"
+            message = f"the price is marked {mark!r}, which is not a currency symbol or ISO 4217 code"
             expected = f"the price with {marks}"
         else:
             named = "" if currencies == {mark.upper()} else f" ({', '.join(sorted(currencies))})"

@@ -447,8 +447,8 @@ def _note_stored_brand_guides(out_dir: Path, brand_folders: list[Path]) -> None:
     The output folder is the local bucket, and a spec that names such a guide uses the stored copy, so a
     guide deleted or renamed beside the specs would otherwise go on shaping copy without a word.
     """
-    given = {path.stem for folder in brand_folders for path in folder.glob("*.json")}
-    stored = sorted(path.stem for path in (out_dir / keys.BRANDS_PREFIX).glob("*.json") if path.stem not in given)
+    in_folders = {path.stem for folder in brand_folders for path in folder.glob("*.json")}
+    stored = sorted(path.stem for path in (out_dir / keys.BRANDS_PREFIX).glob("*.json") if path.stem not in in_folders)
     if stored:
         _error_console().print(
             f"note: {shown(str(out_dir / keys.BRANDS_PREFIX))} keeps brand guides from earlier runs "

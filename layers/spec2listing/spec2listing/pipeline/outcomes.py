@@ -230,7 +230,7 @@ def flag_summary(report: ConsistencyReport) -> list[str]:
             shown = cause.split(": ", 1)[-1]
             line += f" ({shown[: FLAG_CAUSE_CHARACTERS - 1]}…)" if len(shown) > FLAG_CAUSE_CHARACTERS else f" ({shown})"
         lines.append(line)
-    hidden = sum(len(places) for places in list(groups.values())[FLAGS_SHOWN:])
+    hidden = sum(len(flags) for flags in list(groups.values())[FLAGS_SHOWN:])
     if hidden:
         lines.append(f"and {hidden} more")
     return lines

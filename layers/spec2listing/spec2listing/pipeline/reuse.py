@@ -124,7 +124,9 @@ def reuse_outcome(
     """
     now = datetime.now(UTC)
     if "manifest" not in earlier.artifacts and "failure" in earlier.artifacts:
-        return _reuse_refusal(product, earlier, run_id=run_id, source=source, now=now, store=store, records=records)
+        return _reuse_blocked_copy(
+            product, earlier, run_id=run_id, source=source, now=now, store=store, records=records
+        )
     try:
         manifest = Manifest.model_validate(get_json(store, earlier.artifacts.get("manifest", "")))
     except (ArtifactMissing, ArtifactUnreadable, ValidationError):
@@ -170,7 +172,7 @@ def reuse_outcome(
     return record
 
 
-def _reuse_refusal(
+def _reuse_blocked_copy(
     product: NormalizedProduct,
     earlier: ProductRecord,
     *,

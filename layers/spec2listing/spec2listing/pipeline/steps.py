@@ -516,7 +516,7 @@ def _vision_pass(
             reports[job.job_id] = future.result()
         except VISION_FAULTS as error:
             logger.warning("vision check failed", extra={"job_id": job.job_id, "error": type(error).__name__})
-            # A refusal to look at the image comes back the same for the same image, so it stands.
+            # The provider rejects the same image again, so a refusal is final for that image.
             retryable = not isinstance(error, ContentBlocked)
             reports[job.job_id] = failed_vision(job, f"{type(error).__name__}: {error}", retryable=retryable)
         except ProviderThrottled as error:
@@ -560,7 +560,7 @@ def _cached_vision(store: ObjectStore, vision: VisionChecker, job: ImageJob, ima
 
 
 def _cache_vision(store: ObjectStore, vision: VisionChecker, job: ImageJob, image: bytes, report: VisionReport) -> None:
-    # A model's answer is kept, unverified items and all, since asking again about the same image costs a call
-    # and gets the same answer. A check that a fault or the time limit cut short is not.
+    # A model's verdicts are cached, unverified items included, because checking the same image again costs a
+    # call and returns the same verdicts. A check that a fault or the time limit cut short is not cached.
     if not report.retryable:
         put_json(store, _vision_cache(vision, image, job), report)

@@ -188,7 +188,7 @@ class ReferencePhoto:
 
 
 def reference_photo(entry: str, key: str, data: bytes) -> ReferencePhoto:
-    """Describe a reference photo that decodes, with a preview turned upright as its EXIF orientation says.
+    """Describe a reference photo that decodes, with a preview turned upright by its EXIF orientation.
 
     Browsers show a photo upright too, so its width and height are given upright. A JPEG is decoded at a
     reduced scale, since a photo may have up to MAX_REFERENCE_PHOTO_PIXELS.
