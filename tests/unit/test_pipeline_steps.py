@@ -100,6 +100,26 @@ def test_missing_brand_guide_rejects_product(store, records) -> None:
     assert rejected.name == json.loads(path.read_text())["name"]
 
 
+@pytest.mark.parametrize(
+    ("uploaded", "hint"),
+    [
+        ("NorthPeak", "guide names are case-sensitive, and the bucket has 'NorthPeak'"),
+        ("northpeek", "the nearest uploaded names are 'northpeek'"),
+        ("acme", None),
+    ],
+)
+def test_missing_brand_guide_names_near_uploaded_guides(store, records, uploaded, hint) -> None:
+    store.put_bytes(keys.brand_guide(uploaded), b"{}", "application/json")
+    path = ACCEPTANCE / "trail-runner.json"
+    result = run_intake(_upload(store, path.name, path.read_bytes()), store=store, records=records, config=CONFIG)
+    report = get_json(store, keys.rejected_errors(result.run_id))
+    (error,) = report["rejected"][0]["errors"]
+    if hint is None:
+        assert error["message"].endswith("brands/northpeak.json")
+    else:
+        assert error["message"].endswith(hint)
+
+
 def test_identical_duplicate_dropped(store, records) -> None:
     spec = (ACCEPTANCE / "gan-charger.json").read_text()
     data = f"[{spec}, {spec}]".encode()

@@ -1,5 +1,6 @@
 """Intake: read the upload or event, validate every product, keep originals, reject with reasons."""
 
+import difflib
 import functools
 import hashlib
 import json
@@ -329,7 +330,7 @@ def brand_loader(store: ObjectStore, file: str) -> Callable[[str], BrandGuide | 
                 file=file,
                 path="brand_guide",
                 value=repr(name),
-                message=f"brand guide not found at s3://{store.bucket}/{key}",
+                message=f"brand guide not found at s3://{store.bucket}/{key}{_near_guide_names(store, name)}",
                 expected=f"an uploaded {key} (in a local run, {name}.json in a brands/ folder beside the spec "
                 "files or in a --brands folder), or an inline brand_voice instead",
             )
@@ -345,6 +346,22 @@ def brand_loader(store: ObjectStore, file: str) -> Callable[[str], BrandGuide | 
         return cache[name]
 
     return load
+
+
+def _near_guide_names(store: ObjectStore, name: str) -> str:
+    """Name the uploaded guides whose names differ from `name` only in case, or look like a typo of it."""
+    uploaded = [
+        key.removeprefix(keys.BRANDS_PREFIX).removesuffix(".json")
+        for key in store.list_keys(keys.BRANDS_PREFIX)
+        if key.endswith(".json") and "/" not in key.removeprefix(keys.BRANDS_PREFIX)
+    ]
+    same_letters = [guide for guide in uploaded if guide.casefold() == name.casefold()]
+    if same_letters:
+        return f"; guide names are case-sensitive, and the bucket has {same_letters[0]!r}"
+    near = difflib.get_close_matches(name, uploaded, n=3, cutoff=0.8)
+    if not near:
+        return ""
+    return f"; the nearest uploaded names are {', '.join(repr(guide) for guide in near)}"
 
 
 def _invalid_brand_guide(file: str, key: str, errors: list[FieldError]) -> FieldError:
