@@ -11,6 +11,7 @@ import unicodedata
 from decimal import Decimal
 from typing import NamedTuple
 
+from spec2listing.consistency.quantities import Quantity, agrees, find_quantities
 from spec2listing.consistency.text_checks import hashtag_words
 from spec2listing.consistency.units import unit_key
 from spec2listing.copywriting.facts import (
@@ -131,7 +132,7 @@ class OfflineCopyWriter:
                 details.append(material)
         details = [detail for detail in details if allowed.keeps(detail) and not _named_in(detail, parts[0])]
         size = weight_text(spec) if spec.weight else volume_text(spec)
-        if size and allowed.keeps(size) and not any(_named_in(text, parts[0]) for text in _size_spellings(spec)):
+        if size and allowed.keeps(size) and not _name_states_size(spec, parts[0]):
             details.append(size.split(" (")[0])
         if details:
             parts.append(", ".join(details))
@@ -369,6 +370,18 @@ def _size_spellings(spec: ProductSpec) -> list[str]:
     as_in_spec = f"{Decimal(str(measure.value)).normalize():f} {measure.unit}"
     spellings = [written.split(" (")[0], as_in_spec]
     return spellings + [text.replace("fl oz", "oz") for text in spellings if "fl oz" in text]
+
+
+def _name_states_size(spec: ProductSpec, name: str) -> bool:
+    """Tell whether a name gives the spec's weight or volume, in the spec's unit or another ("Mug 0.35 l")."""
+    if any(_named_in(text, name) for text in _size_spellings(spec)):
+        return True
+    measure = spec.weight or spec.volume
+    unit = unit_key(measure.unit) if measure else None
+    if measure is None or unit is None:
+        return False
+    size = Quantity(value=float(measure.value), unit=unit, text=str(measure.value))
+    return any(stated.unit is not None and agrees(stated, size) for stated in find_quantities(name))
 
 
 def _named_in(detail: str, name: str) -> bool:
