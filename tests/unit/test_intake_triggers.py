@@ -174,10 +174,30 @@ def test_event_file_name_rejected(store, records, file_name: str) -> None:
     with pytest.raises(InvalidSpec) as raised:
         run_intake(_pim_task(file_name=file_name), store=store, records=records, config=CONFIG)
     (error,) = raised.value.errors
-    assert error.path == "file_name"
+    assert error.path == "detail.file_name"
     assert error.file.startswith("event ")
     assert store.list_keys("runs/") == []
     assert store.list_keys("rejected/") == []
+
+
+def test_event_unknown_detail_field_rejected(store, records) -> None:
+    with pytest.raises(InvalidSpec) as raised:
+        run_intake(_pim_task(locale="de_DE"), store=store, records=records, config=CONFIG)
+    (error,) = raised.value.errors
+    assert (error.path, error.value, error.message) == ("detail.locale", "'de_DE'", "unknown field")
+    assert "go in detail.options" in error.expected
+    assert store.list_keys("runs/") == []
+
+
+def test_event_without_spec_names_the_detail(store, records) -> None:
+    trigger = load_event("pim-spec-changed-inline")
+    del trigger["detail"]["spec"]
+    task = IntakeTask(trigger=trigger, execution_id="arn:local", execution_name="pim-name", started_at=STARTED)
+    with pytest.raises(InvalidSpec) as raised:
+        run_intake(task, store=store, records=records, config=CONFIG)
+    (error,) = raised.value.errors
+    assert error.path == "detail"
+    assert "neither of detail.spec and detail.spec_s3" in error.message
 
 
 def test_event_file_name_with_spaces_kept(store, records) -> None:

@@ -47,7 +47,7 @@ class SpecPointer(BaseModel):
 class ProductSpecChangedDetail(BaseModel):
     """A PIM's notice that a product changed: the spec inline, or a pointer to it."""
 
-    model_config = ConfigDict(extra="ignore")
+    model_config = ConfigDict(extra="forbid")
 
     source_system: str = Field(default="pim", pattern=r"^[A-Za-z0-9._-]{1,64}$")
     spec: dict[str, Any] | list[Any] | None = None

@@ -15,14 +15,14 @@ from pydantic import BaseModel, Field, ValidationError
 
 from spec2listing.errors import ArtifactMissing, FieldError, InvalidSpec, RunClosed
 from spec2listing.intake import ParsedUpload, Rejection, parse_upload
-from spec2listing.intake.field_errors import field_errors_from_validation
+from spec2listing.intake.field_errors import field_errors_from_validation, format_location, join_path
 from spec2listing.intake.options import ReadOptions, read_options
 from spec2listing.models.brand import BrandGuide
 from spec2listing.models.product import NormalizedProduct, content_hash
 from spec2listing.models.records import ProductRecord, ProductStatus, RunRecord, RunStatus, SpecClaim
 from spec2listing.models.spec import ProductSpec
 from spec2listing.models.tasks import IntakeResult, IntakeTask, PipelineConfig
-from spec2listing.models.triggers import S3_OBJECT_CREATED, TriggerEvent
+from spec2listing.models.triggers import S3_OBJECT_CREATED, ProductSpecChangedDetail, TriggerEvent
 from spec2listing.pipeline.references import find_reference_photos, missing_reference_photos, reference_photo_etags
 from spec2listing.pipeline.reuse import attach_base, earlier_outcome, reuse_outcome
 from spec2listing.pipeline.variants import resolve_variant_merges
@@ -121,7 +121,7 @@ def read_upload(trigger: TriggerEvent, store: ObjectStore) -> Upload:
         try:
             created = trigger.s3_object()
         except ValidationError as error:
-            raise InvalidSpec(field_errors_from_validation(f"event {trigger.id}", error)) from error
+            raise InvalidSpec(field_errors_from_validation(f"event {trigger.id}", error, _in_detail)) from error
         if created.bucket.name != store.bucket:
             raise InvalidSpec(
                 [
@@ -174,7 +174,16 @@ def read_upload(trigger: TriggerEvent, store: ObjectStore) -> Upload:
     try:
         detail = trigger.spec_changed()
     except ValidationError as error:
-        raise InvalidSpec(field_errors_from_validation(f"event {trigger.id}", error)) from error
+        known = ", ".join(ProductSpecChangedDetail.model_fields)
+        fixes = {
+            key: f"only the detail fields {known}; reader options such as format, locale and channel go in "
+            "detail.options"
+            for key in trigger.detail
+            if key not in ProductSpecChangedDetail.model_fields
+        }
+        raise InvalidSpec(
+            field_errors_from_validation(f"event {trigger.id}", error, _in_detail, fixes=fixes)
+        ) from error
     options = read_options(f"event {trigger.id} detail.options", detail.options, ignore_unknown=False)
     if detail.spec_s3 is not None:
         key = detail.spec_s3.key
@@ -298,6 +307,11 @@ def _upload_bytes(store: ObjectStore, key: str, version_id: str | None) -> tuple
             size,
         )
     return store.get_bytes(key, version_id), None, size
+
+
+def _in_detail(location: tuple[int | str, ...]) -> str:
+    """Write the path of an error in an event's detail as the event spells it: detail.spec_s3.key."""
+    return join_path("detail", format_location(location)) if location else "detail"
 
 
 def _existing_key(event_key: str, version_id: str | None, store: ObjectStore) -> str:
