@@ -131,5 +131,5 @@ def test_spec_sent_as_text_names_the_fix(store, records) -> None:
         run_intake(task, store=store, records=records, config=CONFIG)
 
     (error,) = raised.value.errors
-    assert error.path == "spec"
+    assert error.path == "detail.spec"
     assert error.message.startswith("the spec is text, not a JSON object or list; send the document itself")

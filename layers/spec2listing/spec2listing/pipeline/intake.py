@@ -239,6 +239,19 @@ def read_upload(trigger: TriggerEvent, store: ObjectStore) -> Upload:
             problem=name_problem or size_problem,
         )
     file_name = detail.file_name or f"{detail.source_system}-{_event_name(trigger.id)}.json"
+    if PurePosixPath(file_name).suffix.lower() != ".json":
+        # The suffix picks the reader, and the inline document is written out as JSON whatever its name says.
+        raise InvalidSpec(
+            [
+                FieldError(
+                    file=f"event {trigger.id}",
+                    path="detail.file_name",
+                    value=repr(file_name),
+                    message="an inline spec is a JSON document, and this name gives it another file type",
+                    expected="a name ending in .json; or upload the file and point at it with detail.spec_s3",
+                )
+            ]
+        )
     if isinstance(options, ReadOptions):
         # The inline document arrives as JSON text and is written out here as UTF-8, whatever the PIM's files use.
         options = options.model_copy(update={"encoding": None})
