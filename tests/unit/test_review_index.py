@@ -399,3 +399,23 @@ def test_reference_photo_upright_by_exif() -> None:
     assert photo.preview is not None
     preview = Image.open(io.BytesIO(base64.b64decode(photo.preview.removeprefix("data:image/jpeg;base64,"))))
     assert preview.size == (133, 200)
+
+
+def test_large_cut_out_reference_photo_previewed_on_white() -> None:
+    # A camera-sized cut-out: a red product on a transparent background, turned by its EXIF orientation.
+    image = Image.new("RGBA", (4000, 3000), (0, 0, 0, 0))
+    image.paste((200, 30, 30, 255), (1000, 1000, 3000, 2000))
+    exif = image.getexif()
+    exif[0x0112] = 6
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG", exif=exif)
+
+    photo = reference_photo("cut-out.png", "references/SKU-1/cut-out.png", buffer.getvalue())
+
+    assert (photo.width, photo.height) == (3000, 4000)
+    assert photo.preview is not None
+    preview = Image.open(io.BytesIO(base64.b64decode(photo.preview.removeprefix("data:image/jpeg;base64,"))))
+    assert preview.size == (150, 200)
+    assert all(channel >= 250 for channel in preview.getpixel((5, 5)))
+    red, green, blue = preview.getpixel((75, 100))
+    assert red > 180 and green < 60 and blue < 60

@@ -121,12 +121,20 @@ def flatten(image: Image.Image) -> Image.Image:
 
 
 def _analysis_copy(image: Image.Image) -> Image.Image:
-    rgb = flatten(image)
-    scale = ANALYSIS_SIDE / max(rgb.size)
-    if scale < 1:
-        size = (max(1, round(rgb.width * scale)), max(1, round(rgb.height * scale)))
-        rgb = rgb.resize(size, Image.Resampling.BOX)
-    return rgb
+    return shrunk(flatten(image), ANALYSIS_SIDE)
+
+
+def shrunk(image: Image.Image, side: int) -> Image.Image:
+    """Return `image` resized to fit a `side` square, or itself when it fits already.
+
+    BOX averages every pixel it covers, so a thin line or a noisy background is measured at its share.
+    The copy keeps the image's EXIF orientation, which ImageOps.exif_transpose reads.
+    """
+    scale = side / max(image.size)
+    if scale >= 1:
+        return image
+    size = (max(1, round(image.width * scale)), max(1, round(image.height * scale)))
+    return image.resize(size, Image.Resampling.BOX)
 
 
 def border_mask(height: int, width: int) -> np.ndarray:

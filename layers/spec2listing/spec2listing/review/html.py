@@ -26,7 +26,7 @@ from spec2listing.consistency.text_checks import joined_text
 from spec2listing.consistency.vocabulary import written_forms
 from spec2listing.copywriting.phrases import phrase_pattern, phrase_spans
 from spec2listing.copywriting.platforms import LISTING_RULES, TEXT_RULES, FieldRule
-from spec2listing.imaging.pixels import flatten
+from spec2listing.imaging.pixels import flatten, shrunk
 from spec2listing.intake.parse import Rejection
 from spec2listing.models.consistency import CheckResult, Claim, ClaimKind, ConsistencyReport, DriftFlag, score_text
 from spec2listing.models.copy import ProductCopy
@@ -190,15 +190,17 @@ class ReferencePhoto:
 def reference_photo(entry: str, key: str, data: bytes) -> ReferencePhoto:
     """Describe a reference photo that decodes, with a preview turned upright by its EXIF orientation.
 
-    Browsers show a photo upright too, so its width and height are given upright. A JPEG is decoded at a
-    reduced scale, since a photo may have up to MAX_REFERENCE_PHOTO_PIXELS.
+    Browsers show a photo upright too, so its width and height are given upright. A photo may have up to
+    MAX_REFERENCE_PHOTO_PIXELS, so it is shrunk to the preview's size before anything copies it: a JPEG
+    decodes at a reduced scale, and other formats are resized as decoded. Turning and flattening a 48
+    megapixel cut-out at full size took over a gigabyte, more than FinalizeProduct has.
     """
     with Image.open(io.BytesIO(data)) as image:
         width, height = image.size
         if image.getexif().get(ExifTags.Base.Orientation, 1) in _QUARTER_TURNS:
             width, height = height, width
         image.draft("RGB", (REFERENCE_SIDE, REFERENCE_SIDE))
-        upright = flatten(ImageOps.exif_transpose(image))
+        upright = flatten(ImageOps.exif_transpose(shrunk(image, REFERENCE_SIDE)))
     return ReferencePhoto(
         entry=entry, key=key, preview=_jpeg_data_uri(upright, REFERENCE_SIDE), width=width, height=height
     )
