@@ -229,11 +229,31 @@ def test_throttled_tasks_wait_out_a_burst() -> None:
         retriers = [block for block in state["Retry"] if "Lambda.TooManyRequestsException" in block["ErrorEquals"]]
         assert len(retriers) == 1
         retrier = retriers[0]
-        waits = [
+        longest_waits = [
             min(retrier["IntervalSeconds"] * retrier["BackoffRate"] ** attempt, retrier["MaxDelaySeconds"])
             for attempt in range(retrier["MaxAttempts"])
         ]
-        assert sum(waits) >= 120
+        # FULL jitter waits a uniform share of each longest wait, half of it on average. The README and the
+        # template promise about four minutes.
+        average = sum(longest_waits) / 2 if retrier["JitterStrategy"] == "FULL" else sum(longest_waits)
+        assert 220 <= average <= 300
+
+
+def test_lambda_service_retriers_name_every_transient_error() -> None:
+    # The errors Step Functions lists as transient Lambda service errors worth retrying.
+    transient = {
+        "Lambda.ServiceException",
+        "Lambda.AWSLambdaException",
+        "Lambda.SdkClientException",
+        "Lambda.ClientExecutionTimeoutException",
+    }
+    definition = json.loads(ASL.replace('"${', '"').replace('}"', '"'))
+    tasks = [state for state in _states(definition).values() if state["Type"] == "Task"]
+    for state in tasks:
+        retriers = [
+            set(block["ErrorEquals"]) for block in state["Retry"] if "Lambda.ServiceException" in block["ErrorEquals"]
+        ]
+        assert retriers == [transient]
 
 
 def test_every_lambda_task_retries_throttled_records() -> None:
