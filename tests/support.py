@@ -23,7 +23,10 @@ from spec2listing.models.tasks import (
     PipelineConfig,
     PlanResult,
     PlanTask,
+    ProductOutcome,
     ProductTask,
+    RenderResult,
+    RenderStatus,
     RenderTask,
 )
 from spec2listing.pipeline.intake import run_intake
@@ -119,12 +122,32 @@ def run_product_steps(
     started_at: datetime | None = None,
 ) -> ProductStatus:
     """Chain the product steps as the Products map does: render only the jobs the plan leaves to render."""
+    outcome = product_outcome(
+        store, records, item, writer=writer, renderer=renderer, vision=vision, started_at=started_at
+    )
+    return outcome.status
+
+
+def product_outcome(
+    store: Any,
+    records: Any,
+    item: dict[str, Any],
+    *,
+    writer: Any = None,
+    renderer: Any = None,
+    vision: Any = None,
+    started_at: datetime | None = None,
+    failed_jobs: frozenset[str] = frozenset(),
+) -> ProductOutcome:
+    """Run the product steps and return FinalizeProduct's outcome; `failed_jobs` end as the render Catch ends them."""
     task = ProductTask.model_validate(item)
     renderer = renderer or OfflineRenderer()
     copy = generate_copy(task, store=store, writer=writer or OfflineCopyWriter())
     plan = plan_default_images(store, item, copy.copy_key, renderer)
     renders = [
-        render_image(RenderTask(**item, jobs_key=plan.jobs_key, job_id=job_id), store=store, renderer=renderer)
+        RenderResult(job_id=job_id, status=RenderStatus.FAILED, error="ProviderUnavailable: OpenAI returned HTTP 503")
+        if job_id in failed_jobs
+        else render_image(RenderTask(**item, jobs_key=plan.jobs_key, job_id=job_id), store=store, renderer=renderer)
         for job_id in plan.job_ids
     ]
     check, _ = check_consistency(
@@ -144,7 +167,7 @@ def run_product_steps(
         records=records,
         providers={"copy": "offline", "images": "offline", "vision": vision.name if vision else "none"},
     )
-    return outcome.status
+    return outcome
 
 
 @contextmanager

@@ -32,4 +32,7 @@ def lambda_handler(event: FinalizeTask, context: LambdaContext) -> dict[str, Any
 
     logger.info("product finished", extra={"status": outcome.status.value})
     metrics.add_metric(name="ProductsProcessed", unit=MetricUnit.Count, value=1)
+    # Counted here, once each image's retries are over; RenderImage's own errors include attempts that a
+    # retry then rendered, and provider refusals, which are outcomes.
+    metrics.add_metric(name="ImagesFailed", unit=MetricUnit.Count, value=outcome.images_failed)
     return outcome.model_dump(mode="json")

@@ -48,7 +48,7 @@ def test_product_handlers_in_order(pipeline, intake) -> None:
     assert check["flags"] >= 1
 
     outcome = pipeline.invoke("FinalizeProductFunction", load_event("finalize-product"))
-    assert outcome == {"sku": "FJ-DAY-22", "status": "NEEDS_REVIEW"}
+    assert outcome == {"sku": "FJ-DAY-22", "status": "NEEDS_REVIEW", "images_failed": 0}
     assert pipeline.records.get_current_product("FJ-DAY-22").status.value == "NEEDS_REVIEW"
 
     summary = pipeline.invoke("SummarizeFunction", load_event("summarize-run"))

@@ -25,7 +25,7 @@ from spec2listing.pipeline.steps import generate_copy
 from spec2listing.storage import keys
 from spec2listing.storage.objects import get_json, put_json
 
-from tests.support import ACCEPTANCE, ACCEPTANCE_BRANDS, EXAMPLES, load_event, run_product_steps
+from tests.support import ACCEPTANCE, ACCEPTANCE_BRANDS, EXAMPLES, load_event, product_outcome, run_product_steps
 
 CONFIG = PipelineConfig(product_concurrency=2, image_concurrency=2, tolerated_failure_percentage=100)
 STARTED = datetime(2026, 12, 4, 9, 30, 1, tzinfo=UTC)
@@ -84,6 +84,17 @@ def test_manifest_lists_every_artifact(store, records) -> None:
     record = records.get_current_product("NP-RDG-TR-01")
     assert record.status == ProductStatus.COMPLETE
     assert record.spec_hash == manifest["spec_hash"]
+
+
+def test_outcome_counts_images_that_failed_after_retries(store, records) -> None:
+    _with_brands(store)
+    path = ACCEPTANCE / "trail-runner.json"
+    result = run_intake(_upload(store, path.name, path.read_bytes()), store=store, records=records, config=CONFIG)
+    (item,) = get_json(store, result.products_key)
+
+    outcome = product_outcome(store, records, item, failed_jobs=frozenset({"packshot"}))
+
+    assert (outcome.status, outcome.images_failed) == (ProductStatus.NEEDS_REVIEW, 1)
 
 
 def test_missing_brand_guide_rejects_product(store, records) -> None:

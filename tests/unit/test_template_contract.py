@@ -94,6 +94,24 @@ def test_globals_environment_resolves_locally() -> None:
     assert environment["PRODUCT_CONCURRENCY"] == "8"
 
 
+def test_image_failure_alarm_reads_the_metric_finalize_emits() -> None:
+    environment = TEMPLATE.functions["FinalizeProductFunction"].environment
+    alarm = TEMPLATE.resources["RenderErrorsAlarm"]["Properties"]
+    assert alarm["Namespace"] == environment["POWERTOOLS_METRICS_NAMESPACE"]
+    # Powertools adds the service as a dimension of every metric.
+    assert alarm["Dimensions"] == [{"Name": "service", "Value": environment["POWERTOOLS_SERVICE_NAME"]}]
+    handler = (ROOT / "functions" / "finalize_product" / "app.py").read_text()
+    assert f'name="{alarm["MetricName"]}"' in handler
+
+
+def test_alarm_topic_key_lets_cloudwatch_publish() -> None:
+    topic = TEMPLATE.resources["AlarmTopic"]["Properties"]
+    assert topic["KmsMasterKeyId"] == {"Ref": "AlarmTopicKey"}
+    statements = TEMPLATE.resources["AlarmTopicKey"]["Properties"]["KeyPolicy"]["Statement"]
+    (cloudwatch,) = [s for s in statements if s["Principal"].get("Service") == "cloudwatch.amazonaws.com"]
+    assert set(cloudwatch["Action"]) == {"kms:Decrypt", "kms:GenerateDataKey*"}
+
+
 def test_layer_pins_match_constraints() -> None:
     def pins(path):
         found = {}

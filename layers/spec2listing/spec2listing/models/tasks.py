@@ -152,6 +152,9 @@ class FinalizeTask(ProductTask):
 class ProductOutcome(BaseModel):
     sku: str
     status: ProductStatus
+    images_failed: int = Field(
+        default=0, description="Renders that failed after their retries, for the ImagesFailed metric."
+    )
 
 
 class FailureTask(TaskModel):

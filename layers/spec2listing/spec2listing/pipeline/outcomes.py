@@ -186,10 +186,11 @@ def finalize_product(
     # again when the same spec comes back. Its copy then comes from this listing, and its images and settled
     # verdicts from the caches, so the next run pays only for what is missing. An image the provider blocked
     # would be blocked again, so it settles the product as its failed checks do.
-    settled = all(render.status != RenderStatus.FAILED for render in task_renders) and not vision_unchecked(report)
+    failed = sum(1 for render in task_renders if render.status == RenderStatus.FAILED)
+    settled = not failed and not vision_unchecked(report)
     records.settle_spec(record, ClaimState.DONE if settled else ClaimState.RETRY)
     records.put_listing(record, as_of=record)
-    return ProductOutcome(sku=task.sku, status=status)
+    return ProductOutcome(sku=task.sku, status=status, images_failed=failed)
 
 
 def _reference_photo(store: ObjectStore, sku: str, entry: str) -> ReferencePhoto:
