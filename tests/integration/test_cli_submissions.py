@@ -389,7 +389,7 @@ def test_event_envelope_errors(tmp_path, capsys, change, message) -> None:
     [
         ('{"detail": ' + "[" * 100_000 + "]" * 100_000 + "}", "cannot read the event: it is nested too deeply"),
         ('{"id": ' + "9" * 5000 + "}", "cannot read the event: "),
-        (json.dumps({"detail": {"padding": "x" * 300_000}}), "over the 262,144 bytes PutEvents accepts"),
+        (json.dumps({"detail": {"padding": "x" * 300_000}}), "over the 261,120 bytes"),
         (json.dumps({"DetailType": "ProductSpecChanged", "Detail": "{}"}), "this is a PutEvents entry"),
     ],
 )

@@ -9,8 +9,10 @@ from typing import Any
 from spec2listing.models.triggers import PRODUCT_SPEC_CHANGED
 
 SAMPLE_EVENT = "events/pim-spec-changed-akeneo.json"
-# PutEvents rejects an entry over 256 KB, so the bus never delivers a larger event.
-MAX_EVENT_BYTES = 256 * 1024
+# PutEvents accepts an entry of up to 256 KB, but the state machine's input, which is the event with the
+# envelope EventBridge adds (id, account, region, time), is limited to 256 KiB too, and Intake's parameters
+# add the execution's id, name and start time to it. An event file this much smaller fits all three.
+MAX_EVENT_BYTES = 255 * 1024
 
 
 def read_event(path: Path) -> dict[str, Any]:
@@ -27,8 +29,9 @@ def read_event(path: Path) -> dict[str, Any]:
         raise ValueError(f"cannot read the event: {error}; expected a JSON event such as {SAMPLE_EVENT}") from error
     if len(data) > MAX_EVENT_BYTES:
         raise ValueError(
-            f"the event has {len(data):,} bytes, over the {MAX_EVENT_BYTES:,} bytes PutEvents accepts; "
-            "upload the spec to the bucket and point at it with detail.spec_s3"
+            f"the event has {len(data):,} bytes, over the {MAX_EVENT_BYTES:,} bytes that fit in a run's input "
+            "once EventBridge and the state machine add their fields; upload the spec to the bucket and point "
+            "at it with detail.spec_s3"
         )
     try:
         event = json.loads(data)
