@@ -122,8 +122,12 @@ def test_layer_pins_match_constraints() -> None:
                 found[name.split("[")[0].lower().replace("_", "-")] = version
         return found
 
-    layer = pins(ROOT / "layers" / "dependencies" / "requirements.txt")
+    requirements = ROOT / "layers" / "dependencies" / "requirements.txt"
+    layer = pins(requirements)
     constraints = pins(ROOT / "constraints.txt")
+    # What the pinned libraries pull in is held to the lock file too, as pip reads a -c line.
+    assert "-c ../../constraints.txt" in requirements.read_text().splitlines()
+    assert (requirements.parent / "../../constraints.txt").resolve() == ROOT / "constraints.txt"
     for name, version in layer.items():
         assert constraints.get(name) == version, f"{name}: layer {version}, constraints {constraints.get(name)}"
 
