@@ -1441,7 +1441,7 @@ def test_spreadsheet_csv_dialect_detected() -> None:
     assert hat.price.amount == Decimal("29.90")
     assert (hat.weight.value, hat.weight.unit) == (0.07, "kg")
     assert hat.features == ["Rippstrick", "Umschlag zum Falten"]
-    assert [target.value for target in hat.targets] == ["shopify", "amazon"]
+    assert [target.value for target in hat.targets] == ["amazon", "shopify"]
     assert specs["FJ-SCH-02"].price.amount == Decimal("1249.00")
     assert specs["FJ-SCH-02"].summary.endswith("1.249,00 \u20ac.")
 

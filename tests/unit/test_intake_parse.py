@@ -28,7 +28,7 @@ def test_catalog_rows_grouped_by_sku() -> None:
     assert [variant.color for variant in sock.variants] == ["Charcoal", "Rust"]
     assert [variant.color_hex for variant in sock.variants] == ["#36454F", "#B7410E"]
     assert sock.materials == ["62% merino wool", "35% recycled nylon", "3% elastane"]
-    assert [target.value for target in sock.targets] == ["shopify", "amazon"]
+    assert [target.value for target in sock.targets] == ["amazon", "shopify"]
     assert specs["HLD-LIN-TC-150"].features == ["Stonewashed soft hand", "Machine washable at 40 °C"]
 
 

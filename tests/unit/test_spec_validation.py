@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 from pydantic import ValidationError
 from spec2listing.intake import parse_upload
+from spec2listing.models.brand import BrandGuide
 from spec2listing.models.spec import MAX_VARIANTS, Weight
 
 BASE = {
@@ -157,7 +158,14 @@ def test_target_twice_rejected_at_second() -> None:
 
 def test_targets_read_in_any_case() -> None:
     spec = _accepted(targets=["Shopify", " AMAZON ", "Google Merchant", "Instagram"])
-    assert [target.value for target in spec.targets] == ["shopify", "amazon", "google_merchant", "instagram"]
+    assert [target.value for target in spec.targets] == ["amazon", "shopify", "instagram", "google_merchant"]
+
+
+def test_unordered_lists_kept_in_one_order() -> None:
+    first = _accepted(targets=["instagram", "amazon"], visual={"mandatory_elements": ["logo", "Hip belt"]})
+    second = _accepted(targets=["amazon", "instagram"], visual={"mandatory_elements": ["Hip belt", "logo"]})
+    assert first == second
+    assert first.visual.mandatory_elements == ["Hip belt", "logo"]
 
 
 def test_target_in_two_cases_rejected_at_second() -> None:
@@ -459,3 +467,15 @@ def test_spec_list_with_bad_item_rejected(items: list, problem: str) -> None:
     assert error.path == "specs.sizes"
     assert error.message == problem
     assert '["S", "M", "L"]' in error.expected
+
+
+def test_brand_guide_sets_kept_in_one_order() -> None:
+    def guide(order: int) -> BrandGuide:
+        phrases, forbidden = ["world-class", "Best ever"], ["text overlays", "props"]
+        step = 1 if order == 0 else -1
+        return BrandGuide.model_validate(
+            {"brand": "Acme", "voice": {"banned_phrases": phrases[::step]}, "visual": {"forbidden": forbidden[::step]}}
+        )
+
+    assert guide(0) == guide(1)
+    assert guide(0).voice.banned_phrases == ["Best ever", "world-class"]

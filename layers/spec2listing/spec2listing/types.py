@@ -232,6 +232,17 @@ NonEmptyStr = Annotated[
 ]
 """Text that is not blank after trimming, such as one list item: 1-500 visible characters."""
 
+
+def _canonical_order(items: list[str]) -> list[str]:
+    return sorted(items, key=lambda item: (item.casefold(), item))
+
+
+UnorderedItems = Annotated[list[NonEmptyStr], AfterValidator(_canonical_order)]
+"""Items whose order means nothing, such as the elements every image must show, kept sorted.
+
+A file that lists them in another order then changes no spec hash, prompt or cache key, and costs nothing.
+"""
+
 Text = Annotated[
     str,
     StringConstraints(strip_whitespace=True, max_length=MAX_TEXT_LENGTH),

@@ -3,7 +3,7 @@
 from pydantic import Field, field_validator
 
 from spec2listing.models.base import InputModel
-from spec2listing.types import HexColor, Label, NonEmptyStr, Text
+from spec2listing.types import HexColor, Label, NonEmptyStr, Text, UnorderedItems
 
 MAX_TONE_WORDS = 10
 MAX_BANNED_PHRASES = 200
@@ -16,7 +16,7 @@ class BrandVoice(InputModel):
 
     tone: list[NonEmptyStr] = Field(default_factory=list, max_length=MAX_TONE_WORDS)
     reading_level: Text | None = None
-    banned_phrases: list[NonEmptyStr] = Field(default_factory=list, max_length=MAX_BANNED_PHRASES)
+    banned_phrases: UnorderedItems = Field(default_factory=list, max_length=MAX_BANNED_PHRASES)
     always: list[NonEmptyStr] = Field(default_factory=list, max_length=MAX_RULES)
 
     @field_validator("tone", mode="before")
@@ -28,10 +28,10 @@ class BrandVoice(InputModel):
 class BrandVisual(InputModel):
     """Visual rules every image of the brand follows."""
 
-    mandatory_elements: list[NonEmptyStr] = Field(default_factory=list, max_length=MAX_RULES)
+    mandatory_elements: UnorderedItems = Field(default_factory=list, max_length=MAX_RULES)
     palette: list[HexColor] = Field(default_factory=list, max_length=MAX_PALETTE)
     lighting: Text | None = None
-    forbidden: list[NonEmptyStr] = Field(default_factory=list, max_length=MAX_RULES)
+    forbidden: UnorderedItems = Field(default_factory=list, max_length=MAX_RULES)
 
 
 class BrandGuide(InputModel):

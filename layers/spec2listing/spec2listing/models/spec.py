@@ -27,6 +27,7 @@ from spec2listing.types import (
     SpecKey,
     SpecValue,
     Text,
+    UnorderedItems,
 )
 
 # List sizes a spec may not exceed. Each variant adds one rendered image and one
@@ -182,7 +183,7 @@ class Competitor(SpecModel):
 class VisualBrief(SpecModel):
     """What the images must show."""
 
-    mandatory_elements: list[NonEmptyStr] = Field(default_factory=list, max_length=MAX_VISUAL_ITEMS)
+    mandatory_elements: UnorderedItems = Field(default_factory=list, max_length=MAX_VISUAL_ITEMS)
     style: Text | None = None
     anchors: list[NonEmptyStr] = Field(default_factory=list, max_length=MAX_VISUAL_ITEMS)
 
@@ -290,6 +291,8 @@ class ProductSpec(SpecModel):
             targets.add(target)
         if errors:
             raise ValidationError.from_exception_data(type(self).__name__, errors)
+        # Targets are a set of platforms: in one order, another order of them in the file changes nothing.
+        self.targets.sort(key=list(Platform).index)
         return self
 
     def _colors_once(self) -> list[InitErrorDetails]:
