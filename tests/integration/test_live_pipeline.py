@@ -17,6 +17,7 @@ from spec2listing.imaging.planner import plan_images
 from spec2listing.local.runtime import LocalPipeline
 from spec2listing.models.records import ProductStatus
 from spec2listing.settings import ImageSettings
+from spec2listing.storage import keys
 
 from tests.fakes import gemini_api, openai_api
 from tests.fakes.gemini_api import FakeGemini
@@ -228,6 +229,13 @@ def test_blocked_product_stands_on_rerun(tmp_path, blocked) -> None:
     assert again.reused_from == product.run_id
     assert again.cost_usd == 0
     assert requests_again == 0
+    if blocked == "image":
+        manifest_path = tmp_path / "out" / keys.product_file(again.run_id, again.sku, "manifest.json")
+        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+        (blocked_job,) = [image["job_id"] for image in manifest["images"] if image["status"] == "BLOCKED"]
+        assert blocked_job not in manifest["reuse"]["images_reused"]
+        assert blocked_job not in manifest["reuse"]["vision_reused"]
+        assert len(manifest["reuse"]["images_reused"]) == len(manifest["images"]) - 1
 
 
 def test_wrong_image_key_fails_product_naming_key(tmp_path) -> None:

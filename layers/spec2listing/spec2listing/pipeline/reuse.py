@@ -136,6 +136,8 @@ def reuse_outcome(
         return None
 
     manifest_key = keys.product_file(run_id, product.spec.sku, "manifest.json")
+    # An image the provider blocked has no file, and so nothing reused and no verdict.
+    kept_images = [image.job_id for image in manifest.images if image.key]
     reused_manifest = manifest.model_copy(
         update={
             "run_id": run_id,
@@ -151,8 +153,8 @@ def reuse_outcome(
                 changed_fields=[],
                 copy_source="reused",
                 copy_reason="the spec is unchanged",
-                images_reused=[image.job_id for image in manifest.images],
-                vision_reused=[image.job_id for image in manifest.images],
+                images_reused=kept_images,
+                vision_reused=kept_images,
             ),
         }
     )
