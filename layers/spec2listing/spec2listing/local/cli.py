@@ -640,6 +640,11 @@ def _file_notes(outcome: RunOutcome, out_dir: Path) -> list[str]:
     for product in outcome.products:
         if product.status == ProductStatus.FAILED:
             lines.append(f"[red]failed[/] {shown(product.sku)}: {shown(str(product.error))}")
+        if product.rebuilt_because:
+            lines.append(
+                f"{shown(product.sku)}: its spec is unchanged, but its kept listing was made again because "
+                f"{shown(product.rebuilt_because)}"
+            )
 
     review = sorted(
         (product for product in outcome.products if product.status == ProductStatus.NEEDS_REVIEW),

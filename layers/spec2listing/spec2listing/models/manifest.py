@@ -39,6 +39,9 @@ class Reuse(BaseModel):
         description="Jobs whose vision verdicts were not requested again: served by the cache, or, for an "
         "unchanged spec, kept with the whole listing from base_run_id (offline, the verdicts it left unverified).",
     )
+    rebuilt_because: str | None = Field(
+        default=None, description="Why the listing of the same spec could not be kept whole, such as a missing image."
+    )
 
 
 class Manifest(BaseModel):

@@ -57,6 +57,11 @@ class NormalizedProduct(BaseModel):
     changed_at: datetime | None = Field(
         default=None, description="The time of the event that brought this spec, which orders the SKU's outcomes."
     )
+    rebuilt_because: str | None = Field(
+        default=None,
+        description="Why the SKU's listing of this same spec could not be kept whole, such as a missing image; "
+        "the product is then made again, from the caches where it can be.",
+    )
 
 
 # Fields of an Akeneo product that change with every save or fetch and describe nothing about the product.

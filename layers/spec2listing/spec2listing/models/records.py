@@ -80,6 +80,9 @@ class ProductRecord(BaseModel):
     cost_usd: float = 0.0
     error: str | None = None
     errors: list[FieldError] = Field(default_factory=list)
+    rebuilt_because: str | None = Field(
+        default=None, description="Why the listing of the same spec could not be kept whole and was made again."
+    )
     reused_from: str | None = Field(
         default=None, description="The run whose listing this run kept because the spec had not changed."
     )

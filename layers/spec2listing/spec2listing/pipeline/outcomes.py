@@ -135,6 +135,7 @@ def finalize_product(
                 images_reused=[image.job_id for image in images if image.reused],
                 images_generated=[image.job_id for image in images if not image.reused and image.key],
                 vision_reused=task.check.vision_reused,
+                rebuilt_because=product.rebuilt_because,
             ),
         )
         rendered = {
@@ -180,6 +181,7 @@ def finalize_product(
         providers=manifest.providers,
         usage=summed_usage(usage),
         cost_usd=manifest.cost_usd,
+        rebuilt_because=product.rebuilt_because,
     )
     records.put_product(record)
     # A product with an image that failed to render, or that a fault kept from the vision model, is generated

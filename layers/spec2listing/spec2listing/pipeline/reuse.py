@@ -7,6 +7,7 @@ for this run and compared with the SKU's last completed listing, so the steps
 regenerate only what the changed fields touch.
 """
 
+import logging
 from collections.abc import Mapping
 from datetime import UTC, datetime
 
@@ -21,6 +22,8 @@ from spec2listing.storage import keys
 from spec2listing.storage.executions import ExecutionLookup
 from spec2listing.storage.objects import ObjectStore, get_json, put_json
 from spec2listing.storage.records import RecordStore
+
+logger = logging.getLogger(__name__)
 
 REUSABLE_STATUSES = frozenset({ProductStatus.COMPLETE, ProductStatus.NEEDS_REVIEW})
 
@@ -119,7 +122,7 @@ def reuse_outcome(
     """Write a manifest for an unchanged product and return its outcome in this run, to be recorded.
 
     Returns None when the earlier listing is gone or damaged: its manifest is
-    missing or not JSON, or one of its files is missing or changed (see _listing_intact). Its claim
+    missing or not JSON, or one of its files is missing or changed (see _listing_damage). Its claim
     is then set to RETRY, so that this run can claim the product and generate it.
     """
     now = datetime.now(UTC)
@@ -129,9 +132,17 @@ def reuse_outcome(
         )
     try:
         manifest = Manifest.model_validate(get_json(store, earlier.artifacts.get("manifest", "")))
+        damage = _listing_damage(manifest, store)
     except (ArtifactMissing, ArtifactUnreadable, ValidationError):
-        manifest = None
-    if manifest is None or not _listing_intact(manifest, store):
+        damage = f"its manifest {earlier.artifacts.get('manifest', '')} is missing or unreadable"
+    if damage is not None:
+        product.rebuilt_because = damage
+        logger.warning(
+            "the kept listing of %s from run %s is damaged, so it is made again: %s",
+            product.spec.sku,
+            earlier.run_id,
+            damage,
+        )
         records.settle_spec(earlier, ClaimState.RETRY)
         return None
 
@@ -217,16 +228,18 @@ def _recorded_again(
             "cost_usd": 0.0,
             "artifacts": artifacts,
             "reused_from": earlier.run_id,
+            "rebuilt_because": None,
         }
     )
 
 
-def _listing_intact(manifest: Manifest, store: ObjectStore) -> bool:
-    """Tell whether a listing's spec, copy and images are in the bucket at the size the run wrote.
+def _listing_damage(manifest: Manifest, store: ObjectStore) -> str | None:
+    """Say which of a listing's files is missing or not at the size its run wrote, or None when all are intact.
 
-    Its image jobs, report, review sheet and exports, which the new run's manifest and review index point
-    to, must exist too. One HEAD request each. A file whose size was not recorded (all but the spec, copy
-    and images, and any file of a manifest written before sizes were) is held to existence alone.
+    The spec, copy and images are held to their recorded size. Its image jobs, report, review sheet and
+    exports, which the new run's manifest and review index point to, must exist too. One HEAD request each.
+    A file whose size was not recorded (all but the spec, copy and images, and any file of a manifest written
+    before sizes were) is held to existence alone.
     NOTE: a file replaced by other bytes of the same size is not caught. Reading every copy and image
     would make an unchanged catalog download each listing again.
     """
@@ -234,14 +247,16 @@ def _listing_intact(manifest: Manifest, store: ObjectStore) -> bool:
     wanted = [image.key for image in manifest.images if image.key]
     wanted += [manifest.artifacts[name] for name in named if manifest.artifacts.get(name)]
     wanted += list(manifest.exports.values())
-
-    def intact(key: str) -> bool:
+    for key in wanted:
         expected = manifest.sizes.get(key)
         if expected is None:
-            return store.exists(key)
+            if not store.exists(key):
+                return f"{key} is missing"
+            continue
         try:
-            return store.size(key) == expected
+            size = store.size(key)
         except ArtifactMissing:
-            return False
-
-    return all(intact(key) for key in wanted)
+            return f"{key} is missing"
+        if size != expected:
+            return f"{key} has {size:,} bytes, not the {expected:,} its run wrote"
+    return None
