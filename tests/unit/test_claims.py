@@ -1095,6 +1095,53 @@ def test_other_units_agree_with_spec(text: str, spec_fields: dict, expected: dic
     assert _numbers(text, **spec_fields) == expected
 
 
+# A daypack of 780 g and 22 l, 28 x 20 x 50 cm: each figure in another unit must not pass as a bare number.
+_DAYPACK = {
+    "weight": {"value": 780, "unit": "g"},
+    "dimensions": {"width": 28, "depth": 20, "height": 50, "unit": "cm"},
+    "specs": {"capacity_l": 22},
+}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Weighs 22 kgs.", {"22 kgs": []}),
+        ("Weighs 50 gms.", {"50 gms": []}),
+        ("Weighs 50 Kilo.", {"50 Kilo": []}),
+        ("Weighs 28 gr.", {"28 gr": []}),
+        ("Holds 780 cc.", {"780 cc": []}),
+        ("Holds 50 ltrs.", {"50 ltrs": []}),
+        ("Holds 28 lt.", {"28 lt": []}),
+        ("Stands 22 mtr tall.", {"22 mtr": []}),
+    ],
+)
+def test_invented_figure_in_unit_abbreviation_flagged(text: str, expected: dict) -> None:
+    assert _numbers(text, **_DAYPACK) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Weighs 0.78 kgs.", {"0.78 kgs": ["weight.value"]}),
+        ("Weighs 780 gr.", {"780 gr": ["weight.value"]}),
+        ("Weighs 780 gms.", {"780 gms": ["weight.value"]}),
+        ("Weighs 0.78 Kilo.", {"0.78 Kilo": ["weight.value"]}),
+        ("Weighs 1.72 lbs. in all.", {"1.72 lbs": ["weight.value"]}),
+        ("Holds 1,343 cu. in.", {"1,343 cu. in": ["specs.capacity_l"]}),
+        ("Holds 1343 cu.in.", {"1343 cu.in": ["specs.capacity_l"]}),
+        ("22L/1343ci", {"22L": ["specs.capacity_l"], "1343ci": ["specs.capacity_l"]}),
+        ("Holds 22000 cc.", {"22000 cc": ["specs.capacity_l"]}),
+        ("Holds 22 dm³.", {"22 dm³": ["specs.capacity_l"]}),
+        ("Holds 22 ltrs.", {"22 ltrs": ["specs.capacity_l"]}),
+        ("Stands 0.5 mtr tall.", {"0.5 mtr": ["dimensions.height"]}),
+        ("Stands 19.7'' tall.", {"19.7''": ["dimensions.height"]}),
+    ],
+)
+def test_figure_in_unit_abbreviation_traced(text: str, expected: dict) -> None:
+    assert _numbers(text, **_DAYPACK) == expected
+
+
 @pytest.mark.parametrize(
     ("copy_text", "spec_fields", "claim"),
     [

@@ -255,6 +255,10 @@ def test_shopify_variant_weights_differing_give_range(
         ("Liter", "l"),
         ("grams", "g"),
         ("cl", "cl"),
+        ("kgs", "kg"),
+        ("gr", "g"),
+        ("Ltrs", "l"),
+        ("cc", "ml"),
     ],
 )
 def test_units_read_as_labels_write_them(written, unit) -> None:

@@ -12,12 +12,12 @@ class Unit:
     offset: float = 0.0
 
 
-_LENGTH = {"mm": 1.0, "cm": 10.0, "m": 1000.0, "km": 1e6, "inch": 25.4, "ft": 304.8}
+_LENGTH = {"mm": 1.0, "cm": 10.0, "m": 1000.0, "km": 1e6, "inch": 25.4, "ft": 304.8, "yd": 914.4, "mile": 1609344.0}
 _MASS = {"µg": 1e-6, "mg": 0.001, "g": 1.0, "kg": 1000.0, "oz": 28.349523125, "lb": 453.59237}
 _VOLUME = {"ml": 1.0, "cl": 10.0, "l": 1000.0, "fl oz": 29.5735295625, "qt": 946.352946, "gal": 3785.411784}
-_VOLUME |= {"cu ft": 28316.846592, "cu in": 16.387064}
+_VOLUME |= {"cu ft": 28316.846592, "cu in": 16.387064, "m³": 1e6}
 _TIME = {"s": 1.0, "min": 60.0, "h": 3600.0, "day": 86400.0, "week": 604800.0, "month": 2629800.0, "year": 31557600.0}
-_AREA = {"mm²": 1e-6, "cm²": 1e-4, "m²": 1.0, "ft²": 0.09290304}
+_AREA = {"mm²": 1e-6, "cm²": 1e-4, "m²": 1.0, "in²": 0.00064516, "ft²": 0.09290304}
 _PRESSURE = {"pa": 1.0, "kpa": 1e3, "mbar": 100.0, "bar": 1e5, "psi": 6894.757293168}
 _SPEED = {"m/s": 1.0, "km/h": 1 / 3.6, "mph": 0.44704}
 # Torque in newton metres. Inch-pounds and foot-pounds are pound-force, 1 lbf = 4.4482216152605 N (NIST SP 811).
@@ -90,13 +90,29 @@ SPELLINGS: dict[str, str] = {
     "centimeter": "cm",
     "metre": "m",
     "meter": "m",
+    "kilometre": "km",
+    "kilometer": "km",
+    "mtr": "m",
+    "yard": "yd",
+    "mi": "mile",
     "inches": "inch",
     "in.": "inch",
     '"': "inch",
     "″": "inch",
+    # Two apostrophes, as a typewriter writes the double prime ("15.6''").
+    "''": "inch",
     "feet": "ft",
     "foot": "ft",
     "gram": "g",
+    "gramme": "g",
+    "gm": "g",
+    "grm": "g",
+    # "gr" is grams, as Spanish, Italian and Greek retail copy writes them ("780 gr"). Ammunition and archery
+    # write grains so ("55 gr bullet"). A spec key for such a weight ("bullet_weight_gr") is read as grams too, so
+    # copy and spec still agree. A grain weight under any other key leaves the copy's "55 gr" flagged for review
+    # rather than matched to some other spec 55.
+    "gr": "g",
+    "milligram": "mg",
     "mcg": "µg",
     "μg": "µg",
     "ug": "µg",
@@ -105,13 +121,32 @@ SPELLINGS: dict[str, str] = {
     "g/m2": "g/m²",
     "g/sqm": "g/m²",
     "kilogram": "kg",
+    "kilogramme": "kg",
+    "kilo": "kg",
     "ounce": "oz",
     "lbs": "lb",
     "pound": "lb",
     "millilitre": "ml",
     "milliliter": "ml",
+    "centilitre": "cl",
+    "centiliter": "cl",
     "litre": "l",
     "liter": "l",
+    "ltr": "l",
+    "lt": "l",
+    "ℓ": "l",
+    # A cubic centimetre is a millilitre and a cubic decimetre a litre.
+    "cc": "ml",
+    "ccm": "ml",
+    "cm³": "ml",
+    "cm3": "ml",
+    "dm³": "l",
+    "dm3": "l",
+    "m3": "m³",
+    "cubic metre": "m³",
+    "cubic meter": "m³",
+    "cubic metres": "m³",
+    "cubic meters": "m³",
     "fl. oz.": "fl oz",
     "fl. oz": "fl oz",
     "fl.oz.": "fl oz",
@@ -122,16 +157,25 @@ SPELLINGS: dict[str, str] = {
     "sec": "s",
     "second": "s",
     "minute": "min",
+    "mins": "min",
+    "secs": "s",
     "hr": "h",
     "hrs": "h",
     "hour": "h",
     "days": "day",
     "weeks": "week",
+    "wk": "week",
     "months": "month",
+    "mo": "month",
+    "mth": "month",
     "yr": "year",
     "yrs": "year",
     "years": "year",
     "watt": "w",
+    "kilowatt": "kw",
+    "megabyte": "mb",
+    "gigabyte": "gb",
+    "terabyte": "tb",
     "volt": "v",
     "° c": "°c",
     "° f": "°f",
@@ -146,6 +190,8 @@ SPELLINGS: dict[str, str] = {
     "m2": "m²",
     "sq m": "m²",
     "sqm": "m²",
+    "sq. m": "m²",
+    "sq.m": "m²",
     "square metre": "m²",
     "square meter": "m²",
     "square metres": "m²",
@@ -154,7 +200,14 @@ SPELLINGS: dict[str, str] = {
     "ft2": "ft²",
     "sq ft": "ft²",
     "sqft": "ft²",
+    "sq. ft": "ft²",
+    "sq.ft": "ft²",
     "square feet": "ft²",
+    "sq in": "in²",
+    "sq. in": "in²",
+    "sq.in": "in²",
+    "square inch": "in²",
+    "square inches": "in²",
     "kmh": "km/h",
     "quart": "qt",
     "quarts": "qt",
@@ -166,6 +219,11 @@ SPELLINGS: dict[str, str] = {
     "cubic inches": "cu in",
     "cubic inch": "cu in",
     "in³": "cu in",
+    "ci": "cu in",
+    "cu. in": "cu in",
+    "cu.in": "cu in",
+    "cu. ft": "cu ft",
+    "cu.ft": "cu ft",
     "kph": "km/h",
     # Unit words of German, French, Spanish, Italian and Portuguese copy, which would otherwise leave the figure
     # without a unit, free to agree with any spec number.
@@ -247,6 +305,11 @@ _PLURALS |= {"microgram"}
 _PLURALS |= {"pound", "millilitre", "milliliter", "litre", "liter", "second", "minute", "hour", "watt", "volt"}
 _PLURALS |= {"newton metre", "newton meter", "inch-pound", "inch pound", "foot-pound", "foot pound", "amp hour"}
 _PLURALS |= {"amp-hour", "decibel", "kilocalorie", "calorie", "kilojoule", "carat"}
+_PLURALS |= {"gramme", "kilogramme", "milligram", "kilometre", "kilometer", "centilitre", "centiliter", "yard", "mile"}
+_PLURALS |= {"kilowatt", "megabyte", "gigabyte", "terabyte"}
+# Abbreviations that copy writes with a plural "s" although the standard symbols take none ("22 kgs", "5 ltrs").
+_PLURALS |= {"kg", "gm", "grm", "oz", "ltr", "lt", "ml", "gal", "qt", "mm", "cm", "mtr", "km", "yd"}
+_PLURALS |= {"wk", "mo", "mth"}
 SPELLINGS |= {f"{word}s": SPELLINGS[word] for word in _PLURALS}
 
 CURRENCY_SYMBOLS = {"$": "usd", "€": "eur", "£": "gbp"}
