@@ -1143,6 +1143,20 @@ def test_figure_in_unit_abbreviation_traced(text: str, expected: dict) -> None:
 
 
 @pytest.mark.parametrize(
+    ("text", "spec_fields", "expected"),
+    [
+        ("Films at 50 fps.", _DAYPACK, {"50 fps": []}),
+        ("Films at 60 fps.", {"specs": {"frame_rate_fps": 60}}, {"60 fps": ["specs.frame_rate_fps"]}),
+        ("Films at 60 fps.", {"summary": "Films at 60 fps."}, {"60 fps": ["summary"]}),
+        ("Set of 12 pcs.", {"specs": {"pieces": 12, "width_cm": 12}}, {"12 pcs": ["specs.pieces"]}),
+        ("The 2nd pocket.", {"specs": {"capacity_l": 2}}, {"2": ["specs.capacity_l"]}),
+    ],
+)
+def test_unknown_unit_abbreviation_agrees_only_with_bare_figure(text: str, spec_fields: dict, expected: dict) -> None:
+    assert _numbers(text, **spec_fields) == expected
+
+
+@pytest.mark.parametrize(
     ("copy_text", "spec_fields", "claim"),
     [
         ("Machine washable at 30 °C.", {"summary": "Machine wash at 30 °C."}, (ClaimKind.PROPERTY, "machine washable")),

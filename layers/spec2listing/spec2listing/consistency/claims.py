@@ -235,11 +235,12 @@ class _SpecFigures:
                 dimension = UNITS[fact.quantity.unit].dimension
                 by_dimension.setdefault(dimension, []).append((base_value(fact.quantity), index))
         self._by_dimension = {dimension: _SortedValues(values) for dimension, values in by_dimension.items()}
-        self._cache: dict[tuple[float, str | None, int, str | None], list[str]] = {}
+        self._cache: dict[tuple[float, str | None, str | None, int, str | None], list[str]] = {}
 
     def sources(self, quantity: Quantity) -> list[str]:
         """Return the paths of the spec fields whose quantities agree with a copy figure, in spec order."""
-        key = (quantity.value, quantity.unit, quantity.decimals, quantity.text if quantity.hashtag else None)
+        hashtag = quantity.text if quantity.hashtag else None
+        key = (quantity.value, quantity.unit, quantity.unit_word, quantity.decimals, hashtag)
         if key not in self._cache:
             self._cache[key] = self._find_sources(quantity)
         return list(self._cache[key])
@@ -352,7 +353,7 @@ def _number_claims(fields: Iterable[tuple[str, str]], facts: SpecFacts) -> list[
 
     # A hashtag is its own claim, because a spec name can back "#1111" without stating the number 1111. So is
     # each precision of a figure: 2.96 kg backs "3 kg" but not "3.00 kg".
-    by_key: dict[tuple[float, str | None, int, bool], tuple[Quantity, list[str]]] = {}
+    by_key: dict[tuple[float, str | None, str | None, int, bool], tuple[Quantity, list[str]]] = {}
     for path, text in fields:
         # "100% cotton", "100% vegan": the word after claims purity or the property, which is traced as such.
         measured = _INTENSIFIER.sub(intensifier, text)

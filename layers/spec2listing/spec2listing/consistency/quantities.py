@@ -59,6 +59,10 @@ _UNIT_PATTERN += (
     r"|in(?=\s*(?:$|[,;)\]]|[x×]\s*\d)|\s+(?:wide|tall|high|thick|across|diameter|width|length|height|depth"
     r"|screens?|displays?|laptops?|monitors?|tablets?|tvs?|of)(?![\w-])|\s+(?:long|deep)(?=\s*(?:$|[,.;)]|and\b|x\b)))"
 )
+# Letters after a figure that abbreviate a unit this module does not know: two to four lower-case letters with no
+# vowel ("60 fps", "5 ms", "10 pcs"). Such a figure states a measure all the same, so it agrees only with a spec
+# figure without a unit (Quantity.unit_word). Ordinal suffixes ("2nd"), "vs" and "pm" name no unit.
+_UNIT_WORD = r"(?-i:(?!(?:st|nd|rd|th|vs|pm)(?![^\W_]))[b-df-hj-np-tv-xz]{2,4})(?![^\W_])"
 # Proper fractions with a denominator of 2 to 16, 32 or 64, as in recipes and on inch rulers.
 # "24/7" and "50/60" are not fractions.
 _FRACTIONS = [f"{top}/{bottom}" for bottom in (*range(2, 17), 32, 64) for top in range(1, bottom)]
@@ -116,7 +120,7 @@ _QUANTITY = re.compile(
     # Chinese, Japanese and Korean text writes figures right after a word ("大容量20000mAh"), so only
     # other word characters before a number make it part of a word or a code.
     rf"(?<![^\W{CJK_CHARACTERS}])(?<!,)(?:(?<!\.)|(?<=[^\W\d_]{{2}}\.))(?<![^\W\d_]-)(?P<number>{_NUMBER})"
-    rf"(?:(?:\s|-)?(?P<unit>{_UNIT_PATTERN})(?![a-z]))?",
+    rf"(?:(?:\s|-)?(?P<unit>{_UNIT_PATTERN})(?![a-z])|(?:\s|-)?(?P<unit_word>{_UNIT_WORD}))?",
     re.IGNORECASE,
 )
 # The ends of a range without a unit are small numbers such as sizes and ages, with no leading zero.
@@ -204,10 +208,12 @@ class Quantity:
     spread: "Quantity | None" = field(default=None, compare=False)
     # The denominator of a figure written with a fraction ("1/2-inch", "5' 3 1/2\""), 0 for any other figure.
     fraction: int = field(default=0, compare=False)
+    # The abbreviation of a unit that UNITS does not know, written after a figure without a unit ("60 fps").
+    unit_word: str | None = None
 
     @property
-    def key(self) -> tuple[float, str | None]:
-        return (round(self.value, 6), self.unit)
+    def key(self) -> tuple[float, str | None, str | None]:
+        return (round(self.value, 6), self.unit, self.unit_word)
 
 
 def find_quantities(text: str, default_unit: str | None = None, *, spread_units: bool = False) -> list[Quantity]:
@@ -303,6 +309,7 @@ def _scan(text: str, default_unit: str | None) -> tuple[str, list[re.Match[str]]
         if unit is None and _AGE_BEFORE.search(text, max(0, match.start() - 20), match.start()):
             unit = "year"
         unit = unit or default_unit
+        unit_word = match.group("unit_word") if unit is None else None
         sign = -1.0 if match.group("sign") else 1.0
         number = match.group("number")
         form = next(name for name in _FORMS if match.group(name))
@@ -314,15 +321,26 @@ def _scan(text: str, default_unit: str | None) -> tuple[str, list[re.Match[str]]
         elif unit == "k" and not _KARAT_AFTER.match(text, match.end()):
             thousands = Quantity(sign * value * 1000, None, match.group(0).strip())
         written = match.group(0).strip()
-        split = _split_reading(number, written, sign, unit) if form == "spaced" and " " in number else ()
+        split = _split_reading(number, written, sign, unit, unit_word) if form == "spaced" and " " in number else ()
         hashtag = (match.start("number"), match.end("number")) in tags
         other_mark = thousands
         if form == "plain" and _POINT_THOUSANDS.fullmatch(number):
-            other_mark = Quantity(sign * float(number.replace(".", "")), unit, written)
+            other_mark = Quantity(sign * float(number.replace(".", "")), unit, written, unit_word=unit_word)
         elif form == "grouped" and _COMMA_THOUSANDS_ONCE.fullmatch(number):
-            other_mark = Quantity(sign * float(number.replace(",", ".")), unit, written, 3)
+            other_mark = Quantity(sign * float(number.replace(",", ".")), unit, written, 3, unit_word=unit_word)
+        fraction = _denominator(number)
         found.append(
-            Quantity(sign * value, unit, written, decimals, split, hashtag, other_mark, fraction=_denominator(number))
+            Quantity(
+                sign * value,
+                unit,
+                written,
+                decimals,
+                split,
+                hashtag,
+                other_mark,
+                fraction=fraction,
+                unit_word=unit_word,
+            )
         )
     return text, matches, found, ratings
 
@@ -396,23 +414,28 @@ def _number_value(number: str, form: str) -> tuple[float, int]:
     return float(f"{whole}.{decimals or 0}"), len(decimals)
 
 
-def _split_reading(number: str, written: str, sign: float, unit: str | None) -> tuple[Quantity, ...]:
-    """Read a figure grouped by plain spaces as separate numbers, the unit going to the last one."""
+def _split_reading(
+    number: str, written: str, sign: float, unit: str | None, unit_word: str | None
+) -> tuple[Quantity, ...]:
+    """Read a figure grouped by plain spaces as separate numbers, the unit or unit word going to the last one."""
     *heads, last = number.split(" ")
     split = [Quantity(sign * float(heads[0]), None, heads[0])]
     split += [Quantity(float(head), None, head) for head in heads[1:]]
     last_value, last_decimals = _number_value(last, "plain")
-    split.append(Quantity(last_value, unit, written[written.rindex(last) :], last_decimals))
+    split.append(Quantity(last_value, unit, written[written.rindex(last) :], last_decimals, unit_word=unit_word))
     return tuple(split)
 
 
 def _spread_units(text: str, matches: list[re.Match[str]], found: list[Quantity]) -> dict[int, Quantity]:
-    """Copy the unit of each measured number onto the bare numbers joined to it, right to left, by index."""
+    """Copy the unit of each measured number onto the bare numbers joined to it, right to left, by index.
+
+    A figure with a unit word that UNITS does not know ("2 pcs x 100 ml") neither takes a unit nor passes one on.
+    """
     spread = {}
     unit = None
     for index in range(len(found) - 1, -1, -1):
         quantity = found[index]
-        if quantity.unit is not None:
+        if quantity.unit is not None or quantity.unit_word is not None:
             unit = quantity.unit
             continue
         joined = index + 1 < len(found) and _JOINER.fullmatch(text[matches[index].end() : matches[index + 1].start()])
@@ -443,8 +466,11 @@ def agrees(stated: Quantity, source: Quantity) -> bool:
     figure at its own precision (0.123 g as "0.12 g"). Different units of one
     dimension: the spec value, converted to the stated unit, rounds to the
     stated figure. Either way the figure is within MAX_ROUNDING_ERROR of the
-    value. A price must match to the cent.
+    value. A price must match to the cent. A stated figure with a unit word that UNITS does not know ("60 fps")
+    matches only a spec figure without a unit, since no known unit converts to the measure it states.
     """
+    if stated.unit_word is not None and source.unit is not None:
+        return False
     if stated.unit in RATING_UNITS and source.unit is None:
         # A spec table value such as "spf_rating: 50" states the rating without its code.
         return _rounds_to(source.value, stated)
