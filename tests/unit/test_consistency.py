@@ -17,6 +17,10 @@ from tests.support import ACCEPTANCE, ROOT, brand_for, specs_in
 
 def _product(name: str = "trail-runner.json"):
     (spec,) = specs_in(ACCEPTANCE / name)
+    return _product_of(spec)
+
+
+def _product_of(spec):
     brand = brand_for(spec)
     listing = OfflineCopyWriter().write(spec, brand, ledger=MemoryLedger()).listing
     plan = plan_images(spec, brand)
@@ -171,6 +175,17 @@ def test_mandatory_element_missing_from_prompt_flagged() -> None:
     (flag,) = report.flags
     assert (flag.kind, flag.promised) == ("mandatory_element_requested", "Northpeak mountain logo visible")
     assert flag.values["jobs_without"] == [lifestyle.job_id]
+
+
+def test_inch_marks_in_anchor_and_element_covered() -> None:
+    (spec,) = specs_in(ACCEPTANCE / "trail-runner.json")
+    anchor, element = 'propped against a 12"x12" vinyl record sleeve', '5"x7" size label visible'
+    visual = spec.visual.model_copy(update={"anchors": [anchor], "mandatory_elements": [element]})
+    report = _check(*_product_of(spec.model_copy(update={"visual": visual})))
+    covered = {check.check: check.passed for check in report.checks if check.subject in (anchor, element)}
+    assert covered["anchor_covered"]
+    assert covered["mandatory_element_requested"]
+    assert report.flags == []
 
 
 def test_over_long_title_and_banned_phrase_flagged() -> None:

@@ -324,6 +324,19 @@ def test_image_prompt_quotes_spec_text(gemini, images) -> None:
     assert prompt.count('"') % 2 == 0
 
 
+def test_image_prompt_sends_inch_marks_as_inches(gemini, images) -> None:
+    spec, brand = product()
+    visual = spec.visual.model_copy(update={"anchors": ['on a desk beside a 27" monitor']})
+    spec = spec.model_copy(update={"name": 'Ridge Laptop Daypack 15.6"', "visual": visual})
+    job = first_job(spec, brand, ImageKind.LIFESTYLE)
+    image_renderer(live(gemini, images)).render(job, spec, [], ledger=MemoryLedger())
+
+    prompt = images.requests[0].json()["prompt"]
+    assert '15.6″"' in prompt
+    assert '"on a desk beside a 27″ monitor"' in prompt
+    assert prompt.count('"') % 2 == 0
+
+
 def test_copy_throttled_then_success(gemini, images) -> None:
     spec, brand = product()
     gemini.queue(gemini_api.throttled("0.2s"))

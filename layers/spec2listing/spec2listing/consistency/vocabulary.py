@@ -62,9 +62,10 @@ _STERLING = re.compile(r"\b(?:925 silver|silver 925)\b(?! plat)")
 def normalize(text: str) -> str:
     """Lower-case text with hyphens, underscores and slashes as spaces and one spelling per word.
 
-    A dash with a space on each side becomes a semicolon.
+    A dash with a space on each side becomes a semicolon, and a double prime an inch mark ('15.6″' is '15.6"'), as
+    image prompts write the inch mark of an anchor or a mandatory element (see planner.quoted).
     """
-    text = text.lower().replace("’", "'")
+    text = text.lower().replace("’", "'").replace("″", '"')
     # A dash between spaces ends a clause, so "leather - look great" is no "leather look".
     text = re.sub(r"\s[-–—]+\s", " ; ", text)
     text = " ".join(re.sub(r"[-_/]+", " ", text).split())

@@ -9,7 +9,9 @@ so the checks can hold the image to them.
 Prompts quote merchant text: each value from the spec or brand guide is put on
 one line, and free text (anchors, elements, style, lighting, campaign, things
 to avoid) goes inside double quotes, so no value can add a line or a sentence
-that reads as the prompt's own.
+that reads as the prompt's own. A double quote inside a value cannot end the
+quotes: an inch mark ('15.6"') becomes the inch symbol, a double prime
+("15.6″"), and any other double quote becomes a single one.
 """
 
 import hashlib
@@ -21,6 +23,8 @@ from spec2listing.models.jobs import ImageJob, ImageKind, ImagePlan, ImageQualit
 from spec2listing.models.spec import Platform, ProductSpec, Variant
 
 WHITE_BACKDROP = "white"
+# A double quote right after a digit, which is an inch mark ('27" monitor', '12"x12"'), as the claims ledger reads it.
+_INCH_MARK = re.compile(r'(?<=\d)"')
 
 
 def plan_images(
@@ -119,8 +123,13 @@ def one_line(text: str) -> str:
 
 
 def quoted(text: str) -> str:
-    """Return `text` on one line between double quotes; quotes inside become single ones, so the pair stays whole."""
-    return '"' + one_line(text).replace('"', "'") + '"'
+    """Return `text` on one line between double quotes, with no double quote inside that could end them.
+
+    An inch mark becomes a double prime (″), the inch symbol. A single quote in its place would be a foot mark,
+    so "15.6'" would ask for 15.6 feet. Any other double quote becomes a single one.
+    """
+    inside = _INCH_MARK.sub("″", one_line(text)).replace('"', "'")
+    return f'"{inside}"'
 
 
 def _quoted_list(items: list[str], last: str = "and") -> str:
