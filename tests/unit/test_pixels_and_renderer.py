@@ -2,7 +2,7 @@ import io
 
 import numpy as np
 import pytest
-from PIL import Image, ImageDraw
+from PIL import Image, ImageDraw, ImageFilter
 from spec2listing.consistency.image_checks import check_image
 from spec2listing.costs.ledger import MemoryLedger
 from spec2listing.imaging.offline import OfflineRenderer
@@ -77,6 +77,63 @@ def test_sixteen_bit_grey_scaled_not_clipped() -> None:
     assert measured.border_white_share == 1.0
     assert measured.fill == pytest.approx(0.8, abs=0.01)
     assert measured.dominant_rgb == (31, 31, 31)
+
+
+def _product_on_shadow(
+    product: tuple[int, int, int, int],
+    color: str | tuple[int, int, int],
+    shadow_width: float,
+    part: tuple[tuple[int, int, int, int], tuple[int, int, int]] | None = None,
+) -> bytes:
+    """A product on white over a soft elliptical contact shadow (blurred, 27% dark) centred under it.
+
+    `shadow_width` is the shadow's share of the frame's width; `part` adds a box in another colour.
+    """
+    size = 1024
+    left = round(size * (1 - shadow_width) / 2)
+    shade = Image.new("L", (size, size), 0)
+    ImageDraw.Draw(shade).ellipse((left, product[3] - 40, size - left, product[3] + 40), fill=70)
+    darkness = np.asarray(shade.filter(ImageFilter.GaussianBlur(12))).astype(float) / 255
+    image = Image.fromarray((255 * (1 - darkness[..., None]) * np.ones(3)).astype(np.uint8))
+    draw = ImageDraw.Draw(image)
+    draw.rectangle(product, fill=color)
+    if part is not None:
+        draw.rectangle(part[0], fill=part[1])
+    return _png(image)
+
+
+def _fill(job: ImageJob, data: bytes):
+    (result,) = [result for result in check_image(job, data) if result.check == "product_fill"]
+    return result
+
+
+@pytest.mark.parametrize("color_hex", ["#C46B3C", "#1F2A44", "#1C1C1C", "#7A7F86"])
+def test_contact_shadow_left_out_of_fill(color_hex: str) -> None:
+    # The product spans 60% of the frame; its soft grey shadow spans 90%, inside the frame.
+    data = _product_on_shadow((205, 200, 819, 800), color_hex, 0.9)
+
+    result = _fill(_variant_job("Variant", color_hex), data)
+
+    assert not result.passed
+    assert result.measured["fill"] == pytest.approx(0.6, abs=0.015)
+    assert measure(data).fill == pytest.approx(0.6, abs=0.015)
+
+
+def test_light_grey_part_kept_in_fill() -> None:
+    # A red body spanning 70% with a brushed steel handle out to 88%: the handle's edge is sharp, so it is no shadow.
+    data = _product_on_shadow((92, 200, 808, 800), "#C0392B", 0.95, ((808, 400, 992, 460), (200, 200, 202)))
+
+    result = _fill(_variant_job("Red", "#C0392B"), data)
+
+    assert result.passed
+    assert result.measured["fill"] == pytest.approx(0.88, abs=0.015)
+
+
+def test_shadow_of_light_grey_product_kept_in_fill() -> None:
+    # A product lighter than its shadow's grey cannot be told from it by colour, so the shadow stays in its span.
+    data = _product_on_shadow((205, 200, 819, 800), "#E0E0E0", 0.9)
+
+    assert _fill(_variant_job("Light Grey", "#E0E0E0"), data).measured["fill"] > 0.85
 
 
 def test_delta_e_zero_only_for_same_colour() -> None:

@@ -98,7 +98,7 @@ def check_image(job: ImageJob, data: bytes, *, requested_format: str | None = No
     With `requested_format` (png, jpeg or webp, as the renderer asked for it), its format too.
     """
     try:
-        measured = measure(data, white_tolerance=WHITE_TOLERANCE)
+        measured = measure(data, white_tolerance=WHITE_TOLERANCE, product_hex=job.color_hex)
     except (UnidentifiedImageError, OSError, ValueError) as error:
         return [_result(job, "image_decodes", "image file", False, "a decodable PNG, JPEG or WebP", error=str(error))]
 

@@ -45,6 +45,12 @@ MODE_STEPS = 8
 # Colour modes: at most this many are sought, and none once less than this share of pixels is left.
 MODE_COUNT = 3
 MODE_MIN_SHARE = 0.05
+# Contact shadow: a pixel of the product region that is near neutral (CIELCh chroma), lighter (L*) than the
+# product's colour and soft (each neighbour within SHADOW_MAX_STEP L*) is left out of the product's span. A
+# shadow on white fades into the backdrop, while a light grey part of the product (a steel handle) has a sharp edge.
+SHADOW_MAX_CHROMA = 6.0
+SHADOW_MIN_LIGHTER = 10.0
+SHADOW_MAX_STEP = 8.0
 
 
 @dataclass(frozen=True)
@@ -145,8 +151,12 @@ def border_mask(height: int, width: int) -> np.ndarray:
     return mask
 
 
-def measure(data: bytes, white_tolerance: int = 5) -> ImageMeasurements:
-    """Measure one encoded image."""
+def measure(data: bytes, white_tolerance: int = 5, product_hex: str | None = None) -> ImageMeasurements:
+    """Measure one encoded image, whose product should be `product_hex` (#RRGGBB) when that is known.
+
+    That colour separates the product from its contact shadow, which is left out of its span (`fill`, `bbox`,
+    `edges_reached`); without it, the product region's dominant colour does.
+    """
     original = decode(data)
     small = _analysis_copy(original)
     rgb = np.asarray(small).astype(np.int16)
@@ -169,8 +179,12 @@ def measure(data: bytes, white_tolerance: int = 5) -> ImageMeasurements:
     distance = np.sqrt(((lab - background_lab) ** 2).sum(axis=2))
     product = product_region(distance > PRODUCT_SEPARATION_DELTA_E)
     share = float(product.mean())
+    modes = color_modes(rgb[product], lab[product]) if product.any() else []
 
-    bbox = _bounding_box(product)
+    body = hex_to_rgb(product_hex) if product_hex is not None else None
+    if body is None and modes:
+        body = modes[0][0]
+    bbox = _bounding_box(_without_shadow(product, lab, body))
     fill = 0.0
     density = 0.0
     edges: tuple[str, ...] = ()
@@ -180,7 +194,6 @@ def measure(data: bytes, white_tolerance: int = 5) -> ImageMeasurements:
         density = float(product[top:bottom, left:right].mean())
         sides = {"top": top <= 0, "bottom": bottom >= h, "left": left <= 0, "right": right >= w}
         edges = tuple(side for side, reached in sides.items() if reached)
-    modes = color_modes(rgb[product], lab[product]) if product.any() else []
     silhouette = enclosed(product)
     silhouette_modes = []
     outline = None
@@ -205,6 +218,34 @@ def measure(data: bytes, white_tolerance: int = 5) -> ImageMeasurements:
         edges_reached=edges,
         outline_rgb=(outline[0], outline[1], outline[2]) if outline is not None else None,
     )
+
+
+def _without_shadow(product: np.ndarray, lab: np.ndarray, body: tuple[int, int, int] | None) -> np.ndarray:
+    """Leave the contact shadow of a product whose colour is `body` out of its region, unless nothing would remain."""
+    if body is None:
+        return product
+    lightness = float(to_lab(Image.new("RGB", (1, 1), body))[0, 0, 0])
+    unshadowed: np.ndarray = np.logical_and(product, np.logical_not(_contact_shadow(lab, lightness)))
+    return unshadowed if unshadowed.any() else product
+
+
+def _contact_shadow(lab: np.ndarray, product_lightness: float) -> np.ndarray:
+    """Mark the pixels that may be the contact shadow of a product of the given lightness (L*).
+
+    They are near-neutral, at least SHADOW_MIN_LIGHTER lighter than the product, and soft: no neighbour
+    (above, below or beside) differs from them by more than SHADOW_MAX_STEP in L*.
+    """
+    lightness = lab[..., 0]
+    padded = np.pad(lightness, 1, mode="edge")
+    neighbours = (padded[:-2, 1:-1], padded[2:, 1:-1], padded[1:-1, :-2], padded[1:-1, 2:])
+    step = np.max([np.abs(lightness - neighbour) for neighbour in neighbours], axis=0)
+    chroma = np.hypot(lab[..., 1], lab[..., 2])
+    marked: np.ndarray = (
+        (chroma <= SHADOW_MAX_CHROMA)
+        & (lightness >= product_lightness + SHADOW_MIN_LIGHTER)
+        & (step <= SHADOW_MAX_STEP)
+    )
+    return marked
 
 
 def reaching_edge(mask: np.ndarray) -> np.ndarray:
