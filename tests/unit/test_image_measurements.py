@@ -80,3 +80,17 @@ def test_scene_colour_ignores_backdrop() -> None:
     assert blue.share == 0
     white = scene_color_share(data, "#F2F2F0", 10)
     assert white.in_scene
+
+
+def test_scene_product_near_wall_colour_counted() -> None:
+    # The wall is CIEDE2000 11.1 from the variant colour (CIE76 9.7): not the variant colour, so a product
+    # in exactly that colour stands apart from it.
+    image = Image.new("RGB", (1536, 1024), (0x67, 0x64, 0x5E))
+    draw = ImageDraw.Draw(image)
+    draw.rectangle((0, 800, 1535, 1023), fill=(0x6B, 0x5B, 0x4B))
+    draw.rectangle((500, 250, 1000, 850), fill=(0x6F, 0x60, 0x68))
+
+    measured = scene_color_share(_encode(image), "#6F6068", 10)
+
+    assert not measured.in_scene
+    assert measured.share > 0.15

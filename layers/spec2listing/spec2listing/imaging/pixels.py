@@ -31,10 +31,8 @@ BBOX_NOISE_SHARE = 0.004
 EDGE_REGION_MIN_SHARE = 0.2
 # An image with at least this share of pure white pixels has a white backdrop, however dark its border.
 WHITE_AREA_MIN_SHARE = 0.1
-# Lifestyle scenes: a colour bin covering this share of the border is one of the scene's own colours, and a
-# pixel within this CIE76 distance of one belongs to the scene rather than the product.
+# Lifestyle scenes: a colour bin covering this share of the border is one of the scene's own colours.
 SCENE_BIN_MIN_SHARE = 0.02
-SCENE_SEPARATION_DELTA_E = 10.0
 # Dominant colour: Lab radius (CIE76) of the mean-shift window, the grid step its seeds are drawn from,
 # how many of the densest grid cells seed it, and how many steps it takes. A radius of 12 spans the
 # shading across a lit product (about +-6 L*) without reaching its darker trim or outline.
@@ -386,10 +384,8 @@ def delta_e_2000(first: str, second: str) -> float:
     return float(Color(first).delta_e(Color(second), method="2000"))
 
 
-def _matching_share(pixels: np.ndarray, color_hex: str, tolerance: float, total: int) -> float:
-    """Share of `total` taken by the RGB pixels whose colour bin lies within `tolerance` CIEDE2000 of a colour."""
-    if pixels.shape[0] == 0:
-        return 0.0
+def _bin_colors(pixels: np.ndarray) -> tuple[list[str], np.ndarray]:
+    """Group RGB pixels into colour bins; return each bin's mean colour as #RRGGBB and its pixel count."""
     codes, inverse = _bins(pixels)
     counts = np.bincount(inverse, minlength=codes.size)
     sums = np.stack(
@@ -397,12 +393,27 @@ def _matching_share(pixels: np.ndarray, color_hex: str, tolerance: float, total:
         axis=1,
     )
     means = np.rint(sums / counts[:, None]).astype(int)
+    return [rgb_hex((int(red), int(green), int(blue))) for red, green, blue in means], counts
+
+
+def _matching_share(
+    pixels: np.ndarray, color_hex: str, tolerance: float, total: int, scene_colors: tuple[str, ...] = ()
+) -> float:
+    """Share of `total` taken by the RGB pixels whose colour bin is within `tolerance` CIEDE2000 of a colour.
+
+    A bin also within `tolerance` of one of `scene_colors` is left out, as the scene's.
+    """
+    if pixels.shape[0] == 0:
+        return 0.0
     target = Color(color_hex)
+    scene = [Color(color) for color in scene_colors]
     matched = 0
-    for index in range(codes.size):
-        bin_hex = rgb_hex((int(means[index, 0]), int(means[index, 1]), int(means[index, 2])))
-        if Color(bin_hex).delta_e(target, method="2000") <= tolerance:
-            matched += int(counts[index])
+    for bin_hex, count in zip(*_bin_colors(pixels), strict=True):
+        color = Color(bin_hex)
+        if color.delta_e(target, method="2000") > tolerance:
+            continue
+        if all(color.delta_e(backdrop, method="2000") > tolerance for backdrop in scene):
+            matched += int(count)
     return matched / max(1, total)
 
 
@@ -426,30 +437,23 @@ def scene_color_share(data: bytes, color_hex: str, tolerance: float) -> SceneCol
     """Measure a colour in a lifestyle scene, leaving out the backdrop and floor.
 
     The scene's own colours are the colour bins that cover at least SCENE_BIN_MIN_SHARE
-    of the border. A pixel within SCENE_SEPARATION_DELTA_E (CIE76) of one of them is
-    scene; the share counts the other pixels that match the colour. `in_scene` is
+    of the border. The share counts the pixels whose colour bin is within `tolerance`
+    CIEDE2000 of the colour and farther than that from every scene colour. `in_scene` is
     true when a scene colour itself matches, so pixels cannot tell product from backdrop.
+    One measure and one radius for both keep a product in the exact colour countable
+    whenever `in_scene` is false.
     """
-    small = _analysis_copy(decode(data))
-    rgb = np.asarray(small).astype(np.int16)
-    lab = to_lab(small)
+    rgb = np.asarray(_analysis_copy(decode(data))).astype(np.int16)
     border = border_mask(*rgb.shape[:2])
-    codes, inverse = _bins(rgb[border])
-    counts = np.bincount(inverse, minlength=codes.size)
+    border_colors, counts = _bin_colors(rgb[border])
     common = np.flatnonzero(counts >= SCENE_BIN_MIN_SHARE * border.sum())
     if common.size == 0:
         common = np.argsort(counts)[::-1][:5]
-    border_lab = lab[border]
-    scene_lab = np.stack([border_lab[inverse == index].mean(axis=0) for index in common])
-    scene_rgb = [tuple(int(value) for value in np.rint(rgb[border][inverse == index].mean(axis=0))) for index in common]
-    scene_hex = [rgb_hex((red, green, blue)) for red, green, blue in scene_rgb]
-
-    pixels_lab = lab.reshape(-1, 3)
-    nearest = np.min(((pixels_lab[:, None, :] - scene_lab[None, :, :]) ** 2).sum(axis=2), axis=1)
-    apart = nearest > SCENE_SEPARATION_DELTA_E**2
-    pixels = rgb.reshape(-1, 3)[apart]
+    scene_hex = [border_colors[index] for index in common]
     in_scene = any(delta_e_2000(color, color_hex) <= tolerance for color in scene_hex)
-    share = _matching_share(pixels, color_hex, tolerance, rgb.shape[0] * rgb.shape[1])
+    share = _matching_share(
+        rgb.reshape(-1, 3), color_hex, tolerance, rgb.shape[0] * rgb.shape[1], scene_colors=tuple(scene_hex)
+    )
     return SceneColor(share=share, scene_colors=scene_hex, in_scene=in_scene)
 
 
