@@ -99,6 +99,24 @@ def test_product_cut_off_names_the_edge() -> None:
     assert "cut-off product" in flag.title
 
 
+def test_narrow_cut_off_not_called_grey_background() -> None:
+    # A strap 120 px wide runs off the bottom edge: 3% of the border, too little to spread its darkest channel.
+    spec, brand, listing, plan, images, renders = _product()
+    image = Image.new("RGB", (1024, 1024), "white")
+    ImageDraw.Draw(image).rectangle((100, 100, 923, 900), fill=(0x4B, 0x5E, 0x2A))
+    ImageDraw.Draw(image).rectangle((452, 900, 572, 1023), fill=(0x4B, 0x5E, 0x2A))
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG")
+    images["packshot"] = buffer.getvalue()
+
+    report = _check(spec, brand, listing, plan, images, renders)
+
+    (flag,) = [flag for flag in report.flags if flag.where == "packshot"]
+    assert flag.kind == "background_clean"
+    assert flag.values["border_spread"] == 0
+    assert flag.values["edges_reached"] == ["bottom"]
+
+
 def test_wrong_size_flagged() -> None:
     spec, brand, listing, plan, images, renders = _product()
     images["packshot"] = _png((800, 800), "white", (20, 20, 780, 780), (0x4B, 0x5E, 0x2A))
