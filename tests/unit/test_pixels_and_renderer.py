@@ -67,6 +67,21 @@ def test_transparent_background_counts_as_white() -> None:
     assert measured.border_white_share == 1.0
 
 
+@pytest.mark.parametrize(("mode", "key"), [("RGB", (0, 0, 0)), ("L", 0)])
+def test_colour_key_transparency_counts_as_white(mode: str, key: object) -> None:
+    # A PNG tRNS chunk makes one colour transparent without an alpha channel; here the black around the product.
+    image = Image.new(mode, (1000, 1000), 0)
+    ImageDraw.Draw(image).rectangle((50, 50, 950, 950), fill=(196, 107, 60) if mode == "RGB" else 120)
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG", transparency=key)
+
+    measured = measure(buffer.getvalue())
+
+    assert measured.border_white_share == 1.0
+    assert measured.background_rgb == (255, 255, 255)
+    assert measured.fill == pytest.approx(0.9, abs=0.01)
+
+
 def test_sixteen_bit_grey_scaled_not_clipped() -> None:
     values = np.full((1000, 1000), 65535, dtype=np.uint16)
     values[100:900, 100:900] = 8000

@@ -104,6 +104,9 @@ def to_lab(image: Image.Image) -> np.ndarray:
 def flatten(image: Image.Image) -> Image.Image:
     """Composite transparency onto white and return an RGB image.
 
+    Transparency is an alpha channel or a colour key (`info["transparency"]`: a PNG tRNS chunk in P, RGB or
+    L mode, a GIF's transparent index), which would otherwise read as its opaque colour, often black.
+
     Greyscale with 16 or 32 bits a pixel is scaled to 8 bits first, where
     Pillow's own conversion clips every value above 255 to white. 16-bit
     modes span 0 to 65535; a 32-bit one is scaled by the range its values use.
@@ -117,7 +120,7 @@ def flatten(image: Image.Image) -> Image.Image:
             full_scale = max(brightest, 255.0) if image.mode == "I" else max(brightest, 1.0)
         scaled = np.clip(values * (255.0 / full_scale), 0, 255).round().astype(np.uint8)
         return Image.fromarray(scaled, "L").convert("RGB")
-    if image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info):
+    if image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info:
         rgba = image.convert("RGBA")
         white = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
         return Image.alpha_composite(white, rgba).convert("RGB")
