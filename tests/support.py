@@ -1,6 +1,8 @@
 """Paths and loaders shared by the tests."""
 
 import json
+import struct
+import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -195,3 +197,17 @@ def create_records_table(dynamodb: Any, name: str = "records") -> None:
         KeySchema=table["KeySchema"],
         GlobalSecondaryIndexes=table["GlobalSecondaryIndexes"],
     )
+
+
+def png_header(width: int, height: int) -> bytes:
+    """Return a PNG that declares an RGB image of the given size and stops after its header.
+
+    Pillow reads the size and refuses or accepts the image before any pixel data, so a test can declare
+    hundreds of megapixels in a few dozen bytes.
+    """
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", b"") + chunk(b"IEND", b"")

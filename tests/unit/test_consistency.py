@@ -12,7 +12,7 @@ from spec2listing.imaging.planner import plan_images
 from spec2listing.models.consistency import CheckTarget
 from spec2listing.models.tasks import RenderResult, RenderStatus
 
-from tests.support import ACCEPTANCE, ROOT, brand_for, specs_in
+from tests.support import ACCEPTANCE, ROOT, brand_for, png_header, specs_in
 
 
 def _product(name: str = "trail-runner.json"):
@@ -140,6 +140,19 @@ def test_undecodable_image_flagged() -> None:
     images["packshot"] = b"not an image"
     report = _check(spec, brand, listing, plan, images, renders)
     assert [flag.kind for flag in report.flags] == ["image_decodes"]
+
+
+def test_image_over_pillow_limit_flagged_with_size() -> None:
+    spec, brand, listing, plan, images, renders = _product()
+    images["packshot"] = png_header(20000, 20000)
+
+    report = _check(spec, brand, listing, plan, images, renders)
+
+    (flag,) = [flag for flag in report.flags if flag.where == "packshot"]
+    assert flag.kind == "image_decodes"
+    assert flag.values["error"] == (
+        "the image is 20000x20000, 400.0 megapixels, more than the 179 megapixels that are decoded"
+    )
 
 
 def test_aspect_ratio_checked_per_platform() -> None:

@@ -28,7 +28,7 @@ from spec2listing.providers.media import MAX_REFERENCE_PHOTO_PIXELS, image_probl
 from spec2listing.storage import keys
 from spec2listing.storage.objects import MemoryObjectStore, S3ObjectStore, get_json
 
-from tests.support import ACCEPTANCE, brand_for, load_event, run_product_steps, specs_in
+from tests.support import ACCEPTANCE, brand_for, load_event, png_header, run_product_steps, specs_in
 
 CONFIG = PipelineConfig(product_concurrency=2, image_concurrency=2, tolerated_failure_percentage=100)
 STARTED = datetime(2026, 12, 5, 9, 0, 0, tzinfo=UTC)
@@ -314,6 +314,13 @@ def test_pixel_limit_read_from_the_header() -> None:
     Image.new("1", (9000, 9000)).save(buffer, format="PNG")
     problem = image_problem(buffer.getvalue(), max_pixels=MAX_REFERENCE_PHOTO_PIXELS)
     assert problem == "the image is 9000x9000, 81.0 megapixels, more than the 70 megapixels allowed"
+
+
+def test_pixel_limit_named_over_pillow_limit() -> None:
+    # Pillow's Image.open rejects 400 megapixels as a decompression bomb before the size could be checked.
+    problem = image_problem(png_header(20000, 20000), max_pixels=MAX_REFERENCE_PHOTO_PIXELS)
+
+    assert problem == "the image is 20000x20000, 400.0 megapixels, more than the 70 megapixels allowed"
 
 
 def test_read_missing_photo_names_entry(store) -> None:

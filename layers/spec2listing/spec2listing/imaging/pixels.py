@@ -14,6 +14,7 @@ import numpy as np
 from coloraide import Color
 from PIL import Image, ImageCms
 
+from spec2listing.providers.media import header_size, media_type
 from spec2listing.types import hex_to_rgb
 
 ANALYSIS_SIDE = 256
@@ -80,9 +81,35 @@ class ImageMeasurements:
 
 
 def decode(data: bytes) -> Image.Image:
-    image = Image.open(io.BytesIO(data))
-    image.load()
+    """Decode an image whole.
+
+    Pillow rejects an image with more pixels than it decodes, taking it for a decompression bomb. That raises
+    ValueError, which names the image's size when its header gives it.
+    """
+    try:
+        image = Image.open(io.BytesIO(data))
+        image.load()
+    except Image.DecompressionBombError as error:
+        raise ValueError(_too_many_pixels(data, error)) from error
     return image
+
+
+def _too_many_pixels(data: bytes, error: Image.DecompressionBombError) -> str:
+    """Describe an image that Pillow rejects for its pixel count, by its size where the header gives it."""
+    media = media_type(data)
+    try:
+        size = header_size(data, media) if media else None
+    except Image.DecompressionBombError:
+        size = None  # a WebP header, which Pillow reads only under the same limit
+    if size is None:
+        return f"the image has more pixels than are decoded: {error}"
+    width, height = size
+    # Pillow rejects more than twice MAX_IMAGE_PIXELS, and nothing when that is None.
+    limit = 2 * (Image.MAX_IMAGE_PIXELS or 0)
+    return (
+        f"the image is {width}x{height}, {width * height / 1e6:.1f} megapixels, "
+        f"more than the {limit / 1e6:.0f} megapixels that are decoded"
+    )
 
 
 @lru_cache(maxsize=1)

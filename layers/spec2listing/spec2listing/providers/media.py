@@ -2,7 +2,7 @@
 
 import io
 
-from PIL import Image, UnidentifiedImageError
+from PIL import Image, ImageFile, JpegImagePlugin, PngImagePlugin, UnidentifiedImageError, WebPImagePlugin
 
 SIGNATURES = ((b"\x89PNG\r\n\x1a\n", "image/png"), (b"\xff\xd8\xff", "image/jpeg"))
 # OpenAI's image edits take reference photos of under 50 MB each (the `image` parameter of images.edit).
@@ -11,6 +11,14 @@ MAX_REFERENCE_PHOTO_BYTES = 50_000_000
 # 280 MB, within the plan step's 1024 MB. A PNG of a few hundred kilobytes can declare far more pixels, and
 # decoding 170 megapixels (still under Pillow's own limit) takes about 700 MB.
 MAX_REFERENCE_PHOTO_PIXELS = 70_000_000
+# Pillow's class for each media type. Built directly, it reads the header without the decompression-bomb check
+# that Image.open runs, which raises for more than 179 megapixels before a size check could name the size.
+# WebP's class runs that check itself, so the size of a WebP image over that limit stays unknown.
+HEADER_READERS: dict[str, type[ImageFile.ImageFile]] = {
+    "image/png": PngImagePlugin.PngImageFile,
+    "image/jpeg": JpegImagePlugin.JpegImageFile,
+    "image/webp": WebPImagePlugin.WebPImageFile,
+}
 
 
 def media_type(data: bytes) -> str | None:
@@ -43,13 +51,23 @@ def image_problem(
     if expected_media is not None and found != expected_media:
         return f"the image is {found}, not {expected_media}"
     try:
-        with Image.open(io.BytesIO(data)) as image:
-            problem = _size_problem(image.size, expected_size, max_pixels)
-            if problem is None:
+        problem = _size_problem(header_size(data, found), expected_size, max_pixels)
+        if problem is None:
+            with Image.open(io.BytesIO(data)) as image:
                 image.load()
     except (UnidentifiedImageError, Image.DecompressionBombError, OSError, SyntaxError, ValueError) as error:
         return f"the image cannot be decoded ({error})"
     return problem
+
+
+def header_size(data: bytes, media: str) -> tuple[int, int]:
+    """Return the width and height that the header of a PNG, JPEG or WebP image of that media type declares.
+
+    Nothing is decoded, and a PNG or JPEG of any size is read. Raises what Pillow raises for a header it cannot
+    read (SyntaxError, OSError, ValueError), and DecompressionBombError for a WebP image over 179 megapixels.
+    """
+    with HEADER_READERS[media](io.BytesIO(data)) as image:
+        return image.size
 
 
 def _size_problem(size: tuple[int, int], expected: tuple[int, int] | None, max_pixels: int | None) -> str | None:
