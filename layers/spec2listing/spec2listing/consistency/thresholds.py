@@ -34,30 +34,13 @@ OUTLINE_MAX_CHROMA = 12.0
 # silhouette counts as a major colour. The silhouette is the product region with what it encloses.
 SILHOUETTE_BODY_MIN_SHARE = 0.5
 
-# A variant's colour name contradicts its color_hex by hue, by chroma or by lightness, each measured in OkLCh
-# (consistency/color_names.py). OkLCh keeps one hue from navy to light blue, where CIELCh turns blue by 77°.
-# Lightness is in percent, chroma as CSS oklch() writes it (0 to about 0.37).
-# Chroma up to NAME_NEUTRAL_MAX_CHROMA is a neutral (white, grey, black, charcoal #36454F at 0.026), from
-# NAME_VIVID_MIN_CHROMA a vivid colour (dark green #006400 at 0.148, gold #FFD700 at 0.182). In between lie
-# tints such as beige (0.033), light blue (0.049), pink (0.074) and navy fabric #1F2A44 (0.050).
-NAME_NEUTRAL_MAX_CHROMA = 0.03
-NAME_VIVID_MIN_CHROMA = 0.10
-# Hues are compared when neither colour is a neutral and one has at least NAME_HUE_MIN_CHROMA, so that the
-# faint hues of beige (107°) and a pinkish beige (#D8BFB0, 45°) never clash. They contradict beyond
-# NAME_MAX_HUE_DIFFERENCE degrees: red to orange is 41°, blue to light blue 44°, green to teal 52°, but blue to
-# teal 69° and red to green 113°.
-NAME_HUE_MIN_CHROMA = 0.06
-NAME_MAX_HUE_DIFFERENCE = 60.0
-# A name that is no vivid colour (a neutral or a tint) is also a lightness: its color_hex may be this much
-# lighter or darker. "Grey" (60) stretches from #1A1A1A (22) to white; "Beige" (96) to a mid brown (#8B7355, 57).
-NAME_MAX_LIGHTNESS_DIFFERENCE = 45.0
-# A dark vivid colour fades to black, so a neutral color_hex near black is a shade of a name this dark: navy
-# (27) or burgundy (38) for #000000, but not blue (45) or red (63). A pale one fades to white, so a neutral
-# color_hex near white is a shade of a name that says "light" or "pale" ("Pale Yellow" for #FFFFF0).
-NAME_NEAR_BLACK_MAX_LIGHTNESS = 30.0
-NAME_DARK_MAX_LIGHTNESS = 45.0
-NAME_NEAR_WHITE_MIN_LIGHTNESS = 90.0
-# "Dark" or "deep" before a colour allows a color_hex at most this much lighter than the colour, and "light" or
-# "pale" at most this much darker. For a CSS shade, the lighter of it and the colour without the word counts
-# for "dark" (CSS darkgray, 74, is lighter than gray, 60), and the darker for "light".
-NAME_SHADE_MAX_LIGHTNESS_DIFFERENCE = 20.0
+# A CSS colour name contradicts a variant's color_hex only beyond this CIEDE2000 difference, and then by hue,
+# by a neutral against a vivid colour, or by two neutrals' lightness (consistency/color_names.py).
+# Names stretch far: "Blue" for a light blue is ΔE 50 from CSS blue.
+NAME_MAX_DELTA_E = 40.0
+# Hues are compared when both colours have at least this CIELCh chroma, and differ beyond this many degrees.
+NAME_HUE_MIN_CHROMA = 25.0
+NAME_MAX_HUE_DIFFERENCE = 75.0
+# Chroma up to this is a neutral (white, grey, black). A neutral contradicts a colour of at least the vivid chroma.
+NAME_NEUTRAL_MAX_CHROMA = 10.0
+NAME_VIVID_MIN_CHROMA = 40.0
