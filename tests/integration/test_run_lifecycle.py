@@ -49,9 +49,10 @@ def test_trigger_near_payload_limit_runs(tmp_path) -> None:
     event = load_event("pim-spec-changed-inline")
     event["id"] = str(uuid.uuid4())
     size = len(json.dumps(event))
-    # Intake ignores fields of the detail it does not read, so padding makes the trigger large but valid.
+    # Intake reads no resources of the envelope, so a long one makes the trigger large but valid.
     # The 200 bytes left are fewer than Intake's result takes, so trigger and result together do not fit.
-    event["detail"]["padding"] = "x" * (STATE_LIMIT_BYTES - size - 200 - len(', "padding": ""'))
+    padding = STATE_LIMIT_BYTES - size - 200 - len('[""]') + len(json.dumps(event["resources"]))
+    event["resources"] = ["x" * padding]
     assert len(json.dumps(event)) == STATE_LIMIT_BYTES - 200
 
     with LocalPipeline(tmp_path / "out", environment={"PROVIDERS": "offline"}) as pipeline:
