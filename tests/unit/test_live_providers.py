@@ -716,9 +716,10 @@ def test_gemini_reply_of_wrong_shape_repaired(gemini, images) -> None:
     assert [usage.reported for usage in ledger.recorded] == [False, True]
 
 
-def test_render_quota_spent_not_retried(gemini, images) -> None:
+@pytest.mark.parametrize("code", ["insufficient_quota", None])
+def test_render_quota_spent_not_retried(gemini, images, code) -> None:
     spec, brand = product()
-    images.queue(openai_api.error(429, "insufficient_quota", "You exceeded your current quota.", "insufficient_quota"))
+    images.queue(openai_api.error(429, code, "You exceeded your current quota.", "insufficient_quota"))
     with pytest.raises(ProviderAuthFailed, match="has no quota left") as caught:
         image_renderer(live(gemini, images)).render(first_job(spec, brand), spec, [], ledger=MemoryLedger())
 

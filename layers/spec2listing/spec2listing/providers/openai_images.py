@@ -194,8 +194,9 @@ class OpenAIImageRenderer:
         code, text = _error_details(error)
         message = f"OpenAI {self.model} returned HTTP {status}: {self.key.quoted(text)}"
         retry_after = retry_after_seconds(error.response.headers)
-        # A spent quota or billing limit comes as a 429 or, for billing_hard_limit_reached, often as a 400.
-        if code in QUOTA_CODES:
+        # A spent quota or billing limit comes as a 429 or, for billing_hard_limit_reached, often as a 400. Some
+        # replies name insufficient_quota only as the error's type, with a null code.
+        if code in QUOTA_CODES or error.type in QUOTA_CODES:
             return self.key.quota_spent(message)
         if status == 429:
             return ProviderThrottled(message, retry_after_seconds=retry_after)
