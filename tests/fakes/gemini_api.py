@@ -32,7 +32,7 @@ def tokens(text: str) -> int:
     return max(1, len(text) // 4)
 
 
-def answer(model: str, text: str, *, prompt_tokens: int, finish: str = "STOP") -> dict[str, Any]:
+def answer(model: str, text: str, *, prompt_tokens: int, finish: str | int = "STOP") -> dict[str, Any]:
     """A generateContent response body with one candidate."""
     return {
         "candidates": [{"content": {"role": "model", "parts": [{"text": text}]}, "finishReason": finish, "index": 0}],

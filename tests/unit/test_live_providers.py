@@ -467,6 +467,25 @@ def test_copy_blocked_finish_not_retried(gemini, images, finish) -> None:
     assert len(gemini.requests) == 1
 
 
+@pytest.mark.parametrize(
+    "reply",
+    [
+        Reply(200, gemini_api.answer("gemini-2.5-flash", "{}", prompt_tokens=100, finish=7)),
+        Reply(200, {"promptFeedback": {"blockReason": 1}}),
+        Reply(200, 42),
+    ],
+    ids=["finish-number", "block-number", "bare-number"],
+)
+def test_copy_reply_sdk_cannot_read_is_repaired_then_fails(gemini, images, reply) -> None:
+    spec, brand = product()
+    gemini.queue(reply, reply)
+    ledger = MemoryLedger()
+    with pytest.raises(ProviderOutputInvalid, match="a reply the SDK cannot read"):
+        copy_writer(live(gemini, images)).write(spec, brand, ledger=ledger)
+    assert len(gemini.requests) == 2
+    assert [usage.reported for usage in ledger.recorded] == [False, False]
+
+
 # The SDK warns about a finish reason it does not know, and passes it on.
 @pytest.mark.filterwarnings("ignore:A_REASON_ADDED_LATER is not a valid FinishReason")
 @pytest.mark.parametrize("finish", ["LANGUAGE", "UNEXPECTED_TOOL_CALL", "A_REASON_ADDED_LATER"])

@@ -170,6 +170,14 @@ class GeminiModel:
                 raise ProviderOutputInvalid(
                     f"Gemini {self.model} returned HTTP 200 with a reply of the wrong shape: {problem}"
                 ) from None
+            except (AttributeError, TypeError) as error:
+                # A 200 reply the SDK's own parsing trips over, such as an enum sent as its number
+                # ("finishReason": 7, which proto3 JSON allows) or a body that is a bare number.
+                ledger.record(self._unreported())
+                raise ProviderOutputInvalid(
+                    f"Gemini {self.model} returned HTTP 200 with a reply the SDK cannot read: "
+                    f"{type(error).__name__}: {self.key.quoted(str(error))}"
+                ) from None
 
         response = run_with_retries(attempt, deadline=deadline, what=f"gemini {self.step}")
         ledger.record(self._usage(response, contents=contents, system_instruction=system_instruction))
