@@ -15,6 +15,7 @@ from spec2listing.costs.tokens import REFERENCE_PHOTO_INPUT_TOKENS
 from spec2listing.errors import ProviderAuthFailed
 from spec2listing.imaging.offline import OfflineRenderer
 from spec2listing.imaging.offline_vision import OfflineVisionChecker
+from spec2listing.local.cli import main
 from spec2listing.local.estimate import estimate_files, print_estimate
 from spec2listing.providers.gemini_copy import GeminiCopyWriter
 from spec2listing.providers.openai_images import OpenAIImageRenderer
@@ -30,7 +31,7 @@ from spec2listing.providers.select import (
 )
 from spec2listing.settings import ImageSettings, ProviderSettings
 
-from tests.support import ACCEPTANCE, ACCEPTANCE_BRANDS, brand_for, specs_in
+from tests.support import ACCEPTANCE, ACCEPTANCE_BRANDS, EXAMPLES, brand_for, specs_in
 
 
 @pytest.fixture
@@ -86,6 +87,23 @@ def test_custom_endpoint_joins_generation(no_keys) -> None:
         "openai_base_url": "https://api.openai.com/v1",
     }
     assert generation_settings(ProviderSettings(providers="live", **keys, **official), ImageSettings()) == own
+
+
+def test_endpoint_name_leaves_out_query(no_keys) -> None:
+    keys = {"gemini_api_key": "g-key", "openai_api_key": "o-key"}
+    queried = {"gemini_base_url": "http://127.0.0.1:9?key=secret-in-query"}
+    settings = generation_settings(ProviderSettings(providers="live", **keys, **queried), ImageSettings())
+    assert settings["copy"] == "gemini/gemini-2.5-flash@http://127.0.0.1:9"
+
+
+@pytest.mark.parametrize("name", ["GEMINI_BASE_URL", "OPENAI_BASE_URL"])
+def test_base_url_with_credentials_is_usage_error(no_keys, monkeypatch, capsys, name) -> None:
+    monkeypatch.setenv(name, "http://proxy-user:proxy-password@127.0.0.1:9/v1")
+    assert main(["run", str(EXAMPLES / "daypack.json"), "--providers", "offline", "--out", "unused"]) == 2
+    printed = capsys.readouterr().err
+    assert f"environment variable {name}" in printed
+    assert "user name or password" in printed
+    assert "proxy-password" not in printed
 
 
 def test_empty_template_values_count_as_unset(no_keys, monkeypatch) -> None:

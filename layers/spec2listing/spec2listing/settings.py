@@ -6,6 +6,7 @@ names from the same template.
 
 from pathlib import Path
 from typing import Literal
+from urllib.parse import urlsplit
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -78,6 +79,18 @@ class ProviderSettings(BaseSettings):
     def _empty_as_unset(cls, value: object) -> object:
         # The template passes an empty string for a parameter left blank.
         return None if value == "" else value
+
+    @field_validator("gemini_base_url", "openai_base_url")
+    @classmethod
+    def _no_credentials(cls, value: str | None) -> str | None:
+        # A base URL is written into outputs to name the endpoint, and the OpenAI SDK would send its user and
+        # password as Basic authorization in place of the key.
+        if value is not None and urlsplit(value.strip()).username is not None:
+            raise ValueError(
+                "the base URL carries a user name or password, which would be written into the outputs; give "
+                "the API key in its own setting and leave credentials out of the URL"
+            )
+        return value
 
     # Benchmark knobs: the offline providers wait this long per call, standing in for a live provider's latency.
     offline_copy_latency_seconds: float = Field(default=0.0, ge=0, le=600)

@@ -3,6 +3,7 @@
 import argparse
 import json
 import os
+import re
 import signal
 import sys
 import threading
@@ -533,11 +534,16 @@ def _check_settings(**overrides: object) -> None:
         raise UsageError("\n".join(problems))
 
 
+_URL_CREDENTIALS = re.compile(r"(?<=://)[^/@\s]+@")
+
+
 def _describe(problem: Mapping[str, Any], *, with_location: bool = True) -> str:
     """Format one pydantic error as text: where, what and the value given."""
     location = ".".join(str(part) for part in problem["loc"])
     value = problem["input"]
     text = "an object" if isinstance(value, dict) else json.dumps(value, default=str, ensure_ascii=False)
+    # A URL's user name and password are credentials, which an error printed to a CI log must not show.
+    text = _URL_CREDENTIALS.sub("***@", text)
     if len(text) > SHOWN_VALUE_CHARACTERS:
         text = text[: SHOWN_VALUE_CHARACTERS - 1] + "…"
     described = f"{problem['msg']} (got {text})"

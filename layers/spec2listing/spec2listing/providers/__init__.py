@@ -64,13 +64,15 @@ def own_endpoint(base_url: str | None, official: str) -> str | None:
     """Return a base URL as the endpoint it names, or None when it is unset or the provider's own.
 
     Spellings of one endpoint ("…/v1" and "…/v1/", a host in capitals) are one
-    endpoint, so they never count as another model.
+    endpoint, so they never count as another model. The name leaves out a query,
+    which may carry a key ("?key=…"), since generation settings and cache keys
+    are written into the outputs.
     """
     if base_url is None or not base_url.strip():
         return None
     parts = urlsplit(base_url.strip())
     path = parts.path.rstrip("/")
-    normal = urlunsplit((parts.scheme.lower(), parts.netloc.lower(), path, parts.query, ""))
+    normal = urlunsplit((parts.scheme.lower(), parts.netloc.lower(), path, "", ""))
     return None if normal == official else normal
 
 
