@@ -344,9 +344,10 @@ def test_blank_images_score_low() -> None:
     report = _check(spec, brand, listing, plan, images, renders)
     assert not report.passed
     assert report.listing_score == 1.0
-    # Packshot and variants break a weight-3 check; the scene only misses its colour, weight 2.
-    assert report.image_score == round((1 - 2 / 3) / len(plan.jobs), 4)
+    # Every image, the scene too, shows no product, a weight-3 promise broken.
+    assert report.image_score == 0.0
     assert report.score == report.image_score
+    assert {flag.where for flag in report.flags if flag.kind == "image_not_blank"} == {job.job_id for job in plan.jobs}
 
 
 def test_documented_weights_match_code() -> None:

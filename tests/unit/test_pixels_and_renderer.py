@@ -151,6 +151,36 @@ def test_shadow_of_light_grey_product_kept_in_fill() -> None:
     assert _fill(_variant_job("Light Grey", "#E0E0E0"), data).measured["fill"] > 0.85
 
 
+def _not_blank(job: ImageJob, data: bytes):
+    (result,) = [result for result in check_image(job, data) if result.check == "image_not_blank"]
+    return result
+
+
+@pytest.mark.parametrize(
+    "image",
+    [
+        Image.new("RGB", (1024, 1024), "white"),
+        Image.new("RGBA", (1024, 1024), (0, 0, 0, 0)),
+        Image.new("RGB", (1024, 1024), (128, 128, 128)),
+    ],
+    ids=["white", "transparent", "grey"],
+)
+def test_blank_image_shows_no_product(image: Image.Image) -> None:
+    result = _not_blank(_variant_job("Rust", "#C46B3C"), _png(image))
+
+    assert not result.passed
+    assert result.measured["uniform_share"] == 1.0
+
+
+def test_white_product_on_white_is_not_blank() -> None:
+    # A white body is the backdrop's colour, and only its grey outline and contact shadow show it.
+    data = _product_on_shadow((205, 200, 819, 800), "#FFFFFF", 0.7)
+    image = Image.open(io.BytesIO(data))
+    ImageDraw.Draw(image).rectangle((205, 200, 819, 800), outline=(225, 225, 225), width=3)
+
+    assert _not_blank(_variant_job("White", "#FFFFFF"), _png(image)).passed
+
+
 def test_delta_e_zero_only_for_same_colour() -> None:
     assert delta_e_2000("#4B5E2A", "#4B5E2A") == 0.0
     assert 0 < delta_e_2000("#4B5E2A", "#4C5F2B") < 1

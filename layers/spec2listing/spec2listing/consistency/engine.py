@@ -73,6 +73,9 @@ CHECK_KINDS: dict[str, CheckKind] = {
         subject="requested",
     ),
     "image_decodes": CheckKind(3, "Image file unreadable", "Re-render the image.", subject="requested"),
+    "image_not_blank": CheckKind(
+        3, "Image shows no product", "Re-render the image: it is one flat colour, blank or transparent."
+    ),
     "variant_color": CheckKind(3, "Product colour differs from the variant", "Re-render in the variant colour."),
     "variant_color_name": CheckKind(
         3,

@@ -10,6 +10,7 @@ from PIL import UnidentifiedImageError
 
 from spec2listing.consistency.thresholds import (
     BACKGROUND_UNIFORM_SPREAD,
+    BLANK_IMAGE_MIN_SHARE,
     LIFESTYLE_COLOR_MIN_SHARE,
     MAJOR_COLOR_MIN_SHARE,
     OUTLINE_MAX_CHROMA,
@@ -39,6 +40,7 @@ _WHITE_MIN = 255 - WHITE_TOLERANCE
 # request (size, format) or on a photo, and a new render would fail them the same way.
 RENDER_CHECKS = frozenset(
     {
+        "image_not_blank",
         "background_white",
         "background_clean",
         "product_fill",
@@ -130,6 +132,16 @@ def check_image(job: ImageJob, data: bytes, *, requested_format: str | None = No
             longest_side=longest,
         ),
     ]
+    results.append(
+        _result(
+            job,
+            "image_not_blank",
+            "a product in the image",
+            measured.uniform_share < BLANK_IMAGE_MIN_SHARE,
+            f"under {BLANK_IMAGE_MIN_SHARE:.1%} of pixels one flat colour",
+            uniform_share=round(measured.uniform_share, 4),
+        )
+    )
     results += _aspect_checks(job, measured)
     if on_white(job):
         results += _background_checks(job, measured)

@@ -44,3 +44,8 @@ NAME_MAX_HUE_DIFFERENCE = 75.0
 # Chroma up to this is a neutral (white, grey, black). A neutral contradicts a colour of at least the vivid chroma.
 NAME_NEUTRAL_MAX_CHROMA = 10.0
 NAME_VIVID_MIN_CHROMA = 40.0
+
+# An image with at least this share of its pixels one flat colour shows no product: a blank render, or one whose
+# every pixel is transparent, which composites to plain white. A white product on white still has its outline
+# and shading, over 1% of the frame.
+BLANK_IMAGE_MIN_SHARE = 0.995

@@ -78,6 +78,9 @@ class ImageMeasurements:
     # Colour of the silhouette's outer boundary, when the product region encloses any backdrop: the light
     # grey outline of a white product, or the band of a hollow product such as a ring or a frame.
     outline_rgb: tuple[int, int, int] | None = None
+    # Share of the pixels within PRODUCT_SEPARATION_DELTA_E of the image's median colour: near 1 for an image
+    # of one flat colour, such as a blank or fully transparent render, which shows no product at all.
+    uniform_share: float = 0.0
 
 
 def decode(data: bytes) -> Image.Image:
@@ -245,7 +248,15 @@ def measure(data: bytes, white_tolerance: int = 5, product_hex: str | None = Non
         bbox_density=density,
         edges_reached=edges,
         outline_rgb=(outline[0], outline[1], outline[2]) if outline is not None else None,
+        uniform_share=_uniform_share(lab),
     )
+
+
+def _uniform_share(lab: np.ndarray) -> float:
+    """Return the share of pixels within PRODUCT_SEPARATION_DELTA_E of the image's median colour."""
+    median = np.median(lab.reshape(-1, 3), axis=0)
+    distance = np.sqrt(((lab - median) ** 2).sum(axis=2))
+    return float(np.mean(distance <= PRODUCT_SEPARATION_DELTA_E))
 
 
 def _without_shadow(product: np.ndarray, lab: np.ndarray, body: tuple[int, int, int] | None) -> np.ndarray:
