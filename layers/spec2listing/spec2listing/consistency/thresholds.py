@@ -34,16 +34,51 @@ OUTLINE_MAX_CHROMA = 12.0
 # silhouette counts as a major colour. The silhouette is the product region with what it encloses.
 SILHOUETTE_BODY_MIN_SHARE = 0.5
 
-# A CSS colour name contradicts a variant's color_hex only beyond this CIEDE2000 difference, and then by hue,
-# by a neutral against a vivid colour, or by two neutrals' lightness (consistency/color_names.py).
-# Names stretch far: "Blue" for a light blue is ΔE 50 from CSS blue.
-NAME_MAX_DELTA_E = 40.0
-# Hues are compared when both colours have at least this CIELCh chroma, and differ beyond this many degrees.
-NAME_HUE_MIN_CHROMA = 25.0
-NAME_MAX_HUE_DIFFERENCE = 75.0
-# Chroma up to this is a neutral (white, grey, black). A neutral contradicts a colour of at least the vivid chroma.
-NAME_NEUTRAL_MAX_CHROMA = 10.0
-NAME_VIVID_MIN_CHROMA = 40.0
+# A variant's colour name contradicts its color_hex by hue, by chroma or by lightness, each measured in OkLCh
+# (consistency/color_names.py). OkLCh keeps one hue from navy to light blue, where CIELCh turns blue by 77°.
+# Lightness is in percent, chroma as CSS oklch() writes it (0 to about 0.37). A strict name contains only colour
+# and shade words ("Navy", "Dark Grey") and gets the narrower tolerances. The other words of a loose name
+# ("Tiffany Blue", "Heather Navy", "Off White") stretch its colour.
+# Chroma up to NAME_NEUTRAL_MAX_CHROMA is a neutral (white, grey, black, charcoal #36454F at 0.026), from
+# NAME_VIVID_MIN_CHROMA a vivid colour (dark green #006400 at 0.148, gold #FFD700 at 0.182). In between lie
+# tints such as beige (0.033), light blue (0.049), pink (0.074) and navy fabric #1F2A44 (0.050).
+NAME_NEUTRAL_MAX_CHROMA = 0.03
+NAME_VIVID_MIN_CHROMA = 0.10
+# A strict neutral name is contradicted by a color_hex from this chroma on ("White" for light pink #FFB6C1 at
+# 0.086, "Black" for dark brown #5C4033 at 0.045), a loose one only by a vivid colour. Near black, and for a
+# hue the name shares ("Ivory" for #F3E5AB at 0.076), the loose limit applies to a strict name too.
+NAME_STRICT_NEUTRAL_MAX_CHROMA = 0.04
+# Hues are compared when both colours have at least NAME_HUE_MIN_CHROMA, so that hueless greys never clash.
+# They contradict beyond NAME_STRICT_MAX_HUE_DIFFERENCE degrees for a strict name where both have at least
+# NAME_STRICT_HUE_MIN_CHROMA: red to orange is 41°, indigo to a dark denim blue 49°, but blue to teal 69°.
+# Fainter hues wander ("Beige" for a pinkish #D8BFB0 is 54° off), and a loose name stretches, so both get
+# NAME_MAX_HUE_DIFFERENCE: "Tiffany Blue" #0ABAB5 is 73° from blue, while red to green is 113°.
+NAME_HUE_MIN_CHROMA = 0.03
+NAME_STRICT_HUE_MIN_CHROMA = 0.06
+NAME_STRICT_MAX_HUE_DIFFERENCE = 50.0
+NAME_MAX_HUE_DIFFERENCE = 90.0
+# Two colours of at least NAME_TINT_MIN_CHROMA whose hues are within NAME_MAX_HUE_DIFFERENCE are shades of one
+# colour, so a near-neutral color_hex passes for a coloured name: an iPhone "Blue" #D5DDE0 (0.0096), "Navy"
+# fabric #343A48 (0.026).
+NAME_TINT_MIN_CHROMA = 0.008
+# A name that is no vivid colour (a neutral or a tint) is also a lightness: its color_hex may be this much
+# lighter or darker. "Grey" (60) stretches from #1A1A1A (22) to white; "Beige" (96) to a mid brown (#8B7355, 57).
+NAME_MAX_LIGHTNESS_DIFFERENCE = 45.0
+# A dark vivid colour fades to black, so a neutral color_hex near black is a shade of a name this dark: navy
+# (27) or burgundy (38) for #000000, but not blue (45) or red (63). A pale one fades to white, so a neutral
+# color_hex near white is a shade of a name that says "light" or "pale" ("Pale Yellow" for #FFFFF0).
+NAME_NEAR_BLACK_MAX_LIGHTNESS = 30.0
+NAME_DARK_MAX_LIGHTNESS = 45.0
+NAME_NEAR_WHITE_MIN_LIGHTNESS = 90.0
+# A strict name of a vivid colour of lightness up to NAME_DARK_NAME_MAX_LIGHTNESS is contradicted by a color_hex
+# more than NAME_DARK_MAX_LIGHTER lighter: "Navy" (27) for sky blue #87CEEB (82) or "Maroon" (38) for hot pink
+# #FF69B4 (73), while navy fabric runs to #2C3E50 (36). Purple (42) stays out, as it has pale editions.
+NAME_DARK_MAX_LIGHTER = 20.0
+NAME_DARK_NAME_MAX_LIGHTNESS = 40.0
+# "Dark" or "deep" before a colour allows a color_hex at most this much lighter than the colour without the
+# word, and a lighter shade word ("light", "ice", "baby") at most this much darker: "Dark Red" for #FF6B6B and
+# "Ice Blue" for navy contradict, while "Light Blue" for steel blue #4682B4 does not.
+NAME_SHADE_MAX_LIGHTNESS_DIFFERENCE = 5.0
 
 # An image with at least this share of its pixels one flat colour shows no product: a blank render, or one whose
 # every pixel is transparent, which composites to plain white. A white product on white still has its outline
