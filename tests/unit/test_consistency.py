@@ -593,3 +593,17 @@ def test_colour_word_in_a_longer_name_needs_review() -> None:
     assert flag.where == "variants[1]"
     assert flag.measured.startswith("'Graphite Black' names ")
     assert "#FFFFFF" in flag.measured
+
+
+def test_colour_name_verdict_in_ledger() -> None:
+    spec, brand, listing, plan, images, renders = _product("gan-charger.json")
+    variant = spec.variants[1].model_copy(update={"color_hex": "#FFFFFF"})
+    spec = spec.model_copy(update={"variants": [spec.variants[0], variant, *spec.variants[2:]]})
+    report = _check(spec, brand, listing, plan, images, renders)
+    by_text = {claim.text: claim for claim in report.claims if claim.kind.value == "color"}
+
+    (contradicted,) = [item for item in by_text["Graphite Black"].evidence if item.where == "variants[1].color_hex"]
+    assert contradicted.status == "drifted"
+    assert contradicted.detail.startswith("variant_color_name: 'Graphite Black' names ")
+    (agreeing,) = [item for item in by_text["Arctic White"].evidence if item.where == "variants[0].color_hex"]
+    assert agreeing.status == "matched"

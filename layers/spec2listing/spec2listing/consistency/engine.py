@@ -250,7 +250,9 @@ def check_product(
     checks: list[CheckResult] = ledger.claim_checks(claims)
     checks += coverage.anchors(spec, listing, plan, claims, banned=brand.voice.banned_phrases if brand else [])
     checks += coverage.variants(spec, plan, renders, claims)
-    checks += color_names.color_name_checks(spec)
+    name_checks = color_names.color_name_checks(spec)
+    _record_name_evidence(name_checks, claims)
+    checks += name_checks
     checks += coverage.mandatory_elements(plan, claims)
     checks += text_checks.text_present(listing)
     checks += text_checks.hidden_characters(listing)
@@ -271,6 +273,20 @@ def check_product(
         checks += image_results
 
     return build_report(spec.sku, checks, claims)
+
+
+def _record_name_evidence(results: list[CheckResult], claims: list[Claim]) -> None:
+    """Add each variant's colour name check to the ledger row of that colour name.
+
+    The images are measured against color_hex, so their "matched" evidence alone would hide a name that
+    contradicts the hex code.
+    """
+    for result in results:
+        status = "matched" if result.passed else "drifted"
+        detail = f"{result.check}: {result.detail or describe(result.measured)}"
+        for claim in claims:
+            if claim.kind == ClaimKind.COLOR and f"{result.where}.color" in claim.sources:
+                claim.evidence.append(Evidence(where=f"{result.where}.color_hex", status=status, detail=detail))
 
 
 def _record_image_evidence(job: ImageJob, results: list[CheckResult], claims: list[Claim]) -> None:

@@ -63,7 +63,7 @@ class ClaimKind(StrEnum):
 class Evidence(BaseModel):
     """One place a claim was requested or checked, with the outcome there."""
 
-    where: str = Field(description="Image job id or copy field path.")
+    where: str = Field(description="Image job id, copy field path or spec field path.")
     status: str = Field(description="requested, present, absent, unverified, matched, drifted or missing.")
     detail: str = ""
 
