@@ -1139,8 +1139,10 @@ def test_render_undecodable_image_asks_once_more(gemini, images) -> None:
     assert Image.open(io.BytesIO(rendered.data)).format == "PNG"
 
     images.queue(broken, broken)
-    with pytest.raises(ProviderOutputInvalid, match="cannot be decoded"):
+    with pytest.raises(ProviderOutputInvalid, match="cannot be decoded") as caught:
         image_renderer(live(gemini, images)).render(first_job(spec, brand), spec, [], ledger=MemoryLedger())
+    # The same problem reads the same on every image, so the review groups it.
+    assert str(caught.value).endswith("cannot be decoded: cannot identify image file")
 
 
 def test_render_base64_wrapped_over_lines_decoded(gemini, images) -> None:

@@ -27,6 +27,7 @@ from spec2listing.models.consistency import CheckResult, CheckTarget
 from spec2listing.models.jobs import ImageJob, ImageKind
 from spec2listing.models.tasks import RenderResult
 from spec2listing.providers import VisionReport
+from spec2listing.providers.media import decode_error
 
 _VISION_CHECK_NAMES = {
     "anchor": "vision_anchor",
@@ -102,7 +103,11 @@ def check_image(job: ImageJob, data: bytes, *, requested_format: str | None = No
     try:
         measured = measure(data, white_tolerance=WHITE_TOLERANCE, product_hex=job.color_hex)
     except (UnidentifiedImageError, OSError, ValueError) as error:
-        return [_result(job, "image_decodes", "image file", False, "a decodable PNG, JPEG or WebP", error=str(error))]
+        return [
+            _result(
+                job, "image_decodes", "image file", False, "a decodable PNG, JPEG or WebP", error=decode_error(error)
+            )
+        ]
 
     longest = max(measured.width, measured.height)
     results = []

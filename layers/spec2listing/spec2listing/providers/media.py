@@ -1,6 +1,7 @@
 """Image media types told from the file's first bytes, and a full decode check."""
 
 import io
+import re
 
 from PIL import Image, ImageFile, JpegImagePlugin, PngImagePlugin, UnidentifiedImageError, WebPImagePlugin
 
@@ -19,6 +20,16 @@ HEADER_READERS: dict[str, type[ImageFile.ImageFile]] = {
     "image/jpeg": JpegImagePlugin.JpegImageFile,
     "image/webp": WebPImagePlugin.WebPImageFile,
 }
+
+
+# Pillow names the file object it could not read ("cannot identify image file <_io.BytesIO object at 0x7f...>"),
+# an address that differs on every call and would keep two reports of one problem from being grouped.
+_FILE_OBJECT = re.compile(r" ?<[\w.]+ object at 0x[0-9a-fA-F]+>")
+
+
+def decode_error(error: BaseException) -> str:
+    """Return a decoding error's text without the address of the in-memory file Pillow read."""
+    return _FILE_OBJECT.sub("", str(error))
 
 
 def media_type(data: bytes) -> str | None:
@@ -56,7 +67,7 @@ def image_problem(
             with Image.open(io.BytesIO(data)) as image:
                 image.load()
     except (UnidentifiedImageError, Image.DecompressionBombError, OSError, SyntaxError, ValueError) as error:
-        return f"the image cannot be decoded ({error})"
+        return f"the image cannot be decoded ({decode_error(error)})"
     return problem
 
 

@@ -40,7 +40,7 @@ from spec2listing.models.records import Usage
 from spec2listing.models.spec import ProductSpec
 from spec2listing.providers import RenderedImage, own_endpoint
 from spec2listing.providers.keys import ApiKey, ClientForKey
-from spec2listing.providers.media import MAX_REFERENCE_PHOTO_PIXELS, image_problem, media_type
+from spec2listing.providers.media import MAX_REFERENCE_PHOTO_PIXELS, decode_error, image_problem, media_type
 from spec2listing.providers.request_deadline import deadline_event_hooks
 from spec2listing.providers.retry import Deadline, RetryPolicy, retry_after_seconds, run_with_retries
 
@@ -385,7 +385,9 @@ def _image_bytes(response: ImagesResponse, *, max_pixels: int) -> bytes:
         SyntaxError,
         ValueError,
     ) as error:
-        raise ProviderOutputInvalid(f"OpenAI returned image data that cannot be decoded: {error}") from error
+        raise ProviderOutputInvalid(
+            f"OpenAI returned image data that cannot be decoded: {decode_error(error)}"
+        ) from error
     return data
 
 
