@@ -7,6 +7,7 @@ from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.parser import event_parser
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from spec2listing.aws import object_store
+from spec2listing.errors import RenderPending
 from spec2listing.models.tasks import RenderTask
 from spec2listing.observability import observed
 from spec2listing.pipeline.steps import record_render_error, render_image
@@ -28,6 +29,9 @@ renderer = image_renderer(ProviderSettings())
 def lambda_handler(event: RenderTask, context: LambdaContext) -> dict[str, Any]:
     try:
         result = render_image(event, store=store, renderer=renderer)
+    except RenderPending:
+        # No error to keep: the state machine tries again once the other product's render is done.
+        raise
     except Exception as error:
         record_render_error(event, error, store=store)
         raise

@@ -7,7 +7,8 @@ import pytest
 from pydantic import ValidationError
 from spec2listing.copywriting.offline import OfflineCopyWriter
 from spec2listing.costs.ledger import StoreLedger, summed_usage, total_cost
-from spec2listing.errors import ArtifactMissing, InvalidSpec
+from spec2listing.errors import ArtifactMissing, InvalidSpec, ProviderUnavailable, RenderPending
+from spec2listing.imaging.offline import OfflineRenderer
 from spec2listing.models.consistency import ConsistencyReport, DriftFlag
 from spec2listing.models.records import ProductStatus, RunStatus, Usage
 from spec2listing.models.tasks import (
@@ -15,17 +16,26 @@ from spec2listing.models.tasks import (
     IntakeTask,
     PipelineConfig,
     ProductTask,
+    RenderTask,
     RunFailureTask,
     SummarizeTask,
 )
 from spec2listing.pipeline.intake import make_run_id, run_intake
 from spec2listing.pipeline.outcomes import flag_summary, record_product_failure, summarize_run
 from spec2listing.pipeline.runs import record_run_failure
-from spec2listing.pipeline.steps import generate_copy
+from spec2listing.pipeline.steps import generate_copy, render_image
 from spec2listing.storage import keys
 from spec2listing.storage.objects import get_json, put_json
 
-from tests.support import ACCEPTANCE, ACCEPTANCE_BRANDS, EXAMPLES, load_event, product_outcome, run_product_steps
+from tests.support import (
+    ACCEPTANCE,
+    ACCEPTANCE_BRANDS,
+    EXAMPLES,
+    load_event,
+    plan_default_images,
+    product_outcome,
+    run_product_steps,
+)
 
 CONFIG = PipelineConfig(product_concurrency=2, image_concurrency=2, tolerated_failure_percentage=100)
 STARTED = datetime(2026, 12, 4, 9, 30, 1, tzinfo=UTC)
@@ -95,6 +105,63 @@ def test_outcome_counts_images_that_failed_after_retries(store, records) -> None
     outcome = product_outcome(store, records, item, failed_jobs=frozenset({"packshot"}))
 
     assert (outcome.status, outcome.images_failed) == (ProductStatus.NEEDS_REVIEW, 1)
+
+
+MARKETS_CSV = (
+    "sku,name,brand,category,price,currency,materials,color,color_hex\n"
+    "KR-BWL-15-UK,Serving Bowl 15 cm,Kiln & Reed,Home > Kitchen > Bowls,32.00,GBP,stoneware clay,Sea Glass,#7FA9A0\n"
+    "KR-BWL-15-EU,Serving Bowl 15 cm,Kiln & Reed,Home > Kitchen > Bowls,36.00,EUR,stoneware clay,Sea Glass,#7FA9A0\n"
+)
+
+
+def _market_render_tasks(store, records) -> list[RenderTask]:
+    """Run the markets catalog up to its renders and return each product's first render task."""
+    upload = _upload(store, "markets.csv", MARKETS_CSV.encode())
+    result = run_intake(upload, store=store, records=records, config=CONFIG)
+    tasks = []
+    for item in get_json(store, result.products_key):
+        copy = generate_copy(ProductTask.model_validate(item), store=store, writer=OfflineCopyWriter())
+        plan = plan_default_images(store, item, copy.copy_key, OfflineRenderer())
+        tasks.append(RenderTask(**item, jobs_key=plan.jobs_key, job_id=plan.job_ids[0]))
+    return tasks
+
+
+def test_products_of_a_run_render_a_shared_image_once(store, records) -> None:
+    # One bowl sold under a SKU per market: its images are the same, and the second product waits for the first.
+    first, second = _market_render_tasks(store, records)
+    drawn = []
+
+    class RacingRenderer(OfflineRenderer):
+        """Draws like the offline renderer, and tries the second product's render while drawing the first's."""
+
+        def render(self, job, spec, references, *, ledger):
+            drawn.append(spec.sku)
+            if spec.sku == first.sku:
+                with pytest.raises(RenderPending):
+                    render_image(second, store=store, renderer=self)
+            return super().render(job, spec, references, ledger=ledger)
+
+    rendered = render_image(first, store=store, renderer=RacingRenderer())
+    waited = render_image(second, store=store, renderer=RacingRenderer())
+
+    assert drawn == [first.sku]
+    assert (rendered.reused, waited.reused) == (False, True)
+    assert waited.cache_key == rendered.cache_key
+    assert store.get_bytes(waited.image_key) == store.get_bytes(rendered.image_key)
+
+
+def test_lapsed_render_claim_lets_another_product_render(store, records, monkeypatch) -> None:
+    monkeypatch.setattr("spec2listing.pipeline.steps.RENDER_CLAIM_SECONDS", 0)
+    tasks = _market_render_tasks(store, records)
+
+    class FailingRenderer(OfflineRenderer):
+        def render(self, job, spec, references, *, ledger):
+            raise ProviderUnavailable("OpenAI returned HTTP 503")
+
+    with pytest.raises(ProviderUnavailable):
+        render_image(tasks[0], store=store, renderer=FailingRenderer())
+    # The first product's claim has lapsed, so the second renders the image itself.
+    assert not render_image(tasks[1], store=store, renderer=OfflineRenderer()).reused
 
 
 def test_missing_brand_guide_rejects_product(store, records) -> None:

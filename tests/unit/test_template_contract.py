@@ -6,7 +6,7 @@ import re
 from spec2listing import errors
 from spec2listing.local.template import load_template, resolve, substitute_definition
 from spec2listing.models.tasks import RenderResult
-from spec2listing.pipeline.steps import VISION_RESERVE_SECONDS
+from spec2listing.pipeline.steps import RENDER_CLAIM_SECONDS, VISION_RESERVE_SECONDS
 from spec2listing.settings import ProviderSettings
 from spec2listing.storage import keys
 
@@ -69,6 +69,7 @@ def test_retry_and_catch_name_real_errors() -> None:
         "ContentBlocked",
         "ProviderAuthFailed",
         "RecordsUnavailable",
+        "RenderPending",
     }
     for name in domain:
         assert issubclass(getattr(errors, name), errors.Spec2ListingError)
@@ -163,8 +164,19 @@ def test_render_selector_keeps_render_fields() -> None:
     definition = json.loads(ASL.replace('"${', '"').replace('}"', '"'))
     render_states = definition["States"]["Products"]["ItemProcessor"]["States"]["RenderImages"]["ItemProcessor"]
     selected = {name.removesuffix(".$") for name in render_states["States"]["RenderImage"]["ResultSelector"]}
-    # The plan sets `reused` on cached images, the Catch states set `error`, and no result carries the execution.
-    assert selected == set(RenderResult.model_fields) - {"reused", "error", "execution_id"}
+    # The Catch states set `error`, and no result carries the execution.
+    assert selected == set(RenderResult.model_fields) - {"error", "execution_id"}
+
+
+def test_pending_render_waits_out_a_claim() -> None:
+    # A product waiting for another's render of the same image tries again until the claim lapses.
+    definition = json.loads(ASL.replace('"${', '"').replace('}"', '"'))
+    render_states = definition["States"]["Products"]["ItemProcessor"]["States"]["RenderImages"]["ItemProcessor"]
+    (retrier,) = [
+        block for block in render_states["States"]["RenderImage"]["Retry"] if "RenderPending" in block["ErrorEquals"]
+    ]
+    assert retrier["IntervalSeconds"] * retrier["MaxAttempts"] > RENDER_CLAIM_SECONDS
+    assert TEMPLATE.resources["RenderImageFunction"]["Properties"]["Timeout"] < RENDER_CLAIM_SECONDS
 
 
 def test_dead_letter_queue_accepts_only_its_rules() -> None:

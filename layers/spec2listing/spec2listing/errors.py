@@ -53,6 +53,10 @@ class ProviderUnavailable(Spec2ListingError):
         super().__init__(message)
 
 
+class RenderPending(Spec2ListingError):
+    """Another product of the run is rendering the same image; the state machine tries again after a wait."""
+
+
 class ProviderRetryLater(Spec2ListingError):
     """A provider asked, by Retry-After, to wait longer than the state machine's retries span; never retried.
 

@@ -6,6 +6,8 @@ from typing import Any, TypeVar
 
 from aws_lambda_powertools import Logger
 
+from spec2listing.errors import RenderPending
+
 TASK_IDS = ("run_id", "sku", "execution_id", "job_id")
 Handler = TypeVar("Handler", bound=Callable[..., Any])
 
@@ -35,6 +37,10 @@ def observed(logger: Logger) -> Callable[[Handler], Handler]:
             logger.thread_safe_append_keys(**task_ids(event))
             try:
                 return handler(event, context)
+            except RenderPending as pending:
+                # An expected wait, retried by the state machine every few seconds: no error, no traceback.
+                logger.info("waiting for the same image from another product", extra={"reason": str(pending)})
+                raise
             except Exception as error:
                 logger.exception("step failed", extra={"error_type": type(error).__name__})
                 raise

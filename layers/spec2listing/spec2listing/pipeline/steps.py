@@ -11,6 +11,7 @@ import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor, wait
 from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
@@ -30,6 +31,7 @@ from spec2listing.errors import (
     ProviderUnavailable,
     ReferencePhotoInvalid,
     ReferencePhotoMissing,
+    RenderPending,
 )
 from spec2listing.imaging.planner import plan_images
 from spec2listing.models.consistency import CheckTarget, ConsistencyReport
@@ -57,6 +59,10 @@ from spec2listing.storage.objects import ObjectStore, get_json, put_json
 
 logger = logging.getLogger(__name__)
 # Time the check keeps after the vision pass for pixel checks, the report and the return, in seconds.
+# How long a product's claim to render an image for its run holds: RenderImage's timeout (template.yaml) and a
+# minute more. A claim older than that belongs to a render that ended without the image, and the next product
+# that wants the image renders it itself.
+RENDER_CLAIM_SECONDS = 960
 VISION_RESERVE_SECONDS = 60.0
 # A vision call is not started with less time than this left, in seconds.
 MIN_VISION_CALL_SECONDS = 5.0
@@ -237,23 +243,44 @@ def render_image(task: RenderTask, *, store: ObjectStore, renderer: ImageRendere
 
     An image that differs from the request (format, size) is kept for this run's
     checks to flag but stays out of the image cache, so a later run renders it again.
+    Products of one run whose jobs request the same image (one product sold under
+    two SKUs) render it once: the first claims the cache key, and the others raise
+    RenderPending, for the state machine to try again, until the image is in the
+    cache, which they then copy.
     """
     with timed() as watch:
         product = load_product(store, task.spec_key)
         plan = ImagePlan.model_validate(get_json(store, task.jobs_key))
         job = plan.job(task.job_id)
         references = read_reference_photos(store, product.spec.sku, job.reference_images)
+        cache_key = _image_cache_key(renderer, job, references, product.spec.category)
+        output_format = renderer.output_format(job)
+        cached_extension = keys.IMAGE_EXTENSIONS[output_format]
+        if _usable_cache_entry(store, cache_key, cached_extension, job, output_format):
+            image_key = keys.product_image(task.run_id, task.sku, job.job_id, cached_extension)
+            store.copy(keys.image_cache(cache_key, cached_extension), image_key)
+            return RenderResult(
+                job_id=job.job_id,
+                image_key=image_key,
+                provider=renderer.name,
+                duration_ms=watch.ms,
+                cache_key=cache_key,
+                requested_format=output_format,
+                reused=True,
+            )
+        if not _claim_render(store, task, cache_key):
+            raise RenderPending(f"another product of run {task.run_id} is rendering the image of {job.job_id}")
         ledger = StoreLedger(store, task.run_id, task.sku, job_id=job.job_id)
         image = renderer.render(job, product.spec, references, ledger=ledger)
         extension = image.media_type.split("/")[-1].replace("jpeg", "jpg")
         image_key = keys.product_image(task.run_id, task.sku, job.job_id, extension)
         store.put_bytes(image_key, image.data, image.media_type)
-        cache_key: str | None = None
+        cached_as: str | None = None
         if image.problems:
             logger.warning("image not cached", extra={"job_id": job.job_id, "problems": image.problems})
         else:
-            cache_key = _image_cache_key(renderer, job, references, product.spec.category)
             store.put_bytes(keys.image_cache(cache_key, extension), image.data, image.media_type)
+            cached_as = cache_key
     return RenderResult(
         job_id=job.job_id,
         status=RenderStatus.RENDERED,
@@ -261,9 +288,35 @@ def render_image(task: RenderTask, *, store: ObjectStore, renderer: ImageRendere
         cost_usd=ledger.cost_usd,
         provider=renderer.name,
         duration_ms=watch.ms,
-        cache_key=cache_key,
+        cache_key=cached_as,
         requested_format=renderer.output_format(job),
     )
+
+
+class RenderClaim(BaseModel):
+    """Which product's job renders the image of a cache key in a run, and until when the claim holds."""
+
+    sku: str
+    job_id: str
+    until: datetime
+
+
+def _claim_render(store: ObjectStore, task: RenderTask, cache_key: str) -> bool:
+    """Claim the rendering of a cache key's image in the task's run; return whether this task may render it.
+
+    It may when it makes the claim, when the claim is its own (a retry of its render), and when the claim has
+    lapsed: its render ended without an image, which RENDER_CLAIM_SECONDS gives it time for.
+    """
+    now = datetime.now(UTC)
+    key = keys.render_claim(task.run_id, cache_key)
+    claim = RenderClaim(sku=task.sku, job_id=task.job_id, until=now + timedelta(seconds=RENDER_CLAIM_SECONDS))
+    if store.put_if_absent(key, claim.model_dump_json().encode("utf-8"), "application/json"):
+        return True
+    try:
+        held = RenderClaim.model_validate(get_json(store, key))
+    except (ArtifactMissing, ArtifactUnreadable, ValidationError):
+        return True
+    return (held.sku, held.job_id) == (task.sku, task.job_id) or held.until <= now
 
 
 class RenderError(BaseModel):

@@ -73,6 +73,11 @@ def rejected_errors(run_id: str) -> str:
     return f"{REJECTED_PREFIX}{run_id}/errors.json"
 
 
+def render_claim(run_id: str, cache_key: str) -> str:
+    """Return where the product of a run that renders the image of a cache key claims it, for the others to wait."""
+    return f"{run_prefix(run_id)}render-claims/{cache_key}.json"
+
+
 def image_cache(cache_key: str, extension: str = "png") -> str:
     return f"{CACHE_PREFIX}images/{cache_key}.{extension}"
 

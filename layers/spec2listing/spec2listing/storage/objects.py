@@ -29,6 +29,10 @@ class ObjectStore(Protocol):
 
     def put_bytes(self, key: str, data: bytes, content_type: str) -> None: ...
 
+    def put_if_absent(self, key: str, data: bytes, content_type: str) -> bool:
+        """Write the object only when no object has the key, atomically; return whether it was written."""
+        ...
+
     def copy(
         self, source_key: str, target_key: str, source_version_id: str | None = None, *, size: int | None = None
     ) -> None:
@@ -94,6 +98,16 @@ class S3ObjectStore:
 
     def put_bytes(self, key: str, data: bytes, content_type: str) -> None:
         self._client.put_object(Bucket=self.bucket, Key=key, Body=data, ContentType=content_type)
+
+    def put_if_absent(self, key: str, data: bytes, content_type: str) -> bool:
+        try:
+            self._client.put_object(Bucket=self.bucket, Key=key, Body=data, ContentType=content_type, IfNoneMatch="*")
+        except self._client.exceptions.ClientError as error:
+            # 412 when the key exists; 409 when another conditional write of the key is under way.
+            if error.response.get("Error", {}).get("Code") in ("PreconditionFailed", "ConditionalRequestConflict"):
+                return False
+            raise
+        return True
 
     def copy(
         self, source_key: str, target_key: str, source_version_id: str | None = None, *, size: int | None = None
@@ -198,9 +212,19 @@ class MemoryObjectStore:
 
     def put_bytes(self, key: str, data: bytes, content_type: str) -> None:
         with self._lock:
-            version_id = uuid.uuid4().hex
-            self.objects[key] = self.versions[(key, version_id)] = (bytes(data), content_type)
-            self.version_ids[key] = version_id
+            self._put(key, data, content_type)
+
+    def put_if_absent(self, key: str, data: bytes, content_type: str) -> bool:
+        with self._lock:
+            if key in self.objects:
+                return False
+            self._put(key, data, content_type)
+            return True
+
+    def _put(self, key: str, data: bytes, content_type: str) -> None:
+        version_id = uuid.uuid4().hex
+        self.objects[key] = self.versions[(key, version_id)] = (bytes(data), content_type)
+        self.version_ids[key] = version_id
 
     def copy(
         self, source_key: str, target_key: str, source_version_id: str | None = None, *, size: int | None = None
