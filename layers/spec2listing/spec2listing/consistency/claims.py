@@ -14,6 +14,7 @@ Unsupported claims become failed checks: the hallucination guard.
 """
 
 import bisect
+import functools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
@@ -524,13 +525,22 @@ def _material_sense(text: str, match: re.Match[str], original: str, looked_in_sp
     With `looked_in_spec`, the spec names a look of the material, so the copy's "gold colour" is one too.
     """
     term = match.group(1)
-    joined_like = re.search(rf"(?<!\w){re.escape(term)}(?:s|es)?-like(?!\w)", original, re.IGNORECASE)
-    if imitated(text, *match.span(), copy=True, looked_in_spec=looked_in_spec) or joined_like:
+    if imitated(text, *match.span(), copy=True, looked_in_spec=looked_in_spec) or _joined_like(term, original):
         return MaterialSense.IMITATION, f"imitation {term}"
     purity = purity_before(text, match.start())
     if purity is not None and not blended(text, *match.span()):
         return MaterialSense.PURE, f"{purity.group(0)}{term}"
     return MaterialSense.PLAIN, term
+
+
+@functools.lru_cache(maxsize=256)
+def _joined_like(term: str, original: str) -> bool:
+    """Tell whether a field joins the term to "-like" anywhere ("silk-like"), once per term and field.
+
+    Every mention of a term asks, and a long description that repeats a material would otherwise be scanned
+    whole for each mention.
+    """
+    return re.search(rf"(?<!\w){re.escape(term)}(?:s|es)?-like(?!\w)", original, re.IGNORECASE) is not None
 
 
 # A negation anywhere earlier in the clause of a spec key's words denies them ("not suitable for a gluten free
