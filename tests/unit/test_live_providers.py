@@ -705,6 +705,27 @@ def test_gemini_daily_quota_not_retried(gemini, images) -> None:
     assert len(gemini.requests) == 1
 
 
+def test_gemini_zero_limit_quota_not_retried(gemini, images) -> None:
+    message = (
+        "You exceeded your current quota. * Quota exceeded for metric: "
+        "generativelanguage.googleapis.com/generate_content_free_tier_requests, limit: 0, model: gemini-2.5-pro"
+    )
+    gemini.queue(Reply(429, gemini_api.error(429, "RESOURCE_EXHAUSTED", message)))
+    spec, brand = product()
+    with pytest.raises(ProviderAuthFailed, match="has no quota left"):
+        copy_writer(live(gemini, images)).write(spec, brand, ledger=MemoryLedger())
+    assert len(gemini.requests) == 1
+
+
+def test_gemini_nonzero_limit_quota_is_throttling(gemini, images) -> None:
+    message = "Quota exceeded for metric: generate_content_free_tier_requests, limit: 10, model: gemini-2.5-flash"
+    gemini.queue(Reply(429, gemini_api.error(429, "RESOURCE_EXHAUSTED", message)))
+    spec, brand = product()
+    draft = copy_writer(live(gemini, images)).write(spec, brand, ledger=MemoryLedger())
+    assert draft.listing.title
+    assert len(gemini.requests) == 2
+
+
 def test_gemini_unknown_model_names_the_setting(gemini, images) -> None:
     gemini.queue(Reply(404, gemini_api.error(404, "NOT_FOUND", "models/gemini-9 is not found.")))
     spec, brand = product()

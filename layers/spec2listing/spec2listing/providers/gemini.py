@@ -286,7 +286,7 @@ class GeminiModel:
         text = self.key.quoted(_error_text(error))
         message = f"Gemini {self.model} returned HTTP {status}{reason}: {text}"
         if status == 429:
-            if _daily_quota_spent(error):
+            if _daily_quota_spent(error) or _ZERO_LIMIT.search(_error_text(error)):
                 return self.key.quota_spent(message)
             return ProviderThrottled(message, retry_after_seconds=_retry_after(error))
         if status in RETRYABLE_STATUS or status >= 500:
@@ -371,6 +371,11 @@ def _details(error: genai_errors.APIError) -> list[dict[str, Any]]:
     inner = body.get("error", body)
     details = inner.get("details", []) if isinstance(inner, dict) else []
     return [detail for detail in details if isinstance(detail, dict)] if isinstance(details, list) else []
+
+
+# A 429 for a quota whose limit is 0, as for a model that the key's tier does not include ("Quota exceeded for
+# metric: ...free_tier_requests, limit: 0, model: ..."), which no retry can pass.
+_ZERO_LIMIT = re.compile(r"\blimit: 0(?![\d.])")
 
 
 def _daily_quota_spent(error: genai_errors.APIError) -> bool:
