@@ -113,21 +113,9 @@ def plan_default_images(store: Any, item: dict[str, Any], copy_key: str, rendere
     )
 
 
-def run_product_steps(
-    store: Any,
-    records: Any,
-    item: dict[str, Any],
-    *,
-    writer: Any = None,
-    renderer: Any = None,
-    vision: Any = None,
-    started_at: datetime | None = None,
-) -> ProductStatus:
-    """Chain the product steps as the Products map does: render only the jobs the plan leaves to render."""
-    outcome = product_outcome(
-        store, records, item, writer=writer, renderer=renderer, vision=vision, started_at=started_at
-    )
-    return outcome.status
+def run_product_steps(store: Any, records: Any, item: dict[str, Any], **options: Any) -> ProductStatus:
+    """Chain the product steps as the Products map does, and return the product's status (see product_outcome)."""
+    return product_outcome(store, records, item, **options).status
 
 
 def product_outcome(
@@ -141,7 +129,10 @@ def product_outcome(
     started_at: datetime | None = None,
     failed_jobs: frozenset[str] = frozenset(),
 ) -> ProductOutcome:
-    """Run the product steps and return FinalizeProduct's outcome; `failed_jobs` end as the render Catch ends them."""
+    """Run the product steps and return FinalizeProduct's outcome, rendering only the jobs the plan leaves to render.
+
+    The renders of `failed_jobs` end as the render Catch ends them, FAILED with a provider error.
+    """
     task = ProductTask.model_validate(item)
     renderer = renderer or OfflineRenderer()
     copy = generate_copy(task, store=store, writer=writer or OfflineCopyWriter())

@@ -194,8 +194,7 @@ def plan_product_images(
             if not _usable_cache_entry(store, cache_key, extension, job, renderer.output_format(job)):
                 to_render.append(job.job_id)
                 continue
-            image_key = keys.product_image(task.run_id, task.sku, job.job_id, extension)
-            store.copy(keys.image_cache(cache_key, extension), image_key)
+            image_key = _copy_cached(store, task, job, cache_key, extension)
             cached.append(RenderResult(job_id=job.job_id, image_key=image_key, cache_key=cache_key, reused=True))
     return PlanResult(jobs_key=jobs_key, job_ids=to_render, cached=cached, duration_ms=watch.ms)
 
@@ -219,6 +218,13 @@ def _usable_cache_entry(store: ObjectStore, cache_key: str, extension: str, job:
     if problem:
         logger.warning("cached image is unusable; rendering it again", extra={"cache_key": key, "problem": problem})
     return problem is None
+
+
+def _copy_cached(store: ObjectStore, task: PlanTask | RenderTask, job: ImageJob, cache_key: str, extension: str) -> str:
+    """Copy a cached image to the job's place in the task's run and return that key."""
+    image_key = keys.product_image(task.run_id, task.sku, job.job_id, extension)
+    store.copy(keys.image_cache(cache_key, extension), image_key)
+    return image_key
 
 
 def _image_cache_key(renderer: ImageRenderer, job: ImageJob, references: list[bytes], category: str) -> str:
@@ -257,11 +263,9 @@ def render_image(task: RenderTask, *, store: ObjectStore, renderer: ImageRendere
         output_format = renderer.output_format(job)
         cached_extension = keys.IMAGE_EXTENSIONS[output_format]
         if _usable_cache_entry(store, cache_key, cached_extension, job, output_format):
-            image_key = keys.product_image(task.run_id, task.sku, job.job_id, cached_extension)
-            store.copy(keys.image_cache(cache_key, cached_extension), image_key)
             return RenderResult(
                 job_id=job.job_id,
-                image_key=image_key,
+                image_key=_copy_cached(store, task, job, cache_key, cached_extension),
                 provider=renderer.name,
                 duration_ms=watch.ms,
                 cache_key=cache_key,
