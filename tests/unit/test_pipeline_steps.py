@@ -150,18 +150,29 @@ def test_products_of_a_run_render_a_shared_image_once(store, records) -> None:
     assert store.get_bytes(waited.image_key) == store.get_bytes(rendered.image_key)
 
 
-def test_lapsed_render_claim_lets_another_product_render(store, records, monkeypatch) -> None:
-    monkeypatch.setattr("spec2listing.pipeline.steps.RENDER_CLAIM_SECONDS", 0)
-    tasks = _market_render_tasks(store, records)
+class FailingRenderer(OfflineRenderer):
+    def render(self, job, spec, references, *, ledger):
+        raise ProviderUnavailable("OpenAI returned HTTP 503")
 
-    class FailingRenderer(OfflineRenderer):
-        def render(self, job, spec, references, *, ledger):
-            raise ProviderUnavailable("OpenAI returned HTTP 503")
+
+def test_failed_render_releases_its_claim(store, records) -> None:
+    first, second = _market_render_tasks(store, records)
 
     with pytest.raises(ProviderUnavailable):
-        render_image(tasks[0], store=store, renderer=FailingRenderer())
-    # The first product's claim has lapsed, so the second renders the image itself.
-    assert not render_image(tasks[1], store=store, renderer=OfflineRenderer()).reused
+        render_image(first, store=store, renderer=FailingRenderer())
+    # The second product renders the image itself at once, and a third would wait for it.
+    assert not render_image(second, store=store, renderer=OfflineRenderer()).reused
+
+
+def test_claim_of_a_render_that_died_lapses(store, records, monkeypatch) -> None:
+    # A render whose function timed out leaves its claim as it was, which lapses after RENDER_CLAIM_SECONDS.
+    monkeypatch.setattr("spec2listing.pipeline.steps.RENDER_CLAIM_SECONDS", 0)
+    monkeypatch.setattr("spec2listing.pipeline.steps._release_render", lambda *args: None)
+    first, second = _market_render_tasks(store, records)
+
+    with pytest.raises(ProviderUnavailable):
+        render_image(first, store=store, renderer=FailingRenderer())
+    assert not render_image(second, store=store, renderer=OfflineRenderer()).reused
 
 
 def test_missing_brand_guide_rejects_product(store, records) -> None:

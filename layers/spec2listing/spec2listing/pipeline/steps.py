@@ -275,13 +275,19 @@ def render_image(task: RenderTask, *, store: ObjectStore, renderer: ImageRendere
         if not _claim_render(store, task, cache_key):
             raise RenderPending(f"another product of run {task.run_id} is rendering the image of {job.job_id}")
         ledger = StoreLedger(store, task.run_id, task.sku, job_id=job.job_id)
-        image = renderer.render(job, product.spec, references, ledger=ledger)
+        try:
+            image = renderer.render(job, product.spec, references, ledger=ledger)
+        except BaseException:
+            # The products waiting for this image render it themselves on their next try, seconds from now.
+            _release_render(store, task, cache_key)
+            raise
         extension = image.media_type.split("/")[-1].replace("jpeg", "jpg")
         image_key = keys.product_image(task.run_id, task.sku, job.job_id, extension)
         store.put_bytes(image_key, image.data, image.media_type)
         cached_as: str | None = None
         if image.problems:
             logger.warning("image not cached", extra={"job_id": job.job_id, "problems": image.problems})
+            _release_render(store, task, cache_key)
         else:
             store.put_bytes(keys.image_cache(cache_key, extension), image.data, image.media_type)
             cached_as = cache_key
@@ -309,7 +315,8 @@ def _claim_render(store: ObjectStore, task: RenderTask, cache_key: str) -> bool:
     """Claim the rendering of a cache key's image in the task's run; return whether this task may render it.
 
     It may when it makes the claim, when the claim is its own (a retry of its render), and when the claim has
-    lapsed: its render ended without an image, which RENDER_CLAIM_SECONDS gives it time for.
+    lapsed: its render failed or left no image in the cache, and said so, or ran past RENDER_CLAIM_SECONDS,
+    which a render that died leaves.
     """
     now = datetime.now(UTC)
     key = keys.render_claim(task.run_id, cache_key)
@@ -319,8 +326,20 @@ def _claim_render(store: ObjectStore, task: RenderTask, cache_key: str) -> bool:
     try:
         held = RenderClaim.model_validate(get_json(store, key))
     except (ArtifactMissing, ArtifactUnreadable, ValidationError):
+        held = None
+    if held is not None and (held.sku, held.job_id) == (task.sku, task.job_id):
         return True
-    return (held.sku, held.job_id) == (task.sku, task.job_id) or held.until <= now
+    if held is not None and held.until > now:
+        return False
+    # Taken over, so that the other products waiting for the image keep waiting, for this render.
+    put_json(store, key, claim)
+    return True
+
+
+def _release_render(store: ObjectStore, task: RenderTask, cache_key: str) -> None:
+    """Let a claim lapse at once, for a render that leaves no image in the cache (no delete: the role has none)."""
+    claim = RenderClaim(sku=task.sku, job_id=task.job_id, until=datetime.now(UTC))
+    put_json(store, keys.render_claim(task.run_id, cache_key), claim)
 
 
 class RenderError(BaseModel):
