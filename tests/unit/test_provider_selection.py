@@ -98,12 +98,13 @@ def test_endpoint_name_leaves_out_query(no_keys) -> None:
 
 @pytest.mark.parametrize("name", ["GEMINI_BASE_URL", "OPENAI_BASE_URL"])
 def test_base_url_with_credentials_is_usage_error(no_keys, monkeypatch, capsys, name) -> None:
-    monkeypatch.setenv(name, "http://proxy-user:proxy-password@127.0.0.1:9/v1")
+    monkeypatch.setenv(name, "http://proxy-user:proxy-p@ssword@127.0.0.1:9/v1")
     assert main(["run", str(EXAMPLES / "daypack.json"), "--providers", "offline", "--out", "unused"]) == 2
     printed = capsys.readouterr().err
     assert f"environment variable {name}" in printed
     assert "user name or password" in printed
-    assert "proxy-password" not in printed
+    assert "proxy-p@" not in printed
+    assert "http://***@127.0.0.1:9/v1" in printed
 
 
 def test_empty_template_values_count_as_unset(no_keys, monkeypatch) -> None:

@@ -534,7 +534,8 @@ def _check_settings(**overrides: object) -> None:
         raise UsageError("\n".join(problems))
 
 
-_URL_CREDENTIALS = re.compile(r"(?<=://)[^/@\s]+@")
+# Up to the last "@" before the path, since a password pasted without percent-encoding may hold one.
+_URL_CREDENTIALS = re.compile(r"(?<=://)[^/\s]*@")
 
 
 def _describe(problem: Mapping[str, Any], *, with_location: bool = True) -> str:
