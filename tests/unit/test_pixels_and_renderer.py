@@ -172,6 +172,16 @@ def test_blank_image_shows_no_product(image: Image.Image) -> None:
     assert result.measured["uniform_share"] == 1.0
 
 
+def test_stud_earrings_are_not_blank() -> None:
+    # Two 40 px studs on a 1024 px packshot, which the analysis copy's 256 px would average into the backdrop.
+    image = Image.new("RGB", (1024, 1024), "white")
+    draw = ImageDraw.Draw(image)
+    for left in (400, 584):
+        draw.ellipse((left, 492, left + 40, 532), fill=(212, 175, 55))
+
+    assert _not_blank(_variant_job("Gold", "#D4AF37"), _png(image)).passed
+
+
 def test_white_product_on_white_is_not_blank() -> None:
     # A white body is the backdrop's colour, and only its grey outline and contact shadow show it.
     data = _product_on_shadow((205, 200, 819, 800), "#FFFFFF", 0.7)

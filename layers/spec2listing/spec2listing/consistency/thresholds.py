@@ -81,6 +81,6 @@ NAME_DARK_NAME_MAX_LIGHTNESS = 40.0
 NAME_SHADE_MAX_LIGHTNESS_DIFFERENCE = 5.0
 
 # An image with at least this share of its pixels one flat colour shows no product: a blank render, or one whose
-# every pixel is transparent, which composites to plain white. A white product on white still has its outline
-# and shading, over 1% of the frame.
-BLANK_IMAGE_MIN_SHARE = 0.995
+# every pixel is transparent, which composites to plain white. A pair of 40 px stud earrings on a 1024 px
+# packshot covers 0.24% of it, and a white product on white has its outline and shading.
+BLANK_IMAGE_MIN_SHARE = 0.9995

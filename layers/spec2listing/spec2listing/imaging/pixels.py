@@ -23,6 +23,9 @@ BORDER_FRACTION = 0.02
 # Low enough to separate an off-white product (#F2F2F0 is about 5 from white),
 # high enough to ignore compression noise in a white studio background (about 1-2).
 PRODUCT_SEPARATION_DELTA_E = 3.0
+# Levels (of 255) a pixel may differ from an image's median colour on each channel and still count as that flat
+# colour: compression noise in a blank JPEG stays within it.
+UNIFORM_LEVELS = 4
 # Quantisation step per RGB channel when grouping pixels into colour bins.
 BIN_STEP = 16
 # Row or column share of product pixels below which it is treated as noise for the bounding box.
@@ -78,8 +81,8 @@ class ImageMeasurements:
     # Colour of the silhouette's outer boundary, when the product region encloses any backdrop: the light
     # grey outline of a white product, or the band of a hollow product such as a ring or a frame.
     outline_rgb: tuple[int, int, int] | None = None
-    # Share of the pixels within PRODUCT_SEPARATION_DELTA_E of the image's median colour: near 1 for an image
-    # of one flat colour, such as a blank or fully transparent render, which shows no product at all.
+    # Share of the full-size image's pixels within UNIFORM_LEVELS of its median colour on every channel: near 1
+    # for an image of one flat colour, such as a blank or fully transparent render, which shows no product.
     uniform_share: float = 0.0
 
 
@@ -248,15 +251,19 @@ def measure(data: bytes, white_tolerance: int = 5, product_hex: str | None = Non
         bbox_density=density,
         edges_reached=edges,
         outline_rgb=(outline[0], outline[1], outline[2]) if outline is not None else None,
-        uniform_share=_uniform_share(lab),
+        uniform_share=_uniform_share(original),
     )
 
 
-def _uniform_share(lab: np.ndarray) -> float:
-    """Return the share of pixels within PRODUCT_SEPARATION_DELTA_E of the image's median colour."""
-    median = np.median(lab.reshape(-1, 3), axis=0)
-    distance = np.sqrt(((lab - median) ** 2).sum(axis=2))
-    return float(np.mean(distance <= PRODUCT_SEPARATION_DELTA_E))
+def _uniform_share(image: Image.Image) -> float:
+    """Return the share of pixels within UNIFORM_LEVELS of the image's median colour, on every channel.
+
+    Measured at full size, since shrinking to ANALYSIS_SIDE averages a fine chain or a pair of stud earrings
+    into the backdrop.
+    """
+    rgb = np.asarray(flatten(image)).astype(np.int16)
+    median = np.median(rgb.reshape(-1, 3), axis=0)
+    return float(np.mean(np.abs(rgb - median).max(axis=2) <= UNIFORM_LEVELS))
 
 
 def _without_shadow(product: np.ndarray, lab: np.ndarray, body: tuple[int, int, int] | None) -> np.ndarray:
