@@ -9,6 +9,7 @@ import time
 import pytest
 from spec2listing.local import cli
 from spec2listing.local.cli import main
+from spec2listing.local.events import read_event
 from spec2listing.local.runtime import LocalPipeline
 
 from tests.support import ACCEPTANCE, EVENTS, EXAMPLES, load_event
@@ -399,10 +400,21 @@ def test_unreadable_event_is_usage_error(tmp_path, capsys, text, message) -> Non
 
     code = main(["run", "--event", str(path), "--out", str(tmp_path / "out")])
 
-    printed = capsys.readouterr().err
+    # The console wraps long lines.
+    printed = " ".join(capsys.readouterr().err.split())
     assert code == 2
     assert f"--event {path}: " in printed
     assert message in printed
+
+
+def test_event_size_counted_without_indentation(tmp_path) -> None:
+    event = json.loads((EVENTS / "pim-spec-changed-inline.json").read_text())
+    # Indented, the file is over the limit; as the bus carries it, without indentation, it is well under.
+    path = tmp_path / "event.json"
+    path.write_text(json.dumps(event, indent=4000))
+    assert path.stat().st_size > 261_120
+
+    assert read_event(path)["detail"] == event["detail"]
 
 
 def test_same_event_file_twice_runs_twice(tmp_path, capsys) -> None:

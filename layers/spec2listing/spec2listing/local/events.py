@@ -15,6 +15,18 @@ SAMPLE_EVENT = "events/pim-spec-changed-akeneo.json"
 MAX_EVENT_BYTES = 255 * 1024
 
 
+# A file this large holds more than any event, whatever its indentation, and is refused before it is parsed.
+MAX_EVENT_FILE_BYTES = 16 * MAX_EVENT_BYTES
+
+
+def _too_large(size: int) -> str:
+    return (
+        f"the event has {size:,} bytes without its indentation, over the {MAX_EVENT_BYTES:,} bytes that fit in a "
+        "run's input once EventBridge and the state machine add their fields; upload the spec to the bucket and "
+        "point at it with detail.spec_s3"
+    )
+
+
 def read_event(path: Path) -> dict[str, Any]:
     """Read a ProductSpecChanged event as the app's bus delivers it; raise ValueError saying what to fix.
 
@@ -27,12 +39,8 @@ def read_event(path: Path) -> dict[str, Any]:
         data = path.read_bytes()
     except OSError as error:
         raise ValueError(f"cannot read the event: {error}; expected a JSON event such as {SAMPLE_EVENT}") from error
-    if len(data) > MAX_EVENT_BYTES:
-        raise ValueError(
-            f"the event has {len(data):,} bytes, over the {MAX_EVENT_BYTES:,} bytes that fit in a run's input "
-            "once EventBridge and the state machine add their fields; upload the spec to the bucket and point "
-            "at it with detail.spec_s3"
-        )
+    if len(data) > MAX_EVENT_FILE_BYTES:
+        raise ValueError(_too_large(len(data)))
     try:
         event = json.loads(data)
     except (UnicodeDecodeError, ValueError, RecursionError) as error:
@@ -41,6 +49,10 @@ def read_event(path: Path) -> dict[str, Any]:
         raise ValueError(f"cannot read the event: {reason}; expected a JSON event such as {SAMPLE_EVENT}") from error
     if not isinstance(event, dict):
         raise ValueError(f"the event is a JSON {type(event).__name__}; expected an object such as {SAMPLE_EVENT}")
+    # The bus carries the event without the file's indentation, as `jq -c` writes it.
+    compact = len(json.dumps(event, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
+    if compact > MAX_EVENT_BYTES:
+        raise ValueError(_too_large(compact))
     if "DetailType" in event and "detail-type" not in event:
         raise ValueError(
             "this is a PutEvents entry (DetailType, Detail); expected the event as the bus delivers it, with "
