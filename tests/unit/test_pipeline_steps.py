@@ -193,7 +193,7 @@ def test_missing_brand_guide_rejects_product(store, records) -> None:
     ("uploaded", "hint"),
     [
         ("NorthPeak", "guide names are case-sensitive, and the bucket has 'NorthPeak'"),
-        ("northpeek", "the nearest uploaded names are 'northpeek'"),
+        ("northpeek", "the nearest uploaded name is 'northpeek'"),
         ("acme", None),
     ],
 )
@@ -207,6 +207,17 @@ def test_missing_brand_guide_names_near_uploaded_guides(store, records, uploaded
         assert error["message"].endswith("brands/northpeak.json")
     else:
         assert error["message"].endswith(hint)
+
+
+def test_brand_guide_named_with_json_gets_the_fix(store, records) -> None:
+    store.put_bytes(keys.brand_guide("northpeak"), b"{}", "application/json")
+    spec = json.loads((ACCEPTANCE / "trail-runner.json").read_text())
+    spec["brand_guide"] = "northpeak.json"
+    upload = _upload(store, "trail-runner.json", json.dumps(spec).encode())
+    result = run_intake(upload, store=store, records=records, config=CONFIG)
+    report = get_json(store, keys.rejected_errors(result.run_id))
+    (error,) = report["rejected"][0]["errors"]
+    assert error["message"].endswith("brand_guide names a guide without its .json, and the bucket has 'northpeak'")
 
 
 def test_identical_duplicate_dropped(store, records) -> None:

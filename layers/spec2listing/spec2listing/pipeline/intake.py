@@ -241,14 +241,15 @@ def read_upload(trigger: TriggerEvent, store: ObjectStore) -> Upload:
     file_name = detail.file_name or f"{detail.source_system}-{_event_name(trigger.id)}.json"
     if PurePosixPath(file_name).suffix.lower() != ".json":
         # The suffix picks the reader, and the inline document is written out as JSON whatever its name says.
+        # ".json" alone is a name without a suffix.
         raise InvalidSpec(
             [
                 FieldError(
                     file=f"event {trigger.id}",
                     path="detail.file_name",
                     value=repr(file_name),
-                    message="an inline spec is a JSON document, and this name gives it another file type",
-                    expected="a name ending in .json; or upload the file and point at it with detail.spec_s3",
+                    message="an inline spec is a JSON document, and this name does not end in .json after a name",
+                    expected="a name such as products.json; or upload the file and point at it with detail.spec_s3",
                 )
             ]
         )
@@ -382,13 +383,18 @@ def _near_guide_names(store: ObjectStore, name: str) -> str:
         for key in store.list_keys(keys.BRANDS_PREFIX)
         if key.endswith(".json") and "/" not in key.removeprefix(keys.BRANDS_PREFIX)
     ]
-    same_letters = [guide for guide in uploaded if guide.casefold() == name.casefold()]
+    stem = name.removesuffix(".json") if name.lower().endswith(".json") else name
+    same_letters = [guide for guide in uploaded if guide.casefold() == stem.casefold()]
+    if stem != name and same_letters:
+        return f"; brand_guide names a guide without its .json, and the bucket has {same_letters[0]!r}"
     if same_letters:
         return f"; guide names are case-sensitive, and the bucket has {same_letters[0]!r}"
-    near = difflib.get_close_matches(name, uploaded, n=3, cutoff=0.8)
+    near = difflib.get_close_matches(stem, uploaded, n=3, cutoff=0.8)
     if not near:
         return ""
-    return f"; the nearest uploaded names are {', '.join(repr(guide) for guide in near)}"
+    listed = ", ".join(repr(guide) for guide in near)
+    names = "name is" if len(near) == 1 else "names are"
+    return f"; the nearest uploaded {names} {listed}"
 
 
 def _invalid_brand_guide(file: str, key: str, errors: list[FieldError]) -> FieldError:
