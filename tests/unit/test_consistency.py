@@ -503,6 +503,10 @@ def test_colour_name_contradictions_flagged(color, color_hex) -> None:
         ("Electric Blue", "#7DF9FF"),
         ("Heather Navy", "#3F4250"),
         ("Indigo", "#243447"),
+        ("Light Beige", "#EAD6BF"),
+        ("Light Ivory", "#F2DCC4"),
+        ("Pale Ivory", "#F4E8D4"),
+        ("Light Khaki", "#D8CBA0"),
     ],
 )
 def test_loose_colour_names_pass(color, color_hex) -> None:

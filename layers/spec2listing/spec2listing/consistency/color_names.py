@@ -243,7 +243,14 @@ def _contradiction(named: NamedColor, color_hex: str, *, strict: bool) -> tuple[
         # Measured from the lighter of the two for "dark", since CSS darkgray (#A9A9A9) is lighter than gray.
         reference = (max if named.shade < 0 else min)(name_lightness, _oklch(named.base)[0])
         limit = reference - named.shade * NAME_SHADE_MAX_LIGHTNESS_DIFFERENCE
-        if (limit - lightness) * named.shade > 0:
+        # A colour near white has no lighter shade to hold a hex to ("Light Beige" #EAD6BF, a foundation shade,
+        # is as dark as beige may be), nor one near black a darker shade.
+        at_end = (
+            reference >= NAME_NEAR_WHITE_MIN_LIGHTNESS
+            if named.shade > 0
+            else reference <= NAME_NEAR_BLACK_MAX_LIGHTNESS
+        )
+        if not at_end and (limit - lightness) * named.shade > 0:
             side, bound = ("darker", "at most") if named.shade < 0 else ("lighter", "at least")
             return (
                 f"a {side} shade, of lightness {bound} {limit:.0f}%, and {color_hex} {lightness:.0f}% (OkLCh)",
