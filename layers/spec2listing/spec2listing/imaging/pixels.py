@@ -192,7 +192,8 @@ def measure(data: bytes, white_tolerance: int = 5, product_hex: str | None = Non
     `edges_reached`); without it, the product region's dominant colour does.
     """
     original = decode(data)
-    small = _analysis_copy(original)
+    full = flatten(original)
+    small = shrunk(full, ANALYSIS_SIDE)
     rgb = np.asarray(small).astype(np.int16)
     lab = to_lab(small)
     h, w = rgb.shape[:2]
@@ -251,19 +252,25 @@ def measure(data: bytes, white_tolerance: int = 5, product_hex: str | None = Non
         bbox_density=density,
         edges_reached=edges,
         outline_rgb=(outline[0], outline[1], outline[2]) if outline is not None else None,
-        uniform_share=_uniform_share(original),
+        uniform_share=_uniform_share(full, np.median(rgb.reshape(-1, 3), axis=0)),
     )
 
 
-def _uniform_share(image: Image.Image) -> float:
-    """Return the share of pixels within UNIFORM_LEVELS of the image's median colour, on every channel.
+def _uniform_share(image: Image.Image, median: np.ndarray) -> float:
+    """Return the share of pixels within UNIFORM_LEVELS of `median`, the analysis copy's median colour.
 
-    Measured at full size, since shrinking to ANALYSIS_SIDE averages a fine chain or a pair of stud earrings
+    Counted at full size, since shrinking to ANALYSIS_SIDE averages a fine chain or a pair of stud earrings
     into the backdrop.
     """
-    rgb = np.asarray(flatten(image)).astype(np.int16)
-    median = np.median(rgb.reshape(-1, 3), axis=0)
-    return float(np.mean(np.abs(rgb - median).max(axis=2) <= UNIFORM_LEVELS))
+    full = np.asarray(image)
+    low = np.clip(median - UNIFORM_LEVELS, 0, 255)
+    high = np.clip(median + UNIFORM_LEVELS, 0, 255)
+    # One channel at a time on the 8-bit values: a million-pixel image takes some 8 ms, a tenth of widening it.
+    inside = np.ones(full.shape[:2], dtype=bool)
+    for channel in range(3):
+        values = full[..., channel]
+        inside &= (values >= low[channel]) & (values <= high[channel])
+    return float(inside.mean())
 
 
 def _without_shadow(product: np.ndarray, lab: np.ndarray, body: tuple[int, int, int] | None) -> np.ndarray:
