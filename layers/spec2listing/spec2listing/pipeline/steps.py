@@ -304,7 +304,7 @@ def render_image(task: RenderTask, *, store: ObjectStore, renderer: ImageRendere
 
 
 class RenderClaim(BaseModel):
-    """Which product's job renders the image of a cache key in a run, and until when the claim holds."""
+    """A product's claim to render the image of a cache key for its run, with the time it lapses."""
 
     sku: str
     job_id: str
@@ -315,8 +315,8 @@ def _claim_render(store: ObjectStore, task: RenderTask, cache_key: str) -> bool:
     """Claim the rendering of a cache key's image in the task's run; return whether this task may render it.
 
     It may when it makes the claim, when the claim is its own (a retry of its render), and when the claim has
-    lapsed: its render failed or left no image in the cache, and said so, or ran past RENDER_CLAIM_SECONDS,
-    which a render that died leaves.
+    lapsed. A render that failed, or left no image in the cache, lets its claim lapse at once, and the claim of
+    a render that died lapses after RENDER_CLAIM_SECONDS.
     """
     now = datetime.now(UTC)
     key = keys.render_claim(task.run_id, cache_key)
@@ -324,12 +324,12 @@ def _claim_render(store: ObjectStore, task: RenderTask, cache_key: str) -> bool:
     if store.put_if_absent(key, claim.model_dump_json().encode("utf-8"), "application/json"):
         return True
     try:
-        held = RenderClaim.model_validate(get_json(store, key))
+        holder = RenderClaim.model_validate(get_json(store, key))
     except (ArtifactMissing, ArtifactUnreadable, ValidationError):
-        held = None
-    if held is not None and (held.sku, held.job_id) == (task.sku, task.job_id):
+        holder = None
+    if holder is not None and (holder.sku, holder.job_id) == (task.sku, task.job_id):
         return True
-    if held is not None and held.until > now:
+    if holder is not None and holder.until > now:
         return False
     # Taken over, so that the other products waiting for the image keep waiting, for this render.
     put_json(store, key, claim)
