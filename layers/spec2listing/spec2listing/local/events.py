@@ -9,13 +9,14 @@ from typing import Any
 from spec2listing.models.triggers import PRODUCT_SPEC_CHANGED
 
 SAMPLE_EVENT = "events/pim-spec-changed-akeneo.json"
-# PutEvents accepts an entry of up to 256 KB, but the state machine's input, which is the event with the
-# envelope EventBridge adds (id, account, region, time), is limited to 256 KiB too, and Intake's parameters
-# add the execution's id, name and start time to it. An event file this much smaller fits all three.
+# PutEvents accepts an entry of up to 256 KB. The state machine's input is the event with the envelope that
+# EventBridge adds (id, account, region, time), and Intake's parameters add the execution's id, name and start
+# time to it. Step Functions limits that input to 256 KiB as well, so an event has to be this much smaller.
 MAX_EVENT_BYTES = 255 * 1024
 
 
-# A file this large holds more than any event, whatever its indentation, and is refused before it is parsed.
+# A file this large is refused before it is parsed, whatever share of it is indentation, since no sender
+# indents an event that much.
 MAX_EVENT_FILE_BYTES = 16 * MAX_EVENT_BYTES
 
 

@@ -240,8 +240,8 @@ def read_upload(trigger: TriggerEvent, store: ObjectStore) -> Upload:
         )
     file_name = detail.file_name or f"{detail.source_system}-{_event_name(trigger.id)}.json"
     if PurePosixPath(file_name).suffix.lower() != ".json":
-        # The suffix picks the reader, and the inline document is written out as JSON whatever its name says.
-        # ".json" alone is a name without a suffix.
+        # The suffix picks the reader, while the inline document is always written out as JSON. A name of
+        # ".json" alone has no suffix.
         raise InvalidSpec(
             [
                 FieldError(
