@@ -40,6 +40,10 @@ def _check(spec, brand, listing, plan, images, renders):
 def _png(size, background, box, color) -> bytes:
     image = Image.new("RGB", size, background)
     ImageDraw.Draw(image).rectangle(box, fill=color)
+    return _encoded(image)
+
+
+def _encoded(image: Image.Image) -> bytes:
     buffer = io.BytesIO()
     image.save(buffer, format="PNG")
     return buffer.getvalue()
@@ -84,9 +88,7 @@ def test_shadow_reaching_edge_flagged_as_unclean() -> None:
     spec, brand, listing, plan, images, renders = _product()
     image = Image.open(io.BytesIO(images["packshot"])).convert("RGB")
     ImageDraw.Draw(image).rectangle((0, 960, 1023, 1023), fill=(205, 205, 205))
-    buffer = io.BytesIO()
-    image.save(buffer, format="PNG")
-    images["packshot"] = buffer.getvalue()
+    images["packshot"] = _encoded(image)
     report = _check(spec, brand, listing, plan, images, renders)
     (flag,) = [flag for flag in report.flags if flag.where == "packshot"]
     assert flag.kind == "background_clean"
@@ -109,9 +111,7 @@ def test_narrow_cut_off_not_called_grey_background() -> None:
     image = Image.new("RGB", (1024, 1024), "white")
     ImageDraw.Draw(image).rectangle((100, 100, 923, 900), fill=(0x4B, 0x5E, 0x2A))
     ImageDraw.Draw(image).rectangle((452, 900, 572, 1023), fill=(0x4B, 0x5E, 0x2A))
-    buffer = io.BytesIO()
-    image.save(buffer, format="PNG")
-    images["packshot"] = buffer.getvalue()
+    images["packshot"] = _encoded(image)
 
     report = _check(spec, brand, listing, plan, images, renders)
 

@@ -386,6 +386,11 @@ def test_runs_index_names_products_to_check() -> None:
     assert f'<a href="runs/{run.run_id}/review/index.html">and 2 more</a>' in cell
 
 
+def _preview(photo) -> Image.Image:
+    assert photo.preview is not None
+    return Image.open(io.BytesIO(base64.b64decode(photo.preview.removeprefix("data:image/jpeg;base64,"))))
+
+
 def test_reference_photo_upright_by_exif() -> None:
     image = Image.new("RGB", (300, 200), "teal")
     exif = image.getexif()
@@ -396,9 +401,7 @@ def test_reference_photo_upright_by_exif() -> None:
     photo = reference_photo("front.jpg", "references/SKU-1/front.jpg", buffer.getvalue())
 
     assert (photo.width, photo.height) == (200, 300)
-    assert photo.preview is not None
-    preview = Image.open(io.BytesIO(base64.b64decode(photo.preview.removeprefix("data:image/jpeg;base64,"))))
-    assert preview.size == (133, 200)
+    assert _preview(photo).size == (133, 200)
 
 
 def test_large_cut_out_reference_photo_previewed_on_white() -> None:
@@ -413,9 +416,10 @@ def test_large_cut_out_reference_photo_previewed_on_white() -> None:
     photo = reference_photo("cut-out.png", "references/SKU-1/cut-out.png", buffer.getvalue())
 
     assert (photo.width, photo.height) == (3000, 4000)
-    assert photo.preview is not None
-    preview = Image.open(io.BytesIO(base64.b64decode(photo.preview.removeprefix("data:image/jpeg;base64,"))))
+    preview = _preview(photo)
     assert preview.size == (150, 200)
     assert all(channel >= 250 for channel in preview.getpixel((5, 5)))
     red, green, blue = preview.getpixel((75, 100))
-    assert red > 180 and green < 60 and blue < 60
+    assert red > 180
+    assert green < 60
+    assert blue < 60
