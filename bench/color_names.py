@@ -1,7 +1,7 @@
 """Colour name benchmark: precision and recall of the variant_color_name flag on labelled name and hex pairs.
 
 bench/color_names.csv contains colour names as shops write them with a color_hex,
-each labelled with what a shopper would say:
+each labelled with a shopper's verdict:
 
 - pass: the hex is a colour the name may stand for. These are catalog colours
   of metals, electronics, fashion, home and outdoor products (pale editions,

@@ -395,10 +395,11 @@ def test_colour_name_of_other_hue_flagged() -> None:
     assert "hue" in result.detail
 
 
-# Names that plainly contradict their hex code: within CIEDE2000 40 of the name's colour but another chroma or hue
-# (Gold for silver, Black for navy), faint colours of another hue (Pink, Light Blue), a tint far in lightness
-# (Beige for black), names that are no CSS name as a whole but hold colour words (Matte Black, Navy Blue), and
-# bare colour words at their strict tolerances (Navy for sky blue, Teal for green, White for light blue).
+# Names that plainly contradict their hex code. Some are within CIEDE2000 40 of the name's colour but of another
+# chroma or hue (Gold for silver, Black for navy). Others are faint colours of another hue (Pink, Light Blue), a
+# tint far in lightness (Beige for black), or names that contain colour words without being a CSS name (Matte
+# Black, Navy Blue), or bare colour words at their strict tolerances (Navy for sky blue, Teal for green, White
+# for light blue).
 @pytest.mark.parametrize(
     ("color", "color_hex"),
     [

@@ -83,8 +83,8 @@ def test_scene_colour_ignores_backdrop() -> None:
 
 
 def test_scene_product_near_wall_colour_counted() -> None:
-    # The wall is CIEDE2000 11.1 from the variant colour (CIE76 9.7): not the variant colour, so a product
-    # in exactly that colour stands apart from it.
+    # The wall is CIEDE2000 11.1 from the variant colour (CIE76 9.7), so it is not the variant colour, and a
+    # product in exactly that colour is counted apart from it.
     image = Image.new("RGB", (1536, 1024), (0x67, 0x64, 0x5E))
     draw = ImageDraw.Draw(image)
     draw.rectangle((0, 800, 1535, 1023), fill=(0x6B, 0x5B, 0x4B))

@@ -201,7 +201,7 @@ def test_event_without_spec_names_the_detail(store, records) -> None:
 
 
 @pytest.mark.parametrize("file_name", ["catalog.csv", "products.jsonl", "spec", ".json"])
-def test_event_inline_spec_named_as_another_file_type_rejected(store, records, file_name: str) -> None:
+def test_inline_spec_non_json_name_rejected(store, records, file_name: str) -> None:
     with pytest.raises(InvalidSpec) as raised:
         run_intake(_pim_task(file_name=file_name), store=store, records=records, config=CONFIG)
     (error,) = raised.value.errors

@@ -476,7 +476,7 @@ def test_copy_blocked_finish_not_retried(gemini, images, finish) -> None:
     ],
     ids=["finish-number", "block-number", "bare-number"],
 )
-def test_copy_reply_sdk_cannot_read_is_repaired_then_fails(gemini, images, reply) -> None:
+def test_unreadable_copy_reply_repaired_then_fails(gemini, images, reply) -> None:
     spec, brand = product()
     gemini.queue(reply, reply)
     ledger = MemoryLedger()

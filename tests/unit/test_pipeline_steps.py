@@ -126,7 +126,7 @@ def _market_render_tasks(store, records) -> list[RenderTask]:
     return tasks
 
 
-def test_products_of_a_run_render_a_shared_image_once(store, records) -> None:
+def test_shared_image_rendered_once(store, records) -> None:
     # One bowl sold under a SKU per market: its images are the same, and the second product waits for the first.
     first, second = _market_render_tasks(store, records)
     drawn = []

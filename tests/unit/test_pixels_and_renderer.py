@@ -145,7 +145,7 @@ def test_light_grey_part_kept_in_fill() -> None:
 
 
 def test_shadow_of_light_grey_product_kept_in_fill() -> None:
-    # A product lighter than its shadow's grey cannot be told from it by colour, so the shadow stays in its span.
+    # A product lighter than its shadow's grey cannot be separated from it by colour, so the shadow stays in its span.
     data = _product_on_shadow((205, 200, 819, 800), "#E0E0E0", 0.9)
 
     assert _fill(_variant_job("Light Grey", "#E0E0E0"), data).measured["fill"] > 0.85

@@ -228,8 +228,8 @@ def test_damaged_unchanged_listing_generated_again(store, records, publisher, da
     regenerated = catalog.manifest(second.run_id, "VL-GAN65-3P")
     assert store.exists(regenerated["artifacts"]["copy"])
     assert all(store.exists(image["key"]) for image in regenerated["images"] if image["key"])
-    why = f"{key} is missing" if damage == "delete" else f"{key} has 10 bytes, not the {manifest['sizes'][key]:,}"
-    assert regenerated["reuse"]["rebuilt_because"].startswith(why)
+    reason = f"{key} is missing" if damage == "delete" else f"{key} has 10 bytes, not the {manifest['sizes'][key]:,}"
+    assert regenerated["reuse"]["rebuilt_because"].startswith(reason)
     assert records.get_current_product("VL-GAN65-3P").rebuilt_because == regenerated["reuse"]["rebuilt_because"]
     third = catalog.run("charger.json", data)
     assert third.reused_count == 1

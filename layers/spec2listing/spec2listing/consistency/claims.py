@@ -537,8 +537,8 @@ def _material_sense(text: str, match: re.Match[str], original: str, looked_in_sp
 def _joined_like(term: str, original: str) -> bool:
     """Tell whether a field joins the term to "-like" anywhere ("silk-like"), once per term and field.
 
-    Every mention of a term asks, and a long description that repeats a material would otherwise be scanned
-    whole for each mention.
+    The result is cached because every mention of a term needs it, and a long description that repeats a
+    material would otherwise be scanned whole for each mention.
     """
     return re.search(rf"(?<!\w){re.escape(term)}(?:s|es)?-like(?!\w)", original, re.IGNORECASE) is not None
 

@@ -178,7 +178,7 @@ def _colour_word_at(words: list[str], start: int) -> tuple[int, list[str]]:
 
 
 def _readings(key: str) -> list[str]:
-    """Return the hex codes a colour word stands for (its CSS colour and its retail one), or none."""
+    """Return the hex codes a colour word means (its CSS colour and its retail one), or none."""
     return [color for color in (css_color(key), RETAIL_COLORS.get(key)) if color is not None]
 
 
@@ -243,8 +243,8 @@ def _contradiction(named: NamedColor, color_hex: str, *, strict: bool) -> tuple[
         # Measured from the lighter of the two for "dark", since CSS darkgray (#A9A9A9) is lighter than gray.
         reference = (max if named.shade < 0 else min)(name_lightness, _oklch(named.base)[0])
         limit = reference - named.shade * NAME_SHADE_MAX_LIGHTNESS_DIFFERENCE
-        # A colour near white has no lighter shade to hold a hex to ("Light Beige" #EAD6BF, a foundation shade,
-        # is as dark as beige may be), nor one near black a darker shade.
+        # A colour near white has no lighter shade to limit a hex by, and one near black no darker shade. So the
+        # foundation shade "Light Beige" #EAD6BF may be as dark as beige.
         at_end = (
             reference >= NAME_NEAR_WHITE_MIN_LIGHTNESS
             if named.shade > 0

@@ -70,14 +70,14 @@ NAME_MAX_LIGHTNESS_DIFFERENCE = 45.0
 NAME_NEAR_BLACK_MAX_LIGHTNESS = 30.0
 NAME_DARK_MAX_LIGHTNESS = 45.0
 NAME_NEAR_WHITE_MIN_LIGHTNESS = 90.0
-# A strict name of a vivid colour of lightness up to NAME_DARK_NAME_MAX_LIGHTNESS is contradicted by a color_hex
-# more than NAME_DARK_MAX_LIGHTER lighter: "Navy" (27) for sky blue #87CEEB (82) or "Maroon" (38) for hot pink
-# #FF69B4 (73), while navy fabric runs to #2C3E50 (36). Purple (42) stays out, as it has pale editions.
+# A color_hex more than NAME_DARK_MAX_LIGHTER lighter contradicts a strict name of a vivid colour of lightness up
+# to NAME_DARK_NAME_MAX_LIGHTNESS. So "Navy" (27) fails for sky blue #87CEEB (82) and "Maroon" (38) for hot pink
+# #FF69B4 (73), while navy fabric reaches #2C3E50 (36). Purple (42) is left out, because it has pale editions.
 NAME_DARK_MAX_LIGHTER = 20.0
 NAME_DARK_NAME_MAX_LIGHTNESS = 40.0
 # "Dark" or "deep" before a colour allows a color_hex at most this much lighter than the colour without the
-# word, and a lighter shade word ("light", "ice", "baby") at most this much darker: "Dark Red" for #FF6B6B and
-# "Ice Blue" for navy contradict, while "Light Blue" for steel blue #4682B4 does not.
+# word. A lighter shade word ("light", "ice", "baby") allows one at most this much darker. So "Dark Red" for
+# #FF6B6B and "Ice Blue" for navy contradict, while "Light Blue" for steel blue #4682B4 does not.
 NAME_SHADE_MAX_LIGHTNESS_DIFFERENCE = 5.0
 
 # An image with at least this share of its pixels one flat colour shows no product: a blank render, or one whose

@@ -189,7 +189,7 @@ def measure(data: bytes, white_tolerance: int = 5, product_hex: str | None = Non
     """Measure one encoded image, whose product should be `product_hex` (#RRGGBB) when that is known.
 
     That colour separates the product from its contact shadow, which is left out of its span (`fill`, `bbox`,
-    `edges_reached`); without it, the product region's dominant colour does.
+    `edges_reached`). Without it, the product region's dominant colour separates them.
     """
     original = decode(data)
     full = flatten(original)
